@@ -1,0 +1,65 @@
+# Syslead: `make run` serves the demo; `make test` runs every check. Both set everything up.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Production-like settings for `check --deploy` (a throwaway key, never used to serve).
+DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')-key-for-checking-only \
+	ALLOWED_HOSTS=syslead.example SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 \
+	SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
+
+.PHONY: run test install install-dev lint typecheck migrations-check deploy-check pytest browsers demo worker clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Syslead on http://$(HOST):$(PORT)/ with the task worker (Ctrl-C stops both)."
+	@DEBUG=true $(BIN)/python manage.py demo_logins
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=true $(BIN)/python manage.py db_worker --interval 1 & \
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+browsers:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy syslead
+
+migrations-check: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+deploy-check: install-dev
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: install-dev browsers
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check deploy-check pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles

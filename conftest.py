@@ -1,0 +1,346 @@
+"""Test personas shared by every app (style.md: coordinator, leader, client headteacher, home
+headteacher, stranger), and an API client that speaks with a bearer token."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import Client
+
+from syslead.accounts.models import ApiToken, Role, RoleAssignment, User
+from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.schools.models import OfstedRating, Phase, School
+from syslead.schools.postcodes import postcode_compact
+from syslead.schools.search_text import name_search_for
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+# Playwright's sync API runs an event loop in the main thread; Django's ORM must still be usable
+# from the test itself there (the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def ensure_builtin_vocabularies() -> None:
+    """Put back what the leaders' data migration writes (built-in specialisms and designation
+    types) when a transactional test elsewhere in the run has flushed the tables."""
+    from syslead.leaders.constants import BUILTIN_DESIGNATION_TYPES, BUILTIN_SPECIALISMS
+    from syslead.leaders.models import DesignationType, Specialism
+
+    if Specialism.objects.filter(organisation=None).count() < len(BUILTIN_SPECIALISMS):
+        for code, label in BUILTIN_SPECIALISMS.items():
+            Specialism.objects.update_or_create(
+                code=code, organisation=None, defaults={"label": label}
+            )
+    if DesignationType.objects.filter(organisation=None).count() < len(BUILTIN_DESIGNATION_TYPES):
+        for code, spec in BUILTIN_DESIGNATION_TYPES.items():
+            DesignationType.objects.update_or_create(
+                code=code, organisation=None, defaults=dict(spec)
+            )
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_school(urn: int, name: str, **extra: Any) -> School:
+    defaults: dict[str, Any] = {
+        "name": name,
+        "phase": Phase.PRIMARY,
+        "local_authority": "Lincolnshire",
+        "town": "Lincoln",
+        "postcode": "LN1 1AA",
+        "postcode_compact": "LN11AA",
+        "latitude": 53.234,
+        "longitude": -0.54,
+        "ofsted_rating": OfstedRating.GOOD,
+    }
+    defaults.update(extra)
+    defaults["name_search"] = name_search_for(defaults["name"], defaults["town"])
+    if "postcode_compact" not in extra:
+        defaults["postcode_compact"] = postcode_compact(defaults["postcode"])
+    return School.objects.create(urn=urn, **defaults)
+
+
+def make_user(email: str, name: str, *roles: tuple[str, Any]) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, name=name)
+    for role, where in roles:
+        RoleAssignment.objects.create(
+            user=user,
+            role=role,
+            organisation=where if isinstance(where, Organisation) else None,
+            school=where if isinstance(where, School) else None,
+        )
+    return user
+
+
+@pytest.fixture
+def client_school(db: None) -> School:
+    """The supported school: a Lincoln primary."""
+    return make_school(
+        120001, "Ermine Primary Academy", postcode="LN2 2HG", latitude=53.2467, longitude=-0.5284
+    )
+
+
+@pytest.fixture
+def home_school(db: None) -> School:
+    """The leader's home school, a few kilometres away."""
+    return make_school(
+        120002,
+        "Mount Street Academy",
+        postcode="LN1 3JG",
+        latitude=53.2412,
+        longitude=-0.5466,
+        ofsted_rating=OfstedRating.OUTSTANDING,
+    )
+
+
+@pytest.fixture
+def far_school(db: None) -> School:
+    return make_school(
+        109001,
+        "Bristol Road Primary",
+        local_authority="South Gloucestershire",
+        town="Bristol",
+        postcode="BS16 1AA",
+        latitude=51.4816,
+        longitude=-2.5122,
+    )
+
+
+@pytest.fixture
+def alliance(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name="KYRA Teaching School Alliance",
+        kind=OrganisationKind.TEACHING_SCHOOL_ALLIANCE,
+        slug="kyra",
+    )
+
+
+@pytest.fixture
+def other_org(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name="South Gloucestershire Council",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        slug="south-glos",
+        local_authority_name="South Gloucestershire",
+    )
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return User.objects.create_superuser(email="admin@syslead.test", password=PASSWORD)
+
+
+@pytest.fixture
+def coordinator(alliance: Organisation) -> User:
+    """Alice coordinates the alliance's system leaders."""
+    return make_user("alice@kyra.test", "Alice Coordinator", (Role.COORDINATOR, alliance))
+
+
+@pytest.fixture
+def broker_lead(alliance: Organisation) -> User:
+    return make_user("bea@kyra.test", "Bea Broker-Lead", (Role.BROKER_LEAD, alliance))
+
+
+@pytest.fixture
+def sip(alliance: Organisation) -> User:
+    return make_user("sid@kyra.test", "Sid Partner", (Role.SIP, alliance))
+
+
+@pytest.fixture
+def leader_user(home_school: School) -> User:
+    """Lee is a system leader at the home school (the leader profile comes from leaders' tests)."""
+    return make_user("lee@mountstreet.test", "Lee Leader", (Role.SYSTEM_LEADER, None))
+
+
+@pytest.fixture
+def client_head(client_school: School) -> User:
+    return make_user("cara@ermine.test", "Cara Client-Head", (Role.HEADTEACHER, client_school))
+
+
+@pytest.fixture
+def home_head(home_school: School) -> User:
+    return make_user("hal@mountstreet.test", "Hal Home-Head", (Role.HEADTEACHER, home_school))
+
+
+@pytest.fixture
+def other_coordinator(other_org: Organisation) -> User:
+    """Olly coordinates another organisation: a stranger to the alliance's records."""
+    return make_user("olly@southglos.test", "Olly Other", (Role.COORDINATOR, other_org))
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    """Charlie has an account and no role anywhere: refused everywhere."""
+    return make_user("charlie@nowhere.test", "Charlie Stranger")
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def _login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+class ApiClient:
+    """Calls /api/v1/ as a user with a bearer token, JSON in and out."""
+
+    def __init__(self, user: User | None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            _, raw = ApiToken.issue(user)
+            self.headers["Authorization"] = f"Bearer {raw}"
+
+    def _call(self, method: str, path: str, body: Any = None, raw: str | None = None) -> Any:
+        url = path if path.startswith("/api/") else f"/api/v1{path}"
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs: dict[str, Any] = {"headers": self.headers}
+        if data is not None:
+            kwargs["data"] = data
+            kwargs["content_type"] = "application/json"
+        return getattr(self.client, method)(url, **kwargs)
+
+    def get(self, path: str) -> Any:
+        return self._call("get", path)
+
+    def post(self, path: str, body: Any = None, raw: str | None = None) -> Any:
+        return self._call("post", path, body, raw)
+
+    def put(self, path: str, body: Any = None) -> Any:
+        return self._call("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self._call("delete", path)
+
+
+@pytest.fixture
+def api(db: None) -> Callable[[User | None], ApiClient]:
+    return ApiClient
+
+
+# --- Browser tests: Playwright (sync API) on Debian's Chromium, axe-core on every page ----------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the whole run (never Playwright's own download: `make browsers`)."""
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make browsers` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    """Transactional tests (browser tests, races) flush every table when they end."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"page", "live_server", "transactional_db"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (browser tests: the live server needs ``transactional_db``) empties
+    the database when it ends. Afterwards, put back what the migrations wrote (built-in
+    vocabularies, content types) so that tests run after it in the same process still find it."""
+    yield
+    # With no next test the test databases are already gone: nothing to put back, nowhere safe.
+    if nextitem is None or not _empties_the_database(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    live_server: Any,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+) -> Iterator[Page]:
+    """A fresh browser tab on the live server, the migrations' data in place:
+    ``page.goto("/")`` opens the home page."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def axe_violations_report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']} "
+            f"[{violation.get('helpUrl', '')}]"
+        )
+        for node in violation.get("nodes", [])[:5]:
+            lines.append(f"    at {', '.join(map(str, node.get('target', [])))}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core on the page as it is now and fail the test on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    if violations:
+        pytest.fail(
+            f"axe-core found {len(violations)} accessibility problem(s) on {page.url}:\n"
+            + axe_violations_report(violations),
+            pytrace=False,
+        )
+
+
+def browser_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in as a person would: type the e-mail address and password, press the button."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -1,0 +1,93 @@
+"""Who may see and do what: the role checks every view, endpoint and selector uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from syslead.accounts.models import Role, RoleAssignment
+
+
+def _assignments(user: Any) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_syslead_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user).select_related("organisation", "school")
+        )
+        user._syslead_roles = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the per-request cache after roles change."""
+    if hasattr(user, "_syslead_roles"):
+        del user._syslead_roles
+
+
+def is_administrator(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or any(a.role == Role.ADMINISTRATOR for a in _assignments(user))
+
+
+def roles_of(user: Any) -> set[str]:
+    roles = {a.role for a in _assignments(user)}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def organisation_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+    """Organisations in which the user holds one of ``roles`` (any organisation role if None)."""
+    wanted = set(roles) if roles is not None else None
+    return {
+        a.organisation_id
+        for a in _assignments(user)
+        if a.organisation_id is not None and (wanted is None or a.role in wanted)
+    }
+
+
+def coordinated_organisation_ids(user: Any) -> set[int]:
+    return organisation_ids_for(user, [Role.COORDINATOR])
+
+
+def broker_organisation_ids(user: Any) -> set[int]:
+    """Organisations whose brokering work the user may read (coordinators and broker leads)."""
+    return organisation_ids_for(user, [Role.COORDINATOR, Role.BROKER_LEAD])
+
+
+def headteacher_school_urns(user: Any) -> set[int]:
+    return {
+        a.school_id
+        for a in _assignments(user)
+        if a.role == Role.HEADTEACHER and a.school_id is not None
+    }
+
+
+def can_coordinate(user: Any, organisation_id: int | None) -> bool:
+    return is_administrator(user) or (
+        organisation_id is not None and organisation_id in coordinated_organisation_ids(user)
+    )
+
+
+def primary_role(user: Any) -> str | None:
+    """The role whose home page the user sees first."""
+    order = [
+        Role.ADMINISTRATOR,
+        Role.COORDINATOR,
+        Role.BROKER_LEAD,
+        Role.SIP,
+        Role.SYSTEM_LEADER,
+        Role.HEADTEACHER,
+    ]
+    roles = roles_of(user)
+    for role in order:
+        if role in roles:
+            return str(role)
+    return None

@@ -1,0 +1,174 @@
+"""People and what they may do: users log in by e-mail and hold roles tied to an organisation or a
+school."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    COORDINATOR = "coordinator", "Coordinator"
+    BROKER_LEAD = "broker_lead", "Broker lead"
+    SYSTEM_LEADER = "system_leader", "System leader"
+    HEADTEACHER = "headteacher", "Headteacher"
+    SIP = "sip", "School improvement partner"
+
+
+#: Roles that belong to an organisation (broker) and must name it.
+ORGANISATION_ROLES = frozenset({Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP})
+#: Roles that belong to a school and must name it.
+SCHOOL_ROLES = frozenset({Role.HEADTEACHER})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("name", email.split("@", maxsplit=1)[0])
+        user = self._create_user(email, password, **extra)
+        RoleAssignment.objects.get_or_create(user=user, role=Role.ADMINISTRATOR)
+        return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can log in to the Django admin (administrators)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.name or self.email).split(" ")[0]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="unique_role_in_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="unique_role_at_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(organisation__isnull=True, school__isnull=True),
+                name="unique_role_unattached",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(r.value for r in ORGANISATION_ROLES))
+                | Q(organisation__isnull=False),
+                name="organisation_role_names_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(r.value for r in SCHOOL_ROLES))
+                | Q(school__isnull=False),
+                name="school_role_names_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.organisation or self.school
+        return f"{self.get_role_display()}" + (f" at {where}" if where else "")
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the public API; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… for {self.user}"
+
+    @classmethod
+    def issue(cls, user: User) -> tuple[ApiToken, str]:
+        raw = "sl_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, key_hash=_hash_token(raw), prefix=raw[:8])
+        return token, raw
+
+    @classmethod
+    def user_for(cls, raw: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=_hash_token(raw), user__is_active=True)
+            .first()
+        )
+        return token.user if token else None

@@ -1,0 +1,647 @@
+"""Requests and brokering: support requests, the explainable shortlist, approaches, the school's
+choice, sharing leaders between brokers, and batch allocation. Every endpoint calls the same
+services and selectors as the web pages (``syslead.brokering``).
+
+Access: a request is visible (else 404) to administrators; coordinators, broker leads and SIPs of
+its organisation; its school's headteacher; leaders approached for it; and coordinators of an
+organisation asked to share a leader for it. Of those, only coordinators and broker leads of the
+request's organisation (and administrators) may read the shortlist: the others get 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from syslead.accounts.access import coordinated_organisation_ids
+from syslead.api.auth import request_user
+from syslead.api.errors import UnprocessableError
+from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.brokering import services
+from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH, Candidate, shortlist
+from syslead.brokering.models import (
+    AllocationRun,
+    Approach,
+    Commission,
+    LaCriterion,
+    Route,
+    SupportRequest,
+)
+from syslead.brokering.selectors import (
+    allocation_run_for_user,
+    can_read_organisation_brokering,
+    can_read_shortlist,
+    draft_matches,
+    request_timeline,
+    support_request_for_user,
+    support_requests_for_user,
+    unmet_demand,
+)
+from syslead.core.academic_years import AcademicYear
+from syslead.core.exceptions import NotAllowed
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+
+router = Router(tags=["Requests and brokering"])
+
+MAX_SHORTLIST_LIMIT = 100
+READ_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut, **AUTH_ERRORS}
+ACTION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 404: ErrorOut}
+
+
+# --- Shapes ------------------------------------------------------------------------------------
+
+
+class SupportRequestIn(Schema):
+    school: int = Field(description="The school's URN.", examples=[120001])
+    organisation: int = Field(description="The broker's id.", examples=[1])
+    route: str = Field(description="school or local_authority.", examples=["school"])
+    needs: list[str] = Field(description="Specialism codes.", examples=[["maths", "english"]])
+    days_requested: Decimal = Field(description="Whole or half days.", examples=[5])
+    summary: str = Field(examples=["Maths leadership in Key Stage 2."])
+    academic_year: str | None = Field(
+        None, description='e.g. "2025-26"; the current year when left out.'
+    )
+    context: str = ""
+    preferred_timing: str = ""
+    key_areas: str = Field("", description="Local authority route: the key areas agreed.")
+    la_criteria: list[str] | None = Field(
+        None,
+        description=(
+            "Local authority route: why the school was identified ("
+            + ", ".join(LaCriterion.values)
+            + "). Left out on that route, the request records sip_or_head_identified: the LA "
+            "team or SIP raising it is identifying it."
+        ),
+    )
+    chair_of_governors_agreed: bool = Field(
+        False, description="School route: the chair of governors agrees."
+    )
+
+
+class SupportRequestOut(Schema):
+    id: int
+    status: str
+    school: int
+    organisation: int
+    route: str
+    needs: list[str]
+    days_requested: float
+    summary: str
+    academic_year: str
+    phase: str
+    context: str
+    preferred_timing: str
+    key_areas: str
+    la_criteria: list[str]
+    chair_of_governors_agreed: bool
+    chosen_leader: int | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def from_model(item: SupportRequest) -> SupportRequestOut:
+        return SupportRequestOut(
+            id=item.pk,
+            status=item.status,
+            school=item.school_id,
+            organisation=item.organisation_id,
+            route=item.route,
+            needs=list(item.needs),
+            days_requested=float(item.days_requested),
+            summary=item.summary,
+            academic_year=item.academic_year,
+            phase=item.phase,
+            context=item.context,
+            preferred_timing=item.preferred_timing,
+            key_areas=item.key_areas,
+            la_criteria=list(item.la_criteria),
+            chair_of_governors_agreed=item.chair_of_governors_agreed,
+            chosen_leader=item.chosen_leader_id,
+            created_at=item.created_at,
+        )
+
+
+class CandidateOut(Schema):
+    leader: int = Field(description="The leader's id.")
+    leader_name: str
+    score: float = Field(description="0–100.")
+    distance_km: float | None = Field(
+        description="Straight line from the leader's home school to the requesting school."
+    )
+    remaining_days: float
+    reasons: list[str] = Field(description="The score explained, one sentence per factor.")
+
+    @staticmethod
+    def from_candidate(candidate: Candidate) -> CandidateOut:
+        distance = candidate.distance_shown
+        return CandidateOut(
+            leader=candidate.leader_id,
+            leader_name=candidate.leader_name,
+            score=float(candidate.score_shown),
+            distance_km=None if distance is None else float(distance),
+            remaining_days=float(candidate.remaining_days),
+            reasons=list(candidate.reasons),
+        )
+
+
+class ExcludedOut(Schema):
+    leader: int
+    leader_name: str
+    reasons: list[str] = Field(description="Every hard rule the leader fails, in words.")
+    rules: list[str] = Field(description="The same rules as codes.")
+
+
+class ShortlistOut(Schema):
+    candidates: list[CandidateOut]
+    excluded: list[ExcludedOut]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    verb: str
+    summary: str
+    actor: int | None
+
+
+class ApproachIn(Schema):
+    leader: int
+    message: str = ""
+
+
+class ApproachOut(Schema):
+    id: int
+    support_request: int
+    leader: int
+    status: str
+    decline_reason: str
+
+    @staticmethod
+    def from_model(approach: Approach) -> ApproachOut:
+        return ApproachOut(
+            id=approach.pk,
+            support_request=approach.support_request_id,
+            leader=approach.leader_id,
+            status=approach.status,
+            decline_reason=approach.decline_reason,
+        )
+
+
+class ApproachAnswerIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+class ChoiceIn(Schema):
+    leader: int
+
+
+class ShortlistEntryOut(Schema):
+    rank: int
+    leader: int
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
+class CommissionIn(Schema):
+    leader: int
+    note: str = ""
+
+
+class CommissionDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class CommissionOut(Schema):
+    id: int
+    support_request: int
+    leader: int
+    owning_organisation: int
+    status: str
+    note: str
+
+    @staticmethod
+    def from_model(commission: Commission) -> CommissionOut:
+        return CommissionOut(
+            id=commission.pk,
+            support_request=commission.support_request_id,
+            leader=commission.leader_id,
+            owning_organisation=commission.owning_organisation_id,
+            status=commission.status,
+            note=commission.note,
+        )
+
+
+class AllocationRunIn(Schema):
+    academic_year: str | None = None
+    support_requests: list[int] | None = Field(
+        None, description="Allocate only these requests (else every open one of the year)."
+    )
+
+
+class DraftMatchOut(Schema):
+    id: int
+    support_request: int
+    leader: int | None
+    score: float
+    approved: bool
+    edited: bool
+
+
+class AllocationRunOut(Schema):
+    id: int
+    organisation: int
+    academic_year: str
+    status: str
+    method: str
+    solver_status: str
+    total_score: float
+    greedy_score: float
+    upper_bound: float | None
+    requests_considered: int
+    matched: int
+    greedy_matched: int
+    error: str
+    matches: list[DraftMatchOut]
+
+    @staticmethod
+    def from_model(run: AllocationRun) -> AllocationRunOut:
+        return AllocationRunOut(
+            id=run.pk,
+            organisation=run.organisation_id,
+            academic_year=run.academic_year,
+            status=run.status,
+            method=run.method,
+            solver_status=run.solver_status,
+            total_score=float(run.total_score),
+            greedy_score=float(run.greedy_score),
+            upper_bound=None if run.upper_bound is None else float(run.upper_bound),
+            requests_considered=run.requests_considered,
+            matched=run.matched_count,
+            greedy_matched=run.greedy_matched_count,
+            error=run.error,
+            matches=[
+                DraftMatchOut(
+                    id=m.pk,
+                    support_request=m.support_request_id,
+                    leader=m.leader_id,
+                    score=float(m.score),
+                    approved=m.approved,
+                    edited=m.edited,
+                )
+                for m in draft_matches(run)
+            ],
+        )
+
+
+class DemandRowOut(Schema):
+    specialism: str
+    phase: str
+    area: str
+    requests: int
+    declined: int
+    days: float
+    leaders: int
+    leaders_in_area: int
+    remaining_days: float
+    remaining_days_in_area: float
+    gap_days: float
+    priority: str
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _leader(leader_id: int) -> LeaderProfile:
+    return get_object_or_404(LeaderProfile.objects.select_related("user"), pk=leader_id)
+
+
+def _organisation_for_broker(request: HttpRequest, organisation_id: int) -> Organisation:
+    """The organisation if the caller coordinates or leads it; 404 otherwise."""
+    user = request_user(request)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not can_read_organisation_brokering(user, organisation.pk):
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def _request_for_commission(user: Any, request_id: int, leader: LeaderProfile) -> SupportRequest:
+    """The request if the caller may see it, or coordinates an organisation the leader is
+    associated with (to offer the leader to a request they were told of); 404 otherwise."""
+    try:
+        return support_request_for_user(user, request_id)
+    except Http404:
+        owning = set(
+            leader.associations.filter(is_live=True).values_list("organisation_id", flat=True)
+        )
+        item = SupportRequest.objects.select_related("organisation").filter(pk=request_id).first()
+        if item is None or not (owning & coordinated_organisation_ids(user)):
+            raise
+        return item
+
+
+# --- Requests ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/support-requests",
+    response={201: SupportRequestOut, **WRITE_ERRORS},
+    summary="Ask for support (coordinator or SIP of the organisation; a headteacher for their "
+    "own school)",
+)
+def create_support_request(
+    request: HttpRequest, payload: SupportRequestIn
+) -> Status[SupportRequestOut]:
+    criteria = payload.la_criteria
+    if criteria is None:
+        criteria = (
+            [LaCriterion.SIP_OR_HEAD_IDENTIFIED] if payload.route == Route.LOCAL_AUTHORITY else []
+        )
+    created = services.request_create(
+        actor=request_user(request),
+        school_urn=payload.school,
+        organisation=payload.organisation,
+        route=payload.route,
+        needs=payload.needs,
+        days_requested=payload.days_requested,
+        summary=payload.summary,
+        academic_year=payload.academic_year,
+        context=payload.context,
+        preferred_timing=payload.preferred_timing,
+        key_areas=payload.key_areas,
+        la_criteria=criteria,
+        chair_of_governors_agreed=payload.chair_of_governors_agreed,
+    )
+    return Status(201, SupportRequestOut.from_model(created))
+
+
+@router.get(
+    "/support-requests",
+    response={200: list[SupportRequestOut], **AUTH_ERRORS},
+    summary="The requests you may see, newest first",
+)
+def list_support_requests(
+    request: HttpRequest, status: str | None = None, organisation: int | None = None
+) -> list[SupportRequestOut]:
+    queryset = support_requests_for_user(request_user(request))
+    if status:
+        queryset = queryset.filter(status=status)
+    if organisation is not None:
+        queryset = queryset.filter(organisation_id=organisation)
+    return [SupportRequestOut.from_model(item) for item in queryset[:500]]
+
+
+@router.get(
+    "/support-requests/{int:request_id}",
+    response={200: SupportRequestOut, **READ_ERRORS},
+    summary="One request",
+)
+def get_support_request(request: HttpRequest, request_id: int) -> SupportRequestOut:
+    return SupportRequestOut.from_model(support_request_for_user(request_user(request), request_id))
+
+
+@router.get(
+    "/support-requests/{int:request_id}/timeline",
+    response={200: list[EventOut], **READ_ERRORS},
+    summary="Every step of the request, oldest first",
+)
+def get_timeline(request: HttpRequest, request_id: int) -> list[EventOut]:
+    item = support_request_for_user(request_user(request), request_id)
+    return [
+        EventOut(at=e.created_at, verb=e.verb, summary=e.summary, actor=e.actor_id)
+        for e in request_timeline(item)
+    ]
+
+
+@router.get(
+    "/support-requests/{int:request_id}/shortlist",
+    response={200: ShortlistOut, **READ_ERRORS},
+    summary="The best leaders for the request, and every other leader considered with why they "
+    "were excluded (coordinators and broker leads of the request's organisation)",
+)
+def get_shortlist(
+    request: HttpRequest,
+    request_id: int,
+    limit: int = DEFAULT_SHORTLIST_LENGTH,
+) -> JsonResponse:
+    user = request_user(request)
+    item = support_request_for_user(user, request_id)
+    if not 1 <= limit <= MAX_SHORTLIST_LIMIT:
+        raise UnprocessableError({"limit": [f"Ask for 1 to {MAX_SHORTLIST_LIMIT} leaders."]})
+    if not can_read_shortlist(user, item):
+        raise NotAllowed(
+            f"Only coordinators and broker leads of {item.organisation.name} may read the "
+            "shortlist."
+        )
+    result = shortlist(item, limit=limit)
+    # Written straight to JSON in ShortlistOut's shape: a large organisation excludes thousands
+    # of leaders, and validating each against the schema again costs more than the matching.
+    return JsonResponse(
+        {
+            "candidates": [CandidateOut.from_candidate(c).dict() for c in result.candidates],
+            "excluded": [
+                {
+                    "leader": e.leader_id,
+                    "leader_name": e.leader_name,
+                    "reasons": list(e.reasons),
+                    "rules": list(e.rules),
+                }
+                for e in result.excluded
+            ],
+        }
+    )
+
+
+@router.post(
+    "/support-requests/{int:request_id}/shortlist",
+    response={201: list[ShortlistEntryOut], **ACTION_ERRORS},
+    summary="Keep the best three as the request's shortlist (a coordinator)",
+)
+def save_shortlist(request: HttpRequest, request_id: int) -> Status[list[ShortlistEntryOut]]:
+    user = request_user(request)
+    item = support_request_for_user(user, request_id)
+    entries = services.shortlist_save(actor=user, request=item)
+    return Status(
+        201,
+        [
+            ShortlistEntryOut(
+                rank=e.rank,
+                leader=e.leader_id,
+                score=float(e.score),
+                distance_km=None if e.distance_km is None else float(e.distance_km),
+                reasons=list(e.reasons),
+            )
+            for e in entries
+        ],
+    )
+
+
+@router.post(
+    "/support-requests/{int:request_id}/approaches",
+    response={201: ApproachOut, **ACTION_ERRORS},
+    summary="Ask a shortlisted leader for provisional agreement (a coordinator)",
+)
+def send_approach(
+    request: HttpRequest, request_id: int, payload: ApproachIn
+) -> Status[ApproachOut]:
+    user = request_user(request)
+    item = support_request_for_user(user, request_id)
+    approach = services.approach_send(
+        actor=user, request=item, leader=_leader(payload.leader), message=payload.message
+    )
+    return Status(201, ApproachOut.from_model(approach))
+
+
+@router.post(
+    "/approaches/{int:approach_id}/answer",
+    response={200: ApproachOut, **ACTION_ERRORS},
+    summary="Agree provisionally or decline with a reason (the leader approached)",
+)
+def answer_approach(
+    request: HttpRequest, approach_id: int, payload: ApproachAnswerIn
+) -> ApproachOut:
+    user = request_user(request)
+    approach = Approach.objects.filter(pk=approach_id).first()
+    if approach is None:
+        raise Http404("No such approach.")
+    support_request_for_user(user, approach.support_request_id)
+    answered = services.approach_respond(
+        actor=user, approach=approach, accept=payload.accept, reason=payload.reason
+    )
+    return ApproachOut.from_model(answered)
+
+
+@router.post(
+    "/support-requests/{int:request_id}/choice",
+    response={200: SupportRequestOut, **ACTION_ERRORS},
+    summary="Choose one of the leaders who agreed (the school's headteacher; on the LA route a "
+    "coordinator may record it on the head's behalf)",
+)
+def choose_leader(request: HttpRequest, request_id: int, payload: ChoiceIn) -> SupportRequestOut:
+    user = request_user(request)
+    item = support_request_for_user(user, request_id)
+    chosen = services.request_choose(actor=user, request=item, leader=_leader(payload.leader))
+    return SupportRequestOut.from_model(chosen)
+
+
+@router.post(
+    "/support-requests/{int:request_id}/commissions",
+    response={201: CommissionOut, **ACTION_ERRORS},
+    summary="Propose a leader of another organisation for this request",
+)
+def offer_commission(
+    request: HttpRequest, request_id: int, payload: CommissionIn
+) -> Status[CommissionOut]:
+    user = request_user(request)
+    leader = _leader(payload.leader)
+    item = _request_for_commission(user, request_id, leader)
+    commission = services.commission_offer(
+        actor=user, request=item, leader=leader, note=payload.note
+    )
+    return Status(201, CommissionOut.from_model(commission))
+
+
+@router.post(
+    "/commissions/{int:commission_id}/decision",
+    response={200: CommissionOut, **ACTION_ERRORS},
+    summary="Agree or refuse to share a leader (a coordinator of the leader's organisation)",
+)
+def decide_commission(
+    request: HttpRequest, commission_id: int, payload: CommissionDecisionIn
+) -> CommissionOut:
+    user = request_user(request)
+    commission = Commission.objects.filter(pk=commission_id).first()
+    if commission is None:
+        raise Http404("No such commission.")
+    support_request_for_user(user, commission.support_request_id)
+    decided = services.commission_decide(
+        actor=user, commission=commission, approve=payload.approve, note=payload.note
+    )
+    return CommissionOut.from_model(decided)
+
+
+# --- Batch allocation and demand -----------------------------------------------------------------
+
+
+@router.post(
+    "/organisations/{int:organisation_id}/allocation-runs",
+    response={202: AllocationRunOut, **ACTION_ERRORS},
+    summary="Start a batch allocation of the organisation's open requests (a coordinator); it "
+    "runs in the background: read it back for its status",
+)
+def start_allocation(
+    request: HttpRequest, organisation_id: int, payload: AllocationRunIn
+) -> Status[AllocationRunOut]:
+    user = request_user(request)
+    organisation = _organisation_for_broker(request, organisation_id)
+    run = services.allocation_start(
+        actor=user,
+        organisation=organisation,
+        academic_year=payload.academic_year,
+        request_ids=payload.support_requests,
+    )
+    return Status(202, AllocationRunOut.from_model(run))
+
+
+@router.get(
+    "/allocation-runs/{int:run_id}",
+    response={200: AllocationRunOut, **READ_ERRORS},
+    summary="An allocation run: status, totals against greedy, draft matches",
+)
+def get_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
+    return AllocationRunOut.from_model(allocation_run_for_user(request_user(request), run_id))
+
+
+@router.post(
+    "/allocation-runs/{int:run_id}/approve",
+    response={200: AllocationRunOut, **ACTION_ERRORS},
+    summary="Approve the draft matches: each matched leader is approached, the rest go on the "
+    "waiting list (a coordinator)",
+)
+def approve_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
+    user = request_user(request)
+    run = allocation_run_for_user(user, run_id)
+    services.allocation_approve(actor=user, run=run)
+    run.refresh_from_db()
+    return AllocationRunOut.from_model(run)
+
+
+@router.get(
+    "/organisations/{int:organisation_id}/unmet-demand",
+    response={200: list[DemandRowOut], **READ_ERRORS},
+    summary="Unmet or declined demand by specialism, phase and area against leader supply, "
+    "largest gap first (coordinators and broker leads)",
+)
+def get_unmet_demand(
+    request: HttpRequest, organisation_id: int, academic_year: str | None = None
+) -> list[DemandRowOut]:
+    organisation = _organisation_for_broker(request, organisation_id)
+    year = AcademicYear.current().label
+    if academic_year:
+        try:
+            year = AcademicYear.parse(academic_year).label
+        except ValueError as error:
+            raise UnprocessableError({"academic_year": [str(error)]}) from error
+    return [
+        DemandRowOut(
+            specialism=row.specialism,
+            phase=row.phase,
+            area=row.area,
+            requests=row.requests,
+            declined=row.declined,
+            days=float(row.days),
+            leaders=row.leaders,
+            leaders_in_area=row.leaders_in_area,
+            remaining_days=float(row.remaining_days),
+            remaining_days_in_area=float(row.remaining_days_in_area),
+            gap_days=float(row.gap_days),
+            priority=row.priority,
+        )
+        for row in unmet_demand(organisation, year)
+    ]

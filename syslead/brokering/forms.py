@@ -1,0 +1,471 @@
+"""Forms of the requests and brokering pages: they parse and validate fields, nothing more. The
+rules (who may ask, which leaders may be shortlisted, approached or chosen, capacity) live in the
+services, whose refusals the views put back into these forms for the error summary."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from syslead.brokering.models import LaCriterion, RequestStatus, Route
+from syslead.core.academic_years import AcademicYear
+from syslead.leaders.forms import Checkboxes, Radios
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+from syslead.schools.selectors import school_search
+
+DAYS = forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "class": "input--short"})
+TEXT = forms.Textarea(attrs={"rows": 4})
+#: How many schools a name that matches several may list in its error message.
+SCHOOL_MATCHES_SHOWN = 5
+
+
+def academic_year_choices() -> list[tuple[str, str]]:
+    """This academic year and the next."""
+    current = AcademicYear.current()
+    return [
+        (current.label, f"{current.label} (this year)"),
+        (current.next().label, f"{current.next().label} (next year)"),
+    ]
+
+
+def hidden_pairs(form: forms.Form) -> list[tuple[str, str]]:
+    """The submitted answers as (name, value) pairs, to carry through a check-your-answers page
+    as hidden fields (several pairs for a field with several values)."""
+    pairs: list[tuple[str, str]] = []
+    for name in form.fields:
+        key = form.add_prefix(name)
+        values = form.data.getlist(key) if hasattr(form.data, "getlist") else []
+        pairs.extend((key, str(value)) for value in values)
+    return pairs
+
+
+class _RequestFields(forms.Form):
+    """What every request asks: needs, what support, days, timing and the year."""
+
+    needs = forms.MultipleChoiceField(
+        label="Which areas does the school need support with?",
+        widget=Checkboxes,
+        help_text="Select all that apply: leaders are matched on these specialisms.",
+        error_messages={"required": "Select at least one area of support."},
+    )
+    summary = forms.CharField(
+        label="What support does the school need?",
+        widget=TEXT,
+        max_length=4000,
+        help_text="In a few sentences, as a leader would read it: the improvement priority and "
+        "what you hope will change.",
+        error_messages={"required": "Say briefly what support the school needs."},
+    )
+    context = forms.CharField(
+        label="About the school (optional)",
+        widget=TEXT,
+        required=False,
+        max_length=4000,
+        help_text="Anything that helps find the right leader: a new or acting headteacher, "
+        "recent changes, the staff who will be supported.",
+    )
+    days_requested = forms.DecimalField(
+        label="How many days of support?",
+        help_text="Whole or half days, for example 5 or 7.5.",
+        min_value=Decimal("0.5"),
+        max_value=Decimal("999"),
+        decimal_places=1,
+        widget=DAYS,
+        error_messages={
+            "required": "Give the number of days, for example 5 or 7.5.",
+            "invalid": "Give the number of days as a number, for example 5 or 7.5.",
+            "min_value": "The days asked for must be more than 0.",
+            "max_decimal_places": "Days are whole or half days, for example 5 or 7.5.",
+        },
+    )
+    preferred_timing = forms.CharField(
+        label="When would the school like the support? (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example: spring term, a day a fortnight, not on Fridays.",
+    )
+    academic_year = forms.ChoiceField(
+        label="Academic year",
+        widget=Radios,
+        error_messages={"required": "Choose the academic year."},
+    )
+
+    def __init__(self, *args: Any, specialisms: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        needs = self.fields["needs"]
+        assert isinstance(needs, forms.MultipleChoiceField)
+        needs.choices = sorted(specialisms.items(), key=lambda item: str(item[1]).lower())
+        year = self.fields["academic_year"]
+        assert isinstance(year, forms.ChoiceField)
+        year.choices = academic_year_choices()
+        year.initial = AcademicYear.current().label
+
+    def hidden_pairs(self) -> list[tuple[str, str]]:
+        return hidden_pairs(self)
+
+    def need_labels(self) -> list[str]:
+        labels = dict(self.fields["needs"].choices)  # type: ignore[attr-defined]
+        return [str(labels.get(code, code)) for code in self.cleaned_data.get("needs", [])]
+
+
+class SchoolRequestForm(_RequestFields):
+    """The headteacher asks for support for their own school (the school route)."""
+
+    organisation = forms.ChoiceField(
+        label="Which broker should find the leader?",
+        help_text="Brokers covering your school's area are listed first.",
+        error_messages={"required": "Choose the broker to ask."},
+    )
+    chair_of_governors_agreed = forms.BooleanField(
+        label="The chair of governors agrees to this request",
+        required=False,
+        help_text="On the school route the headteacher asks for support with the chair of "
+        "governors, and the school funds it.",
+    )
+
+    field_order = [
+        "organisation",
+        "needs",
+        "summary",
+        "context",
+        "days_requested",
+        "preferred_timing",
+        "academic_year",
+        "chair_of_governors_agreed",
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        covering: list[Organisation],
+        others: list[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ChoiceField)
+        groups: list[Any] = [("", "Choose a broker")]
+        if covering:
+            groups.append(("Covering your school's area", [(str(o.pk), o.name) for o in covering]))
+        if others:
+            label = "Other brokers" if covering else "Brokers"
+            groups.append((label, [(str(o.pk), o.name) for o in others]))
+        organisation.choices = groups
+        self._organisations = {str(o.pk): o for o in [*covering, *others]}
+
+    def chosen_organisation(self) -> Organisation | None:
+        return self._organisations.get(str(self.cleaned_data.get("organisation", "")))
+
+
+class LaRequestForm(_RequestFields):
+    """The LA team or the school's SIP identifies a school that could benefit (the local
+    authority route)."""
+
+    organisation = forms.ModelChoiceField(
+        label="For which organisation?",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the organisation."},
+    )
+    school = forms.CharField(
+        label="School",
+        max_length=100,
+        help_text="The school's URN, or words of its name and town.",
+        error_messages={"required": "Give the school's URN or name."},
+    )
+    la_criteria = forms.MultipleChoiceField(
+        label="Why could the school benefit from support?",
+        choices=LaCriterion.choices,
+        widget=Checkboxes,
+        help_text="Tick every reason the LA team and the SIP identified the school.",
+        error_messages={
+            "required": "Tick at least one reason the LA team and the SIP identified the school."
+        },
+    )
+    key_areas = forms.CharField(
+        label="Key areas for improvement agreed with the headteacher",
+        widget=TEXT,
+        required=False,
+        max_length=4000,
+    )
+
+    field_order = [
+        "organisation",
+        "school",
+        "la_criteria",
+        "key_areas",
+        "needs",
+        "summary",
+        "context",
+        "days_requested",
+        "preferred_timing",
+        "academic_year",
+    ]
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        if len(organisations) == 1:
+            field.initial = organisations[0].pk
+            field.widget = forms.HiddenInput()
+        self.found_school: School | None = None
+
+    def clean_school(self) -> str:
+        text = " ".join(self.cleaned_data["school"].split())
+        found = list(school_search(text).schools[: SCHOOL_MATCHES_SHOWN + 1])
+        if not found:
+            raise ValidationError(f"No school matches “{text}”: check the URN or the name.")
+        if len(found) > 1 and not text.isdigit():
+            listed = "; ".join(f"{s.name}, {s.town} (URN {s.urn})" for s in found[:5])
+            more = " and more" if len(found) > SCHOOL_MATCHES_SHOWN else ""
+            raise ValidationError(
+                f"More than one school matches “{text}”: {listed}{more}. Give the URN."
+            )
+        self.found_school = found[0]
+        return text
+
+
+# --- Shortlists and approaches -------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    """A reason, required (withdrawing a request or an approach)."""
+
+    reason = forms.CharField(label="Reason", widget=TEXT, max_length=2000)
+
+    def __init__(self, *args: Any, label: str, required_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required_message
+
+
+class WaitingListForm(forms.Form):
+    reason = forms.CharField(
+        label="Why no leader can take it now (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class LeaderChoiceForm(forms.Form):
+    """A form whose ``leader`` field offers the leaders the view passes as ``choices``."""
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leader = self.fields["leader"]
+        assert isinstance(leader, forms.ChoiceField)
+        leader.choices = choices
+
+
+class SwapForm(LeaderChoiceForm):
+    leader = forms.ChoiceField(
+        label="Who should take their place?",
+        widget=Radios,
+        help_text="Leaders who pass every rule for this request, best match first.",
+        error_messages={"required": "Choose the leader to add to the shortlist."},
+    )
+    reason = forms.CharField(
+        label="Why are you changing the shortlist?",
+        widget=TEXT,
+        max_length=2000,
+        help_text="Kept with the shortlist and shown in the request's timeline.",
+        error_messages={"required": "Say why you are changing the shortlist."},
+    )
+
+
+class ApproachSendForm(forms.Form):
+    leaders = forms.MultipleChoiceField(
+        label="Which leaders should be asked?",
+        widget=Checkboxes,
+        error_messages={"required": "Select at least one leader to ask."},
+    )
+    message = forms.CharField(
+        label="A message to the leaders (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="It goes with the e-mail: for example the intended outcomes or the timing.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaders = self.fields["leaders"]
+        assert isinstance(leaders, forms.MultipleChoiceField)
+        leaders.choices = choices
+        leaders.initial = [value for value, _ in choices]
+
+
+ANSWER_CHOICES = [
+    ("accept", "Yes, I agree provisionally to give this support"),
+    ("decline", "No, I decline"),
+]
+
+
+class ApproachAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Can you give this support?",
+        choices=ANSWER_CHOICES,
+        widget=Radios,
+        error_messages={"required": "Say whether you agree or decline."},
+    )
+    reason = forms.CharField(
+        label="If you decline, why?",
+        widget=TEXT,
+        required=False,
+        max_length=2000,
+        help_text="Needed to decline; the coordinator reads it (for example: no release days "
+        "left this year).",
+    )
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data.get("answer") == "accept"
+
+
+class ChoiceForm(LeaderChoiceForm):
+    leader = forms.ChoiceField(
+        label="Which leader do you choose?",
+        widget=Radios,
+        error_messages={"required": "Choose one of the leaders who agreed."},
+    )
+
+
+# --- Sharing between brokers ---------------------------------------------------------------------
+
+
+class CommissionForm(LeaderChoiceForm):
+    leader = forms.ChoiceField(
+        label="Which leader?",
+        widget=Radios,
+        error_messages={"required": "Choose a leader."},
+    )
+    note = forms.CharField(
+        label="A note for the leader's organisation (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+DECISION_CHOICES = [
+    ("approve", "Yes, share the leader for this request"),
+    ("refuse", "No, we cannot share the leader"),
+]
+
+
+class CommissionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do you agree to share the leader?",
+        choices=DECISION_CHOICES,
+        widget=Radios,
+        error_messages={"required": "Say whether you agree to share the leader."},
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Needed to refuse: say why the leader cannot be shared.",
+    )
+
+
+# --- Batch allocation ----------------------------------------------------------------------------
+
+
+class AllocationStartForm(forms.Form):
+    academic_year = forms.ChoiceField(label="Academic year", widget=Radios)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.fields["academic_year"]
+        assert isinstance(year, forms.ChoiceField)
+        year.choices = academic_year_choices()
+        year.initial = AcademicYear.current().label
+
+
+NO_LEADER = "none"
+
+
+class DraftMatchEditForm(forms.Form):
+    leader = forms.ChoiceField(
+        label="Match the request with",
+        widget=Radios,
+        error_messages={"required": "Choose a leader, or no leader."},
+    )
+    reason = forms.CharField(
+        label="Why are you changing the match?",
+        widget=TEXT,
+        max_length=2000,
+        error_messages={"required": "Say why you are changing the match."},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leader = self.fields["leader"]
+        assert isinstance(leader, forms.ChoiceField)
+        leader.choices = [*choices, (NO_LEADER, "No leader: put the request on the waiting list")]
+
+
+# --- Lists and reports ---------------------------------------------------------------------------
+
+
+class CaseloadFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *RequestStatus.choices]
+    )
+    route = forms.ChoiceField(
+        label="Route", required=False, choices=[("", "Either route"), *Route.choices]
+    )
+    school = forms.CharField(
+        label="School",
+        required=False,
+        max_length=100,
+        help_text="URN or words of the name or town.",
+    )
+    organisation = forms.TypedChoiceField(
+        label="Organisation", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(organisations) > 1:
+            field = self.fields["organisation"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [("", "Any organisation")] + [(o.pk, o.name) for o in organisations]
+        else:
+            del self.fields["organisation"]
+
+
+class OrganisationYearForm(forms.Form):
+    """Which organisation and year a report shows (the organisation only when there are several)."""
+
+    organisation = forms.TypedChoiceField(label="Organisation", required=False, coerce=int)
+    academic_year = forms.ChoiceField(label="Academic year", required=False)
+
+    def __init__(
+        self, *args: Any, organisations: list[Organisation], with_year: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if len(organisations) > 1:
+            field = self.fields["organisation"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [(o.pk, o.name) for o in organisations]
+        else:
+            del self.fields["organisation"]
+        if with_year:
+            current = AcademicYear.current()
+            year = self.fields["academic_year"]
+            assert isinstance(year, forms.ChoiceField)
+            year.choices = [
+                (y.label, y.label) for y in (current.previous(), current, current.next())
+            ]
+            year.initial = current.label
+        else:
+            del self.fields["academic_year"]

@@ -1,0 +1,507 @@
+"""The matching engine: an explainable shortlist for a request (product.md, "What makes it better"
+item 2; api-v1.md, "Requests and brokering").
+
+Who is considered
+    Leaders with a live association with the request's organisation, plus leaders approved for
+    this request through a commission (sharing between brokers). Leaders of other organisations
+    are never considered, so never shown.
+
+Hard rules
+    ``syslead.brokering.eligibility``: a leader failing any rule is *excluded*, listed with every
+    rule they fail.
+
+Score (0–100)
+    Seven factors, each worth a fraction (0–1) of its weight. Weights come from the
+    organisation's ``MatchingWeights`` (defaults 30/10/25/10/10/10/5, which add up to 100); the
+    score is the points won divided by the points available, times 100, so weights that do not
+    add up to 100 still give a score out of 100.
+
+    ===================  ====================================================================
+    specialism           the share of the needs the leader has (2 of 2 needs → 1, 1 of 2 → ½)
+    phase                1 if the leader's own school is of the request's phase, ½ otherwise
+                         (they support the phase — a hard rule — but work in another)
+    distance             1 / (1 + (km / 30)²): smooth and strictly decreasing, so with all else
+                         equal a nearer leader always scores higher; 4 km → 0.98, 30 km → ½,
+                         60 km → 0.2, 100 km → 0.08; 0 when either school has no location
+    remaining days       remaining ÷ (2 × days requested), at most 1: room to spare scores more
+    experience           years of experience ÷ 10, at most 1
+    outcomes             RAG ratings of past deployments (``outcome_fractions``); ½ (neutral)
+                         until evaluations exist
+    same LA              1 if the leader's school is in the request school's local authority
+    ===================  ====================================================================
+
+    Each factor gives one sentence in ``reasons``, e.g. "Specialism: maths and english both match
+    (30/30)", "Distance: 4.2 km from Mount Street Academy (24.5/25)".
+
+Order
+    Score (as shown, to one decimal) highest first, then distance nearest first (unknown last),
+    then leader id: deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from syslead.brokering.eligibility import (
+    LeaderFacts,
+    RequestFacts,
+    RuleFailure,
+    days_text,
+    hard_rule_failures,
+    phase_label,
+    words,
+)
+from syslead.brokering.facts import (
+    considered_leader_ids,
+    considered_leaders,
+    leader_facts,
+    leader_facts_for,
+    request_facts,
+)
+from syslead.brokering.models import MatchingWeights, SupportRequest
+from syslead.brokering.outcomes import NEUTRAL_OUTCOME, OutcomeEvidence, outcome_evidence
+from syslead.schools.geo import haversine_km
+
+#: The distance at which the distance factor is worth half its weight.
+DISTANCE_HALF_SCORE_KM = 30.0
+#: Years of experience that earn the experience factor in full.
+EXPERIENCE_FULL_YEARS = 10
+#: Remaining days of (this many) × the days requested earn the remaining-days factor in full.
+REMAINING_HEADROOM = 2
+#: The contract's default shortlist length ("shortlists three leaders": South Gloucestershire).
+DEFAULT_SHORTLIST_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The points each factor is worth (an organisation's ``MatchingWeights``)."""
+
+    specialism: int = 30
+    phase: int = 10
+    distance: int = 25
+    remaining_days: int = 10
+    experience: int = 10
+    outcomes: int = 10
+    same_local_authority: int = 5
+
+    @classmethod
+    def for_organisation(cls, organisation_id: int) -> Weights:
+        """The organisation's weights, or the defaults if it has set none (one query)."""
+        row = MatchingWeights.objects.filter(organisation_id=organisation_id).first()
+        if row is None:
+            return cls()
+        return cls(
+            specialism=row.specialism,
+            phase=row.phase,
+            distance=row.distance,
+            remaining_days=row.remaining_days,
+            experience=row.experience,
+            outcomes=row.outcomes,
+            same_local_authority=row.same_local_authority,
+        )
+
+    @property
+    def total(self) -> int:
+        return (
+            self.specialism
+            + self.phase
+            + self.distance
+            + self.remaining_days
+            + self.experience
+            + self.outcomes
+            + self.same_local_authority
+        )
+
+
+# --- Factor fractions: plain arithmetic, so the batch allocation can apply them to arrays. ---
+
+
+def distance_fraction(km: float) -> float:
+    """1 / (1 + (km / 30)²): strictly decreasing with distance."""
+    return 1.0 / (1.0 + (km / DISTANCE_HALF_SCORE_KM) ** 2)
+
+
+def remaining_fraction(remaining: float, requested: float) -> float:
+    if requested <= 0:
+        return 1.0
+    return min(1.0, max(0.0, remaining / (REMAINING_HEADROOM * requested)))
+
+
+def experience_fraction(years: float) -> float:
+    return min(1.0, max(0.0, years / EXPERIENCE_FULL_YEARS))
+
+
+def distance_km(leader: LeaderFacts, request: RequestFacts) -> float | None:
+    """Straight-line km from the leader's home school to the requesting school (None: unplaced)."""
+    if (
+        leader.home_latitude is None
+        or leader.home_longitude is None
+        or request.latitude is None
+        or request.longitude is None
+    ):
+        return None
+    return haversine_km(
+        leader.home_latitude, leader.home_longitude, request.latitude, request.longitude
+    )
+
+
+@dataclass(frozen=True)
+class FactorScore:
+    """One factor's share of the score, and the sentence that explains it."""
+
+    factor: str
+    fraction: float
+    weight: int
+    reason: str
+
+    @property
+    def points(self) -> float:
+        return self.fraction * self.weight
+
+
+@dataclass(frozen=True)
+class Fractions:
+    """Each factor's fraction (0–1) for one leader and one request: the numbers behind a score."""
+
+    specialism: float
+    phase: float
+    distance: float
+    remaining_days: float
+    experience: float
+    outcomes: float
+    same_local_authority: float
+
+    def score(self, weights: Weights) -> float:
+        """Points won over points available, out of 100."""
+        total = weights.total
+        if not total:
+            return 0.0
+        return 100.0 * self.points(weights) / total
+
+    def points(self, weights: Weights) -> float:
+        return (
+            weights.specialism * self.specialism
+            + weights.phase * self.phase
+            + weights.distance * self.distance
+            + weights.remaining_days * self.remaining_days
+            + weights.experience * self.experience
+            + weights.outcomes * self.outcomes
+            + weights.same_local_authority * self.same_local_authority
+        )
+
+
+def _unique_needs(request: RequestFacts) -> list[str]:
+    return list(dict.fromkeys(request.needs))
+
+
+def _same_local_authority(leader: LeaderFacts, request: RequestFacts) -> bool:
+    return bool(request.local_authority) and (
+        leader.home_local_authority.strip().lower() == request.local_authority.strip().lower()
+    )
+
+
+def fractions_for(
+    leader: LeaderFacts,
+    request: RequestFacts,
+    km: float | None,
+    outcome: OutcomeEvidence = NEUTRAL_OUTCOME,
+) -> Fractions:
+    needs = _unique_needs(request)
+    matched = sum(1 for n in needs if n in leader.specialisms)
+    return Fractions(
+        specialism=matched / len(needs) if needs else 0.0,
+        phase=1.0 if leader.home_phase and leader.home_phase == request.phase else 0.5,
+        distance=0.0 if km is None else distance_fraction(km),
+        remaining_days=remaining_fraction(
+            float(leader.remaining_days), float(request.days_requested)
+        ),
+        experience=experience_fraction(leader.years_experience),
+        outcomes=outcome.fraction,
+        same_local_authority=1.0 if _same_local_authority(leader, request) else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A leader who passes every hard rule, with the score and its explanation (the sentences
+    are written when first read: a shortlist ranks hundreds and shows three)."""
+
+    leader_id: int
+    leader_name: str
+    score: float
+    distance_km: float | None
+    remaining_days: Decimal
+    leader: LeaderFacts = field(repr=False, compare=False)
+    request: RequestFacts = field(repr=False, compare=False)
+    weights: Weights = field(repr=False, compare=False)
+    outcome: OutcomeEvidence = field(repr=False, compare=False)
+    fractions: Fractions = field(repr=False, compare=False)
+
+    @property
+    def score_shown(self) -> Decimal:
+        """The score to one decimal, as shown and stored."""
+        return Decimal(str(round(self.score, 1)))
+
+    @property
+    def distance_shown(self) -> Decimal | None:
+        return None if self.distance_km is None else Decimal(str(round(self.distance_km, 1)))
+
+    def sort_key(self) -> tuple[float, float, int]:
+        distance = math.inf if self.distance_km is None else self.distance_km
+        return (-round(self.score, 1), distance, self.leader_id)
+
+    @cached_property
+    def factors(self) -> tuple[FactorScore, ...]:
+        """One ``FactorScore`` per factor, each with its sentence."""
+        leader, request, weights, fr = self.leader, self.request, self.weights, self.fractions
+        return (
+            FactorScore(
+                "specialism",
+                fr.specialism,
+                weights.specialism,
+                _specialism_reason(leader, request, fr.specialism * weights.specialism, weights),
+            ),
+            FactorScore(
+                "phase",
+                fr.phase,
+                weights.phase,
+                _phase_reason(leader, request, fr.phase * weights.phase, weights),
+            ),
+            FactorScore(
+                "distance",
+                fr.distance,
+                weights.distance,
+                _distance_reason(
+                    self.distance_km, request, fr.distance * weights.distance, weights
+                ),
+            ),
+            FactorScore(
+                "remaining_days",
+                fr.remaining_days,
+                weights.remaining_days,
+                _remaining_reason(leader, request, fr.remaining_days, weights),
+            ),
+            FactorScore(
+                "experience",
+                fr.experience,
+                weights.experience,
+                f"Experience: {_years(leader.years_experience)} "
+                f"{_points_text(fr.experience * weights.experience, weights.experience)}",
+            ),
+            FactorScore(
+                "outcomes",
+                fr.outcomes,
+                weights.outcomes,
+                f"Outcomes: {self.outcome.description} "
+                f"{_points_text(fr.outcomes * weights.outcomes, weights.outcomes)}",
+            ),
+            FactorScore(
+                "same_local_authority",
+                fr.same_local_authority,
+                weights.same_local_authority,
+                _local_authority_reason(leader, request, fr.same_local_authority, weights),
+            ),
+        )
+
+    @cached_property
+    def reasons(self) -> tuple[str, ...]:
+        """The score explained, one sentence per factor that counts."""
+        reasons = [f.reason for f in self.factors if f.weight]
+        total = self.weights.total
+        if total != 100 and total:
+            points = self.fractions.points(self.weights)
+            reasons.append(f"Total: {points:.1f} of {total} points, {self.score:.1f} out of 100")
+        return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A leader considered and excluded, with every hard rule they fail."""
+
+    leader_id: int
+    leader_name: str
+    failures: tuple[RuleFailure, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(f.message for f in self.failures)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(str(f.rule) for f in self.failures)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The best ``limit`` candidates, and every leader excluded with their reasons."""
+
+    candidates: list[Candidate]
+    excluded: list[Excluded]
+    #: Every candidate passing the hard rules, best first (``candidates`` is its head).
+    ranked: list[Candidate] = field(default_factory=list)
+
+    @property
+    def considered(self) -> int:
+        return len(self.ranked) + len(self.excluded)
+
+
+def _points_text(points: float, weight: int) -> str:
+    shown = round(points, 1)
+    text = f"{shown:.0f}" if shown == int(shown) else f"{shown:.1f}"
+    return f"({text}/{weight})"
+
+
+def _years(years: int) -> str:
+    return "1 year" if years == 1 else f"{years} years"
+
+
+def _specialism_reason(
+    leader: LeaderFacts, request: RequestFacts, points: float, weights: Weights
+) -> str:
+    needs = _unique_needs(request)
+    matched = [n for n in needs if n in leader.specialisms]
+    missing = [n for n in needs if n not in leader.specialisms]
+    if not matched:
+        text = f"none of {words(needs)} matches"
+    elif not missing:
+        if len(matched) == 1:
+            text = f"{words(matched)} matches"
+        elif len(matched) == 2:
+            text = f"{words(matched)} both match"
+        else:
+            text = f"{words(matched)} all match"
+    else:
+        verb = "matches" if len(matched) == 1 else "match"
+        text = f"{words(matched)} {verb}; {words(missing)} not"
+    return f"Specialism: {text} {_points_text(points, weights.specialism)}"
+
+
+def _phase_reason(
+    leader: LeaderFacts, request: RequestFacts, points: float, weights: Weights
+) -> str:
+    phase = phase_label(request.phase)
+    if leader.home_phase and leader.home_phase == request.phase:
+        text = f"works in a {phase} school, like {request.school_name}"
+    else:
+        own = phase_label(leader.home_phase) if leader.home_phase else "of unknown phase"
+        text = f"supports {phase} schools; their own school is {own}"
+    return f"Phase: {text} {_points_text(points, weights.phase)}"
+
+
+def _distance_reason(
+    km: float | None, request: RequestFacts, points: float, weights: Weights
+) -> str:
+    if km is None:
+        return f"Distance: not known (a school has no location) {_points_text(0, weights.distance)}"
+    return (
+        f"Distance: {km:.1f} km from {request.school_name} {_points_text(points, weights.distance)}"
+    )
+
+
+def _remaining_reason(
+    leader: LeaderFacts, request: RequestFacts, fraction: float, weights: Weights
+) -> str:
+    weight = weights.remaining_days
+    return (
+        f"Remaining days: {days_text(leader.remaining_days)} left in {request.academic_year} "
+        f"for the {days_text(request.days_requested)} asked "
+        f"{_points_text(fraction * weight, weight)}"
+    )
+
+
+def _local_authority_reason(
+    leader: LeaderFacts, request: RequestFacts, fraction: float, weights: Weights
+) -> str:
+    if fraction:
+        text = f"both schools are in {request.local_authority}"
+    elif leader.home_local_authority and request.local_authority:
+        text = f"their school is in {leader.home_local_authority}, not {request.local_authority}"
+    else:
+        text = "not known to be the same"
+    weight = weights.same_local_authority
+    return f"Local authority: {text} {_points_text(fraction * weight, weight)}"
+
+
+def score_leader(
+    leader: LeaderFacts,
+    request: RequestFacts,
+    weights: Weights,
+    outcome: OutcomeEvidence = NEUTRAL_OUTCOME,
+) -> Candidate:
+    """Score a leader for a request (0–100), explained factor by factor; no hard rules here."""
+    km = distance_km(leader, request)
+    fractions = fractions_for(leader, request, km, outcome)
+    return Candidate(
+        leader_id=leader.id,
+        leader_name=leader.name,
+        score=fractions.score(weights),
+        distance_km=km,
+        remaining_days=leader.remaining_days,
+        leader=leader,
+        request=request,
+        weights=weights,
+        outcome=outcome,
+        fractions=fractions,
+    )
+
+
+def rank(
+    request: RequestFacts,
+    leaders: Iterable[LeaderFacts],
+    weights: Weights,
+    outcomes: Mapping[int, OutcomeEvidence] | None = None,
+) -> tuple[list[Candidate], list[Excluded]]:
+    """Every leader either ranked as a candidate (best first) or excluded with every reason."""
+    candidates: list[Candidate] = []
+    excluded: list[Excluded] = []
+    outcomes = outcomes or {}
+    for leader in leaders:
+        failures = hard_rule_failures(leader, request)
+        if failures:
+            excluded.append(Excluded(leader.id, leader.name, tuple(failures)))
+        else:
+            evidence = outcomes.get(leader.id, NEUTRAL_OUTCOME)
+            candidates.append(score_leader(leader, request, weights, evidence))
+    candidates.sort(key=Candidate.sort_key)
+    excluded.sort(key=lambda e: (e.leader_name.lower(), e.leader_id))
+    return candidates, excluded
+
+
+def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH) -> Shortlist:
+    """The best ``limit`` leaders for a request, and every other leader considered with every
+    reason that excluded them. A fixed number of queries, whatever the organisation's size."""
+    facts = request_facts(support_request)
+    leaders = leader_facts_for(
+        considered_leader_ids(support_request), support_request.academic_year
+    )
+    weights = Weights.for_organisation(support_request.organisation_id)
+    evidence = outcome_evidence([leader.id for leader in leaders]) if weights.outcomes else {}
+    ranked, excluded = rank(facts, leaders, weights, evidence)
+    return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
+
+
+def leader_check(
+    support_request: SupportRequest, leader_id: int
+) -> tuple[Candidate | None, list[RuleFailure], bool]:
+    """One leader against a request: (candidate or None, failures, considered?). ``considered``
+    is False when the leader is neither associated with the organisation nor commissioned."""
+    queryset = considered_leaders(support_request).filter(id=leader_id)
+    found = leader_facts(queryset, support_request.academic_year)
+    if not found:
+        return None, [], False
+    leader = found[0]
+    facts = request_facts(support_request)
+    failures = hard_rule_failures(leader, facts)
+    if failures:
+        return None, failures, True
+    weights = Weights.for_organisation(support_request.organisation_id)
+    evidence = outcome_evidence([leader.id]).get(leader.id, NEUTRAL_OUTCOME)
+    return score_leader(leader, facts, weights, evidence), [], True
+
+
+def by_leader(candidates: Sequence[Candidate]) -> dict[int, Candidate]:
+    return {c.leader_id: c for c in candidates}

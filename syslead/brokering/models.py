@@ -1,0 +1,323 @@
+"""Requests for support and brokering: from a school's need to an agreed match (product.md:
+Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Route(models.TextChoices):
+    SCHOOL = "school", "School route"
+    LOCAL_AUTHORITY = "local_authority", "Local authority route"
+
+
+class LaCriterion(models.TextChoices):
+    """How the LA team and the SIP identify a school that could benefit (South Gloucestershire)."""
+
+    NEW_OR_ACTING_HEAD = "new_or_acting_head", "New or acting headteacher"
+    LEADERSHIP_RI = (
+        "leadership_ri",
+        "Leadership and management judged requires improvement or satisfactory",
+    )
+    PUPILS_NOT_PROGRESSING = "pupils_not_progressing", "Many pupils not making progress"
+    SIP_OR_HEAD_IDENTIFIED = "sip_or_head_identified", "Identified by the SIP or the headteacher"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    APPROACHING = "approaching", "Leaders approached"
+    AWAITING_CHOICE = "awaiting_choice", "Waiting for the school to choose"
+    MATCHED = "matched", "Leader chosen"
+    AGREED = "agreed", "Agreement made"
+    WAITING_LIST = "waiting_list", "On the waiting list"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+class SupportRequest(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="support_requests"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="support_requests"
+    )
+    route = models.CharField(max_length=20, choices=Route.choices)
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True
+    )
+    academic_year = models.CharField(max_length=7)
+    needs = models.JSONField(default=list, help_text="Specialism codes the school needs.")
+    phase = models.CharField(max_length=30, help_text="The school's phase when requested.")
+    days_requested = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    summary = models.TextField()
+    context = models.TextField(blank=True)
+    preferred_timing = models.CharField(max_length=200, blank=True)
+    key_areas = models.TextField(blank=True, help_text="Key areas for improvement agreed.")
+    la_criteria = models.JSONField(
+        default=list, blank=True, help_text="LA route: the identification criteria ticked."
+    )
+    chair_of_governors_agreed = models.BooleanField(
+        default=False, help_text="School route: the chair of governors agrees to the request."
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_leader = models.ForeignKey(
+        "leaders.LeaderProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chosen_for_requests",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk} for {self.school.name}"
+
+
+class ShortlistEntry(models.Model):
+    """A leader on a request's shortlist, with the score and its explanation at the time."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="shortlist"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.CASCADE, related_name="shortlist_entries"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=5, decimal_places=1)
+    distance_km = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    reasons = models.JSONField(default=list)
+    is_live = models.BooleanField(default=True)
+    swapped_in = models.BooleanField(default=False)
+    swap_reason = models.TextField(blank=True, help_text="Why the coordinator changed the list.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_request", "leader"],
+                condition=Q(is_live=True),
+                name="leader_once_on_a_live_shortlist",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.leader}"
+
+
+class ApproachStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Provisionally agreed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CHOSEN = "chosen", "Chosen by the school"
+    NOT_CHOSEN = "not_chosen", "Not chosen"
+
+
+class Approach(models.Model):
+    """Asking a shortlisted leader for provisional agreement."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="approaches"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.CASCADE, related_name="approaches"
+    )
+    status = models.CharField(
+        max_length=20, choices=ApproachStatus.choices, default=ApproachStatus.PENDING
+    )
+    message = models.TextField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_request", "leader"],
+                condition=Q(status__in=["pending", "accepted", "chosen"]),
+                name="one_open_approach_per_leader_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Approach to {self.leader} for request {self.support_request_id}"
+
+
+class MatchingWeights(models.Model):
+    """An organisation's weights for the match score's factors (0 switches a factor off)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="matching_weights"
+    )
+    specialism = models.PositiveSmallIntegerField(default=30)
+    phase = models.PositiveSmallIntegerField(default=10)
+    distance = models.PositiveSmallIntegerField(default=25)
+    remaining_days = models.PositiveSmallIntegerField(default=10)
+    experience = models.PositiveSmallIntegerField(default=10)
+    outcomes = models.PositiveSmallIntegerField(default=10)
+    same_local_authority = models.PositiveSmallIntegerField(default=5)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "matching weights"
+
+    def __str__(self) -> str:
+        return f"Matching weights for {self.organisation}"
+
+
+class CommissionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for the owning organisation"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class Commission(models.Model):
+    """Sharing between brokers: a leader associated with one organisation offered to another
+    organisation's request, with the owning organisation's agreement."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="commissions"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.CASCADE, related_name="commissions"
+    )
+    owning_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="commissions_given"
+    )
+    status = models.CharField(
+        max_length=20, choices=CommissionStatus.choices, default=CommissionStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_request", "leader"],
+                condition=~Q(status="refused"),
+                name="one_live_commission_per_leader_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} for request {self.support_request_id}"
+
+
+class AllocationRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    READY = "ready", "Draft ready"
+    APPROVED = "approved", "Approved"
+    FAILED = "failed", "Failed"
+
+
+class AllocationRun(models.Model):
+    """A batch allocation of a round of open requests across leaders, with capacities."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="allocation_runs"
+    )
+    academic_year = models.CharField(max_length=7)
+    status = models.CharField(
+        max_length=20, choices=AllocationRunStatus.choices, default=AllocationRunStatus.QUEUED
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total_score = models.DecimalField(max_digits=12, decimal_places=1, default=Decimal("0"))
+    greedy_score = models.DecimalField(max_digits=12, decimal_places=1, default=Decimal("0"))
+    requests_considered = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # How the run was solved and how it compares (added with the allocation services).
+    request_ids = models.JSONField(
+        default=list, blank=True, help_text="The requests given; empty: every open request."
+    )
+    candidates_per_request = models.PositiveSmallIntegerField(default=20)
+    started_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(
+        max_length=20, blank=True, help_text="min_cost_flow, cp_sat or greedy."
+    )
+    solver_status = models.CharField(
+        max_length=20, blank=True, help_text="optimal, or feasible when stopped at the time limit."
+    )
+    upper_bound = models.DecimalField(
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="No allocation can score more (CP-SAT's bound).",
+    )
+    matched_count = models.PositiveIntegerField(default=0)
+    greedy_matched_count = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk} ({self.academic_year})"
+
+
+class DraftMatch(models.Model):
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="matches")
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="draft_matches"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="draft_matches",
+        help_text="Empty: no leader could be matched (the request goes on the waiting list).",
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("0"))
+    approved = models.BooleanField(default=False)
+    edited = models.BooleanField(default=False)
+    distance_km = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    edit_reason = models.TextField(blank=True, help_text="Why the coordinator changed the match.")
+
+    class Meta:
+        ordering = ["support_request_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "support_request"], name="one_draft_match_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.support_request_id} → {self.leader_id}"

@@ -1,0 +1,524 @@
+"""Reads of requests and brokering that views, endpoints and services reuse.
+
+Access (style.md: one helper per object, 404 to anyone who may not see it)
+    A request is visible to an administrator; coordinators, broker leads and SIPs of its
+    organisation; the headteacher of its school; a leader who has been approached for it or
+    chosen; and coordinators of an organisation asked to commission one of its leaders for it.
+    Of those, only administrators, coordinators and broker leads of the request's organisation
+    may read its shortlist (api-v1.md); the others get 403 (they know the request exists), and
+    everyone else 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+
+from syslead.accounts.access import (
+    broker_organisation_ids,
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.accounts.models import Role
+from syslead.brokering.eligibility import phase_label
+from syslead.brokering.facts import associated_leaders, leader_facts
+from syslead.brokering.models import (
+    AllocationRun,
+    Approach,
+    ApproachStatus,
+    Commission,
+    CommissionStatus,
+    DraftMatch,
+    RequestStatus,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.core.events import events_for
+from syslead.core.models import Event
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+from syslead.schools.models import OfstedRating, School
+
+#: Statuses in which a request still waits for a leader.
+UNMET_STATUSES = (
+    RequestStatus.OPEN,
+    RequestStatus.SHORTLISTED,
+    RequestStatus.APPROACHING,
+    RequestStatus.AWAITING_CHOICE,
+    RequestStatus.WAITING_LIST,
+)
+#: Statuses in which a request is over and nothing more may change it.
+FINISHED_STATUSES = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+def leader_profile_id_of(user: Any) -> int | None:
+    """The id of the user's leader profile, if they are a system leader (cached per user)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_syslead_leader_id"):
+        user._syslead_leader_id = (
+            LeaderProfile.objects.filter(user_id=user.pk).values_list("id", flat=True).first()
+        )
+    value = user._syslead_leader_id
+    return int(value) if value is not None else None
+
+
+def _visible_filter(user: Any) -> Q | None:
+    """The requests the user may see as a filter (None: none at all)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if is_administrator(user):
+        return Q()
+    conditions: list[Q] = []
+    org_ids = organisation_ids_for(user, [Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP])
+    if org_ids:
+        conditions.append(Q(organisation_id__in=org_ids))
+    urns = headteacher_school_urns(user)
+    if urns:
+        conditions.append(Q(school_id__in=urns))
+    leader_id = leader_profile_id_of(user)
+    if leader_id is not None:
+        approached = Approach.objects.filter(leader_id=leader_id).values("support_request_id")
+        conditions.append(Q(id__in=approached) | Q(chosen_leader_id=leader_id))
+    coordinated = coordinated_organisation_ids(user)
+    if coordinated:
+        asked = Commission.objects.filter(owning_organisation_id__in=coordinated).values(
+            "support_request_id"
+        )
+        conditions.append(Q(id__in=asked))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def support_requests_for_user(user: Any) -> QuerySet[SupportRequest]:
+    """Every request the user may see, newest first, with school and organisation."""
+    condition = _visible_filter(user)
+    queryset = SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def support_request_for_user(user: Any, request_id: int | str) -> SupportRequest:
+    """The request if the user may see it; Http404 otherwise (unknown or not theirs)."""
+    try:
+        pk = int(request_id)
+    except (TypeError, ValueError):
+        raise Http404("No such support request.") from None
+    found = support_requests_for_user(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such support request.")
+    return found
+
+
+def can_broker(user: Any, support_request: SupportRequest) -> bool:
+    """Shortlist, approach and allocate for the request: an administrator or a coordinator of the
+    request's organisation."""
+    return is_administrator(user) or (
+        support_request.organisation_id in coordinated_organisation_ids(user)
+    )
+
+
+def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
+    """Coordinators and broker leads of the request's organisation (api-v1.md), administrators."""
+    return is_administrator(user) or (
+        support_request.organisation_id in broker_organisation_ids(user)
+    )
+
+
+def can_coordinate_organisation(user: Any, organisation_id: int) -> bool:
+    return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
+
+
+def can_read_organisation_brokering(user: Any, organisation_id: int) -> bool:
+    """Coordinators and broker leads of the organisation (and administrators): e.g. unmet demand
+    and allocation runs."""
+    return is_administrator(user) or organisation_id in broker_organisation_ids(user)
+
+
+# --- One request ---------------------------------------------------------------------------------
+
+
+def live_shortlist(support_request: SupportRequest) -> list[ShortlistEntry]:
+    """The request's current shortlist, by rank, with each leader's name."""
+    return list(
+        ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
+        .select_related("leader__user", "leader__home_school")
+        .order_by("rank", "id")
+    )
+
+
+def shortlist_history(support_request: SupportRequest) -> list[ShortlistEntry]:
+    """Every shortlist entry ever made for the request, including those swapped out."""
+    return list(
+        ShortlistEntry.objects.filter(support_request=support_request)
+        .select_related("leader__user", "added_by")
+        .order_by("created_at", "rank", "id")
+    )
+
+
+def approaches_for_request(support_request: SupportRequest) -> list[Approach]:
+    return list(
+        Approach.objects.filter(support_request=support_request)
+        .select_related("leader__user", "leader__home_school", "sent_by")
+        .order_by("sent_at", "id")
+    )
+
+
+def accepted_leaders(support_request: SupportRequest) -> list[LeaderProfile]:
+    """The leaders who provisionally agreed: those the headteacher may choose from."""
+    return [
+        approach.leader
+        for approach in Approach.objects.filter(
+            support_request=support_request, status=ApproachStatus.ACCEPTED
+        )
+        .select_related("leader__user", "leader__home_school")
+        .order_by("sent_at", "id")
+    ]
+
+
+def commissions_for_request(support_request: SupportRequest) -> list[Commission]:
+    return list(
+        Commission.objects.filter(support_request=support_request)
+        .select_related("leader__user", "owning_organisation", "proposed_by", "decided_by")
+        .order_by("created_at", "id")
+    )
+
+
+def request_timeline(support_request: SupportRequest) -> list[Event]:
+    """Every step of the request, oldest first: each service writes one event with a summary."""
+    return list(events_for(support_request))
+
+
+# --- Lists for people ----------------------------------------------------------------------------
+
+
+def approaches_for_leader(leader: LeaderProfile, *, pending_only: bool = False) -> list[Approach]:
+    """The approaches made to a leader, newest first (their "asked to help" list)."""
+    queryset = Approach.objects.filter(leader=leader)
+    if pending_only:
+        queryset = queryset.filter(status=ApproachStatus.PENDING)
+    return list(
+        queryset.select_related(
+            "support_request__school", "support_request__organisation"
+        ).order_by("-sent_at", "-id")
+    )
+
+
+def commissions_awaiting_decision(organisation: Organisation) -> list[Commission]:
+    """Requests of other organisations asking for one of this organisation's leaders."""
+    return list(
+        Commission.objects.filter(
+            owning_organisation=organisation, status=CommissionStatus.PROPOSED
+        )
+        .select_related("leader__user", "support_request__school", "support_request__organisation")
+        .order_by("created_at", "id")
+    )
+
+
+def direct_approaches(organisation: Organisation) -> list[Event]:
+    """Direct approaches recorded for the organisation's associated leaders, newest first."""
+    leader_ids = [
+        str(pk) for pk in associated_leaders(organisation.pk).values_list("id", flat=True)
+    ]
+    return list(
+        Event.objects.filter(
+            verb="leader.direct_approach",
+            subject_type__app_label="leaders",
+            subject_type__model="leaderprofile",
+            subject_id__in=leader_ids,
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def allocation_runs(organisation: Organisation) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(organisation=organisation).order_by("-created_at")
+
+
+def allocation_run_for_user(user: Any, run_id: int | str) -> AllocationRun:
+    """The run if the user coordinates or leads its organisation; Http404 otherwise."""
+    try:
+        pk = int(run_id)
+    except (TypeError, ValueError):
+        raise Http404("No such allocation run.") from None
+    run = AllocationRun.objects.select_related("organisation").filter(pk=pk).first()
+    if run is None or not can_read_organisation_brokering(user, run.organisation_id):
+        raise Http404("No such allocation run.")
+    return run
+
+
+def draft_matches(run: AllocationRun) -> list[DraftMatch]:
+    return list(
+        DraftMatch.objects.filter(run=run)
+        .select_related("support_request__school", "leader__user")
+        .order_by("support_request_id")
+    )
+
+
+# --- Schools that could benefit ------------------------------------------------------------------
+
+#: An inspection older than this many years counts as out of date (South Gloucestershire's
+#: criteria name "the most recent Ofsted inspection"; an inspection this old says little).
+STALE_INSPECTION_YEARS = 4
+
+_SEVERITY = {
+    OfstedRating.INADEQUATE: 4,
+    OfstedRating.REQUIRES_IMPROVEMENT: 3,
+    OfstedRating.SATISFACTORY: 3,
+}
+SEVERITY_NEVER_INSPECTED = 2
+SEVERITY_STALE = 1
+
+
+@dataclass(frozen=True)
+class SchoolNeed:
+    """A school in the area that could benefit from support, and why, in words."""
+
+    school: School
+    severity: int
+    reasons: tuple[str, ...]
+    suggested_criteria: tuple[str, ...]
+    open_requests: int = 0
+
+
+def organisation_schools(organisation: Organisation) -> QuerySet[School]:
+    """The open schools in the organisation's area: its local authority (an LA), or the LA
+    districts or authorities it lists as areas (a hub). Empty if it has no area."""
+    condition = Q()
+    has_area = False
+    if organisation.local_authority_name:
+        condition |= Q(local_authority__iexact=organisation.local_authority_name)
+        has_area = True
+    areas = organisation.areas
+    if areas:
+        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
+        has_area = True
+    if not has_area:
+        return School.objects.none()
+    return School.objects.filter(condition, is_open=True)
+
+
+def _newest_inspection_date() -> dt.date | None:
+    return School.objects.aggregate(newest=Max("ofsted_inspected_on"))["newest"]
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def schools_that_could_benefit(
+    organisation: Organisation,
+    *,
+    stale_after_years: int = STALE_INSPECTION_YEARS,
+    as_of: dt.date | None = None,
+) -> list[SchoolNeed]:
+    """Schools in the organisation's area meeting the LA route's criteria that the register can
+    show (South Gloucestershire 1.1): latest Ofsted grade requires improvement, satisfactory or
+    inadequate; never inspected; or inspected more than ``stale_after_years`` years before
+    ``as_of``. Most severe first (inadequate, then requires improvement or satisfactory, then never
+    inspected, then out of date; oldest inspection first within each).
+
+    ``as_of`` defaults to the newest inspection date the register holds, not today: the shipped
+    Ofsted history stops in February 2020, and measured from today every school would look out of
+    date. The register has only the overall grade, so "leadership and management judged requires
+    improvement or satisfactory" is read from the overall grade. New or acting headteachers and
+    pupils' progress are not in the register: the LA team ticks those on the request itself.
+    """
+    schools = organisation_schools(organisation)
+    reference = as_of or _newest_inspection_date()
+    concerning = [r.value for r in _SEVERITY]
+    condition = Q(ofsted_rating__in=concerning) | Q(ofsted_rating="")
+    cutoff = _years_before(reference, stale_after_years) if reference else None
+    if cutoff is not None:
+        condition |= Q(ofsted_inspected_on__lt=cutoff)
+    open_counts: dict[int, int] = dict(
+        SupportRequest.objects.filter(
+            school__in=schools.filter(condition), status__in=UNMET_STATUSES
+        )
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )
+    needs: list[SchoolNeed] = []
+    for school in schools.filter(condition).only(
+        "urn",
+        "name",
+        "phase",
+        "town",
+        "postcode",
+        "local_authority",
+        "district",
+        "ofsted_rating",
+        "ofsted_inspected_on",
+    ):
+        reasons: list[str] = []
+        criteria: list[str] = []
+        severity = 0
+        rating = school.ofsted_rating
+        inspected = school.ofsted_inspected_on
+        when = f" ({inspected:%B %Y})" if inspected else ""
+        if rating in _SEVERITY:
+            severity = _SEVERITY[OfstedRating(rating)]
+            label = str(OfstedRating(rating).label).lower()
+            reasons.append(f"Latest Ofsted grade: {label}{when}")
+            criteria.append("leadership_ri")
+        elif not rating:
+            severity = SEVERITY_NEVER_INSPECTED
+            reasons.append("No graded Ofsted inspection on the register")
+        if cutoff is not None and inspected is not None and inspected < cutoff:
+            severity = max(severity, SEVERITY_STALE)
+            reasons.append(
+                f"Last inspected {inspected:%B %Y}, more than {stale_after_years} years before "
+                f"{reference:%B %Y}"
+            )
+        if not reasons:
+            continue
+        needs.append(
+            SchoolNeed(
+                school=school,
+                severity=severity,
+                reasons=tuple(reasons),
+                suggested_criteria=tuple(criteria),
+                open_requests=open_counts.get(school.urn, 0),
+            )
+        )
+    needs.sort(
+        key=lambda n: (
+            -n.severity,
+            n.school.ofsted_inspected_on or dt.date.max,
+            n.school.name,
+            n.school.urn,
+        )
+    )
+    return needs
+
+
+# --- Unmet demand against supply -------------------------------------------------------------
+
+
+@dataclass
+class DemandRow:
+    """Unmet or declined demand for one specialism in one phase in one area, against supply."""
+
+    specialism: str
+    phase: str
+    area: str
+    requests: int = 0
+    declined: int = 0
+    days: Decimal = Decimal(0)
+    #: Deployable associated leaders with this specialism and phase, anywhere / in this area.
+    leaders: int = 0
+    leaders_in_area: int = 0
+    remaining_days: Decimal = Decimal(0)
+    remaining_days_in_area: Decimal = Decimal(0)
+    request_ids: list[int] = field(default_factory=list)
+
+    @property
+    def gap_days(self) -> Decimal:
+        """Days asked for beyond what the area's leaders have left (positive: a shortage)."""
+        return self.days - self.remaining_days_in_area
+
+    @property
+    def phase_label(self) -> str:
+        return phase_label(self.phase)
+
+    @property
+    def priority(self) -> str:
+        """The row as a designation round's priority, in words."""
+        return (
+            f"{self.specialism.replace('_', ' ').capitalize()} in {self.phase_label} schools "
+            f"in {self.area}"
+        )
+
+
+def _declined_request_ids(requests: QuerySet[SupportRequest]) -> set[int]:
+    return set(
+        Approach.objects.filter(
+            support_request__in=requests, status=ApproachStatus.DECLINED
+        ).values_list("support_request_id", flat=True)
+    )
+
+
+def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandRow]:
+    """Unmet or declined requests by specialism × phase × area (the school's local authority)
+    against the supply of deployable associated leaders with that specialism and phase, largest
+    gap first: the priorities for the next designation round (product.md, item 8).
+
+    Demand counts requests of the organisation for the year still waiting for a leader (open,
+    shortlisted, approaching, awaiting a choice, on the waiting list) and requests a leader
+    declined that never found one (withdrawn or closed without a chosen leader included). A request
+    with several needs counts once under each. Supply counts leaders who could be deployed now
+    (an active designation and core training), with their remaining days in the year, across the
+    organisation and within the area; the gap is the days asked minus the area's remaining days.
+    """
+    year_requests = SupportRequest.objects.filter(
+        organisation=organisation, academic_year=academic_year
+    )
+    declined_ids = _declined_request_ids(year_requests)
+    unmet = year_requests.filter(
+        Q(status__in=UNMET_STATUSES)
+        | Q(
+            id__in=declined_ids,
+            chosen_leader__isnull=True,
+            status__in=[RequestStatus.WITHDRAWN, RequestStatus.CLOSED],
+        )
+    ).select_related("school")
+    rows: dict[tuple[str, str, str], DemandRow] = {}
+    for request in unmet:
+        area = request.school.local_authority or request.school.district or "Area not known"
+        for need in dict.fromkeys(request.needs):
+            key = (need, request.phase, area)
+            row = rows.setdefault(key, DemandRow(need, request.phase, area))
+            row.requests += 1
+            row.days += Decimal(request.days_requested)
+            row.declined += 1 if request.pk in declined_ids else 0
+            row.request_ids.append(request.pk)
+    if not rows:
+        return []
+    _add_supply(rows.values(), organisation, academic_year)
+    return sorted(
+        rows.values(),
+        key=lambda r: (-r.gap_days, -r.requests, r.specialism, r.phase, r.area),
+    )
+
+
+def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_year: str) -> None:
+    deployable = [
+        leader
+        for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
+        if leader.active_designations and leader.core_training_completed_on is not None
+    ]
+    by_pair: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
+    for leader in deployable:
+        remaining = max(leader.remaining_days, Decimal(0))
+        for specialism in leader.specialisms:
+            for phase in leader.phases:
+                by_pair[(specialism, phase)].append((leader.home_local_authority, remaining))
+    for row in rows:
+        supply = by_pair.get((row.specialism, row.phase), [])
+        row.leaders = len(supply)
+        row.remaining_days = sum((days for _, days in supply), Decimal(0))
+        local = [days for area, days in supply if area == row.area]
+        row.leaders_in_area = len(local)
+        row.remaining_days_in_area = sum(local, Decimal(0))

@@ -1,0 +1,204 @@
+"""Shared checks of the brokering services: locking a request, who may broker it, its state,
+the hard rules, and settling its status after approaches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from syslead.brokering.eligibility import RuleFailure, days_text, phase_label, words
+from syslead.brokering.matching import (
+    Candidate,
+    leader_check,
+)
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    RequestStatus,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.brokering.notify import email_after_commit
+from syslead.brokering.selectors import can_broker
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+
+#: Approach statuses still in play (waiting for an answer, or provisionally agreed).
+OPEN_APPROACH_STATUSES = (ApproachStatus.PENDING, ApproachStatus.ACCEPTED)
+#: Request statuses in which a new shortlist may be made.
+SHORTLISTABLE_STATUSES = (RequestStatus.OPEN, RequestStatus.SHORTLISTED, RequestStatus.WAITING_LIST)
+#: Request statuses in which leaders may be approached.
+APPROACHABLE_STATUSES = (
+    RequestStatus.SHORTLISTED,
+    RequestStatus.APPROACHING,
+    RequestStatus.AWAITING_CHOICE,
+)
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _lock(support_request: SupportRequest) -> SupportRequest:
+    """Re-read the request under a row lock: transitions on one request run one at a time."""
+    locked = (
+        SupportRequest.objects.select_for_update(of=("self",))
+        .select_related("school", "organisation")
+        .get(pk=support_request.pk)
+    )
+    return locked
+
+
+def _require_broker(actor: Any, support_request: SupportRequest) -> None:
+    if not can_broker(actor, support_request):
+        raise NotAllowed(
+            f"Only a coordinator of {support_request.organisation.name} may do this for the "
+            "request."
+        )
+
+
+def _require_status(support_request: SupportRequest, allowed: Iterable[str], action: str) -> None:
+    if support_request.status not in allowed:
+        raise RuleViolation(
+            f"The request is {support_request.get_status_display().lower()}: you cannot {action} "
+            "now.",
+            rule="request_state",
+        )
+
+
+def _hard_rules_violation(leader_name: str, failures: Sequence[RuleFailure]) -> RuleViolation:
+    reasons = "; ".join(f.message for f in failures)
+    return RuleViolation(
+        f"{leader_name} cannot be matched with this request: {reasons}.",
+        rule=str(failures[0].rule),
+    )
+
+
+def _checked_candidate(support_request: SupportRequest, leader: LeaderProfile) -> Candidate:
+    """The leader scored for the request, or a RuleViolation naming every rule they fail."""
+    candidate, failures, considered = leader_check(support_request, leader.pk)
+    name = leader.user.get_full_name()
+    if not considered:
+        raise RuleViolation(
+            f"{name} is not associated with {support_request.organisation.name} and has not been "
+            "commissioned for this request.",
+            rule="not_considered",
+        )
+    if candidate is None:
+        raise _hard_rules_violation(name, failures)
+    return candidate
+
+
+def _needs_text(support_request: SupportRequest) -> str:
+    return words(support_request.needs)
+
+
+def _settle_after_approaches(actor: Any, support_request: SupportRequest) -> None:
+    """Set the request's status from its approaches: awaiting a choice once someone agreed and
+    nobody is still to answer; approaching while someone is to answer; open again (a new round)
+    when everyone approached has declined or been withdrawn."""
+    if support_request.status not in APPROACHABLE_STATUSES:
+        return
+    statuses = list(
+        Approach.objects.filter(support_request=support_request).values_list("status", flat=True)
+    )
+    pending = ApproachStatus.PENDING in statuses
+    accepted = ApproachStatus.ACCEPTED in statuses
+    if accepted and not pending:
+        new_status = RequestStatus.AWAITING_CHOICE
+    elif pending:
+        new_status = RequestStatus.APPROACHING
+    elif statuses:
+        new_status = RequestStatus.OPEN
+    else:
+        return
+    if new_status == support_request.status:
+        return
+    support_request.status = new_status
+    support_request.save(update_fields=["status", "updated_at"])
+    if new_status == RequestStatus.OPEN:
+        ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
+            is_live=False
+        )
+        summary = (
+            "Every leader approached declined or was withdrawn: the request is open again for "
+            "another round"
+        )
+    elif new_status == RequestStatus.AWAITING_CHOICE:
+        summary = "Every leader approached has answered: waiting for the school to choose"
+    else:
+        summary = "Waiting for leaders to answer"
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.status_changed",
+        summary=summary,
+        data={"status": new_status},
+    )
+
+
+def _approach_create(
+    actor: Any,
+    support_request: SupportRequest,
+    leader: LeaderProfile,
+    candidate: Candidate,
+    message: str = "",
+) -> Approach:
+    """Write the approach, its event, and the e-mail to the leader (checks done by the caller)."""
+    name = leader.user.get_full_name()
+    approach = Approach(
+        support_request=support_request,
+        leader=leader,
+        message=message.strip(),
+        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    approach.full_clean()
+    approach.save()
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.approach_sent",
+        summary=f"{name} asked for provisional agreement",
+        data={"approach": approach.pk, "leader": leader.pk},
+    )
+    email_after_commit(
+        to=leader.user.email,
+        subject=f"Could you support {support_request.school.name}?",
+        template="brokering/email/approach_sent",
+        context={
+            "leader_name": name,
+            "organisation": support_request.organisation.name,
+            "school": support_request.school.name,
+            "phase": phase_label(support_request.phase),
+            "needs": _needs_text(support_request),
+            "days": days_text(Decimal(support_request.days_requested)),
+            "academic_year": support_request.academic_year,
+            "summary": support_request.summary,
+            "message": approach.message,
+            "sender": getattr(actor, "name", "") or "the coordinator",
+            "reasons": "; ".join(candidate.reasons),
+            "link": reverse("brokering:approach", args=[approach.pk]),
+        },
+    )
+    return approach
+
+
+def _resolve_organisation(organisation: Organisation | int | str | None) -> Organisation | None:
+    if isinstance(organisation, Organisation):
+        return organisation
+    try:
+        return Organisation.objects.filter(pk=int(organisation)).first()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _resolve_school(school_urn: int | str | None) -> School | None:
+    try:
+        return School.objects.filter(urn=int(school_urn)).first()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,319 @@
+"""Approaches for provisional agreement, the school's choice, and direct approaches recorded
+by the broker (South Gloucestershire: "Securing LLE support"; KYRA LLE agreement)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+)
+from syslead.brokering.eligibility import days_text
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    RequestStatus,
+    Route,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.brokering.notify import email_after_commit
+from syslead.brokering.selectors import can_broker
+from syslead.brokering.services._helpers import (
+    APPROACHABLE_STATUSES,
+    OPEN_APPROACH_STATUSES,
+    _approach_create,
+    _checked_candidate,
+    _lock,
+    _require_broker,
+    _require_status,
+    _resolve_school,
+    _settle_after_approaches,
+)
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.models import Event
+from syslead.leaders.models import Association, LeaderProfile, ReleaseAgreement
+
+
+@transaction.atomic
+def approach_send(
+    *, actor: Any, request: SupportRequest, leader: LeaderProfile, message: str = ""
+) -> Approach:
+    """Ask a shortlisted leader for provisional agreement, and e-mail them (South
+    Gloucestershire: "approach the LLEs for their provisional agreement"). A coordinator of the
+    request's organisation; the leader must still pass every hard rule."""
+    support_request = _lock(request)
+    _require_broker(actor, support_request)
+    _require_status(support_request, APPROACHABLE_STATUSES, "approach leaders")
+    leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
+    name = leader.user.get_full_name()
+    if not ShortlistEntry.objects.filter(
+        support_request=support_request, leader=leader, is_live=True
+    ).exists():
+        raise RuleViolation(
+            f"{name} is not on the request's shortlist: add them first.", rule="not_shortlisted"
+        )
+    if Approach.objects.filter(
+        support_request=support_request, leader=leader, status__in=OPEN_APPROACH_STATUSES
+    ).exists():
+        raise RuleViolation(f"{name} has already been approached.", rule="already_approached")
+    candidate = _checked_candidate(support_request, leader)
+    approach = _approach_create(actor, support_request, leader, candidate, message)
+    _settle_after_approaches(actor, support_request)
+    return approach
+
+
+@transaction.atomic
+def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: str = "") -> Approach:
+    """The leader gives or refuses provisional agreement; a refusal needs a reason. Only the leader
+    approached may answer."""
+    approach = (
+        Approach.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "support_request", "sent_by")
+        .get(pk=approach.pk)
+    )
+    if not getattr(actor, "is_authenticated", False) or approach.leader.user_id != actor.pk:
+        raise NotAllowed("Only the leader approached may answer.")
+    support_request = _lock(approach.support_request)
+    if approach.status != ApproachStatus.PENDING:
+        raise RuleViolation(
+            f"This approach is already {approach.get_status_display().lower()}.",
+            rule="approach_state",
+        )
+    if not accept and not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why you are declining."]})
+    approach.status = ApproachStatus.ACCEPTED if accept else ApproachStatus.DECLINED
+    approach.decline_reason = "" if accept else reason.strip()
+    approach.responded_at = timezone.now()
+    approach.save(update_fields=["status", "decline_reason", "responded_at"])
+    name = approach.leader.user.get_full_name()
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.approach_accepted" if accept else "request.approach_declined",
+        summary=(
+            f"{name} agreed provisionally"
+            if accept
+            else f"{name} declined: {approach.decline_reason}"
+        ),
+        data={"approach": approach.pk, "leader": approach.leader_id, "accepted": accept},
+    )
+    _settle_after_approaches(actor, support_request)
+    if approach.sent_by is not None:
+        answer = "agreed" if accept else "declined"
+        email_after_commit(
+            to=approach.sent_by.email,
+            subject=f"{name} has {answer}: {support_request.school.name}",
+            template="brokering/email/approach_answered",
+            context={
+                "leader_name": name,
+                "answer": "agreed to" if accept else "declined",
+                "school": support_request.school.name,
+                "reason": approach.decline_reason,
+                "link": reverse("brokering:detail", args=[support_request.pk]),
+            },
+        )
+    return approach
+
+
+@transaction.atomic
+def approach_withdraw(*, actor: Any, approach: Approach, reason: str) -> Approach:
+    """Withdraw an approach still waiting or agreed (e.g. no answer in time), with a reason. A
+    coordinator of the request's organisation."""
+    approach = (
+        Approach.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "support_request__organisation")
+        .get(pk=approach.pk)
+    )
+    support_request = _lock(approach.support_request)
+    _require_broker(actor, support_request)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the approach is withdrawn."]})
+    if approach.status not in OPEN_APPROACH_STATUSES:
+        raise RuleViolation(
+            f"This approach is already {approach.get_status_display().lower()}.",
+            rule="approach_state",
+        )
+    approach.status = ApproachStatus.WITHDRAWN
+    approach.responded_at = timezone.now()
+    approach.save(update_fields=["status", "responded_at"])
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.approach_withdrawn",
+        summary=f"Approach to {approach.leader.user.get_full_name()} withdrawn: {reason.strip()}",
+        data={"approach": approach.pk, "leader": approach.leader_id, "reason": reason.strip()},
+    )
+    _settle_after_approaches(actor, support_request)
+    return approach
+
+
+def _check_may_choose(actor: Any, support_request: SupportRequest) -> bool:
+    """Whether the actor may choose; True when choosing on the headteacher's behalf."""
+    if support_request.school_id in headteacher_school_urns(actor):
+        return False
+    if support_request.route == Route.LOCAL_AUTHORITY and can_broker(actor, support_request):
+        return True
+    if is_administrator(actor):
+        return True
+    raise NotAllowed(f"Only the headteacher of {support_request.school.name} chooses the leader.")
+
+
+@transaction.atomic
+def request_choose(*, actor: Any, request: SupportRequest, leader: LeaderProfile) -> SupportRequest:
+    """The headteacher chooses one of the leaders who agreed (South Gloucestershire: "the HT of
+    the school will be formally approached to select one of the proposed LLEs"). On the LA route
+    a coordinator of the organisation may record the head's choice on their behalf (the LA team
+    approaches the head, who tells them). The leader's home school must have agreed the release
+    for the year ("The LLE will be required to secure the agreement of their own school governors
+    to be released").
+    """
+    support_request = _lock(request)
+    on_behalf = _check_may_choose(actor, support_request)
+    _require_status(
+        support_request,
+        [RequestStatus.APPROACHING, RequestStatus.AWAITING_CHOICE],
+        "choose a leader",
+    )
+    leader = LeaderProfile.objects.select_related("user", "home_school").get(pk=leader.pk)
+    name = leader.user.get_full_name()
+    chosen = Approach.objects.filter(
+        support_request=support_request, leader=leader, status=ApproachStatus.ACCEPTED
+    ).first()
+    if chosen is None:
+        raise RuleViolation(
+            f"{name} has not agreed provisionally: choose among the leaders who agreed.",
+            rule="not_accepted",
+        )
+    if not ReleaseAgreement.objects.filter(
+        leader=leader, academic_year=support_request.academic_year
+    ).exists():
+        raise RuleViolation(
+            f"{leader.home_school.name} has not agreed how many days it releases {name} in "
+            f"{support_request.academic_year}: the home school must agree the release first.",
+            rule="no_release",
+        )
+    _checked_candidate(support_request, leader)
+    now = timezone.now()
+    chosen.status = ApproachStatus.CHOSEN
+    chosen.save(update_fields=["status"])
+    others = list(
+        Approach.objects.filter(
+            support_request=support_request, status__in=OPEN_APPROACH_STATUSES
+        ).select_related("leader__user")
+    )
+    for other in others:
+        other.status = (
+            ApproachStatus.NOT_CHOSEN
+            if other.status == ApproachStatus.ACCEPTED
+            else ApproachStatus.WITHDRAWN
+        )
+        other.responded_at = other.responded_at or now
+        other.save(update_fields=["status", "responded_at"])
+    support_request.chosen_leader = leader
+    support_request.status = RequestStatus.MATCHED
+    support_request.save(update_fields=["chosen_leader", "status", "updated_at"])
+    by = " on the headteacher's behalf" if on_behalf else ""
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.leader_chosen",
+        summary=f"{name} chosen{by}",
+        data={"leader": leader.pk, "approach": chosen.pk, "on_behalf_of_headteacher": on_behalf},
+    )
+    context = {
+        "school": support_request.school.name,
+        "organisation": support_request.organisation.name,
+        "days": days_text(Decimal(support_request.days_requested)),
+        "academic_year": support_request.academic_year,
+    }
+    email_after_commit(
+        to=leader.user.email,
+        subject=f"{support_request.school.name} has chosen you",
+        template="brokering/email/choice_made",
+        context={**context, "leader_name": name, "chosen": True},
+    )
+    for other in others:
+        if other.status == ApproachStatus.NOT_CHOSEN:
+            email_after_commit(
+                to=other.leader.user.email,
+                subject=f"{support_request.school.name} has chosen another leader",
+                template="brokering/email/choice_made",
+                context={**context, "leader_name": other.leader.user.get_full_name()},
+            )
+    return support_request
+
+
+@transaction.atomic
+def direct_approach_record(
+    *,
+    actor: Any,
+    leader: LeaderProfile,
+    approached_by: str,
+    details: str = "",
+    school_urn: int | None = None,
+    request: SupportRequest | None = None,
+    approached_on: dt.date | None = None,
+) -> Event:
+    """Record that a school or another agency approached a leader directly (the KYRA agreement:
+    the LLE will "inform KYRA if they are approached directly"). The leader themselves, or a
+    coordinator of an organisation they are associated with; an event on the leader, and on the
+    request if there is one."""
+    live_orgs = set(
+        Association.objects.filter(leader=leader, is_live=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    is_leader = getattr(actor, "is_authenticated", False) and leader.user_id == actor.pk
+    if not (
+        is_leader or is_administrator(actor) or live_orgs & coordinated_organisation_ids(actor)
+    ):
+        raise NotAllowed("Only the leader or their broker's coordinator may record this.")
+    errors: dict[str, list[str]] = {}
+    if not (approached_by or "").strip():
+        errors["approached_by"] = ["Say which school or agency approached the leader."]
+    school = None
+    if school_urn is not None:
+        school = _resolve_school(school_urn)
+        if school is None:
+            errors["school"] = [f"No school with URN {school_urn} is on the register."]
+    day = approached_on or timezone.localdate()
+    if day > timezone.localdate():
+        errors["approached_on"] = ["The date of the approach cannot be in the future."]
+    if errors:
+        raise ValidationError(errors)
+    name = leader.user.get_full_name()
+    where = f" about {school.name}" if school else ""
+    summary = f"{name} was approached directly by {approached_by.strip()}{where} on {day:%-d %B %Y}"
+    if details.strip():
+        summary += f": {details.strip()}"
+    data = {
+        "approached_by": approached_by.strip(),
+        "details": details.strip(),
+        "school": school.urn if school else None,
+        "approached_on": day.isoformat(),
+        "support_request": request.pk if request else None,
+        "recorded_by_leader": bool(is_leader),
+    }
+    recorded = event_record(
+        actor=actor, subject=leader, verb="leader.direct_approach", summary=summary, data=data
+    )
+    if request is not None:
+        event_record(
+            actor=actor,
+            subject=request,
+            verb="request.direct_approach",
+            summary=summary,
+            data={**data, "leader": leader.pk},
+        )
+    return recorded

@@ -1,0 +1,284 @@
+"""Raising, withdrawing and wait-listing requests (South Gloucestershire: "Identifying the
+potential deployment of LLE support")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    has_role,
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.accounts.models import Role
+from syslead.brokering.eligibility import days_text, words
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    LaCriterion,
+    RequestStatus,
+    Route,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.brokering.selectors import FINISHED_STATUSES, can_broker
+from syslead.brokering.services._helpers import (
+    OPEN_APPROACH_STATUSES,
+    SHORTLISTABLE_STATUSES,
+    _lock,
+    _require_broker,
+    _require_status,
+    _resolve_organisation,
+    _resolve_school,
+)
+from syslead.brokering.vocabulary import known_specialism_codes
+from syslead.core.academic_years import AcademicYear
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+
+# --- Raising a request ---------------------------------------------------------------------------
+
+
+def _may_raise_somewhere(actor: Any) -> bool:
+    return is_administrator(actor) or has_role(actor, Role.COORDINATOR, Role.SIP, Role.HEADTEACHER)
+
+
+def _check_may_raise(actor: Any, school: School, organisation: Organisation, route: str) -> None:
+    if is_administrator(actor):
+        return
+    if organisation.pk in organisation_ids_for(actor, [Role.COORDINATOR, Role.SIP]):
+        return
+    if school.urn in headteacher_school_urns(actor):
+        if route == Route.LOCAL_AUTHORITY:
+            raise NotAllowed(
+                "On the local authority route the LA team or the school's SIP raises the request; "
+                "as headteacher, ask on the school route."
+            )
+        return
+    raise NotAllowed(
+        f"Only a coordinator or SIP of {organisation.name}, or the headteacher of {school.name}, "
+        "may ask for support for this school."
+    )
+
+
+def _parse_days(value: Any) -> Decimal | None:
+    try:
+        days = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return days if days.is_finite() else None
+
+
+def _validate_request_fields(
+    *,
+    organisation: Organisation,
+    route: str,
+    needs: Any,
+    days_requested: Any,
+    summary: str,
+    academic_year: str | None,
+    la_criteria: Sequence[str],
+) -> tuple[list[str], Decimal, str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if route not in Route.values:
+        errors["route"] = [f"Choose one of: {', '.join(Route.values)}."]
+    clean_needs: list[str] = []
+    if not isinstance(needs, list | tuple) or not needs:
+        errors["needs"] = ["Name at least one specialism the school needs."]
+    else:
+        clean_needs = list(dict.fromkeys(str(n).strip() for n in needs))
+        unknown = sorted(set(clean_needs) - known_specialism_codes(organisation.pk))
+        if unknown:
+            errors["needs"] = [f"Not a known specialism: {', '.join(unknown)}."]
+    days = _parse_days(days_requested)
+    if days is None:
+        errors["days_requested"] = ["Give the number of days as a number, e.g. 5 or 7.5."]
+    elif days <= 0:
+        errors["days_requested"] = ["The days asked for must be more than 0."]
+    elif days % Decimal("0.5") != 0:
+        errors["days_requested"] = ["Days are whole or half days, e.g. 5 or 7.5."]
+    elif days > Decimal("999"):
+        errors["days_requested"] = ["That is more days than a leader could give."]
+    if not (summary or "").strip():
+        errors["summary"] = ["Say briefly what support the school needs."]
+    year_label = AcademicYear.current().label
+    if academic_year not in (None, ""):
+        try:
+            year_label = AcademicYear.parse(str(academic_year)).label
+        except ValueError:
+            errors["academic_year"] = [
+                f"{academic_year!r} is not an academic year like {year_label}."
+            ]
+    criteria = list(dict.fromkeys(la_criteria))
+    if route == Route.LOCAL_AUTHORITY:
+        bad = sorted(set(criteria) - set(LaCriterion.values))
+        if bad:
+            errors["la_criteria"] = [f"Not an identification criterion: {', '.join(bad)}."]
+        elif not criteria:
+            errors["la_criteria"] = [
+                "Tick at least one reason the LA team and the SIP identified the school."
+            ]
+    else:
+        criteria = []
+    if errors:
+        raise ValidationError(errors)
+    assert days is not None
+    return clean_needs, days, year_label, criteria
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: Any,
+    school_urn: int,
+    organisation: Organisation | int,
+    route: str,
+    needs: Sequence[str],
+    days_requested: Decimal | int | float | str,
+    summary: str,
+    academic_year: str | None = None,
+    context: str = "",
+    preferred_timing: str = "",
+    key_areas: str = "",
+    la_criteria: Sequence[str] = (),
+    chair_of_governors_agreed: bool = False,
+) -> SupportRequest:
+    """Ask for support on the school route (the headteacher, with the chair of governors) or the
+    LA route (the LA team or SIP, ticking why the school was identified): South Gloucestershire
+    "Identifying the potential deployment". Coordinator or SIP of the organisation; a headteacher
+    for their own school."""
+    if not _may_raise_somewhere(actor):
+        raise NotAllowed("You may not ask for support.")
+    school = _resolve_school(school_urn)
+    org = _resolve_organisation(organisation)
+    lookup_errors: dict[str, list[str]] = {}
+    if school is None:
+        lookup_errors["school"] = [f"No school with URN {school_urn} is on the register."]
+    if org is None:
+        lookup_errors["organisation"] = ["No such organisation."]
+    if lookup_errors:
+        raise ValidationError(lookup_errors)
+    assert school is not None
+    assert org is not None
+    _check_may_raise(actor, school, org, route)
+    clean_needs, days, year_label, criteria = _validate_request_fields(
+        organisation=org,
+        route=route,
+        needs=needs,
+        days_requested=days_requested,
+        summary=summary,
+        academic_year=academic_year,
+        la_criteria=la_criteria,
+    )
+    support_request = SupportRequest(
+        organisation=org,
+        school=school,
+        route=route,
+        academic_year=year_label,
+        needs=clean_needs,
+        phase=school.phase,
+        days_requested=days,
+        summary=summary.strip(),
+        context=context.strip(),
+        preferred_timing=preferred_timing.strip(),
+        key_areas=key_areas.strip(),
+        la_criteria=criteria,
+        chair_of_governors_agreed=bool(chair_of_governors_agreed) and route == Route.SCHOOL,
+        raised_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    support_request.full_clean()
+    support_request.save()
+    route_words = "school route" if route == Route.SCHOOL else "local authority route"
+    extra = ""
+    if route == Route.SCHOOL and support_request.chair_of_governors_agreed:
+        extra = "; the chair of governors agrees"
+    elif criteria:
+        extra = "; identified because: " + "; ".join(
+            str(LaCriterion(c).label).lower() for c in criteria
+        )
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.raised",
+        summary=(
+            f"Support asked for {school.name} on the {route_words}: {words(clean_needs)}, "
+            f"{days_text(days)} in {year_label}{extra}"
+        ),
+        data={
+            "route": route,
+            "needs": clean_needs,
+            "days_requested": str(days),
+            "academic_year": year_label,
+            "la_criteria": criteria,
+            "chair_of_governors_agreed": support_request.chair_of_governors_agreed,
+        },
+    )
+    return support_request
+
+
+@transaction.atomic
+def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> SupportRequest:
+    """Withdraw a request that no longer needs a leader: a coordinator of its organisation or the
+    school's headteacher; open approaches are withdrawn with it."""
+    support_request = _lock(request)
+    if not (
+        can_broker(actor, support_request)
+        or support_request.school_id in headteacher_school_urns(actor)
+    ):
+        raise NotAllowed(
+            "Only the broker's coordinator or the school's headteacher may withdraw it."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the request is withdrawn."]})
+    _require_status(
+        support_request,
+        [s for s in RequestStatus.values if s not in FINISHED_STATUSES],
+        "withdraw it",
+    )
+    Approach.objects.filter(
+        support_request=support_request, status__in=OPEN_APPROACH_STATUSES
+    ).update(status=ApproachStatus.WITHDRAWN, responded_at=timezone.now())
+    ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
+        is_live=False
+    )
+    support_request.status = RequestStatus.WITHDRAWN
+    support_request.save(update_fields=["status", "updated_at"])
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.withdrawn",
+        summary=f"Request withdrawn: {reason.strip()}",
+        data={"reason": reason.strip()},
+    )
+    return support_request
+
+
+@transaction.atomic
+def request_waitlist(*, actor: Any, request: SupportRequest, reason: str = "") -> SupportRequest:
+    """Put a request no leader can take now on the waiting list (a coordinator): it counts as
+    unmet demand and may be allocated in a later round."""
+    support_request = _lock(request)
+    _require_broker(actor, support_request)
+    _require_status(support_request, SHORTLISTABLE_STATUSES, "put it on the waiting list")
+    ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
+        is_live=False
+    )
+    support_request.status = RequestStatus.WAITING_LIST
+    support_request.save(update_fields=["status", "updated_at"])
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.waiting_list",
+        summary="Put on the waiting list" + (f": {reason.strip()}" if reason.strip() else ""),
+        data={"reason": reason.strip()},
+    )
+    return support_request

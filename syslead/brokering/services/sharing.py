@@ -1,0 +1,214 @@
+"""Sharing leaders between brokers (KYRA: "TSA may commission LLE support from other TSA") and
+each broker's matching weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    coordinated_organisation_ids,
+    is_administrator,
+)
+from syslead.brokering.models import (
+    Commission,
+    CommissionStatus,
+    MatchingWeights,
+    RequestStatus,
+    SupportRequest,
+)
+from syslead.brokering.selectors import FINISHED_STATUSES
+from syslead.brokering.services._helpers import (
+    _lock,
+    _require_status,
+)
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.leaders.models import Association, LeaderProfile
+from syslead.organisations.models import Organisation
+
+# --- Sharing between brokers ---------------------------------------------------------------------
+
+
+def _owning_organisation_id(actor: Any, leader: LeaderProfile, requesting_org_id: int) -> int:
+    associations = list(
+        Association.objects.filter(leader=leader, is_live=True).order_by(
+            "-exclusive", "starts_on", "id"
+        )
+    )
+    org_ids = [a.organisation_id for a in associations]
+    if requesting_org_id in org_ids:
+        raise RuleViolation(
+            f"{leader.user.get_full_name()} is already associated with the requesting "
+            "organisation: shortlist them directly.",
+            rule="already_associated",
+        )
+    if not org_ids:
+        raise RuleViolation(
+            f"{leader.user.get_full_name()} is not associated with any broker, so no broker can "
+            "agree to share them.",
+            rule="not_associated",
+        )
+    mine = [org_id for org_id in org_ids if org_id in coordinated_organisation_ids(actor)]
+    return mine[0] if mine else org_ids[0]
+
+
+@transaction.atomic
+def commission_offer(
+    *, actor: Any, request: SupportRequest, leader: LeaderProfile, note: str = ""
+) -> Commission:
+    """Propose a leader of one broker for another broker's request ("TSA may commission LLE
+    support from other TSA": KYRA). A coordinator of an organisation the leader is associated
+    with (offering), or of the requesting organisation (asking). Always recorded as proposed: the
+    owning organisation agrees in ``commission_decide``, since it brokers the leader exclusively.
+    """
+    support_request = _lock(request)
+    leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
+    owning_id = _owning_organisation_id(actor, leader, support_request.organisation_id)
+    coordinated = coordinated_organisation_ids(actor)
+    if not (
+        is_administrator(actor)
+        or owning_id in coordinated
+        or support_request.organisation_id in coordinated
+    ):
+        raise NotAllowed(
+            "Only a coordinator of the leader's organisation or of the requesting organisation "
+            "may propose this."
+        )
+    _require_status(
+        support_request,
+        [s for s in RequestStatus.values if s not in (*FINISHED_STATUSES, RequestStatus.MATCHED)],
+        "commission a leader for it",
+    )
+    if Commission.objects.filter(
+        support_request=support_request,
+        leader=leader,
+        status__in=[CommissionStatus.PROPOSED, CommissionStatus.APPROVED],
+    ).exists():
+        raise RuleViolation(
+            f"{leader.user.get_full_name()} has already been proposed for this request.",
+            rule="already_commissioned",
+        )
+    commission = Commission(
+        support_request=support_request,
+        leader=leader,
+        owning_organisation_id=owning_id,
+        proposed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note.strip(),
+    )
+    commission.full_clean()
+    commission.save()
+    owner = Organisation.objects.get(pk=owning_id)
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.commission_proposed",
+        summary=(
+            f"{leader.user.get_full_name()} of {owner.name} proposed for this request; waiting "
+            f"for {owner.name} to agree"
+        ),
+        data={"commission": commission.pk, "leader": leader.pk, "owning_organisation": owning_id},
+    )
+    return commission
+
+
+@transaction.atomic
+def commission_decide(
+    *, actor: Any, commission: Commission, approve: bool, note: str = ""
+) -> Commission:
+    """The leader's own organisation agrees (or refuses, with a note) to share the leader for
+    another organisation's request ("with that broker's agreement": product.md). A coordinator
+    of the owning organisation. Once approved, the leader is considered for the request."""
+    commission = (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "owning_organisation", "support_request")
+        .get(pk=commission.pk)
+    )
+    if not (
+        is_administrator(actor)
+        or commission.owning_organisation_id in coordinated_organisation_ids(actor)
+    ):
+        raise NotAllowed(
+            f"Only a coordinator of {commission.owning_organisation.name} may decide this."
+        )
+    if commission.status != CommissionStatus.PROPOSED:
+        raise RuleViolation(
+            f"This commission is already {commission.get_status_display().lower()}.",
+            rule="commission_state",
+        )
+    if not approve and not (note or "").strip():
+        raise ValidationError({"note": ["Say why the leader cannot be shared."]})
+    commission.status = CommissionStatus.APPROVED if approve else CommissionStatus.REFUSED
+    commission.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    commission.decided_at = timezone.now()
+    if note.strip():
+        commission.note = note.strip()
+    commission.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    owner = commission.owning_organisation.name
+    name = commission.leader.user.get_full_name()
+    summary = (
+        f"{owner} agreed to share {name} for this request"
+        if approve
+        else f"{owner} refused to share {name}: {note.strip()}"
+    )
+    event_record(
+        actor=actor,
+        subject=commission.support_request,
+        verb="request.commission_approved" if approve else "request.commission_refused",
+        summary=summary,
+        data={"commission": commission.pk, "leader": commission.leader_id, "note": note.strip()},
+    )
+    return commission
+
+
+# --- Matching weights ----------------------------------------------------------------------------
+
+WEIGHT_FIELDS = (
+    "specialism",
+    "phase",
+    "distance",
+    "remaining_days",
+    "experience",
+    "outcomes",
+    "same_local_authority",
+)
+
+
+@transaction.atomic
+def matching_weights_set(
+    *, actor: Any, organisation: Organisation, weights: dict[str, int]
+) -> MatchingWeights:
+    """Set how much each factor counts in the organisation's match scores (0 switches one off).
+    A coordinator of the organisation."""
+    if not (is_administrator(actor) or organisation.pk in coordinated_organisation_ids(actor)):
+        raise NotAllowed(f"Only a coordinator of {organisation.name} may change its weights.")
+    unknown = sorted(set(weights) - set(WEIGHT_FIELDS))
+    if unknown:
+        raise ValidationError({name: ["Not a matching factor."] for name in unknown})
+    row, _ = MatchingWeights.objects.select_for_update().get_or_create(organisation=organisation)
+    before = {name: getattr(row, name) for name in WEIGHT_FIELDS}
+    errors: dict[str, list[str]] = {}
+    for name, value in weights.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            errors[name] = ["A weight is a whole number from 0 to 100."]
+        else:
+            setattr(row, name, value)
+    if errors:
+        raise ValidationError(errors)
+    if sum(getattr(row, name) for name in WEIGHT_FIELDS) == 0:
+        raise ValidationError({"__all__": ["At least one factor must count."]})
+    row.full_clean()
+    row.save()
+    after = {name: getattr(row, name) for name in WEIGHT_FIELDS}
+    event_record(
+        actor=actor,
+        subject=organisation,
+        verb="brokering.weights_changed",
+        summary="Matching weights changed: "
+        + ", ".join(f"{k.replace('_', ' ')} {after[k]}" for k in WEIGHT_FIELDS),
+        data={"before": before, "after": after},
+    )
+    return row

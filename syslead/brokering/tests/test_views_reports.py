@@ -1,0 +1,137 @@
+"""Schools that could benefit and unmet demand (with its map): who may read them, what they show,
+and what they cost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from conftest import make_school
+from syslead.accounts.models import User
+from syslead.brokering.maps import (
+    HEIGHT,
+    LAND_CACHE_KEY,
+    WIDTH,
+    _runs,
+    land_path,
+    markers,
+    project,
+)
+from syslead.brokering.models import RequestStatus
+from syslead.brokering.tests import factories
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+from syslead.schools.models import OfstedRating, School
+
+Login = Callable[[User], Client]
+
+
+def test_unmet_demand_lists_the_gap_and_the_priorities_with_a_map(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    client_school: School,
+    lee: LeaderProfile,
+) -> None:
+    factories.support_request(client_school, alliance, needs=("science",), days="8")
+    factories.support_request(
+        factories.school("Waiting Primary"),
+        alliance,
+        needs=("science",),
+        days="4",
+        status=RequestStatus.WAITING_LIST,
+    )
+    response = login(coordinator).get(reverse("brokering:unmet_demand"))
+    rows = response.context["rows"]
+    assert [(r.specialism, r.requests, r.days) for r in rows] == [("science", 2, 12)]
+    content = response.content.decode()
+    assert "Priorities for the next designation round" in content
+    assert "Science in primary schools in Lincolnshire: 12 days short" in content
+    assert 'role="img" aria-labelledby="map-title map-desc"' in content
+    assert "2 requests waiting (red circles) and 1 leader (blue squares)" in content
+    assert len(response.context["map"]["requests"]) == 2
+
+
+def test_unmet_demand_is_for_coordinators_and_broker_leads_of_the_organisation(
+    login: Login,
+    broker_lead: User,
+    sip: User,
+    client_head: User,
+    other_coordinator: User,
+    alliance: Organisation,
+) -> None:
+    url = reverse("brokering:unmet_demand")
+    assert login(broker_lead).get(url).status_code == 200
+    assert login(sip).get(url).status_code == 403
+    assert login(client_head).get(url).status_code == 403
+    assert login(other_coordinator).get(url, {"organisation": alliance.pk}).status_code == 404
+
+
+def test_unmet_demand_query_budget(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for i in range(20):
+        factories.support_request(factories.school(f"Client {i}"), alliance, needs=("science",))
+    for i in range(5):
+        factories.leader(factories.school(f"Home {i}"), organisation=alliance)
+    client = login(coordinator)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("brokering:unmet_demand")).status_code == 200
+
+
+def test_schools_that_could_benefit_is_refused_to_others(
+    login: Login, client_head: User, stranger: User, other_coordinator: User, alliance: Organisation
+) -> None:
+    url = reverse("brokering:schools_that_could_benefit")
+    assert login(client_head).get(url).status_code == 403
+    assert login(stranger).get(url).status_code == 403
+    assert login(other_coordinator).get(url, {"organisation": alliance.pk}).status_code == 404
+
+
+def test_broker_lead_reads_schools_that_could_benefit_without_starting_requests(
+    login: Login, broker_lead: User, alliance: Organisation
+) -> None:
+    alliance.local_authority_name = "Lincolnshire"
+    alliance.save()
+    make_school(120055, "Weak Primary", ofsted_rating=OfstedRating.INADEQUATE)
+    response = login(broker_lead).get(reverse("brokering:schools_that_could_benefit"))
+    assert len(response.context["rows"]) == 1
+    assert "Start a request" not in response.content.decode()
+
+
+def test_schools_that_could_benefit_query_budget(
+    login: Login, sip: User, alliance: Organisation, django_assert_max_num_queries: Any
+) -> None:
+    alliance.local_authority_name = "Lincolnshire"
+    alliance.save()
+    for urn in range(130001, 130041):
+        make_school(urn, f"Weak {urn}", ofsted_rating=OfstedRating.REQUIRES_IMPROVEMENT)
+    client = login(sip)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("brokering:schools_that_could_benefit"))
+    assert len(response.context["rows"]) == 25
+    assert response.context["page"].paginator.count == 40
+
+
+def test_the_map_is_drawn_from_school_coordinates_only(client_school: School) -> None:
+    cache.delete(LAND_CACHE_KEY)
+    path = land_path()
+    x, y = project(client_school.latitude or 0, client_school.longitude or 0)
+    assert path.startswith("M")
+    assert 0 < x < WIDTH
+    assert 0 < y < HEIGHT
+    # Places outside England's extent, or without a location, are left out.
+    assert markers([(None, None, "nowhere"), (40.0, -3.0, "Madrid"), (53.2, -0.5, "Lincoln")]) == [
+        markers([(53.2, -0.5, "Lincoln")])[0]
+    ]
+
+
+def test_the_land_is_drawn_as_runs_of_neighbouring_cells() -> None:
+    assert _runs([(1, 1), (1, 2), (1, 3), (1, 5), (2, 3)]) == [(1, 1, 3), (1, 5, 1), (2, 3, 1)]

@@ -1,0 +1,50 @@
+from django.urls import URLPattern, URLResolver, path
+
+from syslead.brokering.views import allocation, brokering, reports, requests, sharing
+
+app_name = "brokering"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", requests.request_list, name="list"),
+    path("new/", requests.request_new, name="new"),
+    path("new/school/", requests.request_new_school, name="new_school"),
+    path("new/local-authority/", requests.request_new_la, name="new_la"),
+    path("<int:request_id>/", requests.request_detail, name="detail"),
+    path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
+    path("<int:request_id>/waiting-list/", requests.request_waiting_list, name="waiting_list"),
+    path("<int:request_id>/shortlist/", brokering.shortlist_save, name="shortlist_save"),
+    path(
+        "<int:request_id>/shortlist/<int:entry_id>/swap/",
+        brokering.shortlist_swap,
+        name="shortlist_swap",
+    ),
+    path("<int:request_id>/approaches/", brokering.approaches_send, name="approaches_send"),
+    path("<int:request_id>/choose/", brokering.choose, name="choose"),
+    path("<int:request_id>/share/", sharing.commission_new, name="commission_new"),
+    path("approaches/", brokering.approach_inbox, name="approaches"),
+    path("approaches/<int:approach_id>/", brokering.approach_answer, name="approach"),
+    path(
+        "approaches/<int:approach_id>/withdraw/",
+        brokering.approach_withdraw,
+        name="approach_withdraw",
+    ),
+    path("commissions/", sharing.commission_list, name="commissions"),
+    path("commissions/<int:commission_id>/", sharing.commission_decide, name="commission"),
+    path("allocation/", allocation.allocation_index, name="allocation"),
+    path("allocation/<int:run_id>/", allocation.allocation_run, name="allocation_run"),
+    path(
+        "allocation/<int:run_id>/approve/",
+        allocation.allocation_approve,
+        name="allocation_approve",
+    ),
+    path(
+        "allocation/<int:run_id>/matches/<int:match_id>/",
+        allocation.draft_match_edit,
+        name="draft_match_edit",
+    ),
+    path(
+        "schools-that-could-benefit/",
+        reports.schools_that_could_benefit,
+        name="schools_that_could_benefit",
+    ),
+    path("unmet-demand/", reports.unmet_demand_report, name="unmet_demand"),
+]

@@ -1,0 +1,111 @@
+"""The LA team's list of schools that could benefit from support (South Gloucestershire 1.1), and
+unmet demand against supply: the priorities for the next designation round (product.md, item 8),
+with a map of England drawn from school coordinates."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from syslead.accounts.access import organisation_ids_for
+from syslead.accounts.models import Role
+from syslead.brokering import selectors
+from syslead.brokering.facts import associated_leaders
+from syslead.brokering.forms import OrganisationYearForm
+from syslead.brokering.maps import HEIGHT, WIDTH, land_path, markers
+from syslead.brokering.models import SupportRequest
+from syslead.brokering.vocabulary import specialism_labels
+from syslead.brokering.web_selectors import organisations_for
+from syslead.core.academic_years import AcademicYear
+from syslead.core.http import AuthenticatedHttpRequest
+
+from .common import (
+    LA_ROUTE_ROLES,
+    RESULTS_PER_PAGE,
+    broker_organisations,
+    chosen_organisation,
+)
+
+#: Roles that read the schools that could benefit: the LA team, its lead and SIPs.
+AREA_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
+
+
+@login_required
+def schools_that_could_benefit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Schools in the organisation's area meeting the criteria, with the reasons, each with a
+    link to start an LA-route request for it."""
+    organisations = organisations_for(request.user, AREA_ROLES)
+    organisation = chosen_organisation(
+        request, organisations, "Only the LA team, broker leads and SIPs see this list."
+    )
+    form = OrganisationYearForm(request.GET or None, organisations=organisations, with_year=False)
+    needs = selectors.schools_that_could_benefit(organisation)
+    page = Paginator(needs, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    may_start = organisation.pk in organisation_ids_for(request.user, LA_ROUTE_ROLES) or (
+        request.user.is_superuser
+    )
+    rows = []
+    for need in page:
+        query = urlencode(
+            [("school", need.school.urn), ("organisation", organisation.pk)]
+            + [("criteria", c) for c in need.suggested_criteria],
+        )
+        rows.append((need, f"{reverse('brokering:new_la')}?{query}"))
+    return render(
+        request,
+        "brokering/schools_that_could_benefit.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "may_start": may_start,
+            "has_area": bool(organisation.local_authority_name or organisation.areas),
+        },
+    )
+
+
+@login_required
+def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Unmet or declined demand by specialism, phase and area against supply, largest gap first,
+    with a map of the requests waiting and the organisation's leaders."""
+    organisations = broker_organisations(request.user)
+    organisation = chosen_organisation(
+        request, organisations, "Only coordinators and broker leads read unmet demand."
+    )
+    form = OrganisationYearForm(request.GET or None, organisations=organisations)
+    year = AcademicYear.current().label
+    if form.is_valid() and form.cleaned_data.get("academic_year"):
+        year = form.cleaned_data["academic_year"]
+    rows = selectors.unmet_demand(organisation, year)
+    request_ids = sorted({pk for row in rows for pk in row.request_ids})
+    waiting = SupportRequest.objects.filter(pk__in=request_ids).values_list(
+        "school__latitude", "school__longitude", "school__name"
+    )
+    leaders = associated_leaders(organisation.pk).values_list(
+        "home_school__latitude", "home_school__longitude", "user__name"
+    )
+    return render(
+        request,
+        "brokering/unmet_demand.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "year": year,
+            "rows": rows,
+            "labels": specialism_labels(organisation.pk),
+            "total_gap": sum((row.gap_days for row in rows if row.gap_days > 0), 0),
+            "map": {
+                "width": WIDTH,
+                "height": HEIGHT,
+                "land": land_path(),
+                "requests": markers(waiting),
+                "leaders": markers(leaders),
+            },
+        },
+    )

@@ -1,0 +1,393 @@
+"""Asking for support on either route (with a check-your-answers step), the caseload, the request
+page and withdrawing or wait-listing a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from syslead.accounts.access import has_role, headteacher_school_urns, is_administrator
+from syslead.accounts.models import Role
+from syslead.brokering import services
+from syslead.brokering.forms import (
+    ApproachSendForm,
+    CaseloadFilterForm,
+    LaRequestForm,
+    ReasonForm,
+    SchoolRequestForm,
+    WaitingListForm,
+    _RequestFields,
+)
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    LaCriterion,
+    RequestStatus,
+    Route,
+    SupportRequest,
+)
+from syslead.brokering.selectors import (
+    approaches_for_request,
+    commissions_for_request,
+    support_request_for_user,
+)
+from syslead.brokering.vocabulary import specialism_labels
+from syslead.brokering.web_selectors import (
+    RequestAccess,
+    brokers_for_school,
+    caseload,
+    is_finished,
+    is_shortlistable,
+    is_waiting_too_long,
+    organisations_for,
+    request_access,
+    school_days_waiting,
+    shortlist_panel,
+    timeline_for,
+    visible_organisations,
+)
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.schools.models import School
+
+from .common import (
+    CASELOAD_ROLES,
+    LA_ROUTE_ROLES,
+    RESULTS_PER_PAGE,
+    require_role,
+    run_action,
+    run_service,
+)
+
+# --- The caseload --------------------------------------------------------------------------------
+
+
+@login_required
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every request the person may see, filterable by status, route, school and organisation."""
+    require_role(request.user, CASELOAD_ROLES, "Only people who work on requests see them.")
+    visible = caseload(request.user)
+    organisations = visible_organisations(request.user, visible)
+    form = CaseloadFilterForm(request.GET or None, organisations=organisations)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    requests = caseload(
+        request.user,
+        status=data.get("status") or "",
+        route=data.get("route") or "",
+        school=data.get("school") or "",
+        organisation_id=data.get("organisation"),
+    ).select_related("chosen_leader__user")
+    page = Paginator(requests, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "brokering/request_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(data.values()),
+            "may_ask": bool(headteacher_school_urns(request.user)),
+            "may_identify": is_administrator(request.user)
+            or has_role(request.user, *LA_ROUTE_ROLES),
+            "coordinates": is_administrator(request.user)
+            or has_role(request.user, Role.COORDINATOR),
+        },
+    )
+
+
+# --- Asking for support --------------------------------------------------------------------------
+
+
+@login_required
+def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Which route: a headteacher asks for their school; the LA team or SIP identifies one."""
+    heads = bool(headteacher_school_urns(request.user))
+    identifies = has_role(request.user, *LA_ROUTE_ROLES) or is_administrator(request.user)
+    if heads and not identifies:
+        return redirect("brokering:new_school")
+    if identifies and not heads:
+        return redirect("brokering:new_la")
+    if not heads:
+        raise PermissionDenied("Only headteachers, coordinators and SIPs ask for support.")
+    return render(request, "brokering/request_new.html")
+
+
+def _ask(
+    request: AuthenticatedHttpRequest,
+    form: _RequestFields,
+    context: dict[str, Any],
+    answers: Callable[[], list[tuple[str, str]]],
+    create: Callable[[], SupportRequest],
+) -> HttpResponse:
+    """The form, then check your answers, then send: the service's refusals come back into the
+    form with the error summary."""
+    context = {**context, "form": form}
+    if request.method == "POST" and form.is_valid():
+        step = request.POST.get("step")
+        if step == "confirm":
+            created = run_service(form, create)
+            if created is not None:
+                messages.success(request, "Your request has been sent.")
+                return redirect("brokering:detail", created.pk)
+        elif step != "edit":
+            return render(
+                request, "brokering/request_check.html", {**context, "answers": answers()}
+            )
+    return render(request, "brokering/request_form.html", context)
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def _common_answers(form: _RequestFields) -> list[tuple[str, str]]:
+    data = form.cleaned_data
+    return [
+        ("Areas of support", ", ".join(form.need_labels())),
+        ("Support needed", data["summary"]),
+        ("About the school", data.get("context") or "—"),
+        ("Days of support", f"{data['days_requested'].normalize():f}"),
+        ("When", data.get("preferred_timing") or "—"),
+        ("Academic year", data["academic_year"]),
+    ]
+
+
+def _headteacher_school(request: AuthenticatedHttpRequest) -> School:
+    urns = sorted(headteacher_school_urns(request.user))
+    if not urns:
+        raise PermissionDenied("Only a headteacher asks for support for their own school.")
+    wanted = request.GET.get("school") or request.POST.get("for_school")
+    urn = int(wanted) if wanted and wanted.isdigit() and int(wanted) in urns else urns[0]
+    return School.objects.get(urn=urn)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The school route: the headteacher, with the chair of governors, asks a broker for support."""
+    school = _headteacher_school(request)
+    covering, others = brokers_for_school(school)
+    form = SchoolRequestForm(
+        request.POST if request.method == "POST" else None,
+        covering=covering,
+        others=others,
+        specialisms=specialism_labels(None),
+        initial={"organisation": str(covering[0].pk)} if len(covering) == 1 else None,
+    )
+
+    def answers() -> list[tuple[str, str]]:
+        organisation = form.chosen_organisation()
+        return [
+            ("School", f"{school.name} (URN {school.urn})"),
+            ("Broker", organisation.name if organisation else ""),
+            *_common_answers(form),
+            ("Chair of governors agrees", _yes_no(form.cleaned_data["chair_of_governors_agreed"])),
+        ]
+
+    def create() -> SupportRequest:
+        data = form.cleaned_data
+        return services.request_create(
+            actor=request.user,
+            school_urn=school.urn,
+            organisation=int(data["organisation"]),
+            route=Route.SCHOOL,
+            needs=data["needs"],
+            days_requested=data["days_requested"],
+            summary=data["summary"],
+            academic_year=data["academic_year"],
+            context=data["context"],
+            preferred_timing=data["preferred_timing"],
+            chair_of_governors_agreed=data["chair_of_governors_agreed"],
+        )
+
+    context = {
+        "route": Route.SCHOOL,
+        "school": school,
+        "other_schools": len(headteacher_school_urns(request.user)) > 1,
+    }
+    return _ask(request, form, context, answers, create)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new_la(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The local authority route: the LA team or the SIP identifies a school that could benefit,
+    ticks why, and agrees the key areas and the days."""
+    organisations = organisations_for(request.user, LA_ROUTE_ROLES)
+    if not organisations:
+        raise PermissionDenied("Only the LA team (coordinators) and SIPs raise LA-route requests.")
+    chosen = request.GET.get("organisation")
+    organisation_id = int(chosen) if chosen and chosen.isdigit() else organisations[0].pk
+    initial = {
+        "organisation": organisation_id,
+        "school": request.GET.get("school", ""),
+        "la_criteria": [c for c in request.GET.getlist("criteria") if c in LaCriterion.values],
+    }
+    form = LaRequestForm(
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+        specialisms=specialism_labels(organisation_id),
+        initial=initial,
+    )
+
+    def answers() -> list[tuple[str, str]]:
+        data = form.cleaned_data
+        school = form.found_school
+        assert school is not None
+        labels = dict(LaCriterion.choices)
+        return [
+            ("School", f"{school.name}, {school.town} (URN {school.urn})"),
+            ("Organisation", data["organisation"].name),
+            (
+                "Why the school could benefit",
+                "; ".join(str(labels[c]) for c in data["la_criteria"]),
+            ),
+            ("Key areas for improvement", data.get("key_areas") or "—"),
+            *_common_answers(form),
+        ]
+
+    def create() -> SupportRequest:
+        data = form.cleaned_data
+        assert form.found_school is not None
+        return services.request_create(
+            actor=request.user,
+            school_urn=form.found_school.urn,
+            organisation=data["organisation"],
+            route=Route.LOCAL_AUTHORITY,
+            needs=data["needs"],
+            days_requested=data["days_requested"],
+            summary=data["summary"],
+            academic_year=data["academic_year"],
+            context=data["context"],
+            preferred_timing=data["preferred_timing"],
+            key_areas=data["key_areas"],
+            la_criteria=data["la_criteria"],
+        )
+
+    return _ask(request, form, {"route": Route.LOCAL_AUTHORITY}, answers, create)
+
+
+# --- The request page ----------------------------------------------------------------------------
+
+
+def detail_context(
+    request: AuthenticatedHttpRequest,
+    support_request: SupportRequest,
+    *,
+    access: RequestAccess | None = None,
+    approach_form: ApproachSendForm | None = None,
+) -> dict[str, Any]:
+    """Everything the request page shows this person (see ``request_detail``)."""
+    access = access or request_access(request.user, support_request)
+    open_request = not is_finished(support_request)
+    approaches = approaches_for_request(support_request) if access.read_shortlist else []
+    panel = None
+    if access.read_shortlist and open_request and support_request.status != RequestStatus.MATCHED:
+        panel = shortlist_panel(support_request, approaches)
+    if access.broker and panel is not None and approach_form is None and panel.unapproached:
+        approach_form = ApproachSendForm(
+            choices=[(str(row.leader_id), row.leader_name) for row in panel.unapproached]
+        )
+    commissions = []
+    if access.read_shortlist or access.sharing_organisation_ids:
+        commissions = [
+            c
+            for c in commissions_for_request(support_request)
+            if access.read_shortlist or c.owning_organisation_id in access.sharing_organisation_ids
+        ]
+    own_approach = None
+    if access.leader_id is not None:
+        own_approach = (
+            Approach.objects.filter(support_request=support_request, leader_id=access.leader_id)
+            .order_by("-sent_at", "-id")
+            .first()
+        )
+    sharing_open = open_request and support_request.status != RequestStatus.MATCHED
+    return {
+        "item": support_request,
+        "access": access,
+        "labels": specialism_labels(support_request.organisation_id),
+        "criteria": [
+            LaCriterion(c).label for c in support_request.la_criteria if c in LaCriterion.values
+        ],
+        "approaches": [(a, is_waiting_too_long(a), school_days_waiting(a)) for a in approaches],
+        "declined_all": support_request.status == RequestStatus.OPEN
+        and any(a.status == ApproachStatus.DECLINED for a in approaches),
+        "panel": panel,
+        "approach_form": approach_form,
+        "commissions": commissions,
+        "may_ask_to_share": access.broker and sharing_open,
+        "may_offer": bool(access.sharing_organisation_ids) and not access.broker and sharing_open,
+        "own_approach": own_approach,
+        "shortlistable": is_shortlistable(support_request),
+        "may_waitlist": access.broker
+        and is_shortlistable(support_request)
+        and support_request.status != RequestStatus.WAITING_LIST,
+        "open_request": open_request,
+        "waiting_list_form": WaitingListForm(),
+        "timeline": timeline_for(request.user, support_request, access),
+    }
+
+
+@login_required
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """The request: its status, details and timeline for everyone who may see it; for the broker
+    the shortlist with every reason, the approaches and sharing."""
+    support_request = support_request_for_user(request.user, request_id)
+    return render(
+        request, "brokering/request_detail.html", detail_context(request, support_request)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    support_request = support_request_for_user(request.user, request_id)
+    access = request_access(request.user, support_request)
+    if not access.withdraw:
+        raise PermissionDenied("Only the broker's coordinator or the headteacher may withdraw it.")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="Why is the request being withdrawn?",
+        required_message="Say why the request is withdrawn.",
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.request_withdraw(
+                actor=request.user, request=support_request, reason=form.cleaned_data["reason"]
+            ),
+            rule_field="reason",
+        )
+        if done is not None:
+            messages.success(request, "The request has been withdrawn.")
+            return redirect("brokering:detail", support_request.pk)
+    return render(
+        request, "brokering/request_withdraw.html", {"item": support_request, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def request_waiting_list(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    support_request = support_request_for_user(request.user, request_id)
+    form = WaitingListForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run_action(
+        request,
+        lambda: services.request_waitlist(
+            actor=request.user, request=support_request, reason=reason
+        ),
+        "The request is on the waiting list.",
+    )
+    return redirect(reverse("brokering:detail", args=[support_request.pk]))

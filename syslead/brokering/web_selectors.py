@@ -1,0 +1,710 @@
+"""Reads the brokering web pages need on top of ``selectors``: what each person may do on a request
+page, the timeline as each person may read it, the shortlist panel, the headteacher's side-by-side
+comparison, brokers covering a school, leaders other organisations could share, and the home page's
+"needs attention" reads.
+
+Nothing here decides a rule: who may act comes from ``selectors`` (``can_broker``,
+``can_read_shortlist``) and from the services' own checks, called and caught; whether a leader may
+be matched comes from ``matching`` and ``eligibility``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.brokering.eligibility import hard_rule_failures
+from syslead.brokering.facts import leader_facts, request_facts
+from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    Commission,
+    CommissionStatus,
+    RequestStatus,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.brokering.selectors import (
+    FINISHED_STATUSES,
+    can_broker,
+    can_read_shortlist,
+    leader_profile_id_of,
+    live_shortlist,
+    request_timeline,
+    support_requests_for_user,
+)
+from syslead.brokering.services._helpers import SHORTLISTABLE_STATUSES
+from syslead.brokering.services.approaches import _check_may_choose
+from syslead.brokering.services.shortlists import _declined_leader_ids
+from syslead.core.academic_years import school_days_between
+from syslead.core.exceptions import NotAllowed
+from syslead.core.models import Event
+from syslead.leaders.models import Association, Designation, DesignationStatus, LeaderProfile
+from syslead.organisations.models import Organisation
+from syslead.schools.geo import haversine_km
+from syslead.schools.models import School
+from syslead.schools.search_text import search_text
+
+#: An approach with no answer after this many school days needs the coordinator's attention
+#: (ux.md: "approaches with no answer after 3 school days").
+ANSWER_WITHIN_SCHOOL_DAYS = 3
+#: How many leaders of other organisations the sharing form offers at most.
+SHAREABLE_LIMIT = 30
+
+
+# --- Who may do what on a request ----------------------------------------------------------------
+
+
+def may_choose(user: Any, support_request: SupportRequest) -> bool:
+    """Whether the person may choose the leader: the service's own check, asked and caught."""
+    try:
+        _check_may_choose(user, support_request)
+    except NotAllowed:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RequestAccess:
+    """What the person viewing a request may see and do there."""
+
+    broker: bool
+    read_shortlist: bool
+    headteacher: bool
+    choose: bool
+    leader_id: int | None
+    #: Organisations the person coordinates that are not the request's own: they may offer one
+    #: of their leaders to it (sharing between brokers).
+    sharing_organisation_ids: frozenset[int] = frozenset()
+
+    @property
+    def withdraw(self) -> bool:
+        return self.broker or self.headteacher
+
+
+def request_access(user: Any, support_request: SupportRequest) -> RequestAccess:
+    return RequestAccess(
+        broker=can_broker(user, support_request),
+        read_shortlist=can_read_shortlist(user, support_request),
+        headteacher=support_request.school_id in headteacher_school_urns(user),
+        choose=may_choose(user, support_request),
+        leader_id=leader_profile_id_of(user),
+        sharing_organisation_ids=frozenset(
+            coordinated_organisation_ids(user) - {support_request.organisation_id}
+        ),
+    )
+
+
+def is_finished(support_request: SupportRequest) -> bool:
+    return support_request.status in FINISHED_STATUSES
+
+
+def is_shortlistable(support_request: SupportRequest) -> bool:
+    return support_request.status in SHORTLISTABLE_STATUSES
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+def caseload(
+    user: Any,
+    *,
+    status: str = "",
+    route: str = "",
+    school: str = "",
+    organisation_id: int | None = None,
+) -> QuerySet[SupportRequest]:
+    """The requests the person may see, filtered by status, route, school (URN or words of its
+    name and town) and organisation, newest first."""
+    queryset = support_requests_for_user(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if route:
+        queryset = queryset.filter(route=route)
+    if organisation_id is not None:
+        queryset = queryset.filter(organisation_id=organisation_id)
+    text = " ".join(school.split())
+    if text.isdigit():
+        queryset = queryset.filter(school_id=int(text))
+    elif text:
+        for word in search_text(text).split():
+            queryset = queryset.filter(school__name_search__contains=word)
+    return queryset.order_by("-created_at", "-id")
+
+
+def visible_organisations(user: Any, queryset: QuerySet[SupportRequest]) -> list[Organisation]:
+    """The organisations whose requests the person sees (for the list's filter)."""
+    return list(Organisation.objects.filter(pk__in=queryset.values("organisation_id")))
+
+
+def organisations_for(user: Any, roles: Sequence[str]) -> list[Organisation]:
+    """Organisations in which the person holds one of ``roles`` (every one for an
+    administrator), by name."""
+    if is_administrator(user):
+        return list(Organisation.objects.order_by("name"))
+    return list(
+        Organisation.objects.filter(pk__in=organisation_ids_for(user, roles)).order_by("name")
+    )
+
+
+# --- The timeline as each person may read it ----------------------------------------------------
+
+#: Steps whose summaries name other leaders, scores or reasons only the broker reads: people who
+#: may not read the shortlist see these words instead (and not who took the step).
+_PRIVATE_STEPS = {
+    "request.shortlisted": "Leaders shortlisted",
+    "request.shortlist_swapped": "Shortlist changed",
+    "request.approach_sent": "A leader was asked for provisional agreement",
+    "request.approach_accepted": "A leader agreed provisionally",
+    "request.approach_declined": "A leader declined",
+    "request.approach_withdrawn": "An approach was withdrawn",
+    "request.commission_proposed": "A leader of another organisation was proposed",
+    "request.commission_approved": "Another organisation agreed to share a leader",
+    "request.commission_refused": "Another organisation could not share a leader",
+    "request.allocated": "Matched with a leader by batch allocation",
+    "request.direct_approach": "A direct approach to a leader was recorded",
+}
+#: Of those, the steps the school's headteacher reads in full: who agreed is who they choose from.
+_HEADTEACHER_STEPS = {"request.approach_accepted"}
+
+
+def timeline_for(user: Any, support_request: SupportRequest, access: RequestAccess) -> list[Event]:
+    """Every step of the request, oldest first, in the words the person may read: the broker
+    reads everything; a leader reads their own approach in full; the headteacher reads who agreed;
+    everyone else reads the private steps in general words, and no other leader's name."""
+    events = request_timeline(support_request)
+    if access.read_shortlist:
+        return events
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    leaders = set(
+        LeaderProfile.objects.filter(user_id__in=actor_ids).values_list("user_id", flat=True)
+    ) - {user.pk}
+    shown: list[Event] = []
+    for event in events:
+        generic = _PRIVATE_STEPS.get(event.verb)
+        own = access.leader_id is not None and event.data.get("leader") == access.leader_id
+        told = access.headteacher and event.verb in _HEADTEACHER_STEPS
+        if generic is None or own or told:
+            if event.actor_id in leaders and not (own or told):
+                generic = event.summary
+            else:
+                shown.append(event)
+                continue
+        # A copy without the actor, so the shared rows are not changed.
+        shown.append(
+            Event(
+                id=event.id,
+                created_at=event.created_at,
+                verb=event.verb,
+                summary=generic,
+                actor=None,
+                data={},
+                subject_type_id=event.subject_type_id,
+                subject_id=event.subject_id,
+            )
+        )
+    return shown
+
+
+# --- The shortlist panel -------------------------------------------------------------------------
+
+
+@dataclass
+class ShortlistRow:
+    """A leader on the shortlist (saved, or suggested before saving) with the words behind the
+    score, and where their approach stands."""
+
+    leader_id: int
+    leader_name: str
+    rank: int
+    score: Decimal
+    distance_km: Decimal | None
+    remaining_days: Decimal | None
+    reasons: list[str]
+    entry: ShortlistEntry | None = None
+    approach: Approach | None = None
+    #: False when a saved leader no longer passes every hard rule (see the excluded list).
+    still_eligible: bool = True
+
+    @property
+    def may_approach(self) -> bool:
+        return self.entry is not None and (
+            self.approach is None
+            or self.approach.status not in (ApproachStatus.PENDING, ApproachStatus.ACCEPTED)
+        )
+
+    @property
+    def may_swap(self) -> bool:
+        return self.may_approach
+
+    @property
+    def open_approach(self) -> Approach | None:
+        if self.approach is not None and self.approach.status in (
+            ApproachStatus.PENDING,
+            ApproachStatus.ACCEPTED,
+        ):
+            return self.approach
+        return None
+
+
+@dataclass
+class ShortlistPanel:
+    saved: list[ShortlistRow]
+    suggested: list[ShortlistRow]
+    #: Candidates passing every rule who are not on the saved shortlist (for a swap).
+    others: list[Candidate]
+    excluded: list[Excluded]
+    considered: int
+    declined_ids: set[int] = field(default_factory=set)
+
+    @property
+    def unapproached(self) -> list[ShortlistRow]:
+        return [row for row in self.saved if row.may_approach and row.still_eligible]
+
+
+def _row_from_candidate(candidate: Candidate, rank: int) -> ShortlistRow:
+    return ShortlistRow(
+        leader_id=candidate.leader_id,
+        leader_name=candidate.leader_name,
+        rank=rank,
+        score=candidate.score_shown,
+        distance_km=candidate.distance_shown,
+        remaining_days=candidate.remaining_days,
+        reasons=list(candidate.reasons),
+    )
+
+
+def latest_approach_by_leader(approaches: Iterable[Approach]) -> dict[int, Approach]:
+    latest: dict[int, Approach] = {}
+    for approach in approaches:  # oldest first: the last one wins
+        latest[approach.leader_id] = approach
+    return latest
+
+
+def shortlist_panel(
+    support_request: SupportRequest, approaches: Sequence[Approach], length: int = 3
+) -> ShortlistPanel:
+    """The saved shortlist with today's remaining days, or the best ``length`` to save (leaving out
+    leaders who declined the request, as ``shortlist_save`` does, with its own function), every
+    other candidate, and everyone excluded with every reason."""
+    result = shortlist(support_request, limit=0)
+    by_leader = {c.leader_id: c for c in result.ranked}
+    latest = latest_approach_by_leader(approaches)
+    saved: list[ShortlistRow] = []
+    for entry in live_shortlist(support_request):
+        candidate = by_leader.get(entry.leader_id)
+        saved.append(
+            ShortlistRow(
+                leader_id=entry.leader_id,
+                leader_name=entry.leader.user.get_full_name(),
+                rank=entry.rank,
+                score=entry.score,
+                distance_km=entry.distance_km,
+                remaining_days=candidate.remaining_days if candidate else None,
+                reasons=list(entry.reasons),
+                entry=entry,
+                approach=latest.get(entry.leader_id),
+                still_eligible=candidate is not None,
+            )
+        )
+    declined = _declined_leader_ids(support_request) if not saved else set()
+    suggested: list[ShortlistRow] = []
+    if not saved:
+        best = [c for c in result.ranked if c.leader_id not in declined][:length]
+        suggested = [_row_from_candidate(c, rank) for rank, c in enumerate(best, start=1)]
+    on_list = {row.leader_id for row in saved}
+    return ShortlistPanel(
+        saved=saved,
+        suggested=suggested,
+        others=[c for c in result.ranked if c.leader_id not in on_list],
+        excluded=result.excluded,
+        considered=result.considered,
+        declined_ids=declined,
+    )
+
+
+def shortlist_entry_for(support_request: SupportRequest, entry_id: int | str) -> ShortlistEntry:
+    """A live entry of the request's shortlist, or 404."""
+    try:
+        pk = int(entry_id)
+    except (TypeError, ValueError):
+        raise Http404("No such shortlist entry.") from None
+    entry = (
+        ShortlistEntry.objects.filter(support_request=support_request, is_live=True, pk=pk)
+        .select_related("leader__user", "support_request")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such shortlist entry.")
+    return entry
+
+
+# --- Approaches ----------------------------------------------------------------------------------
+
+
+def approach_for_leader(user: Any, approach_id: int | str) -> Approach:
+    """An approach made to the person as a leader, or 404 (others' approaches alike)."""
+    leader_id = leader_profile_id_of(user)
+    try:
+        pk = int(approach_id)
+    except (TypeError, ValueError):
+        raise Http404("No such approach.") from None
+    approach = (
+        Approach.objects.filter(pk=pk, leader_id=leader_id)
+        .select_related(
+            "support_request__school", "support_request__organisation", "sent_by", "leader__user"
+        )
+        .first()
+        if leader_id is not None
+        else None
+    )
+    if approach is None:
+        raise Http404("No such approach.")
+    return approach
+
+
+def approach_for_broker(user: Any, approach_id: int | str) -> Approach:
+    """An approach on a request the person may see, or 404 (the service checks they broker it)."""
+    try:
+        pk = int(approach_id)
+    except (TypeError, ValueError):
+        raise Http404("No such approach.") from None
+    approach = (
+        Approach.objects.filter(
+            pk=pk, support_request__in=support_requests_for_user(user).values("id")
+        )
+        .select_related("leader__user", "support_request__school", "support_request__organisation")
+        .first()
+    )
+    if approach is None:
+        raise Http404("No such approach.")
+    return approach
+
+
+def school_days_waiting(approach: Approach, today: dt.date | None = None) -> int:
+    """School days since the approach was sent."""
+    today = today or timezone.localdate()
+    return school_days_between(timezone.localdate(approach.sent_at), today)
+
+
+def is_waiting_too_long(approach: Approach, today: dt.date | None = None) -> bool:
+    return approach.status == ApproachStatus.PENDING and (
+        school_days_waiting(approach, today) >= ANSWER_WITHIN_SCHOOL_DAYS
+    )
+
+
+def approaches_without_answer(
+    organisation_ids: Iterable[int], today: dt.date | None = None
+) -> list[Approach]:
+    """Approaches of the organisations' requests still waiting for an answer after three school
+    days, oldest first."""
+    today = today or timezone.localdate()
+    # Three school days span at most five calendar days: only older approaches can qualify.
+    sent_before = timezone.now() - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS)
+    pending = (
+        Approach.objects.filter(
+            support_request__organisation_id__in=list(organisation_ids),
+            status=ApproachStatus.PENDING,
+            sent_at__lt=sent_before,
+        )
+        .select_related("leader__user", "support_request__school")
+        .order_by("sent_at", "id")
+    )
+    return [a for a in pending if is_waiting_too_long(a, today)]
+
+
+# --- The headteacher's choice --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceCard:
+    """A leader who agreed, as the headteacher compares them side by side."""
+
+    approach: Approach
+    leader: LeaderProfile
+    designations: tuple[str, ...]
+    specialisms: tuple[str, ...]
+    phases: tuple[str, ...]
+    distance_km: float | None
+
+
+def choice_cards(support_request: SupportRequest) -> list[ChoiceCard]:
+    """The leaders who agreed provisionally, with their pen portraits, designations, specialisms,
+    phases and distance from the school (three queries)."""
+    from syslead.leaders.constants import PHASES
+
+    approaches = list(
+        Approach.objects.filter(support_request=support_request, status=ApproachStatus.ACCEPTED)
+        .select_related("leader__user", "leader__home_school")
+        .prefetch_related(
+            "leader__specialisms",
+            "leader__phase_rows",
+            Prefetch(
+                "leader__designations",
+                queryset=Designation.objects.filter(status=DesignationStatus.ACTIVE)
+                .select_related("type")
+                .order_by("type__code"),
+            ),
+        )
+        .order_by("sent_at", "id")
+    )
+    school = support_request.school
+    cards = []
+    for approach in approaches:
+        leader = approach.leader
+        home = leader.home_school
+        distance = None
+        if (
+            school.latitude is not None
+            and school.longitude is not None
+            and home.latitude is not None
+            and home.longitude is not None
+        ):
+            distance = haversine_km(
+                school.latitude, school.longitude, home.latitude, home.longitude
+            )
+        cards.append(
+            ChoiceCard(
+                approach=approach,
+                leader=leader,
+                designations=tuple(
+                    f"{d.type.code} ({d.type.name})" for d in leader.designations.all()
+                ),
+                specialisms=tuple(sorted(s.label for s in leader.specialisms.all())),
+                phases=tuple(PHASES.get(p.phase, p.phase) for p in leader.phase_rows.all()),
+                distance_km=None if distance is None else round(distance, 1),
+            )
+        )
+    return cards
+
+
+# --- Brokers for a school ------------------------------------------------------------------------
+
+
+def covers_school(organisation: Organisation, school: School) -> bool:
+    """Whether the organisation works in the school's area: its local authority, one of its listed
+    districts or authorities, or (for an alliance) the lead school's local authority."""
+    la = (school.local_authority or "").strip().lower()
+    if organisation.local_authority_name and organisation.local_authority_name.lower() == la:
+        return True
+    areas = {a.lower() for a in organisation.areas}
+    if areas and (la in areas or (school.district or "").strip().lower() in areas):
+        return True
+    lead = organisation.lead_school
+    return bool(
+        not organisation.local_authority_name
+        and not areas
+        and lead is not None
+        and la
+        and (lead.local_authority or "").strip().lower() == la
+    )
+
+
+def brokers_for_school(school: School) -> tuple[list[Organisation], list[Organisation]]:
+    """(organisations covering the school's area, every other organisation), each by name."""
+    covering: list[Organisation] = []
+    others: list[Organisation] = []
+    for organisation in Organisation.objects.select_related("lead_school").order_by("name"):
+        (covering if covers_school(organisation, school) else others).append(organisation)
+    return covering, others
+
+
+# --- Sharing between brokers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareableLeader:
+    """A leader of another organisation who passes every hard rule for the request."""
+
+    leader_id: int
+    name: str
+    organisations: str
+    score: Decimal
+    distance_km: Decimal | None
+
+
+def _leaders_passing(
+    support_request: SupportRequest, leaders: QuerySet[LeaderProfile], limit: int
+) -> list[Candidate]:
+    needs = list(dict.fromkeys(support_request.needs))
+    narrowed = leaders.filter(
+        specialisms__code__in=needs, phase_rows__phase=support_request.phase
+    ).distinct()
+    facts = request_facts(support_request)
+    weights = Weights.for_organisation(support_request.organisation_id)
+    candidates = [
+        score_leader(leader, facts, weights)
+        for leader in leader_facts(narrowed, support_request.academic_year)
+        if not hard_rule_failures(leader, facts)
+    ]
+    candidates.sort(key=Candidate.sort_key)
+    return candidates[:limit]
+
+
+def _with_organisations(candidates: list[Candidate], exclude_org: int) -> list[ShareableLeader]:
+    names: dict[int, list[str]] = {}
+    for leader_id, name in (
+        Association.objects.filter(leader_id__in=[c.leader_id for c in candidates], is_live=True)
+        .exclude(organisation_id=exclude_org)
+        .order_by("organisation__name")
+        .values_list("leader_id", "organisation__name")
+    ):
+        names.setdefault(leader_id, []).append(name)
+    return [
+        ShareableLeader(
+            leader_id=c.leader_id,
+            name=c.leader_name,
+            organisations=", ".join(names.get(c.leader_id, [])),
+            score=c.score_shown,
+            distance_km=c.distance_shown,
+        )
+        for c in candidates
+    ]
+
+
+def _already_proposed(support_request: SupportRequest) -> QuerySet[Commission]:
+    return Commission.objects.filter(
+        support_request=support_request,
+        status__in=[CommissionStatus.PROPOSED, CommissionStatus.APPROVED],
+    )
+
+
+def shareable_leaders(
+    support_request: SupportRequest, limit: int = SHAREABLE_LIMIT
+) -> list[ShareableLeader]:
+    """Leaders the request's coordinator may ask another organisation to share: associated with
+    another organisation and not with the request's, with a published profile and name (the
+    public tier of the directory), not already proposed, passing every hard rule; best first."""
+    own = Association.objects.filter(
+        organisation_id=support_request.organisation_id, is_live=True
+    ).values("leader_id")
+    elsewhere = Association.objects.filter(is_live=True).exclude(
+        organisation_id=support_request.organisation_id
+    )
+    leaders = (
+        LeaderProfile.objects.filter(
+            pk__in=elsewhere.values("leader_id"), publish_profile=True, publish_name=True
+        )
+        .exclude(pk__in=own)
+        .exclude(pk__in=_already_proposed(support_request).values("leader_id"))
+    )
+    candidates = _leaders_passing(support_request, leaders, limit)
+    return _with_organisations(candidates, support_request.organisation_id)
+
+
+def offerable_leaders(
+    support_request: SupportRequest, organisation_ids: Iterable[int], limit: int = SHAREABLE_LIMIT
+) -> list[ShareableLeader]:
+    """Leaders of the person's own organisations they may offer to another organisation's
+    request: passing every hard rule, not associated with the request's organisation, not already
+    proposed; best first."""
+    own = Association.objects.filter(
+        organisation_id=support_request.organisation_id, is_live=True
+    ).values("leader_id")
+    mine = Association.objects.filter(organisation_id__in=list(organisation_ids), is_live=True)
+    leaders = (
+        LeaderProfile.objects.filter(pk__in=mine.values("leader_id"))
+        .exclude(pk__in=own)
+        .exclude(pk__in=_already_proposed(support_request).values("leader_id"))
+    )
+    candidates = _leaders_passing(support_request, leaders, limit)
+    return _with_organisations(candidates, support_request.organisation_id)
+
+
+def commission_for_user(user: Any, commission_id: int | str) -> Commission:
+    """A commission the person may see (the request is visible to them), or 404."""
+    try:
+        pk = int(commission_id)
+    except (TypeError, ValueError):
+        raise Http404("No such commission.") from None
+    commission = (
+        Commission.objects.filter(
+            pk=pk, support_request__in=support_requests_for_user(user).values("id")
+        )
+        .select_related(
+            "leader__user",
+            "owning_organisation",
+            "support_request__school",
+            "support_request__organisation",
+            "proposed_by",
+        )
+        .first()
+    )
+    if commission is None:
+        raise Http404("No such commission.")
+    return commission
+
+
+def commissions_to_decide(user: Any) -> list[Commission]:
+    """Commissions waiting for a decision by an organisation the person coordinates."""
+    ids = (
+        Organisation.objects.values("pk")
+        if is_administrator(user)
+        else list(coordinated_organisation_ids(user))
+    )
+    return list(
+        Commission.objects.filter(owning_organisation_id__in=ids, status=CommissionStatus.PROPOSED)
+        .select_related(
+            "leader__user",
+            "owning_organisation",
+            "support_request__school",
+            "support_request__organisation",
+            "proposed_by",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def commissions_involving(user: Any) -> list[Commission]:
+    """Every commission for a request of, or a leader of, an organisation the person coordinates
+    (newest first): what they asked for and what they were asked."""
+    if is_administrator(user):
+        condition = Q()
+    else:
+        ids = list(coordinated_organisation_ids(user))
+        condition = Q(owning_organisation_id__in=ids) | Q(support_request__organisation_id__in=ids)
+    return list(
+        Commission.objects.filter(condition)
+        .select_related(
+            "leader__user",
+            "owning_organisation",
+            "support_request__school",
+            "support_request__organisation",
+            "decided_by",
+        )
+        .order_by("-created_at", "-id")[:100]
+    )
+
+
+# --- Home page reads -----------------------------------------------------------------------------
+
+
+def requests_in_status(
+    organisation_ids: Iterable[int], statuses: Sequence[str]
+) -> QuerySet[SupportRequest]:
+    return (
+        SupportRequest.objects.filter(
+            organisation_id__in=list(organisation_ids), status__in=statuses
+        )
+        .select_related("school")
+        .order_by("created_at", "id")
+    )
+
+
+def waiting_for_shortlist(organisation_ids: Iterable[int]) -> QuerySet[SupportRequest]:
+    """Open requests (new, or open again after every leader declined): a shortlist to make."""
+    return requests_in_status(organisation_ids, [RequestStatus.OPEN])

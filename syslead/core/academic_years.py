@@ -1,0 +1,141 @@
+"""Academic years and school terms: the one place that knows the school calendar.
+
+An academic year runs 1 September – 31 August and is written "2025-26". It has three terms:
+autumn (1 Sept – 31 Dec), spring (1 Jan – 31 Mar, Easter aside) and summer (1 Apr – 31 Aug).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    start_year: int
+
+    @classmethod
+    def parse(cls, label: str) -> AcademicYear:
+        """Read "2025-26"; raise ValueError for anything else (e.g. "2025-27")."""
+        match = _YEAR_RE.match(label or "")
+        if not match:
+            raise ValueError(f"{label!r} is not an academic year like 2025-26.")
+        start = int(match.group(1))
+        if (start + 1) % 100 != int(match.group(2)):
+            raise ValueError(f"{label!r} is not an academic year like 2025-26.")
+        return cls(start)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> AcademicYear:
+        return cls(day.year if day.month >= 9 else day.year - 1)
+
+    @classmethod
+    def current(cls) -> AcademicYear:
+        return cls.containing(timezone.localdate())
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def starts_on(self) -> dt.date:
+        return dt.date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> dt.date:
+        return dt.date(self.start_year + 1, 8, 31)
+
+    def next(self) -> AcademicYear:
+        return AcademicYear(self.start_year + 1)
+
+    def previous(self) -> AcademicYear:
+        return AcademicYear(self.start_year - 1)
+
+    def terms(self) -> list[Term]:
+        return [Term(self, name) for name in ("autumn", "spring", "summer")]
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.starts_on <= day <= self.ends_on
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Term:
+    year: AcademicYear
+    name: str  # "autumn", "spring" or "summer"
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Term:
+        year = AcademicYear.containing(day)
+        if day.month >= 9:
+            return cls(year, "autumn")
+        if day.month <= 3:
+            return cls(year, "spring")
+        return cls(year, "summer")
+
+    @property
+    def starts_on(self) -> dt.date:
+        y = self.year.start_year
+        return {
+            "autumn": dt.date(y, 9, 1),
+            "spring": dt.date(y + 1, 1, 1),
+            "summer": dt.date(y + 1, 4, 1),
+        }[self.name]
+
+    @property
+    def ends_on(self) -> dt.date:
+        y = self.year.start_year
+        return {
+            "autumn": dt.date(y, 12, 31),
+            "spring": dt.date(y + 1, 3, 31),
+            "summer": dt.date(y + 1, 8, 31),
+        }[self.name]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name.capitalize()} term {self.year.label}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def terms_between(start: dt.date, end: dt.date) -> list[Term]:
+    """Every school term that an interval from ``start`` to ``end`` touches, in order."""
+    terms: list[Term] = []
+    term = Term.containing(start)
+    while term.starts_on <= end:
+        terms.append(term)
+        following = term.ends_on + dt.timedelta(days=1)
+        term = Term.containing(following)
+    return terms
+
+
+def add_school_days(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` school days (Monday–Friday) after ``start``."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def school_days_between(start: dt.date, end: dt.date) -> int:
+    """How many school days (Monday–Friday) fall after ``start`` up to and including ``end``."""
+    if end <= start:
+        return 0
+    count = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            count += 1
+    return count

@@ -1,0 +1,50 @@
+"""The main navigation, by role. Each area adds its links here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from syslead.accounts.access import has_role, is_administrator
+from syslead.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+_BROKER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
+
+# (label, url name, who sees it: roles, or None for every signed-in person)
+_LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
+    ("Home", "core:home", None),
+    ("System leaders", "leaders:directory", _BROKER_ROLES),
+    ("My profile", "leaders:my_profile", (Role.SYSTEM_LEADER,)),
+    ("Schools", "schools:search", None),
+    ("Requests", "brokering:list", (*_BROKER_ROLES, Role.HEADTEACHER)),
+    ("Approaches", "brokering:approaches", (Role.SYSTEM_LEADER,)),
+    ("Agreements", "deployments:list", (*_BROKER_ROLES, Role.SYSTEM_LEADER, Role.HEADTEACHER)),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[NavItem] = []
+    for label, url_name, roles in _LINKS:
+        if roles is not None and not (is_administrator(user) or has_role(user, *roles)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label=label, url=url, current=current))
+    if is_administrator(user):
+        items.append(NavItem("Admin", reverse("admin:index"), path.startswith("/admin/")))
+    return items

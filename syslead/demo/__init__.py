@@ -1,0 +1,12 @@
+"""Demonstration data, built in one place: real brokers on real schools from ``data/``, and
+synthetic people at those schools. ``manage.py load_demo`` builds it (idempotently),
+``manage.py demo_logins`` lists who to sign in as.
+
+Layout: ``organisations.py`` (the brokers), ``people.py`` (accounts and roles), ``builder.py``
+(the order of the steps). A later area adds its own module (e.g. ``leaders.py``) and one step in
+``builder.build_demo``."""
+
+#: Every demo account signs in with this password (README "Demo logins").
+DEMO_PASSWORD = "syslead-demo-2026"
+#: The seed for every random choice, so that every build picks the same schools and names.
+DEMO_SEED = 2026

@@ -1,0 +1,41 @@
+"""The order in which the demo is built. Each step is idempotent: running ``load_demo`` again
+creates only what is missing. A later area adds its step at the end of ``build_demo``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from syslead.demo.leaders import DemoLeaders, build_leaders
+from syslead.demo.organisations import DemoOrganisations, build_organisations
+from syslead.demo.people import DemoPeople, build_people, ensure_administrator
+from syslead.schools.models import School
+from syslead.schools.services import schools_load_register
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    register_summary: str
+    organisations: DemoOrganisations
+    people: DemoPeople
+    leaders: DemoLeaders | None = None
+
+
+def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> DemoBuild:
+    """Load the school register, then the brokers and people on it."""
+    directory = Path(data_dir if data_dir is not None else settings.SYSLEAD_DATA_DIR)
+    if load_register:
+        register_summary = schools_load_register(data_dir=directory).summary()
+    else:
+        register_summary = f"Register not reloaded ({School.objects.count():,} schools held)."
+    with transaction.atomic():
+        administrator = ensure_administrator()
+        organisations = build_organisations(actor=administrator, data_dir=directory)
+        people = build_people(administrator=administrator, organisations=organisations)
+        leaders = build_leaders(
+            administrator=administrator, organisations=organisations, people=people
+        )
+    return DemoBuild(register_summary, organisations, people, leaders)

@@ -1,0 +1,217 @@
+"""The cost of a deployment agreement: pure arithmetic, no database (product.md: Charging; the
+Leading Learning Forward charging policy; the South Gloucestershire funding protocols).
+
+The contract's sums (api-v1.md, "Deployment agreements"):
+
+    sessions        a full day; a half day or a twilight session (both charged at the half-day rate)
+    total           full days × full-day rate + (half days + twilights) × half-day rate
+    to_broker       full days × full-day fee  + (half days + twilights) × half-day fee
+    to_home_school  total − to_broker (the leader's school, for backfill: leaders are never paid)
+
+Who pays depends on the funding route:
+
+    school            the supported school pays the total (payable_by_school = total)
+    local_authority   the LA funds the days: it tops up the supported school's budget by the total
+                      (payable_by_commissioner = total) and the leader's school invoices the
+                      supported school for the total (payable_by_school = total), so the school's
+                      own budget bears nothing (South Gloucestershire 9.2)
+    broker            the broker funds the days from its own budget (payable_by_school = 0,
+                      payable_by_commissioner = total; the broker keeps its fee, so its outlay is
+                      what it pays the leader's school)
+    other             another commissioner pays the total (payable_by_commissioner = total,
+                      payable_by_school = 0)
+
+Money is ``Decimal`` end to end, quantised to pence with ROUND_HALF_UP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+PENNY = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+ROUTE_SCHOOL = "school"
+ROUTE_LOCAL_AUTHORITY = "local_authority"
+ROUTE_BROKER = "broker"
+ROUTE_OTHER = "other"
+ROUTES = (ROUTE_SCHOOL, ROUTE_LOCAL_AUTHORITY, ROUTE_BROKER, ROUTE_OTHER)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Pounds to the penny, rounding halves up (never a float)."""
+    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def money_text(value: Decimal) -> str:
+    """Decimal("350") → "350.00" (the API's money format)."""
+    return f"{money(value):.2f}"
+
+
+def pounds(value: Decimal) -> str:
+    """Decimal("1750") → "£1,750.00" (for people)."""
+    return f"£{money(value):,.2f}"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """A charging policy's rates and broker fees per session."""
+
+    full_day_rate: Decimal
+    half_day_rate: Decimal
+    full_day_broker_fee: Decimal
+    half_day_broker_fee: Decimal
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The time commitment: full days, half days and twilight sessions."""
+
+    full_days: int = 0
+    half_days: int = 0
+    twilight_sessions: int = 0
+
+    @property
+    def half_sessions(self) -> int:
+        """Half days and twilights: both are charged at the half-day rate."""
+        return self.half_days + self.twilight_sessions
+
+    @property
+    def days(self) -> Decimal:
+        """Days for capacity: a full day counts 1, a half day or twilight 0.5."""
+        return Decimal(self.full_days) + Decimal(self.half_sessions) / 2
+
+
+@dataclass(frozen=True)
+class Costs:
+    """An agreement's costs, and who pays them on its funding route."""
+
+    funding_route: str
+    total: Decimal
+    to_broker: Decimal
+    to_home_school: Decimal
+    payable_by_school: Decimal
+    payable_by_commissioner: Decimal
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of the cost breakdown: an amount and, in words, who pays whom."""
+
+    key: str
+    label: str
+    amount: Decimal
+    explanation: str
+
+
+def deployment_costs(sessions: Sessions, rates: Rates, funding_route: str) -> Costs:
+    """The contract's arithmetic for ``sessions`` at ``rates`` on ``funding_route``."""
+    if funding_route not in ROUTES:
+        raise ValueError(f"Unknown funding route {funding_route!r}.")
+    if min(sessions.full_days, sessions.half_days, sessions.twilight_sessions) < 0:
+        raise ValueError("Sessions cannot be negative.")
+    total = money(
+        sessions.full_days * rates.full_day_rate + sessions.half_sessions * rates.half_day_rate
+    )
+    to_broker = money(
+        sessions.full_days * rates.full_day_broker_fee
+        + sessions.half_sessions * rates.half_day_broker_fee
+    )
+    if funding_route == ROUTE_SCHOOL:
+        by_school, by_commissioner = total, ZERO
+    elif funding_route == ROUTE_LOCAL_AUTHORITY:
+        by_school, by_commissioner = total, total
+    else:
+        by_school, by_commissioner = ZERO, total
+    return Costs(
+        funding_route=funding_route,
+        total=total,
+        to_broker=to_broker,
+        to_home_school=money(total - to_broker),
+        payable_by_school=by_school,
+        payable_by_commissioner=by_commissioner,
+    )
+
+
+def cost_breakdown(
+    costs: Costs,
+    *,
+    broker: str,
+    home_school: str,
+    client_school: str,
+    commissioner: str = "",
+) -> list[CostLine]:
+    """The contract's cost lines with, in words, who pays whom on the agreement's route
+    ("Total cost of deployment", "Amount payable by supported school", "Cost to TSA", "Cost to
+    SLE's school"), plus the commissioner's share where there is one."""
+    total = pounds(costs.total)
+    lines = [
+        CostLine(
+            "total",
+            "Total cost of deployment",
+            costs.total,
+            "The agreed days at the agreed rates (rates include travel).",
+        )
+    ]
+    route = costs.funding_route
+    if route == ROUTE_SCHOOL:
+        school_words = (
+            f"{client_school} pays {total} from its own budget: {broker} invoices it and pays "
+            f"{home_school} its share."
+        )
+    elif route == ROUTE_LOCAL_AUTHORITY:
+        school_words = (
+            f"{home_school} invoices {client_school} for {total} when the work is done; "
+            f"{commissioner or 'the local authority'} has topped up {client_school}'s budget by "
+            "the same amount, so the school's own budget bears nothing."
+        )
+    elif route == ROUTE_BROKER:
+        school_words = f"Nothing: {broker} funds the days."
+    else:
+        school_words = f"Nothing: {commissioner or 'the commissioner'} funds the days."
+    lines.append(
+        CostLine(
+            "payable_by_school",
+            "Amount payable by the supported school",
+            costs.payable_by_school,
+            school_words,
+        )
+    )
+    if route == ROUTE_LOCAL_AUTHORITY:
+        lines.append(
+            CostLine(
+                "payable_by_commissioner",
+                "Funded by the local authority",
+                costs.payable_by_commissioner,
+                f"{commissioner or 'The local authority'} tops up {client_school}'s budget by "
+                f"{total} for the agreed days.",
+            )
+        )
+    elif route in (ROUTE_BROKER, ROUTE_OTHER):
+        payer = broker if route == ROUTE_BROKER else (commissioner or "The commissioner")
+        lines.append(
+            CostLine(
+                "payable_by_commissioner",
+                f"Funded by {payer}",
+                costs.payable_by_commissioner,
+                f"{payer} pays {total}.",
+            )
+        )
+    lines.append(
+        CostLine(
+            "to_broker",
+            f"To {broker} (administration)",
+            costs.to_broker,
+            f"{broker}'s fee for brokering and administration.",
+        )
+    )
+    lines.append(
+        CostLine(
+            "to_home_school",
+            f"To {home_school} (backfill)",
+            costs.to_home_school,
+            f"Paid to {home_school} to cover the leader's time; leaders themselves are never paid.",
+        )
+    )
+    return lines

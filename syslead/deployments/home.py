@@ -1,0 +1,105 @@
+"""The agreements' blocks on the home page (ux.md "Home page by role"): each party's agreements
+waiting for their signature, first in "Needs attention"; for coordinators, the agreements waiting
+for signatures and whose. ``syslead.core.home.HOME_SOURCES`` names these sources.
+
+A person who holds several signing roles (a headteacher who is also a system leader) signs
+through one list: only the source of their first signing role yields it. Each source costs one
+query when there is nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+
+from syslead.accounts.access import coordinated_organisation_ids, roles_of
+from syslead.accounts.models import Role, User
+from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
+from syslead.deployments.models import DeploymentStatus
+from syslead.deployments.parties import party_in_sentence
+from syslead.deployments.selectors import (
+    awaiting_signature_of,
+    party_to_sign,
+    waiting_for_signatures,
+)
+
+SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
+#: How many waiting agreements the coordinator's section lists (the list page has them all).
+SECTION_ROWS = 20
+
+
+def _first_signing_role(user: User) -> str | None:
+    roles = roles_of(user)
+    return next((role for role in ROLE_ORDER if role in SIGNING_ROLES and role in roles), None)
+
+
+def _to_sign(user: User, role: str) -> Iterable[Block]:
+    if _first_signing_role(user) != role:
+        return
+    for deployment in awaiting_signature_of(user):
+        party = party_to_sign(user, deployment)
+        if party is None:
+            continue
+        yield AttentionItem(
+            f"Sign the agreement for {deployment.leader.user.get_full_name()} at "
+            f"{deployment.client_school.name}",
+            reverse("deployments:sign", args=[deployment.pk]),
+            f"You sign as {party_in_sentence(deployment, party)}.",
+        )
+
+
+def system_leader_agreements_to_sign(user: User) -> Iterable[Block]:
+    """Agreements waiting for the leader's signature."""
+    yield from _to_sign(user, Role.SYSTEM_LEADER)
+
+
+def headteacher_agreements_to_sign(user: User) -> Iterable[Block]:
+    """Agreements waiting for the headteacher's signature, for either school."""
+    yield from _to_sign(user, Role.HEADTEACHER)
+
+
+def broker_lead_agreements_to_sign(user: User) -> Iterable[Block]:
+    """Agreements waiting for the broker lead's signature."""
+    yield from _to_sign(user, Role.BROKER_LEAD)
+
+
+def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
+    """Requests whose leader is chosen, with an agreement to draft; agreements of the
+    organisations the person coordinates waiting for signatures, and whose."""
+    coordinated = coordinated_organisation_ids(user)
+    ready = SupportRequest.objects.filter(
+        organisation_id__in=coordinated, status=RequestStatus.MATCHED
+    ).select_related("school", "chosen_leader__user")
+    for item in ready.order_by("created_at", "pk")[:SECTION_ROWS]:
+        chosen = item.chosen_leader.user.get_full_name() if item.chosen_leader else "a leader"
+        yield AttentionItem(
+            f"Draft the agreement for {item.school.name}",
+            reverse("deployments:create", args=[item.pk]),
+            f"{chosen} chosen ({item.academic_year}).",
+        )
+    waiting = [
+        row for row in waiting_for_signatures(user) if row.deployment.organisation_id in coordinated
+    ]
+    if not waiting:
+        return
+    count = len(waiting)
+    list_url = reverse("deployments:list") + f"?status={DeploymentStatus.AWAITING_SIGNATURES}"
+    yield AttentionItem(
+        f"{count} agreement{'s' if count != 1 else ''} waiting for signatures",
+        list_url,
+        "See whose signatures are missing below.",
+    )
+    yield Section(
+        title="Agreements waiting for signatures",
+        template="deployments/home/waiting.html",
+        context={
+            "rows": [
+                (row, reverse("deployments:detail", args=[row.deployment.pk]))
+                for row in waiting[:SECTION_ROWS]
+            ],
+            "more": max(count - SECTION_ROWS, 0),
+        },
+        links=(Link("All agreements", reverse("deployments:list")),),
+    )

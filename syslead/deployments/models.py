@@ -1,0 +1,324 @@
+"""The deployment agreement: the four-party contract that turns a match into support (product.md:
+Deployment agreement, Charging, Capacity; the Leading Learning Forward contract and school
+agreement, the South Gloucestershire support agreement)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class FundingRoute(models.TextChoices):
+    SCHOOL = "school", "The supported school"
+    LOCAL_AUTHORITY = "local_authority", "The local authority"
+    BROKER = "broker", "The broker"
+    OTHER = "other", "Another commissioner"
+
+
+class DeploymentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_SIGNATURES = "awaiting_signatures", "Waiting for signatures"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+    CANCELLED = "cancelled", "Cancelled"
+    SUPERSEDED = "superseded", "Replaced by an amended version"
+
+
+#: Statuses whose days count as committed in the leader's capacity ledger (api-v1.md: "awaiting
+#: signatures or active"). A paused agreement is still a signed agreement that will resume, and a
+#: completed one used its days: both keep them, so the year's released days are never sold twice
+#: and resuming never needs a capacity check. Ended-early and cancelled agreements free theirs.
+COMMITTED_STATUSES = (
+    DeploymentStatus.AWAITING_SIGNATURES,
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.PAUSED,
+    DeploymentStatus.COMPLETED,
+)
+#: Signed agreements: "days committed in signed agreements must never exceed the days released".
+SIGNED_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED, DeploymentStatus.COMPLETED)
+#: Agreements that are over: nothing may change them any more (read-only).
+FINISHED_STATUSES = (
+    DeploymentStatus.COMPLETED,
+    DeploymentStatus.ENDED_EARLY,
+    DeploymentStatus.CANCELLED,
+    DeploymentStatus.SUPERSEDED,
+)
+#: Agreements still in play (a package has exactly one lead among them).
+LIVE_STATUSES = (
+    DeploymentStatus.DRAFT,
+    DeploymentStatus.AWAITING_SIGNATURES,
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.PAUSED,
+    DeploymentStatus.COMPLETED,
+)
+
+
+class Party(models.TextChoices):
+    """The four parties to the contract, in the order they sign."""
+
+    LEADER = "leader", "System leader"
+    HOME_HEADTEACHER = "home_headteacher", "Headteacher of the leader's school"
+    CLIENT_HEADTEACHER = "client_headteacher", "Headteacher of the supported school"
+    BROKER_LEAD = "broker_lead", "Broker lead"
+
+
+class SupportPackage(models.Model):
+    """One package may deploy several leaders to a school; one of them leads and compiles the
+    final report."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="packages"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="packages")
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Deployment(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="deployments"
+    )
+    support_request = models.ForeignKey(
+        "brokering.SupportRequest", on_delete=models.PROTECT, related_name="deployments"
+    )
+    package = models.ForeignKey(
+        SupportPackage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deployments",
+    )
+    is_lead = models.BooleanField(default=True, help_text="The package's lead leader.")
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.PROTECT, related_name="deployments"
+    )
+    client_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="deployments_received"
+    )
+    home_school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="deployments_given",
+        help_text="The leader's school when the agreement was made.",
+    )
+    status = models.CharField(
+        max_length=30,
+        choices=DeploymentStatus.choices,
+        default=DeploymentStatus.DRAFT,
+        db_index=True,
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_version"
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replacements",
+        help_text="The agreement this one replaces with a new leader (re-brokering).",
+    )
+    # The parties' details as the contract form asks for them (Leading Learning Forward contract
+    # and SLE support agreement), captured when the agreement is made.
+    leader_role = models.CharField(max_length=150, blank=True)
+    leader_contact = models.CharField(
+        max_length=200, blank=True, help_text="The leader's phone number or e-mail address."
+    )
+    home_headteacher_name = models.CharField(max_length=150, blank=True)
+    client_headteacher_name = models.CharField(max_length=150, blank=True)
+    client_headteacher_email = models.EmailField(blank=True)
+    client_contact_name = models.CharField(
+        max_length=150, blank=True, help_text="The supported school's contact (senior leader)."
+    )
+    client_contact_role = models.CharField(max_length=150, blank=True)
+    client_contact_details = models.CharField(
+        max_length=200, blank=True, help_text="The contact's phone number or e-mail address."
+    )
+    managed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Who manages the work in the supported school."
+    )
+    managed_by_email = models.EmailField(blank=True)
+    broker_lead_name = models.CharField(
+        max_length=150, blank=True, help_text="Who signs for the broker (e.g. the TSA lead)."
+    )
+    # The time commitment
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Intended end date, as a guide.")
+    academic_year = models.CharField(max_length=7, help_text="The academic year of starts_on.")
+    full_days = models.PositiveSmallIntegerField(default=0)
+    half_days = models.PositiveSmallIntegerField(default=0)
+    twilight_sessions = models.PositiveSmallIntegerField(default=0)
+    intervals = models.CharField(
+        max_length=200, blank=True, help_text="Frequency, e.g. one day a fortnight."
+    )
+    times_in_school = models.CharField(
+        max_length=200, blank=True, help_text="Agreed time(s) in school, e.g. Tuesday mornings."
+    )
+    length_justification = models.TextField(
+        blank=True, help_text="Why the agreement is shorter than a term or longer than six."
+    )
+    # The substance
+    purpose = models.TextField(blank=True)
+    staff_involved = models.TextField(blank=True)
+    aims = models.JSONField(default=list)
+    evaluation_strategy = models.TextField(blank=True)
+    monitoring_arrangements = models.TextField(blank=True)
+    exit_arrangements = models.TextField(blank=True)
+    # Money
+    funding_route = models.CharField(max_length=20, choices=FundingRoute.choices)
+    commissioner_name = models.CharField(max_length=200, blank=True)
+    funding_notes = models.TextField(
+        blank=True, help_text="Funding arrangements in words (South Gloucestershire)."
+    )
+    full_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    half_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    full_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    half_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    total_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    payable_by_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    to_home_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    to_broker = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    payable_by_commissioner = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    # Overrides and changes
+    capacity_override_reason = models.TextField(blank=True)
+    capacity_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["leader", "academic_year", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="deployment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(full_days__gt=0) | Q(half_days__gt=0) | Q(twilight_sessions__gt=0),
+                name="deployment_has_time",
+            ),
+            # One lead per package among its live agreements; superseded versions, ended-early
+            # (replaced) and cancelled agreements keep their flag for the record.
+            models.UniqueConstraint(
+                fields=["package"],
+                condition=Q(is_lead=True, status__in=[s.value for s in LIVE_STATUSES]),
+                name="one_lead_per_package",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} at {self.client_school.name}"
+
+    @property
+    def days(self) -> Decimal:
+        """Days for capacity: a full day counts 1, a half day or twilight session 0.5."""
+        return Decimal(self.full_days) + (Decimal(self.half_days + self.twilight_sessions) / 2)
+
+
+class Objective(models.Model):
+    """An agreed objective and outcome with its review date, and the impact table's row:
+    baseline measure → actions → improvement to be made → impact."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+    outcome = models.TextField(blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    baseline = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+    improvement = models.TextField(blank=True)
+    impact = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Signature(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField(max_length=30, choices=Party.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_as = models.CharField(
+        max_length=150, blank=True, help_text='e.g. "Chair of governors" when signing for a head.'
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "party"], name="one_signature_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} signed {self.deployment_id}"
+
+
+class ChangeKind(models.TextChoices):
+    LEADER_LEFT_SCHOOL = "leader_left_school", "The leader has left their school"
+    CANNOT_PROVIDE = "cannot_provide", "The leader cannot provide the outreach (e.g. sickness)"
+    INSUFFICIENT_IMPACT = "insufficient_impact", "Not making sufficient impact"
+    MANAGED_EXIT = "managed_exit", "A managed exit was asked for"
+    OTHER = "other", "Other"
+
+
+class ChangeAction(models.TextChoices):
+    """What was done about a change (empty: recorded, nothing done yet)."""
+
+    PAUSE = "pause", "Paused"
+    RESUME = "resume", "Resumed"
+    REPLACE = "replace", "A new leader replaces the leader"
+    AMEND = "amend", "Amended: a new version to sign"
+    END_EARLY = "end_early", "Ended early"
+
+
+class ChangeRecord(models.Model):
+    """A change to an agreement and what was done about it (pause, replace, amend, end early)."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=30, choices=ChangeKind.choices)
+    action = models.CharField(max_length=30, blank=True, choices=ChangeAction.choices)
+    reason = models.TextField()
+    resulting_deployment = models.ForeignKey(
+        Deployment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The replacement agreement or the amended version the change produced.",
+    )
+    requested_by_party = models.CharField(max_length=30, choices=Party.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.deployment_id})"

@@ -1,0 +1,417 @@
+"""Reads of deployment agreements that views, endpoints, services and other areas reuse.
+
+Access (style.md: one helper per object, 404 to anyone who may not see it)
+    An agreement is visible to an administrator; its leader; the headteachers of the leader's
+    home school and of the supported school (whoever signs for them); coordinators and broker
+    leads of its organisation; and, on the local authority route only, the organisation's SIPs
+    (South Gloucestershire: notes and agreements are shared with the SIP). Everyone else gets 404.
+    Of those, only coordinators of the organisation (and administrators) manage it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    broker_organisation_ids,
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.accounts.models import Role
+from syslead.brokering.models import Route, SupportRequest
+from syslead.core.events import events_for
+from syslead.core.models import Event
+from syslead.deployments.costs import CostLine, Costs, cost_breakdown
+from syslead.deployments.models import (
+    FINISHED_STATUSES,
+    LIVE_STATUSES,
+    ChangeRecord,
+    Deployment,
+    DeploymentStatus,
+    FundingRoute,
+    Objective,
+    Party,
+    Signature,
+    SupportPackage,
+)
+from syslead.deployments.parties import (
+    PARTY_ORDER,
+    leader_heads_home_school,
+    leader_is_home_headteacher,
+    parties_held_by,
+    party_in_sentence,
+    party_label,
+)
+from syslead.leaders.capacity import delivered_days_by_leader
+
+# Access ------------------------------------------------------------------------------------------
+
+
+def deployments_visible_to(user: Any) -> QuerySet[Deployment]:
+    """Every agreement the user may see (see the module's docstring)."""
+    if not getattr(user, "is_authenticated", False):
+        return Deployment.objects.none()
+    if is_administrator(user):
+        return Deployment.objects.all()
+    condition = Q(leader__user_id=user.pk)
+    urns = headteacher_school_urns(user)
+    if urns:
+        condition |= Q(home_school_id__in=urns) | Q(client_school_id__in=urns)
+    broker_orgs = broker_organisation_ids(user)
+    if broker_orgs:
+        condition |= Q(organisation_id__in=broker_orgs)
+    sip_orgs = organisation_ids_for(user, [Role.SIP])
+    if sip_orgs:
+        condition |= Q(organisation_id__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
+    return Deployment.objects.filter(condition)
+
+
+def _with_related(queryset: QuerySet[Deployment]) -> QuerySet[Deployment]:
+    return queryset.annotate(leader_heads_home_school=leader_heads_home_school()).select_related(
+        "leader__user",
+        "home_school",
+        "client_school",
+        "organisation",
+        "support_request",
+        "package",
+        "previous_version",
+        "replaces",
+        "capacity_overridden_by",
+    )
+
+
+def deployments_for_user(user: Any) -> QuerySet[Deployment]:
+    """The agreements the user may see, newest first, ready for a list (related rows joined)."""
+    return _with_related(deployments_visible_to(user)).order_by("-created_at", "-pk")
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such deployment agreement.") from None
+
+
+def deployment_for_user(user: Any, deployment_id: int | str) -> Deployment:
+    """One agreement the user may see, or Http404 (unknown and invisible alike)."""
+    found = _with_related(deployments_visible_to(user)).filter(pk=_pk(deployment_id)).first()
+    if found is None:
+        raise Http404("No such deployment agreement.")
+    return found
+
+
+def deployment_by_id(deployment_id: int | str) -> Deployment:
+    """An agreement by id whoever asks, or Http404 when there is none: for actions the contract
+    refuses with 403 rather than 404 (signing: "403 if the caller is none of the four")."""
+    found = _with_related(Deployment.objects.all()).filter(pk=_pk(deployment_id)).first()
+    if found is None:
+        raise Http404("No such deployment agreement.")
+    return found
+
+
+def can_manage_deployment(user: Any, deployment: Deployment) -> bool:
+    """Coordinators of the agreement's organisation and administrators manage it (changes,
+    completion, cancellation, packages)."""
+    return is_administrator(user) or deployment.organisation_id in coordinated_organisation_ids(
+        user
+    )
+
+
+def can_create_deployment(user: Any, support_request: SupportRequest) -> bool:
+    """Coordinators of the request's organisation and administrators (api-v1.md)."""
+    return is_administrator(user) or support_request.organisation_id in (
+        coordinated_organisation_ids(user)
+    )
+
+
+def is_read_only(deployment: Deployment) -> bool:
+    """Completed, ended early, cancelled or superseded: nothing may change it any more."""
+    return deployment.status in FINISHED_STATUSES
+
+
+# Signatures --------------------------------------------------------------------------------------
+
+
+def _signatures(deployment: Deployment) -> list[Signature]:
+    cached = getattr(deployment, "_prefetched_objects_cache", {}).get("signatures")
+    if cached is not None:
+        return list(cached)
+    return list(deployment.signatures.select_related("signed_by"))
+
+
+def signatures_of(deployment: Deployment) -> dict[str, dt.date | None]:
+    """{party: the date it signed, or None}, keyed as the API's ``signatures``."""
+    signed = {s.party: timezone.localdate(s.signed_at) for s in _signatures(deployment)}
+    return {str(party): signed.get(party) for party in PARTY_ORDER}
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """One party's line on the agreement's signature block."""
+
+    party: Party
+    label: str
+    signed_by: str | None
+    signed_as: str
+    signed_at: dt.datetime | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+def signature_rows(deployment: Deployment) -> list[SignatureRow]:
+    """The four parties in signing order, each with who signed, as what and when (or not yet)."""
+    by_party = {s.party: s for s in _signatures(deployment)}
+    rows = []
+    for party in PARTY_ORDER:
+        signature = by_party.get(party)
+        rows.append(
+            SignatureRow(
+                party=party,
+                label=party_label(deployment, party),
+                signed_by=signature.signed_by.get_full_name() if signature else None,
+                signed_as=signature.signed_as if signature else "",
+                signed_at=signature.signed_at if signature else None,
+            )
+        )
+    return rows
+
+
+def unsigned_parties(deployment: Deployment) -> list[Party]:
+    """The parties still to sign, in signing order."""
+    signed = {s.party for s in _signatures(deployment)}
+    return [party for party in PARTY_ORDER if party not in signed]
+
+
+def party_to_sign(user: Any, deployment: Deployment) -> Party | None:
+    """The party the user would sign as now: the first unsigned party they hold (None if none)."""
+    unsigned = set(unsigned_parties(deployment))
+    for party in parties_held_by(user, deployment):
+        if party in unsigned:
+            return party
+    return None
+
+
+def chair_signature_needed(deployment: Deployment) -> bool:
+    """The leader heads the home school and the home school's signature is still missing: the
+    chair of governors signs for it."""
+    return Party.HOME_HEADTEACHER in unsigned_parties(deployment) and leader_is_home_headteacher(
+        deployment
+    )
+
+
+def awaiting_signature_of(user: Any) -> list[Deployment]:
+    """Agreements waiting for this user's signature (a home page's "agreements to sign")."""
+    waiting = (
+        deployments_for_user(user)
+        .filter(status=DeploymentStatus.AWAITING_SIGNATURES)
+        .prefetch_related("signatures")
+    )
+    return [d for d in waiting if party_to_sign(user, d) is not None]
+
+
+@dataclass(frozen=True)
+class WaitingAgreement:
+    """An agreement waiting for signatures, and whose (a coordinator's "needs attention")."""
+
+    deployment: Deployment
+    waiting_for: tuple[str, ...]
+
+
+def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
+    """Agreements of the organisations the user coordinates or leads as broker that wait for
+    signatures, oldest first, each with the parties still to sign."""
+    organisations = broker_organisation_ids(user)
+    queryset = Deployment.objects.filter(status=DeploymentStatus.AWAITING_SIGNATURES)
+    if not is_administrator(user):
+        queryset = queryset.filter(organisation_id__in=organisations)
+    rows = _with_related(queryset).prefetch_related("signatures").order_by("created_at", "pk")
+    return [
+        WaitingAgreement(d, tuple(party_label(d, p) for p in unsigned_parties(d))) for d in rows
+    ]
+
+
+# What to do next ---------------------------------------------------------------------------------
+
+
+def next_steps_for(user: Any, deployment: Deployment) -> list[str]:
+    """What this person needs to do next on the agreement, in plain words ("what do I need to do
+    next?" first: ux.md). Empty when nothing is asked of them."""
+    status = deployment.status
+    held = parties_held_by(user, deployment)
+    manager = can_manage_deployment(user, deployment)
+    steps: list[str] = []
+    if status == DeploymentStatus.AWAITING_SIGNATURES:
+        waiting = unsigned_parties(deployment)
+        mine = [party for party in held if party in waiting]
+        if mine:
+            steps.append(f"Sign the agreement as {party_in_sentence(deployment, mine[0])}.")
+        others = [party_label(deployment, p) for p in waiting if p not in mine]
+        if others and (held or manager):
+            steps.append("Waiting for signatures from: " + "; ".join(others) + ".")
+        if manager and chair_signature_needed(deployment):
+            steps.append(
+                "The leader is the headteacher of their school: record the chair of governors' "
+                "signature for the home school."
+            )
+    elif status == DeploymentStatus.ACTIVE:
+        if Party.LEADER in held:
+            steps.append(
+                "After every visit, complete a note of visit with the headteacher before you "
+                "leave, and keep your deployment record up to date."
+            )
+        if Party.CLIENT_HEADTEACHER in held:
+            steps.append(
+                "Agree each note of visit, give feedback at the end of each term and review "
+                "progress against the impact measures with the leader."
+            )
+        if manager:
+            steps.append(
+                "Check notes of visit and termly feedback; record any change (pause, new leader, "
+                "amendment, early end) and mark the agreement completed when the work ends."
+            )
+    elif status == DeploymentStatus.PAUSED:
+        if manager:
+            steps.append("The agreement is paused: resume it, replace the leader or end it.")
+        elif held:
+            steps.append("The agreement is paused: the broker will tell you when it resumes.")
+    elif status == DeploymentStatus.COMPLETED and Party.CLIENT_HEADTEACHER in held:
+        steps.append("Complete the end-of-support evaluation.")
+    return steps
+
+
+# Costs -------------------------------------------------------------------------------------------
+
+
+def costs_of(deployment: Deployment) -> Costs:
+    """The agreement's costs as stored when it was made (the rates are part of the agreement)."""
+    return Costs(
+        funding_route=deployment.funding_route,
+        total=deployment.total_cost,
+        to_broker=deployment.to_broker,
+        to_home_school=deployment.to_home_school,
+        payable_by_school=deployment.payable_by_school,
+        payable_by_commissioner=deployment.payable_by_commissioner,
+    )
+
+
+def commissioner_of(deployment: Deployment) -> str:
+    """Who funds the days off the supported school's budget, in words ("" on the school route)."""
+    if deployment.commissioner_name:
+        return deployment.commissioner_name
+    if deployment.funding_route in (FundingRoute.BROKER, FundingRoute.LOCAL_AUTHORITY):
+        return deployment.organisation.name
+    return ""
+
+
+def cost_breakdown_of(deployment: Deployment) -> list[CostLine]:
+    """The contract's cost lines with who pays whom in words, for the agreement's route."""
+    return cost_breakdown(
+        costs_of(deployment),
+        broker=deployment.organisation.name,
+        home_school=deployment.home_school.name,
+        client_school=deployment.client_school.name,
+        commissioner=commissioner_of(deployment),
+    )
+
+
+# The agreement's parts and history ---------------------------------------------------------------
+
+
+def objectives_of(deployment: Deployment) -> list[Objective]:
+    return list(deployment.objectives.all())
+
+
+def changes_of(deployment: Deployment) -> list[ChangeRecord]:
+    """Changes recorded on the agreement, newest first."""
+    return list(
+        deployment.changes.select_related("recorded_by", "resulting_deployment").order_by(
+            "-recorded_at", "-pk"
+        )
+    )
+
+
+def version_chain(deployment: Deployment) -> list[Deployment]:
+    """Every version of the agreement, first to last (amendments make new versions)."""
+    first = deployment
+    seen = {first.pk}
+    while first.previous_version_id is not None and first.previous_version_id not in seen:
+        first = Deployment.objects.get(pk=first.previous_version_id)
+        seen.add(first.pk)
+    chain = [first]
+    current = first
+    while True:
+        following = Deployment.objects.filter(previous_version=current).first()
+        if following is None or following.pk in {d.pk for d in chain}:
+            break
+        chain.append(following)
+        current = following
+    return chain
+
+
+def deployment_timeline(deployment: Deployment) -> list[Event]:
+    """Who did what when on the agreement, oldest first, across its versions and the agreement
+    it replaced."""
+    related = version_chain(deployment)
+    if deployment.replaces_id is not None:
+        related.append(Deployment.objects.get(pk=deployment.replaces_id))
+    events: list[Event] = []
+    for item in related:
+        events.extend(events_for(item))
+    events.sort(key=lambda e: (e.created_at, e.pk))
+    return events
+
+
+def delivered_days_of(deployment: Deployment) -> Decimal:
+    """Days delivered under the agreement (and its earlier versions): agreed notes of visit.
+
+    Read from the visits area's notes of visit when it is installed; otherwise from the capacity
+    ledger's delivered column for the leader and year, capped at the agreement's days (exact while
+    the leader has one agreement that year)."""
+    chain_ids = [d.pk for d in version_chain(deployment)]
+    if apps.is_installed("syslead.visits"):
+        try:
+            visits = importlib.import_module("syslead.visits.models")
+        except ImportError:  # pragma: no cover - the area is installed but not importable
+            visits = None
+        if visits is not None and hasattr(visits, "Visit"):
+            agreed = getattr(visits, "AGREED_STATUSES", ())
+            rows = visits.Visit.objects.filter(deployment_id__in=chain_ids, status__in=agreed)
+            session_days = getattr(visits, "SESSION_DAYS", {})
+            return sum(
+                (Decimal(session_days.get(s, 0)) for s in rows.values_list("session", flat=True)),
+                Decimal(0),
+            )
+    delivered = delivered_days_by_leader([deployment.leader_id], deployment.academic_year).get(
+        deployment.leader_id, Decimal(0)
+    )
+    return min(delivered, deployment.days)
+
+
+# Packages ----------------------------------------------------------------------------------------
+
+
+def package_deployments(package: SupportPackage) -> list[Deployment]:
+    """The package's agreements, the lead first."""
+    return list(_with_related(package.deployments.all()).order_by("-is_lead", "created_at", "pk"))
+
+
+def package_lead(package: SupportPackage) -> Deployment | None:
+    """The package's lead agreement among its live ones (its leader compiles the final report)."""
+    return (
+        _with_related(package.deployments.filter(is_lead=True, status__in=LIVE_STATUSES))
+        .order_by("created_at")
+        .first()
+    )

@@ -1,0 +1,62 @@
+"""Writes of the deployments area: the four-party agreement, its changes and packages.
+
+Every service is typed and keyword-only, runs in one transaction, checks who may act
+(``NotAllowed``, 403), validates fields (``ValidationError``, 422), enforces rules
+(``RuleViolation``, 409, with ``rule`` naming it) and writes an event on the agreement, which
+``selectors.deployment_timeline`` reads back. Completed, ended-early, cancelled and superseded
+agreements are read-only: every write refuses them with ``rule="read_only"``.
+
+Statuses: awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
+active); an amended agreement is superseded by its next version.
+"""
+
+from __future__ import annotations
+
+from syslead.deployments.services.agreements import (
+    deployment_cancel,
+    deployment_complete,
+    deployment_create,
+    deployment_sign,
+    deployment_sign_for_chair,
+    deployment_update,
+)
+from syslead.deployments.services.changes import (
+    carried_over,
+    deployment_amend,
+    deployment_end_early,
+    deployment_pause,
+    deployment_record_change,
+    deployment_replace_leader,
+    deployment_report_unavailable,
+    deployment_request_exit,
+    deployment_resume,
+)
+from syslead.deployments.services.packages import (
+    deployment_add_to_package,
+    package_create,
+    package_set_lead,
+)
+from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "OBJECTIVE_FIELDS",
+    "carried_over",
+    "deployment_add_to_package",
+    "deployment_amend",
+    "deployment_cancel",
+    "deployment_complete",
+    "deployment_create",
+    "deployment_end_early",
+    "deployment_pause",
+    "deployment_record_change",
+    "deployment_replace_leader",
+    "deployment_report_unavailable",
+    "deployment_request_exit",
+    "deployment_resume",
+    "deployment_sign",
+    "deployment_sign_for_chair",
+    "deployment_update",
+    "package_create",
+    "package_set_lead",
+]

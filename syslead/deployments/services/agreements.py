@@ -1,0 +1,526 @@
+"""Making and signing the four-party agreement, and closing it (product.md: Deployment
+agreement; the Leading Learning Forward contract, school agreement and SLE support agreement; the
+South Gloucestershire support agreement)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.deployments.models import (
+    COMMITTED_STATUSES,
+    Deployment,
+    DeploymentStatus,
+    Party,
+    Signature,
+    SupportPackage,
+)
+from syslead.deployments.notify import ask_parties_to_sign, tell_parties
+from syslead.deployments.parties import (
+    CHAIR_OF_GOVERNORS,
+    PARTY_ORDER,
+    leader_is_home_headteacher,
+    parties_held_by,
+    party_in_sentence,
+    signed_as_for,
+)
+from syslead.deployments.rules import (
+    capacity_shortfall_at_signature,
+    check_eligibility,
+    days_words,
+    length_concern,
+)
+from syslead.deployments.selectors import can_create_deployment
+from syslead.deployments.services.common import (
+    ROUTE_FUNDING,
+    NewAgreement,
+    agreement_summary,
+    apply_costs,
+    apply_terms,
+    check_package,
+    check_rules,
+    default_details,
+    in_words,
+    lock,
+    lock_request,
+    rates_of_deployment,
+    record_event,
+    require_manager,
+    require_may_override,
+    require_status,
+    require_writable,
+    user_or_none,
+    write_agreement,
+    write_objectives,
+)
+from syslead.deployments.terms import (
+    clean_terms,
+    require_length_justification,
+    terms_of,
+    terms_with,
+)
+from syslead.evaluation.services import schedule_feedback
+from syslead.finance.selectors import charging_policy_for, rates_of
+from syslead.leaders.capacity import lock_leader_capacity
+from syslead.leaders.models import LeaderProfile
+
+#: Request statuses in which no agreement may be made.
+CLOSED_REQUEST_STATUSES = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+
+
+@transaction.atomic
+def deployment_create(
+    *,
+    actor: Any,
+    support_request: SupportRequest,
+    leader: LeaderProfile | None = None,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    full_days: int = 0,
+    half_days: int = 0,
+    twilight_sessions: int = 0,
+    aims: Sequence[str],
+    objectives: Sequence[str | Mapping[str, Any]] = (),
+    funding_route: str | None = None,
+    capacity_override_reason: str = "",
+    length_justification: str = "",
+    package: SupportPackage | None = None,
+    is_lead: bool | None = None,
+    length_justification_required: bool = True,
+    **details: str,
+) -> Deployment:
+    """Make the agreement from a request and a leader (the request's chosen leader when none is
+    given), waiting for the four parties' signatures; the request becomes agreed. Only a
+    coordinator of the request's organisation (api-v1.md).
+
+    Rules (409, ``rule`` names it): every hard rule of the shortlist but remaining days; the
+    home school's release for the year of ``starts_on``; the capacity rule (the days, a half day or
+    twilight 0.5, within the leader's remaining days that year) unless a coordinator records a
+    reason; one lead per package. Invalid fields are 422, and so is a length outside one to six
+    terms without a ``length_justification`` (asked for once the rules pass). The public API,
+    whose contract has no such refusal, passes ``length_justification_required=False``: the length
+    is then flagged on the timeline for the coordinator instead of refused.
+
+    ``funding_route`` defaults from the request's route (school → school, local authority → local
+    authority). ``objectives`` are texts, or objects with ``text``, ``outcome``, ``review_on``,
+    ``baseline``, ``actions``, ``improvement`` and ``impact``. ``details`` are the forms' other
+    fields (``common.DETAIL_FIELDS``). ``is_lead`` None: the agreement leads its package unless
+    the package already has a lead. Costs come from the organisation's charging policy for the
+    academic year of ``starts_on``.
+    """
+    if not can_create_deployment(actor, support_request):
+        raise NotAllowed(
+            f"Only a coordinator of {support_request.organisation.name} may make a deployment "
+            "agreement for this request."
+        )
+    override = (capacity_override_reason or "").strip()
+    if override:
+        require_may_override(actor, support_request)
+    chosen = leader or support_request.chosen_leader
+    if chosen is None:
+        raise ValidationError({"leader": ["Choose the system leader to deploy."]})
+    route = funding_route or ROUTE_FUNDING.get(support_request.route, "")
+    terms = clean_terms(
+        starts_on=starts_on,
+        ends_on=ends_on,
+        full_days=full_days,
+        half_days=half_days,
+        twilight_sessions=twilight_sessions,
+        aims=aims,
+        objectives=objectives,
+        funding_route=route,
+        length_justification=length_justification,
+        details=details,
+    )
+
+    leader_row = lock_leader_capacity(chosen)
+    leader_row = LeaderProfile.objects.select_related("user", "home_school").get(pk=leader_row.pk)
+    locked_request = lock_request(support_request)
+    if locked_request.status in CLOSED_REQUEST_STATUSES:
+        raise RuleViolation(
+            f"The request is {locked_request.get_status_display().lower()}: no agreement can be "
+            "made for it.",
+            rule="request_state",
+        )
+    lead = check_package(package, locked_request, is_lead) if package is not None else is_lead
+    overridden = check_rules(
+        actor=actor,
+        support_request=locked_request,
+        leader=leader_row,
+        terms=terms,
+        capacity_override_reason=override,
+    )
+    unjustified_length = None
+    if length_justification_required:
+        require_length_justification(terms)
+    elif not terms.length_justification:
+        unjustified_length = length_concern(terms.starts_on, terms.ends_on)
+
+    policy = charging_policy_for(locked_request.organisation, terms.academic_year)
+    deployment = write_agreement(
+        actor,
+        NewAgreement(
+            support_request=locked_request,
+            leader=leader_row,
+            rates=rates_of(policy),
+            package=package,
+            is_lead=True if lead is None else lead,
+            capacity_override_reason=override,
+        ),
+        terms,
+        overridden,
+    )
+    _mark_request_agreed(actor, locked_request, deployment)
+    overridden_words = f"; capacity rule passed by a coordinator: {override}" if overridden else ""
+    record_event(
+        actor,
+        deployment,
+        "deployment.created",
+        f"Agreement made for {leader_row.user.get_full_name()} at "
+        f"{locked_request.school.name}: {days_words(deployment.days)} from "
+        f"{in_words(deployment.starts_on)}, waiting for signatures{overridden_words}",
+        **agreement_summary(deployment),
+        capacity_override_reason=override if overridden else "",
+    )
+    if unjustified_length:
+        record_event(
+            actor,
+            deployment,
+            "deployment.length_unjustified",
+            f"Length outside the guide of one to six terms, with no justification yet: "
+            f"{unjustified_length}",
+        )
+    ask_parties_to_sign(deployment, "A deployment agreement is ready for your signature.")
+    return deployment
+
+
+def _mark_request_agreed(
+    actor: Any, support_request: SupportRequest, deployment: Deployment
+) -> None:
+    fields = []
+    if support_request.chosen_leader_id is None:
+        support_request.chosen_leader_id = deployment.leader_id
+        fields.append("chosen_leader")
+    if support_request.status != RequestStatus.AGREED:
+        support_request.status = RequestStatus.AGREED
+        fields.append("status")
+    if fields:
+        support_request.save(update_fields=[*fields, "updated_at"])
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.agreed",
+        summary=f"Deployment agreement {deployment.pk} made with "
+        f"{deployment.leader.user.get_full_name()}",
+        data={"deployment": deployment.pk, "leader": deployment.leader_id},
+    )
+
+
+@transaction.atomic
+def deployment_update(
+    *,
+    actor: Any,
+    deployment: Deployment,
+    capacity_override_reason: str | None = None,
+    **changes: Any,
+) -> Deployment:
+    """Change the terms of an agreement still waiting for signatures (a coordinator of its
+    organisation). The same rules as making it apply; signatures already given are withdrawn,
+    since the parties signed other terms, and everyone signs again."""
+    require_manager(actor, deployment, "change")
+    locked = lock(deployment)
+    require_writable(locked)
+    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "change its terms")
+    override = (
+        locked.capacity_override_reason
+        if capacity_override_reason is None
+        else capacity_override_reason.strip()
+    )
+    if capacity_override_reason:
+        require_may_override(actor, locked.support_request)
+    terms = clean_terms(**terms_with(terms_of(locked), changes))
+    overridden = check_rules(
+        actor=actor,
+        support_request=locked.support_request,
+        leader=locked.leader,
+        terms=terms,
+        capacity_override_reason=override,
+        deployment=locked,
+    )
+    require_length_justification(terms)
+    if terms.academic_year != locked.academic_year:
+        rates = rates_of(charging_policy_for(locked.organisation, terms.academic_year))
+    else:
+        rates = rates_of_deployment(locked)
+    apply_terms(locked, terms)
+    if overridden:
+        if override != locked.capacity_override_reason:
+            locked.capacity_overridden_by = user_or_none(actor)
+        locked.capacity_override_reason = override
+    else:
+        locked.capacity_override_reason = ""
+        locked.capacity_overridden_by = None
+    apply_costs(locked, rates)
+    locked.full_clean()
+    locked.save()
+    write_objectives(locked, terms.objectives)
+    withdrawn = list(locked.signatures.values_list("party", flat=True))
+    locked.signatures.all().delete()
+    record_event(
+        actor,
+        locked,
+        "deployment.updated",
+        "Terms changed" + ("; signatures withdrawn: everyone signs again" if withdrawn else ""),
+        **agreement_summary(locked),
+        changed=sorted(changes),
+        signatures_withdrawn=withdrawn,
+    )
+    if withdrawn:
+        ask_parties_to_sign(locked, "The terms of the agreement have changed: please sign again.")
+    return locked
+
+
+@transaction.atomic
+def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
+    """Sign the agreement as the caller's party: the first unsigned one they hold, in the order
+    leader, home school's headteacher, supported school's headteacher, broker lead (see
+    ``parties``). Refused to anyone who is none of the four (403), to a party that has signed
+    (409 ``already_signed``) and unless the agreement waits for signatures (409). The last
+    signature activates it after checking eligibility and capacity again under the leader's lock,
+    so two agreements signed at the same moment can never over-commit a leader."""
+    held = parties_held_by(actor, deployment)
+    if not held:
+        raise NotAllowed(
+            "Only the four parties sign the agreement: the system leader, the headteachers of "
+            "the leader's school and of the supported school, and the broker lead."
+        )
+    locked = lock(deployment)
+    require_writable(locked)
+    signed = set(locked.signatures.values_list("party", flat=True))
+    party = next((p for p in held if p not in signed), None)
+    if party is None:
+        as_words = " and ".join(party_in_sentence(locked, p) for p in held)
+        raise RuleViolation(
+            f"You have already signed this agreement as {as_words}.", rule="already_signed"
+        )
+    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "sign it")
+    return _sign(actor, locked, party, signed_as_for(locked, party))
+
+
+@transaction.atomic
+def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name: str) -> Deployment:
+    """Record the chair of governors' signature for the home school when the leader is its
+    headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
+    naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
+    (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
+    require_manager(actor, deployment, "record the chair's signature on")
+    chair = " ".join((chair_name or "").split())
+    if not chair:
+        raise ValidationError({"chair_name": ["Name the chair of governors who signed."]})
+    if len(chair) > 100:
+        raise ValidationError({"chair_name": ["Use at most 100 characters."]})
+    locked = lock(deployment)
+    require_writable(locked)
+    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
+    if not leader_is_home_headteacher(locked):
+        raise RuleViolation(
+            f"{locked.leader.user.get_full_name()} is not the headteacher of "
+            f"{locked.home_school.name}: its headteacher signs, not the chair of governors.",
+            rule="chair_not_needed",
+        )
+    if locked.signatures.filter(party=Party.HOME_HEADTEACHER).exists():
+        raise RuleViolation(
+            f"{locked.home_school.name} has already signed this agreement.", rule="already_signed"
+        )
+    return _sign(actor, locked, Party.HOME_HEADTEACHER, f"{CHAIR_OF_GOVERNORS}: {chair}")
+
+
+def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
+    signature = Signature(
+        deployment=deployment, party=party, signed_by=actor, signed_as=signed_as[:150]
+    )
+    signature.full_clean(exclude=["deployment", "signed_by"])
+    signature.save()
+    record_event(
+        actor,
+        deployment,
+        "deployment.signed",
+        f"Signed by {actor.get_full_name()} as {signed_as}",
+        party=str(party),
+        signed_as=signed_as,
+    )
+    if deployment.signatures.count() == len(PARTY_ORDER):
+        _activate(actor, deployment)
+    return deployment
+
+
+def _activate(actor: Any, deployment: Deployment) -> None:
+    """All four have signed: check again (the leader's lock is held) and make it active."""
+    check_eligibility(deployment.support_request, deployment.leader, deployment.academic_year)
+    shortfall = capacity_shortfall_at_signature(deployment)
+    if shortfall is not None and not deployment.capacity_override_reason:
+        raise RuleViolation(shortfall, rule="capacity")
+    deployment.status = DeploymentStatus.ACTIVE
+    deployment.activated_at = timezone.now()
+    deployment.save(update_fields=["status", "activated_at"])
+    # The headteacher's termly feedback is due at the end of every term the agreement spans.
+    schedule_feedback(deployment)
+    record_event(
+        actor,
+        deployment,
+        "deployment.activated",
+        "All four parties have signed: the agreement is active",
+        days=str(deployment.days),
+        academic_year=deployment.academic_year,
+        capacity_overridden=shortfall is not None,
+    )
+    tell_parties(
+        deployment,
+        verb="deployment.activated",
+        text=f"All four parties have signed: {deployment.leader.user.get_full_name()}'s support "
+        f"for {deployment.client_school.name} is active.",
+    )
+
+
+@transaction.atomic
+def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Deployment:
+    """Cancel an agreement before it is active (a coordinator of its organisation); its days are
+    freed. Cancelling an amendment brings back the version it would have replaced (its days must
+    still fit the leader's capacity)."""
+    require_manager(actor, deployment, "cancel")
+    locked = lock(deployment)
+    require_writable(locked)
+    require_status(
+        locked, [DeploymentStatus.DRAFT, DeploymentStatus.AWAITING_SIGNATURES], "cancel it"
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give the reason for cancelling."]})
+    locked.status = DeploymentStatus.CANCELLED
+    locked.ended_on = timezone.localdate()
+    locked.end_reason = reason
+    locked.save(update_fields=["status", "ended_on", "end_reason"])
+    restored = _restore_previous_version(actor, locked)
+    if restored is None:
+        _reopen_request(actor, locked)
+    record_event(
+        actor,
+        locked,
+        "deployment.cancelled",
+        f"Cancelled: {reason}"
+        + (f"; version {restored.version} is in force again" if restored else ""),
+        reason=reason,
+        restored_version=restored.pk if restored else None,
+    )
+    tell_parties(
+        locked,
+        verb="deployment.cancelled",
+        text=f"The agreement for {locked.leader.user.get_full_name()} at "
+        f"{locked.client_school.name} has been cancelled before it started.",
+        detail=f"Reason: {reason}",
+    )
+    return locked
+
+
+def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment | None:
+    previous = cancelled.previous_version
+    if previous is None or previous.status != DeploymentStatus.SUPERSEDED:
+        return None
+    shortfall = capacity_shortfall_at_signature(previous)
+    if shortfall is not None and not previous.capacity_override_reason:
+        raise RuleViolation(
+            f"The amendment cannot be cancelled because the earlier version no longer fits: "
+            f"{shortfall}",
+            rule="capacity",
+        )
+    previous.status = DeploymentStatus.ACTIVE
+    previous.save(update_fields=["status"])
+    record_event(
+        actor,
+        previous,
+        "deployment.restored",
+        f"The amendment (version {cancelled.version}) was cancelled: this version is in force "
+        "again",
+        amendment=cancelled.pk,
+    )
+    return previous
+
+
+def _reopen_request(actor: Any, deployment: Deployment) -> None:
+    """No agreement left for the request: it goes back to its leader being chosen (or open)."""
+    support_request = SupportRequest.objects.select_for_update(of=("self",)).get(
+        pk=deployment.support_request_id
+    )
+    others = Deployment.objects.filter(
+        support_request=support_request, status__in=COMMITTED_STATUSES
+    ).exclude(pk=deployment.pk)
+    if support_request.status != RequestStatus.AGREED or others.exists():
+        return
+    support_request.status = (
+        RequestStatus.MATCHED if support_request.chosen_leader_id else RequestStatus.OPEN
+    )
+    support_request.save(update_fields=["status", "updated_at"])
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.agreement_cancelled",
+        summary=f"Deployment agreement {deployment.pk} cancelled: no agreement in force",
+        data={"deployment": deployment.pk},
+    )
+
+
+@transaction.atomic
+def deployment_complete(
+    *, actor: Any, deployment: Deployment, completed_on: dt.date | None = None
+) -> Deployment:
+    """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
+    LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
+    (South Gloucestershire). A completed agreement is read-only."""
+    require_manager(actor, deployment, "complete")
+    locked = lock(deployment)
+    require_writable(locked)
+    require_status(locked, [DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED], "complete it")
+    day = completed_on or timezone.localdate()
+    if day < locked.starts_on:
+        raise ValidationError(
+            {"completed_on": ["An agreement cannot be completed before it starts."]}
+        )
+    locked.status = DeploymentStatus.COMPLETED
+    locked.ended_on = day
+    locked.save(update_fields=["status", "ended_on"])
+    record_event(
+        actor,
+        locked,
+        "deployment.completed",
+        f"Completed on {in_words(day)}",
+        completed_on=day,
+    )
+    tell_parties(
+        locked,
+        parties=[Party.LEADER, Party.CLIENT_HEADTEACHER],
+        verb="deployment.completed",
+        text=f"{locked.leader.user.get_full_name()}'s support for {locked.client_school.name} is "
+        "complete.",
+        detail="The headteacher of the supported school now completes the end-of-support "
+        "evaluation.",
+    )
+    return locked
+
+
+__all__ = [
+    "default_details",
+    "deployment_cancel",
+    "deployment_complete",
+    "deployment_create",
+    "deployment_sign",
+    "deployment_sign_for_chair",
+    "deployment_update",
+]

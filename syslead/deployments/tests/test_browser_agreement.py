@@ -1,0 +1,114 @@
+"""The agreement in Chromium, axe-core on every page: a coordinator drafts it from the agreed
+match and checks the answers; then the four parties each sign in and sign it in turn — the
+leader and the broker lead from their home page, the headteachers from the agreement page — and
+it becomes active."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import axe_check, browser_sign_in
+from syslead.accounts.models import User
+from syslead.brokering.models import SupportRequest
+from syslead.deployments.models import Deployment, DeploymentStatus
+
+pytestmark = pytest.mark.browser
+
+SIGN_LINK = "Sign the agreement for Lee Leader at Ermine Primary Academy"
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def sign_on_the_page(page: Page, declaration: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign the agreement")
+    axe_check(page)
+    page.get_by_label(declaration).check()
+    page.get_by_role("button", name="Sign the agreement").click()
+
+
+def test_the_four_parties_sign_in_turn_and_the_agreement_becomes_active(
+    page: Page, agreement: Deployment, parties: list[User]
+) -> None:
+    leader_user, home_head, client_head, broker_lead = parties
+
+    # The leader signs from their home page.
+    browser_sign_in(page, leader_user.email)
+    page.goto("/")
+    axe_check(page)
+    page.get_by_role("link", name=SIGN_LINK).click()
+    sign_on_the_page(page, "I agree to this support agreement as the system leader")
+    expect(page.get_by_text("You signed the agreement as the system leader")).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+
+    # The home school's headteacher finds it among the agreements and signs from its page.
+    browser_sign_in(page, home_head.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements").click()
+    axe_check(page)
+    page.get_by_role("link", name="Ermine Primary Academy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Lee Leader at Ermine Primary Academy"
+    )
+    axe_check(page)
+    page.get_by_role("link", name="Sign the agreement", exact=True).click()
+    sign_on_the_page(page, re.compile("on behalf of Mount Street Academy, and to release"))
+    sign_out(page)
+
+    # The supported school's headteacher signs from the agreement page; forgetting the
+    # declaration first.
+    browser_sign_in(page, client_head.email)
+    page.goto(f"/deployments/{agreement.pk}/")
+    page.get_by_role("link", name="Sign the agreement", exact=True).click()
+    page.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box to confirm")
+    axe_check(page)
+    sign_on_the_page(page, "I agree to this support agreement on behalf of Ermine Primary Academy")
+    sign_out(page)
+
+    # The broker lead signs last, from the home page: the agreement becomes active.
+    browser_sign_in(page, broker_lead.email)
+    page.goto("/")
+    axe_check(page)
+    page.get_by_role("link", name=SIGN_LINK).click()
+    sign_on_the_page(page, re.compile("on behalf of KYRA Teaching School Alliance"))
+    expect(page.get_by_text("All four parties have signed: it is active.")).to_be_visible()
+    expect(page.locator("strong.tag", has_text="Active").first).to_be_visible()
+    axe_check(page)
+    agreement.refresh_from_db()
+    assert agreement.status == DeploymentStatus.ACTIVE
+    assert agreement.signatures.count() == 4
+
+
+def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
+    page: Page, coordinator: User, support_request: SupportRequest, parties: list[User]
+) -> None:
+    browser_sign_in(page, coordinator.email)
+    page.goto(f"/deployments/new/{support_request.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Draft the agreement")
+    axe_check(page)
+
+    # An error first: no start date.
+    page.get_by_label("Agreed start date").fill("")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the agreed start date.")
+    axe_check(page)
+
+    page.get_by_label("Agreed start date").fill("2027-01-04")
+    page.get_by_label("Intended end date").fill("2027-04-30")
+    page.get_by_label("Full days").fill("5")
+    page.get_by_label("Objective 1: Agreed objective").fill("Bar models in years 5 and 6.")
+    page.get_by_label("Objective 1: Baseline measure").fill("2 of 6 teachers.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.get_by_text("£1,750.00").first).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Make the agreement and ask the parties to sign").click()
+    expect(page.get_by_text("Agreement made: the four parties have been asked")).to_be_visible()
+    deployment = Deployment.objects.get()
+    assert deployment.objectives.get().baseline == "2 of 6 teachers."

@@ -1,0 +1,30 @@
+"""The agreement pages, mounted at ``deployments/`` (the delivery pages share the prefix:
+``deployments/<id>/delivery/`` and the like are the visits and evaluation areas')."""
+
+from django.urls import URLPattern, path
+
+from syslead.deployments.views import agreements, changes, drafting, signing
+
+app_name = "deployments"
+urlpatterns: list[URLPattern] = [
+    path("", agreements.agreement_list, name="list"),
+    path("new/", drafting.agreement_new, name="new"),
+    path("new/<int:request_id>/", drafting.agreement_create, name="create"),
+    path("new/<int:request_id>/leader/", drafting.agreement_choose_leader, name="choose_leader"),
+    path("<int:deployment_id>/", agreements.agreement_detail, name="detail"),
+    path("<int:deployment_id>/agreement.pdf", agreements.agreement_pdf_view, name="pdf"),
+    path("<int:deployment_id>/sign/", signing.agreement_sign, name="sign"),
+    path(
+        "<int:deployment_id>/sign-for-chair/",
+        signing.agreement_sign_for_chair,
+        name="sign_for_chair",
+    ),
+    path("<int:deployment_id>/edit/", drafting.agreement_edit, name="edit"),
+    path("<int:deployment_id>/amend/", drafting.agreement_amend, name="amend"),
+    path("<int:deployment_id>/change/", changes.agreement_change, name="change"),
+    path("<int:deployment_id>/exit/", changes.agreement_exit, name="exit"),
+    path("<int:deployment_id>/unavailable/", changes.agreement_unavailable, name="unavailable"),
+    path("<int:deployment_id>/complete/", changes.agreement_complete, name="complete"),
+    path("<int:deployment_id>/cancel/", changes.agreement_cancel, name="cancel"),
+    path("<int:deployment_id>/package/", changes.agreement_package, name="package"),
+]

@@ -1,0 +1,448 @@
+"""Drafting an agreement: choose the request and the leader, fill in the contract, check the
+answers (costs, capacity, the length guide), then make it — or change one waiting for signatures,
+or amend a signed one (a new version everyone signs again).
+
+The three share one flow (``agreement_flow``): the form page, the check-your-answers page and the
+call to the service. Every rule is the services'; the check page previews them through
+``deployments.preview``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.brokering.facts import considered_leaders
+from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.core.academic_years import AcademicYear
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.deployments import services
+from syslead.deployments.costs import Rates
+from syslead.deployments.forms import (
+    AIM_FIELDS,
+    AgreementForm,
+    AmendForm,
+    BaseObjectiveFormSet,
+    ChooseLeaderForm,
+    ChooseRequestForm,
+    initial_from_deployment,
+    objective_formset,
+    objectives_initial,
+)
+from syslead.deployments.models import ChangeAction, ChangeKind, Deployment, DeploymentStatus
+from syslead.deployments.preview import (
+    AgreementPreview,
+    agreement_preview,
+    refusal_text,
+    rule_name,
+)
+from syslead.deployments.selectors import can_create_deployment, deployment_for_user
+from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
+from syslead.deployments.terms import terms_of
+from syslead.deployments.views.common import put_errors, require_manager, run_service
+from syslead.leaders.models import LeaderProfile
+
+#: Requests no agreement can be made for.
+CLOSED_REQUESTS = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+#: How many requests the "choose a request" list offers (the newest).
+REQUEST_CHOICES = 200
+
+MONITORING = (
+    "A note of visit after every visit, drafted with the headteacher before the leader leaves "
+    "and agreed by the headteacher; the deployment record shared with the broker and the "
+    "headteacher each term; termly feedback from the headteacher; the end-of-support evaluation."
+)
+EXIT = (
+    "The leader and the headteacher meet to finalise and sign off all aspects of the support "
+    "agreement at the end of the work; the lead leader's final report goes to the broker, which "
+    "quality-assures it before the school receives it."
+)
+
+
+def _require_creator(user: Any, support_request: SupportRequest) -> None:
+    if not can_create_deployment(user, support_request):
+        raise PermissionDenied(
+            f"Only a coordinator of {support_request.organisation.name} makes deployment "
+            "agreements for its requests."
+        )
+
+
+def _open_requests(user: Any) -> list[SupportRequest]:
+    """Requests the person may make agreements for, a chosen leader's first."""
+    requests = support_requests_for_user(user).exclude(status__in=CLOSED_REQUESTS)
+    if not is_administrator(user):
+        requests = requests.filter(organisation_id__in=coordinated_organisation_ids(user))
+    ranked = requests.annotate(
+        ready=Case(
+            When(status=RequestStatus.MATCHED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).select_related("chosen_leader__user")
+    return list(ranked.order_by("ready", "-created_at")[:REQUEST_CHOICES])
+
+
+def _request_label(item: SupportRequest) -> str:
+    chosen = f", {item.chosen_leader.user.get_full_name()} chosen" if item.chosen_leader else ""
+    return f"{item.school.name} ({item.academic_year}): {item.get_status_display()}{chosen}"
+
+
+@login_required
+def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A coordinator starts an agreement: choose the request (then the leader)."""
+    if not (is_administrator(request.user) or coordinated_organisation_ids(request.user)):
+        raise PermissionDenied("Only coordinators make deployment agreements.")
+    requests = _open_requests(request.user)
+    form = ChooseRequestForm(
+        request.GET or None, choices=[(item.pk, _request_label(item)) for item in requests]
+    )
+    if form.is_bound and form.is_valid():
+        return redirect("deployments:choose_leader", form.cleaned_data["support_request"])
+    return render(request, "deployments/new.html", {"form": form, "requests": requests})
+
+
+def leaders_for(support_request: SupportRequest) -> Any:
+    return (
+        considered_leaders(support_request)
+        .select_related("user", "home_school")
+        .order_by("user__name", "pk")
+    )
+
+
+@login_required
+def agreement_choose_leader(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """Choose the leader to deploy for the request (the chosen one first)."""
+    support_request = support_request_for_user(request.user, request_id)
+    _require_creator(request.user, support_request)
+    form = ChooseLeaderForm(
+        request.GET or None,
+        leaders=leaders_for(support_request),
+        initial={"leader": support_request.chosen_leader_id},
+    )
+    if form.is_bound and form.is_valid():
+        url = reverse("deployments:create", args=[support_request.pk])
+        return redirect(f"{url}?leader={form.cleaned_data['leader'].pk}")
+    context = {"form": form, "support_request": support_request}
+    return render(request, "deployments/choose_leader.html", context)
+
+
+# The shared flow: form → check your answers → the service -----------------------------------------
+
+
+@dataclass
+class AgreementFlow:
+    """One use of the agreement form: what it is about and what confirming it does."""
+
+    support_request: SupportRequest
+    leader: LeaderProfile
+    heading: str
+    confirm_label: str
+    finish: Callable[[AgreementForm, dict[str, Any]], Deployment]
+    form_class: type[AgreementForm] = AgreementForm
+    initial: dict[str, Any] = field(default_factory=dict)
+    objectives: list[dict[str, Any]] = field(default_factory=list)
+    deployment: Deployment | None = None
+    rates: Callable[[dict[str, Any]], Rates | None] = lambda terms: None
+    done_message: str = ""
+    cancel_url: str = ""
+    change_leader_url: str = ""
+
+
+def _preview(
+    flow: AgreementFlow, form: AgreementForm, formset: BaseObjectiveFormSet
+) -> tuple[dict[str, Any], AgreementPreview | None]:
+    """Read the terms as the services will, and put every refusal on the form."""
+    terms = form.terms(formset.rows())
+    try:
+        preview = agreement_preview(
+            support_request=flow.support_request,
+            leader=flow.leader,
+            terms=terms,
+            deployment=flow.deployment,
+            rates=flow.rates(terms),
+        )
+    except ValidationError as exc:
+        put_errors(form, exc)
+        return terms, None
+    if preview.length_concern and not preview.terms.length_justification:
+        form.put_error("length_justification", preview.length_concern)
+    for refusal in preview.refusals:
+        form.add_error(None, refusal_text(refusal))
+    override = (form.cleaned_data.get("capacity_override_reason") or "").strip()
+    if preview.capacity_shortfall:
+        form.show_override = True
+        if not override:
+            form.add_error(
+                "capacity_override_reason",
+                f"{preview.capacity_shortfall} (Rule: {rule_name('capacity')}.) To go ahead "
+                "anyway, record your reason; otherwise change the days.",
+            )
+    return terms, preview
+
+
+def agreement_flow(
+    request: AuthenticatedHttpRequest, flow: AgreementFlow, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The form page; then the check-your-answers page; then the service."""
+    context: dict[str, Any] = {"flow": flow, "aim_fields": AIM_FIELDS, **(extra or {})}
+    if request.method != "POST":
+        form = flow.form_class(initial=flow.initial)
+        formset = objective_formset(initial=flow.objectives)
+        return render(
+            request,
+            "deployments/agreement_form.html",
+            {**context, "form": form, "formset": formset},
+        )
+    form = flow.form_class(request.POST)
+    formset = objective_formset(request.POST)
+    step = request.POST.get("step", "check")
+    context.update(form=form, formset=formset)
+    valid = form.is_valid()
+    valid = formset.is_valid() and valid
+    if step == "change" or not valid:
+        return render(request, "deployments/agreement_form.html", context)
+    terms, preview = _preview(flow, form, formset)
+    if preview is None or form.errors:
+        return render(request, "deployments/agreement_form.html", context)
+    if step == "confirm":
+        made = run_service(form, lambda: flow.finish(form, terms))
+        if made is not None:
+            messages.success(request, flow.done_message)
+            return redirect("deployments:detail", made.pk)
+        form.show_override = form.show_override or bool(preview.capacity_shortfall)
+        return render(request, "deployments/agreement_form.html", context)
+    context["preview"] = preview
+    context["override"] = (form.cleaned_data.get("capacity_override_reason") or "").strip()
+    return render(request, "deployments/agreement_check.html", context)
+
+
+# Making an agreement -----------------------------------------------------------------------------
+
+
+def _sessions_from(days: Decimal) -> tuple[int, int]:
+    full = int(days.to_integral_value(rounding=ROUND_FLOOR))
+    return full, 1 if days - full >= Decimal("0.5") else 0
+
+
+def _dates_for(academic_year: str) -> tuple[dt.date, dt.date]:
+    """A start today or at the start of the request's year, and an end in July."""
+    try:
+        year = AcademicYear.parse(academic_year)
+    except ValueError:
+        year = AcademicYear.current()
+    starts_on = max(timezone.localdate(), year.starts_on)
+    ends_on = dt.date(year.start_year + 1, 7, 15)
+    if ends_on < starts_on + dt.timedelta(weeks=12):
+        ends_on = starts_on + dt.timedelta(weeks=16)
+    return starts_on, ends_on
+
+
+def initial_for_request(support_request: SupportRequest, leader: LeaderProfile) -> dict[str, Any]:
+    """The form prefilled from the agreed match: parties, dates, days, the school's need."""
+    starts_on, ends_on = _dates_for(support_request.academic_year)
+    full, half = _sessions_from(support_request.days_requested)
+    areas = [line.strip(" -•\t") for line in support_request.key_areas.splitlines()]
+    aims = [area for area in areas if area][: len(AIM_FIELDS)] or [support_request.summary]
+    initial: dict[str, Any] = {
+        **default_details(leader, support_request, support_request.school_id),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "full_days": full,
+        "half_days": half,
+        "twilight_sessions": 0,
+        "intervals": support_request.preferred_timing,
+        "purpose": support_request.summary,
+        "funding_route": ROUTE_FUNDING.get(support_request.route, ""),
+        "monitoring_arrangements": MONITORING,
+        "exit_arrangements": EXIT,
+    }
+    for name, aim in zip(AIM_FIELDS, aims, strict=False):
+        initial[name] = aim[:500]
+    return initial
+
+
+def _leader_for(support_request: SupportRequest, leader_id: str | None) -> LeaderProfile | None:
+    chosen = leader_id or support_request.chosen_leader_id
+    if not chosen:
+        return None
+    try:
+        pk = int(chosen)
+    except (TypeError, ValueError):
+        raise Http404("No such leader.") from None
+    leaders = leaders_for(support_request)
+    if pk == support_request.chosen_leader_id:
+        leaders = LeaderProfile.objects.select_related("user", "home_school")
+    leader = leaders.filter(pk=pk).first()
+    if leader is None:
+        raise Http404("No such leader for this request.")
+    return leader
+
+
+@login_required
+def agreement_create(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """Draft the agreement for a request and a leader (the request's chosen leader unless another
+    is named), check it, make it: the four parties are asked to sign."""
+    support_request = support_request_for_user(request.user, request_id)
+    _require_creator(request.user, support_request)
+    leader = _leader_for(support_request, request.GET.get("leader"))
+    if leader is None:
+        return redirect("deployments:choose_leader", support_request.pk)
+
+    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
+        return services.deployment_create(
+            actor=request.user,
+            support_request=support_request,
+            leader=leader,
+            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
+            **terms,
+        )
+
+    flow = AgreementFlow(
+        support_request=support_request,
+        leader=leader,
+        heading="Draft the agreement",
+        confirm_label="Make the agreement and ask the parties to sign",
+        finish=finish,
+        initial=initial_for_request(support_request, leader),
+        done_message="Agreement made: the four parties have been asked to sign it.",
+        cancel_url=reverse("brokering:detail", args=[support_request.pk]),
+        change_leader_url=reverse("deployments:choose_leader", args=[support_request.pk]),
+    )
+    return agreement_flow(request, flow)
+
+
+# Changing an agreement ---------------------------------------------------------------------------
+
+
+def _rates_if_same_year(deployment: Deployment) -> Callable[[dict[str, Any]], Rates | None]:
+    """``deployment_update`` keeps the agreement's rates unless the start moves to another year."""
+
+    def rates(terms: dict[str, Any]) -> Rates | None:
+        starts_on = terms.get("starts_on")
+        if (
+            isinstance(starts_on, dt.date)
+            and AcademicYear.containing(starts_on).label != deployment.academic_year
+        ):
+            return None
+        return rates_of_deployment(deployment)
+
+    return rates
+
+
+@login_required
+def agreement_edit(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """Change the terms of an agreement still waiting for signatures (a coordinator); the
+    signatures given are withdrawn and everyone signs again."""
+    deployment = deployment_for_user(request.user, deployment_id)
+    require_manager(request.user, deployment)
+    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+        messages.info(
+            request,
+            f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
+            "change while it waits for signatures. Record a change to amend a signed one.",
+        )
+        return redirect("deployments:detail", deployment.pk)
+
+    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
+        return services.deployment_update(
+            actor=request.user,
+            deployment=deployment,
+            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
+            **terms,
+        )
+
+    initial = initial_from_deployment(deployment)
+    initial["capacity_override_reason"] = deployment.capacity_override_reason
+    flow = AgreementFlow(
+        support_request=deployment.support_request,
+        leader=deployment.leader,
+        heading="Change the terms of the agreement",
+        confirm_label="Save the new terms and ask the parties to sign again",
+        finish=finish,
+        initial=initial,
+        objectives=objectives_initial(deployment),
+        deployment=deployment,
+        rates=_rates_if_same_year(deployment),
+        done_message="Terms changed: the parties have been asked to sign again.",
+        cancel_url=reverse("deployments:detail", args=[deployment.pk]),
+    )
+    return agreement_flow(request, flow, {"deployment": deployment})
+
+
+def changed_terms(deployment: Deployment, terms: dict[str, Any]) -> dict[str, Any]:
+    """The terms that differ from the agreement's (``deployment_amend`` takes only those)."""
+    current = terms_of(deployment)
+    before: dict[str, Any] = {
+        "starts_on": current.starts_on,
+        "ends_on": current.ends_on,
+        "full_days": current.full_days,
+        "half_days": current.half_days,
+        "twilight_sessions": current.twilight_sessions,
+        "aims": current.aims,
+        "objectives": current.objectives,
+        "funding_route": current.funding_route,
+        "length_justification": current.length_justification,
+        **current.details,
+    }
+    return {name: value for name, value in terms.items() if before.get(name) != value}
+
+
+@login_required
+def agreement_amend(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """Amend a signed agreement (a coordinator): a new version with the changed terms that all
+    four parties sign again; the old version is superseded."""
+    deployment = deployment_for_user(request.user, deployment_id)
+    require_manager(request.user, deployment)
+    if deployment.status not in (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED):
+        messages.info(
+            request,
+            f"The agreement is {deployment.get_status_display().lower()}: only an active or "
+            "paused agreement is amended.",
+        )
+        return redirect("deployments:detail", deployment.pk)
+
+    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
+        return services.deployment_amend(
+            actor=request.user,
+            deployment=deployment,
+            reason=form.cleaned_data["reason"],
+            kind=form.cleaned_data["kind"],
+            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
+            **changed_terms(deployment, terms),
+        )
+
+    initial = initial_from_deployment(deployment)
+    kind = request.GET.get("kind", "")
+    initial["kind"] = kind if kind in ChangeKind.values else ChangeKind.OTHER
+    initial["reason"] = request.GET.get("reason", "")[:2000]
+    flow = AgreementFlow(
+        support_request=deployment.support_request,
+        leader=deployment.leader,
+        heading=f"Amend the agreement: version {deployment.version + 1}",
+        confirm_label=f"Make version {deployment.version + 1} and ask the parties to sign it",
+        finish=finish,
+        form_class=AmendForm,
+        initial=initial,
+        objectives=objectives_initial(deployment),
+        deployment=deployment,
+        rates=lambda terms: rates_of_deployment(deployment),
+        done_message="Amended: the four parties have been asked to sign the new version.",
+        cancel_url=reverse("deployments:detail", args=[deployment.pk]),
+    )
+    return agreement_flow(
+        request, flow, {"deployment": deployment, "amend_action": ChangeAction.AMEND}
+    )

@@ -1,0 +1,275 @@
+"""Feedback and evaluation: termly feedback from the supported headteacher, termly progress reviews
+rating each objective red/amber/green from three viewpoints, the end-of-support evaluation, and the
+lead leader's final report with the broker's quality assurance (product.md: Feedback and
+evaluation, Quality assurance; the Leading Learning Forward "Feedback on SLE Support" and "End of
+Support Evaluation" forms)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from syslead.core.academic_years import AcademicYear, Term
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+#: Steps apart on the red → amber → green scale (for disagreement).
+RAG_STEP = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+class TermName(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class TermMixin(models.Model):
+    """A row about one school term of an agreement."""
+
+    academic_year = models.CharField(max_length=7)
+    term = models.CharField(max_length=10, choices=TermName.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def school_term(self) -> Term:
+        return Term(AcademicYear.parse(self.academic_year), self.term)
+
+    @property
+    def term_label(self) -> str:
+        return self.school_term.label
+
+
+class FeedbackStatus(models.TextChoices):
+    DUE = "due", "Due"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class FeedbackRequest(TermMixin):
+    """One term's "Professional Support Feedback Form", completed at the end of each term by the
+    headteacher of the school receiving support."""
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    due_on = models.DateField(help_text="The end of the term.")
+    status = models.CharField(
+        max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.DUE, db_index=True
+    )
+    work_managed_by = models.CharField("Work in school managed by", max_length=200, blank=True)
+    days_in_school = models.DecimalField(
+        "Days in school (including preparation time)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    objectives = models.TextField(
+        "The agreed objectives of the work undertaken by the system leader in the school",
+        blank=True,
+    )
+    school_actions = models.TextField(
+        "Agreed action within the school as a result of the work", blank=True
+    )
+    leader_actions = models.TextField(
+        "Agreed action by the system leader as a result of the work", blank=True
+    )
+    impact = models.TextField("The impact of the system leader's work", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "academic_year", "term"], name="one_feedback_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback for {self.term_label}"
+
+
+class Viewpoint(models.TextChoices):
+    HEADTEACHER = "headteacher", "Headteacher"
+    LEADER = "leader", "System leader"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class ProgressReview(TermMixin):
+    """The termly progress meeting: each objective rated by the headteacher, the leader and the
+    coordinator; revised or new impact measures agreed when appropriate."""
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="progress_reviews"
+    )
+    revised_measures = models.TextField(blank=True)
+    revised_measures_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revised_measures_agreed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["academic_year", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "academic_year", "term"], name="one_review_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress review, {self.term_label}"
+
+
+class ObjectiveRating(models.Model):
+    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="ratings")
+    objective = models.ForeignKey(
+        "deployments.Objective", on_delete=models.CASCADE, related_name="ratings"
+    )
+    viewpoint = models.CharField(max_length=20, choices=Viewpoint.choices)
+    rating = models.CharField(max_length=10, choices=Rag.choices)
+    comment = models.TextField(blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["objective__position", "viewpoint"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "objective", "viewpoint"], name="one_rating_per_viewpoint"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=[r.value for r in Rag]), name="objective_rating_is_rag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewpoint}: {self.rating}"
+
+
+class EvaluationItem(models.TextChoices):
+    """The nine rated items of the End of Support Evaluation Form, in the form's order."""
+
+    PROGRESS_MADE = "progress_made", "1. Progress made"
+    EVIDENCE_OF_IMPACT = "evidence_of_impact", "2. Evidence of impact"
+    OBJECTIVES_SET = "objectives_set", "3a. Satisfaction: objectives set for support work"
+    INFORMATION_AND_REPORTS = (
+        "information_and_reports",
+        "3b. Satisfaction: information and reports provided",
+    )
+    OUTCOMES_AND_PRIORITIES = (
+        "outcomes_and_priorities",
+        "3c. Satisfaction: outcomes of work and future priorities set",
+    )
+    HEADTEACHER_EXPERIENCE = (
+        "headteacher_experience",
+        "4a. Experience of support: from the headteacher's perspective",
+    )
+    STAFF_EXPERIENCE = "staff_experience", "4b. Experience of support: from supported staff"
+    QUALITY_OF_SUPPORT = "quality_of_support", "5. Quality of system leadership support"
+    OVERALL_SUCCESS = "overall_success", "6. Overall success of support"
+
+
+class Evaluation(models.Model):
+    """The end-of-support evaluation by the supported school's headteacher: once per agreement."""
+
+    deployment = models.OneToOneField(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="evaluation"
+    )
+    future_priorities = models.TextField("Future improvement or support priorities", blank=True)
+    future_support_requested = models.TextField("Future support requested", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    new_request = models.ForeignKey(
+        "brokering.SupportRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The request for further support this evaluation started.",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Evaluation of deployment {self.deployment_id}"
+
+
+class EvaluationRating(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ratings")
+    item = models.CharField(max_length=30, choices=EvaluationItem.choices)
+    rating = models.CharField(max_length=10, choices=Rag.choices)
+    comment = models.TextField("Comments and evidence", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "item"], name="one_rating_per_item"),
+            models.CheckConstraint(
+                condition=Q(rating__in=[r.value for r in Rag]), name="evaluation_rating_is_rag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.rating}"
+
+
+class FinalReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_QA = "awaiting_qa", "Waiting for quality assurance"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+
+
+class FinalReport(models.Model):
+    """The lead leader's report at the end of the deployment, summarising the work done and
+    evidencing the impact; the broker quality-assures it before the school receives it."""
+
+    deployment = models.OneToOneField(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="final_report"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="final_reports"
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=FinalReportStatus.choices,
+        default=FinalReportStatus.DRAFT,
+        db_index=True,
+    )
+    work_summary = models.TextField("Summary of the work done")
+    impact = models.TextField("Evidence of impact achieved")
+    next_steps = models.TextField("Next steps and future priorities", blank=True)
+    qa_comments = models.TextField(blank=True, help_text="The reviewer's latest comments.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Final report on deployment {self.deployment_id}"

@@ -1,0 +1,355 @@
+"""Pages for termly feedback, progress reviews, the evaluation, the final report and the evidence
+pack. Each fetches through an access helper (404 to outsiders) and calls a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.evaluation import selectors, services
+from syslead.evaluation.access import feedback_for_user, final_report_visible, may_quality_assure
+from syslead.evaluation.evidence import evidence_pack_filename, evidence_pack_pdf
+from syslead.evaluation.forms import (
+    EvaluationForm,
+    FeedbackForm,
+    FinalReportForm,
+    ProgressRatingForm,
+    QualityAssuranceForm,
+    RevisedMeasuresForm,
+)
+from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus, Viewpoint
+from syslead.visits.access import deployment_records_for_user
+from syslead.visits.selectors import (
+    deployment_log,
+    deployment_terms,
+    term_from_key,
+    term_key,
+)
+from syslead.visits.web import RefusalForm, run_service
+
+# --- Termly feedback ---------------------------------------------------------------------------
+
+
+@login_required
+def feedback_list(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    context = {
+        "deployment": deployment,
+        "roles": roles,
+        "schedule": services.feedback_schedule_for(deployment),
+        "today": timezone.localdate(),
+    }
+    return render(request, "evaluation/feedback_list.html", context)
+
+
+def _feedback_initial(feedback: Any) -> dict[str, Any]:
+    """Prefill from the records: days of agreed visits plus logged preparation in the term, and
+    the agreement's objectives."""
+    deployment = feedback.deployment
+    log = deployment_log(deployment, feedback.school_term)
+    prep_days = (log.preparation_hours / 6).quantize(1) if log.preparation_hours else 0
+    objectives = "\n".join(f"{o.position}. {o.text}" for o in deployment.objectives.all())
+    return {"days_in_school": log.delivered_days + prep_days, "objectives": objectives}
+
+
+@login_required
+def feedback(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpResponse:
+    item, roles = feedback_for_user(request.user, feedback_id)
+    may_give = (roles.client_head or roles.administrator) and item.status == FeedbackStatus.DUE
+    form = FeedbackForm(request.POST or None, initial=_feedback_initial(item) if may_give else None)
+    if request.method == "POST":
+        if not may_give:
+            raise PermissionDenied("Only the supported school's headteacher gives this feedback.")
+        if form.is_valid():
+            done = run_service(
+                form,
+                lambda: services.feedback_submit(
+                    actor=request.user, feedback=item, **form.cleaned_data
+                ),
+            )
+            if done is not None:
+                messages.success(request, f"Thank you: feedback for the {item.term_label} sent.")
+                return redirect("evaluation:feedback", item.pk)
+    context = {
+        "feedback": item,
+        "deployment": item.deployment,
+        "form": form,
+        "may_give": may_give,
+        "opens": item.school_term.starts_on > timezone.localdate(),
+    }
+    return render(request, "evaluation/feedback.html", context)
+
+
+# --- Progress reviews --------------------------------------------------------------------------
+
+
+@login_required
+def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The RAG grid per objective over the terms, and this person's ratings for one term."""
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    term = term_from_key(
+        deployment, request.GET.get("term") or request.POST.get("term"), timezone.localdate()
+    )
+    viewpoints = services.viewpoints_of(roles)
+    viewpoint = (
+        request.POST.get("viewpoint")
+        or request.GET.get("viewpoint")
+        or (viewpoints[0] if viewpoints else "")
+    )
+    objectives = list(deployment.objectives.all())
+    do = request.POST.get("do")
+    rating_form = ProgressRatingForm(request.POST if do == "rate" else None, objectives=objectives)
+    measures_form = RevisedMeasuresForm(request.POST if do == "measures" else None)
+    if request.method == "POST":
+        if not viewpoints:
+            raise PermissionDenied(
+                "Only the headteacher, the leader and the coordinators review progress."
+            )
+        done: Any = None
+        if do == "rate" and rating_form.is_valid():
+            done = run_service(
+                rating_form,
+                lambda: services.progress_review_rate(
+                    actor=request.user,
+                    deployment=deployment,
+                    term=term,
+                    ratings=rating_form.ratings(),
+                    comments=rating_form.comments(),
+                    viewpoint=viewpoint,
+                ),
+            )
+        elif do == "measures" and measures_form.is_valid():
+            done = run_service(
+                measures_form,
+                lambda: services.progress_review_agree_measures(
+                    actor=request.user,
+                    deployment=deployment,
+                    term=term,
+                    revised_measures=measures_form.cleaned_data["revised_measures"],
+                ),
+            )
+        if done is not None:
+            messages.success(request, "Progress review saved.")
+            return redirect(f"{request.path}?term={term_key(term)}")
+    context = {
+        "deployment": deployment,
+        "roles": roles,
+        "grid": selectors.review_grid(deployment),
+        "term": term,
+        "term_key": term_key(term),
+        "terms": [(t, term_key(t)) for t in deployment_terms(deployment)],
+        "viewpoints": [(vp, Viewpoint(vp).label) for vp in viewpoints],
+        "viewpoint": viewpoint,
+        "rating_form": rating_form,
+        "measures_form": measures_form,
+    }
+    return render(request, "evaluation/progress.html", context)
+
+
+# --- End-of-support evaluation -----------------------------------------------------------------
+
+
+@login_required
+def evaluation(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The evaluation: the headteacher fills the form, checks the answers, then sends it; everyone
+    else who may read the records reads it."""
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    existing = selectors.evaluation_of(deployment)
+    if existing is not None:
+        context = {
+            "deployment": deployment,
+            "roles": roles,
+            "evaluation": existing,
+            "lines": selectors.evaluation_lines(existing),
+        }
+        return render(request, "evaluation/evaluation_detail.html", context)
+    if not (roles.client_head or roles.administrator):
+        raise Http404("This agreement has not been evaluated yet.")
+    form = EvaluationForm(request.POST or None)
+    template = "evaluation/evaluation_form.html"
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("step") == "confirm":
+            done = run_service(
+                form,
+                lambda: services.evaluation_submit(
+                    actor=request.user,
+                    deployment=deployment,
+                    ratings=form.ratings(),
+                    comments=form.comments(),
+                    future_priorities=form.cleaned_data["future_priorities"],
+                    future_support_requested=form.cleaned_data["future_support_requested"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, "Thank you: your evaluation has been sent.")
+                return redirect("evaluation:evaluation", deployment.pk)
+        elif request.POST.get("step") == "check":
+            template = "evaluation/evaluation_check.html"
+    return render(request, template, {"deployment": deployment, "form": form})
+
+
+@login_required
+@require_POST
+def evaluation_new_request(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    deployment, _ = deployment_records_for_user(request.user, deployment_id)
+    existing = selectors.evaluation_of(deployment)
+    if existing is None:
+        raise Http404("This agreement has not been evaluated yet.")
+    form = RefusalForm()
+    done = run_service(
+        form, lambda: services.evaluation_start_new_request(actor=request.user, evaluation=existing)
+    )
+    if done is None:
+        for message in form.non_field_errors():
+            messages.error(request, str(message))
+    else:
+        messages.success(request, "Your request for further support has been sent to the broker.")
+    return redirect("evaluation:evaluation", deployment.pk)
+
+
+# --- Final report ------------------------------------------------------------------------------
+
+
+@login_required
+def final_report(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The lead leader writes and sends it; the broker quality-assures it; the schools read it
+    once approved."""
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    report = (
+        FinalReport.objects.filter(deployment=deployment)
+        .select_related("author", "reviewed_by")
+        .first()
+    )
+    may_write = (roles.leader and deployment.is_lead) or roles.administrator
+    editable = may_write and (
+        report is None or report.status in (FinalReportStatus.DRAFT, FinalReportStatus.RETURNED)
+    )
+    may_qa = (
+        report is not None
+        and report.status == FinalReportStatus.AWAITING_QA
+        and may_quality_assure(request.user, deployment, report)
+    )
+    if not (may_write or final_report_visible(roles, report)):
+        raise Http404("No final report to show yet.")
+    do = request.POST.get("do")
+    initial = (
+        {
+            "work_summary": report.work_summary,
+            "impact": report.impact,
+            "next_steps": report.next_steps,
+        }
+        if report
+        else None
+    )
+    write_form = FinalReportForm(
+        request.POST if do in ("save", "submit") else None, initial=initial
+    )
+    qa_form = QualityAssuranceForm(request.POST if do == "qa" else None)
+    if request.method == "POST":
+        done = _final_report_post(
+            request,
+            deployment=deployment,
+            report=report,
+            do=do,
+            write_form=write_form,
+            qa_form=qa_form,
+            editable=editable,
+            may_qa=may_qa,
+        )
+        if done:
+            return redirect("evaluation:final_report", deployment.pk)
+    context = {
+        "deployment": deployment,
+        "report": report,
+        "editable": editable,
+        "may_qa": may_qa,
+        "write_form": write_form,
+        "qa_form": qa_form,
+    }
+    return render(request, "evaluation/final_report.html", context)
+
+
+def _final_report_post(
+    request: AuthenticatedHttpRequest,
+    *,
+    deployment: Any,
+    report: FinalReport | None,
+    do: str | None,
+    write_form: FinalReportForm,
+    qa_form: QualityAssuranceForm,
+    editable: bool,
+    may_qa: bool,
+) -> bool:
+    if do in ("save", "submit"):
+        if not editable:
+            raise PermissionDenied("You may not change this report now.")
+        if not write_form.is_valid():
+            return False
+        saved = run_service(
+            write_form,
+            lambda: services.final_report_save(
+                actor=request.user, deployment=deployment, **write_form.cleaned_data
+            ),
+        )
+        if saved is None:
+            return False
+        if do == "submit":
+            if (
+                run_service(
+                    write_form,
+                    lambda: services.final_report_submit(actor=request.user, report=saved),
+                )
+                is None
+            ):
+                return False
+            messages.success(request, "Final report sent to the broker for quality assurance.")
+        else:
+            messages.success(request, "Final report saved.")
+        return True
+    if do == "qa" and report is not None:
+        if not may_qa:
+            raise PermissionDenied("Only the broker's coordinators quality-assure final reports.")
+        if not qa_form.is_valid():
+            return False
+        decision, comments = qa_form.cleaned_data["decision"], qa_form.cleaned_data["comments"]
+        done = run_service(
+            qa_form,
+            lambda: (
+                services.final_report_approve(actor=request.user, report=report, comments=comments)
+                if decision == "approve"
+                else services.final_report_return(
+                    actor=request.user, report=report, comments=comments
+                )
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                "Final report approved and sent to the school."
+                if decision == "approve"
+                else "Final report returned to the leader.",
+            )
+            return True
+    return False
+
+
+# --- Evidence pack -----------------------------------------------------------------------------
+
+
+@login_required
+def evidence_pack(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The impact evidence pack as a PDF: the parties and the broker only."""
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    if not roles.can_see_evidence_pack:
+        raise Http404("No such deployment.")
+    response = HttpResponse(evidence_pack_pdf(deployment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{evidence_pack_filename(deployment)}"'
+    return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeadersConfig(AppConfig):
+    name = "syslead.leaders"
+    label = "leaders"

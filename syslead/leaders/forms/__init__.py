@@ -1,0 +1,84 @@
+"""Forms of the system leaders pages: they parse and validate the fields, nothing more. The rules
+(caps, exclusivity, windows, stages) live in the services, whose refusals the views put back into
+these forms so the error summary shows them."""
+
+from syslead.leaders.forms.association import (
+    AssociateForm,
+    AssociationEndForm,
+    AssociationReviewCloseForm,
+    AssociationReviewForm,
+)
+from syslead.leaders.forms.capacity import (
+    CapacityPolicyForm,
+    HeadteacherReleaseForm,
+    ReleaseForm,
+)
+from syslead.leaders.forms.common import (
+    DATE,
+    DAYS,
+    PHASE_CHOICES,
+    Checkboxes,
+    OrganisationField,
+    OrganisationFormMixin,
+    Radios,
+    add_service_errors,
+    designation_type_choices,
+    specialism_choices,
+)
+from syslead.leaders.forms.designations import (
+    ApplicationForm,
+    DesignateForm,
+    DesignationReviewCloseForm,
+    DesignationTypeForm,
+    RevokeForm,
+    RoundForm,
+    StageForm,
+)
+from syslead.leaders.forms.directory import DirectorySearchForm
+from syslead.leaders.forms.profiles import (
+    PUBLICATION_FIELDS,
+    CoordinatorProfileForm,
+    DeclarationForm,
+    LeaderCreateForm,
+    MyProfileForm,
+    ProfileForm,
+    SchoolFindForm,
+)
+from syslead.leaders.forms.training import AttendanceForm, TrainingEventForm
+
+__all__ = [
+    "DATE",
+    "DAYS",
+    "PHASE_CHOICES",
+    "PUBLICATION_FIELDS",
+    "ApplicationForm",
+    "AssociateForm",
+    "AssociationEndForm",
+    "AssociationReviewCloseForm",
+    "AssociationReviewForm",
+    "AttendanceForm",
+    "CapacityPolicyForm",
+    "Checkboxes",
+    "CoordinatorProfileForm",
+    "DeclarationForm",
+    "DesignateForm",
+    "DesignationReviewCloseForm",
+    "DesignationTypeForm",
+    "DirectorySearchForm",
+    "HeadteacherReleaseForm",
+    "LeaderCreateForm",
+    "MyProfileForm",
+    "OrganisationField",
+    "OrganisationFormMixin",
+    "ProfileForm",
+    "Radios",
+    "ReleaseForm",
+    "RevokeForm",
+    "RoundForm",
+    "SchoolFindForm",
+    "StageForm",
+    "TrainingEventForm",
+    "add_service_errors",
+    "designation_type_choices",
+    "specialism_choices",
+]

@@ -1,0 +1,84 @@
+"""Associating, ending an association and reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from syslead.leaders.forms.common import (
+    DATE,
+    OrganisationField,
+    OrganisationFormMixin,
+    Radios,
+)
+from syslead.leaders.models import (
+    AssociationReviewOutcome,
+    AssociationReviewReason,
+)
+from syslead.organisations.models import Organisation
+
+
+class AssociateForm(OrganisationFormMixin, forms.Form):
+    organisation = OrganisationField()
+    starts_on = forms.DateField(
+        label="Starts on",
+        widget=DATE,
+        error_messages={"required": "Give the date the association starts."},
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_organisations(organisations)
+
+
+class AssociationEndForm(forms.Form):
+    notice_given_on = forms.DateField(
+        label="Written notice given on",
+        widget=DATE,
+        error_messages={"required": "Give the date of the written notice."},
+    )
+    ends_on = forms.DateField(
+        label="Association ends on",
+        widget=DATE,
+        error_messages={"required": "Give the date the association ends."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason the association ends."},
+    )
+
+
+class AssociationReviewForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason for the review",
+        widget=Radios,
+        choices=AssociationReviewReason.choices,
+        error_messages={"required": "Choose the reason for the review."},
+    )
+    details = forms.CharField(
+        label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssociationReviewCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        widget=Radios,
+        choices=[
+            (AssociationReviewOutcome.CONTINUED.value, AssociationReviewOutcome.CONTINUED.label),
+            (AssociationReviewOutcome.TERMINATED.value, AssociationReviewOutcome.TERMINATED.label),
+        ],
+        error_messages={"required": "Choose: the association continues or is terminated."},
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("outcome") == AssociationReviewOutcome.TERMINATED
+            and not (data.get("notes") or "").strip()
+        ):
+            self.add_error("notes", "Say why the association is terminated.")
+        return data

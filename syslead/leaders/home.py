@@ -1,0 +1,199 @@
+"""The system leaders area's blocks on the home page (ux.md "Home page by role"): what a
+coordinator must decide about leaders and each leader's capacity this year at a glance; a leader's
+capacity and open rounds; the release days a home school's headteacher has to agree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from syslead.accounts.access import coordinated_organisation_ids, headteacher_school_urns
+from syslead.accounts.models import User
+from syslead.core.academic_years import AcademicYear
+from syslead.core.home import AttentionItem, Block, Link, Section
+from syslead.leaders.capacity import Capacity, capacities_for
+from syslead.leaders.models import (
+    Association,
+    AssociationReview,
+    AssociationReviewOutcome,
+    Designation,
+    DesignationApplication,
+    DesignationRound,
+    DesignationStatus,
+    LeaderProfile,
+    ReleaseAgreement,
+)
+from syslead.leaders.services import FINAL_STAGES
+from syslead.leaders.views.common import CapacityBar
+from syslead.leaders.wording import days_in_words
+
+#: How many leaders' bars the coordinator's home page shows (the directory has them all).
+CAPACITY_BARS = 30
+#: The month from which a headteacher is asked to agree next year's release (the summer term).
+NEXT_YEAR_FROM_MONTH = 4
+
+
+def _decisions(organisation_ids: set[int], *, with_associations: bool) -> Iterable[AttentionItem]:
+    rounds = (
+        DesignationRound.objects.filter(organisation_id__in=organisation_ids)
+        .annotate(
+            waiting=Count(
+                "applications", filter=~Q(applications__stage__in=[str(s) for s in FINAL_STAGES])
+            )
+        )
+        .filter(waiting__gt=0)
+        .order_by("closes_on")
+    )
+    for designation_round in rounds:
+        waiting = designation_round.waiting
+        yield AttentionItem(
+            f"{waiting} application{'s' if waiting != 1 else ''} to decide in "
+            f"{designation_round.title}",
+            reverse("leaders:round", args=[designation_round.pk]),
+        )
+    for designation in Designation.objects.filter(
+        status=DesignationStatus.UNDER_REVIEW, organisation_id__in=organisation_ids
+    ).select_related("leader__user", "type"):
+        yield AttentionItem(
+            f"Decide the review of {designation.leader.name}'s {designation.type.code} designation",
+            reverse("leaders:designation_review", args=[designation.pk]),
+            designation.review_reason,
+        )
+    if not with_associations:
+        return
+    for review in AssociationReview.objects.filter(
+        outcome=AssociationReviewOutcome.OPEN, association__organisation_id__in=organisation_ids
+    ).select_related("association__leader__user", "association__organisation"):
+        yield AttentionItem(
+            f"Decide the review of {review.association.leader.name}'s association with "
+            f"{review.association.organisation.name}",
+            reverse("leaders:association_review_close", args=[review.pk]),
+            review.get_reason_display(),
+        )
+
+
+def coordinator_leaders(user: User) -> Iterable[Block]:
+    """Decisions waiting about leaders, and each associated leader's capacity this year."""
+    organisation_ids = coordinated_organisation_ids(user)
+    if not organisation_ids:
+        return
+    year = AcademicYear.current()
+    leaders = LeaderProfile.objects.filter(
+        pk__in=Association.objects.filter(
+            organisation_id__in=organisation_ids, is_live=True
+        ).values("leader_id")
+    )
+    counts = leaders.aggregate(
+        total=Count("pk"), untrained=Count("pk", filter=Q(core_training_completed_on__isnull=True))
+    )
+    yield from _decisions(organisation_ids, with_associations=counts["total"] > 0)
+    if counts["untrained"]:
+        untrained = counts["untrained"]
+        yield AttentionItem(
+            f"{untrained} leader{'s have' if untrained != 1 else ' has'} not completed core "
+            "training: not deployable",
+            reverse("leaders:training"),
+        )
+    rows: list[LeaderProfile] = []
+    if counts["total"]:
+        for release in ReleaseAgreement.objects.filter(
+            leader__in=leaders, academic_year=year.label, below_minimum=True
+        ).select_related("leader__user"):
+            yield AttentionItem(
+                f"{release.leader.name} is released for {days_in_words(release.days)} in "
+                f"{year.label}, below the LLE minimum",
+                reverse("leaders:detail", args=[release.leader_id]),
+            )
+        rows = list(leaders.select_related("user").order_by("user__name")[:CAPACITY_BARS])
+    capacities = capacities_for(rows, year)
+    yield Section(
+        title=f"Leaders' capacity this year ({year.label})",
+        template="leaders/home/coordinator_capacity.html",
+        context={
+            "rows": [
+                (leader, CapacityBar(capacities.get(leader.pk, Capacity(year.label))))
+                for leader in rows
+            ],
+            "total": counts["total"],
+            "shown": len(rows),
+        },
+        links=(
+            Link("Find a system leader", reverse("leaders:directory")),
+            Link("Designation rounds", reverse("leaders:rounds")),
+            Link("Training", reverse("leaders:training")),
+        ),
+    )
+
+
+def system_leader_capacity(user: User) -> Iterable[Block]:
+    """The leader's capacity this year, and rounds open for applications."""
+    leader = LeaderProfile.objects.filter(user=user).first()
+    if leader is None:
+        return
+    today = timezone.localdate()
+    applied = DesignationApplication.objects.filter(leader=leader).values("round_id")
+    for designation_round in (
+        DesignationRound.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        .exclude(pk__in=applied)
+        .select_related("organisation")
+    ):
+        yield AttentionItem(
+            f"Applications are open: {designation_round.title}",
+            reverse("leaders:apply", args=[designation_round.pk]),
+            f"{designation_round.organisation.name}, until {designation_round.closes_on:%d %B %Y}",
+        )
+    if not leader.pen_portrait:
+        yield AttentionItem("Write your pen portrait", reverse("leaders:my_profile_edit"))
+    year = AcademicYear.current()
+    capacity = capacities_for([leader], year).get(leader.pk, Capacity(year.label))
+    yield Section(
+        title=f"My capacity this year ({year.label})",
+        template="leaders/home/my_capacity.html",
+        context={"bar": CapacityBar(capacity)},
+        links=(Link("My profile", reverse("leaders:my_profile")),),
+    )
+
+
+def headteacher_release_days(user: User) -> Iterable[Block]:
+    """Release days to agree for the school's staff who are system leaders."""
+    urns = headteacher_school_urns(user)
+    leaders = list(
+        LeaderProfile.objects.filter(home_school_id__in=urns)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("user__name")
+    )
+    if not leaders:
+        return
+    year = AcademicYear.current()
+    years = [year]
+    if timezone.localdate().month >= NEXT_YEAR_FROM_MONTH and timezone.localdate().month < 9:
+        years.append(year.next())
+    agreed = set(
+        ReleaseAgreement.objects.filter(
+            leader__in=leaders, academic_year__in=[y.label for y in years]
+        ).values_list("leader_id", "academic_year")
+    )
+    for leader in leaders:
+        for wanted in years:
+            if (leader.pk, wanted.label) not in agreed:
+                yield AttentionItem(
+                    f"Agree {leader.name}'s release days for {wanted.label}",
+                    reverse("leaders:release"),
+                )
+    capacities = capacities_for(leaders, year)
+    yield Section(
+        title="My staff who are system leaders",
+        template="leaders/home/staff_release.html",
+        context={
+            "rows": [
+                (leader, CapacityBar(capacities.get(leader.pk, Capacity(year.label))))
+                for leader in leaders
+            ],
+            "year": year,
+        },
+        links=(Link("Release days", reverse("leaders:release")),),
+    )

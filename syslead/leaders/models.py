@@ -1,0 +1,470 @@
+"""System leaders: profiles, designations and rounds, association with brokers, release days, policy
+and training (product.md: Designations, Association, Capacity, Training)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Specialism(models.Model):
+    """A field of expertise. Built-in ones (organisation empty) come from the API contract; an
+    organisation may add its own."""
+
+    code = models.SlugField(max_length=50)
+    label = models.CharField(max_length=100)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="specialisms",
+    )
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(organisation__isnull=True), name="builtin_specialism"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                condition=Q(organisation__isnull=False),
+                name="organisation_specialism",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LeaderProfile(models.Model):
+    """A system leader: a user with a home school, expertise and a pen portrait."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_profile"
+    )
+    home_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="leaders"
+    )
+    job_title = models.CharField(max_length=150)
+    is_headteacher = models.BooleanField(
+        default=False, help_text="The leader is the headteacher of their home school (as LLEs are)."
+    )
+    years_experience = models.PositiveSmallIntegerField(default=0)
+    specialisms = models.ManyToManyField(Specialism, related_name="leaders", blank=True)
+    pen_portrait = models.TextField(blank=True)
+    core_training_completed_on = models.DateField(null=True, blank=True)
+    # Consent to publish each part of the profile in the public directory (two-tier directory).
+    publish_profile = models.BooleanField(default=False)
+    publish_name = models.BooleanField(default=True)
+    publish_school = models.BooleanField(default=True)
+    publish_specialisms = models.BooleanField(default=True)
+    publish_pen_portrait = models.BooleanField(default=False)
+    declared_conflicts = models.TextField(
+        blank=True, help_text="Schools or interests the leader has declared a conflict with."
+    )
+    created_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_leaders",
+        help_text="The organisation whose coordinator added the leader: its coordinators may see "
+        "and edit the profile even before any designation or association.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__name"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def has_core_training(self) -> bool:
+        return self.core_training_completed_on is not None
+
+
+class LeaderPhase(models.Model):
+    """A phase the leader can support (the contract's phase vocabulary)."""
+
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="phase_rows")
+    phase = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["phase"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "phase"], name="unique_leader_phase")
+        ]
+
+    def __str__(self) -> str:
+        return self.phase
+
+
+class DesignationType(models.Model):
+    """SLE, LLE, NLE and NLG are built in (organisation empty); an organisation may add its own."""
+
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=120)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="designation_types",
+    )
+    criteria = models.TextField(blank=True, help_text="Eligibility criteria, in words.")
+    min_years_experience = models.PositiveSmallIntegerField(default=0)
+    requires_headteacher = models.BooleanField(default=False)
+    excludes_headteacher = models.BooleanField(default=False)
+    requires_good_or_outstanding_school = models.BooleanField(default=False)
+    is_exclusive = models.BooleanField(
+        default=False,
+        help_text="A holder may be associated with only one organisation at a time (LLE).",
+    )
+    requires_annual_training = models.BooleanField(
+        default=False, help_text="Holders attend one mandatory training session a year (LLE)."
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="builtin_designation_type",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                condition=Q(organisation__isnull=False),
+                name="organisation_designation_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DesignationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    UNDER_REVIEW = "under_review", "Under review"
+    REVOKED = "revoked", "Revoked"
+
+
+class Designation(models.Model):
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="designations")
+    type = models.ForeignKey(DesignationType, on_delete=models.PROTECT, related_name="designations")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="designations",
+        help_text="The designating organisation (empty for a national designation).",
+    )
+    status = models.CharField(
+        max_length=20, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
+    )
+    designated_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    application = models.OneToOneField(
+        "DesignationApplication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="designation",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-designated_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "type"],
+                condition=~Q(status="revoked"),
+                name="one_live_designation_per_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | Q(revoked_on__isnull=False),
+                name="revoked_designation_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type.code} {self.leader}"
+
+
+class DesignationRound(models.Model):
+    """An application round with an open window (e.g. 13 Oct – 15 Dec 2014)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="designation_rounds"
+    )
+    designation_type = models.ForeignKey(
+        DesignationType, on_delete=models.PROTECT, related_name="rounds"
+    )
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    target = models.PositiveSmallIntegerField(
+        default=0, help_text="How many designations the round aims for (the KPI target)."
+    )
+    priorities = models.TextField(blank=True, help_text="Specialisms, phases and areas sought.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationStage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    INTERVIEWED = "interviewed", "Interviewed"
+    RECOMMENDED = "recommended", "Recommended"
+    DESIGNATED = "designated", "Designated"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DesignationApplication(models.Model):
+    round = models.ForeignKey(
+        DesignationRound, on_delete=models.CASCADE, related_name="applications"
+    )
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="applications")
+    stage = models.CharField(
+        max_length=20, choices=ApplicationStage.choices, default=ApplicationStage.SUBMITTED
+    )
+    years_in_role = models.PositiveSmallIntegerField()
+    field_of_expertise = models.CharField(max_length=200)
+    evidence = models.TextField(help_text="Evidence of impact against the eligibility criteria.")
+    home_school_ofsted_rating = models.CharField(
+        max_length=30, blank=True, help_text="Looked up from the register when applying."
+    )
+    home_school_ofsted_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "leader"], name="one_application_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} → {self.round}"
+
+
+class ApplicationDecision(models.Model):
+    """Each move between stages, with who, when and why."""
+
+    application = models.ForeignKey(
+        DesignationApplication, on_delete=models.CASCADE, related_name="decisions"
+    )
+    from_stage = models.CharField(max_length=20, choices=ApplicationStage.choices)
+    to_stage = models.CharField(max_length=20, choices=ApplicationStage.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
+
+
+class Association(models.Model):
+    """A leader's association with a broker. While ``exclusive`` (the leader holds an exclusive
+    designation, e.g. LLE) at most one may be live: a database constraint holds it."""
+
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="associations")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="associations"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    is_live = models.BooleanField(default=True)
+    exclusive = models.BooleanField(default=False)
+    automatic = models.BooleanField(
+        default=False, help_text="Made by designation (leaders designated by a broker)."
+    )
+    end_reason = models.TextField(blank=True)
+    notice_given_on = models.DateField(
+        null=True, blank=True, help_text="Date of the written notice of ending."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader"],
+                condition=Q(is_live=True, exclusive=True),
+                name="one_exclusive_live_association",
+            ),
+            models.UniqueConstraint(
+                fields=["leader", "organisation"],
+                condition=Q(is_live=True),
+                name="one_live_association_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_live=True) | Q(ends_on__isnull=False),
+                name="ended_association_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} ↔ {self.organisation}"
+
+
+class AssociationReviewReason(models.TextChoices):
+    IMPACT = "impact", "Lack of evidence of impact"
+    CRITERIA = "criteria", "No longer meets the criteria"
+    CONDUCT = "conduct", "Inappropriate conduct"
+
+
+class AssociationReviewOutcome(models.TextChoices):
+    OPEN = "open", "Open"
+    CONTINUED = "continued", "Association continues"
+    TERMINATED = "terminated", "Association terminated"
+
+
+class AssociationReview(models.Model):
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="reviews")
+    reason = models.CharField(max_length=20, choices=AssociationReviewReason.choices)
+    details = models.TextField(blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_on = models.DateField()
+    outcome = models.CharField(
+        max_length=20,
+        choices=AssociationReviewOutcome.choices,
+        default=AssociationReviewOutcome.OPEN,
+    )
+    outcome_notes = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.association}"
+
+
+class CapacityPolicy(models.Model):
+    """An organisation's release policy: the cap on days released a year (15 in one alliance,
+    "normally not more than 20" in an LA) and the minimum an associated LLE commits (6)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="capacity_policy"
+    )
+    max_release_days = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("15"))
+    min_lle_days = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("6"))
+
+    class Meta:
+        verbose_name_plural = "capacity policies"
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: up to {self.max_release_days} days"
+
+
+class ReleaseAgreement(models.Model):
+    """The days a home school releases a leader in one academic year, with consent recorded."""
+
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="releases")
+    academic_year = models.CharField(max_length=7, help_text='e.g. "2025-26"')
+    days = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    agreed_on = models.DateField()
+    headteacher_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    headteacher_consent_at = models.DateTimeField(null=True, blank=True)
+    chair_consent_name = models.CharField(
+        max_length=150, blank=True, help_text="Chair of governors who consented."
+    )
+    chair_consent_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    below_minimum = models.BooleanField(
+        default=False, help_text="Below the minimum availability an associated LLE commits to."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "academic_year"], name="one_release_per_leader_per_year"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=0), name="release_days_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} {self.academic_year}: {self.days} days"
+
+
+class TrainingKind(models.TextChoices):
+    CORE = "core", "Core training"
+    LLE_ANNUAL = "lle_annual", "Annual mandatory LLE training"
+    NETWORK = "network", "Leaders' network meeting"
+    TERMLY_REVIEW = "termly_review", "Termly review meeting"
+
+
+class TrainingEvent(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="training_events"
+    )
+    kind = models.CharField(max_length=20, choices=TrainingKind.choices)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on})"
+
+
+class TrainingAttendance(models.Model):
+    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="attendances")
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="training_attendances"
+    )
+    attended = models.BooleanField(default=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event__held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "leader"], name="one_attendance_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} at {self.event}"

@@ -1,0 +1,175 @@
+"""Who may see which leader and the records about them: each ``*_for_user`` helper returns 404
+to anyone who may not see the record (see the package's docstring for who sees a leader); the
+vocabularies a person may choose from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from syslead.accounts.access import (
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.accounts.models import Role
+from syslead.leaders.constants import PHASES
+from syslead.leaders.models import (
+    Association,
+    Designation,
+    DesignationApplication,
+    DesignationRound,
+    DesignationType,
+    LeaderProfile,
+    Specialism,
+    TrainingEvent,
+)
+
+#: Organisation roles that may see the leaders of their organisation.
+LEADER_READER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
+
+
+def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
+    """Every leader the user may see (see the module's docstring), without duplicates."""
+    if is_administrator(user):
+        return LeaderProfile.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return LeaderProfile.objects.none()
+    condition = Q(user_id=user.pk)
+    urns = headteacher_school_urns(user)
+    if urns:
+        condition |= Q(home_school_id__in=urns)
+    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
+    if org_ids:
+        condition |= (
+            Q(created_by_organisation_id__in=org_ids)
+            | Q(pk__in=Association.objects.filter(organisation_id__in=org_ids).values("leader_id"))
+            | Q(pk__in=Designation.objects.filter(organisation_id__in=org_ids).values("leader_id"))
+            | Q(
+                pk__in=DesignationApplication.objects.filter(
+                    round__organisation_id__in=org_ids
+                ).values("leader_id")
+            )
+        )
+    return LeaderProfile.objects.filter(condition)
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
+    try:
+        return queryset.get(pk=int(pk))
+    except (ValueError, TypeError, queryset.model.DoesNotExist):
+        raise Http404(f"No {what} with id {pk}.") from None
+
+
+def leader_for_user(user: Any, leader_id: int | str) -> LeaderProfile:
+    """One leader the user may see, or 404 (unknown and invisible alike)."""
+    return _get_or_404(
+        leaders_visible_to(user).select_related("user", "home_school", "created_by_organisation"),
+        leader_id,
+        "system leader",
+    )
+
+
+def designation_for_user(user: Any, designation_id: int | str) -> Designation:
+    """One designation of a leader the user may see, or 404."""
+    return _get_or_404(
+        Designation.objects.filter(leader__in=leaders_visible_to(user)).select_related(
+            "leader__user", "leader__home_school", "type", "organisation"
+        ),
+        designation_id,
+        "designation",
+    )
+
+
+def association_for_user(user: Any, association_id: int | str) -> Association:
+    """One association of a leader the user may see, or 404."""
+    return _get_or_404(
+        Association.objects.filter(leader__in=leaders_visible_to(user)).select_related(
+            "leader__user", "leader__home_school", "organisation"
+        ),
+        association_id,
+        "association",
+    )
+
+
+def rounds_visible_to(user: Any) -> QuerySet[DesignationRound]:
+    """Designation rounds the user may see: their organisations' rounds (a leader sees the rounds
+    they applied to)."""
+    if is_administrator(user):
+        return DesignationRound.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return DesignationRound.objects.none()
+    return DesignationRound.objects.filter(
+        Q(organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES))
+        | Q(applications__leader__user_id=user.pk)
+    ).distinct()
+
+
+def round_for_user(user: Any, round_id: int | str) -> DesignationRound:
+    return _get_or_404(
+        rounds_visible_to(user).select_related("organisation", "designation_type"),
+        round_id,
+        "designation round",
+    )
+
+
+def application_for_user(user: Any, application_id: int | str) -> DesignationApplication:
+    """An application the user may see: the applicant's own, or one to their organisation's
+    round."""
+    if is_administrator(user):
+        queryset = DesignationApplication.objects.all()
+    elif not getattr(user, "is_authenticated", False):
+        queryset = DesignationApplication.objects.none()
+    else:
+        queryset = DesignationApplication.objects.filter(
+            Q(leader__user_id=user.pk)
+            | Q(round__organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES))
+        )
+    return _get_or_404(
+        queryset.select_related(
+            "leader__user", "leader__home_school", "round__organisation", "round__designation_type"
+        ),
+        application_id,
+        "application",
+    )
+
+
+def training_event_for_user(user: Any, event_id: int | str) -> TrainingEvent:
+    """A training event of one of the user's organisations, or 404."""
+    if is_administrator(user):
+        queryset = TrainingEvent.objects.all()
+    else:
+        queryset = TrainingEvent.objects.filter(
+            organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES)
+        )
+    return _get_or_404(queryset.select_related("organisation"), event_id, "training event")
+
+
+# Vocabularies
+
+
+def specialisms_for(organisation_ids: Iterable[int] = ()) -> QuerySet[Specialism]:
+    """The built-in specialisms and those the given organisations added."""
+    return Specialism.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=list(organisation_ids))
+    ).order_by("label")
+
+
+def designation_types_for(organisation_ids: Iterable[int] = ()) -> QuerySet[DesignationType]:
+    """The built-in designation types and those the given organisations defined."""
+    return DesignationType.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=list(organisation_ids))
+    ).order_by("code")
+
+
+def leader_phases(leader: LeaderProfile) -> list[str]:
+    """The phase codes the leader supports, in the contract's order."""
+    have = {row.phase for row in leader.phase_rows.all()}
+    return [code for code in PHASES if code in have]
+
+
+def leader_specialism_codes(leader: LeaderProfile) -> list[str]:
+    return sorted(s.code for s in leader.specialisms.all())

@@ -1,0 +1,89 @@
+"""Writes of the system leaders area: profiles, vocabularies, designation rounds and applications,
+designations, association, release days and policy, training (product.md: Designations,
+Association, Capacity, Training; the KYRA LLE agreement and association model, the Leading Learning
+Forward protocols, the South Gloucestershire LLE guidance).
+
+Every service is keyword-only, runs in one transaction, checks who may act (``NotAllowed``), then
+the fields (``ValidationError`` mapping each field to its messages), then the rules
+(``RuleViolation`` naming the rule), and records an event. The web UI and the API call these, so
+both show the same messages.
+
+A package by topic, imported from here (``from syslead.leaders.services import release_set``):
+``profiles``, ``vocabularies``, ``applications`` (rounds and applications), ``designations``,
+``association``, ``release`` (release days and policies) and ``training``.
+"""
+
+from __future__ import annotations
+
+from syslead.leaders.services._helpers import add_years, default_review_on
+from syslead.leaders.services.applications import (
+    FINAL_STAGES,
+    allowed_next_stages,
+    application_advance,
+    application_eligibility,
+    application_submit,
+    round_create,
+)
+from syslead.leaders.services.association import (
+    association_create,
+    association_end,
+    association_review_close,
+    association_review_open,
+)
+from syslead.leaders.services.designations import (
+    REVIEW_CONTINUED,
+    REVIEW_REVOKED,
+    designation_create,
+    designation_review_close,
+    designation_review_open,
+    designation_revoke,
+)
+from syslead.leaders.services.profiles import (
+    COORDINATOR_FIELDS,
+    PROFILE_FIELDS,
+    leader_create,
+    leader_declare_no_longer_meets_criteria,
+    leader_set_publication,
+    leader_update,
+)
+from syslead.leaders.services.release import capacity_policy_set, release_set
+from syslead.leaders.services.training import attendance_record, training_event_create
+from syslead.leaders.services.vocabularies import (
+    designation_type_create,
+    designation_type_for_code,
+    specialism_create,
+)
+
+__all__ = [
+    "COORDINATOR_FIELDS",
+    "FINAL_STAGES",
+    "PROFILE_FIELDS",
+    "REVIEW_CONTINUED",
+    "REVIEW_REVOKED",
+    "add_years",
+    "allowed_next_stages",
+    "application_advance",
+    "application_eligibility",
+    "application_submit",
+    "association_create",
+    "association_end",
+    "association_review_close",
+    "association_review_open",
+    "attendance_record",
+    "capacity_policy_set",
+    "default_review_on",
+    "designation_create",
+    "designation_review_close",
+    "designation_review_open",
+    "designation_revoke",
+    "designation_type_create",
+    "designation_type_for_code",
+    "leader_create",
+    "leader_declare_no_longer_meets_criteria",
+    "leader_set_publication",
+    "leader_update",
+    "release_set",
+    "round_create",
+    "specialism_create",
+    "training_event_create",
+]

@@ -1,0 +1,175 @@
+"""What the leaders services share: field parsing that reports every invalid field by name, the
+leader's row lock, event data in JSON, and the review period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from syslead.accounts.access import coordinated_organisation_ids
+from syslead.accounts.models import User
+from syslead.core.academic_years import AcademicYear
+from syslead.leaders.capacity import (
+    academic_year_of,
+    lock_leader_capacity,
+)
+from syslead.leaders.constants import (
+    DESIGNATION_REVIEW_YEARS,
+    PHASES,
+    RELEASE_DAY_STEP,
+)
+from syslead.leaders.models import (
+    LeaderPhase,
+    LeaderProfile,
+    Specialism,
+)
+from syslead.leaders.permissions import leader_organisation_ids
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+from syslead.schools.phases import phase_from_label
+
+
+def json_value(value: Any) -> Any:
+    """Event data is JSON: dates as ISO text, decimals as text, lists element by element."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [json_value(v) for v in value]
+    if isinstance(value, Organisation | School | User):
+        return value.pk
+    return value
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same date ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_review_on(designated_on: dt.date) -> dt.date:
+    """When a new designation is due for review: ``DESIGNATION_REVIEW_YEARS`` (3) years on."""
+    return add_years(designated_on, DESIGNATION_REVIEW_YEARS)
+
+
+def require_text(value: str, field: str, message: str, errors: dict[str, list[str]]) -> str:
+    text = (value or "").strip()
+    if not text:
+        errors.setdefault(field, []).append(message)
+    return text
+
+
+def raise_if_errors(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def parse_days(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
+    """Days as a Decimal: 0 or more, in whole or half days."""
+    try:
+        days = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.setdefault(field, []).append("Enter a number of days, like 7.5.")
+        return Decimal("0")
+    if not days.is_finite():
+        errors.setdefault(field, []).append("Enter a number of days, like 7.5.")
+        return Decimal("0")
+    if days < 0:
+        errors.setdefault(field, []).append("The number of days cannot be negative.")
+    elif days % RELEASE_DAY_STEP != 0:
+        errors.setdefault(field, []).append(
+            "Give whole or half days (a half day or twilight session counts 0.5)."
+        )
+    elif days > 1000:
+        errors.setdefault(field, []).append("That is more days than there are in a year.")
+    else:
+        days = days.quantize(Decimal("0.1"))  # 7.50 is 7.5: the column keeps one decimal place
+    return days
+
+
+def parse_year(value: Any, field: str, errors: dict[str, list[str]]) -> AcademicYear | None:
+    try:
+        return academic_year_of(value)
+    except (ValueError, TypeError):
+        errors.setdefault(field, []).append(
+            f"'{value}' is not an academic year: write it like 2025-26."
+        )
+        return None
+
+
+def lock_leader(leader: LeaderProfile) -> LeaderProfile:
+    """Serialise writes about one leader (association, designation, release): the same row lock
+    the capacity ledger's writers take."""
+    return lock_leader_capacity(leader)
+
+
+def check_specialisms(
+    codes: Iterable[str], organisation_ids: set[int], errors: dict[str, list[str]]
+) -> list[Specialism]:
+    """Specialisms by code: a built-in one, else one the organisations concerned added."""
+    # Codes as the contract writes them; "SEND" or "early-years" are read as send, early_years.
+    wanted = ["_".join(str(c).strip().lower().replace("-", " ").split()) for c in codes]
+    found: dict[str, Specialism] = {}
+    for specialism in Specialism.objects.filter(code__in=wanted).order_by("organisation_id"):
+        if specialism.organisation_id is None or specialism.organisation_id in organisation_ids:
+            found.setdefault(specialism.code, specialism)
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        errors.setdefault("specialisms", []).append(
+            "Unknown specialism: "
+            + ", ".join(f"'{code}'" for code in unknown)
+            + ". Use the built-in codes (e.g. maths, send, early_years) or your organisation's."
+        )
+    return list({code: found[code] for code in wanted if code in found}.values())
+
+
+def check_phases(values: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
+    phases: list[str] = []
+    unknown: list[str] = []
+    for value in values:
+        phase = phase_from_label(str(value))
+        if phase is None or phase not in PHASES:
+            unknown.append(str(value))
+        elif phase not in phases:
+            phases.append(phase)
+    if unknown:
+        errors.setdefault("phases", []).append(
+            "Unknown phase: "
+            + ", ".join(f"'{value}'" for value in unknown)
+            + ". Use "
+            + ", ".join(PHASES)
+            + "."
+        )
+    return phases
+
+
+def check_school(urn: Any, errors: dict[str, list[str]]) -> School | None:
+    try:
+        school = School.objects.filter(urn=int(urn)).first()
+    except (TypeError, ValueError):
+        school = None
+    if school is None:
+        errors.setdefault("home_school", []).append(f"No school with URN {urn} in the register.")
+    return school
+
+
+def set_phases(leader: LeaderProfile, phases: list[str]) -> None:
+    LeaderPhase.objects.filter(leader=leader).exclude(phase__in=phases).delete()
+    have = set(LeaderPhase.objects.filter(leader=leader).values_list("phase", flat=True))
+    LeaderPhase.objects.bulk_create(
+        [LeaderPhase(leader=leader, phase=p) for p in phases if p not in have]
+    )
+
+
+def specialism_organisation_ids(actor: Any, leader: LeaderProfile | None) -> set[int]:
+    ids = set(coordinated_organisation_ids(actor))
+    if leader is not None and leader.pk:
+        ids |= leader_organisation_ids(leader)
+    return ids

@@ -1,0 +1,275 @@
+"""Designation rounds with an application window, and applications moving through their stages
+to designation (product.md: Designations; the KYRA designation model: window, application,
+interview, recommendation, confirmation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
+from syslead.leaders.eligibility import eligibility_check, latest_ofsted
+from syslead.leaders.models import (
+    ApplicationDecision,
+    ApplicationStage,
+    Designation,
+    DesignationApplication,
+    DesignationRound,
+    LeaderProfile,
+)
+from syslead.leaders.permissions import (
+    is_the_leader,
+    may_coordinate,
+)
+from syslead.leaders.services._helpers import (
+    json_value,
+    lock_leader,
+    raise_if_errors,
+    require_text,
+)
+from syslead.leaders.services.designations import designation_create
+from syslead.leaders.services.vocabularies import designation_type_for_code
+from syslead.leaders.wording import date_in_words
+from syslead.organisations.models import Organisation
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    designation_type_code: str,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    target: int = 0,
+    priorities: str = "",
+) -> DesignationRound:
+    """Open a designation round with its application window (e.g. 13 Oct – 15 Dec 2014; KYRA
+    designation model): a coordinator of the designating organisation."""
+    if not may_coordinate(actor, organisation):
+        raise NotAllowed(f"Only coordinators of {organisation.name} may open designation rounds.")
+    errors: dict[str, list[str]] = {}
+    title = require_text(title, "title", "Enter a title for the round.", errors)
+    if opens_on and closes_on and closes_on < opens_on:
+        errors.setdefault("closes_on", []).append("The window must close on or after it opens.")
+    if target is None or int(target) < 0:
+        errors.setdefault("target", []).append("The target must be 0 or more.")
+    try:
+        designation_type = designation_type_for_code(designation_type_code, organisation)
+    except ValidationError as exc:
+        errors.setdefault("designation_type", []).extend(exc.message_dict["type"])
+    raise_if_errors(errors)
+    designation_round = DesignationRound(
+        organisation=organisation,
+        designation_type=designation_type,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        target=int(target),
+        priorities=(priorities or "").strip(),
+    )
+    designation_round.full_clean()
+    designation_round.save()
+    event_record(
+        actor=actor,
+        subject=designation_round,
+        verb="round.created",
+        summary=f"{designation_type.code} round opened: {title}",
+        data={
+            "type": designation_type.code,
+            "opens_on": json_value(opens_on),
+            "closes_on": json_value(closes_on),
+            "target": int(target),
+        },
+    )
+    return designation_round
+
+
+def application_eligibility(application: DesignationApplication) -> list[str]:
+    """The round type's criteria the application does not meet, in words, judged on the years in
+    role given and the Ofsted grade stored when it was submitted."""
+    return eligibility_check(
+        application.round.designation_type,
+        application.leader,
+        application.years_in_role,
+        ofsted_rating=application.home_school_ofsted_rating,
+    )
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor: Any,
+    round: DesignationRound,
+    leader: LeaderProfile,
+    years_in_role: int,
+    field_of_expertise: str,
+    evidence: str,
+) -> DesignationApplication:
+    """Apply for designation, only while the round's window is open (opening and closing days
+    included): the leader, or a coordinator of the round's organisation for them. The home school's
+    latest Ofsted grade is looked up from the register and stored as evidence; unmet criteria are
+    reported (``application_eligibility``), not refused."""
+    if not (is_the_leader(actor, leader) or may_coordinate(actor, round.organisation)):
+        raise NotAllowed("Only the leader, or the round's coordinator, may submit an application.")
+    errors: dict[str, list[str]] = {}
+    try:
+        years = int(years_in_role)
+    except (TypeError, ValueError):
+        years = -1
+    if years < 0:
+        errors["years_in_role"] = ["Give the years in role: 0 or more."]
+    expertise = require_text(
+        field_of_expertise, "field_of_expertise", "Enter the field of expertise.", errors
+    )
+    text = require_text(
+        evidence, "evidence", "Give evidence of impact against the criteria.", errors
+    )
+    raise_if_errors(errors)
+    today = timezone.localdate()
+    if not round.opens_on <= today <= round.closes_on:
+        raise RuleViolation(
+            f"Applications to {round.title} are open from {date_in_words(round.opens_on)} to "
+            f"{date_in_words(round.closes_on)}; today is outside that window.",
+            rule="round_closed",
+        )
+    lock_leader(leader)
+    if DesignationApplication.objects.filter(round=round, leader=leader).exists():
+        raise RuleViolation(
+            f"{leader.name} has already applied to {round.title}.", rule="already_applied"
+        )
+    if Designation.objects.filter(
+        leader=leader, type=round.designation_type, status__in=LIVE_DESIGNATION_STATUSES
+    ).exists():
+        raise RuleViolation(
+            f"{leader.name} already holds the {round.designation_type.code} designation.",
+            rule="already_designated",
+        )
+    rating, inspected_on = latest_ofsted(leader.home_school)
+    application = DesignationApplication(
+        round=round,
+        leader=leader,
+        years_in_role=years,
+        field_of_expertise=expertise,
+        evidence=text,
+        home_school_ofsted_rating=rating,
+        home_school_ofsted_on=inspected_on,
+    )
+    application.full_clean(validate_constraints=False)
+    application.save()
+    warnings = application_eligibility(application)
+    event_record(
+        actor=actor,
+        subject=application,
+        verb="application.submitted",
+        summary=f"{leader.name} applied to {round.title}",
+        data={
+            "round": round.pk,
+            "years_in_role": years,
+            "home_school_ofsted_rating": rating,
+            "home_school_ofsted_on": json_value(inspected_on),
+            "unmet_criteria": warnings,
+        },
+    )
+    return application
+
+
+#: The stages an application moves through in order; any non-final stage may also move to
+#: rejected (with a reason) or withdrawn.
+_NEXT_STAGE = {
+    ApplicationStage.SUBMITTED: ApplicationStage.SHORTLISTED,
+    ApplicationStage.SHORTLISTED: ApplicationStage.INTERVIEWED,
+    ApplicationStage.INTERVIEWED: ApplicationStage.RECOMMENDED,
+    ApplicationStage.RECOMMENDED: ApplicationStage.DESIGNATED,
+}
+FINAL_STAGES = frozenset(
+    {ApplicationStage.DESIGNATED, ApplicationStage.REJECTED, ApplicationStage.WITHDRAWN}
+)
+
+
+def allowed_next_stages(stage: str) -> list[str]:
+    """Where an application at ``stage`` may go next (for the web page's buttons)."""
+    if stage in FINAL_STAGES:
+        return []
+    return [
+        str(_NEXT_STAGE[ApplicationStage(stage)]),
+        str(ApplicationStage.REJECTED),
+        str(ApplicationStage.WITHDRAWN),
+    ]
+
+
+@transaction.atomic
+def application_advance(
+    *,
+    actor: Any,
+    application: DesignationApplication,
+    to_stage: str,
+    reason: str = "",
+    designated_on: dt.date | None = None,
+) -> DesignationApplication:
+    """Move an application on: submitted → shortlisted → interviewed → recommended → designated,
+    or from any non-final stage to rejected (a reason is required) or withdrawn (the applicant may
+    withdraw). A coordinator of the round's organisation decides; each move is recorded with who,
+    when and why. Designating creates the designation (``designation_create``)."""
+    application = (
+        DesignationApplication.objects.select_for_update(of=("self",))
+        .select_related("round__organisation", "round__designation_type", "leader__user")
+        .get(pk=application.pk)
+    )
+    designation_round = application.round
+    try:
+        target = ApplicationStage(to_stage)
+    except ValueError:
+        raise ValidationError(
+            {"to_stage": [f"'{to_stage}' is not a stage of an application."]}
+        ) from None
+    withdrawing_self = target == ApplicationStage.WITHDRAWN and is_the_leader(
+        actor, application.leader
+    )
+    if not (withdrawing_self or may_coordinate(actor, designation_round.organisation)):
+        raise NotAllowed(
+            f"Only coordinators of {designation_round.organisation.name} may decide applications."
+        )
+    text = (reason or "").strip()
+    if target == ApplicationStage.REJECTED and not text:
+        raise ValidationError({"reason": ["Give the reason for rejecting the application."]})
+    if target not in allowed_next_stages(application.stage):
+        raise RuleViolation(
+            f"An application that is {application.get_stage_display().lower()} cannot move to "
+            f"{target.label.lower()}.",
+            rule="application_stage",
+        )
+    from_stage = application.stage
+    application.stage = target
+    application.save(update_fields=["stage"])
+    ApplicationDecision.objects.create(
+        application=application,
+        from_stage=from_stage,
+        to_stage=target,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=text,
+    )
+    event_record(
+        actor=actor,
+        subject=application,
+        verb="application.advanced",
+        summary=f"Application {from_stage} → {target}",
+        data={"from": from_stage, "to": str(target), "reason": text},
+    )
+    if target == ApplicationStage.DESIGNATED:
+        designation_create(
+            actor=actor,
+            leader=application.leader,
+            type_code=designation_round.designation_type.code,
+            designated_on=designated_on or timezone.localdate(),
+            organisation=designation_round.organisation,
+            application=application,
+        )
+    return application

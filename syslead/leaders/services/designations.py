@@ -1,0 +1,336 @@
+"""Designating, reviewing and revoking, with the automatic association of leaders designated by a
+broker (product.md: Designations, Association; KYRA designation and association model; Leading
+Learning Forward protocols: de-designation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.leaders.capacity import holds_exclusive_designation
+from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
+from syslead.leaders.eligibility import eligibility_check
+from syslead.leaders.models import (
+    Association,
+    Designation,
+    DesignationApplication,
+    DesignationStatus,
+    LeaderProfile,
+)
+from syslead.leaders.permissions import (
+    may_coordinate,
+    may_manage_leader,
+)
+from syslead.leaders.services._helpers import (
+    default_review_on,
+    json_value,
+    lock_leader,
+    raise_if_errors,
+    require_text,
+)
+from syslead.leaders.services.association import insert_live_association
+from syslead.leaders.services.vocabularies import designation_type_for_code
+from syslead.leaders.wording import date_in_words
+from syslead.organisations.models import Organisation
+
+
+def _may_act_on_designation(actor: Any, leader: LeaderProfile, org: Organisation | None) -> bool:
+    """A designation by an organisation: its coordinators. A national one (no organisation): a
+    coordinator who manages the leader records it."""
+    if org is not None:
+        return may_coordinate(actor, org)
+    return may_manage_leader(actor, leader)
+
+
+@transaction.atomic
+def designation_create(
+    *,
+    actor: Any,
+    leader: LeaderProfile,
+    type_code: str,
+    designated_on: dt.date,
+    organisation: Organisation | None,
+    review_on: dt.date | None = None,
+    application: DesignationApplication | None = None,
+) -> Designation:
+    """Designate a leader (a coordinator of the designating organisation; a national designation,
+    with no organisation, by a coordinator who manages the leader). One live designation per type.
+    Due for review 3 years on unless ``review_on`` is given. Leaders designated by a broker are
+    associated with it automatically (KYRA association model), except that an LLE already
+    associated elsewhere is not moved (see ``_associate_on_designation``). Unmet criteria are
+    recorded with the event, not refused."""
+    if not _may_act_on_designation(actor, leader, organisation):
+        raise NotAllowed(
+            f"Only coordinators of {organisation.name} may designate for it."
+            if organisation
+            else "Only a coordinator of the leader's organisation may record a designation."
+        )
+    designation_type = designation_type_for_code(type_code, organisation)
+    errors: dict[str, list[str]] = {}
+    if designated_on is None:
+        errors["designated_on"] = ["Give the date of designation."]
+    if review_on is not None and designated_on is not None and review_on < designated_on:
+        errors["review_on"] = ["The review date must fall after the designation."]
+    raise_if_errors(errors)
+    leader = lock_leader(leader)
+    existing = Designation.objects.filter(
+        leader=leader, type=designation_type, status__in=LIVE_DESIGNATION_STATUSES
+    ).first()
+    if existing is not None:
+        raise RuleViolation(
+            f"{leader.name} already holds the {designation_type.code} designation (designated "
+            f"{date_in_words(existing.designated_on)}); revoke it before designating again.",
+            rule="already_designated",
+        )
+    designation = Designation(
+        leader=leader,
+        type=designation_type,
+        organisation=organisation,
+        status=DesignationStatus.ACTIVE,
+        designated_on=designated_on,
+        review_on=review_on or default_review_on(designated_on),
+        application=application,
+    )
+    designation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            designation.save()
+    except IntegrityError:
+        raise RuleViolation(
+            f"{leader.name} already holds the {designation_type.code} designation.",
+            rule="already_designated",
+        ) from None
+    unmet = eligibility_check(designation_type, leader, leader.years_experience)
+    event_record(
+        actor=actor,
+        subject=designation,
+        verb="designation.created",
+        summary=f"{leader.name} designated {designation_type.code}"
+        + (f" by {organisation.name}" if organisation else ""),
+        data={
+            "type": designation_type.code,
+            "organisation": organisation.pk if organisation else None,
+            "designated_on": json_value(designated_on),
+            "review_on": json_value(designation.review_on),
+            "unmet_criteria": unmet,
+        },
+    )
+    _associate_on_designation(actor=actor, designation=designation)
+    return designation
+
+
+def _associate_on_designation(*, actor: Any, designation: Designation) -> Association | None:
+    """ "Leaders designated by a broker are associated with it automatically", within the LLE rule
+    (one association at a time). Runs under the leader's lock, inside designation_create.
+
+    - National designation (no organisation): nothing to do.
+    - Already associated with the designating organisation: nothing new (for an exclusive type the
+      association becomes exclusive).
+    - Exclusive type (LLE), associated with no one: associated with the designating organisation.
+    - Exclusive type, associated with exactly one other organisation: not moved ("ultimately it
+      will be the choice of LLEs who they associate with"); that association becomes the exclusive
+      one, so no second can be added.
+    - Exclusive type, associated with several organisations (as an SLE may be): no automatic
+      association, nothing ended (ending is the leader's written notice, and agreements made must be
+      honoured); an event records the conflict and ``leader_flags`` shows it until all but one
+      association has ended. No further association can be added meanwhile.
+    - Other types: associated with the designating organisation, unless the leader is an LLE
+      associated elsewhere (the LLE's broker brokers all of their deployments).
+    """
+    organisation = designation.organisation
+    if organisation is None:
+        return None
+    leader = designation.leader
+    live = list(
+        Association.objects.filter(leader=leader, is_live=True).select_related("organisation")
+    )
+    exclusive_leader = holds_exclusive_designation(leader)
+    here = next((a for a in live if a.organisation_id == organisation.pk), None)
+    others = [a for a in live if a.organisation_id != organisation.pk]
+
+    if exclusive_leader and len(live) > 1:
+        event_record(
+            actor=actor,
+            subject=designation,
+            verb="designation.association_conflict",
+            summary=f"{leader.name} is an LLE associated with {len(live)} organisations: "
+            "one association must end",
+            data={"organisations": sorted(a.organisation_id for a in live)},
+        )
+        return None
+    if here is not None:
+        if exclusive_leader and not here.exclusive:
+            here.exclusive = True
+            here.save(update_fields=["exclusive"])
+            event_record(
+                actor=actor,
+                subject=here,
+                verb="association.made_exclusive",
+                summary=f"{leader.name}'s association with {organisation.name} is now exclusive",
+            )
+        return here
+    if others:
+        other = others[0]
+        if exclusive_leader and not other.exclusive:
+            other.exclusive = True
+            other.save(update_fields=["exclusive"])
+        event_record(
+            actor=actor,
+            subject=designation,
+            verb="designation.not_associated",
+            summary=f"{leader.name} stays associated with {other.organisation.name}, not "
+            f"{organisation.name}",
+            data={"associated_with": other.organisation_id, "designated_by": organisation.pk},
+        )
+        if exclusive_leader:
+            return None
+    return insert_live_association(
+        actor=actor,
+        leader=leader,
+        organisation=organisation,
+        starts_on=designation.designated_on,
+        automatic=True,
+    )
+
+
+@transaction.atomic
+def designation_revoke(
+    *, actor: Any, designation: Designation, revoked_on: dt.date, reason: str
+) -> Designation:
+    """De-designate with a reason (Leading Learning Forward protocols: "may be de-designated"): a
+    coordinator of the designating organisation. Associations stay; an LLE who is no longer one
+    loses the exclusivity of their association."""
+    designation = (
+        Designation.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "type", "organisation")
+        .get(pk=designation.pk)
+    )
+    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
+        raise NotAllowed("Only a coordinator of the designating organisation may revoke it.")
+    errors: dict[str, list[str]] = {}
+    text = require_text(reason, "reason", "Give the reason for revoking the designation.", errors)
+    if revoked_on is None:
+        errors["revoked_on"] = ["Give the date of revocation."]
+    elif revoked_on < designation.designated_on:
+        errors["revoked_on"] = ["The revocation cannot come before the designation."]
+    raise_if_errors(errors)
+    if designation.status == DesignationStatus.REVOKED:
+        raise RuleViolation(
+            f"The {designation.type.code} designation was already revoked on "
+            f"{date_in_words(designation.revoked_on or revoked_on)}.",
+            rule="designation_state",
+        )
+    leader = lock_leader(designation.leader)
+    designation.status = DesignationStatus.REVOKED
+    designation.revoked_on = revoked_on
+    designation.revoked_reason = text
+    designation.full_clean(validate_constraints=False)
+    designation.save(update_fields=["status", "revoked_on", "revoked_reason"])
+    event_record(
+        actor=actor,
+        subject=designation,
+        verb="designation.revoked",
+        summary=f"{leader.name}'s {designation.type.code} designation revoked",
+        data={"revoked_on": json_value(revoked_on), "reason": text},
+    )
+    if not holds_exclusive_designation(leader):
+        Association.objects.filter(leader=leader, is_live=True, exclusive=True).update(
+            exclusive=False
+        )
+    return designation
+
+
+@transaction.atomic
+def designation_review_open(*, actor: Any, designation: Designation, reason: str) -> Designation:
+    """Open a review of a designation (it is held meanwhile): a coordinator of the designating
+    organisation."""
+    designation = (
+        Designation.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "type", "organisation")
+        .get(pk=designation.pk)
+    )
+    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
+        raise NotAllowed("Only a coordinator of the designating organisation may review it.")
+    errors: dict[str, list[str]] = {}
+    text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
+    raise_if_errors(errors)
+    if designation.status != DesignationStatus.ACTIVE:
+        raise RuleViolation(
+            f"The {designation.type.code} designation is "
+            f"{designation.get_status_display().lower()}: only an active one can be reviewed.",
+            rule="designation_state",
+        )
+    designation.status = DesignationStatus.UNDER_REVIEW
+    designation.review_reason = text
+    designation.save(update_fields=["status", "review_reason"])
+    event_record(
+        actor=actor,
+        subject=designation,
+        verb="designation.review_opened",
+        summary=f"{designation.type.code} designation under review",
+        data={"reason": text},
+    )
+    return designation
+
+
+#: The outcomes of a designation review.
+REVIEW_CONTINUED = "continued"
+REVIEW_REVOKED = "revoked"
+
+
+@transaction.atomic
+def designation_review_close(
+    *,
+    actor: Any,
+    designation: Designation,
+    outcome: str,
+    notes: str = "",
+    next_review_on: dt.date | None = None,
+    revoked_on: dt.date | None = None,
+) -> Designation:
+    """Close a designation's review: "continued" makes it active again, due for its next review
+    (3 years on unless given); "revoked" de-designates (notes are the reason). A coordinator of the
+    designating organisation."""
+    designation = (
+        Designation.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "type", "organisation")
+        .get(pk=designation.pk)
+    )
+    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
+        raise NotAllowed("Only a coordinator of the designating organisation may close a review.")
+    if outcome not in (REVIEW_CONTINUED, REVIEW_REVOKED):
+        raise ValidationError({"outcome": ["Choose whether the designation continues or ends."]})
+    if designation.status != DesignationStatus.UNDER_REVIEW:
+        raise RuleViolation(
+            f"The {designation.type.code} designation is not under review.",
+            rule="designation_state",
+        )
+    today = timezone.localdate()
+    if outcome == REVIEW_REVOKED:
+        return designation_revoke(
+            actor=actor, designation=designation, revoked_on=revoked_on or today, reason=notes
+        )
+    designation.status = DesignationStatus.ACTIVE
+    designation.review_on = next_review_on or default_review_on(today)
+    previous_reason = designation.review_reason
+    designation.review_reason = ""
+    designation.save(update_fields=["status", "review_on", "review_reason"])
+    event_record(
+        actor=actor,
+        subject=designation,
+        verb="designation.review_closed",
+        summary=f"{designation.type.code} designation continues after review",
+        data={
+            "outcome": outcome,
+            "notes": (notes or "").strip(),
+            "review_reason": previous_reason,
+            "next_review_on": json_value(designation.review_on),
+        },
+    )
+    return designation

@@ -1,0 +1,165 @@
+"""Association of a leader with a broker: associating, ending with written notice, and reviews."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.deployments.models import COMMITTED_STATUSES, Deployment
+from syslead.leaders.forms import (
+    AssociateForm,
+    AssociationEndForm,
+    AssociationReviewCloseForm,
+    AssociationReviewForm,
+)
+from syslead.leaders.models import Association, AssociationReview, AssociationReviewOutcome
+from syslead.leaders.permissions import may_coordinate
+from syslead.leaders.selectors import association_for_user, leader_for_user
+from syslead.leaders.services import (
+    association_create,
+    association_end,
+    association_review_close,
+    association_review_open,
+)
+from syslead.leaders.views.common import coordinated_organisations, require_coordinator, run_service
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def associate(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
+    leader = leader_for_user(request.user, leader_id)
+    require_coordinator(request.user)
+    form = AssociateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"starts_on": timezone.localdate()},
+        organisations=coordinated_organisations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        association = run_service(
+            form,
+            lambda: association_create(
+                actor=request.user,
+                leader=leader,
+                organisation=form.cleaned_data["organisation"],
+                starts_on=form.cleaned_data["starts_on"],
+            ),
+        )
+        if association is not None:
+            messages.success(
+                request, f"{leader.name} is now associated with {association.organisation.name}."
+            )
+            return redirect("leaders:detail", leader.pk)
+    return render(request, "leaders/associate.html", {"form": form, "leader": leader})
+
+
+def _association_to_act_on(request: AuthenticatedHttpRequest, association_id: int) -> Association:
+    association = association_for_user(request.user, association_id)
+    if not may_coordinate(request.user, association.organisation_id):
+        raise PermissionDenied(f"Only coordinators of {association.organisation.name} may do that.")
+    return association
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_end_view(request: AuthenticatedHttpRequest, association_id: int) -> HttpResponse:
+    association = _association_to_act_on(request, association_id)
+    if not association.is_live:
+        messages.info(request, "That association has already ended.")
+        return redirect("leaders:detail", association.leader_id)
+    today = timezone.localdate()
+    form = AssociationEndForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notice_given_on": today, "ends_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ended = run_service(
+            form,
+            lambda: association_end(
+                actor=request.user,
+                association=association,
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                notice_given_on=data["notice_given_on"],
+            ),
+        )
+        if ended is not None:
+            messages.success(
+                request,
+                f"The association with {association.organisation.name} has ended. Agreements "
+                "already made continue until they are completed.",
+            )
+            return redirect("leaders:detail", association.leader_id)
+    agreements = Deployment.objects.filter(
+        leader_id=association.leader_id,
+        organisation_id=association.organisation_id,
+        status__in=COMMITTED_STATUSES,
+    ).select_related("client_school")
+    return render(
+        request,
+        "leaders/association_end.html",
+        {"form": form, "association": association, "agreements": agreements},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_review(request: AuthenticatedHttpRequest, association_id: int) -> HttpResponse:
+    association = _association_to_act_on(request, association_id)
+    open_review = association.reviews.filter(outcome=AssociationReviewOutcome.OPEN).first()
+    if open_review is not None:
+        return redirect("leaders:association_review_close", open_review.pk)
+    form = AssociationReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        review = run_service(
+            form,
+            lambda: association_review_open(
+                actor=request.user,
+                association=association,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            ),
+        )
+        if review is not None:
+            messages.success(request, "The review of the association is open.")
+            return redirect("leaders:detail", association.leader_id)
+    return render(
+        request, "leaders/association_review.html", {"form": form, "association": association}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_review_close_view(
+    request: AuthenticatedHttpRequest, review_id: int
+) -> HttpResponse:
+    review = AssociationReview.objects.filter(pk=review_id).only("association_id").first()
+    if review is None:
+        raise Http404("No such review.")
+    association = _association_to_act_on(request, review.association_id)
+    review = AssociationReview.objects.select_related("opened_by").get(pk=review_id)
+    form = AssociationReviewCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        closed = run_service(
+            form,
+            lambda: association_review_close(
+                actor=request.user,
+                review=review,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+            ),
+        )
+        if closed is not None:
+            messages.success(request, f"Review closed: {closed.get_outcome_display().lower()}.")
+            return redirect("leaders:detail", association.leader_id)
+    return render(
+        request,
+        "leaders/association_review_close.html",
+        {"form": form, "association": association, "review": review},
+    )

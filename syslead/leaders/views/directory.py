@@ -1,0 +1,77 @@
+"""The coordinators' directory of system leaders: search by designation, specialism, phase, area,
+distance and days still available (the internal tier of the two-tier directory)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.core.academic_years import AcademicYear
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.leaders.forms import DirectorySearchForm
+from syslead.leaders.selectors import designation_types_for, directory_search, specialisms_for
+from syslead.leaders.views.common import (
+    RESULTS_PER_PAGE,
+    reader_organisation_ids,
+    require_reader,
+)
+from syslead.schools.geo import Location, locate
+from syslead.schools.selectors import local_authority_names
+
+SEARCH_FIELDS = ("designation", "specialism", "phase", "la", "near", "within", "min_days")
+
+
+@login_required
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    organisation_ids = reader_organisation_ids(request.user)
+    year = AcademicYear.current()
+    form = DirectorySearchForm(
+        request.GET if any(request.GET.get(n) for n in SEARCH_FIELDS) else None,
+        designation_types=list(designation_types_for(organisation_ids)),
+        specialisms=list(specialisms_for(organisation_ids)),
+        local_authorities=local_authority_names(),
+    )
+    criteria: dict[str, Any] = {}
+    place: Location | None = None
+    searched = form.is_bound
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        near_text = (data["near"] or "").strip()
+        if near_text:
+            place = locate(near_text)
+            if place is None:
+                form.add_error(
+                    "near",
+                    f"We could not find “{near_text}”. Enter a school's URN, a full postcode or "
+                    "the first half of one, like 120001, LN2 2HG or LN2.",
+                )
+        criteria = {
+            "designation_type": data["designation"] or None,
+            "specialism": data["specialism"] or None,
+            "phase": data["phase"] or None,
+            "local_authority": data["la"] or None,
+            "near": (place.latitude, place.longitude) if place else None,
+            "within_km": float(data["within"]) if data["within"] is not None else None,
+            "min_available_days": data["min_days"],
+        }
+    context: dict[str, Any] = {
+        "form": form,
+        "year": year,
+        "place": place,
+        "searched": searched,
+        "is_coordinator": is_administrator(request.user)
+        or bool(coordinated_organisation_ids(request.user)),
+    }
+    if not form.errors:
+        rows = directory_search(
+            user=request.user, organisation_ids=organisation_ids, academic_year=year, **criteria
+        )
+        page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context |= {"page": page, "count": len(rows)}
+    return render(request, "leaders/directory.html", context)

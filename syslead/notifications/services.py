@@ -1,0 +1,30 @@
+"""E-mails to people: rendered here, sent in the background by ``tasks.send_email``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django_tasks import TaskResult
+
+from syslead.notifications.tasks import send_email
+
+
+def email_enqueue(
+    *, to: str | list[str], subject: str, template: str, context: Mapping[str, Any]
+) -> TaskResult[int]:
+    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) and queue the e-mail.
+
+    Rendering happens now, in the request, so the task receives only plain text: nothing that
+    needs the database or the request when the worker sends it later.
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    body = render_to_string(f"{template}.txt", dict(context))
+    html = ""
+    with contextlib.suppress(TemplateDoesNotExist):
+        html = render_to_string(f"{template}.html", dict(context))
+    one_line_subject = " ".join(subject.split())
+    return send_email.enqueue(to=recipients, subject=one_line_subject, body=body, html=html)

@@ -1,0 +1,60 @@
+"""Brokers: the organisations that designate, associate and broker system leaders."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.text import slugify
+
+
+class OrganisationKind(models.TextChoices):
+    TEACHING_SCHOOL_ALLIANCE = "teaching_school_alliance", "Teaching school alliance"
+    TEACHING_SCHOOL_HUB = "teaching_school_hub", "Teaching school hub"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    DIOCESE = "diocese", "Diocese"
+    TRUST = "trust", "Trust"
+    OTHER = "other", "Other"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, choices=OrganisationKind.choices)
+    slug = models.SlugField(max_length=220, unique=True)
+    lead_school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_organisations",
+        help_text="The lead teaching school or hub school, where there is one.",
+    )
+    local_authority_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a local authority: the LA name as GIAS spells it (its area).",
+    )
+    area_names = models.TextField(
+        blank=True,
+        help_text="Local authority districts the organisation covers, separated by semicolons.",
+    )
+    website = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def areas(self) -> list[str]:
+        return [a.strip() for a in self.area_names.split(";") if a.strip()]
+
+    @staticmethod
+    def unique_slug_for(name: str) -> str:
+        base = slugify(name)[:200] or "organisation"
+        slug = base
+        n = 2
+        while Organisation.objects.filter(slug=slug).exists():
+            slug = f"{base}-{n}"
+            n += 1
+        return slug

@@ -1,0 +1,204 @@
+"""Key performance indicators of a broker for an academic year (product.md: KPIs, Reporting).
+
+- SLEs designated: leaders given an SLE designation by the organisation with ``designated_on`` in
+  the year (a designation later revoked still counts: it was made that year), against the
+  target of the organisation's SLE designation rounds opening in the year.
+- SLEs deployed within 3 months of designation (target: at least 50%): of those, how many have
+  an agreement — with any broker — awaiting signatures, active (or paused) or completed, starting
+  no later than 3 calendar months after their designation (31 August + 3 months is 30 November:
+  a month without the day ends on its last day).
+- Agreements by funding route: agreements starting in the year, their days and total cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.core.academic_years import AcademicYear
+from syslead.deployments.models import COMMITTED_STATUSES, Deployment, FundingRoute
+from syslead.deployments.rules import add_months
+from syslead.leaders.models import Designation, DesignationRound
+from syslead.organisations.models import Organisation
+
+SLE = "SLE"
+#: "At least 50% of SLEs deployed within 3 months of designation" (the alliance's KPI).
+SLE_DEPLOYMENT_TARGET_PERCENT = 50.0
+#: "Within 3 months of designation".
+DEPLOYMENT_WINDOW_MONTHS = 3
+#: Agreements that count as a deployment: awaiting signatures, active (or paused) or completed.
+DEPLOYED_STATUSES = COMMITTED_STATUSES
+
+
+def can_read_kpis(user: Any, organisation: Organisation) -> bool:
+    """Coordinators and broker leads of the organisation, and administrators (api-v1.md)."""
+    return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
+
+
+@dataclass(frozen=True)
+class SleDeployment:
+    """One SLE designated in the year: when they had to be deployed by, and when they were."""
+
+    leader_id: int
+    leader_name: str
+    designated_on: dt.date
+    deploy_by: dt.date
+    first_agreement_starts_on: dt.date | None
+
+    @property
+    def deployed_within_window(self) -> bool:
+        return (
+            self.first_agreement_starts_on is not None
+            and self.first_agreement_starts_on <= self.deploy_by
+        )
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    funding_route: str
+    label: str
+    agreements: int
+    days: Decimal
+    total_cost: Decimal
+
+
+@dataclass(frozen=True)
+class Kpis:
+    organisation_id: int
+    academic_year: str
+    sles_designated: int
+    sles_designation_target: int | None
+    sles_deployed_within_3_months: int
+    sles_deployed_within_3_months_percent: float
+    target_percent: float
+    sles: tuple[SleDeployment, ...]
+    by_funding_route: tuple[RouteFigures, ...]
+
+    @property
+    def target_met(self) -> bool:
+        """At least 50% deployed within 3 months (False while no SLE was designated)."""
+        return (
+            self.sles_designated > 0
+            and self.sles_deployed_within_3_months_percent >= self.target_percent
+        )
+
+
+def _year(academic_year: AcademicYear | str) -> AcademicYear:
+    return (
+        academic_year
+        if isinstance(academic_year, AcademicYear)
+        else AcademicYear.parse(academic_year)
+    )
+
+
+def sle_deployments(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> list[SleDeployment]:
+    """Every leader the organisation designated SLE in the year, with their first agreement
+    starting no later than 3 months after (earliest designation per leader); two queries."""
+    year = _year(academic_year)
+    designations = (
+        Designation.objects.filter(
+            organisation=organisation,
+            type__code__iexact=SLE,
+            designated_on__gte=year.starts_on,
+            designated_on__lte=year.ends_on,
+        )
+        .order_by("designated_on", "pk")
+        .values_list("leader_id", "leader__user__name", "leader__user__email", "designated_on")
+    )
+    first: dict[int, tuple[str, dt.date]] = {}
+    for leader_id, name, email, designated_on in designations:
+        first.setdefault(leader_id, (name or email, designated_on))
+    if not first:
+        return []
+    starts: dict[int, list[dt.date]] = defaultdict(list)
+    for leader_id, starts_on in Deployment.objects.filter(
+        leader_id__in=list(first), status__in=DEPLOYED_STATUSES
+    ).values_list("leader_id", "starts_on"):
+        starts[leader_id].append(starts_on)
+    rows = []
+    for leader_id, (name, designated_on) in first.items():
+        deploy_by = add_months(designated_on, DEPLOYMENT_WINDOW_MONTHS)
+        in_window = [day for day in starts.get(leader_id, []) if day <= deploy_by]
+        rows.append(
+            SleDeployment(
+                leader_id=leader_id,
+                leader_name=name,
+                designated_on=designated_on,
+                deploy_by=deploy_by,
+                first_agreement_starts_on=min(in_window) if in_window else None,
+            )
+        )
+    rows.sort(key=lambda r: (r.designated_on, r.leader_name.lower(), r.leader_id))
+    return rows
+
+
+def agreements_by_funding_route(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> list[RouteFigures]:
+    """The organisation's agreements starting in the year (not cancelled, ended-early or
+    superseded), their days and total cost, per funding route (one query)."""
+    year = _year(academic_year)
+    rows = (
+        Deployment.objects.filter(
+            organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
+        )
+        .values("funding_route")
+        .annotate(
+            full=Sum("full_days"),
+            half=Sum("half_days"),
+            twilight=Sum("twilight_sessions"),
+            total=Sum("total_cost"),
+            agreements=Count("pk"),
+        )
+        .order_by("funding_route")
+    )
+    labels = dict(FundingRoute.choices)
+    figures = []
+    for row in rows:
+        route = row["funding_route"]
+        days = Decimal(row["full"] or 0) + Decimal((row["half"] or 0) + (row["twilight"] or 0)) / 2
+        figures.append(
+            RouteFigures(
+                funding_route=route,
+                label=str(labels.get(route, route)),
+                agreements=int(row["agreements"]),
+                days=days,
+                total_cost=Decimal(row["total"] or 0),
+            )
+        )
+    return figures
+
+
+def kpis(organisation: Organisation, academic_year: AcademicYear | str) -> Kpis:
+    """The organisation's KPIs for the year (see the module's docstring). ValueError for a bad
+    year label."""
+    year = _year(academic_year)
+    sles = sle_deployments(organisation, year)
+    designated = len(sles)
+    deployed = sum(1 for row in sles if row.deployed_within_window)
+    percent = round(100.0 * deployed / designated, 1) if designated else 0.0
+    target = DesignationRound.objects.filter(
+        organisation=organisation,
+        designation_type__code__iexact=SLE,
+        opens_on__gte=year.starts_on,
+        opens_on__lte=year.ends_on,
+    ).aggregate(total=Sum("target"))["total"]
+    return Kpis(
+        organisation_id=organisation.pk,
+        academic_year=year.label,
+        sles_designated=designated,
+        sles_designation_target=int(target) if target is not None else None,
+        sles_deployed_within_3_months=deployed,
+        sles_deployed_within_3_months_percent=percent,
+        target_percent=SLE_DEPLOYMENT_TARGET_PERCENT,
+        sles=tuple(sles),
+        by_funding_route=tuple(agreements_by_funding_route(organisation, year)),
+    )

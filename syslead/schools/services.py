@@ -1,0 +1,387 @@
+"""Writes to the register of schools. Bulk loads (GIAS files, the shipped register) live in
+``gias.py`` and ``register.py``; one-off additions and corrections come through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.schools import register
+from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
+from syslead.schools.gias import RejectedRow, read_gias_file
+from syslead.schools.models import Phase, PostcodeArea, RegisterImport, School
+from syslead.schools.ofsted import ofsted_rating_from
+from syslead.schools.phases import phase_from_label
+from syslead.schools.postcodes import is_full_postcode, postcode_compact, postcode_normalised
+from syslead.schools.search_text import name_search_for
+from syslead.schools.selectors import forget_local_authority_names, schools_editable_by
+
+# Great Britain and Northern Ireland, with a margin: a school placed outside is a typing mistake.
+LATITUDE_RANGE: Final = (49.0, 61.0)
+LONGITUDE_RANGE: Final = (-8.7, 2.0)
+
+
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = _Unchanged.UNCHANGED
+MAX_LOGGED_REJECTIONS = 1000
+
+
+def _check_may_edit(actor: Any) -> None:
+    # ``actor=None`` is the system itself (management commands, data loads).
+    if actor is not None and not schools_editable_by(actor):
+        raise NotAllowed("Only administrators and coordinators may add or change schools.")
+
+
+def school_fields_clean(
+    *,
+    name: str,
+    phase: str,
+    postcode: str,
+    latitude: float | None,
+    longitude: float | None,
+    ofsted_rating: str,
+) -> dict[str, Any]:
+    """Parse the fields people type; every invalid field is reported together, by name."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {"name": " ".join((name or "").split())}
+    if not cleaned["name"]:
+        errors["name"] = ["Enter the school's name."]
+    phase_code = phase_from_label(phase)
+    if phase_code is None:
+        codes = ", ".join(Phase.values)
+        errors["phase"] = [
+            f"'{phase}' is not a phase: use one of {codes}."
+            if phase
+            else f"Enter the school's phase: one of {codes}."
+        ]
+    cleaned["phase"] = phase_code or ""
+    if postcode and postcode.strip() and not is_full_postcode(postcode):
+        errors["postcode"] = [f"'{postcode}' is not a full UK postcode, like LN1 3JG."]
+    cleaned["postcode"] = postcode_normalised(postcode or "")
+    cleaned["postcode_compact"] = postcode_compact(postcode or "")
+    if (latitude is None) != (longitude is None):
+        errors["latitude" if latitude is None else "longitude"] = [
+            "Give both latitude and longitude, or neither."
+        ]
+    if latitude is not None and not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]:
+        errors["latitude"] = ["The latitude must be in the United Kingdom (49 to 61)."]
+    if longitude is not None and not LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]:
+        errors["longitude"] = ["The longitude must be in the United Kingdom (-8.7 to 2)."]
+    cleaned["latitude"], cleaned["longitude"] = latitude, longitude
+    rating = ofsted_rating_from(ofsted_rating)
+    if rating is None:
+        errors["ofsted_rating"] = [
+            f"'{ofsted_rating}' is not an Ofsted grade: use outstanding, good, "
+            "requires_improvement, satisfactory, inadequate or leave it empty."
+        ]
+    cleaned["ofsted_rating"] = rating or ""
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def school_create(
+    *,
+    actor: Any,
+    urn: int,
+    name: str,
+    phase: str,
+    local_authority: str,
+    postcode: str,
+    latitude: float | None,
+    longitude: float | None,
+    ofsted_rating: str,
+    town: str = "",
+) -> School:
+    """Add a school the register does not hold yet: one school per URN (rule ``school_exists``)."""
+    _check_may_edit(actor)
+    if not isinstance(urn, int) or isinstance(urn, bool) or urn <= 0:
+        raise ValidationError({"urn": ["The URN must be a positive whole number."]})
+    fields = school_fields_clean(
+        name=name,
+        phase=phase,
+        postcode=postcode,
+        latitude=latitude,
+        longitude=longitude,
+        ofsted_rating=ofsted_rating,
+    )
+    if School.objects.filter(urn=urn).exists():
+        raise RuleViolation(
+            f"A school with URN {urn} is already in the register.", rule="school_exists"
+        )
+    school = School(
+        urn=urn,
+        local_authority=" ".join((local_authority or "").split()),
+        town=" ".join((town or "").split()),
+        location_source="given" if latitude is not None else "",
+        **fields,
+    )
+    school.name_search = name_search_for(school.name, school.town)
+    school.full_clean()
+    school.save(force_insert=True)
+    transaction.on_commit(forget_local_authority_names)
+    event_record(
+        actor=actor,
+        subject=school,
+        verb="school.created",
+        summary=f"Added {school.name} ({school.urn}) to the register",
+        data={
+            "urn": urn,
+            "name": school.name,
+            "phase": school.phase,
+            "local_authority": school.local_authority,
+            "postcode": school.postcode,
+            "latitude": school.latitude,
+            "longitude": school.longitude,
+            "ofsted_rating": school.ofsted_rating,
+        },
+    )
+    return school
+
+
+@transaction.atomic
+def school_update(
+    *,
+    actor: Any,
+    urn: int,
+    name: str | None = None,
+    phase: str | None = None,
+    local_authority: str | None = None,
+    postcode: str | None = None,
+    latitude: float | _Unchanged | None = UNCHANGED,
+    longitude: float | _Unchanged | None = UNCHANGED,
+    ofsted_rating: str | None = None,
+    town: str | None = None,
+) -> School:
+    """Correct a school's details; fields left out (None) keep their value. The change is logged."""
+    _check_may_edit(actor)
+    school = get_object_or_404(School.objects.select_for_update(), urn=urn)
+    new_latitude = school.latitude if latitude is UNCHANGED else latitude
+    new_longitude = school.longitude if longitude is UNCHANGED else longitude
+    fields = school_fields_clean(
+        name=school.name if name is None else name,
+        phase=school.phase if phase is None else phase,
+        postcode=school.postcode if postcode is None else postcode,
+        latitude=new_latitude,
+        longitude=new_longitude,
+        ofsted_rating=school.ofsted_rating if ofsted_rating is None else ofsted_rating,
+    )
+    if local_authority is not None:
+        fields["local_authority"] = " ".join(local_authority.split())
+    if town is not None:
+        fields["town"] = " ".join(town.split())
+    changes: dict[str, list[Any]] = {}
+    for field, value in fields.items():
+        old = getattr(school, field)
+        if old != value:
+            changes[field] = [old, value]
+            setattr(school, field, value)
+    if not changes:
+        return school
+    if "latitude" in changes or "longitude" in changes:
+        school.location_source = "given" if school.latitude is not None else ""
+        school.easting = school.northing = None
+    school.name_search = name_search_for(school.name, school.town)
+    school.full_clean()
+    school.save()
+    transaction.on_commit(forget_local_authority_names)
+    event_record(
+        actor=actor,
+        subject=school,
+        verb="school.updated",
+        summary=f"Changed {', '.join(sorted(changes))} of {school.name} ({school.urn})",
+        data={"changes": changes},
+    )
+    return school
+
+
+@dataclass
+class ImportResult:
+    """What a bulk load did: counts, every rejected row with its reason, and the logged record."""
+
+    added: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedRow]
+    inspections_added: int
+    record: RegisterImport
+
+    def summary(self) -> str:
+        return (
+            f"Added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {len(self.rejected)}; {self.inspections_added} Ofsted inspections added."
+        )
+
+
+def _log_import(
+    *,
+    actor: Any,
+    source: str,
+    file_name: str,
+    schools: UpsertCounts,
+    inspections: UpsertCounts,
+    rejected: list[RejectedRow],
+) -> ImportResult:
+    transaction.on_commit(forget_local_authority_names)
+    record = RegisterImport.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+        file_name=file_name[:255],
+        added=schools.added,
+        updated=schools.updated,
+        unchanged=schools.unchanged,
+        rejected=len(rejected),
+        inspections_added=inspections.added,
+        rejected_rows=[row.as_dict() for row in rejected[:MAX_LOGGED_REJECTIONS]],
+    )
+    event_record(
+        actor=actor,
+        subject=record,
+        verb="schools.imported",
+        summary=f"{record.get_source_display()} {file_name}: {schools.added} added, "
+        f"{schools.updated} updated, {len(rejected)} rejected",
+        data={
+            "added": schools.added,
+            "updated": schools.updated,
+            "unchanged": schools.unchanged,
+            "rejected": len(rejected),
+            "inspections_added": inspections.added,
+        },
+    )
+    return ImportResult(
+        added=schools.added,
+        updated=schools.updated,
+        unchanged=schools.unchanged,
+        rejected=rejected,
+        inspections_added=inspections.added,
+        record=record,
+    )
+
+
+def schools_import_gias(*, actor: Any, path: str | Path) -> ImportResult:
+    """Create or update schools by URN from a GIAS download as DfE publishes it: valid rows in one
+    transaction, each bad row rejected with its line and reason; a bad file imports nothing."""
+    _check_may_edit(actor)
+    rows = read_gias_file(path)  # raises GiasFileError before anything is written
+    with transaction.atomic():
+        schools = upsert_schools(rows.schools)
+        inspections = upsert_inspections(rows.inspections)
+        return _log_import(
+            actor=actor,
+            source=RegisterImport.Source.GIAS,
+            file_name=Path(path).name,
+            schools=schools,
+            inspections=inspections,
+            rejected=rows.rejected,
+        )
+
+
+@dataclass
+class RegisterLoadCounts:
+    """What ``schools_load_register`` did."""
+
+    schools_added: int
+    schools_updated: int
+    schools_unchanged: int
+    schools_rejected: int
+    inspections_added: int
+    inspections_updated: int
+    inspections_not_in_register: int
+    inspections_same_day_duplicates: int
+    postcode_areas_added: int
+    postcode_areas_updated: int
+    record: RegisterImport
+
+    def summary(self) -> str:
+        return (
+            f"Schools: {self.schools_added} added, {self.schools_updated} updated, "
+            f"{self.schools_unchanged} unchanged, {self.schools_rejected} rejected. "
+            f"Ofsted inspections: {self.inspections_added} added, {self.inspections_updated} "
+            f"updated, {self.inspections_not_in_register} of schools not in the register and "
+            f"{self.inspections_same_day_duplicates} same-day repeats ignored. "
+            f"Postcode areas: {self.postcode_areas_added} added, {self.postcode_areas_updated} "
+            "updated."
+        )
+
+
+def _upsert_postcode_areas(areas: list[dict[str, Any]]) -> UpsertCounts:
+    existing = {area.outward: area for area in PostcodeArea.objects.all()}
+    to_create: list[PostcodeArea] = []
+    to_update: list[PostcodeArea] = []
+    for fields in areas:
+        area = existing.get(fields["outward"])
+        if area is None:
+            to_create.append(PostcodeArea(**fields))
+            continue
+        if any(getattr(area, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(area, name, value)
+            to_update.append(area)
+    PostcodeArea.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    PostcodeArea.objects.bulk_update(
+        to_update, ["latitude", "longitude", "easting", "northing"], batch_size=BATCH_SIZE
+    )
+    return UpsertCounts(
+        added=len(to_create),
+        updated=len(to_update),
+        unchanged=len(areas) - len(to_create) - len(to_update),
+    )
+
+
+def schools_load_register(
+    *, data_dir: str | Path | None = None, actor: Any = None
+) -> RegisterLoadCounts:
+    """Load the shipped register (open schools, Ofsted history, outward-code centroids) from
+    ``data_dir`` (default ``settings.SYSLEAD_DATA_DIR``): create or update by URN, never twice."""
+    _check_may_edit(actor)
+    directory = Path(data_dir if data_dir is not None else settings.SYSLEAD_DATA_DIR)
+    schools_path = register.data_file(directory, register.SCHOOLS_FILE)
+    inspections_path = register.data_file(directory, register.INSPECTIONS_FILE)
+    areas_path = register.data_file(directory, register.POSTCODE_AREAS_FILE)
+    # Read and check every file before writing anything.
+    school_rows = register.read_school_rows(schools_path)
+    inspection_rows = register.read_inspections(
+        inspections_path, register.register_urns(school_rows)
+    )
+    built = register.build_schools(
+        school_rows, register.latest_by_school(inspection_rows.inspections)
+    )
+    areas = register.read_postcode_areas(areas_path)
+    with transaction.atomic():
+        areas_counts = _upsert_postcode_areas(areas)
+        schools = upsert_schools(built.schools)
+        inspections = upsert_inspections(inspection_rows.inspections)
+        result = _log_import(
+            actor=actor,
+            source=RegisterImport.Source.REGISTER,
+            file_name=schools_path.name,
+            schools=schools,
+            inspections=inspections,
+            rejected=built.rejected + inspection_rows.rejected,
+        )
+    return RegisterLoadCounts(
+        schools_added=schools.added,
+        schools_updated=schools.updated,
+        schools_unchanged=schools.unchanged,
+        schools_rejected=len(built.rejected),
+        inspections_added=inspections.added,
+        inspections_updated=inspections.updated,
+        inspections_not_in_register=inspection_rows.not_in_register,
+        inspections_same_day_duplicates=inspection_rows.same_day_duplicates,
+        postcode_areas_added=areas_counts.added,
+        postcode_areas_updated=areas_counts.updated,
+        record=result.record,
+    )

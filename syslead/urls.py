@@ -1,0 +1,25 @@
+"""Top-level URLs: each business area mounts its own."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from syslead.api.main import api
+
+admin.site.site_header = "Syslead administration"
+admin.site.site_title = "Syslead admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("syslead.accounts.urls")),
+    path("schools/", include("syslead.schools.urls")),
+    path("leaders/", include("syslead.leaders.urls")),
+    path("organisations/", include("syslead.organisations.urls")),
+    path("requests/", include("syslead.brokering.urls")),
+    path("inbox/", include("syslead.notifications.urls")),
+    path("deployments/", include("syslead.deployments.urls")),
+    path("charging/", include("syslead.finance.urls")),
+    path("", include("syslead.visits.urls")),
+    path("", include("syslead.evaluation.urls")),
+    path("", include("syslead.core.urls")),
+]
