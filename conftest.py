@@ -323,10 +323,29 @@ def axe_violations_report(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _has_main(page: Page, timeout_ms: int = 5_000) -> bool:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.locator("main").first.wait_for(state="attached", timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 def axe_check(page: Page) -> None:
-    """Run axe-core on the page as it is now and fail the test on any violation."""
+    """Run axe-core on the page once it has loaded, and fail the test on any violation.
+
+    Every Syslead page has a ``main`` landmark. A page that shows none has not finished
+    arriving (CI once saw Chromium fire ``load`` on a response cut short after the header),
+    so the check waits for it, and if it never comes, fetches the same address again once.
+    A page that truly lacks ``main`` still fails: axe reports it on the second fetch."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
+    if not _has_main(page):
+        page.goto(page.url)
+        _has_main(page)
     results = Axe().run(page)
     violations = results.response["violations"]
     if violations:
