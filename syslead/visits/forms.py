@@ -8,7 +8,13 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from syslead.accounts.models import User
-from syslead.visits.models import ActionOwner, ConcernKind, LogActivity, Session
+from syslead.visits.models import (
+    PREPARATION_LEAD_DAYS,
+    ActionOwner,
+    ConcernKind,
+    LogActivity,
+    Session,
+)
 from syslead.visits.services import ActionPointSpec
 
 
@@ -113,7 +119,11 @@ class AgreeForm(forms.Form):
 
 
 class LogEntryForm(forms.Form):
-    date = forms.DateField(widget=DATE_WIDGET)
+    date = forms.DateField(
+        widget=DATE_WIDGET,
+        help_text=f"Within the agreement. Preparation may be dated up to {PREPARATION_LEAD_DAYS} "
+        "days before it starts.",
+    )
     hours = forms.DecimalField(
         label="Time (in hours)",
         min_value=0.25,

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from syslead.deployments.models import Deployment
 
 
 class Session(models.TextChoices):
@@ -140,6 +144,16 @@ class LogActivity(models.TextChoices):
     TRAINING = "training", "Training or facilitated group"
     REPORTING = "reporting", "Report writing"
     OTHER = "other", "Other"
+
+
+#: Preparation before the first visit counts: it may be logged this many days before the start.
+PREPARATION_LEAD_DAYS = 28
+
+
+def preparation_opens_on(deployment: Deployment) -> dt.date:
+    """The first day preparation may be logged: ``PREPARATION_LEAD_DAYS`` before the start, since
+    a leader reads the school's data and plans before the first visit."""
+    return deployment.starts_on - dt.timedelta(days=PREPARATION_LEAD_DAYS)
 
 
 class LogEntry(models.Model):

@@ -23,6 +23,7 @@ from syslead.visits.models import (
     LogShare,
     Visit,
     VisitStatus,
+    preparation_opens_on,
 )
 
 #: A note of visit not agreed after this many school days needs chasing (ux.md).
@@ -171,6 +172,11 @@ def deployment_log(deployment: Deployment, term: Term) -> DeploymentLog:
     """The term's Deployment Record built from the notes of visit plus other logged time, in date
     order (visits first on a day)."""
     start, end = term.starts_on, term.ends_on
+    # Preparation logged before the agreement starts belongs to its first term's record.
+    entries_from = start
+    terms = deployment_terms(deployment)
+    if terms and term == terms[0]:
+        entries_from = min(start, preparation_opens_on(deployment))
     rows: list[LogRow] = []
     for visit in deployment.visits.filter(date__range=(start, end)).prefetch_related(
         "action_points"
@@ -190,7 +196,7 @@ def deployment_log(deployment: Deployment, term: Term) -> DeploymentLog:
                 visit=visit,
             )
         )
-    for entry in deployment.log_entries.filter(date__range=(start, end)):
+    for entry in deployment.log_entries.filter(date__range=(entries_from, end)):
         rows.append(
             LogRow(
                 date=entry.date,

@@ -32,6 +32,7 @@ from syslead.organisations.models import Organisation
 from syslead.visits import recipients
 from syslead.visits.access import deployment_roles, may_act_on_concern
 from syslead.visits.models import (
+    PREPARATION_LEAD_DAYS,
     ActionOwner,
     ActionPoint,
     Concern,
@@ -45,6 +46,7 @@ from syslead.visits.models import (
     Session,
     Visit,
     VisitStatus,
+    preparation_opens_on,
 )
 
 #: Agreements whose log may still be written and shared (the work is done or under way).
@@ -91,6 +93,19 @@ def _within_agreement(
         errors["date"] = [
             f"The date must lie within the agreement, {_when(deployment.starts_on)} to "
             f"{_when(deployment.ends_on)}."
+        ]
+
+
+def _within_preparation_window(
+    deployment: Deployment, day: dt.date | None, errors: dict[str, list[str]]
+) -> None:
+    opens_on = preparation_opens_on(deployment)
+    if day is None:
+        errors["date"] = ["Enter the date."]
+    elif not opens_on <= day <= deployment.ends_on:
+        errors["date"] = [
+            f"Preparation can be logged from {_when(opens_on)} ({PREPARATION_LEAD_DAYS} days "
+            f"before the agreement starts) to its end, {_when(deployment.ends_on)}."
         ]
 
 
@@ -460,7 +475,10 @@ def log_entry_add(
             rule="deployment_not_active",
         )
     errors: dict[str, list[str]] = {}
-    _within_agreement(deployment, date, errors)
+    if activity == LogActivity.PREPARATION:
+        _within_preparation_window(deployment, date, errors)
+    else:
+        _within_agreement(deployment, date, errors)
     parsed_hours = _hours(hours, errors)
     if activity not in LogActivity.values:
         errors["activity"] = ["Choose the kind of activity."]

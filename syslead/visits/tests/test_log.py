@@ -16,7 +16,13 @@ from syslead.core.exceptions import NotAllowed
 from syslead.core.models import Event
 from syslead.deployments.models import Deployment
 from syslead.notifications.models import Notification
-from syslead.visits.models import LogActivity, LogShare, Session, VisitStatus
+from syslead.visits.models import (
+    PREPARATION_LEAD_DAYS,
+    LogActivity,
+    LogShare,
+    Session,
+    VisitStatus,
+)
 from syslead.visits.selectors import deployment_log
 from syslead.visits.services import log_entry_add, log_share_term
 from syslead.visits.tests.factories import make_visit
@@ -115,3 +121,46 @@ def test_only_the_leader_shares_and_only_a_term_the_agreement_spans(
             actor=leader_user, deployment=deployment, term=Term(AcademicYear(2026), "summer")
         )
     assert not LogShare.objects.exists()
+
+
+def test_preparation_can_be_logged_up_to_28_days_before_the_agreement_starts(
+    leader_user: User, deployment: Deployment
+) -> None:
+    """Deployment Record: "time in hours (include preparation)"; a leader prepares before the
+    first visit, so preparation may be dated up to PREPARATION_LEAD_DAYS before the start and
+    counts in the first term's record. Other activities stay within the agreement."""
+    assert PREPARATION_LEAD_DAYS == 28
+    opens_on = deployment.starts_on - dt.timedelta(days=28)
+    log_entry_add(
+        actor=leader_user,
+        deployment=deployment,
+        date=opens_on,
+        hours=2,
+        activity=LogActivity.PREPARATION,
+        actions="Read the school's data dashboard and last inspection report",
+    )
+    with pytest.raises(ValidationError) as too_early:
+        log_entry_add(
+            actor=leader_user,
+            deployment=deployment,
+            date=opens_on - dt.timedelta(days=1),
+            hours=1,
+            activity=LogActivity.PREPARATION,
+            actions="Too early",
+        )
+    assert "28 days before the agreement starts" in too_early.value.message_dict["date"][0]
+    with pytest.raises(ValidationError) as not_preparation:
+        log_entry_add(
+            actor=leader_user,
+            deployment=deployment,
+            date=opens_on,
+            hours=1,
+            activity=LogActivity.MEETING,
+            actions="A meeting before the start",
+        )
+    assert set(not_preparation.value.message_dict) == {"date"}
+
+    first_term = deployment_log(deployment, AUTUMN)
+    assert [row.date for row in first_term.rows] == [opens_on]
+    assert first_term.preparation_hours == Decimal("2")
+    assert deployment_log(deployment, SPRING).rows == []
