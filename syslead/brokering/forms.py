@@ -4,12 +4,19 @@ services, whose refusals the views put back into these forms for the error summa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from syslead.brokering.matching import (
+    DISTANCE_HALF_SCORE_KM,
+    EXPERIENCE_FULL_YEARS,
+    REMAINING_HEADROOM,
+    Weights,
+)
 from syslead.brokering.models import LaCriterion, RequestStatus, Route
 from syslead.core.academic_years import AcademicYear
 from syslead.leaders.forms import Checkboxes, Radios
@@ -41,6 +48,21 @@ def hidden_pairs(form: forms.Form) -> list[tuple[str, str]]:
         values = form.data.getlist(key) if hasattr(form.data, "getlist") else []
         pairs.extend((key, str(value)) for value in values)
     return pairs
+
+
+def one_school(text: str) -> School:
+    """The one school a URN or words of its name and town find; a ValidationError naming the
+    candidates when there are none or several."""
+    found = list(school_search(text).schools[: SCHOOL_MATCHES_SHOWN + 1])
+    if not found:
+        raise ValidationError(f"No school matches “{text}”: check the URN or the name.")
+    if len(found) > 1 and not text.isdigit():
+        listed = "; ".join(f"{s.name}, {s.town} (URN {s.urn})" for s in found[:5])
+        more = " and more" if len(found) > SCHOOL_MATCHES_SHOWN else ""
+        raise ValidationError(
+            f"More than one school matches “{text}”: {listed}{more}. Give the URN."
+        )
+    return found[0]
 
 
 class _RequestFields(forms.Form):
@@ -218,16 +240,7 @@ class LaRequestForm(_RequestFields):
 
     def clean_school(self) -> str:
         text = " ".join(self.cleaned_data["school"].split())
-        found = list(school_search(text).schools[: SCHOOL_MATCHES_SHOWN + 1])
-        if not found:
-            raise ValidationError(f"No school matches “{text}”: check the URN or the name.")
-        if len(found) > 1 and not text.isdigit():
-            listed = "; ".join(f"{s.name}, {s.town} (URN {s.urn})" for s in found[:5])
-            more = " and more" if len(found) > SCHOOL_MATCHES_SHOWN else ""
-            raise ValidationError(
-                f"More than one school matches “{text}”: {listed}{more}. Give the URN."
-            )
-        self.found_school = found[0]
+        self.found_school = one_school(text)
         return text
 
 
@@ -374,6 +387,180 @@ class CommissionDecisionForm(forms.Form):
         max_length=2000,
         help_text="Needed to refuse: say why the leader cannot be shared.",
     )
+
+
+# --- Matching weights ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchingFactor:
+    """One factor of the match score, in the words a coordinator reads."""
+
+    name: str
+    label: str
+    meaning: str
+
+
+_HALF_KM = f"{DISTANCE_HALF_SCORE_KM:g}"
+_FIFTH_KM = f"{2 * DISTANCE_HALF_SCORE_KM:g}"
+
+#: The factors in the order the weights page lists them (the names of ``WEIGHT_FIELDS``); the
+#: words follow ``syslead.brokering.matching``.
+MATCHING_FACTORS = (
+    MatchingFactor(
+        "specialism",
+        "Specialism",
+        "How many of the areas of support the school needs are among the leader's specialisms: "
+        "all of them earn the full weight, one of two earns half.",
+    ),
+    MatchingFactor(
+        "phase",
+        "Phase",
+        "Whether the leader works in a school of the same phase (primary, secondary, …): the "
+        "full weight if so, half if they support that phase but work in another.",
+    ),
+    MatchingFactor(
+        "distance",
+        "Distance",
+        "How near the leader's own school is: the full weight close by, half at "
+        f"{_HALF_KM} km, a fifth at {_FIFTH_KM} km, nothing when either school has no location.",
+    ),
+    MatchingFactor(
+        "remaining_days",
+        "Remaining days",
+        "The leader's days left this year against the days asked for: the full weight with "
+        f"{REMAINING_HEADROOM} times the days asked for or more, less as the room runs out.",
+    ),
+    MatchingFactor(
+        "experience",
+        "Experience",
+        f"The leader's years of experience: the full weight at {EXPERIENCE_FULL_YEARS} years or "
+        "more, a tenth of it for each year short of that.",
+    ),
+    MatchingFactor(
+        "outcomes",
+        "Past outcomes",
+        "How the leader's past support was rated when it was evaluated (red, amber, green): "
+        "half the weight until an evaluation exists, so a new leader is neither rewarded nor "
+        "penalised.",
+    ),
+    MatchingFactor(
+        "same_local_authority",
+        "Same local authority",
+        "The full weight if the leader's own school is in the school's local authority.",
+    ),
+)
+
+WEIGHT = forms.NumberInput(attrs={"min": "0", "max": "100", "step": "1", "class": "input--short"})
+
+
+class MatchingWeightsForm(forms.Form):
+    """A whole number from 0 to 100 for each factor, starting from the organisation's weights."""
+
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = Weights()
+        for factor in MATCHING_FACTORS:
+            wrong = f"Give the weight for {factor.label.lower()} as a whole number from 0 to 100."
+            self.fields[factor.name] = forms.IntegerField(
+                label=factor.label,
+                min_value=0,
+                max_value=100,
+                initial=current[factor.name],
+                widget=WEIGHT,
+                help_text=f"Now {current[factor.name]}; Syslead's default is "
+                f"{getattr(defaults, factor.name)}.",
+                error_messages={
+                    "required": f"Give the weight for {factor.label.lower()}, from 0 to 100.",
+                    "invalid": wrong,
+                    "min_value": wrong,
+                    "max_value": wrong,
+                },
+            )
+
+    def weights(self) -> dict[str, int]:
+        return {factor.name: self.cleaned_data[factor.name] for factor in MATCHING_FACTORS}
+
+
+# --- Direct approaches ---------------------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+
+
+class DirectApproachForm(forms.Form):
+    """A school or another agency approached a leader directly: the coordinator records it for
+    one of their leaders (``leader`` and, optionally, ``request``), or the leader tells their
+    broker themselves (``for_leader``: neither field)."""
+
+    leader = forms.ChoiceField(
+        label="Which leader was approached?",
+        error_messages={"required": "Choose the leader who was approached."},
+    )
+    approached_by = forms.CharField(
+        label="Who approached them?",
+        max_length=200,
+        help_text="The school or agency, for example Lincoln Diocese or the headteacher of "
+        "Ermine Primary Academy.",
+        error_messages={"required": "Say which school or agency approached the leader."},
+    )
+    school = forms.CharField(
+        label="Which school is the support for? (optional)",
+        required=False,
+        max_length=100,
+        help_text="The school's URN, or words of its name and town.",
+    )
+    approached_on = forms.DateField(
+        label="When were they approached? (optional)",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Leave it empty for today.",
+        error_messages={"invalid": "Give the date of the approach as a real date."},
+    )
+    details = forms.CharField(
+        label="What did they ask for? (optional)",
+        widget=TEXT,
+        required=False,
+        max_length=2000,
+        help_text="For example how many days, when, and what support.",
+    )
+    request = forms.ChoiceField(
+        label="Is it about one of your requests? (optional)",
+        required=False,
+        help_text="The approach then shows on the request's timeline too.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        leaders: list[tuple[str, str]] | None = None,
+        requests: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.found_school: School | None = None
+        if leaders is None:
+            # The leader tells their broker: about themselves, in their own words.
+            del self.fields["leader"]
+            del self.fields["request"]
+            self.fields["approached_by"].label = "Who approached you?"
+            self.fields["approached_on"].label = "When were you approached? (optional)"
+            self.fields["details"].label = "What did they ask you for? (optional)"
+            return
+        leader = self.fields["leader"]
+        assert isinstance(leader, forms.ChoiceField)
+        leader.choices = [("", "Choose a leader"), *leaders]
+        if requests:
+            request = self.fields["request"]
+            assert isinstance(request, forms.ChoiceField)
+            request.choices = [("", "No, none of our requests"), *requests]
+        else:
+            del self.fields["request"]
+
+    def clean_school(self) -> str:
+        text = " ".join(self.cleaned_data["school"].split())
+        if text:
+            self.found_school = one_school(text)
+        return text
 
 
 # --- Batch allocation ----------------------------------------------------------------------------

@@ -122,6 +122,8 @@ def coordinator_requests(user: User) -> Iterable[Block]:
             Link("All requests", reverse("brokering:list")),
             Link("Batch allocation", reverse("brokering:allocation")),
             Link("Unmet demand", reverse("brokering:unmet_demand")),
+            Link("Direct approaches", reverse("brokering:direct_approaches")),
+            Link("How shortlists are scored", reverse("brokering:weights")),
         ),
     )
 

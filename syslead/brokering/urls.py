@@ -1,6 +1,14 @@
 from django.urls import URLPattern, URLResolver, path
 
-from syslead.brokering.views import allocation, brokering, reports, requests, sharing
+from syslead.brokering.views import (
+    allocation,
+    brokering,
+    direct_approaches,
+    reports,
+    requests,
+    sharing,
+    weights,
+)
 
 app_name = "brokering"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,12 +29,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:request_id>/choose/", brokering.choose, name="choose"),
     path("<int:request_id>/share/", sharing.commission_new, name="commission_new"),
     path("approaches/", brokering.approach_inbox, name="approaches"),
+    path("approaches/direct/", direct_approaches.direct_approach_tell, name="direct_approach_tell"),
     path("approaches/<int:approach_id>/", brokering.approach_answer, name="approach"),
     path(
         "approaches/<int:approach_id>/withdraw/",
         brokering.approach_withdraw,
         name="approach_withdraw",
     ),
+    path("direct-approaches/", direct_approaches.direct_approach_list, name="direct_approaches"),
+    path(
+        "direct-approaches/new/", direct_approaches.direct_approach_new, name="direct_approach_new"
+    ),
+    path("weights/", weights.matching_weights, name="weights"),
     path("commissions/", sharing.commission_list, name="commissions"),
     path("commissions/<int:commission_id>/", sharing.commission_decide, name="commission"),
     path("allocation/", allocation.allocation_index, name="allocation"),
