@@ -17,6 +17,7 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.accounts.models import Role, RoleAssignment
 from syslead.brokering.eligibility import days_text
 from syslead.brokering.models import (
     Approach,
@@ -43,6 +44,8 @@ from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
 from syslead.leaders.models import Association, LeaderProfile, ReleaseAgreement
+from syslead.notifications.inbox import notify
+from syslead.organisations.models import Organisation
 
 
 @transaction.atomic
@@ -316,4 +319,26 @@ def direct_approach_record(
             summary=summary,
             data={**data, "leader": leader.pk},
         )
+    if is_leader:
+        _tell_brokers(leader, recorded, live_orgs)
     return recorded
+
+
+def _tell_brokers(leader: LeaderProfile, event: Event, organisation_ids: set[int]) -> None:
+    """The leader told their broker: every coordinator of each organisation they are associated
+    with gets it in their inbox and by e-mail."""
+    for organisation in Organisation.objects.filter(pk__in=organisation_ids).order_by("name"):
+        notify(
+            users=[
+                assignment.user
+                for assignment in RoleAssignment.objects.filter(
+                    role=Role.COORDINATOR, organisation=organisation
+                ).select_related("user")
+            ],
+            verb="brokering.direct_approach",
+            text=event.summary,
+            url=reverse("brokering:direct_approaches") + f"?organisation={organisation.pk}",
+            subject=f"{leader.user.get_full_name()} was approached directly",
+            detail="It is on the leader's timeline and in your organisation's list of direct "
+            "approaches.",
+        )

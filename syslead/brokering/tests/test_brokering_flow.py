@@ -402,6 +402,23 @@ def test_leader_tells_their_broker_of_a_direct_approach(
     assert request_timeline(maths_request)[-1].verb == "request.direct_approach"
 
 
+def test_a_leader_telling_of_a_direct_approach_notifies_their_brokers_coordinators(
+    lee: LeaderProfile, coordinator: User, other_coordinator: User
+) -> None:
+    """product.md: "A leader approached directly ... tells their broker, which records it": the
+    service itself tells the coordinators of the leader's organisation, whichever page calls it;
+    a coordinator recording it tells no one else."""
+    from syslead.notifications.models import Notification
+
+    direct_approach_record(actor=lee.user, leader=lee, approached_by="Lincoln Diocese")
+    told = set(
+        Notification.objects.filter(verb="brokering.direct_approach").values_list("user", flat=True)
+    )
+    assert told == {coordinator.pk}
+    direct_approach_record(actor=coordinator, leader=lee, approached_by="A trust")
+    assert Notification.objects.filter(verb="brokering.direct_approach").count() == 1
+
+
 def test_only_the_leader_or_their_broker_records_a_direct_approach(
     lee: LeaderProfile, coordinator: User, other_coordinator: User, stranger: User
 ) -> None:

@@ -14,14 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import has_role, is_administrator
-from syslead.accounts.models import Role, RoleAssignment
+from syslead.accounts.models import Role
 from syslead.brokering import services
 from syslead.brokering.forms import DirectApproachForm
 from syslead.brokering.models import SupportRequest
@@ -34,7 +33,6 @@ from syslead.brokering.web_selectors import organisations_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.models import Event
 from syslead.leaders.models import Association, LeaderProfile
-from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -197,29 +195,13 @@ def direct_approach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _tell_brokers(leader: LeaderProfile, event: Event) -> list[Organisation]:
-    """Put the approach in the inbox of every coordinator of the leader's organisations."""
-    organisations = list(
+def _brokers_of(leader: LeaderProfile) -> list[Organisation]:
+    """The organisations the leader is associated with: the service tells their coordinators."""
+    return list(
         Organisation.objects.filter(
             pk__in=Association.objects.filter(leader=leader, is_live=True).values("organisation_id")
         ).order_by("name")
     )
-    for organisation in organisations:
-        notify(
-            users=[
-                assignment.user
-                for assignment in RoleAssignment.objects.filter(
-                    role=Role.COORDINATOR, organisation=organisation
-                ).select_related("user")
-            ],
-            verb="brokering.direct_approach",
-            text=event.summary,
-            url=list_url(organisation.pk),
-            subject=f"{leader.user.get_full_name()} was approached directly",
-            detail="It is on the leader's timeline and in your organisation's list of direct "
-            "approaches.",
-        )
-    return organisations
 
 
 @login_required
@@ -234,20 +216,19 @@ def direct_approach_tell(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied("You have no system leader profile yet.")
     form = DirectApproachForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            done = run_service(
-                form,
-                lambda: services.direct_approach_record(
-                    actor=request.user,
-                    leader=leader,
-                    approached_by=form.cleaned_data["approached_by"],
-                    details=form.cleaned_data["details"],
-                    school_urn=form.found_school.urn if form.found_school else None,
-                    approached_on=form.cleaned_data["approached_on"],
-                ),
-            )
-            told = _tell_brokers(leader, done) if done is not None else []
+        done = run_service(
+            form,
+            lambda: services.direct_approach_record(
+                actor=request.user,
+                leader=leader,
+                approached_by=form.cleaned_data["approached_by"],
+                details=form.cleaned_data["details"],
+                school_urn=form.found_school.urn if form.found_school else None,
+                approached_on=form.cleaned_data["approached_on"],
+            ),
+        )
         if done is not None:
+            told = _brokers_of(leader)
             names = " and ".join(o.name for o in told)
             messages.success(
                 request,
