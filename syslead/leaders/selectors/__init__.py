@@ -4,7 +4,8 @@ Access: ``leader_for_user`` (and the ``*_for_user`` helpers for designations, as
 applications and training events) return 404 to anyone who may not see the record. Who may see a
 leader: an administrator; the leader; the home school's headteacher; coordinators, broker leads and
 SIPs of an organisation the leader is or was associated with, was designated by, applied to, or
-that created the profile.
+that created the profile; and, read-only, those of an organisation another broker shared the leader
+with (an approved commission to one of its requests; ``shared_by``).
 
 A package by topic, imported from here: ``access``, ``flags`` and ``directory``.
 """
@@ -22,6 +23,7 @@ from syslead.leaders.selectors.access import (
     leaders_visible_to,
     round_for_user,
     rounds_visible_to,
+    shared_by,
     specialisms_for,
     training_event_for_user,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "public_directory",
     "round_for_user",
     "rounds_visible_to",
+    "shared_by",
     "specialisms_for",
     "training_event_for_user",
 ]

@@ -1,6 +1,11 @@
 """Who may see which leader and the records about them: each ``*_for_user`` helper returns 404
 to anyone who may not see the record (see the package's docstring for who sees a leader); the
-vocabularies a person may choose from."""
+vocabularies a person may choose from.
+
+Seeing is not changing: a leader another broker shares with the user's organisation (an approved
+commission to one of its requests) is visible, read-only. Write access is never decided here but by
+``syslead.leaders.permissions``, which looks only at the organisations concerned with the leader;
+``shared_by`` tells a page when the viewer sees a leader only because it was shared."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role
+from syslead.brokering.models import Commission, CommissionStatus
 from syslead.leaders.constants import PHASES
 from syslead.leaders.models import (
     Association,
@@ -32,17 +38,13 @@ from syslead.leaders.models import (
 LEADER_READER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
 
 
-def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
-    """Every leader the user may see (see the module's docstring), without duplicates."""
-    if is_administrator(user):
-        return LeaderProfile.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return LeaderProfile.objects.none()
+def _own_condition(user: Any, org_ids: set[int]) -> Q:
+    """The leaders the user sees by right of their own: their own profile, the home school's
+    headteacher, and the leaders of the given organisations (the user's reader organisations)."""
     condition = Q(user_id=user.pk)
     urns = headteacher_school_urns(user)
     if urns:
         condition |= Q(home_school_id__in=urns)
-    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
     if org_ids:
         condition |= (
             Q(created_by_organisation_id__in=org_ids)
@@ -54,7 +56,53 @@ def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
                 ).values("leader_id")
             )
         )
+    return condition
+
+
+def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commission]:
+    """The commissions through which other brokers share leaders with the given organisations:
+    approved by the owning organisation, for a request of one of them. A proposed or refused
+    commission shares nothing."""
+    return Commission.objects.filter(
+        status=CommissionStatus.APPROVED,
+        support_request__organisation_id__in=list(organisation_ids),
+    )
+
+
+def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
+    """Every leader the user may see (see the module's docstring), without duplicates: those seen
+    by right of the user's own and, for coordinators, broker leads and SIPs, those shared with
+    their organisations through an approved commission (read-only: see ``shared_by``)."""
+    if is_administrator(user):
+        return LeaderProfile.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return LeaderProfile.objects.none()
+    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
+    condition = _own_condition(user, org_ids)
+    if org_ids:
+        condition |= Q(pk__in=approved_commissions_to(org_ids).values("leader_id"))
     return LeaderProfile.objects.filter(condition)
+
+
+def shared_by(user: Any, leader: LeaderProfile) -> tuple[str, ...]:
+    """The organisations (names, in order) that shared the leader with the user's organisations,
+    when the user sees the leader only because it was shared: the page is then read-only for them.
+    Empty when the user sees the leader by right of their own (an administrator always does) or
+    not at all. Two queries at most."""
+    if is_administrator(user) or not getattr(user, "is_authenticated", False):
+        return ()
+    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
+    if not org_ids:
+        return ()
+    if LeaderProfile.objects.filter(_own_condition(user, org_ids), pk=leader.pk).exists():
+        return ()
+    return tuple(
+        approved_commissions_to(org_ids)
+        .filter(leader_id=leader.pk)
+        .order_by("owning_organisation__name")
+        .values_list("owning_organisation__name", flat=True)
+        .distinct()
+    )
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:

@@ -1,12 +1,13 @@
 """The two-tier directory (product.md feature 10): the coordinators' search over their
-organisations' leaders, and the public directory of consented profiles."""
+organisations' leaders and those other brokers share with them, and the public directory of
+consented profiles."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -34,7 +35,11 @@ from syslead.leaders.models import (
     LeaderPhase,
     LeaderProfile,
 )
-from syslead.leaders.selectors.access import LEADER_READER_ROLES, leader_phases
+from syslead.leaders.selectors.access import (
+    LEADER_READER_ROLES,
+    approved_commissions_to,
+    leader_phases,
+)
 from syslead.organisations.models import Organisation
 from syslead.schools.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 
@@ -58,7 +63,9 @@ class DirectoryDesignation:
 
 @dataclass(frozen=True)
 class DirectoryRow:
-    """One leader in the coordinators' directory."""
+    """One leader in the coordinators' directory. ``shared_by`` names the organisations that
+    shared the leader with the searcher's organisations (approved commissions), when the leader is
+    not associated with one of them: empty for the searcher's own leaders."""
 
     leader_id: int
     name: str
@@ -74,6 +81,11 @@ class DirectoryRow:
     core_training_completed_on: dt.date | None
     distance_km: float | None
     capacity: Capacity
+    shared_by: tuple[str, ...] = ()
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.shared_by)
 
     @property
     def remaining_days(self) -> Decimal:
@@ -108,11 +120,13 @@ class DirectoryResults(Sequence[DirectoryRow]):
         near: tuple[float, float] | None,
         leaders: QuerySet[LeaderProfile],
         year: AcademicYear,
+        shared_by: Mapping[int, tuple[str, ...]] | None = None,
     ) -> None:
         self._base = base
         self._near = near
         self._leaders = leaders
         self._year = year
+        self._shared_by = shared_by or {}
         self._rows: dict[int, DirectoryRow] = {}
 
     def __len__(self) -> int:
@@ -221,6 +235,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
                 core_training_completed_on=trained,
                 distance_km=self._distance(base),
                 capacity=capacities.get(leader_id, empty),
+                shared_by=self._shared_by.get(leader_id, ()),
             )
 
 
@@ -278,15 +293,19 @@ def directory_search(
     limit: int | None = None,
 ) -> DirectoryResults:
     """Leaders associated with the given organisations (those of them whose leaders the user may
-    read: coordinators, broker leads and SIPs; all for an administrator), filtered; nearest first
-    when ``near`` (latitude, longitude) is given, else by name. ``within_km`` needs ``near``.
-    ``min_available_days`` keeps leaders whose remaining days in ``academic_year`` reach it.
+    read: coordinators, broker leads and SIPs; all for an administrator), and the leaders other
+    brokers share with them through an approved commission to one of their requests (each row's
+    ``shared_by`` names the sharing organisations; a leader shared several times is one row),
+    filtered alike; nearest first when ``near`` (latitude, longitude) is given, else by name.
+    ``within_km`` needs ``near``. ``min_available_days`` keeps leaders whose remaining days in
+    ``academic_year`` reach it.
 
-    Cost: one query for the matching leaders (SQL does every filter, including the days still
-    available and a bounding-box prefilter on the home school's coordinates; Python computes the
-    exact distance and sorts), then a fixed number of queries for the rows read from the
-    ``DirectoryResults`` (a page, or all of them): profile details, the capacity ledger,
-    designations, specialisms and phases."""
+    Cost: one query for the leaders shared with the organisations and who shared them (a few
+    rows: commissions are made one request at a time), one for the matching leaders (SQL does
+    every filter, including the days still available and a bounding-box prefilter on the home
+    school's coordinates; Python computes the exact distance and sorts), then a fixed number of
+    queries for the rows read from the ``DirectoryResults`` (a page, or all of them): profile
+    details, the capacity ledger, designations, specialisms and phases."""
     year = academic_year_of(academic_year)
     leaders = LeaderProfile.objects.none()
     wanted = set(organisation_ids)
@@ -294,11 +313,17 @@ def directory_search(
         wanted &= organisation_ids_for(user, LEADER_READER_ROLES)
     if not wanted:
         return DirectoryResults([], near, leaders, year)
-    leaders = LeaderProfile.objects.filter(
-        pk__in=Association.objects.filter(organisation_id__in=wanted, is_live=True).values(
-            "leader_id"
+    own = Association.objects.filter(organisation_id__in=wanted, is_live=True).values("leader_id")
+    shared = _shared_leaders(wanted, own)
+    if not shared:
+        leaders = LeaderProfile.objects.filter(pk__in=own)
+    else:
+        shared_ids: list[int] | QuerySet[Any] = (
+            sorted(shared)
+            if len(shared) <= _ID_LIST_LIMIT
+            else approved_commissions_to(wanted).values("leader_id")
         )
-    )
+        leaders = LeaderProfile.objects.filter(Q(pk__in=own) | Q(pk__in=shared_ids))
     if designation_type:
         leaders = leaders.filter(
             pk__in=Designation.objects.filter(
@@ -337,7 +362,22 @@ def directory_search(
         base = _nearest_first(base, near, within_km)
     if limit is not None:
         base = base[:limit]
-    return DirectoryResults(base, near, leaders, year)
+    return DirectoryResults(base, near, leaders, year, shared)
+
+
+def _shared_leaders(wanted: set[int], own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:
+    """The leaders other brokers share with the organisations and are not theirs (not associated
+    with one of them), each with the names of the organisations that shared them, in order."""
+    owners: dict[int, set[str]] = defaultdict(set)
+    for leader_id, owner in (
+        approved_commissions_to(wanted)
+        .exclude(leader_id__in=own)
+        .order_by()
+        .values_list("leader_id", "owning_organisation__name")
+        .distinct()
+    ):
+        owners[leader_id].add(owner)
+    return {leader_id: tuple(sorted(names)) for leader_id, names in owners.items()}
 
 
 @dataclass(frozen=True)

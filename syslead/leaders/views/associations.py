@@ -27,7 +27,12 @@ from syslead.leaders.services import (
     association_review_close,
     association_review_open,
 )
-from syslead.leaders.views.common import coordinated_organisations, require_coordinator, run_service
+from syslead.leaders.views.common import (
+    coordinated_organisations,
+    refuse_shared_leader,
+    require_coordinator,
+    run_service,
+)
 
 
 @login_required
@@ -35,6 +40,7 @@ from syslead.leaders.views.common import coordinated_organisations, require_coor
 def associate(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
     leader = leader_for_user(request.user, leader_id)
     require_coordinator(request.user)
+    refuse_shared_leader(request.user, leader)
     form = AssociateForm(
         request.POST if request.method == "POST" else None,
         initial={"starts_on": timezone.localdate()},

@@ -32,6 +32,7 @@ from syslead.leaders.models import (
     ReleaseAgreement,
     TrainingAttendance,
 )
+from syslead.leaders.selectors import shared_by
 from syslead.leaders.wording import number_of_days
 from syslead.organisations.models import Organisation
 
@@ -52,6 +53,18 @@ def require_reader(user: User) -> None:
 def require_coordinator(user: User) -> None:
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         raise PermissionDenied("Only coordinators may do this.")
+
+
+def refuse_shared_leader(user: User, leader: LeaderProfile) -> None:
+    """403 when the user sees the leader only because another broker shared them with the user's
+    organisation: a shared leader is read-only for the receiving organisation (its coordinators
+    may not designate or associate them; the permission helpers refuse every other change)."""
+    owners = shared_by(user, leader)
+    if owners:
+        raise PermissionDenied(
+            f"{leader.name} is shared with you by {' and '.join(owners)}: only their coordinators "
+            "may change the leader's record."
+        )
 
 
 def reader_organisation_ids(user: User) -> set[int]:

@@ -57,6 +57,7 @@ from syslead.leaders.services import (
 )
 from syslead.leaders.views.common import (
     coordinated_organisations,
+    refuse_shared_leader,
     require_coordinator,
     require_reader,
     run_service,
@@ -342,6 +343,7 @@ def apply(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
 def designate(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
     leader = leader_for_user(request.user, leader_id)
     require_coordinator(request.user)
+    refuse_shared_leader(request.user, leader)
     organisations = coordinated_organisations(request.user)
     form = DesignateForm(
         request.POST if request.method == "POST" else None,

@@ -59,6 +59,7 @@ from syslead.leaders.selectors import (
     leader_for_user,
     leader_phases,
     leader_with_related,
+    shared_by,
     specialisms_for,
 )
 from syslead.leaders.services import leader_declare_no_longer_meets_criteria
@@ -307,6 +308,10 @@ def declare_no_longer_meets(request: AuthenticatedHttpRequest, designation_id: i
 def leader_detail(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
     leader = leader_for_user(request.user, leader_id)
     context = leader_context(request.user, leader.pk)
+    # A leader another broker shared with the viewer's organisation is read-only for it.
+    context["shared_by"] = shared_by(request.user, leader)
+    if context["shared_by"]:
+        context["may_associate"] = False
     context["deployments"] = _visible_deployments(request.user, leader)
     context["timeline"] = (
         leader_timeline(leader) if context["may_manage"] or context["capacity_readable"] else []
