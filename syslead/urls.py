@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/", include("syslead.notifications.urls")),
     path("deployments/", include("syslead.deployments.urls")),
     path("charging/", include("syslead.finance.urls")),
+    path("reports/", include("syslead.reports.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.evaluation.urls")),
     path("", include("syslead.core.urls")),

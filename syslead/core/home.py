@@ -98,6 +98,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.core.home.broker_lead_organisations",
         "syslead.visits.home.broker_lead_delivery",
         "syslead.deployments.home.broker_lead_agreements_to_sign",
+        "syslead.reports.home.broker_lead_kpis",
     ],
     Role.SIP: [
         "syslead.core.home.sip_schools_to_watch",

@@ -7,7 +7,10 @@
   an agreement — with any broker — awaiting signatures, active (or paused) or completed, starting
   no later than 3 calendar months after their designation (31 August + 3 months is 30 November:
   a month without the day ends on its last day).
-- Agreements by funding route: agreements starting in the year, their days and total cost.
+- Agreements by funding route (the commissioner) and by the supported school's local authority
+  (the area): agreements starting in the year, their days and total cost.
+- RAG outcomes: the end-of-support evaluations of the year's agreements, each of the nine items
+  counted red, amber and green.
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ def agreements_by_funding_route(
     figures = []
     for row in rows:
         route = row["funding_route"]
-        days = Decimal(row["full"] or 0) + Decimal((row["half"] or 0) + (row["twilight"] or 0)) / 2
+        days = _days(row)
         figures.append(
             RouteFigures(
                 funding_route=route,
@@ -175,6 +178,114 @@ def agreements_by_funding_route(
             )
         )
     return figures
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    local_authority: str
+    agreements: int
+    days: Decimal
+    total_cost: Decimal
+
+
+def agreements_by_area(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> list[AreaFigures]:
+    """The same agreements as ``agreements_by_funding_route``, per local authority of the
+    supported school, most days first (one query)."""
+    year = _year(academic_year)
+    rows = (
+        Deployment.objects.filter(
+            organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
+        )
+        .values("client_school__local_authority")
+        .annotate(
+            full=Sum("full_days"),
+            half=Sum("half_days"),
+            twilight=Sum("twilight_sessions"),
+            total=Sum("total_cost"),
+            agreements=Count("pk"),
+        )
+        .order_by("client_school__local_authority")
+    )
+    figures = [
+        AreaFigures(
+            local_authority=row["client_school__local_authority"] or "Not known",
+            agreements=int(row["agreements"]),
+            days=_days(row),
+            total_cost=Decimal(row["total"] or 0),
+        )
+        for row in rows
+    ]
+    figures.sort(key=lambda f: (-f.days, f.local_authority))
+    return figures
+
+
+def _days(row: dict[str, Any]) -> Decimal:
+    return Decimal(row["full"] or 0) + Decimal((row["half"] or 0) + (row["twilight"] or 0)) / 2
+
+
+@dataclass(frozen=True)
+class RagCounts:
+    item: str
+    label: str
+    red: int
+    amber: int
+    green: int
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green
+
+    def percent(self, count: int) -> int:
+        return round(100 * count / self.total) if self.total else 0
+
+    @property
+    def red_percent(self) -> int:
+        return self.percent(self.red)
+
+    @property
+    def amber_percent(self) -> int:
+        return self.percent(self.amber)
+
+    @property
+    def green_percent(self) -> int:
+        return self.percent(self.green)
+
+
+def evaluation_outcomes(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> tuple[int, list[RagCounts]]:
+    """How many of the organisation's agreements of the year have an end-of-support evaluation,
+    and each of the nine items counted red, amber and green across them (one query each)."""
+    from syslead.evaluation.models import Evaluation, EvaluationItem, EvaluationRating, Rag
+
+    year = _year(academic_year)
+    scope = {
+        "deployment__organisation": organisation,
+        "deployment__academic_year": year.label,
+    }
+    evaluations = Evaluation.objects.filter(**scope).count()
+    counts: dict[tuple[str, str], int] = {
+        (row["item"], row["rating"]): row["n"]
+        for row in EvaluationRating.objects.filter(
+            **{f"evaluation__{key}": value for key, value in scope.items()}
+        )
+        .values("item", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    items = [
+        RagCounts(
+            item=item.value,
+            label=str(item.label),
+            red=counts.get((item.value, Rag.RED), 0),
+            amber=counts.get((item.value, Rag.AMBER), 0),
+            green=counts.get((item.value, Rag.GREEN), 0),
+        )
+        for item in EvaluationItem
+    ]
+    return evaluations, items
 
 
 def kpis(organisation: Organisation, academic_year: AcademicYear | str) -> Kpis:

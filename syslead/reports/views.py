@@ -1,0 +1,49 @@
+"""The broker's KPI page (product.md: KPIs, Reporting; ux.md: "KPIs for this year against
+target, costs and days by commissioner"): coordinators and broker leads of the organisation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from syslead.brokering.forms import OrganisationYearForm
+from syslead.brokering.views.common import broker_organisations, chosen_organisation
+from syslead.core.academic_years import AcademicYear
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.reports.selectors import agreements_by_area, evaluation_outcomes, kpis
+
+
+@login_required
+def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """SLEs designated against target, SLEs deployed within 3 months against the 50% target,
+    days and costs by commissioner and by area, and the evaluations' RAG outcomes."""
+    organisations = broker_organisations(request.user)
+    organisation = chosen_organisation(
+        request, organisations, "Only coordinators and broker leads read the KPIs."
+    )
+    form = OrganisationYearForm(request.GET or None, organisations=organisations)
+    year = AcademicYear.current().label
+    if form.is_valid() and form.cleaned_data.get("academic_year"):
+        year = form.cleaned_data["academic_year"]
+    figures = kpis(organisation, year)
+    evaluations, outcomes = evaluation_outcomes(organisation, year)
+    by_route = figures.by_funding_route
+    return render(
+        request,
+        "reports/kpis.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "year": year,
+            "kpis": figures,
+            "by_area": agreements_by_area(organisation, year),
+            "evaluations": evaluations,
+            "outcomes": outcomes,
+            "route_totals": {
+                "agreements": sum(r.agreements for r in by_route),
+                "days": sum((r.days for r in by_route), 0),
+                "total_cost": sum((r.total_cost for r in by_route), 0),
+            },
+        },
+    )
