@@ -28,6 +28,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: cached lists (the directory's local authorities, for
+    one) would otherwise carry one test's data into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def ensure_builtin_vocabularies() -> None:
     """Put back what the leaders' data migration writes (built-in specialisms and designation
     types) when a transactional test elsewhere in the run has flushed the tables."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from conftest import ensure_builtin_vocabularies
 from syslead.accounts.models import User
@@ -19,13 +18,6 @@ from syslead.schools.models import School
 @pytest.fixture(autouse=True)
 def _builtin_vocabularies(db: None) -> None:
     ensure_builtin_vocabularies()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Every test starts with an empty cache: the directory's list of local authorities is cached
-    for minutes, so one test's page would otherwise hide the next test's schools."""
-    cache.clear()
 
 
 @pytest.fixture
