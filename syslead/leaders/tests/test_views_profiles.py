@@ -152,6 +152,7 @@ def test_coordinator_sees_the_leader_page_with_capacity_training_and_timeline(
     assert "Remaining" in body
     assert "designated LLE" in body  # the timeline
     assert "Edit profile" in body
+    assert f"/requests/direct-approaches/new/?leader={leader.pk}" in body
 
 
 def test_leader_page_is_hidden_from_strangers_and_other_organisations(
