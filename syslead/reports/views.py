@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from syslead.brokering.forms import OrganisationYearForm
 from syslead.brokering.views.common import broker_organisations, chosen_organisation
@@ -34,6 +35,7 @@ def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reports/kpis.html",
         {
             "organisation": organisation,
+            "today": timezone.localdate(),
             "form": form,
             "year": year,
             "kpis": figures,

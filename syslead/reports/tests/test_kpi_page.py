@@ -120,3 +120,17 @@ def test_the_year_can_be_chosen_and_a_bad_one_falls_back_to_this_year(
 ) -> None:
     response = login(coordinator).get(URL, {"academic_year": year})
     assert response.status_code == 200
+
+
+def test_an_sle_whose_3_months_are_not_over_is_shown_as_not_yet_not_as_missed(
+    login: Login,
+    coordinator: User,
+    sle_maker: Callable[..., LeaderProfile],  # noqa: F811
+) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    sle_maker(today)
+    page = login(coordinator).get(URL).content.decode()
+    assert "Not yet:" in page
+    assert "tag--red" not in page.split("SLEs designated in")[1].split("</table>")[0]
