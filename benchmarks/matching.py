@@ -6,8 +6,10 @@ Builds a throwaway SQLite database in a temporary directory with the real regist
 schools) and ``benchmarks.national``'s synthetic leaders, then measures:
 
 1. the shortlist for ~200 requests from random schools, each brokered by the hub of the school's
-   region (1,000–2,000 leaders considered each): median and p95 server time of the selector, and
-   of the full ``GET /api/v1/support-requests/{id}/shortlist`` (goal: p95 < 100 ms);
+   region (1,000–2,000 leaders considered each), then by its local authority: median and p95
+   server time of the selector, of the full ``GET /api/v1/support-requests/{id}/shortlist``
+   (goal: p95 < 100 ms), and of the request's page with the shortlist panel (``/requests/{id}/``,
+   every candidate and everyone excluded with every reason);
 2. batch allocation of 2,000 open requests of the largest hub with mixed day counts (CP-SAT),
    and the same requests all asking 5 days (min-cost flow): total time (goal < 10 s) and total
    score against greedy.
@@ -83,6 +85,8 @@ def main() -> None:
     _, token = ApiToken.issue(admin)
     client = Client()
     headers = {"Authorization": f"Bearer {token}"}
+    browser = Client()
+    browser.force_login(admin)
     for label, to_la in (("region hubs", False), ("local authorities", True)):
         request_ids = build_requests(
             national, n=args.shortlists, seed=args.seed + 1, to_local_authority=to_la
@@ -94,6 +98,7 @@ def main() -> None:
         )
         shortlist(requests[0])  # warm up imports and caches
         client.get(f"/api/v1/support-requests/{requests[0].pk}/shortlist", headers=headers)
+        browser.get(f"/requests/{requests[0].pk}/")
         timings, cpu, considered = [], [], []
         for item in requests:
             t, c = time.perf_counter(), time.process_time()
@@ -108,6 +113,13 @@ def main() -> None:
             api_timings.append((time.perf_counter() - t) * 1000)
             api_cpu.append((time.process_time() - c) * 1000)
             assert response.status_code == 200, response.content
+        page_timings, page_cpu = [], []
+        for item in requests:
+            t, c = time.perf_counter(), time.process_time()
+            response = browser.get(f"/requests/{item.pk}/")
+            page_timings.append((time.perf_counter() - t) * 1000)
+            page_cpu.append((time.process_time() - c) * 1000)
+            assert response.status_code == 200, response.status_code
         print(
             f"\nShortlist over {len(requests)} requests to {label} "
             f"({statistics.median(considered):.0f} leaders considered at the median, "
@@ -115,6 +127,7 @@ def main() -> None:
         )
         print(f"  selector: {summary(timings, cpu)}")
         print(f"  GET /shortlist (auth, access, JSON): {summary(api_timings, api_cpu)}")
+        print(f"  request page with the shortlist panel: {summary(page_timings, page_cpu)}")
         SupportRequest.objects.filter(pk__in=request_ids).delete()
 
     # 2. Batch allocation -------------------------------------------------------------------------

@@ -180,40 +180,91 @@ def _specialism_message(needs: tuple[str, ...]) -> str:
     return f"No specialism in common with the needs ({words(needs)})"
 
 
+_TRAINING_FAILURE = RuleFailure(Rule.CORE_TRAINING, "Core training not completed")
+
+
+def _designation_failure(inactive: tuple[str, ...]) -> RuleFailure:
+    if inactive:
+        held = words(sorted(set(inactive)))
+        return RuleFailure(
+            Rule.ACTIVE_DESIGNATION, f"No active designation ({held} revoked or under review)"
+        )
+    return RuleFailure(Rule.ACTIVE_DESIGNATION, "No active designation")
+
+
+class HardRules:
+    """The hard rules for one request, to check many leaders against it: each rule is a test
+    on the leader's facts, and each distinct failure's sentence is written once (leaders share a
+    few designations, sets of phases and remaining days)."""
+
+    def __init__(self, request: RequestFacts, *, skip: Collection[Rule] = ()) -> None:
+        self.request = request
+        self._designation = Rule.ACTIVE_DESIGNATION not in skip
+        self._training = Rule.CORE_TRAINING not in skip
+        self._phase = Rule.PHASE not in skip
+        self._specialism = Rule.SPECIALISM not in skip
+        self._days = Rule.REMAINING_DAYS not in skip
+        self._conflicts = Rule.CONFLICT_OF_INTEREST not in skip
+        self._specialism_failure = RuleFailure(Rule.SPECIALISM, _specialism_message(request.needs))
+        self._designation_failures: dict[tuple[str, ...], RuleFailure] = {}
+        self._phase_failures: dict[frozenset[str], RuleFailure] = {}
+        self._days_failures: dict[Decimal, RuleFailure] = {}
+        self._shared: dict[tuple[RuleFailure, ...], tuple[RuleFailure, ...]] = {}
+
+    def _days_failure(self, remaining: Decimal) -> RuleFailure:
+        request = self.request
+        return RuleFailure(
+            Rule.REMAINING_DAYS,
+            f"Only {days_text(max(remaining, Decimal(0)))} left in "
+            f"{request.academic_year}; the request needs {days_text(request.days_requested)}",
+        )
+
+    def failures(self, leader: LeaderFacts) -> tuple[RuleFailure, ...]:
+        """Every hard rule the leader fails, in the rules' order (empty: may be shortlisted)."""
+        request = self.request
+        found: list[RuleFailure] = []
+        if self._designation and not leader.active_designations:
+            inactive = leader.inactive_designations
+            failure = self._designation_failures.get(inactive)
+            if failure is None:
+                failure = self._designation_failures[inactive] = _designation_failure(inactive)
+            found.append(failure)
+        if self._training and leader.core_training_completed_on is None:
+            found.append(_TRAINING_FAILURE)
+        if self._phase and request.phase not in leader.phases:
+            phases = leader.phases
+            failure = self._phase_failures.get(phases)
+            if failure is None:
+                failure = self._phase_failures[phases] = RuleFailure(
+                    Rule.PHASE, _phase_message(request.phase, phases)
+                )
+            found.append(failure)
+        if self._specialism and leader.specialisms.isdisjoint(request.needs):
+            found.append(self._specialism_failure)
+        if self._days and leader.remaining_days < request.days_requested:
+            remaining = leader.remaining_days
+            failure = self._days_failures.get(remaining)
+            if failure is None:
+                failure = self._days_failures[remaining] = self._days_failure(remaining)
+            found.append(failure)
+        if self._conflicts and (
+            leader.home_school_urn == request.school_urn
+            or leader.declared_conflicts
+            or (request.trust and leader.home_trust)
+        ):
+            found.extend(conflict_failures(leader, request))
+        # Leaders who fail alike share one tuple: fewer objects on a list of thousands.
+        failures = tuple(found)
+        return self._shared.setdefault(failures, failures)
+
+
 def hard_rule_failures(
     leader: LeaderFacts, request: RequestFacts, *, skip: Collection[Rule] = ()
 ) -> list[RuleFailure]:
     """Every hard rule the leader fails for the request (empty: the leader may be shortlisted).
 
     ``skip`` leaves rules out: e.g. a deployment agreement checks every rule but remaining days,
-    which it checks itself with the agreement's own days and an override.
+    which it checks itself with the agreement's own days and an override. (Many leaders against
+    one request: ``HardRules(request).failures(leader)``, the same rules.)
     """
-    failures: list[RuleFailure] = []
-    if Rule.ACTIVE_DESIGNATION not in skip and not leader.active_designations:
-        if leader.inactive_designations:
-            held = words(sorted(set(leader.inactive_designations)))
-            message = f"No active designation ({held} revoked or under review)"
-        else:
-            message = "No active designation"
-        failures.append(RuleFailure(Rule.ACTIVE_DESIGNATION, message))
-    if Rule.CORE_TRAINING not in skip and leader.core_training_completed_on is None:
-        failures.append(RuleFailure(Rule.CORE_TRAINING, "Core training not completed"))
-    if Rule.PHASE not in skip and request.phase not in leader.phases:
-        failures.append(RuleFailure(Rule.PHASE, _phase_message(request.phase, leader.phases)))
-    if Rule.SPECIALISM not in skip and leader.specialisms.isdisjoint(request.needs):
-        failures.append(RuleFailure(Rule.SPECIALISM, _specialism_message(request.needs)))
-    if Rule.REMAINING_DAYS not in skip and leader.remaining_days < request.days_requested:
-        failures.append(
-            RuleFailure(
-                Rule.REMAINING_DAYS,
-                f"Only {days_text(max(leader.remaining_days, Decimal(0)))} left in "
-                f"{request.academic_year}; the request needs {days_text(request.days_requested)}",
-            )
-        )
-    if Rule.CONFLICT_OF_INTEREST not in skip and (
-        leader.home_school_urn == request.school_urn
-        or leader.declared_conflicts
-        or (request.trust and leader.home_trust)
-    ):
-        failures.extend(conflict_failures(leader, request))
-    return failures
+    return list(HardRules(request, skip=skip).failures(leader))

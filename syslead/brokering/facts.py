@@ -12,8 +12,7 @@ organisation has (values, not model instances, because a shortlist may weigh tho
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.db.models import Q, QuerySet
 
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts
 from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
-from syslead.brokering.remaining import released_and_remaining
+from syslead.brokering.remaining import with_released_and_remaining
 from syslead.leaders.models import (
     Association,
     Designation,
@@ -94,25 +93,33 @@ def _tuples(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-class _Interned:
-    """One shared frozenset (or sorted tuple) per distinct list of codes."""
+class _Memo(dict[Any, Any]):
+    """A mapping that works each missing value out once, with ``make(key)``."""
 
-    def __init__(self, kind: type[frozenset[str]] | type[tuple[str, ...]]) -> None:
-        self.kind = kind
-        self.seen: dict[tuple[str, ...], Any] = {}
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
 
-    def get(self, values: list[str] | None) -> Any:
-        key = tuple(sorted(values)) if values else ()
-        found = self.seen.get(key)
-        if found is None:
-            found = self.seen[key] = self.kind(key)
-        return found
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 def _as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+_TENTH = Decimal("0.1")
+
+
+def _as_days(value: Any) -> Decimal:
+    """Days read raw from the cursor (a float or an int on SQLite, a Decimal elsewhere; None: no
+    figure, 0) as the Decimal Django gives for a field of one decimal place."""
+    if value is None:
+        return Decimal(0)
+    return (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(_TENTH)
 
 
 def leader_facts(leaders: QuerySet[LeaderProfile], academic_year: str) -> list[LeaderFacts]:
@@ -122,41 +129,44 @@ def leader_facts(leaders: QuerySet[LeaderProfile], academic_year: str) -> list[L
 
 def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list[LeaderFacts]:
     """``LeaderFacts`` for the leaders whose ids a subquery (``values("leader_id")``) or a short
-    list gives, by id: six queries whatever their number (the leaders with their home schools,
-    specialisms, phases, designations, and the capacity ledger's two)."""
+    list gives, by id: four queries whatever their number (the leaders with their home schools
+    and the capacity ledger's released and remaining days, their specialisms, phases and
+    designations), read straight from the cursor into plain tuples."""
+    leaders = LeaderProfile.objects.filter(pk__in=ids).order_by("id")
     rows = _tuples(
-        LeaderProfile.objects.filter(pk__in=ids).order_by("id").values_list(*_LEADER_COLUMNS)
+        with_released_and_remaining(leaders, academic_year).values_list(
+            *_LEADER_COLUMNS, "released_days", "remaining_days"
+        )
     )
     if not rows:
         return []
-    specialisms: dict[int, list[str]] = defaultdict(list)
+    specialisms: dict[int, tuple[str, ...]] = {}
     through = LeaderProfile.specialisms.through.objects.filter(leaderprofile_id__in=ids)
     for leader_id, code in _tuples(
         through.order_by().values_list("leaderprofile_id", "specialism__code")
     ):
-        specialisms[leader_id].append(code)
-    phases: dict[int, list[str]] = defaultdict(list)
+        specialisms[leader_id] = (*specialisms.get(leader_id, ()), code)
+    phases: dict[int, tuple[str, ...]] = {}
     for leader_id, phase in _tuples(
         LeaderPhase.objects.filter(leader_id__in=ids).order_by().values_list("leader_id", "phase")
     ):
-        phases[leader_id].append(phase)
-    active: dict[int, list[str]] = defaultdict(list)
-    inactive: dict[int, list[str]] = defaultdict(list)
+        phases[leader_id] = (*phases.get(leader_id, ()), phase)
+    active: dict[int, tuple[str, ...]] = {}
+    inactive: dict[int, tuple[str, ...]] = {}
     for leader_id, code, status in _tuples(
         Designation.objects.filter(leader_id__in=ids)
         .order_by()
         .values_list("leader_id", "type__code", "status")
     ):
-        (active if status == DesignationStatus.ACTIVE else inactive)[leader_id].append(code)
-    if isinstance(ids, list):
-        capacity = released_and_remaining(ids, academic_year)
-    else:
-        capacity = released_and_remaining(LeaderProfile.objects.filter(pk__in=ids), academic_year)
-    zero = (Decimal(0), Decimal(0))
+        held = active if status == DesignationStatus.ACTIVE else inactive
+        held[leader_id] = (*held.get(leader_id, ()), code)
     # Leaders share a few dozen combinations of specialisms, phases and designations: one object
     # per combination, not per leader (fewer objects, less garbage collection on large lists).
-    sets = _Interned(frozenset)
-    codes = _Interned(tuple)
+    sets: dict[tuple[str, ...], frozenset[str]] = _Memo(frozenset)
+    codes: dict[tuple[str, ...], tuple[str, ...]] = _Memo(lambda key: tuple(sorted(key)))
+    days: dict[Any, Decimal] = _Memo(_as_days)
+    dates: dict[Any, dt.date | None] = _Memo(_as_date)
+    none: tuple[str, ...] = ()
     facts = []
     for (
         leader_id,
@@ -173,30 +183,31 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
         years,
         trained_on,
         declared,
+        released,
+        remaining,
     ) in rows:
-        released, remaining = capacity.get(leader_id, zero)
         facts.append(
             LeaderFacts(
-                id=leader_id,
-                name=name or email,
-                home_school_urn=urn,
-                home_school_name=school_name,
-                home_latitude=latitude,
-                home_longitude=longitude,
-                home_local_authority=local_authority or "",
-                home_trust=trust or "",
-                home_phase=phase or "",
-                years_experience=years or 0,
-                core_training_completed_on=_as_date(trained_on),
-                declared_conflicts=declared or "",
-                specialisms=sets.get(specialisms.get(leader_id)),
-                phases=sets.get(phases.get(leader_id)),
-                active_designations=codes.get(active.get(leader_id)),
-                inactive_designations=codes.get(inactive.get(leader_id)),
-                released_days=released,
-                remaining_days=remaining,
-                user_id=user_id,
-                email=email or "",
+                leader_id,
+                name or email,
+                urn,
+                school_name,
+                latitude,
+                longitude,
+                local_authority or "",
+                trust or "",
+                phase or "",
+                years or 0,
+                dates[trained_on],
+                declared or "",
+                sets[specialisms.get(leader_id, none)],
+                sets[phases.get(leader_id, none)],
+                codes[active.get(leader_id, none)],
+                codes[inactive.get(leader_id, none)],
+                days[released],
+                days[remaining],
+                user_id,
+                email or "",
             )
         )
     return facts

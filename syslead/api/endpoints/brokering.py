@@ -23,7 +23,13 @@ from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
 from syslead.brokering import services
-from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH, Candidate, shortlist
+from syslead.brokering.matching import (
+    DEFAULT_SHORTLIST_LENGTH,
+    Candidate,
+    Shortlist,
+    cyclic_gc_paused,
+    shortlist,
+)
 from syslead.brokering.models import (
     AllocationRun,
     Approach,
@@ -439,21 +445,34 @@ def get_shortlist(
             f"Only coordinators and broker leads of {item.organisation.name} may read the "
             "shortlist."
         )
-    result = shortlist(item, limit=limit)
-    # Written straight to JSON in ShortlistOut's shape: a large organisation excludes thousands
-    # of leaders, and validating each against the schema again costs more than the matching.
+    # Thousands of leaders in, thousands of small objects out: see ``cyclic_gc_paused``.
+    with cyclic_gc_paused():
+        return _shortlist_response(shortlist(item, limit=limit))
+
+
+def _shortlist_response(result: Shortlist) -> JsonResponse:
+    """The shortlist in ShortlistOut's shape, written straight to JSON: a large organisation
+    excludes thousands of leaders, and validating each against the schema again costs more than
+    the matching. Leaders excluded alike share one failures tuple (``HardRules``), so each
+    distinct list of reasons and rules is built once."""
+    reasons: dict[int, tuple[list[str], list[str]]] = {}
+    excluded = []
+    for e in result.excluded:
+        found = reasons.get(id(e.failures))
+        if found is None:
+            found = reasons[id(e.failures)] = (list(e.reasons), list(e.rules))
+        excluded.append(
+            {
+                "leader": e.leader_id,
+                "leader_name": e.leader_name,
+                "reasons": found[0],
+                "rules": found[1],
+            }
+        )
     return JsonResponse(
         {
             "candidates": [CandidateOut.from_candidate(c).dict() for c in result.candidates],
-            "excluded": [
-                {
-                    "leader": e.leader_id,
-                    "leader_name": e.leader_name,
-                    "reasons": list(e.reasons),
-                    "rules": list(e.rules),
-                }
-                for e in result.excluded
-            ],
+            "excluded": excluded,
         }
     )
 
