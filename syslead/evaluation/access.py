@@ -16,9 +16,10 @@ from django.http import Http404
 
 from syslead.deployments.models import Deployment
 from syslead.evaluation.models import FeedbackRequest, FinalReport, FinalReportStatus
-from syslead.visits.access import DeploymentRoles, deployment_roles
+from syslead.visits.access import DeploymentRoles, deployment_records_for_user, deployment_roles
 
 __all__ = [
+    "evidence_pack_deployment_for_user",
     "feedback_for_user",
     "final_report_visible",
     "may_quality_assure",
@@ -61,3 +62,13 @@ def may_quality_assure(user: Any, deployment: Deployment, report: FinalReport) -
     if roles.administrator:
         return True
     return roles.broker and report.author_id != user.pk
+
+
+def evidence_pack_deployment_for_user(user: Any, deployment_id: int) -> Deployment:
+    """The deployment whose impact evidence pack the person may ask for and download; 404 to
+    everyone else (``DeploymentRoles.can_see_evidence_pack``: the parties and the broker, not the
+    SIP)."""
+    deployment, roles = deployment_records_for_user(user, deployment_id)
+    if not roles.can_see_evidence_pack:
+        raise Http404("No such deployment.")
+    return deployment

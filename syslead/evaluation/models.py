@@ -273,3 +273,104 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"Final report on deployment {self.deployment_id}"
+
+
+class EvidencePackStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+#: Statuses of a pack still in the making (at most one per deployment at a time).
+PACK_IN_THE_MAKING = (EvidencePackStatus.QUEUED, EvidencePackStatus.RUNNING)
+
+
+class EvidencePack(models.Model):
+    """One making of a deployment's impact evidence pack, in the background (ux.md: "Long jobs
+    ... evidence packs run in the background with visible progress").
+
+    The PDF is kept in the database (``pdf``), not under MEDIA_ROOT: the task worker and the web
+    server always share the database, whereas a media directory is shared only if the hosting
+    provides a common disk; the bytes and the status change in one transaction; and the file can
+    never be reached by a public media URL, only through the access-checked download view. A pack
+    is a few hundred kilobytes and a new one is made only when the records have changed."""
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="evidence_packs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=EvidencePackStatus.choices,
+        default=EvidencePackStatus.QUEUED,
+        db_index=True,
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the records were read and the PDF laid out."
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the pack's content: a pack is remade only when it would differ.",
+    )
+    covered = models.JSONField(
+        default=dict, blank=True, help_text="Which records the pack covered (ids by kind)."
+    )
+    pdf = models.BinaryField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="The PDF's bytes.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["deployment", "status"], name="evidence_pack_by_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in EvidencePackStatus]),
+                name="evidence_pack_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EvidencePackStatus.READY) | Q(pdf__isnull=False),
+                name="ready_evidence_pack_has_its_pdf",
+            ),
+            models.UniqueConstraint(
+                fields=["deployment"],
+                condition=Q(status__in=[s.value for s in PACK_IN_THE_MAKING]),
+                name="one_evidence_pack_in_the_making",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence pack {self.pk} for deployment {self.deployment_id}"
+
+    @property
+    def in_the_making(self) -> bool:
+        return self.status in PACK_IN_THE_MAKING
+
+    @property
+    def covered_phrases(self) -> list[str]:
+        """Which records the pack covered, in words ("3 notes of visit", "the evaluation")."""
+        covered = self.covered or {}
+        if not covered:
+            return []
+
+        def count(key: str, one: str, many: str) -> str:
+            n = len(covered.get(key) or [])
+            return f"{n} {one if n == 1 else many}"
+
+        ratings = int(covered.get("progress_ratings") or 0)
+        return [
+            f"version {covered.get('agreement_version', 1)} of the agreement",
+            count("visits", "note of visit", "notes of visit"),
+            count("log_entries", "logged-time entry", "logged-time entries"),
+            count("feedback", "term's feedback", "terms' feedback"),
+            f"{ratings} progress rating{'' if ratings == 1 else 's'}",
+            "the end-of-support evaluation" if covered.get("evaluation") else "no evaluation yet",
+            "the approved final report"
+            if covered.get("final_report")
+            else "no approved final report yet",
+        ]

@@ -18,8 +18,30 @@ urlpatterns = [
     ),
     path("deployments/<int:deployment_id>/final-report/", views.final_report, name="final_report"),
     path(
+        "deployments/<int:deployment_id>/evidence-pack/",
+        views.evidence_pack_page,
+        name="evidence_pack_page",
+    ),
+    path(
+        "deployments/<int:deployment_id>/evidence-pack/<int:pack_id>.pdf",
+        views.evidence_pack_download,
+        name="evidence_pack_download",
+    ),
+    # The pack's first address, kept for links people saved: it leads to the pack's page.
+    path(
         "deployments/<int:deployment_id>/evidence-pack.pdf",
         views.evidence_pack,
         name="evidence_pack",
+    ),
+    path("feedback/<int:feedback_id>/feedback.pdf", views.feedback_pdf, name="feedback_pdf"),
+    path(
+        "deployments/<int:deployment_id>/evaluation.pdf",
+        views.evaluation_pdf,
+        name="evaluation_pdf",
+    ),
+    path(
+        "deployments/<int:deployment_id>/final-report.pdf",
+        views.final_report_pdf,
+        name="final_report_pdf",
     ),
 ]

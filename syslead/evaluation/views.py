@@ -1,5 +1,6 @@
 """Pages for termly feedback, progress reviews, the evaluation, the final report and the evidence
-pack. Each fetches through an access helper (404 to outsiders) and calls a service."""
+pack, and those records as PDFs laid out like their paper forms. Each fetches through an access
+helper (404 to outsiders) and calls a service."""
 
 from __future__ import annotations
 
@@ -11,12 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.evaluation import selectors, services
-from syslead.evaluation.access import feedback_for_user, final_report_visible, may_quality_assure
-from syslead.evaluation.evidence import evidence_pack_filename, evidence_pack_pdf
+from syslead.deployments.models import Deployment
+from syslead.evaluation import documents, evidence_packs, selectors, services
+from syslead.evaluation.access import (
+    evidence_pack_deployment_for_user,
+    feedback_for_user,
+    final_report_visible,
+    may_quality_assure,
+)
+from syslead.evaluation.documents import pdf_response
+from syslead.evaluation.evidence import evidence_pack_filename
 from syslead.evaluation.forms import (
     EvaluationForm,
     FeedbackForm,
@@ -25,7 +33,13 @@ from syslead.evaluation.forms import (
     QualityAssuranceForm,
     RevisedMeasuresForm,
 )
-from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus, Viewpoint
+from syslead.evaluation.models import (
+    EvidencePackStatus,
+    FeedbackStatus,
+    FinalReport,
+    FinalReportStatus,
+    Viewpoint,
+)
 from syslead.visits.access import deployment_records_for_user
 from syslead.visits.selectors import (
     deployment_log,
@@ -34,6 +48,20 @@ from syslead.visits.selectors import (
     term_key,
 )
 from syslead.visits.web import RefusalForm, run_service
+
+#: The htmx poll's interval while an evidence pack is queued or being made.
+POLL_SECONDS = 2
+#: How many of a deployment's packs the pack's page lists (the newest, then earlier ready ones).
+PACKS_SHOWN = 6
+PACK_ASKED_MESSAGES = {
+    evidence_packs.Asked.STARTED: (
+        "The evidence pack is being made: this page shows when it is ready."
+    ),
+    evidence_packs.Asked.IN_THE_MAKING: "The evidence pack is already being made.",
+    evidence_packs.Asked.UP_TO_DATE: (
+        "Nothing has changed since the newest pack was made: it is up to date."
+    ),
+}
 
 # --- Termly feedback ---------------------------------------------------------------------------
 
@@ -344,12 +372,90 @@ def _final_report_post(
 # --- Evidence pack -----------------------------------------------------------------------------
 
 
+def _pack_context(deployment: Deployment, *, check_current: bool = True) -> dict[str, Any]:
+    packs = list(evidence_packs.packs_of(deployment)[:PACKS_SHOWN])
+    latest = packs[0] if packs else None
+    ready = next((p for p in packs if p.status == EvidencePackStatus.READY), None)
+    working = latest is not None and latest.in_the_making
+    return {
+        "deployment": deployment,
+        "pack": latest,
+        "ready_pack": ready,
+        "earlier": [p for p in packs if p.status == EvidencePackStatus.READY and p != ready],
+        "working": working,
+        "stalled": latest is not None and evidence_packs.is_stalled(latest),
+        "poll_seconds": POLL_SECONDS,
+        # Whether the records changed since the newest ready pack: worth a render of the pack's
+        # page only once nothing is in the making (not on every poll).
+        "up_to_date": (
+            evidence_packs.is_up_to_date(ready, deployment)
+            if ready is not None and not working and check_current
+            else None
+        ),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_pack_page(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """Ask for the impact evidence pack and watch it being made (htmx asks for the progress part
+    every 2 s while it is queued or being made), then download it: the parties and the broker."""
+    deployment = evidence_pack_deployment_for_user(request.user, deployment_id)
+    if request.method == "POST":
+        asked = evidence_packs.evidence_pack_request(actor=request.user, deployment=deployment)
+        messages.info(request, PACK_ASKED_MESSAGES[asked.outcome])
+        return redirect("evaluation:evidence_pack_page", deployment.pk)
+    if getattr(request, "htmx", False):
+        context = _pack_context(deployment)
+        return render(request, "evaluation/includes/evidence_pack_progress.html", context)
+    return render(request, "evaluation/evidence_pack_page.html", _pack_context(deployment))
+
+
+@login_required
+def evidence_pack_download(
+    request: AuthenticatedHttpRequest, deployment_id: int, pack_id: int
+) -> HttpResponse:
+    """A ready pack's PDF, access-checked on every request (packs are never media files)."""
+    deployment = evidence_pack_deployment_for_user(request.user, deployment_id)
+    pack = evidence_packs.pack_pdf(deployment, pack_id)
+    if pack is None or pack.pdf is None:
+        raise Http404("No such evidence pack.")
+    return pdf_response(bytes(pack.pdf), evidence_pack_filename(deployment))
+
+
 @login_required
 def evidence_pack(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
-    """The impact evidence pack as a PDF: the parties and the broker only."""
+    """The pack's first address (it used to make the PDF in the request): now the pack's page."""
+    deployment = evidence_pack_deployment_for_user(request.user, deployment_id)
+    return redirect("evaluation:evidence_pack_page", deployment.pk)
+
+
+# --- The records as PDFs laid out like their paper forms ---------------------------------------
+
+
+@login_required
+def feedback_pdf(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpResponse:
+    """A term's Professional Support Feedback Form (blank answers until it is given)."""
+    item, _ = feedback_for_user(request.user, feedback_id)
+    return pdf_response(documents.feedback_pdf(item), documents.feedback_filename(item))
+
+
+@login_required
+def evaluation_pdf(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The End of Support Evaluation Form as given: whoever may read the evaluation."""
+    deployment, _ = deployment_records_for_user(request.user, deployment_id)
+    existing = selectors.evaluation_of(deployment)
+    if existing is None:
+        raise Http404("This agreement has not been evaluated yet.")
+    return pdf_response(documents.evaluation_pdf(existing), documents.evaluation_filename(existing))
+
+
+@login_required
+def final_report_pdf(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The final report: the leader's side and the broker at any stage, the schools and the SIP
+    once the broker has approved it (the same rule as its page)."""
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
-    if not roles.can_see_evidence_pack:
-        raise Http404("No such deployment.")
-    response = HttpResponse(evidence_pack_pdf(deployment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{evidence_pack_filename(deployment)}"'
-    return response
+    report = FinalReport.objects.filter(deployment=deployment).first()
+    if report is None or not final_report_visible(roles, report):
+        raise Http404("No final report to show yet.")
+    return pdf_response(documents.final_report_pdf(report), documents.final_report_filename(report))

@@ -14,6 +14,7 @@ urlpatterns = [
         "deployments/<int:deployment_id>/concerns/new/", views.concern_raise, name="concern_raise"
     ),
     path("visits/<int:visit_id>/", views.detail, name="detail"),
+    path("visits/<int:visit_id>/note.pdf", views.note_pdf, name="note_pdf"),
     path("visits/<int:visit_id>/agree/", views.agree, name="agree"),
     path("visits/<int:visit_id>/edit/", views.edit, name="edit"),
     path("visits/<int:visit_id>/sign-off/", views.sign_off, name="sign_off"),

@@ -19,6 +19,7 @@ from syslead.accounts.access import can_coordinate
 from syslead.accounts.models import User
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.evaluation.documents import note_of_visit_filename, note_of_visit_pdf, pdf_response
 from syslead.organisations.models import Organisation
 from syslead.visits import selectors, services
 from syslead.visits.access import (
@@ -183,6 +184,13 @@ def detail(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
         "events": [e for e in events_for(visit.deployment) if e.data.get("visit") == visit.pk],
     }
     return render(request, "visits/visit_detail.html", context)
+
+
+@login_required
+def note_pdf(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
+    """The note of visit as a PDF laid out like the paper Record of Support: whoever may read it."""
+    visit = visit_for_user(request.user, visit_id)
+    return pdf_response(note_of_visit_pdf(visit), note_of_visit_filename(visit))
 
 
 @login_required
