@@ -159,7 +159,7 @@ def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> Deliv
     if roles.can_see_evidence_pack:
         links.append(
             DeliveryLink(
-                "Impact evidence pack (PDF)", reverse("evaluation:evidence_pack", args=[pk])
+                "Impact evidence pack", reverse("evaluation:evidence_pack_page", args=[pk])
             )
         )
     links.append(

@@ -118,7 +118,7 @@ def test_an_active_agreement_links_to_its_delivery_pages_and_evidence_pack(
 ) -> None:
     page = login(coordinator).get(url(active)).content.decode()
     assert f'href="/deployments/{active.pk}/delivery/"' in page
-    assert f'href="/deployments/{active.pk}/evidence-pack.pdf"' in page
+    assert f'href="/deployments/{active.pk}/evidence-pack/"' in page
     assert f'href="/deployments/{active.pk}/amend/"' in page
     assert f'href="/deployments/{active.pk}/complete/"' in page
     leader_page = login(leader_user).get(url(active)).content.decode()

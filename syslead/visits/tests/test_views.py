@@ -88,7 +88,7 @@ def test_the_delivery_page_shows_the_notes_and_the_links(
     page = login(client_head).get(f"/deployments/{deployment.pk}/delivery/").content.decode()
     assert "Maths book scrutiny" in page
     assert "Waiting to be agreed" in page
-    assert f"/deployments/{deployment.pk}/evidence-pack.pdf" in page
+    assert f"/deployments/{deployment.pk}/evidence-pack/" in page
     assert "To do" in page  # a note to agree
 
 
