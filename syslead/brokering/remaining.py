@@ -3,21 +3,18 @@
 The capacity ledger belongs to the leaders area (``syslead.leaders.capacity``); this adapter reads
 it for matching in bulk:
 
-- ``with_released_and_remaining(queryset, year)``: the leaders annotated with ``released_days``
-  and the ledger's own ``remaining_days`` (``with_remaining_days``: released − committed, in SQL),
-  so the shortlist reads its leaders and their capacity in one query, whatever their number;
-- ``released_and_remaining(leaders, year)``: the same figures as a mapping, through
-  ``capacities_for``.
+``with_released_and_remaining(queryset, year)``: the leaders annotated with ``released_days`` and
+the ledger's own ``remaining_days`` (``with_remaining_days``: released − committed, in SQL), so the
+shortlist reads its leaders and their capacity in one query, whatever their number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery
 
-from syslead.leaders.capacity import academic_year_of, capacities_for, with_remaining_days
+from syslead.leaders.capacity import academic_year_of, with_remaining_days
 from syslead.leaders.models import LeaderProfile, ReleaseAgreement
 
 
@@ -35,13 +32,3 @@ def with_released_and_remaining(
     return with_remaining_days(queryset, year).annotate(
         released_days=Subquery(released, output_field=days)
     )
-
-
-def released_and_remaining(
-    leaders: QuerySet[LeaderProfile] | Sequence[int], academic_year: str
-) -> dict[int, tuple[Decimal, Decimal]]:
-    """{leader id: (released, remaining)}; leaders absent have neither (read as 0, 0)."""
-    return {
-        leader_id: (capacity.released, capacity.remaining)
-        for leader_id, capacity in capacities_for(leaders, academic_year).items()
-    }
