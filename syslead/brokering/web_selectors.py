@@ -275,6 +275,27 @@ class ShortlistPanel:
     def unapproached(self) -> list[ShortlistRow]:
         return [row for row in self.saved if row.may_approach and row.still_eligible]
 
+    @property
+    def excluded_groups(self) -> list[ExcludedGroup]:
+        """The excluded leaders grouped by the very same reasons, the largest group first: a
+        hub's 1,800 leaders read as a few lines ("412 leaders: no specialism in common")."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for excluded in self.excluded:
+            groups.setdefault(excluded.reasons, []).append(excluded.leader_name)
+        return sorted(
+            (
+                ExcludedGroup(reasons=reasons, names=sorted(names))
+                for reasons, names in groups.items()
+            ),
+            key=lambda group: (-len(group.names), group.reasons),
+        )
+
+
+@dataclass(frozen=True)
+class ExcludedGroup:
+    reasons: tuple[str, ...]
+    names: list[str]
+
 
 def _row_from_candidate(candidate: Candidate, rank: int) -> ShortlistRow:
     return ShortlistRow(

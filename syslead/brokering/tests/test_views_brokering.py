@@ -85,6 +85,30 @@ def test_coordinator_sees_the_best_three_with_reasons_and_the_excluded_with_ever
     assert "Save this shortlist" in content
 
 
+def test_excluded_leaders_are_grouped_by_the_same_reasons_largest_group_first(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    maths_request: SupportRequest,
+    four: list[LeaderProfile],
+) -> None:
+    """A hub considers over a thousand leaders: the page lists each distinct set of reasons once
+    with the leaders it excludes, so every reason is still shown for every leader."""
+    factories.leader(
+        factories.school("Another Untrained School"),
+        organisation=alliance,
+        name="Ann Untrained",
+        trained=False,
+    )
+    response = login(coordinator).get(_detail(maths_request))
+    [group] = response.context["panel"].excluded_groups
+    assert group.names == ["Ann Untrained", "Una Untrained"]
+    assert any("Core training not completed" in reason for reason in group.reasons)
+    content = response.content.decode()
+    assert "2 leaders excluded, with every reason</summary>" in content
+    assert "<strong>2 leaders:</strong> Ann Untrained, Una Untrained" in content
+
+
 def test_coordinator_saves_the_shortlist_and_asks_all_three(
     login: Login, coordinator: User, maths_request: SupportRequest, four: list[LeaderProfile]
 ) -> None:
