@@ -1,5 +1,6 @@
-"""``python manage.py load_demo``: the school register, three real brokers and about 150
-synthetic people at real schools. Safe to run again: it adds only what is missing."""
+"""``python manage.py load_demo``: the school register, three real brokers, about 150 synthetic
+people at real schools, their system leaders and a year of casework. Safe to run again: it adds
+only what is missing."""
 
 from __future__ import annotations
 
@@ -43,4 +44,6 @@ class Command(BaseCommand):
             f"People: {len(people.plans) + 1} in the demo, {people.created} added now. "
             f"Every demo account's password is {DEMO_PASSWORD}."
         )
+        if build.casework is not None:
+            self.stdout.write(build.casework.summary())
         self.stdout.write(f"Took {time.perf_counter() - started:.1f} s.")
