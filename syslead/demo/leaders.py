@@ -32,6 +32,7 @@ from django.utils import timezone
 from syslead.accounts.models import Role, User
 from syslead.core.academic_years import AcademicYear
 from syslead.demo import DEMO_SEED
+from syslead.demo.clock import Clock
 from syslead.demo.organisations import DemoOrganisations
 from syslead.demo.people import FIRST_NAMES, LAST_NAMES, DemoPeople
 from syslead.leaders.models import (
@@ -399,8 +400,10 @@ def _training(
     coordinators: dict[int, User],
     today: dt.date,
     rng: random.Random,
+    clock: Clock,
 ) -> None:
-    """Core training each autumn, this year's LLE session, network and termly review meetings."""
+    """Core training each autumn, this year's LLE session, network and termly review meetings,
+    each recorded "on" the day it was held."""
     year = AcademicYear.current()
     recent = min(today, year.starts_on + dt.timedelta(days=44))
     for organisation in organisations.all():
@@ -425,31 +428,53 @@ def _training(
             event = TrainingEvent.objects.filter(organisation=organisation, title=title).first()
             if event is not None:
                 continue
-            event = training_event_create(
-                actor=coordinator,
-                organisation=organisation,
-                kind=kind,
-                title=title,
-                held_on=held_on,
-                location=organisation.lead_school.name if organisation.lead_school else "",
+            with clock.on(held_on, hour=16):
+                _training_event(
+                    kind=kind,
+                    title=title,
+                    held_on=held_on,
+                    organisation=organisation,
+                    coordinator=coordinator,
+                    own=own,
+                    rng=rng,
+                )
+
+
+def _training_event(
+    *,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    organisation: Organisation,
+    coordinator: User,
+    own: list[tuple[_Plan, LeaderProfile]],
+    rng: random.Random,
+) -> None:
+    event = training_event_create(
+        actor=coordinator,
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        location=organisation.lead_school.name if organisation.lead_school else "",
+    )
+    for plan, leader in own:
+        if kind == TrainingKind.CORE:
+            # Leaders designated in the year before the event, not yet trained.
+            start = dt.date(held_on.year - 1, 9, 1)
+            attends = (
+                plan.designated_on is not None
+                and start <= plan.designated_on < held_on
+                and plan.kind != "new_SLE"
+                and leader.core_training_completed_on is None
             )
-            for plan, leader in own:
-                if kind == TrainingKind.CORE:
-                    # Leaders designated in the year before the event, not yet trained.
-                    start = dt.date(held_on.year - 1, 9, 1)
-                    attends = (
-                        plan.designated_on is not None
-                        and start <= plan.designated_on < held_on
-                        and plan.kind != "new_SLE"
-                        and leader.core_training_completed_on is None
-                    )
-                elif kind == TrainingKind.LLE_ANNUAL:
-                    attends = plan.kind == "LLE" and rng.random() < 0.8
-                else:
-                    attends = plan.kind != "applicant" and rng.random() < 0.7
-                if attends:
-                    attendance_record(actor=coordinator, event=event, leader=leader)
-                    leader.refresh_from_db(fields=["core_training_completed_on"])
+        elif kind == TrainingKind.LLE_ANNUAL:
+            attends = plan.kind == "LLE" and rng.random() < 0.8
+        else:
+            attends = plan.kind != "applicant" and rng.random() < 0.7
+        if attends:
+            attendance_record(actor=coordinator, event=event, leader=leader)
+            leader.refresh_from_db(fields=["core_training_completed_on"])
 
 
 def _round(
@@ -578,12 +603,15 @@ def build_leaders(
             )
 
     _releases(leaders=leaders, coordinators=coordinators, heads=_heads_by_school(people), rng=rng)
+    clock = Clock(today)
     _training(
         organisations=organisations,
         leaders=leaders,
         coordinators=coordinators,
         today=today,
         rng=rng,
+        clock=clock,
     )
+    clock.settle()
     _round(organisations=organisations, leaders=leaders, coordinators=coordinators, today=today)
     return result

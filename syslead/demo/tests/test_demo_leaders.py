@@ -105,6 +105,16 @@ def _check_many_profiles_are_published() -> None:
     assert published >= LeaderProfile.objects.count() // 2
 
 
+def _check_training_is_on_the_timeline_on_the_day_it_was_held() -> None:
+    from django.utils import timezone
+
+    for event in TrainingEvent.objects.all():
+        recorded = Event.objects.filter(subject_id=str(event.pk), verb="training_event.created")
+        assert recorded.exists()
+        for entry in recorded:
+            assert timezone.localtime(entry.created_at).date() == event.held_on, entry.summary
+
+
 def test_demo_leaders_are_realistic_and_within_the_rules(demo: None) -> None:
     """One load of the demo (it takes seconds), every check on it."""
     _check_about_eighty_leaders_at_real_schools_of_the_two_areas()
@@ -114,6 +124,7 @@ def test_demo_leaders_are_realistic_and_within_the_rules(demo: None) -> None:
     _check_some_leaders_are_not_deployable_for_want_of_core_training()
     _check_a_current_round_has_applications_at_every_stage()
     _check_many_profiles_are_published()
+    _check_training_is_on_the_timeline_on_the_day_it_was_held()
 
 
 def test_loading_twice_adds_no_leader_record(demo: None, demo_data_dir: Path) -> None:
