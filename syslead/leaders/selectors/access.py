@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from syslead.accounts.access import (
@@ -21,7 +21,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role
-from syslead.brokering.models import Commission, CommissionStatus
+from syslead.brokering.models import Commission, CommissionStatus, RequestStatus
 from syslead.leaders.constants import PHASES
 from syslead.leaders.models import (
     Association,
@@ -59,13 +59,22 @@ def _own_condition(user: Any, org_ids: set[int]) -> Q:
     return condition
 
 
+#: A request in one of these states is over: what was shared for it is no longer shared, unless
+#: the shared leader is the one the school chose (they work there under the agreement).
+_SHARING_ENDS_WITH = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+
+
 def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commission]:
     """The commissions through which other brokers share leaders with the given organisations:
-    approved by the owning organisation, for a request of one of them. A proposed or refused
-    commission shares nothing."""
+    approved by the owning organisation, for a request of one of them that is still being
+    brokered, or that ended with the shared leader chosen. A proposed or refused commission shares
+    nothing; a withdrawn or closed request, or one agreed with another leader, no longer does."""
     return Commission.objects.filter(
         status=CommissionStatus.APPROVED,
         support_request__organisation_id__in=list(organisation_ids),
+    ).filter(
+        ~Q(support_request__status__in=_SHARING_ENDS_WITH)
+        | Q(support_request__chosen_leader_id=F("leader_id"))
     )
 
 

@@ -180,6 +180,37 @@ def test_broker_lead_and_sip_of_the_receiving_organisation_open_the_shared_leade
         assert f"Shared by {OWNER}" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("status", "chosen", "still_shared"),
+    [
+        ("withdrawn", False, False),
+        ("closed", False, False),
+        ("agreed", False, False),
+        ("agreed", True, True),
+        ("waiting_list", False, True),
+    ],
+)
+def test_sharing_ends_with_the_request_unless_the_shared_leader_was_chosen(
+    status: str,
+    chosen: bool,
+    still_shared: bool,
+    coordinator: User,
+    other_coordinator: User,
+    own: LeaderProfile,
+    pat: LeaderProfile,
+    maths_request: SupportRequest,
+) -> None:
+    """A commission shares a leader for one request: once the request is withdrawn, closed or
+    agreed with another leader, the receiving organisation no longer sees them; the leader the
+    school chose stays visible to the broker that runs the agreement."""
+    _share(pat, maths_request, coordinator, other_coordinator)
+    SupportRequest.objects.filter(pk=maths_request.pk).update(
+        status=status, chosen_leader=pat if chosen else own
+    )
+    assert leaders_visible_to(coordinator).filter(pk=pat.pk).exists() is still_shared
+    assert bool(shared_by(coordinator, pat)) is still_shared
+
+
 @pytest.mark.parametrize("decision", [None, False], ids=["proposed", "refused"])
 def test_proposed_or_refused_commission_shares_nothing(
     decision: bool | None,
