@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "syslead.deployments",
     "syslead.finance",
     "syslead.visits",
+    "syslead.invoicing",
     "syslead.evaluation",
     "syslead.reports",
     "syslead.notifications",

@@ -11,7 +11,8 @@ once, so a page over 12,000 leaders costs a fixed number of queries:
   ``COMMITTED_STATUSES`` (awaiting signatures or active, per api-v1.md, and what that area adds)
   whose ``starts_on`` falls in the year, a full day 1, a half day or twilight 0.5.
 - delivered — ``visits.Visit``: notes of visit agreed by the school, dated in the year.
-- invoiced  — invoice lines: not built yet (the invoicing issue); 0 until then.
+- invoiced  — ``invoicing.InvoiceLine``: the days on the session lines of issued or paid
+  invoices (drafts and cancelled invoices do not count), for visits dated in the year.
 
 remaining = released − committed. It may be negative only where a coordinator passed the capacity
 rule with a recorded reason. ``with_remaining_days`` is the same sum in SQL, for filtering a
@@ -44,6 +45,7 @@ from django.db.models.functions import Coalesce
 
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import COMMITTED_STATUSES, Deployment
+from syslead.invoicing.models import INVOICED_STATUSES, InvoiceLine, LineKind
 from syslead.leaders.constants import (
     DEFAULT_MAX_RELEASE_DAYS,
     DEFAULT_MIN_LLE_DAYS,
@@ -186,11 +188,23 @@ def delivered_days_by_leader(leaders: Leaders, academic_year: YearLike) -> dict[
 
 
 def invoiced_days_by_leader(leaders: Leaders, academic_year: YearLike) -> dict[int, Decimal]:
-    """Days invoiced that year: the days on issued invoice lines. The invoicing issue adds the
-    model that feeds it; until then nothing is invoiced and this returns an empty mapping (read as
-    0), without a query."""
-    academic_year_of(academic_year)
-    return {}
+    """Days invoiced that year: the days on the session lines of issued or paid invoices (the
+    invoicing area's ``INVOICED_STATUSES``) whose notes of visit are dated in the year, per leader
+    (one query, summed in SQL; a cancelled invoice's lines are no longer live)."""
+    year = academic_year_of(academic_year)
+    rows = (
+        InvoiceLine.objects.filter(
+            kind=LineKind.SESSION,
+            live=True,
+            invoice__status__in=INVOICED_STATUSES,
+            visit__date__range=(year.starts_on, year.ends_on),
+            **_leader_filter(leaders, "invoice__deployment__leader"),
+        )
+        .values("invoice__deployment__leader_id")
+        .annotate(total=Sum("days"))
+        .values_list("invoice__deployment__leader_id", "total")
+    )
+    return {leader_id: Decimal(total) for leader_id, total in rows if total is not None}
 
 
 def capacities_for(leaders: Leaders, academic_year: YearLike) -> dict[int, Capacity]:

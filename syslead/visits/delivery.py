@@ -162,6 +162,8 @@ def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> Deliv
                 "Impact evidence pack", reverse("evaluation:evidence_pack_page", args=[pk])
             )
         )
+    if roles.administrator or roles.broker or roles.home_head or roles.client_head:
+        links.append(DeliveryLink("Invoices", reverse("invoicing:list", args=[pk])))
     links.append(
         DeliveryLink(
             "Raise a safeguarding or serious concern", reverse("visits:concern_raise", args=[pk])

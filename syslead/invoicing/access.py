@@ -1,0 +1,62 @@
+"""Who may see and act on a deployment's invoices.
+
+- Act (draft, add expenses, issue, mark paid, cancel): administrators, coordinators of the
+  deployment's organisation, and the leader's school's headteacher for invoices the leader's
+  school issues.
+- Read: those, plus the payer (the supported school's headteacher for invoices addressed to the
+  supported school) and the organisation's broker leads.
+Leaders are never paid and see no invoices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from syslead.deployments.models import Deployment
+from syslead.invoicing.models import Invoice, IssuerKind, PayerKind
+from syslead.invoicing.pricing import HOME_SCHOOL, invoice_parties
+from syslead.visits.access import DeploymentRoles, deployment_roles
+
+
+def may_draft(roles: DeploymentRoles, deployment: Deployment) -> bool:
+    if roles.administrator or roles.coordinator:
+        return True
+    issuer = invoice_parties(deployment.funding_route).issuer
+    return roles.home_head and issuer == HOME_SCHOOL
+
+
+def may_act(user: Any, invoice: Invoice) -> bool:
+    roles = deployment_roles(user, invoice.deployment)
+    if roles.administrator or roles.coordinator:
+        return True
+    return roles.home_head and invoice.issuer_kind == IssuerKind.HOME_SCHOOL
+
+
+def may_see_list(roles: DeploymentRoles) -> bool:
+    """Whether the person may open the deployment's invoices page at all."""
+    return roles.administrator or roles.broker or roles.home_head or roles.client_head
+
+
+def invoices_visible(user: Any, deployment: Deployment) -> QuerySet[Invoice]:
+    """The deployment's invoices ``user`` may read."""
+    invoices = Invoice.objects.filter(deployment=deployment)
+    roles = deployment_roles(user, deployment)
+    if roles.administrator or roles.broker:
+        return invoices
+    wanted = Q(pk__in=[])
+    if roles.home_head:
+        wanted |= Q(issuer_kind=IssuerKind.HOME_SCHOOL)
+    if roles.client_head:
+        wanted |= Q(payer_kind=PayerKind.SUPPORTED_SCHOOL)
+    return invoices.filter(wanted)
+
+
+def may_read(user: Any, invoice: Invoice) -> bool:
+    roles = deployment_roles(user, invoice.deployment)
+    if roles.administrator or roles.broker:
+        return True
+    if roles.home_head and invoice.issuer_kind == IssuerKind.HOME_SCHOOL:
+        return True
+    return roles.client_head and invoice.payer_kind == PayerKind.SUPPORTED_SCHOOL

@@ -1,0 +1,31 @@
+"""The invoice pages' forms: fields only; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+
+
+class ExpensesForm(forms.Form):
+    description = forms.CharField(
+        label="What the expenses were for", max_length=300, help_text="For example, train fares."
+    )
+    amount = forms.CharField(
+        label="Amount in pounds",
+        max_length=12,
+        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
+    )
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label="Date paid", widget=DATE_WIDGET)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the invoice cancelled?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for an issued invoice: the payer is told.",
+    )

@@ -1,0 +1,34 @@
+"""The invoice as a document laid out like an invoice (ux.md: "Every form and record downloads as
+a PDF"): who issues it and to whom, its number and dates, the lines, the totals and, in words, the
+split between the leader's school and the broker. ``invoice_pdf`` renders it with WeasyPrint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from syslead.invoicing.models import Invoice
+from syslead.invoicing.selectors import invoice_context
+
+
+def invoice_html(invoice: Invoice) -> str:
+    context: dict[str, Any] = {**invoice_context(invoice), "generated_at": timezone.now()}
+    return render_to_string("invoicing/invoice_pdf.html", context)
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as a PDF (WeasyPrint, imported here: it is slow to load)."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=invoice_html(invoice)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def invoice_filename(invoice: Invoice) -> str:
+    school = slugify(invoice.deployment.client_school.name)[:60].strip("-")
+    name = slugify(invoice.number) if invoice.number else f"draft-{invoice.pk}"
+    return f"invoice-{name}-{school}.pdf"

@@ -1,0 +1,16 @@
+"""Invoices: a deployment's list at ``deployments/<id>/invoices/``, each at ``invoices/<id>/``."""
+
+from django.urls import path
+
+from syslead.invoicing import views
+
+app_name = "invoicing"
+urlpatterns = [
+    path("deployments/<int:deployment_id>/invoices/", views.invoice_list, name="list"),
+    path("deployments/<int:deployment_id>/invoices/draft/", views.invoice_draft, name="draft"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="detail"),
+    path("invoices/<int:invoice_id>/issue/", views.invoice_issue, name="issue"),
+    path("invoices/<int:invoice_id>/paid/", views.invoice_paid, name="paid"),
+    path("invoices/<int:invoice_id>/cancel/", views.invoice_cancel, name="cancel"),
+    path("invoices/<int:invoice_id>/invoice.pdf", views.invoice_pdf_view, name="pdf"),
+]
