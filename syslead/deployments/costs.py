@@ -10,7 +10,9 @@ The contract's sums (api-v1.md, "Deployment agreements"):
 
 Who pays depends on the funding route:
 
-    school            the supported school pays the total (payable_by_school = total)
+    school            the supported school pays the total (payable_by_school = total): the
+                      leader's school invoices it directly, at the agreed rate plus expenses
+                      (product.md, Charging), and passes the broker its fee
     local_authority   the LA funds the days: it tops up the supported school's budget by the total
                       (payable_by_commissioner = total) and the leader's school invoices the
                       supported school for the total (payable_by_school = total), so the school's
@@ -157,8 +159,9 @@ def cost_breakdown(
     route = costs.funding_route
     if route == ROUTE_SCHOOL:
         school_words = (
-            f"{client_school} pays {total} from its own budget: {broker} invoices it and pays "
-            f"{home_school} its share."
+            f"{client_school} pays {total} from its own budget: {home_school} invoices it "
+            f"directly when the work is done (plus any expenses) and passes {broker} its "
+            "administration fee."
         )
     elif route == ROUTE_LOCAL_AUTHORITY:
         school_words = (
