@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.core.academic_years import AcademicYear
@@ -143,17 +143,17 @@ def sle_deployments(
     return rows
 
 
-def agreements_by_funding_route(
-    organisation: Organisation, academic_year: AcademicYear | str
-) -> list[RouteFigures]:
+def _agreement_sums(
+    organisation: Organisation, academic_year: AcademicYear | str, by: str
+) -> QuerySet[Deployment, dict[str, Any]]:
     """The organisation's agreements starting in the year (not cancelled, ended-early or
-    superseded), their days and total cost, per funding route (one query)."""
+    superseded) grouped by ``by``: their sessions, total cost and number (one query)."""
     year = _year(academic_year)
-    rows = (
+    return (
         Deployment.objects.filter(
             organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
         )
-        .values("funding_route")
+        .values(by)
         .annotate(
             full=Sum("full_days"),
             half=Sum("half_days"),
@@ -161,8 +161,16 @@ def agreements_by_funding_route(
             total=Sum("total_cost"),
             agreements=Count("pk"),
         )
-        .order_by("funding_route")
+        .order_by(by)
     )
+
+
+def agreements_by_funding_route(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> list[RouteFigures]:
+    """The organisation's agreements starting in the year (not cancelled, ended-early or
+    superseded), their days and total cost, per funding route (one query)."""
+    rows = _agreement_sums(organisation, academic_year, "funding_route")
     labels = dict(FundingRoute.choices)
     figures = []
     for row in rows:
@@ -193,21 +201,7 @@ def agreements_by_area(
 ) -> list[AreaFigures]:
     """The same agreements as ``agreements_by_funding_route``, per local authority of the
     supported school, most days first (one query)."""
-    year = _year(academic_year)
-    rows = (
-        Deployment.objects.filter(
-            organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
-        )
-        .values("client_school__local_authority")
-        .annotate(
-            full=Sum("full_days"),
-            half=Sum("half_days"),
-            twilight=Sum("twilight_sessions"),
-            total=Sum("total_cost"),
-            agreements=Count("pk"),
-        )
-        .order_by("client_school__local_authority")
-    )
+    rows = _agreement_sums(organisation, academic_year, "client_school__local_authority")
     figures = [
         AreaFigures(
             local_authority=row["client_school__local_authority"] or "Not known",

@@ -25,8 +25,10 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except RuleViolation as exc:
+        _ready_for_errors(form)
         form.add_error(None, exc.message)
     except ValidationError as exc:
+        _ready_for_errors(form)
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
                 target = name if name in form.fields else None
@@ -36,3 +38,10 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
             for message in exc.messages:
                 form.add_error(None, message)
     return None
+
+
+def _ready_for_errors(form: forms.Form) -> None:
+    """An unbound form (a page that is only a button) takes errors as a bound one does:
+    ``add_error`` reads ``cleaned_data``, which only validation sets."""
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}

@@ -195,6 +195,18 @@ def test_the_leader_signs_off_an_agreed_note(
     assert login(client_head).get(f"/visits/{visit.pk}/sign-off/").status_code == 403
 
 
+def test_signing_off_a_note_not_yet_agreed_is_refused_in_the_page(
+    login: Login, leader_user: User, deployment: Deployment
+) -> None:
+    """The page is only a button (an unbound form): the rule's refusal still shows in it."""
+    visit = make_visit(deployment, status=VisitStatus.AWAITING_AGREEMENT)
+    response = login(leader_user).post(f"/visits/{visit.pk}/sign-off/")
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.AWAITING_AGREEMENT
+
+
 def test_action_points_are_marked_done_from_the_note(
     login: Login, client_head: User, deployment: Deployment
 ) -> None:
