@@ -93,6 +93,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_agreements_waiting",
+        "syslead.invoicing.home.coordinator_visits_to_invoice",
     ],
     Role.BROKER_LEAD: [
         "syslead.core.home.broker_lead_organisations",
@@ -118,6 +119,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.headteacher_delivery",
         "syslead.brokering.home.headteacher_requests",
         "syslead.deployments.home.headteacher_agreements_to_sign",
+        "syslead.invoicing.home.headteacher_income",
     ],
 }
 

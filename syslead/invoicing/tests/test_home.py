@@ -1,0 +1,53 @@
+"""Invoicing on the home page: coordinators are told of agreed notes of visit not invoiced a month
+on; the home school's headteacher sees the income due to the school, overdue invoices first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+
+from syslead.accounts.models import User
+from syslead.deployments.models import Deployment
+from syslead.invoicing.home import INVOICE_WITHIN_DAYS
+from syslead.invoicing.models import Invoice
+from syslead.invoicing.services import invoice_draft, invoice_issue
+from syslead.visits.models import Visit
+
+Login = Callable[[User], Client]
+
+
+def test_coordinator_is_told_of_agreed_visits_not_invoiced_after_30_days(
+    login: Login, coordinator: User, deployment: Deployment, visits: list[Visit]
+) -> None:
+    assert INVOICE_WITHIN_DAYS == 30
+    page = login(coordinator).get("/").content.decode()
+    assert "Invoice 3 agreed notes of visit" in page  # two agreed and one signed off
+    assert reverse("invoicing:list", args=[deployment.pk]) in page
+
+
+def test_a_drafted_invoice_clears_the_coordinators_reminder(
+    login: Login, coordinator: User, deployment: Deployment, visits: list[Visit]
+) -> None:
+    invoice_draft(actor=coordinator, deployment=deployment)
+    assert "agreed notes of visit" not in login(coordinator).get("/").content.decode()
+
+
+def test_home_headteacher_sees_income_due_and_overdue_invoices(
+    login: Login,
+    coordinator: User,
+    home_head: User,
+    client_head: User,
+    deployment: Deployment,
+    visits: list[Visit],
+) -> None:
+    invoice = invoice_draft(actor=coordinator, deployment=deployment)
+    invoice_issue(actor=coordinator, invoice=invoice, today=dt.date(2025, 11, 3))
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    page = login(home_head).get("/").content.decode()
+    assert "Income due to my school" in page
+    assert f"Invoice {invoice.number} to {invoice.payer_name} is overdue" in page
+    assert "£650.00" in page
+    assert "Income due to my school" not in login(client_head).get("/").content.decode()
