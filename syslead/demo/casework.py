@@ -98,6 +98,8 @@ from syslead.evaluation.services import (
     progress_review_agree_measures,
     progress_review_rate,
 )
+from syslead.invoicing.models import Invoice
+from syslead.invoicing.services import invoice_draft, invoice_issue, invoice_mark_paid
 from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import (
     Association,
@@ -372,7 +374,24 @@ def lee_active(w: World) -> str:
     ] + [VisitPlan(recent, sessions[-1], AWAITING)]
     deliver(w, deployment, plans, overdue_action=True)
     _last_term_records(w, deployment, last)
+    # His school invoices the agreed visits so far: Harriet Bishop sees the income due.
+    _invoice(w, deployment, on=weekday_before(w.today - dt.timedelta(days=14)))
     return f"Lee Turner's agreement at {school.name}"
+
+
+def _invoice(
+    w: World, deployment: Deployment, *, on: dt.date, paid_on: dt.date | None = None
+) -> Invoice:
+    """The agreed notes of visit so far invoiced and issued on ``on`` (the broker's coordinator
+    runs invoicing for the schools here), and paid on ``paid_on`` if given."""
+    coordinator = w.coordinator(deployment.organisation)
+    with w.clock.on(on, 15):
+        invoice = invoice_draft(actor=coordinator, deployment=deployment)
+        invoice = invoice_issue(actor=coordinator, invoice=invoice, today=on)
+    if paid_on is not None:
+        with w.clock.on(paid_on, 11):
+            invoice = invoice_mark_paid(actor=coordinator, invoice=invoice, paid_on=paid_on)
+    return invoice
 
 
 def _visits_for(days: Decimal) -> int:
@@ -639,6 +658,8 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
         deployment_complete(
             actor=w.coordinator(organisation), deployment=deployment, completed_on=ends_on
         )
+    invoiced_on = weekday_after(ends_on + dt.timedelta(days=7))
+    _invoice(w, deployment, on=invoiced_on, paid_on=weekday_after(invoiced_on + dt.timedelta(25)))
     evaluate(w, deployment, on=weekday_after(ends_on + dt.timedelta(days=3)))
     report_text = texts.final_report(needs, school.name)
     with w.clock.on(weekday_after(ends_on + dt.timedelta(days=5)), 17):

@@ -38,6 +38,7 @@ from syslead.evaluation.models import (
     ObjectiveRating,
 )
 from syslead.evaluation.selectors import deployments_with_disagreement, feedback_overdue
+from syslead.invoicing.models import Invoice
 from syslead.leaders.models import Designation
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
@@ -279,6 +280,22 @@ def _check_kpis_are_not_empty() -> None:
     assert previous.by_funding_route
 
 
+def _check_invoices() -> None:
+    """Lee's school has invoiced his agreed visits so far (not yet paid); last year's two
+    completed agreements were invoiced and paid."""
+    from syslead.invoicing.models import Invoice, InvoiceStatus
+
+    statuses = sorted(Invoice.objects.values_list("status", flat=True))
+    assert statuses == [InvoiceStatus.ISSUED, InvoiceStatus.PAID, InvoiceStatus.PAID]
+    issued = Invoice.objects.get(status=InvoiceStatus.ISSUED)
+    assert issued.deployment.leader.user.email == "lee.turner@schools.example"
+    assert issued.days > 0
+    for paid in Invoice.objects.filter(status=InvoiceStatus.PAID):
+        assert paid.issued_on is not None
+        assert paid.paid_on is not None
+        assert paid.issued_on <= paid.paid_on < timezone.localdate()
+
+
 def _check_time_stamps_are_in_the_past_and_in_order() -> None:
     now = timezone.now()
     assert not Event.objects.filter(created_at__gt=now).exists()
@@ -310,6 +327,7 @@ def _check_home_pages(client: Client) -> None:
     for email, section in (
         ("sunita.patel@southglos.example", "Notes of visit from my schools"),
         ("priya.shah@syslead.example", "Syslead at a glance"),
+        ("harriet.bishop@schools.example", "Income due to my school"),
     ):
         client.force_login(User.objects.get(email=email))
         response = client.get("/")
@@ -356,6 +374,7 @@ def test_the_casework_tells_every_story(demo: str, client: Client) -> None:
     _check_delivery()
     _check_feedback_and_evaluation()
     _check_kpis_are_not_empty()
+    _check_invoices()
     _check_time_stamps_are_in_the_past_and_in_order()
     _check_home_pages(client)
     _check_the_coordinators_pages_render(client)
@@ -367,6 +386,7 @@ def _casework_counts() -> tuple[int, ...]:
         Approach.objects.count(),
         Deployment.objects.count(),
         Visit.objects.count(),
+        Invoice.objects.count(),
         FeedbackRequest.objects.filter(status=FeedbackStatus.SUBMITTED).count(),
         Notification.objects.count(),
         Event.objects.exclude(verb="schools.imported").count(),
