@@ -28,9 +28,14 @@ from syslead.brokering.vocabulary import specialism_labels
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.leaders.models import LeaderProfile
 
-from .common import broker_organisations, chosen_organisation, run_action, run_service
+from .common import (
+    broker_organisations,
+    chosen_organisation,
+    run_action,
+)
 
 #: How many past runs the allocation page lists.
 RUNS_SHOWN = 20

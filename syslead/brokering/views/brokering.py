@@ -40,9 +40,12 @@ from syslead.brokering.web_selectors import (
 )
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.leaders.models import LeaderProfile
 
-from .common import run_action, run_service
+from .common import (
+    run_action,
+)
 from .requests import detail_context
 
 # --- Shortlist -----------------------------------------------------------------------------------

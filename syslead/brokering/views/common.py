@@ -4,10 +4,9 @@ as 403)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -39,41 +38,6 @@ def require_role(user: User, roles: Sequence[str], message: str) -> None:
     """403 unless the person is an administrator or holds one of the roles."""
     if not (is_administrator(user) or has_role(user, *roles)):
         raise PermissionDenied(message)
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, aliases: Mapping[str, str]
-) -> None:
-    """A service's field errors on the form's fields (unknown names go to the top)."""
-    if hasattr(error, "error_dict"):
-        for given, field_messages in error.message_dict.items():
-            name = aliases.get(given, given)
-            target = name if name in form.fields else None
-            for message in field_messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def run_service(
-    form: forms.Form,
-    call: Callable[[], T],
-    *,
-    aliases: Mapping[str, str] | None = None,
-    rule_field: str | None = None,
-) -> T | None:
-    """Call a service: its field errors and rule refusals go into the form (None is returned); a
-    permission refusal is a 403."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_service_errors(form, error, aliases or {})
-    except RuleViolation as refusal:
-        form.add_error(rule_field, refusal.message)
-    except NotAllowed as refusal:
-        raise PermissionDenied(refusal.message) from refusal
-    return None
 
 
 def run_action(request: HttpRequest, call: Callable[[], T], success: str) -> T | None:

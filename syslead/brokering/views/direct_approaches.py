@@ -32,11 +32,16 @@ from syslead.brokering.selectors import (
 from syslead.brokering.web_selectors import organisations_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.models import Event
+from syslead.core.service_calls import run_service
 from syslead.leaders.models import Association, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
-from .common import RESULTS_PER_PAGE, broker_organisations, chosen_organisation, run_service
+from .common import (
+    RESULTS_PER_PAGE,
+    broker_organisations,
+    chosen_organisation,
+)
 
 #: At most this many of the organisations' unfinished requests are offered to link an approach to.
 REQUESTS_OFFERED = 100

@@ -56,6 +56,7 @@ from syslead.brokering.web_selectors import (
     visible_organisations,
 )
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.schools.models import School
 
 from .common import (
@@ -64,7 +65,6 @@ from .common import (
     RESULTS_PER_PAGE,
     require_role,
     run_action,
-    run_service,
 )
 
 # --- The caseload --------------------------------------------------------------------------------

@@ -31,9 +31,8 @@ from syslead.brokering.web_selectors import (
     shareable_leaders,
 )
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.leaders.models import LeaderProfile
-
-from .common import run_service
 
 
 def _leader_choice(leader: ShareableLeader) -> str:

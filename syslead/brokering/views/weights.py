@@ -19,8 +19,12 @@ from syslead.brokering.matching import Weights
 from syslead.brokering.selectors import can_coordinate_organisation
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 
-from .common import broker_organisations, chosen_organisation, run_service
+from .common import (
+    broker_organisations,
+    chosen_organisation,
+)
 
 #: How many past changes of the weights the page lists.
 CHANGES_SHOWN = 10

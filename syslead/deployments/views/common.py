@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.service_calls import put_service_errors
+from syslead.core.service_calls import run_service as core_run_service
 from syslead.deployments.models import Deployment
 from syslead.deployments.preview import refusal_text
 from syslead.deployments.selectors import can_manage_deployment
@@ -27,37 +28,14 @@ class RefusalForm(forms.Form):
     """No fields: carries a service's refusal to the page's error summary."""
 
 
-def put_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's field errors on the form's fields (the agreement form maps its own names);
-    the rest at the top of the form."""
-    putter: Callable[[str, str], None] | None = getattr(form, "put_error", None)
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    if putter is not None:
-                        putter(name, message)
-                    elif name in form.fields:
-                        form.add_error(name, message)
-                    else:
-                        form.add_error(None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
-    """Call a service. ``NotAllowed`` becomes a 403 page; a rule's refusal goes at the top of the
-    form with the rule named; invalid fields go on the fields. None when refused."""
-    try:
-        return call()
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except RuleViolation as exc:
-        form.add_error(None, refusal_text(exc))
-    except ValidationError as exc:
-        put_errors(form, exc)
-    return None
+    """Call a service (``syslead.core.service_calls``): a rule's refusal goes at the top of the
+    form with the rule named."""
+    return core_run_service(form, call, rule_text=refusal_text)
+
+
+#: The agreement form places a service's field errors itself (``put_error``).
+put_errors = put_service_errors
 
 
 def require_manager(user: Any, deployment: Deployment) -> None:

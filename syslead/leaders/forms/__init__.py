@@ -21,7 +21,6 @@ from syslead.leaders.forms.common import (
     OrganisationField,
     OrganisationFormMixin,
     Radios,
-    add_service_errors,
     designation_type_choices,
     specialism_choices,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "SchoolFindForm",
     "StageForm",
     "TrainingEventForm",
-    "add_service_errors",
     "designation_type_choices",
     "specialism_choices",
 ]

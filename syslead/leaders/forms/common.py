@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from syslead.leaders.constants import PHASES
 from syslead.leaders.models import DesignationType, Specialism
@@ -70,15 +69,3 @@ class OrganisationFormMixin:
         if len(organisations) == 1:
             field.initial = organisations[0].pk
             field.widget = forms.HiddenInput()
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (unknown names go to the top)."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

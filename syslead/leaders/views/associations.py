@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.deployments.models import COMMITTED_STATUSES, Deployment
 from syslead.leaders.forms import (
     AssociateForm,
@@ -31,7 +32,6 @@ from syslead.leaders.views.common import (
     coordinated_organisations,
     refuse_shared_leader,
     require_coordinator,
-    run_service,
 )
 
 

@@ -3,14 +3,12 @@ capacity bar and a leader's timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from syslead.accounts.access import (
@@ -20,10 +18,8 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
-from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
 from syslead.leaders.capacity import Capacity
-from syslead.leaders.forms import add_service_errors
 from syslead.leaders.models import (
     Association,
     Designation,
@@ -78,30 +74,6 @@ def coordinated_organisations(user: User) -> list[Organisation]:
     if is_administrator(user):
         return list(Organisation.objects.order_by("name"))
     return list(Organisation.objects.filter(pk__in=coordinated_organisation_ids(user)))
-
-
-def run_service(
-    form: forms.Form,
-    call: Callable[[], T],
-    aliases: Mapping[str, str] | None = None,
-    rule_field: str | None = None,
-) -> T | None:
-    """Call a service; its field errors and rule refusals go into the form (None is returned), a
-    permission refusal is a 403. A rule's refusal goes on ``rule_field`` when given (so the error
-    summary links to the field it is about), else at the top of the form."""
-    try:
-        return call()
-    except ValidationError as exc:
-        if aliases and hasattr(exc, "error_dict"):
-            exc = ValidationError(
-                {aliases.get(name, name): messages for name, messages in exc.message_dict.items()}
-            )
-        add_service_errors(form, exc)
-    except RuleViolation as exc:
-        form.add_error(rule_field, exc.message)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    return None
 
 
 #: The days a full capacity bar stands for, so bars side by side compare: the highest cap an

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
 from syslead.leaders.forms import (
     ApplicationForm,
@@ -60,7 +61,6 @@ from syslead.leaders.views.common import (
     refuse_shared_leader,
     require_coordinator,
     require_reader,
-    run_service,
 )
 from syslead.schools.models import OfstedRating
 

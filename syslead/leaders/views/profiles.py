@@ -22,6 +22,7 @@ from syslead.accounts.access import (
 from syslead.accounts.models import Role, User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.deployments.models import Deployment
 from syslead.leaders.capacity import capacities_for, release_policy
 from syslead.leaders.constants import PHASES
@@ -68,7 +69,6 @@ from syslead.leaders.views.common import (
     coordinated_organisations,
     leader_timeline,
     require_coordinator,
-    run_service,
 )
 from syslead.leaders.web_services import leader_add, leader_profile_save
 from syslead.schools.selectors import school_search

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from syslead.accounts.access import is_administrator
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import run_service
 from syslead.leaders.forms import AttendanceForm, TrainingEventForm
 from syslead.leaders.models import (
     Association,
@@ -36,7 +37,6 @@ from syslead.leaders.views.common import (
     reader_organisation_ids,
     require_coordinator,
     require_reader,
-    run_service,
 )
 from syslead.leaders.web_services import attendance_record_many
 
