@@ -45,6 +45,8 @@ def test_ask_for_the_pack_watch_it_become_ready_and_download_it(
         route.abort()
 
     page.route("**/evidence-pack/", hold_back)
+    # A poll already on its way finishes first: then nothing of the page's is at the server.
+    page.wait_for_load_state("networkidle")
     pack = EvidencePack.objects.get(deployment=evidenced)
     assert build_evidence_pack.call(pack.pk) == EvidencePackStatus.READY
     page.unroute("**/evidence-pack/", hold_back)
