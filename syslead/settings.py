@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "syslead.invoicing",
     "syslead.evaluation",
     "syslead.reports",
+    "syslead.quality",
     "syslead.notifications",
     "syslead.api",
     "syslead.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("deployments/", include("syslead.deployments.urls")),
     path("charging/", include("syslead.finance.urls")),
     path("reports/", include("syslead.reports.urls")),
+    path("quality/", include("syslead.quality.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

@@ -94,6 +94,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_agreements_waiting",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
+        "syslead.quality.home.coordinator_quality",
     ],
     Role.BROKER_LEAD: [
         "syslead.core.home.broker_lead_organisations",
@@ -112,6 +113,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
         "syslead.deployments.home.system_leader_agreements_to_sign",
+        "syslead.quality.home.system_leader_feedback",
     ],
     Role.HEADTEACHER: [
         "syslead.core.home.headteacher_schools",

@@ -1,0 +1,323 @@
+"""Quality assurance rules (product.md: Quality assurance). Coordinators of a broker draw and check
+the termly sample of its agreed notes of visit and write each leader's annual performance feedback;
+the broker's leads read both; a leader reads only their own feedback, once shared. Pages and any
+other caller go through these functions, which refuse with ``NotAllowed`` or ``ValidationError``."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from syslead.accounts.access import (
+    broker_organisation_ids,
+    coordinated_organisation_ids,
+    is_administrator,
+)
+from syslead.core.academic_years import AcademicYear, Term
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed
+from syslead.deployments.models import Deployment
+from syslead.evaluation.models import EvaluationRating, ObjectiveRating
+from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
+from syslead.notifications.inbox import notify
+from syslead.organisations.models import Organisation
+from syslead.quality.models import PerformanceFeedback, QaCheck, QaOutcome, QaSample
+from syslead.visits.models import AGREED_STATUSES, Visit
+
+#: The sample is this share of the term's agreed notes, rounded up ...
+SAMPLE_SHARE_PERCENT = 10
+#: ... but never fewer than this many (or all of them when there are fewer).
+SAMPLE_MINIMUM = 3
+
+
+# --- Who may act -------------------------------------------------------------------------------
+
+
+def may_coordinate_quality(user: Any, organisation_id: int) -> bool:
+    return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
+
+
+def may_read_quality(user: Any, organisation_id: int) -> bool:
+    """Coordinators and broker leads of the organisation read its samples and feedback."""
+    return is_administrator(user) or organisation_id in broker_organisation_ids(user)
+
+
+def _require_coordinator(user: Any, organisation_id: int) -> None:
+    if not may_coordinate_quality(user, organisation_id):
+        raise NotAllowed("Only a coordinator of the broker may do that.")
+
+
+def _require_reader(user: Any, organisation_id: int) -> None:
+    if not may_read_quality(user, organisation_id):
+        raise NotAllowed("Only the broker's coordinators and leads may see that.")
+
+
+# --- Sampling notes of visit -------------------------------------------------------------------
+
+
+def sample_size(population: int) -> int:
+    """10% of the notes rounded up, at least 3, or all of them when there are fewer than 3."""
+    wanted = max(math.ceil(population * SAMPLE_SHARE_PERCENT / 100), SAMPLE_MINIMUM)
+    return min(population, wanted)
+
+
+def term_key(term: Term) -> str:
+    return f"{term.year.label}-{term.name}"
+
+
+def term_from_key(key: str) -> Term:
+    """A school term from "2025-26-autumn"; ValueError for anything else."""
+    label, _, name = (key or "").rpartition("-")
+    if name not in ("autumn", "spring", "summer"):
+        raise ValueError(f"{key!r} is not a school term.")
+    return Term(AcademicYear.parse(label), name)
+
+
+def agreed_notes_in_term(organisation_id: int, term: Term) -> QuerySet[Visit]:
+    """The broker's notes of visit agreed or signed off, dated in the term: the population."""
+    return Visit.objects.filter(
+        deployment__organisation_id=organisation_id,
+        status__in=AGREED_STATUSES,
+        date__range=(term.starts_on, term.ends_on),
+    ).order_by("pk")
+
+
+def draw_sample(*, user: Any, organisation: Organisation, term: Term) -> QaSample:
+    """Draw (once) the term's sample: reproducible, seeded from the organisation and the term; a
+    second draw for the same term returns the sample already stored."""
+    _require_coordinator(user, organisation.pk)
+    existing = QaSample.objects.filter(
+        organisation=organisation, academic_year=term.year.label, term=term.name
+    ).first()
+    if existing is not None:
+        return existing
+    ids = list(agreed_notes_in_term(organisation.pk, term).values_list("pk", flat=True))
+    chosen = sorted(
+        random.Random(f"{organisation.pk}:{term_key(term)}").sample(ids, sample_size(len(ids)))
+    )
+    try:
+        with transaction.atomic():
+            sample = QaSample.objects.create(
+                organisation=organisation,
+                academic_year=term.year.label,
+                term=term.name,
+                population=len(ids),
+                drawn_by=user,
+            )
+            QaCheck.objects.bulk_create([QaCheck(sample=sample, visit_id=pk) for pk in chosen])
+            event_record(
+                actor=user,
+                subject=sample,
+                verb="qa_sample.drawn",
+                summary=f"Drew {len(chosen)} of {len(ids)} notes of visit for the {term.label}.",
+            )
+    except IntegrityError:
+        # Someone else drew it at the same moment: theirs is the sample.
+        return QaSample.objects.get(
+            organisation=organisation, academic_year=term.year.label, term=term.name
+        )
+    return sample
+
+
+def sample_for_user(user: Any, sample_id: int) -> QaSample:
+    sample = QaSample.objects.select_related("organisation", "drawn_by").get(pk=sample_id)
+    _require_reader(user, sample.organisation_id)
+    return sample
+
+
+def sample_checks(sample: QaSample) -> QuerySet[QaCheck]:
+    return sample.checks.select_related(
+        "visit__deployment__leader__user", "visit__deployment__client_school", "checked_by"
+    )
+
+
+@transaction.atomic
+def record_check(*, user: Any, check: QaCheck, outcome: str, comment: str) -> QaCheck:
+    """Judge one sampled note; "needs improvement" must say why, and tells the leader."""
+    _require_coordinator(user, check.sample.organisation_id)
+    comment = (comment or "").strip()
+    if outcome not in QaOutcome.values:
+        raise ValidationError({"outcome": "Say whether the note meets the standard."})
+    if outcome == QaOutcome.NEEDS_IMPROVEMENT and not comment:
+        raise ValidationError({"comment": "Say what the note of visit needs to improve."})
+    check.outcome = outcome
+    check.comment = comment
+    check.checked_by = user
+    check.checked_at = timezone.now()
+    check.save(update_fields=["outcome", "comment", "checked_by", "checked_at"])
+    visit = check.visit
+    event_record(
+        actor=user,
+        subject=check.sample,
+        verb="qa_check.recorded",
+        summary=f"Note of visit of {visit.date:%-d %b %Y}: {check.get_outcome_display()}.",
+        data={"visit": visit.pk, "outcome": outcome},
+    )
+    if outcome == QaOutcome.NEEDS_IMPROVEMENT:
+        notify(
+            users=[visit.deployment.leader.user],
+            verb="qa_check.needs_improvement",
+            text=f"Your note of visit of {visit.date:%-d %b %Y} at "
+            f"{visit.deployment.client_school.name} needs improvement: {comment}",
+            url=reverse("visits:detail", args=[visit.pk]),
+            detail=comment,
+        )
+    return check
+
+
+# --- Annual performance feedback ---------------------------------------------------------------
+
+
+def leaders_of(organisation_id: int, year: AcademicYear) -> QuerySet[LeaderProfile]:
+    """Leaders associated with the broker during the year, or deployed by it in the year."""
+    return (
+        LeaderProfile.objects.filter(
+            Q(
+                associations__organisation_id=organisation_id,
+                associations__starts_on__lte=year.ends_on,
+            )
+            & (Q(associations__ends_on__isnull=True) | Q(associations__ends_on__gte=year.starts_on))
+            | Q(
+                deployments__organisation_id=organisation_id,
+                deployments__starts_on__lte=year.ends_on,
+                deployments__ends_on__gte=year.starts_on,
+            )
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class YearEvidence:
+    deployments: list[Deployment]
+    evaluation_ratings: list[EvaluationRating]
+    qa_checks: list[QaCheck]
+    progress_ratings: list[ObjectiveRating]
+    designations: list[Designation]
+
+    @property
+    def key_ratings(self) -> list[EvaluationRating]:
+        """Quality of system leadership support and overall success: the two that weigh most."""
+        return [r for r in self.evaluation_ratings if r.item in KEY_ITEMS]
+
+
+KEY_ITEMS = ("quality_of_support", "overall_success")
+
+
+def year_evidence(leader: LeaderProfile, organisation_id: int, year: AcademicYear) -> YearEvidence:
+    deployments = list(
+        Deployment.objects.filter(
+            leader=leader,
+            organisation_id=organisation_id,
+            starts_on__lte=year.ends_on,
+            ends_on__gte=year.starts_on,
+        )
+        .select_related("client_school")
+        .order_by("starts_on", "pk")
+    )
+    ids = [d.pk for d in deployments]
+    return YearEvidence(
+        deployments=deployments,
+        evaluation_ratings=list(
+            EvaluationRating.objects.filter(evaluation__deployment_id__in=ids)
+            .select_related("evaluation__deployment__client_school")
+            .order_by("evaluation__deployment_id", "id")
+        ),
+        qa_checks=list(
+            QaCheck.objects.filter(
+                sample__organisation_id=organisation_id,
+                sample__academic_year=year.label,
+                visit__deployment__leader=leader,
+            )
+            .exclude(outcome="")
+            .select_related("visit__deployment__client_school", "sample")
+        ),
+        progress_ratings=list(
+            ObjectiveRating.objects.filter(
+                review__deployment_id__in=ids, review__academic_year=year.label
+            )
+            .select_related("review__deployment__client_school", "objective")
+            .order_by("review__deployment_id", "review__created_at", "objective__position")
+        ),
+        designations=list(
+            Designation.objects.filter(leader=leader, organisation_id=organisation_id)
+            .exclude(status=DesignationStatus.REVOKED)
+            .select_related("type")
+        ),
+    )
+
+
+def feedback_for_coordinator(
+    user: Any, leader: LeaderProfile, organisation_id: int, year: AcademicYear
+) -> PerformanceFeedback | None:
+    _require_reader(user, organisation_id)
+    return PerformanceFeedback.objects.filter(
+        leader=leader, organisation_id=organisation_id, academic_year=year.label
+    ).first()
+
+
+@transaction.atomic
+def save_feedback(
+    *,
+    user: Any,
+    leader: LeaderProfile,
+    organisation: Organisation,
+    year: AcademicYear,
+    strengths: str,
+    areas_to_develop: str,
+    meets_standard: bool,
+    share: bool,
+) -> PerformanceFeedback:
+    """Write (or rewrite) the year's feedback; sharing it tells the leader."""
+    _require_coordinator(user, organisation.pk)
+    if not leaders_of(organisation.pk, year).filter(pk=leader.pk).exists():
+        raise NotAllowed("That leader was not associated with or deployed by the broker that year.")
+    errors: dict[str, str] = {}
+    if not (strengths or "").strip():
+        errors["strengths"] = "Write the leader's strengths."
+    if not (areas_to_develop or "").strip():
+        errors["areas_to_develop"] = "Write the areas to develop."
+    if errors:
+        raise ValidationError(errors)
+    feedback, _ = PerformanceFeedback.objects.update_or_create(
+        leader=leader,
+        organisation=organisation,
+        academic_year=year.label,
+        defaults={
+            "strengths": strengths.strip(),
+            "areas_to_develop": areas_to_develop.strip(),
+            "meets_standard": meets_standard,
+            "written_by": user,
+        },
+    )
+    if share:
+        feedback.shared_at = timezone.now()
+        feedback.save(update_fields=["shared_at"])
+        notify(
+            users=[leader.user],
+            verb="performance_feedback.shared",
+            text=f"{organisation.name} shared your performance feedback for {year.label}.",
+            url=reverse("quality:my_feedback"),
+        )
+    return feedback
+
+
+def feedback_for_leader(user: Any) -> QuerySet[PerformanceFeedback]:
+    """The person's own feedback, once shared: nobody else's."""
+    return (
+        PerformanceFeedback.objects.filter(leader__user=user, shared_at__isnull=False)
+        .select_related("organisation")
+        .order_by("-academic_year", "organisation__name")
+        if getattr(user, "is_authenticated", False)
+        else PerformanceFeedback.objects.none()
+    )
