@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
@@ -20,12 +21,15 @@ from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.quality import services
 from syslead.quality.forms import CheckForm, DrawSampleForm, FeedbackForm
-from syslead.quality.models import QaSample
+from syslead.quality.models import PerformanceFeedback, QaSample
 from syslead.visits.web import RefusalForm
 
 
 def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:
-    terms = year.previous().terms() + year.terms()
+    """The terms of the year and the one before that have begun, the latest first (so the form
+    offers the current term first): a term still to come has no notes of visit to sample."""
+    today = timezone.localdate()
+    terms = [t for t in year.previous().terms() + year.terms() if t.starts_on <= today]
     return [(services.term_key(t), t.label) for t in reversed(terms)]
 
 
@@ -57,13 +61,21 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     by_org: dict[int, list[QaSample]] = {}
     for s in samples:
         by_org.setdefault(s.organisation_id, []).append(s)
+    feedback_by_org: dict[int, dict[int, PerformanceFeedback]] = {}
+    for given in PerformanceFeedback.objects.filter(
+        organisation__in=organisations, academic_year=year.label
+    ):
+        feedback_by_org.setdefault(given.organisation_id, {})[given.leader_id] = given
     areas = [
         {
             "organisation": organisation,
             "coordinates": services.may_coordinate_quality(request.user, organisation.pk),
             "samples": by_org.get(organisation.pk, []),
             "form": DrawSampleForm(terms=_term_choices(year), prefix=f"o{organisation.pk}"),
-            "leaders": list(services.leaders_of(organisation.pk, year)),
+            "leaders": [
+                (leader, feedback_by_org.get(organisation.pk, {}).get(leader.pk))
+                for leader in services.leaders_of(organisation.pk, year)
+            ],
         }
         for organisation in organisations
     ]

@@ -224,3 +224,23 @@ def test_a_leader_the_broker_never_worked_with_has_no_feedback_page(
             meets_standard=True,
             share=False,
         )
+
+
+def test_the_index_says_whose_feedback_is_written_and_offers_only_terms_begun(
+    deployment: Deployment, coordinator: User, login: Callable[[User], Client]
+) -> None:
+    from django.utils import timezone
+
+    client = login(coordinator)
+    url = reverse("quality:index") + f"?year={YEAR.label}"
+    assert "Not written" in client.get(url).content.decode()
+    write(coordinator, deployment, share=False)
+    assert "Draft" in client.get(url).content.decode()
+    write(coordinator, deployment, share=True)
+    response = client.get(url)
+    assert "Shared with the leader" in response.content.decode()
+    today = timezone.localdate()
+    [area] = response.context["areas"]
+    offered = area["form"].fields["term"].choices
+    assert offered
+    assert all(services.term_from_key(key).starts_on <= today for key, _ in offered)
