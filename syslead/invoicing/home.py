@@ -16,7 +16,7 @@ from syslead.accounts.access import coordinated_organisation_ids, headteacher_sc
 from syslead.accounts.models import User
 from syslead.core.home import AttentionItem, Block, Section
 from syslead.deployments.models import Deployment
-from syslead.invoicing.models import Invoice, InvoiceStatus
+from syslead.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
 from syslead.visits.models import AGREED_STATUSES
 
 #: Agreed notes of visit older than this with no invoice need invoicing (a month's grace).
@@ -30,7 +30,7 @@ def _uninvoiced() -> Q:
     return Q(
         visits__status__in=AGREED_STATUSES,
         visits__date__lt=timezone.localdate() - dt.timedelta(days=INVOICE_WITHIN_DAYS),
-    ) & ~Q(visits__invoice_lines__live=True)
+    ) & ~Q(visits__in=InvoiceLine.objects.filter(live=True, visit__isnull=False).values("visit_id"))
 
 
 def coordinator_visits_to_invoice(user: User) -> Iterable[Block]:

@@ -51,3 +51,15 @@ def test_home_headteacher_sees_income_due_and_overdue_invoices(
     assert f"Invoice {invoice.number} to {invoice.payer_name} is overdue" in page
     assert "£650.00" in page
     assert "Income due to my school" not in login(client_head).get("/").content.decode()
+
+
+def test_a_visit_invoiced_again_after_a_cancelled_invoice_is_not_reported(
+    login: Login, coordinator: User, deployment: Deployment, visits: list[Visit]
+) -> None:
+    from syslead.invoicing.services import invoice_cancel
+
+    cancelled = invoice_draft(actor=coordinator, deployment=deployment)
+    invoice_cancel(actor=coordinator, invoice=cancelled)
+    assert "Invoice 3 agreed notes of visit" in login(coordinator).get("/").content.decode()
+    invoice_draft(actor=coordinator, deployment=deployment)
+    assert "agreed notes of visit" not in login(coordinator).get("/").content.decode()
