@@ -372,3 +372,51 @@ def browser_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def only_on_postgresql(deciding: str) -> pytest.MarkDecorator:
+    """Skip a race test on SQLite, saying why: ``deciding`` names what settles the race."""
+    from django.db import connection
+
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason=(
+            f"Needs PostgreSQL: two threads must write at once through separate connections, "
+            f"with {deciding} deciding. SQLite serialises every writer on one database file "
+            "lock, so the race cannot happen there; run with DATABASE_URL=postgres://... to "
+            "exercise it."
+        ),
+    )
+
+
+def race(calls: list[Callable[[], Any]]) -> list[str]:
+    """Run each call in its own thread (own connection), all released at once; the outcome of
+    each as "ok" or the rule that refused it, sorted."""
+    import threading
+
+    from django.db import connections
+
+    from syslead.core.exceptions import RuleViolation
+
+    start = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+    guard = threading.Lock()
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            start.wait(timeout=10)
+            call()
+            result = "ok"
+        except RuleViolation as refused:
+            result = refused.rule
+        finally:
+            connections.close_all()
+        with guard:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
-from conftest import make_school, make_user
+from conftest import make_school, make_user, only_on_postgresql, race
 from syslead.accounts.models import Role, User
-from syslead.core.exceptions import RuleViolation
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.deployments.services import agreements, common, deployment_create, deployment_sign
 from syslead.deployments.tests.factories import YEAR, agreement_kwargs, make_leader, make_request
@@ -21,41 +19,7 @@ from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
-ONLY_ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason=(
-        "Needs PostgreSQL: two threads must write at once through separate connections, with the "
-        "leader's row lock deciding. SQLite serialises every writer on one database file lock, so "
-        "the race cannot happen there; run with DATABASE_URL=postgres://... to exercise it."
-    ),
-)
-
-
-def _race(calls: list[Callable[[], Any]]) -> list[str]:
-    """Run each call in its own thread (own connection), all released at once; the outcome of
-    each as "ok" or the refusing rule, sorted."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-    guard = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=10)
-            call()
-            result = "ok"
-        except RuleViolation as refused:
-            result = refused.rule
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+ONLY_ON_POSTGRESQL = only_on_postgresql("the leader's row lock")
 
 
 def _world() -> dict[str, Any]:
@@ -123,7 +87,7 @@ def test_two_agreements_made_at_once_cannot_both_take_the_last_days() -> None:
     world = _world()
     calls = [_create(world["coordinator"].pk, r.pk) for r in world["requests"]]
 
-    assert _race(calls) == ["capacity", "ok"]
+    assert race(calls) == ["capacity", "ok"]
     assert Deployment.objects.count() == 1
     assert leader_capacity(world["profile"], YEAR).committed == 5
 
@@ -135,7 +99,7 @@ def test_two_agreements_signed_at_once_cannot_both_become_active() -> None:
     made = _two_agreements_awaiting_the_broker_lead(world)
     calls = [_sign(world["broker_lead"].pk, d.pk) for d in made]
 
-    assert _race(calls) == ["capacity", "ok"]
+    assert race(calls) == ["capacity", "ok"]
     statuses = sorted(Deployment.objects.values_list("status", flat=True))
     assert statuses == [DeploymentStatus.ACTIVE, DeploymentStatus.AWAITING_SIGNATURES]
 
@@ -160,5 +124,5 @@ def test_without_the_lock_both_would_activate(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(agreements, "capacity_shortfall_at_signature", check_then_wait)
     calls = [_sign(world["broker_lead"].pk, d.pk) for d in made]
 
-    assert _race(calls) == ["ok", "ok"]
+    assert race(calls) == ["ok", "ok"]
     assert Deployment.objects.filter(status=DeploymentStatus.ACTIVE).count() == 2

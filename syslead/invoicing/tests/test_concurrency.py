@@ -3,16 +3,13 @@ deployment's row, so the second draft sees the first's lines and finds nothing l
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
-from conftest import make_school, make_user
+from conftest import make_school, make_user, only_on_postgresql, race
 from syslead.accounts.models import Role, User
-from syslead.core.exceptions import RuleViolation
 from syslead.deployments.models import Deployment
 from syslead.invoicing import services
 from syslead.invoicing.models import InvoiceLine
@@ -20,39 +17,7 @@ from syslead.invoicing.tests.conftest import RATES
 from syslead.organisations.models import Organisation
 from syslead.visits.tests.factories import make_deployment, make_leader_profile, make_visit
 
-ONLY_ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason=(
-        "Needs PostgreSQL: two threads must write at once through separate connections, with the "
-        "deployment's row lock deciding. SQLite serialises every writer on one database file "
-        "lock, so the race cannot happen there; run with DATABASE_URL=postgres://... to see it."
-    ),
-)
-
-
-def _race(calls: list[Callable[[], Any]]) -> list[str]:
-    start = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-    guard = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=10)
-            call()
-            result = "ok"
-        except RuleViolation as refused:
-            result = refused.rule
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+ONLY_ON_POSTGRESQL = only_on_postgresql("the deployment's row lock")
 
 
 def _draft(user_id: int, deployment_id: int) -> Callable[[], Any]:
@@ -87,7 +52,7 @@ def test_two_drafts_at_once_put_each_visit_on_one_invoice() -> None:
     for _ in range(3):
         make_visit(deployment, status="agreed")
 
-    outcomes = _race([_draft(c.pk, deployment.pk) for c in coordinators])
+    outcomes = race([_draft(c.pk, deployment.pk) for c in coordinators])
 
     assert outcomes == ["nothing_to_invoice", "ok"]
     assert InvoiceLine.objects.filter(live=True).count() == 3

@@ -7,9 +7,9 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
-from conftest import make_school, make_user
+from conftest import make_school, make_user, only_on_postgresql
 from syslead.accounts.models import Role, User
 from syslead.core.exceptions import RuleViolation
 from syslead.leaders.models import Association, LeaderProfile
@@ -17,15 +17,7 @@ from syslead.leaders.services import association, association_create
 from syslead.leaders.tests.factories import designate, make_leader
 from syslead.organisations.models import Organisation
 
-ONLY_ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason=(
-        "Needs PostgreSQL: two threads must write at once through separate connections, with "
-        "row locks and a partial unique index deciding. SQLite serialises every writer on one "
-        "database file lock, so the race cannot happen there; run the suite with DATABASE_URL="
-        "postgres://... to exercise it."
-    ),
-)
+ONLY_ON_POSTGRESQL = only_on_postgresql("row locks and a partial unique index")
 
 
 def _race(brokers: list[tuple[int, int]], leader: LeaderProfile) -> list[str]:
