@@ -102,6 +102,19 @@ class Term:
     def label(self) -> str:
         return f"{self.name.capitalize()} term {self.year.label}"
 
+    @property
+    def key(self) -> str:
+        """The term in an address or a form: "2025-26-autumn" (``Term.from_key`` reads it)."""
+        return f"{self.year.label}-{self.name}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Term:
+        """A school term from "2025-26-autumn"; ValueError for anything else."""
+        label, _, name = (key or "").rpartition("-")
+        if name not in ("autumn", "spring", "summer"):
+            raise ValueError(f"{key!r} is not a school term.")
+        return cls(AcademicYear.parse(label), name)
+
     def __str__(self) -> str:
         return self.label
 

@@ -69,18 +69,6 @@ def sample_size(population: int) -> int:
     return min(population, wanted)
 
 
-def term_key(term: Term) -> str:
-    return f"{term.year.label}-{term.name}"
-
-
-def term_from_key(key: str) -> Term:
-    """A school term from "2025-26-autumn"; ValueError for anything else."""
-    label, _, name = (key or "").rpartition("-")
-    if name not in ("autumn", "spring", "summer"):
-        raise ValueError(f"{key!r} is not a school term.")
-    return Term(AcademicYear.parse(label), name)
-
-
 def agreed_notes_in_term(organisation_id: int, term: Term) -> QuerySet[Visit]:
     """The broker's notes of visit agreed or signed off, dated in the term: the population."""
     return Visit.objects.filter(
@@ -101,7 +89,7 @@ def draw_sample(*, user: Any, organisation: Organisation, term: Term) -> QaSampl
         return existing
     ids = list(agreed_notes_in_term(organisation.pk, term).values_list("pk", flat=True))
     chosen = sorted(
-        random.Random(f"{organisation.pk}:{term_key(term)}").sample(ids, sample_size(len(ids)))
+        random.Random(f"{organisation.pk}:{term.key}").sample(ids, sample_size(len(ids)))
     )
     try:
         with transaction.atomic():

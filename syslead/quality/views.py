@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
-from syslead.core.academic_years import AcademicYear
+from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
@@ -30,7 +30,7 @@ def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:
     offers the current term first): a term still to come has no notes of visit to sample."""
     today = timezone.localdate()
     terms = [t for t in year.previous().terms() + year.terms() if t.starts_on <= today]
-    return [(services.term_key(t), t.label) for t in reversed(terms)]
+    return [(t.key, t.label) for t in reversed(terms)]
 
 
 def _organisation_to_read(user: object, organisation_id: int) -> Organisation:
@@ -95,7 +95,7 @@ def draw(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpRespons
     if not services.may_coordinate_quality(request.user, organisation.pk):
         raise PermissionDenied("Only a coordinator of the broker may do that.")
     try:
-        term = services.term_from_key(request.POST.get(f"o{organisation.pk}-term", ""))
+        term = Term.from_key(request.POST.get(f"o{organisation.pk}-term", ""))
     except ValueError:
         messages.error(request, "Choose a school term to sample.")
         return redirect("quality:index")

@@ -227,9 +227,8 @@ def term_from_key(deployment: Deployment, key: str | None, today: dt.date) -> Te
     spans it, else its last term that has started (else its first)."""
     terms = deployment_terms(deployment)
     if key:
-        label, _, name = key.rpartition("-")
         for term in terms:
-            if term.year.label == label and term.name == name:
+            if term.key == key:
                 return term
     current = Term.containing(today)
     if current in terms:
@@ -239,7 +238,7 @@ def term_from_key(deployment: Deployment, key: str | None, today: dt.date) -> Te
 
 
 def term_key(term: Term) -> str:
-    return f"{term.year.label}-{term.name}"
+    return term.key
 
 
 def delivered_days_of(deployment: Deployment, academic_year: AcademicYear | None = None) -> Decimal:

@@ -231,6 +231,8 @@ def test_the_index_says_whose_feedback_is_written_and_offers_only_terms_begun(
 ) -> None:
     from django.utils import timezone
 
+    from syslead.core.academic_years import Term
+
     client = login(coordinator)
     url = reverse("quality:index") + f"?year={YEAR.label}"
     assert "Not written" in client.get(url).content.decode()
@@ -243,4 +245,4 @@ def test_the_index_says_whose_feedback_is_written_and_offers_only_terms_begun(
     [area] = response.context["areas"]
     offered = area["form"].fields["term"].choices
     assert offered
-    assert all(services.term_from_key(key).starts_on <= today for key, _ in offered)
+    assert all(Term.from_key(key).starts_on <= today for key, _ in offered)
