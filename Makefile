@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Coverage of syslead's own code, measured by every full run; the floor is in pyproject.toml.
+COV ?= --cov --cov-report=
 # Production-like settings for `check --deploy` (a throwaway key, never used to serve).
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')-key-for-checking-only \
 	ALLOWED_HOSTS=syslead.example SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 \
@@ -57,7 +59,8 @@ deploy-check: install-dev
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: install-dev browsers
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadfile -q $(COV) $(PYTEST_ARGS)
+	@test -z "$(COV)" || echo "Coverage: $$($(BIN)/coverage report --format=total)% of syslead's lines (floor in pyproject.toml)"
 
 test: lint typecheck migrations-check deploy-check pytest
 

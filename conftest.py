@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from syslead.accounts.models import ApiToken, Role, RoleAssignment, User
 from syslead.organisations.models import Organisation, OrganisationKind
@@ -26,6 +28,21 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Hypothesis: no time limit per example (a busy machine is not a failing test), derandomised so a
+# run is reproducible, and a bounded number of examples. HYPOTHESIS_PROFILE=dev explores more.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "dev", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
@@ -55,15 +72,24 @@ def ensure_builtin_vocabularies() -> None:
             )
 
 
-@pytest.fixture(autouse=True)
-def _fast_tests(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
+#: Settings every test runs with: a fast password hasher, tasks run at once, e-mail kept in
+#: memory, plain file storage. Module- and session-scoped fixtures that write data apply them too
+#: (``override_settings(**TEST_SETTINGS)``), so what they make is what a test would make.
+TEST_SETTINGS: dict[str, Any] = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "STORAGES": {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any) -> None:
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 def make_school(urn: int, name: str, **extra: Any) -> School:

@@ -89,10 +89,8 @@ ATTENTION = {
 
 
 @pytest.fixture
-def demo(demo_data_dir: Path) -> str:
-    out = io.StringIO()
-    call_command("load_demo", data_dir=demo_data_dir, stdout=out)
-    return out.getvalue()
+def demo(built_demo: str) -> str:
+    return built_demo
 
 
 def _organisation(name: str) -> Organisation:

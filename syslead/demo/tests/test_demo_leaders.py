@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(demo_data_dir: Path) -> None:
-    call_command("load_demo", data_dir=demo_data_dir, stdout=io.StringIO())
+def demo(built_demo: str) -> None:
+    """The demo, built once for this module."""
 
 
 def _check_about_eighty_leaders_at_real_schools_of_the_two_areas() -> None:

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(demo_data_dir: Path) -> DemoOrganisations:
-    call_command("load_demo", data_dir=demo_data_dir, stdout=io.StringIO())
+def demo(built_demo: str) -> DemoOrganisations:
     return DemoOrganisations(
         alliance=Organisation.objects.get(name="KYRA Teaching School Alliance"),
         local_authority=Organisation.objects.get(name="South Gloucestershire Council"),
@@ -128,12 +127,6 @@ def test_demo_logins_prints_role_name_email_and_the_password(demo: DemoOrganisat
     everyone = io.StringIO()
     call_command("demo_logins", "--all", stdout=everyone)
     assert len(everyone.getvalue().splitlines()) == 3 + User.objects.count()
-
-
-def test_demo_logins_without_a_demo_says_how_to_load_it() -> None:
-    out = io.StringIO()
-    call_command("demo_logins", stdout=out)
-    assert "run `manage.py load_demo`" in out.getvalue()
 
 
 def test_readme_documents_the_demo_password() -> None:
