@@ -107,8 +107,35 @@ def ended_deployments(key: str, today: dt.date) -> QuerySet[Any]:
     )
 
 
+def _with_their_later_versions(due: set[int]) -> set[int]:
+    """A version replaced by an amendment is due only once the version that replaced it is: its
+    notes of visit and invoices belong to the same agreement, which goes on."""
+    from syslead.deployments.models import Deployment, DeploymentStatus
+
+    replaced_by = dict(
+        Deployment.objects.filter(pk__in=due, status=DeploymentStatus.SUPERSEDED).values_list(
+            "pk", "next_version"
+        )
+    )
+    kept = set(due)
+    changed = True
+    while changed:
+        changed = False
+        for pk, later in replaced_by.items():
+            if pk in kept and later is not None and later not in kept:
+                kept.discard(pk)
+                changed = True
+    return kept
+
+
+def _due_deployments(key: str, today: dt.date) -> set[int]:
+    return _with_their_later_versions(
+        set(ended_deployments(key, today).values_list("pk", flat=True))
+    )
+
+
 def _due_deployment_ids(key: str, today: dt.date) -> list[int]:
-    return _unmarked(key, ended_deployments(key, today).values_list("pk", flat=True))
+    return _unmarked(key, _due_deployments(key, today))
 
 
 def notes_of_visit(today: dt.date) -> Outcome:
@@ -223,8 +250,7 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
 def evidence_packs(today: dt.date) -> Outcome:
     from syslead.evaluation.models import EvidencePack
 
-    ids = list(ended_deployments("evidence_packs", today).values_list("pk", flat=True))
-    packs = EvidencePack.objects.filter(deployment__in=ids)
+    packs = EvidencePack.objects.filter(deployment__in=_due_deployments("evidence_packs", today))
     return Outcome(done=packs.delete()[1].get(EvidencePack._meta.label, 0))
 
 

@@ -323,3 +323,24 @@ def test_the_background_task_applies_the_schedule(finished: Deployment) -> None:
     assert result.return_value["agreements"] == 1
     assert Invoice.objects.get().created_by is None
     assert Deployment.objects.get().status == DeploymentStatus.COMPLETED
+
+
+def test_a_replaced_version_waits_for_the_version_that_replaced_it(
+    finished: Deployment,
+) -> None:
+    Deployment.objects.filter(pk=finished.pk).update(status=DeploymentStatus.SUPERSEDED)
+    later = make_deployment(
+        leader=finished.leader,
+        organisation=finished.organisation,
+        client_school=finished.client_school,
+        status=DeploymentStatus.ACTIVE,
+        previous_version=finished,
+        version=2,
+    )
+    assert apply_retention(SIX_YEARS_ON).counts["notes_of_visit"] == 0
+    assert not Visit.objects.filter(focus=REMOVED).exists()
+    Deployment.objects.filter(pk=later.pk).update(
+        status=DeploymentStatus.COMPLETED, ended_on=dt.date(2027, 3, 26)
+    )
+    assert apply_retention(dt.date(2033, 3, 25)).counts["notes_of_visit"] == 0
+    assert apply_retention(dt.date(2033, 3, 26)).counts["notes_of_visit"] == 2
