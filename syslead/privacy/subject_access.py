@@ -16,6 +16,7 @@ import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -168,40 +169,38 @@ def pdf_jobs(person: User) -> list[PdfJob]:
     )
     for d in deployments:
         jobs.append(
-            PdfJob(f"pdf/agreements/{d.pk}-{agreement_filename(d)}", lambda d=d: agreement_pdf(d))
+            PdfJob(f"pdf/agreements/{d.pk}-{agreement_filename(d)}", partial(agreement_pdf, d))
         )
     for v in Visit.objects.filter(recorded_by=person).order_by("pk"):
         jobs.append(
             PdfJob(
                 f"pdf/notes-of-visit/{v.pk}-{documents.note_of_visit_filename(v)}",
-                lambda v=v: documents.note_of_visit_pdf(v),
+                partial(documents.note_of_visit_pdf, v),
             )
         )
     for f in FeedbackRequest.objects.filter(submitted_by=person).order_by("pk"):
         jobs.append(
             PdfJob(
                 f"pdf/feedback/{f.pk}-{documents.feedback_filename(f)}",
-                lambda f=f: documents.feedback_pdf(f),
+                partial(documents.feedback_pdf, f),
             )
         )
     for e in Evaluation.objects.filter(submitted_by=person).order_by("pk"):
         jobs.append(
             PdfJob(
                 f"pdf/evaluations/{e.pk}-{documents.evaluation_filename(e)}",
-                lambda e=e: documents.evaluation_pdf(e),
+                partial(documents.evaluation_pdf, e),
             )
         )
     for r in FinalReport.objects.filter(author=person).order_by("pk"):
         jobs.append(
             PdfJob(
                 f"pdf/final-reports/{r.pk}-{documents.final_report_filename(r)}",
-                lambda r=r: documents.final_report_pdf(r),
+                partial(documents.final_report_pdf, r),
             )
         )
     for i in Invoice.objects.filter(created_by=person).order_by("pk"):
-        jobs.append(
-            PdfJob(f"pdf/invoices/{i.pk}-{invoice_filename(i)}", lambda i=i: invoice_pdf(i))
-        )
+        jobs.append(PdfJob(f"pdf/invoices/{i.pk}-{invoice_filename(i)}", partial(invoice_pdf, i)))
     return jobs
 
 
