@@ -5,6 +5,7 @@ when and what; the concern's named person and administrators see that log from t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -143,3 +144,10 @@ def test_a_coordinator_does_not_see_the_evaluations_read_log(
 
 def test_an_unknown_kind_of_record_is_404(login: Login, administrator: User) -> None:
     assert login(administrator).get("/privacy/reads/visit/1/").status_code == 404
+
+
+def test_reading_the_evaluation_through_the_api_is_recorded(
+    api: Any, finished: Deployment, coordinator: User
+) -> None:
+    assert api(coordinator).get(f"/deployments/{finished.pk}/evaluation").status_code == 200
+    assert reads(ReadKind.EVALUATION, finished.evaluation.pk) == [("alice@kyra.test", "API")]
