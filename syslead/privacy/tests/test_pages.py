@@ -114,3 +114,14 @@ def test_who_reaches_each_new_page(
             client.force_login(who)
         response = getattr(client, method.lower())(url)
         assert response.status_code == status, (url, who, response.status_code)
+
+
+def test_the_admin_lists_the_audit_of_reads_and_never_edits_it(
+    login: Login, administrator: User, concern: Concern, named_person: User
+) -> None:
+    from syslead.privacy.audit import read_record
+
+    read = read_record(named_person, "concern", concern.pk, "page")
+    web = login(administrator)
+    assert web.get("/admin/privacy/readaudit/").status_code == 200
+    assert web.get(f"/admin/privacy/readaudit/{read.pk}/delete/").status_code == 403
