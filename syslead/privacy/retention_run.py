@@ -379,30 +379,13 @@ def apply_retention(today: dt.date, *, dry_run: bool = False) -> RunResult:
             result.run = RetentionRun.objects.create(
                 today=today, counts=result.counts, held=result.held
             )
-            # This run's marks (every mark without a run: runs never overlap in a transaction).
+            # This run's marks: the marks it wrote in this transaction have no run yet.
             RetentionMark.objects.filter(run__isnull=True).update(run=result.run)
     except _DryRun:
         result.run = RetentionRun.objects.create(
             today=today, counts=result.counts, held=result.held, dry_run=True
         )
     return result
-
-
-def retention_runs() -> QuerySet[RetentionRun]:
-    return RetentionRun.objects.all()
-
-
-def due_summary(today: dt.date) -> dict[str, int]:
-    """What a run today would do, by rule (a dry run that records nothing)."""
-    counts: dict[str, int] = {}
-    try:
-        with transaction.atomic():
-            for row in RULES:
-                counts[row.key] = APPLIERS[row.key](today).done
-            raise _DryRun
-    except _DryRun:
-        pass
-    return counts
 
 
 @task()
