@@ -215,6 +215,30 @@ def _anonymise_agreement_contacts(person: User, old_email: str) -> int:
     return changed
 
 
+def _delete_copies(person: User) -> dict[str, int]:
+    """Copies that would keep their name: the evidence packs of the agreements they took part
+    in (they can be made again, from the anonymised records) and their subject access exports."""
+    from syslead.deployments.models import Deployment
+    from syslead.evaluation.models import EvidencePack
+    from syslead.privacy.models import SubjectAccessExport
+
+    involved = Deployment.objects.filter(
+        Q(leader__user=person)
+        | Q(signatures__signed_by=person)
+        | Q(visits__recorded_by=person)
+        | Q(visits__agreed_by=person)
+        | Q(feedback_requests__submitted_by=person)
+        | Q(evaluation__submitted_by=person)
+        | Q(final_report__author=person)
+    ).values("pk")
+    packs = EvidencePack.objects.filter(deployment__in=involved).delete()[1]
+    exports = SubjectAccessExport.objects.filter(person=person).delete()[1]
+    return {
+        "evidence_packs": packs.get(EvidencePack._meta.label, 0),
+        "subject_access_exports": exports.get(SubjectAccessExport._meta.label, 0),
+    }
+
+
 def _clear_own_event_data(person: User) -> int:
     """The data kept with their account's own timeline (e.g. the e-mail it was made with)."""
     from django.contrib.contenttypes.models import ContentType
@@ -266,6 +290,7 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
                 mentions += _replace_in(model, fields, needle, pseudonym)
     changed["mentions_replaced"] = mentions
     changed["timeline_details"] = _clear_own_event_data(person)
+    changed.update(_delete_copies(person))
 
     erasure = Erasure.objects.create(
         person=person,

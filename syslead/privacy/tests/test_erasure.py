@@ -17,11 +17,11 @@ from syslead.accounts.models import ApiToken, RoleAssignment, User
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment
-from syslead.evaluation.models import EvaluationRating
+from syslead.evaluation.models import EvaluationRating, EvidencePack
 from syslead.leaders.models import LeaderProfile
 from syslead.notifications.models import Notification
 from syslead.privacy.erasure import anonymise_person, erase_person, pseudonym_for
-from syslead.privacy.models import Erasure
+from syslead.privacy.models import Erasure, SubjectAccessExport
 from syslead.privacy.tests.conftest import figures
 from syslead.visits.models import Visit
 
@@ -34,6 +34,8 @@ def test_erasure_replaces_name_email_profile_and_mentions_in_free_text(
     LeaderProfile.objects.filter(user=leader_user).update(
         pen_portrait="I grew up in Lincoln.", publish_profile=True
     )
+    pack = EvidencePack.objects.create(deployment=finished, status="ready", pdf=b"%PDF-1.7")
+    export = SubjectAccessExport.objects.create(person=leader_user, status="ready", zip=b"PK")
     erasure = erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
     leader_user.refresh_from_db()
     pseudonym = pseudonym_for(leader_user)
@@ -49,6 +51,8 @@ def test_erasure_replaces_name_email_profile_and_mentions_in_free_text(
     finished.refresh_from_db()
     assert finished.leader_contact == ""
     assert not Visit.objects.filter(progress__contains="Lee Leader").exists()
+    assert not EvidencePack.objects.filter(pk=pack.pk).exists()  # copies with the old name
+    assert not SubjectAccessExport.objects.filter(pk=export.pk).exists()
 
 
 def test_erasure_keeps_the_records_whole_and_every_figure_unchanged(
