@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "syslead.reports",
     "syslead.quality",
     "syslead.notifications",
+    "syslead.privacy",
     "syslead.api",
     "syslead.demo",
 ]

@@ -40,6 +40,8 @@ from syslead.evaluation.models import (
     FinalReportStatus,
     Viewpoint,
 )
+from syslead.privacy.audit import read_record
+from syslead.privacy.models import ReadKind
 from syslead.visits.access import deployment_records_for_user
 from syslead.visits.selectors import (
     deployment_log,
@@ -192,6 +194,7 @@ def evaluation(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRes
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
     existing = selectors.evaluation_of(deployment)
     if existing is not None:
+        read_record(request.user, ReadKind.EVALUATION, existing.pk, "page")
         context = {
             "deployment": deployment,
             "roles": roles,
@@ -267,6 +270,8 @@ def final_report(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpR
     )
     if not (may_write or final_report_visible(roles, report)):
         raise Http404("No final report to show yet.")
+    if request.method == "GET" and report is not None:
+        _read_final_report(request, report, "page")
     do = request.POST.get("do")
     initial = (
         {
@@ -303,6 +308,12 @@ def final_report(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpR
         "qa_form": qa_form,
     }
     return render(request, "evaluation/final_report.html", context)
+
+
+def _read_final_report(request: AuthenticatedHttpRequest, report: FinalReport, how: str) -> None:
+    """Reads of a final report are recorded until the broker has approved it."""
+    if report.status != FinalReportStatus.APPROVED:
+        read_record(request.user, ReadKind.FINAL_REPORT, report.pk, how)
 
 
 def _final_report_post(
@@ -420,6 +431,7 @@ def evidence_pack_download(
     pack = evidence_packs.pack_pdf(deployment, pack_id)
     if pack is None or pack.pdf is None:
         raise Http404("No such evidence pack.")
+    read_record(request.user, ReadKind.EVIDENCE_PACK, deployment.pk, f"Pack {pack.pk} (PDF)")
     return pdf_response(bytes(pack.pdf), evidence_pack_filename(deployment))
 
 
@@ -447,6 +459,7 @@ def evaluation_pdf(request: AuthenticatedHttpRequest, deployment_id: int) -> Htt
     existing = selectors.evaluation_of(deployment)
     if existing is None:
         raise Http404("This agreement has not been evaluated yet.")
+    read_record(request.user, ReadKind.EVALUATION, existing.pk, "PDF")
     return pdf_response(documents.evaluation_pdf(existing), documents.evaluation_filename(existing))
 
 
@@ -458,4 +471,5 @@ def final_report_pdf(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     report = FinalReport.objects.filter(deployment=deployment).first()
     if report is None or not final_report_visible(roles, report):
         raise Http404("No final report to show yet.")
+    _read_final_report(request, report, "PDF")
     return pdf_response(documents.final_report_pdf(report), documents.final_report_filename(report))

@@ -21,6 +21,8 @@ from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.evaluation.documents import note_of_visit_filename, note_of_visit_pdf, pdf_response
 from syslead.organisations.models import Organisation
+from syslead.privacy.audit import read_record
+from syslead.privacy.models import ReadKind
 from syslead.visits import selectors, services
 from syslead.visits.access import (
     concern_for_user,
@@ -391,6 +393,8 @@ def concern(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
             return redirect("visits:concern", item.pk)
         for message in [*action_form.non_field_errors(), *close_form.non_field_errors()]:
             messages.error(request, message)
+    if request.method == "GET":
+        read_record(request.user, ReadKind.CONCERN, item.pk, "page")
     context = {
         "concern": item,
         "may_act": may_act,

@@ -13,6 +13,8 @@ from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
 from syslead.evaluation.models import Evaluation, EvaluationItem
 from syslead.evaluation.selectors import evaluation_of
 from syslead.evaluation.services import evaluation_submit
+from syslead.privacy.audit import read_record
+from syslead.privacy.models import ReadKind
 from syslead.visits.access import deployment_records_for_user
 
 router = Router(tags=["Evaluation"])
@@ -88,8 +90,10 @@ def create_evaluation(
     summary="Read the end-of-support evaluation (404 until it is given)",
 )
 def get_evaluation(request: HttpRequest, deployment_id: int) -> EvaluationOut:
-    deployment, _ = deployment_records_for_user(request_user(request), deployment_id)
+    user = request_user(request)
+    deployment, _ = deployment_records_for_user(user, deployment_id)
     evaluation = evaluation_of(deployment)
     if evaluation is None:
         raise Http404("This agreement has not been evaluated yet.")
+    read_record(user, ReadKind.EVALUATION, evaluation.pk, "API")
     return EvaluationOut.from_model(evaluation)
