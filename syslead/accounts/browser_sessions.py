@@ -47,10 +47,9 @@ def session_started(request: HttpRequest, user: User) -> None:
     now = time.time()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    key = request.session.session_key
-    if key is None:
+    if request.session.session_key is None:
         request.session.save()
-        key = request.session.session_key
+    key = str(request.session.session_key)
     UserSession.objects.filter(session_id=key).delete()
     UserSession.objects.create(
         session_id=key,
@@ -58,6 +57,25 @@ def session_started(request: HttpRequest, user: User) -> None:
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         ip_address=_client_ip(request),
     )
+
+
+def session_renewed(request: HttpRequest, user: User, before: UserSession | None) -> None:
+    """The session's key changed while signed in (a password change renews it): carry its row
+    over to the new key, and end the person's other sessions."""
+    key = request.session.session_key
+    if key is None:
+        return
+    others = UserSession.objects.filter(user=user).exclude(session_id=key)
+    Session.objects.filter(session_key__in=others.values("session_id")).delete()
+    if before is not None and not UserSession.objects.filter(session_id=key).exists():
+        UserSession.objects.create(
+            session_id=key,
+            user=user,
+            signed_in_at=before.signed_in_at,
+            last_seen_at=timezone.now(),
+            user_agent=before.user_agent,
+            ip_address=before.ip_address,
+        )
 
 
 @dataclass(frozen=True)

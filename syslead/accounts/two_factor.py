@@ -12,6 +12,7 @@ person signs in, so that ordinary requests cost no query."""
 from __future__ import annotations
 
 import base64
+import copy
 import enum
 import re
 from dataclasses import dataclass
@@ -52,9 +53,12 @@ def two_factor_required_of(user: User) -> bool:
     """Whether this person's roles call for two-factor sign-in (whatever the setting says)."""
     from syslead.visits.access import reads_others_concerns
 
-    if user.is_staff or user.is_superuser or has_role(user, *REQUIRED_ROLES):
+    if user.is_staff or user.is_superuser:
         return True
-    return reads_others_concerns(user)
+    # On a copy: the caller's object keeps no role cache from here (roles may change after).
+    probe = copy.copy(user)
+    probe.__dict__.pop("_syslead_roles", None)
+    return has_role(probe, *REQUIRED_ROLES) or reads_others_concerns(probe)
 
 
 def two_factor_enforced() -> bool:
@@ -163,6 +167,10 @@ def app_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
         raise RuleViolation("Start setting up again.", rule="no_app_being_set_up")
+    if not device.verify_is_allowed()[0]:
+        raise ValidationError(
+            {"code": ["Too many wrong codes in a row. Wait a minute, then try again."]}
+        )
     # Outside the transaction below: a wrong code must still count towards the throttle.
     if not device.verify_token(_normalise(code)):
         raise ValidationError(

@@ -22,7 +22,12 @@ from django.views.decorators.http import require_POST
 
 from syslead.accounts import two_factor
 from syslead.accounts.access import is_administrator
-from syslead.accounts.browser_sessions import describe_user_agent, session_end, sessions_of
+from syslead.accounts.browser_sessions import (
+    describe_user_agent,
+    session_end,
+    session_renewed,
+    sessions_of,
+)
 from syslead.accounts.forms import (
     CodeForm,
     EmailAuthenticationForm,
@@ -89,9 +94,17 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session (under a new key) and ends the others."""
+
     template_name = "accounts/password_change_form.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        before = UserSession.objects.filter(session_id=self.request.session.session_key).first()
+        response = super().form_valid(form)
+        session_renewed(self.request, form.user, before)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

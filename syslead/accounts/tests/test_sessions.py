@@ -145,3 +145,24 @@ def test_describe_user_agent_names_common_browsers() -> None:
     )
     assert describe_user_agent(edge) == "Edge on Windows"
     assert describe_user_agent("") == "Unknown browser"
+
+
+def test_changing_the_password_keeps_this_session_listed_and_ends_the_others(
+    coordinator: User,
+) -> None:
+    phone = _browser(coordinator, SAFARI_IPHONE)
+    here = _browser(coordinator, FIREFOX)
+    response = here.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-2026",
+            "new_password2": "a-new-long-passphrase-2026",
+        },
+    )
+    assert response.status_code == 302
+    rows = sessions_of(coordinator)
+    assert [row.user_agent for row in rows] == [FIREFOX]
+    assert rows[0].session_id == here.session.session_key
+    assert here.get(HOME).status_code == 200
+    assert phone.get(HOME)["Location"].startswith("/accounts/login/")

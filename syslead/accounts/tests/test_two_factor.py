@@ -369,3 +369,13 @@ def test_a_role_granted_later_is_required_at_the_next_sign_in(
     RoleAssignment.objects.create(user=person, role=Role.COORDINATOR, organisation=alliance)
     again = Client()
     assert _sign_in(again, person.email)["Location"].startswith(SET_UP)
+
+
+def test_signing_in_leaves_no_stale_role_cache_on_the_user_object(
+    client: Client, sip: User, alliance: Organisation
+) -> None:
+    client.force_login(sip)
+    RoleAssignment.objects.create(user=sip, role=Role.COORDINATOR, organisation=alliance)
+    from syslead.accounts.access import has_role
+
+    assert has_role(sip, Role.COORDINATOR)
