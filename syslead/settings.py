@@ -175,6 +175,7 @@ SYSLEAD_MFA_REQUIRED, SYSLEAD_MFA_FLAG_IGNORED = mfa_required_from(
     DEBUG, os.environ.get("SYSLEAD_MFA_REQUIRED")
 )
 OTP_TOTP_ISSUER = "Syslead"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows secrets or recovery codes
 #: Wrong codes (TOTP or recovery) allowed in one sign-in before the person must start again; each
 #: also counts as a failed sign-in for django-axes (and each device slows retries down).
 SYSLEAD_MFA_CODE_ATTEMPTS = env_int("SYSLEAD_MFA_CODE_ATTEMPTS", 5)
