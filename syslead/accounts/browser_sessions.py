@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -121,11 +121,17 @@ def session_seen(request: HttpRequest, now: float | None = None) -> None:
 
 
 def sessions_of(user: User) -> list[UserSession]:
-    """The person's live sessions, the most recently used first."""
+    """The person's live sessions, the most recently used first: not expired, not idle past the
+    limit (allowing for "last seen" being refreshed once a minute), not past the absolute limit."""
+    now = timezone.now()
+    idle = timedelta(seconds=idle_limit_seconds() + LAST_SEEN_PRECISION_SECONDS)
     return list(
-        UserSession.objects.filter(user=user, session__expire_date__gt=timezone.now()).order_by(
-            "-last_seen_at", "-pk"
-        )
+        UserSession.objects.filter(
+            user=user,
+            session__expire_date__gt=now,
+            last_seen_at__gt=now - idle,
+            signed_in_at__gt=now - timedelta(seconds=absolute_limit_seconds()),
+        ).order_by("-last_seen_at", "-pk")
     )
 
 

@@ -4,11 +4,13 @@ a person ends any of them (server-side)."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD
 from syslead.accounts.browser_sessions import (
@@ -166,3 +168,13 @@ def test_changing_the_password_keeps_this_session_listed_and_ends_the_others(
     assert rows[0].session_id == here.session.session_key
     assert here.get(HOME).status_code == 200
     assert phone.get(HOME)["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_past_its_idle_limit_is_no_longer_listed(coordinator: User) -> None:
+    _browser(coordinator, SAFARI_IPHONE)
+    here = _browser(coordinator, FIREFOX)
+    UserSession.objects.filter(user_agent=SAFARI_IPHONE).update(
+        last_seen_at=timezone.now() - timedelta(minutes=45)
+    )
+    assert [row.user_agent for row in sessions_of(coordinator)] == [FIREFOX]
+    assert "Safari on iPhone" not in here.get(ACCOUNT).content.decode()
