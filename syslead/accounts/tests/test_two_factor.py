@@ -379,3 +379,13 @@ def test_signing_in_leaves_no_stale_role_cache_on_the_user_object(
     from syslead.accounts.access import has_role
 
     assert has_role(sip, Role.COORDINATOR)
+
+
+def test_pages_owed_a_code_show_no_navigation(coordinator: User) -> None:
+    _app(coordinator)
+    client = Client()
+    _sign_in(client, coordinator.email)
+    page = client.get(CODE).content.decode()
+    assert 'aria-label="Main"' not in page
+    assert "Your account" not in page
+    assert "Sign out" in page
