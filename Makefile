@@ -35,12 +35,15 @@ demo: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo
 
+# The demo signs in with a password alone: SYSLEAD_MFA_REQUIRED=false works only with DEBUG=true.
 run: demo
 	@echo "Syslead on http://$(HOST):$(PORT)/ with the task worker (Ctrl-C stops both)."
+	@echo "Demo mode: SYSLEAD_MFA_REQUIRED=false, so two-factor sign-in is not required of anyone"
+	@echo "(it is in production). Set it up from 'Your account' to try it."
 	@DEBUG=true $(BIN)/python manage.py demo_logins
 	@trap 'kill 0' EXIT INT TERM; \
-	DEBUG=true $(BIN)/python manage.py db_worker --interval 1 & \
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SYSLEAD_MFA_REQUIRED=false $(BIN)/python manage.py db_worker --interval 1 & \
+	DEBUG=true SYSLEAD_MFA_REQUIRED=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 browsers:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }

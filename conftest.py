@@ -92,6 +92,32 @@ def _fast_tests(settings: Any) -> None:
         setattr(settings, name, value)
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_required(settings: Any) -> None:
+    """Tests sign people in with ``client.force_login`` (a password alone): the two-factor
+    requirement is off unless a test asks for it with the ``two_factor_required`` fixture. A
+    person who has set up an app is still asked for a code either way."""
+    settings.SYSLEAD_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def two_factor_required(settings: Any) -> None:
+    """Two-factor sign-in required of the roles that need it, as in production."""
+    settings.SYSLEAD_MFA_REQUIRED = True
+
+
+def totp_code(key_hex: str, *, step_offset: int = 0) -> str:
+    """The 6-digit code an authenticator app shows now for this secret (``step_offset`` 30-second
+    steps ahead), as django-otp computes it."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(key_hex))
+    totp.time = time.time() + 30 * step_offset
+    return f"{totp.token():06d}"
+
+
 def make_school(urn: int, name: str, **extra: Any) -> School:
     defaults: dict[str, Any] = {
         "name": name,

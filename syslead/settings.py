@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "syslead.core",
     "syslead.accounts",
     "syslead.organisations",
@@ -79,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in: the idle and absolute session limits, then two-factor (code or set-up first).
+    "syslead.accounts.middleware.SessionLimitsMiddleware",
+    "syslead.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -154,6 +160,34 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+
+def mfa_required_from(debug: bool, flag: str | None) -> tuple[bool, bool]:
+    """Whether two-factor is required of the roles that need it, and whether the environment's
+    ``SYSLEAD_MFA_REQUIRED=false`` was ignored: it is honoured only with DEBUG on (the demo)."""
+    asked_off = flag is not None and flag.strip().lower() in {"0", "false", "no", "off"}
+    if not asked_off:
+        return True, False
+    return (False, False) if debug else (True, True)
+
+
+# Two-factor sign-in (django-otp: an authenticator app, and single-use recovery codes). Required
+# for administrators, coordinators, broker leads and safeguarding leads; offered to everyone.
+SYSLEAD_MFA_REQUIRED, SYSLEAD_MFA_FLAG_IGNORED = mfa_required_from(
+    DEBUG, os.environ.get("SYSLEAD_MFA_REQUIRED")
+)
+OTP_TOTP_ISSUER = "Syslead"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows secrets or recovery codes
+#: Wrong codes (TOTP or recovery) allowed in one sign-in before the person must start again; each
+#: also counts as a failed sign-in for django-axes (and each device slows retries down).
+SYSLEAD_MFA_CODE_ATTEMPTS = env_int("SYSLEAD_MFA_CODE_ATTEMPTS", 5)
+SYSLEAD_MFA_RECOVERY_CODES = 10
+
+# Sessions end after this much inactivity, and at this long after signing in whatever happens.
+SYSLEAD_SESSION_IDLE_MINUTES = env_int("SYSLEAD_SESSION_IDLE_MINUTES", 30)
+SYSLEAD_SESSION_MAX_HOURS = env_int("SYSLEAD_SESSION_MAX_HOURS", 12)
+# API bearer tokens stop working this many days after they are issued (unless issued shorter).
+SYSLEAD_API_TOKEN_DAYS = env_int("SYSLEAD_API_TOKEN_DAYS", 90)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -201,7 +235,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # switched on by the deployment, where a proxy terminates TLS.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_COOKIE_AGE = 60 * 60 * SYSLEAD_SESSION_MAX_HOURS
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -48,11 +48,12 @@ class RoleAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["prefix", "user", "created_at", "last_used_at"]
-    search_fields = ["user__email", "prefix"]
+    list_display = ["prefix", "user", "label", "created_at", "expires_at", "last_used_at"]
+    search_fields = ["user__email", "prefix", "label"]
     readonly_fields = ["key_hash", "prefix", "created_at", "last_used_at"]
     list_select_related = ["user"]
 
     def has_add_permission(self, request: object) -> bool:
-        # Tokens are issued with ``manage.py issue_token`` so the raw value is shown once.
+        # Tokens are issued from the account page or ``manage.py issue_token``, so the raw value
+        # is shown once.
         return False

@@ -89,3 +89,64 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain_labels(self)
+
+
+class CodeForm(forms.Form):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
+        "codes.",
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class SetUpForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The 6 digits the app shows for Syslead.",
+        error_messages={"required": "Enter the 6-digit code the app shows"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class TokenForm(forms.Form):
+    label = forms.CharField(
+        label="What it is for (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example: the trust's reporting script.",
+    )
+    days = forms.IntegerField(
+        label="Days until it expires",
+        min_value=1,
+        max_value=366,
+        error_messages={
+            "required": "Enter how many days the token should work",
+            "invalid": "Enter a whole number of days",
+            "min_value": "A token works for at least 1 day",
+            "max_value": "A token works for at most 366 days",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label="Name or e-mail address", max_length=150, required=False)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -143,13 +146,21 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def api_token_lifetime() -> timedelta:
+    """How long a new token lasts unless its issuer says otherwise (``SYSLEAD_API_TOKEN_DAYS``)."""
+    return timedelta(days=int(getattr(settings, "SYSLEAD_API_TOKEN_DAYS", 90)))
+
+
 class ApiToken(models.Model):
-    """A bearer token for the public API; only its hash is stored."""
+    """A bearer token for the public API; only its hash is stored. It stops working at
+    ``expires_at`` and when it is revoked (deleted)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    label = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -158,17 +169,46 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… for {self.user}"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user: User) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, *, lifetime: timedelta | None = None, label: str = ""
+    ) -> tuple[ApiToken, str]:
         raw = "sl_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, key_hash=_hash_token(raw), prefix=raw[:8])
+        expires_at = timezone.now() + (lifetime if lifetime is not None else api_token_lifetime())
+        token = cls.objects.create(
+            user=user, key_hash=_hash_token(raw), prefix=raw[:8], label=label, expires_at=expires_at
+        )
         return token, raw
 
     @classmethod
     def user_for(cls, raw: str) -> User | None:
+        """The active user of the live (unexpired) token whose secret is ``raw``."""
         token = (
             cls.objects.select_related("user")
-            .filter(key_hash=_hash_token(raw), user__is_active=True)
+            .filter(key_hash=_hash_token(raw), user__is_active=True, expires_at__gt=timezone.now())
             .first()
         )
         return token.user if token else None
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a person, so that they can see where they are signed in
+    and end it. The row goes when the session does (sign-out, expiry, ended from the account
+    page); the session's own data holds the timestamps the idle and absolute limits use."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    signed_in_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"Session of {self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

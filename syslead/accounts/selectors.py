@@ -24,9 +24,15 @@ def role_assignments_of(user: User) -> list[RoleAssignment]:
 
 
 def api_token_for_key(raw: str) -> ApiToken | None:
-    """The live token whose secret is ``raw`` (only hashes are stored), with its active user."""
+    """The token whose secret is ``raw`` (only hashes are stored), with its active user; it may
+    have expired (``is_expired``): the caller refuses it, saying so."""
     return (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_hash_token(raw), user__is_active=True)
         .first()
     )
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """The person's tokens, newest first, expired ones included (until they revoke them)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))

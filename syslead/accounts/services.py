@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -211,20 +213,50 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     forget_roles(user)
 
 
+#: The longest a token may be issued for, in days.
+API_TOKEN_MAX_DAYS = 366
+
+
 @transaction.atomic
-def api_token_issue(*, actor: User | None, user: User) -> str:
-    """Issue a new bearer token that acts with exactly the user's permissions; only its hash is
-    kept, so the secret returned here is shown once. ``actor`` None is the server's operator."""
+def api_token_issue(
+    *, actor: User | None, user: User, days: int | None = None, label: str = ""
+) -> str:
+    """Issue a new bearer token that acts with exactly the user's permissions until it expires
+    (``days``, or ``SYSLEAD_API_TOKEN_DAYS``); only its hash is kept, so the secret returned here
+    is shown once. ``actor`` None is the server's operator."""
     if actor is not None and actor.pk != user.pk and not is_administrator(actor):
         raise NotAllowed("You may issue tokens only for yourself.")
     if not user.is_active:
         raise RuleViolation(f"{user.email} is deactivated.", rule="user_inactive")
-    token, raw = ApiToken.issue(user)
+    lifetime_days = settings.SYSLEAD_API_TOKEN_DAYS if days is None else days
+    if not 1 <= lifetime_days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError({"days": [f"A token lasts between 1 and {API_TOKEN_MAX_DAYS} days."]})
+    label = label.strip()
+    if len(label) > 100:
+        raise ValidationError({"label": ["Keep the label to 100 characters or fewer."]})
+    token, raw = ApiToken.issue(user, lifetime=timedelta(days=lifetime_days), label=label)
     event_record(
         actor=actor,
         subject=user,
         verb="api_token.issued",
-        summary=f"Issued API token {token.prefix}…",
-        data={"prefix": token.prefix},
+        summary=f"Issued API token {token.prefix}… (expires {token.expires_at:%Y-%m-%d})",
+        data={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
     )
     return raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke a token at once: its owner or an administrator."""
+    if token.user_id != actor.pk and not is_administrator(actor):
+        raise NotAllowed("You may revoke only your own tokens.")
+    user = token.user
+    prefix = token.prefix
+    token.delete()
+    event_record(
+        actor=actor,
+        subject=user,
+        verb="api_token.revoked",
+        summary=f"Revoked API token {prefix}…",
+        data={"prefix": prefix},
+    )

@@ -23,6 +23,9 @@ class BearerToken(HttpBearer):
         if api_token is None:
             return None
         now = timezone.now()
+        if api_token.expires_at <= now:
+            request.syslead_token_expired = True  # type: ignore[attr-defined]
+            return None
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user

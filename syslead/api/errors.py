@@ -132,7 +132,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        if request.headers.get("Authorization"):
+        if getattr(request, "syslead_token_expired", False):
+            detail = "The bearer token has expired: issue a new one from your account page."
+        elif request.headers.get("Authorization"):
             detail = "The bearer token is not valid."
         else:
             detail = "Authentication required: send 'Authorization: Bearer <token>'."

@@ -21,7 +21,8 @@ DESCRIPTION = """School-to-school support: organisations, users, schools, leader
 deployments, visits and reports.
 
 Send `Authorization: Bearer <token>`; `python manage.py issue_token EMAIL` prints a token that acts
-with exactly that user's permissions. Errors are JSON with a human-readable `detail`: 400 malformed
+with exactly that user's permissions, and people issue and revoke their own on their account page.
+Tokens expire (90 days by default). Errors are JSON with a human-readable `detail`: 400 malformed
 JSON, 401 no or bad token, 403 not allowed, 404 unknown, 409 a business rule refuses (`rule` names
 it), 422 invalid fields (`errors` maps each field to its messages)."""
 

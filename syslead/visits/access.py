@@ -32,7 +32,7 @@ from syslead.accounts.models import Role
 from syslead.brokering.models import Route
 from syslead.deployments.models import Deployment
 from syslead.deployments.selectors import deployment_for_user
-from syslead.visits.models import Concern, Visit
+from syslead.visits.models import Concern, ConcernContact, Visit
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,12 @@ def may_act_on_concern(user: Any, concern: Concern) -> bool:
         return True
     contact = getattr(concern.organisation, "concern_contact", None)
     return contact is not None and contact.safeguarding_lead_id == user.pk
+
+
+def reads_others_concerns(user: Any) -> bool:
+    """Whether the person's place (not one concern they raised or are named on) lets them read
+    concerns raised by others: administrators, coordinators and an organisation's named person
+    for safeguarding. Two-factor sign-in is required of them."""
+    if is_administrator(user) or coordinated_organisation_ids(user):
+        return True
+    return ConcernContact.objects.filter(safeguarding_lead=user).exists()

@@ -84,7 +84,8 @@ def test_change_password_page_passes_axe_and_sign_out_works(
     page: Page, coordinator: User, settings: Any
 ) -> None:
     browser_sign_in(page, coordinator.email)
-    page.get_by_role("link", name="Change password").click()
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Change your password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
     axe_check(page)
     page.get_by_role("button", name="Sign out").click()
