@@ -147,6 +147,13 @@ def qr_code_svg(device: TOTPDevice) -> SafeString:
     return mark_safe(svg)
 
 
+def devices_delete(user: User) -> int:
+    """Remove every two-factor device of the person (their app and recovery codes): used when an
+    administrator erases the person, so no secret of theirs is kept."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    return int(removed + StaticDevice.objects.filter(user=user).delete()[0])
+
+
 def _normalise(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").lower()
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from syslead.accounts.access import forget_roles, is_administrator
 from syslead.accounts.models import ApiToken, RoleAssignment, User
+from syslead.accounts.two_factor import devices_delete
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.privacy.models import Erasure
@@ -277,6 +278,7 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
     from syslead.notifications.models import Notification
 
     changed["api_tokens"] = ApiToken.objects.filter(user=person).delete()[0]
+    changed["two_factor_devices"] = devices_delete(person)
     changed["sessions"] = _end_sessions(person)
     changed["roles"] = RoleAssignment.objects.filter(user=person).delete()[0]
     changed["inbox"] = Notification.objects.filter(user=person).delete()[0]

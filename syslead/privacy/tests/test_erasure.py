@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
 from syslead.accounts.models import ApiToken, RoleAssignment, User
@@ -67,7 +69,7 @@ def test_erasure_keeps_the_records_whole_and_every_figure_unchanged(
     assert Deployment.objects.get().leader.user == leader_user  # the link stays, pseudonymous
 
 
-def test_an_erased_person_can_no_longer_sign_in_and_loses_tokens_sessions_roles_inbox(
+def test_an_erased_person_can_no_longer_sign_in_and_loses_tokens_sessions_roles_inbox_devices(
     client: Client, administrator: User, coordinator: User
 ) -> None:
     signed_in = client.post(
@@ -77,6 +79,8 @@ def test_an_erased_person_can_no_longer_sign_in_and_loses_tokens_sessions_roles_
     assert Session.objects.count() == 1
     ApiToken.issue(coordinator)
     Notification.objects.create(user=coordinator, verb="x", text="Hello")
+    TOTPDevice.objects.create(user=coordinator, name="Phone", confirmed=True)
+    StaticDevice.objects.create(user=coordinator, name="Recovery codes", confirmed=True)
     erase_person(actor=administrator, person=coordinator, reason="Request")
     coordinator.refresh_from_db()
     assert not coordinator.is_active
@@ -85,6 +89,8 @@ def test_an_erased_person_can_no_longer_sign_in_and_loses_tokens_sessions_roles_
     assert not ApiToken.objects.filter(user=coordinator).exists()
     assert not RoleAssignment.objects.filter(user=coordinator).exists()
     assert not Notification.objects.filter(user=coordinator).exists()
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert not StaticDevice.objects.filter(user=coordinator).exists()
     assert client.get("/privacy/people/").status_code == 302  # signed out
     again = Client().post("/accounts/login/", {"username": "alice@kyra.test", "password": PASSWORD})
     assert again.status_code == 200  # the sign-in form again, with its error
