@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "syslead.evaluation",
     "syslead.reports",
     "syslead.quality",
+    "syslead.alliances",
     "syslead.notifications",
     "syslead.api",
     "syslead.demo",

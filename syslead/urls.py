@@ -21,6 +21,7 @@ urlpatterns = [
     path("charging/", include("syslead.finance.urls")),
     path("reports/", include("syslead.reports.urls")),
     path("quality/", include("syslead.quality.urls")),
+    path("alliances/", include("syslead.alliances.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),
