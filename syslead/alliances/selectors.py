@@ -112,8 +112,9 @@ class YearCount:
 def schools_year_on_year(
     organisation: Organisation, today: dt.date | None = None
 ) -> list[YearCount]:
-    """For each academic year from the first member's joining to this one: members at the start,
-    schools that joined and left during it, members at its end (today, for this year) and the
+    """For each academic year from the first member's joining to this one: members as it began
+    (on the last day of the year before, so at the start + joined − left = at the end), schools
+    that joined and left during it, members at its end (today, for this year) and the
     change from the year before. One query."""
     today = today or timezone.localdate()
     spans = list(
@@ -135,7 +136,7 @@ def schools_year_on_year(
         rows.append(
             YearCount(
                 year=year,
-                at_start=members_on(year.starts_on),
+                at_start=members_on(year.starts_on - dt.timedelta(days=1)),
                 joined=sum(1 for j, _ in spans if year.starts_on <= j <= end),
                 left=sum(1 for _, left in spans if left and year.starts_on <= left <= end),
                 at_end=at_end,
