@@ -84,7 +84,8 @@ class MemberAddForm(forms.Form):
         return list(schools.order_by("-is_open", "name")[: SCHOOL_CHOICES + 1])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.has_error("school"):
             return data
         found = self._searched()
@@ -125,22 +126,20 @@ class MouForm(forms.Form):
     )
 
 
-class MemberDetailsForm(forms.ModelForm):
-    class Meta:
-        model = AllianceMember
-        fields = [
-            "is_strategic_partner",
-            "duties",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
-        labels = {
-            "is_strategic_partner": "Strategic partner (sits on the management board)",
-            "contact_email": "Contact e-mail address",
-            "contact_phone": "Contact telephone",
-        }
-        widgets = {"duties": forms.Textarea(attrs={"rows": 3})}
+class MemberDetailsForm(forms.Form):
+    is_strategic_partner = forms.BooleanField(
+        label="Strategic partner (sits on the management board)", required=False
+    )
+    duties = forms.CharField(
+        label="Duties", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
+    contact_email = forms.EmailField(label="Contact e-mail address", required=False)
+    contact_phone = forms.CharField(label="Contact telephone", max_length=40, required=False)
+
+    @classmethod
+    def initial_for(cls, member: AllianceMember) -> dict[str, Any]:
+        return {name: getattr(member, name) for name in cls.base_fields}
 
 
 class LeaveForm(forms.Form):

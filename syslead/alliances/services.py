@@ -64,7 +64,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-# Members -----------------------------------------------------------------------------------------
+# Members ------------------------------------------------------------------------------------------
 
 
 def school_for_urn(urn: int) -> School:
@@ -272,7 +272,7 @@ def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, fi
     )
 
 
-# Meetings ----------------------------------------------------------------------------------------
+# Meetings -----------------------------------------------------------------------------------------
 
 
 def meeting_schedule(
@@ -558,7 +558,7 @@ def board_decision_record(
     return made
 
 
-# Invitations -------------------------------------------------------------------------------------
+# Invitations --------------------------------------------------------------------------------------
 
 
 def invitation_addresses(member: AllianceMember) -> list[str]:

@@ -150,10 +150,12 @@ def member_mou(request: AuthenticatedHttpRequest, member_id: int) -> HttpRespons
 def member_details(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     """Strategic partner, duties and contact."""
     found = access.member_for_user(request.user, member_id)
-    form = MemberDetailsForm(request.POST if request.method == "POST" else None, instance=found)
+    form = MemberDetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial=MemberDetailsForm.initial_for(found),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        found.refresh_from_db()
         done = run_service(
             form,
             lambda: services.member_details_set(

@@ -60,7 +60,7 @@ def _members(client: Any, org: Organisation) -> dict[int, dict[str, Any]]:
     return {item["school"]: item for item in response.json()["items"]}
 
 
-# Members and the MOU -----------------------------------------------------------------------------
+# Members and the MOU ------------------------------------------------------------------------------
 
 
 def test_a_school_joins_with_the_mou_signed_and_its_review_is_due_a_year_later(
@@ -200,7 +200,7 @@ def test_members_list_every_field_of_the_contract(
     assert items[0]["referred_to_board"] is False
 
 
-# Meetings and attendance -------------------------------------------------------------------------
+# Meetings and attendance --------------------------------------------------------------------------
 
 
 def test_a_meeting_is_scheduled(api: ApiFactory, coordinator: User, alliance: Organisation) -> None:
@@ -435,7 +435,7 @@ def test_invalid_attendance_is_422_and_nothing_is_written(
     assert not MeetingAttendance.objects.exists()
 
 
-# The board's decision ----------------------------------------------------------------------------
+# The board's decision -----------------------------------------------------------------------------
 
 
 def _referred(client: Any, org: Organisation, urn: int = B) -> dict[str, Any]:

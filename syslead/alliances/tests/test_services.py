@@ -134,7 +134,7 @@ def test_only_the_alliance_may_change_its_members(
         services.member_leave(actor=other_coordinator, member=member, left_on=dt.date(2026, 1, 1))
 
 
-# Reminders of the MOU's yearly review ------------------------------------------------------------
+# Reminders of the MOU's yearly review -------------------------------------------------------------
 
 
 def test_the_alliance_is_reminded_from_30_days_before_the_mou_review(
@@ -183,7 +183,7 @@ def test_the_mou_review_is_a_registered_daily_reminder() -> None:
     assert "syslead.alliances.reminders.mou_reviews" in REMINDER_SOURCES
 
 
-# Invitations -------------------------------------------------------------------------------------
+# Invitations --------------------------------------------------------------------------------------
 
 
 def _meeting(actor: User, organisation: Organisation, **extra: Any) -> Any:
@@ -251,7 +251,7 @@ def test_invitations_go_to_each_members_contact_or_headteachers_with_the_ics(
     assert meeting.invitations_sent_at is not None
 
 
-# Schools in the alliance year on year --------------------------------------------------------------
+# Schools in the alliance year on year -------------------------------------------------------------
 
 
 def test_schools_in_the_alliance_year_on_year(coordinator: User, alliance: Organisation) -> None:

@@ -5,7 +5,7 @@ board's decision. Coordinators and broker leads of the organisation (and adminis
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -148,7 +148,7 @@ def member_out(member: AllianceMember) -> MemberOut:
     return MemberOut(**_member_fields(member))
 
 
-def _member_fields(member: AllianceMember) -> dict[str, object]:
+def _member_fields(member: AllianceMember) -> dict[str, Any]:
     return {
         "id": member.pk,
         "school": member.school_id,
