@@ -34,7 +34,7 @@ def organisation_for_alliance(user: Any, organisation_id: int) -> Organisation:
         raise Http404("No such organisation.")
     if not may_manage_alliance(user, organisation.pk):
         raise NotAllowed(
-            f"Only a coordinator or broker lead of {organisation.name} may see or change its "
+            "Only the organisation's coordinators and broker leads may see or change its "
             "alliance's members and meetings."
         )
     return organisation

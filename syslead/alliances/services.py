@@ -42,7 +42,7 @@ LATEST_DATE = dt.date(2099, 8, 31)
 def _check_allowed(actor: Any, organisation: Organisation) -> None:
     if not may_manage_alliance(actor, organisation.pk):
         raise NotAllowed(
-            f"Only a coordinator or broker lead of {organisation.name} may change its alliance's "
+            "Only the organisation's coordinators and broker leads may change its alliance's "
             "members and meetings."
         )
 
@@ -331,7 +331,9 @@ def attendance_record(
     *, actor: Any, meeting: Meeting, attendance: Mapping[int, str]
 ) -> list[MeetingAttendance]:
     """Record who attended (by URN). Every member on the meeting's date that is left out was
-    absent. A second recording replaces the first. Each member's consecutive meetings missed are
+    absent; a school of the alliance that was not a member on that date (it joined later or had
+    left) is not counted, whatever is said of it. A URN that was never a member is refused. A
+    second recording replaces the first. Each member's consecutive meetings missed are
     then recounted and a member that missed two in a row is referred to the board, whose broker
     leads are told once per referral."""
     organisation = meeting.organisation
@@ -340,13 +342,15 @@ def attendance_record(
     with transaction.atomic():
         _lock(organisation)
         members = {m.school_id: m for m in members_on(organisation, meeting.held_on)}
+        ever = set(
+            AllianceMember.objects.filter(organisation=organisation).values_list(
+                "school_id", flat=True
+            )
+        )
         problems = []
         for urn, status in attendance.items():
-            if urn not in members:
-                problems.append(
-                    f"{urn} is not the URN of a school that was a member on "
-                    f"{meeting.held_on:%-d %B %Y}."
-                )
+            if urn not in ever:
+                problems.append(f"{urn} is not the URN of a member of the alliance.")
             elif status not in known:
                 problems.append(f"{urn}: {status!r} is not one of {', '.join(sorted(known))}.")
         _raise({"attendance": problems} if problems else {})

@@ -355,9 +355,10 @@ def test_meetings_before_a_member_joined_do_not_count(
     _attend(client, before, {str(A): "present"})
     assert _members(client, alliance)[B]["consecutive_meetings_missed"] == 1
     assert not MeetingAttendance.objects.filter(meeting_id=before, member__school_id=B).exists()
-    refused = client.put(f"/meetings/{before}/attendance", {"attendance": {str(B): "present"}})
-    assert refused.status_code == 422
-    assert "attendance" in refused.json()["errors"]
+    said = _attend(client, before, {str(A): "present", str(B): "absent"}).json()
+    assert said["not_counted"] == [B]
+    assert str(B) not in said["attendance"]
+    assert _members(client, alliance)[B]["consecutive_meetings_missed"] == 1
 
 
 def test_a_member_that_left_is_not_counted_or_referred(
@@ -383,8 +384,9 @@ def test_a_member_that_left_is_not_counted_or_referred(
     assert members[A]["consecutive_meetings_missed"] == 1
     assert members[A]["referred_to_board"] is False
     assert not MeetingAttendance.objects.filter(meeting_id=second, member__school_id=A).exists()
-    refused = client.put(f"/meetings/{second}/attendance", {"attendance": {str(A): "absent"}})
-    assert refused.status_code == 422
+    said = _attend(client, second, {str(A): "absent", str(B): "present"}).json()
+    assert said["not_counted"] == [A]
+    assert _members(client, alliance)[A]["consecutive_meetings_missed"] == 1
 
 
 def test_correcting_attendance_withdraws_a_referral_and_a_new_one_is_not_told_again(
@@ -414,6 +416,7 @@ def test_correcting_attendance_withdraws_a_referral_and_a_new_one_is_not_told_ag
         {str(A): "late"},
         {"Hillmorton": "present"},
         {str(999999): "present"},
+        {str(C): "present"},  # a school, never a member
         {str(2**40): "present"},
         None,
         [],
@@ -576,7 +579,9 @@ def test_people_outside_the_alliance_are_refused(
     client = api(request.getfixturevalue(persona))
     org = alliance.pk
     join = {"school": C, "joined_on": "2025-09-01", "mou_signed_on": None}
-    assert client.post(f"/organisations/{org}/members", join).status_code == 403
+    refused = client.post(f"/organisations/{org}/members", join)
+    assert refused.status_code == 403
+    assert "KYRA" not in refused.json()["detail"]
     assert client.get(f"/organisations/{org}/members").status_code == 403
     meeting = {"held_on": "2026-06-11", "title": "Mine"}
     assert client.post(f"/organisations/{org}/meetings", meeting).status_code == 403

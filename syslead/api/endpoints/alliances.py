@@ -124,6 +124,11 @@ class AttendanceOut(Schema):
     meeting: int
     held_on: dt.date
     attendance: dict[str, AttendanceStatus]
+    not_counted: list[int] = Field(
+        default_factory=list,
+        description="URNs sent that were not members on the meeting's date (joined later or "
+        "had left): not counted.",
+    )
     members: list[MemberOut] = Field(description="The alliance's current members, recounted.")
 
 
@@ -263,13 +268,15 @@ def list_meetings(request: HttpRequest, organisation_id: int) -> MeetingsOut:
     return MeetingsOut(items=[meeting_out(m) for m in meetings_of(organisation)])
 
 
-def _attendance_out(meeting: Meeting) -> AttendanceOut:
+def _attendance_out(meeting: Meeting, sent: list[int] | None = None) -> AttendanceOut:
     rows = attendance_of(meeting)
+    recorded = {r.member.school_id for r in rows}
     current = [m for m in members_of(meeting.organisation) if m.left_on is None]
     return AttendanceOut(
         meeting=meeting.pk,
         held_on=meeting.held_on,
         attendance={str(r.member.school_id): AttendanceStatus(r.status) for r in rows},
+        not_counted=sorted(urn for urn in sent or [] if urn not in recorded),
         members=[member_out(m) for m in current],
     )
 
@@ -281,7 +288,9 @@ def _attendance_out(meeting: Meeting) -> AttendanceOut:
     description=(
         "`attendance` maps each member's URN to `present`, `representative`, `apologies` or "
         "`absent`; a member of the alliance on the meeting's date that is left out was absent. "
-        "A URN that was not a member on that date is 422. Each member's "
+        "A school of the alliance that was not a member on that date (it joined later or had "
+        "left) is not counted (`not_counted`); a URN that was never a member is 422. Each "
+        "member's "
         "`consecutive_meetings_missed` counts its meetings since it joined, latest first, until "
         "one it attended (present or representative); at 2 it is `referred_to_board` and the "
         "organisation's broker leads are told once, until the board decides. 404 for a meeting "
@@ -293,12 +302,9 @@ def record_attendance(
 ) -> AttendanceOut:
     user = request_user(request)
     meeting = meeting_for_user(user, meeting_id)
-    attendance_record(
-        actor=user,
-        meeting=meeting,
-        attendance={int(urn.strip()): status.value for urn, status in payload.attendance.items()},
-    )
-    return _attendance_out(meeting)
+    attendance = {int(urn.strip()): status.value for urn, status in payload.attendance.items()}
+    attendance_record(actor=user, meeting=meeting, attendance=attendance)
+    return _attendance_out(meeting, list(attendance))
 
 
 @router.get(
