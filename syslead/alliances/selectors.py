@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from syslead.alliances.models import (
@@ -22,11 +22,11 @@ from syslead.organisations.models import Organisation
 
 
 def members_of(organisation: Organisation) -> QuerySet[AllianceMember]:
-    """Every membership, current ones first, then by school name."""
+    """Every membership: current ones first, then those that left, latest first; by school."""
     return (
         AllianceMember.objects.filter(organisation=organisation)
         .select_related("school")
-        .order_by("left_on", "school__name", "id")
+        .order_by(F("left_on").desc(nulls_first=True), "school__name", "id")
     )
 
 

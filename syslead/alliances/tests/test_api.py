@@ -133,9 +133,9 @@ def test_a_school_that_left_may_join_again(
     again = _join(client, alliance, A, "2026-04-20")
     assert again["id"] != first["id"]
     members = client.get(f"/organisations/{alliance.pk}/members").json()["items"]
-    assert sorted((m["joined_on"], m["left_on"]) for m in members) == [
-        ("2025-09-01", "2025-12-31"),
+    assert [(m["joined_on"], m["left_on"]) for m in members] == [  # current members first
         ("2026-04-20", None),
+        ("2025-09-01", "2025-12-31"),
     ]
 
 
