@@ -449,3 +449,23 @@ def test_the_alliance_page_takes_a_fixed_number_of_queries(
     client = login(coordinator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("alliances:alliance", args=[alliance.pk])).status_code == 200
+
+
+def test_the_admin_lists_the_alliance_read_only(
+    login: Login, administrator: User, member: AllianceMember, meeting: Meeting
+) -> None:
+    client = login(administrator)
+    for name in ("alliancemember", "meeting", "meetingattendance", "boarddecision"):
+        assert client.get(f"/admin/alliances/{name}/").status_code == 200, name
+    assert client.get("/admin/alliances/alliancemember/add/").status_code == 403
+
+
+def test_the_pages_have_no_inline_script_or_event_handler() -> None:
+    """A content security policy without 'unsafe-inline' is coming: nothing inline to break."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "templates"
+    for template in folder.rglob("*.html"):
+        text = template.read_text()
+        assert "<script" not in text, template
+        assert not re.search(r"\son[a-z]+\s*=", text), template
