@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "syslead.evaluation",
     "syslead.reports",
     "syslead.quality",
+    "syslead.alliances",
     "syslead.notifications",
     "syslead.privacy",
     "syslead.api",

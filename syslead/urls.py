@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("syslead.reports.urls")),
     path("quality/", include("syslead.quality.urls")),
     path("privacy/", include("syslead.privacy.urls")),
+    path("alliances/", include("syslead.alliances.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

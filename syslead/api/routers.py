@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from syslead.api.endpoints import (
+    alliances,
     brokering,
     deployments,
     evaluation,
@@ -27,4 +28,5 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", reports.router),
     ("", visits.router),
     ("", evaluation.router),
+    ("", alliances.router),
 ]

@@ -95,12 +95,14 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.coordinator_agreements_waiting",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
+        "syslead.alliances.home.coordinator_alliance",
     ],
     Role.BROKER_LEAD: [
         "syslead.core.home.broker_lead_organisations",
         "syslead.visits.home.broker_lead_delivery",
         "syslead.deployments.home.broker_lead_agreements_to_sign",
         "syslead.reports.home.broker_lead_kpis",
+        "syslead.alliances.home.broker_lead_alliance",
     ],
     Role.SIP: [
         "syslead.core.home.sip_schools_to_watch",

@@ -30,6 +30,7 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Approaches", "brokering:approaches", (Role.SYSTEM_LEADER,)),
     ("Agreements", "deployments:list", (*_BROKER_ROLES, Role.SYSTEM_LEADER, Role.HEADTEACHER)),
     ("Quality", "quality:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
+    ("Alliance", "alliances:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("KPIs", "reports:kpis", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("People", "accounts:people", (Role.ADMINISTRATOR,)),
 ]

@@ -30,6 +30,7 @@ REMINDER_SOURCES: list[str] = [
     "syslead.visits.reminders.agreements_without_visits",
     "syslead.evaluation.reminders.feedback_due",
     "syslead.evaluation.reminders.evaluations_due",
+    "syslead.alliances.reminders.mou_reviews",
 ]
 
 

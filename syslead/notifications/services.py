@@ -14,9 +14,15 @@ from syslead.notifications.tasks import send_email
 
 
 def email_enqueue(
-    *, to: str | list[str], subject: str, template: str, context: Mapping[str, Any]
+    *,
+    to: str | list[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> TaskResult[int]:
-    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) and queue the e-mail.
+    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) and queue the e-mail,
+    with text ``attachments`` as ``(filename, content, mimetype)``.
 
     Rendering happens now, in the request, so the task receives only plain text: nothing that
     needs the database or the request when the worker sends it later.
@@ -27,4 +33,9 @@ def email_enqueue(
     with contextlib.suppress(TemplateDoesNotExist):
         html = render_to_string(f"{template}.html", dict(context))
     one_line_subject = " ".join(subject.split())
+    files = [list(attachment) for attachment in attachments or []]
+    if files:
+        return send_email.enqueue(
+            to=recipients, subject=one_line_subject, body=body, html=html, attachments=files
+        )
     return send_email.enqueue(to=recipients, subject=one_line_subject, body=body, html=html)

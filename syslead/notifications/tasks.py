@@ -9,11 +9,20 @@ from django_tasks import task
 
 
 @task()
-def send_email(to: list[str], subject: str, body: str, html: str = "") -> int:
-    """Send one e-mail (plain text, with an HTML alternative when given); returns how many sent."""
+def send_email(
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    attachments: list[list[str]] | None = None,
+) -> int:
+    """Send one e-mail (plain text, with an HTML alternative when given, and text attachments as
+    ``[filename, content, mimetype]``, e.g. an .ics invitation); returns how many sent."""
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
