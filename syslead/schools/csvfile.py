@@ -1,5 +1,6 @@
-"""Read a CSV file for a bulk import safely: the encoding is decided for the file as a whole, the file
-is streamed (memory stays bounded whatever its size) and every row must be as wide as the header.
+"""Read a CSV file for a bulk import safely: the encoding is decided for the file as a whole, the
+file is streamed (memory stays bounded whatever its size) and every row must be as wide as the
+header.
 
 Encoding, decided by reading the whole file once before any row is used:
 
@@ -62,9 +63,7 @@ def _line_of(text: str, position: int, lines_before: int) -> int:
     return lines_before + text.count("\n", 0, position) + 1
 
 
-def file_encoding(
-    open_binary: Opener, name: str, error: type[Exception] = CsvFileError
-) -> str:
+def file_encoding(open_binary: Opener, name: str, error: type[Exception] = CsvFileError) -> str:
     """``UTF8`` or ``WINDOWS_1252`` for the whole file, or ``error`` saying why it is neither."""
     decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
     lines = 0
@@ -155,8 +154,7 @@ class CsvStream:
             return next(self._reader, None)
         except csv.Error as problem:
             raise self._error(
-                f"{self.name} is not a readable CSV file (line {line}): "
-                f"{problem}."
+                f"{self.name} is not a readable CSV file (line {line}): {problem}."
             ) from problem
         except UnicodeDecodeError as problem:  # the file changed since its encoding was checked
             raise self._error(

@@ -2,11 +2,11 @@
 
 GIAS files (``edubasealldata*.csv`` and its smaller extracts) have one header row of some 140
 columns named like "URN", "EstablishmentName", "TypeOfEstablishment (name)", and are usually
-Windows-1252 encoded. A file-level problem (empty, not CSV, a required column missing, an encoding
-that is neither UTF-8 nor Windows-1252 throughout: see ``csvfile``) refuses the whole file; a bad row
-(cut short or too long, a NUL byte, a bad URN, name or coordinates) is rejected with its line number
-and reason, and the other rows are imported. The file is streamed in batches, so a file of any size
-is read in bounded memory.
+Windows-1252 encoded. A file-level problem (empty, not CSV, a required column missing, an
+encoding that is neither UTF-8 nor Windows-1252 throughout: see ``csvfile``) refuses the whole
+file; a bad row (cut short or too long, a NUL byte, a bad URN, name or coordinates) is rejected
+with its line number and reason, and the other rows are imported. The file is streamed in
+batches, so a file of any size is read in bounded memory.
 """
 
 from __future__ import annotations

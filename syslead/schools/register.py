@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from syslead.schools.geo import grid_to_lat_lon, is_on_the_grid
 from syslead.schools.csvfile import CsvFileError, CsvStream, RejectedRow
+from syslead.schools.geo import grid_to_lat_lon, is_on_the_grid
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.phases import phase_from_register
 from syslead.schools.postcodes import outward_code, postcode_compact, postcode_normalised
