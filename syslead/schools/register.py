@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from syslead.schools.csvfile import CsvFileError, CsvStream, RejectedRow
 from syslead.schools.geo import grid_to_lat_lon, is_on_the_grid
@@ -95,7 +95,7 @@ def _read_csv(
     used, so a truncated row cannot blank a school's columns."""
 
     def opener() -> IO[bytes]:
-        return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+        return cast(IO[bytes], gzip.open(path, "rb")) if path.suffix == ".gz" else path.open("rb")
 
     try:
         with CsvStream(opener, path.name, RegisterFileError) as stream:

@@ -17,7 +17,8 @@ from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.schools import register
 from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
-from syslead.schools.gias import GiasFileError, GiasReader, RejectedRow
+from syslead.schools.csvfile import RejectedRow
+from syslead.schools.gias import GiasFileError, GiasReader
 from syslead.schools.models import Phase, PostcodeArea, RegisterImport, School
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.phases import phase_from_label
