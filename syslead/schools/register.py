@@ -109,7 +109,8 @@ def _read_csv(
                 if problem is None:
                     yield line, dict(zip(header, values, strict=True))
                 elif rejected is not None:
-                    rejected.append(RejectedRow(line, values[0][:20] if values else "", problem))
+                    urn = values[0][:20] if values else ""
+                    rejected.append(RejectedRow(line, urn, f"{path.name}: {problem}"))
     except (OSError, EOFError) as error:  # a damaged gzip file, or the disk
         raise RegisterFileError(f"{path.name} could not be read: {error}.") from error
 

@@ -288,12 +288,15 @@ def test_a_shipped_register_row_cut_short_is_rejected_not_loaded(tmp_path: Path)
     ):
         (tmp_path / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8")))
 
-    counts = schools_load_register(data_dir=tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_schools", "--data-dir", str(tmp_path), stdout=out, stderr=err)
 
-    assert (counts.schools_added, counts.schools_rejected) == (1, 1)
-    rejected = RegisterImport.objects.get().rejected_rows
-    assert rejected[0]["line"] == 3
-    assert "cut short" in rejected[0]["reason"]
+    assert "Schools: 1 added, 0 updated, 0 unchanged, 1 rejected." in out.getvalue()
+    assert err.getvalue().startswith(
+        "Rejected line 3 (URN 100005): schools_england_open_2025.csv.gz: The row has 3 fields "
+        "but the header has 23: the row is cut short"
+    )
+    assert RegisterImport.objects.get().rejected_rows[0]["line"] == 3
     assert not School.objects.filter(urn=100005).exists()
 
 
