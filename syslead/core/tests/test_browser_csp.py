@@ -98,3 +98,18 @@ def test_the_api_documentation_renders_under_the_policy(watched: CspWatch, db: A
     expect(page.locator(".swagger-ui .info .title")).to_be_visible()
     expect(page.locator(".opblock").first).to_be_visible()
     watched.assert_none()
+
+
+def test_the_admin_reports_no_csp_violation(
+    watched: CspWatch, administrator: User, alliance: Organisation
+) -> None:
+    page = watched.page
+    browser_sign_in(page, administrator.email)
+    for path in (
+        "/admin/",
+        "/admin/organisations/organisation/",
+        f"/admin/organisations/organisation/{alliance.pk}/change/",
+    ):
+        page.goto(path)
+        expect(page.locator("#content")).to_be_visible()
+        watched.assert_none()
