@@ -56,7 +56,7 @@ typecheck: install-dev
 	$(BIN)/mypy syslead
 
 migrations-check: install-dev
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: install-dev
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

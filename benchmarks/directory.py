@@ -54,6 +54,7 @@ def postgres_database(url: str) -> str:
     os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syslead.settings")
     os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())
     import django
     from django.core.management import call_command
 

@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syslead.settings")
 os.environ.setdefault("TEST_DATABASE_NAME", "test_syslead_directory_benchmark")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())
 
 import django
 

@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,10 +31,16 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "django-insecure-syslead-local-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if not DEBUG and env_bool("SYSLEAD_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
+    if not DEBUG:
+        # A known key would let anyone forge sessions, password-reset links and signed values.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off (the default) Syslead will not start without "
+            "one: set SECRET_KEY in the environment to a long random value, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))', and keep it secret. "
+            "For local development only, set DEBUG=true instead (make run does)."
+        )
     SECRET_KEY = _INSECURE_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "syslead.core",
     "syslead.accounts",
     "syslead.organisations",
@@ -77,11 +85,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the headers below: they may be cached.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "syslead.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sign-in: the idle and absolute session limits, then two-factor (code or set-up first).
     "syslead.accounts.middleware.SessionLimitsMiddleware",
@@ -160,6 +171,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the address N hops
+# from the right of that header; with 0 (no proxy) it is REMOTE_ADDR. Addresses further left are
+# whatever the client sent, so they are never trusted.
+SYSLEAD_TRUSTED_PROXIES = env_int("SYSLEAD_TRUSTED_PROXIES", 0)
+if SYSLEAD_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("SYSLEAD_TRUSTED_PROXIES is a number of proxies: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "syslead.core.client_ip.client_ip_address"
 
 
 def mfa_required_from(debug: bool, flag: str | None) -> tuple[bool, bool]:
@@ -249,6 +267,26 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: scripts, styles, images and connections from Syslead itself only; no
+# inline script, no eval, no plugins, no framing. Inline style *attributes* are allowed (bar
+# widths, Swagger UI) but not <style> elements: htmx's own indicator styles are switched off in
+# base.html's htmx-config and live in syslead.css instead.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
+
+WEB_SCHEMES = ("http", "https")
+#: A website is a web address: http:// or https:// only (never javascript:, data: or file:).
+validate_website = URLValidator(
+    schemes=list(WEB_SCHEMES),
+    message="Enter the website's full address, starting https:// (or http://).",
+)
 
 
 class OrganisationKind(models.TextChoices):
@@ -36,7 +46,12 @@ class Organisation(models.Model):
         blank=True,
         help_text="Local authority districts the organisation covers, separated by semicolons.",
     )
-    website = models.CharField(max_length=200, blank=True)
+    website = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_website],
+        help_text="The full address, starting https:// (or http://).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +59,17 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def website_link(self) -> str:
+        """The website when it is safe to link to (an http or https address), else "": a value
+        saved before addresses were checked is shown as text, never as a link."""
+        address = self.website.strip()
+        try:
+            scheme = urlsplit(address).scheme.lower()
+        except ValueError:
+            return ""
+        return address if scheme in WEB_SCHEMES and not any(c.isspace() for c in address) else ""
 
     @property
     def areas(self) -> list[str]:

@@ -32,6 +32,12 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
 
+    def __iadd__(self, other: UpsertCounts) -> UpsertCounts:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
 
 def _existing_schools(urns: Sequence[int]) -> dict[int, School]:
     found: dict[int, School] = {}

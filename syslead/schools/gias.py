@@ -2,21 +2,22 @@
 
 GIAS files (``edubasealldata*.csv`` and its smaller extracts) have one header row of some 140
 columns named like "URN", "EstablishmentName", "TypeOfEstablishment (name)", and are usually
-Windows-1252 encoded. A file-level problem (empty, not CSV, a required column missing) refuses the
-whole file; a bad row (URN, name or coordinates) is rejected with its line number and reason, and
-the other rows are imported.
+Windows-1252 encoded. A file-level problem (empty, not CSV, a required column missing, an
+encoding that is neither UTF-8 nor Windows-1252 throughout: see ``csvfile``) refuses the whole
+file; a bad row (cut short or too long, a NUL byte, a bad URN, name or coordinates) is rejected
+with its line number and reason, and the other rows are imported. The file is streamed in
+batches, so a file of any size is read in bounded memory.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syslead.schools.csvfile import CsvFileError, CsvStream, RejectedRow
 from syslead.schools.geo import grid_to_lat_lon, is_on_the_grid
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.phases import phase_from_gias
@@ -50,42 +51,24 @@ OPTIONAL_COLUMNS = (
     "EstablishmentTypeGroup (name)",
 )
 MAX_URN = 9_999_999
+#: Rows written per batch (inside the import's one transaction), so memory stays bounded.
+BATCH_ROWS = 2000
+#: Rejected rows kept with their line and reason; beyond this only the count grows.
+MAX_KEPT_REJECTIONS = 1000
 #: Values GIAS writes for "nothing to say" in descriptive columns.
 _NOT_APPLICABLE = {"", "not applicable", "does not apply", "none", "unknown", "(blank)"}
 
 
-class GiasFileError(Exception):
+class GiasFileError(CsvFileError):
     """The file as a whole cannot be imported; nothing is written."""
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int
-    urn: str
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "urn": self.urn, "reason": self.reason}
 
 
 @dataclass
 class GiasRows:
-    """The valid rows of a file, as School fields and inspections, and the rejected rows."""
+    """A batch of valid rows, as School fields and graded inspections."""
 
     schools: list[dict[str, Any]] = field(default_factory=list)
     inspections: list[tuple[int, datetime.date, str]] = field(default_factory=list)
-    rejected: list[RejectedRow] = field(default_factory=list)
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark) if it is; else Windows-1252, as GIAS writes;
-    else Latin-1, which decodes any byte."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def _text(row: dict[str, str], column: str) -> str:
@@ -186,53 +169,81 @@ def _school_fields(row: dict[str, str], urn: int, name: str) -> dict[str, Any]:
     return fields
 
 
-def parse_gias(data: bytes) -> GiasRows:
-    """Validate every row of a GIAS download; raise GiasFileError if the file itself is wrong."""
-    text = decode(data)
-    if not text.strip():
-        raise GiasFileError("The file is empty: a GIAS download starts with a header row.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        names = _check_header(next(reader, None))
-    except csv.Error as error:
-        raise GiasFileError(f"The file is not a readable CSV file: {error}.") from error
-    result = GiasRows()
-    first_line_of: dict[int, int] = {}
-    grid_rows: list[tuple[dict[str, Any], float, float]] = []
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            line = reader.line_num
-            row = dict(zip(names, values, strict=False))
-            raw_urn = _text(row, "URN")
-            reason, urn = _check_urn(raw_urn, first_line_of)
-            name = _text(row, "EstablishmentName")
-            grid = _grid(row)
-            if reason is None and not name:
-                reason = "The school has no name (EstablishmentName is empty)."
-            if reason is None and isinstance(grid, str):
-                reason = grid
-            if reason is not None or urn is None:
-                result.rejected.append(RejectedRow(line, raw_urn, reason or "Bad URN."))
-                continue
-            first_line_of[urn] = line
-            fields = _school_fields(row, urn, name)
-            result.schools.append(fields)
-            if isinstance(grid, tuple):
-                grid_rows.append((fields, *grid))
-            if fields.get("ofsted_rating") and fields.get("ofsted_inspected_on"):
-                result.inspections.append(
-                    (urn, fields["ofsted_inspected_on"], fields["ofsted_rating"])
-                )
-    except csv.Error as error:
-        raise GiasFileError(
-            f"The file is not a readable CSV file (line {reader.line_num}): {error}."
-        ) from error
-    if not result.schools and not result.rejected:
-        raise GiasFileError("The file has a header but no schools.")
-    _place(grid_rows)
-    return result
+def _row_fields(
+    names: list[str], values: list[str], line: int, first_line_of: dict[int, int]
+) -> tuple[dict[str, Any], tuple[float, float] | None] | RejectedRow:
+    """The School fields and grid reference of one row, or why the row is rejected."""
+    row = dict(zip(names, values, strict=True))
+    raw_urn = _text(row, "URN")
+    reason, urn = _check_urn(raw_urn, first_line_of)
+    name = _text(row, "EstablishmentName")
+    grid = _grid(row)
+    if reason is None and not name:
+        reason = "The school has no name (EstablishmentName is empty)."
+    if reason is None and isinstance(grid, str):
+        reason = grid
+    if reason is not None or urn is None:
+        return RejectedRow(line, raw_urn[:20], reason or "Bad URN.")
+    first_line_of[urn] = line
+    return _school_fields(row, urn, name), grid if isinstance(grid, tuple) else None
+
+
+class GiasReader:
+    """Streams a GIAS download in batches of valid rows, keeping the rejected rows (the first
+    ``MAX_KEPT_REJECTIONS`` in full, and a count of all). Creating it checks that the file exists
+    and decides its encoding; ``batches()`` reads it once. Raises ``GiasFileError`` for a problem
+    with the file as a whole, at any point of the reading."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise GiasFileError(f"There is no file at {self.path}.")
+        self._stream = CsvStream(lambda: self.path.open("rb"), self.path.name, GiasFileError)
+        self.rejected: list[RejectedRow] = []
+        self.rejected_count = 0
+        self.rows_read = 0
+
+    @property
+    def encoding(self) -> str:
+        return self._stream.encoding
+
+    def _reject(self, row: RejectedRow) -> None:
+        self.rejected_count += 1
+        if len(self.rejected) < MAX_KEPT_REJECTIONS:
+            self.rejected.append(row)
+
+    def batches(self, size: int = BATCH_ROWS) -> Iterator[GiasRows]:
+        with self._stream as stream:
+            names = _check_header(stream.header)
+            urn_at = names.index("URN")
+            first_line_of: dict[int, int] = {}
+            batch, grid_rows = GiasRows(), []
+            for line, values, problem in stream.rows():
+                self.rows_read += 1
+                if problem is not None:
+                    urn = values[urn_at].strip()[:20] if len(values) > urn_at else ""
+                    self._reject(RejectedRow(line, urn.replace("\x00", ""), problem))
+                    continue
+                parsed = _row_fields(names, values, line, first_line_of)
+                if isinstance(parsed, RejectedRow):
+                    self._reject(parsed)
+                    continue
+                fields, grid = parsed
+                batch.schools.append(fields)
+                if grid is not None:
+                    grid_rows.append((fields, *grid))
+                if fields.get("ofsted_rating") and fields.get("ofsted_inspected_on"):
+                    batch.inspections.append(
+                        (fields["urn"], fields["ofsted_inspected_on"], fields["ofsted_rating"])
+                    )
+                if len(batch.schools) >= size:
+                    _place(grid_rows)
+                    yield batch
+                    batch, grid_rows = GiasRows(), []
+            if not self.rows_read:
+                raise GiasFileError("The file has a header but no schools.")
+            _place(grid_rows)
+            yield batch
 
 
 def _check_urn(raw: str, first_line_of: dict[int, int]) -> tuple[str | None, int | None]:
@@ -258,11 +269,3 @@ def _place(grid_rows: Iterable[tuple[dict[str, Any], float, float]]) -> None:
             longitude=lon,
             location_source="gias",
         )
-
-
-def read_gias_file(path: str | Path) -> GiasRows:
-    """Parse the GIAS download at ``path``."""
-    file_path = Path(path)
-    if not file_path.is_file():
-        raise GiasFileError(f"There is no file at {file_path}.")
-    return parse_gias(file_path.read_bytes())

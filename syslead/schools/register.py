@@ -8,19 +8,17 @@ latest Ofsted grade of a school without 2018 GIAS attributes are inferred as doc
 
 from __future__ import annotations
 
-import csv
 import datetime
 import gzip
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
+from syslead.schools.csvfile import CsvFileError, CsvStream, RejectedRow
 from syslead.schools.geo import grid_to_lat_lon, is_on_the_grid
-from syslead.schools.gias import RejectedRow, decode
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.phases import phase_from_register
 from syslead.schools.postcodes import outward_code, postcode_compact, postcode_normalised
@@ -63,7 +61,7 @@ _AREA_SUFFIXES = re.compile(r"\s+(?:District \(B\)|London Boro|County|District|\
 _AREA_PREFIXES = re.compile(r"^(?:The City of|City and County of the|City of|County of)\s+")
 
 
-class RegisterFileError(Exception):
+class RegisterFileError(CsvFileError):
     """A shipped data file is missing or is not the expected file; nothing is loaded."""
 
 
@@ -89,26 +87,32 @@ def data_file(data_dir: Path, name: str) -> Path:
     raise RegisterFileError(f"{name}.gz is not in {data_dir}.")
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
-            raise RegisterFileError(f"{path.name} is not a readable gzip file: {error}.") from error
-    reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [column for column in required if column not in header]
-    if not header:
-        raise RegisterFileError(f"{path.name} is empty.")
-    if missing:
-        raise RegisterFileError(f"{path.name} lacks the columns {', '.join(missing)}.")
-    reader.fieldnames = header
+def _read_csv(
+    path: Path, required: tuple[str, ...], rejected: list[RejectedRow] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a shipped file, streamed (gzip or plain) and decoded as ``csvfile`` decides. A
+    row of the wrong width or with a NUL byte is added to ``rejected`` (or skipped) and never
+    used, so a truncated row cannot blank a school's columns."""
+
+    def opener() -> IO[bytes]:
+        return cast(IO[bytes], gzip.open(path, "rb")) if path.suffix == ".gz" else path.open("rb")
+
     try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as error:
-        raise RegisterFileError(f"{path.name} line {reader.line_num}: {error}.") from error
+        with CsvStream(opener, path.name, RegisterFileError) as stream:
+            header = stream.header
+            if not header:
+                raise RegisterFileError(f"{path.name} is empty.")
+            missing = [column for column in required if column not in header]
+            if missing:
+                raise RegisterFileError(f"{path.name} lacks the columns {', '.join(missing)}.")
+            for line, values, problem in stream.rows():
+                if problem is None:
+                    yield line, dict(zip(header, values, strict=True))
+                elif rejected is not None:
+                    urn = values[0][:20] if values else ""
+                    rejected.append(RejectedRow(line, urn, f"{path.name}: {problem}"))
+    except (OSError, EOFError) as error:  # a damaged gzip file, or the disk
+        raise RegisterFileError(f"{path.name} could not be read: {error}.") from error
 
 
 def _text(row: dict[str, str], column: str) -> str:
@@ -236,7 +240,7 @@ def read_inspections(path: Path, register_urns: set[int]) -> InspectionRows:
     """Graded inspections of schools in the register, one per school per day (the first listed)."""
     result = InspectionRows()
     seen: set[tuple[int, datetime.date]] = set()
-    for line, row in _read_csv(path, INSPECTION_COLUMNS):
+    for line, row in _read_csv(path, INSPECTION_COLUMNS, result.rejected):
         raw_urn, raw_date = _text(row, "URN"), _text(row, "Inspection Date")
         rating = ofsted_rating_from(_text(row, "Rating"))
         inspected_on = _date(raw_date)
@@ -266,8 +270,10 @@ def latest_by_school(
     return latest
 
 
-def read_school_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    return list(_read_csv(path, SCHOOL_COLUMNS))
+def read_school_rows(
+    path: Path, rejected: list[RejectedRow] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    return list(_read_csv(path, SCHOOL_COLUMNS, rejected))
 
 
 def register_urns(rows: list[tuple[int, dict[str, str]]]) -> set[int]:

@@ -10,14 +10,15 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.shortcuts import get_object_or_404
 
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.schools import register
 from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
-from syslead.schools.gias import RejectedRow, read_gias_file
+from syslead.schools.csvfile import RejectedRow
+from syslead.schools.gias import GiasFileError, GiasReader
 from syslead.schools.models import Phase, PostcodeArea, RegisterImport, School
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.phases import phase_from_label
@@ -218,11 +219,13 @@ class ImportResult:
     rejected: list[RejectedRow]
     inspections_added: int
     record: RegisterImport
+    #: Every rejected row; ``rejected`` lists the first ``MAX_KEPT_REJECTIONS`` of them.
+    rejected_count: int = 0
 
     def summary(self) -> str:
         return (
             f"Added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {len(self.rejected)}; {self.inspections_added} Ofsted inspections added."
+            f"rejected {self.rejected_count}; {self.inspections_added} Ofsted inspections added."
         )
 
 
@@ -234,8 +237,11 @@ def _log_import(
     schools: UpsertCounts,
     inspections: UpsertCounts,
     rejected: list[RejectedRow],
+    rejected_count: int | None = None,
 ) -> ImportResult:
     transaction.on_commit(forget_local_authority_names)
+    if rejected_count is None:
+        rejected_count = len(rejected)
     record = RegisterImport.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         source=source,
@@ -243,7 +249,7 @@ def _log_import(
         added=schools.added,
         updated=schools.updated,
         unchanged=schools.unchanged,
-        rejected=len(rejected),
+        rejected=rejected_count,
         inspections_added=inspections.added,
         rejected_rows=[row.as_dict() for row in rejected[:MAX_LOGGED_REJECTIONS]],
     )
@@ -252,12 +258,12 @@ def _log_import(
         subject=record,
         verb="schools.imported",
         summary=f"{record.get_source_display()} {file_name}: {schools.added} added, "
-        f"{schools.updated} updated, {len(rejected)} rejected",
+        f"{schools.updated} updated, {rejected_count} rejected",
         data={
             "added": schools.added,
             "updated": schools.updated,
             "unchanged": schools.unchanged,
-            "rejected": len(rejected),
+            "rejected": rejected_count,
             "inspections_added": inspections.added,
         },
     )
@@ -268,25 +274,48 @@ def _log_import(
         rejected=rejected,
         inspections_added=inspections.added,
         record=record,
+        rejected_count=rejected_count,
     )
+
+
+def _ran_out(what: str, error: BaseException) -> str:
+    """The message for a bulk load stopped by the machine (memory, disk, database)."""
+    if isinstance(error, MemoryError):
+        cause = "the server ran out of memory"
+    elif isinstance(error, OperationalError):
+        cause = f"the database could not store it ({error}); if its disk is full, free some space"
+    else:
+        cause = f"the file could not be read ({error})"
+    return f"Nothing was imported from {what}: {cause}. The register is unchanged; try again."
 
 
 def schools_import_gias(*, actor: Any, path: str | Path) -> ImportResult:
     """Create or update schools by URN from a GIAS download as DfE publishes it: valid rows in one
-    transaction, each bad row rejected with its line and reason; a bad file imports nothing."""
+    transaction, each bad row rejected with its line and reason; a bad file imports nothing.
+
+    The file is streamed and written in batches inside that one transaction, so memory stays
+    bounded; if the file turns out to be bad part-way, or the machine runs out of memory, disk or
+    database, the transaction is rolled back and ``GiasFileError`` says what happened."""
     _check_may_edit(actor)
-    rows = read_gias_file(path)  # raises GiasFileError before anything is written
-    with transaction.atomic():
-        schools = upsert_schools(rows.schools)
-        inspections = upsert_inspections(rows.inspections)
-        return _log_import(
-            actor=actor,
-            source=RegisterImport.Source.GIAS,
-            file_name=Path(path).name,
-            schools=schools,
-            inspections=inspections,
-            rejected=rows.rejected,
-        )
+    name = Path(path).name
+    try:
+        reader = GiasReader(path)  # decides the encoding: refuses the file before any write
+        with transaction.atomic():
+            schools, inspections = UpsertCounts(), UpsertCounts()
+            for batch in reader.batches():
+                schools += upsert_schools(batch.schools)
+                inspections += upsert_inspections(batch.inspections)
+            return _log_import(
+                actor=actor,
+                source=RegisterImport.Source.GIAS,
+                file_name=name,
+                schools=schools,
+                inspections=inspections,
+                rejected=reader.rejected,
+                rejected_count=reader.rejected_count,
+            )
+    except (MemoryError, OperationalError, OSError) as error:
+        raise GiasFileError(_ran_out(name, error)) from error
 
 
 @dataclass
@@ -351,14 +380,25 @@ def schools_load_register(
     schools_path = register.data_file(directory, register.SCHOOLS_FILE)
     inspections_path = register.data_file(directory, register.INSPECTIONS_FILE)
     areas_path = register.data_file(directory, register.POSTCODE_AREAS_FILE)
+    try:
+        return _load_register(actor, schools_path, inspections_path, areas_path)
+    except (MemoryError, OperationalError) as error:
+        raise register.RegisterFileError(_ran_out(str(directory), error)) from error
+
+
+def _load_register(
+    actor: Any, schools_path: Path, inspections_path: Path, areas_path: Path
+) -> RegisterLoadCounts:
     # Read and check every file before writing anything.
-    school_rows = register.read_school_rows(schools_path)
+    unusable: list[RejectedRow] = []
+    school_rows = register.read_school_rows(schools_path, unusable)
     inspection_rows = register.read_inspections(
         inspections_path, register.register_urns(school_rows)
     )
     built = register.build_schools(
         school_rows, register.latest_by_school(inspection_rows.inspections)
     )
+    built.rejected[:0] = unusable
     areas = register.read_postcode_areas(areas_path)
     with transaction.atomic():
         areas_counts = _upsert_postcode_areas(areas)

@@ -13,8 +13,9 @@ from syslead.schools.services import schools_import_gias
 class Command(BaseCommand):
     help = (
         "Import or update schools by URN from a 'Get Information about Schools' CSV download "
-        "(e.g. edubasealldata20181029.csv), reporting rows added, updated and rejected with "
-        "reasons."
+        "(e.g. edubasealldata20181029.csv), UTF-8 or Windows-1252, reporting rows added, updated "
+        "and rejected with their line and reason. All or nothing: a file refused part-way "
+        "imports nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,7 +28,12 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing imported from {options['path']}: {error}") from error
         for row in result.rejected:
             self.stderr.write(f"Rejected line {row.line} (URN {row.urn or '-'}): {row.reason}")
+        if result.rejected_count > len(result.rejected):
+            self.stderr.write(
+                f"... and {result.rejected_count - len(result.rejected)} more rejected rows "
+                "(only the first are listed)."
+            )
         self.stdout.write(
             f"Added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-            f"rejected {len(result.rejected)}."
+            f"rejected {result.rejected_count}."
         )

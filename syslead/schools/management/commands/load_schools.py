@@ -33,5 +33,9 @@ class Command(BaseCommand):
             counts = schools_load_register(data_dir=options["data_dir"])
         except RegisterFileError as error:
             raise CommandError(f"Nothing loaded: {error}") from error
+        for row in counts.record.rejected_rows:
+            self.stderr.write(
+                f"Rejected line {row['line']} (URN {row['urn'] or '-'}): {row['reason']}"
+            )
         self.stdout.write(counts.summary())
         self.stdout.write(f"Took {time.perf_counter() - started:.1f} s.")
