@@ -1,0 +1,152 @@
+"""Sharing a leader for another broker's request only in answer to that request's owner asking:
+a request the caller cannot see is 404 whatever leader they offer, nothing is written, and a
+commission an organisation proposes without being asked shows nothing of the request. Asked, its
+coordinators see what they need to answer (the request, their own commissions' steps); approved,
+the leader is shared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import ApiClient
+from syslead.accounts.models import User
+from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
+from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.brokering.services import commission_decide, commission_offer
+from syslead.brokering.tests import factories
+from syslead.core.exceptions import NotAllowed
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+
+Api = Callable[[User | None], ApiClient]
+Login = Callable[[User], Client]
+
+
+@pytest.fixture
+def own_leader(other_org: Organisation) -> LeaderProfile:
+    """A maths SLE of the other organisation, published in the directory."""
+    return factories.leader(
+        factories.school("Shared School", lat=53.26),
+        organisation=other_org,
+        name="Pat Published",
+        publish_profile=True,
+    )
+
+
+def test_offering_a_leader_for_a_request_never_asked_about_is_404_and_writes_nothing(
+    api: Api,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+) -> None:
+    client = api(other_coordinator)
+    offered = client.post(
+        f"/support-requests/{maths_request.pk}/commissions", {"leader": own_leader.pk}
+    )
+    assert offered.status_code == 404
+    assert not Commission.objects.exists()
+    assert client.get(f"/support-requests/{maths_request.pk}").status_code == 404
+    assert client.get(f"/support-requests/{maths_request.pk}/timeline").status_code == 404
+
+
+def test_the_service_refuses_an_offer_nobody_asked_for(
+    other_coordinator: User, maths_request: SupportRequest, own_leader: LeaderProfile
+) -> None:
+    with pytest.raises(NotAllowed):
+        commission_offer(actor=other_coordinator, request=maths_request, leader=own_leader)
+    assert not Commission.objects.exists()
+
+
+def test_a_commission_proposed_without_being_asked_shows_nothing_of_the_request(
+    login: Login,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    other_org: Organisation,
+) -> None:
+    # As if written before the rule (or by a bug): proposed by the leader's own organisation.
+    Commission.objects.create(
+        support_request=maths_request,
+        leader=own_leader,
+        owning_organisation=other_org,
+        proposed_by=other_coordinator,
+    )
+    assert not support_requests_for_user(other_coordinator).exists()
+    client = login(other_coordinator)
+    assert client.get(reverse("brokering:detail", args=[maths_request.pk])).status_code == 404
+
+
+def test_asked_the_organisation_sees_the_request_and_only_its_own_commission_steps(
+    api: Api,
+    coordinator: User,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    lee: LeaderProfile,
+) -> None:
+    asked = api(coordinator).post(
+        f"/support-requests/{maths_request.pk}/commissions", {"leader": own_leader.pk}
+    )
+    assert asked.status_code == 201, asked.json()
+    api(coordinator).post(f"/support-requests/{maths_request.pk}/shortlist")
+    api(coordinator).post(f"/support-requests/{maths_request.pk}/approaches", {"leader": lee.pk})
+    assert support_request_for_user(other_coordinator, maths_request.pk) == maths_request
+    timeline = api(other_coordinator).get(f"/support-requests/{maths_request.pk}/timeline")
+    assert timeline.status_code == 200
+    assert [e["verb"] for e in timeline.json()] == ["request.commission_proposed"]
+    decided = api(other_coordinator).post(
+        f"/commissions/{asked.json()['id']}/decision", {"approve": True}
+    )
+    assert decided.status_code == 200
+    assert decided.json()["status"] == "approved"
+
+
+def test_asked_the_organisation_may_offer_another_of_its_leaders(
+    coordinator: User,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    other_org: Organisation,
+) -> None:
+    commission_offer(actor=coordinator, request=maths_request, leader=own_leader)
+    another = factories.leader(
+        factories.school("Second School", lat=53.27), organisation=other_org, name="Pip Private"
+    )
+    offered = commission_offer(actor=other_coordinator, request=maths_request, leader=another)
+    assert offered.status == CommissionStatus.PROPOSED
+    assert offered.asked is False
+    assert Commission.objects.get(leader=own_leader).asked is True
+
+
+def test_a_refused_then_approved_commission_follows_the_owner(
+    coordinator: User,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+) -> None:
+    commission = commission_offer(actor=coordinator, request=maths_request, leader=own_leader)
+    commission_decide(actor=other_coordinator, commission=commission, approve=True)
+    from syslead.leaders.selectors import leaders_visible_to
+
+    assert own_leader in leaders_visible_to(coordinator)
+
+
+def test_a_leader_the_asker_cannot_see_nor_find_in_the_directory_is_404(
+    api: Api,
+    coordinator: User,
+    maths_request: SupportRequest,
+    other_org: Organisation,
+) -> None:
+    unpublished = factories.leader(
+        factories.school("Hidden School", lat=53.28), organisation=other_org, name="Quinn Quiet"
+    )
+    response = api(coordinator).post(
+        f"/support-requests/{maths_request.pk}/commissions", {"leader": unpublished.pk}
+    )
+    assert response.status_code == 404
+    assert "Quinn" not in response.json()["detail"]
+    assert not Commission.objects.exists()
