@@ -150,3 +150,26 @@ def test_a_leader_the_asker_cannot_see_nor_find_in_the_directory_is_404(
     assert response.status_code == 404
     assert "Quinn" not in response.json()["detail"]
     assert not Commission.objects.exists()
+
+
+def test_a_sip_sees_and_raises_only_local_authority_route_requests(
+    api: Api,
+    sip: User,
+    maths_request: SupportRequest,
+    client_school: object,
+    alliance: Organisation,
+) -> None:
+    assert api(sip).get(f"/support-requests/{maths_request.pk}").status_code == 404
+    assert api(sip).get("/support-requests").json() == []
+    body = {
+        "school": maths_request.school_id,
+        "organisation": alliance.pk,
+        "needs": ["maths"],
+        "days_requested": 3,
+        "summary": "Maths",
+    }
+    school_route = api(sip).post("/support-requests", {**body, "route": "school"})
+    assert school_route.status_code == 403
+    la_route = api(sip).post("/support-requests", {**body, "route": "local_authority"})
+    assert la_route.status_code == 201, la_route.json()
+    assert api(sip).get(f"/support-requests/{la_route.json()['id']}").status_code == 200
