@@ -26,7 +26,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.brokering.access import request_timeline_for, was_asked
+from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
 from syslead.brokering.eligibility import hard_rule_failures
 from syslead.brokering.facts import leader_facts, request_facts
 from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
@@ -597,13 +597,18 @@ def offerable_leaders(
 
 def commissions_to_decide(user: Any) -> list[Commission]:
     """Commissions waiting for a decision by an organisation the person coordinates."""
-    ids = (
-        Organisation.objects.values("pk")
-        if is_administrator(user)
-        else list(coordinated_organisation_ids(user))
-    )
+    if is_administrator(user):
+        condition = Q()
+    else:
+        # Only requests whose owner asked the organisation: an offer nobody asked for shows
+        # nothing of the request.
+        ids = coordinated_organisation_ids(user)
+        condition = Q(
+            owning_organisation_id__in=ids,
+            support_request__in=asked_commissions(ids).values("support_request_id"),
+        )
     return list(
-        Commission.objects.filter(owning_organisation_id__in=ids, status=CommissionStatus.PROPOSED)
+        Commission.objects.filter(condition, status=CommissionStatus.PROPOSED)
         .select_related(
             "leader__user",
             "owning_organisation",
@@ -622,7 +627,12 @@ def commissions_involving(user: Any) -> list[Commission]:
         condition = Q()
     else:
         ids = list(coordinated_organisation_ids(user))
-        condition = Q(owning_organisation_id__in=ids) | Q(support_request__organisation_id__in=ids)
+        # Asked about a request of another organisation: only what the owner asked for (an offer
+        # nobody asked for shows nothing of the request).
+        condition = Q(
+            owning_organisation_id__in=ids,
+            support_request__in=asked_commissions(set(ids)).values("support_request_id"),
+        ) | Q(support_request__organisation_id__in=ids)
     return list(
         Commission.objects.filter(condition)
         .select_related(

@@ -173,3 +173,37 @@ def test_a_sip_sees_and_raises_only_local_authority_route_requests(
     la_route = api(sip).post("/support-requests", {**body, "route": "local_authority"})
     assert la_route.status_code == 201, la_route.json()
     assert api(sip).get(f"/support-requests/{la_route.json()['id']}").status_code == 200
+
+
+def test_the_request_state_is_not_named_to_an_organisation_that_cannot_see_it(
+    api: Api,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+) -> None:
+    SupportRequest.objects.filter(pk=maths_request.pk).update(status="agreed")
+    response = api(other_coordinator).post(
+        f"/support-requests/{maths_request.pk}/commissions", {"leader": own_leader.pk}
+    )
+    assert response.status_code == 404
+    assert "agreement made" not in response.json()["detail"].lower()
+
+
+def test_the_commissions_page_lists_nothing_of_a_request_the_owner_never_asked_about(
+    login: Login,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    other_org: Organisation,
+) -> None:
+    Commission.objects.create(
+        support_request=maths_request,
+        leader=own_leader,
+        owning_organisation=other_org,
+        proposed_by=other_coordinator,
+    )
+    page = login(other_coordinator).get(reverse("brokering:commissions"))
+    assert page.status_code == 200
+    assert page.context["to_decide"] == []
+    assert page.context["involving"] == []
+    assert maths_request.school.name not in page.content.decode()
