@@ -16,10 +16,11 @@ from conftest import ApiClient
 from syslead.accounts.models import User
 from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
-from syslead.brokering.services import commission_decide, commission_offer
+from syslead.brokering.services import commission_decide, commission_offer, shortlist_save
 from syslead.brokering.tests import factories
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders.models import LeaderProfile
+from syslead.leaders.selectors import leaders_visible_to
 from syslead.organisations.models import Organisation
 
 Api = Callable[[User | None], ApiClient]
@@ -122,16 +123,15 @@ def test_asked_the_organisation_may_offer_another_of_its_leaders(
     assert Commission.objects.get(leader=own_leader).asked is True
 
 
-def test_a_refused_then_approved_commission_follows_the_owner(
+def test_an_approved_commission_shares_the_leader_with_the_requesting_organisation(
     coordinator: User,
     other_coordinator: User,
     maths_request: SupportRequest,
     own_leader: LeaderProfile,
 ) -> None:
     commission = commission_offer(actor=coordinator, request=maths_request, leader=own_leader)
+    assert own_leader not in leaders_visible_to(coordinator)  # proposed shares nothing
     commission_decide(actor=other_coordinator, commission=commission, approve=True)
-    from syslead.leaders.selectors import leaders_visible_to
-
     assert own_leader in leaders_visible_to(coordinator)
 
 
@@ -207,3 +207,19 @@ def test_the_commissions_page_lists_nothing_of_a_request_the_owner_never_asked_a
     assert page.context["to_decide"] == []
     assert page.context["involving"] == []
     assert maths_request.school.name not in page.content.decode()
+
+
+def test_the_request_page_shows_an_asked_organisation_only_its_own_commission_steps(
+    login: Login,
+    coordinator: User,
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    lee: LeaderProfile,
+) -> None:
+    commission_offer(actor=coordinator, request=maths_request, leader=own_leader)
+    shortlist_save(actor=coordinator, request=maths_request)
+    page = login(other_coordinator).get(reverse("brokering:detail", args=[maths_request.pk]))
+    assert page.status_code == 200
+    assert [e.verb for e in page.context["timeline"]] == ["request.commission_proposed"]
+    assert page.context["panel"] is None

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from django.test import Client
+from django.urls import reverse
+
 from conftest import ApiClient
 from syslead.accounts.models import User
 from syslead.leaders.models import Association, Designation, LeaderProfile, ReleaseAgreement
@@ -107,3 +110,17 @@ def test_a_visible_leader_the_caller_may_not_change_is_403(
         {"type": "SLE", "designated_on": "2025-09-01", "organisation": other_org.pk},
     )
     assert own.status_code == 201, own.json()
+
+
+def test_the_web_pages_that_change_a_leader_are_404_to_a_coordinator_who_cannot_see_them(
+    client: Client,
+    leader: LeaderProfile,
+    other_coordinator: User,
+    other_org: Organisation,
+) -> None:
+    client.force_login(other_coordinator)
+    for name in ("edit", "designate", "associate", "leader_release"):
+        url = reverse(f"leaders:{name}", args=[leader.pk])
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"organisation": other_org.pk}).status_code == 404, name
+    assert not Association.objects.filter(leader=leader, organisation=other_org).exists()
