@@ -143,6 +143,14 @@ def commission_decide(
         raise NotAllowed(
             f"Only a coordinator of {commission.owning_organisation.name} may decide this."
         )
+    if not (
+        is_administrator(actor)
+        or asked_commissions({commission.owning_organisation_id})
+        .filter(support_request_id=commission.support_request_id)
+        .exists()
+    ):
+        # Proposed without the request's owner ever asking this organisation: nothing to decide.
+        raise NotAllowed("Only a request's own organisation may ask for a leader to be shared.")
     if commission.status != CommissionStatus.PROPOSED:
         raise RuleViolation(
             f"This commission is already {commission.get_status_display().lower()}.",

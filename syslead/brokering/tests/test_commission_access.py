@@ -223,3 +223,21 @@ def test_the_request_page_shows_an_asked_organisation_only_its_own_commission_st
     assert page.status_code == 200
     assert [e.verb for e in page.context["timeline"]] == ["request.commission_proposed"]
     assert page.context["panel"] is None
+
+
+def test_a_commission_nobody_asked_for_cannot_be_approved(
+    other_coordinator: User,
+    maths_request: SupportRequest,
+    own_leader: LeaderProfile,
+    other_org: Organisation,
+) -> None:
+    unasked = Commission.objects.create(
+        support_request=maths_request,
+        leader=own_leader,
+        owning_organisation=other_org,
+        proposed_by=other_coordinator,
+    )
+    with pytest.raises(NotAllowed):
+        commission_decide(actor=other_coordinator, commission=unasked, approve=True)
+    unasked.refresh_from_db()
+    assert unasked.status == CommissionStatus.PROPOSED
