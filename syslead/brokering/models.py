@@ -209,6 +209,12 @@ class Commission(models.Model):
     status = models.CharField(
         max_length=20, choices=CommissionStatus.choices, default=CommissionStatus.PROPOSED
     )
+    asked = models.BooleanField(
+        default=False,
+        help_text="Proposed by the request's organisation, asking the leader's organisation "
+        "(which then sees the request to answer); false when the leader's organisation offered "
+        "the leader in answer to being asked.",
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

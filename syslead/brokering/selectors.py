@@ -1,12 +1,8 @@
 """Reads of requests and brokering that views, endpoints and services reuse.
 
-Access (style.md: one helper per object, 404 to anyone who may not see it)
-    A request is visible to an administrator; coordinators, broker leads and SIPs of its
-    organisation; the headteacher of its school; a leader who has been approached for it or
-    chosen; and coordinators of an organisation asked to commission one of its leaders for it.
-    Of those, only administrators, coordinators and broker leads of the request's organisation
-    may read its shortlist (api-v1.md); the others get 403 (they know the request exists), and
-    everyone else 404.
+Access: who may see a request, a commission and the request's timeline is decided in one place,
+``syslead.brokering.access``; its names are re-exported here for the modules that import them
+from the selectors.
 """
 
 from __future__ import annotations
@@ -21,14 +17,15 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
-from syslead.accounts.access import (
-    broker_organisation_ids,
-    coordinated_organisation_ids,
-    headteacher_school_urns,
-    is_administrator,
-    organisation_ids_for,
+from syslead.brokering.access import (
+    can_broker,
+    can_coordinate_organisation,
+    can_read_organisation_brokering,
+    can_read_shortlist,
+    leader_profile_id_of,
+    support_request_for_user,
+    support_requests_for_user,
 )
-from syslead.accounts.models import Role
 from syslead.brokering.eligibility import phase_label
 from syslead.brokering.facts import associated_leaders, leader_facts
 from syslead.brokering.models import (
@@ -59,97 +56,15 @@ UNMET_STATUSES = (
 #: Statuses in which a request is over and nothing more may change it.
 FINISHED_STATUSES = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 
-
-# --- Access -------------------------------------------------------------------------------------
-
-
-def leader_profile_id_of(user: Any) -> int | None:
-    """The id of the user's leader profile, if they are a system leader (cached per user)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_syslead_leader_id"):
-        user._syslead_leader_id = (
-            LeaderProfile.objects.filter(user_id=user.pk).values_list("id", flat=True).first()
-        )
-    value = user._syslead_leader_id
-    return int(value) if value is not None else None
-
-
-def _visible_filter(user: Any) -> Q | None:
-    """The requests the user may see as a filter (None: none at all)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if is_administrator(user):
-        return Q()
-    conditions: list[Q] = []
-    org_ids = organisation_ids_for(user, [Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP])
-    if org_ids:
-        conditions.append(Q(organisation_id__in=org_ids))
-    urns = headteacher_school_urns(user)
-    if urns:
-        conditions.append(Q(school_id__in=urns))
-    leader_id = leader_profile_id_of(user)
-    if leader_id is not None:
-        approached = Approach.objects.filter(leader_id=leader_id).values("support_request_id")
-        conditions.append(Q(id__in=approached) | Q(chosen_leader_id=leader_id))
-    coordinated = coordinated_organisation_ids(user)
-    if coordinated:
-        asked = Commission.objects.filter(owning_organisation_id__in=coordinated).values(
-            "support_request_id"
-        )
-        conditions.append(Q(id__in=asked))
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
-
-
-def support_requests_for_user(user: Any) -> QuerySet[SupportRequest]:
-    """Every request the user may see, newest first, with school and organisation."""
-    condition = _visible_filter(user)
-    queryset = SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition)
-
-
-def support_request_for_user(user: Any, request_id: int | str) -> SupportRequest:
-    """The request if the user may see it; Http404 otherwise (unknown or not theirs)."""
-    try:
-        pk = int(request_id)
-    except (TypeError, ValueError):
-        raise Http404("No such support request.") from None
-    found = support_requests_for_user(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such support request.")
-    return found
-
-
-def can_broker(user: Any, support_request: SupportRequest) -> bool:
-    """Shortlist, approach and allocate for the request: an administrator or a coordinator of the
-    request's organisation."""
-    return is_administrator(user) or (
-        support_request.organisation_id in coordinated_organisation_ids(user)
-    )
-
-
-def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
-    """Coordinators and broker leads of the request's organisation (api-v1.md), administrators."""
-    return is_administrator(user) or (
-        support_request.organisation_id in broker_organisation_ids(user)
-    )
-
-
-def can_coordinate_organisation(user: Any, organisation_id: int) -> bool:
-    return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
-
-
-def can_read_organisation_brokering(user: Any, organisation_id: int) -> bool:
-    """Coordinators and broker leads of the organisation (and administrators): e.g. unmet demand
-    and allocation runs."""
-    return is_administrator(user) or organisation_id in broker_organisation_ids(user)
+__all__ = [
+    "can_broker",
+    "can_coordinate_organisation",
+    "can_read_organisation_brokering",
+    "can_read_shortlist",
+    "leader_profile_id_of",
+    "support_request_for_user",
+    "support_requests_for_user",
+]
 
 
 # --- One request ---------------------------------------------------------------------------------

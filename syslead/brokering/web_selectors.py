@@ -26,6 +26,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
+from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
 from syslead.brokering.eligibility import hard_rule_failures
 from syslead.brokering.facts import leader_facts, request_facts
 from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
@@ -44,7 +45,6 @@ from syslead.brokering.selectors import (
     can_read_shortlist,
     leader_profile_id_of,
     live_shortlist,
-    request_timeline,
     support_requests_for_user,
 )
 from syslead.brokering.services._helpers import SHORTLISTABLE_STATUSES
@@ -87,8 +87,8 @@ class RequestAccess:
     headteacher: bool
     choose: bool
     leader_id: int | None
-    #: Organisations the person coordinates that are not the request's own: they may offer one
-    #: of their leaders to it (sharing between brokers).
+    #: Organisations the person coordinates that the request's owner asked to share a leader:
+    #: they may offer one of their leaders in answer (sharing between brokers).
     sharing_organisation_ids: frozenset[int] = frozenset()
 
     @property
@@ -103,9 +103,7 @@ def request_access(user: Any, support_request: SupportRequest) -> RequestAccess:
         headteacher=support_request.school_id in headteacher_school_urns(user),
         choose=may_choose(user, support_request),
         leader_id=leader_profile_id_of(user),
-        sharing_organisation_ids=frozenset(
-            coordinated_organisation_ids(user) - {support_request.organisation_id}
-        ),
+        sharing_organisation_ids=frozenset(was_asked(user, support_request)),
     )
 
 
@@ -163,61 +161,12 @@ def organisations_for(user: Any, roles: Sequence[str]) -> list[Organisation]:
 
 # --- The timeline as each person may read it ----------------------------------------------------
 
-#: Steps whose summaries name other leaders, scores or reasons only the broker reads: people who
-#: may not read the shortlist see these words instead (and not who took the step).
-_PRIVATE_STEPS = {
-    "request.shortlisted": "Leaders shortlisted",
-    "request.shortlist_swapped": "Shortlist changed",
-    "request.approach_sent": "A leader was asked for provisional agreement",
-    "request.approach_accepted": "A leader agreed provisionally",
-    "request.approach_declined": "A leader declined",
-    "request.approach_withdrawn": "An approach was withdrawn",
-    "request.commission_proposed": "A leader of another organisation was proposed",
-    "request.commission_approved": "Another organisation agreed to share a leader",
-    "request.commission_refused": "Another organisation could not share a leader",
-    "request.allocated": "Matched with a leader by batch allocation",
-    "request.direct_approach": "A direct approach to a leader was recorded",
-}
-#: Of those, the steps the school's headteacher reads in full: who agreed is who they choose from.
-_HEADTEACHER_STEPS = {"request.approach_accepted"}
-
 
 def timeline_for(user: Any, support_request: SupportRequest, access: RequestAccess) -> list[Event]:
-    """Every step of the request, oldest first, in the words the person may read: the broker
-    reads everything; a leader reads their own approach in full; the headteacher reads who agreed;
-    everyone else reads the private steps in general words, and no other leader's name."""
-    events = request_timeline(support_request)
-    if access.read_shortlist:
-        return events
-    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    leaders = set(
-        LeaderProfile.objects.filter(user_id__in=actor_ids).values_list("user_id", flat=True)
-    ) - {user.pk}
-    shown: list[Event] = []
-    for event in events:
-        generic = _PRIVATE_STEPS.get(event.verb)
-        own = access.leader_id is not None and event.data.get("leader") == access.leader_id
-        told = access.headteacher and event.verb in _HEADTEACHER_STEPS
-        if generic is None or own or told:
-            if event.actor_id in leaders and not (own or told):
-                generic = event.summary
-            else:
-                shown.append(event)
-                continue
-        # A copy without the actor, so the shared rows are not changed.
-        shown.append(
-            Event(
-                id=event.id,
-                created_at=event.created_at,
-                verb=event.verb,
-                summary=generic,
-                actor=None,
-                data={},
-                subject_type_id=event.subject_type_id,
-                subject_id=event.subject_id,
-            )
-        )
-    return shown
+    """Every step of the request in the words the person may read (``access`` decides:
+    ``request_timeline_for``)."""
+    del access  # the rule reads the person's roles itself
+    return request_timeline_for(user, support_request)
 
 
 # --- The shortlist panel -------------------------------------------------------------------------
@@ -646,39 +595,20 @@ def offerable_leaders(
     return _with_organisations(candidates, support_request.organisation_id)
 
 
-def commission_for_user(user: Any, commission_id: int | str) -> Commission:
-    """A commission the person may see (the request is visible to them), or 404."""
-    try:
-        pk = int(commission_id)
-    except (TypeError, ValueError):
-        raise Http404("No such commission.") from None
-    commission = (
-        Commission.objects.filter(
-            pk=pk, support_request__in=support_requests_for_user(user).values("id")
-        )
-        .select_related(
-            "leader__user",
-            "owning_organisation",
-            "support_request__school",
-            "support_request__organisation",
-            "proposed_by",
-        )
-        .first()
-    )
-    if commission is None:
-        raise Http404("No such commission.")
-    return commission
-
-
 def commissions_to_decide(user: Any) -> list[Commission]:
     """Commissions waiting for a decision by an organisation the person coordinates."""
-    ids = (
-        Organisation.objects.values("pk")
-        if is_administrator(user)
-        else list(coordinated_organisation_ids(user))
-    )
+    if is_administrator(user):
+        condition = Q()
+    else:
+        # Only requests whose owner asked the organisation: an offer nobody asked for shows
+        # nothing of the request.
+        ids = coordinated_organisation_ids(user)
+        condition = Q(
+            owning_organisation_id__in=ids,
+            support_request__in=asked_commissions(ids).values("support_request_id"),
+        )
     return list(
-        Commission.objects.filter(owning_organisation_id__in=ids, status=CommissionStatus.PROPOSED)
+        Commission.objects.filter(condition, status=CommissionStatus.PROPOSED)
         .select_related(
             "leader__user",
             "owning_organisation",
@@ -697,7 +627,12 @@ def commissions_involving(user: Any) -> list[Commission]:
         condition = Q()
     else:
         ids = list(coordinated_organisation_ids(user))
-        condition = Q(owning_organisation_id__in=ids) | Q(support_request__organisation_id__in=ids)
+        # Asked about a request of another organisation: only what the owner asked for (an offer
+        # nobody asked for shows nothing of the request).
+        condition = Q(
+            owning_organisation_id__in=ids,
+            support_request__in=asked_commissions(set(ids)).values("support_request_id"),
+        ) | Q(support_request__organisation_id__in=ids)
     return list(
         Commission.objects.filter(condition)
         .select_related(

@@ -1,11 +1,10 @@
 """Reads of deployment agreements that views, endpoints, services and other areas reuse.
 
-Access (style.md: one helper per object, 404 to anyone who may not see it)
-    An agreement is visible to an administrator; its leader; the headteachers of the leader's
-    home school and of the supported school (whoever signs for them); coordinators and broker
-    leads of its organisation; and, on the local authority route only, the organisation's SIPs
-    (South Gloucestershire: notes and agreements are shared with the SIP). Everyone else gets 404.
-    Of those, only coordinators of the organisation (and administrators) manage it.
+Access: who may see an agreement and its delivery records is decided in one place,
+``syslead.deployments.access`` (an administrator; the leader; the headteachers of the home and
+supported schools; coordinators and broker leads of its organisation; its SIPs on the local
+authority route only). Its names are re-exported here; ``deployment_for_user`` answers 404 to
+everyone else.
 """
 
 from __future__ import annotations
@@ -17,21 +16,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from syslead.accounts.access import (
     broker_organisation_ids,
-    coordinated_organisation_ids,
-    headteacher_school_urns,
     is_administrator,
-    organisation_ids_for,
 )
-from syslead.accounts.models import Role
-from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import events_for
 from syslead.core.models import Event
+from syslead.deployments.access import (
+    can_create_deployment,
+    can_manage_deployment,
+    deployments_visible_to,
+    events_visible,
+)
 from syslead.deployments.costs import CostLine, Costs, cost_breakdown
 from syslead.deployments.models import (
     FINISHED_STATUSES,
@@ -55,26 +55,15 @@ from syslead.deployments.parties import (
 )
 from syslead.leaders.capacity import delivered_days_by_leader
 
+__all__ = [
+    "can_create_deployment",
+    "can_manage_deployment",
+    "deployment_for_user",
+    "deployments_for_user",
+    "deployments_visible_to",
+]
+
 # Access ------------------------------------------------------------------------------------------
-
-
-def deployments_visible_to(user: Any) -> QuerySet[Deployment]:
-    """Every agreement the user may see (see the module's docstring)."""
-    if not getattr(user, "is_authenticated", False):
-        return Deployment.objects.none()
-    if is_administrator(user):
-        return Deployment.objects.all()
-    condition = Q(leader__user_id=user.pk)
-    urns = headteacher_school_urns(user)
-    if urns:
-        condition |= Q(home_school_id__in=urns) | Q(client_school_id__in=urns)
-    broker_orgs = broker_organisation_ids(user)
-    if broker_orgs:
-        condition |= Q(organisation_id__in=broker_orgs)
-    sip_orgs = organisation_ids_for(user, [Role.SIP])
-    if sip_orgs:
-        condition |= Q(organisation_id__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
-    return Deployment.objects.filter(condition)
 
 
 def _with_related(queryset: QuerySet[Deployment]) -> QuerySet[Deployment]:
@@ -118,21 +107,6 @@ def deployment_by_id(deployment_id: int | str) -> Deployment:
     if found is None:
         raise Http404("No such deployment agreement.")
     return found
-
-
-def can_manage_deployment(user: Any, deployment: Deployment) -> bool:
-    """Coordinators of the agreement's organisation and administrators manage it (changes,
-    completion, cancellation, packages)."""
-    return is_administrator(user) or deployment.organisation_id in coordinated_organisation_ids(
-        user
-    )
-
-
-def can_create_deployment(user: Any, support_request: SupportRequest) -> bool:
-    """Coordinators of the request's organisation and administrators (api-v1.md)."""
-    return is_administrator(user) or support_request.organisation_id in (
-        coordinated_organisation_ids(user)
-    )
 
 
 def is_read_only(deployment: Deployment) -> bool:
@@ -361,9 +335,10 @@ def version_chain(deployment: Deployment) -> list[Deployment]:
     return chain
 
 
-def deployment_timeline(deployment: Deployment) -> list[Event]:
+def deployment_timeline(deployment: Deployment, viewer: Any = None) -> list[Event]:
     """Who did what when on the agreement, oldest first, across its versions and the agreement
-    it replaced."""
+    it replaced: the events ``viewer`` may read (each kind has its audience: see
+    ``access.events_visible``); every event when no viewer is given (services and checks)."""
     related = version_chain(deployment)
     if deployment.replaces_id is not None:
         related.append(Deployment.objects.get(pk=deployment.replaces_id))
@@ -371,6 +346,8 @@ def deployment_timeline(deployment: Deployment) -> list[Event]:
     for item in related:
         events.extend(events_for(item))
     events.sort(key=lambda e: (e.created_at, e.pk))
+    if viewer is not None:
+        return events_visible(viewer, deployment, events)
     return events
 
 

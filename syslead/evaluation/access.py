@@ -1,4 +1,6 @@
-"""Who may read feedback, reviews, the evaluation and the final report.
+"""Looking up feedback, the final report and the evidence pack through the deployments area's one
+access rule (``syslead.deployments.access``, whose ``final_report_visible`` and
+``may_quality_assure`` are re-exported here).
 
 Feedback, progress reviews and the evaluation are delivery records: the parties, the broker and,
 on the LA route, the SIP read them (``syslead.visits.access``). The final report is the lead
@@ -14,9 +16,15 @@ from typing import Any
 
 from django.http import Http404
 
+from syslead.deployments.access import (
+    DeploymentRoles,
+    deployment_roles,
+    final_report_visible,
+    may_quality_assure,
+)
 from syslead.deployments.models import Deployment
-from syslead.evaluation.models import FeedbackRequest, FinalReport, FinalReportStatus
-from syslead.visits.access import DeploymentRoles, deployment_records_for_user, deployment_roles
+from syslead.evaluation.models import FeedbackRequest
+from syslead.visits.access import deployment_records_for_user
 
 __all__ = [
     "evidence_pack_deployment_for_user",
@@ -45,23 +53,6 @@ def feedback_for_user(user: Any, feedback_id: int) -> tuple[FeedbackRequest, Dep
     if not roles.can_see_records:
         raise Http404("No such feedback.")
     return feedback, roles
-
-
-def final_report_visible(roles: DeploymentRoles, report: FinalReport | None) -> bool:
-    """Whether someone with ``roles`` may read the report (schools only once approved)."""
-    if report is None:
-        return False
-    if roles.administrator or roles.leader or roles.broker:
-        return True
-    return report.status == FinalReportStatus.APPROVED and roles.can_see_records
-
-
-def may_quality_assure(user: Any, deployment: Deployment, report: FinalReport) -> bool:
-    """Coordinators and broker leads of the organisation, never the report's own author."""
-    roles = deployment_roles(user, deployment)
-    if roles.administrator:
-        return True
-    return roles.broker and report.author_id != user.pk
 
 
 def evidence_pack_deployment_for_user(user: Any, deployment_id: int) -> Deployment:

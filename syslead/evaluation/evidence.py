@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from syslead.core.events import events_for
+from syslead.deployments.access import evidence_pack_events
 from syslead.deployments.models import Deployment
 from syslead.evaluation.documents import evaluation_form_rows, note_rows, render_pdf
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
@@ -75,7 +76,7 @@ def evidence_pack_context(deployment: Deployment) -> dict[str, Any]:
         "evaluation": evaluation,
         "evaluation_rows": evaluation_form_rows(evaluation) if evaluation else [],
         "final_report": report,
-        "timeline": [e for e in events_for(deployment) if not e.verb.startswith("concern")],
+        "timeline": evidence_pack_events(events_for(deployment)),
     }
 
 

@@ -5,7 +5,8 @@
   school issues.
 - Read: those, plus the payer (the supported school's headteacher for invoices addressed to the
   supported school) and the organisation's broker leads.
-Leaders are never paid and see no invoices.
+Leaders are never paid and see no invoices; nor do SIPs. This module is the one rule for invoices:
+pages, the PDF, services, home pages and the agreement's timeline (``deployments.access``) call it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from syslead.accounts.access import (
+    broker_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+)
+from syslead.deployments.access import DeploymentRoles, deployment_roles
 from syslead.deployments.models import Deployment
 from syslead.invoicing.models import Invoice, IssuerKind, PayerKind
 from syslead.invoicing.pricing import HOME_SCHOOL, invoice_parties
-from syslead.visits.access import DeploymentRoles, deployment_roles
 
 
 def may_draft(roles: DeploymentRoles, deployment: Deployment) -> bool:
@@ -37,6 +43,21 @@ def may_act(user: Any, invoice: Invoice) -> bool:
 def may_see_list(roles: DeploymentRoles) -> bool:
     """Whether the person may open the deployment's invoices page at all."""
     return roles.administrator or roles.broker or roles.home_head or roles.client_head
+
+
+def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
+    """Every invoice ``user`` may read, as one filter (for lists and home pages): the same rule as
+    ``may_read``."""
+    if not getattr(user, "is_authenticated", False):
+        return Invoice.objects.none()
+    if is_administrator(user):
+        return Invoice.objects.all()
+    urns = headteacher_school_urns(user)
+    wanted = Q(deployment__organisation_id__in=broker_organisation_ids(user))
+    if urns:
+        wanted |= Q(deployment__home_school_id__in=urns, issuer_kind=IssuerKind.HOME_SCHOOL)
+        wanted |= Q(deployment__client_school_id__in=urns, payer_kind=PayerKind.SUPPORTED_SCHOOL)
+    return Invoice.objects.filter(wanted)
 
 
 def invoices_visible(user: Any, deployment: Deployment) -> QuerySet[Invoice]:

@@ -16,7 +16,8 @@ from syslead.accounts.access import coordinated_organisation_ids, headteacher_sc
 from syslead.accounts.models import User
 from syslead.core.home import AttentionItem, Block, Section
 from syslead.deployments.models import Deployment
-from syslead.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
+from syslead.invoicing.access import invoices_visible_to
+from syslead.invoicing.models import InvoiceLine, InvoiceStatus
 from syslead.visits.models import AGREED_STATUSES
 
 #: Agreed notes of visit older than this with no invoice need invoicing (a month's grace).
@@ -65,7 +66,7 @@ def headteacher_income(user: User) -> Iterable[Block]:
     urns = headteacher_school_urns(user)
     if not urns:
         return
-    issued = Invoice.objects.filter(issuer_school_id__in=urns)
+    issued = invoices_visible_to(user).filter(issuer_school_id__in=urns)
     today = timezone.localdate()
     unpaid = list(
         issued.filter(status=InvoiceStatus.ISSUED)

@@ -16,11 +16,6 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from syslead.accounts.access import (
-    broker_organisation_ids,
-    coordinated_organisation_ids,
-    is_administrator,
-)
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
@@ -29,6 +24,12 @@ from syslead.evaluation.models import EvaluationRating, ObjectiveRating
 from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
+from syslead.quality.access import (
+    may_coordinate_quality,
+    may_read_quality,
+    require_coordinator,
+    require_reader,
+)
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaOutcome, QaSample
 from syslead.visits.models import AGREED_STATUSES, Visit
 
@@ -37,27 +38,13 @@ SAMPLE_SHARE_PERCENT = 10
 #: ... but never fewer than this many (or all of them when there are fewer).
 SAMPLE_MINIMUM = 3
 
-
-# --- Who may act -------------------------------------------------------------------------------
-
-
-def may_coordinate_quality(user: Any, organisation_id: int) -> bool:
-    return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
+__all__ = ["may_coordinate_quality", "may_read_quality"]
 
 
-def may_read_quality(user: Any, organisation_id: int) -> bool:
-    """Coordinators and broker leads of the organisation read its samples and feedback."""
-    return is_administrator(user) or organisation_id in broker_organisation_ids(user)
+# --- Who may act: ``syslead.quality.access`` --------------------------------------------------
 
-
-def _require_coordinator(user: Any, organisation_id: int) -> None:
-    if not may_coordinate_quality(user, organisation_id):
-        raise NotAllowed("Only a coordinator of the broker may do that.")
-
-
-def _require_reader(user: Any, organisation_id: int) -> None:
-    if not may_read_quality(user, organisation_id):
-        raise NotAllowed("Only the broker's coordinators and leads may see that.")
+_require_coordinator = require_coordinator
+_require_reader = require_reader
 
 
 # --- Sampling notes of visit -------------------------------------------------------------------

@@ -1,20 +1,18 @@
-"""Who is who on a deployment, and who may see its delivery records (product.md: "Every person
-sees only what their role and organisation entitle them to"; Records: notes of visit are shared
-with the school, the broker, and on the LA route the SIP and LA team).
+"""Who may see a deployment's notes of visit and other delivery records, and who may see and act
+on a concern.
 
-- The *parties*: the leader, the leader's home-school headteacher, the supported school's
-  headteacher (and the broker lead, who signs for the broker).
-- The *broker*: coordinators and broker leads of the deployment's organisation.
-- On the local authority route, the organisation's SIPs.
+Delivery records follow the agreement: whoever may see the agreement reads its notes of visit,
+log, feedback, reviews and evaluation. That rule lives in ``syslead.deployments.access``
+(``DeploymentRoles``, ``deployment_roles``, ``deployments_visible_to``), re-exported here; the
+helpers below only look records up through it (404 to anyone else).
 
-Notes of visit, the deployment log, feedback, reviews and the evaluation are visible to all of
-them; concerns are not (see ``concern_for_user``); the final report reaches the schools only once
-approved (see ``syslead.evaluation.access``).
+Concerns are not delivery records: only the raiser, the named person, the organisation's
+safeguarding lead and its coordinators see one (``concerns_visible_to``, the one rule for
+concerns).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,85 +20,30 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from syslead.accounts.access import (
-    broker_organisation_ids,
     coordinated_organisation_ids,
-    headteacher_school_urns,
     is_administrator,
-    organisation_ids_for,
 )
-from syslead.accounts.models import Role
-from syslead.brokering.models import Route
+from syslead.deployments.access import DeploymentRoles, deployment_roles, deployments_visible_to
 from syslead.deployments.models import Deployment
 from syslead.deployments.selectors import deployment_for_user
 from syslead.visits.models import Concern, ConcernContact, Visit
 
-
-@dataclass(frozen=True)
-class DeploymentRoles:
-    """The hats one person wears on one deployment."""
-
-    administrator: bool = False
-    leader: bool = False
-    client_head: bool = False
-    home_head: bool = False
-    coordinator: bool = False
-    broker_lead: bool = False
-    sip: bool = False
-
-    @property
-    def broker(self) -> bool:
-        return self.coordinator or self.broker_lead
-
-    @property
-    def party(self) -> bool:
-        """One of the agreement's schools or its leader."""
-        return self.leader or self.client_head or self.home_head
-
-    @property
-    def can_see_records(self) -> bool:
-        """May read notes of visit, the log, feedback, reviews and the evaluation."""
-        return self.administrator or self.party or self.broker or self.sip
-
-    @property
-    def can_see_evidence_pack(self) -> bool:
-        """The parties and the broker only."""
-        return self.administrator or self.party or self.broker
-
-
-def deployment_roles(user: Any, deployment: Deployment) -> DeploymentRoles:
-    """Every role ``user`` holds on ``deployment`` (role assignments are cached per request)."""
-    if not getattr(user, "is_authenticated", False):
-        return DeploymentRoles()
-    urns = headteacher_school_urns(user)
-    org = deployment.organisation_id
-    is_la_route = deployment.support_request.route == Route.LOCAL_AUTHORITY
-    return DeploymentRoles(
-        administrator=is_administrator(user),
-        leader=deployment.leader.user_id == user.pk,
-        client_head=deployment.client_school_id in urns,
-        home_head=deployment.home_school_id in urns,
-        coordinator=org in coordinated_organisation_ids(user),
-        broker_lead=org in organisation_ids_for(user, [Role.BROKER_LEAD]),
-        sip=is_la_route and org in organisation_ids_for(user, [Role.SIP]),
-    )
+__all__ = [
+    "DeploymentRoles",
+    "concern_for_user",
+    "concerns_visible_to",
+    "deployment_records_for_user",
+    "deployment_roles",
+    "deployments_with_records_for",
+    "may_act_on_concern",
+    "visit_for_user",
+]
 
 
 def deployments_with_records_for(user: Any) -> QuerySet[Deployment]:
-    """Deployments whose delivery records ``user`` may read, as one filter (for lists)."""
-    deployments = Deployment.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return deployments.none()
-    if is_administrator(user):
-        return deployments
-    urns = headteacher_school_urns(user)
-    sip_orgs = organisation_ids_for(user, [Role.SIP])
-    return deployments.filter(
-        Q(leader__user=user)
-        | Q(client_school__in=urns)
-        | Q(home_school__in=urns)
-        | Q(organisation__in=broker_organisation_ids(user))
-        | Q(organisation__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
-    )
+    """Deployments whose delivery records ``user`` may read, as one filter (for lists): the
+    deployments area's rule, ``deployments_visible_to``."""
+    return deployments_visible_to(user)
 
 
 def deployment_records_for_user(

@@ -2,10 +2,13 @@
 choice, sharing leaders between brokers, and batch allocation. Every endpoint calls the same
 services and selectors as the web pages (``syslead.brokering``).
 
-Access: a request is visible (else 404) to administrators; coordinators, broker leads and SIPs of
-its organisation; its school's headteacher; leaders approached for it; and coordinators of an
-organisation asked to share a leader for it. Of those, only coordinators and broker leads of the
-request's organisation (and administrators) may read the shortlist: the others get 403.
+Access: the brokering area's one rule (``syslead.brokering.access``) resolves every request,
+commission and leader named: 404 when not visible, then the service's permission check (403),
+then business rules (409/422). A request is visible to administrators; coordinators and broker
+leads of its organisation; its SIPs on the local authority route; its school's headteacher;
+leaders approached for it; and coordinators of an organisation its owner asked to share a leader.
+Only coordinators and broker leads of the request's organisation (and administrators) may read
+the shortlist: the others get 403.
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from syslead.accounts.access import coordinated_organisation_ids
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
 from syslead.brokering import services
+from syslead.brokering.access import (
+    commission_for_user,
+    leader_for_request,
+    request_timeline_for,
+)
 from syslead.brokering.matching import (
     DEFAULT_SHORTLIST_LENGTH,
     Candidate,
@@ -43,14 +49,12 @@ from syslead.brokering.selectors import (
     can_read_organisation_brokering,
     can_read_shortlist,
     draft_matches,
-    request_timeline,
     support_request_for_user,
     support_requests_for_user,
     unmet_demand,
 )
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
-from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
 router = Router(tags=["Requests and brokering"])
@@ -324,10 +328,6 @@ class DemandRowOut(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _leader(leader_id: int) -> LeaderProfile:
-    return get_object_or_404(LeaderProfile.objects.select_related("user"), pk=leader_id)
-
-
 def _organisation_for_broker(request: HttpRequest, organisation_id: int) -> Organisation:
     """The organisation if the caller coordinates or leads it; 404 otherwise."""
     user = request_user(request)
@@ -335,21 +335,6 @@ def _organisation_for_broker(request: HttpRequest, organisation_id: int) -> Orga
     if organisation is None or not can_read_organisation_brokering(user, organisation.pk):
         raise Http404("No such organisation.")
     return organisation
-
-
-def _request_for_commission(user: Any, request_id: int, leader: LeaderProfile) -> SupportRequest:
-    """The request if the caller may see it, or coordinates an organisation the leader is
-    associated with (to offer the leader to a request they were told of); 404 otherwise."""
-    try:
-        return support_request_for_user(user, request_id)
-    except Http404:
-        owning = set(
-            leader.associations.filter(is_live=True).values_list("organisation_id", flat=True)
-        )
-        item = SupportRequest.objects.select_related("organisation").filter(pk=request_id).first()
-        if item is None or not (owning & coordinated_organisation_ids(user)):
-            raise
-        return item
 
 
 # --- Requests ------------------------------------------------------------------------------------
@@ -421,7 +406,7 @@ def get_timeline(request: HttpRequest, request_id: int) -> list[EventOut]:
     item = support_request_for_user(request_user(request), request_id)
     return [
         EventOut(at=e.created_at, verb=e.verb, summary=e.summary, actor=e.actor_id)
-        for e in request_timeline(item)
+        for e in request_timeline_for(request_user(request), item)
     ]
 
 
@@ -512,7 +497,10 @@ def send_approach(
     user = request_user(request)
     item = support_request_for_user(user, request_id)
     approach = services.approach_send(
-        actor=user, request=item, leader=_leader(payload.leader), message=payload.message
+        actor=user,
+        request=item,
+        leader=leader_for_request(user, item, payload.leader),
+        message=payload.message,
     )
     return Status(201, ApproachOut.from_model(approach))
 
@@ -545,7 +533,9 @@ def answer_approach(
 def choose_leader(request: HttpRequest, request_id: int, payload: ChoiceIn) -> SupportRequestOut:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
-    chosen = services.request_choose(actor=user, request=item, leader=_leader(payload.leader))
+    chosen = services.request_choose(
+        actor=user, request=item, leader=leader_for_request(user, item, payload.leader)
+    )
     return SupportRequestOut.from_model(chosen)
 
 
@@ -558,8 +548,8 @@ def offer_commission(
     request: HttpRequest, request_id: int, payload: CommissionIn
 ) -> Status[CommissionOut]:
     user = request_user(request)
-    leader = _leader(payload.leader)
-    item = _request_for_commission(user, request_id, leader)
+    item = support_request_for_user(user, request_id)
+    leader = leader_for_request(user, item, payload.leader)
     commission = services.commission_offer(
         actor=user, request=item, leader=leader, note=payload.note
     )
@@ -575,10 +565,7 @@ def decide_commission(
     request: HttpRequest, commission_id: int, payload: CommissionDecisionIn
 ) -> CommissionOut:
     user = request_user(request)
-    commission = Commission.objects.filter(pk=commission_id).first()
-    if commission is None:
-        raise Http404("No such commission.")
-    support_request_for_user(user, commission.support_request_id)
+    commission = commission_for_user(user, commission_id)
     decided = services.commission_decide(
         actor=user, commission=commission, approve=payload.approve, note=payload.note
     )

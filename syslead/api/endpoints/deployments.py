@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut, InvalidFieldsOut
-from syslead.brokering.models import SupportRequest
+from syslead.brokering.access import support_request_for_user
 from syslead.core.exceptions import NotAllowed
 from syslead.deployments.costs import money_text
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute, Signature
@@ -250,17 +250,6 @@ def deployment_out(deployment: Deployment, user: Any) -> DeploymentOut:
 # Endpoints ---------------------------------------------------------------------------------------
 
 
-def _support_request(request_id: int) -> SupportRequest:
-    found = (
-        SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
-        .filter(pk=request_id)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such support request.")
-    return found
-
-
 @router.post(
     "/deployments",
     response={201: DeploymentOut, 404: ErrorOut, **WRITE_ERRORS},
@@ -282,7 +271,7 @@ def _support_request(request_id: int) -> SupportRequest:
 )
 def create_deployment(request: HttpRequest, payload: DeploymentIn) -> Status[DeploymentOut]:
     user = request_user(request)
-    support_request = _support_request(payload.support_request)
+    support_request = support_request_for_user(user, payload.support_request)
     if not can_create_deployment(user, support_request):
         raise NotAllowed(
             f"Only a coordinator of {support_request.organisation.name} may make a deployment "

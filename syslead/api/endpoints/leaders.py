@@ -2,15 +2,16 @@
 (api-v1.md, "System leaders"). Every endpoint calls the services and selectors the web pages use
 (``syslead.leaders``), so both give the same answers and messages.
 
-Access: a leader is visible (else 404) to administrators; the leader; the home school's headteacher;
-coordinators, broker leads and SIPs of an organisation the leader is or was associated with, was
-designated by, applied to, or that added the leader. Writes follow the contract's "Who may do
-what": a visible leader the caller may not change gives 403.
-
-Designating and associating name the organisation concerned in the body: a coordinator of that
-organisation may act on any leader (association is "an agreement between the LLE and the TSA",
-instigated by either side), so the exclusivity rule answers them with 409 naming the organisation
-the LLE is associated with, rather than a 404.
+Access: every endpoint, reads and writes alike, first resolves the leader (or the designation or
+association) through the leaders area's one visibility rule (``leader_for_user``): a leader the
+caller cannot see is 404, whatever organisation the body names, before any business rule runs.
+Who sees a leader: administrators; the leader; the home school's headteacher; coordinators,
+broker leads and SIPs of an organisation the leader is or was associated with, was designated by,
+applied to, or that added the leader; and those of an organisation the leader is shared with.
+Then the service's own permission check answers 403 to a visible leader the caller may not
+change (the contract's "Who may do what"), and only then do business rules answer 409 or 422. A
+coordinator never reaches a leader it cannot see by naming its own organisation in the body: such
+a leader joins another organisation only with the leader's consent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from syslead.accounts.models import User
@@ -35,7 +36,7 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
 )
-from syslead.leaders.permissions import may_coordinate, may_create_leaders, may_read_capacity
+from syslead.leaders.permissions import may_create_leaders, may_read_capacity
 from syslead.leaders.selectors import (
     association_for_user,
     designation_for_user,
@@ -267,26 +268,6 @@ def _organisation(organisation_id: int | None, field: str = "organisation") -> O
     return organisation
 
 
-def _leader_for_organisation_write(
-    user: User, leader_id: int, organisation_id: int | None
-) -> tuple[LeaderProfile, Organisation | None]:
-    """For designating and associating: any leader when the caller coordinates the organisation
-    the body names; otherwise only a leader the caller may see (404), so the service's own check
-    answers 403 or 422."""
-    leader = (
-        LeaderProfile.objects.select_related("user", "home_school").filter(pk=leader_id).first()
-    )
-    if leader is None:
-        raise Http404(f"No system leader with id {leader_id}.")
-    organisation = (
-        Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
-    )
-    if organisation is not None and may_coordinate(user, organisation):
-        return leader, organisation
-    leader = leader_for_user(user, leader_id)
-    return leader, _organisation(organisation_id)
-
-
 # --- Endpoints -----------------------------------------------------------------------------------
 
 
@@ -366,7 +347,8 @@ def create_designation(
     request: HttpRequest, leader_id: int, payload: DesignationIn
 ) -> Status[DesignationOut]:
     actor = request_user(request)
-    leader, organisation = _leader_for_organisation_write(actor, leader_id, payload.organisation)
+    leader = leader_for_user(actor, leader_id)
+    organisation = _organisation(payload.organisation)
     designation = services.designation_create(
         actor=actor,
         leader=leader,
@@ -413,7 +395,8 @@ def create_association(
     request: HttpRequest, leader_id: int, payload: AssociationIn
 ) -> Status[AssociationOut]:
     actor = request_user(request)
-    leader, organisation = _leader_for_organisation_write(actor, leader_id, payload.organisation)
+    leader = leader_for_user(actor, leader_id)
+    organisation = _organisation(payload.organisation)
     assert organisation is not None  # the schema requires it; an unknown id is a 422 above
     association = services.association_create(
         actor=actor, leader=leader, organisation=organisation, starts_on=payload.starts_on

@@ -55,8 +55,17 @@ def _may_raise_somewhere(actor: Any) -> bool:
 def _check_may_raise(actor: Any, school: School, organisation: Organisation, route: str) -> None:
     if is_administrator(actor):
         return
-    if organisation.pk in organisation_ids_for(actor, [Role.COORDINATOR, Role.SIP]):
+    if organisation.pk in organisation_ids_for(actor, [Role.COORDINATOR]):
         return
+    if organisation.pk in organisation_ids_for(actor, [Role.SIP]) and (
+        route == Route.LOCAL_AUTHORITY or school.urn in headteacher_school_urns(actor)
+    ):
+        return
+    if organisation.pk in organisation_ids_for(actor, [Role.SIP]):
+        raise NotAllowed(
+            "A SIP raises requests on the local authority route (the school route's requests are "
+            "the school's and the broker's)."
+        )
     if school.urn in headteacher_school_urns(actor):
         if route == Route.LOCAL_AUTHORITY:
             raise NotAllowed(

@@ -13,6 +13,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.brokering.access import asked_commissions
 from syslead.brokering.models import (
     Commission,
     CommissionStatus,
@@ -61,23 +62,30 @@ def commission_offer(
     *, actor: Any, request: SupportRequest, leader: LeaderProfile, note: str = ""
 ) -> Commission:
     """Propose a leader of one broker for another broker's request ("TSA may commission LLE
-    support from other TSA": KYRA). A coordinator of an organisation the leader is associated
-    with (offering), or of the requesting organisation (asking). Always recorded as proposed: the
-    owning organisation agrees in ``commission_decide``, since it brokers the leader exclusively.
-    """
+    support from other TSA": KYRA). A coordinator of the requesting organisation (asking: the
+    leader's organisation then sees the request, to answer), or of an organisation the request's
+    owner already asked (offering another of its leaders in answer); nobody else, so an
+    organisation never learns of a request by proposing a leader for it. Always recorded as
+    proposed: the owning organisation agrees in ``commission_decide``, since it brokers the leader
+    exclusively."""
     support_request = _lock(request)
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
-    owning_id = _owning_organisation_id(actor, leader, support_request.organisation_id)
     coordinated = coordinated_organisation_ids(actor)
-    if not (
-        is_administrator(actor)
-        or owning_id in coordinated
-        or support_request.organisation_id in coordinated
-    ):
-        raise NotAllowed(
-            "Only a coordinator of the leader's organisation or of the requesting organisation "
-            "may propose this."
-        )
+    asking = is_administrator(actor) or support_request.organisation_id in coordinated
+    asked_ids = set(
+        asked_commissions(coordinated)
+        .filter(support_request=support_request)
+        .values_list("owning_organisation_id", flat=True)
+    )
+    refusal = NotAllowed(
+        "Only a coordinator of the requesting organisation may ask for a leader, and a "
+        "coordinator of an organisation it asked may offer one of its leaders."
+    )
+    if not (asking or asked_ids):
+        raise refusal
+    owning_id = _owning_organisation_id(actor, leader, support_request.organisation_id)
+    if not asking and owning_id not in asked_ids:
+        raise refusal
     _require_status(
         support_request,
         [s for s in RequestStatus.values if s not in (*FINISHED_STATUSES, RequestStatus.MATCHED)],
@@ -96,6 +104,7 @@ def commission_offer(
         support_request=support_request,
         leader=leader,
         owning_organisation_id=owning_id,
+        asked=asking,
         proposed_by=actor if getattr(actor, "is_authenticated", False) else None,
         note=note.strip(),
     )
@@ -134,6 +143,14 @@ def commission_decide(
         raise NotAllowed(
             f"Only a coordinator of {commission.owning_organisation.name} may decide this."
         )
+    if not (
+        is_administrator(actor)
+        or asked_commissions({commission.owning_organisation_id})
+        .filter(support_request_id=commission.support_request_id)
+        .exists()
+    ):
+        # Proposed without the request's owner ever asking this organisation: nothing to decide.
+        raise NotAllowed("Only a request's own organisation may ask for a leader to be shared.")
     if commission.status != CommissionStatus.PROPOSED:
         raise RuleViolation(
             f"This commission is already {commission.get_status_display().lower()}.",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from syslead.accounts.models import User
-from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.models import RequestStatus, Route, SupportRequest
 from syslead.brokering.tests import factories
 from syslead.core.academic_years import AcademicYear
 from syslead.leaders.models import LeaderProfile
@@ -211,6 +211,8 @@ def test_people_who_see_the_request_but_not_its_shortlist_get_403(
     status: int,
 ) -> None:
     user = request.getfixturevalue(persona)
+    if persona == "sip":  # a SIP sees only the local authority route's requests
+        SupportRequest.objects.filter(pk=maths_request.pk).update(route=Route.LOCAL_AUTHORITY)
     assert api(user).get(f"/support-requests/{maths_request.pk}").status_code == 200
     assert api(user).get(f"/support-requests/{maths_request.pk}/shortlist").status_code == status
 
@@ -277,14 +279,23 @@ def test_commission_through_the_api(
     maths_request: SupportRequest,
     other_org: Organisation,
 ) -> None:
-    shared = factories.leader(factories.school("Shared"), organisation=other_org, exclusive=True)
+    shared = factories.leader(
+        factories.school("Shared"), organisation=other_org, exclusive=True, publish_profile=True
+    )
     assert (
         api(stranger)
         .post(f"/support-requests/{maths_request.pk}/commissions", {"leader": shared.pk})
         .status_code
         == 404
     )
-    offered = api(other_coordinator).post(
+    # Nobody asked the other organisation: offering its leader shows it nothing.
+    assert (
+        api(other_coordinator)
+        .post(f"/support-requests/{maths_request.pk}/commissions", {"leader": shared.pk})
+        .status_code
+        == 404
+    )
+    offered = api(coordinator).post(
         f"/support-requests/{maths_request.pk}/commissions", {"leader": shared.pk}
     )
     assert offered.status_code == 201, offered.json()

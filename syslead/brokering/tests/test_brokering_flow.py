@@ -313,16 +313,17 @@ def shared_leader(other_org: Organisation) -> LeaderProfile:
     )
 
 
-def test_owning_organisation_offers_and_then_approves_a_leader_for_another_request(
+def test_owning_organisation_offers_only_when_asked_and_then_approves(
+    coordinator: User,
     other_coordinator: User,
     maths_request: SupportRequest,
     shared_leader: LeaderProfile,
     other_org: Organisation,
 ) -> None:
     assert shortlist(maths_request).considered == 0
-    commission = commission_offer(
-        actor=other_coordinator, request=maths_request, leader=shared_leader
-    )
+    with pytest.raises(NotAllowed):
+        commission_offer(actor=other_coordinator, request=maths_request, leader=shared_leader)
+    commission = commission_offer(actor=coordinator, request=maths_request, leader=shared_leader)
     assert commission.status == CommissionStatus.PROPOSED
     assert commission.owning_organisation == other_org
     assert commissions_awaiting_decision(other_org) == [commission]

@@ -190,10 +190,14 @@ def test_who_sees_which_requests(
     stranger: User,
     administrator: User,
 ) -> None:
-    for user in (coordinator, broker_lead, sip, client_head, administrator):
+    for user in (coordinator, broker_lead, client_head, administrator):
         assert list(support_requests_for_user(user)) == [maths_request]
-    for user in (home_head, other_coordinator, stranger):
+    # A SIP sees the local authority route's requests of their organisation, not the school
+    # route's (no SIP is named per school).
+    for user in (home_head, other_coordinator, stranger, sip):
         assert list(support_requests_for_user(user)) == []
+    type(maths_request).objects.filter(pk=maths_request.pk).update(route="local_authority")
+    assert list(support_requests_for_user(sip)) == [maths_request]
 
 
 def test_requests_from_the_factory_use_the_current_year(maths_request: Any) -> None:

@@ -16,13 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.brokering import services
+from syslead.brokering.access import commission_for_user, support_request_for_user
 from syslead.brokering.forms import CommissionDecisionForm, CommissionForm
 from syslead.brokering.models import CommissionStatus, RequestStatus
-from syslead.brokering.selectors import support_request_for_user
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     ShareableLeader,
-    commission_for_user,
     commissions_involving,
     commissions_to_decide,
     is_finished,

@@ -123,20 +123,32 @@ def test_the_capacity_rule_is_409_and_an_override_passes_it(
 
 
 @pytest.mark.parametrize(
-    "who", ["stranger", "broker_lead", "client_head", "leader_user", "other_coordinator"]
+    ("who", "status"),
+    [
+        ("broker_lead", 403),
+        ("client_head", 403),
+        ("stranger", 404),
+        ("leader_user", 403),
+        ("other_coordinator", 404),
+    ],
 )
-def test_anyone_but_a_coordinator_of_the_organisation_is_403(
+def test_anyone_but_a_coordinator_of_the_organisation_is_refused(
     api: Api,
     request: pytest.FixtureRequest,
     who: str,
+    status: int,
     support_request: SupportRequest,
     leader: LeaderProfile,
 ) -> None:
+    """403 to those who see the request; 404, naming nothing, to those who cannot see it."""
     response = api(request.getfixturevalue(who)).post(
         "/deployments", body(support_request, leader, capacity_override_reason="Please")
     )
-    assert response.status_code == 403
+    assert response.status_code == status
     assert response.json()["detail"]
+    if status == 404:
+        assert support_request.organisation.name not in response.json()["detail"]
+    assert not Deployment.objects.exists()
 
 
 def test_an_unknown_request_or_invisible_leader_is_404(

@@ -135,7 +135,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "versions": versions if len(versions) > 1 else [],
         "changes": changes,
         "open_requests": [c for c in changes if not c.action and c.resolved_at is None],
-        "timeline": deployment_timeline(deployment),
+        "timeline": deployment_timeline(deployment, request.user),
         "package_rows": package_deployments(deployment.package) if deployment.package else [],
         "replacements": list(
             Deployment.objects.filter(replaces=deployment).select_related("leader__user")

@@ -1,208 +1,45 @@
-"""Who may see which leader and the records about them: each ``*_for_user`` helper returns 404
-to anyone who may not see the record (see the package's docstring for who sees a leader); the
-vocabularies a person may choose from.
-
-Seeing is not changing: a leader another broker shares with the user's organisation (an approved
-commission to one of its requests) is visible, read-only. Write access is never decided here but by
-``syslead.leaders.permissions``, which looks only at the organisations concerned with the leader;
-``shared_by`` tells a page when the viewer sees a leader only because it was shared."""
+"""Who may see which leader and the records about them, re-exported from the leaders area's one
+access rule (``syslead.leaders.access``), and the vocabularies a person may choose from."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
-from syslead.accounts.access import (
-    headteacher_school_urns,
-    is_administrator,
-    organisation_ids_for,
+from syslead.leaders.access import (
+    LEADER_READER_ROLES,
+    application_for_user,
+    approved_commissions_to,
+    association_for_user,
+    designation_for_user,
+    leader_for_user,
+    leaders_visible_to,
+    round_for_user,
+    rounds_visible_to,
+    shared_by,
+    training_event_for_user,
 )
-from syslead.accounts.models import Role
-from syslead.brokering.models import Commission, CommissionStatus, RequestStatus
 from syslead.leaders.constants import PHASES
-from syslead.leaders.models import (
-    Association,
-    Designation,
-    DesignationApplication,
-    DesignationRound,
-    DesignationType,
-    LeaderProfile,
-    Specialism,
-    TrainingEvent,
-)
+from syslead.leaders.models import DesignationType, LeaderProfile, Specialism
 
-#: Organisation roles that may see the leaders of their organisation.
-LEADER_READER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
-
-
-def _own_condition(user: Any, org_ids: set[int]) -> Q:
-    """The leaders the user sees by right of their own: their own profile, the home school's
-    headteacher, and the leaders of the given organisations (the user's reader organisations)."""
-    condition = Q(user_id=user.pk)
-    urns = headteacher_school_urns(user)
-    if urns:
-        condition |= Q(home_school_id__in=urns)
-    if org_ids:
-        condition |= (
-            Q(created_by_organisation_id__in=org_ids)
-            | Q(pk__in=Association.objects.filter(organisation_id__in=org_ids).values("leader_id"))
-            | Q(pk__in=Designation.objects.filter(organisation_id__in=org_ids).values("leader_id"))
-            | Q(
-                pk__in=DesignationApplication.objects.filter(
-                    round__organisation_id__in=org_ids
-                ).values("leader_id")
-            )
-        )
-    return condition
-
-
-#: A request in one of these states is over: what was shared for it is no longer shared, unless
-#: the shared leader is the one the school chose (they work there under the agreement).
-_SHARING_ENDS_WITH = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
-
-
-def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commission]:
-    """The commissions through which other brokers share leaders with the given organisations:
-    approved by the owning organisation, for a request of one of them that is still being
-    brokered, or that ended with the shared leader chosen. A proposed or refused commission shares
-    nothing; a withdrawn or closed request, or one agreed with another leader, no longer does."""
-    return Commission.objects.filter(
-        status=CommissionStatus.APPROVED,
-        support_request__organisation_id__in=list(organisation_ids),
-    ).filter(
-        ~Q(support_request__status__in=_SHARING_ENDS_WITH)
-        | Q(support_request__chosen_leader_id=F("leader_id"))
-    )
-
-
-def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
-    """Every leader the user may see (see the module's docstring), without duplicates: those seen
-    by right of the user's own and, for coordinators, broker leads and SIPs, those shared with
-    their organisations through an approved commission (read-only: see ``shared_by``)."""
-    if is_administrator(user):
-        return LeaderProfile.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return LeaderProfile.objects.none()
-    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
-    condition = _own_condition(user, org_ids)
-    if org_ids:
-        condition |= Q(pk__in=approved_commissions_to(org_ids).values("leader_id"))
-    return LeaderProfile.objects.filter(condition)
-
-
-def shared_by(user: Any, leader: LeaderProfile) -> tuple[str, ...]:
-    """The organisations (names, in order) that shared the leader with the user's organisations,
-    when the user sees the leader only because it was shared: the page is then read-only for them.
-    Empty when the user sees the leader by right of their own (an administrator always does) or
-    not at all. Two queries at most."""
-    if is_administrator(user) or not getattr(user, "is_authenticated", False):
-        return ()
-    org_ids = organisation_ids_for(user, LEADER_READER_ROLES)
-    if not org_ids:
-        return ()
-    if LeaderProfile.objects.filter(_own_condition(user, org_ids), pk=leader.pk).exists():
-        return ()
-    return tuple(
-        approved_commissions_to(org_ids)
-        .filter(leader_id=leader.pk)
-        .order_by("owning_organisation__name")
-        .values_list("owning_organisation__name", flat=True)
-        .distinct()
-    )
-
-
-def _get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
-    try:
-        return queryset.get(pk=int(pk))
-    except (ValueError, TypeError, queryset.model.DoesNotExist):
-        raise Http404(f"No {what} with id {pk}.") from None
-
-
-def leader_for_user(user: Any, leader_id: int | str) -> LeaderProfile:
-    """One leader the user may see, or 404 (unknown and invisible alike)."""
-    return _get_or_404(
-        leaders_visible_to(user).select_related("user", "home_school", "created_by_organisation"),
-        leader_id,
-        "system leader",
-    )
-
-
-def designation_for_user(user: Any, designation_id: int | str) -> Designation:
-    """One designation of a leader the user may see, or 404."""
-    return _get_or_404(
-        Designation.objects.filter(leader__in=leaders_visible_to(user)).select_related(
-            "leader__user", "leader__home_school", "type", "organisation"
-        ),
-        designation_id,
-        "designation",
-    )
-
-
-def association_for_user(user: Any, association_id: int | str) -> Association:
-    """One association of a leader the user may see, or 404."""
-    return _get_or_404(
-        Association.objects.filter(leader__in=leaders_visible_to(user)).select_related(
-            "leader__user", "leader__home_school", "organisation"
-        ),
-        association_id,
-        "association",
-    )
-
-
-def rounds_visible_to(user: Any) -> QuerySet[DesignationRound]:
-    """Designation rounds the user may see: their organisations' rounds (a leader sees the rounds
-    they applied to)."""
-    if is_administrator(user):
-        return DesignationRound.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return DesignationRound.objects.none()
-    return DesignationRound.objects.filter(
-        Q(organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES))
-        | Q(applications__leader__user_id=user.pk)
-    ).distinct()
-
-
-def round_for_user(user: Any, round_id: int | str) -> DesignationRound:
-    return _get_or_404(
-        rounds_visible_to(user).select_related("organisation", "designation_type"),
-        round_id,
-        "designation round",
-    )
-
-
-def application_for_user(user: Any, application_id: int | str) -> DesignationApplication:
-    """An application the user may see: the applicant's own, or one to their organisation's
-    round."""
-    if is_administrator(user):
-        queryset = DesignationApplication.objects.all()
-    elif not getattr(user, "is_authenticated", False):
-        queryset = DesignationApplication.objects.none()
-    else:
-        queryset = DesignationApplication.objects.filter(
-            Q(leader__user_id=user.pk)
-            | Q(round__organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES))
-        )
-    return _get_or_404(
-        queryset.select_related(
-            "leader__user", "leader__home_school", "round__organisation", "round__designation_type"
-        ),
-        application_id,
-        "application",
-    )
-
-
-def training_event_for_user(user: Any, event_id: int | str) -> TrainingEvent:
-    """A training event of one of the user's organisations, or 404."""
-    if is_administrator(user):
-        queryset = TrainingEvent.objects.all()
-    else:
-        queryset = TrainingEvent.objects.filter(
-            organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES)
-        )
-    return _get_or_404(queryset.select_related("organisation"), event_id, "training event")
+__all__ = [
+    "LEADER_READER_ROLES",
+    "application_for_user",
+    "approved_commissions_to",
+    "association_for_user",
+    "designation_for_user",
+    "designation_types_for",
+    "leader_for_user",
+    "leader_phases",
+    "leader_specialism_codes",
+    "leaders_visible_to",
+    "round_for_user",
+    "rounds_visible_to",
+    "shared_by",
+    "specialisms_for",
+    "training_event_for_user",
+]
 
 
 # Vocabularies

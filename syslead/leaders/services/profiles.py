@@ -17,6 +17,7 @@ from syslead.accounts.access import (
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.leaders.access import leaders_visible_to
 from syslead.leaders.models import (
     Designation,
     DesignationStatus,
@@ -73,8 +74,13 @@ def leader_create(
             errors["organisation"] = [
                 "You coordinate several organisations: say which one is adding this leader."
             ]
-    if LeaderProfile.objects.filter(user=user).exists():
-        errors.setdefault("user", []).append(f"{user} already has a system leader profile.")
+    existing = LeaderProfile.objects.filter(user=user).first()
+    if existing is not None:
+        # Named only to someone who may see that leader: the message must not tell a coordinator
+        # who an unseen leader is.
+        seen = leaders_visible_to(actor).filter(pk=existing.pk).exists()
+        who = str(user) if seen else "This user"
+        errors.setdefault("user", []).append(f"{who} already has a system leader profile.")
     school = check_school(home_school_urn, errors)
     title = require_text(job_title, "job_title", "Enter the leader's job title.", errors)
     org_ids = specialism_organisation_ids(actor, None) | (

@@ -49,6 +49,31 @@ def _leader_body(who: User, school: School, **extra: Any) -> dict[str, Any]:
     return body
 
 
+def _share_with(leader: LeaderProfile, organisation: Organisation) -> None:
+    """The leader's organisation shares the leader for one of ``organisation``'s requests (an
+    approved commission), so ``organisation``'s coordinators see the leader."""
+    from syslead.brokering.models import Commission, CommissionStatus, Route, SupportRequest
+    from syslead.schools.models import School as SchoolModel
+
+    owner = Association.objects.filter(leader=leader).values_list("organisation_id", flat=True)
+    request = SupportRequest.objects.create(
+        organisation=organisation,
+        school=SchoolModel.objects.exclude(urn=leader.home_school_id).first() or leader.home_school,
+        route=Route.SCHOOL,
+        academic_year="2025-26",
+        needs=["maths"],
+        phase="primary",
+        days_requested=2,
+        summary="Maths leadership",
+    )
+    Commission.objects.create(
+        support_request=request,
+        leader=leader,
+        owning_organisation_id=owner.first() or leader.created_by_organisation_id,
+        status=CommissionStatus.APPROVED,
+    )
+
+
 # POST /leaders
 
 
@@ -248,6 +273,9 @@ def test_designating_an_lle_already_associated_elsewhere_keeps_it_there(
     alliance: Organisation,
     other_org: Organisation,
 ) -> None:
+    # The other organisation's coordinator sees the leader once shared with it (an approved
+    # commission); only then may it associate the leader with its organisation.
+    _share_with(leader, other_org)
     joined = api(other_coordinator).post(
         f"/leaders/{leader.pk}/associations",
         {"organisation": other_org.pk, "starts_on": "2025-06-01"},
@@ -355,6 +383,7 @@ def test_an_lle_associated_with_one_organisation_cannot_join_another_409(
     other_coordinator: User,
     other_org: Organisation,
 ) -> None:
+    _share_with(leader, other_org)
     response = api(other_coordinator).post(
         f"/leaders/{leader.pk}/associations",
         {"organisation": other_org.pk, "starts_on": "2025-10-01"},

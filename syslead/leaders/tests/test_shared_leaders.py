@@ -291,10 +291,17 @@ def test_a_leader_shared_several_times_appears_once(
     factories.associate(pat, third)
     second = factories.support_request(client_school, alliance, summary="More maths.")
     third_request = factories.support_request(client_school, alliance, summary="Even more maths.")
-    # Shared by South Gloucestershire for two requests, and by the hub (offering) for a third.
-    _share(pat, maths_request, other_coordinator, other_coordinator)
-    _share(pat, second, other_coordinator, other_coordinator)
-    by_hub = _share(pat, third_request, hub_coordinator, hub_coordinator)
+    # Shared by South Gloucestershire for two requests, and by the hub (asked too) for a third.
+    _share(pat, maths_request, coordinator, other_coordinator)
+    _share(pat, second, coordinator, other_coordinator)
+    by_hub = Commission.objects.create(
+        support_request=third_request,
+        leader=pat,
+        owning_organisation=third,
+        asked=True,
+        proposed_by=coordinator,
+    )
+    commission_decide(actor=hub_coordinator, commission=by_hub, approve=True)
     assert by_hub.owning_organisation == third
     rows = _search(coordinator, alliance)
     assert [row.leader_id for row in rows] == [pat.pk]

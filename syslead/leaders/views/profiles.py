@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import (
-    broker_organisation_ids,
     coordinated_organisation_ids,
     has_role,
     is_administrator,
@@ -23,6 +22,7 @@ from syslead.accounts.models import Role, User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
+from syslead.deployments.access import deployments_visible_to
 from syslead.deployments.models import Deployment
 from syslead.leaders.capacity import capacities_for, release_policy
 from syslead.leaders.constants import PHASES
@@ -46,8 +46,6 @@ from syslead.leaders.models import (
     TrainingAttendance,
 )
 from syslead.leaders.permissions import (
-    is_home_headteacher,
-    is_the_leader,
     leader_organisation_ids,
     may_coordinate,
     may_manage_leader,
@@ -99,18 +97,13 @@ def _may_act_on_designation(viewer: User, leader: LeaderProfile, designation: De
 
 
 def _visible_deployments(viewer: User, leader: LeaderProfile) -> list[Deployment]:
-    """The leader's agreements: all of them for the leader, their home headteacher and
-    administrators; otherwise those of the viewer's own organisations."""
-    deployments = Deployment.objects.filter(leader=leader).select_related(
-        "client_school", "organisation"
+    """The leader's agreements the viewer may see (the deployments area's one rule)."""
+    return list(
+        deployments_visible_to(viewer)
+        .filter(leader=leader)
+        .select_related("client_school", "organisation")
+        .order_by("-starts_on")
     )
-    if not (
-        is_administrator(viewer)
-        or is_the_leader(viewer, leader)
-        or is_home_headteacher(viewer, leader)
-    ):
-        deployments = deployments.filter(organisation_id__in=broker_organisation_ids(viewer))
-    return list(deployments.order_by("-starts_on"))
 
 
 def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:

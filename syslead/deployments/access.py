@@ -1,0 +1,230 @@
+"""Who may see a deployment agreement and its delivery records (notes of visit, the deployment
+log, feedback, progress reviews, the evaluation, the final report, the evidence pack and the
+timeline): the deployments area's one access rule. Views, endpoints, selectors, services and the
+other areas (visits, evaluation, invoicing) call it; ``deployments.selectors`` and
+``visits.access`` re-export the names other modules import.
+
+An agreement and its delivery records are visible (else 404) to:
+- an administrator;
+- the *parties*: its leader, the headteachers of the leader's home school and of the supported
+  school;
+- the *broker*: coordinators and broker leads of its organisation;
+- SIPs of its organisation, on the local authority route only (there is no named SIP per school,
+  so a SIP sees no school-route agreement).
+
+Of those, only coordinators of the organisation (and administrators) manage it. The final report
+reaches the schools and the SIP only once the broker approved it; the evidence pack goes to the
+parties and the broker, not the SIP. Each kind of event on the timeline has its own audience
+(``syslead.core.events.EVENT_AUDIENCES``): invoices are not shown to the leader or the SIP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from syslead.accounts.access import (
+    broker_organisation_ids,
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    is_administrator,
+    organisation_ids_for,
+)
+from syslead.accounts.models import Role
+from syslead.brokering.models import Route, SupportRequest
+from syslead.core import events as event_kinds
+from syslead.core.models import Event
+from syslead.deployments.models import Deployment
+
+if TYPE_CHECKING:
+    from syslead.evaluation.models import FinalReport
+
+__all__ = [
+    "DeploymentRoles",
+    "can_create_deployment",
+    "can_manage_deployment",
+    "deployment_roles",
+    "deployments_visible_to",
+    "events_visible",
+    "final_report_visible",
+    "may_quality_assure",
+]
+
+
+def deployments_visible_to(user: Any) -> QuerySet[Deployment]:
+    """Every agreement the user may see, and so whose delivery records they may read (see the
+    module's docstring): the rule as one filter, for lists."""
+    if not getattr(user, "is_authenticated", False):
+        return Deployment.objects.none()
+    if is_administrator(user):
+        return Deployment.objects.all()
+    condition = Q(leader__user_id=user.pk)
+    urns = headteacher_school_urns(user)
+    if urns:
+        condition |= Q(home_school_id__in=urns) | Q(client_school_id__in=urns)
+    broker_orgs = broker_organisation_ids(user)
+    if broker_orgs:
+        condition |= Q(organisation_id__in=broker_orgs)
+    sip_orgs = organisation_ids_for(user, [Role.SIP])
+    if sip_orgs:
+        condition |= Q(organisation_id__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
+    return Deployment.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class DeploymentRoles:
+    """The hats one person wears on one deployment: the same rule as ``deployments_visible_to``,
+    for one agreement already in hand."""
+
+    administrator: bool = False
+    leader: bool = False
+    client_head: bool = False
+    home_head: bool = False
+    coordinator: bool = False
+    broker_lead: bool = False
+    sip: bool = False
+
+    @property
+    def broker(self) -> bool:
+        return self.coordinator or self.broker_lead
+
+    @property
+    def party(self) -> bool:
+        """One of the agreement's schools or its leader."""
+        return self.leader or self.client_head or self.home_head
+
+    @property
+    def can_see_records(self) -> bool:
+        """May see the agreement and read notes of visit, the log, feedback, reviews and the
+        evaluation."""
+        return self.administrator or self.party or self.broker or self.sip
+
+    @property
+    def can_see_evidence_pack(self) -> bool:
+        """The parties and the broker only."""
+        return self.administrator or self.party or self.broker
+
+    @property
+    def hats(self) -> frozenset[str]:
+        """The hats worn, in the words of the timeline's audiences."""
+        return frozenset(
+            name
+            for name in (
+                event_kinds.ADMINISTRATOR,
+                event_kinds.LEADER,
+                event_kinds.CLIENT_HEAD,
+                event_kinds.HOME_HEAD,
+                event_kinds.COORDINATOR,
+                event_kinds.BROKER_LEAD,
+                event_kinds.SIP,
+            )
+            if getattr(self, name)
+        )
+
+
+def deployment_roles(user: Any, deployment: Deployment) -> DeploymentRoles:
+    """Every role ``user`` holds on ``deployment`` (role assignments are cached per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return DeploymentRoles()
+    urns = headteacher_school_urns(user)
+    org = deployment.organisation_id
+    is_la_route = deployment.support_request.route == Route.LOCAL_AUTHORITY
+    return DeploymentRoles(
+        administrator=is_administrator(user),
+        leader=deployment.leader.user_id == user.pk,
+        client_head=deployment.client_school_id in urns,
+        home_head=deployment.home_school_id in urns,
+        coordinator=org in coordinated_organisation_ids(user),
+        broker_lead=org in organisation_ids_for(user, [Role.BROKER_LEAD]),
+        sip=is_la_route and org in organisation_ids_for(user, [Role.SIP]),
+    )
+
+
+def can_manage_deployment(user: Any, deployment: Deployment) -> bool:
+    """Coordinators of the agreement's organisation and administrators manage it (changes,
+    completion, cancellation, packages)."""
+    return is_administrator(user) or deployment.organisation_id in coordinated_organisation_ids(
+        user
+    )
+
+
+def can_create_deployment(user: Any, support_request: SupportRequest) -> bool:
+    """Coordinators of the request's organisation and administrators."""
+    return is_administrator(user) or support_request.organisation_id in (
+        coordinated_organisation_ids(user)
+    )
+
+
+# --- The final report and its quality assurance --------------------------------------------------
+
+
+def final_report_visible(roles: DeploymentRoles, report: FinalReport | None) -> bool:
+    """Whether someone with ``roles`` may read the report: the leader's side and the broker
+    always; the schools and the SIP once the broker approved it."""
+    from syslead.evaluation.models import FinalReportStatus
+
+    if report is None:
+        return False
+    if roles.administrator or roles.leader or roles.broker:
+        return True
+    return report.status == FinalReportStatus.APPROVED and roles.can_see_records
+
+
+def may_quality_assure(user: Any, deployment: Deployment, report: FinalReport) -> bool:
+    """Coordinators and broker leads of the organisation, never the report's own author."""
+    roles = deployment_roles(user, deployment)
+    if roles.administrator:
+        return True
+    return roles.broker and report.author_id != user.pk
+
+
+# --- The timeline --------------------------------------------------------------------------------
+
+
+def _per_record_allowed(user: Any, deployment: Deployment, event: Event) -> bool:
+    """For kinds whose audience depends on the record (an invoice): that record's own rule."""
+    if not event.verb.startswith("invoice."):
+        return True
+    from syslead.invoicing.access import may_read
+    from syslead.invoicing.models import Invoice
+
+    invoice = Invoice.objects.filter(pk=event.data.get("invoice"), deployment=deployment).first()
+    if invoice is None:  # an event about an invoice since deleted: the kind's audience decides
+        return True
+    return may_read(user, invoice)
+
+
+def events_visible(user: Any, deployment: Deployment, events: Iterable[Event]) -> list[Event]:
+    """The events of the deployment's timeline ``user`` may read: each kind's audience
+    (``core.events.EVENT_AUDIENCES``), then, for an invoice, the invoice's own rule."""
+    roles = deployment_roles(user, deployment)
+    if not roles.can_see_records:
+        return []
+    hats = roles.hats
+    return [
+        event
+        for event in events
+        if hats & event_kinds.event_audience(event.verb)
+        and (roles.administrator or _per_record_allowed(user, deployment, event))
+    ]
+
+
+#: Everyone who may download the evidence pack: it shows only events all of them read.
+EVIDENCE_PACK_HATS = frozenset(
+    {
+        event_kinds.LEADER,
+        event_kinds.CLIENT_HEAD,
+        event_kinds.HOME_HEAD,
+        event_kinds.COORDINATOR,
+        event_kinds.BROKER_LEAD,
+    }
+)
+
+
+def evidence_pack_events(events: Iterable[Event]) -> list[Event]:
+    """The events an evidence pack shows: those every party and the broker read (no invoice, no
+    concern, no step of the final report before approval)."""
+    return [e for e in events if event_kinds.read_by_all(e.verb, EVIDENCE_PACK_HATS)]
