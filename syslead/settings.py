@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "syslead.reports",
     "syslead.quality",
     "syslead.notifications",
+    "syslead.invitations",
+    "syslead.imports",
     "syslead.api",
     "syslead.demo",
 ]

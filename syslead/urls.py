@@ -21,6 +21,8 @@ urlpatterns = [
     path("charging/", include("syslead.finance.urls")),
     path("reports/", include("syslead.reports.urls")),
     path("quality/", include("syslead.quality.urls")),
+    path("", include("syslead.invitations.urls")),
+    path("", include("syslead.imports.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

@@ -8,6 +8,8 @@ from syslead.api.endpoints import (
     brokering,
     deployments,
     evaluation,
+    imports,
+    invitations,
     leaders,
     organisations,
     reports,
@@ -27,4 +29,6 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", reports.router),
     ("", visits.router),
     ("", evaluation.router),
+    ("", invitations.router),
+    ("", imports.router),
 ]

@@ -1,0 +1,480 @@
+"""Importing a broker's system leaders from a table (api-v1.md 1.1, "Importing leaders").
+
+All or nothing: every row is checked and tried, each in its own savepoint, through the leaders'
+and accounts' own services (so the rules stay in one place); if any row is refused, or for a dry
+run, the whole import is rolled back and nothing is written. A row whose e-mail belongs to an
+existing leader updates that leader; a row that changes nothing is reported ``unchanged``, so
+importing the same file twice changes nothing the second time. Each leader is associated with the
+importing organisation; a leader the organisation does not work with (an LLE associated with
+another organisation among them) is refused: such a leader joins by accepting an invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
+
+from syslead.accounts.models import Role, User
+from syslead.accounts.services import RoleSpec, user_create
+from syslead.core.academic_years import AcademicYear
+from syslead.core.events import event_record
+from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.imports.files import LEADER_COLUMNS
+from syslead.leaders import services as leader_services
+from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
+from syslead.leaders.models import (
+    Association,
+    Designation,
+    DesignationType,
+    LeaderPhase,
+    LeaderProfile,
+    ReleaseAgreement,
+)
+from syslead.leaders.permissions import may_coordinate, may_manage_leader
+from syslead.leaders.services._helpers import check_phases, check_specialisms, parse_days
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportedLeader:
+    line: int
+    id: int | None
+    email: str
+    outcome: str
+    name: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run or a refused file, would do)."""
+
+    dry_run: bool
+    leaders: list[ImportedLeader] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and not self.rejected
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for leader in self.leaders if leader.outcome == outcome)
+
+    @property
+    def detail(self) -> str:
+        bad = len(self.rejected)
+        return (
+            f"{bad} row{'s' if bad != 1 else ''} cannot be imported, so nothing was imported: "
+            "correct every row listed and import the file again."
+        )
+
+
+@dataclass
+class LeaderRow:
+    """One row, read and checked on its own."""
+
+    line: int
+    email: str = ""
+    name: str = ""
+    home_school: int = 0
+    job_title: str = ""
+    designation: str = ""
+    designated_on: dt.date | None = None
+    specialisms: list[str] = field(default_factory=list)
+    phases: list[str] = field(default_factory=list)
+    release_days: Decimal | None = None
+    academic_year: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _header_problem(header: Sequence[str]) -> str:
+    names = [cell.strip().lstrip("\ufeff").lower() for cell in header]
+    missing = [c for c in LEADER_COLUMNS if c not in names]
+    extra = [n or "(blank)" for n in names if n not in LEADER_COLUMNS]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("not expected " + ", ".join(extra))
+    if repeated:
+        parts.append("repeated " + ", ".join(repeated))
+    if not parts:
+        return ""
+    return (
+        "The header row must name exactly the columns "
+        + ", ".join(LEADER_COLUMNS)
+        + ": "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _read_row(line: int, cells: dict[str, str], types: dict[str, DesignationType]) -> LeaderRow:
+    """Every problem with the row's own cells, each in words naming its column."""
+    row = LeaderRow(line=line)
+    problems = row.problems
+    row.email = cells["email"].strip().lower()
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        problems.append(
+            "email: enter an e-mail address like name@school.org.uk"
+            if row.email
+            else "email: the e-mail address is missing"
+        )
+    first, last = " ".join(cells["first_name"].split()), " ".join(cells["last_name"].split())
+    if not first:
+        problems.append("first_name: the first name is missing")
+    if not last:
+        problems.append("last_name: the last name is missing")
+    row.name = f"{first} {last}".strip()
+    if len(row.name) > 150:
+        problems.append("first_name, last_name: the name is longer than 150 characters")
+    urn = cells["home_school"].strip()
+    if not urn:
+        problems.append("home_school: the home school's URN is missing")
+    elif not urn.isdigit() or len(urn) > 9:
+        problems.append(f"home_school: '{urn}' is not a URN (a school's 6-digit number)")
+    else:
+        row.home_school = int(urn)
+    row.job_title = " ".join(cells["job_title"].split())
+    if not row.job_title:
+        problems.append("job_title: the job title is missing")
+    elif len(row.job_title) > 150:
+        problems.append("job_title: the job title is longer than 150 characters")
+    row.designation = cells["designation"].strip()
+    designated_on = cells["designated_on"].strip()
+    if row.designation:
+        if row.designation.upper() not in types:
+            problems.append(
+                f"designation: '{row.designation}' is not a designation type: use "
+                + ", ".join(sorted(types))
+                + ", or leave it empty"
+            )
+        if not designated_on:
+            problems.append("designated_on: give the date of designation, like 2025-09-01")
+        else:
+            row.designated_on = _date(designated_on)
+            if row.designated_on is None:
+                problems.append(
+                    f"designated_on: '{designated_on}' is not a date: write it like 2025-09-01"
+                )
+    elif designated_on:
+        problems.append("designated_on: must be empty when there is no designation")
+    errors: dict[str, list[str]] = {}
+    row.specialisms = _split(cells["specialisms"])
+    row.phases = check_phases(_split(cells["phases"]), errors)
+    days, year = cells["release_days"].strip(), cells["academic_year"].strip()
+    if bool(days) != bool(year):
+        problems.append(
+            "release_days, academic_year: give both the days released and the academic year, "
+            "or neither"
+        )
+    elif days:
+        value = parse_days(days, "release_days", errors)
+        if "release_days" not in errors:
+            row.release_days = value
+        try:
+            parsed = AcademicYear.parse(year)
+            if not 2000 <= parsed.start_year <= 2098:
+                raise ValueError(year)
+            row.academic_year = parsed.label
+        except ValueError:
+            problems.append(
+                f"academic_year: '{year}' is not an academic year: write it like 2025-26"
+            )
+    problems.extend(f"{name}: {_lower_first(m)}" for name, ms in errors.items() for m in ms)
+    return row
+
+
+def _lower_first(message: str) -> str:
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
+
+
+def _reason(error: Exception) -> str:
+    """A service's refusal as one line of text for the report."""
+    if isinstance(error, RuleViolation):
+        if error.rule == "lle_exclusive_association":
+            return (
+                "an LLE associated with another organisation: an LLE may be associated with only "
+                "one organisation at a time"
+            )
+        return _lower_first(error.message)
+    if isinstance(error, NotAllowed):
+        return _lower_first(error.message)
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(
+                (_lower_first(m) if name == NON_FIELD_ERRORS else f"{name}: {_lower_first(m)}")
+                for name, messages in error.message_dict.items()
+                for m in messages
+            )
+        return "; ".join(_lower_first(m) for m in error.messages)
+    return "this row cannot be saved: check its values"
+
+
+class _Importer:
+    """Runs the rows through the services inside the import's transaction."""
+
+    def __init__(self, actor: Any, organisation: Organisation) -> None:
+        self.actor = actor
+        self.organisation = organisation
+        self.today = timezone.localdate()
+
+    def run(self, row: LeaderRow, leader: LeaderProfile | None, user: User | None) -> ImportedLeader:
+        changed = False
+        if leader is None:
+            if user is None:
+                user = user_create(
+                    actor=self.actor,
+                    email=row.email,
+                    name=row.name,
+                    roles=[RoleSpec(role=Role.SYSTEM_LEADER)],
+                )
+            leader = leader_services.leader_create(
+                actor=self.actor,
+                user=user,
+                home_school_urn=row.home_school,
+                job_title=row.job_title,
+                specialisms=row.specialisms,
+                phases=row.phases,
+                organisation=self.organisation,
+            )
+            outcome = CREATED
+        else:
+            if not may_manage_leader(self.actor, leader):
+                raise RuleViolation(_not_ours(leader), rule="leader_of_another_organisation")
+            changed = self._update_profile(row, leader)
+            outcome = UNCHANGED
+        changed |= self._designate(row, leader)
+        changed |= self._associate(leader)
+        changed |= self._release(row, leader)
+        if outcome == UNCHANGED and changed:
+            outcome = UPDATED
+        return ImportedLeader(row.line, leader.pk, row.email, outcome, leader.name)
+
+    def _update_profile(self, row: LeaderRow, leader: LeaderProfile) -> bool:
+        fields: dict[str, Any] = {}
+        if row.job_title != leader.job_title:
+            fields["job_title"] = row.job_title
+        if row.home_school != leader.home_school_id:
+            fields["home_school_urn"] = row.home_school
+        errors: dict[str, list[str]] = {}
+        wanted = {s.code for s in check_specialisms(row.specialisms, self._org_ids(leader), errors)}
+        if errors:
+            raise ValidationError(errors)
+        if wanted != set(leader.specialisms.values_list("code", flat=True)):
+            fields["specialisms"] = row.specialisms
+        phases = set(LeaderPhase.objects.filter(leader=leader).values_list("phase", flat=True))
+        if set(row.phases) != phases:
+            fields["phases"] = row.phases
+        if fields:
+            leader_services.leader_update(actor=self.actor, leader=leader, **fields)
+        return bool(fields)
+
+    def _org_ids(self, leader: LeaderProfile) -> set[int]:
+        from syslead.leaders.permissions import leader_organisation_ids
+
+        return leader_organisation_ids(leader) | {self.organisation.pk}
+
+    def _designate(self, row: LeaderRow, leader: LeaderProfile) -> bool:
+        if not row.designation or row.designated_on is None:
+            return False
+        designation_type = leader_services.designation_type_for_code(
+            row.designation, self.organisation
+        )
+        held = Designation.objects.filter(
+            leader=leader, type=designation_type, status__in=LIVE_DESIGNATION_STATUSES
+        ).first()
+        if held is not None:
+            if held.designated_on != row.designated_on:
+                raise RuleViolation(
+                    f"already holds the {designation_type.code} designation, designated on "
+                    f"{held.designated_on.isoformat()}: the import does not change a designation's "
+                    "date",
+                    rule="already_designated",
+                )
+            return False
+        leader_services.designation_create(
+            actor=self.actor,
+            leader=leader,
+            type_code=designation_type.code,
+            designated_on=row.designated_on,
+            organisation=self.organisation,
+        )
+        return True
+
+    def _associate(self, leader: LeaderProfile) -> bool:
+        if Association.objects.filter(
+            leader=leader, organisation=self.organisation, is_live=True
+        ).exists():
+            return False
+        leader_services.association_create(
+            actor=self.actor, leader=leader, organisation=self.organisation, starts_on=self.today
+        )
+        return True
+
+    def _release(self, row: LeaderRow, leader: LeaderProfile) -> bool:
+        if row.release_days is None:
+            return False
+        held = ReleaseAgreement.objects.filter(
+            leader=leader, academic_year=row.academic_year
+        ).first()
+        if held is not None and held.days == row.release_days:
+            return False
+        leader_services.release_set(
+            actor=self.actor,
+            leader=leader,
+            academic_year=row.academic_year,
+            days=row.release_days,
+            agreed_on=self.today,
+        )
+        return True
+
+
+def _not_ours(leader: LeaderProfile) -> str:
+    return (
+        "this e-mail address belongs to a system leader your organisation does not work with: "
+        "they join it by accepting your invitation, not by an import"
+    )
+
+
+def _designation_types(organisation: Organisation) -> dict[str, DesignationType]:
+    types: dict[str, DesignationType] = {}
+    for designation_type in DesignationType.objects.filter(organisation__isnull=True):
+        types[designation_type.code.upper()] = designation_type
+    for designation_type in DesignationType.objects.filter(organisation=organisation):
+        types[designation_type.code.upper()] = designation_type
+    return types
+
+
+def leaders_import(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    table: Sequence[Sequence[str]],
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import leaders for ``organisation``: its coordinators (or an administrator). Every row is
+    checked and every bad row reported with its line (the header is line 1); nothing is written
+    when any row is bad, nor for a dry run."""
+    if not may_coordinate(actor, organisation):
+        raise NotAllowed(f"Only coordinators of {organisation.name} may import its leaders.")
+    report = ImportReport(dry_run=dry_run)
+    if not table or not any(cell.strip() for cell in table[0]):
+        report.rejected.append(
+            Rejection(1, "The file has no header row: the first row must name the columns.")
+        )
+        return report
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in table[0]]
+    problem = _header_problem(header)
+    if problem:
+        report.rejected.append(Rejection(1, problem))
+        return report
+
+    types = _designation_types(organisation)
+    rows: list[LeaderRow] = []
+    first_line_of: dict[str, int] = {}
+    for index, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            report.rejected.append(
+                Rejection(index, f"the row has {len(cells)} cells; the header has {len(header)}")
+            )
+            continue
+        padded = list(cells) + [""] * (len(header) - len(cells))
+        row = _read_row(index, dict(zip(header, padded, strict=False)), types)
+        if row.email and row.email in first_line_of:
+            row.problems.append(f"email: {row.email} is also on line {first_line_of[row.email]}")
+        elif row.email:
+            first_line_of[row.email] = index
+        rows.append(row)
+    if not rows and not report.rejected:
+        report.rejected.append(Rejection(1, "The file has a header row but no leaders."))
+        return report
+
+    urns = {row.home_school for row in rows if row.home_school}
+    known_urns = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
+    emails = [row.email for row in rows if row.email]
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    leaders = {
+        leader.user.email.lower(): leader
+        for leader in LeaderProfile.objects.filter(user__email__in=emails).select_related(
+            "user", "home_school"
+        )
+    }
+    importer = _Importer(actor, organisation)
+    with transaction.atomic():
+        for done, row in enumerate(rows, start=1):
+            if row.home_school and row.home_school not in known_urns:
+                row.problems.append(
+                    f"home_school: no school with URN {row.home_school} in the register"
+                )
+            if row.problems:
+                report.rejected.append(Rejection(row.line, "; ".join(row.problems)))
+            else:
+                try:
+                    with transaction.atomic():
+                        imported = importer.run(
+                            row, leaders.get(row.email), users.get(row.email)
+                        )
+                except (RuleViolation, NotAllowed, ValidationError, IntegrityError, DataError) as e:
+                    report.rejected.append(Rejection(row.line, _reason(e)))
+                else:
+                    report.leaders.append(imported)
+            if on_progress is not None:
+                on_progress(done, len(rows))
+        report.rejected.sort(key=lambda rejection: rejection.line)
+        if report.rejected or dry_run:
+            transaction.set_rollback(True)
+        else:
+            event_record(
+                actor=actor,
+                subject=organisation,
+                verb="leaders.imported",
+                summary=f"Imported {len(report.leaders)} system leaders: "
+                f"{report.count(CREATED)} created, {report.count(UPDATED)} updated, "
+                f"{report.count(UNCHANGED)} unchanged",
+                data={
+                    "created": report.count(CREATED),
+                    "updated": report.count(UPDATED),
+                    "unchanged": report.count(UNCHANGED),
+                },
+            )
+    if dry_run or report.rejected:
+        # Nothing was kept: the ids of leaders that would be created do not exist.
+        report.leaders = [
+            ImportedLeader(r.line, None if r.outcome == CREATED else r.id, r.email, r.outcome, r.name)
+            for r in report.leaders
+        ]
+    return report
