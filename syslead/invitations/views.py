@@ -44,7 +44,9 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_inviter(request.user)
     pending = list(pending_invitations_for(request.user).select_related("sent_for"))
     can_import = is_administrator(request.user) or bool(coordinated_organisation_ids(request.user))
-    return render(request, "invitations/people.html", {"pending": pending, "can_import": can_import})
+    return render(
+        request, "invitations/people.html", {"pending": pending, "can_import": can_import}
+    )
 
 
 def _draft(request: HttpRequest) -> dict[str, Any]:
@@ -169,8 +171,12 @@ def invite_check(request: AuthenticatedHttpRequest) -> HttpResponse:
 def resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_for_user(request.user, invitation_id)
     form = RefusalForm()
-    if run_service(form, lambda: services.invitation_resend(actor=request.user, invitation=invitation)):
-        messages.success(request, f"Invitation sent again to {invitation.email}; the old link no longer works.")
+    if run_service(
+        form, lambda: services.invitation_resend(actor=request.user, invitation=invitation)
+    ):
+        messages.success(
+            request, f"Invitation sent again to {invitation.email}; the old link no longer works."
+        )
     else:
         messages.error(request, " ".join(form.non_field_errors()))
     return redirect("invitations:people")
@@ -181,8 +187,12 @@ def resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpRespons
 def cancel(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_for_user(request.user, invitation_id)
     form = RefusalForm()
-    if run_service(form, lambda: services.invitation_cancel(actor=request.user, invitation=invitation)):
-        messages.success(request, f"Invitation to {invitation.email} cancelled; its link no longer works.")
+    if run_service(
+        form, lambda: services.invitation_cancel(actor=request.user, invitation=invitation)
+    ):
+        messages.success(
+            request, f"Invitation to {invitation.email} cancelled; its link no longer works."
+        )
     else:
         messages.error(request, " ".join(form.non_field_errors()))
     return redirect("invitations:people")
@@ -196,7 +206,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_for_link(token)
     except services.LinkRefused as refused:
         status = 404 if refused.reason == "unknown" else 410
-        return render(request, "invitations/link_refused.html", {"reason": refused.reason}, status=status)
+        return render(
+            request, "invitations/link_refused.html", {"reason": refused.reason}, status=status
+        )
     person = User(email=invitation.email, name=invitation.name)
     form = ChoosePasswordForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
@@ -205,7 +217,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 raw_token=token, password=form.cleaned_data["new_password1"]
             )
         except services.LinkRefused as refused:
-            return render(request, "invitations/link_refused.html", {"reason": refused.reason}, status=410)
+            return render(
+                request, "invitations/link_refused.html", {"reason": refused.reason}, status=410
+            )
         except ValidationError as error:
             put_service_errors(form, error, aliases={"password": "new_password1"})
         else:

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 
 from syslead.api.auth import request_user
 from syslead.api.errors import detail_response
-from syslead.api.schemas import AUTH_ERRORS, ErrorOut
+from syslead.api.schemas import ErrorOut
 from syslead.imports.files import MAX_IMPORT_BYTES, FileProblem, read_csv
 from syslead.imports.leaders import CREATED, UNCHANGED, UPDATED, ImportReport, leaders_import
 from syslead.organisations.models import Organisation
@@ -106,9 +106,7 @@ def _refused(report: ImportReport) -> HttpResponse:
         "nothing is written; `dry_run=true` answers the same and writes nothing."
     ),
 )
-def import_leaders(
-    request: HttpRequest, organisation_id: int, dry_run: bool = False
-) -> Any:
+def import_leaders(request: HttpRequest, organisation_id: int, dry_run: bool = False) -> Any:
     user = request_user(request)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:

@@ -26,7 +26,10 @@ def _body(**fields: Any) -> dict[str, Any]:
 
 
 def test_coordinator_invites_a_headteacher_and_a_link_is_emailed(
-    api: ApiFactory, coordinator: User, client_school: School, django_capture_on_commit_callbacks: Any
+    api: ApiFactory,
+    coordinator: User,
+    client_school: School,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = api(coordinator).post(
@@ -152,9 +155,13 @@ def test_inviting_an_existing_account_adds_the_role_without_a_link(
 def test_a_second_pending_invitation_for_the_same_role_and_place_is_409(
     api: ApiFactory, coordinator: User, client_school: School
 ) -> None:
-    first = api(coordinator).post("/invitations", _body(role="headteacher", school=client_school.urn))
+    first = api(coordinator).post(
+        "/invitations", _body(role="headteacher", school=client_school.urn)
+    )
     assert first.status_code == 201
-    again = api(coordinator).post("/invitations", _body(role="headteacher", school=client_school.urn))
+    again = api(coordinator).post(
+        "/invitations", _body(role="headteacher", school=client_school.urn)
+    )
     assert again.status_code == 409
     assert Invitation.objects.count() == 1
 
@@ -163,6 +170,8 @@ def test_the_same_person_may_be_invited_to_two_places(
     api: ApiFactory, coordinator: User, client_school: School, home_school: School
 ) -> None:
     for school in (client_school, home_school):
-        response = api(coordinator).post("/invitations", _body(role="headteacher", school=school.urn))
+        response = api(coordinator).post(
+            "/invitations", _body(role="headteacher", school=school.urn)
+        )
         assert response.status_code == 201
     assert Invitation.objects.filter(status=InvitationStatus.PENDING).count() == 2

@@ -30,6 +30,7 @@ from syslead.leaders.services.association import (
     association_review_close,
     association_review_open,
 )
+from syslead.leaders.services.bulk import NewLeader, leaders_check_many, leaders_create_many
 from syslead.leaders.services.designations import (
     REVIEW_CONTINUED,
     REVIEW_REVOKED,
@@ -57,6 +58,7 @@ from syslead.leaders.services.vocabularies import (
 __all__ = [
     "COORDINATOR_FIELDS",
     "FINAL_STAGES",
+    "NewLeader",
     "PROFILE_FIELDS",
     "REVIEW_CONTINUED",
     "REVIEW_REVOKED",
@@ -82,6 +84,8 @@ __all__ = [
     "leader_declare_no_longer_meets_criteria",
     "leader_set_publication",
     "leader_update",
+    "leaders_check_many",
+    "leaders_create_many",
     "release_set",
     "round_create",
     "specialism_create",
