@@ -31,6 +31,7 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Agreements", "deployments:list", (*_BROKER_ROLES, Role.SYSTEM_LEADER, Role.HEADTEACHER)),
     ("Quality", "quality:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("KPIs", "reports:kpis", (Role.COORDINATOR, Role.BROKER_LEAD)),
+    ("People", "invitations:people", (Role.COORDINATOR,)),
 ]
 
 

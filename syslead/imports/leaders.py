@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import Role, User
 from syslead.accounts.services import RoleSpec, user_create
 from syslead.core.academic_years import AcademicYear
@@ -242,12 +243,106 @@ def _reason(error: Exception) -> str:
     return "this row cannot be saved: check its values"
 
 
+@dataclass
+class _Known:
+    """What the leaders named in the file already have, read in a fixed number of queries, so a
+    row that changes nothing is told apart without a query of its own."""
+
+    manageable: set[int] = field(default_factory=set)
+    specialisms: dict[int, set[str]] = field(default_factory=dict)
+    phases: dict[int, set[str]] = field(default_factory=dict)
+    designations: dict[tuple[int, str], dt.date] = field(default_factory=dict)
+    associated: set[int] = field(default_factory=set)
+    releases: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, actor: Any, organisation: Organisation, leader_ids: list[int]) -> _Known:
+        known = cls()
+        if not leader_ids:
+            return known
+        through = LeaderProfile.specialisms.through
+        for leader_id, code in through.objects.filter(leaderprofile_id__in=leader_ids).values_list(
+            "leaderprofile_id", "specialism__code"
+        ):
+            known.specialisms.setdefault(leader_id, set()).add(code)
+        for leader_id, phase in LeaderPhase.objects.filter(leader_id__in=leader_ids).values_list(
+            "leader_id", "phase"
+        ):
+            known.phases.setdefault(leader_id, set()).add(phase)
+        for leader_id, code, on in Designation.objects.filter(
+            leader_id__in=leader_ids, status__in=LIVE_DESIGNATION_STATUSES
+        ).values_list("leader_id", "type__code", "designated_on"):
+            known.designations[(leader_id, code.upper())] = on
+        live = Association.objects.filter(leader_id__in=leader_ids, is_live=True)
+        known.associated = set(
+            live.filter(organisation=organisation).values_list("leader_id", flat=True)
+        )
+        for leader_id, year, days in ReleaseAgreement.objects.filter(
+            leader_id__in=leader_ids
+        ).values_list("leader_id", "academic_year", "days"):
+            known.releases[(leader_id, year)] = days
+        known.manageable = _manageable(actor, leader_ids)
+        return known
+
+    def unchanged(self, row: LeaderRow, leader: LeaderProfile) -> bool:
+        """Whether the row says exactly what is already recorded for a leader the organisation
+        manages (anything else goes through the services)."""
+        pk = leader.pk
+        if pk not in self.manageable or pk not in self.associated:
+            return False
+        if (row.job_title, row.home_school) != (leader.job_title, leader.home_school_id):
+            return False
+        if set(_codes(row.specialisms)) != self.specialisms.get(pk, set()):
+            return False
+        if set(row.phases) != self.phases.get(pk, set()):
+            return False
+        if row.designation and (
+            self.designations.get((pk, row.designation.upper())) != row.designated_on
+        ):
+            return False
+        return row.release_days is None or (
+            self.releases.get((pk, row.academic_year)) == row.release_days
+        )
+
+
+def _codes(codes: Sequence[str]) -> list[str]:
+    """Specialism codes as the services read them ("SEND" is send, "early-years" early_years)."""
+    return ["_".join(str(c).strip().lower().replace("-", " ").split()) for c in codes]
+
+
+def _manageable(actor: Any, leader_ids: list[int]) -> set[int]:
+    """The leaders the actor manages as a coordinator: the rule of ``may_manage_leader`` (an
+    organisation concerned with the leader is one the actor coordinates), for many at once."""
+    if is_administrator(actor):
+        return set(leader_ids)
+    coordinated = coordinated_organisation_ids(actor)
+    ids = set(
+        Association.objects.filter(
+            leader_id__in=leader_ids, is_live=True, organisation_id__in=coordinated
+        ).values_list("leader_id", flat=True)
+    )
+    ids |= set(
+        Designation.objects.filter(
+            leader_id__in=leader_ids,
+            status__in=LIVE_DESIGNATION_STATUSES,
+            organisation_id__in=coordinated,
+        ).values_list("leader_id", flat=True)
+    )
+    ids |= set(
+        LeaderProfile.objects.filter(
+            pk__in=leader_ids, created_by_organisation_id__in=coordinated
+        ).values_list("pk", flat=True)
+    )
+    return ids
+
+
 class _Importer:
     """Runs the rows through the services inside the import's transaction."""
 
-    def __init__(self, actor: Any, organisation: Organisation) -> None:
+    def __init__(self, actor: Any, organisation: Organisation, known: _Known) -> None:
         self.actor = actor
         self.organisation = organisation
+        self.known = known
         self.today = timezone.localdate()
 
     def run(
@@ -491,7 +586,8 @@ def leaders_import(
             "user", "home_school"
         )
     }
-    importer = _Importer(actor, organisation)
+    known = _Known.read(actor, organisation, [leader.pk for leader in leaders.values()])
+    importer = _Importer(actor, organisation, known)
     with transaction.atomic():
         fresh: list[LeaderRow] = []
         for done, row in enumerate(rows, start=1):
@@ -504,9 +600,13 @@ def leaders_import(
             elif row.email not in leaders:
                 fresh.append(row)
             else:
+                leader = leaders[row.email]
                 try:
-                    with transaction.atomic():
-                        imported = importer.run(row, leaders[row.email], users.get(row.email))
+                    if known.unchanged(row, leader):
+                        imported = ImportedLeader(row.line, leader.pk, row.email, UNCHANGED)
+                    else:
+                        with transaction.atomic():
+                            imported = importer.run(row, leader, users.get(row.email))
                 except (RuleViolation, NotAllowed, ValidationError, IntegrityError, DataError) as e:
                     report.rejected.append(Rejection(row.line, _reason(e)))
                 else:

@@ -285,7 +285,6 @@ def invitation_cancel(*, actor: Any, invitation: Invitation) -> Invitation:
     invitation = _locked_pending(invitation, "cancelled")
     invitation.status = InvitationStatus.CANCELLED
     invitation.cancelled_at = timezone.now()
-    invitation.token_hash = None
     invitation.save()
     event_record(
         actor=actor,
@@ -355,7 +354,6 @@ def invitation_accept(*, raw_token: str, password: str) -> User:
         )
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = timezone.now()
-    invitation.token_hash = None
     invitation.user = user
     invitation.save()
     event_record(
