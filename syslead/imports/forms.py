@@ -33,9 +33,16 @@ class LeaderUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = organisations  # type: ignore[attr-defined]
-        if organisations.count() == 1:
+        self.only: Organisation | None = (
+            organisations.first() if organisations.count() == 1 else None
+        )
+        if self.only is not None:  # one organisation: nothing to ask
             field.widget = forms.HiddenInput()
-            field.initial = organisations.first()
+            field.initial = self.only
+            field.required = False
+
+    def clean_organisation(self) -> Organisation | None:
+        return self.cleaned_data.get("organisation") or self.only
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
