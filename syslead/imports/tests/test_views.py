@@ -159,7 +159,9 @@ def test_a_downloaded_template_filled_in_imports(
     assert b"To add</dt><dd>1" in preview.content
 
 
-@pytest.mark.parametrize("persona", ["broker_lead", "sip", "leader_user", "client_head", "stranger"])
+@pytest.mark.parametrize(
+    "persona", ["broker_lead", "sip", "leader_user", "client_head", "stranger"]
+)
 def test_only_coordinators_import(
     login: Login, persona: str, request: pytest.FixtureRequest
 ) -> None:

@@ -73,7 +73,9 @@ def test_choosing_a_password_makes_the_account_with_the_role_and_signs_in(
 
 def test_the_link_works_once(client: Client, sent: Any) -> None:
     _, link = sent
-    client.post(link, {"new_password1": "lantern-orchard-42", "new_password2": "lantern-orchard-42"})
+    client.post(
+        link, {"new_password1": "lantern-orchard-42", "new_password2": "lantern-orchard-42"}
+    )
     again = Client().get(link)
     assert again.status_code == 410
     assert b"already been used" in again.content
@@ -116,9 +118,7 @@ def test_an_expired_link_gets_a_clear_page(client: Client, sent: Any) -> None:
 
 def test_the_link_is_valid_for_14_days(sent: Any) -> None:
     invitation, _ = sent
-    assert timezone.localdate(invitation.expires_at) == timezone.localdate() + dt.timedelta(
-        days=14
-    )
+    assert timezone.localdate(invitation.expires_at) == timezone.localdate() + dt.timedelta(days=14)
 
 
 def test_an_unknown_link_gets_a_clear_page(client: Client, db: None) -> None:
@@ -147,9 +147,7 @@ def test_resend_makes_a_new_link_and_kills_the_old_one(
     new_link = _link(mail.outbox[-1])
     assert new_link != old_link
     invitation.refresh_from_db()
-    assert timezone.localdate(invitation.expires_at) == timezone.localdate() + dt.timedelta(
-        days=14
-    )
+    assert timezone.localdate(invitation.expires_at) == timezone.localdate() + dt.timedelta(days=14)
     assert invitation.sent_count == 2
     old = Client().get(old_link)
     assert old.status_code == 404
@@ -169,7 +167,9 @@ def test_cancel_kills_the_link(login: Login, coordinator: User, sent: Any) -> No
     assert b"Everyone you have invited has joined" in login(coordinator).get("/people/").content
 
 
-def test_a_cancelled_invitation_cannot_be_resent(login: Login, coordinator: User, sent: Any) -> None:
+def test_a_cancelled_invitation_cannot_be_resent(
+    login: Login, coordinator: User, sent: Any
+) -> None:
     invitation, _ = sent
     login(coordinator).post(f"/people/invitations/{invitation.pk}/cancel/")
     response = login(coordinator).post(f"/people/invitations/{invitation.pk}/resend/", follow=True)
@@ -188,7 +188,9 @@ def test_another_organisations_coordinator_cannot_see_resend_or_cancel(
     assert invitation.status == InvitationStatus.PENDING
 
 
-@pytest.mark.parametrize("persona", ["leader_user", "client_head", "broker_lead", "sip", "stranger"])
+@pytest.mark.parametrize(
+    "persona", ["leader_user", "client_head", "broker_lead", "sip", "stranger"]
+)
 def test_people_page_is_for_coordinators_and_administrators(
     login: Login, persona: str, request: pytest.FixtureRequest
 ) -> None:
@@ -281,7 +283,9 @@ def test_an_account_made_meanwhile_gets_the_role_and_keeps_its_password(
 ) -> None:
     _, link = sent
     user = User.objects.create_user(email="cara.new@school.test", password="old-secret-pass")
-    client.post(link, {"new_password1": "lantern-orchard-42", "new_password2": "lantern-orchard-42"})
+    client.post(
+        link, {"new_password1": "lantern-orchard-42", "new_password2": "lantern-orchard-42"}
+    )
     user.refresh_from_db()
     assert user.check_password("old-secret-pass")
     assert RoleAssignment.objects.filter(user=user, role=Role.HEADTEACHER, school=client_school)
