@@ -58,10 +58,10 @@ from syslead.leaders.services.vocabularies import (
 __all__ = [
     "COORDINATOR_FIELDS",
     "FINAL_STAGES",
-    "NewLeader",
     "PROFILE_FIELDS",
     "REVIEW_CONTINUED",
     "REVIEW_REVOKED",
+    "NewLeader",
     "add_years",
     "allowed_next_stages",
     "application_advance",
