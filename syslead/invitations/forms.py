@@ -49,7 +49,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices_for(user)
+        self.fields["role"].choices = role_choices_for(user)  # type: ignore[attr-defined]
 
 
 class OrganisationForm(forms.Form):

@@ -337,7 +337,9 @@ def invitation_accept(*, raw_token: str, password: str) -> User:
     existing = user_for_email(invitation.email)
     if existing is not None:
         if not existing.role_assignments.filter(
-            role=spec.role, organisation_id=spec.organisation_id, school_id=spec.school_urn
+            role=spec.role,
+            organisation=invitation.organisation,
+            school=invitation.school,
         ).exists():
             role_grant(actor=inviter, user=existing, spec=spec)
         user = existing

@@ -178,7 +178,7 @@ def resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpRespons
             request, f"Invitation sent again to {invitation.email}; the old link no longer works."
         )
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
     return redirect("invitations:people")
 
 
@@ -194,7 +194,7 @@ def cancel(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpRespons
             request, f"Invitation to {invitation.email} cancelled; its link no longer works."
         )
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
     return redirect("invitations:people")
 
 
