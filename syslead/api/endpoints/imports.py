@@ -105,6 +105,12 @@ def _refused(report: ImportReport) -> HttpResponse:
         "associated with the organisation. 422 lists every bad row (the header is line 1) and "
         "nothing is written; `dry_run=true` answers the same and writes nothing."
     ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 def import_leaders(request: HttpRequest, organisation_id: int, dry_run: bool = False) -> Any:
     user = request_user(request)
