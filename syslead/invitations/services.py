@@ -48,6 +48,9 @@ class InvitationOutcome:
 
     @property
     def expires_on(self) -> dt.date | None:
+        """The link's last day; None when the role was added to an existing account."""
+        if self.status == "role_added":
+            return None
         return invitation_expires_on(self.invitation)
 
 
@@ -166,9 +169,11 @@ def invitation_send(
     school_urn: int | None = None,
 ) -> InvitationOutcome:
     """Invite a person with a role: an administrator, or a coordinator for its own organisation
-    and for schools (the rule for creating users). An existing account gets the role at once;
-    otherwise a single-use link valid for 14 days is e-mailed. One pending invitation per e-mail,
-    role and organisation or school."""
+    and for schools (the rule for creating users). An existing account gets the role at once
+    ("role_added"); otherwise a single-use link valid for 14 days is e-mailed ("sent"). An account
+    nobody has signed in to yet (no password: made by an import, say) gets the role and the link,
+    so that the person can choose a password. One pending invitation per e-mail, role and
+    organisation or school."""
     if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
         raise NotAllowed("Only administrators and coordinators may invite people.")
     email = (email or "").strip().lower()
@@ -191,27 +196,14 @@ def invitation_send(
         invited_by=actor,
     )
     existing = user_for_email(email)
+    if existing is not None and existing.has_usable_password():
+        return _add_role(actor, invitation, existing, spec)
     if existing is not None:
-        role_grant(actor=actor, user=existing, spec=spec)
-        invitation.status = InvitationStatus.ROLE_ADDED
+        # An account nobody has signed in to yet (made by an import or by an administrator): the
+        # role is added now, and the link lets the person choose their password.
+        if not _holds(existing, invitation):
+            role_grant(actor=actor, user=existing, spec=spec)
         invitation.user = existing
-        invitation.last_sent_at = timezone.now()
-        invitation.save()
-        event_record(
-            actor=actor,
-            subject=invitation,
-            verb="invitation.role_added",
-            summary=f"{email} already had an account: added {spec.describe()}",
-            data={"email": email, "role": role},
-        )
-        notify(
-            users=[existing],
-            verb="invitation.role_added",
-            text=f"You have a new role in Syslead: {_role_words(invitation)}.",
-            url=reverse("core:home"),
-        )
-        return InvitationOutcome(invitation, "role_added")
-
     raw = _new_link(invitation)
     try:
         with transaction.atomic():
@@ -230,7 +222,36 @@ def invitation_send(
         data={"email": email, "role": role, "organisation": organisation_id, "school": school_urn},
     )
     _send_link(invitation, raw)
-    return InvitationOutcome(invitation, "sent")
+    return InvitationOutcome(invitation, "sent" if existing is None else "role_added")
+
+
+def _holds(user: User, invitation: Invitation) -> bool:
+    return user.role_assignments.filter(
+        role=invitation.role, organisation=invitation.organisation, school=invitation.school
+    ).exists()
+
+
+def _add_role(actor: Any, invitation: Invitation, user: User, spec: RoleSpec) -> InvitationOutcome:
+    """An e-mail that already has an account: the role is added to it, no link is needed."""
+    role_grant(actor=actor, user=user, spec=spec)
+    invitation.status = InvitationStatus.ROLE_ADDED
+    invitation.user = user
+    invitation.last_sent_at = timezone.now()
+    invitation.save()
+    event_record(
+        actor=actor,
+        subject=invitation,
+        verb="invitation.role_added",
+        summary=f"{invitation.email} already had an account: added {spec.describe()}",
+        data={"email": invitation.email, "role": invitation.role},
+    )
+    notify(
+        users=[user],
+        verb="invitation.role_added",
+        text=f"You have a new role in Syslead: {_role_words(invitation)}.",
+        url=reverse("core:home"),
+    )
+    return InvitationOutcome(invitation, "role_added")
 
 
 def _role_words(invitation: Invitation) -> str:
@@ -324,8 +345,8 @@ def invitation_for_link(raw: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, raw_token: str, password: str) -> User:
     """Accept an invitation by setting a password (Django's password validators): the account is
-    made with the invited role and the link is used up. If an account with the address was made
-    meanwhile, the role is added to it and its password is left alone."""
+    made with the invited role and the link is used up. An account that already exists gets the
+    role; its password is set only if it has none yet (an account nobody has signed in to)."""
     invitation = invitation_for_link(raw_token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
@@ -336,12 +357,12 @@ def invitation_accept(*, raw_token: str, password: str) -> User:
         raise LinkRefused("cancelled")
     existing = user_for_email(invitation.email)
     if existing is not None:
-        if not existing.role_assignments.filter(
-            role=spec.role,
-            organisation=invitation.organisation,
-            school=invitation.school,
-        ).exists():
+        if not _holds(existing, invitation):
             role_grant(actor=inviter, user=existing, spec=spec)
+        if not existing.has_usable_password():  # nobody has signed in to it yet
+            password_validation.validate_password(password, user=existing)
+            existing.set_password(password)
+            existing.save(update_fields=["password"])
         user = existing
     else:
         password_validation.validate_password(

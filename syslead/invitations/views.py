@@ -142,7 +142,13 @@ def invite_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         if outcome is not None:
             request.session.pop(DRAFT, None)
             invitation = outcome.invitation
-            if outcome.status == "role_added":
+            if outcome.status == "role_added" and invitation.status == "pending":
+                messages.success(
+                    request,
+                    f"{invitation.email} already has an account, not yet used: the role has been "
+                    "added and a link to choose a password has been sent.",
+                )
+            elif outcome.status == "role_added":
                 messages.success(
                     request,
                     f"{invitation.email} already has an account: the role has been added to it.",

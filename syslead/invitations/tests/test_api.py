@@ -175,3 +175,40 @@ def test_the_same_person_may_be_invited_to_two_places(
         )
         assert response.status_code == 201
     assert Invitation.objects.filter(status=InvitationStatus.PENDING).count() == 2
+
+
+def test_an_account_nobody_has_signed_in_to_gets_the_role_and_a_link_to_choose_a_password(
+    api: ApiFactory,
+    coordinator: User,
+    client_school: School,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    imported = User.objects.create_user(email="imported@school.test", name="Imported Leader")
+    assert not imported.has_usable_password()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(coordinator).post(
+            "/invitations",
+            _body(email="imported@school.test", role="headteacher", school=client_school.urn),
+        )
+    assert response.status_code == 201
+    assert response.json()["status"] == "role_added"
+    assert RoleAssignment.objects.filter(user=imported, role=Role.HEADTEACHER)
+    link = re.search(r"https?://[^/\s]+(/invitations/[^/\s]+/)", mail.outbox[-1].body)
+    assert link is not None
+    from django.test import Client
+
+    Client().post(
+        link.group(1),
+        {"new_password1": "lantern-orchard-42", "new_password2": "lantern-orchard-42"},
+    )
+    imported.refresh_from_db()
+    assert imported.check_password("lantern-orchard-42")
+
+
+def test_inviting_someone_to_a_role_they_hold_is_409(
+    api: ApiFactory, coordinator: User, client_head: User, client_school: School
+) -> None:
+    response = api(coordinator).post(
+        "/invitations", _body(email=client_head.email, role="headteacher", school=client_school.urn)
+    )
+    assert response.status_code == 409
