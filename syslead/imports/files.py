@@ -22,6 +22,9 @@ LEADER_COLUMNS: tuple[str, ...] = (
     "release_days",
     "academic_year",
 )
+#: The people import's columns: headteachers (with their school's URN), and the organisation's
+#: school improvement partners, coordinators and broker leads.
+PEOPLE_COLUMNS: tuple[str, ...] = ("email", "name", "role", "school")
 #: The largest file the leaders import takes (the API's other endpoints take 2.5 MB).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 #: More rows than this is not one broker's records.

@@ -11,7 +11,7 @@ from syslead.imports.files import MAX_IMPORT_BYTES
 from syslead.organisations.models import Organisation
 
 
-class LeaderUploadForm(forms.Form):
+class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Which organisation are these leaders for?",
         queryset=Organisation.objects.none(),

@@ -221,7 +221,7 @@ def _lower_first(message: str) -> str:
     return message[:1].lower() + message[1:] if message[1:2].islower() else message
 
 
-def _reason(error: Exception) -> str:
+def refusal_reason(error: Exception) -> str:
     """A service's refusal as one line of text for the report."""
     if isinstance(error, RuleViolation):
         if error.rule == "lle_exclusive_association":
@@ -608,7 +608,7 @@ def leaders_import(
                         with transaction.atomic():
                             imported = importer.run(row, leader, users.get(row.email))
                 except (RuleViolation, NotAllowed, ValidationError, IntegrityError, DataError) as e:
-                    report.rejected.append(Rejection(row.line, _reason(e)))
+                    report.rejected.append(Rejection(row.line, refusal_reason(e)))
                 else:
                     report.leaders.append(imported)
             if on_progress is not None:

@@ -7,17 +7,23 @@ from django.conf import settings
 from django.db import models
 
 
+class UploadKind(models.TextChoices):
+    LEADERS = "leaders", "System leaders"
+    PEOPLE = "people", "People"
+
+
 class UploadStatus(models.TextChoices):
     PREVIEWED = "previewed", "Waiting for confirmation"
     IMPORTED = "imported", "Imported"
 
 
-class LeaderUpload(models.Model):
+class Upload(models.Model):
+    kind = models.CharField(max_length=20, choices=UploadKind.choices)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="leader_uploads"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="uploads"
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_uploads"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads"
     )
     file_name = models.CharField(max_length=255)
     rows = models.JSONField(help_text="The file's cells as read, the header first.")

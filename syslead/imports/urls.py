@@ -1,4 +1,4 @@
-"""Imports of a broker's records."""
+"""Imports of a broker's records: system leaders, and people (who are invited)."""
 
 from django.urls import path
 
@@ -6,8 +6,8 @@ from syslead.imports import views
 
 app_name = "imports"
 urlpatterns = [
-    path("imports/leaders/", views.leaders_upload, name="leaders"),
-    path("imports/leaders/<int:upload_id>/", views.leaders_preview, name="leaders_preview"),
-    path("imports/leaders/<int:upload_id>/confirm/", views.leaders_confirm, name="leaders_confirm"),
-    path("imports/leaders/template.<str:kind>", views.leaders_template, name="leaders_template"),
+    path("imports/<str:kind>/<int:upload_id>/", views.preview, name="preview"),
+    path("imports/<str:kind>/<int:upload_id>/confirm/", views.confirm, name="confirm"),
+    path("imports/<str:kind>/", views.upload, name="upload"),
+    path("imports/<str:kind>/template.<str:extension>", views.template, name="template"),
 ]

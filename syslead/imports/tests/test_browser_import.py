@@ -48,6 +48,6 @@ def test_upload_preview_correct_and_confirm(
     axe_check(page)
     assert not LeaderProfile.objects.exists()
     page.get_by_role("button", name="Import 1 leader").click()
-    expect(page.get_by_text("Imported 1 system leaders: 1 added")).to_be_visible()
+    expect(page.get_by_text("Imported 1 system leaders (to add: 1")).to_be_visible()
     axe_check(page)
     assert LeaderProfile.objects.get().user.email == "lee@school.test"
