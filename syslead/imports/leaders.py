@@ -145,6 +145,8 @@ def _read_row(line: int, cells: dict[str, str], types: dict[str, DesignationType
     row.email = cells["email"].strip().lower()
     try:
         validate_email(row.email)
+        if len(row.email) > 254:
+            problems.append("email: the e-mail address is longer than 254 characters")
     except ValidationError:
         problems.append(
             "email: enter an e-mail address like name@school.org.uk"

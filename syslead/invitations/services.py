@@ -112,6 +112,9 @@ def _check_fields(
         validate_email(email)
     except ValidationError:
         errors["email"] = ["Enter an e-mail address in the correct format, like name@school.org.uk"]
+    else:
+        if len(email) > 254:
+            errors["email"] = ["The e-mail address must be 254 characters or fewer"]
     if not name:
         errors["name"] = ["Enter the person's name"]
     elif len(name) > 150:

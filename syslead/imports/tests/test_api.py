@@ -420,3 +420,12 @@ def test_release_days_above_the_cap_are_rejected(
     response = post(coordinator)(alliance, _csv(_row(release_days="40")))
     assert response.status_code == 422
     assert "cap" in response.json()["rejected"][0]["reason"]
+
+
+def test_an_email_address_too_long_to_store_is_a_bad_row(
+    post: Any, coordinator: User, alliance: Organisation, schools: None
+) -> None:
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".test"
+    response = post(coordinator)(alliance, _csv(_row(email)))
+    assert response.status_code == 422
+    assert response.json()["rejected"][0]["line"] == 2

@@ -212,3 +212,10 @@ def test_inviting_someone_to_a_role_they_hold_is_409(
         "/invitations", _body(email=client_head.email, role="headteacher", school=client_school.urn)
     )
     assert response.status_code == 409
+
+
+def test_an_email_address_too_long_to_store_is_422(api: ApiFactory, administrator: User) -> None:
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".test"
+    response = api(administrator).post("/invitations", _body(email=email, role="system_leader"))
+    assert response.status_code == 422
+    assert "email" in response.json()["errors"]
