@@ -102,6 +102,7 @@ def people_import(
     organisation: Organisation,
     table: Sequence[Sequence[str]],
     dry_run: bool = False,
+    site_url: str = "",
 ) -> PeopleReport:
     """Invite every person in the table to the organisation (coordinators, broker leads and
     SIPs) or to their school (headteachers): its coordinators. Nothing is written, and nobody is
@@ -142,6 +143,7 @@ def people_import(
                             organisation.pk if person.role in ORGANISATION_ROLES else None
                         ),
                         school_urn=person.school,
+                        site_url=site_url,
                     )
             except RuleViolation as refusal:
                 if refusal.rule in _ALREADY:

@@ -98,11 +98,16 @@ def _upload_for(user: Any, kind: str, upload_id: int) -> Upload:
     return found
 
 
-def _run(user: Any, saved: Upload, *, dry_run: bool) -> dict[str, Any]:
+def _run(request: AuthenticatedHttpRequest, saved: Upload, *, dry_run: bool) -> dict[str, Any]:
     """The import of the saved rows (a dry run for the preview), and the page's figures."""
+    user = request.user
     if saved.kind == UploadKind.PEOPLE:
         people_report = people.people_import(
-            actor=user, organisation=saved.organisation, table=saved.rows, dry_run=dry_run
+            actor=user,
+            organisation=saved.organisation,
+            table=saved.rows,
+            dry_run=dry_run,
+            site_url=request.build_absolute_uri("/").rstrip("/"),
         )
         return {
             "report": people_report,
@@ -135,7 +140,7 @@ def preview(request: AuthenticatedHttpRequest, kind: str, upload_id: int) -> Htt
     saved = _upload_for(request.user, kind, upload_id)
     if saved.status == UploadStatus.IMPORTED:
         return render(request, "imports/done.html", {"upload": saved})
-    context = {"upload": saved, **_run(request.user, saved, dry_run=True)}
+    context = {"upload": saved, **_run(request, saved, dry_run=True)}
     return render(request, "imports/preview.html", context)
 
 
@@ -147,7 +152,7 @@ def confirm(request: AuthenticatedHttpRequest, kind: str, upload_id: int) -> Htt
     saved = _upload_for(request.user, kind, upload_id)
     if saved.status == UploadStatus.IMPORTED:
         return redirect("imports:preview", saved.kind, saved.pk)
-    result = _run(request.user, saved, dry_run=False)
+    result = _run(request, saved, dry_run=False)
     if result["rejected"]:
         context = {"upload": saved, "changed_since_preview": True, **result}
         return render(request, "imports/preview.html", context)

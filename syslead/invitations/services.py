@@ -76,11 +76,14 @@ def _new_link(invitation: Invitation) -> str:
     return raw
 
 
-def invitation_link(raw: str) -> str:
-    return f"{settings.SITE_URL}{reverse('invitations:accept', args=[raw])}"
+def invitation_link(raw: str, site_url: str = "") -> str:
+    """The link's address: on the site the invitation was sent from (as Django's password reset
+    does), else on ``SITE_URL``."""
+    base = (site_url or settings.SITE_URL).rstrip("/")
+    return f"{base}{reverse('invitations:accept', args=[raw])}"
 
 
-def _send_link(invitation: Invitation, raw: str) -> None:
+def _send_link(invitation: Invitation, raw: str, site_url: str = "") -> None:
     """E-mail the link once the transaction commits (a refused change sends nothing)."""
     inviter = invitation.invited_by
     context = {
@@ -88,7 +91,7 @@ def _send_link(invitation: Invitation, raw: str) -> None:
         "role": invitation.get_role_display(),
         "place": invitation.place,
         "inviter": inviter.get_full_name() if inviter else "Syslead",
-        "link": invitation_link(raw),
+        "link": invitation_link(raw, site_url),
         "expires_on": invitation_expires_on(invitation),
     }
     to = invitation.email
@@ -170,6 +173,7 @@ def invitation_send(
     role: str,
     organisation_id: int | None = None,
     school_urn: int | None = None,
+    site_url: str = "",
 ) -> InvitationOutcome:
     """Invite a person with a role: an administrator, or a coordinator for its own organisation
     and for schools (the rule for creating users). An existing account gets the role at once
@@ -224,7 +228,7 @@ def invitation_send(
         summary=f"Invited {email} as {_role_words(invitation)}",
         data={"email": email, "role": role, "organisation": organisation_id, "school": school_urn},
     )
-    _send_link(invitation, raw)
+    _send_link(invitation, raw, site_url)
     return InvitationOutcome(invitation, "sent" if existing is None else "role_added")
 
 
@@ -283,7 +287,7 @@ def _locked_pending(invitation: Invitation, doing: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_resend(*, actor: Any, invitation: Invitation, site_url: str = "") -> Invitation:
     """Send a pending invitation again with a new link and a new 14 days; the old link dies."""
     if not may_manage_invitation(actor, invitation):
         raise NotAllowed("You may not resend this invitation.")
@@ -297,7 +301,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
         verb="invitation.resent",
         summary=f"Sent the invitation to {invitation.email} again",
     )
-    _send_link(invitation, raw)
+    _send_link(invitation, raw, site_url)
     return invitation
 
 

@@ -33,6 +33,11 @@ from syslead.visits.web import RefusalForm
 DRAFT = "invitation_draft"
 
 
+def _site_url(request: HttpRequest) -> str:
+    """This site's address as the person sees it: the e-mailed link goes back to it."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _require_inviter(user: Any) -> None:
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         raise PermissionDenied("Only coordinators and administrators invite people.")
@@ -137,6 +142,7 @@ def invite_check(request: AuthenticatedHttpRequest) -> HttpResponse:
                 role=draft["role"],
                 organisation_id=draft.get("organisation"),
                 school_urn=draft.get("school"),
+                site_url=_site_url(request),
             ),
         )
         if outcome is not None:
@@ -178,7 +184,10 @@ def resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpRespons
     invitation = invitation_for_user(request.user, invitation_id)
     form = RefusalForm()
     if run_service(
-        form, lambda: services.invitation_resend(actor=request.user, invitation=invitation)
+        form,
+        lambda: services.invitation_resend(
+            actor=request.user, invitation=invitation, site_url=_site_url(request)
+        ),
     ):
         messages.success(
             request, f"Invitation sent again to {invitation.email}; the old link no longer works."

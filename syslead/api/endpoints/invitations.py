@@ -55,6 +55,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Inv
         role=payload.role,
         organisation_id=payload.organisation,
         school_urn=payload.school,
+        site_url=request.build_absolute_uri("/").rstrip("/"),
     )
     invitation = outcome.invitation
     return Status(
