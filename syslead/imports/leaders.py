@@ -11,7 +11,7 @@ another organisation among them) is refused: such a leader joins by accepting an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -537,7 +537,6 @@ def leaders_import(
     organisation: Organisation,
     table: Sequence[Sequence[str]],
     dry_run: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import leaders for ``organisation``: its coordinators (or an administrator). Every row is
     checked and every bad row reported with its line (the header is line 1); nothing is written
@@ -592,7 +591,7 @@ def leaders_import(
     importer = _Importer(actor, organisation, known)
     with transaction.atomic():
         fresh: list[LeaderRow] = []
-        for done, row in enumerate(rows, start=1):
+        for row in rows:
             if row.home_school and row.home_school not in known_urns:
                 row.problems.append(
                     f"home_school: no school with URN {row.home_school} in the register"
@@ -613,8 +612,6 @@ def leaders_import(
                     report.rejected.append(Rejection(row.line, refusal_reason(e)))
                 else:
                     report.leaders.append(imported)
-            if on_progress is not None:
-                on_progress(done, len(rows))
         if fresh:
             _create_new(actor, organisation, fresh, users, report)
         report.leaders.sort(key=lambda leader: leader.line)
