@@ -1,12 +1,14 @@
-"""Importing a broker's system leaders from a table (api-v1.md 1.1, "Importing leaders").
+"""Importing a broker's system leaders from a table (the API contract, version 1.1).
 
-All or nothing: every row is checked and tried, each in its own savepoint, through the leaders'
-and accounts' own services (so the rules stay in one place); if any row is refused, or for a dry
-run, the whole import is rolled back and nothing is written. A row whose e-mail belongs to an
-existing leader updates that leader; a row that changes nothing is reported ``unchanged``, so
-importing the same file twice changes nothing the second time. Each leader is associated with the
-importing organisation; a leader the organisation does not work with (an LLE associated with
-another organisation among them) is refused: such a leader joins by accepting an invitation."""
+All or nothing: every row is checked and tried through the leaders' and accounts' own services (so
+the rules stay in one place): a row for an existing leader in its own savepoint, the rows for new
+leaders together through the leaders' bulk service (the same rules, in a fixed number of queries).
+If any row is refused, or for a dry run, the whole import is rolled back and nothing is written.
+A row whose e-mail belongs to an existing leader updates that leader; a row that changes nothing is
+reported ``unchanged``, so importing the same file twice changes nothing the second time. Each
+leader is associated with the importing organisation; a leader the organisation does not work with
+(an LLE associated with another organisation among them) is refused: such a leader joins by
+accepting an invitation."""
 
 from __future__ import annotations
 
@@ -16,41 +18,40 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import Role, User
 from syslead.accounts.services import RoleSpec, user_create
-from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.imports.files import LEADER_COLUMNS
+from syslead.imports.rows import (
+    LeaderRow,
+    Rejection,
+    designation_types,
+    header_problem,
+    lower_first,
+    read_leader_row,
+    refusal_reason,
+)
 from syslead.leaders import services as leader_services
 from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
     Association,
     Designation,
-    DesignationType,
     LeaderPhase,
     LeaderProfile,
     ReleaseAgreement,
 )
 from syslead.leaders.permissions import may_coordinate, may_manage_leader
-from syslead.leaders.services._helpers import check_phases, check_specialisms, parse_days
+from syslead.leaders.services._helpers import check_specialisms
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-@dataclass(frozen=True)
-class Rejection:
-    line: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -84,165 +85,6 @@ class ImportReport:
             f"{bad} row{'s' if bad != 1 else ''} cannot be imported, so nothing was imported: "
             "correct every row listed and import the file again."
         )
-
-
-@dataclass
-class LeaderRow:
-    """One row, read and checked on its own."""
-
-    line: int
-    email: str = ""
-    name: str = ""
-    home_school: int = 0
-    job_title: str = ""
-    designation: str = ""
-    designated_on: dt.date | None = None
-    specialisms: list[str] = field(default_factory=list)
-    phases: list[str] = field(default_factory=list)
-    release_days: Decimal | None = None
-    academic_year: str = ""
-    problems: list[str] = field(default_factory=list)
-
-
-def _header_problem(header: Sequence[str]) -> str:
-    names = [cell.strip().lstrip("\ufeff").lower() for cell in header]
-    missing = [c for c in LEADER_COLUMNS if c not in names]
-    extra = [n or "(blank)" for n in names if n not in LEADER_COLUMNS]
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    parts = []
-    if missing:
-        parts.append("missing " + ", ".join(missing))
-    if extra:
-        parts.append("not expected " + ", ".join(extra))
-    if repeated:
-        parts.append("repeated " + ", ".join(repeated))
-    if not parts:
-        return ""
-    return (
-        "The header row must name exactly the columns "
-        + ", ".join(LEADER_COLUMNS)
-        + ": "
-        + "; ".join(parts)
-        + "."
-    )
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
-def _read_row(line: int, cells: dict[str, str], types: dict[str, DesignationType]) -> LeaderRow:
-    """Every problem with the row's own cells, each in words naming its column."""
-    row = LeaderRow(line=line)
-    problems = row.problems
-    row.email = cells["email"].strip().lower()
-    try:
-        validate_email(row.email)
-        if len(row.email) > 254:
-            problems.append("email: the e-mail address is longer than 254 characters")
-    except ValidationError:
-        problems.append(
-            "email: enter an e-mail address like name@school.org.uk"
-            if row.email
-            else "email: the e-mail address is missing"
-        )
-    first, last = " ".join(cells["first_name"].split()), " ".join(cells["last_name"].split())
-    if not first:
-        problems.append("first_name: the first name is missing")
-    if not last:
-        problems.append("last_name: the last name is missing")
-    row.name = f"{first} {last}".strip()
-    if len(row.name) > 150:
-        problems.append("first_name, last_name: the name is longer than 150 characters")
-    urn = cells["home_school"].strip()
-    if not urn:
-        problems.append("home_school: the home school's URN is missing")
-    elif not urn.isdigit() or len(urn) > 9:
-        problems.append(f"home_school: '{urn}' is not a URN (a school's 6-digit number)")
-    else:
-        row.home_school = int(urn)
-    row.job_title = " ".join(cells["job_title"].split())
-    if not row.job_title:
-        problems.append("job_title: the job title is missing")
-    elif len(row.job_title) > 150:
-        problems.append("job_title: the job title is longer than 150 characters")
-    row.designation = cells["designation"].strip()
-    designated_on = cells["designated_on"].strip()
-    if row.designation:
-        if row.designation.upper() not in types:
-            problems.append(
-                f"designation: '{row.designation}' is not a designation type: use "
-                + ", ".join(sorted(types))
-                + ", or leave it empty"
-            )
-        if not designated_on:
-            problems.append("designated_on: give the date of designation, like 2025-09-01")
-        else:
-            row.designated_on = _date(designated_on)
-            if row.designated_on is None:
-                problems.append(
-                    f"designated_on: '{designated_on}' is not a date: write it like 2025-09-01"
-                )
-    elif designated_on:
-        problems.append("designated_on: must be empty when there is no designation")
-    errors: dict[str, list[str]] = {}
-    row.specialisms = _split(cells["specialisms"])
-    row.phases = check_phases(_split(cells["phases"]), errors)
-    days, year = cells["release_days"].strip(), cells["academic_year"].strip()
-    if bool(days) != bool(year):
-        problems.append(
-            "release_days, academic_year: give both the days released and the academic year, "
-            "or neither"
-        )
-    elif days:
-        value = parse_days(days, "release_days", errors)
-        if "release_days" not in errors:
-            row.release_days = value
-        try:
-            parsed = AcademicYear.parse(year)
-            if not 2000 <= parsed.start_year <= 2098:
-                raise ValueError(year)
-            row.academic_year = parsed.label
-        except ValueError:
-            problems.append(
-                f"academic_year: '{year}' is not an academic year: write it like 2025-26"
-            )
-    problems.extend(f"{name}: {_lower_first(m)}" for name, ms in errors.items() for m in ms)
-    return row
-
-
-def _lower_first(message: str) -> str:
-    message = message.strip().rstrip(".")
-    return message[:1].lower() + message[1:] if message[1:2].islower() else message
-
-
-def refusal_reason(error: Exception) -> str:
-    """A service's refusal as one line of text for the report."""
-    if isinstance(error, RuleViolation):
-        if error.rule == "lle_exclusive_association":
-            return (
-                "an LLE associated with another organisation: an LLE may be associated with only "
-                "one organisation at a time"
-            )
-        return _lower_first(error.message)
-    if isinstance(error, NotAllowed):
-        return _lower_first(error.message)
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return "; ".join(
-                (_lower_first(m) if name == NON_FIELD_ERRORS else f"{name}: {_lower_first(m)}")
-                for name, messages in error.message_dict.items()
-                for m in messages
-            )
-        return "; ".join(_lower_first(m) for m in error.messages)
-    return "this row cannot be saved: check its values"
 
 
 @dataclass
@@ -474,15 +316,6 @@ def _not_ours(leader: LeaderProfile) -> str:
     )
 
 
-def _designation_types(organisation: Organisation) -> dict[str, DesignationType]:
-    types: dict[str, DesignationType] = {}
-    for designation_type in DesignationType.objects.filter(organisation__isnull=True):
-        types[designation_type.code.upper()] = designation_type
-    for designation_type in DesignationType.objects.filter(organisation=organisation):
-        types[designation_type.code.upper()] = designation_type
-    return types
-
-
 def _create_new(
     actor: Any,
     organisation: Organisation,
@@ -528,7 +361,7 @@ _COLUMN_FOR_FIELD = {"type": "designation", "days": "release_days", "user": "ema
 
 def _field_message(message: str) -> str:
     name, _, text = message.partition(": ")
-    return f"{_COLUMN_FOR_FIELD.get(name, name)}: {_lower_first(text)}"
+    return f"{_COLUMN_FOR_FIELD.get(name, name)}: {lower_first(text)}"
 
 
 def leaders_import(
@@ -550,12 +383,12 @@ def leaders_import(
         )
         return report
     header = [cell.strip().lstrip("\ufeff").lower() for cell in table[0]]
-    problem = _header_problem(header)
+    problem = header_problem(header)
     if problem:
         report.rejected.append(Rejection(1, problem))
         return report
 
-    types = _designation_types(organisation)
+    types = designation_types(organisation)
     rows: list[LeaderRow] = []
     first_line_of: dict[str, int] = {}
     for index, cells in enumerate(table[1:], start=2):
@@ -567,7 +400,7 @@ def leaders_import(
             )
             continue
         padded = list(cells) + [""] * (len(header) - len(cells))
-        row = _read_row(index, dict(zip(header, padded, strict=False)), types)
+        row = read_leader_row(index, dict(zip(header, padded, strict=False)), types)
         if row.email and row.email in first_line_of:
             row.problems.append(f"email: {row.email} is also on line {first_line_of[row.email]}")
         elif row.email:

@@ -18,7 +18,7 @@ from syslead.accounts.models import ORGANISATION_ROLES, Role
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.imports.files import PEOPLE_COLUMNS
-from syslead.imports.leaders import Rejection, refusal_reason
+from syslead.imports.rows import Rejection, refusal_reason
 from syslead.invitations.services import invitation_send
 from syslead.leaders.permissions import may_coordinate
 from syslead.organisations.models import Organisation

@@ -1,5 +1,5 @@
-"""Writes for invitations (api-v1.md, "Invitations"): invite a person by e-mail with a role, resend
-or cancel the invitation, and accept it by setting a password.
+"""Writes for invitations (the API contract, version 1.1): invite a person by e-mail with a role,
+resend or cancel the invitation, and accept it by setting a password.
 
 Who may invite is who may grant the role (``syslead.accounts.services.role_grant_allowed``): an
 administrator anyone; a coordinator people for its own organisation, system leaders and the

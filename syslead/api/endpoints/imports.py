@@ -1,4 +1,4 @@
-"""Importing a broker's system leaders from a CSV file (api-v1.md 1.1, "Importing leaders").
+"""Importing a broker's system leaders from a CSV file (the API contract, version 1.1).
 
 The body is the file itself (``Content-Type: text/csv``), up to 10 MB: this endpoint reads the raw
 body itself, so the API's 2.5 MB limit for JSON bodies does not apply to it, and a larger body is
@@ -19,6 +19,7 @@ from syslead.api.errors import detail_response
 from syslead.api.schemas import ErrorOut
 from syslead.imports.files import MAX_IMPORT_BYTES, FileProblem, read_csv
 from syslead.imports.leaders import CREATED, UNCHANGED, UPDATED, ImportReport, leaders_import
+from syslead.imports.rows import Rejection
 from syslead.organisations.models import Organisation
 
 router = Router(tags=["Imports"])
@@ -143,6 +144,4 @@ def import_leaders(request: HttpRequest, organisation_id: int, dry_run: bool = F
 
 
 def _file_rejection(problem: FileProblem) -> Any:
-    from syslead.imports.leaders import Rejection
-
     return Rejection(1, problem.message)

@@ -1,4 +1,4 @@
-"""Invitations (api-v1.md 1.1, "Invitations"): invite a person by e-mail with a role; an e-mail
+"""Invitations (the API contract, version 1.1): invite a person by e-mail with a role; an e-mail
 that already has an account gets the role added instead."""
 
 from __future__ import annotations
