@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "syslead.alliances",
     "syslead.notifications",
     "syslead.privacy",
+    "syslead.invitations",
+    "syslead.imports",
     "syslead.api",
     "syslead.demo",
 ]

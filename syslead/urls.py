@@ -23,6 +23,8 @@ urlpatterns = [
     path("quality/", include("syslead.quality.urls")),
     path("privacy/", include("syslead.privacy.urls")),
     path("alliances/", include("syslead.alliances.urls")),
+    path("", include("syslead.invitations.urls")),
+    path("", include("syslead.imports.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

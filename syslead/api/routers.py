@@ -9,6 +9,8 @@ from syslead.api.endpoints import (
     brokering,
     deployments,
     evaluation,
+    imports,
+    invitations,
     leaders,
     organisations,
     reports,
@@ -29,4 +31,6 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", visits.router),
     ("", evaluation.router),
     ("", alliances.router),
+    ("", invitations.router),
+    ("", imports.router),
 ]

@@ -32,7 +32,8 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Quality", "quality:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("Alliance", "alliances:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("KPIs", "reports:kpis", (Role.COORDINATOR, Role.BROKER_LEAD)),
-    ("People", "accounts:people", (Role.ADMINISTRATOR,)),
+    ("People", "invitations:people", (Role.COORDINATOR, Role.ADMINISTRATOR)),
+    ("Sign-in security", "accounts:people", (Role.ADMINISTRATOR,)),
 ]
 
 

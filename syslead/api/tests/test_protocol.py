@@ -177,3 +177,13 @@ def test_a_crash_is_a_json_500_and_is_logged(
     assert response.status_code == 500
     assert response.json() == {"detail": "Something went wrong on our side; it has been logged."}
     assert "Unhandled error on POST /api/v1/organisations" in caplog.text
+
+
+def test_openapi_document_lists_the_version_11_import_and_invitation_paths(
+    api: ApiFactory,
+) -> None:
+    paths = api(None).get("/openapi.json").json()["paths"]
+    import_leaders = paths["/api/v1/organisations/{organisation_id}/imports/leaders"]["post"]
+    assert "text/csv" in import_leaders["requestBody"]["content"]
+    assert {"200", "403", "404", "413", "422"} <= set(import_leaders["responses"])
+    assert {"201", "403", "409", "422"} <= set(paths["/api/v1/invitations"]["post"]["responses"])

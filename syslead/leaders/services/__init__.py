@@ -30,6 +30,7 @@ from syslead.leaders.services.association import (
     association_review_close,
     association_review_open,
 )
+from syslead.leaders.services.bulk import NewLeader, leaders_check_many, leaders_create_many
 from syslead.leaders.services.designations import (
     REVIEW_CONTINUED,
     REVIEW_REVOKED,
@@ -60,6 +61,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "REVIEW_CONTINUED",
     "REVIEW_REVOKED",
+    "NewLeader",
     "add_years",
     "allowed_next_stages",
     "application_advance",
@@ -82,6 +84,8 @@ __all__ = [
     "leader_declare_no_longer_meets_criteria",
     "leader_set_publication",
     "leader_update",
+    "leaders_check_many",
+    "leaders_create_many",
     "release_set",
     "round_create",
     "specialism_create",
