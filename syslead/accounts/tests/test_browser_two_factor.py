@@ -106,7 +106,7 @@ def test_administrator_resets_a_lost_device_from_the_people_page(
 ) -> None:
     TOTPDevice.objects.create(user=coordinator, name="Authenticator app", confirmed=True)
     _sign_in_with_code(page, administrator)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign-in security").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People and two-factor sign-in")
     page.get_by_label("Name or e-mail address").fill("alice")
     page.get_by_role("button", name="Search").click()
