@@ -14,6 +14,7 @@ from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut, InvalidFieldsOut
 from syslead.brokering.models import SupportRequest
+from syslead.brokering.selectors import support_request_for_user
 from syslead.core.exceptions import NotAllowed
 from syslead.deployments.costs import money_text
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute, Signature
@@ -250,15 +251,10 @@ def deployment_out(deployment: Deployment, user: Any) -> DeploymentOut:
 # Endpoints ---------------------------------------------------------------------------------------
 
 
-def _support_request(request_id: int) -> SupportRequest:
-    found = (
-        SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
-        .filter(pk=request_id)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such support request.")
-    return found
+def _support_request(user: Any, request_id: int) -> SupportRequest:
+    """The request named in the body, through the requests' visibility rule: one the caller
+    cannot see is 404, whatever else the body says (and nothing of it is named)."""
+    return support_request_for_user(user, request_id)
 
 
 @router.post(
@@ -282,7 +278,7 @@ def _support_request(request_id: int) -> SupportRequest:
 )
 def create_deployment(request: HttpRequest, payload: DeploymentIn) -> Status[DeploymentOut]:
     user = request_user(request)
-    support_request = _support_request(payload.support_request)
+    support_request = _support_request(user, payload.support_request)
     if not can_create_deployment(user, support_request):
         raise NotAllowed(
             f"Only a coordinator of {support_request.organisation.name} may make a deployment "
