@@ -122,10 +122,8 @@ def test_the_capacity_rule_is_409_and_an_override_passes_it(
     assert passed.json()["capacity_override_reason"] == "Agreed with the governors"
 
 
-@pytest.mark.parametrize(
-    "who", ["stranger", "broker_lead", "client_head", "leader_user", "other_coordinator"]
-)
-def test_anyone_but_a_coordinator_of_the_organisation_is_403(
+@pytest.mark.parametrize("who", ["broker_lead", "client_head", "leader_user"])
+def test_anyone_who_sees_the_request_but_is_not_its_coordinator_is_403(
     api: Api,
     request: pytest.FixtureRequest,
     who: str,
@@ -137,6 +135,22 @@ def test_anyone_but_a_coordinator_of_the_organisation_is_403(
     )
     assert response.status_code == 403
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_coordinator"])
+def test_a_request_the_caller_cannot_see_is_404_and_its_organisation_is_not_named(
+    api: Api,
+    request: pytest.FixtureRequest,
+    who: str,
+    support_request: SupportRequest,
+    leader: LeaderProfile,
+) -> None:
+    response = api(request.getfixturevalue(who)).post(
+        "/deployments", body(support_request, leader, capacity_override_reason="Please")
+    )
+    assert response.status_code == 404
+    assert support_request.organisation.name not in response.json()["detail"]
+    assert not Deployment.objects.exists()
 
 
 def test_an_unknown_request_or_invisible_leader_is_404(
