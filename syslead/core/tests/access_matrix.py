@@ -16,7 +16,10 @@ route (the SIP's). See docs/access-matrix.md.
 Statuses: 200 the page or answer; 201/202 created/accepted; 302 web: anonymous sent to sign in
 (or, signed in, sent on after a form); 400 malformed; 401 API without a token; 403 known but not
 allowed; 404 unknown or not visible to the caller; 405 wrong method; 409 a business rule; 422 bad
-fields (an empty form or body that reached validation: the caller was allowed).
+fields (an empty form or body that reached validation: the caller was allowed); ``-`` not asked
+(the administrator on Django's admin site, whose permissions are Django's, by model).
+
+A comment after a row names the finding of issue 9 that the row's expectation is waiting for.
 """
 
 from __future__ import annotations
@@ -119,7 +122,8 @@ GET brokering:new                                            302    302    403  
 GET brokering:new_school                                     403    403    403    403    403    200    200    403    302
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
-GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302
+GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
+GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: a school-route request (issue 9, found 5)
 GET brokering:detail @own-la                                 200    200    200    200    404    404    404    404    302
 POST brokering:detail                                        200    404    404    404    404    404    404    404    302
 GET brokering:withdraw                                       200    404    404    404    404    404    404    404    302
@@ -179,6 +183,7 @@ POST deployments:create                                      302    404    404  
 GET deployments:choose_leader                                200    404    404    404    404    404    404    404    302
 POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
 GET deployments:detail                                       200    404    404    404    404    404    404    404    302
+GET deployments:detail @la                                   200    404    404    404    404    404    404    404    302
 GET deployments:detail @own                                  200    200    200    404    200    200    200    404    302
 GET deployments:detail @own-la                               200    200    200    200    200    200    404    404    302
 POST deployments:detail                                      200    404    404    404    404    404    404    404    302
@@ -244,6 +249,7 @@ GET visits:concern_raise                                     200    404    404  
 GET visits:concern_raise @own                                200    200    200    404    200    200    200    404    302
 POST visits:concern_raise                                    200    404    404    404    404    404    404    404    302
 GET visits:detail                                            200    404    404    404    404    404    404    404    302
+GET visits:detail @la                                        200    404    404    404    404    404    404    404    302
 GET visits:detail @own                                       200    200    200    404    200    200    200    404    302
 GET visits:detail @own-la                                    200    200    200    200    200    200    404    404    302
 POST visits:detail                                           200    404    404    404    404    404    404    404    302
@@ -341,11 +347,11 @@ GET /leaders/{leader_id}                                     200    404    404  
 GET /leaders/{leader_id} @own                                200    200    200    200    200    200    404    404    401
 PATCH /leaders/{leader_id}                                   200    404    404    404    404    404    404    404    401
 PATCH /leaders/{leader_id} @own                              200    200    403    403    200    403    404    404    401
-POST /leaders/{leader_id}/designations                       201    404    404    404    404    404    404    404    401
+POST /leaders/{leader_id}/designations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
 POST /leaders/{leader_id}/designations @own                  201    201    403    403    403    403    404    404    401
 POST /designations/{designation_id}/revoke                   200    404    404    404    404    404    404    404    401
 POST /designations/{designation_id}/revoke @own              200    200    403    403    403    403    404    404    401
-POST /leaders/{leader_id}/associations                       201    404    404    404    404    404    404    404    401
+POST /leaders/{leader_id}/associations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
 POST /leaders/{leader_id}/associations @own                  409    409    403    403    403    403    404    404    401
 POST /associations/{association_id}/end                      200    404    404    404    404    404    404    404    401
 POST /associations/{association_id}/end @own                 200    200    403    403    403    403    404    404    401
@@ -356,10 +362,11 @@ GET /leaders/{leader_id}/capacity/{academic_year} @own       200    200    200  
 POST /support-requests                                       201    403    403    403    403    403    403    403    401
 GET /support-requests                                        200    200    200    200    200    200    200    200    401
 GET /support-requests/{request_id}                           200    404    404    404    404    404    404    404    401
-GET /support-requests/{request_id} @own                      200    200    200    404    200    404    200    404    401
+GET /support-requests/{request_id} @la                       200    404    404    404    404    404    404    404    401
+GET /support-requests/{request_id} @own                      200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
 GET /support-requests/{request_id} @own-la                   200    200    200    200    404    404    404    404    401
 GET /support-requests/{request_id}/timeline                  200    404    404    404    404    404    404    404    401
-GET /support-requests/{request_id}/timeline @own             200    200    200    404    200    404    200    404    401
+GET /support-requests/{request_id}/timeline @own             200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
 GET /support-requests/{request_id}/shortlist                 200    404    404    404    404    404    404    404    401
 GET /support-requests/{request_id}/shortlist @own            200    200    200    403    403    404    403    404    401
 POST /support-requests/{request_id}/shortlist                409    404    404    404    404    404    404    404    401
@@ -370,8 +377,8 @@ POST /approaches/{approach_id}/answer                        403    404    404  
 POST /approaches/{approach_id}/answer @own                   403    403    403    403    200    404    403    404    401
 POST /support-requests/{request_id}/choice                   409    404    404    404    404    404    404    404    401
 POST /support-requests/{request_id}/choice @own              409    403    403    403    403    404    409    404    401
-POST /support-requests/{request_id}/commissions              201    404    404    404    404    404    404    404    401
-POST /support-requests/{request_id}/commissions @own         409    409    403    404    403    404    403    404    401
+POST /support-requests/{request_id}/commissions              201    404    404    404    404    404    404    404    401  # coord: a request it cannot see (issue 9, found 2)
+POST /support-requests/{request_id}/commissions @own         409    409    403    404    403    404    403    404    401  # access before the business rule (issue 9, must be 1)
 POST /commissions/{commission_id}/decision                   200    404    404    404    404    404    404    404    401
 POST /commissions/{commission_id}/decision @own              200    200    404    404    404    404    404    404    401
 POST /organisations/{organisation_id}/allocation-runs        202    404    404    404    404    404    404    404    401
@@ -385,6 +392,7 @@ GET /organisations/{organisation_id}/unmet-demand @own       200    200    200  
 POST /deployments                                            201    404    404    404    404    404    404    404    401
 GET /deployments                                             200    200    200    200    200    200    200    200    401
 GET /deployments/{deployment_id}                             200    404    404    404    404    404    404    404    401
+GET /deployments/{deployment_id} @la                         200    404    404    404    404    404    404    404    401
 GET /deployments/{deployment_id} @own                        200    200    200    404    200    200    200    404    401
 GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
 POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
@@ -400,6 +408,7 @@ POST /deployments/{deployment_id}/visits @own                201    403    403  
 GET /deployments/{deployment_id}/visits                      200    404    404    404    404    404    404    404    401
 GET /deployments/{deployment_id}/visits @own                 200    200    200    404    200    200    200    404    401
 GET /visits/{visit_id}                                       200    404    404    404    404    404    404    404    401
+GET /visits/{visit_id} @la                                   200    404    404    404    404    404    404    404    401
 GET /visits/{visit_id} @own                                  200    200    200    404    200    200    200    404    401
 GET /visits/{visit_id} @own-la                               200    200    200    200    200    200    404    404    401
 POST /visits/{visit_id}/agree                                200    404    404    404    404    404    404    404    401
