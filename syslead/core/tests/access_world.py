@@ -466,9 +466,12 @@ def build_world() -> World:
         owning_organisation=sharing_org,
         proposed_by=other.coordinator,
     )
-    # Own: the other organisation offers Lee (the own leader) for its request; own decides.
+    # Own: the other organisation asks to share Lee (the own leader) for a request of its own,
+    # which own's coordinators may then read to decide (a request of its own, so that the other
+    # organisation's records in the matrix stay unshared).
+    asked = _request(other.organisation, other.client_school, Route.SCHOOL)
     own.objects["commission"] = Commission.objects.create(
-        support_request=other.objects["la_request"],
+        support_request=asked,
         leader=own.leader,
         owning_organisation=own.organisation,
         proposed_by=other.coordinator,

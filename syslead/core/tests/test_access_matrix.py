@@ -244,13 +244,18 @@ def test_api_access(case: Case, world: World, db: None) -> None:
 # --- The table covers everything, and nothing that is gone ------------------------------------
 
 
-def test_every_url_pattern_has_a_row_in_the_access_matrix() -> None:
-    rows = matrix.web_rows()
-    missing = [
-        f"GET {p.name}  ({p.route})"
-        for p in web_patterns()
-        if _row_for("GET", p.name, "", rows) is None
+def missing_web_rows(patterns: list[Pattern], rows: dict[str, tuple[str, ...]]) -> list[str]:
+    return [
+        f"GET {p.name}  ({p.route})" for p in patterns if _row_for("GET", p.name, "", rows) is None
     ]
+
+
+def missing_api_rows(operations: list[str], rows: dict[str, tuple[str, ...]]) -> list[str]:
+    return [op for op in operations if matrix.row_key(*op.split(" ", 1), "") not in rows]
+
+
+def test_every_url_pattern_has_a_row_in_the_access_matrix() -> None:
+    missing = missing_web_rows(web_patterns(), matrix.web_rows())
     assert not missing, (
         "These URL patterns have no row in the access matrix. Add a row for each to WEB in "
         "syslead/core/tests/access_matrix.py (and, if a parameter is new, to PARAMETERS there), "
@@ -259,13 +264,25 @@ def test_every_url_pattern_has_a_row_in_the_access_matrix() -> None:
 
 
 def test_every_api_operation_has_a_row_in_the_access_matrix() -> None:
-    rows = matrix.api_rows()
-    missing = [op for op in api_operations() if matrix.row_key(*op.split(" ", 1), "") not in rows]
+    missing = missing_api_rows(api_operations(), matrix.api_rows())
     assert not missing, (
         "These API operations (from the OpenAPI document) have no row in the access matrix. Add "
         "a row for each to API in syslead/core/tests/access_matrix.py (and a sample body to "
-        "API_BODIES for a write), with the status every role must get:\n  " + "\n  ".join(missing)
+        "api_body there for a write), with the status every role must get:\n  "
+        + "\n  ".join(missing)
     )
+
+
+def test_a_new_page_or_operation_without_a_row_is_named_as_missing() -> None:
+    """The coverage tests above would fail for a page or an operation added without a row."""
+    new_page = Pattern("reports:new_report", "reports/new/<int:deployment_id>/", "syslead.x")
+    known = web_patterns()[:3]
+    assert missing_web_rows([*known, new_page], matrix.web_rows()) == [
+        "GET reports:new_report  (reports/new/<int:deployment_id>/)"
+    ]
+    assert missing_api_rows(
+        [*api_operations()[:3], "DELETE /leaders/{leader_id}"], matrix.api_rows()
+    ) == ["DELETE /leaders/{leader_id}"]
 
 
 def test_a_page_that_only_takes_posts_has_a_post_row() -> None:
