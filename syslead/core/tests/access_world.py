@@ -469,7 +469,8 @@ def build_world() -> World:
     # Own: the other organisation asks to share Lee (the own leader) for a request of its own,
     # which own's coordinators may then read to decide (a request of its own, so that the other
     # organisation's records in the matrix stay unshared).
-    asked = _request(other.organisation, other.client_school, Route.SCHOOL)
+    asked_school = _school("Yate Asked Primary", "South Gloucestershire", "Yate", 51.56, -0.5)
+    asked = _request(other.organisation, asked_school, Route.SCHOOL)
     own.objects["commission"] = Commission.objects.create(
         support_request=asked,
         leader=own.leader,

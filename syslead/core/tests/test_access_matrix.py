@@ -303,3 +303,79 @@ def test_every_row_of_the_access_matrix_names_something_that_exists() -> None:
         key for key in matrix.web_rows() if "*" not in key and matrix.split_key(key)[1] not in names
     ] + [key for key in matrix.api_rows() if " ".join(matrix.split_key(key)[:2]) not in operations]
     assert not stale, "Rows for pages or operations that no longer exist:\n  " + "\n  ".join(stale)
+
+
+# --- Lists show nothing of the other organisation ---------------------------------------------
+
+#: Pages and operations that list records: no role but the administrator may find the other
+#: organisation's records (its people, its schools) in them.
+LISTS = (
+    "/",
+    "/requests/",
+    "/requests/approaches/",
+    "/requests/commissions/",
+    "/requests/allocation/",
+    "/requests/unmet-demand/",
+    "/deployments/",
+    "/concerns/",
+    "/inbox/",
+    "/leaders/",
+    "/leaders/rounds/",
+    "/leaders/training/",
+    "/quality/",
+    "/reports/kpis/",
+    "/api/v1/support-requests",
+    "/api/v1/deployments",
+)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, db: None) -> None:
+    other = world.other
+    api_call = path.startswith("/api/")
+    case = Case(f"GET {path}", "GET", path, "", "", ())
+    client = _client()
+    names = [
+        other.client_school.name,
+        other.home_school.name,
+        other.leader_user.get_full_name(),
+        other.client_head.get_full_name(),
+    ]
+    found = []
+    for role in matrix.ROLES[1:-1]:
+        client.cookies = SimpleCookie()
+        headers = {}
+        if api_call:
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+        response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            continue
+        text = response.content.decode()
+        found += [f"{role} sees {name!r}" for name in names if name in text]
+        if api_call:
+            ids = {item["id"] for item in json.loads(text)}
+            record = "request" if "support-requests" in path else "deployment"
+            theirs = {o.pk for k, o in other.objects.items() if k.endswith(record)}
+            found += [f"{role} gets {record} {pk}" for pk in ids & theirs]
+    assert not found, f"{case.key}: " + "; ".join(found)
+
+
+@pytest.mark.parametrize(
+    "path", ["/requests/", "/deployments/", "/api/v1/support-requests", "/api/v1/deployments"]
+)
+def test_the_administrator_finds_the_other_organisations_records_in_the_lists(
+    path: str, world: World, db: None
+) -> None:
+    """The control for the test above: the names it looks for are there to be found."""
+    client = _client()
+    client.cookies = SimpleCookie()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["admin"]
+    headers = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    response = client.get(path, headers=headers)
+    if path.startswith("/api/"):
+        record = "request" if "support-requests" in path else "deployment"
+        assert world.other.objects[record].pk in {item["id"] for item in response.json()}
+    else:
+        assert world.other.client_school.name in response.content.decode()
