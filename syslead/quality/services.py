@@ -103,8 +103,11 @@ def draw_sample(*, user: Any, organisation: Organisation, term: Term) -> QaSampl
 
 
 def sample_for_user(user: Any, sample_id: int) -> QaSample:
+    """The sample, for the broker's coordinators and leads; to anyone else it does not exist
+    (QaSample.DoesNotExist, a 404: a sample is a record of the broker's, not public)."""
     sample = QaSample.objects.select_related("organisation", "drawn_by").get(pk=sample_id)
-    _require_reader(user, sample.organisation_id)
+    if not may_read_quality(user, sample.organisation_id):
+        raise QaSample.DoesNotExist("No such sample.")
     return sample
 
 

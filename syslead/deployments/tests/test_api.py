@@ -151,6 +151,22 @@ def test_anyone_but_a_coordinator_of_the_organisation_is_refused(
     assert not Deployment.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["stranger", "other_coordinator"])
+def test_a_request_the_caller_cannot_see_is_404_and_its_organisation_is_not_named(
+    api: Api,
+    request: pytest.FixtureRequest,
+    who: str,
+    support_request: SupportRequest,
+    leader: LeaderProfile,
+) -> None:
+    response = api(request.getfixturevalue(who)).post(
+        "/deployments", body(support_request, leader, capacity_override_reason="Please")
+    )
+    assert response.status_code == 404
+    assert support_request.organisation.name not in response.json()["detail"]
+    assert not Deployment.objects.exists()
+
+
 def test_an_unknown_request_or_invisible_leader_is_404(
     api: Api,
     coordinator: User,

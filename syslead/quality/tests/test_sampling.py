@@ -102,7 +102,7 @@ def test_only_the_organisations_coordinators_draw_or_check(
     with pytest.raises(NotAllowed):
         services.record_check(user=broker_lead, check=check, outcome="meets_standard", comment="")
     assert services.sample_for_user(broker_lead, sample.pk) == sample
-    with pytest.raises(NotAllowed):
+    with pytest.raises(QaSample.DoesNotExist):
         services.sample_for_user(other_coordinator, sample.pk)
 
 
@@ -169,7 +169,7 @@ def test_the_coordinator_draws_and_checks_on_the_pages(
     assert check.outcome == QaOutcome.NEEDS_IMPROVEMENT
 
 
-def test_strangers_other_coordinators_and_leaders_are_refused_the_sample_pages(
+def test_a_sample_is_not_found_by_anyone_outside_the_broker_nor_a_check_recorded(
     deployment: Deployment,
     coordinator: User,
     alliance: Organisation,
@@ -187,8 +187,10 @@ def test_strangers_other_coordinators_and_leaders_are_refused_the_sample_pages(
     post = {"check": check.pk, f"c{check.pk}-outcome": "meets_standard"}
     for person in (stranger, other_coordinator, leader_user):
         client = login(person)
-        assert client.get(url).status_code == 403
-        assert client.post(url, post).status_code == 403
+        # The sample is the broker's record: to anyone outside it there is no such sample.
+        assert client.get(url).status_code == 404
+        assert client.post(url, post).status_code == 404
+        # The organisation is public (it has a public page): drawing is refused, not unknown.
         assert client.post(reverse("quality:draw", args=[alliance.pk]), {}).status_code == 403
     assert login(stranger).get(reverse("quality:index")).status_code == 403
     reader = login(broker_lead)

@@ -1,0 +1,662 @@
+"""The access matrix, as data: for every web page and API operation, the status each role gets.
+
+Read a row as: ``METHOD  name-or-path  [@variant]`` then one status per role, in the order of
+``ROLES``. The roles are the people of the *own* organisation (Lincolnshire County Council, a local
+authority broker): its coordinator, broker lead and SIP; Lee, its system leader; Lee's home
+headteacher; the headteacher of the school Lee supports; then a coordinator of a third broker
+("other") and an anonymous visitor. The administrator is the superuser.
+
+Unless a row says ``@own``, every parameter of the URL is an object of *another* organisation
+(South Gloucestershire Council): none of the roles but the administrator may see it, so each must
+get 404 (or 403 where the page is one their role may never use, whatever the id: that tells them
+nothing). ``@own`` rows fill the parameters with the own organisation's objects and show what
+each role may do with its own records. ``@la`` / ``@own-la`` use the records on the local authority
+route (the SIP's). See docs/access-matrix.md.
+
+Statuses: 200 the page or answer; 201/202 created/accepted; 302 web: anonymous sent to sign in
+(or, signed in, sent on after a form); 400 malformed; 401 API without a token; 403 known but not
+allowed; 404 unknown or not visible to the caller; 405 wrong method; 409 a business rule; 422 bad
+fields (an empty form or body that reached validation: the caller was allowed); ``-`` not asked
+(the administrator on Django's admin site, whose permissions are Django's, by model).
+
+A comment after a row names the finding of issue 9 that the row's expectation is waiting for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syslead.core.tests.access_world import VISIT_ON, YEAR, World
+
+ROLES = ("admin", "coord", "blead", "sip", "leader", "home", "client", "other", "anon")
+VARIANTS = ("", "own", "la", "own-la")
+
+# fmt: off
+# Web pages. A row may end in * to cover several patterns (the admin site's).
+WEB = """
+# method name                                              admin  coord  blead    sip leader   home client  other   anon
+
+# api
+GET api:openapi-json                                         200    200    200    200    200    200    200    200    200
+GET api:openapi-view                                         200    200    200    200    200    200    200    200    200
+GET api:api-root                                             200    200    200    200    200    200    200    200    200
+GET api:unknown                                              404    404    404    404    404    404    404    404    404
+
+# accounts
+GET accounts:login                                           302    302    302    302    302    302    302    302    200
+GET accounts:logout                                          405    405    405    405    405    405    405    405    405
+POST accounts:logout                                         302    302    302    302    302    302    302    302    302
+GET accounts:password_reset                                  200    200    200    200    200    200    200    200    200
+GET accounts:password_reset_done                             200    200    200    200    200    200    200    200    200
+GET accounts:password_reset_confirm                          200    200    200    200    200    200    200    200    200
+GET accounts:password_reset_complete                         200    200    200    200    200    200    200    200    200
+GET accounts:password_change                                 200    200    200    200    200    200    200    200    302
+GET accounts:password_change_done                            200    200    200    200    200    200    200    200    302
+
+# schools
+GET schools:search                                           200    200    200    200    200    200    200    200    302
+GET schools:detail                                           200    200    200    200    200    200    200    200    302
+
+# leaders
+GET leaders:directory                                        200    200    200    200    403    403    403    200    302
+GET leaders:new                                              200    200    403    403    403    403    403    200    302
+GET leaders:my_profile                                       403    403    403    403    200    403    403    403    302
+GET leaders:my_profile_edit                                  403    403    403    403    200    403    403    403    302
+GET leaders:declare                                          403    403    403    403    404    403    403    403    302
+GET leaders:declare @own                                     403    403    403    403    200    403    403    403    302
+POST leaders:declare                                         403    403    403    403    404    403    403    403    302
+GET leaders:detail                                           200    404    404    404    404    404    404    404    302
+GET leaders:detail @own                                      200    200    200    200    200    200    404    404    302
+POST leaders:detail                                          200    404    404    404    404    404    404    404    302
+GET leaders:edit                                             200    404    404    404    404    404    404    404    302
+GET leaders:edit @own                                        200    200    403    403    403    403    404    404    302
+POST leaders:edit                                            200    404    404    404    404    404    404    404    302
+GET leaders:designate                                        200    404    404    404    404    404    404    404    302
+POST leaders:designate                                       200    404    404    404    404    404    404    404    302
+GET leaders:associate                                        200    404    404    404    404    404    404    404    302
+POST leaders:associate                                       200    404    404    404    404    404    404    404    302
+GET leaders:leader_release                                   200    404    404    404    404    404    404    404    302
+GET leaders:leader_release @own                              200    200    403    403    403    200    404    404    302
+POST leaders:leader_release                                  200    404    404    404    404    404    404    404    302
+GET leaders:designation_types                                200    200    403    403    403    403    403    200    302
+GET leaders:revoke                                           200    404    404    404    404    404    404    404    302
+POST leaders:revoke                                          200    404    404    404    404    404    404    404    302
+GET leaders:designation_review                               200    404    404    404    404    404    404    404    302
+POST leaders:designation_review                              200    404    404    404    404    404    404    404    302
+GET leaders:rounds                                           200    200    200    200    403    403    403    200    302
+GET leaders:round_new                                        200    200    403    403    403    403    403    200    302
+GET leaders:round                                            200    404    404    404    404    404    404    404    302
+GET leaders:round @own                                       200    200    200    200    404    404    404    404    302
+POST leaders:round                                           200    404    404    404    404    404    404    404    302
+GET leaders:apply                                            403    403    403    403    200    403    403    403    302
+POST leaders:apply                                           403    403    403    403    200    403    403    403    302
+GET leaders:application                                      200    404    404    404    404    404    404    404    302
+GET leaders:application @own                                 200    200    200    200    404    404    404    404    302
+POST leaders:application                                     200    404    404    404    404    404    404    404    302
+GET leaders:application_stage                                405    405    405    405    405    405    405    405    302
+POST leaders:application_stage                               400    404    404    404    404    404    404    404    302
+GET leaders:association_end                                  200    404    404    404    404    404    404    404    302
+POST leaders:association_end                                 200    404    404    404    404    404    404    404    302
+GET leaders:association_review                               302    404    404    404    404    404    404    404    302
+POST leaders:association_review                              302    404    404    404    404    404    404    404    302
+GET leaders:association_review_close                         200    404    404    404    404    404    404    404    302
+POST leaders:association_review_close                        200    404    404    404    404    404    404    404    302
+GET leaders:release                                          403    403    403    403    403    200    200    403    302
+GET leaders:policy_index                                     200    302    302    403    403    403    403    302    302
+GET leaders:policy                                           200    403    403    403    403    403    403    403    302
+GET leaders:policy @own                                      200    200    200    403    403    403    403    403    302
+POST leaders:policy                                          200    403    403    403    403    403    403    403    302
+GET leaders:training                                         200    200    200    200    403    403    403    200    302
+GET leaders:training_new                                     200    200    403    403    403    403    403    200    302
+GET leaders:training_event                                   200    404    404    404    404    404    404    404    302
+GET leaders:training_event @own                              200    200    200    200    404    404    404    404    302
+POST leaders:training_event                                  302    404    404    404    404    404    404    404    302
+
+# organisations
+GET organisations:public                                     200    200    200    200    200    200    200    200    200
+GET organisations:directory                                  200    200    200    200    200    200    200    200    200
+
+# brokering
+GET brokering:list                                           200    200    200    200    200    200    200    200    302
+GET brokering:new                                            302    302    403    302    403    302    302    302    302
+GET brokering:new_school                                     403    403    403    403    403    200    200    403    302
+GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
+GET brokering:detail                                         200    404    404    404    404    404    404    404    302
+GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
+GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: a school-route request (issue 9, found 5)
+GET brokering:detail @own-la                                 200    200    200    200    404    404    404    404    302
+POST brokering:detail                                        200    404    404    404    404    404    404    404    302
+GET brokering:withdraw                                       200    404    404    404    404    404    404    404    302
+GET brokering:withdraw @own                                  200    200    403    403    403    404    200    404    302
+POST brokering:withdraw                                      200    404    404    404    404    404    404    404    302
+GET brokering:waiting_list                                   405    405    405    405    405    405    405    405    302
+POST brokering:waiting_list                                  302    404    404    404    404    404    404    404    302
+GET brokering:shortlist_save                                 405    405    405    405    405    405    405    405    302
+POST brokering:shortlist_save                                302    404    404    404    404    404    404    404    302
+GET brokering:shortlist_swap                                 200    404    404    404    404    404    404    404    302
+POST brokering:shortlist_swap                                200    404    404    404    404    404    404    404    302
+GET brokering:approaches_send                                405    405    405    405    405    405    405    405    302
+POST brokering:approaches_send                               200    404    404    404    404    404    404    404    302
+GET brokering:choose                                         200    404    404    404    404    404    404    404    302
+GET brokering:choose @own                                    200    403    403    403    403    404    200    404    302
+POST brokering:choose                                        200    404    404    404    404    404    404    404    302
+GET brokering:commission_new                                 200    404    404    404    404    404    404    404    302
+POST brokering:commission_new                                200    404    404    404    404    404    404    404    302
+GET brokering:approaches                                     200    403    403    403    200    403    403    403    302
+GET brokering:direct_approach_tell                           403    403    403    403    200    403    403    403    302
+GET brokering:approach                                       404    404    404    404    404    404    404    404    302
+GET brokering:approach @own                                  404    404    404    404    200    404    404    404    302
+POST brokering:approach                                      404    404    404    404    404    404    404    404    302
+GET brokering:approach_withdraw                              200    404    404    404    404    404    404    404    302
+POST brokering:approach_withdraw                             200    404    404    404    404    404    404    404    302
+GET brokering:direct_approaches                              200    200    200    403    403    403    403    200    302
+GET brokering:direct_approach_new                            200    200    403    403    403    403    403    200    302
+GET brokering:weights                                        200    200    200    403    403    403    403    200    302
+GET brokering:commissions                                    200    200    403    403    403    403    403    200    302
+GET brokering:commission                                     200    404    404    404    404    404    404    404    302
+GET brokering:commission @own                                200    200    404    404    404    404    404    404    302
+POST brokering:commission                                    200    404    404    404    404    404    404    404    302
+GET brokering:allocation                                     200    200    200    403    403    403    403    200    302
+GET brokering:allocation_run                                 200    404    404    404    404    404    404    404    302
+GET brokering:allocation_run @own                            200    200    200    404    404    404    404    404    302
+POST brokering:allocation_run                                200    404    404    404    404    404    404    404    302
+GET brokering:allocation_approve                             405    405    405    405    405    405    405    405    302
+POST brokering:allocation_approve                            302    404    404    404    404    404    404    404    302
+GET brokering:draft_match_edit                               200    404    404    404    404    404    404    404    302
+GET brokering:draft_match_edit @own                          200    200    403    404    404    404    404    404    302
+POST brokering:draft_match_edit                              200    404    404    404    404    404    404    404    302
+GET brokering:schools_that_could_benefit                     200    200    200    200    403    403    403    200    302
+GET brokering:unmet_demand                                   200    200    200    403    403    403    403    200    302
+
+# notifications
+GET notifications:inbox                                      200    200    200    200    200    200    200    200    302
+GET notifications:open                                       404    404    404    404    404    404    404    404    302
+GET notifications:open @own                                  404    302    404    404    404    404    404    404    302
+GET notifications:read_all                                   405    405    405    405    405    405    405    405    302
+POST notifications:read_all                                  302    302    302    302    302    302    302    302    302
+
+# deployments
+GET deployments:list                                         200    200    200    200    200    200    200    200    302
+GET deployments:new                                          200    200    403    403    403    403    403    200    302
+GET deployments:create                                       302    404    404    404    404    404    404    404    302
+POST deployments:create                                      302    404    404    404    404    404    404    404    302
+GET deployments:choose_leader                                200    404    404    404    404    404    404    404    302
+POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
+GET deployments:detail                                       200    404    404    404    404    404    404    404    302
+GET deployments:detail @la                                   200    404    404    404    404    404    404    404    302
+GET deployments:detail @own                                  200    200    200    404    200    200    200    404    302
+GET deployments:detail @own-la                               200    200    200    200    200    200    404    404    302
+POST deployments:detail                                      200    404    404    404    404    404    404    404    302
+GET deployments:pdf                                          200    404    404    404    404    404    404    404    302
+GET deployments:pdf @own                                     200    200    200    404    200    200    200    404    302
+GET deployments:sign                                         403    403    403    403    403    403    403    403    302
+GET deployments:sign @own                                    403    403    302    403    302    302    302    403    302
+POST deployments:sign                                        403    403    403    403    403    403    403    403    302
+GET deployments:sign_for_chair                               302    404    404    404    404    404    404    404    302
+POST deployments:sign_for_chair                              302    404    404    404    404    404    404    404    302
+GET deployments:edit                                         302    404    404    404    404    404    404    404    302
+POST deployments:edit                                        302    404    404    404    404    404    404    404    302
+GET deployments:amend                                        200    404    404    404    404    404    404    404    302
+GET deployments:amend @own                                   200    200    403    404    403    403    403    404    302
+POST deployments:amend                                       200    404    404    404    404    404    404    404    302
+GET deployments:change                                       200    404    404    404    404    404    404    404    302
+POST deployments:change                                      200    404    404    404    404    404    404    404    302
+GET deployments:exit                                         403    404    404    404    404    404    404    404    302
+GET deployments:exit @own                                    403    403    403    404    200    403    200    404    302
+POST deployments:exit                                        403    404    404    404    404    404    404    404    302
+GET deployments:unavailable                                  403    404    404    404    404    404    404    404    302
+POST deployments:unavailable                                 403    404    404    404    404    404    404    404    302
+GET deployments:complete                                     200    404    404    404    404    404    404    404    302
+POST deployments:complete                                    302    404    404    404    404    404    404    404    302
+GET deployments:cancel                                       302    404    404    404    404    404    404    404    302
+POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
+GET deployments:package                                      200    404    404    404    404    404    404    404    302
+POST deployments:package                                     200    404    404    404    404    404    404    404    302
+
+# finance
+GET finance:charging                                         200    302    302    403    403    403    403    302    302
+GET finance:charging_policy                                  200    404    404    404    404    404    404    404    302
+GET finance:charging_policy @own                             200    200    200    404    404    404    404    404    302
+POST finance:charging_policy                                 200    404    404    404    404    404    404    404    302
+
+# reports
+GET reports:kpis                                             200    200    200    403    403    403    403    200    302
+
+# quality
+GET quality:index                                            200    200    200    403    403    403    403    200    302
+GET quality:draw                                             405    405    405    405    405    405    405    405    302
+POST quality:draw                                            302    403    403    403    403    403    403    403    302
+GET quality:sample                                           200    404    404    404    404    404    404    404    302
+GET quality:sample @own                                      200    200    200    404    404    404    404    404    302
+POST quality:sample                                          404    404    404    404    404    404    404    404    302
+GET quality:feedback                                         200    403    403    403    403    403    403    403    302
+GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
+POST quality:feedback                                        200    403    403    403    403    403    403    403    302
+GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+
+# visits
+GET visits:delivery                                          200    404    404    404    404    404    404    404    302
+GET visits:delivery @own                                     200    200    200    404    200    200    200    404    302
+GET visits:record                                            200    404    404    404    404    404    404    404    302
+GET visits:record @own                                       200    403    403    404    200    403    403    404    302
+POST visits:record                                           200    404    404    404    404    404    404    404    302
+GET visits:log                                               200    404    404    404    404    404    404    404    302
+GET visits:log @own                                          200    200    200    404    200    200    200    404    302
+POST visits:log                                              200    404    404    404    404    404    404    404    302
+GET visits:log_share                                         405    405    405    405    405    405    405    405    302
+POST visits:log_share                                        302    404    404    404    404    404    404    404    302
+GET visits:concern_raise                                     200    404    404    404    404    404    404    404    302
+GET visits:concern_raise @own                                200    200    200    404    200    200    200    404    302
+POST visits:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET visits:detail                                            200    404    404    404    404    404    404    404    302
+GET visits:detail @la                                        200    404    404    404    404    404    404    404    302
+GET visits:detail @own                                       200    200    200    404    200    200    200    404    302
+GET visits:detail @own-la                                    200    200    200    200    200    200    404    404    302
+POST visits:detail                                           200    404    404    404    404    404    404    404    302
+GET visits:note_pdf                                          200    404    404    404    404    404    404    404    302
+GET visits:agree                                             200    404    404    404    404    404    404    404    302
+GET visits:agree @own                                        200    403    403    404    403    403    200    404    302
+POST visits:agree                                            200    404    404    404    404    404    404    404    302
+GET visits:edit                                              200    404    404    404    404    404    404    404    302
+GET visits:edit @own                                         200    403    403    404    200    403    403    404    302
+POST visits:edit                                             200    404    404    404    404    404    404    404    302
+GET visits:sign_off                                          200    404    404    404    404    404    404    404    302
+POST visits:sign_off                                         302    404    404    404    404    404    404    404    302
+GET visits:action_point_complete                             405    405    405    405    405    405    405    405    302
+POST visits:action_point_complete                            302    404    404    404    404    404    404    404    302
+GET visits:concerns                                          200    200    200    200    200    200    200    200    302
+GET visits:concern                                           200    404    404    404    404    404    404    404    302
+GET visits:concern @own                                      200    200    404    404    200    404    404    404    302
+POST visits:concern                                          200    404    404    404    404    404    404    404    302
+GET visits:concern_contact                                   200    404    404    404    404    404    404    404    302
+GET visits:concern_contact @own                              200    200    404    404    404    404    404    404    302
+POST visits:concern_contact                                  200    404    404    404    404    404    404    404    302
+
+# invoicing
+GET invoicing:list                                           200    404    404    404    404    404    404    404    302
+GET invoicing:list @own                                      200    200    200    404    403    200    200    404    302
+GET invoicing:draft                                          405    405    405    405    405    405    405    405    302
+POST invoicing:draft                                         302    404    404    404    404    404    404    404    302
+GET invoicing:detail                                         200    404    404    404    404    404    404    404    302
+GET invoicing:detail @own                                    200    200    200    404    404    200    200    404    302
+POST invoicing:detail                                        200    404    404    404    404    404    404    404    302
+GET invoicing:issue                                          200    404    404    404    404    404    404    404    302
+GET invoicing:issue @own                                     200    200    403    404    404    200    403    404    302
+POST invoicing:issue                                         302    404    404    404    404    404    404    404    302
+GET invoicing:paid                                           200    404    404    404    404    404    404    404    302
+POST invoicing:paid                                          200    404    404    404    404    404    404    404    302
+GET invoicing:cancel                                         200    404    404    404    404    404    404    404    302
+POST invoicing:cancel                                        200    404    404    404    404    404    404    404    302
+GET invoicing:pdf                                            200    404    404    404    404    404    404    404    302
+GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
+
+# evaluation
+GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
+GET evaluation:feedback                                      200    404    404    404    404    404    404    404    302
+GET evaluation:feedback @own                                 200    200    200    404    200    200    200    404    302
+POST evaluation:feedback                                     403    404    404    404    404    404    404    404    302
+GET evaluation:progress                                      200    404    404    404    404    404    404    404    302
+GET evaluation:progress @own                                 200    200    200    404    200    200    200    404    302
+POST evaluation:progress                                     200    404    404    404    404    404    404    404    302
+GET evaluation:evaluation                                    200    404    404    404    404    404    404    404    302
+GET evaluation:evaluation @own                               200    200    200    404    200    200    200    404    302
+POST evaluation:evaluation                                   200    404    404    404    404    404    404    404    302
+GET evaluation:evaluation_new_request                        405    405    405    405    405    405    405    405    302
+POST evaluation:evaluation_new_request                       302    404    404    404    404    404    404    404    302
+GET evaluation:final_report                                  200    404    404    404    404    404    404    404    302
+GET evaluation:final_report @own                             200    200    200    404    200    200    200    404    302
+POST evaluation:final_report                                 200    404    404    404    404    404    404    404    302
+GET evaluation:evidence_pack_page                            200    404    404    404    404    404    404    404    302
+GET evaluation:evidence_pack_page @own                       200    200    200    404    200    200    200    404    302
+POST evaluation:evidence_pack_page                           302    404    404    404    404    404    404    404    302
+GET evaluation:evidence_pack_download                        200    404    404    404    404    404    404    404    302
+GET evaluation:evidence_pack                                 302    404    404    404    404    404    404    404    302
+POST evaluation:evidence_pack                                302    404    404    404    404    404    404    404    302
+GET evaluation:feedback_pdf                                  200    404    404    404    404    404    404    404    302
+GET evaluation:evaluation_pdf                                200    404    404    404    404    404    404    404    302
+GET evaluation:final_report_pdf                              200    404    404    404    404    404    404    404    302
+
+# core
+GET core:home                                                200    200    200    200    200    200    200    200    302
+GET core:about_data                                          200    200    200    200    200    200    200    200    302
+
+# admin (Django's admin site: the administrator's column is Django's, by model, not asked)
+GET admin:index                                                -    302    302    302    302    302    302    302    302
+GET admin:login                                              302    200    200    200    200    200    200    200    200
+GET admin:logout                                               -    302    302    302    302    302    302    302    302
+GET admin:*_changelist                                         -    302    302    302    302    302    302    302    302
+GET admin:*_add                                                -    302    302    302    302    302    302    302    302
+GET admin:*_change                                             -    302    302    302    302    302    302    302    302
+GET admin:*_history                                            -    302    302    302    302    302    302    302    302
+GET admin:*_delete                                             -    302    302    302    302    302    302    302    302
+GET admin:*                                                    -    302    302    302    302    302    302    302    302
+GET admin/*/<path:object_id>/                                  -    302    302    302    302    302    302    302    302
+GET admin/(?P<url>.*)$                                         -    302    302    302    302    302    302    302    302
+"""
+
+# API operations (paths as in the OpenAPI document, without /api/v1).
+API = """
+# method path                                              admin  coord  blead    sip leader   home client  other   anon
+POST /organisations                                          201    403    403    403    403    403    403    403    401
+POST /users                                                  201    403    403    403    403    403    403    403    401
+GET /schools/{urn}                                           200    200    200    200    200    200    200    200    401
+GET /schools/{urn} @own                                      200    200    200    200    200    200    200    200    401
+POST /schools                                                201    201    403    403    403    403    403    201    401
+POST /leaders                                                201    201    403    403    403    403    403    201    401
+GET /leaders/{leader_id}                                     200    404    404    404    404    404    404    404    401
+GET /leaders/{leader_id} @own                                200    200    200    200    200    200    404    404    401
+PATCH /leaders/{leader_id}                                   200    404    404    404    404    404    404    404    401
+PATCH /leaders/{leader_id} @own                              200    200    403    403    200    403    404    404    401
+POST /leaders/{leader_id}/designations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
+POST /leaders/{leader_id}/designations @own                  201    201    403    403    403    403    404    404    401
+POST /designations/{designation_id}/revoke                   200    404    404    404    404    404    404    404    401
+POST /designations/{designation_id}/revoke @own              200    200    403    403    403    403    404    404    401
+POST /leaders/{leader_id}/associations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
+POST /leaders/{leader_id}/associations @own                  409    409    403    403    403    403    404    404    401
+POST /associations/{association_id}/end                      200    404    404    404    404    404    404    404    401
+POST /associations/{association_id}/end @own                 200    200    403    403    403    403    404    404    401
+PUT /leaders/{leader_id}/release/{academic_year}             200    404    404    404    404    404    404    404    401
+PUT /leaders/{leader_id}/release/{academic_year} @own        200    200    403    403    403    200    404    404    401
+GET /leaders/{leader_id}/capacity/{academic_year}            200    404    404    404    404    404    404    404    401
+GET /leaders/{leader_id}/capacity/{academic_year} @own       200    200    200    403    200    200    404    404    401
+POST /support-requests                                       201    403    403    403    403    403    403    403    401
+GET /support-requests                                        200    200    200    200    200    200    200    200    401
+GET /support-requests/{request_id}                           200    404    404    404    404    404    404    404    401
+GET /support-requests/{request_id} @la                       200    404    404    404    404    404    404    404    401
+GET /support-requests/{request_id} @own                      200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
+GET /support-requests/{request_id} @own-la                   200    200    200    200    404    404    404    404    401
+GET /support-requests/{request_id}/timeline                  200    404    404    404    404    404    404    404    401
+GET /support-requests/{request_id}/timeline @own             200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
+GET /support-requests/{request_id}/shortlist                 200    404    404    404    404    404    404    404    401
+GET /support-requests/{request_id}/shortlist @own            200    200    200    403    403    404    403    404    401
+POST /support-requests/{request_id}/shortlist                409    404    404    404    404    404    404    404    401
+POST /support-requests/{request_id}/shortlist @own           409    409    403    403    403    404    403    404    401
+POST /support-requests/{request_id}/approaches               409    404    404    404    404    404    404    404    401
+POST /support-requests/{request_id}/approaches @own          409    409    403    403    403    404    403    404    401
+POST /approaches/{approach_id}/answer                        403    404    404    404    404    404    404    404    401
+POST /approaches/{approach_id}/answer @own                   403    403    403    403    200    404    403    404    401
+POST /support-requests/{request_id}/choice                   409    404    404    404    404    404    404    404    401
+POST /support-requests/{request_id}/choice @own              409    403    403    403    403    404    409    404    401
+POST /support-requests/{request_id}/commissions              201    404    404    404    404    404    404    404    401  # coord: a request it cannot see (issue 9, found 2)
+POST /support-requests/{request_id}/commissions @own         409    409    403    404    403    404    403    404    401  # access before the business rule (issue 9, must be 1)
+POST /commissions/{commission_id}/decision                   200    404    404    404    404    404    404    404    401
+POST /commissions/{commission_id}/decision @own              200    200    404    404    404    404    404    404    401
+POST /organisations/{organisation_id}/allocation-runs        202    404    404    404    404    404    404    404    401
+POST /organisations/{organisation_id}/allocation-runs @own   202    202    403    404    404    404    404    404    401
+GET /allocation-runs/{run_id}                                200    404    404    404    404    404    404    404    401
+GET /allocation-runs/{run_id} @own                           200    200    200    404    404    404    404    404    401
+POST /allocation-runs/{run_id}/approve                       200    404    404    404    404    404    404    404    401
+POST /allocation-runs/{run_id}/approve @own                  200    200    403    404    404    404    404    404    401
+GET /organisations/{organisation_id}/unmet-demand            200    404    404    404    404    404    404    404    401
+GET /organisations/{organisation_id}/unmet-demand @own       200    200    200    404    404    404    404    404    401
+POST /deployments                                            201    404    404    404    404    404    404    404    401
+GET /deployments                                             200    200    200    200    200    200    200    200    401
+GET /deployments/{deployment_id}                             200    404    404    404    404    404    404    404    401
+GET /deployments/{deployment_id} @la                         200    404    404    404    404    404    404    404    401
+GET /deployments/{deployment_id} @own                        200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
+POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
+POST /deployments/{deployment_id}/sign @own                  403    403    409    403    409    409    409    403    401
+PUT /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
+PUT /organisations/{organisation_id}/charging-policies/{academic_year} @own   200    200    200    403    403    403    403    403    401
+GET /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
+GET /organisations/{organisation_id}/charging-policies/{academic_year} @own   200    200    200    403    403    403    403    403    401
+GET /reports/kpis                                            200    403    403    403    403    403    403    403    401
+GET /reports/kpis @own                                       200    200    200    403    403    403    403    403    401
+POST /deployments/{deployment_id}/visits                     201    404    404    404    404    404    404    404    401
+POST /deployments/{deployment_id}/visits @own                201    403    403    404    201    403    403    404    401
+GET /deployments/{deployment_id}/visits                      200    404    404    404    404    404    404    404    401
+GET /deployments/{deployment_id}/visits @own                 200    200    200    404    200    200    200    404    401
+GET /visits/{visit_id}                                       200    404    404    404    404    404    404    404    401
+GET /visits/{visit_id} @la                                   200    404    404    404    404    404    404    404    401
+GET /visits/{visit_id} @own                                  200    200    200    404    200    200    200    404    401
+GET /visits/{visit_id} @own-la                               200    200    200    200    200    200    404    404    401
+POST /visits/{visit_id}/agree                                200    404    404    404    404    404    404    404    401
+POST /visits/{visit_id}/agree @own                           200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/request-changes                      200    404    404    404    404    404    404    404    401
+POST /visits/{visit_id}/request-changes @own                 200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/sign-off                             200    404    404    404    404    404    404    404    401
+POST /visits/{visit_id}/sign-off @own                        200    403    403    404    200    403    403    404    401
+POST /deployments/{deployment_id}/evaluation                 409    404    404    404    404    404    404    404    401
+POST /deployments/{deployment_id}/evaluation @own            409    403    403    404    403    403    409    404    401
+GET /deployments/{deployment_id}/evaluation                  200    404    404    404    404    404    404    404    401
+GET /deployments/{deployment_id}/evaluation @own             200    200    200    404    200    200    200    404    401
+"""
+# fmt: on
+
+#: Which object of the world fills a URL parameter, by parameter name.
+PARAMETERS: dict[str, str] = {
+    "request_id": "request",
+    "entry_id": "shortlist_entry",
+    "approach_id": "approach",
+    "commission_id": "commission",
+    "run_id": "allocation_run",
+    "match_id": "draft_match",
+    "notification_id": "notification",
+    "deployment_id": "deployment",
+    "visit_id": "visit",
+    "pk": "action_point",
+    "concern_id": "concern",
+    "organisation_id": "organisation",
+    "invoice_id": "invoice",
+    "feedback_id": "feedback",
+    "pack_id": "evidence_pack",
+    "sample_id": "qa_sample",
+    "leader_id": "leader",
+    "designation_id": "designation",
+    "round_id": "round",
+    "application_id": "application",
+    "association_id": "association",
+    "review_id": "association_review",
+    "event_id": "training_event",
+}
+
+#: Exceptions, by (URL name or API path, parameter name).
+OVERRIDES: dict[tuple[str, str], str] = {
+    ("visits:agree", "visit_id"): "visit_to_agree",
+    ("visits:edit", "visit_id"): "visit_to_agree",
+    ("/visits/{visit_id}/agree", "visit_id"): "visit_to_agree",
+    ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
+}
+
+#: The LA-route twin of an object, for the ``la`` variants.
+LA_ROUTE = {"request": "la_request", "deployment": "la_deployment", "visit": "la_visit"}
+
+#: Query strings an API operation needs to reach its access rule ({organisation}: the cell's side).
+API_QUERIES = {"GET /reports/kpis": "organisation={organisation}&academic_year={year}"}
+
+#: Patterns that are regular expressions: the path to ask instead.
+SAMPLE_PATHS = {
+    "admin:app_list": "/admin/leaders/",
+    "admin/(?P<url>.*)$": "/admin/no-such-page/",
+    "api:unknown": "/api/v1/no-such-endpoint",
+}
+
+
+def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
+    """The value of a URL parameter for a cell (see PARAMETERS)."""
+    if target.startswith("admin"):
+        return _admin_value(world, target, parameter)
+    side = world.own if variant.startswith("own") else world.other
+    if parameter == "urn":
+        return side.client_school.urn
+    if parameter == "slug":
+        return side.organisation.slug
+    if parameter in ("year", "academic_year"):
+        return YEAR.label
+    if parameter == "uidb64":
+        return "MQ"
+    if parameter == "token":
+        return "not-a-valid-token"
+    key = OVERRIDES.get((target, parameter)) or PARAMETERS[parameter]
+    if variant.endswith("la"):
+        key = LA_ROUTE.get(key, key)
+    return side.objects[key].pk
+
+
+def _admin_value(world: World, target: str, parameter: str) -> Any:
+    """The admin site's parameters: the first object of the pattern's model."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from syslead.leaders.models import LeaderProfile
+
+    if parameter == "id":  # a user's password page
+        return world.other.coordinator.pk
+    if parameter == "content_type_id":
+        return ContentType.objects.get_for_model(LeaderProfile).pk
+    if target == "admin:view_on_site":
+        return world.other.leader.pk
+    if target.startswith("admin:"):
+        app_label, model_name = target.removeprefix("admin:").rsplit("_", 1)[0].rsplit("_", 1)
+    else:
+        app_label, model_name = target.split("/")[1:3]
+    if (app_label, model_name) == ("auth", "user"):
+        app_label = "accounts"
+    found = apps.get_model(app_label, model_name).objects.order_by("pk").first()
+    return found.pk if found is not None else 0
+
+
+def api_query(world: World, operation: str, variant: str) -> str:
+    side = world.own if variant.startswith("own") else world.other
+    query = API_QUERIES.get(operation, "")
+    return query.format(organisation=side.organisation.pk, year=YEAR.label)
+
+
+def api_body(world: World, operation: str, variant: str) -> dict[str, Any]:
+    """A body valid in shape for a write operation, naming the cell's side's objects."""
+    side = world.own if variant.startswith("own") else world.other
+    o = side.objects
+    day = VISIT_ON.isoformat()
+    bodies: dict[str, dict[str, Any]] = {
+        "POST /organisations": {"name": "New Broker", "kind": "trust"},
+        "POST /users": {
+            "email": "new.person@matrix.test",
+            "name": "New Person",
+            "roles": [{"role": "coordinator", "organisation": side.organisation.pk}],
+        },
+        "POST /schools": {"urn": 199999, "name": "New School", "phase": "primary"},
+        "POST /leaders": {
+            "user": world.spare.pk,
+            "home_school": side.home_school.urn,
+            "job_title": "Headteacher",
+            "specialisms": ["maths"],
+            "phases": ["primary"],
+        },
+        "PATCH /leaders/{leader_id}": {"job_title": "Executive headteacher"},
+        "POST /leaders/{leader_id}/designations": {
+            "type": "NLE",
+            "designated_on": day,
+            "organisation": world.own.organisation.pk,
+        },
+        "POST /designations/{designation_id}/revoke": {"revoked_on": day, "reason": "Matrix"},
+        "POST /leaders/{leader_id}/associations": {
+            "organisation": world.own.organisation.pk,
+            "starts_on": day,
+        },
+        "POST /associations/{association_id}/end": {"ends_on": day, "reason": "Matrix"},
+        "PUT /leaders/{leader_id}/release/{academic_year}": {"days": 12, "agreed_on": day},
+        "POST /support-requests": {
+            "school": side.client_school.urn,
+            "organisation": side.organisation.pk,
+            "route": "school",
+            "needs": ["maths"],
+            "days_requested": 3,
+            "summary": "Matrix request",
+        },
+        "POST /support-requests/{request_id}/shortlist": {},
+        "POST /support-requests/{request_id}/approaches": {"leader": side.leader.pk},
+        "POST /approaches/{approach_id}/answer": {"accept": True},
+        "POST /support-requests/{request_id}/choice": {"leader": side.leader.pk},
+        "POST /support-requests/{request_id}/commissions": {"leader": world.own.leader.pk},
+        "POST /commissions/{commission_id}/decision": {"approve": True},
+        "POST /organisations/{organisation_id}/allocation-runs": {},
+        "POST /allocation-runs/{run_id}/approve": {},
+        "POST /deployments": {
+            "support_request": o["request"].pk,
+            "leader": side.leader.pk,
+            "starts_on": day,
+            "ends_on": YEAR.ends_on.isoformat(),
+            "full_days": 2,
+            "half_days": 0,
+            "aims": ["Matrix"],
+            "objectives": ["Matrix"],
+        },
+        "POST /deployments/{deployment_id}/sign": {},
+        "PUT /organisations/{organisation_id}/charging-policies/{academic_year}": {
+            "full_day_rate": "350.00",
+            "half_day_rate": "150.00",
+            "full_day_broker_fee": "50.00",
+            "half_day_broker_fee": "25.00",
+        },
+        "POST /deployments/{deployment_id}/visits": {
+            "date": day,
+            "session": "full_day",
+            "hours": 6,
+            "focus": "Matrix",
+        },
+        "POST /visits/{visit_id}/agree": {},
+        "POST /visits/{visit_id}/request-changes": {"comment": "Matrix"},
+        "POST /visits/{visit_id}/sign-off": {},
+        "POST /deployments/{deployment_id}/evaluation": {
+            "ratings": dict.fromkeys(EVALUATION_ITEMS, "green"),
+            "comments": {},
+        },
+    }
+    return bodies[operation]
+
+
+EVALUATION_ITEMS = (
+    "progress_made",
+    "evidence_of_impact",
+    "objectives_set",
+    "information_and_reports",
+    "outcomes_and_priorities",
+    "headteacher_experience",
+    "staff_experience",
+    "quality_of_support",
+    "overall_success",
+)
+
+
+# --- Reading the tables -----------------------------------------------------------------------
+
+
+def row_key(method: str, name: str, variant: str) -> str:
+    return f"{method} {name}" + (f" @{variant}" if variant else "")
+
+
+def split_key(key: str) -> tuple[str, str, str]:
+    parts = key.split()
+    variant = parts[2].removeprefix("@") if len(parts) > 2 else ""
+    return parts[0], parts[1], variant
+
+
+def _parse(table: str) -> dict[str, tuple[str, ...]]:
+    rows: dict[str, tuple[str, ...]] = {}
+    for text in table.splitlines():
+        line = text.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        statuses = tuple(words[-len(ROLES) :])
+        head = words[: -len(ROLES)]
+        if len(head) not in (2, 3) or not all(s.isdigit() or s == "-" for s in statuses):
+            raise ValueError(f"Access matrix: cannot read the row {line!r}")
+        key = " ".join(head)
+        if key in rows:
+            raise ValueError(f"Access matrix: the row {key!r} appears twice")
+        rows[key] = statuses
+    return rows
+
+
+def web_rows() -> dict[str, tuple[str, ...]]:
+    return _parse(WEB)
+
+
+def api_rows() -> dict[str, tuple[str, ...]]:
+    return _parse(API)
+
+
+def format_row(key: str, statuses: list[str]) -> str:
+    return f"{key:<55}" + " ".join(f"{s:>5}" for s in statuses)
