@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -46,6 +46,15 @@ def _sentence(message: str) -> str:
 def detail_response(status: int, detail: str, **extra: Any) -> JsonResponse:
     """A JSON error body outside ninja's own views (unknown paths, wrong methods)."""
     return JsonResponse({"detail": detail, **extra}, status=status)
+
+
+def too_large_detail() -> str:
+    """What a 413 says: the limit in megabytes, as the contract and the docs state it."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return (
+        f"The request body is too large: at most {limit / (1024 * 1024):.1f} MB "
+        f"({limit:,} bytes) may be sent."
+    )
 
 
 def _malformed_body(body: bytes) -> str:
@@ -108,6 +117,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
         body = {"detail": invalid_fields_detail(errors), "errors": errors}
         return api.create_response(request, body, status=422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, {"detail": too_large_detail()}, status=413)
 
     @api.exception_handler(RuleViolation)
     def on_rule(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
