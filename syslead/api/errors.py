@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.limits import too_large_detail
 
 logger = logging.getLogger("syslead.api")
 
@@ -46,15 +47,6 @@ def _sentence(message: str) -> str:
 def detail_response(status: int, detail: str, **extra: Any) -> JsonResponse:
     """A JSON error body outside ninja's own views (unknown paths, wrong methods)."""
     return JsonResponse({"detail": detail, **extra}, status=status)
-
-
-def too_large_detail() -> str:
-    """What a 413 says: the limit in megabytes, as the contract and the docs state it."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    return (
-        f"The request body is too large: at most {limit / (1024 * 1024):.1f} MB "
-        f"({limit:,} bytes) may be sent."
-    )
 
 
 def _malformed_body(body: bytes) -> str:

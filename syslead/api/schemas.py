@@ -33,16 +33,12 @@ from syslead.core.academic_years import (
     YEAR_PATTERN,
     AcademicYear,
 )
-from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.core.limits import MAX_ID, MAX_URN, TEXT_MAX_LENGTH
 
-__all__ = ["TEXT_MAX_LENGTH"]
+__all__ = ["MAX_ID", "MAX_URN", "TEXT_MAX_LENGTH"]
 
 #: The largest request body, in bytes (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 2.5 MB).
 MAX_BODY_BYTES: int = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
-#: Ids are 64-bit: the largest the database holds.
-MAX_ID = 2**63 - 1
-#: School URNs are 32-bit.
-MAX_URN = 2**31 - 1
 #: Codes: specialisms, phases, designation types, criteria.
 CODE_MAX_LENGTH = 50
 #: Items in any list a request sends.

@@ -158,7 +158,8 @@ def test_the_whole_api_gives_no_server_error_and_matches_its_schemas(
     seconds = (dt.datetime.now() - started).total_seconds()
     print(  # noqa: T201 - the figures the CI log reports
         f"schemathesis: {tally.operations} operations, {tally.cases} cases, "
-        f"{len(tally.failures)} failures in {seconds:.1f} s; statuses {sorted(tally.statuses.items())}"
+        f"{len(tally.failures)} failures in {seconds:.1f} s; "
+        f"statuses {sorted(tally.statuses.items())}"
     )
     assert tally.operations >= 40
     assert tally.failures == []
