@@ -96,7 +96,9 @@ def test_an_oversize_form_post_is_a_clear_413_page(casework: None, coordinator: 
     client.force_login(coordinator)
     body = "summary=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
     response = client.post(
-        "/requests/new/local-authority/", data=body, content_type="application/x-www-form-urlencoded"
+        "/requests/new/local-authority/",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 413
     assert b"too large" in response.content
