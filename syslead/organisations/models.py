@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.text import slugify
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 class OrganisationKind(models.TextChoices):
     TEACHING_SCHOOL_ALLIANCE = "teaching_school_alliance", "Teaching school alliance"
@@ -35,6 +37,7 @@ class Organisation(models.Model):
     area_names = models.TextField(
         blank=True,
         help_text="Local authority districts the organisation covers, separated by semicolons.",
+        max_length=TEXT_MAX_LENGTH,
     )
     website = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
