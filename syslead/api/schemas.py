@@ -55,8 +55,14 @@ LAST_DATE = dt.date(LAST_YEAR + 1, 8, 31)
 
 def max_length_of(model: type[models.Model], field: str) -> int:
     """The column's length, so a field the API writes is never longer than the database holds."""
-    length = model._meta.get_field(field).max_length
+    length = getattr(model._meta.get_field(field), "max_length", None)
     return int(length) if length else TEXT_MAX_LENGTH
+
+
+def unset(**kwargs: Any) -> Any:
+    """A field an update may leave out but not send as null: left out, it is None and not among
+    the fields set (pydantic does not validate a default); sent as null, it is a 422."""
+    return Field(None, **kwargs)
 
 
 def _academic_year(label: str) -> str:

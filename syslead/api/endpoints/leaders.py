@@ -37,6 +37,7 @@ from syslead.api.schemas import (
     Urn,
     Years,
     max_length_of,
+    unset,
 )
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders import services
@@ -130,14 +131,14 @@ class LeaderIn(Schema):
 class LeaderPatch(Schema):
     """Only the fields sent change; none may be null but the core training date (null clears it)."""
 
-    job_title: str = Field(None, max_length=JOB_TITLE_LENGTH)
-    specialisms: Codes = Field(None)
-    phases: Codes = Field(None)
-    pen_portrait: Text = Field(None)
-    years_experience: Years = Field(None)
-    declared_conflicts: Text = Field(None)
-    home_school: Urn = Field(None, description="A coordinator only.")
-    is_headteacher: bool = Field(None, description="A coordinator only.")
+    job_title: str = unset(max_length=JOB_TITLE_LENGTH)
+    specialisms: Codes = unset()
+    phases: Codes = unset()
+    pen_portrait: Text = unset()
+    years_experience: Years = unset()
+    declared_conflicts: Text = unset()
+    home_school: Urn = unset(description="A coordinator only.")
+    is_headteacher: bool = unset(description="A coordinator only.")
     core_training_completed_on: Date | None = Field(None, description="A coordinator only.")
 
 
