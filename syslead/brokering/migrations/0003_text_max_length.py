@@ -9,55 +9,62 @@ class Migration(migrations.Migration):
         ('brokering', '0002_allocation_run_solver_details_and_draft_match_reasons'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='allocationrun',
-            name='error',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='allocationrun',
-            name='notes',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='approach',
-            name='decline_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='approach',
-            name='message',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='commission',
-            name='note',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='draftmatch',
-            name='edit_reason',
-            field=models.TextField(blank=True, help_text='Why the coordinator changed the match.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='shortlistentry',
-            name='swap_reason',
-            field=models.TextField(blank=True, help_text='Why the coordinator changed the list.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='supportrequest',
-            name='context',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='supportrequest',
-            name='key_areas',
-            field=models.TextField(blank=True, help_text='Key areas for improvement agreed.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='supportrequest',
-            name='summary',
-            field=models.TextField(max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='allocationrun',
+                    name='error',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='allocationrun',
+                    name='notes',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='approach',
+                    name='decline_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='approach',
+                    name='message',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='commission',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='draftmatch',
+                    name='edit_reason',
+                    field=models.TextField(blank=True, help_text='Why the coordinator changed the match.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='shortlistentry',
+                    name='swap_reason',
+                    field=models.TextField(blank=True, help_text='Why the coordinator changed the list.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='supportrequest',
+                    name='context',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='supportrequest',
+                    name='key_areas',
+                    field=models.TextField(blank=True, help_text='Key areas for improvement agreed.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='supportrequest',
+                    name='summary',
+                    field=models.TextField(max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

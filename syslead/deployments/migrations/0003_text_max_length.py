@@ -9,85 +9,92 @@ class Migration(migrations.Migration):
         ('deployments', '0002_agreement_form_fields_superseded_status_and_package_lead'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='changerecord',
-            name='reason',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='capacity_override_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='end_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='evaluation_strategy',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='exit_arrangements',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='funding_notes',
-            field=models.TextField(blank=True, help_text='Funding arrangements in words (South Gloucestershire).', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='length_justification',
-            field=models.TextField(blank=True, help_text='Why the agreement is shorter than a term or longer than six.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='monitoring_arrangements',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='purpose',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='deployment',
-            name='staff_involved',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='actions',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='baseline',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='impact',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='improvement',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='outcome',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='objective',
-            name='text',
-            field=models.TextField(max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='changerecord',
+                    name='reason',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='capacity_override_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='end_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='evaluation_strategy',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='exit_arrangements',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='funding_notes',
+                    field=models.TextField(blank=True, help_text='Funding arrangements in words (South Gloucestershire).', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='length_justification',
+                    field=models.TextField(blank=True, help_text='Why the agreement is shorter than a term or longer than six.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='monitoring_arrangements',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='purpose',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='deployment',
+                    name='staff_involved',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='actions',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='baseline',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='impact',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='improvement',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='outcome',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='objective',
+                    name='text',
+                    field=models.TextField(max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

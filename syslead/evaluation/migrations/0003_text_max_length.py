@@ -9,75 +9,82 @@ class Migration(migrations.Migration):
         ('evaluation', '0002_evidence_pack_made_in_the_background'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='evaluation',
-            name='future_priorities',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Future improvement or support priorities'),
-        ),
-        migrations.AlterField(
-            model_name='evaluation',
-            name='future_support_requested',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Future support requested'),
-        ),
-        migrations.AlterField(
-            model_name='evaluationrating',
-            name='comment',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Comments and evidence'),
-        ),
-        migrations.AlterField(
-            model_name='evidencepack',
-            name='error',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='feedbackrequest',
-            name='impact',
-            field=models.TextField(blank=True, max_length=10000, verbose_name="The impact of the system leader's work"),
-        ),
-        migrations.AlterField(
-            model_name='feedbackrequest',
-            name='leader_actions',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Agreed action by the system leader as a result of the work'),
-        ),
-        migrations.AlterField(
-            model_name='feedbackrequest',
-            name='objectives',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='The agreed objectives of the work undertaken by the system leader in the school'),
-        ),
-        migrations.AlterField(
-            model_name='feedbackrequest',
-            name='school_actions',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Agreed action within the school as a result of the work'),
-        ),
-        migrations.AlterField(
-            model_name='finalreport',
-            name='impact',
-            field=models.TextField(max_length=10000, verbose_name='Evidence of impact achieved'),
-        ),
-        migrations.AlterField(
-            model_name='finalreport',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Next steps and future priorities'),
-        ),
-        migrations.AlterField(
-            model_name='finalreport',
-            name='qa_comments',
-            field=models.TextField(blank=True, help_text="The reviewer's latest comments.", max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='finalreport',
-            name='work_summary',
-            field=models.TextField(max_length=10000, verbose_name='Summary of the work done'),
-        ),
-        migrations.AlterField(
-            model_name='objectiverating',
-            name='comment',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='progressreview',
-            name='revised_measures',
-            field=models.TextField(blank=True, max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='evaluation',
+                    name='future_priorities',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Future improvement or support priorities'),
+                ),
+                migrations.AlterField(
+                    model_name='evaluation',
+                    name='future_support_requested',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Future support requested'),
+                ),
+                migrations.AlterField(
+                    model_name='evaluationrating',
+                    name='comment',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Comments and evidence'),
+                ),
+                migrations.AlterField(
+                    model_name='evidencepack',
+                    name='error',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='feedbackrequest',
+                    name='impact',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name="The impact of the system leader's work"),
+                ),
+                migrations.AlterField(
+                    model_name='feedbackrequest',
+                    name='leader_actions',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Agreed action by the system leader as a result of the work'),
+                ),
+                migrations.AlterField(
+                    model_name='feedbackrequest',
+                    name='objectives',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='The agreed objectives of the work undertaken by the system leader in the school'),
+                ),
+                migrations.AlterField(
+                    model_name='feedbackrequest',
+                    name='school_actions',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Agreed action within the school as a result of the work'),
+                ),
+                migrations.AlterField(
+                    model_name='finalreport',
+                    name='impact',
+                    field=models.TextField(max_length=10000, verbose_name='Evidence of impact achieved'),
+                ),
+                migrations.AlterField(
+                    model_name='finalreport',
+                    name='next_steps',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Next steps and future priorities'),
+                ),
+                migrations.AlterField(
+                    model_name='finalreport',
+                    name='qa_comments',
+                    field=models.TextField(blank=True, help_text="The reviewer's latest comments.", max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='finalreport',
+                    name='work_summary',
+                    field=models.TextField(max_length=10000, verbose_name='Summary of the work done'),
+                ),
+                migrations.AlterField(
+                    model_name='objectiverating',
+                    name='comment',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='progressreview',
+                    name='revised_measures',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,10 +9,17 @@ class Migration(migrations.Migration):
         ('invoicing', '0001_initial'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='invoice',
-            name='cancel_reason',
-            field=models.TextField(blank=True, max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='invoice',
+                    name='cancel_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

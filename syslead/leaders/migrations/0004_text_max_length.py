@@ -9,60 +9,67 @@ class Migration(migrations.Migration):
         ('leaders', '0003_builtin_vocabularies'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='applicationdecision',
-            name='reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='association',
-            name='end_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='associationreview',
-            name='details',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='associationreview',
-            name='outcome_notes',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='designation',
-            name='review_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='designation',
-            name='revoked_reason',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='designationapplication',
-            name='evidence',
-            field=models.TextField(help_text='Evidence of impact against the eligibility criteria.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='designationround',
-            name='priorities',
-            field=models.TextField(blank=True, help_text='Specialisms, phases and areas sought.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='designationtype',
-            name='criteria',
-            field=models.TextField(blank=True, help_text='Eligibility criteria, in words.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='leaderprofile',
-            name='declared_conflicts',
-            field=models.TextField(blank=True, help_text='Schools or interests the leader has declared a conflict with.', max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='leaderprofile',
-            name='pen_portrait',
-            field=models.TextField(blank=True, max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='applicationdecision',
+                    name='reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='association',
+                    name='end_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='associationreview',
+                    name='details',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='associationreview',
+                    name='outcome_notes',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='designation',
+                    name='review_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='designation',
+                    name='revoked_reason',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='designationapplication',
+                    name='evidence',
+                    field=models.TextField(help_text='Evidence of impact against the eligibility criteria.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='designationround',
+                    name='priorities',
+                    field=models.TextField(blank=True, help_text='Specialisms, phases and areas sought.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='designationtype',
+                    name='criteria',
+                    field=models.TextField(blank=True, help_text='Eligibility criteria, in words.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='leaderprofile',
+                    name='declared_conflicts',
+                    field=models.TextField(blank=True, help_text='Schools or interests the leader has declared a conflict with.', max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='leaderprofile',
+                    name='pen_portrait',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,20 +9,27 @@ class Migration(migrations.Migration):
         ('quality', '0001_initial'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='performancefeedback',
-            name='areas_to_develop',
-            field=models.TextField(max_length=10000, verbose_name='Areas to develop'),
-        ),
-        migrations.AlterField(
-            model_name='performancefeedback',
-            name='strengths',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='qacheck',
-            name='comment',
-            field=models.TextField(blank=True, max_length=10000),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='performancefeedback',
+                    name='areas_to_develop',
+                    field=models.TextField(max_length=10000, verbose_name='Areas to develop'),
+                ),
+                migrations.AlterField(
+                    model_name='performancefeedback',
+                    name='strengths',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='qacheck',
+                    name='comment',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

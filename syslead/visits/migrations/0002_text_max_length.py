@@ -9,65 +9,72 @@ class Migration(migrations.Migration):
         ('visits', '0001_visits_action_points_log_and_concerns'),
     ]
 
+    # A text column's maximum length is checked by forms and the API, not by the database
+    # (PostgreSQL's and SQLite's text has none): only the state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='actionpoint',
-            name='action',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='concern',
-            name='action_taken',
-            field=models.TextField(blank=True, help_text="What you have already done, e.g. told the school's DSL.", max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='concern',
-            name='details',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='concern',
-            name='outcome',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='concernaction',
-            name='text',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='logentry',
-            name='actions',
-            field=models.TextField(max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='logentry',
-            name='comments',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='logentry',
-            name='outcomes',
-            field=models.TextField(blank=True, max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='visit',
-            name='changes_comment',
-            field=models.TextField(blank=True, help_text="The headteacher's latest request.", max_length=10000),
-        ),
-        migrations.AlterField(
-            model_name='visit',
-            name='focus',
-            field=models.TextField(max_length=10000, verbose_name='Focus of visit'),
-        ),
-        migrations.AlterField(
-            model_name='visit',
-            name='issues',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Points or issues arising during the visit'),
-        ),
-        migrations.AlterField(
-            model_name='visit',
-            name='progress',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='Progress made'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='actionpoint',
+                    name='action',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='concern',
+                    name='action_taken',
+                    field=models.TextField(blank=True, help_text="What you have already done, e.g. told the school's DSL.", max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='concern',
+                    name='details',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='concern',
+                    name='outcome',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='concernaction',
+                    name='text',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='logentry',
+                    name='actions',
+                    field=models.TextField(max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='logentry',
+                    name='comments',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='logentry',
+                    name='outcomes',
+                    field=models.TextField(blank=True, max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='visit',
+                    name='changes_comment',
+                    field=models.TextField(blank=True, help_text="The headteacher's latest request.", max_length=10000),
+                ),
+                migrations.AlterField(
+                    model_name='visit',
+                    name='focus',
+                    field=models.TextField(max_length=10000, verbose_name='Focus of visit'),
+                ),
+                migrations.AlterField(
+                    model_name='visit',
+                    name='issues',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Points or issues arising during the visit'),
+                ),
+                migrations.AlterField(
+                    model_name='visit',
+                    name='progress',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='Progress made'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]
