@@ -23,7 +23,11 @@ deployments, visits and reports.
 Send `Authorization: Bearer <token>`; `python manage.py issue_token EMAIL` prints a token that acts
 with exactly that user's permissions. Errors are JSON with a human-readable `detail`: 400 malformed
 JSON, 401 no or bad token, 403 not allowed, 404 unknown, 409 a business rule refuses (`rule` names
-it), 422 invalid fields (`errors` maps each field to its messages)."""
+it), 413 a body over 2.5 MB, 422 invalid fields (`errors` maps each field to its messages).
+
+Every field states its limits (`maxLength`, `minimum`/`maximum`, `maxItems`, `pattern`): ids run
+from 1 to 2^63 − 1, academic years from 2000-01 to 2098-99, longer texts up to 10,000 characters;
+bad input is a 4xx, never a 5xx."""
 
 
 def api_index(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
