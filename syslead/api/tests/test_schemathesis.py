@@ -30,10 +30,16 @@ from schemathesis.specs.openapi.checks import (
 
 from syslead.accounts.models import ApiToken, User
 from syslead.api.main import api
-from syslead.deployments.services import deployment_create
-from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
+from syslead.deployments.services import deployment_create, deployment_sign
+from syslead.deployments.tests.factories import (
+    STARTS_ON,
+    agreement_kwargs,
+    make_leader,
+    make_request,
+)
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
+from syslead.visits.services import ActionPointSpec, visit_record
 from syslead.wsgi import application
 
 #: Examples per operation: valid requests, then invalid ones.
@@ -90,12 +96,23 @@ def known(
     broker_lead: User,
 ) -> dict[str, Any]:
     """Records the coordinator may work on (a leader with a designation and an association, a
-    request, an agreement), by the names the paths give their ids: the fuzzer also sends valid
-    requests about them, beyond the 404s of ids it makes up."""
+    request, an active agreement with a note of visit), by the names the paths give their ids:
+    the fuzzer also sends valid requests about them, beyond the 404s of ids it makes up."""
     leader = make_leader(leader_user, home_school, alliance)
     request = make_request(alliance, client_school, chosen_leader=leader)
     deployment = deployment_create(
         actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
+    )
+    for person in (leader_user, home_head, client_head, broker_lead):
+        deployment = deployment_sign(actor=person, deployment=deployment)
+    visit = visit_record(
+        actor=leader_user,
+        deployment=deployment,
+        date=STARTS_ON,
+        session="full_day",
+        hours=6,
+        focus="Maths book scrutiny.",
+        actions=[ActionPointSpec("school", "Share the calculation policy.", STARTS_ON)],
     )
     return {
         "leader_id": leader.pk,
@@ -103,6 +120,7 @@ def known(
         "association_id": leader.associations.get().pk,
         "request_id": request.pk,
         "deployment_id": deployment.pk,
+        "visit_id": visit.pk,
         "organisation_id": alliance.pk,
         "urn": client_school.urn,
         "academic_year": "2026-27",
