@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 #: The first and last academic years Syslead accepts, by the calendar year they start in.
 FIRST_YEAR = 2000
