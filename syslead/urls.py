@@ -30,3 +30,5 @@ urlpatterns = [
     path("", include("syslead.evaluation.urls")),
     path("", include("syslead.core.urls")),
 ]
+
+handler400 = "syslead.core.errors.bad_request"

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.limits import too_large_detail
 
 logger = logging.getLogger("syslead.api")
 
@@ -108,6 +109,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
         body = {"detail": invalid_fields_detail(errors), "errors": errors}
         return api.create_response(request, body, status=422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, {"detail": too_large_detail()}, status=413)
 
     @api.exception_handler(RuleViolation)
     def on_rule(request: HttpRequest, exc: RuleViolation) -> HttpResponse:

@@ -24,7 +24,11 @@ Send `Authorization: Bearer <token>`; `python manage.py issue_token EMAIL` print
 with exactly that user's permissions, and people issue and revoke their own on their account page.
 Tokens expire (90 days by default). Errors are JSON with a human-readable `detail`: 400 malformed
 JSON, 401 no or bad token, 403 not allowed, 404 unknown, 409 a business rule refuses (`rule` names
-it), 422 invalid fields (`errors` maps each field to its messages)."""
+it), 413 a body over 2.5 MB, 422 invalid fields (`errors` maps each field to its messages).
+
+Every field states its limits (`maxLength`, `minimum`/`maximum`, `maxItems`, `pattern`): ids run
+from 1 to 2^63 − 1, academic years from 2000-01 to 2098-99, longer texts up to 10,000 characters;
+bad input is a 4xx, never a 5xx."""
 
 
 def api_index(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 class Route(models.TextChoices):
     SCHOOL = "school", "School route"
@@ -57,10 +59,12 @@ class SupportRequest(models.Model):
     days_requested = models.DecimalField(
         max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
-    summary = models.TextField()
-    context = models.TextField(blank=True)
+    summary = models.TextField(max_length=TEXT_MAX_LENGTH)
+    context = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     preferred_timing = models.CharField(max_length=200, blank=True)
-    key_areas = models.TextField(blank=True, help_text="Key areas for improvement agreed.")
+    key_areas = models.TextField(
+        blank=True, help_text="Key areas for improvement agreed.", max_length=TEXT_MAX_LENGTH
+    )
     la_criteria = models.JSONField(
         default=list, blank=True, help_text="LA route: the identification criteria ticked."
     )
@@ -102,7 +106,9 @@ class ShortlistEntry(models.Model):
     reasons = models.JSONField(default=list)
     is_live = models.BooleanField(default=True)
     swapped_in = models.BooleanField(default=False)
-    swap_reason = models.TextField(blank=True, help_text="Why the coordinator changed the list.")
+    swap_reason = models.TextField(
+        blank=True, help_text="Why the coordinator changed the list.", max_length=TEXT_MAX_LENGTH
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -143,13 +149,13 @@ class Approach(models.Model):
     status = models.CharField(
         max_length=20, choices=ApproachStatus.choices, default=ApproachStatus.PENDING
     )
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["sent_at"]
@@ -222,7 +228,7 @@ class Commission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -263,7 +269,7 @@ class AllocationRun(models.Model):
     total_score = models.DecimalField(max_digits=12, decimal_places=1, default=Decimal("0"))
     greedy_score = models.DecimalField(max_digits=12, decimal_places=1, default=Decimal("0"))
     requests_considered = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # How the run was solved and how it compares (added with the allocation services).
@@ -288,7 +294,7 @@ class AllocationRun(models.Model):
     matched_count = models.PositiveIntegerField(default=0)
     greedy_matched_count = models.PositiveIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["-created_at"]
@@ -315,7 +321,9 @@ class DraftMatch(models.Model):
     edited = models.BooleanField(default=False)
     distance_km = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
-    edit_reason = models.TextField(blank=True, help_text="Why the coordinator changed the match.")
+    edit_reason = models.TextField(
+        blank=True, help_text="Why the coordinator changed the match.", max_length=TEXT_MAX_LENGTH
+    )
 
     class Meta:
         ordering = ["support_request_id"]

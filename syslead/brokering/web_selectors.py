@@ -52,6 +52,7 @@ from syslead.brokering.services.approaches import _check_may_choose
 from syslead.brokering.services.shortlists import _declined_leader_ids
 from syslead.core.academic_years import school_days_between
 from syslead.core.exceptions import NotAllowed
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.models import Event
 from syslead.leaders.models import Association, Designation, DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation
@@ -137,7 +138,8 @@ def caseload(
         queryset = queryset.filter(organisation_id=organisation_id)
     text = " ".join(school.split())
     if text.isdigit():
-        queryset = queryset.filter(school_id=int(text))
+        urn = whole_number(text, MAX_URN)
+        queryset = queryset.filter(school_id=urn) if urn is not None else queryset.none()
     elif text:
         for word in search_text(text).split():
             queryset = queryset.filter(school__name_search__contains=word)

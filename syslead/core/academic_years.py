@@ -2,6 +2,9 @@
 
 An academic year runs 1 September – 31 August and is written "2025-26". It has three terms:
 autumn (1 Sept – 31 Dec), spring (1 Jan – 31 Mar, Easter aside) and summer (1 Apr – 31 Aug).
+
+Syslead accepts the years 2000-01 to 2098-99 (``FIRST_YEAR``…``LAST_YEAR``): ``AcademicYear.parse``
+is the one parser of a year someone typed or sent, for the web pages and the API alike.
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+#: The first and last academic years Syslead accepts, by the calendar year they start in.
+FIRST_YEAR = 2000
+LAST_YEAR = 2098
+#: What a year label looks like (the API's documents state it; ``parse`` checks the rest).
+YEAR_PATTERN = r"^20\d\d-\d\d$"
+YEAR_LABEL_LENGTH = 7
 
 
 @dataclass(frozen=True, order=True)
@@ -21,14 +31,28 @@ class AcademicYear:
 
     @classmethod
     def parse(cls, label: str) -> AcademicYear:
-        """Read "2025-26"; raise ValueError for anything else (e.g. "2025-27")."""
-        match = _YEAR_RE.match(label or "")
-        if not match:
-            raise ValueError(f"{label!r} is not an academic year like 2025-26.")
+        """Read "2025-26"; raise ValueError for anything else: "2025-27" (not consecutive years),
+        or a year outside 2000-01…2098-99 ("0000-01", "9999-00")."""
+        text = label if isinstance(label, str) else ""
+        match = _YEAR_RE.fullmatch(text) if len(text) == YEAR_LABEL_LENGTH else None
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise ValueError(f"{_shown(label)} is not an academic year like 2025-26.")
         start = int(match.group(1))
-        if (start + 1) % 100 != int(match.group(2)):
-            raise ValueError(f"{label!r} is not an academic year like 2025-26.")
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise ValueError(
+                f"{_shown(label)} is outside the academic years Syslead keeps: "
+                f"{cls(FIRST_YEAR).label} to {cls(LAST_YEAR).label}."
+            )
         return cls(start)
+
+    @classmethod
+    def parse_or_none(cls, label: str | None) -> AcademicYear | None:
+        """A year from a query string or a form: None when it is missing or not a valid year (the
+        page then says so, or answers 404), never an exception."""
+        try:
+            return cls.parse(label or "")
+        except ValueError:
+            return None
 
     @classmethod
     def containing(cls, day: dt.date) -> AcademicYear:
@@ -64,6 +88,12 @@ class AcademicYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+def _shown(label: object) -> str:
+    """The label in a message, shortened: a message never repeats megabytes of input."""
+    text = repr(label)
+    return text if len(text) <= 20 else text[:17] + "..."
 
 
 @dataclass(frozen=True)

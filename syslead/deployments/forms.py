@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
@@ -51,6 +52,7 @@ def _text(label: str, help_text: str = "", *, rows: int = TEXT_ROWS) -> forms.Ch
         required=False,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -232,25 +234,41 @@ class ObjectiveForm(forms.Form):
     columns (the SLE support agreement: baseline measure → actions → improvement → impact)."""
 
     text = forms.CharField(
-        label="Agreed objective", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Agreed objective",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     outcome = forms.CharField(
-        label="Intended outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Intended outcome",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     review_on = forms.DateField(label="To be reviewed by", required=False, widget=DATE_WIDGET)
     baseline = forms.CharField(
-        label="Baseline measure", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Baseline measure",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     actions = forms.CharField(
         label="Actions to be carried out",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     improvement = forms.CharField(
-        label="Improvement to be made", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Improvement to be made",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     impact = forms.CharField(
-        label="Impact", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Impact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -406,6 +424,7 @@ class ChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What happened and what was agreed. The parties see this.",
         error_messages={"required": "Give the details of the change."},
+        max_length=TEXT_MAX_LENGTH,
     )
     action = forms.ChoiceField(
         label="What will you do about it?",
@@ -461,6 +480,7 @@ class ReasonForm(forms.Form):
         label="Why?",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Give the reason."},
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, label: str = "Why?", help_text: str = "", **kwargs: Any):
@@ -484,6 +504,7 @@ class AmendForm(AgreementForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The parties see this when they are asked to sign the new version.",
         error_messages={"required": "Give the details of the change."},
+        max_length=TEXT_MAX_LENGTH,
     )
 
 

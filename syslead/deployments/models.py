@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 class FundingRoute(models.TextChoices):
     SCHOOL = "school", "The supported school"
@@ -167,20 +169,24 @@ class Deployment(models.Model):
         max_length=200, blank=True, help_text="Agreed time(s) in school, e.g. Tuesday mornings."
     )
     length_justification = models.TextField(
-        blank=True, help_text="Why the agreement is shorter than a term or longer than six."
+        blank=True,
+        help_text="Why the agreement is shorter than a term or longer than six.",
+        max_length=TEXT_MAX_LENGTH,
     )
     # The substance
-    purpose = models.TextField(blank=True)
-    staff_involved = models.TextField(blank=True)
+    purpose = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    staff_involved = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     aims = models.JSONField(default=list)
-    evaluation_strategy = models.TextField(blank=True)
-    monitoring_arrangements = models.TextField(blank=True)
-    exit_arrangements = models.TextField(blank=True)
+    evaluation_strategy = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    monitoring_arrangements = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    exit_arrangements = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     # Money
     funding_route = models.CharField(max_length=20, choices=FundingRoute.choices)
     commissioner_name = models.CharField(max_length=200, blank=True)
     funding_notes = models.TextField(
-        blank=True, help_text="Funding arrangements in words (South Gloucestershire)."
+        blank=True,
+        help_text="Funding arrangements in words (South Gloucestershire).",
+        max_length=TEXT_MAX_LENGTH,
     )
     full_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     half_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
@@ -194,11 +200,11 @@ class Deployment(models.Model):
         max_digits=10, decimal_places=2, default=Decimal("0")
     )
     # Overrides and changes
-    capacity_override_reason = models.TextField(blank=True)
+    capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    end_reason = models.TextField(blank=True)
+    end_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -241,13 +247,13 @@ class Objective(models.Model):
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField(default=1)
-    text = models.TextField()
-    outcome = models.TextField(blank=True)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    outcome = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     review_on = models.DateField(null=True, blank=True)
-    baseline = models.TextField(blank=True)
-    actions = models.TextField(blank=True)
-    improvement = models.TextField(blank=True)
-    impact = models.TextField(blank=True)
+    baseline = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    actions = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    improvement = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    impact = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["position", "id"]
@@ -301,7 +307,7 @@ class ChangeRecord(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=30, choices=ChangeKind.choices)
     action = models.CharField(max_length=30, blank=True, choices=ChangeAction.choices)
-    reason = models.TextField()
+    reason = models.TextField(max_length=TEXT_MAX_LENGTH)
     resulting_deployment = models.ForeignKey(
         Deployment,
         null=True,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import Objective
 from syslead.evaluation.models import EvaluationItem, Rag
 from syslead.visits.forms import RadioButtons
@@ -30,20 +31,24 @@ class FeedbackForm(forms.Form):
         label="The agreed objectives of the work undertaken by the system leader in the school",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
     school_actions = forms.CharField(
         label="Agreed action within the school as a result of the work",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
     leader_actions = forms.CharField(
         label="Agreed action by the system leader as a result of the work",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
     impact = forms.CharField(
         label="What has been the impact of the system leader's work?",
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -67,6 +72,7 @@ class ProgressRatingForm(forms.Form):
                 label=f"Comment on objective {objective.position} (optional)",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=TEXT_MAX_LENGTH,
             )
 
     def clean(self) -> dict[str, Any]:
@@ -93,6 +99,7 @@ class RevisedMeasuresForm(forms.Form):
     revised_measures = forms.CharField(
         label="Revised or new impact measures agreed",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -104,12 +111,14 @@ class EvaluationForm(forms.Form):
         label="Future improvement or support priorities",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
     future_support_requested = forms.CharField(
         label="Future support requested",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="If you would like more support, say what: you can then ask for it in one step.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -125,6 +134,7 @@ class EvaluationForm(forms.Form):
                 label=f"Your comments and evidence: {item.label}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=TEXT_MAX_LENGTH,
             )
         # Keep the form's order: the nine items first, then the future.
         order = [
@@ -147,15 +157,20 @@ class EvaluationForm(forms.Form):
 
 class FinalReportForm(forms.Form):
     work_summary = forms.CharField(
-        label="Summary of the work done", widget=forms.Textarea(attrs={"rows": 8})
+        label="Summary of the work done",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TEXT_MAX_LENGTH,
     )
     impact = forms.CharField(
-        label="Evidence of impact achieved", widget=forms.Textarea(attrs={"rows": 8})
+        label="Evidence of impact achieved",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TEXT_MAX_LENGTH,
     )
     next_steps = forms.CharField(
         label="Next steps and future priorities",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -173,6 +188,7 @@ class QualityAssuranceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed when you return the report.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from syslead.core.academic_years import AcademicYear, Term
+from syslead.core.limits import TEXT_MAX_LENGTH
 
 
 class Rag(models.TextChoices):
@@ -76,14 +77,21 @@ class FeedbackRequest(TermMixin):
     objectives = models.TextField(
         "The agreed objectives of the work undertaken by the system leader in the school",
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
     )
     school_actions = models.TextField(
-        "Agreed action within the school as a result of the work", blank=True
+        "Agreed action within the school as a result of the work",
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
     )
     leader_actions = models.TextField(
-        "Agreed action by the system leader as a result of the work", blank=True
+        "Agreed action by the system leader as a result of the work",
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
     )
-    impact = models.TextField("The impact of the system leader's work", blank=True)
+    impact = models.TextField(
+        "The impact of the system leader's work", blank=True, max_length=TEXT_MAX_LENGTH
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,7 +123,7 @@ class ProgressReview(TermMixin):
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="progress_reviews"
     )
-    revised_measures = models.TextField(blank=True)
+    revised_measures = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     revised_measures_agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -141,7 +149,7 @@ class ObjectiveRating(models.Model):
     )
     viewpoint = models.CharField(max_length=20, choices=Viewpoint.choices)
     rating = models.CharField(max_length=10, choices=Rag.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -191,8 +199,12 @@ class Evaluation(models.Model):
     deployment = models.OneToOneField(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="evaluation"
     )
-    future_priorities = models.TextField("Future improvement or support priorities", blank=True)
-    future_support_requested = models.TextField("Future support requested", blank=True)
+    future_priorities = models.TextField(
+        "Future improvement or support priorities", blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    future_support_requested = models.TextField(
+        "Future support requested", blank=True, max_length=TEXT_MAX_LENGTH
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,7 +229,7 @@ class EvaluationRating(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ratings")
     item = models.CharField(max_length=30, choices=EvaluationItem.choices)
     rating = models.CharField(max_length=10, choices=Rag.choices)
-    comment = models.TextField("Comments and evidence", blank=True)
+    comment = models.TextField("Comments and evidence", blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["id"]
@@ -255,10 +267,14 @@ class FinalReport(models.Model):
         default=FinalReportStatus.DRAFT,
         db_index=True,
     )
-    work_summary = models.TextField("Summary of the work done")
-    impact = models.TextField("Evidence of impact achieved")
-    next_steps = models.TextField("Next steps and future priorities", blank=True)
-    qa_comments = models.TextField(blank=True, help_text="The reviewer's latest comments.")
+    work_summary = models.TextField("Summary of the work done", max_length=TEXT_MAX_LENGTH)
+    impact = models.TextField("Evidence of impact achieved", max_length=TEXT_MAX_LENGTH)
+    next_steps = models.TextField(
+        "Next steps and future priorities", blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    qa_comments = models.TextField(
+        blank=True, help_text="The reviewer's latest comments.", max_length=TEXT_MAX_LENGTH
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -323,7 +339,7 @@ class EvidencePack(models.Model):
     )
     pdf = models.BinaryField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True, help_text="The PDF's bytes.")
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

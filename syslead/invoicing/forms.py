@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 
 
@@ -28,4 +30,5 @@ class CancelForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed for an issued invoice: the payer is told.",
+        max_length=TEXT_MAX_LENGTH,
     )

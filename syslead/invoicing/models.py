@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 def money_field() -> models.DecimalField[Decimal, Decimal]:
     """Pounds and pence (never negative: the check constraints say so)."""
@@ -89,7 +91,7 @@ class Invoice(models.Model):
     issued_on = models.DateField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
-    cancel_reason = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

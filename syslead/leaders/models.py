@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 class Specialism(models.Model):
     """A field of expertise. Built-in ones (organisation empty) come from the API contract; an
@@ -57,7 +59,7 @@ class LeaderProfile(models.Model):
     )
     years_experience = models.PositiveSmallIntegerField(default=0)
     specialisms = models.ManyToManyField(Specialism, related_name="leaders", blank=True)
-    pen_portrait = models.TextField(blank=True)
+    pen_portrait = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     core_training_completed_on = models.DateField(null=True, blank=True)
     # Consent to publish each part of the profile in the public directory (two-tier directory).
     publish_profile = models.BooleanField(default=False)
@@ -66,7 +68,9 @@ class LeaderProfile(models.Model):
     publish_specialisms = models.BooleanField(default=True)
     publish_pen_portrait = models.BooleanField(default=False)
     declared_conflicts = models.TextField(
-        blank=True, help_text="Schools or interests the leader has declared a conflict with."
+        blank=True,
+        help_text="Schools or interests the leader has declared a conflict with.",
+        max_length=TEXT_MAX_LENGTH,
     )
     created_by_organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -123,7 +127,9 @@ class DesignationType(models.Model):
         on_delete=models.CASCADE,
         related_name="designation_types",
     )
-    criteria = models.TextField(blank=True, help_text="Eligibility criteria, in words.")
+    criteria = models.TextField(
+        blank=True, help_text="Eligibility criteria, in words.", max_length=TEXT_MAX_LENGTH
+    )
     min_years_experience = models.PositiveSmallIntegerField(default=0)
     requires_headteacher = models.BooleanField(default=False)
     excludes_headteacher = models.BooleanField(default=False)
@@ -177,9 +183,9 @@ class Designation(models.Model):
     )
     designated_on = models.DateField()
     review_on = models.DateField(null=True, blank=True)
-    review_reason = models.TextField(blank=True)
+    review_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     revoked_on = models.DateField(null=True, blank=True)
-    revoked_reason = models.TextField(blank=True)
+    revoked_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     application = models.OneToOneField(
         "DesignationApplication",
         null=True,
@@ -222,7 +228,9 @@ class DesignationRound(models.Model):
     target = models.PositiveSmallIntegerField(
         default=0, help_text="How many designations the round aims for (the KPI target)."
     )
-    priorities = models.TextField(blank=True, help_text="Specialisms, phases and areas sought.")
+    priorities = models.TextField(
+        blank=True, help_text="Specialisms, phases and areas sought.", max_length=TEXT_MAX_LENGTH
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -257,7 +265,9 @@ class DesignationApplication(models.Model):
     )
     years_in_role = models.PositiveSmallIntegerField()
     field_of_expertise = models.CharField(max_length=200)
-    evidence = models.TextField(help_text="Evidence of impact against the eligibility criteria.")
+    evidence = models.TextField(
+        help_text="Evidence of impact against the eligibility criteria.", max_length=TEXT_MAX_LENGTH
+    )
     home_school_ofsted_rating = models.CharField(
         max_length=30, blank=True, help_text="Looked up from the register when applying."
     )
@@ -286,7 +296,7 @@ class ApplicationDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["decided_at", "id"]
@@ -310,7 +320,7 @@ class Association(models.Model):
     automatic = models.BooleanField(
         default=False, help_text="Made by designation (leaders designated by a broker)."
     )
-    end_reason = models.TextField(blank=True)
+    end_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     notice_given_on = models.DateField(
         null=True, blank=True, help_text="Date of the written notice of ending."
     )
@@ -354,7 +364,7 @@ class AssociationReviewOutcome(models.TextChoices):
 class AssociationReview(models.Model):
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="reviews")
     reason = models.CharField(max_length=20, choices=AssociationReviewReason.choices)
-    details = models.TextField(blank=True)
+    details = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -364,7 +374,7 @@ class AssociationReview(models.Model):
         choices=AssociationReviewOutcome.choices,
         default=AssociationReviewOutcome.OPEN,
     )
-    outcome_notes = models.TextField(blank=True)
+    outcome_notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -8,6 +8,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 WEB_SCHEMES = ("http", "https")
 #: A website is a web address: http:// or https:// only (never javascript:, data: or file:).
 validate_website = URLValidator(
@@ -45,6 +47,7 @@ class Organisation(models.Model):
     area_names = models.TextField(
         blank=True,
         help_text="Local authority districts the organisation covers, separated by semicolons.",
+        max_length=TEXT_MAX_LENGTH,
     )
     website = models.CharField(
         max_length=200,

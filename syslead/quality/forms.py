@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.quality.models import QaOutcome
 
 
@@ -27,6 +28,7 @@ class CheckForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when the note needs improvement: the leader is told.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -34,11 +36,13 @@ class FeedbackForm(forms.Form):
     strengths = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the leader's strengths."},
+        max_length=TEXT_MAX_LENGTH,
     )
     areas_to_develop = forms.CharField(
         label="Areas to develop",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the areas to develop."},
+        max_length=TEXT_MAX_LENGTH,
     )
     meets_standard = forms.TypedChoiceField(
         label="Does the leader meet the standard?",

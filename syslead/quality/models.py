@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from syslead.core.academic_years import AcademicYear, Term
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.evaluation.models import TermName
 
 
@@ -59,7 +60,7 @@ class QaCheck(models.Model):
     sample = models.ForeignKey(QaSample, on_delete=models.CASCADE, related_name="checks")
     visit = models.ForeignKey("visits.Visit", on_delete=models.PROTECT, related_name="qa_checks")
     outcome = models.CharField(max_length=20, choices=QaOutcome.choices, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -91,8 +92,8 @@ class PerformanceFeedback(models.Model):
         related_name="performance_feedback",
     )
     academic_year = models.CharField(max_length=7)
-    strengths = models.TextField()
-    areas_to_develop = models.TextField("Areas to develop")
+    strengths = models.TextField(max_length=TEXT_MAX_LENGTH)
+    areas_to_develop = models.TextField("Areas to develop", max_length=TEXT_MAX_LENGTH)
     meets_standard = models.BooleanField("Meets the standard")
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pyproj import Transformer
 
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.schools.models import PostcodeArea, School
 from syslead.schools.postcodes import (
     is_full_postcode,
@@ -114,7 +115,7 @@ def locate(query: str) -> Location | None:
     start of a full postcode) is; None when the register cannot place it."""
     text = (query or "").strip()
     if text.isdigit():
-        school = School.objects.filter(urn=int(text)).first()
+        school = School.objects.filter(urn=whole_number(text, MAX_URN) or 0).first()
         return _school_location(school) if school is not None else None
     if is_full_postcode(text):
         return _postcode_location(text)

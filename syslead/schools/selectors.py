@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.models import Role
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.schools.geo import Location, bounding_box, haversine_km, locate
 from syslead.schools.models import OfstedInspection, School
 from syslead.schools.postcodes import is_full_postcode, is_outward_code, postcode_compact
@@ -126,7 +127,8 @@ def school_search(query: str = "", local_authority: str = "", phase: str = "") -
     if not text:
         return SchoolSearch(schools=schools)
     if text.isdigit():
-        found = schools.filter(urn=int(text))
+        urn = whole_number(text, MAX_URN)
+        found = schools.filter(urn=urn) if urn is not None else schools.none()
         return SchoolSearch(schools=found)
     if is_full_postcode(text) or is_outward_code(text):
         place = locate(text)

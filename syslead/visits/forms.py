@@ -8,6 +8,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from syslead.accounts.models import User
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.visits.models import (
     PREPARATION_LEAD_DAYS,
     ActionOwner,
@@ -45,15 +46,21 @@ class VisitForm(forms.Form):
             attrs={"step": "0.25", "class": "input--short", "inputmode": "decimal"}
         ),
     )
-    focus = forms.CharField(label="Focus of visit", widget=forms.Textarea(attrs={"rows": 3}))
+    focus = forms.CharField(
+        label="Focus of visit", widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+    )
     progress = forms.CharField(
-        label="Progress made", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Progress made",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
     )
     issues = forms.CharField(
         label="Points or issues arising during the visit",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Raise safeguarding or other serious concerns separately, straight away.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -62,7 +69,10 @@ class ActionPointForm(forms.Form):
         label="For", choices=[("", "Choose"), *ActionOwner.choices], required=False
     )
     action = forms.CharField(
-        label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Action",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     due_on = forms.DateField(label="Due by", required=False, widget=DATE_WIDGET)
 
@@ -109,6 +119,7 @@ class AgreeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only if you ask for changes. The leader sees your comment.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -134,12 +145,20 @@ class LogEntryForm(forms.Form):
         ),
     )
     activity = forms.ChoiceField(label="Kind of activity", choices=LogActivity.choices)
-    actions = forms.CharField(label="Actions", widget=forms.Textarea(attrs={"rows": 2}))
+    actions = forms.CharField(
+        label="Actions", widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
+    )
     outcomes = forms.CharField(
-        label="Outcomes", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Outcomes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
     comments = forms.CharField(
-        label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -150,21 +169,28 @@ class ConcernForm(forms.Form):
     summary = forms.CharField(
         label="Summary", max_length=200, help_text="One line: what is the concern?"
     )
-    details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 6}))
+    details = forms.CharField(
+        label="Details", widget=forms.Textarea(attrs={"rows": 6}), max_length=TEXT_MAX_LENGTH
+    )
     action_taken = forms.CharField(
         label="What have you already done?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, told the school's designated safeguarding lead.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
 class ConcernActionForm(forms.Form):
-    text = forms.CharField(label="Action taken", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Action taken", widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+    )
 
 
 class ConcernCloseForm(forms.Form):
-    outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label="Outcome", widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+    )
 
 
 class ConcernContactForm(forms.Form):

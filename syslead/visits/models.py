@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 if TYPE_CHECKING:
     from syslead.deployments.models import Deployment
 
@@ -55,9 +57,11 @@ class Visit(models.Model):
     date = models.DateField()
     session = models.CharField(max_length=20, choices=Session.choices)
     hours = models.DecimalField(max_digits=4, decimal_places=2, validators=HOURS_VALIDATORS)
-    focus = models.TextField("Focus of visit")
-    progress = models.TextField("Progress made", blank=True)
-    issues = models.TextField("Points or issues arising during the visit", blank=True)
+    focus = models.TextField("Focus of visit", max_length=TEXT_MAX_LENGTH)
+    progress = models.TextField("Progress made", blank=True, max_length=TEXT_MAX_LENGTH)
+    issues = models.TextField(
+        "Points or issues arising during the visit", blank=True, max_length=TEXT_MAX_LENGTH
+    )
     status = models.CharField(
         max_length=30,
         choices=VisitStatus.choices,
@@ -72,7 +76,9 @@ class Visit(models.Model):
     submitted_at = models.DateTimeField(
         help_text="When the note was last sent to the headteacher to agree."
     )
-    changes_comment = models.TextField(blank=True, help_text="The headteacher's latest request.")
+    changes_comment = models.TextField(
+        blank=True, help_text="The headteacher's latest request.", max_length=TEXT_MAX_LENGTH
+    )
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -117,7 +123,7 @@ class ActionPoint(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="action_points")
     position = models.PositiveSmallIntegerField(default=1)
     owner = models.CharField(max_length=10, choices=ActionOwner.choices)
-    action = models.TextField()
+    action = models.TextField(max_length=TEXT_MAX_LENGTH)
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -166,9 +172,9 @@ class LogEntry(models.Model):
     date = models.DateField()
     hours = models.DecimalField(max_digits=4, decimal_places=2, validators=HOURS_VALIDATORS)
     activity = models.CharField(max_length=20, choices=LogActivity.choices)
-    actions = models.TextField()
-    outcomes = models.TextField(blank=True)
-    comments = models.TextField(blank=True)
+    actions = models.TextField(max_length=TEXT_MAX_LENGTH)
+    outcomes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    comments = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -257,9 +263,11 @@ class Concern(models.Model):
     )
     kind = models.CharField(max_length=20, choices=ConcernKind.choices)
     summary = models.CharField(max_length=200)
-    details = models.TextField()
+    details = models.TextField(max_length=TEXT_MAX_LENGTH)
     action_taken = models.TextField(
-        blank=True, help_text="What you have already done, e.g. told the school's DSL."
+        blank=True,
+        help_text="What you have already done, e.g. told the school's DSL.",
+        max_length=TEXT_MAX_LENGTH,
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
@@ -284,7 +292,7 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["-raised_at"]
@@ -297,7 +305,7 @@ class ConcernAction(models.Model):
     """Something done about a concern, in order."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,7 @@ from syslead.accounts.access import can_coordinate
 from syslead.accounts.models import User
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import whole_number
 from syslead.evaluation.documents import note_of_visit_filename, note_of_visit_pdf, pdf_response
 from syslead.organisations.models import Organisation
 from syslead.privacy.audit import read_record
@@ -333,8 +334,9 @@ def concern_raise(request: AuthenticatedHttpRequest, deployment_id: int) -> Http
     deployment, _ = deployment_records_for_user(request.user, deployment_id)
     visit: Visit | None = None
     visit_id = request.GET.get("visit") or request.POST.get("visit")
-    if visit_id and str(visit_id).isdigit():
-        visit = visit_for_user(request.user, int(visit_id))
+    wanted = whole_number(visit_id)
+    if wanted is not None:
+        visit = visit_for_user(request.user, wanted)
         if visit.deployment_id != deployment.pk:
             visit = None
     form = ConcernForm(request.POST or None)

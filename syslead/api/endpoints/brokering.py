@@ -14,15 +14,27 @@ the shortlist: the others get 403.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, JsonResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import (
+    AUTH_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AcademicYearLabel,
+    Code,
+    Codes,
+    Days,
+    Id,
+    Ids,
+    Text,
+    Urn,
+    max_length_of,
+)
 from syslead.brokering import services
 from syslead.brokering.access import (
     commission_for_user,
@@ -60,27 +72,26 @@ from syslead.organisations.models import Organisation
 router = Router(tags=["Requests and brokering"])
 
 MAX_SHORTLIST_LIMIT = 100
-READ_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut, **AUTH_ERRORS}
-ACTION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 404: ErrorOut}
+ACTION_ERRORS: dict[int, Any] = WRITE_ERRORS
 
 
 # --- Shapes ------------------------------------------------------------------------------------
 
 
 class SupportRequestIn(Schema):
-    school: int = Field(description="The school's URN.", examples=[120001])
-    organisation: int = Field(description="The broker's id.", examples=[1])
-    route: str = Field(description="school or local_authority.", examples=["school"])
-    needs: list[str] = Field(description="Specialism codes.", examples=[["maths", "english"]])
-    days_requested: Decimal = Field(description="Whole or half days.", examples=[5])
-    summary: str = Field(examples=["Maths leadership in Key Stage 2."])
-    academic_year: str | None = Field(
-        None, description='e.g. "2025-26"; the current year when left out.'
+    school: Urn = Field(description="The school's URN.", examples=[120001])
+    organisation: Id = Field(description="The broker's id.", examples=[1])
+    route: Code = Field(description="school or local_authority.", examples=["school"])
+    needs: Codes = Field(description="Specialism codes.", examples=[["maths", "english"]])
+    days_requested: Days = Field(description="Whole or half days.", examples=[5])
+    summary: Text = Field(examples=["Maths leadership in Key Stage 2."])
+    academic_year: AcademicYearLabel | None = Field(
+        None, description='e.g. "2025-26"; the current year when left out or null.'
     )
-    context: str = ""
-    preferred_timing: str = ""
-    key_areas: str = Field("", description="Local authority route: the key areas agreed.")
-    la_criteria: list[str] | None = Field(
+    context: Text = ""
+    preferred_timing: str = Field("", max_length=max_length_of(SupportRequest, "preferred_timing"))
+    key_areas: Text = Field("", description="Local authority route: the key areas agreed.")
+    la_criteria: Codes | None = Field(
         None,
         description=(
             "Local authority route: why the school was identified ("
@@ -179,8 +190,8 @@ class EventOut(Schema):
 
 
 class ApproachIn(Schema):
-    leader: int
-    message: str = ""
+    leader: Id
+    message: Text = ""
 
 
 class ApproachOut(Schema):
@@ -203,11 +214,11 @@ class ApproachOut(Schema):
 
 class ApproachAnswerIn(Schema):
     accept: bool
-    reason: str = ""
+    reason: Text = ""
 
 
 class ChoiceIn(Schema):
-    leader: int
+    leader: Id
 
 
 class ShortlistEntryOut(Schema):
@@ -219,13 +230,13 @@ class ShortlistEntryOut(Schema):
 
 
 class CommissionIn(Schema):
-    leader: int
-    note: str = ""
+    leader: Id
+    note: Text = ""
 
 
 class CommissionDecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: Text = ""
 
 
 class CommissionOut(Schema):
@@ -249,8 +260,8 @@ class CommissionOut(Schema):
 
 
 class AllocationRunIn(Schema):
-    academic_year: str | None = None
-    support_requests: list[int] | None = Field(
+    academic_year: AcademicYearLabel | None = None
+    support_requests: Ids | None = Field(
         None, description="Allocate only these requests (else every open one of the year)."
     )
 
@@ -328,7 +339,7 @@ class DemandRowOut(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _organisation_for_broker(request: HttpRequest, organisation_id: int) -> Organisation:
+def _organisation_for_broker(request: HttpRequest, organisation_id: Id) -> Organisation:
     """The organisation if the caller coordinates or leads it; 404 otherwise."""
     user = request_user(request)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
@@ -378,7 +389,7 @@ def create_support_request(
     summary="The requests you may see, newest first",
 )
 def list_support_requests(
-    request: HttpRequest, status: str | None = None, organisation: int | None = None
+    request: HttpRequest, status: Code | None = None, organisation: Id | None = None
 ) -> list[SupportRequestOut]:
     queryset = support_requests_for_user(request_user(request))
     if status:
@@ -393,7 +404,7 @@ def list_support_requests(
     response={200: SupportRequestOut, **READ_ERRORS},
     summary="One request",
 )
-def get_support_request(request: HttpRequest, request_id: int) -> SupportRequestOut:
+def get_support_request(request: HttpRequest, request_id: Id) -> SupportRequestOut:
     return SupportRequestOut.from_model(support_request_for_user(request_user(request), request_id))
 
 
@@ -402,7 +413,7 @@ def get_support_request(request: HttpRequest, request_id: int) -> SupportRequest
     response={200: list[EventOut], **READ_ERRORS},
     summary="Every step of the request, oldest first",
 )
-def get_timeline(request: HttpRequest, request_id: int) -> list[EventOut]:
+def get_timeline(request: HttpRequest, request_id: Id) -> list[EventOut]:
     item = support_request_for_user(request_user(request), request_id)
     return [
         EventOut(at=e.created_at, verb=e.verb, summary=e.summary, actor=e.actor_id)
@@ -418,8 +429,8 @@ def get_timeline(request: HttpRequest, request_id: int) -> list[EventOut]:
 )
 def get_shortlist(
     request: HttpRequest,
-    request_id: int,
-    limit: int = DEFAULT_SHORTLIST_LENGTH,
+    request_id: Id,
+    limit: Annotated[int, Query(ge=1, le=MAX_SHORTLIST_LIMIT)] = DEFAULT_SHORTLIST_LENGTH,
 ) -> JsonResponse:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
@@ -467,7 +478,7 @@ def _shortlist_response(result: Shortlist) -> JsonResponse:
     response={201: list[ShortlistEntryOut], **ACTION_ERRORS},
     summary="Keep the best three as the request's shortlist (a coordinator)",
 )
-def save_shortlist(request: HttpRequest, request_id: int) -> Status[list[ShortlistEntryOut]]:
+def save_shortlist(request: HttpRequest, request_id: Id) -> Status[list[ShortlistEntryOut]]:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
     entries = services.shortlist_save(actor=user, request=item)
@@ -491,9 +502,7 @@ def save_shortlist(request: HttpRequest, request_id: int) -> Status[list[Shortli
     response={201: ApproachOut, **ACTION_ERRORS},
     summary="Ask a shortlisted leader for provisional agreement (a coordinator)",
 )
-def send_approach(
-    request: HttpRequest, request_id: int, payload: ApproachIn
-) -> Status[ApproachOut]:
+def send_approach(request: HttpRequest, request_id: Id, payload: ApproachIn) -> Status[ApproachOut]:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
     approach = services.approach_send(
@@ -511,7 +520,7 @@ def send_approach(
     summary="Agree provisionally or decline with a reason (the leader approached)",
 )
 def answer_approach(
-    request: HttpRequest, approach_id: int, payload: ApproachAnswerIn
+    request: HttpRequest, approach_id: Id, payload: ApproachAnswerIn
 ) -> ApproachOut:
     user = request_user(request)
     approach = Approach.objects.filter(pk=approach_id).first()
@@ -530,7 +539,7 @@ def answer_approach(
     summary="Choose one of the leaders who agreed (the school's headteacher; on the LA route a "
     "coordinator may record it on the head's behalf)",
 )
-def choose_leader(request: HttpRequest, request_id: int, payload: ChoiceIn) -> SupportRequestOut:
+def choose_leader(request: HttpRequest, request_id: Id, payload: ChoiceIn) -> SupportRequestOut:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
     chosen = services.request_choose(
@@ -545,7 +554,7 @@ def choose_leader(request: HttpRequest, request_id: int, payload: ChoiceIn) -> S
     summary="Propose a leader of another organisation for this request",
 )
 def offer_commission(
-    request: HttpRequest, request_id: int, payload: CommissionIn
+    request: HttpRequest, request_id: Id, payload: CommissionIn
 ) -> Status[CommissionOut]:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
@@ -562,7 +571,7 @@ def offer_commission(
     summary="Agree or refuse to share a leader (a coordinator of the leader's organisation)",
 )
 def decide_commission(
-    request: HttpRequest, commission_id: int, payload: CommissionDecisionIn
+    request: HttpRequest, commission_id: Id, payload: CommissionDecisionIn
 ) -> CommissionOut:
     user = request_user(request)
     commission = commission_for_user(user, commission_id)
@@ -582,7 +591,7 @@ def decide_commission(
     "runs in the background: read it back for its status",
 )
 def start_allocation(
-    request: HttpRequest, organisation_id: int, payload: AllocationRunIn
+    request: HttpRequest, organisation_id: Id, payload: AllocationRunIn
 ) -> Status[AllocationRunOut]:
     user = request_user(request)
     organisation = _organisation_for_broker(request, organisation_id)
@@ -600,7 +609,7 @@ def start_allocation(
     response={200: AllocationRunOut, **READ_ERRORS},
     summary="An allocation run: status, totals against greedy, draft matches",
 )
-def get_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
+def get_allocation(request: HttpRequest, run_id: Id) -> AllocationRunOut:
     return AllocationRunOut.from_model(allocation_run_for_user(request_user(request), run_id))
 
 
@@ -610,7 +619,7 @@ def get_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
     summary="Approve the draft matches: each matched leader is approached, the rest go on the "
     "waiting list (a coordinator)",
 )
-def approve_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
+def approve_allocation(request: HttpRequest, run_id: Id) -> AllocationRunOut:
     user = request_user(request)
     run = allocation_run_for_user(user, run_id)
     services.allocation_approve(actor=user, run=run)
@@ -625,7 +634,7 @@ def approve_allocation(request: HttpRequest, run_id: int) -> AllocationRunOut:
     "largest gap first (coordinators and broker leads)",
 )
 def get_unmet_demand(
-    request: HttpRequest, organisation_id: int, academic_year: str | None = None
+    request: HttpRequest, organisation_id: Id, academic_year: AcademicYearLabel | None = None
 ) -> list[DemandRowOut]:
     organisation = _organisation_for_broker(request, organisation_id)
     year = AcademicYear.current().label

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut, InvalidFieldsOut
+from syslead.api.schemas import (
+    AUTH_ERRORS,
+    LIST_MAX_ITEMS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AcademicYearLabel,
+    Date,
+    Id,
+    Money,
+    Sessions,
+    Text,
+    Texts,
+    max_length_of,
+)
 from syslead.brokering.access import support_request_for_user
 from syslead.core.exceptions import NotAllowed
 from syslead.deployments.costs import money_text
@@ -46,59 +58,77 @@ MONEY = 'Pounds as a string with two decimals, e.g. "350.00".'
 class ObjectiveIn(Schema):
     """An agreed objective and outcome with its review date, and its row of the impact table."""
 
-    text: str
-    outcome: str = ""
-    review_on: dt.date | None = None
-    baseline: str = Field("", description="Baseline measure.")
-    actions: str = Field("", description="Actions to be carried out.")
-    improvement: str = Field("", description="Improvement to be made.")
-    impact: str = ""
+    text: Text
+    outcome: Text = ""
+    review_on: Date | None = None
+    baseline: Text = Field("", description="Baseline measure.")
+    actions: Text = Field("", description="Actions to be carried out.")
+    improvement: Text = Field("", description="Improvement to be made.")
+    impact: Text = ""
 
 
-class ObjectiveOut(ObjectiveIn):
+class ObjectiveOut(Schema):
     position: int
+    text: str
+    outcome: str
+    review_on: dt.date | None
+    baseline: str
+    actions: str
+    improvement: str
+    impact: str
 
 
 class DeploymentIn(Schema):
-    support_request: int = Field(description="The support request's id.")
-    leader: int | None = Field(
+    support_request: Id = Field(description="The support request's id.")
+    leader: Id | None = Field(
         None, description="The leader's id (the request's chosen leader when left out)."
     )
-    starts_on: dt.date
-    ends_on: dt.date = Field(description="Intended end date, as a guide.")
-    full_days: int = 0
-    half_days: int = 0
-    twilight_sessions: int = Field(0, description="Charged and counted as half days.")
-    aims: list[str] = Field(default_factory=list, description="Overall aims of the deployment.")
-    objectives: list[ObjectiveIn | str] = Field(
+    starts_on: Date
+    ends_on: Date = Field(description="Intended end date, as a guide.")
+    full_days: Sessions = 0
+    half_days: Sessions = 0
+    twilight_sessions: Sessions = Field(0, description="Charged and counted as half days.")
+    aims: Texts = Field(default_factory=list, description="Overall aims of the deployment.")
+    objectives: list[ObjectiveIn | Text] = Field(
         default_factory=list,
+        max_length=LIST_MAX_ITEMS,
         description="Agreed objectives: texts, or objects with the impact table's columns.",
     )
-    capacity_override_reason: str | None = Field(
+    capacity_override_reason: Text | None = Field(
         None,
         description="A coordinator's reason to pass the capacity rule (recorded); nothing else.",
     )
-    length_justification: str = Field(
+    length_justification: Text = Field(
         "", description="Why the agreement is shorter than a term or longer than six terms."
     )
     funding_route: FundingRoute | None = Field(
         None, description="Defaults from the request's route: school or local_authority."
     )
-    intervals: str = Field("", description="Frequency, e.g. one day a fortnight.")
-    times_in_school: str = ""
-    purpose: str = ""
-    staff_involved: str = ""
-    evaluation_strategy: str = ""
-    monitoring_arrangements: str = ""
-    exit_arrangements: str = ""
-    commissioner_name: str = ""
-    funding_notes: str = ""
-    leader_contact: str = ""
-    client_contact_name: str = ""
-    client_contact_role: str = ""
-    client_contact_details: str = ""
-    managed_by_name: str = ""
-    managed_by_email: str = ""
+    intervals: str = Field(
+        "",
+        max_length=max_length_of(Deployment, "intervals"),
+        description="Frequency, e.g. one day a fortnight.",
+    )
+    times_in_school: str = Field("", max_length=max_length_of(Deployment, "times_in_school"))
+    purpose: Text = ""
+    staff_involved: Text = ""
+    evaluation_strategy: Text = ""
+    monitoring_arrangements: Text = ""
+    exit_arrangements: Text = ""
+    commissioner_name: str = Field("", max_length=max_length_of(Deployment, "commissioner_name"))
+    funding_notes: Text = ""
+    leader_contact: str = Field("", max_length=max_length_of(Deployment, "leader_contact"))
+    client_contact_name: str = Field(
+        "", max_length=max_length_of(Deployment, "client_contact_name")
+    )
+    client_contact_role: str = Field(
+        "", max_length=max_length_of(Deployment, "client_contact_role")
+    )
+    client_contact_details: str = Field(
+        "", max_length=max_length_of(Deployment, "client_contact_details")
+    )
+    managed_by_name: str = Field("", max_length=max_length_of(Deployment, "managed_by_name"))
+    managed_by_email: str = Field("", max_length=max_length_of(Deployment, "managed_by_email"))
 
 
 class CostLineOut(Schema):
@@ -252,7 +282,7 @@ def deployment_out(deployment: Deployment, user: Any) -> DeploymentOut:
 
 @router.post(
     "/deployments",
-    response={201: DeploymentOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={201: DeploymentOut, **WRITE_ERRORS},
     summary="Make a deployment agreement (coordinators of the request's organisation)",
     description=(
         "Makes the four-party agreement from a support request and a leader; it waits for the "
@@ -307,7 +337,9 @@ def create_deployment(request: HttpRequest, payload: DeploymentIn) -> Status[Dep
     summary="The agreements the caller may see, newest first",
 )
 def list_deployments(
-    request: HttpRequest, status: DeploymentStatus | None = None, limit: int = 100
+    request: HttpRequest,
+    status: DeploymentStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeploymentOut]:
     user = request_user(request)
     queryset = deployments_for_user(user).prefetch_related(
@@ -316,22 +348,22 @@ def list_deployments(
     )
     if status is not None:
         queryset = queryset.filter(status=status.value)
-    return [deployment_out(d, user) for d in queryset[: max(1, min(limit, 500))]]
+    return [deployment_out(d, user) for d in queryset[:limit]]
 
 
 @router.get(
     "/deployments/{deployment_id}",
-    response={200: DeploymentOut, 404: ErrorOut, **AUTH_ERRORS},
+    response={200: DeploymentOut, **READ_ERRORS},
     summary="One agreement (its parties, coordinators and broker leads; SIPs on the LA route)",
 )
-def get_deployment(request: HttpRequest, deployment_id: int) -> DeploymentOut:
+def get_deployment(request: HttpRequest, deployment_id: Id) -> DeploymentOut:
     user = request_user(request)
     return deployment_out(deployment_for_user(user, deployment_id), user)
 
 
 @router.post(
     "/deployments/{deployment_id}/sign",
-    response={200: SignOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: SignOut, **WRITE_ERRORS},
     summary="Sign as the caller's party (no body)",
     description=(
         "Signs as the first party the caller holds that has not signed, in the order leader, "
@@ -342,7 +374,7 @@ def get_deployment(request: HttpRequest, deployment_id: int) -> DeploymentOut:
         "becomes `active` (409 naming the rule if they fail)."
     ),
 )
-def sign_deployment(request: HttpRequest, deployment_id: int) -> SignOut:
+def sign_deployment(request: HttpRequest, deployment_id: Id) -> SignOut:
     user = request_user(request)
     deployment = deployment_sign(actor=user, deployment=deployment_by_id(deployment_id))
     fresh = deployment_by_id(deployment.pk)
@@ -355,10 +387,10 @@ def sign_deployment(request: HttpRequest, deployment_id: int) -> SignOut:
 
 
 class ChargingPolicyIn(Schema):
-    full_day_rate: Decimal = Field(examples=["350.00"])
-    half_day_rate: Decimal = Field(examples=["150.00"], description="Also a twilight session.")
-    full_day_broker_fee: Decimal = Field(examples=["50.00"])
-    half_day_broker_fee: Decimal = Field(examples=["25.00"])
+    full_day_rate: Money = Field(examples=["350.00"])
+    half_day_rate: Money = Field(examples=["150.00"], description="Also a twilight session.")
+    full_day_broker_fee: Money = Field(examples=["50.00"])
+    half_day_broker_fee: Money = Field(examples=["25.00"])
 
 
 class ChargingPolicyOut(Schema):
@@ -387,7 +419,7 @@ def _policy_out(policy: ChargingPolicy) -> ChargingPolicyOut:
     )
 
 
-def _organisation(organisation_id: int) -> Organisation:
+def _organisation(organisation_id: Id) -> Organisation:
     found = Organisation.objects.filter(pk=organisation_id).first()
     if found is None:
         raise Http404("No such organisation.")
@@ -396,7 +428,7 @@ def _organisation(organisation_id: int) -> Organisation:
 
 @charging_router.put(
     "/organisations/{organisation_id}/charging-policies/{academic_year}",
-    response={200: ChargingPolicyOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: ChargingPolicyOut, **WRITE_ERRORS},
     summary="Set an organisation's charging policy for a year (its broker lead or coordinators)",
     description=(
         "Rates per full day and per half day (or twilight session) and the broker's fee of each; "
@@ -407,7 +439,10 @@ def _organisation(organisation_id: int) -> Organisation:
     ),
 )
 def set_charging_policy(
-    request: HttpRequest, organisation_id: int, academic_year: str, payload: ChargingPolicyIn
+    request: HttpRequest,
+    organisation_id: Id,
+    academic_year: AcademicYearLabel,
+    payload: ChargingPolicyIn,
 ) -> ChargingPolicyOut:
     organisation = _organisation(organisation_id)
     policy = charging_policy_set(
@@ -424,17 +459,11 @@ def set_charging_policy(
 
 @charging_router.get(
     "/organisations/{organisation_id}/charging-policies/{academic_year}",
-    response={
-        200: ChargingPolicyOut,
-        404: ErrorOut,
-        403: ErrorOut,
-        422: InvalidFieldsOut,
-        **AUTH_ERRORS,
-    },
+    response={200: ChargingPolicyOut, **READ_ERRORS},
     summary="An organisation's charging policy for a year (the defaults if none was set)",
 )
 def get_charging_policy(
-    request: HttpRequest, organisation_id: int, academic_year: str
+    request: HttpRequest, organisation_id: Id, academic_year: AcademicYearLabel
 ) -> ChargingPolicyOut:
     organisation = _organisation(organisation_id)
     if not can_read_charging_policy(request_user(request), organisation):

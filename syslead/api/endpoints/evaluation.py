@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from syslead.api.auth import request_user
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import READ_ERRORS, WRITE_ERRORS, Code, Id, Text
 from syslead.evaluation.models import Evaluation, EvaluationItem
 from syslead.evaluation.selectors import evaluation_of
 from syslead.evaluation.services import evaluation_submit
@@ -23,16 +22,19 @@ ITEMS = ", ".join(EvaluationItem.values)
 
 
 class EvaluationIn(Schema):
-    ratings: dict[str, Any] = Field(
+    ratings: dict[Code, Code | None] = Field(
         default_factory=dict,
+        max_length=len(EvaluationItem.values),
         description=f"Each of {ITEMS} rated red, amber or green.",
         examples=[dict.fromkeys(EvaluationItem.values, "green")],
     )
-    comments: dict[str, Any] = Field(
-        default_factory=dict, description="Comments and evidence, keyed by the same items."
+    comments: dict[Code, Text | None] = Field(
+        default_factory=dict,
+        max_length=len(EvaluationItem.values),
+        description="Comments and evidence, keyed by the same items.",
     )
-    future_priorities: str = ""
-    future_support_requested: str = ""
+    future_priorities: Text = ""
+    future_support_requested: Text = ""
 
 
 class EvaluationOut(Schema):
@@ -60,7 +62,7 @@ class EvaluationOut(Schema):
 
 @router.post(
     "/deployments/{int:deployment_id}/evaluation",
-    response={201: EvaluationOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={201: EvaluationOut, **WRITE_ERRORS},
     summary="Give the end-of-support evaluation (the supported school's headteacher)",
     description=(
         f"Once per agreement, while it is active or completed (409 otherwise, or when it has "
@@ -69,7 +71,7 @@ class EvaluationOut(Schema):
     ),
 )
 def create_evaluation(
-    request: HttpRequest, deployment_id: int, payload: EvaluationIn
+    request: HttpRequest, deployment_id: Id, payload: EvaluationIn
 ) -> Status[EvaluationOut]:
     user = request_user(request)
     deployment, _ = deployment_records_for_user(user, deployment_id)
@@ -86,10 +88,10 @@ def create_evaluation(
 
 @router.get(
     "/deployments/{int:deployment_id}/evaluation",
-    response={200: EvaluationOut, 404: ErrorOut, **AUTH_ERRORS},
+    response={200: EvaluationOut, **READ_ERRORS},
     summary="Read the end-of-support evaluation (404 until it is given)",
 )
-def get_evaluation(request: HttpRequest, deployment_id: int) -> EvaluationOut:
+def get_evaluation(request: HttpRequest, deployment_id: Id) -> EvaluationOut:
     user = request_user(request)
     deployment, _ = deployment_records_for_user(user, deployment_id)
     evaluation = evaluation_of(deployment)

@@ -17,7 +17,6 @@ a leader joins another organisation only with the leader's consent.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,7 +25,21 @@ from ninja import Field, Router, Schema, Status
 from syslead.accounts.models import User
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AcademicYearLabel,
+    Code,
+    Codes,
+    Date,
+    Days,
+    Id,
+    Text,
+    Urn,
+    Years,
+    max_length_of,
+    unset,
+)
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders import services
 from syslead.leaders.capacity import Capacity, leader_capacity
@@ -48,8 +61,8 @@ from syslead.organisations.models import Organisation
 
 router = Router(tags=["System leaders"])
 
-READ_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut, **AUTH_ERRORS}
-ACTION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 404: ErrorOut}
+ACTION_ERRORS: dict[int, Any] = WRITE_ERRORS
+JOB_TITLE_LENGTH = max_length_of(LeaderProfile, "job_title")
 
 
 # --- Shapes ------------------------------------------------------------------------------------
@@ -100,16 +113,16 @@ class AssociationOut(Schema):
 
 
 class LeaderIn(Schema):
-    user: int = Field(description="The user's id.")
-    home_school: int = Field(description="The home school's URN.", examples=[120002])
-    job_title: str = Field(examples=["Deputy headteacher"])
-    specialisms: list[str] = Field(default_factory=list, examples=[["maths", "send"]])
-    phases: list[str] = Field(default_factory=list, examples=[["primary"]])
-    pen_portrait: str = ""
-    core_training_completed_on: dt.date | None = None
-    years_experience: int = Field(0, description="Years of experience in the role or field.")
+    user: Id = Field(description="The user's id.")
+    home_school: Urn = Field(description="The home school's URN.", examples=[120002])
+    job_title: str = Field(max_length=JOB_TITLE_LENGTH, examples=["Deputy headteacher"])
+    specialisms: Codes = Field(default_factory=list, examples=[["maths", "send"]])
+    phases: Codes = Field(default_factory=list, examples=[["primary"]])
+    pen_portrait: Text = ""
+    core_training_completed_on: Date | None = None
+    years_experience: Years = Field(0, description="Years of experience in the role or field.")
     is_headteacher: bool = Field(False, description="The headteacher of the home school.")
-    organisation: int | None = Field(
+    organisation: Id | None = Field(
         None,
         description="The organisation adding the leader (whose coordinators may then see and edit "
         "the profile); needed only by a coordinator of several organisations.",
@@ -117,15 +130,17 @@ class LeaderIn(Schema):
 
 
 class LeaderPatch(Schema):
-    job_title: str | None = None
-    specialisms: list[str] | None = None
-    phases: list[str] | None = None
-    pen_portrait: str | None = None
-    years_experience: int | None = None
-    declared_conflicts: str | None = None
-    home_school: int | None = Field(None, description="A coordinator only.")
-    is_headteacher: bool | None = Field(None, description="A coordinator only.")
-    core_training_completed_on: dt.date | None = Field(None, description="A coordinator only.")
+    """Only the fields sent change; none may be null but the core training date (null clears it)."""
+
+    job_title: str = unset(max_length=JOB_TITLE_LENGTH)
+    specialisms: Codes = unset()
+    phases: Codes = unset()
+    pen_portrait: Text = unset()
+    years_experience: Years = unset()
+    declared_conflicts: Text = unset()
+    home_school: Urn = unset(description="A coordinator only.")
+    is_headteacher: bool = unset(description="A coordinator only.")
+    core_training_completed_on: Date | None = Field(None, description="A coordinator only.")
 
 
 class LeaderOut(Schema):
@@ -169,17 +184,17 @@ class LeaderOut(Schema):
 
 
 class DesignationIn(Schema):
-    type: str = Field(examples=["LLE"])
-    designated_on: dt.date
-    organisation: int | None = Field(
+    type: Code = Field(examples=["LLE"])
+    designated_on: Date
+    organisation: Id | None = Field(
         None, description="The designating organisation's id; null for a national designation."
     )
-    review_on: dt.date | None = Field(None, description="Defaults to 3 years after designation.")
+    review_on: Date | None = Field(None, description="Defaults to 3 years after designation.")
 
 
 class RevokeIn(Schema):
-    revoked_on: dt.date
-    reason: str
+    revoked_on: Date
+    reason: Text
 
 
 class RevokedOut(Schema):
@@ -190,23 +205,27 @@ class RevokedOut(Schema):
 
 
 class AssociationIn(Schema):
-    organisation: int
-    starts_on: dt.date
+    organisation: Id
+    starts_on: Date
 
 
 class AssociationEndIn(Schema):
-    ends_on: dt.date
-    reason: str
-    notice_given_on: dt.date | None = Field(
+    ends_on: Date
+    reason: Text
+    notice_given_on: Date | None = Field(
         None, description="Date of the written notice; today when left out."
     )
 
 
 class ReleaseIn(Schema):
-    days: Decimal = Field(description="Days released that year: 0 or more, whole or half days.")
-    agreed_on: dt.date
-    chair_consent_name: str = Field("", description="The chair of governors who consented.")
-    chair_consent_on: dt.date | None = None
+    days: Days = Field(description="Days released that year: 0 or more, whole or half days.")
+    agreed_on: Date
+    chair_consent_name: str = Field(
+        "",
+        max_length=max_length_of(ReleaseAgreement, "chair_consent_name"),
+        description="The chair of governors who consented.",
+    )
+    chair_consent_on: Date | None = None
 
 
 class ReleaseOut(Schema):
@@ -310,7 +329,7 @@ def create_leader(request: HttpRequest, payload: LeaderIn) -> Status[LeaderOut]:
     response={200: LeaderOut, **READ_ERRORS},
     summary="One leader, with designations and associations",
 )
-def get_leader(request: HttpRequest, leader_id: int) -> LeaderOut:
+def get_leader(request: HttpRequest, leader_id: Id) -> LeaderOut:
     return LeaderOut.from_model(leader_for_user(request_user(request), leader_id))
 
 
@@ -323,7 +342,7 @@ def get_leader(request: HttpRequest, leader_id: int) -> LeaderOut:
         "are a coordinator's to change (403 for the leader)."
     ),
 )
-def update_leader(request: HttpRequest, leader_id: int, payload: LeaderPatch) -> LeaderOut:
+def update_leader(request: HttpRequest, leader_id: Id, payload: LeaderPatch) -> LeaderOut:
     actor = request_user(request)
     leader = leader_for_user(actor, leader_id)
     fields = payload.model_dump(exclude_unset=True)
@@ -344,7 +363,7 @@ def update_leader(request: HttpRequest, leader_id: int, payload: LeaderPatch) ->
     ),
 )
 def create_designation(
-    request: HttpRequest, leader_id: int, payload: DesignationIn
+    request: HttpRequest, leader_id: Id, payload: DesignationIn
 ) -> Status[DesignationOut]:
     actor = request_user(request)
     leader = leader_for_user(actor, leader_id)
@@ -365,7 +384,7 @@ def create_designation(
     response={200: RevokedOut, **ACTION_ERRORS},
     summary="Revoke a designation with a reason (a coordinator of the designating organisation)",
 )
-def revoke_designation(request: HttpRequest, designation_id: int, payload: RevokeIn) -> RevokedOut:
+def revoke_designation(request: HttpRequest, designation_id: Id, payload: RevokeIn) -> RevokedOut:
     actor = request_user(request)
     designation = services.designation_revoke(
         actor=actor,
@@ -392,7 +411,7 @@ def revoke_designation(request: HttpRequest, designation_id: int, payload: Revok
     ),
 )
 def create_association(
-    request: HttpRequest, leader_id: int, payload: AssociationIn
+    request: HttpRequest, leader_id: Id, payload: AssociationIn
 ) -> Status[AssociationOut]:
     actor = request_user(request)
     leader = leader_for_user(actor, leader_id)
@@ -411,7 +430,7 @@ def create_association(
     description="Agreements already made are honoured: nothing else changes.",
 )
 def end_association(
-    request: HttpRequest, association_id: int, payload: AssociationEndIn
+    request: HttpRequest, association_id: Id, payload: AssociationEndIn
 ) -> AssociationOut:
     actor = request_user(request)
     association = services.association_end(
@@ -437,7 +456,7 @@ def end_association(
     ),
 )
 def set_release(
-    request: HttpRequest, leader_id: int, academic_year: str, payload: ReleaseIn
+    request: HttpRequest, leader_id: Id, academic_year: AcademicYearLabel, payload: ReleaseIn
 ) -> ReleaseOut:
     actor = request_user(request)
     agreement = services.release_set(
@@ -461,7 +480,9 @@ def set_release(
         "organisations. remaining = released − committed."
     ),
 )
-def get_capacity(request: HttpRequest, leader_id: int, academic_year: str) -> CapacityOut:
+def get_capacity(
+    request: HttpRequest, leader_id: Id, academic_year: AcademicYearLabel
+) -> CapacityOut:
     actor = request_user(request)
     leader = leader_for_user(actor, leader_id)
     if not may_read_capacity(actor, leader):

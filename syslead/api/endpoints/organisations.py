@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from syslead.api.auth import request_user
-from syslead.api.schemas import WRITE_ERRORS
+from syslead.api.schemas import WRITE_ERRORS, max_length_of
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.organisations.services import organisation_create
 
@@ -14,7 +14,9 @@ router = Router(tags=["Organisations"])
 
 
 class OrganisationIn(Schema):
-    name: str = Field(examples=["KYRA Teaching School Alliance"])
+    name: str = Field(
+        max_length=max_length_of(Organisation, "name"), examples=["KYRA Teaching School Alliance"]
+    )
     kind: OrganisationKind
 
 

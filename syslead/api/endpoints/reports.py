@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
-from syslead.api.schemas import AUTH_ERRORS, ErrorOut, InvalidFieldsOut
+from syslead.api.schemas import READ_ERRORS, AcademicYearLabel, Id
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
 from syslead.deployments.costs import money_text
@@ -55,14 +55,16 @@ class KpisOut(Schema):
 
 @router.get(
     "/reports/kpis",
-    response={200: KpisOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidFieldsOut, **AUTH_ERRORS},
+    response={200: KpisOut, **READ_ERRORS},
     summary="Key performance indicators of an organisation for an academic year",
     description=(
         "Read by the organisation's coordinators and broker leads (403 others; 404 for an unknown "
         "organisation). `academic_year` (e.g. 2025-26) defaults to the current one."
     ),
 )
-def read_kpis(request: HttpRequest, organisation: int, academic_year: str | None = None) -> KpisOut:
+def read_kpis(
+    request: HttpRequest, organisation: Id, academic_year: AcademicYearLabel | None = None
+) -> KpisOut:
     found = Organisation.objects.filter(pk=organisation).first()
     if found is None:
         raise Http404("No such organisation.")

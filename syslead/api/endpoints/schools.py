@@ -6,12 +6,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from syslead.api.auth import request_user
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import READ_ERRORS, WRITE_ERRORS, Urn, max_length_of
 from syslead.schools.models import School
 from syslead.schools.selectors import school_for_urn
 from syslead.schools.services import school_create
 
 router = Router(tags=["Schools"])
+
+#: A phase or an Ofsted grade, as a code or as written ("Requires improvement").
+CODE_LENGTH = 50
 
 PHASE_HELP = (
     "nursery, primary, middle, secondary, all_through, post_16, special or alternative_provision."
@@ -23,15 +26,18 @@ OFSTED_HELP = (
 
 
 class SchoolIn(Schema):
-    urn: int = Field(examples=[100012])
-    name: str = Field(examples=["Ermine Primary Academy"])
-    phase: str = Field("", description=PHASE_HELP, examples=["primary"])
-    local_authority: str = Field("", examples=["Lincolnshire"])
-    postcode: str = Field("", examples=["LN2 2HG"])
-    latitude: float | None = Field(None, examples=[53.2467])
-    longitude: float | None = Field(None, examples=[-0.5284])
+    urn: Urn = Field(examples=[100012])
+    name: str = Field(max_length=max_length_of(School, "name"), examples=["Ermine Primary Academy"])
+    phase: str = Field("", max_length=CODE_LENGTH, description=PHASE_HELP, examples=["primary"])
+    local_authority: str = Field(
+        "", max_length=max_length_of(School, "local_authority"), examples=["Lincolnshire"]
+    )
+    postcode: str = Field("", max_length=max_length_of(School, "postcode"), examples=["LN2 2HG"])
+    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, examples=[53.2467])
+    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False, examples=[-0.5284])
     ofsted_rating: str | None = Field(
         None,
+        max_length=CODE_LENGTH,
         description="A code (good) or the grade as Ofsted writes it (Good, Requires improvement).",
         examples=["good"],
     )
@@ -63,10 +69,10 @@ class SchoolOut(Schema):
 
 @router.get(
     "/schools/{int:urn}",
-    response={200: SchoolOut, 404: ErrorOut, **AUTH_ERRORS},
+    response={200: SchoolOut, **READ_ERRORS},
     summary="Read a school by URN (anyone signed in: the register is public data)",
 )
-def get_school(request: HttpRequest, urn: int) -> SchoolOut:
+def get_school(request: HttpRequest, urn: Urn) -> SchoolOut:
     return SchoolOut.from_model(school_for_urn(urn))
 
 

@@ -9,29 +9,29 @@ from syslead.accounts.models import Role, User
 from syslead.accounts.selectors import role_assignments_of
 from syslead.accounts.services import RoleSpec, user_create
 from syslead.api.auth import request_user
-from syslead.api.schemas import WRITE_ERRORS
+from syslead.api.schemas import LIST_MAX_ITEMS, WRITE_ERRORS, Id, Urn, max_length_of
 
 router = Router(tags=["Users"])
 
 
 class RoleIn(Schema):
     role: Role
-    organisation: int | None = Field(
+    organisation: Id | None = Field(
         None, description="An organisation's id: required for coordinator, broker_lead and sip."
     )
-    school: int | None = Field(None, description="A school's URN: required for headteacher.")
+    school: Urn | None = Field(None, description="A school's URN: required for headteacher.")
 
 
 class RoleOut(Schema):
     role: Role
-    organisation: int | None = Field(description="The organisation's id, or null.")
+    organisation: Id | None = Field(description="The organisation's id, or null.")
     school: int | None = Field(description="The school's URN, or null.")
 
 
 class UserIn(Schema):
-    email: str = Field(examples=["alice@kyra.example"])
-    name: str = Field(examples=["Alice Coordinator"])
-    roles: list[RoleIn] = Field(default_factory=list)
+    email: str = Field(max_length=max_length_of(User, "email"), examples=["alice@kyra.example"])
+    name: str = Field(max_length=max_length_of(User, "name"), examples=["Alice Coordinator"])
+    roles: list[RoleIn] = Field(default_factory=list, max_length=LIST_MAX_ITEMS)
 
 
 class UserOut(Schema):

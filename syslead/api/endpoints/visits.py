@@ -4,14 +4,13 @@ and the rest of their life: asking for changes, signing off, reading them."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from syslead.api.auth import request_user
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import LIST_MAX_ITEMS, READ_ERRORS, WRITE_ERRORS, Date, Hours, Id, Text
 from syslead.visits.access import deployment_records_for_user, visit_for_user
 from syslead.visits.models import Visit
 from syslead.visits.services import (
@@ -29,23 +28,26 @@ SessionCode = Literal["full_day", "half_day", "twilight"]
 
 class ActionIn(Schema):
     owner: Literal["leader", "school"] = Field(description="Whose action point it is.")
+    action: Text
+    due_on: Date
+
+
+class ActionOut(Schema):
+    id: int
+    owner: Literal["leader", "school"] = Field(description="Whose action point it is.")
     action: str
     due_on: dt.date
-
-
-class ActionOut(ActionIn):
-    id: int
     completed_on: dt.date | None
 
 
 class VisitIn(Schema):
-    date: dt.date = Field(description="Within the agreement's start and end dates.")
+    date: Date = Field(description="Within the agreement's start and end dates.")
     session: SessionCode = Field(description="full_day counts 1 day; half_day or twilight 0.5.")
-    hours: Decimal = Field(examples=[6], description="Hours in school, up to 24.")
-    focus: str = Field(examples=["Maths book scrutiny with the maths leader"])
-    progress: str = ""
-    actions: list[ActionIn] = Field(default_factory=list)
-    issues: str = ""
+    hours: Hours = Field(examples=[6], description="Hours in school, up to 24.")
+    focus: Text = Field(examples=["Maths book scrutiny with the maths leader"])
+    progress: Text = ""
+    actions: list[ActionIn] = Field(default_factory=list, max_length=LIST_MAX_ITEMS)
+    issues: Text = ""
 
 
 class VisitCreatedOut(Schema):
@@ -100,12 +102,12 @@ class StatusOut(Schema):
 
 
 class ChangesIn(Schema):
-    comment: str = Field(description="What should change.")
+    comment: Text = Field(description="What should change.")
 
 
 @router.post(
     "/deployments/{int:deployment_id}/visits",
-    response={201: VisitCreatedOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={201: VisitCreatedOut, **WRITE_ERRORS},
     summary="Record a note of visit (the deployment's leader)",
     description=(
         "Only the deployment's leader (403 for others who can see the agreement, 404 for those "
@@ -115,7 +117,7 @@ class ChangesIn(Schema):
     ),
 )
 def create_visit(
-    request: HttpRequest, deployment_id: int, payload: VisitIn
+    request: HttpRequest, deployment_id: Id, payload: VisitIn
 ) -> Status[VisitCreatedOut]:
     user = request_user(request)
     deployment, _ = deployment_records_for_user(user, deployment_id)
@@ -135,10 +137,10 @@ def create_visit(
 
 @router.get(
     "/deployments/{int:deployment_id}/visits",
-    response={200: list[VisitOut], 404: ErrorOut, **AUTH_ERRORS},
+    response={200: list[VisitOut], **READ_ERRORS},
     summary="The agreement's notes of visit, newest first",
 )
-def list_visits(request: HttpRequest, deployment_id: int) -> list[VisitOut]:
+def list_visits(request: HttpRequest, deployment_id: Id) -> list[VisitOut]:
     deployment, _ = deployment_records_for_user(request_user(request), deployment_id)
     visits = deployment.visits.prefetch_related("action_points")
     return [VisitOut.from_model(visit) for visit in visits]
@@ -146,21 +148,21 @@ def list_visits(request: HttpRequest, deployment_id: int) -> list[VisitOut]:
 
 @router.get(
     "/visits/{int:visit_id}",
-    response={200: VisitOut, 404: ErrorOut, **AUTH_ERRORS},
+    response={200: VisitOut, **READ_ERRORS},
     summary="Read a note of visit (the parties, the broker, and on the LA route the SIP)",
 )
-def get_visit(request: HttpRequest, visit_id: int) -> VisitOut:
+def get_visit(request: HttpRequest, visit_id: Id) -> VisitOut:
     return VisitOut.from_model(visit_for_user(request_user(request), visit_id))
 
 
 @router.post(
     "/visits/{int:visit_id}/agree",
-    response={200: StatusOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: StatusOut, **WRITE_ERRORS},
     summary="Agree a note of visit (the supported school's headteacher)",
     description="Agreed visits count as delivered days: a full day 1, a half day or twilight "
     "0.5. 409 unless the note is waiting to be agreed.",
 )
-def agree_visit(request: HttpRequest, visit_id: int) -> StatusOut:
+def agree_visit(request: HttpRequest, visit_id: Id) -> StatusOut:
     user = request_user(request)
     visit = visit_agree(actor=user, visit=visit_for_user(user, visit_id))
     return StatusOut(id=visit.pk, status=visit.status)
@@ -168,10 +170,10 @@ def agree_visit(request: HttpRequest, visit_id: int) -> StatusOut:
 
 @router.post(
     "/visits/{int:visit_id}/request-changes",
-    response={200: StatusOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: StatusOut, **WRITE_ERRORS},
     summary="Ask the leader to change a note of visit (the supported school's headteacher)",
 )
-def request_changes(request: HttpRequest, visit_id: int, payload: ChangesIn) -> StatusOut:
+def request_changes(request: HttpRequest, visit_id: Id, payload: ChangesIn) -> StatusOut:
     user = request_user(request)
     visit = visit_request_changes(
         actor=user, visit=visit_for_user(user, visit_id), comment=payload.comment
@@ -181,10 +183,10 @@ def request_changes(request: HttpRequest, visit_id: int, payload: ChangesIn) -> 
 
 @router.post(
     "/visits/{int:visit_id}/sign-off",
-    response={200: StatusOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: StatusOut, **WRITE_ERRORS},
     summary="Sign off an agreed note of visit (the deployment's leader)",
 )
-def sign_off_visit(request: HttpRequest, visit_id: int) -> StatusOut:
+def sign_off_visit(request: HttpRequest, visit_id: Id) -> StatusOut:
     user = request_user(request)
     visit = visit_sign_off(actor=user, visit=visit_for_user(user, visit_id))
     return StatusOut(id=visit.pk, status=visit.status)

@@ -113,10 +113,10 @@ def _validate_request_fields(
         errors["days_requested"] = ["Give the number of days as a number, e.g. 5 or 7.5."]
     elif days <= 0:
         errors["days_requested"] = ["The days asked for must be more than 0."]
+    elif days > Decimal("999"):  # before the remainder: 1e30 % 0.5 is an InvalidOperation
+        errors["days_requested"] = ["That is more days than a leader could give."]
     elif days % Decimal("0.5") != 0:
         errors["days_requested"] = ["Days are whole or half days, e.g. 5 or 7.5."]
-    elif days > Decimal("999"):
-        errors["days_requested"] = ["That is more days than a leader could give."]
     if not (summary or "").strip():
         errors["summary"] = ["Say briefly what support the school needs."]
     year_label = AcademicYear.current().label

@@ -56,6 +56,7 @@ from syslead.brokering.web_selectors import (
     visible_organisations,
 )
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
 from syslead.schools.models import School
 
@@ -167,7 +168,8 @@ def _headteacher_school(request: AuthenticatedHttpRequest) -> School:
     if not urns:
         raise PermissionDenied("Only a headteacher asks for support for their own school.")
     wanted = request.GET.get("school") or request.POST.get("for_school")
-    urn = int(wanted) if wanted and wanted.isdigit() and int(wanted) in urns else urns[0]
+    found = whole_number(wanted, MAX_URN)
+    urn = found if found is not None and found in urns else urns[0]
     return School.objects.get(urn=urn)
 
 
@@ -227,7 +229,7 @@ def request_new_la(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied("Only the LA team (coordinators) and SIPs raise LA-route requests.")
     chosen = request.GET.get("organisation")
-    organisation_id = int(chosen) if chosen and chosen.isdigit() else organisations[0].pk
+    organisation_id = whole_number(chosen) or organisations[0].pk
     initial = {
         "organisation": organisation_id,
         "school": request.GET.get("school", ""),

@@ -20,6 +20,7 @@ from syslead.accounts.access import (
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.selectors import support_requests_for_user
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
 from syslead.deployments.models import Deployment, DeploymentStatus, Party, Signature
 from syslead.deployments.parties import parties_held_by, party_in_sentence, party_label
@@ -55,8 +56,9 @@ def _filtered(user: Any, form: AgreementFilterForm) -> Any:
     school = (data.get("school") or "").strip()
     if school:
         by_school = Q(client_school__name__icontains=school)
-        if school.isdigit():
-            by_school |= Q(client_school_id=int(school))
+        urn = whole_number(school, MAX_URN)
+        if urn is not None:
+            by_school |= Q(client_school_id=urn)
         queryset = queryset.filter(by_school)
     leader = (data.get("leader") or "").strip()
     if leader:

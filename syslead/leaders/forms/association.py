@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
     DATE,
     OrganisationField,
@@ -47,6 +48,7 @@ class AssociationEndForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason the association ends."},
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -58,7 +60,10 @@ class AssociationReviewForm(forms.Form):
         error_messages={"required": "Choose the reason for the review."},
     )
     details = forms.CharField(
-        label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Details",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -72,7 +77,12 @@ class AssociationReviewCloseForm(forms.Form):
         ],
         error_messages={"required": "Choose: the association continues or is terminated."},
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

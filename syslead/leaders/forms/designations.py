@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
     DATE,
     OrganisationField,
@@ -34,7 +35,10 @@ class DesignationTypeForm(OrganisationFormMixin, forms.Form):
         error_messages={"required": "Enter the designation's name."},
     )
     criteria = forms.CharField(
-        label="Eligibility criteria", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Eligibility criteria",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
     )
     min_years_experience = forms.IntegerField(
         label="Minimum years of experience",
@@ -93,6 +97,7 @@ class RoundForm(OrganisationFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The specialisms, phases and areas this round seeks.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(
@@ -133,16 +138,18 @@ class ApplicationForm(forms.Form):
         label="Evidence of impact against the criteria",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Give evidence of impact against the criteria."},
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
 class StageForm(forms.Form):
-    to_stage = forms.CharField(widget=forms.HiddenInput())
+    to_stage = forms.CharField(widget=forms.HiddenInput(), max_length=TEXT_MAX_LENGTH)
     reason = forms.CharField(
         label="Reason",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when rejecting.",
+        max_length=TEXT_MAX_LENGTH,
     )
     designated_on = forms.DateField(label="Designated on", required=False, widget=DATE)
 
@@ -196,6 +203,7 @@ class RevokeForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for revoking the designation."},
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -214,6 +222,7 @@ class DesignationReviewCloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The reason, when the designation is revoked.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
     DATE,
     PHASE_CHOICES,
@@ -52,6 +53,7 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="A short description of your experience and the support you offer, as schools "
         "will read it when choosing a leader.",
+        max_length=TEXT_MAX_LENGTH,
     )
     declared_conflicts = forms.CharField(
         label="Declared conflicts of interest",
@@ -59,6 +61,7 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Schools or interests you should not be matched with (for example a school "
         "where a relative works). Declare a conflict as soon as it arises.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, specialisms: list[Specialism], **kwargs: Any) -> None:
@@ -164,4 +167,5 @@ class DeclarationForm(forms.Form):
         label="Which criteria do you no longer meet, and why?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say which criteria you no longer meet, and why."},
+        max_length=TEXT_MAX_LENGTH,
     )

@@ -83,12 +83,12 @@ def parse_days(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
         return Decimal("0")
     if days < 0:
         errors.setdefault(field, []).append("The number of days cannot be negative.")
+    elif days > 1000:  # before the remainder: 1e30 % 0.5 is an InvalidOperation
+        errors.setdefault(field, []).append("That is more days than there are in a year.")
     elif days % RELEASE_DAY_STEP != 0:
         errors.setdefault(field, []).append(
             "Give whole or half days (a half day or twilight session counts 0.5)."
         )
-    elif days > 1000:
-        errors.setdefault(field, []).append("That is more days than there are in a year.")
     else:
         days = days.quantize(Decimal("0.1"))  # 7.50 is 7.5: the column keeps one decimal place
     return days

@@ -21,6 +21,7 @@ from syslead.accounts.access import (
 from syslead.accounts.models import Role, User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
 from syslead.deployments.access import deployments_visible_to
 from syslead.deployments.models import Deployment
@@ -346,8 +347,9 @@ def leader_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if find.is_valid() and find.cleaned_data["school_q"]:
         matches = list(school_search(find.cleaned_data["school_q"]).schools[:SCHOOL_MATCHES])
     initial: dict[str, Any] = {"phases": []}
-    if request.GET.get("urn", "").isdigit():
-        initial["home_school"] = int(request.GET["urn"])
+    urn = whole_number(request.GET.get("urn"), MAX_URN)
+    if urn is not None:
+        initial["home_school"] = urn
     form = LeaderCreateForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

@@ -1,0 +1,127 @@
+"""Bad input on the web pages is never a 500: out-of-range academic years, huge or negative
+numbers and ids in query strings and paths, over-long values and oversize POST bodies give a
+clear page (a form error, 404 or 413), on every page of the URL conf."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from syslead.accounts.models import User
+from syslead.deployments.services import deployment_create
+from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+
+HUGE = "9223372036854775808"
+QUERIES = [
+    # Out-of-range years and terms, everywhere a page reads one.
+    "year=0000-01&academic_year=9999-00&term=9999-00-autumn&since=0001-01-01",
+    # Numbers and ids beyond any range.
+    f"page={HUGE}&limit=1e30&organisation={HUGE}&leader={HUGE}&school={HUGE}&urn={HUGE}"
+    f"&request={HUGE}&visit={HUGE}&for_school={HUGE}&days=1e30",
+    # Garbage and negatives.
+    "page=-1&limit=-5&organisation=x&leader=%00&school=-1&urn=&year=2025-27&status=" + "x" * 3000,
+]
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def _pages() -> list[str]:
+    """Every page of the site (not the API or the admin), its path's ids filled with 1 (the first
+    record of each kind) and its other path values with an out-of-range year or term."""
+    pages = []
+    for route in _routes(get_resolver().url_patterns):
+        if route.startswith(("admin/", "api/", "^")):
+            continue
+        path = re.sub(r"<int:\w+>", "1", route)
+        path = re.sub(r"<(?:str:|slug:)?(\w*(?:year|term)\w*)>", "9999-00", path)
+        path = re.sub(r"<(?:str:|slug:|uuid:|path:)?\w+>", "x", path)
+        pages.append("/" + path)
+    return sorted(set(pages))
+
+
+PAGES = _pages()
+
+
+@pytest.fixture
+def casework(
+    coordinator: User,
+    alliance: Organisation,
+    leader_user: User,
+    home_school: School,
+    client_school: School,
+    client_head: User,
+    home_head: User,
+    broker_lead: User,
+) -> None:
+    """A leader, a request and an agreement, so that pages with ids find a record."""
+    leader = make_leader(leader_user, home_school, alliance)
+    request = make_request(alliance, client_school, chosen_leader=leader)
+    deployment_create(
+        actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
+    )
+
+
+def test_the_pages_are_found() -> None:
+    assert len(PAGES) > 100
+    assert "/leaders/1/release/" in PAGES
+
+
+def test_an_oversize_form_post_is_a_clear_413_page(casework: None, coordinator: User) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+    body = "summary=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    response = client.post(
+        "/requests/new/local-authority/",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert b"too large" in response.content
+    assert b"Nothing was saved" in response.content
+    assert b"2.5 MB" in response.content
+
+
+FIELD_NAME = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"', re.IGNORECASE)
+BAD_VALUES = {
+    "huge numbers": HUGE,
+    "1e30": "1e30",
+    "out-of-range years and dates": "9999-00",
+    "far dates": "9999-12-31",
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_bad_query_strings_and_form_values_never_give_a_server_error(
+    casework: None, coordinator: User, page: str
+) -> None:
+    """The page with bad query strings; then each form it shows, posted back with every field
+    holding a huge number, 1e30, an out-of-range year or a far date: a page, a form error, a 4xx
+    or a redirect, never a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+    for query in QUERIES:
+        response = client.get(f"{page}?{query}")
+        assert response.status_code < 500, f"{page}?{query[:60]}: {response.status_code}"
+    shown = client.get(page)
+    if shown.status_code != 200 or b"<form" not in shown.content:
+        return
+    names = set(FIELD_NAME.findall(shown.content.decode())) - {"csrfmiddlewaretoken"}
+    if not names:
+        return
+    for kind, value in BAD_VALUES.items():
+        response = client.post(page, dict.fromkeys(names, value))
+        assert response.status_code < 500, f"{page} with {kind}: {response.status_code}"

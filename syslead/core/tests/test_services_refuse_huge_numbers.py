@@ -1,0 +1,88 @@
+"""The services the pages and the API share refuse numbers beyond any range with a field error
+(a ValidationError), never a ``decimal.InvalidOperation`` (1e30 % 0.5 cannot be computed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from syslead.accounts.models import User
+from syslead.brokering.models import SupportRequest
+from syslead.brokering.services import request_create
+from syslead.deployments.tests.factories import make_leader
+from syslead.leaders.models import ReleaseAgreement
+from syslead.leaders.services import release_set
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
+
+
+@pytest.mark.parametrize("days", [Decimal("1e30"), Decimal("-1e30"), "1e30"])
+def test_release_days_of_1e30_are_a_field_error(
+    coordinator: User, leader_user: User, home_school: School, alliance: Organisation, days: object
+) -> None:
+    leader = make_leader(leader_user, home_school, alliance, release_days=None)
+    with pytest.raises(ValidationError) as raised:
+        release_set(
+            actor=coordinator,
+            leader=leader,
+            academic_year="2026-27",
+            days=days,  # type: ignore[arg-type]
+            agreed_on=dt.date(2026, 7, 1),
+        )
+    assert "days" in raised.value.message_dict
+    assert not ReleaseAgreement.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["0000-01", "9999-00"])
+def test_a_release_year_outside_the_range_is_a_field_error(
+    coordinator: User, leader_user: User, home_school: School, alliance: Organisation, year: str
+) -> None:
+    leader = make_leader(leader_user, home_school, alliance, release_days=None)
+    with pytest.raises(ValidationError) as raised:
+        release_set(
+            actor=coordinator,
+            leader=leader,
+            academic_year=year,
+            days=Decimal(5),
+            agreed_on=dt.date(2026, 7, 1),
+        )
+    assert "academic_year" in raised.value.message_dict
+
+
+def test_days_requested_of_1e30_are_a_field_error(
+    coordinator: User, alliance: Organisation, client_school: School
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        request_create(
+            actor=coordinator,
+            school_urn=client_school.urn,
+            organisation=alliance,
+            route="school",
+            needs=["maths"],
+            days_requested="1e30",
+            summary="Maths.",
+            chair_of_governors_agreed=True,
+        )
+    assert "days_requested" in raised.value.message_dict
+    assert not SupportRequest.objects.exists()
+
+
+def test_a_request_in_year_0000_01_is_a_field_error(
+    coordinator: User, alliance: Organisation, client_school: School
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        request_create(
+            actor=coordinator,
+            school_urn=client_school.urn,
+            organisation=alliance,
+            route="school",
+            needs=["maths"],
+            days_requested=5,
+            summary="Maths.",
+            academic_year="0000-01",
+            chair_of_governors_agreed=True,
+        )
+    assert "academic_year" in raised.value.message_dict
