@@ -42,3 +42,15 @@ def column(rows: list[list[Any]], header: str) -> list[Any]:
     """The values under ``header``, header row excluded."""
     index = rows[0].index(header)
     return [row[index] for row in rows[1:]]
+
+
+def queries_for(client: Any, url: str) -> int:
+    """How many queries a download costs, the whole body read (a CSV streams after the view)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        body(response)
+    return len(queries)
