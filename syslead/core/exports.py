@@ -100,6 +100,20 @@ def date(header: str, value: Callable[[R], Any]) -> Column[R]:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A value of another kind than its column's (a table of measures whose values differ)."""
+
+    value: Any
+    kind: Kind
+
+
+def _kind_and_value(column: Column[Any], value: Any) -> tuple[Kind, Any]:
+    if isinstance(value, Cell):
+        return value.kind, value.value
+    return column.kind, value
+
+
+@dataclass(frozen=True)
 class Sheet(Generic[R]):
     title: str
     columns: Sequence[Column[R]]
@@ -151,13 +165,14 @@ def _money(value: Any) -> Decimal:
 def csv_value(column: Column[Any], value: Any) -> str:
     """The cell as CSV text: numbers as numbers, money with two decimals, dates as ISO dates,
     text neutralised."""
+    kind, value = _kind_and_value(column, value)
     if value is None or value == "":
         return ""
-    if column.kind is Kind.MONEY:
+    if kind is Kind.MONEY:
         return f"{_money(value):f}"
-    if column.kind is Kind.NUMBER and isinstance(value, (int, float, Decimal)):
+    if kind is Kind.NUMBER and isinstance(value, (int, float, Decimal)):
         return _number_text(value)
-    if column.kind is Kind.DATE and (day := _as_date(value)) is not None:
+    if kind is Kind.DATE and (day := _as_date(value)) is not None:
         return day.isoformat()
     return neutralise(_as_text(value))
 
@@ -173,13 +188,14 @@ def _number_text(value: int | float | Decimal) -> str:
 def xlsx_value(column: Column[Any], value: Any) -> tuple[Any, str | None]:
     """The cell's value for the workbook and its number format: numbers and money as numbers,
     dates as dates, text neutralised (without the control characters a workbook may not hold)."""
+    kind, value = _kind_and_value(column, value)
     if value is None or value == "":
         return None, None
-    if column.kind is Kind.MONEY:
+    if kind is Kind.MONEY:
         return _money(value), "#,##0.00"
-    if column.kind is Kind.NUMBER and isinstance(value, (int, float, Decimal)):
+    if kind is Kind.NUMBER and isinstance(value, (int, float, Decimal)):
         return value, None
-    if column.kind is Kind.DATE and (day := _as_date(value)) is not None:
+    if kind is Kind.DATE and (day := _as_date(value)) is not None:
         return day, "yyyy-mm-dd"
     cleaned = ILLEGAL_CHARACTERS_RE.sub("", _as_text(value))
     return neutralise(cleaned)[:XLSX_CELL_LIMIT], None

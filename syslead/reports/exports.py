@@ -71,7 +71,7 @@ def _measures(figures: Kpis, routes: list[RouteFigures]) -> list[tuple[str, Any]
         ("Days agreed", sum((r.days for r in routes), Decimal(0))),
         (
             "Total cost (£)",
-            sum((r.total_cost for r in routes), Decimal(0)).quantize(Decimal("0.01")),
+            x.Cell(sum((r.total_cost for r in routes), Decimal(0)), x.Kind.MONEY),
         ),
     ]
 

@@ -159,3 +159,13 @@ def test_downloads_are_attachments_named_for_what_and_when() -> None:
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="pdf"):
         x.export_response(_export(), "pdf")
+
+
+def test_a_cell_may_be_of_another_kind_than_its_column() -> None:
+    value = x.number("Value", lambda r: r)
+    assert x.csv_value(value, x.Cell(Decimal("850"), x.Kind.MONEY)) == "850.00"
+    assert x.xlsx_value(value, x.Cell(Decimal("850"), x.Kind.MONEY)) == (
+        Decimal("850.00"),
+        "#,##0.00",
+    )
+    assert x.csv_value(value, "=1+1") == "'=1+1"
