@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from syslead.brokering.exports import request_export, unmet_demand_export
 from syslead.brokering.views import (
     allocation,
     brokering,
@@ -13,6 +14,7 @@ from syslead.brokering.views import (
 app_name = "brokering"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", requests.request_list, name="list"),
+    path("export.<export_format:fmt>", request_export, name="export"),
     path("new/", requests.request_new, name="new"),
     path("new/school/", requests.request_new_school, name="new_school"),
     path("new/local-authority/", requests.request_new_la, name="new_la"),
@@ -61,4 +63,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="schools_that_could_benefit",
     ),
     path("unmet-demand/", reports.unmet_demand_report, name="unmet_demand"),
+    path(
+        "unmet-demand/export.<export_format:fmt>",
+        unmet_demand_export,
+        name="unmet_demand_export",
+    ),
 ]

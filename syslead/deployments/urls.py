@@ -3,11 +3,13 @@
 
 from django.urls import URLPattern, path
 
+from syslead.deployments.exports import agreement_export
 from syslead.deployments.views import agreements, changes, drafting, signing
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
     path("", agreements.agreement_list, name="list"),
+    path("export.<export_format:fmt>", agreement_export, name="export"),
     path("new/", drafting.agreement_new, name="new"),
     path("new/<int:request_id>/", drafting.agreement_create, name="create"),
     path("new/<int:request_id>/leader/", drafting.agreement_choose_leader, name="choose_leader"),

@@ -3,10 +3,16 @@
 from django.urls import path
 
 from syslead.invoicing import views
+from syslead.invoicing.exports import invoice_export
 
 app_name = "invoicing"
 urlpatterns = [
     path("deployments/<int:deployment_id>/invoices/", views.invoice_list, name="list"),
+    path(
+        "deployments/<int:deployment_id>/invoices/export.<export_format:fmt>",
+        invoice_export,
+        name="export",
+    ),
     path("deployments/<int:deployment_id>/invoices/draft/", views.invoice_draft, name="draft"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="detail"),
     path("invoices/<int:invoice_id>/issue/", views.invoice_issue, name="issue"),

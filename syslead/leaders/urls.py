@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from syslead.leaders.exports import directory_export
 from syslead.leaders.views import (
     associations,
     capacity,
@@ -12,6 +13,7 @@ from syslead.leaders.views import (
 app_name = "leaders"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", directory.directory, name="directory"),
+    path("export.<export_format:fmt>", directory_export, name="directory_export"),
     path("new/", profiles.leader_new, name="new"),
     path("me/", profiles.my_profile, name="my_profile"),
     path("me/edit/", profiles.my_profile_edit, name="my_profile_edit"),

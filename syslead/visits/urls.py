@@ -3,12 +3,23 @@
 from django.urls import path
 
 from syslead.visits import views
+from syslead.visits.exports import log_export, visits_export
 
 app_name = "visits"
 urlpatterns = [
     path("deployments/<int:deployment_id>/delivery/", views.delivery, name="delivery"),
+    path(
+        "deployments/<int:deployment_id>/delivery/export.<export_format:fmt>",
+        visits_export,
+        name="visits_export",
+    ),
     path("deployments/<int:deployment_id>/visits/new/", views.record, name="record"),
     path("deployments/<int:deployment_id>/log/", views.log, name="log"),
+    path(
+        "deployments/<int:deployment_id>/log/export.<export_format:fmt>",
+        log_export,
+        name="log_export",
+    ),
     path("deployments/<int:deployment_id>/log/share/", views.log_share, name="log_share"),
     path(
         "deployments/<int:deployment_id>/concerns/new/", views.concern_raise, name="concern_raise"

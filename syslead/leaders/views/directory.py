@@ -3,6 +3,7 @@ distance and days still available (the internal tier of the two-tier directory).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,12 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.leaders.forms import DirectorySearchForm
-from syslead.leaders.selectors import designation_types_for, directory_search, specialisms_for
+from syslead.leaders.selectors import (
+    DirectoryResults,
+    designation_types_for,
+    directory_search,
+    specialisms_for,
+)
 from syslead.leaders.views.common import (
     RESULTS_PER_PAGE,
     reader_organisation_ids,
@@ -26,11 +32,26 @@ from syslead.schools.selectors import local_authority_names
 SEARCH_FIELDS = ("designation", "specialism", "phase", "la", "near", "within", "min_days")
 
 
-@login_required
-def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_reader(request.user)
+@dataclass
+class DirectorySearch:
+    """What the query string asks of the directory: the organisations whose leaders the reader
+    reads, the form (bound when a filter is given), the selector's criteria and the place searched
+    near. The page and its downloads read it alike."""
+
+    organisation_ids: set[int]
+    form: DirectorySearchForm
+    criteria: dict[str, Any]
+    place: Location | None
+    searched: bool
+
+    @property
+    def valid(self) -> bool:
+        return not self.form.errors
+
+
+def directory_search_from(request: AuthenticatedHttpRequest) -> DirectorySearch:
+    """Parse the directory's filters from ``request.GET`` (an unknown place is a form error)."""
     organisation_ids = reader_organisation_ids(request.user)
-    year = AcademicYear.current()
     form = DirectorySearchForm(
         request.GET if any(request.GET.get(n) for n in SEARCH_FIELDS) else None,
         designation_types=list(designation_types_for(organisation_ids)),
@@ -60,18 +81,36 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
             "within_km": float(data["within"]) if data["within"] is not None else None,
             "min_available_days": data["min_days"],
         }
+    return DirectorySearch(organisation_ids, form, criteria, place, searched)
+
+
+def directory_rows(
+    request: AuthenticatedHttpRequest, search: DirectorySearch, year: AcademicYear
+) -> DirectoryResults:
+    """Every leader the search keeps, in the page's order (read lazily)."""
+    return directory_search(
+        user=request.user,
+        organisation_ids=search.organisation_ids,
+        academic_year=year,
+        **search.criteria,
+    )
+
+
+@login_required
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    year = AcademicYear.current()
+    search = directory_search_from(request)
     context: dict[str, Any] = {
-        "form": form,
+        "form": search.form,
         "year": year,
-        "place": place,
-        "searched": searched,
+        "place": search.place,
+        "searched": search.searched,
         "is_coordinator": is_administrator(request.user)
         or bool(coordinated_organisation_ids(request.user)),
     }
-    if not form.errors:
-        rows = directory_search(
-            user=request.user, organisation_ids=organisation_ids, academic_year=year, **criteria
-        )
+    if search.valid:
+        rows = directory_rows(request, search, year)
         page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context |= {"page": page, "count": len(rows)}
     return render(request, "leaders/directory.html", context)
