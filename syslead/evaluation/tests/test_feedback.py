@@ -113,8 +113,8 @@ def test_feedback_for_a_term_that_has_not_started_is_refused(
         leader=leader,
         organisation=alliance,
         client_school=client_school,
-        starts_on=dt.date(2099, 9, 7),
-        ends_on=dt.date(2099, 12, 18),
+        starts_on=dt.date(2097, 9, 9),
+        ends_on=dt.date(2097, 12, 17),
     )
     autumn = schedule_feedback(future)[0]
     with pytest.raises(RuleViolation) as refused:
