@@ -215,18 +215,26 @@ STORAGES = {
     # generated PDFs and exports in the database, so no process depends on a local disk).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files once `collectstatic` has written its manifest; until then (a
-        # fresh checkout run with DEBUG=false) plain names, so pages still render.
+        # Without DEBUG, hashed and compressed files written by `collectstatic`; before it has run
+        # (a fresh checkout with DEBUG=false) the manifest is empty and, not being strict, the
+        # storage gives plain names, so pages still render.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and STATIC_COLLECTED
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 # Before `collectstatic` there is no STATIC_ROOT; WhiteNoise then serves from the finders. After
 # it (production), only the collected files, with far-future cache headers on hashed names.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
+# Only the hashed copies are kept and compressed (every page asks for them by their hashed name),
+# and source maps (for developers, megabytes each) are not compressed: collectstatic is quicker.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("woff", "woff2", "mp4", "webm", "map"),
+]
 warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_MANIFEST_STRICT = False
 
