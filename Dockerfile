@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DEBUG=false \
     GUNICORN_BIND=0.0.0.0:8000 \
+    GUNICORN_WORKER_TMP_DIR=/dev/shm \
     STATIC_ROOT=/app/staticfiles
 
 # WeasyPrint (PDFs) needs Pango, HarfBuzz and fonts; pg_dump/pg_restore for backups; curl for the

@@ -33,5 +33,5 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Temporary files of the worker heartbeats in memory, not on a container's overlay disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Where the workers' heartbeat files go (the image sets a memory-backed folder).
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None

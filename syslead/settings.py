@@ -215,13 +215,12 @@ STORAGES = {
     # generated PDFs and exports in the database, so no process depends on a local disk).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Without DEBUG, hashed and compressed files written by `collectstatic`; before it has run
-        # (a fresh checkout with DEBUG=false) the manifest is empty and, not being strict, the
-        # storage gives plain names, so pages still render.
+        # Without DEBUG, the hashed and compressed files `collectstatic` writes; before it has
+        # run (a fresh checkout with DEBUG=false) plain names, so pages still render.
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "syslead.operations.staticfiles.CollectedStaticFilesStorage"
         )
     },
 }

@@ -29,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.running = True
+        self.verbosity = int(options["verbosity"])
         if options["once"]:
             self._pass()
             return
