@@ -60,22 +60,25 @@ export GUNICORN_GRACEFUL_TIMEOUT=5 SYSLEAD_HEARTBEAT_EVERY_SECONDS=5
 unset REDIS_URL SENTRY_DSN
 
 psql "$PG_URL/postgres" -qAtc "CREATE DATABASE \"$DB\"" >/dev/null
+# collectstatic needs no database: it runs while the migrations do.
+"$PY" manage.py collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 &
+COLLECT=$!
 "$PY" manage.py migrate --noinput -v0
-"$PY" manage.py collectstatic --noinput -v0
-[ -f "$STATIC_ROOT/staticfiles.json" ] || fail "collectstatic wrote no manifest"
-EMAIL="smoke@syslead.test"
-PASSWORD="smoke-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-SMOKE_EMAIL=$EMAIL SMOKE_PASSWORD=$PASSWORD "$PY" manage.py shell -c "
-import os
-from syslead.accounts.models import User
-User.objects.create_user(email=os.environ['SMOKE_EMAIL'], password=os.environ['SMOKE_PASSWORD'], name='Smoke Tester')
-"
-say "database $DB migrated, static files collected ($(( $(date +%s) - started ))s)"
-
 "$PY" manage.py db_worker --no-startup-delay --interval 0.5 --no-reload >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
 "$PY" manage.py run_scheduler --interval 1 >"$WORK/scheduler.log" 2>&1 &
 PIDS+=($!)
+EMAIL="smoke@syslead.test"
+PASSWORD="smoke-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+SMOKE_EMAIL=$EMAIL SMOKE_PASSWORD=$PASSWORD "$PY" manage.py shell -v0 -c "
+import os
+from syslead.accounts.models import User
+User.objects.create_user(email=os.environ['SMOKE_EMAIL'], password=os.environ['SMOKE_PASSWORD'], name='Smoke Tester')
+"
+wait "$COLLECT" || fail "collectstatic failed"
+[ -f "$STATIC_ROOT/staticfiles.json" ] || fail "collectstatic wrote no manifest"
+say "database $DB migrated, static files collected ($(( $(date +%s) - started ))s)"
+
 PORT_A=$(free_port)
 PORT_B=$(free_port)
 WEB_CONCURRENCY=2 GUNICORN_THREADS=2 GUNICORN_BIND="127.0.0.1:$PORT_A" \
