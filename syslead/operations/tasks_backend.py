@@ -25,7 +25,7 @@ def stored_arguments(args: Any, kwargs: Any) -> dict[str, Any]:
 
 
 class DatabaseBackend(BaseDatabaseBackend):
-    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult.objects.create(
@@ -38,7 +38,7 @@ class DatabaseBackend(BaseDatabaseBackend):
             backend_name=self.alias,
         )
 
-    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         from django_tasks_db.models import DBTaskResult
 
         return await DBTaskResult.objects.acreate(
