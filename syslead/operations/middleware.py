@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 from syslead.operations.logs import request_id_from, request_id_var
@@ -26,6 +27,10 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         token = request_id_var.set(request_id)
+        if settings.SENTRY_ENABLED:  # an error report names the request id to search the logs for
+            import sentry_sdk
+
+            sentry_sdk.get_isolation_scope().set_tag("request_id", request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)

@@ -125,3 +125,14 @@ def test_the_json_formatter_writes_exceptions_on_the_same_line() -> None:
     parsed = json.loads(line)
     assert parsed["message"] == "failed"
     assert "ValueError: boom" in parsed["exception"]
+
+
+def test_with_sentry_on_the_error_reports_are_tagged_with_the_request_id(
+    client: Client, settings: Any
+) -> None:
+    import sentry_sdk
+
+    settings.SENTRY_ENABLED = True
+    response = client.get("/health/live", headers={"X-Request-ID": "tag-me-123"})
+    assert response["X-Request-ID"] == "tag-me-123"
+    assert sentry_sdk.get_isolation_scope()._tags["request_id"] == "tag-me-123"
