@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -33,8 +34,11 @@ def test_two_workers_at_once_run_each_task_exactly_once(settings: Any) -> None:
     env = {
         key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "SENTRY_DSN"}
     }
+    credentials = quote(database["USER"]) + (
+        f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else ""
+    )
     env["DATABASE_URL"] = (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )
     command = [
         sys.executable,
