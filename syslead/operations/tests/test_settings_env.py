@@ -112,3 +112,8 @@ def test_the_logs_are_json_unless_asked_plain() -> None:
     expression = "settings.LOGGING['handlers']['console']['formatter']"
     assert settings_in_a_new_process({}, expression) == "json"
     assert settings_in_a_new_process({"LOG_FORMAT": "plain"}, expression) == "plain"
+
+
+def test_sessions_live_in_the_database_shared_by_every_process() -> None:
+    engine = settings_in_a_new_process({}, "settings.SESSION_ENGINE")
+    assert engine == "django.contrib.sessions.backends.db"
