@@ -54,11 +54,40 @@ def test_without_redis_the_cache_is_the_database() -> None:
     assert chosen["default"]["LOCATION"] == "syslead_cache"
 
 
-def test_the_environment_decides_the_cache_in_a_real_start() -> None:
-    expression = "settings.CACHES['default']['BACKEND']"
-    assert settings_in_a_new_process({}, expression).endswith("db.DatabaseCache")
-    with_redis = settings_in_a_new_process({"REDIS_URL": "redis://127.0.0.1:6379/0"}, expression)
-    assert with_redis.endswith("redis.RedisCache")
+#: What the tests below read from a freshly started Django.
+CHOSEN = (
+    "{'cache': settings.CACHES['default']['BACKEND'], 'sentry': settings.SENTRY_ENABLED, "
+    "'log_format': settings.LOGGING['handlers']['console']['formatter'], "
+    "'sessions': settings.SESSION_ENGINE, "
+    "'pii': __import__('sentry_sdk').get_client().options.get('send_default_pii'), "
+    "'locals': __import__('sentry_sdk').get_client().options.get('include_local_variables')}"
+)
+
+
+@pytest.fixture(scope="module")
+def by_default() -> dict[str, Any]:
+    """Nothing set: database cache, no Sentry, JSON logs."""
+    return settings_in_a_new_process({}, CHOSEN)
+
+
+@pytest.fixture(scope="module")
+def with_services() -> dict[str, Any]:
+    """Redis, a Sentry DSN (nothing is sent: no error happens) and plain logs."""
+    return settings_in_a_new_process(
+        {
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "SENTRY_DSN": "http://public@127.0.0.1:9/1",
+            "LOG_FORMAT": "plain",
+        },
+        CHOSEN,
+    )
+
+
+def test_the_environment_decides_the_cache_in_a_real_start(
+    by_default: dict[str, Any], with_services: dict[str, Any]
+) -> None:
+    assert by_default["cache"].endswith("db.DatabaseCache")
+    assert with_services["cache"].endswith("redis.RedisCache")
 
 
 @pytest.mark.django_db
@@ -69,18 +98,16 @@ def test_the_database_cache_table_exists_after_migrating(settings: Any) -> None:
     assert cache.get("shared") == {"by": "every process"}
 
 
-def test_sentry_is_off_without_a_dsn() -> None:
-    assert settings_in_a_new_process({}, "settings.SENTRY_ENABLED") is False
+def test_sentry_is_off_without_a_dsn(by_default: dict[str, Any]) -> None:
+    assert by_default["sentry"] is False
 
 
-def test_sentry_reports_errors_without_personal_data_when_a_dsn_is_set() -> None:
-    options = settings_in_a_new_process(
-        {"SENTRY_DSN": "http://public@127.0.0.1:9/1"},
-        "[settings.SENTRY_ENABLED, __import__('sentry_sdk').get_client().options"
-        "['send_default_pii'], __import__('sentry_sdk').get_client().options"
-        "['include_local_variables']]",
-    )
-    assert options == [True, False, False]
+def test_sentry_reports_errors_without_personal_data_when_a_dsn_is_set(
+    with_services: dict[str, Any],
+) -> None:
+    assert with_services["sentry"] is True
+    assert with_services["pii"] is False
+    assert with_services["locals"] is False
 
 
 def test_without_debug_collected_static_files_are_served_hashed(tmp_path: Path) -> None:
@@ -108,12 +135,14 @@ def test_before_collectstatic_pages_get_plain_static_names(tmp_path: Path) -> No
     assert chosen == [True, "/static/core/x.css"]
 
 
-def test_the_logs_are_json_unless_asked_plain() -> None:
-    expression = "settings.LOGGING['handlers']['console']['formatter']"
-    assert settings_in_a_new_process({}, expression) == "json"
-    assert settings_in_a_new_process({"LOG_FORMAT": "plain"}, expression) == "plain"
+def test_the_logs_are_json_unless_asked_plain(
+    by_default: dict[str, Any], with_services: dict[str, Any]
+) -> None:
+    assert by_default["log_format"] == "json"
+    assert with_services["log_format"] == "plain"
 
 
-def test_sessions_live_in_the_database_shared_by_every_process() -> None:
-    engine = settings_in_a_new_process({}, "settings.SESSION_ENGINE")
-    assert engine == "django.contrib.sessions.backends.db"
+def test_sessions_live_in_the_database_shared_by_every_process(
+    by_default: dict[str, Any],
+) -> None:
+    assert by_default["sessions"] == "django.contrib.sessions.backends.db"
