@@ -13,7 +13,7 @@ DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(head -c 24 /dev/urandom | o
 	ALLOWED_HOSTS=syslead.example SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 \
 	SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
 
-.PHONY: run test install install-dev lint typecheck migrations-check deploy-check pytest browsers demo worker clean
+.PHONY: run test install install-dev lint typecheck migrations-check deploy-check pytest browsers demo worker clean smoke backup-check
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -66,6 +66,13 @@ pytest: install-dev browsers
 	@test -z "$(COV)" || echo "Coverage: $$($(BIN)/coverage report --format=total)% of syslead's lines (floor in pyproject.toml)"
 
 test: lint typecheck migrations-check deploy-check pytest
+
+# On PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432), as CI runs them.
+smoke: install
+	PYTHON=$(BIN)/python scripts/production_smoke.sh
+
+backup-check: install
+	PYTHON=$(BIN)/python scripts/backup_restore_check.sh
 
 clean:
 	rm -rf $(VENV) var staticfiles

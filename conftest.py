@@ -46,7 +46,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(_fast_tests: None) -> None:
     """Every test starts with an empty cache: cached lists (the directory's local authorities, for
     one) would otherwise carry one test's data into the next."""
     from django.core.cache import cache
@@ -73,8 +73,10 @@ def ensure_builtin_vocabularies() -> None:
 
 
 #: Settings every test runs with: a fast password hasher, tasks run at once, e-mail kept in
-#: memory, plain file storage. Module- and session-scoped fixtures that write data apply them too
-#: (``override_settings(**TEST_SETTINGS)``), so what they make is what a test would make.
+#: memory, plain file storage, a cache in memory (query-count budgets count no cache queries;
+#: the shared database cache of production has its own tests). Module- and session-scoped
+#: fixtures that write data apply them too (``override_settings(**TEST_SETTINGS)``), so what
+#: they make is what a test would make.
 TEST_SETTINGS: dict[str, Any] = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
@@ -83,6 +85,7 @@ TEST_SETTINGS: dict[str, Any] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     },
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
 }
 
 

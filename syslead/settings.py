@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from syslead.operations.sentry import init_sentry as _init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SYSLEAD_VAR_DIR", BASE_DIR / "var"))
 
@@ -83,9 +85,12 @@ INSTALLED_APPS = [
     "syslead.imports",
     "syslead.api",
     "syslead.demo",
+    "syslead.operations",
 ]
 
 MIDDLEWARE = [
+    # First: one JSON log line per request (request id, user id, status, duration).
+    "syslead.operations.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, before the headers below: they may be cached.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -142,6 +147,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A persistent connection is checked before reuse (the database may have restarted), and a
+    # database that does not answer fails the request (and /health/ready) within seconds.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -215,21 +228,33 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+#: `collectstatic` has written its manifest: serve the hashed, compressed copies.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
+    # Uploaded or generated files go through Django's storage API (today Syslead keeps its
+    # generated PDFs and exports in the database, so no process depends on a local disk).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files once `collectstatic` has written its manifest; until then (a
-        # fresh checkout run with DEBUG=false) plain names, so pages still render.
+        # Without DEBUG, the hashed and compressed files `collectstatic` writes; before it has
+        # run (a fresh checkout with DEBUG=false) plain names, so pages still render.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and (BASE_DIR / "staticfiles" / "staticfiles.json").exists()
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "syslead.operations.staticfiles.CollectedStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = True
-# Before `collectstatic` there is no STATIC_ROOT; WhiteNoise then serves from the finders.
+# Before `collectstatic` there is no STATIC_ROOT; WhiteNoise then serves from the finders. After
+# it (production), only the collected files, with far-future cache headers on hashed names.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
+# Only the hashed copies are kept and compressed (every page asks for them by their hashed name),
+# and source maps (for developers, megabytes each) are not compressed: collectstatic is quicker.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("woff", "woff2", "mp4", "webm", "map"),
+]
 warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_MANIFEST_STRICT = False
 
@@ -246,11 +271,43 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Syslead <no-reply@sys
 # Background tasks: stored in the database, run by `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's queue, also storing the id of the request that enqueued each task.
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "syslead.operations.tasks_backend.DatabaseBackend"
+        ),
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASE_CACHE_TABLE = "syslead_cache"
+
+
+def caches_from(redis_url: str) -> dict[str, dict[str, object]]:
+    """Redis when ``REDIS_URL`` is set; otherwise the database (the table is made by the
+    operations app's migrations). Either way every web process and worker shares one cache."""
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "syslead",
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+        }
+    }
+
+
+CACHES = caches_from(os.environ.get("REDIS_URL", "").strip())
+
+# Periodic jobs (`manage.py run_scheduler`): local times of the daily ones, and the task
+# worker's heartbeat, which /health/ready wants no older than SYSLEAD_WORKER_HEARTBEAT_MAX_AGE.
+SYSLEAD_REMINDERS_AT = os.environ.get("SYSLEAD_REMINDERS_AT", "07:00")
+SYSLEAD_RETENTION_AT = os.environ.get("SYSLEAD_RETENTION_AT", "02:30")
+SYSLEAD_HEARTBEAT_EVERY_SECONDS = env_int("SYSLEAD_HEARTBEAT_EVERY_SECONDS", 30)
+SYSLEAD_WORKER_HEARTBEAT_MAX_AGE = env_int("SYSLEAD_WORKER_HEARTBEAT_MAX_AGE", 60)
 
 # Security: cookies and headers are strict by default outside DEBUG; TLS redirect and HSTS are
 # switched on by the deployment, where a proxy terminates TLS.
@@ -267,6 +324,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes the health endpoints over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -290,12 +349,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one JSON object per line on standard error (LOG_FORMAT=plain for people reading a
+# terminal), each with the request id of the request or task it belongs to.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "syslead.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "syslead.operations.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain" if os.environ.get("LOG_FORMAT") == "plain" else "json",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Every request, and every task started and finished, whatever LOG_LEVEL says.
+        "syslead.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+        "syslead.scheduler": {"level": "INFO"},
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+    },
 }
+
+# Errors to Sentry when SENTRY_DSN is set (no personal data is sent); nothing otherwise.
+SENTRY_ENABLED = _init_sentry(os.environ)
 
 # Where the shipped open data lives (compressed copies of the files credited on "About the data").
 SYSLEAD_DATA_DIR = BASE_DIR / "data"

@@ -9,6 +9,7 @@ admin.site.site_header = "Syslead administration"
 admin.site.site_title = "Syslead admin"
 
 urlpatterns = [
+    path("", include("syslead.operations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("syslead.accounts.urls")),
