@@ -11,6 +11,7 @@ admin.site.site_title = "Syslead admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("syslead.calendars.urls")),
     path("accounts/", include("syslead.accounts.urls")),
     path("schools/", include("syslead.schools.urls")),
     path("leaders/", include("syslead.leaders.urls")),

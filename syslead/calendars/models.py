@@ -69,9 +69,7 @@ class TermDates(models.Model):
         return f"{self.local_authority} {self.academic_year}"
 
     def clean(self) -> None:
-        validate_term_dates(
-            self.academic_year, {name: getattr(self, name) for name in DATE_FIELDS}
-        )
+        validate_term_dates(self.academic_year, {name: getattr(self, name) for name in DATE_FIELDS})
 
 
 def validate_term_dates(academic_year: str, dates: dict[str, dt.date | None]) -> None:

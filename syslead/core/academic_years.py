@@ -155,9 +155,7 @@ def add_school_days(start: dt.date, days: int, *, local_authority: str | None = 
     return calendar_for(local_authority).add_school_days(start, days)
 
 
-def school_days_between(
-    start: dt.date, end: dt.date, *, local_authority: str | None = None
-) -> int:
+def school_days_between(start: dt.date, end: dt.date, *, local_authority: str | None = None) -> int:
     """How many school days (as ``add_school_days`` counts them) fall after ``start`` up to and
     including ``end``."""
     from syslead.calendars.school_calendar import calendar_for
