@@ -31,12 +31,11 @@ class DateInputWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        parts: list[str] = ["", "", ""]
         if isinstance(value, dt.date):
-            parts = (str(value.day), str(value.month), str(value.year))
+            parts = [str(value.day), str(value.month), str(value.year)]
         elif isinstance(value, (tuple, list)) and len(value) == 3:
-            parts = tuple(str(v) for v in value)
-        else:
-            parts = ("", "", "")
+            parts = [str(v) for v in value]
         context["describedby"] = (attrs or {}).get("aria-describedby", "")
         context["parts"] = [
             {"part": part, "label": part.capitalize(), "value": value_}

@@ -30,7 +30,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
-from dateutil.easter import easter
 from django.core.cache import cache
 
 from syslead.core.academic_years import AcademicYear, Term
@@ -102,6 +101,19 @@ def _on_or_after(day: dt.date, weekday: int) -> dt.date:
 
 def _on_or_before(day: dt.date, weekday: int) -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def easter(year: int) -> dt.date:
+    """Easter Sunday (the Gregorian calendar's computus: the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return dt.date(year, month, day + 1)
 
 
 def _week_of(monday: dt.date) -> tuple[dt.date, dt.date]:

@@ -6,6 +6,7 @@ from syslead.calendars import views
 
 app_name = "calendars"
 urlpatterns = [
+    path("term-dates/", views.term_dates_index, name="term_dates_index"),
     path("organisations/<slug:slug>/term-dates/", views.term_dates, name="term_dates"),
     path(
         "organisations/<slug:slug>/term-dates/<str:year>/",

@@ -41,6 +41,17 @@ def _years() -> list[AcademicYear]:
 
 
 @login_required
+def term_dates_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The term dates of the organisations the person coordinates (straight there for one)."""
+    organisations = list(access.term_dates_organisations_for(request.user))
+    if not organisations:
+        raise PermissionDenied("Only an organisation's coordinators set its term dates.")
+    if len(organisations) == 1:
+        return redirect("calendars:term_dates", organisations[0].slug)
+    return render(request, "calendars/index.html", {"organisations": organisations})
+
+
+@login_required
 def term_dates(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The local authority's terms this year, last year and next, with where they come from."""
     organisation = _organisation(request, slug)

@@ -93,7 +93,7 @@ def _note_forms(
     """The note's form and its action point rows: bound on a submit, unbound with one more blank
     row when "Add another action point" was pressed. The flag says whether to save. The form
     checks the date against the supported school's calendar."""
-    calendar = {
+    calendar: dict[str, Any] = {
         "local_authority": deployment.client_school.local_authority,
         "recorded_on": recorded_on,
     }

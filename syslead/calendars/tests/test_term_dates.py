@@ -229,3 +229,12 @@ def test_an_unknown_organisation_or_year_is_404(
     client = login(coordinator)
     assert client.get("/organisations/nobody/term-dates/").status_code == 404
     assert client.get("/organisations/kyra/term-dates/2025-27/").status_code == 404
+
+
+def test_the_term_dates_link_takes_a_coordinator_to_their_organisation(
+    login: Login, coordinator: User, leader_user: User, deployment: Deployment
+) -> None:
+    response = login(coordinator).get("/term-dates/")
+    assert response.status_code == 302
+    assert response["Location"] == "/organisations/kyra/term-dates/"
+    assert login(leader_user).get("/term-dates/").status_code == 403
