@@ -277,7 +277,10 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
 
     from syslead.notifications.models import Notification
 
+    from syslead.calendars.models import CalendarFeed
+
     changed["api_tokens"] = ApiToken.objects.filter(user=person).delete()[0]
+    changed["calendar_feed"] = CalendarFeed.objects.filter(user=person).delete()[0]
     changed["two_factor_devices"] = devices_delete(person)
     changed["sessions"] = _end_sessions(person)
     changed["roles"] = RoleAssignment.objects.filter(user=person).delete()[0]

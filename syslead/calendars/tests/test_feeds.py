@@ -213,3 +213,14 @@ def test_the_visit_page_offers_the_ics(
     visit = make_visit(deployment)
     page = login(leader_user).get(f"/visits/{visit.pk}/").content.decode()
     assert f'href="/visits/{visit.pk}/visit.ics"' in page
+
+
+def test_erasing_a_person_removes_their_calendar_address(
+    client: Client, administrator: User, leader_user: User
+) -> None:
+    from syslead.privacy.erasure import erase_person
+
+    token = calendar_feed_reset(actor=leader_user)
+    erase_person(actor=administrator, person=leader_user, reason="Request")
+    assert not CalendarFeed.objects.filter(user=leader_user).exists()
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
