@@ -275,9 +275,8 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
     person.groups.clear()
     person.user_permissions.clear()
 
-    from syslead.notifications.models import Notification
-
     from syslead.calendars.models import CalendarFeed
+    from syslead.notifications.models import Notification
 
     changed["api_tokens"] = ApiToken.objects.filter(user=person).delete()[0]
     changed["calendar_feed"] = CalendarFeed.objects.filter(user=person).delete()[0]
