@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "syslead.reports",
     "syslead.quality",
     "syslead.alliances",
+    "syslead.calendars",
     "syslead.notifications",
     "syslead.privacy",
     "syslead.invitations",

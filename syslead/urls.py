@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("syslead.operations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("syslead.calendars.urls")),
     path("accounts/", include("syslead.accounts.urls")),
     path("schools/", include("syslead.schools.urls")),
     path("leaders/", include("syslead.leaders.urls")),

@@ -42,6 +42,7 @@ from syslead.accounts.models import ApiToken, User, UserSession
 from syslead.accounts.selectors import api_tokens_of
 from syslead.accounts.services import api_token_issue, api_token_revoke
 from syslead.accounts.two_factor import must_give_code, must_set_up
+from syslead.calendars.models import CalendarFeed
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
@@ -258,6 +259,7 @@ def _account_context(request: AuthenticatedHttpRequest, token_form: TokenForm) -
         "sessions": sessions,
         "tokens": api_tokens_of(user),
         "token_form": token_form,
+        "calendar_feed": CalendarFeed.objects.filter(user=user).first(),
         "settings_idle": settings.SYSLEAD_SESSION_IDLE_MINUTES,
         "settings_max": settings.SYSLEAD_SESSION_MAX_HOURS,
     }

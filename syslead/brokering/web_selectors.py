@@ -368,9 +368,14 @@ def approach_for_broker(user: Any, approach_id: int | str) -> Approach:
 
 
 def school_days_waiting(approach: Approach, today: dt.date | None = None) -> int:
-    """School days since the approach was sent."""
+    """School days since the approach was sent, in the calendar of the school asking for support
+    (weekends, bank holidays and its local authority's holidays and half-terms do not count)."""
     today = today or timezone.localdate()
-    return school_days_between(timezone.localdate(approach.sent_at), today)
+    return school_days_between(
+        timezone.localdate(approach.sent_at),
+        today,
+        local_authority=approach.support_request.school.local_authority,
+    )
 
 
 def is_waiting_too_long(approach: Approach, today: dt.date | None = None) -> bool:
@@ -385,7 +390,7 @@ def approaches_without_answer(
     """Approaches of the organisations' requests still waiting for an answer after three school
     days, oldest first."""
     today = today or timezone.localdate()
-    # Three school days span at most five calendar days: only older approaches can qualify.
+    # Three school days span at least three calendar days: only older approaches can qualify.
     sent_before = timezone.now() - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS)
     pending = (
         Approach.objects.filter(

@@ -1,7 +1,11 @@
 """Academic years and school terms: the one place that knows the school calendar.
 
 An academic year runs 1 September – 31 August and is written "2025-26". It has three terms:
-autumn (1 Sept – 31 Dec), spring (1 Jan – 31 Mar, Easter aside) and summer (1 Apr – 31 Aug).
+autumn (1 Sept – 31 Dec), spring (1 Jan – 31 Mar, Easter aside) and summer (1 Apr – 31 Aug): these
+calendar months group a term's records, holidays included. The terms' real dates (first and last
+days, half-terms) and the school days come from the local authority's calendar
+(``syslead.calendars.school_calendar``): ``Term.dates``, ``add_school_days``,
+``school_days_between`` and ``is_school_day`` take the local authority where it is known.
 
 Syslead accepts the years 2000-01 to 2098-99 (``FIRST_YEAR``…``LAST_YEAR``): ``AcademicYear.parse``
 is the one parser of a year someone typed or sent, for the web pages and the API alike.
@@ -12,8 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from syslead.calendars.school_calendar import TermSpan
 
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
@@ -132,6 +140,14 @@ class Term:
     def label(self) -> str:
         return f"{self.name.capitalize()} term {self.year.label}"
 
+    def dates(self, local_authority: str | None = None) -> TermSpan:
+        """The term's real dates (first and last days, half-term) in a local authority: its own
+        when a coordinator has set them, else the default. ``starts_on``/``ends_on`` above are
+        the calendar months the term's records are grouped by, holidays included."""
+        from syslead.calendars.school_calendar import calendar_for
+
+        return calendar_for(local_authority).term_span(self)
+
     @property
     def key(self) -> str:
         """The term in an address or a form: "2025-26-autumn" (``Term.from_key`` reads it)."""
@@ -160,25 +176,34 @@ def terms_between(start: dt.date, end: dt.date) -> list[Term]:
     return terms
 
 
-def add_school_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` school days (Monday–Friday) after ``start``."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+def add_school_days(start: dt.date, days: int, *, local_authority: str | None = None) -> dt.date:
+    """The date ``days`` school days after ``start``: weekdays that are not bank holidays in
+    England and fall in the local authority's terms outside half-term (with no local authority
+    known, the default term dates; see ``syslead.calendars.school_calendar``)."""
+    from syslead.calendars.school_calendar import calendar_for
+
+    return calendar_for(local_authority).add_school_days(start, days)
 
 
-def school_days_between(start: dt.date, end: dt.date) -> int:
-    """How many school days (Monday–Friday) fall after ``start`` up to and including ``end``."""
-    if end <= start:
-        return 0
-    count = 0
-    current = start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            count += 1
-    return count
+def school_days_between(start: dt.date, end: dt.date, *, local_authority: str | None = None) -> int:
+    """How many school days (as ``add_school_days`` counts them) fall after ``start`` up to and
+    including ``end``."""
+    from syslead.calendars.school_calendar import calendar_for
+
+    return calendar_for(local_authority).school_days_between(start, end)
+
+
+def is_school_day(day: dt.date, *, local_authority: str | None = None) -> bool:
+    """Whether pupils are in school that day in the local authority (as ``add_school_days``)."""
+    from syslead.calendars.school_calendar import calendar_for
+
+    return calendar_for(local_authority).is_school_day(day)
+
+
+def subtract_school_days(
+    start: dt.date, days: int, *, local_authority: str | None = None
+) -> dt.date:
+    """The school day ``days`` school days before ``start``."""
+    from syslead.calendars.school_calendar import calendar_for
+
+    return calendar_for(local_authority).subtract_school_days(start, days)

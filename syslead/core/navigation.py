@@ -32,6 +32,7 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Quality", "quality:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("Alliance", "alliances:index", (Role.COORDINATOR, Role.BROKER_LEAD)),
     ("KPIs", "reports:kpis", (Role.COORDINATOR, Role.BROKER_LEAD)),
+    ("Term dates", "calendars:term_dates_index", (Role.COORDINATOR,)),
     ("People", "invitations:people", (Role.COORDINATOR, Role.ADMINISTRATOR)),
     ("Sign-in security", "accounts:people", (Role.ADMINISTRATOR,)),
 ]

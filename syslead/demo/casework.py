@@ -52,7 +52,7 @@ from syslead.brokering.services import (
     request_waitlist,
     shortlist_save,
 )
-from syslead.core.academic_years import AcademicYear, Term, terms_between
+from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
 from syslead.demo import DEMO_SEED, texts
@@ -92,6 +92,7 @@ from syslead.deployments.rules import add_months
 from syslead.deployments.services import deployment_complete, deployment_pause
 from syslead.evaluation.models import Viewpoint
 from syslead.evaluation.services import (
+    feedback_terms,
     final_report_approve,
     final_report_save,
     final_report_submit,
@@ -647,12 +648,16 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
     prepare(w, deployment, on=weekday_before(starts_on - dt.timedelta(days=4)))
     dates = visit_dates(starts_on + dt.timedelta(days=7), ends_on - dt.timedelta(days=10), 6)
     deliver(w, deployment, [VisitPlan(d, s) for d, s in zip(dates, _sessions(6), strict=True)])
-    for term in terms_between(starts_on, ends_on):
+    for term in feedback_terms(deployment):
+        span = term.dates(deployment.client_school.local_authority)
         give_feedback(
             w,
             deployment,
             term,
-            on=weekday_before(min(term.ends_on, ends_on) - dt.timedelta(days=5)),
+            on=max(
+                weekday_before(min(span.ends_on, ends_on) - dt.timedelta(days=5)),
+                weekday_after(span.starts_on),
+            ),
         )
     with w.clock.on(ends_on, 16):
         deployment_complete(

@@ -31,6 +31,7 @@ from syslead.brokering.services import (
     shortlist_save,
     shortlist_swap,
 )
+from syslead.calendars.school_calendar import calendar_for
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.demo import DEMO_SEED, texts
 from syslead.demo.clock import Clock
@@ -74,27 +75,20 @@ class DemoStepError(Exception):
 
 
 def weekday_before(day: dt.date) -> dt.date:
-    """The day itself if it is a school day (Monday–Friday), else the Friday before."""
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return day
+    """The day itself if it is a school day (a weekday in term, not a bank holiday, in the
+    default calendar), else the school day before."""
+    return calendar_for().school_day_on_or_before(day)
 
 
 def weekday_after(day: dt.date) -> dt.date:
-    """The day itself if it is a school day, else the Monday after."""
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    """The day itself if it is a school day, else the school day after."""
+    return calendar_for().school_day_on_or_after(day)
 
 
 def school_days_before(day: dt.date, days: int) -> dt.date:
-    """The school day ``days`` school days before ``day``."""
-    current = day
-    while days > 0:
-        current -= dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+    """The school day ``days`` school days before ``day`` (the default calendar: the demo's
+    schools have no term dates of their own, so the rules count the same days)."""
+    return calendar_for().subtract_school_days(day, days)
 
 
 def previous_term(term: Term) -> Term:

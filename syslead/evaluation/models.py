@@ -6,6 +6,8 @@ Support Evaluation" forms)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -108,6 +110,11 @@ class FeedbackRequest(TermMixin):
 
     def __str__(self) -> str:
         return f"Feedback for {self.term_label}"
+
+    @property
+    def opens_on(self) -> dt.date:
+        """The term's first day in the supported school's local authority: feedback opens then."""
+        return self.school_term.dates(self.deployment.client_school.local_authority).starts_on
 
 
 class Viewpoint(models.TextChoices):

@@ -73,9 +73,12 @@ def _in_delivery(deployment: Deployment, doing: str) -> None:
 @transaction.atomic
 def schedule_feedback(deployment: Deployment) -> list[FeedbackRequest]:
     """Ask for the headteacher's feedback at the end of every school term the agreement spans
-    (LLF: "completed at the end of each term"). Idempotent: call it when the agreement becomes
+    (LLF: "completed at the end of each term"), by the real terms of the supported school's local
+    authority: a term counts when the agreement runs into its days (not only its holidays), and
+    the feedback is due on the term's last day. Idempotent: call it when the agreement becomes
     active, and again whenever its dates change; terms already scheduled are left alone."""
-    terms = terms_between(deployment.starts_on, deployment.ends_on)
+    local_authority = deployment.client_school.local_authority
+    terms = feedback_terms(deployment)
     have = set(deployment.feedback_requests.values_list("academic_year", "term"))
     missing = [term for term in terms if (term.year.label, term.name) not in have]
     if missing:
@@ -85,7 +88,7 @@ def schedule_feedback(deployment: Deployment) -> list[FeedbackRequest]:
                     deployment=deployment,
                     academic_year=term.year.label,
                     term=term.name,
-                    due_on=term.ends_on,
+                    due_on=term.dates(local_authority).ends_on,
                 )
                 for term in missing
             ],
@@ -99,6 +102,20 @@ def schedule_feedback(deployment: Deployment) -> list[FeedbackRequest]:
             data={"terms": [f"{t.year.label}-{t.name}" for t in missing]},
         )
     return list(deployment.feedback_requests.order_by("due_on", "pk"))
+
+
+def feedback_terms(deployment: Deployment) -> list[Term]:
+    """The school terms whose real dates (in the supported school's local authority) the
+    agreement overlaps; an agreement that falls wholly in a holiday has its first term."""
+    local_authority = deployment.client_school.local_authority
+    terms = terms_between(deployment.starts_on, deployment.ends_on)
+    overlapping = [
+        term
+        for term in terms
+        if term.dates(local_authority).starts_on <= deployment.ends_on
+        and term.dates(local_authority).ends_on >= deployment.starts_on
+    ]
+    return overlapping or terms[:1]
 
 
 def feedback_schedule_for(deployment: Deployment) -> list[FeedbackRequest]:
@@ -134,7 +151,7 @@ def feedback_submit(
             f"Feedback for the {feedback.term_label} has already been given.",
             rule="feedback_already_given",
         )
-    if timezone.localdate() < feedback.school_term.starts_on:
+    if timezone.localdate() < feedback.opens_on:
         raise RuleViolation(
             f"Feedback for the {feedback.term_label} opens when the term starts.",
             rule="feedback_not_open",

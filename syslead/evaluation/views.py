@@ -113,7 +113,7 @@ def feedback(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpRespons
         "deployment": item.deployment,
         "form": form,
         "may_give": may_give,
-        "opens": item.school_term.starts_on > timezone.localdate(),
+        "opens": item.opens_on > timezone.localdate(),
     }
     return render(request, "evaluation/feedback.html", context)
 

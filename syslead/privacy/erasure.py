@@ -275,9 +275,11 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
     person.groups.clear()
     person.user_permissions.clear()
 
+    from syslead.calendars.models import CalendarFeed
     from syslead.notifications.models import Notification
 
     changed["api_tokens"] = ApiToken.objects.filter(user=person).delete()[0]
+    changed["calendar_feed"] = CalendarFeed.objects.filter(user=person).delete()[0]
     changed["two_factor_devices"] = devices_delete(person)
     changed["sessions"] = _end_sessions(person)
     changed["roles"] = RoleAssignment.objects.filter(user=person).delete()[0]

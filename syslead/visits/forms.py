@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from syslead.accounts.models import User
+from syslead.calendars.school_calendar import calendar_for
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.visits.models import (
     PREPARATION_LEAD_DAYS,
@@ -62,6 +64,44 @@ class VisitForm(forms.Form):
         help_text="Raise safeguarding or other serious concerns separately, straight away.",
         max_length=TEXT_MAX_LENGTH,
     )
+    confirm_non_school_day = forms.BooleanField(label="Yes, record it on that day", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        local_authority: str = "",
+        recorded_on: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``local_authority``: the supported school's, whose calendar says which days are
+        school days; ``recorded_on``: the date the note already has (not asked about again)."""
+        super().__init__(*args, **kwargs)
+        self.local_authority = local_authority
+        self.recorded_on = recorded_on
+        #: Why the date given is not a school day, when it is not (the page then asks).
+        self.non_school_day: str | None = None
+        self.non_school_date: dt.date | None = None
+
+    def clean(self) -> dict[str, Any]:
+        """A date that is not a school day (a weekend, a bank holiday, the school's holidays or
+        half-term) is asked about once: the page warns and the leader ticks "Yes, record it on
+        that day". The API takes such a date as given."""
+        data = super().clean() or {}
+        day = data.get("date")
+        if day is None or day == self.recorded_on:
+            return data
+        reason = calendar_for(self.local_authority).why_not_a_school_day(day)
+        if reason is None:
+            return data
+        self.non_school_day = reason
+        self.non_school_date = day
+        if not data.get("confirm_non_school_day"):
+            self.add_error(
+                "date",
+                f"{day:%A %-d %B %Y} is not a school day ({reason}). Check the date, or tick "
+                "“Yes, record it on that day”.",
+            )
+        return data
 
 
 class ActionPointForm(forms.Form):

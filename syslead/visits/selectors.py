@@ -59,7 +59,7 @@ def open_action_points_for(user: Any) -> QuerySet[ActionPoint]:
 
 def visits_waiting_too_long(today: dt.date, visits: QuerySet[Visit] | None = None) -> list[Visit]:
     """Notes of visit still waiting for the headteacher ``AGREE_WITHIN_SCHOOL_DAYS`` school days
-    after they were sent (or sent again)."""
+    after they were sent (or sent again), in the supported school's calendar."""
     waiting = (visits if visits is not None else Visit.objects.all()).filter(
         status=VisitStatus.AWAITING_AGREEMENT
     )
@@ -71,7 +71,11 @@ def visits_waiting_too_long(today: dt.date, visits: QuerySet[Visit] | None = Non
     return [
         visit
         for visit in candidates
-        if _school_days_between(timezone.localtime(visit.submitted_at).date(), today)
+        if _school_days_between(
+            timezone.localtime(visit.submitted_at).date(),
+            today,
+            local_authority=visit.deployment.client_school.local_authority,
+        )
         >= AGREE_WITHIN_SCHOOL_DAYS
     ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("visits/<int:visit_id>/", views.detail, name="detail"),
     path("visits/<int:visit_id>/note.pdf", views.note_pdf, name="note_pdf"),
+    path("visits/<int:visit_id>/visit.ics", views.visit_ics, name="visit_ics"),
     path("visits/<int:visit_id>/agree/", views.agree, name="agree"),
     path("visits/<int:visit_id>/edit/", views.edit, name="edit"),
     path("visits/<int:visit_id>/sign-off/", views.sign_off, name="sign_off"),

@@ -3,6 +3,7 @@ access helpers (404 to outsiders), parse with a form, call a service, show its r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from syslead.accounts.models import User
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import whole_number
+from syslead.deployments.models import Deployment
 from syslead.evaluation.documents import note_of_visit_filename, note_of_visit_pdf, pdf_response
 from syslead.organisations.models import Organisation
 from syslead.privacy.audit import read_record
@@ -82,25 +84,39 @@ def _posted_rows(data: QueryDict) -> list[dict[str, str]]:
 
 
 def _note_forms(
-    request: AuthenticatedHttpRequest, initial: dict[str, Any], rows: list[dict[str, Any]]
+    request: AuthenticatedHttpRequest,
+    initial: dict[str, Any],
+    rows: list[dict[str, Any]],
+    *,
+    deployment: Deployment,
+    recorded_on: dt.date | None = None,
 ) -> tuple[VisitForm, Any, bool]:
     """The note's form and its action point rows: bound on a submit, unbound with one more blank
-    row when "Add another action point" was pressed. The flag says whether to save."""
+    row when "Add another action point" was pressed. The flag says whether to save. The form
+    checks the date against the supported school's calendar."""
+    calendar: dict[str, Any] = {
+        "local_authority": deployment.client_school.local_authority,
+        "recorded_on": recorded_on,
+    }
     if request.method != "POST":
         blank: list[dict[str, Any]] = [{} for _ in range(BLANK_ACTION_ROWS)]
         return (
-            VisitForm(initial=initial),
+            VisitForm(initial=initial, **calendar),
             ActionPointFormSet(prefix=PREFIX, initial=rows + blank),
             False,
         )
     if "add_row" in request.POST:
         rows = [*_posted_rows(request.POST), {}]
         return (
-            VisitForm(initial=request.POST.dict()),
+            VisitForm(initial=request.POST.dict(), **calendar),
             ActionPointFormSet(prefix=PREFIX, initial=rows),
             False,
         )
-    return VisitForm(request.POST), ActionPointFormSet(request.POST, prefix=PREFIX), True
+    return (
+        VisitForm(request.POST, **calendar),
+        ActionPointFormSet(request.POST, prefix=PREFIX),
+        True,
+    )
 
 
 def _note_fields(form: VisitForm, formset: Any) -> dict[str, Any]:
@@ -122,7 +138,7 @@ def record(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespons
     if not (roles.leader or roles.administrator):
         raise PermissionDenied("Only the deployment's system leader records notes of visit.")
     form, formset, submitted = _note_forms(
-        request, {"date": timezone.localdate(), "session": "full_day"}, []
+        request, {"date": timezone.localdate(), "session": "full_day"}, [], deployment=deployment
     )
     if submitted and form.is_valid() and formset.is_valid():
         visit = run_service(
@@ -156,7 +172,9 @@ def edit(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
         {"owner": a.owner, "action": a.action, "due_on": a.due_on}
         for a in visit.action_points.all()
     ]
-    form, formset, submitted = _note_forms(request, initial, rows)
+    form, formset, submitted = _note_forms(
+        request, initial, rows, deployment=visit.deployment, recorded_on=visit.date
+    )
     if submitted and form.is_valid() and formset.is_valid():
         revised = run_service(
             form,
@@ -194,6 +212,15 @@ def note_pdf(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     """The note of visit as a PDF laid out like the paper Record of Support: whoever may read it."""
     visit = visit_for_user(request.user, visit_id)
     return pdf_response(note_of_visit_pdf(visit), note_of_visit_filename(visit))
+
+
+@login_required
+def visit_ics(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
+    """The visit as an iCalendar file, for whoever may read the note (its title and date only)."""
+    from syslead.calendars.feeds import ics_response, visit_calendar
+
+    visit = visit_for_user(request.user, visit_id)
+    return ics_response(visit_calendar(visit), f"visit-{visit.date.isoformat()}.ics")
 
 
 @login_required

@@ -35,10 +35,12 @@ def _form(**overrides: Any) -> dict[str, Any]:
 
 
 def test_one_request_per_school_term_due_at_each_terms_end(deployment: Deployment) -> None:
+    # The default term dates: autumn ends on the last Friday on or before 20 December, spring on
+    # the Friday nine days before Easter Sunday (5 April 2026).
     schedule = schedule_feedback(deployment)
     assert [(f.academic_year, f.term, f.due_on) for f in schedule] == [
-        ("2025-26", "autumn", dt.date(2025, 12, 31)),
-        ("2025-26", "spring", dt.date(2026, 3, 31)),
+        ("2025-26", "autumn", dt.date(2025, 12, 19)),
+        ("2025-26", "spring", dt.date(2026, 3, 27)),
     ]
     assert all(f.status == FeedbackStatus.DUE for f in schedule)
 

@@ -158,7 +158,8 @@ def test_a_term_not_yet_given_prints_as_the_blank_form(evidenced: Deployment) ->
     due = FeedbackRequest.objects.filter(deployment=evidenced, status=FeedbackStatus.DUE).first()
     assert due is not None
     words = text_of(feedback_html(due))
-    assert "Spring term 2025-26 — not given yet (due 31 Mar 2026)" in words
+    # Due on the last day of the spring term (default dates: the Friday before Easter week).
+    assert "Spring term 2025-26 — not given yet (due 27 Mar 2026)" in words
     assert "What has been the impact of the system leader's work? Signature" in words
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
+from syslead.calendars.school_calendar import calendar_for
 from syslead.deployments.models import Deployment
 from syslead.evaluation.models import Evaluation, FinalReportStatus
 from syslead.leaders.models import LeaderProfile
@@ -76,6 +77,11 @@ def test_record_agree_feedback_evaluate_and_report(
     leader.get_by_role("link", name="Record a note of visit").first.click()
     expect(leader.get_by_role("heading", level=1)).to_have_text("Record a note of visit")
     axe_check(leader)
+    # The last school day (today, in term time): a holiday would be asked about first.
+    school_day = calendar_for(current.client_school.local_authority).school_day_on_or_before(
+        timezone.localdate()
+    )
+    leader.get_by_label("Date of visit").fill(school_day.isoformat())
     leader.get_by_label("Half day").check()
     leader.get_by_label("Hours in school").fill("3")
     leader.get_by_label("Focus of visit").fill("Maths book scrutiny with the maths leader")

@@ -27,7 +27,9 @@ def _attention(user: User) -> list[str]:
 
 
 def _long_ago() -> Any:
-    return timezone.now() - dt.timedelta(days=14)
+    """Seventeen weeks ago: more than five school days whatever holidays lie between (the
+    longest school holiday is about six weeks)."""
+    return timezone.now() - dt.timedelta(weeks=17)
 
 
 def test_the_leader_is_asked_to_revise_and_to_sign_off(

@@ -100,9 +100,10 @@ def test_only_active_agreements_are_chased_for_visits(
 def test_feedback_is_chased_from_two_weeks_before_the_term_ends_until_given(
     client_head: User, deployment: Deployment
 ) -> None:
-    assert send_reminders(dt.date(2025, 12, 16), FEEDBACK) == 0
-    assert send_reminders(dt.date(2025, 12, 17), FEEDBACK) == 1
-    assert send_reminders(dt.date(2026, 1, 5), FEEDBACK) == 1  # overdue, a week later
+    # The autumn term ends on Friday 19 December 2025 (the default term dates).
+    assert send_reminders(dt.date(2025, 12, 4), FEEDBACK) == 0
+    assert send_reminders(dt.date(2025, 12, 5), FEEDBACK) == 1
+    assert send_reminders(dt.date(2026, 1, 5), FEEDBACK) == 1  # overdue, after the holidays
     overdue = Notification.objects.filter(verb="reminder.feedback_due").first()
     assert overdue is not None
     assert overdue.text.startswith("Overdue")
