@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "syslead.quality",
     "syslead.alliances",
     "syslead.notifications",
+    "syslead.casework",
     "syslead.privacy",
     "syslead.api",
     "syslead.demo",

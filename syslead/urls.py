@@ -23,6 +23,7 @@ urlpatterns = [
     path("quality/", include("syslead.quality.urls")),
     path("privacy/", include("syslead.privacy.urls")),
     path("alliances/", include("syslead.alliances.urls")),
+    path("casework/", include("syslead.casework.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

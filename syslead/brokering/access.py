@@ -254,6 +254,7 @@ PRIVATE_STEPS = {
     "request.commission_refused": "Another organisation could not share a leader",
     "request.allocated": "Matched with a leader by batch allocation",
     "request.direct_approach": "A direct approach to a leader was recorded",
+    "chase.approach": "A leader was reminded to answer",
 }
 #: Private steps the school's headteacher reads in full (who agreed, to choose among them).
 HEADTEACHER_STEPS = {"request.approach_accepted"}

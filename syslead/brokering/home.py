@@ -36,6 +36,7 @@ from syslead.brokering.web_selectors import (
     requests_in_status,
     school_days_waiting,
 )
+from syslead.casework.chasing import chased_text
 from syslead.core.home import AttentionItem, Block, Link, Section
 
 #: Beyond this many requests of one kind, the home page links to the filtered list instead.
@@ -90,6 +91,7 @@ def coordinator_requests(user: User) -> Iterable[Block]:
                 f"{approach.support_request.school.name} after "
                 f"{school_days_waiting(approach)} school days",
                 _detail(approach.support_request) + "#approaches",
+                chased_text("approach", approach),
             )
     if counts.get(RequestStatus.AWAITING_CHOICE):
         yield from _requests_items(

@@ -77,6 +77,10 @@ class SupportRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="chosen_for_requests",
     )
+    short_shortlist_reason = models.TextField(
+        blank=True,
+        help_text="Why the live shortlist has fewer than three leaders (required then).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +107,19 @@ class ShortlistEntry(models.Model):
     is_live = models.BooleanField(default=True)
     swapped_in = models.BooleanField(default=False)
     swap_reason = models.TextField(blank=True, help_text="Why the coordinator changed the list.")
+    overridden_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Soft rules the coordinator's judgement set aside for this leader (only "
+        "remaining days: hard rules are never overridden).",
+    )
+    judgement_reason = models.TextField(
+        blank=True, help_text="Why the coordinator added this leader by judgement."
+    )
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

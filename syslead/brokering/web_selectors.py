@@ -62,6 +62,9 @@ from syslead.schools.search_text import search_text
 #: An approach with no answer after this many school days needs the coordinator's attention
 #: (ux.md: "approaches with no answer after 3 school days").
 ANSWER_WITHIN_SCHOOL_DAYS = 3
+#: After this many school days with no answer an approach has expired: the coordinator is told
+#: and may withdraw it and ask the next leader on the shortlist in one step.
+EXPIRE_AFTER_SCHOOL_DAYS = 5
 #: How many leaders of other organisations the sharing form offers at most.
 SHAREABLE_LIMIT = 30
 
@@ -291,7 +294,8 @@ def shortlist_panel(
                 still_eligible=candidate is not None,
             )
         )
-    declined = _declined_leader_ids(support_request) if not saved else set()
+    declined_ever = _declined_leader_ids(support_request)
+    declined = declined_ever if not saved else set()
     suggested: list[ShortlistRow] = []
     if not saved:
         best = [c for c in result.ranked if c.leader_id not in declined][:length]
@@ -300,7 +304,12 @@ def shortlist_panel(
     return ShortlistPanel(
         saved=saved,
         suggested=suggested,
-        others=[c for c in result.ranked if c.leader_id not in on_list],
+        # A leader who declined the request is never offered for it again.
+        others=[
+            c
+            for c in result.ranked
+            if c.leader_id not in on_list and c.leader_id not in declined_ever
+        ],
         excluded=result.excluded,
         considered=result.considered,
         declined_ids=declined,
@@ -377,19 +386,25 @@ def is_waiting_too_long(approach: Approach, today: dt.date | None = None) -> boo
     )
 
 
+def has_expired(approach: Approach, today: dt.date | None = None) -> bool:
+    """Still no answer ``EXPIRE_AFTER_SCHOOL_DAYS`` school days after it was sent."""
+    return approach.status == ApproachStatus.PENDING and (
+        school_days_waiting(approach, today) >= EXPIRE_AFTER_SCHOOL_DAYS
+    )
+
+
 def approaches_without_answer(
     organisation_ids: Iterable[int], today: dt.date | None = None
 ) -> list[Approach]:
     """Approaches of the organisations' requests still waiting for an answer after three school
     days, oldest first."""
     today = today or timezone.localdate()
-    # Three school days span at most five calendar days: only older approaches can qualify.
-    sent_before = timezone.now() - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS)
+    # Three school days are at least three calendar days: only older approaches can qualify.
     pending = (
         Approach.objects.filter(
             support_request__organisation_id__in=list(organisation_ids),
             status=ApproachStatus.PENDING,
-            sent_at__lt=sent_before,
+            sent_at__date__lte=today - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS),
         )
         .select_related("leader__user", "support_request__school")
         .order_by("sent_at", "id")

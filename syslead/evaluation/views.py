@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.models import Deployment
 from syslead.evaluation import documents, evidence_packs, selectors, services
@@ -77,6 +78,12 @@ def feedback_list(request: AuthenticatedHttpRequest, deployment_id: int) -> Http
         "schedule": services.feedback_schedule_for(deployment),
         "today": timezone.localdate(),
     }
+    due = selectors.feedback_due(context["today"], deployment.feedback_requests.all())
+    context["chases"] = [
+        (item, panel)
+        for item in due
+        if (panel := chase_panel(request.user, "feedback", item)) is not None
+    ]
     return render(request, "evaluation/feedback_list.html", context)
 
 

@@ -55,6 +55,7 @@ from syslead.brokering.web_selectors import (
     timeline_for,
     visible_organisations,
 )
+from syslead.casework.chasing import approach_chase_panels
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
 from syslead.schools.models import School
@@ -313,6 +314,7 @@ def detail_context(
             .first()
         )
     sharing_open = open_request and support_request.status != RequestStatus.MATCHED
+    timeline = timeline_for(request.user, support_request, access)
     return {
         "item": support_request,
         "access": access,
@@ -321,6 +323,9 @@ def detail_context(
             LaCriterion(c).label for c in support_request.la_criteria if c in LaCriterion.values
         ],
         "approaches": [(a, is_waiting_too_long(a), school_days_waiting(a)) for a in approaches],
+        "chases": approach_chase_panels(request.user, support_request, approaches, timeline)
+        if access.broker
+        else [],
         "declined_all": support_request.status == RequestStatus.OPEN
         and any(a.status == ApproachStatus.DECLINED for a in approaches),
         "panel": panel,
@@ -335,7 +340,7 @@ def detail_context(
         and support_request.status != RequestStatus.WAITING_LIST,
         "open_request": open_request,
         "waiting_list_form": WaitingListForm(),
-        "timeline": timeline_for(request.user, support_request, access),
+        "timeline": timeline,
     }
 
 

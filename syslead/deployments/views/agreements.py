@@ -19,6 +19,7 @@ from syslead.accounts.access import (
 )
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.selectors import support_requests_for_user
+from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.forms import AgreementFilterForm
 from syslead.deployments.models import Deployment, DeploymentStatus, Party, Signature
@@ -143,6 +144,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "may_ask_exit": status in SIGNED
         and bool({Party.LEADER, Party.CLIENT_HEADTEACHER} & set(held)),
         "may_report_unavailable": status in SIGNED and Party.LEADER in held,
+        "chase": chase_panel(user, "signature", deployment),
     }
     return render(request, "deployments/detail.html", context)
 
