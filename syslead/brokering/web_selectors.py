@@ -27,7 +27,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import hard_rule_failures
+from syslead.brokering.eligibility import Rule, hard_rule_failures
 from syslead.brokering.facts import leader_facts, request_facts
 from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
 from syslead.brokering.models import (
@@ -48,8 +48,8 @@ from syslead.brokering.selectors import (
     support_requests_for_user,
 )
 from syslead.brokering.services._helpers import SHORTLISTABLE_STATUSES
-from syslead.brokering.services.approaches import _check_may_choose
-from syslead.brokering.services.shortlists import _declined_leader_ids
+from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS, _check_may_choose
+from syslead.brokering.services.shortlists import SOFT_RULES, _declined_leader_ids
 from syslead.core.academic_years import school_days_between
 from syslead.core.exceptions import NotAllowed
 from syslead.core.models import Event
@@ -62,9 +62,6 @@ from syslead.schools.search_text import search_text
 #: An approach with no answer after this many school days needs the coordinator's attention
 #: (ux.md: "approaches with no answer after 3 school days").
 ANSWER_WITHIN_SCHOOL_DAYS = 3
-#: After this many school days with no answer an approach has expired: the coordinator is told
-#: and may withdraw it and ask the next leader on the shortlist in one step.
-EXPIRE_AFTER_SCHOOL_DAYS = 5
 #: How many leaders of other organisations the sharing form offers at most.
 SHAREABLE_LIMIT = 30
 
@@ -222,6 +219,8 @@ class ShortlistPanel:
     excluded: list[Excluded]
     considered: int
     declined_ids: set[int] = field(default_factory=set)
+    #: Leaders who declined the request at any time (never offered for it again).
+    declined_ever: set[int] = field(default_factory=set)
 
     @property
     def unapproached(self) -> list[ShortlistRow]:
@@ -277,9 +276,16 @@ def shortlist_panel(
     result = shortlist(support_request, limit=0)
     by_leader = {c.leader_id: c for c in result.ranked}
     latest = latest_approach_by_leader(approaches)
+    failing = {e.leader_id: set(e.rules) for e in result.excluded}
     saved: list[ShortlistRow] = []
     for entry in live_shortlist(support_request):
         candidate = by_leader.get(entry.leader_id)
+        # A judgement set some soft rules aside for this leader: they pass if those are all.
+        judged_ok = (
+            candidate is None
+            and bool(entry.overridden_rules)
+            and (failing.get(entry.leader_id, {"?"}) <= set(entry.overridden_rules))
+        )
         saved.append(
             ShortlistRow(
                 leader_id=entry.leader_id,
@@ -291,7 +297,7 @@ def shortlist_panel(
                 reasons=list(entry.reasons),
                 entry=entry,
                 approach=latest.get(entry.leader_id),
-                still_eligible=candidate is not None,
+                still_eligible=candidate is not None or judged_ok,
             )
         )
     declined_ever = _declined_leader_ids(support_request)
@@ -313,7 +319,48 @@ def shortlist_panel(
         excluded=result.excluded,
         considered=result.considered,
         declined_ids=declined,
+        declined_ever=declined_ever,
     )
+
+
+@dataclass(frozen=True)
+class JudgementCandidate:
+    leader_id: int
+    label: str
+    needs_capacity_override: bool
+
+
+def judgement_candidates(panel: ShortlistPanel) -> list[JudgementCandidate]:
+    """Leaders a coordinator may add to the shortlist by judgement: those passing every rule but
+    not on it (best first), then those failing only soft rules; never one who declined the
+    request, nor one failing a hard rule."""
+    on_list = {row.leader_id for row in panel.saved}
+    found = [
+        JudgementCandidate(
+            c.leader_id,
+            f"{c.leader_name}: score {c.score_shown}"
+            + (f", {c.distance_shown} km" if c.distance_shown is not None else "")
+            + f", {c.remaining_days.normalize():f} days left",
+            False,
+        )
+        for c in panel.others
+        if c.leader_id not in on_list
+    ]
+    declined = panel.declined_ever
+    for excluded in panel.excluded:
+        rules = {Rule(code) for code in excluded.rules}
+        if excluded.leader_id in declined or excluded.leader_id in on_list:
+            continue
+        if rules and rules <= SOFT_RULES:
+            found.append(
+                JudgementCandidate(
+                    excluded.leader_id,
+                    f"{excluded.leader_name}: {'; '.join(excluded.reasons)} "
+                    "(needs a capacity override)",
+                    True,
+                )
+            )
+    return found
 
 
 def shortlist_entry_for(support_request: SupportRequest, entry_id: int | str) -> ShortlistEntry:
