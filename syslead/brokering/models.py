@@ -110,8 +110,7 @@ class ShortlistEntry(models.Model):
     overridden_rules = models.JSONField(
         default=list,
         blank=True,
-        help_text="Soft rules the coordinator's judgement set aside for this leader (only "
-        "remaining days: hard rules are never overridden).",
+        help_text="Soft rules set aside by the coordinator's judgement (remaining days only).",
     )
     judgement_reason = models.TextField(
         blank=True, help_text="Why the coordinator added this leader by judgement."

@@ -15,11 +15,8 @@ from django.urls import reverse
 
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import Approach, ApproachStatus
-from syslead.brokering.web_selectors import (
-    ANSWER_WITHIN_SCHOOL_DAYS,
-    EXPIRE_AFTER_SCHOOL_DAYS,
-    school_days_waiting,
-)
+from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS
+from syslead.brokering.web_selectors import ANSWER_WITHIN_SCHOOL_DAYS, school_days_waiting
 from syslead.notifications.models import Notification
 from syslead.notifications.reminders import Reminder
 

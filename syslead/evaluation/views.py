@@ -72,13 +72,14 @@ PACK_ASKED_MESSAGES = {
 @login_required
 def feedback_list(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
-    context = {
+    today = timezone.localdate()
+    context: dict[str, Any] = {
         "deployment": deployment,
         "roles": roles,
         "schedule": services.feedback_schedule_for(deployment),
-        "today": timezone.localdate(),
+        "today": today,
     }
-    due = selectors.feedback_due(context["today"], deployment.feedback_requests.all())
+    due = selectors.feedback_due(today, deployment.feedback_requests.all())
     context["chases"] = [
         (item, panel)
         for item in due

@@ -6,36 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('brokering', '0003_commission_asked'),
+        ("brokering", "0003_commission_asked"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shortlistentry',
-            name='judged_at',
+            model_name="shortlistentry",
+            name="judged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='shortlistentry',
-            name='judged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="shortlistentry",
+            name="judged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='shortlistentry',
-            name='judgement_reason',
-            field=models.TextField(blank=True, help_text='Why the coordinator added this leader by judgement.'),
+            model_name="shortlistentry",
+            name="judgement_reason",
+            field=models.TextField(
+                blank=True, help_text="Why the coordinator added this leader by judgement."
+            ),
         ),
         migrations.AddField(
-            model_name='shortlistentry',
-            name='overridden_rules',
-            field=models.JSONField(blank=True, default=list, help_text="Soft rules the coordinator's judgement set aside for this leader (only remaining days: hard rules are never overridden)."),
+            model_name="shortlistentry",
+            name="overridden_rules",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Soft rules set aside by the coordinator's judgement (remaining days only).",
+            ),
         ),
         migrations.AddField(
-            model_name='supportrequest',
-            name='short_shortlist_reason',
-            field=models.TextField(blank=True, help_text='Why the live shortlist has fewer than three leaders (required then).'),
+            model_name="supportrequest",
+            name="short_shortlist_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the live shortlist has fewer than three leaders (required then).",
+            ),
         ),
     ]
