@@ -251,3 +251,29 @@ def test_who_may_open_the_judgement_page(
         login(broker_lead).post(url, {"leader": cast["fits"].pk, "reason": "x"}).status_code == 403
     )
     assert not ShortlistEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coordinator", 200),
+        ("administrator", 200),
+        ("other_coordinator", 404),
+        ("broker_lead", 403),
+        ("sip", 404),  # a school-route request: the SIP does not see it
+        ("leader_user", 404),  # not approached for it
+        ("home_head", 404),
+        ("client_head", 403),
+    ],
+)
+def test_the_judgement_page_answers_each_role_as_the_access_rules_say(
+    who: str,
+    status: int,
+    request: pytest.FixtureRequest,
+    login: Login,
+    maths_request: SupportRequest,
+    lee: LeaderProfile,
+) -> None:
+    person = request.getfixturevalue(who)
+    url = f"/requests/{maths_request.pk}/shortlist/judgement/"
+    assert login(person).get(url).status_code == status

@@ -135,3 +135,53 @@ def test_the_home_items_say_when_they_were_last_chased(
     ):
         [item] = [i for i in items if i.text.startswith(start)]
         assert chased in item.detail, start
+
+
+#: Who gets what from the chase button (the access matrix): 404 to those who may not see the
+#: record, 403 to those who see it but may not chase it, a redirect back to the page (sent) for
+#: the organisation's coordinator and the administrator.
+MATRIX = {
+    "approach": {
+        "coordinator": 302,
+        "administrator": 302,
+        "other_coordinator": 404,
+        "broker_lead": 403,
+        "sip": 404,
+        "leader_user": 403,
+        "home_head": 404,
+        "client_head": 403,
+    },
+    "signature": {
+        "coordinator": 302,
+        "administrator": 302,
+        "other_coordinator": 404,
+        "broker_lead": 403,
+        "sip": 404,
+        "leader_user": 403,
+        "home_head": 403,
+        "client_head": 403,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "fixture", "who"),
+    [
+        (kind, fixture, who)
+        for kind, fixture in (("approach", "asked"), ("signature", "unsigned"))
+        for who in MATRIX[kind]
+    ],
+)
+def test_the_chase_button_answers_each_role_as_the_access_rules_say(
+    kind: str,
+    fixture: str,
+    who: str,
+    request: pytest.FixtureRequest,
+    login: Login,
+    client_head: User,
+) -> None:
+    target = request.getfixturevalue(fixture)
+    person = request.getfixturevalue(who)
+    response = login(person).post(f"/casework/chase/{kind}/{target.pk}/")
+    assert response.status_code == MATRIX[kind][who]
+    assert Notification.objects.exists() == (MATRIX[kind][who] == 302)
