@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "syslead.alliances",
     "syslead.calendars",
     "syslead.notifications",
+    "syslead.casework",
     "syslead.privacy",
     "syslead.invitations",
     "syslead.imports",

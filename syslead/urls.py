@@ -27,6 +27,7 @@ urlpatterns = [
     path("alliances/", include("syslead.alliances.urls")),
     path("", include("syslead.invitations.urls")),
     path("", include("syslead.imports.urls")),
+    path("casework/", include("syslead.casework.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

@@ -254,6 +254,8 @@ PRIVATE_STEPS = {
     "request.commission_refused": "Another organisation could not share a leader",
     "request.allocated": "Matched with a leader by batch allocation",
     "request.direct_approach": "A direct approach to a leader was recorded",
+    "chase.approach": "A leader was reminded to answer",
+    "request.shortlist_judgement": "A leader was added to the shortlist by judgement",
 }
 #: Private steps the school's headteacher reads in full (who agreed, to choose among them).
 HEADTEACHER_STEPS = {"request.approach_accepted"}

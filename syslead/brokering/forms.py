@@ -293,6 +293,41 @@ class SwapForm(LeaderChoiceForm):
     )
 
 
+class ShortlistReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why save a shortlist of fewer than three?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Required when fewer than three leaders pass every rule; kept with the "
+        "shortlist and shown on the timeline.",
+    )
+
+
+class JudgementForm(LeaderChoiceForm):
+    leader = forms.ChoiceField(
+        label="Which leader do you judge right for this request?",
+        widget=Radios,
+        help_text="Leaders who fail only a soft rule (remaining days), or pass every rule but "
+        "score low (distance, experience). Leaders who fail a hard rule are not offered.",
+        error_messages={"required": "Choose the leader to add to the shortlist."},
+    )
+    reason = forms.CharField(
+        label="Why do you judge them right for it?",
+        widget=TEXT,
+        max_length=2000,
+        help_text="Recorded with your name and the date, on the shortlist and the timeline.",
+        error_messages={"required": "Say why you judge this leader right for the request."},
+    )
+    capacity_reason = forms.CharField(
+        label="If they have too few days left: how will the days be found?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="A capacity override, required for a leader with too few remaining days.",
+    )
+
+
 class ApproachSendForm(forms.Form):
     leaders = forms.MultipleChoiceField(
         label="Which leaders should be asked?",
@@ -307,12 +342,20 @@ class ApproachSendForm(forms.Form):
         help_text="It goes with the e-mail: for example the intended outcomes or the timing.",
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[str, str]],
+        preselect: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``preselect``: the leaders ticked at first (default: all); a leader who declined or
+        whose approach was withdrawn is offered but never ticked for them."""
         super().__init__(*args, **kwargs)
         leaders = self.fields["leaders"]
         assert isinstance(leaders, forms.MultipleChoiceField)
         leaders.choices = choices
-        leaders.initial = [value for value, _ in choices]
+        leaders.initial = [value for value, _ in choices] if preselect is None else list(preselect)
 
 
 ANSWER_CHOICES = [

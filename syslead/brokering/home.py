@@ -33,9 +33,11 @@ from syslead.brokering.selectors import UNMET_STATUSES
 from syslead.brokering.web_selectors import (
     approaches_without_answer,
     commissions_to_decide,
+    has_expired,
     requests_in_status,
     school_days_waiting,
 )
+from syslead.casework.chasing import chased_text
 from syslead.core.home import AttentionItem, Block, Link, Section
 
 #: Beyond this many requests of one kind, the home page links to the filtered list instead.
@@ -85,11 +87,23 @@ def coordinator_requests(user: User) -> Iterable[Block]:
         )
     if counts.get(RequestStatus.APPROACHING):
         for approach in approaches_without_answer(org_ids):
+            days = school_days_waiting(approach)
+            chased = chased_text("approach", approach)
+            if has_expired(approach):
+                yield AttentionItem(
+                    f"No answer from {approach.leader.user.get_full_name()} about "
+                    f"{approach.support_request.school.name} after {days} school days: "
+                    "the approach has expired",
+                    _detail(approach.support_request) + "#approaches",
+                    "Withdraw it and ask the next leader in one step."
+                    + (f" {chased}." if chased else ""),
+                )
+                continue
             yield AttentionItem(
                 f"No answer from {approach.leader.user.get_full_name()} about "
-                f"{approach.support_request.school.name} after "
-                f"{school_days_waiting(approach)} school days",
+                f"{approach.support_request.school.name} after {days} school days",
                 _detail(approach.support_request) + "#approaches",
+                chased,
             )
     if counts.get(RequestStatus.AWAITING_CHOICE):
         yield from _requests_items(

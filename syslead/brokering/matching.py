@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +52,7 @@ from syslead.brokering.eligibility import (
     HardRules,
     LeaderFacts,
     RequestFacts,
+    Rule,
     RuleFailure,
     days_text,
     hard_rule_failures,
@@ -506,17 +507,18 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
 
 
 def leader_check(
-    support_request: SupportRequest, leader_id: int
+    support_request: SupportRequest, leader_id: int, *, skip: Collection[Rule] = ()
 ) -> tuple[Candidate | None, list[RuleFailure], bool]:
     """One leader against a request: (candidate or None, failures, considered?). ``considered``
-    is False when the leader is neither associated with the organisation nor commissioned."""
+    is False when the leader is neither associated with the organisation nor commissioned.
+    ``skip`` leaves out rules a coordinator's recorded judgement set aside (remaining days)."""
     queryset = considered_leaders(support_request).filter(id=leader_id)
     found = leader_facts(queryset, support_request.academic_year)
     if not found:
         return None, [], False
     leader = found[0]
     facts = request_facts(support_request)
-    failures = hard_rule_failures(leader, facts)
+    failures = hard_rule_failures(leader, facts, skip=skip)
     if failures:
         return None, failures, True
     weights = Weights.for_organisation(support_request.organisation_id)

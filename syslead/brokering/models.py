@@ -81,6 +81,11 @@ class SupportRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="chosen_for_requests",
     )
+    short_shortlist_reason = models.TextField(
+        blank=True,
+        help_text="Why the live shortlist has fewer than three leaders (required then).",
+        max_length=TEXT_MAX_LENGTH,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +114,20 @@ class ShortlistEntry(models.Model):
     swap_reason = models.TextField(
         blank=True, help_text="Why the coordinator changed the list.", max_length=TEXT_MAX_LENGTH
     )
+    overridden_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Soft rules set aside by the coordinator's judgement (remaining days only).",
+    )
+    judgement_reason = models.TextField(
+        blank=True,
+        help_text="Why the coordinator added this leader by judgement.",
+        max_length=TEXT_MAX_LENGTH,
+    )
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

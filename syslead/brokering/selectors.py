@@ -74,7 +74,7 @@ def live_shortlist(support_request: SupportRequest) -> list[ShortlistEntry]:
     """The request's current shortlist, by rank, with each leader's name."""
     return list(
         ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
-        .select_related("leader__user", "leader__home_school")
+        .select_related("leader__user", "leader__home_school", "judged_by")
         .order_by("rank", "id")
     )
 

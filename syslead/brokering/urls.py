@@ -27,6 +27,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         brokering.shortlist_swap,
         name="shortlist_swap",
     ),
+    path(
+        "<int:request_id>/shortlist/judgement/",
+        brokering.shortlist_judgement,
+        name="shortlist_judgement",
+    ),
     path("<int:request_id>/approaches/", brokering.approaches_send, name="approaches_send"),
     path("<int:request_id>/choose/", brokering.choose, name="choose"),
     path("<int:request_id>/share/", sharing.commission_new, name="commission_new"),
@@ -37,6 +42,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "approaches/<int:approach_id>/withdraw/",
         brokering.approach_withdraw,
         name="approach_withdraw",
+    ),
+    path(
+        "approaches/<int:approach_id>/expire/",
+        brokering.approach_expire,
+        name="approach_expire",
     ),
     path("direct-approaches/", direct_approaches.direct_approach_list, name="direct_approaches"),
     path(

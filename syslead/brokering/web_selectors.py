@@ -27,7 +27,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import hard_rule_failures
+from syslead.brokering.eligibility import Rule, hard_rule_failures
 from syslead.brokering.facts import leader_facts, request_facts
 from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
 from syslead.brokering.models import (
@@ -48,8 +48,8 @@ from syslead.brokering.selectors import (
     support_requests_for_user,
 )
 from syslead.brokering.services._helpers import SHORTLISTABLE_STATUSES
-from syslead.brokering.services.approaches import _check_may_choose
-from syslead.brokering.services.shortlists import _declined_leader_ids
+from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS, _check_may_choose
+from syslead.brokering.services.shortlists import SOFT_RULES, _declined_leader_ids
 from syslead.core.academic_years import school_days_between
 from syslead.core.exceptions import NotAllowed
 from syslead.core.limits import MAX_URN, whole_number
@@ -221,6 +221,8 @@ class ShortlistPanel:
     excluded: list[Excluded]
     considered: int
     declined_ids: set[int] = field(default_factory=set)
+    #: Leaders who declined the request at any time (never offered for it again).
+    declined_ever: set[int] = field(default_factory=set)
 
     @property
     def unapproached(self) -> list[ShortlistRow]:
@@ -276,9 +278,16 @@ def shortlist_panel(
     result = shortlist(support_request, limit=0)
     by_leader = {c.leader_id: c for c in result.ranked}
     latest = latest_approach_by_leader(approaches)
+    failing = {e.leader_id: set(e.rules) for e in result.excluded}
     saved: list[ShortlistRow] = []
     for entry in live_shortlist(support_request):
         candidate = by_leader.get(entry.leader_id)
+        # A judgement set some soft rules aside for this leader: they pass if those are all.
+        judged_ok = (
+            candidate is None
+            and bool(entry.overridden_rules)
+            and (failing.get(entry.leader_id, {"?"}) <= set(entry.overridden_rules))
+        )
         saved.append(
             ShortlistRow(
                 leader_id=entry.leader_id,
@@ -290,10 +299,11 @@ def shortlist_panel(
                 reasons=list(entry.reasons),
                 entry=entry,
                 approach=latest.get(entry.leader_id),
-                still_eligible=candidate is not None,
+                still_eligible=candidate is not None or judged_ok,
             )
         )
-    declined = _declined_leader_ids(support_request) if not saved else set()
+    declined_ever = _declined_leader_ids(support_request)
+    declined = declined_ever if not saved else set()
     suggested: list[ShortlistRow] = []
     if not saved:
         best = [c for c in result.ranked if c.leader_id not in declined][:length]
@@ -302,11 +312,57 @@ def shortlist_panel(
     return ShortlistPanel(
         saved=saved,
         suggested=suggested,
-        others=[c for c in result.ranked if c.leader_id not in on_list],
+        # A leader who declined the request is never offered for it again.
+        others=[
+            c
+            for c in result.ranked
+            if c.leader_id not in on_list and c.leader_id not in declined_ever
+        ],
         excluded=result.excluded,
         considered=result.considered,
         declined_ids=declined,
+        declined_ever=declined_ever,
     )
+
+
+@dataclass(frozen=True)
+class JudgementCandidate:
+    leader_id: int
+    label: str
+    needs_capacity_override: bool
+
+
+def judgement_candidates(panel: ShortlistPanel) -> list[JudgementCandidate]:
+    """Leaders a coordinator may add to the shortlist by judgement: those passing every rule but
+    not on it (best first), then those failing only soft rules; never one who declined the
+    request, nor one failing a hard rule."""
+    on_list = {row.leader_id for row in panel.saved}
+    found = [
+        JudgementCandidate(
+            c.leader_id,
+            f"{c.leader_name}: score {c.score_shown}"
+            + (f", {c.distance_shown} km" if c.distance_shown is not None else "")
+            + f", {c.remaining_days.normalize():f} days left",
+            False,
+        )
+        for c in panel.others
+        if c.leader_id not in on_list
+    ]
+    declined = panel.declined_ever
+    for excluded in panel.excluded:
+        rules = {Rule(code) for code in excluded.rules}
+        if excluded.leader_id in declined or excluded.leader_id in on_list:
+            continue
+        if rules and rules <= SOFT_RULES:
+            found.append(
+                JudgementCandidate(
+                    excluded.leader_id,
+                    f"{excluded.leader_name}: {'; '.join(excluded.reasons)} "
+                    "(needs a capacity override)",
+                    True,
+                )
+            )
+    return found
 
 
 def shortlist_entry_for(support_request: SupportRequest, entry_id: int | str) -> ShortlistEntry:
@@ -384,19 +440,25 @@ def is_waiting_too_long(approach: Approach, today: dt.date | None = None) -> boo
     )
 
 
+def has_expired(approach: Approach, today: dt.date | None = None) -> bool:
+    """Still no answer ``EXPIRE_AFTER_SCHOOL_DAYS`` school days after it was sent."""
+    return approach.status == ApproachStatus.PENDING and (
+        school_days_waiting(approach, today) >= EXPIRE_AFTER_SCHOOL_DAYS
+    )
+
+
 def approaches_without_answer(
     organisation_ids: Iterable[int], today: dt.date | None = None
 ) -> list[Approach]:
     """Approaches of the organisations' requests still waiting for an answer after three school
     days, oldest first."""
     today = today or timezone.localdate()
-    # Three school days span at least three calendar days: only older approaches can qualify.
-    sent_before = timezone.now() - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS)
+    # Three school days are at least three calendar days: only older approaches can qualify.
     pending = (
         Approach.objects.filter(
             support_request__organisation_id__in=list(organisation_ids),
             status=ApproachStatus.PENDING,
-            sent_at__lt=sent_before,
+            sent_at__date__lte=today - dt.timedelta(days=ANSWER_WITHIN_SCHOOL_DAYS),
         )
         .select_related("leader__user", "support_request__school")
         .order_by("sent_at", "id")

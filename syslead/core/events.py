@@ -56,12 +56,19 @@ BROKER = frozenset({ADMINISTRATOR, COORDINATOR, BROKER_LEAD})
 #: records. Money (invoices, amounts) is read by the broker and the schools that issue or pay it,
 #: never by the leader, who is never paid individually, nor the SIP; a concern only by the
 #: broker's coordinators (the raiser and the named person read it on the concern itself); the
-#: final report's steps before approval only by its author's side and the broker.
+#: final report's steps before approval only by its author's side and the broker; a coordinator's
+#: reminder (``chase.``) by the broker and the parties it reminds, not the SIP.
 EVENT_AUDIENCES: dict[str, frozenset[str]] = {
     "invoice.": BROKER | {HOME_HEAD, CLIENT_HEAD},
     "concern.": frozenset({ADMINISTRATOR, COORDINATOR}),
     "final_report.": BROKER | {LEADER},
     "final_report.approved": EVERYONE,
+    # A coordinator's reminder is read by the broker and by whom it reminds.
+    "chase.": BROKER,
+    "chase.visit_note": BROKER | {CLIENT_HEAD},
+    "chase.feedback": BROKER | {CLIENT_HEAD},
+    "chase.no_visit": BROKER | {LEADER, CLIENT_HEAD},
+    "chase.signature": BROKER | {LEADER, HOME_HEAD, CLIENT_HEAD},
 }
 
 #: Event kinds whose audience also depends on the record the event is about (an invoice is read

@@ -962,7 +962,11 @@ def _approach_shortlist(
 ) -> None:
     """Shortlist, approach everyone on the list, and each answers in turn (None: no answer)."""
     with w.clock.on(on, 11):
-        entries = shortlist_save(actor=w.coordinator(request.organisation_id), request=request)
+        entries = shortlist_save(
+            actor=w.coordinator(request.organisation_id),
+            request=request,
+            reason="Few leaders have this specialism and days left this year.",
+        )
     sent_on = weekday_after(on + dt.timedelta(days=1))
     sent = [approach(w, request, entry.leader, on=sent_on) for entry in entries]
     for number, (approach_, reply) in enumerate(zip(sent, answers, strict=False)):

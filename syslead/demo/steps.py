@@ -330,7 +330,11 @@ def broker(
     them: a week from the shortlist to the choice. Returns the chosen leader."""
     coordinator = w.coordinator(request.organisation_id)
     with w.clock.on(on, 11):
-        entries = shortlist_save(actor=coordinator, request=request)
+        entries = shortlist_save(
+            actor=coordinator,
+            request=request,
+            reason="Few leaders have this specialism and days left this year.",
+        )
         listed = [e.leader_id for e in entries]
         chosen_id = next((pk for pk in listed if pk in candidates), None)
         if chosen_id is None:

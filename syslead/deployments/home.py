@@ -16,6 +16,7 @@ from django.urls import reverse
 from syslead.accounts.access import coordinated_organisation_ids, roles_of
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.casework.chasing import chased_text
 from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
 from syslead.deployments.models import DeploymentStatus
 from syslead.deployments.parties import party_in_sentence
@@ -28,6 +29,8 @@ from syslead.deployments.selectors import (
 SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
 #: How many waiting agreements the coordinator's section lists (the list page has them all).
 SECTION_ROWS = 20
+#: Up to this many waiting agreements are each an item of "Needs attention"; more are one item.
+ITEMS_EACH = 5
 
 
 def _first_signing_role(user: User) -> str | None:
@@ -85,12 +88,27 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
     if not waiting:
         return
     count = len(waiting)
-    list_url = reverse("deployments:list") + f"?status={DeploymentStatus.AWAITING_SIGNATURES}"
-    yield AttentionItem(
-        f"{count} agreement{'s' if count != 1 else ''} waiting for signatures",
-        list_url,
-        "See whose signatures are missing below.",
-    )
+    if count <= ITEMS_EACH:
+        # Each on its own, opening the agreement where the missing signatures are chased.
+        for row in waiting:
+            deployment = row.deployment
+            chased = chased_text("signature", deployment)
+            yield AttentionItem(
+                f"Agreement for {deployment.leader.user.get_full_name()} at "
+                f"{deployment.client_school.name} waiting for signatures",
+                reverse("deployments:detail", args=[deployment.pk]) + "#chase-signature",
+                "Waiting for "
+                + "; ".join(w[:1].lower() + w[1:] for w in row.waiting_for)
+                + "."
+                + (f" {chased}." if chased else ""),
+            )
+    else:
+        list_url = reverse("deployments:list") + f"?status={DeploymentStatus.AWAITING_SIGNATURES}"
+        yield AttentionItem(
+            f"{count} agreements waiting for signatures",
+            list_url,
+            "See whose signatures are missing below.",
+        )
     yield Section(
         title="Agreements waiting for signatures",
         template="deployments/home/waiting.html",

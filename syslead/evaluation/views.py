@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.models import Deployment
 from syslead.evaluation import documents, evidence_packs, selectors, services
@@ -71,12 +72,19 @@ PACK_ASKED_MESSAGES = {
 @login_required
 def feedback_list(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
-    context = {
+    today = timezone.localdate()
+    context: dict[str, Any] = {
         "deployment": deployment,
         "roles": roles,
         "schedule": services.feedback_schedule_for(deployment),
-        "today": timezone.localdate(),
+        "today": today,
     }
+    due = selectors.feedback_due(today, deployment.feedback_requests.all())
+    context["chases"] = [
+        (item, panel)
+        for item in due
+        if (panel := chase_panel(request.user, "feedback", item)) is not None
+    ]
     return render(request, "evaluation/feedback_list.html", context)
 
 

@@ -31,6 +31,8 @@ REMINDER_SOURCES: list[str] = [
     "syslead.evaluation.reminders.feedback_due",
     "syslead.evaluation.reminders.evaluations_due",
     "syslead.alliances.reminders.mou_reviews",
+    "syslead.brokering.reminders.approaches_to_answer",
+    "syslead.brokering.reminders.approaches_expired",
 ]
 
 

@@ -23,6 +23,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route
+from syslead.casework.chasing import chased_text
 from syslead.core.home import AttentionItem, Block, Link, Section
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.evaluation import selectors as evaluation_selectors
@@ -200,6 +201,7 @@ def coordinator_delivery(user: User) -> Iterable[Block]:
             f"Note of visit of {_when(visit.date)} at {visit.deployment.client_school.name} not "
             f"agreed after {AGREE_WITHIN_SCHOOL_DAYS} school days",
             reverse("visits:detail", args=[visit.pk]),
+            chased_text("visit_note", visit),
         )
     for feedback in evaluation_selectors.feedback_overdue(
         today, FeedbackRequest.objects.filter(deployment__in=ids)
@@ -208,6 +210,7 @@ def coordinator_delivery(user: User) -> Iterable[Block]:
             f"Termly feedback overdue: {feedback.deployment.client_school.name}, "
             f"{feedback.term_label}",
             reverse("evaluation:feedback_list", args=[feedback.deployment_id]),
+            chased_text("feedback", feedback),
         )
     for deployment in evaluation_selectors.evaluations_due(today, ids):
         yield AttentionItem(
@@ -220,6 +223,7 @@ def coordinator_delivery(user: User) -> Iterable[Block]:
             f"No visit to {quiet.deployment.client_school.name} by "
             f"{quiet.deployment.leader.name} since {_when(quiet.since)}",
             reverse("visits:delivery", args=[quiet.deployment.pk]),
+            chased_text("no_visit", quiet.deployment),
         )
     for deployment in evaluation_selectors.deployments_with_disagreement(ids):
         yield AttentionItem(

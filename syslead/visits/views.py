@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from syslead.accounts.access import can_coordinate
 from syslead.accounts.models import User
+from syslead.casework.chasing import chase_panel
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import whole_number
+from syslead.deployments.access import events_visible
 from syslead.deployments.models import Deployment
 from syslead.evaluation.documents import note_of_visit_filename, note_of_visit_pdf, pdf_response
 from syslead.organisations.models import Organisation
@@ -64,6 +66,7 @@ def delivery(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespo
         "summary": delivery_summary(request.user, deployment, today),
         "visits": selectors.visits_of(deployment),
         "today": today,
+        "chase": chase_panel(request.user, "no_visit", deployment),
     }
     return render(request, "visits/delivery.html", context)
 
@@ -202,7 +205,12 @@ def detail(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
         "roles": roles,
         "action_points": visit.action_points.all(),
         "today": timezone.localdate(),
-        "events": [e for e in events_for(visit.deployment) if e.data.get("visit") == visit.pk],
+        "events": events_visible(
+            request.user,
+            visit.deployment,
+            [e for e in events_for(visit.deployment) if e.data.get("visit") == visit.pk],
+        ),
+        "chase": chase_panel(request.user, "visit_note", visit),
     }
     return render(request, "visits/visit_detail.html", context)
 

@@ -14,10 +14,12 @@ the shortlist: the others get 403.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
@@ -215,6 +217,21 @@ class ApproachOut(Schema):
 class ApproachAnswerIn(Schema):
     accept: bool
     reason: Text = ""
+
+
+def _optional_shortlist_reason(request: HttpRequest) -> str:
+    """``reason`` from an optional JSON body (none, or not sent as JSON: no reason): 400 for a
+    JSON body that does not parse, 422 for a reason that is not text."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return ""
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, "The request body is not valid JSON.") from None
+    reason = data.get("reason", "") if isinstance(data, dict) else None
+    if not isinstance(reason, str):
+        raise UnprocessableError({"reason": ["Give the reason as text."]})
+    return reason
 
 
 class ChoiceIn(Schema):
@@ -479,9 +496,12 @@ def _shortlist_response(result: Shortlist) -> JsonResponse:
     summary="Keep the best three as the request's shortlist (a coordinator)",
 )
 def save_shortlist(request: HttpRequest, request_id: Id) -> Status[list[ShortlistEntryOut]]:
+    """The body is optional: ``{reason}`` says why the shortlist has fewer than three leaders
+    (required then)."""
     user = request_user(request)
     item = support_request_for_user(user, request_id)
-    entries = services.shortlist_save(actor=user, request=item)
+    reason = _optional_shortlist_reason(request)
+    entries = services.shortlist_save(actor=user, request=item, reason=reason)
     return Status(
         201,
         [

@@ -27,6 +27,7 @@ from syslead.brokering.services.allocation import (
     draft_match_edit,
 )
 from syslead.brokering.services.approaches import (
+    approach_expire_and_ask_next,
     approach_respond,
     approach_send,
     approach_withdraw,
@@ -40,7 +41,11 @@ from syslead.brokering.services.sharing import (
     commission_offer,
     matching_weights_set,
 )
-from syslead.brokering.services.shortlists import shortlist_save, shortlist_swap
+from syslead.brokering.services.shortlists import (
+    shortlist_add_by_judgement,
+    shortlist_save,
+    shortlist_swap,
+)
 
 __all__ = [
     "WEIGHT_FIELDS",
@@ -48,6 +53,7 @@ __all__ = [
     "allocation_approve",
     "allocation_run_now",
     "allocation_start",
+    "approach_expire_and_ask_next",
     "approach_respond",
     "approach_send",
     "approach_withdraw",
@@ -60,6 +66,7 @@ __all__ = [
     "request_create",
     "request_waitlist",
     "request_withdraw",
+    "shortlist_add_by_judgement",
     "shortlist_save",
     "shortlist_swap",
 ]

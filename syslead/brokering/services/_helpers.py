@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from syslead.brokering.eligibility import RuleFailure, days_text, phase_label, words
+from syslead.brokering.eligibility import Rule, RuleFailure, days_text, phase_label, words
 from syslead.brokering.matching import (
     Candidate,
     leader_check,
@@ -80,8 +80,14 @@ def _hard_rules_violation(leader_name: str, failures: Sequence[RuleFailure]) -> 
 
 
 def _checked_candidate(support_request: SupportRequest, leader: LeaderProfile) -> Candidate:
-    """The leader scored for the request, or a RuleViolation naming every rule they fail."""
-    candidate, failures, considered = leader_check(support_request, leader.pk)
+    """The leader scored for the request, or a RuleViolation naming every rule they fail (less
+    any rule a coordinator's recorded judgement set aside for them on the live shortlist)."""
+    entry = ShortlistEntry.objects.filter(
+        support_request=support_request, leader_id=leader.pk, is_live=True
+    ).first()
+    candidate, failures, considered = leader_check(
+        support_request, leader.pk, skip=entry_overrides(entry)
+    )
     name = leader.user.get_full_name()
     if not considered:
         raise RuleViolation(
@@ -92,6 +98,35 @@ def _checked_candidate(support_request: SupportRequest, leader: LeaderProfile) -
     if candidate is None:
         raise _hard_rules_violation(name, failures)
     return candidate
+
+
+def next_leader_to_ask(support_request: SupportRequest) -> ShortlistEntry | None:
+    """The best-ranked leader on the live shortlist who has never been approached for the
+    request (so never one who declined it) and still passes every hard rule; None if nobody."""
+    asked = set(
+        Approach.objects.filter(support_request=support_request).values_list("leader_id", flat=True)
+    )
+    entries = (
+        ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
+        .exclude(leader_id__in=asked)
+        .select_related("leader__user")
+        .order_by("rank", "pk")
+    )
+    for entry in entries:
+        candidate, _failures, _considered = leader_check(
+            support_request, entry.leader_id, skip=entry_overrides(entry)
+        )
+        if candidate is not None:
+            return entry
+    return None
+
+
+def entry_overrides(entry: ShortlistEntry | None) -> tuple[Rule, ...]:
+    """The rules a coordinator's recorded judgement set aside for this shortlisted leader."""
+    if entry is None:
+        return ()
+    known = {rule.value for rule in Rule}
+    return tuple(Rule(code) for code in entry.overridden_rules if code in known)
 
 
 def _needs_text(support_request: SupportRequest) -> str:

@@ -39,7 +39,9 @@ from syslead.brokering.services._helpers import (
     _require_status,
     _resolve_school,
     _settle_after_approaches,
+    next_leader_to_ask,
 )
+from syslead.core.academic_years import school_days_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
@@ -159,6 +161,59 @@ def approach_withdraw(*, actor: Any, approach: Approach, reason: str) -> Approac
     )
     _settle_after_approaches(actor, support_request)
     return approach
+
+
+#: After this many school days with no answer an approach has expired (the coordinator is told,
+#: and may withdraw it and ask the next leader in one step).
+EXPIRE_AFTER_SCHOOL_DAYS = 5
+
+
+@transaction.atomic
+def approach_expire_and_ask_next(
+    *, actor: Any, approach: Approach, today: dt.date | None = None
+) -> tuple[Approach, Approach]:
+    """Withdraw an approach that has had no answer for ``EXPIRE_AFTER_SCHOOL_DAYS`` school days
+    ("expired / no answer") and ask the next leader on the shortlist who has never been asked,
+    in one step: (the withdrawn approach, the new one). A coordinator of the request's
+    organisation; refused, with nothing changed, before it has expired or when nobody on the
+    shortlist is left to ask."""
+    approach = (
+        Approach.objects.select_for_update(of=("self",))
+        .select_related("leader__user", "support_request")
+        .get(pk=approach.pk)
+    )
+    support_request = _lock(approach.support_request)
+    _require_broker(actor, support_request)
+    if approach.status != ApproachStatus.PENDING:
+        raise RuleViolation(
+            f"This approach is already {approach.get_status_display().lower()}.",
+            rule="approach_state",
+        )
+    today = today or timezone.localdate()
+    waited = school_days_between(timezone.localdate(approach.sent_at), today)
+    if waited < EXPIRE_AFTER_SCHOOL_DAYS:
+        raise RuleViolation(
+            f"{approach.leader.user.get_full_name()} was asked {waited} school day"
+            f"{'s' if waited != 1 else ''} ago: an approach expires after "
+            f"{EXPIRE_AFTER_SCHOOL_DAYS} school days with no answer.",
+            rule="not_expired",
+        )
+    following = next_leader_to_ask(support_request)
+    if following is None:
+        raise RuleViolation(
+            "Nobody on the shortlist is left to ask: withdraw the approach and make a new "
+            "shortlist, or ask another organisation to share a leader.",
+            rule="nobody_to_ask",
+        )
+    # Ask the next leader first, so the request never looks as if nobody is waiting.
+    asked = approach_send(actor=actor, request=support_request, leader=following.leader)
+    withdrawn = approach_withdraw(
+        actor=actor,
+        approach=approach,
+        reason=f"Expired: no answer after {waited} school days; "
+        f"{following.leader.user.get_full_name()} asked instead",
+    )
+    return withdrawn, asked
 
 
 def _check_may_choose(actor: Any, support_request: SupportRequest) -> bool:

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from syslead.brokering.eligibility import Rule
 from syslead.brokering.matching import (
     DEFAULT_SHORTLIST_LENGTH,
     Candidate,
+    leader_check,
     shortlist,
 )
 from syslead.brokering.models import (
@@ -59,11 +62,17 @@ def _entry_from(
 
 @transaction.atomic
 def shortlist_save(
-    *, actor: Any, request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH
+    *,
+    actor: Any,
+    request: SupportRequest,
+    limit: int = DEFAULT_SHORTLIST_LENGTH,
+    reason: str = "",
 ) -> list[ShortlistEntry]:
     """Keep the best three leaders as the request's shortlist, each with its score and reasons
     (South Gloucestershire: "identify three potential LLEs"). A coordinator of the request's
-    organisation; leaders who declined this request before are left out of a new round."""
+    organisation; leaders who declined this request before are left out of a new round. When
+    fewer than three pass every rule the shortlist may still be saved, with ``reason`` saying
+    why (required then)."""
     support_request = _lock(request)
     _require_broker(actor, support_request)
     _require_status(support_request, SHORTLISTABLE_STATUSES, "make a new shortlist")
@@ -80,6 +89,16 @@ def shortlist_save(
             "put the request on the waiting list.",
             rule="no_candidates",
         )
+    short = len(chosen) < min(limit, DEFAULT_SHORTLIST_LENGTH)
+    if short and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": [
+                    f"Only {len(chosen)} leader{'s' if len(chosen) != 1 else ''} "
+                    "pass every rule: say why you are saving a shortlist of fewer than three."
+                ]
+            }
+        )
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False
     )
@@ -87,14 +106,17 @@ def shortlist_save(
         [_entry_from(support_request, c, rank, actor) for rank, c in enumerate(chosen, start=1)]
     )
     support_request.status = RequestStatus.SHORTLISTED
-    support_request.save(update_fields=["status", "updated_at"])
+    support_request.short_shortlist_reason = reason.strip() if short else ""
+    support_request.save(update_fields=["status", "short_shortlist_reason", "updated_at"])
     listed = ", ".join(f"{c.leader_name} ({c.score_shown})" for c in chosen)
     event_record(
         actor=actor,
         subject=support_request,
         verb="request.shortlisted",
-        summary=f"Shortlist of {len(chosen)}: {listed}",
+        summary=f"Shortlist of {len(chosen)}: {listed}"
+        + (f". Fewer than three because: {reason.strip()}" if short else ""),
         data={
+            "short_reason": reason.strip() if short else "",
             "leaders": [c.leader_id for c in chosen],
             "scores": [str(c.score_shown) for c in chosen],
             "considered": result.considered,
@@ -166,6 +188,107 @@ def shortlist_swap(
         },
     )
     return replacement
+
+
+#: Rules a coordinator's recorded judgement may set aside for one leader (with a capacity
+#: override reason). Distance and experience only weigh the score and never exclude anyone, so a
+#: leader who passes every rule but scores low is added by judgement with no rule set aside. Every
+#: other rule (designation, training, phase, specialism, conflict of interest) is hard: never.
+SOFT_RULES = frozenset({Rule.REMAINING_DAYS})
+#: Request statuses in which a leader may be added by judgement.
+JUDGEMENT_STATUSES = (
+    *SHORTLISTABLE_STATUSES,
+    RequestStatus.APPROACHING,
+    RequestStatus.AWAITING_CHOICE,
+)
+
+
+@transaction.atomic
+def shortlist_add_by_judgement(
+    *,
+    actor: Any,
+    request: SupportRequest,
+    leader: LeaderProfile,
+    reason: str,
+    capacity_reason: str = "",
+) -> ShortlistEntry:
+    """Add a leader to the shortlist by the coordinator's judgement, recorded with its reason,
+    who and when (on the timeline and the entry): for when fewer than three pass every rule. The
+    leader may fail only soft rules (remaining days, with ``capacity_reason`` saying why the
+    days can be found) or pass every rule and score low (distance, experience); a hard rule is
+    never overridden (409 naming it). Never a leader who declined the request. A coordinator of
+    the request's organisation."""
+    support_request = _lock(request)
+    _require_broker(actor, support_request)
+    _require_status(support_request, JUDGEMENT_STATUSES, "add to the shortlist")
+    leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
+    name = leader.user.get_full_name()
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = [f"Say why you judge {name} right for this request."]
+    candidate, failures, considered = leader_check(support_request, leader.pk, skip=SOFT_RULES)
+    if not considered:
+        raise RuleViolation(
+            f"{name} is not associated with {support_request.organisation.name} and has not been "
+            "commissioned for this request: ask their organisation to share them.",
+            rule="not_considered",
+        )
+    if candidate is None:
+        reasons = "; ".join(f.message for f in failures)
+        raise RuleViolation(
+            f"{name} cannot be added: {reasons}. This is a hard rule, which no judgement "
+            "overrides.",
+            rule=str(failures[0].rule),
+        )
+    if leader.pk in _declined_leader_ids(support_request):
+        raise RuleViolation(f"{name} declined this request.", rule="declined")
+    if ShortlistEntry.objects.filter(
+        support_request=support_request, leader=leader, is_live=True
+    ).exists():
+        raise RuleViolation(f"{name} is already on the shortlist.", rule="already_shortlisted")
+    soft = [f for f in leader_check(support_request, leader.pk)[1] if f.rule in SOFT_RULES]
+    if soft and not (capacity_reason or "").strip():
+        errors["capacity_reason"] = [
+            f"{soft[0].message}: say how the days will be found (a capacity override)."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    live = ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
+    rank = max(live.values_list("rank", flat=True), default=0) + 1
+    entry = _entry_from(support_request, candidate, rank, actor)
+    entry.overridden_rules = [str(f.rule) for f in soft]
+    entry.judgement_reason = reason.strip()
+    if soft:
+        entry.judgement_reason += f" Capacity override: {capacity_reason.strip()}"
+    entry.judged_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.judged_at = timezone.now()
+    entry.full_clean()
+    entry.save()
+    update = ["updated_at"]
+    if support_request.status in (RequestStatus.OPEN, RequestStatus.WAITING_LIST):
+        support_request.status = RequestStatus.SHORTLISTED
+        update.append("status")
+    if live.count() < DEFAULT_SHORTLIST_LENGTH and not support_request.short_shortlist_reason:
+        support_request.short_shortlist_reason = reason.strip()
+        update.append("short_shortlist_reason")
+    support_request.save(update_fields=update)
+    set_aside = (
+        f" ({soft[0].message}; capacity override: {capacity_reason.strip()})" if soft else ""
+    )
+    event_record(
+        actor=actor,
+        subject=support_request,
+        verb="request.shortlist_judgement",
+        summary=f"{name} added to the shortlist by judgement{set_aside}: {reason.strip()}",
+        data={
+            "leader": leader.pk,
+            "reason": reason.strip(),
+            "overridden_rules": entry.overridden_rules,
+            "capacity_reason": capacity_reason.strip() if soft else "",
+            "score": str(candidate.score_shown),
+        },
+    )
+    return entry
 
 
 # --- Approaches and the school's choice -----------------------------------------------------------

@@ -242,7 +242,13 @@ def test_a_request_brokered_end_to_end_through_the_api(
     maths_request: SupportRequest,
 ) -> None:
     broker = api(coordinator)
-    saved = broker.post(f"/support-requests/{maths_request.pk}/shortlist")
+    # Only Lee fits: a shortlist of fewer than three needs its reason.
+    no_reason = broker.post(f"/support-requests/{maths_request.pk}/shortlist")
+    assert no_reason.status_code == 422
+    assert "reason" in no_reason.json()["errors"]
+    saved = broker.post(
+        f"/support-requests/{maths_request.pk}/shortlist", {"reason": "Only Lee fits"}
+    )
     assert saved.status_code == 201
     assert [e["leader"] for e in saved.json()] == [lee.pk]
     sent = broker.post(f"/support-requests/{maths_request.pk}/approaches", {"leader": lee.pk})
@@ -376,7 +382,7 @@ def test_stranger_is_refused_on_every_brokering_endpoint(
     client_school: School,
 ) -> None:
     broker = api(coordinator)
-    broker.post(f"/support-requests/{maths_request.pk}/shortlist")
+    broker.post(f"/support-requests/{maths_request.pk}/shortlist", {"reason": "Only Lee fits"})
     approach = broker.post(f"/support-requests/{maths_request.pk}/approaches", {"leader": lee.pk})
     approach_id = approach.json()["id"]
     client = api(stranger)

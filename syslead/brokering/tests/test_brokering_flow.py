@@ -275,7 +275,7 @@ def test_when_everyone_declines_the_request_opens_for_another_round(
     assert live_shortlist(maths_request) == []
     assert "open again for another round" in request_timeline(maths_request)[-1].summary
     fresh = factories.leader(factories.school("Fresh", lat=53.7), organisation=alliance)
-    entries = shortlist_save(actor=coordinator, request=maths_request)
+    entries = shortlist_save(actor=coordinator, request=maths_request, reason="Only one left")
     assert [e.leader_id for e in entries] == [fresh.pk]
 
 

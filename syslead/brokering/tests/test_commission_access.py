@@ -218,7 +218,7 @@ def test_the_request_page_shows_an_asked_organisation_only_its_own_commission_st
     lee: LeaderProfile,
 ) -> None:
     commission_offer(actor=coordinator, request=maths_request, leader=own_leader)
-    shortlist_save(actor=coordinator, request=maths_request)
+    shortlist_save(actor=coordinator, request=maths_request, reason="Only one fits")
     page = login(other_coordinator).get(reverse("brokering:detail", args=[maths_request.pk]))
     assert page.status_code == 200
     assert [e.verb for e in page.context["timeline"]] == ["request.commission_proposed"]

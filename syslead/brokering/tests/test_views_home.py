@@ -59,7 +59,7 @@ def test_many_waiting_requests_become_one_link_to_the_filtered_list(
 def test_coordinator_is_told_of_an_approach_with_no_answer_after_3_school_days(
     coordinator: User, maths_request: SupportRequest, lee: LeaderProfile
 ) -> None:
-    shortlist_save(actor=coordinator, request=maths_request)
+    shortlist_save(actor=coordinator, request=maths_request, reason="Only one fits")
     approach = approach_send(actor=coordinator, request=maths_request, leader=lee)
     texts = [b.text for b in coordinator_requests(coordinator) if isinstance(b, AttentionItem)]
     assert not any(text.startswith("No answer") for text in texts)
@@ -83,7 +83,7 @@ def test_coordinator_is_told_of_requests_waiting_for_the_schools_choice_and_shar
     lee: LeaderProfile,
     other_org: Organisation,
 ) -> None:
-    shortlist_save(actor=coordinator, request=maths_request)
+    shortlist_save(actor=coordinator, request=maths_request, reason="Only one fits")
     approach = approach_send(actor=coordinator, request=maths_request, leader=lee)
     approach_respond(actor=lee.user, approach=approach, accept=True)
     texts = [b.text for b in coordinator_requests(coordinator) if isinstance(b, AttentionItem)]
@@ -99,7 +99,7 @@ def test_coordinator_is_told_of_requests_waiting_for_the_schools_choice_and_shar
 def test_leader_is_told_of_approaches_to_answer(
     login: Login, coordinator: User, maths_request: SupportRequest, lee: LeaderProfile
 ) -> None:
-    shortlist_save(actor=coordinator, request=maths_request)
+    shortlist_save(actor=coordinator, request=maths_request, reason="Only one fits")
     approach = approach_send(actor=coordinator, request=maths_request, leader=lee)
     response = login(lee.user).get(HOME)
     item = next(i for i in response.context["attention"] if i.text.startswith("Could you support"))
@@ -113,7 +113,7 @@ def test_headteacher_sees_the_request_status_and_the_choice_to_make(
     blocks = list(headteacher_requests(client_head))
     section = next(b for b in blocks if isinstance(b, Section))
     assert [r.pk for r, _ in section.context["rows"]] == [maths_request.pk]
-    shortlist_save(actor=coordinator, request=maths_request)
+    shortlist_save(actor=coordinator, request=maths_request, reason="Only one fits")
     approach = approach_send(actor=coordinator, request=maths_request, leader=lee)
     approach_respond(actor=lee.user, approach=approach, accept=True)
     maths_request.refresh_from_db()
@@ -161,7 +161,7 @@ def test_coordinator_block_query_budget(
     for i in range(4):
         request = factories.support_request(factories.school(f"Client {i}"), alliance)
         if i % 2:
-            shortlist_save(actor=coordinator, request=request)
+            shortlist_save(actor=coordinator, request=request, reason="Only one fits")
             approach_send(actor=coordinator, request=request, leader=lee)
     coordinated_organisation_ids(coordinator)
     with django_assert_max_num_queries(5):

@@ -16,16 +16,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.models import Role
 from syslead.brokering import services
+from syslead.brokering.access import leader_for_request
 from syslead.brokering.forms import (
     ApproachAnswerForm,
     ApproachSendForm,
     ChoiceForm,
+    JudgementForm,
     ReasonForm,
+    ShortlistReasonForm,
     SwapForm,
 )
 from syslead.brokering.models import ApproachStatus, LaCriterion
 from syslead.brokering.selectors import (
     approaches_for_leader,
+    approaches_for_request,
     live_shortlist,
     support_request_for_user,
 )
@@ -34,6 +38,7 @@ from syslead.brokering.web_selectors import (
     approach_for_broker,
     approach_for_leader,
     choice_cards,
+    judgement_candidates,
     request_access,
     shortlist_entry_for,
     shortlist_panel,
@@ -56,9 +61,11 @@ from .requests import detail_context
 def shortlist_save(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     """Keep the best three as the request's shortlist."""
     support_request = support_request_for_user(request.user, request_id)
+    form = ShortlistReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     entries = run_action(
         request,
-        lambda: services.shortlist_save(actor=request.user, request=support_request),
+        lambda: services.shortlist_save(actor=request.user, request=support_request, reason=reason),
         "The shortlist has been saved.",
     )
     anchor = "#shortlist" if entries is not None else ""
@@ -113,6 +120,48 @@ def shortlist_swap(
         request,
         "brokering/shortlist_swap.html",
         {"item": support_request, "entry": entry, "form": form, "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shortlist_judgement(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """Add a leader to the shortlist by the coordinator's recorded judgement (when fewer than
+    three pass every rule): one who fails only a soft rule, never a hard one."""
+    support_request = support_request_for_user(request.user, request_id)
+    access = request_access(request.user, support_request)
+    if not access.broker:
+        raise PermissionDenied(
+            f"Only a coordinator of {support_request.organisation.name} changes the shortlist."
+        )
+    panel = shortlist_panel(support_request, approaches_for_request(support_request))
+    candidates = judgement_candidates(panel)
+    form = JudgementForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(str(c.leader_id), c.label) for c in candidates],
+    )
+    if request.method == "POST" and form.is_valid():
+        leader = leader_for_request(request.user, support_request, int(form.cleaned_data["leader"]))
+        done = run_service(
+            form,
+            lambda: services.shortlist_add_by_judgement(
+                actor=request.user,
+                request=support_request,
+                leader=leader,
+                reason=form.cleaned_data["reason"],
+                capacity_reason=form.cleaned_data["capacity_reason"],
+            ),
+            rule_field="leader",
+        )
+        if done is not None:
+            messages.success(
+                request, f"{leader.user.get_full_name()} is on the shortlist by your judgement."
+            )
+            return redirect(reverse("brokering:detail", args=[support_request.pk]) + "#shortlist")
+    return render(
+        request,
+        "brokering/shortlist_judgement.html",
+        {"item": support_request, "form": form, "panel": panel, "candidates": candidates},
     )
 
 
@@ -192,6 +241,25 @@ def approach_withdraw(request: AuthenticatedHttpRequest, approach_id: int) -> Ht
         "brokering/approach_withdraw.html",
         {"approach": approach, "item": support_request, "form": form},
     )
+
+
+@login_required
+@require_POST
+def approach_expire(request: AuthenticatedHttpRequest, approach_id: int) -> HttpResponse:
+    """Withdraw an expired approach ("expired / no answer") and ask the next leader on the
+    shortlist, in one step."""
+    approach = approach_for_broker(request.user, approach_id)
+    done = run_action(
+        request,
+        lambda: services.approach_expire_and_ask_next(actor=request.user, approach=approach),
+        f"The approach to {approach.leader.user.get_full_name()} is withdrawn as expired.",
+    )
+    if done is not None:
+        messages.success(
+            request,
+            f"{done[1].leader.user.get_full_name()} has been asked for provisional agreement.",
+        )
+    return redirect(reverse("brokering:detail", args=[approach.support_request_id]) + "#approaches")
 
 
 # --- Approaches (the leader) ---------------------------------------------------------------------

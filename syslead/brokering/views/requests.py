@@ -24,9 +24,11 @@ from syslead.brokering.forms import (
     LaRequestForm,
     ReasonForm,
     SchoolRequestForm,
+    ShortlistReasonForm,
     WaitingListForm,
     _RequestFields,
 )
+from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -40,11 +42,14 @@ from syslead.brokering.selectors import (
     commissions_for_request,
     support_request_for_user,
 )
+from syslead.brokering.services._helpers import next_leader_to_ask
+from syslead.brokering.services.shortlists import JUDGEMENT_STATUSES
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     RequestAccess,
     brokers_for_school,
     caseload,
+    has_expired,
     is_finished,
     is_shortlistable,
     is_waiting_too_long,
@@ -55,6 +60,7 @@ from syslead.brokering.web_selectors import (
     timeline_for,
     visible_organisations,
 )
+from syslead.casework.chasing import approach_chase_panels
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
@@ -298,7 +304,9 @@ def detail_context(
         panel = shortlist_panel(support_request, approaches)
     if access.broker and panel is not None and approach_form is None and panel.unapproached:
         approach_form = ApproachSendForm(
-            choices=[(str(row.leader_id), row.leader_name) for row in panel.unapproached]
+            choices=[(str(row.leader_id), row.leader_name) for row in panel.unapproached],
+            # Only leaders never asked are ticked: one who declined is never pre-selected.
+            preselect=[str(row.leader_id) for row in panel.unapproached if row.approach is None],
         )
     commissions = []
     if access.read_shortlist or access.sharing_organisation_ids:
@@ -315,6 +323,22 @@ def detail_context(
             .first()
         )
     sharing_open = open_request and support_request.status != RequestStatus.MATCHED
+    timeline = timeline_for(request.user, support_request, access)
+    fit = 0
+    if panel is not None:
+        fit = len(panel.saved) if panel.saved else len(panel.suggested)
+    short = bool(
+        access.broker
+        and panel is not None
+        and fit < DEFAULT_SHORTLIST_LENGTH
+        and support_request.status in JUDGEMENT_STATUSES
+    )
+    chases = (
+        approach_chase_panels(request.user, support_request, approaches, timeline)
+        if (access.broker)
+        else []
+    )
+    expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
     return {
         "item": support_request,
         "access": access,
@@ -323,6 +347,12 @@ def detail_context(
             LaCriterion(c).label for c in support_request.la_criteria if c in LaCriterion.values
         ],
         "approaches": [(a, is_waiting_too_long(a), school_days_waiting(a)) for a in approaches],
+        "chases": chases,
+        "short": short,
+        "fit": fit,
+        "short_form": ShortlistReasonForm(),
+        "expired_ids": expired_ids,
+        "next_to_ask": next_leader_to_ask(support_request) if expired_ids else None,
         "declined_all": support_request.status == RequestStatus.OPEN
         and any(a.status == ApproachStatus.DECLINED for a in approaches),
         "panel": panel,
@@ -337,7 +367,7 @@ def detail_context(
         and support_request.status != RequestStatus.WAITING_LIST,
         "open_request": open_request,
         "waiting_list_form": WaitingListForm(),
-        "timeline": timeline_for(request.user, support_request, access),
+        "timeline": timeline,
     }
 
 

@@ -40,7 +40,9 @@ def test_the_coordinator_sees_agreements_waiting_and_whose(
 ) -> None:
     deployment_sign(actor=leader_user, deployment=agreement)
     client = login(coordinator)
-    assert "1 agreement waiting for signatures" in attention(client)
+    assert "Agreement for Lee Leader at Ermine Primary Academy waiting for signatures" in attention(
+        client
+    )
     sections = {s.title: s for s in client.get("/").context["sections"]}
     (row, url) = sections["Agreements waiting for signatures"].context["rows"][0]
     assert url == f"/deployments/{agreement.pk}/"

@@ -19,6 +19,7 @@ from syslead.accounts.access import (
 )
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.selectors import support_requests_for_user
+from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
@@ -145,6 +146,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "may_ask_exit": status in SIGNED
         and bool({Party.LEADER, Party.CLIENT_HEADTEACHER} & set(held)),
         "may_report_unavailable": status in SIGNED and Party.LEADER in held,
+        "chase": chase_panel(user, "signature", deployment),
     }
     return render(request, "deployments/detail.html", context)
 
