@@ -195,8 +195,12 @@ def _ask(world: World, role: str, case: Case, path: str, api_call: bool) -> tupl
     kwargs: dict[str, Any] = {"headers": headers}
     if api_call and case.method in ("POST", "PUT", "PATCH"):
         body = matrix.api_body(world, case.method + " " + case.target, case.variant)
-        kwargs["data"] = json.dumps(body)
-        kwargs["content_type"] = "application/json"
+        if isinstance(body, str):  # a file sent as the body (the leaders import)
+            kwargs["data"] = body
+            kwargs["content_type"] = "text/csv"
+        else:
+            kwargs["data"] = json.dumps(body)
+            kwargs["content_type"] = "application/json"
     cache.clear()
     with transaction.atomic():
         response = getattr(client, case.method.lower())(path, **kwargs)
