@@ -34,7 +34,7 @@ from syslead.alliances.services import (
     school_for_urn,
 )
 from syslead.api.auth import request_user
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut, Time
 
 router = Router(tags=["Alliance members and meetings"])
 
@@ -92,8 +92,8 @@ class MembersOut(Schema):
 class MeetingIn(Schema):
     held_on: AllianceDate
     title: Title
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: Time | None = None
+    ends_at: Time | None = None
     location: Text200 = ""
 
 

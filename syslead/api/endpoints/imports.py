@@ -48,8 +48,11 @@ class ImportOut(Schema):
 
 
 class ImportRefusedOut(Schema):
+    """422: the bad rows (``rejected``, each with its line), or, for a bad query string, only
+    ``errors`` (``rejected`` is then empty or absent)."""
+
     detail: str
-    rejected: list[RejectedRowOut]
+    rejected: list[RejectedRowOut] = Field(default_factory=list)
     errors: dict[str, list[str]]
 
 
