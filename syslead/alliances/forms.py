@@ -142,9 +142,7 @@ class MemberDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
-    contact_email = forms.EmailField(
-        label="Contact e-mail address", max_length=254, required=False
-    )
+    contact_email = forms.EmailField(label="Contact e-mail address", max_length=254, required=False)
     contact_phone = forms.CharField(label="Contact telephone", max_length=40, required=False)
 
     @classmethod
