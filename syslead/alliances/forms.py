@@ -223,6 +223,6 @@ class BoardDecisionForm(forms.Form):
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
-        max_length=5000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
