@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from syslead.alliances.models import AllianceMember, AttendanceStatus, BoardDecisionKind
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.schools.models import School
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
@@ -53,11 +54,15 @@ class MemberAddForm(forms.Form):
         label="Strategic partner (sits on the management board)", required=False
     )
     duties = forms.CharField(
-        label="Duties", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Duties",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
     contact_email = forms.EmailField(
         label="Contact e-mail address",
+        max_length=254,
         required=False,
         help_text="Invitations to meetings go here (else to the school's headteachers).",
     )
@@ -131,10 +136,13 @@ class MemberDetailsForm(forms.Form):
         label="Strategic partner (sits on the management board)", required=False
     )
     duties = forms.CharField(
-        label="Duties", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Duties",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
-    contact_email = forms.EmailField(label="Contact e-mail address", required=False)
+    contact_email = forms.EmailField(label="Contact e-mail address", max_length=254, required=False)
     contact_phone = forms.CharField(label="Contact telephone", max_length=40, required=False)
 
     @classmethod
@@ -145,7 +153,10 @@ class MemberDetailsForm(forms.Form):
 class LeaveForm(forms.Form):
     left_on = _date("Date left", missing="Enter the date the school left")
     reason = forms.CharField(
-        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Reason (optional)",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -212,6 +223,6 @@ class BoardDecisionForm(forms.Form):
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
-        max_length=5000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

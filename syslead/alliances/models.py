@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from syslead.core.academic_years import Term
+from syslead.core.limits import TEXT_MAX_LENGTH
 
 
 def one_year_after(day: dt.date) -> dt.date:
@@ -47,7 +48,7 @@ class AllianceMember(models.Model):
     )
     joined_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
-    leaving_reason = models.TextField(blank=True)
+    leaving_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     mou_signed_on = models.DateField(
         "MOU signed on", null=True, blank=True, help_text="When the headteacher signed the MOU."
     )
@@ -58,7 +59,9 @@ class AllianceMember(models.Model):
     is_strategic_partner = models.BooleanField(
         "Strategic partner", default=False, help_text="Strategic partners form the board."
     )
-    duties = models.TextField(blank=True, help_text="What the member has agreed to do.")
+    duties = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, help_text="What the member has agreed to do."
+    )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
@@ -191,7 +194,7 @@ class BoardDecision(models.Model):
     )
     decided_on = models.DateField()
     decision = models.CharField(max_length=20, choices=BoardDecisionKind.choices)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     meetings_missed = models.PositiveSmallIntegerField(
         default=0, help_text="Consecutive meetings missed when the board decided."
     )

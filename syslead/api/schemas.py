@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db import models
 from ninja import Schema
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from syslead.core.academic_years import (
     FIRST_YEAR,
@@ -119,6 +119,28 @@ Hours = Annotated[
     Decimal,
     Field(ge=0, le=24, decimal_places=2, allow_inf_nan=False),
     _decimal_schema(Decimal(24), 2, "Hours: 0 to 24.", 6),
+]
+#: The longest time of day a request may send: "HH:MM:SS.ffffff+HH:MM".
+TIME_MAX_LENGTH = 21
+
+
+def _short_time(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > TIME_MAX_LENGTH:
+        raise ValueError(f'A time of day has at most {TIME_MAX_LENGTH} characters, e.g. "09:30".')
+    return value
+
+
+Time = Annotated[
+    dt.time,
+    BeforeValidator(_short_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "time",
+            "maxLength": TIME_MAX_LENGTH,
+            "description": 'A time of day, e.g. "09:30".',
+        }
+    ),
 ]
 Sessions = Annotated[int, Field(ge=0, le=MAX_SESSIONS)]
 Years = Annotated[int, Field(ge=0, le=80, description="Whole years.")]

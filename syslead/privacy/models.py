@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from syslead.core.limits import TEXT_MAX_LENGTH
+
 
 class ReadKind(models.TextChoices):
     CONCERN = "concern", "Safeguarding or serious concern"
@@ -76,7 +78,7 @@ class SubjectAccessExport(models.Model):
     contents = models.JSONField(default=dict, blank=True, help_text="Files by kind: counts.")
     zip = models.BinaryField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -114,7 +116,7 @@ class Erasure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="erasure"
     )
     pseudonym = models.CharField(max_length=60)
-    reason = models.TextField()
+    reason = models.TextField(max_length=TEXT_MAX_LENGTH)
     erased_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -225,6 +225,9 @@ def test_a_meeting_is_scheduled(api: ApiFactory, coordinator: User, alliance: Or
         {"held_on": "2025-13-01", "title": "Autumn"},
         {"held_on": "2025-10-08"},
         {"held_on": "2025-10-08", "title": None},
+        {"held_on": "2025-10-08", "title": "Autumn", "starts_at": "09:30:00.000000" + "0" * 30},
+        {"held_on": "2025-10-08", "title": "Autumn", "starts_at": "half past nine"},
+        {"held_on": "2025-10-08", "title": "Autumn", "location": "x" * 201},
     ],
 )
 def test_invalid_meetings_are_422(

@@ -34,17 +34,22 @@ from syslead.alliances.services import (
     school_for_urn,
 )
 from syslead.api.auth import request_user
-from syslead.api.schemas import AUTH_ERRORS, WRITE_ERRORS, ErrorOut
+from syslead.api.schemas import (
+    AUTH_ERRORS,
+    TEXT_MAX_LENGTH,
+    WRITE_ERRORS,
+    ErrorOut,
+    Time,
+    Urn,
+)
 
 router = Router(tags=["Alliance members and meetings"])
 
-#: A URN as the contract has it: a JSON integer, within the database's integer range.
-Urn = Annotated[int, Field(ge=1, le=2_147_483_647, description="The school's URN.")]
 #: A date the alliance records (a far-off year is a mistake, not a plan).
 AllianceDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX_LENGTH)]
 UrnKey = Annotated[str, StringConstraints(pattern=r"^\s*[0-9]{1,10}\s*$")]
 
 READ_ERRORS = {403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS}
@@ -92,8 +97,8 @@ class MembersOut(Schema):
 class MeetingIn(Schema):
     held_on: AllianceDate
     title: Title
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: Time | None = None
+    ends_at: Time | None = None
     location: Text200 = ""
 
 

@@ -17,9 +17,11 @@ from ninja import Field, Router, Schema
 from syslead.api.auth import request_user
 from syslead.api.errors import detail_response
 from syslead.api.schemas import ErrorOut
+from syslead.core.exceptions import NotAllowed
 from syslead.imports.files import MAX_IMPORT_BYTES, FileProblem, read_csv
 from syslead.imports.leaders import CREATED, UNCHANGED, UPDATED, ImportReport, leaders_import
 from syslead.imports.rows import Rejection
+from syslead.leaders.permissions import may_coordinate
 from syslead.organisations.models import Organisation
 
 router = Router(tags=["Imports"])
@@ -46,8 +48,11 @@ class ImportOut(Schema):
 
 
 class ImportRefusedOut(Schema):
+    """422: the bad rows (``rejected``, each with its line), or, for a bad query string, only
+    ``errors`` (``rejected`` is then empty or absent)."""
+
     detail: str
-    rejected: list[RejectedRowOut]
+    rejected: list[RejectedRowOut] = Field(default_factory=list)
     errors: dict[str, list[str]]
 
 
@@ -118,6 +123,9 @@ def import_leaders(request: HttpRequest, organisation_id: int, dry_run: bool = F
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404("No such organisation.")
+    # Who may import is decided before the file is read: a refusal, not the file's faults.
+    if not may_coordinate(user, organisation):
+        raise NotAllowed(f"Only coordinators of {organisation.name} may import its leaders.")
     try:
         body = _raw_body(request)
     except _TooLarge:

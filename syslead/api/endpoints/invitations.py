@@ -10,20 +10,25 @@ from ninja import Field, Router, Schema, Status
 
 from syslead.accounts.models import Role
 from syslead.api.auth import request_user
-from syslead.api.schemas import WRITE_ERRORS
+from syslead.api.schemas import CODE_MAX_LENGTH, WRITE_ERRORS, Id, Urn, max_length_of
+from syslead.invitations.models import Invitation
 from syslead.invitations.services import invitation_send
 
 router = Router(tags=["Invitations"])
 
 
 class InvitationIn(Schema):
-    email: str = Field(examples=["cara.mills@school.example"])
-    name: str = Field(examples=["Cara Mills"])
-    role: str = Field(description="One of " + ", ".join(Role.values) + ".")
-    organisation: int | None = Field(
+    email: str = Field(
+        max_length=max_length_of(Invitation, "email"), examples=["cara.mills@school.example"]
+    )
+    name: str = Field(max_length=max_length_of(Invitation, "name"), examples=["Cara Mills"])
+    role: str = Field(
+        max_length=CODE_MAX_LENGTH, description="One of " + ", ".join(Role.values) + "."
+    )
+    organisation: Id | None = Field(
         None, description="An organisation's id: required for coordinator, broker_lead and sip."
     )
-    school: int | None = Field(None, description="A school's URN: required for headteacher.")
+    school: Urn | None = Field(None, description="A school's URN: required for headteacher.")
 
 
 class InvitationOut(Schema):

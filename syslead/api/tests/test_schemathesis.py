@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from syslead.accounts.models import ApiToken, User
+from syslead.alliances.models import AllianceMember, Meeting
 from syslead.api.main import api
 from syslead.deployments.services import deployment_create, deployment_sign
 from syslead.deployments.tests.factories import (
@@ -96,7 +97,8 @@ def known(
     broker_lead: User,
 ) -> dict[str, Any]:
     """Records the coordinator may work on (a leader with a designation and an association, a
-    request, an active agreement with a note of visit), by the names the paths give their ids:
+    request, an active agreement with a note of visit, a member of the alliance referred to the
+    board and a meeting), by the names the paths give their ids:
     the fuzzer also sends valid requests about them, beyond the 404s of ids it makes up."""
     leader = make_leader(leader_user, home_school, alliance)
     request = make_request(alliance, client_school, chosen_leader=leader)
@@ -114,7 +116,18 @@ def known(
         focus="Maths book scrutiny.",
         actions=[ActionPointSpec("school", "Share the calculation policy.", STARTS_ON)],
     )
+    member = AllianceMember.objects.create(
+        organisation=alliance,
+        school=client_school,
+        joined_on=STARTS_ON - dt.timedelta(days=365),
+        consecutive_meetings_missed=2,
+        referred_to_board=True,
+        referred_on=STARTS_ON,
+    )
+    meeting = Meeting.objects.create(organisation=alliance, held_on=STARTS_ON, title="Autumn")
     return {
+        "member_id": member.pk,
+        "meeting_id": meeting.pk,
         "leader_id": leader.pk,
         "designation_id": leader.designations.get().pk,
         "association_id": leader.associations.get().pk,

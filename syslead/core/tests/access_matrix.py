@@ -19,7 +19,7 @@ allowed; 404 unknown or not visible to the caller; 405 wrong method; 409 a busin
 fields (an empty form or body that reached validation: the caller was allowed); ``-`` not asked
 (the administrator on Django's admin site, whose permissions are Django's, by model).
 
-A comment after a row names the finding of issue 9 that the row's expectation is waiting for.
+A comment after a row gives the reason for a cell whose status is not obvious.
 """
 
 from __future__ import annotations
@@ -123,11 +123,11 @@ GET brokering:new_school                                     403    403    403  
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
 GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
-GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: a school-route request (issue 9, found 5)
+GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
 GET brokering:detail @own-la                                 200    200    200    200    404    404    404    404    302
 POST brokering:detail                                        200    404    404    404    404    404    404    404    302
 GET brokering:withdraw                                       200    404    404    404    404    404    404    404    302
-GET brokering:withdraw @own                                  200    200    403    403    403    404    200    404    302
+GET brokering:withdraw @own                              200   200   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:withdraw                                      200    404    404    404    404    404    404    404    302
 GET brokering:waiting_list                                   405    405    405    405    405    405    405    405    302
 POST brokering:waiting_list                                  302    404    404    404    404    404    404    404    302
@@ -138,7 +138,7 @@ POST brokering:shortlist_swap                                200    404    404  
 GET brokering:approaches_send                                405    405    405    405    405    405    405    405    302
 POST brokering:approaches_send                               200    404    404    404    404    404    404    404    302
 GET brokering:choose                                         200    404    404    404    404    404    404    404    302
-GET brokering:choose @own                                    200    403    403    403    403    404    200    404    302
+GET brokering:choose @own                                200   403   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:choose                                        200    404    404    404    404    404    404    404    302
 GET brokering:commission_new                                 200    404    404    404    404    404    404    404    302
 POST brokering:commission_new                                200    404    404    404    404    404    404    404    302
@@ -320,6 +320,102 @@ GET evaluation:final_report_pdf                              200    404    404  
 GET core:home                                                200    200    200    200    200    200    200    200    302
 GET core:about_data                                          200    200    200    200    200    200    200    200    302
 
+# accounts: the person's own account, two-factor sign-in, tokens and sessions
+GET accounts:account                                     200   200   200   200   200   200   200   200   302
+GET accounts:two_factor_verify                           302   302   302   302   302   302   302   302   302  # no code owed: sent on
+GET accounts:two_factor_setup                            200   200   200   200   200   200   200   200   302
+GET accounts:recovery_codes                              200   200   200   200   200   200   200   200   302
+GET accounts:recovery_codes_new                          405   405   405   405   405   405   405   405   302
+POST accounts:recovery_codes_new                         302   302   302   302   302   302   302   302   302
+GET accounts:two_factor_turn_off                         405   405   405   405   405   405   405   405   302
+POST accounts:two_factor_turn_off                        302   302   302   302   302   302   302   302   302
+GET accounts:token_issue                                 405   405   405   405   405   405   405   405   302
+POST accounts:token_issue                                200   200   200   200   200   200   200   200   302  # an empty form: shown again
+GET accounts:token_revoke                                405   405   405   405   405   405   405   405   302
+POST accounts:token_revoke                               404   404   404   404   404   404   404   404   302  # only the person's own
+POST accounts:token_revoke @own                          404   302   404   404   404   404   404   404   302
+GET accounts:session_end                                 405   405   405   405   405   405   405   405   302
+POST accounts:session_end                                404   404   404   404   404   404   404   404   302  # only the person's own
+POST accounts:session_end @own                           404   302   404   404   404   404   404   404   302
+GET accounts:people                                      200   403   403   403   403   403   403   403   302
+GET accounts:two_factor_reset                            200   403   403   403   403   403   403   403   302
+POST accounts:two_factor_reset                           302   403   403   403   403   403   403   403   302
+
+# privacy (administrators; a concern's reads also its named person)
+GET privacy:notice                                       200   200   200   200   200   200   200   200   200
+GET privacy:people                                       200   404   404   404   404   404   404   404   302
+GET privacy:person                                       200   404   404   404   404   404   404   404   302
+GET privacy:erase                                        200   404   404   404   404   404   404   404   302
+GET privacy:export                                       200   404   404   404   404   404   404   404   302
+GET privacy:export_download                              200   404   404   404   404   404   404   404   302
+GET privacy:retention                                    200   404   404   404   404   404   404   404   302
+POST privacy:erase                                       200   404   404   404   404   404   404   404   302
+GET privacy:export_start                                 405   405   405   405   405   405   405   405   302
+POST privacy:export_start                                302   404   404   404   404   404   404   404   302
+GET privacy:reads                                        200   404   404   404   404   404   404   404   302
+GET privacy:reads @own                                   200   200   404   404   404   404   404   404   302  # coord: the concern's named person
+
+# alliances (the organisation's coordinators and broker leads)
+GET alliances:index                                      200   302   302   403   403   403   403   302   302
+GET alliances:alliance                                   200   403   403   403   403   403   403   403   302
+GET alliances:alliance @own                              200   200   200   403   403   403   403   403   302
+GET alliances:member_add                                 200   403   403   403   403   403   403   403   302
+GET alliances:member_add @own                            200   200   200   403   403   403   403   403   302
+GET alliances:meetings                                   200   403   403   403   403   403   403   403   302
+GET alliances:meetings @own                              200   200   200   403   403   403   403   403   302
+GET alliances:referrals                                  200   403   403   403   403   403   403   403   302
+GET alliances:referrals @own                             200   200   200   403   403   403   403   403   302
+POST alliances:member_add                                200   403   403   403   403   403   403   403   302
+POST alliances:meetings                                  200   403   403   403   403   403   403   403   302
+GET alliances:member                                     200   404   404   404   404   404   404   404   302
+GET alliances:member @own                                200   200   200   404   404   404   404   404   302
+GET alliances:member_mou                                 200   404   404   404   404   404   404   404   302
+GET alliances:member_mou @own                            200   200   200   404   404   404   404   404   302
+GET alliances:member_details                             200   404   404   404   404   404   404   404   302
+GET alliances:member_details @own                        200   200   200   404   404   404   404   404   302
+GET alliances:member_leave                               200   404   404   404   404   404   404   404   302
+GET alliances:member_leave @own                          200   200   200   404   404   404   404   404   302
+GET alliances:board_decision                             200   404   404   404   404   404   404   404   302
+GET alliances:board_decision @own                        200   200   200   404   404   404   404   404   302
+GET alliances:meeting                                    200   404   404   404   404   404   404   404   302
+GET alliances:meeting @own                               200   200   200   404   404   404   404   404   302
+GET alliances:meeting_ics                                200   404   404   404   404   404   404   404   302
+GET alliances:meeting_ics @own                           200   200   200   404   404   404   404   404   302
+GET alliances:attendance                                 200   404   404   404   404   404   404   404   302
+GET alliances:attendance @own                            200   200   200   404   404   404   404   404   302
+POST alliances:member_mou                                200   404   404   404   404   404   404   404   302
+POST alliances:member_details                            302   404   404   404   404   404   404   404   302
+POST alliances:member_leave                              200   404   404   404   404   404   404   404   302
+POST alliances:board_decision                            200   404   404   404   404   404   404   404   302
+POST alliances:attendance                                200   404   404   404   404   404   404   404   302
+GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
+POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
+
+# invitations (coordinators and administrators; each coordinator its own invitations)
+GET invitations:people                                   200   200   403   403   403   403   403   200   302
+GET invitations:invite                                   200   200   403   403   403   403   403   200   302
+GET invitations:invite_role                              302   302   403   403   403   403   403   302   302  # no draft yet: sent to the first step
+GET invitations:invite_place                             302   302   403   403   403   403   403   302   302  # no draft yet: sent to the first step
+GET invitations:invite_check                             302   302   403   403   403   403   403   302   302  # no draft yet: sent to the first step
+POST invitations:invite                                  200   200   403   403   403   403   403   200   302
+POST invitations:invite_check                            302   302   403   403   403   403   403   302   302  # no draft yet: sent to the first step
+GET invitations:resend                                   405   405   405   405   405   405   405   405   302
+POST invitations:resend                                  302   404   404   404   404   404   404   404   302
+POST invitations:resend @own                             302   302   404   404   404   404   404   404   302
+GET invitations:cancel                                   405   405   405   405   405   405   405   405   302
+POST invitations:cancel                                  302   404   404   404   404   404   404   404   302
+POST invitations:cancel @own                             302   302   404   404   404   404   404   404   302
+GET invitations:accept                                   404   404   404   404   404   404   404   404   404  # an unknown link, for everyone
+
+# imports (coordinators of the organisation, administrators)
+GET imports:upload                                       200   200   403   403   403   403   403   200   302
+GET imports:template                                     200   200   403   403   403   403   403   200   302
+POST imports:upload                                      200   200   403   403   403   403   403   200   302
+GET imports:preview                                      200   404   404   404   404   404   404   404   302
+GET imports:preview @own                                 200   200   404   404   404   404   404   404   302
+GET imports:confirm                                      405   405   405   405   405   405   405   405   302
+POST imports:confirm                                     200   404   404   404   404   404   404   404   302  # admin: the upload's bad rows shown again
+
 # admin (Django's admin site: the administrator's column is Django's, by model, not asked)
 GET admin:index                                                -    302    302    302    302    302    302    302    302
 GET admin:login                                              302    200    200    200    200    200    200    200    200
@@ -347,11 +443,11 @@ GET /leaders/{leader_id}                                     200    404    404  
 GET /leaders/{leader_id} @own                                200    200    200    200    200    200    404    404    401
 PATCH /leaders/{leader_id}                                   200    404    404    404    404    404    404    404    401
 PATCH /leaders/{leader_id} @own                              200    200    403    403    200    403    404    404    401
-POST /leaders/{leader_id}/designations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
+POST /leaders/{leader_id}/designations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see
 POST /leaders/{leader_id}/designations @own                  201    201    403    403    403    403    404    404    401
 POST /designations/{designation_id}/revoke                   200    404    404    404    404    404    404    404    401
 POST /designations/{designation_id}/revoke @own              200    200    403    403    403    403    404    404    401
-POST /leaders/{leader_id}/associations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see (issue 9, found 1)
+POST /leaders/{leader_id}/associations                       201    404    404    404    404    404    404    404    401  # coord: a leader it cannot see
 POST /leaders/{leader_id}/associations @own                  409    409    403    403    403    403    404    404    401
 POST /associations/{association_id}/end                      200    404    404    404    404    404    404    404    401
 POST /associations/{association_id}/end @own                 200    200    403    403    403    403    404    404    401
@@ -363,22 +459,22 @@ POST /support-requests                                       201    403    403  
 GET /support-requests                                        200    200    200    200    200    200    200    200    401
 GET /support-requests/{request_id}                           200    404    404    404    404    404    404    404    401
 GET /support-requests/{request_id} @la                       200    404    404    404    404    404    404    404    401
-GET /support-requests/{request_id} @own                      200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
+GET /support-requests/{request_id} @own                      200    200    200    404    200    404    200    404    401  # SIP: cannot see a school-route request
 GET /support-requests/{request_id} @own-la                   200    200    200    200    404    404    404    404    401
 GET /support-requests/{request_id}/timeline                  200    404    404    404    404    404    404    404    401
-GET /support-requests/{request_id}/timeline @own             200    200    200    404    200    404    200    404    401  # SIP: a school-route request (issue 9, found 5)
+GET /support-requests/{request_id}/timeline @own             200    200    200    404    200    404    200    404    401  # SIP: cannot see a school-route request
 GET /support-requests/{request_id}/shortlist                 200    404    404    404    404    404    404    404    401
-GET /support-requests/{request_id}/shortlist @own            200    200    200    403    403    404    403    404    401
+GET /support-requests/{request_id}/shortlist @own        200   200   200   404   403   404   403   404   401  # SIP: cannot see a school-route request
 POST /support-requests/{request_id}/shortlist                409    404    404    404    404    404    404    404    401
-POST /support-requests/{request_id}/shortlist @own           409    409    403    403    403    404    403    404    401
+POST /support-requests/{request_id}/shortlist @own       409   409   403   404   403   404   403   404   401  # SIP: cannot see a school-route request
 POST /support-requests/{request_id}/approaches               409    404    404    404    404    404    404    404    401
-POST /support-requests/{request_id}/approaches @own          409    409    403    403    403    404    403    404    401
+POST /support-requests/{request_id}/approaches @own      409   409   403   404   403   404   403   404   401  # SIP: cannot see a school-route request
 POST /approaches/{approach_id}/answer                        403    404    404    404    404    404    404    404    401
-POST /approaches/{approach_id}/answer @own                   403    403    403    403    200    404    403    404    401
+POST /approaches/{approach_id}/answer @own               403   403   403   404   200   404   403   404   401  # SIP: cannot see a school-route request
 POST /support-requests/{request_id}/choice                   409    404    404    404    404    404    404    404    401
-POST /support-requests/{request_id}/choice @own              409    403    403    403    403    404    409    404    401
-POST /support-requests/{request_id}/commissions              201    404    404    404    404    404    404    404    401  # coord: a request it cannot see (issue 9, found 2)
-POST /support-requests/{request_id}/commissions @own         409    409    403    404    403    404    403    404    401  # access before the business rule (issue 9, must be 1)
+POST /support-requests/{request_id}/choice @own          409   403   403   404   403   404   409   404   401  # SIP: cannot see a school-route request
+POST /support-requests/{request_id}/commissions              201    404    404    404    404    404    404    404    401  # coord: a request it cannot see, nor was asked about
+POST /support-requests/{request_id}/commissions @own         409    409    403    404    403    404    403    404    401  # access before the business rule
 POST /commissions/{commission_id}/decision                   200    404    404    404    404    404    404    404    401
 POST /commissions/{commission_id}/decision @own              200    200    404    404    404    404    404    404    401
 POST /organisations/{organisation_id}/allocation-runs        202    404    404    404    404    404    404    404    401
@@ -421,6 +517,28 @@ POST /deployments/{deployment_id}/evaluation                 409    404    404  
 POST /deployments/{deployment_id}/evaluation @own            409    403    403    404    403    403    409    404    401
 GET /deployments/{deployment_id}/evaluation                  200    404    404    404    404    404    404    404    401
 GET /deployments/{deployment_id}/evaluation @own             200    200    200    404    200    200    200    404    401
+
+# alliances
+POST /organisations/{organisation_id}/members            201   403   403   403   403   403   403   403   401
+POST /organisations/{organisation_id}/members @own       201   201   201   403   403   403   403   403   401
+GET /organisations/{organisation_id}/members             200   403   403   403   403   403   403   403   401
+GET /organisations/{organisation_id}/members @own        200   200   200   403   403   403   403   403   401
+POST /organisations/{organisation_id}/meetings           201   403   403   403   403   403   403   403   401
+POST /organisations/{organisation_id}/meetings @own      201   201   201   403   403   403   403   403   401
+GET /organisations/{organisation_id}/meetings            200   403   403   403   403   403   403   403   401
+GET /organisations/{organisation_id}/meetings @own       200   200   200   403   403   403   403   403   401
+PUT /meetings/{meeting_id}/attendance                    200   404   404   404   404   404   404   404   401
+PUT /meetings/{meeting_id}/attendance @own               200   200   200   404   404   404   404   404   401
+GET /meetings/{meeting_id}/attendance                    200   404   404   404   404   404   404   404   401
+GET /meetings/{meeting_id}/attendance @own               200   200   200   404   404   404   404   404   401
+POST /members/{member_id}/board-decision                 200   404   404   404   404   404   404   404   401
+POST /members/{member_id}/board-decision @own            200   200   200   404   404   404   404   404   401
+
+# invitations (the body names the organisation) and imports
+POST /invitations                                        201   403   403   403   403   403   403   403   401
+POST /invitations @own                                   201   201   403   403   403   403   403   403   401
+POST /organisations/{organisation_id}/imports/leaders    200   403   403   403   403   403   403   403   401
+POST /organisations/{organisation_id}/imports/leaders @own  200   200   403   403   403   403   403   403   401
 """
 # fmt: on
 
@@ -449,6 +567,15 @@ PARAMETERS: dict[str, str] = {
     "association_id": "association",
     "review_id": "association_review",
     "event_id": "training_event",
+    "user_id": "person",
+    "export_id": "subject_access_export",
+    "record_id": "concern",
+    "member_id": "alliance_member",
+    "meeting_id": "meeting",
+    "invitation_id": "invitation",
+    "upload_id": "upload",
+    "token_id": "token",
+    "session_id": "session",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -488,6 +615,10 @@ def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
         return "MQ"
     if parameter == "token":
         return "not-a-valid-token"
+    if parameter == "kind":  # the read log's kind of record, or the kind of import
+        return "concern" if target == "privacy:reads" else "leaders"
+    if parameter == "extension":
+        return "csv"
     key = OVERRIDES.get((target, parameter)) or PARAMETERS[parameter]
     if variant.endswith("la"):
         key = LA_ROUTE.get(key, key)
@@ -523,11 +654,22 @@ def api_query(world: World, operation: str, variant: str) -> str:
     return query.format(organisation=side.organisation.pk, year=YEAR.label)
 
 
-def api_body(world: World, operation: str, variant: str) -> dict[str, Any]:
-    """A body valid in shape for a write operation, naming the cell's side's objects."""
+#: The body of the leaders import: a CSV file (sent as ``text/csv``), one valid row.
+LEADERS_CSV = (
+    "email,first_name,last_name,home_school,job_title,designation,designated_on,specialisms,"
+    "phases,release_days,academic_year\r\n"
+    "imported.leader@matrix.test,Ida,Imported,{urn},Deputy headteacher,,,maths,primary,,\r\n"
+)
+
+
+def api_body(world: World, operation: str, variant: str) -> dict[str, Any] | str:
+    """A body valid in shape for a write operation, naming the cell's side's objects (a string
+    is a CSV file)."""
     side = world.own if variant.startswith("own") else world.other
     o = side.objects
     day = VISIT_ON.isoformat()
+    if operation == "POST /organisations/{organisation_id}/imports/leaders":
+        return LEADERS_CSV.format(urn=side.home_school.urn)
     bodies: dict[str, dict[str, Any]] = {
         "POST /organisations": {"name": "New Broker", "kind": "trust"},
         "POST /users": {
@@ -601,6 +743,25 @@ def api_body(world: World, operation: str, variant: str) -> dict[str, Any]:
         "POST /deployments/{deployment_id}/evaluation": {
             "ratings": dict.fromkeys(EVALUATION_ITEMS, "green"),
             "comments": {},
+        },
+        "POST /organisations/{organisation_id}/members": {
+            "school": side.home_school.urn,
+            "joined_on": day,
+            "mou_signed_on": day,
+        },
+        "POST /organisations/{organisation_id}/meetings": {
+            "held_on": day,
+            "title": "Matrix meeting",
+        },
+        "PUT /meetings/{meeting_id}/attendance": {
+            "attendance": {str(side.client_school.urn): "present"},
+        },
+        "POST /members/{member_id}/board-decision": {"decided_on": day, "decision": "continue"},
+        "POST /invitations": {
+            "email": "invited.person@matrix.test",
+            "name": "Ivy Invited",
+            "role": "broker_lead",
+            "organisation": side.organisation.pk,
         },
     }
     return bodies[operation]

@@ -23,10 +23,12 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from conftest import PASSWORD, ensure_builtin_vocabularies, make_school, make_user
-from syslead.accounts.models import ApiToken, Role, User
+from syslead.accounts.models import ApiToken, Role, User, UserSession
+from syslead.alliances.models import AllianceMember, Meeting
 from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
@@ -60,6 +62,8 @@ from syslead.evaluation.models import (
     ProgressReview,
 )
 from syslead.finance.models import ChargingPolicy
+from syslead.imports.models import Upload, UploadKind
+from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
     Association,
@@ -77,6 +81,7 @@ from syslead.leaders.models import (
 )
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
 from syslead.schools.models import OfstedRating, School
 from syslead.visits.models import (
@@ -420,7 +425,66 @@ def build_side(
     o["notification"] = Notification.objects.create(
         user=side.coordinator, verb="test", text="A record to read", url="/"
     )
+    _add_people_and_alliance(key, side, administrator)
     return side
+
+
+def _add_people_and_alliance(key: str, side: Side, administrator: User) -> None:
+    """The side's alliance (a member referred to the board, a meeting), an invitation and an
+    upload its coordinator sent, a subject access export of its leader, and its coordinator's
+    own API token and browser session (each other than the ones the roles use)."""
+    org = side.organisation
+    o = side.objects
+    o["person"] = side.leader_user
+    o["alliance_member"] = AllianceMember.objects.create(
+        organisation=org,
+        school=side.client_school,
+        joined_on=YEAR.starts_on - dt.timedelta(days=365),
+        mou_signed_on=YEAR.starts_on - dt.timedelta(days=365),
+        consecutive_meetings_missed=2,
+        referred_to_board=True,
+        referred_on=YEAR.starts_on,
+    )
+    o["meeting"] = Meeting.objects.create(
+        organisation=org,
+        held_on=YEAR.starts_on + dt.timedelta(days=30),
+        title=f"{key} termly meeting",
+        created_by=side.coordinator,
+    )
+    o["invitation"] = Invitation.objects.create(
+        email=f"invited@{key}.test",
+        name=f"{key} Invited",
+        role=Role.BROKER_LEAD,
+        organisation=org,
+        sent_for=org,
+        status=InvitationStatus.PENDING,
+        token_hash=f"{key}-matrix-invitation".ljust(64, "0"),
+        expires_at=timezone.now() + dt.timedelta(days=14),
+        invited_by=side.coordinator,
+        last_sent_at=timezone.now(),
+    )
+    o["upload"] = Upload.objects.create(
+        kind=UploadKind.LEADERS,
+        organisation=org,
+        uploaded_by=side.coordinator,
+        file_name=f"{key}-leaders.csv",
+        rows=[["email", "first_name", "last_name", "home_school", "job_title"]],
+    )
+    o["subject_access_export"] = SubjectAccessExport.objects.create(
+        person=side.leader_user,
+        requested_by=administrator,
+        status=ExportStatus.READY,
+        zip=b"PK\x05\x06" + bytes(18),
+        size=22,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    o["token"] = ApiToken.issue(side.coordinator, label="matrix")[0]
+    store = SessionStore()
+    store.create()
+    o["session"] = UserSession.objects.create(
+        session_id=store.session_key, user=side.coordinator, user_agent="Matrix browser"
+    )
 
 
 def build_world() -> World:
@@ -476,6 +540,7 @@ def build_world() -> World:
         leader=own.leader,
         owning_organisation=own.organisation,
         proposed_by=other.coordinator,
+        asked=True,  # the request's owner asked: only then may own's coordinators see it
     )
     spare = make_user("spare@matrix.test", "Sam Spare")
     world = World(own=own, other=other, administrator=administrator, stranger=stranger, spare=spare)

@@ -195,8 +195,12 @@ def _ask(world: World, role: str, case: Case, path: str, api_call: bool) -> tupl
     kwargs: dict[str, Any] = {"headers": headers}
     if api_call and case.method in ("POST", "PUT", "PATCH"):
         body = matrix.api_body(world, case.method + " " + case.target, case.variant)
-        kwargs["data"] = json.dumps(body)
-        kwargs["content_type"] = "application/json"
+        if isinstance(body, str):  # a file sent as the body (the leaders import)
+            kwargs["data"] = body
+            kwargs["content_type"] = "text/csv"
+        else:
+            kwargs["data"] = json.dumps(body)
+            kwargs["content_type"] = "application/json"
     cache.clear()
     with transaction.atomic():
         response = getattr(client, case.method.lower())(path, **kwargs)
@@ -308,7 +312,8 @@ def test_every_row_of_the_access_matrix_names_something_that_exists() -> None:
 # --- Lists show nothing of the other organisation ---------------------------------------------
 
 #: Pages and operations that list records: no role but the administrator may find the other
-#: organisation's records (its people, its schools) in them.
+#: organisation's records (its people, its schools, its invitations) in them. An own
+#: organisation's alliance pages list its members: never the other alliance's schools.
 LISTS = (
     "/",
     "/requests/",
@@ -324,6 +329,9 @@ LISTS = (
     "/leaders/training/",
     "/quality/",
     "/reports/kpis/",
+    "/people/",
+    "/alliances/{own_organisation}/",
+    "/alliances/{own_organisation}/meetings/",
     "/api/v1/support-requests",
     "/api/v1/deployments",
 )
@@ -332,6 +340,7 @@ LISTS = (
 @pytest.mark.parametrize("path", LISTS)
 def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, db: None) -> None:
     other = world.other
+    path = path.format(own_organisation=world.own.organisation.pk)
     api_call = path.startswith("/api/")
     case = Case(f"GET {path}", "GET", path, "", "", ())
     client = _client()
@@ -340,6 +349,7 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
         other.home_school.name,
         other.leader_user.get_full_name(),
         other.client_head.get_full_name(),
+        other.objects["invitation"].name,
     ]
     found = []
     for role in matrix.ROLES[1:-1]:
@@ -363,7 +373,8 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
 
 
 @pytest.mark.parametrize(
-    "path", ["/requests/", "/deployments/", "/api/v1/support-requests", "/api/v1/deployments"]
+    "path",
+    ["/requests/", "/deployments/", "/people/", "/api/v1/support-requests", "/api/v1/deployments"],
 )
 def test_the_administrator_finds_the_other_organisations_records_in_the_lists(
     path: str, world: World, db: None
@@ -377,5 +388,7 @@ def test_the_administrator_finds_the_other_organisations_records_in_the_lists(
     if path.startswith("/api/"):
         record = "request" if "support-requests" in path else "deployment"
         assert world.other.objects[record].pk in {item["id"] for item in response.json()}
+    elif path == "/people/":
+        assert world.other.objects["invitation"].name in response.content.decode()
     else:
         assert world.other.client_school.name in response.content.decode()

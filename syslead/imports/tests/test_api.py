@@ -389,6 +389,21 @@ def test_only_a_coordinator_of_the_organisation_imports(
     assert not LeaderProfile.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"\xff\xfe\x00\x00not text", b"no,such,header\r\n", b"x" * (10 * 1024 * 1024 + 1)],
+    ids=["not-text", "wrong-header", "over-10-mb"],
+)
+def test_who_may_import_is_decided_before_the_file_is_read(
+    post: Any, alliance: Organisation, other_coordinator: User, body: bytes
+) -> None:
+    """Another organisation's coordinator is refused (403) whatever the file: never told the
+    file's faults (422) or its size (413)."""
+    response = post(other_coordinator)(alliance, body)
+    assert response.status_code == 403
+    assert "detail" in response.json()
+
+
 def test_anonymous_is_401(post: Any, alliance: Organisation) -> None:
     assert post(None)(alliance, _csv(_row())).status_code == 401
 

@@ -109,6 +109,10 @@ def test_administrator_invites_an_administrator(api: ApiFactory, administrator: 
         ({"role": "system_leader", "school": 120001}, "school"),
         ({"role": "system_leader", "email": "not an address"}, "email"),
         ({"role": "system_leader", "name": "  "}, "name"),
+        ({"role": "system_leader", "name": "N" * 151}, "name"),
+        ({"role": "r" * 51}, "role"),
+        ({"role": "coordinator", "organisation": 2**63}, "organisation"),
+        ({"role": "headteacher", "school": 2**31}, "school"),
     ],
 )
 def test_invalid_fields_are_422_with_errors(
