@@ -1,5 +1,5 @@
 """Batch allocation: a whole round of requests across all of an organisation's leaders at once,
-maximising the total match score within every leader's remaining days (product.md, "What makes
+maximising the total match score within every leader's remaining days (docs/rules.md, "What makes
 it better" item 3).
 
 The problem

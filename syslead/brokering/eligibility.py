@@ -1,6 +1,6 @@
 """The hard rules of matching: whether a leader may be shortlisted for a request at all.
 
-The rules are the contract's (api-v1.md, "Requests and brokering"), in this order:
+The rules are the contract's (docs/api.md, "Requests and brokering"), in this order:
 
 1. an active designation;
 2. core training completed ("every new system leader completes core training before any
@@ -9,7 +9,7 @@ The rules are the contract's (api-v1.md, "Requests and brokering"), in this orde
 4. at least one specialism in common with the request's needs;
 5. remaining days ≥ the days requested, in the request's academic year;
 6. no conflict of interest: never the leader's own home school, never a school of the same trust
-   as the home school, never a school the leader has declared a conflict with (product.md:
+   as the home school, never a school the leader has declared a conflict with (docs/rules.md:
    Requests; the KYRA code of conduct: "declare any potential conflict of interest").
 
 ``hard_rule_failures`` checks *every* rule and returns every failure, so an excluded leader can be

@@ -3,7 +3,7 @@ organisation has (values, not model instances, because a shortlist may weigh tho
 
 - ``considered_leaders(request)``: the leaders a request's matching looks at — those with a live
   association with the request's organisation, plus those approved for it through a commission.
-  Leaders of other organisations are never considered (api-v1.md).
+  Leaders of other organisations are never considered (docs/api.md).
 - ``leader_facts(leaders, academic_year)``: one ``LeaderFacts`` per leader (four queries).
 - ``considered_leader_ids`` + ``leader_facts_for``: the same, read through the leader indexes.
 - ``request_facts(request)``: the request and its school as ``RequestFacts``.

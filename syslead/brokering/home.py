@@ -1,4 +1,4 @@
-"""What requests and brokering ask of each person on the home page (ux.md "Home page by role"):
+"""What requests and brokering ask of each person on the home page (docs/ux.md "Home page by role"):
 requests waiting for a shortlist, approaches with no answer after 3 school days and requests
 waiting for the school's choice (coordinators); approaches to answer (leaders); the school's
 request status and the leaders to choose from (headteachers); requests on the LA route (SIPs).

@@ -1,6 +1,6 @@
 """A map of England drawn from the register's own school coordinates (no map tiles, no outside
 requests): the land is every grid cell that holds a school, with requests and leaders on top
-(ux.md: "a map of England (an SVG drawn from school coordinates; no external map tiles) showing
+(docs/ux.md: "a map of England (an SVG drawn from school coordinates; no external map tiles) showing
 where leaders and requests are")."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The matching engine: an explainable shortlist for a request (product.md, "What makes it better"
-item 2; api-v1.md, "Requests and brokering").
+"""The matching engine: an explainable shortlist for a request (docs/rules.md, "What makes it
+better" item 2; docs/api.md, "Requests and brokering").
 
 Who is considered
     Leaders with a live association with the request's organisation, plus leaders approved for

@@ -1,4 +1,4 @@
-"""Requests for support and brokering: from a school's need to an agreed match (product.md:
+"""Requests for support and brokering: from a school's need to an agreed match (docs/rules.md:
 Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
 
 from __future__ import annotations

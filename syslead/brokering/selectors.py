@@ -378,7 +378,7 @@ def _declined_request_ids(requests: QuerySet[SupportRequest]) -> set[int]:
 def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandRow]:
     """Unmet or declined requests by specialism × phase × area (the school's local authority)
     against the supply of deployable associated leaders with that specialism and phase, largest
-    gap first: the priorities for the next designation round (product.md, item 8).
+    gap first: the priorities for the next designation round (docs/rules.md, item 8).
 
     Demand counts requests of the organisation for the year still waiting for a leader (open,
     shortlisted, approaching, awaiting a choice, on the waiting list) and requests a leader

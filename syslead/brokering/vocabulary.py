@@ -7,8 +7,8 @@ from django.db.models import Q
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import Specialism
 
-#: The contract's built-in specialisms (api-v1.md, Vocabularies). The leaders area also creates them
-#: as rows; the constant keeps requests valid where those rows are missing.
+#: The contract's built-in specialisms (docs/api.md, Vocabularies). The leaders area also
+#: creates them as rows; the constant keeps requests valid where those rows are missing.
 CONTRACT_SPECIALISMS = frozenset(BUILTIN_SPECIALISMS)
 
 

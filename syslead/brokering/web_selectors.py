@@ -61,7 +61,7 @@ from syslead.schools.models import School
 from syslead.schools.search_text import search_text
 
 #: An approach with no answer after this many school days needs the coordinator's attention
-#: (ux.md: "approaches with no answer after 3 school days").
+#: (docs/ux.md: "approaches with no answer after 3 school days").
 ANSWER_WITHIN_SCHOOL_DAYS = 3
 #: How many leaders of other organisations the sharing form offers at most.
 SHAREABLE_LIMIT = 30

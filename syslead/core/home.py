@@ -1,4 +1,4 @@
-"""What each person sees first on the home page, by role (ux.md "Home page by role").
+"""What each person sees first on the home page, by role (docs/ux.md "Home page by role").
 
 The page is assembled from *blocks* that business areas contribute. A block source is a function
 ``source(user) -> Iterable[AttentionItem | Section]``: attention items go into the "Needs
@@ -38,8 +38,8 @@ INSPECTION_OUT_OF_DATE_YEARS = 4
 WATCH_LIST_LENGTH = 10
 RECENT_EVENTS = 8
 
-#: Grade 3 and 4 judgements: "requires improvement" and its predecessor "satisfactory" (product.md,
-#: local authority route), and "inadequate".
+#: Grade 3 and 4 judgements: "requires improvement" and its predecessor "satisfactory"
+#: (docs/rules.md, "Requests", the local-authority route), and "inadequate".
 WEAK_RATINGS = (
     OfstedRating.INADEQUATE,
     OfstedRating.REQUIRES_IMPROVEMENT,
@@ -346,7 +346,7 @@ def schools_to_watch(schools: QuerySet[School]) -> QuerySet[School]:
 
 
 def sip_schools_to_watch(user: User) -> Iterable[Block]:
-    """Schools in the SIP's organisation's area that could benefit from support (ux.md)."""
+    """Schools in the SIP's organisation's area that could benefit from support (docs/ux.md)."""
     for organisation in _organisations(user, Role.SIP):
         area = organisation_area(organisation)
         watch = schools_to_watch(area.schools)

@@ -1,7 +1,7 @@
-"""The cost of a deployment agreement: pure arithmetic, no database (product.md: Charging; the
+"""The cost of a deployment agreement: pure arithmetic, no database (docs/rules.md: Charging; the
 Leading Learning Forward charging policy; the South Gloucestershire funding protocols).
 
-The contract's sums (api-v1.md, "Deployment agreements"):
+The contract's sums (docs/api.md, "Deployment agreements"):
 
     sessions        a full day; a half day or a twilight session (both charged at the half-day rate)
     total           full days × full-day rate + (half days + twilights) × half-day rate
@@ -12,7 +12,7 @@ Who pays depends on the funding route:
 
     school            the supported school pays the total (payable_by_school = total): the
                       leader's school invoices it directly, at the agreed rate plus expenses
-                      (product.md, Charging), and passes the broker its fee
+                      (docs/rules.md, Charging), and passes the broker its fee
     local_authority   the LA funds the days: it tops up the supported school's budget by the total
                       (payable_by_commissioner = total) and the leader's school invoices the
                       supported school for the total (payable_by_school = total), so the school's

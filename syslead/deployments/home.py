@@ -1,4 +1,4 @@
-"""The agreements' blocks on the home page (ux.md "Home page by role"): each party's agreements
+"""The agreements' blocks on the home page (docs/ux.md "Home page by role"): each party's agreements
 waiting for their signature, first in "Needs attention"; for coordinators, the agreements waiting
 for signatures and whose. ``syslead.core.home.HOME_SOURCES`` names these sources.
 

@@ -1,4 +1,4 @@
-"""The deployment agreement: the four-party contract that turns a match into support (product.md:
+"""The deployment agreement: the four-party contract that turns a match into support (docs/rules.md:
 Deployment agreement, Charging, Capacity; the Leading Learning Forward contract and school
 agreement, the South Gloucestershire support agreement)."""
 
@@ -31,7 +31,7 @@ class DeploymentStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Replaced by an amended version"
 
 
-#: Statuses whose days count as committed in the leader's capacity ledger (api-v1.md: "awaiting
+#: Statuses whose days count as committed in the leader's capacity ledger (docs/api.md: "awaiting
 #: signatures or active"). A paused agreement is still a signed agreement that will resume, and a
 #: completed one used its days: both keep them, so the year's released days are never sold twice
 #: and resuming never needs a capacity check. Ended-early and cancelled agreements free theirs.

@@ -1,6 +1,7 @@
-"""Who signs for which of the four parties (product.md: Deployment agreement; the Leading Learning
-Forward contract: "Signed: System Leader / System Leader's School Headteacher (where applicable) /
-Headteacher of Supported School / Headteacher of Lead Teaching School on behalf of TSA").
+"""Who signs for which of the four parties (docs/rules.md: Deployment agreement; the Leading
+Learning Forward contract: "Signed: System Leader / System Leader's School Headteacher (where
+applicable) / Headteacher of Supported School / Headteacher of Lead Teaching School on behalf of
+TSA").
 
 The parties sign in this order: the leader, the home school's headteacher, the supported
 school's headteacher, the broker lead. Who holds each party:

@@ -3,13 +3,14 @@
 - Eligibility: every hard rule of the shortlist except remaining days (``brokering.eligibility``),
   for a leader the request's organisation may broker (associated with it, or commissioned for the
   request), whose home school has agreed the release for the academic year of ``starts_on``.
-- Capacity (api-v1.md): when the agreement is made, its days (a half day or twilight 0.5) may not
+- Capacity (docs/api.md): when the agreement is made, its days (a half day or twilight 0.5) may not
   exceed the leader's ``remaining`` in the academic year of ``starts_on`` (remaining = released −
   committed, and committed counts agreements awaiting signatures, so making an agreement reserves
   its days). At the last signature: the days of the leader's *signed* agreements that year, this
-  one included, may not exceed the days released (product.md: "Days committed in signed agreements
-  must never exceed the days released"). A coordinator's recorded reason passes the capacity rule
-  only. Callers hold ``leaders.capacity.lock_leader_capacity`` while they check and write.
+  one included, may not exceed the days released (docs/rules.md: "Days committed in signed
+  agreements must never exceed the days released"). A coordinator's recorded reason passes the
+  capacity rule only. Callers hold ``leaders.capacity.lock_leader_capacity`` while they check and
+  write.
 - Length: "as a guide, no less than one term and no more than six terms" — shorter than
   ``MIN_LENGTH_WEEKS`` weeks, or longer than two years, asks for a justification.
 """

@@ -222,7 +222,7 @@ def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
 
 def next_steps_for(user: Any, deployment: Deployment) -> list[str]:
     """What this person needs to do next on the agreement, in plain words ("what do I need to do
-    next?" first: ux.md). Empty when nothing is asked of them."""
+    next?" first: docs/ux.md). Empty when nothing is asked of them."""
     status = deployment.status
     held = parties_held_by(user, deployment)
     manager = can_manage_deployment(user, deployment)

@@ -6,7 +6,7 @@ Feedback, progress reviews and the evaluation are delivery records: the parties,
 on the LA route, the SIP read them (``syslead.visits.access``). The final report is the lead
 leader's until the broker has quality-assured it: before approval only its author's side (the
 deployment's leader) and the broker see it; the schools and the SIP see it once approved
-(product.md: "The lead leader's final report goes to the broker, which quality-assures it before
+(docs/rules.md: "The lead leader's final report goes to the broker, which quality-assures it before
 the school receives it").
 """
 

@@ -1,5 +1,5 @@
-"""The delivery records as documents laid out like the paper forms they replace (ux.md: "Every form
-and record downloads as a PDF laid out like the paper form it replaces"):
+"""The delivery records as documents laid out like the paper forms they replace (docs/ux.md: "Every
+form and record downloads as a PDF laid out like the paper form it replaces"):
 
 - a note of visit: the Leading Learning Forward "Record of Support Form" (date, focus of visit,
   progress made, action points for the system leader and for school personnel with dates, points

@@ -1,6 +1,6 @@
 """The impact evidence pack: one PDF per deployment with the agreement, notes of visit, the
 deployment record, termly feedback, progress reviews, the evaluation and the final report
-(product.md "What makes it better" 9). Rendered from HTML by WeasyPrint in a background task
+(docs/rules.md "What makes it better" 9). Rendered from HTML by WeasyPrint in a background task
 (``syslead.evaluation.evidence_packs``); the records inside use the same partials as their own
 PDFs (``syslead.evaluation.documents``).
 

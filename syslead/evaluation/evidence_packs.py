@@ -1,5 +1,5 @@
-"""The impact evidence pack, made in the background (ux.md: "Long jobs (imports, batch allocation,
-evidence packs) run in the background with visible progress").
+"""The impact evidence pack, made in the background (docs/ux.md: "Long jobs (imports, batch
+allocation, evidence packs) run in the background with visible progress").
 
 A party or the broker asks (``evidence_pack_request``); after the transaction commits a task
 (``syslead.evaluation.tasks.build_evidence_pack``) lays the PDF out (``evidence_pack_build``): the
@@ -110,8 +110,8 @@ def _fail(pack: EvidencePack, *, reason: str, actor: Any = None) -> None:
 
 @transaction.atomic
 def evidence_pack_request(*, actor: Any, deployment: Deployment) -> PackAsked:
-    """Ask for the impact evidence pack (product.md "What makes it better" 9): the parties and the
-    broker only; one pack in the making at a time; a new pack only when the records changed."""
+    """Ask for the impact evidence pack (docs/rules.md "What makes it better" 9): the parties and
+    the broker only; one pack in the making at a time; a new pack only when the records changed."""
     if not deployment_roles(actor, deployment).can_see_evidence_pack:
         raise NotAllowed("Only the agreement's parties and its broker see the evidence pack.")
     # Two people asking at once: the second waits here, then finds the first one's pack.

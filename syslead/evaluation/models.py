@@ -1,6 +1,6 @@
 """Feedback and evaluation: termly feedback from the supported headteacher, termly progress reviews
 rating each objective red/amber/green from three viewpoints, the end-of-support evaluation, and the
-lead leader's final report with the broker's quality assurance (product.md: Feedback and
+lead leader's final report with the broker's quality assurance (docs/rules.md: Feedback and
 evaluation, Quality assurance; the Leading Learning Forward "Feedback on SLE Support" and "End of
 Support Evaluation" forms)."""
 
@@ -310,7 +310,7 @@ PACK_IN_THE_MAKING = (EvidencePackStatus.QUEUED, EvidencePackStatus.RUNNING)
 
 
 class EvidencePack(models.Model):
-    """One making of a deployment's impact evidence pack, in the background (ux.md: "Long jobs
+    """One making of a deployment's impact evidence pack, in the background (docs/ux.md: "Long jobs
     ... evidence packs run in the background with visible progress").
 
     The PDF is kept in the database (``pdf``), not under MEDIA_ROOT: the task worker and the web

@@ -1,7 +1,7 @@
 """Reads of feedback and evaluation: the RAG grid with disagreement, what is due, and the
 evaluation's items in the form's order.
 
-**Disagreement** (product.md "RAG per objective from several viewpoints with disagreement
+**Disagreement** (docs/rules.md "RAG per objective from several viewpoints with disagreement
 flagged"): an objective's ratings for a term are flagged as soon as the viewpoints given (at least
 two of headteacher, leader, coordinator) are not all the same; a flag is *wide* when they are more
 than one step apart (red against green). Flagging any difference, not only wide ones, is the

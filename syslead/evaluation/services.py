@@ -1,7 +1,7 @@
 """Writes of feedback and evaluation: the termly feedback schedule and form, termly progress
 reviews, the end-of-support evaluation, and the final report with its quality assurance
-(product.md: Feedback and evaluation, Quality assurance; Leading Learning Forward "Feedback on SLE
-Support" and "End of Support Evaluation" forms, "Roles and responsibilities": a termly progress
+(docs/rules.md: Feedback and evaluation, Quality assurance; Leading Learning Forward "Feedback on
+SLE Support" and "End of Support Evaluation" forms, "Roles and responsibilities": a termly progress
 meeting that may agree revised impact measures).
 
 Each service checks who may act (``NotAllowed``), then the state (``RuleViolation``), then the
@@ -364,7 +364,7 @@ def evaluation_submit(
 ) -> Evaluation:
     """The supported headteacher's end-of-support evaluation: each of the nine items rated red,
     amber or green with comments and evidence (LLF "End of Support Evaluation Form"); once per
-    agreement, while it is active or completed (api-v1.md)."""
+    agreement, while it is active or completed (docs/api.md)."""
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     roles = deployment_roles(actor, deployment)
     if not (roles.client_head or roles.administrator):

@@ -1,4 +1,4 @@
-"""Charging: each organisation's policy per academic year (product.md: Charging)."""
+"""Charging: each organisation's policy per academic year (docs/rules.md: Charging)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-#: A new organisation's policy for every year (api-v1.md; one alliance's 2019-20 policy).
+#: A new organisation's policy for every year (docs/api.md; one alliance's 2019-20 policy).
 DEFAULT_FULL_DAY_RATE = Decimal("350.00")
 DEFAULT_HALF_DAY_RATE = Decimal("150.00")
 DEFAULT_FULL_DAY_BROKER_FEE = Decimal("50.00")

@@ -1,4 +1,4 @@
-"""Reads of charging: each organisation's policy per academic year (product.md: Charging)."""
+"""Reads of charging: each organisation's policy per academic year (docs/rules.md: Charging)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def charging_policy_for(
     organisation: Organisation, academic_year: AcademicYear | str
 ) -> ChargingPolicy:
     """The organisation's policy for the year: the stored one, or the defaults (350.00 / 150.00 /
-    50.00 / 25.00, api-v1.md) as an unsaved policy (``pk`` is None). ValueError for a bad year."""
+    50.00 / 25.00, docs/api.md) as an unsaved policy (``pk`` is None). ValueError for a bad year."""
     label = _year_label(academic_year)
     policy = ChargingPolicy.objects.filter(organisation=organisation, academic_year=label).first()
     if policy is not None:
@@ -66,7 +66,7 @@ def charging_policy_history(policy: ChargingPolicy) -> list[ChargingPolicyRevisi
 
 
 def can_set_charging_policy(user: Any, organisation: Organisation) -> bool:
-    """Broker leads and coordinators of the organisation, and administrators (api-v1.md)."""
+    """Broker leads and coordinators of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 
 

@@ -1,5 +1,5 @@
 """Writes of charging: setting an organisation's policy for a year, keeping its history
-(product.md: Charging — "reviewed every year by its board")."""
+(docs/rules.md: Charging — "reviewed every year by its board")."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def charging_policy_set(
     half_day_broker_fee: Decimal | str,
 ) -> ChargingPolicy:
     """Set the organisation's rates and broker fees for a year: its broker lead or a coordinator
-    (api-v1.md). A broker fee may not exceed its rate (the rest goes to the leader's school).
+    (docs/api.md). A broker fee may not exceed its rate (the rest goes to the leader's school).
     The values before the change are kept as a ``ChargingPolicyRevision``."""
     if not can_set_charging_policy(actor, organisation):
         raise NotAllowed(

@@ -1,5 +1,5 @@
 """The charging policy page: an organisation's rates and broker fees for each academic year,
-edited by its broker lead or a coordinator, with the history of revisions (product.md:
+edited by its broker lead or a coordinator, with the history of revisions (docs/rules.md:
 Charging — "reviewed every year by its board")."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Invoicing on the home page (ux.md "Home page by role"): for coordinators, agreed notes of
+"""Invoicing on the home page (docs/ux.md "Home page by role"): for coordinators, agreed notes of
 visit still not invoiced a month on; for the headteacher of a leader's home school, the income due
 to the school. ``syslead.core.home.HOME_SOURCES`` names these sources."""
 

@@ -1,4 +1,4 @@
-"""Invoices for delivered days (product.md: Charging; features 5 and 6: "Notes of visit agreed by
+"""Invoices for delivered days (docs/rules.md: Charging; features 5 and 6: "Notes of visit agreed by
 the school that count as delivered days and become invoice lines"; "The £350 → £300 + £50 split,
 by funding route, computed and invoiced without a spreadsheet").
 

@@ -1,6 +1,6 @@
-"""The invoice as a document laid out like an invoice (ux.md: "Every form and record downloads as
-a PDF"): who issues it and to whom, its number and dates, the lines, the totals and, in words, the
-split between the leader's school and the broker. ``invoice_pdf`` renders it with WeasyPrint."""
+"""The invoice as a document laid out like an invoice (docs/ux.md: "Every form and record downloads
+as a PDF"): who issues it and to whom, its number and dates, the lines, the totals and, in words,
+the split between the leader's school and the broker. ``invoice_pdf`` renders it with WeasyPrint."""
 
 from __future__ import annotations
 

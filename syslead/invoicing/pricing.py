@@ -1,4 +1,5 @@
-"""Pricing an invoice: pure arithmetic and the route's parties, no database (product.md: Charging).
+"""Pricing an invoice: pure arithmetic and the route's parties, no database (docs/rules.md:
+Charging).
 
 Each agreed note of visit is one line at the agreement's rate: a full day at the full-day rate, a
 half day or twilight session at the half-day rate, with the broker's fee per session beside it

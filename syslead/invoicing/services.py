@@ -1,5 +1,5 @@
 """Writes of invoices: draft from the agreed notes of visit, add expenses, issue, mark paid,
-cancel (product.md: Charging; features 5 and 6). The rules live here; pages call these.
+cancel (docs/rules.md: Charging; features 5 and 6). The rules live here; pages call these.
 
 Each service checks who may act (``NotAllowed``), then the state (``RuleViolation`` naming the
 rule), then the fields (``ValidationError``), writes in one transaction and records an event.

@@ -1,5 +1,5 @@
 """The capacity ledger: per leader per academic year, the days released, committed, delivered and
-invoiced, and what remains (product.md: Capacity; the feature "a capacity ledger per leader per
+invoiced, and what remains (docs/rules.md: Capacity; the feature "a capacity ledger per leader per
 academic year that blocks over-commitment at signature").
 
 This module is the single source every area reads capacity from: the directory, the shortlist,
@@ -8,7 +8,7 @@ once, so a page over 12,000 leaders costs a fixed number of queries:
 
 - released  — ``ReleaseAgreement`` (this app): the days the home school releases the leader.
 - committed — ``deployments.Deployment``: agreements in the deployments area's
-  ``COMMITTED_STATUSES`` (awaiting signatures or active, per api-v1.md, and what that area adds)
+  ``COMMITTED_STATUSES`` (awaiting signatures or active, per docs/api.md, and what that area adds)
   whose ``starts_on`` falls in the year, a full day 1, a half day or twilight 0.5.
 - delivered — ``visits.Visit``: notes of visit agreed by the school, dated in the year.
 - invoiced  — ``invoicing.InvoiceLine``: the days on the session lines of issued or paid

@@ -13,7 +13,7 @@ from typing import Final, TypedDict
 from syslead.leaders.models import DesignationStatus
 from syslead.schools.models import Phase
 
-#: The contract's built-in specialisms (api-v1.md, Vocabularies), code → label.
+#: The contract's built-in specialisms (docs/api.md, Vocabularies), code → label.
 BUILTIN_SPECIALISMS: Final[dict[str, str]] = {
     "leadership": "Leadership",
     "governance": "Governance",
@@ -34,7 +34,7 @@ BUILTIN_SPECIALISMS: Final[dict[str, str]] = {
     "safeguarding": "Safeguarding",
 }
 
-#: The contract's phases (api-v1.md, Vocabularies): the register's phase codes.
+#: The contract's phases (docs/api.md, Vocabularies): the register's phase codes.
 PHASES: Final[dict[str, str]] = {phase.value: str(phase.label) for phase in Phase}
 
 

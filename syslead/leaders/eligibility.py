@@ -1,4 +1,4 @@
-"""Whether a leader meets a designation type's criteria, in words (product.md: Designations).
+"""Whether a leader meets a designation type's criteria, in words (docs/rules.md: Designations).
 
 The check reports; it does not refuse. Applications and designations show the unmet criteria as
 warnings for the designating body to weigh: the seeds leave the decision to its interview and

@@ -1,4 +1,4 @@
-"""The system leaders area's blocks on the home page (ux.md "Home page by role"): what a
+"""The system leaders area's blocks on the home page (docs/ux.md "Home page by role"): what a
 coordinator must decide about leaders and each leader's capacity this year at a glance; a leader's
 capacity and open rounds; the release days a home school's headteacher has to agree."""
 

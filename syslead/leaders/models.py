@@ -1,5 +1,5 @@
 """System leaders: profiles, designations and rounds, association with brokers, release days, policy
-and training (product.md: Designations, Association, Capacity, Training)."""
+and training (docs/rules.md: Designations, Association, Capacity, Training)."""
 
 from __future__ import annotations
 

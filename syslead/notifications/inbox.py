@@ -1,5 +1,5 @@
 """Telling people what to do: a row in their in-app inbox and an e-mail through the task worker
-(ux.md: "E-mails say what to do and link straight to it; nothing important is only in an
+(docs/ux.md: "E-mails say what to do and link straight to it; nothing important is only in an
 e-mail"). Areas call ``notify`` inside their service's transaction: the inbox rows are written
 with the change, the e-mails are queued only once it commits, so a refused change tells nobody.
 """

@@ -1,5 +1,5 @@
 """The in-app inbox: one row per thing a person is told about, most often something to do, with a
-link straight to where they do it (ux.md: "nothing important is only in an e-mail")."""
+link straight to where they do it (docs/ux.md: "nothing important is only in an e-mail")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Quality assurance of the leaders' work (product.md: Quality assurance): a termly sample of each
-broker's agreed notes of visit, each checked against the standard, and the annual performance
+"""Quality assurance of the leaders' work (docs/rules.md: Quality assurance): a termly sample of
+each broker's agreed notes of visit, each checked against the standard, and the annual performance
 feedback a broker gives each of its leaders."""
 
 from __future__ import annotations

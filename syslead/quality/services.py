@@ -1,7 +1,8 @@
-"""Quality assurance rules (product.md: Quality assurance). Coordinators of a broker draw and check
-the termly sample of its agreed notes of visit and write each leader's annual performance feedback;
-the broker's leads read both; a leader reads only their own feedback, once shared. Pages and any
-other caller go through these functions, which refuse with ``NotAllowed`` or ``ValidationError``."""
+"""Quality assurance rules (docs/rules.md: Quality assurance). Coordinators of a broker draw and
+check the termly sample of its agreed notes of visit and write each leader's annual performance
+feedback; the broker's leads read both; a leader reads only their own feedback, once shared. Pages
+and any other caller go through these functions, which refuse with ``NotAllowed`` or
+``ValidationError``."""
 
 from __future__ import annotations
 

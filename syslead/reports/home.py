@@ -1,4 +1,4 @@
-"""The broker lead's KPI block on the home page (ux.md "Broker lead: ... KPIs for this year
+"""The broker lead's KPI block on the home page (docs/ux.md "Broker lead: ... KPIs for this year
 against target, costs and days by commissioner"). ``syslead.core.home.HOME_SOURCES`` names it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Key performance indicators of a broker for an academic year (product.md: KPIs, Reporting).
+"""Key performance indicators of a broker for an academic year (docs/rules.md: KPIs, Reporting).
 
 - SLEs designated: leaders given an SLE designation by the organisation with ``designated_on`` in
   the year (a designation later revoked still counts: it was made that year), against the
@@ -40,7 +40,7 @@ DEPLOYED_STATUSES = COMMITTED_STATUSES
 
 
 def can_read_kpis(user: Any, organisation: Organisation) -> bool:
-    """Coordinators and broker leads of the organisation, and administrators (api-v1.md)."""
+    """Coordinators and broker leads of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 
 

@@ -1,4 +1,4 @@
-"""The broker's KPI page (product.md: KPIs, Reporting; ux.md: "KPIs for this year against
+"""The broker's KPI page (docs/rules.md: KPIs, Reporting; docs/ux.md: "KPIs for this year against
 target, costs and days by commissioner"): coordinators and broker leads of the organisation."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What delivery asks of each person on the home page (ux.md "Home page by role"): notes of visit
-to agree or sign off, feedback and evaluations due, final reports to quality-assure, open
+"""What delivery asks of each person on the home page (docs/ux.md "Home page by role"): notes of
+visit to agree or sign off, feedback and evaluations due, final reports to quality-assure, open
 concerns and quiet agreements, each a link to where to act; and a section listing the person's
 agreements with their delivery pages. ``syslead.core.home.HOME_SOURCES`` names these sources.
 

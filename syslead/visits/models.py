@@ -1,5 +1,5 @@
 """Delivery records: notes of visit (the record of support) with their action points, the
-deployment log, and safeguarding or serious concerns (product.md: Records, Quality assurance; the
+deployment log, and safeguarding or serious concerns (docs/rules.md: Records, Quality assurance; the
 Leading Learning Forward "Record of Support" and "Deployment Record" forms; South Gloucestershire
 "Notes of Visit of LLE Support")."""
 
@@ -26,7 +26,7 @@ class Session(models.TextChoices):
     TWILIGHT = "twilight", "Twilight session"
 
 
-#: Days each session counts for, as delivered days and on invoices (api-v1.md).
+#: Days each session counts for, as delivered days and on invoices (docs/api.md).
 SESSION_DAYS: dict[str, Decimal] = {
     Session.FULL_DAY: Decimal("1"),
     Session.HALF_DAY: Decimal("0.5"),

@@ -26,9 +26,9 @@ from syslead.visits.models import (
     preparation_opens_on,
 )
 
-#: A note of visit not agreed after this many school days needs chasing (ux.md).
+#: A note of visit not agreed after this many school days needs chasing (docs/ux.md).
 AGREE_WITHIN_SCHOOL_DAYS = 5
-#: An active agreement with no visit for this long needs attention (ux.md).
+#: An active agreement with no visit for this long needs attention (docs/ux.md).
 NO_VISIT_ALERT = dt.timedelta(weeks=6)
 ZERO = Decimal("0")
 

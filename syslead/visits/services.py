@@ -1,5 +1,5 @@
 """Writes of the delivery records: notes of visit and their action points, the deployment log,
-and safeguarding or serious concerns (product.md: Records; Leading Learning Forward "Record of
+and safeguarding or serious concerns (docs/rules.md: Records; Leading Learning Forward "Record of
 Support" and "Deployment Record"; South Gloucestershire "Notes of Visit of LLE Support" and
 protocol 5.2 "safeguarding or other serious concerns ... raised immediately").
 
@@ -328,7 +328,7 @@ def _for_client_head(actor: Any, visit: Visit, doing: str) -> None:
 @transaction.atomic
 def visit_agree(*, actor: Any, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
-    (api-v1.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
+    (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "agrees")
     visit.status = VisitStatus.AGREED

@@ -1,4 +1,4 @@
-"""Alliance members and termly meetings (api-v1.md, version 1.1): members joining with the MOU,
+"""Alliance members and termly meetings (docs/api.md, version 1.1): members joining with the MOU,
 meetings, attendance, the referral to the board after two consecutive meetings missed, and the
 board's decision. Coordinators and broker leads of the organisation (and administrators)."""
 

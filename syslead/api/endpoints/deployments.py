@@ -1,4 +1,4 @@
-"""Deployment agreements and charging policies (api-v1.md: "Deployment agreements")."""
+"""Deployment agreements and charging policies (docs/api.md: "Deployment agreements")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The end-of-support evaluation (api-v1.md: ``POST /deployments/{id}/evaluation``)."""
+"""The end-of-support evaluation (docs/api.md: ``POST /deployments/{id}/evaluation``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """System leaders: profiles, designations, association, release days and the capacity ledger
-(api-v1.md, "System leaders"). Every endpoint calls the services and selectors the web pages use
+(docs/api.md, "System leaders"). Every endpoint calls the services and selectors the web pages use
 (``syslead.leaders``), so both give the same answers and messages.
 
 Access: every endpoint, reads and writes alike, first resolves the leader (or the designation or

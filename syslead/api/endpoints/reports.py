@@ -1,4 +1,4 @@
-"""Reports: a broker's key performance indicators (api-v1.md: "Reports")."""
+"""Reports: a broker's key performance indicators (docs/api.md: "Reports")."""
 
 from __future__ import annotations
 

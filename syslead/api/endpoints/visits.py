@@ -1,4 +1,4 @@
-"""Notes of visit (api-v1.md: ``POST /deployments/{id}/visits``, ``POST /visits/{id}/agree``),
+"""Notes of visit (docs/api.md: ``POST /deployments/{id}/visits``, ``POST /visits/{id}/agree``),
 and the rest of their life: asking for changes, signing off, reading them."""
 
 from __future__ import annotations

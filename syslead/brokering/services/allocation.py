@@ -1,5 +1,5 @@
 """Batch allocation's services: start a run (in the background, or now), edit its draft matches,
-approve them (product.md, "What makes it better" item 3; the solver is ``brokering.allocation``).
+approve them (docs/rules.md, "What makes it better" item 3; the solver is ``brokering.allocation``).
 
 What approval does
     An approved match does not skip the seeds' steps: the allocated leader becomes the request's

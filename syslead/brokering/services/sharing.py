@@ -129,7 +129,7 @@ def commission_decide(
     *, actor: Any, commission: Commission, approve: bool, note: str = ""
 ) -> Commission:
     """The leader's own organisation agrees (or refuses, with a note) to share the leader for
-    another organisation's request ("with that broker's agreement": product.md). A coordinator
+    another organisation's request ("with that broker's agreement": docs/rules.md). A coordinator
     of the owning organisation. Once approved, the leader is considered for the request."""
     commission = (
         Commission.objects.select_for_update(of=("self",))

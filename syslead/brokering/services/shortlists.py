@@ -1,5 +1,5 @@
 """Shortlists of three and their overrides (South Gloucestershire: "identify three potential
-LLEs"; product.md: "a stored reason for every override")."""
+LLEs"; docs/rules.md: "a stored reason for every override")."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def shortlist_swap(
     *, actor: Any, entry: ShortlistEntry, new_leader: LeaderProfile, reason: str
 ) -> ShortlistEntry:
     """Replace a leader on the shortlist with another who passes every hard rule, recording why
-    (product.md: "a stored reason for every override"). A coordinator of the request's
+    (docs/rules.md: "a stored reason for every override"). A coordinator of the request's
     organisation; not while the leader being replaced has an open approach."""
     support_request = _lock(entry.support_request)
     _require_broker(actor, support_request)

@@ -1,4 +1,4 @@
-"""The API contract for requests and brokering (api-v1.md): POST /support-requests and
+"""The API contract for requests and brokering (docs/api.md): POST /support-requests and
 GET /support-requests/{id}/shortlist, with access, plus the brokering actions."""
 
 from __future__ import annotations

@@ -406,7 +406,7 @@ def test_leader_tells_their_broker_of_a_direct_approach(
 def test_a_leader_telling_of_a_direct_approach_notifies_their_brokers_coordinators(
     lee: LeaderProfile, coordinator: User, other_coordinator: User
 ) -> None:
-    """product.md: "A leader approached directly ... tells their broker, which records it": the
+    """docs/rules.md: "A leader approached directly ... tells their broker, which records it": the
     service itself tells the coordinators of the leader's organisation, whichever page calls it;
     a coordinator recording it tells no one else."""
     from syslead.notifications.models import Notification

@@ -1,4 +1,4 @@
-"""Direct approaches through the pages (product.md: "A leader approached directly by a school or
+"""Direct approaches through the pages (docs/rules.md: "A leader approached directly by a school or
 another agency tells their broker, which records it"): the coordinator records one for a leader
 of their organisation, the leader tells their broker, the organisation's brokers list them.
 Nobody else records or reads them."""

@@ -1,6 +1,6 @@
 """Batch allocation: start a run of the organisation's open requests in the background, watch its
 status (htmx polls every 2 s while it is queued or running), review the draft matches against
-greedy, change a match with a reason, approve (product.md, "What makes it better" item 3)."""
+greedy, change a match with a reason, approve (docs/rules.md, "What makes it better" item 3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Direct approaches (product.md: "A leader approached directly by a school or another agency
+"""Direct approaches (docs/rules.md: "A leader approached directly by a school or another agency
 tells their broker, which records it"; KYRA: the LLE will "inform KYRA if they are approached
 directly"): the coordinator records one for a leader of their organisation, the leader tells
 their broker themselves, and the organisation's direct approaches are listed for its brokers.

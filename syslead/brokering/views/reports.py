@@ -1,5 +1,5 @@
 """The LA team's list of schools that could benefit from support (South Gloucestershire 1.1), and
-unmet demand against supply: the priorities for the next designation round (product.md, item 8),
+unmet demand against supply: the priorities for the next designation round (docs/rules.md, item 8),
 with a map of England drawn from school coordinates."""
 
 from __future__ import annotations

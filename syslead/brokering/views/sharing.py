@@ -1,5 +1,5 @@
 """Sharing leaders between brokers (KYRA: "TSA may commission LLE support from other TSA";
-product.md: "one broker may commission a leader associated with another, with that broker's
+docs/rules.md: "one broker may commission a leader associated with another, with that broker's
 agreement"): the request's coordinator asks for a leader of another organisation, or that
 organisation's coordinator offers one; the leader's own organisation agrees on its commissions
 page."""

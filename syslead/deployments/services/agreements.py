@@ -1,4 +1,4 @@
-"""Making and signing the four-party agreement, and closing it (product.md: Deployment
+"""Making and signing the four-party agreement, and closing it (docs/rules.md: Deployment
 agreement; the Leading Learning Forward contract, school agreement and SLE support agreement; the
 South Gloucestershire support agreement)."""
 
@@ -99,7 +99,7 @@ def deployment_create(
 ) -> Deployment:
     """Make the agreement from a request and a leader (the request's chosen leader when none is
     given), waiting for the four parties' signatures; the request becomes agreed. Only a
-    coordinator of the request's organisation (api-v1.md).
+    coordinator of the request's organisation (docs/api.md).
 
     Rules (409, ``rule`` names it): every hard rule of the shortlist but remaining days; the
     home school's release for the year of ``starts_on``; the capacity rule (the days, a half day or

@@ -1,5 +1,5 @@
-"""Changes to an agreement and ending it early (product.md: "Changes are made when a leader leaves
-their school, cannot provide the outreach (e.g. sickness — the broker then tells the client
+"""Changes to an agreement and ending it early (docs/rules.md: "Changes are made when a leader
+leaves their school, cannot provide the outreach (e.g. sickness — the broker then tells the client
 school) or is not making sufficient impact; either side may ask for a managed exit"; the Leading
 Learning Forward school agreement, "Changes to the agreement").
 

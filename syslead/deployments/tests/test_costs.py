@@ -1,4 +1,4 @@
-"""The cost arithmetic of the contract (api-v1.md; product.md: Charging), property-tested."""
+"""The cost arithmetic of the contract (docs/api.md; docs/rules.md: Charging), property-tested."""
 
 from __future__ import annotations
 

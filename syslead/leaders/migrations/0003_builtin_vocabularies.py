@@ -1,4 +1,4 @@
-"""The built-in specialisms (api-v1.md) and designation types SLE, LLE, NLE, NLG with their criteria
+"""The built-in specialisms (docs/api.md) and designation types SLE, LLE, NLE, NLG with their criteria
 from the seeds. A frozen copy: migrations must not import the app's live constants."""
 
 from django.db import migrations

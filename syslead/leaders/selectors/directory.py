@@ -1,4 +1,4 @@
-"""The two-tier directory (product.md feature 10): the coordinators' search over their
+"""The two-tier directory (docs/rules.md feature 10): the coordinators' search over their
 organisations' leaders and those other brokers share with them, and the public directory of
 consented profiles."""
 

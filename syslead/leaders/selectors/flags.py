@@ -1,5 +1,5 @@
 """Whether a leader may be deployed, whether an LLE missed the year's mandatory training, and the
-flags a coordinator sees, in words (product.md: Training, Designations, Capacity)."""
+flags a coordinator sees, in words (docs/rules.md: Training, Designations, Capacity)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Writes of the system leaders area: profiles, vocabularies, designation rounds and applications,
-designations, association, release days and policy, training (product.md: Designations,
+designations, association, release days and policy, training (docs/rules.md: Designations,
 Association, Capacity, Training; the KYRA LLE agreement and association model, the Leading Learning
 Forward protocols, the South Gloucestershire LLE guidance).
 

@@ -1,5 +1,5 @@
 """Designation rounds with an application window, and applications moving through their stages
-to designation (product.md: Designations; the KYRA designation model: window, application,
+to designation (docs/rules.md: Designations; the KYRA designation model: window, application,
 interview, recommendation, confirmation)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Association with a broker: one at a time for an LLE, ended in writing with agreements honoured,
-reviewed for impact, criteria or conduct (product.md: Association; the KYRA LLE agreement)."""
+reviewed for impact, criteria or conduct (docs/rules.md: Association; the KYRA LLE agreement)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Designating, reviewing and revoking, with the automatic association of leaders designated by a
-broker (product.md: Designations, Association; KYRA designation and association model; Leading
+broker (docs/rules.md: Designations, Association; KYRA designation and association model; Leading
 Learning Forward protocols: de-designation)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Profiles: adding a system leader, editing the profile, consent to publish each part, and
-declaring that the criteria are no longer met (product.md: Designations; KYRA LLE agreement)."""
+declaring that the criteria are no longer met (docs/rules.md: Designations; KYRA LLE agreement)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Release days and the organisations' release policies (product.md: Capacity; Leading Learning
+"""Release days and the organisations' release policies (docs/rules.md: Capacity; Leading Learning
 Forward "up to a maximum of 15 days per annum", South Gloucestershire "would not exceed 20 days",
 KYRA "a minimum of 6 days")."""
 

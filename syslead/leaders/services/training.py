@@ -1,5 +1,6 @@
 """Training: core training before any deployment, the LLEs' annual mandatory session, the
-leaders' network and termly reviews (product.md: Training; Leading Learning Forward protocols)."""
+leaders' network and termly reviews (docs/rules.md: Training; Leading Learning Forward
+protocols)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""An organisation's own specialisms and designation types, beside the built-in ones (api-v1.md,
-Vocabularies; product.md: "A broker may define its own designation types")."""
+"""An organisation's own specialisms and designation types, beside the built-in ones (docs/api.md,
+Vocabularies; docs/rules.md: "A broker may define its own designation types")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Leaders another broker shares with an organisation (product.md: "a coordinator only [sees] their
-broker's work and what another broker shares with them"; "one broker may commission a leader
+"""Leaders another broker shares with an organisation (docs/rules.md: "a coordinator only [sees]
+their broker's work and what another broker shares with them"; "one broker may commission a leader
 associated with another, with that broker's agreement"): once the owning organisation approves a
 commission to one of the organisation's requests, its coordinators, broker leads and SIPs find the
 leader in their directory, marked "Shared by" the owner, and may read the leader's page, but never

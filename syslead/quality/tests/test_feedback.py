@@ -1,4 +1,4 @@
-"""Annual performance feedback (product.md, Quality assurance: "evaluations feed an annual
+"""Annual performance feedback (docs/rules.md, Quality assurance: "evaluations feed an annual
 performance feedback to each leader; a leader who does not meet the standard may be
 de-designated")."""
 

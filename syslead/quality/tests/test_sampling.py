@@ -1,4 +1,4 @@
-"""Sampling notes of visit (product.md, Quality assurance: "Notes of visit are sampled")."""
+"""Sampling notes of visit (docs/rules.md, Quality assurance: "Notes of visit are sampled")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The KPI page and the broker lead's KPI block on the home page (product.md: KPIs; ux.md:
+"""The KPI page and the broker lead's KPI block on the home page (docs/rules.md: KPIs; docs/ux.md:
 "Broker lead: ... KPIs for this year against target, costs and days by commissioner")."""
 
 from __future__ import annotations
