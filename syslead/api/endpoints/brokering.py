@@ -20,6 +20,8 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
@@ -219,19 +221,30 @@ class ApproachAnswerIn(Schema):
     reason: Text = ""
 
 
+class ShortlistIn(Schema):
+    """The optional body of saving a shortlist: why it has fewer than three leaders."""
+
+    reason: Text = ""
+
+
 def _optional_shortlist_reason(request: HttpRequest) -> str:
-    """``reason`` from an optional JSON body (none, or not sent as JSON: no reason): 400 for a
-    JSON body that does not parse, 422 for a reason that is not text."""
+    """``reason`` from an optional JSON body (none, or not sent as JSON: no reason), checked
+    against ``ShortlistIn``'s bounded types: 400 for a body that is not a JSON object, 422 for a
+    reason that is not text or is too long."""
     if request.content_type != "application/json" or not request.body.strip():
         return ""
     try:
         data = json.loads(request.body)
     except ValueError:
         raise HttpError(400, "The request body is not valid JSON.") from None
-    reason = data.get("reason", "") if isinstance(data, dict) else None
-    if not isinstance(reason, str):
-        raise UnprocessableError({"reason": ["Give the reason as text."]})
-    return reason
+    if not isinstance(data, dict):
+        raise HttpError(400, "The request body must be a JSON object.")
+    try:
+        payload = ShortlistIn.model_validate(data)
+    except PydanticValidationError as invalid:
+        errors = [{**e, "loc": ("body", "payload", *e["loc"])} for e in invalid.errors()]
+        raise NinjaValidationError(errors) from None
+    return payload.reason
 
 
 class ChoiceIn(Schema):
@@ -494,6 +507,12 @@ def _shortlist_response(result: Shortlist) -> JsonResponse:
     "/support-requests/{int:request_id}/shortlist",
     response={201: list[ShortlistEntryOut], **ACTION_ERRORS},
     summary="Keep the best three as the request's shortlist (a coordinator)",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ShortlistIn.model_json_schema()}},
+        }
+    },
 )
 def save_shortlist(request: HttpRequest, request_id: Id) -> Status[list[ShortlistEntryOut]]:
     """The body is optional: ``{reason}`` says why the shortlist has fewer than three leaders

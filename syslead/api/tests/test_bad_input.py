@@ -431,6 +431,35 @@ def test_a_shortlist_limit_out_of_range_is_422(
         _assert_422_on(response, "limit")
 
 
+def test_a_shortlist_reason_that_is_too_long_or_not_text_is_422_and_nothing_is_saved(
+    api: ApiFactory, coordinator: User, alliance: Organisation, client_school: School
+) -> None:
+    request = make_request(alliance, client_school)
+    client = api(coordinator)
+    for reason in ("x" * (TEXT_MAX_LENGTH + 1), 12, ["a"]):
+        response = client.post(f"/support-requests/{request.pk}/shortlist", {"reason": reason})
+        _assert_422_on(response, "reason")
+    assert not request.shortlist.exists()
+
+
+def test_a_shortlist_body_that_is_not_a_json_object_is_400(
+    api: ApiFactory, coordinator: User, alliance: Organisation, client_school: School
+) -> None:
+    request = make_request(alliance, client_school)
+    response = api(coordinator).post(f"/support-requests/{request.pk}/shortlist", ["reason"])
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The request body must be a JSON object."
+
+
+def test_openapi_states_the_shortlist_reason_limit() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    save = document["paths"]["/api/v1/support-requests/{request_id}/shortlist"]["post"]
+    body = save["requestBody"]
+    assert body["required"] is False
+    reason = body["content"]["application/json"]["schema"]["properties"]["reason"]
+    assert reason["maxLength"] == TEXT_MAX_LENGTH
+
+
 # --- the OpenAPI document states the limits ------------------------------------------------------
 
 

@@ -59,6 +59,7 @@ GET schools:detail                                           200    200    200  
 
 # leaders
 GET leaders:directory                                        200    200    200    200    403    403    403    200    302
+GET leaders:directory_export                               200    200    200    200    403    403    403    200    302  # each coordinator only its own leaders
 GET leaders:new                                              200    200    403    403    403    403    403    200    302
 GET leaders:my_profile                                       403    403    403    403    200    403    403    403    302
 GET leaders:my_profile_edit                                  403    403    403    403    200    403    403    403    302
@@ -118,6 +119,7 @@ GET organisations:directory                                  200    200    200  
 
 # brokering
 GET brokering:list                                           200    200    200    200    200    200    200    200    302
+GET brokering:export                                       200    200    200    200    200    200    200    200    302  # each person only the rows they see
 GET brokering:new                                            302    302    403    302    403    302    302    302    302
 GET brokering:new_school                                     403    403    403    403    403    200    200    403    302
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
@@ -135,6 +137,10 @@ GET brokering:shortlist_save                                 405    405    405  
 POST brokering:shortlist_save                                302    404    404    404    404    404    404    404    302
 GET brokering:shortlist_swap                                 200    404    404    404    404    404    404    404    302
 POST brokering:shortlist_swap                                200    404    404    404    404    404    404    404    302
+GET brokering:shortlist_judgement                          200    404    404    404    404    404    404    404    302
+GET brokering:shortlist_judgement @own                     200    200    403    404    403    404    403    404    302  # leader: approached for it; SIP: a school-route request
+POST brokering:shortlist_judgement                         200    404    404    404    404    404    404    404    302  # admin: an empty form shown again
+POST brokering:shortlist_judgement @own                    200    200    403    404    403    404    403    404    302
 GET brokering:approaches_send                                405    405    405    405    405    405    405    405    302
 POST brokering:approaches_send                               200    404    404    404    404    404    404    404    302
 GET brokering:choose                                         200    404    404    404    404    404    404    404    302
@@ -149,6 +155,9 @@ GET brokering:approach @own                                  404    404    404  
 POST brokering:approach                                      404    404    404    404    404    404    404    404    302
 GET brokering:approach_withdraw                              200    404    404    404    404    404    404    404    302
 POST brokering:approach_withdraw                             200    404    404    404    404    404    404    404    302
+GET brokering:approach_expire                              405    405    405    405    405    405    405    405    302
+POST brokering:approach_expire                             302    404    404    404    404    404    404    404    302
+POST brokering:approach_expire @own                        302    302    403    404    403    404    403    404    302  # leader: the one approached
 GET brokering:direct_approaches                              200    200    200    403    403    403    403    200    302
 GET brokering:direct_approach_new                            200    200    403    403    403    403    403    200    302
 GET brokering:weights                                        200    200    200    403    403    403    403    200    302
@@ -167,6 +176,7 @@ GET brokering:draft_match_edit @own                          200    200    403  
 POST brokering:draft_match_edit                              200    404    404    404    404    404    404    404    302
 GET brokering:schools_that_could_benefit                     200    200    200    200    403    403    403    200    302
 GET brokering:unmet_demand                                   200    200    200    403    403    403    403    200    302
+GET brokering:unmet_demand_export                          200    200    200    403    403    403    403    200    302
 
 # notifications
 GET notifications:inbox                                      200    200    200    200    200    200    200    200    302
@@ -177,6 +187,7 @@ POST notifications:read_all                                  302    302    302  
 
 # deployments
 GET deployments:list                                         200    200    200    200    200    200    200    200    302
+GET deployments:export                                     200    200    200    200    200    200    200    200    302  # each person only the agreements they see
 GET deployments:new                                          200    200    403    403    403    403    403    200    302
 GET deployments:create                                       302    404    404    404    404    404    404    404    302
 POST deployments:create                                      302    404    404    404    404    404    404    404    302
@@ -221,6 +232,7 @@ POST finance:charging_policy                                 200    404    404  
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
+GET reports:kpis_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
 
 # quality
 GET quality:index                                            200    200    200    403    403    403    403    200    302
@@ -243,6 +255,10 @@ POST visits:record                                           200    404    404  
 GET visits:log                                               200    404    404    404    404    404    404    404    302
 GET visits:log @own                                          200    200    200    404    200    200    200    404    302
 POST visits:log                                              200    404    404    404    404    404    404    404    302
+GET visits:visits_export                                   200    404    404    404    404    404    404    404    302
+GET visits:visits_export @own                              200    200    200    404    200    200    200    404    302
+GET visits:log_export                                      200    404    404    404    404    404    404    404    302
+GET visits:log_export @own                                 200    200    200    404    200    200    200    404    302
 GET visits:log_share                                         405    405    405    405    405    405    405    405    302
 POST visits:log_share                                        302    404    404    404    404    404    404    404    302
 GET visits:concern_raise                                     200    404    404    404    404    404    404    404    302
@@ -254,6 +270,10 @@ GET visits:detail @own                                       200    200    200  
 GET visits:detail @own-la                                    200    200    200    200    200    200    404    404    302
 POST visits:detail                                           200    404    404    404    404    404    404    404    302
 GET visits:note_pdf                                          200    404    404    404    404    404    404    404    302
+GET visits:visit_ics                                       200    404    404    404    404    404    404    404    302
+GET visits:visit_ics @la                                   200    404    404    404    404    404    404    404    302
+GET visits:visit_ics @own                                  200    200    200    404    200    200    200    404    302
+GET visits:visit_ics @own-la                               200    200    200    200    200    200    404    404    302
 GET visits:agree                                             200    404    404    404    404    404    404    404    302
 GET visits:agree @own                                        200    403    403    404    403    403    200    404    302
 POST visits:agree                                            200    404    404    404    404    404    404    404    302
@@ -289,6 +309,8 @@ GET invoicing:cancel                                         200    404    404  
 POST invoicing:cancel                                        200    404    404    404    404    404    404    404    302
 GET invoicing:pdf                                            200    404    404    404    404    404    404    404    302
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
+GET invoicing:export                                       200    404    404    404    404    404    404    404    302
+GET invoicing:export @own                                  200    200    200    404    403    200    200    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
@@ -415,6 +437,29 @@ GET imports:preview                                      200   404   404   404  
 GET imports:preview @own                                 200   200   404   404   404   404   404   404   302
 GET imports:confirm                                      405   405   405   405   405   405   405   405   302
 POST imports:confirm                                     200   404   404   404   404   404   404   404   302  # admin: the upload's bad rows shown again
+
+# operations (anonymous health checks: ready is 503 without a worker's recent heartbeat)
+GET operations:health_live                                 200    200    200    200    200    200    200    200    200
+POST operations:health_live                                405    405    405    405    405    405    405    405    405
+GET operations:health_ready                                503    503    503    503    503    503    503    503    503
+POST operations:health_ready                               405    405    405    405    405    405    405    405    405
+
+# calendars (term dates: the organisation's coordinators; the feed: its secret address)
+GET calendars:term_dates_index                             200    302    403    403    403    403    403    302    302  # coordinators of one organisation: sent to its page
+GET calendars:term_dates                                   200    403    403    403    403    403    403    403    302  # organisations are public: 403
+GET calendars:term_dates @own                              200    200    403    403    403    403    403    403    302
+GET calendars:term_dates_edit                              200    403    403    403    403    403    403    403    302
+GET calendars:term_dates_edit @own                         200    200    403    403    403    403    403    403    302
+POST calendars:term_dates_edit                             200    403    403    403    403    403    403    403    302  # admin: an empty form shown again
+POST calendars:term_dates_edit @own                        200    200    403    403    403    403    403    403    302
+GET calendars:feed                                         200    200    200    200    200    200    200    200    200  # the secret address is the key (another's: still theirs)
+GET calendars:feed_reset                                   405    405    405    405    405    405    405    405    302
+POST calendars:feed_reset                                  200    200    200    200    200    200    200    200    302  # the person's own address
+
+# casework (the chase button; the kind here is an approach, every kind in CHASES)
+GET casework:chase                                         405    405    405    405    405    405    405    405    302
+POST casework:chase                                        302    404    404    404    404    404    404    404    302
+POST casework:chase @own                                   302    302    403    404    403    404    403    404    302  # leader: the one approached; SIP: a school-route request
 
 # admin (Django's admin site: the administrator's column is Django's, by model, not asked)
 GET admin:index                                                -    302    302    302    302    302    302    302    302
@@ -586,14 +631,46 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
 }
 
+#: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
+CHASE_TARGETS = {
+    "approach": "approach",
+    "visit_note": "visit",
+    "feedback": "feedback",
+    "no_visit": "deployment",
+    "signature": "deployment",
+}
+
+# fmt: off
+#: Every kind of chase (the WEB rows ask an approach's): keys ``POST casework:chase/<kind>``.
+CHASES = """
+# method kind                                              admin  coord  blead    sip leader   home client  other   anon
+POST casework:chase/approach                                 302    404    404    404    404    404    404    404    302
+POST casework:chase/approach @own                            302    302    403    404    403    404    403    404    302  # SIP: a school-route request
+POST casework:chase/visit_note                               302    404    404    404    404    404    404    404    302
+POST casework:chase/visit_note @la                           302    404    404    404    404    404    404    404    302
+POST casework:chase/visit_note @own                          302    302    403    404    403    403    403    404    302
+POST casework:chase/visit_note @own-la                       302    302    403    403    403    403    404    404    302
+POST casework:chase/feedback                                 302    404    404    404    404    404    404    404    302
+POST casework:chase/feedback @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/no_visit                                 302    404    404    404    404    404    404    404    302
+POST casework:chase/no_visit @la                             302    404    404    404    404    404    404    404    302
+POST casework:chase/no_visit @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
+POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
+POST casework:chase/signature @own                           302    302    403    404    403    403    403    404    302
+"""
+# fmt: on
+
 #: The LA-route twin of an object, for the ``la`` variants.
 LA_ROUTE = {"request": "la_request", "deployment": "la_deployment", "visit": "la_visit"}
 
 #: Query strings an API operation needs to reach its access rule ({organisation}: the cell's side).
 API_QUERIES = {"GET /reports/kpis": "organisation={organisation}&academic_year={year}"}
 
-#: Patterns that are regular expressions: the path to ask instead.
+#: Patterns that are regular expressions: the path to ask instead ({calendar_token}: the side's
+#: leader's secret calendar address).
 SAMPLE_PATHS = {
+    "calendars:feed": "/calendar/{calendar_token}.ics",
     "admin:app_list": "/admin/leaders/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
     "api:unknown": "/api/v1/no-such-endpoint",
@@ -613,11 +690,17 @@ def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
         return YEAR.label
     if parameter == "uidb64":
         return "MQ"
-    if parameter == "token":
-        return "not-a-valid-token"
+    if parameter == "token":  # the calendar feed's is the side's leader's secret address
+        return side.objects["calendar_token"] if target == "calendars:feed" else "not-a-valid-token"
+    if target.startswith("casework:chase"):  # "casework:chase/<kind>" in CHASES
+        kind = target.partition("/")[2] or "approach"
+        if parameter == "kind":
+            return kind
+        key = CHASE_TARGETS[kind]
+        return side.objects[LA_ROUTE.get(key, key) if variant.endswith("la") else key].pk
     if parameter == "kind":  # the read log's kind of record, or the kind of import
         return "concern" if target == "privacy:reads" else "leaders"
-    if parameter == "extension":
+    if parameter in ("extension", "fmt"):
         return "csv"
     key = OVERRIDES.get((target, parameter)) or PARAMETERS[parameter]
     if variant.endswith("la"):
@@ -817,6 +900,10 @@ def web_rows() -> dict[str, tuple[str, ...]]:
 
 def api_rows() -> dict[str, tuple[str, ...]]:
     return _parse(API)
+
+
+def chase_rows() -> dict[str, tuple[str, ...]]:
+    return _parse(CHASES)
 
 
 def format_row(key: str, statuses: list[str]) -> str:

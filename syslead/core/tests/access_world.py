@@ -40,6 +40,8 @@ from syslead.brokering.models import (
     ShortlistEntry,
     SupportRequest,
 )
+from syslead.calendars.models import DATE_FIELDS, TermDates
+from syslead.calendars.services import calendar_feed_reset
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import (
     Deployment,
@@ -239,6 +241,12 @@ def _visit(deployment: Deployment, day: dt.date, status: str) -> Visit:
     )
 
 
+def _term_days(year: AcademicYear) -> list[dt.date]:
+    """Twelve days in the order of the term dates' fields, inside the academic year."""
+    start = year.starts_on + dt.timedelta(days=3)
+    return [start + dt.timedelta(days=25 * n) for n in range(12)]
+
+
 def build_side(
     key: str, organisation: Organisation, la: str, town: str, lat: float, administrator: User
 ) -> Side:
@@ -422,6 +430,12 @@ def build_side(
         meets_standard=True,
         written_by=side.coordinator,
     )
+    o["term_dates"] = TermDates.objects.create(
+        local_authority=la,
+        academic_year=YEAR.label,
+        **dict(zip(DATE_FIELDS, _term_days(YEAR), strict=True)),
+    )
+    o["calendar_token"] = calendar_feed_reset(actor=side.leader_user)
     o["notification"] = Notification.objects.create(
         user=side.coordinator, verb="test", text="A record to read", url="/"
     )

@@ -158,7 +158,8 @@ _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 
 def web_path(case: Case, world: World) -> str:
     if case.target in matrix.SAMPLE_PATHS:
-        return matrix.SAMPLE_PATHS[case.target]
+        side = world.own if case.variant.startswith("own") else world.other
+        return matrix.SAMPLE_PATHS[case.target].format(**side.objects)
 
     def fill(match: re.Match[str]) -> str:
         return str(matrix.param_value(world, case.target, match["parameter"], case.variant))
@@ -243,6 +244,29 @@ def test_web_access(case: Case, world: World, db: None) -> None:
 @pytest.mark.parametrize("case", api_cases(), ids=lambda case: case.key)
 def test_api_access(case: Case, world: World, db: None) -> None:
     _check(world, case, api_path(case, world), api_call=True)
+
+
+def chase_cases() -> list[Case]:
+    """Every kind of chase: one URL pattern, a row per kind of record (``CHASES``)."""
+    cases = []
+    for key, expected in matrix.chase_rows().items():
+        method, target, variant = matrix.split_key(key)
+        kind = target.partition("/")[2]
+        route = f"casework/chase/{kind}/<int:target_id>/"
+        cases.append(Case(key, method, target, route, variant, expected))
+    return cases
+
+
+@pytest.mark.parametrize("case", chase_cases(), ids=lambda case: case.key)
+def test_chase_access(case: Case, world: World, db: None) -> None:
+    _check(world, case, web_path(case, world), api_call=False)
+
+
+def test_every_kind_of_chase_has_rows() -> None:
+    from syslead.casework.chasing import CHASE_KINDS
+
+    kinds = {matrix.split_key(key)[1].partition("/")[2] for key in matrix.chase_rows()}
+    assert kinds == set(CHASE_KINDS) == set(matrix.CHASE_TARGETS)
 
 
 # --- The table covers everything, and nothing that is gone ------------------------------------
@@ -330,11 +354,23 @@ LISTS = (
     "/quality/",
     "/reports/kpis/",
     "/people/",
+    "/leaders/export.csv",
+    "/requests/export.csv",
+    "/requests/unmet-demand/export.csv",
+    "/deployments/export.csv",
+    "/reports/kpis/export.csv",
     "/alliances/{own_organisation}/",
     "/alliances/{own_organisation}/meetings/",
     "/api/v1/support-requests",
     "/api/v1/deployments",
 )
+
+
+def _text(response: Any) -> str:
+    """The body of a page or of a download (a file is streamed)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -362,7 +398,7 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
         response = client.get(path, headers=headers)
         if response.status_code != 200:
             continue
-        text = response.content.decode()
+        text = _text(response)
         found += [f"{role} sees {name!r}" for name in names if name in text]
         if api_call:
             ids = {item["id"] for item in json.loads(text)}
@@ -372,9 +408,34 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
     assert not found, f"{case.key}: " + "; ".join(found)
 
 
+@pytest.mark.parametrize("path", ["/reports/kpis/export.csv", "/requests/unmet-demand/export.csv"])
+def test_a_download_for_an_organisation_the_caller_does_not_run_is_404(
+    path: str, world: World, db: None
+) -> None:
+    """``?organisation=`` naming the other organisation: 404 to the own coordinator and to a
+    stranger's; the administrator gets the file."""
+    client = _client()
+    found = {}
+    for role in ("admin", "coord", "other"):
+        client.cookies = SimpleCookie()
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+        response = client.get(path, {"organisation": world.other.organisation.pk})
+        found[role] = response.status_code
+    assert found == {"admin": 200, "coord": 404, "other": 404}
+
+
 @pytest.mark.parametrize(
     "path",
-    ["/requests/", "/deployments/", "/people/", "/api/v1/support-requests", "/api/v1/deployments"],
+    [
+        "/requests/",
+        "/deployments/",
+        "/people/",
+        "/leaders/export.csv",
+        "/requests/export.csv",
+        "/deployments/export.csv",
+        "/api/v1/support-requests",
+        "/api/v1/deployments",
+    ],
 )
 def test_the_administrator_finds_the_other_organisations_records_in_the_lists(
     path: str, world: World, db: None
@@ -389,6 +450,8 @@ def test_the_administrator_finds_the_other_organisations_records_in_the_lists(
         record = "request" if "support-requests" in path else "deployment"
         assert world.other.objects[record].pk in {item["id"] for item in response.json()}
     elif path == "/people/":
-        assert world.other.objects["invitation"].name in response.content.decode()
+        assert world.other.objects["invitation"].name in _text(response)
+    elif path == "/leaders/export.csv":
+        assert world.other.leader_user.get_full_name() in _text(response)
     else:
-        assert world.other.client_school.name in response.content.decode()
+        assert world.other.client_school.name in _text(response)
