@@ -17,8 +17,8 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.deployments.services import deployment_create
 from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
-from syslead.operations.tasks import WORKER
 from syslead.operations.models import Heartbeat
+from syslead.operations.tasks import WORKER
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
