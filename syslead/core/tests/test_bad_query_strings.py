@@ -12,10 +12,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.deployments.services import deployment_create
 from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
+from syslead.operations.models import Heartbeat
+from syslead.operations.tasks import WORKER
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -73,6 +76,9 @@ def casework(
     deployment_create(
         actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
     )
+    # A worker has just run a task: the readiness probe's 503 would report the missing worker,
+    # not the query string this test sends it.
+    Heartbeat.objects.create(name=WORKER, seen_at=timezone.now())
 
 
 def test_the_pages_are_found() -> None:
