@@ -16,6 +16,8 @@ from syslead.calendars.models import TermDates
 from syslead.deployments.models import Deployment
 from syslead.visits.models import Visit
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
