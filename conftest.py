@@ -370,6 +370,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                         inhibit_post_migrate=True,
                     )
                 connection.creation.deserialize_db_from_string(contents)
+        ensure_builtin_vocabularies()
 
 
 @pytest.fixture
@@ -381,6 +382,7 @@ def page(
 ) -> Iterator[Page]:
     """A fresh browser tab on the live server, the migrations' data in place:
     ``page.goto("/")`` opens the home page."""
+    ensure_builtin_vocabularies()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     tab = context.new_page()
