@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -170,7 +171,7 @@ def agreement_sign_on_paper(request: AuthenticatedHttpRequest, deployment_id: in
 @login_required
 def agreement_signature_scan(
     request: AuthenticatedHttpRequest, deployment_id: int, party: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The scan of a signature given on paper, to the people who may see the agreement."""
     deployment = deployment_for_user(request.user, deployment_id)
     signature = (
