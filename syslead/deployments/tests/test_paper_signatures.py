@@ -125,6 +125,7 @@ def test_the_coordinators_home_says_no_one_can_sign(
     page = login(coordinator).get("/").content.decode()
     assert "No one can sign for the broker lead of" in page
     assert "invite them, or record a signature given on paper" in page
+    assert "No one with an account can sign yet for: The broker lead of" in page
 
 
 # Inviting from the agreement ---------------------------------------------------------------------
