@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -276,6 +277,7 @@ def deployment_update(
     locked.save()
     write_objectives(locked, terms.objectives)
     withdrawn = list(locked.signatures.values_list("party", flat=True))
+    _delete_scans_on_commit(locked)
     locked.signatures.all().delete()
     record_event(
         actor,
@@ -289,6 +291,13 @@ def deployment_update(
     if withdrawn:
         ask_parties_to_sign(locked, "The terms of the agreement have changed: please sign again.")
     return locked
+
+
+def _delete_scans_on_commit(deployment: Deployment) -> None:
+    """The scans of signatures given on paper that are being withdrawn go once the withdrawal
+    commits (nothing points to them any more)."""
+    for signature in deployment.signatures.exclude(scan=""):
+        transaction.on_commit(partial(signature.scan.storage.delete, signature.scan.name))
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from syslead.deployments.services import (
     deployment_create,
     deployment_sign,
     deployment_sign_on_paper,
+    deployment_update,
 )
 from syslead.deployments.tests.factories import agreement_kwargs, refresh
 from syslead.invitations.models import Invitation, InvitationStatus
@@ -422,3 +423,17 @@ def test_no_scan_for_a_party_signed_in_syslead(
     client = login(coordinator)
     assert client.get(f"/deployments/{bare.pk}/signatures/leader/scan/").status_code == 404
     assert client.get(f"/deployments/{bare.pk}/signatures/nonsense/scan/").status_code == 404
+
+
+def test_changing_the_terms_withdraws_a_paper_signature_and_its_scan(
+    coordinator: User,
+    bare: Deployment,
+    media_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    paper(coordinator, bare, Party.BROKER_LEAD)
+    assert len(stored_files(media_root)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        deployment_update(actor=coordinator, deployment=bare, full_days=4)
+    assert not Signature.objects.exists()
+    assert stored_files(media_root) == []
