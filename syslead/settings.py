@@ -233,6 +233,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 #: `collectstatic` has written its manifest: serve the hashed, compressed copies.
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+#: Where uploaded files (scans of signatures on paper) are kept by the default storage.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
 STORAGES = {
     # Uploaded or generated files go through Django's storage API (today Syslead keeps its
     # generated PDFs and exports in the database, so no process depends on a local disk).

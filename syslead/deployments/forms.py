@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from syslead.calendars.forms import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     ChangeAction,
@@ -378,6 +379,60 @@ class ChairSignatureForm(forms.Form):
         label="The chair of governors has agreed to this support agreement and signed it",
         error_messages={"required": "Tick the box to confirm the chair of governors signed."},
     )
+
+
+class InviteSignerForm(forms.Form):
+    """Invite the person who signs for a party no one with an account holds."""
+
+    name = forms.CharField(
+        label="Their full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's name."},
+    )
+    email = forms.EmailField(
+        label="Their e-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the person's e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
+        },
+    )
+
+
+class PaperSignatureForm(forms.Form):
+    """A signature given on paper: the party, who signed, when, why on paper, and a scan."""
+
+    party = forms.ChoiceField(
+        label="Who signed on paper",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the party who signed on paper."},
+    )
+    signer_name = forms.CharField(
+        label="Name of the person who signed",
+        max_length=150,
+        error_messages={"required": "Enter the name of the person who signed."},
+    )
+    signed_on = GovukDateField(label="Date they signed", help_text="For example, 27 3 2026")
+    reason = forms.CharField(
+        label="Why was it signed on paper?",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the signature was given on paper."},
+    )
+    scan = forms.FileField(
+        label="Scan of the signed agreement",
+        help_text="A PDF or an image (PNG, JPEG, TIFF or WebP), 20 MB or smaller.",
+        error_messages={
+            "required": "Upload a scan of the signed agreement.",
+            "empty": "The file is empty: upload a scan of the signed agreement.",
+        },
+    )
+
+    def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        party_field = self.fields["party"]
+        assert isinstance(party_field, forms.ChoiceField)
+        party_field.choices = parties
 
 
 # Changes and exits --------------------------------------------------------------------------------

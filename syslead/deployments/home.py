@@ -93,13 +93,21 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
         for row in waiting:
             deployment = row.deployment
             chased = chased_text("signature", deployment)
+            no_signer = "; ".join(w[:1].lower() + w[1:] for w in row.no_signer)
             yield AttentionItem(
                 f"Agreement for {deployment.leader.user.get_full_name()} at "
                 f"{deployment.client_school.name} waiting for signatures",
-                reverse("deployments:detail", args=[deployment.pk]) + "#chase-signature",
+                reverse("deployments:detail", args=[deployment.pk])
+                + ("#who-can-sign" if no_signer else "#chase-signature"),
                 "Waiting for "
                 + "; ".join(w[:1].lower() + w[1:] for w in row.waiting_for)
                 + "."
+                + (
+                    f" No one can sign for {no_signer} yet: invite them, or record a signature "
+                    "given on paper."
+                    if no_signer
+                    else ""
+                )
                 + (f" {chased}." if chased else ""),
             )
     else:

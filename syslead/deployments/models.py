@@ -272,6 +272,14 @@ class Signature(models.Model):
         max_length=150, blank=True, help_text='e.g. "Chair of governors" when signing for a head.'
     )
     signed_at = models.DateTimeField(auto_now_add=True)
+    # A signature given on paper and recorded by a coordinator (``signed_by``): who signed, when,
+    # why on paper, and a scan of the signed page.
+    on_paper = models.BooleanField(default=False)
+    paper_signer = models.CharField(max_length=150, blank=True)
+    paper_signed_on = models.DateField(null=True, blank=True)
+    paper_reason = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    scan = models.FileField(upload_to="signatures/%Y/%m/", max_length=200, blank=True)
+    scan_type = models.CharField(max_length=50, blank=True)
 
     class Meta:
         ordering = ["signed_at"]

@@ -24,6 +24,7 @@ from syslead.accounts.access import (
     broker_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import Role
 from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.deployments.access import (
@@ -52,7 +53,9 @@ from syslead.deployments.parties import (
     parties_held_by,
     party_in_sentence,
     party_label,
+    signatories,
 )
+from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.leaders.capacity import delivered_days_by_leader
 
 __all__ = [
@@ -139,6 +142,9 @@ class SignatureRow:
     signed_by: str | None
     signed_as: str
     signed_at: dt.datetime | None
+    on_paper: bool = False
+    paper_signed_on: dt.date | None = None
+    has_scan: bool = False
 
     @property
     def signed(self) -> bool:
@@ -155,12 +161,80 @@ def signature_rows(deployment: Deployment) -> list[SignatureRow]:
             SignatureRow(
                 party=party,
                 label=party_label(deployment, party),
-                signed_by=signature.signed_by.get_full_name() if signature else None,
+                signed_by=_signer_name(signature) if signature else None,
                 signed_as=signature.signed_as if signature else "",
                 signed_at=signature.signed_at if signature else None,
+                on_paper=bool(signature and signature.on_paper),
+                paper_signed_on=signature.paper_signed_on if signature else None,
+                has_scan=bool(signature and signature.scan),
             )
         )
     return rows
+
+
+def _signer_name(signature: Signature) -> str:
+    """Who signed: the person named on a paper signature, else the account that signed."""
+    if signature.on_paper:
+        return signature.paper_signer
+    return signature.signed_by.get_full_name()
+
+
+@dataclass(frozen=True)
+class PartySigner:
+    """Whether anyone with an account can sign for an unsigned party, and who has been invited
+    to (the agreement page's "who can sign" panel)."""
+
+    party: Party
+    label: str
+    can_sign: bool
+    invite_role: str
+    invitations: tuple[Invitation, ...] = ()
+
+    @property
+    def in_sentence(self) -> str:
+        return self.label[:1].lower() + self.label[1:]
+
+
+def _invite_role(deployment: Deployment, party: Party) -> str:
+    """The role a person needs to sign for ``party`` ("" for the leader, who always has an
+    account, and for the chair of governors, whose signature a coordinator records)."""
+    if party == Party.HOME_HEADTEACHER and leader_is_home_headteacher(deployment):
+        return ""
+    return {
+        Party.HOME_HEADTEACHER: Role.HEADTEACHER,
+        Party.CLIENT_HEADTEACHER: Role.HEADTEACHER,
+        Party.BROKER_LEAD: Role.BROKER_LEAD,
+    }.get(party, "")
+
+
+def pending_invitations_for(deployment: Deployment, party: Party) -> QuerySet[Invitation]:
+    """Invitations not yet accepted of people who would sign for ``party``."""
+    pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
+    if party == Party.HOME_HEADTEACHER:
+        return pending.filter(role=Role.HEADTEACHER, school_id=deployment.home_school_id)
+    if party == Party.CLIENT_HEADTEACHER:
+        return pending.filter(role=Role.HEADTEACHER, school_id=deployment.client_school_id)
+    if party == Party.BROKER_LEAD:
+        return pending.filter(role=Role.BROKER_LEAD, organisation_id=deployment.organisation_id)
+    return pending.none()
+
+
+def party_signers(deployment: Deployment) -> list[PartySigner]:
+    """Each unsigned party, in signing order: whether someone with an account may sign for it,
+    and the pending invitations of people who would."""
+    holders = signatories(deployment)
+    rows = []
+    for party in unsigned_parties(deployment):
+        role = _invite_role(deployment, party)
+        can_sign = bool(holders[party]) or party == Party.LEADER or not role
+        invitations = () if can_sign else tuple(pending_invitations_for(deployment, party))
+        rows.append(PartySigner(party, party_label(deployment, party), can_sign, role, invitations))
+    return rows
+
+
+def parties_without_signer(deployment: Deployment) -> list[PartySigner]:
+    """The unsigned parties no one with an account can sign for yet."""
+    return [row for row in party_signers(deployment) if not row.can_sign]
 
 
 def unsigned_parties(deployment: Deployment) -> list[Party]:
@@ -202,6 +276,7 @@ class WaitingAgreement:
 
     deployment: Deployment
     waiting_for: tuple[str, ...]
+    no_signer: tuple[str, ...] = ()
 
 
 def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
@@ -213,7 +288,12 @@ def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
         queryset = queryset.filter(organisation_id__in=organisations)
     rows = _with_related(queryset).prefetch_related("signatures").order_by("created_at", "pk")
     return [
-        WaitingAgreement(d, tuple(party_label(d, p) for p in unsigned_parties(d))) for d in rows
+        WaitingAgreement(
+            d,
+            tuple(party_label(d, p) for p in unsigned_parties(d)),
+            tuple(row.label for row in parties_without_signer(d)),
+        )
+        for d in rows
     ]
 
 

@@ -4,7 +4,7 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, drafting, signing
+from syslead.deployments.views import agreements, changes, drafting, paper, signing
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
@@ -20,6 +20,18 @@ urlpatterns: list[URLPattern] = [
         "<int:deployment_id>/sign-for-chair/",
         signing.agreement_sign_for_chair,
         name="sign_for_chair",
+    ),
+    path("<int:deployment_id>/invite-signer/", paper.agreement_invite_signer, name="invite_signer"),
+    path(
+        "<int:deployment_id>/invitations/<int:invitation_id>/resend/",
+        paper.agreement_invitation_resend,
+        name="invitation_resend",
+    ),
+    path("<int:deployment_id>/sign-on-paper/", paper.agreement_sign_on_paper, name="sign_on_paper"),
+    path(
+        "<int:deployment_id>/signatures/<str:party>/scan/",
+        paper.agreement_signature_scan,
+        name="signature_scan",
     ),
     path("<int:deployment_id>/edit/", drafting.agreement_edit, name="edit"),
     path("<int:deployment_id>/amend/", drafting.agreement_amend, name="amend"),

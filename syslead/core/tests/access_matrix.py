@@ -205,6 +205,17 @@ GET deployments:sign @own                                    403    403    302  
 POST deployments:sign                                        403    403    403    403    403    403    403    403    302
 GET deployments:sign_for_chair                               302    404    404    404    404    404    404    404    302
 POST deployments:sign_for_chair                              302    404    404    404    404    404    404    404    302
+GET deployments:invite_signer                                302    404    404    404    404    404    404    404    302
+GET deployments:invite_signer @own                           302    302    403    404    403    403    403    404    302
+POST deployments:invite_signer                               302    404    404    404    404    404    404    404    302
+GET deployments:invitation_resend                            405    405    405    405    405    405    405    405    302
+POST deployments:invitation_resend                           302    404    404    404    404    404    404    404    302
+POST deployments:invitation_resend @own                      302    302    403    404    403    403    403    404    302
+GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
+GET deployments:sign_on_paper @own                           302    302    403    404    403    403    403    404    302
+POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
+GET deployments:signature_scan                               404    404    404    404    404    404    404    404    302
+GET deployments:signature_scan @own                          404    404    404    404    404    404    404    404    302
 GET deployments:edit                                         302    404    404    404    404    404    404    404    302
 POST deployments:edit                                        302    404    404    404    404    404    404    404    302
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
@@ -700,6 +711,8 @@ def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
         return side.objects[LA_ROUTE.get(key, key) if variant.endswith("la") else key].pk
     if parameter == "kind":  # the read log's kind of record, or the kind of import
         return "concern" if target == "privacy:reads" else "leaders"
+    if parameter == "party":  # a signature's party (the scan of a signature on paper)
+        return "broker_lead"
     if parameter in ("extension", "fmt"):
         return "csv"
     key = OVERRIDES.get((target, parameter)) or PARAMETERS[parameter]

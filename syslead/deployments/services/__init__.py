@@ -18,6 +18,7 @@ from syslead.deployments.services.agreements import (
     deployment_create,
     deployment_sign,
     deployment_sign_for_chair,
+    deployment_sign_on_paper,
     deployment_update,
 )
 from syslead.deployments.services.changes import (
@@ -56,6 +57,7 @@ __all__ = [
     "deployment_resume",
     "deployment_sign",
     "deployment_sign_for_chair",
+    "deployment_sign_on_paper",
     "deployment_update",
     "package_create",
     "package_set_lead",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
     Deployment,
@@ -30,6 +32,7 @@ from syslead.deployments.parties import (
     leader_is_home_headteacher,
     parties_held_by,
     party_in_sentence,
+    party_label,
     signed_as_for,
 )
 from syslead.deployments.rules import (
@@ -38,6 +41,7 @@ from syslead.deployments.rules import (
     days_words,
     length_concern,
 )
+from syslead.deployments.scans import check_scan
 from syslead.deployments.selectors import can_create_deployment
 from syslead.deployments.services.common import (
     ROUTE_FUNDING,
@@ -273,6 +277,7 @@ def deployment_update(
     locked.save()
     write_objectives(locked, terms.objectives)
     withdrawn = list(locked.signatures.values_list("party", flat=True))
+    _delete_scans_on_commit(locked)
     locked.signatures.all().delete()
     record_event(
         actor,
@@ -286,6 +291,13 @@ def deployment_update(
     if withdrawn:
         ask_parties_to_sign(locked, "The terms of the agreement have changed: please sign again.")
     return locked
+
+
+def _delete_scans_on_commit(deployment: Deployment) -> None:
+    """The scans of signatures given on paper that are being withdrawn go once the withdrawal
+    commits (nothing points to them any more)."""
+    for signature in deployment.signatures.exclude(scan=""):
+        transaction.on_commit(partial(signature.scan.storage.delete, signature.scan.name))
 
 
 @transaction.atomic
@@ -341,6 +353,94 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
             f"{locked.home_school.name} has already signed this agreement.", rule="already_signed"
         )
     return _sign(actor, locked, Party.HOME_HEADTEACHER, f"{CHAIR_OF_GOVERNORS}: {chair}")
+
+
+@transaction.atomic
+def deployment_sign_on_paper(
+    *,
+    actor: Any,
+    deployment: Deployment,
+    party: str,
+    signer_name: str,
+    signed_on: dt.date | None,
+    reason: str,
+    scan: Any,
+) -> Deployment:
+    """Record a party's signature given on paper (a coordinator of the organisation): who signed,
+    the day, why on paper, and a scan of the signed agreement (a PDF or an image, at most 20 MB,
+    its type read from its first bytes). It counts as that party's signature: the fourth
+    activates the agreement after the same checks as signing. Nothing is kept when refused."""
+    require_manager(actor, deployment, "record a signature on paper on")
+    errors: dict[str, list[str]] = {}
+    signer = " ".join((signer_name or "").split())
+    why = (reason or "").strip()
+    if party not in {str(p) for p in PARTY_ORDER}:
+        errors["party"] = ["Choose the party who signed on paper."]
+    if not signer:
+        errors["signer_name"] = ["Enter the name of the person who signed."]
+    elif len(signer) > 150:
+        errors["signer_name"] = ["The name must be 150 characters or fewer."]
+    if signed_on is None:
+        errors["signed_on"] = ["Enter the date they signed."]
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = ["The date they signed must be today or in the past."]
+    if not why:
+        errors["reason"] = ["Say why the signature was given on paper."]
+    elif len(why) > TEXT_MAX_LENGTH:
+        errors["reason"] = [f"The reason must be {TEXT_MAX_LENGTH:,} characters or fewer."]
+    content_type = extension = ""
+    try:
+        content_type, extension = check_scan(scan)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    locked = lock(deployment)
+    require_writable(locked)
+    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
+    which = Party(party)
+    if locked.signatures.filter(party=which).exists():
+        raise RuleViolation(
+            f"{party_label(locked, which)} has already signed this agreement.",
+            rule="already_signed",
+        )
+    signed_as = signed_as_for(locked, which)
+    signature = Signature(
+        deployment=locked,
+        party=which,
+        signed_by=actor,
+        signed_as=signed_as[:150],
+        on_paper=True,
+        paper_signer=signer,
+        paper_signed_on=signed_on,
+        paper_reason=why,
+        scan_type=content_type,
+    )
+    assert signed_on is not None
+    stored = ""
+    try:
+        signature.scan.save(f"deployment-{locked.pk}-{which}.{extension}", scan, save=False)
+        stored = signature.scan.name
+        signature.full_clean(exclude=["deployment", "signed_by"])
+        signature.save()
+        record_event(
+            actor,
+            locked,
+            "deployment.signed",
+            f"Signed on paper by {signer} as {signed_as} on {in_words(signed_on)} (recorded by "
+            f"{actor.get_full_name()}): {why}",
+            party=str(which),
+            signed_as=signed_as,
+            on_paper=True,
+            signed_on=signed_on,
+        )
+        if locked.signatures.count() == len(PARTY_ORDER):
+            _activate(actor, locked)
+    except BaseException:
+        if stored:
+            signature.scan.storage.delete(stored)
+        raise
+    return locked
 
 
 def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
@@ -522,5 +622,6 @@ __all__ = [
     "deployment_create",
     "deployment_sign",
     "deployment_sign_for_chair",
+    "deployment_sign_on_paper",
     "deployment_update",
 ]

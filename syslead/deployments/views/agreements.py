@@ -36,6 +36,7 @@ from syslead.deployments.selectors import (
     is_read_only,
     next_steps_for,
     package_deployments,
+    party_signers,
     party_to_sign,
     unsigned_parties,
     version_chain,
@@ -135,6 +136,9 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "manager": manager,
         "read_only": is_read_only(deployment),
         "chair_needed": manager and chair_signature_needed(deployment),
+        "signers_missing": [row for row in party_signers(deployment) if not row.can_sign]
+        if status == DeploymentStatus.AWAITING_SIGNATURES
+        else [],
         "versions": versions if len(versions) > 1 else [],
         "changes": changes,
         "open_requests": [c for c in changes if not c.action and c.resolved_at is None],
