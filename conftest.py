@@ -1,4 +1,4 @@
-"""Test personas shared by every app (style.md: coordinator, leader, client headteacher, home
+"""Test personas shared by every app (coordinator, leader, client headteacher, home
 headteacher, stranger), and an API client that speaks with a bearer token."""
 
 from __future__ import annotations
