@@ -4,7 +4,6 @@ terms, and writing a new agreement (used by creation, re-brokering and amendment
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -19,13 +18,11 @@ from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.costs import Rates, Sessions, deployment_costs, money_text
 from syslead.deployments.models import (
-    FINISHED_STATUSES,
     LIVE_STATUSES,
     ChangeAction,
     ChangeKind,
     ChangeRecord,
     Deployment,
-    DeploymentStatus,
     FundingRoute,
     Objective,
     SupportPackage,
@@ -36,6 +33,7 @@ from syslead.deployments.rules import (
 )
 from syslead.deployments.selectors import can_manage_deployment
 from syslead.deployments.terms import Terms
+from syslead.deployments.transitions import AGREEMENT
 from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
@@ -69,30 +67,6 @@ def require_manager(actor: Any, deployment: Deployment, action: str) -> None:
     if not can_manage_deployment(actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may {action} this agreement."
-        )
-
-
-def require_writable(deployment: Deployment) -> None:
-    """Completed, ended-early, cancelled and superseded agreements are read-only."""
-    if deployment.status in FINISHED_STATUSES:
-        raise RuleViolation(
-            f"The agreement is {deployment.get_status_display().lower()}: it is read-only and "
-            "can no longer be changed.",
-            rule="read_only",
-        )
-
-
-def require_status(deployment: Deployment, allowed: Iterable[str], action: str) -> None:
-    allowed = list(allowed)
-    if deployment.status not in allowed:
-        rule = (
-            "not_awaiting_signatures"
-            if allowed == [DeploymentStatus.AWAITING_SIGNATURES]
-            else "deployment_state"
-        )
-        raise RuleViolation(
-            f"The agreement is {deployment.get_status_display().lower()}: you cannot {action} now.",
-            rule=rule,
         )
 
 
@@ -310,7 +284,7 @@ def write_agreement(actor: Any, new: NewAgreement, terms: Terms, overridden: boo
         leader=new.leader,
         client_school_id=support_request.school_id,
         home_school_id=new.leader.home_school_id,
-        status=DeploymentStatus.AWAITING_SIGNATURES,
+        status=AGREEMENT.initial,
         version=new.version,
         previous_version=new.previous_version,
         replaces=new.replaces,
