@@ -16,12 +16,14 @@ from __future__ import annotations
 from typing import Any
 
 from syslead.core.exceptions import RuleViolation
-from syslead.core.transitions import TransitionTable, transition
+from syslead.core.transitions import TransitionTable, step
 from syslead.deployments.access import can_manage_deployment
 from syslead.deployments.models import FINISHED_STATUSES, Deployment, DeploymentStatus, Party
 from syslead.deployments.parties import parties_held_by
 
 S = DeploymentStatus
+#: The status a new agreement (made, replacing another or amending one) starts in.
+INITIAL = S.AWAITING_SIGNATURES
 #: Signed agreements the work happens under (or will again, once resumed).
 SIGNED = (S.ACTIVE, S.PAUSED)
 #: Not signed yet: the terms may change and the agreement may be cancelled.
@@ -43,11 +45,6 @@ def coordinator(user: Any, deployment: Deployment) -> bool:
     return can_manage_deployment(user, deployment)
 
 
-def signer(user: Any, deployment: Deployment) -> bool:
-    """One of the four parties, or a coordinator recording a signature on paper or the chair's."""
-    return bool(parties_held_by(user, deployment)) or can_manage_deployment(user, deployment)
-
-
 def party(user: Any, deployment: Deployment) -> bool:
     """One of the four parties."""
     return bool(parties_held_by(user, deployment))
@@ -63,190 +60,162 @@ def leader(user: Any, deployment: Deployment) -> bool:
 
 
 COORDINATOR = "A coordinator of the organisation"
-ONLY_COORDINATOR = "Only a coordinator of {obj.organisation.name} may %s this agreement."
-
-
-def _state(action: str) -> str:
-    return "The agreement is {status}: you cannot " + action + " now."
 
 
 AGREEMENT: TransitionTable[Deployment] = TransitionTable(
-    record="deployment agreement",
-    initial=S.AWAITING_SIGNATURES,
+    record="agreement",
+    field="status",
+    choices=DeploymentStatus,
+    rule="deployment_state",
     refusal=require_writable,
     transitions=[
-        transition(
+        step(
             "sign",
             [S.AWAITING_SIGNATURES],
             None,
-            who=party,
-            who_words="Each of the four parties, in turn",
+            may=party,
+            who="Each of the four parties, in turn",
             records="deployment.signed",
-            refused=_state("sign it"),
+            action="sign it",
             rule="not_awaiting_signatures",
-            forbidden="Only the four parties sign the agreement: the system leader, the "
-            "headteachers of the leader's school and of the supported school, and the broker "
-            "lead.",
         ),
-        transition(
+        step(
             "sign_on_paper",
             [S.AWAITING_SIGNATURES],
             None,
-            who=coordinator,
-            who_words=COORDINATOR + ", for a party who signed on paper or the chair of governors",
+            may=coordinator,
+            who=COORDINATOR + ", for a party who signed on paper or the chair of governors",
             records="deployment.signed",
-            refused=_state("record a signature"),
+            action="record a signature",
             rule="not_awaiting_signatures",
-            forbidden=ONLY_COORDINATOR % "record a signature on",
         ),
-        transition(
+        step(
             "activate",
             [S.AWAITING_SIGNATURES],
             S.ACTIVE,
-            who=signer,
-            who_words="The fourth signature (after eligibility and capacity are checked again)",
+            may=None,
+            who="Nobody chooses it: the fourth signature, once eligibility and capacity are "
+            "checked again",
             records="deployment.activated",
-            refused=_state("sign it"),
+            action="sign it",
             rule="not_awaiting_signatures",
         ),
-        transition(
+        step(
             "update",
             [S.AWAITING_SIGNATURES],
             None,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.updated",
-            refused=_state("change its terms"),
+            action="change its terms",
             rule="not_awaiting_signatures",
-            forbidden=ONLY_COORDINATOR % "change",
         ),
-        transition(
+        step(
             "cancel",
             UNSIGNED,
             S.CANCELLED,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.cancelled",
-            refused=_state("cancel it"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "cancel",
+            action="cancel it",
         ),
-        transition(
+        step(
             "pause",
             [S.ACTIVE],
             S.PAUSED,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.paused",
-            refused=_state("pause it"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "pause",
+            action="pause it",
         ),
-        transition(
+        step(
             "resume",
             [S.PAUSED],
             S.ACTIVE,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.resumed",
-            refused=_state("resume it"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "resume",
+            action="resume it",
         ),
-        transition(
+        step(
             "complete",
             SIGNED,
             S.COMPLETED,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.completed",
-            refused=_state("complete it"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "complete",
+            action="complete it",
         ),
-        transition(
+        step(
             "end_early",
             SIGNED,
             S.ENDED_EARLY,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.ended_early",
-            refused=_state("end it early (cancel it instead if it is not signed yet)"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "end",
+            action="end it early (cancel it instead if it is not signed yet)",
         ),
-        transition(
+        step(
             "replace_leader",
             SIGNED,
             S.ENDED_EARLY,
-            who=coordinator,
-            who_words=COORDINATOR + " (a new agreement carries over the days not delivered)",
+            may=coordinator,
+            who=COORDINATOR + " (a new agreement carries over the days not delivered)",
             records="deployment.replaced",
-            refused=_state("replace its leader"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "re-broker",
+            action="replace its leader",
         ),
-        transition(
+        step(
             "amend",
             SIGNED,
             S.SUPERSEDED,
-            who=coordinator,
-            who_words=COORDINATOR + " (the next version waits for the four signatures)",
+            may=coordinator,
+            who=COORDINATOR + " (the next version waits for the four signatures)",
             records="deployment.amended",
-            refused=_state("amend it (change its terms instead while it waits for signatures)"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "amend",
+            action="amend it (change its terms instead while it waits for signatures)",
         ),
-        transition(
+        step(
             "restore",
             [S.SUPERSEDED],
             S.ACTIVE,
-            who=coordinator,
-            who_words=COORDINATOR + ", by cancelling the amended version",
+            may=None,
+            who="Nobody chooses it: a coordinator cancelling the amended version",
             records="deployment.restored",
-            refused=_state("restore it"),
-            rule="deployment_state",
-            forbidden=ONLY_COORDINATOR % "cancel the amendment of",
+            action="restore it",
         ),
-        transition(
+        step(
             "record_change",
             [S.DRAFT, S.AWAITING_SIGNATURES, S.ACTIVE, S.PAUSED],
             None,
-            who=coordinator,
-            who_words=COORDINATOR,
+            may=coordinator,
+            who=COORDINATOR,
             records="deployment.change_recorded",
-            refused=_state("record a change on it"),
+            action="record a change on it",
             rule="read_only",
-            forbidden=ONLY_COORDINATOR % "record a change on",
         ),
-        transition(
+        step(
             "request_exit",
             SIGNED,
             None,
-            who=leader_or_client_head,
-            who_words="The system leader or the supported school's headteacher",
+            may=leader_or_client_head,
+            who="The system leader or the supported school's headteacher",
             records="deployment.exit_requested",
-            refused=_state("ask for a managed exit (it has not started)"),
-            rule="deployment_state",
-            forbidden="Only the system leader or the headteacher of the supported school may "
-            "ask for a managed exit.",
+            action="ask for a managed exit (it has not started)",
         ),
-        transition(
+        step(
             "report_unavailable",
             SIGNED,
             None,
-            who=leader,
-            who_words="The system leader",
+            may=leader,
+            who="The system leader",
             records="deployment.leader_unavailable",
-            refused=_state("report this"),
-            rule="deployment_state",
-            forbidden="Only the system leader reports that they cannot provide the outreach.",
+            action="report this",
         ),
     ],
 )
 
 __all__ = [
     "AGREEMENT",
+    "INITIAL",
     "SIGNED",
     "UNSIGNED",
     "coordinator",
@@ -254,5 +223,4 @@ __all__ = [
     "leader_or_client_head",
     "party",
     "require_writable",
-    "signer",
 ]

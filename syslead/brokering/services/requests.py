@@ -21,23 +21,18 @@ from syslead.accounts.models import Role
 from syslead.brokering.eligibility import days_text, words
 from syslead.brokering.models import (
     Approach,
-    ApproachStatus,
     LaCriterion,
-    RequestStatus,
     Route,
     ShortlistEntry,
     SupportRequest,
 )
-from syslead.brokering.selectors import FINISHED_STATUSES, can_broker
 from syslead.brokering.services._helpers import (
-    OPEN_APPROACH_STATUSES,
-    SHORTLISTABLE_STATUSES,
     _lock,
     _require_broker,
-    _require_status,
     _resolve_organisation,
     _resolve_school,
 )
+from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import known_specialism_codes
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
@@ -239,32 +234,26 @@ def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> Sup
     """Withdraw a request that no longer needs a leader: a coordinator of its organisation or the
     school's headteacher; open approaches are withdrawn with it."""
     support_request = _lock(request)
-    if not (
-        can_broker(actor, support_request)
-        or support_request.school_id in headteacher_school_urns(actor)
-    ):
-        raise NotAllowed(
-            "Only the broker's coordinator or the school's headteacher may withdraw it."
-        )
+    REQUEST_TRANSITIONS.require_permitted(
+        "withdraw",
+        actor,
+        support_request,
+        "Only the broker's coordinator or the school's headteacher may withdraw it.",
+    )
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the request is withdrawn."]})
-    _require_status(
-        support_request,
-        [s for s in RequestStatus.values if s not in FINISHED_STATUSES],
-        "withdraw it",
+    REQUEST_TRANSITIONS.require_source("withdraw", support_request)
+    sources, target = APPROACH_TRANSITIONS.bulk_targets("withdrawn_with_request")
+    Approach.objects.filter(support_request=support_request, status__in=sources).update(
+        status=target, responded_at=timezone.now()
     )
-    Approach.objects.filter(
-        support_request=support_request, status__in=OPEN_APPROACH_STATUSES
-    ).update(status=ApproachStatus.WITHDRAWN, responded_at=timezone.now())
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False
     )
-    support_request.status = RequestStatus.WITHDRAWN
-    support_request.save(update_fields=["status", "updated_at"])
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "withdraw",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.withdrawn",
         summary=f"Request withdrawn: {reason.strip()}",
         data={"reason": reason.strip()},
     )
@@ -276,17 +265,15 @@ def request_waitlist(*, actor: Any, request: SupportRequest, reason: str = "") -
     """Put a request no leader can take now on the waiting list (a coordinator): it counts as
     unmet demand and may be allocated in a later round."""
     support_request = _lock(request)
-    _require_broker(actor, support_request)
-    _require_status(support_request, SHORTLISTABLE_STATUSES, "put it on the waiting list")
+    _require_broker(actor, support_request, "waitlist")
+    REQUEST_TRANSITIONS.require_source("waitlist", support_request)
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False
     )
-    support_request.status = RequestStatus.WAITING_LIST
-    support_request.save(update_fields=["status", "updated_at"])
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "waitlist",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.waiting_list",
         summary="Put on the waiting list" + (f": {reason.strip()}" if reason.strip() else ""),
         data={"reason": reason.strip()},
     )

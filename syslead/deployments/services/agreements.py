@@ -54,6 +54,7 @@ from syslead.deployments.services.common import (
     in_words,
     lock,
     lock_request,
+    move,
     rates_of_deployment,
     record_event,
     require_may_override,
@@ -236,9 +237,14 @@ def deployment_update(
     """Change the terms of an agreement still waiting for signatures (a coordinator of its
     organisation). The same rules as making it apply; signatures already given are withdrawn,
     since the parties signed other terms, and everyone signs again."""
-    AGREEMENT.require_who("update", actor, deployment)
+    AGREEMENT.require_permitted(
+        "update",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may change this agreement.",
+    )
     locked = lock(deployment)
-    AGREEMENT.require_state("update", locked)
+    AGREEMENT.require_source("update", locked)
     override = (
         locked.capacity_override_reason
         if capacity_override_reason is None
@@ -304,7 +310,13 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
     (409 ``already_signed``) and unless the agreement waits for signatures (409). The last
     signature activates it after checking eligibility and capacity again under the leader's lock,
     so two agreements signed at the same moment can never over-commit a leader."""
-    AGREEMENT.require_who("sign", actor, deployment)
+    AGREEMENT.require_permitted(
+        "sign",
+        actor,
+        deployment,
+        "Only the four parties sign the agreement: the system leader, the headteachers of "
+        "the leader's school and of the supported school, and the broker lead.",
+    )
     held = parties_held_by(actor, deployment)
     locked = lock(deployment)
     require_writable(locked)
@@ -315,7 +327,7 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
         raise RuleViolation(
             f"You have already signed this agreement as {as_words}.", rule="already_signed"
         )
-    AGREEMENT.require_state("sign", locked)
+    AGREEMENT.require_source("sign", locked)
     return _sign(actor, locked, party, signed_as_for(locked, party))
 
 
@@ -325,7 +337,7 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
     naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
     (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
-    if not AGREEMENT["sign_on_paper"].who(actor, deployment):
+    if not AGREEMENT.permitted("sign_on_paper", actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may record the chair's "
             "signature on this agreement."
@@ -336,7 +348,7 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
     if len(chair) > 100:
         raise ValidationError({"chair_name": ["Use at most 100 characters."]})
     locked = lock(deployment)
-    AGREEMENT.require_state("sign_on_paper", locked)
+    AGREEMENT.require_source("sign_on_paper", locked)
     if not leader_is_home_headteacher(locked):
         raise RuleViolation(
             f"{locked.leader.user.get_full_name()} is not the headteacher of "
@@ -365,7 +377,13 @@ def deployment_sign_on_paper(
     the day, why on paper, and a scan of the signed agreement (a PDF or an image, at most 20 MB,
     its type read from its first bytes). It counts as that party's signature: the fourth
     activates the agreement after the same checks as signing. Nothing is kept when refused."""
-    AGREEMENT.require_who("sign_on_paper", actor, deployment)
+    AGREEMENT.require_permitted(
+        "sign_on_paper",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may record a signature on "
+        "paper on this agreement.",
+    )
     errors: dict[str, list[str]] = {}
     signer = " ".join((signer_name or "").split())
     why = (reason or "").strip()
@@ -391,7 +409,7 @@ def deployment_sign_on_paper(
     if errors:
         raise ValidationError(errors)
     locked = lock(deployment)
-    AGREEMENT.require_state("sign_on_paper", locked)
+    AGREEMENT.require_source("sign_on_paper", locked)
     which = Party(party)
     if locked.signatures.filter(party=which).exists():
         raise RuleViolation(
@@ -462,7 +480,7 @@ def _activate(actor: Any, deployment: Deployment) -> None:
     shortfall = capacity_shortfall_at_signature(deployment)
     if shortfall is not None and not deployment.capacity_override_reason:
         raise RuleViolation(shortfall, rule="capacity")
-    activated = AGREEMENT.perform("activate", deployment, activated_at=timezone.now())
+    activated = move(actor, deployment, "activate", activated_at=timezone.now())
     # The headteacher's termly feedback is due at the end of every term the agreement spans.
     schedule_feedback(deployment)
     record_event(
@@ -487,15 +505,18 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
     """Cancel an agreement before it is active (a coordinator of its organisation); its days are
     freed. Cancelling an amendment brings back the version it would have replaced (its days must
     still fit the leader's capacity)."""
-    AGREEMENT.require_who("cancel", actor, deployment)
+    AGREEMENT.require_permitted(
+        "cancel",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may cancel this agreement.",
+    )
     locked = lock(deployment)
-    AGREEMENT.require_state("cancel", locked)
+    AGREEMENT.require_source("cancel", locked)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Give the reason for cancelling."]})
-    cancelled = AGREEMENT.perform(
-        "cancel", locked, ended_on=timezone.localdate(), end_reason=reason
-    )
+    cancelled = move(actor, locked, "cancel", ended_on=timezone.localdate(), end_reason=reason)
     restored = _restore_previous_version(actor, locked)
     if restored is None:
         _reopen_request(actor, locked)
@@ -520,7 +541,7 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
 
 def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment | None:
     previous = cancelled.previous_version
-    if previous is None or not AGREEMENT.can("restore", previous):
+    if previous is None or not AGREEMENT.in_source("restore", previous):
         return None
     shortfall = capacity_shortfall_at_signature(previous)
     if shortfall is not None and not previous.capacity_override_reason:
@@ -529,7 +550,7 @@ def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment |
             f"{shortfall}",
             rule="capacity",
         )
-    restored = AGREEMENT.perform("restore", previous)
+    restored = move(actor, previous, "restore")
     record_event(
         actor,
         previous,
@@ -571,15 +592,20 @@ def deployment_complete(
     """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
     LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
     (South Gloucestershire). A completed agreement is read-only."""
-    AGREEMENT.require_who("complete", actor, deployment)
+    AGREEMENT.require_permitted(
+        "complete",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may complete this agreement.",
+    )
     locked = lock(deployment)
-    AGREEMENT.require_state("complete", locked)
+    AGREEMENT.require_source("complete", locked)
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
         raise ValidationError(
             {"completed_on": ["An agreement cannot be completed before it starts."]}
         )
-    completed = AGREEMENT.perform("complete", locked, ended_on=day)
+    completed = move(actor, locked, "complete", ended_on=day)
     record_event(
         actor,
         locked,

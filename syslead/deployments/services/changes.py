@@ -50,6 +50,7 @@ from syslead.deployments.services.common import (
     in_words,
     lock,
     lock_leaders,
+    move,
     rates_of_deployment,
     record_change,
     record_event,
@@ -103,6 +104,7 @@ class StatusChange:
     and the message for the parties told (``None``: all four)."""
 
     action: ChangeAction
+    doing: str
     summary: Callable[[str, dt.date], str]
     told: tuple[Party, ...] | None
     text: Callable[[Deployment, dt.date], str]
@@ -119,6 +121,7 @@ def _support(deployment: Deployment) -> str:
 STATUS_CHANGES: dict[str, StatusChange] = {
     "pause": StatusChange(
         action=ChangeAction.PAUSE,
+        doing="pause",
         summary=lambda reason, day: f"Paused: {reason}",
         told=(Party.LEADER, Party.CLIENT_HEADTEACHER),
         text=lambda d, day: f"{_support(d)} is paused.",
@@ -126,6 +129,7 @@ STATUS_CHANGES: dict[str, StatusChange] = {
     ),
     "resume": StatusChange(
         action=ChangeAction.RESUME,
+        doing="resume",
         summary=lambda reason, day: f"Resumed: {reason}",
         told=(Party.LEADER, Party.CLIENT_HEADTEACHER),
         text=lambda d, day: f"{_support(d)} has resumed.",
@@ -135,6 +139,7 @@ STATUS_CHANGES: dict[str, StatusChange] = {
     ),
     "end_early": StatusChange(
         action=ChangeAction.END_EARLY,
+        doing="end",
         summary=lambda reason, day: f"Ended early on {in_words(day)}: {reason}",
         told=None,
         text=lambda d, day: f"{_support(d)} ended early on {in_words(day)}.",
@@ -157,11 +162,16 @@ def _change_status(
     lock, check the state, move the status, record the change and the event, and tell the
     parties (``STATUS_CHANGES``)."""
     how = STATUS_CHANGES[name]
-    AGREEMENT.require_who(name, actor, deployment)
+    AGREEMENT.require_permitted(
+        name,
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may {how.doing} this agreement.",
+    )
     locked = lock(deployment)
     day = day or timezone.localdate()
     fields: dict[str, Any] = {"ended_on": day, "end_reason": reason} if how.ends else {}
-    row = AGREEMENT.perform(name, locked, **fields)
+    row = move(actor, locked, name, **fields)
     change = record_change(
         actor=actor, deployment=locked, kind=kind, reason=reason, action=how.action
     )
@@ -239,13 +249,18 @@ def _replace(
     starts_on: dt.date | None,
     capacity_override_reason: str,
 ) -> ChangeRecord:
-    AGREEMENT.require_who("replace_leader", actor, deployment)
+    AGREEMENT.require_permitted(
+        "replace_leader",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may re-broker this agreement.",
+    )
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
     lock_leaders(deployment.leader, new_leader)
     locked = lock(deployment)
-    AGREEMENT.require_state("replace_leader", locked)
+    AGREEMENT.require_source("replace_leader", locked)
     if new_leader.pk == locked.leader_id:
         raise ValidationError({"new_leader": ["Choose a different leader."]})
     delivered = delivered_days_of(locked)
@@ -260,9 +275,10 @@ def _replace(
     start = starts_on or max(today, locked.starts_on)
     end = max(locked.ends_on, start)
     # End the old agreement first: its days are freed before the new leader's are checked.
-    replaced = AGREEMENT.perform(
-        "replace_leader",
+    replaced = move(
+        actor,
         locked,
+        "replace_leader",
         ended_on=today,
         end_reason=f"Replaced by a new leader: {reason}",
     )
@@ -396,17 +412,22 @@ def _amend(
     changes: dict[str, Any],
     capacity_override_reason: str,
 ) -> ChangeRecord:
-    AGREEMENT.require_who("amend", actor, deployment)
+    AGREEMENT.require_permitted(
+        "amend",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may amend this agreement.",
+    )
     if not changes:
         raise ValidationError({"changes": ["Say which terms change."]})
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
     locked = lock(deployment)
-    AGREEMENT.require_state("amend", locked)
+    AGREEMENT.require_source("amend", locked)
     terms = clean_terms(**terms_with(terms_of(locked), changes))
     # The old version is superseded first, so its days do not count against the new one's.
-    amended_row = AGREEMENT.perform("amend", locked)
+    amended_row = move(actor, locked, "amend")
     overridden = check_rules(
         actor=actor,
         support_request=locked.support_request,
@@ -545,9 +566,15 @@ def deployment_record_change(
         )
     if action:
         raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
-    AGREEMENT.require_who("record_change", actor, deployment)
+    AGREEMENT.require_permitted(
+        "record_change",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may record a change on this "
+        "agreement.",
+    )
     locked = lock(deployment)
-    recorded = AGREEMENT.require_state("record_change", locked)
+    recorded = AGREEMENT.require_source("record_change", locked)
     change = record_change(actor=actor, deployment=locked, kind=kind, reason=reason)
     record_event(
         actor,
@@ -570,7 +597,13 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
     Leader [or the client Headteacher] considers that the partnership arrangement is in
     difficulty they must share these concerns ... and engage in a managed exit" (Leading Learning
     Forward). The coordinators are told; the request stays open until they act on it."""
-    AGREEMENT.require_who("request_exit", actor, deployment)
+    AGREEMENT.require_permitted(
+        "request_exit",
+        actor,
+        deployment,
+        "Only the system leader or the headteacher of the supported school may ask for a "
+        "managed exit.",
+    )
     held = [
         p
         for p in parties_held_by(actor, deployment)
@@ -578,7 +611,7 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
     ]
     reason = _reason(reason)
     locked = lock(deployment)
-    asked = AGREEMENT.require_state("request_exit", locked)
+    asked = AGREEMENT.require_source("request_exit", locked)
     change = record_change(
         actor=actor,
         deployment=locked,
@@ -615,10 +648,15 @@ def deployment_report_unavailable(
     """The leader reports they cannot provide the outreach (e.g. sickness): the supported school's
     headteacher and the coordinators are told at once; the coordinators then pause the agreement,
     replace the leader or end it."""
-    AGREEMENT.require_who("report_unavailable", actor, deployment)
+    AGREEMENT.require_permitted(
+        "report_unavailable",
+        actor,
+        deployment,
+        "Only the system leader reports that they cannot provide the outreach.",
+    )
     reason = _reason(reason)
     locked = lock(deployment)
-    reported = AGREEMENT.require_state("report_unavailable", locked)
+    reported = AGREEMENT.require_source("report_unavailable", locked)
     change = record_change(
         actor=actor,
         deployment=locked,

@@ -16,6 +16,7 @@ from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.transitions import Transition
 from syslead.deployments.costs import Rates, Sessions, deployment_costs, money_text
 from syslead.deployments.models import (
     LIVE_STATUSES,
@@ -33,7 +34,7 @@ from syslead.deployments.rules import (
 )
 from syslead.deployments.selectors import can_manage_deployment
 from syslead.deployments.terms import Terms
-from syslead.deployments.transitions import AGREEMENT
+from syslead.deployments.transitions import AGREEMENT, INITIAL
 from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
@@ -68,6 +69,18 @@ def require_manager(actor: Any, deployment: Deployment, action: str) -> None:
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may {action} this agreement."
         )
+
+
+def move(actor: Any, deployment: Deployment, name: str, **fields: Any) -> Transition:
+    """Take the agreement's step ``name`` (``transitions.AGREEMENT``): check its state, set its
+    target status and ``fields``, save them. The caller records the event (the row's
+    ``records``) with its own summary."""
+    for field, value in fields.items():
+        setattr(deployment, field, value)
+    AGREEMENT.apply(
+        name, deployment, actor=actor, summary="", update_fields=list(fields), record=False
+    )
+    return AGREEMENT[name]
 
 
 def lock(deployment: Deployment) -> Deployment:
@@ -284,7 +297,7 @@ def write_agreement(actor: Any, new: NewAgreement, terms: Terms, overridden: boo
         leader=new.leader,
         client_school_id=support_request.school_id,
         home_school_id=new.leader.home_school_id,
-        status=AGREEMENT.initial,
+        status=INITIAL,
         version=new.version,
         previous_version=new.previous_version,
         replaces=new.replaces,
