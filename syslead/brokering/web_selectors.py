@@ -40,7 +40,6 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.brokering.selectors import (
-    FINISHED_STATUSES,
     can_broker,
     can_read_shortlist,
     leader_profile_id_of,
@@ -102,14 +101,6 @@ def request_access(user: Any, support_request: SupportRequest) -> RequestAccess:
         withdraw=REQUEST_TRANSITIONS.permitted("withdraw", user, support_request),
         steps=REQUEST_TRANSITIONS.allowed(user, support_request),
     )
-
-
-def is_finished(support_request: SupportRequest) -> bool:
-    return support_request.status in FINISHED_STATUSES
-
-
-def is_shortlistable(support_request: SupportRequest) -> bool:
-    return REQUEST_TRANSITIONS.in_source("shortlist", support_request)
 
 
 # --- Lists ---------------------------------------------------------------------------------------

@@ -139,9 +139,11 @@ class TransitionTable(Generic[M]):
         """Whether the person may take the step now."""
         return self.in_source(name, obj) and self.permitted(name, user, obj)
 
-    def allowed(self, user: Any, obj: M) -> frozenset[str]:
-        """The names of every step the person may take now."""
-        return frozenset(row.name for row in self if self.may(row.name, user, obj))
+    def allowed(self, user: Any, obj: M, among: Iterable[str] | None = None) -> frozenset[str]:
+        """The names of every step the person may take now (of ``among`` only, when given: a page
+        that offers a few steps asks only about those)."""
+        names = self._rows if among is None else among
+        return frozenset(name for name in names if self.may(name, user, obj))
 
     # --- For services -----------------------------------------------------------------------------
 

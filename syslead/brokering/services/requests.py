@@ -37,6 +37,7 @@ from syslead.brokering.vocabulary import known_specialism_codes
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
+from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -278,3 +279,55 @@ def request_waitlist(*, actor: Any, request: SupportRequest, reason: str = "") -
         data={"reason": reason.strip()},
     )
     return support_request
+
+
+# --- Steps that follow a deployment agreement -----------------------------------------------------
+
+
+def request_require_agreeable(support_request: SupportRequest) -> None:
+    """Refuse (409) making an agreement for a request that is withdrawn or closed."""
+    REQUEST_TRANSITIONS.require_source(
+        "agree",
+        support_request,
+        f"The request is {support_request.get_status_display().lower()}: no agreement can be "
+        "made for it.",
+    )
+
+
+def request_mark_agreed(
+    *, actor: Any, request: SupportRequest, deployment_id: int, leader: LeaderProfile
+) -> SupportRequest:
+    """An agreement was made for the request (called by the deployments service, inside its
+    transaction and under its lock of the request): the request is agreed, with the agreement's
+    leader as its chosen one if none was chosen."""
+    fields = []
+    if request.chosen_leader_id is None:
+        request.chosen_leader_id = leader.pk
+        fields.append("chosen_leader")
+    REQUEST_TRANSITIONS.apply(
+        "agree",
+        request,
+        actor=actor,
+        update_fields=fields,
+        summary=f"Deployment agreement {deployment_id} made with {leader.user.get_full_name()}",
+        data={"deployment": deployment_id, "leader": leader.pk},
+    )
+    return request
+
+
+def request_agreement_cancelled(
+    *, actor: Any, request: SupportRequest, deployment_id: int
+) -> SupportRequest:
+    """The request's only agreement in force was cancelled (called by the deployments service,
+    which locks the request and checks no other agreement is in force): it goes back to its leader
+    being chosen, or open when none was."""
+    if not REQUEST_TRANSITIONS.in_source("agreement_cancelled", request):
+        return request
+    REQUEST_TRANSITIONS.apply(
+        "agreement_cancelled" if request.chosen_leader_id else "agreement_cancelled_unmatched",
+        request,
+        actor=actor,
+        summary=f"Deployment agreement {deployment_id} cancelled: no agreement in force",
+        data={"deployment": deployment_id},
+    )
+    return request
