@@ -18,7 +18,13 @@ from typing import Any
 from syslead.core.exceptions import RuleViolation
 from syslead.core.transitions import TransitionTable, step
 from syslead.deployments.access import can_manage_deployment
-from syslead.deployments.models import FINISHED_STATUSES, Deployment, DeploymentStatus, Party
+from syslead.deployments.models import (
+    FINISHED_STATUSES,
+    ChangeAction,
+    Deployment,
+    DeploymentStatus,
+    Party,
+)
 from syslead.deployments.parties import parties_held_by
 
 S = DeploymentStatus
@@ -213,11 +219,30 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
     ],
 )
 
+#: The change form's actions (``ChangeRecord.action``; empty: record it only) and their steps.
+CHANGE_STEPS: dict[str, str] = {
+    "": "record_change",
+    ChangeAction.PAUSE: "pause",
+    ChangeAction.RESUME: "resume",
+    ChangeAction.REPLACE: "replace_leader",
+    ChangeAction.AMEND: "amend",
+    ChangeAction.END_EARLY: "end_early",
+}
+
+
+def change_actions(user: Any, deployment: Deployment) -> list[str]:
+    """The change form's actions ``user`` may take on ``deployment`` now, in the form's order."""
+    steps = AGREEMENT.allowed(user, deployment)
+    return [action for action, name in CHANGE_STEPS.items() if name in steps]
+
+
 __all__ = [
     "AGREEMENT",
+    "CHANGE_STEPS",
     "INITIAL",
     "SIGNED",
     "UNSIGNED",
+    "change_actions",
     "coordinator",
     "leader",
     "leader_or_client_head",
