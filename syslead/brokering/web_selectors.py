@@ -3,9 +3,10 @@ page, the timeline as each person may read it, the shortlist panel, the headteac
 comparison, brokers covering a school, leaders other organisations could share, and the home page's
 "needs attention" reads.
 
-Nothing here decides a rule: who may act comes from ``selectors`` (``can_broker``,
-``can_read_shortlist``) and from the services' own checks, called and caught; whether a leader may
-be matched comes from ``matching`` and ``eligibility``.
+Nothing here decides a rule: who may see what comes from ``selectors`` (``can_broker``,
+``can_read_shortlist``); which steps a person may take on a request now comes from its transition
+table (``brokering.transitions``, docs/transitions.md); whether a leader may be matched comes from
+``matching`` and ``eligibility``.
 """
 
 from __future__ import annotations
