@@ -100,8 +100,7 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
             [S.AWAITING_SIGNATURES],
             S.ACTIVE,
             may=None,
-            who="Nobody chooses it: the fourth signature, once eligibility and capacity are "
-            "checked again",
+            who="Follows the fourth signature, once eligibility and capacity are checked again",
             records="deployment.activated",
             action="sign it",
             rule="not_awaiting_signatures",
@@ -184,7 +183,7 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
             [S.SUPERSEDED],
             S.ACTIVE,
             may=None,
-            who="Nobody chooses it: a coordinator cancelling the amended version",
+            who="Follows a coordinator cancelling the amended version (its days must still fit)",
             records="deployment.restored",
             action="restore it",
         ),

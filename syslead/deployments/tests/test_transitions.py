@@ -5,6 +5,7 @@ refused with its rule and a sentence; the pages offer exactly what the table all
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,3 +272,8 @@ def test_the_change_page_offers_exactly_the_actions_the_table_allows(
     page = client.get(reverse("deployments:detail", args=[world["agreement"].pk])).content
     assert b"Amend the terms" not in page
     assert b"Change the terms" in page
+
+
+def test_docs_transitions_shows_the_agreement_table_as_the_code_has_it() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "transitions.md").read_text()
+    assert AGREEMENT.as_markdown() in text

@@ -5,6 +5,7 @@ refused with its rule; the page asks the table what the person may do."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +100,8 @@ def test_the_final_report_page_asks_the_table(
     assert (response.context["may_qa"], response.context["editable"]) == (False, False)
     FinalReport.objects.filter(pk=report.pk).update(status=S.RETURNED)
     assert client.get(url).context["editable"] is True
+
+
+def test_docs_transitions_shows_the_final_report_table_as_the_code_has_it() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "transitions.md").read_text()
+    assert FINAL_REPORT.as_markdown() in text

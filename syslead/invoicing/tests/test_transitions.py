@@ -5,6 +5,7 @@ its rule; the invoice's page offers exactly the steps the table allows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,3 +103,8 @@ def test_the_invoice_page_offers_the_steps_the_table_allows(
     page = client.get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
     buttons = {"Issue the invoice", "Mark as paid", "Cancel the invoice"}
     assert {b for b in buttons if f">{b}</a>" in page} == offered
+
+
+def test_docs_transitions_shows_the_invoice_table_as_the_code_has_it() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "transitions.md").read_text()
+    assert INVOICE.as_markdown() in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -112,3 +113,8 @@ def test_the_note_page_offers_the_steps_the_table_allows(
     page = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
     assert "Sign off the note" in page
     assert "Edit the note" not in page
+
+
+def test_docs_transitions_shows_the_visit_table_as_the_code_has_it() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "transitions.md").read_text()
+    assert VISIT.as_markdown() in text
