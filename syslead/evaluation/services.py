@@ -24,7 +24,7 @@ from syslead.brokering.models import Route, SupportRequest
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.evaluation.models import (
     Evaluation,
     EvaluationItem,
@@ -42,12 +42,6 @@ from syslead.notifications.inbox import notify
 from syslead.visits import recipients
 from syslead.visits.access import DeploymentRoles, deployment_roles
 
-#: Agreements whose work is under way or done: feedback, reviews and reports may be written.
-DELIVERY_STATUSES = (
-    DeploymentStatus.ACTIVE,
-    DeploymentStatus.COMPLETED,
-    DeploymentStatus.ENDED_EARLY,
-)
 #: The evaluation is given once, while the agreement is active or once it has completed.
 EVALUATION_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.COMPLETED)
 RAG_VALUES = ", ".join(Rag.values)

@@ -25,7 +25,7 @@ from syslead.accounts.access import is_administrator, organisation_ids_for
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.leaders.models import Association
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
@@ -51,11 +51,7 @@ from syslead.visits.models import (
 from syslead.visits.transitions import INITIAL, VISIT
 
 #: Agreements whose log may still be written and shared (the work is done or under way).
-LOGGABLE_STATUSES = (
-    DeploymentStatus.ACTIVE,
-    DeploymentStatus.COMPLETED,
-    DeploymentStatus.ENDED_EARLY,
-)
+LOGGABLE_STATUSES = DELIVERY_STATUSES
 MAX_HOURS = Decimal("24")
 
 
