@@ -23,7 +23,7 @@ from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
-from syslead.deployments.models import Deployment, DeploymentStatus, Signature
+from syslead.deployments.models import Deployment, Signature
 from syslead.deployments.parties import party_in_sentence, party_label
 from syslead.deployments.pdf import agreement_document, agreement_filename, agreement_pdf
 from syslead.deployments.selectors import (
@@ -90,7 +90,7 @@ def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         (
             deployment,
             [party_label(deployment, p) for p in unsigned_parties(deployment)]
-            if deployment.status == DeploymentStatus.AWAITING_SIGNATURES
+            if AGREEMENT.in_source("sign", deployment)
             else [],
         )
         for deployment in page.object_list
