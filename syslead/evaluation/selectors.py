@@ -18,7 +18,7 @@ from enum import Enum
 from django.db.models import Q, QuerySet
 
 from syslead.core.academic_years import Term, terms_between
-from syslead.deployments.models import Deployment, DeploymentStatus, Objective
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus, Objective
 from syslead.evaluation.models import (
     RAG_STEP,
     Evaluation,
@@ -150,11 +150,7 @@ def feedback_due(
         base.filter(
             status=FeedbackStatus.DUE,
             due_on__lte=today + dt.timedelta(days=FEEDBACK_REMINDER_DAYS),
-            deployment__status__in=(
-                DeploymentStatus.ACTIVE,
-                DeploymentStatus.COMPLETED,
-                DeploymentStatus.ENDED_EARLY,
-            ),
+            deployment__status__in=DELIVERY_STATUSES,
         )
         .exclude(deployment__starts_on__gt=today)
         .select_related("deployment__client_school", "deployment__leader__user")
