@@ -38,6 +38,7 @@ from syslead.brokering.eligibility import (
     specialism_failure,
 )
 from syslead.brokering.models import MatchingWeights
+from syslead.brokering.outcomes import NEUTRAL_FRACTION
 from syslead.schools.geo import haversine_km_many
 
 #: The distance at which the distance factor is worth half its weight.
@@ -46,8 +47,6 @@ DISTANCE_HALF_SCORE_KM = 30.0
 EXPERIENCE_FULL_YEARS = 10
 #: Remaining days of (this many) × the days requested earn the remaining-days factor in full.
 REMAINING_HEADROOM = 2
-#: The outcomes factor's fraction for a leader with no evaluated earlier deployment.
-NEUTRAL_FRACTION = 0.5
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -1,20 +1,24 @@
-"""Outcomes of a leader's past deployments, as a matching factor.
+"""Outcomes of a leader's earlier deployments, as a matching factor (docs/rules.md, "Matching").
 
-No end-of-support evaluations exist yet, so every leader gets the neutral value (½ of the
-factor's weight): nobody is rewarded or penalised for a record that cannot exist yet.
+The evidence is the supported headteacher's end-of-support evaluation of each earlier deployment:
+its "6. Overall success of support" rating, red, amber or green. The evaluation area feeds those
+ratings in (``register_outcome_source``, done in ``syslead.evaluation.apps``), so brokering never
+imports evaluation's models: ``fn(leader_ids)`` returns ``{leader id: [the overall-success rating
+of each evaluated deployment]}`` in one query.
 
-Plugging evaluations in later: the evaluation area registers a source with
-``register_outcome_source(fn)``, where ``fn(leader_ids)`` returns ``{leader id: [RAG values of the
-"overall success" rating of each completed deployment]}`` in one query. Each leader's ratings then
-become a fraction with ``evidence_from_ratings``: green 1, amber ½, red 0, averaged with two
-neutral "phantom" ratings so that one evaluation cannot swing the score to either extreme
-(a small Bayesian prior: 1 green → 0.67, 3 greens → 0.8, 10 greens → 0.92).
+Each leader's ratings become a fraction with ``evidence_from_ratings``: green 1, amber ½, red 0,
+averaged with two neutral "phantom" ratings so that one evaluation cannot swing the score to either
+extreme (a small Bayesian prior: 1 green → 0.67, 3 greens → 0.8, 10 greens → 0.92, 1 red → 0.33).
+A leader with no evaluated deployment gets the neutral value (½ of the factor's weight): nobody is
+rewarded or penalised for a record they do not have yet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from syslead.brokering.eligibility import words
 
 #: RAG value → fraction of the outcomes factor.
 RAG_FRACTION = {"green": 1.0, "amber": 0.5, "red": 0.0}
@@ -31,7 +35,7 @@ class OutcomeEvidence:
 
 
 NEUTRAL_OUTCOME = OutcomeEvidence(
-    NEUTRAL_FRACTION, "no evaluations of past deployments yet, counted as neutral"
+    NEUTRAL_FRACTION, "no earlier deployment evaluated yet, counted as neutral"
 )
 
 OutcomeSource = Callable[[Sequence[int]], Mapping[int, Sequence[str]]]
@@ -57,8 +61,8 @@ def evidence_from_ratings(ratings: Iterable[str]) -> OutcomeEvidence:
     total = sum(RAG_FRACTION[r] for r in known) + PRIOR_RATINGS * NEUTRAL_FRACTION
     fraction = total / (len(known) + PRIOR_RATINGS)
     counts = [f"{known.count(r)} {r}" for r in ("green", "amber", "red") if known.count(r)]
-    plural = "evaluation" if len(known) == 1 else "evaluations"
-    description = f"{len(known)} {plural} of past deployments ({', '.join(counts)})"
+    deployments = "earlier deployment" if len(known) == 1 else "earlier deployments"
+    description = f"{len(known)} {deployments} evaluated, overall success rated {words(counts)}"
     return OutcomeEvidence(fraction, description, known)
 
 

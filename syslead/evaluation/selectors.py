@@ -11,7 +11,7 @@ simpler rule to explain at a review meeting: "you did not all see it the same wa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -23,6 +23,7 @@ from syslead.evaluation.models import (
     RAG_STEP,
     Evaluation,
     EvaluationItem,
+    EvaluationRating,
     FeedbackRequest,
     FeedbackStatus,
     ObjectiveRating,
@@ -212,3 +213,23 @@ def evaluation_lines(evaluation: Evaluation) -> list[EvaluationLine]:
 
 def evaluation_of(deployment: Deployment) -> Evaluation | None:
     return Evaluation.objects.filter(deployment=deployment).prefetch_related("ratings").first()
+
+
+def overall_success_ratings(leader_ids: Sequence[int]) -> dict[int, list[str]]:
+    """{leader id: the "overall success of support" rating (red, amber or green) of each of the
+    leader's evaluated deployments}, in one query: the evidence of matching's outcomes factor
+    (docs/rules.md, "Matching"; registered in ``syslead.evaluation.apps``). The end-of-support
+    evaluation is given once per agreement, as the support ends; leaders with none are absent."""
+    if not leader_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for leader_id, rating in (
+        EvaluationRating.objects.filter(
+            item=EvaluationItem.OVERALL_SUCCESS,
+            evaluation__deployment__leader_id__in=list(leader_ids),
+        )
+        .order_by("evaluation__deployment__leader_id", "evaluation_id")
+        .values_list("evaluation__deployment__leader_id", "rating")
+    ):
+        found.setdefault(leader_id, []).append(rating)
+    return found
