@@ -29,10 +29,11 @@ One solver: the linear relaxation, rounded
        each leader within their days. When the total reaches the bound it is proven optimal,
        otherwise it is shown as the best found with the bound beside it.
 
-    Why not more: a flow alone is exact only for equal days; an exact integer solver (CP-SAT,
-    SCIP, HiGHS) was tried on the national benchmark (2,000 requests, 38,000 pairs) on a shared
-    two-core machine, and within ten seconds returned nothing better than greedy, or nothing,
-    while the rounding gets within about 2% of the bound in a second or two.
+    Why not more: a flow alone is exact only for equal days; the exact integer solvers at hand
+    were tried on rounds of national size (2,000 requests, 20 candidates each) on a shared
+    two-core machine: CP-SAT (in the national benchmark, and again with greedy as its hint), SCIP
+    and HiGHS each returned, within six to ten seconds, either nothing or an allocation no better
+    than greedy, while the rounding gets within about 2% of the bound in a second or two.
 
 Greedy, for comparison only
     Requests in order (oldest first), each takes its best candidate who still has the days. Its

@@ -112,16 +112,17 @@ class Fractions:
     same_local_authority: float
 
     @classmethod
-    def of(cls, verdict: Verdict, i: int) -> Fractions:
-        return cls(
-            specialism=float(verdict.specialism[i]),
-            phase=float(verdict.phase[i]),
-            distance=float(verdict.distance[i]),
-            remaining_days=float(verdict.remaining_days[i]),
-            experience=float(verdict.experience[i]),
-            outcomes=float(verdict.outcomes[i]),
-            same_local_authority=float(verdict.same_local_authority[i]),
-        )
+    def columns(cls, verdict: Verdict) -> list[list[float]]:
+        """The verdict's factor columns as plain lists, in this class's field order."""
+        return [
+            verdict.specialism.tolist(),
+            verdict.phase.tolist(),
+            verdict.distance.tolist(),
+            verdict.remaining_days.tolist(),
+            verdict.experience.tolist(),
+            verdict.outcomes.tolist(),
+            verdict.same_local_authority.tolist(),
+        ]
 
 
 @dataclass(frozen=True)
@@ -143,26 +144,6 @@ class Candidate:
     tenths: int = field(default=0, repr=False, compare=False)
     #: For each of the request's needs (each once, in order): whether the leader has it.
     needs_met: tuple[bool, ...] = field(default=(), repr=False, compare=False)
-
-    @classmethod
-    def of(cls, verdict: Verdict, i: int, outcome: OutcomeEvidence = NEUTRAL_OUTCOME) -> Candidate:
-        """Leader ``i`` of the verdict's table as a candidate, from the engine's arrays."""
-        leader = verdict.table.leaders[i]
-        km = float(verdict.distance_km[i])
-        return cls(
-            leader_id=leader.id,
-            leader_name=leader.name,
-            score=float(verdict.score[i]),
-            distance_km=None if math.isnan(km) else km,
-            remaining_days=leader.remaining_days,
-            leader=leader,
-            request=verdict.request,
-            weights=verdict.weights,
-            outcome=outcome,
-            fractions=Fractions.of(verdict, i),
-            tenths=int(verdict.tenths[i]),
-            needs_met=tuple(bool(x) for x in verdict.needs_met[i]),
-        )
 
     @property
     def score_shown(self) -> Decimal:
@@ -352,6 +333,38 @@ def _local_authority_reason(
     return f"Local authority: {text} {_points_text(fraction * weight, weight)}"
 
 
+def _candidates(
+    verdict: Verdict, rows: list[int], outcomes: Mapping[int, OutcomeEvidence]
+) -> list[Candidate]:
+    """Rows of the verdict's table as candidates, from the engine's arrays (read as plain lists
+    once: a shortlist may rank thousands)."""
+    columns = Fractions.columns(verdict)
+    scores, tenths = verdict.score.tolist(), verdict.tenths.tolist()
+    distances = verdict.distance_km.tolist()
+    needs_met = verdict.needs_met.tolist()
+    found = []
+    for i in rows:
+        leader = verdict.table.leaders[i]
+        km = distances[i]
+        found.append(
+            Candidate(
+                leader_id=leader.id,
+                leader_name=leader.name,
+                score=scores[i],
+                distance_km=None if math.isnan(km) else km,
+                remaining_days=leader.remaining_days,
+                leader=leader,
+                request=verdict.request,
+                weights=verdict.weights,
+                outcome=outcomes.get(leader.id, NEUTRAL_OUTCOME),
+                fractions=Fractions(*(column[i] for column in columns)),
+                tenths=tenths[i],
+                needs_met=tuple(needs_met[i]),
+            )
+        )
+    return found
+
+
 def rank(
     request: RequestFacts,
     leaders: Sequence[LeaderFacts],
@@ -371,10 +384,7 @@ def rank(
         {leader_id: e.fraction for leader_id, e in outcomes.items()},
         skip=skip,
     )
-    candidates = [
-        Candidate.of(verdict, i, outcomes.get(table.leaders[i].id, NEUTRAL_OUTCOME))
-        for i in verdict.ranked().tolist()
-    ]
+    candidates = _candidates(verdict, verdict.ranked().tolist(), outcomes)
     excluded = [
         Excluded(table.leaders[i].id, table.leaders[i].name, verdict.failures(i))
         for i in np.flatnonzero(~verdict.eligible).tolist()
