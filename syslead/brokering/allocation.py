@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -68,7 +68,6 @@ from syslead.brokering.models import (
     RequestStatus,
     SupportRequest,
 )
-from syslead.brokering.outcomes import outcome_evidence
 from syslead.leaders.models import Association
 
 #: Candidates kept per request.
@@ -143,7 +142,6 @@ def candidate_lists(
     k: int = DEFAULT_CANDIDATES_PER_REQUEST,
     associated: set[int] | None = None,
     commissioned: dict[int, set[int]] | None = None,
-    outcomes: Mapping[int, float] | None = None,
 ) -> list[list[Pair]]:
     """Each request's best ``k`` candidates passing every hard rule, in the shortlist's order
     (``engine.Verdict.ranked``). ``associated`` are the leaders of the organisation (all given
@@ -165,7 +163,7 @@ def candidate_lists(
             for leader_id in extra:
                 if leader_id in position:
                     allowed[position[leader_id]] = True
-        verdict = Verdict(request, table, weights, outcomes)
+        verdict = Verdict(request, table, weights)
         best = verdict.ranked(allowed)[:k]
         result.append([Pair(r, int(i), float(verdict.score[i])) for i in best.tolist()])
     return result
@@ -409,8 +407,6 @@ def build_problem(
         pool = sorted(associated_ids | extra)
     leaders = leader_facts_for(pool, academic_year)
     weights = Weights.for_organisation(organisation_id)
-    evidence = outcome_evidence([x.id for x in leaders]) if weights.outcomes else {}
-    outcomes = {leader_id: e.fraction for leader_id, e in evidence.items()}
     candidates = candidate_lists(
         facts,
         leaders,
@@ -418,16 +414,12 @@ def build_problem(
         k=k,
         associated=associated_ids,
         commissioned=commissioned,
-        outcomes=outcomes,
     )
     return Problem(facts, leaders, candidates)
 
 
 def _save_matches(run: AllocationRun, result: AllocationResult, weights: Weights) -> None:
     problem = result.problem
-    evidence = outcome_evidence(
-        [problem.leaders[p.leader].id for p in result.best.matches.values()]
-    )
     rows = []
     for r, request in enumerate(problem.requests):
         assert request.id is not None
@@ -437,7 +429,7 @@ def _save_matches(run: AllocationRun, result: AllocationResult, weights: Weights
             continue
         leader = problem.leaders[pair.leader]
         # The chosen leader explained in words by the engine, as on the shortlist.
-        candidate = rank(request, [leader], weights, evidence)[0][0]
+        candidate = rank(request, [leader], weights)[0][0]
         rows.append(
             DraftMatch(
                 run=run,

@@ -76,6 +76,9 @@ class LeaderFacts(NamedTuple):
     remaining_days: Decimal
     user_id: int | None = None
     email: str = ""
+    #: The overall-success rating of each evaluated earlier deployment ("green", "amber", "red"),
+    #: for the outcomes factor (``syslead.brokering.outcomes``).
+    outcome_ratings: tuple[str, ...] = ()
 
 
 class RequestFacts(NamedTuple):

@@ -8,7 +8,7 @@ re-implements a rule or a factor: the explanations in words (``matching.Candidat
 ``Verdict.failures``) are written from the arrays computed here.
 
 ``LeaderTable`` holds the leaders' facts as numpy columns (built once, checked against any number of
-requests); ``judge(request, table, weights, outcomes)`` gives a ``Verdict``: one boolean column per
+requests); ``Verdict(request, table, weights)`` is the judgement: one boolean column per
 hard rule (True: the leader fails it), the eligible leaders, each factor's fraction (0–1), the
 distance and the score (0–100) and the score as shown, in tenths.
 """
@@ -16,7 +16,7 @@ distance and the score (0–100) and the score as shown, in tenths.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,7 +38,7 @@ from syslead.brokering.eligibility import (
     specialism_failure,
 )
 from syslead.brokering.models import MatchingWeights
-from syslead.brokering.outcomes import NEUTRAL_FRACTION
+from syslead.brokering.outcomes import evidence_from_ratings
 from syslead.schools.geo import haversine_km_many
 
 #: The distance at which the distance factor is worth half its weight.
@@ -162,11 +162,9 @@ class LeaderTable:
         self.phases = _Sets([x.phases for x in rows])
         self.declaring = [i for i, x in enumerate(rows) if x.declared_conflicts.strip()]
 
-    def outcome_column(self, outcomes: Mapping[int, float] | None) -> FloatArray:
-        """Each leader's outcomes fraction (neutral when absent)."""
-        if not outcomes:
-            return np.full(self.size, NEUTRAL_FRACTION)
-        return np.array([outcomes.get(x.id, NEUTRAL_FRACTION) for x in self.leaders], dtype=float)
+        #: Each leader's evidence for the outcomes factor (their evaluated deployments).
+        self.evidence = [evidence_from_ratings(x.outcome_ratings) for x in rows]
+        self.outcome: FloatArray = np.array([e.fraction for e in self.evidence], dtype=float)
 
 
 def distance_fraction(km: Any) -> Any:
@@ -182,7 +180,6 @@ class Verdict:
         request: RequestFacts,
         table: LeaderTable,
         weights: Weights,
-        outcomes: Mapping[int, float] | None = None,
         *,
         skip: Collection[Rule] = (),
     ) -> None:
@@ -256,7 +253,7 @@ class Verdict:
             else np.ones(n)
         )
         self.experience: FloatArray = np.clip(table.years / EXPERIENCE_FULL_YEARS, 0.0, 1.0)
-        self.outcomes: FloatArray = table.outcome_column(outcomes)
+        self.outcomes: FloatArray = table.outcome
         authority = normalised(request.local_authority)
         self.same_local_authority: FloatArray = (
             table.local_authority.equal_to(authority).astype(float) if authority else np.zeros(n)
@@ -333,7 +330,6 @@ def shown(tenths: int) -> Decimal:
 __all__ = [
     "DISTANCE_HALF_SCORE_KM",
     "EXPERIENCE_FULL_YEARS",
-    "NEUTRAL_FRACTION",
     "REMAINING_HEADROOM",
     "LeaderTable",
     "Verdict",

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,7 +79,7 @@ from syslead.brokering.facts import (
     request_facts,
 )
 from syslead.brokering.models import SupportRequest
-from syslead.brokering.outcomes import NEUTRAL_OUTCOME, OutcomeEvidence, outcome_evidence
+from syslead.brokering.outcomes import OutcomeEvidence
 
 #: The contract's default shortlist length ("shortlists three leaders": South Gloucestershire).
 DEFAULT_SHORTLIST_LENGTH = 3
@@ -333,9 +333,7 @@ def _local_authority_reason(
     return f"Local authority: {text} {_points_text(fraction * weight, weight)}"
 
 
-def _candidates(
-    verdict: Verdict, rows: list[int], outcomes: Mapping[int, OutcomeEvidence]
-) -> list[Candidate]:
+def _candidates(verdict: Verdict, rows: list[int]) -> list[Candidate]:
     """Rows of the verdict's table as candidates, from the engine's arrays (read as plain lists
     once: a shortlist may rank thousands)."""
     columns = Fractions.columns(verdict)
@@ -356,7 +354,7 @@ def _candidates(
                 leader=leader,
                 request=verdict.request,
                 weights=verdict.weights,
-                outcome=outcomes.get(leader.id, NEUTRAL_OUTCOME),
+                outcome=verdict.table.evidence[i],
                 fractions=Fractions(*(column[i] for column in columns)),
                 tenths=tenths[i],
                 needs_met=tuple(needs_met[i]),
@@ -369,22 +367,14 @@ def rank(
     request: RequestFacts,
     leaders: Sequence[LeaderFacts],
     weights: Weights,
-    outcomes: Mapping[int, OutcomeEvidence] | None = None,
     *,
     skip: Collection[Rule] = (),
 ) -> tuple[list[Candidate], list[Excluded]]:
     """Every leader either ranked as a candidate (best first) or excluded with every reason,
     as the engine judged them (``skip`` leaves hard rules out)."""
-    outcomes = outcomes or {}
     table = LeaderTable(leaders)
-    verdict = Verdict(
-        request,
-        table,
-        weights,
-        {leader_id: e.fraction for leader_id, e in outcomes.items()},
-        skip=skip,
-    )
-    candidates = _candidates(verdict, verdict.ranked().tolist(), outcomes)
+    verdict = Verdict(request, table, weights, skip=skip)
+    candidates = _candidates(verdict, verdict.ranked().tolist())
     excluded = [
         Excluded(table.leaders[i].id, table.leaders[i].name, verdict.failures(i))
         for i in np.flatnonzero(~verdict.eligible).tolist()
@@ -418,8 +408,7 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
             considered_leader_ids(support_request), support_request.academic_year
         )
         weights = Weights.for_organisation(support_request.organisation_id)
-        evidence = outcome_evidence([leader.id for leader in leaders]) if weights.outcomes else {}
-        ranked, excluded = rank(facts, leaders, weights, evidence)
+        ranked, excluded = rank(facts, leaders, weights)
         return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
 
 
@@ -434,8 +423,7 @@ def leader_check(
     if not found:
         return None, [], False
     weights = Weights.for_organisation(support_request.organisation_id)
-    evidence = outcome_evidence([found[0].id]) if weights.outcomes else {}
-    candidates, excluded = rank(request_facts(support_request), found, weights, evidence, skip=skip)
+    candidates, excluded = rank(request_facts(support_request), found, weights, skip=skip)
     if excluded:
         return None, list(excluded[0].failures), True
     return candidates[0], [], True

@@ -40,7 +40,6 @@ from syslead.brokering.models import (
     ShortlistEntry,
     SupportRequest,
 )
-from syslead.brokering.outcomes import outcome_evidence
 from syslead.brokering.selectors import (
     FINISHED_STATUSES,
     can_broker,
@@ -588,8 +587,7 @@ def _leaders_passing(
     facts = request_facts(support_request)
     weights = Weights.for_organisation(support_request.organisation_id)
     found = leader_facts(narrowed, support_request.academic_year)
-    evidence = outcome_evidence([x.id for x in found]) if weights.outcomes and found else {}
-    candidates, _ = rank(facts, found, weights, evidence)
+    candidates, _ = rank(facts, found, weights)
     return candidates[:limit]
 
 

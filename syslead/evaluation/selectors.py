@@ -11,11 +11,13 @@ simpler rule to explain at a review meeting: "you did not all see it the same wa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from syslead.core.academic_years import Term, terms_between
 from syslead.deployments.models import Deployment, DeploymentStatus, Objective
@@ -215,21 +217,27 @@ def evaluation_of(deployment: Deployment) -> Evaluation | None:
     return Evaluation.objects.filter(deployment=deployment).prefetch_related("ratings").first()
 
 
-def overall_success_ratings(leader_ids: Sequence[int]) -> dict[int, list[str]]:
-    """{leader id: the "overall success of support" rating (red, amber or green) of each of the
-    leader's evaluated deployments}, in one query: the evidence of matching's outcomes factor
-    (docs/rules.md, "Matching"; registered in ``syslead.evaluation.apps``). The end-of-support
-    evaluation is given once per agreement, as the support ends; leaders with none are absent."""
-    if not leader_ids:
-        return {}
-    found: dict[int, list[str]] = {}
-    for leader_id, rating in (
-        EvaluationRating.objects.filter(
-            item=EvaluationItem.OVERALL_SUCCESS,
-            evaluation__deployment__leader_id__in=list(leader_ids),
+def overall_success_counts() -> dict[str, Any]:
+    """{rating: an expression counting the evaluated deployments of the leader of the row
+    (``OuterRef("pk")``) whose "overall success of support" was so rated}: the evidence of
+    matching's outcomes factor (docs/rules.md, "Matching"; registered in
+    ``syslead.evaluation.apps``). The end-of-support evaluation is given once per agreement, as
+    the support ends."""
+    return {
+        rating: Coalesce(
+            Subquery(
+                EvaluationRating.objects.filter(
+                    item=EvaluationItem.OVERALL_SUCCESS,
+                    rating=rating,
+                    evaluation__deployment__leader_id=OuterRef("pk"),
+                )
+                .order_by()
+                .values("evaluation__deployment__leader_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
         )
-        .order_by("evaluation__deployment__leader_id", "evaluation_id")
-        .values_list("evaluation__deployment__leader_id", "rating")
-    ):
-        found.setdefault(leader_id, []).append(rating)
-    return found
+        for rating in Rag.values
+    }

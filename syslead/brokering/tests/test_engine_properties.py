@@ -14,7 +14,6 @@ from syslead.brokering.allocation import Problem, candidate_lists, solve
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts, hard_rule_failures
 from syslead.brokering.engine import Weights
 from syslead.brokering.matching import rank
-from syslead.brokering.outcomes import evidence_from_ratings
 
 CODES = ("maths", "english", "science", "send")
 PHASES = ("primary", "secondary")
@@ -51,6 +50,7 @@ def leaders(draw: st.DrawFn) -> list[LeaderFacts]:
                 inactive_designations=draw(st.sampled_from(((), ("NLE",)))),
                 released_days=remaining,
                 remaining_days=remaining,
+                outcome_ratings=tuple(draw(ratings)),
             )
         )
     return found
@@ -89,15 +89,11 @@ weights = st.builds(
 ratings = st.lists(st.sampled_from(("green", "amber", "red")), max_size=4)
 
 
-@given(requests(), leaders(), weights, st.lists(ratings, min_size=7, max_size=7))
+@given(requests(), leaders(), weights)
 def test_the_shortlist_the_one_leader_check_and_the_allocation_agree(
-    asked: RequestFacts,
-    team: list[LeaderFacts],
-    weights: Weights,
-    evaluated: list[list[str]],
+    asked: RequestFacts, team: list[LeaderFacts], weights: Weights
 ) -> None:
-    evidence = {leader.id: evidence_from_ratings(evaluated[i]) for i, leader in enumerate(team)}
-    ranked, excluded = rank(asked, team, weights, evidence)
+    ranked, excluded = rank(asked, team, weights)
 
     # Every leader is either a candidate or excluded with at least one reason, and the one-leader
     # check (as an agreement or an approach uses it) says the same with the same reasons.
@@ -109,14 +105,13 @@ def test_the_shortlist_the_one_leader_check_and_the_allocation_agree(
         assert list(e.failures) == hard_rule_failures(by_id[e.leader_id], asked)
     for c in ranked:
         assert hard_rule_failures(by_id[c.leader_id], asked) == []
-        alone, nobody = rank(asked, [by_id[c.leader_id]], weights, evidence)
+        alone, nobody = rank(asked, [by_id[c.leader_id]], weights)
         assert nobody == []
         assert alone[0].score == c.score
         assert alone[0].reasons == c.reasons
 
     # The batch allocation's candidate list for the request is the shortlist, same scores.
-    outcomes = {leader_id: e.fraction for leader_id, e in evidence.items()}
-    [pairs] = candidate_lists([asked], team, weights, k=len(team), outcomes=outcomes)
+    [pairs] = candidate_lists([asked], team, weights, k=len(team))
     assert [team[p.leader].id for p in pairs] == [c.leader_id for c in ranked]
     assert [p.score for p in pairs] == [c.score for c in ranked]
 

@@ -16,10 +16,6 @@ from syslead.brokering.models import (
     MatchingWeights,
     SupportRequest,
 )
-from syslead.brokering.outcomes import (
-    register_outcome_source,
-    unregister_outcome_source,
-)
 from syslead.brokering.tests import factories
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.leaders.models import Association, DesignationStatus, LeaderProfile
@@ -375,24 +371,6 @@ def test_organisation_weights_change_the_score_and_say_so(
     assert not any(r.startswith("Distance") for r in candidate.reasons)
     assert candidate.reasons[-1].startswith("Total: ")
     assert Weights.for_organisation(alliance.pk).total == 65
-
-
-def test_score_uses_outcomes_once_evaluations_exist(
-    lee: LeaderProfile, maths_request: SupportRequest
-) -> None:
-    neutral = shortlist(maths_request).candidates[0].score
-
-    def source(ids: Any) -> dict[int, list[str]]:
-        return {lee.pk: ["green", "green", "green"]}
-
-    register_outcome_source(source)
-    try:
-        [candidate] = shortlist(maths_request).candidates
-    finally:
-        unregister_outcome_source(source)
-    assert candidate.score > neutral
-    expected = "3 earlier deployments evaluated, overall success rated 3 green"
-    assert any(expected in r for r in candidate.reasons)
 
 
 def test_shortlist_costs_the_same_queries_for_many_leaders(

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from syslead.brokering.facts import leader_facts_for
 from syslead.brokering.matching import Candidate, shortlist
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import evidence_from_ratings
 from syslead.brokering.tests import factories
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.evaluation.models import Evaluation, EvaluationItem, EvaluationRating, Rag
-from syslead.evaluation.selectors import overall_success_ratings
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -113,14 +113,18 @@ def test_poor_overall_success_ratings_lower_the_score(
     )
 
 
-def test_the_evaluation_selector_gives_each_leaders_overall_success_ratings(
+def test_leader_facts_carry_the_overall_success_rating_of_each_evaluated_deployment(
     lee: LeaderProfile, alliance: Organisation, home_school: School
 ) -> None:
     other = factories.leader(home_school, organisation=alliance)
     _evaluated_deployment(lee, alliance, home_school, Rag.GREEN, others=Rag.RED)
     _evaluated_deployment(lee, alliance, home_school, Rag.AMBER)
-    assert overall_success_ratings([lee.pk, other.pk]) == {lee.pk: ["green", "amber"]}
-    assert overall_success_ratings([]) == {}
+    _evaluated_deployment(lee, alliance, home_school, Rag.GREEN)
+    found = leader_facts_for([lee.pk, other.pk], factories.YEAR)
+    assert {x.id: sorted(x.outcome_ratings) for x in found} == {
+        lee.pk: ["amber", "green", "green"],
+        other.pk: [],
+    }
 
 
 def test_one_evaluation_cannot_swing_the_factor_to_an_extreme() -> None:
