@@ -317,10 +317,6 @@ class Verdict:
         failures = tuple(found)
         return self._shared.setdefault(failures, failures)
 
-    def points(self, i: int) -> float:
-        """Leader ``i``'s points won (the score before it is put out of 100)."""
-        return float(self.score[i]) * self.weights.total / 100.0
-
 
 def shown(tenths: int) -> Decimal:
     """A score in tenths as shown and stored: 873 → Decimal("87.3"), 870 → Decimal("87.0")."""
