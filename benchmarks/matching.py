@@ -107,8 +107,7 @@ def main() -> None:
         trivial_cpu.append((time.process_time() - c) * 1000)
         assert response.status_code == 200, response.status_code
     print(
-        f"\nTrivial signed-in call (GET /api/v1/schools/{{urn}}): "
-        f"{summary(trivial, trivial_cpu)}"
+        f"\nTrivial signed-in call (GET /api/v1/schools/{{urn}}): {summary(trivial, trivial_cpu)}"
     )
     for label, to_la in (("region hubs", False), ("local authorities", True)):
         request_ids = build_requests(

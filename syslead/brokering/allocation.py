@@ -65,9 +65,9 @@ from syslead.brokering.models import (
     Commission,
     CommissionStatus,
     DraftMatch,
-    RequestStatus,
     SupportRequest,
 )
+from syslead.brokering.transitions import ALLOCATABLE_STATUSES
 from syslead.leaders.models import Association
 
 #: Candidates kept per request.
@@ -78,8 +78,6 @@ DEFAULT_TIME_LIMIT = 6.0
 SCORE_SCALE = 10
 #: Days are scaled to integers for the knapsacks: 7.5 → 75 tenths.
 DAY_SCALE = 10
-#: Requests that may enter a round: still waiting for a leader and not being brokered by hand.
-ALLOCATABLE_STATUSES = (RequestStatus.OPEN, RequestStatus.WAITING_LIST)
 
 
 @dataclass(frozen=True)
