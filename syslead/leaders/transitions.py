@@ -48,7 +48,10 @@ def may_decide_application(user: Any, application: DesignationApplication) -> bo
 
 
 def may_withdraw_application(user: Any, application: DesignationApplication) -> bool:
-    return is_the_leader(user, application.leader) or may_decide_application(user, application)
+    leader = application.leader
+    return (leader is not None and is_the_leader(user, leader)) or may_decide_application(
+        user, application
+    )
 
 
 # --- The designation -----------------------------------------------------------------------------

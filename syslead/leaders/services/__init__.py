@@ -16,6 +16,12 @@ A package by topic, imported from here (``from syslead.leaders.services import r
 from __future__ import annotations
 
 from syslead.leaders.services._helpers import add_years, default_review_on
+from syslead.leaders.services.pending import (
+    open_rounds,
+    pending_application_attach,
+    public_application_submit,
+    school_find,
+)
 from syslead.leaders.services.applications import (
     allowed_next_stages,
     application_advance,
@@ -65,6 +71,10 @@ __all__ = [
     "add_years",
     "allowed_next_stages",
     "application_advance",
+    "open_rounds",
+    "pending_application_attach",
+    "public_application_submit",
+    "school_find",
     "application_eligibility",
     "application_submit",
     "association_create",
