@@ -26,6 +26,7 @@ from syslead.leaders.forms.common import (
 )
 from syslead.leaders.forms.designations import (
     ApplicationForm,
+    PublicApplicationForm,
     DesignateForm,
     DesignationReviewCloseForm,
     DesignationTypeForm,
@@ -51,6 +52,7 @@ __all__ = [
     "PHASE_CHOICES",
     "PUBLICATION_FIELDS",
     "ApplicationForm",
+    "PublicApplicationForm",
     "AssociateForm",
     "AssociationEndForm",
     "AssociationReviewCloseForm",
