@@ -17,7 +17,7 @@ def rate_limit_hit(request: HttpRequest, scope: str, *, limit: int, window: int)
     address = client_ip_address(request) or "unknown"
     key = f"rate:{scope}:{address}"
     if cache.add(key, 1, timeout=window):
-        return 1 > limit
+        return limit < 1
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr

@@ -26,10 +26,10 @@ from syslead.leaders.forms.common import (
 )
 from syslead.leaders.forms.designations import (
     ApplicationForm,
-    PublicApplicationForm,
     DesignateForm,
     DesignationReviewCloseForm,
     DesignationTypeForm,
+    PublicApplicationForm,
     RevokeForm,
     RoundForm,
     StageForm,
@@ -52,7 +52,6 @@ __all__ = [
     "PHASE_CHOICES",
     "PUBLICATION_FIELDS",
     "ApplicationForm",
-    "PublicApplicationForm",
     "AssociateForm",
     "AssociationEndForm",
     "AssociationReviewCloseForm",
@@ -72,6 +71,7 @@ __all__ = [
     "OrganisationField",
     "OrganisationFormMixin",
     "ProfileForm",
+    "PublicApplicationForm",
     "Radios",
     "ReleaseForm",
     "RevokeForm",

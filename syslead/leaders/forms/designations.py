@@ -291,17 +291,18 @@ class PublicApplicationForm(ApplicationForm):
         max_length=150,
         error_messages={"required": "Enter your job title."},
     )
-    is_headteacher = forms.BooleanField(
-        label="I am the headteacher of this school", required=False
-    )
+    is_headteacher = forms.BooleanField(label="I am the headteacher of this school", required=False)
 
     def __init__(self, *args: Any, rounds: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["round"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [
-            (r.pk, f"{r.designation_type.name} ({r.designation_type.code}): {r.title}, "
-             f"closes {r.closes_on:%-d %B %Y}")
+            (
+                r.pk,
+                f"{r.designation_type.name} ({r.designation_type.code}): {r.title}, "
+                f"closes {r.closes_on:%-d %B %Y}",
+            )
             for r in rounds
         ]
         if len(rounds) == 1:

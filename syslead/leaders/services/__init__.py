@@ -16,12 +16,6 @@ A package by topic, imported from here (``from syslead.leaders.services import r
 from __future__ import annotations
 
 from syslead.leaders.services._helpers import add_years, default_review_on
-from syslead.leaders.services.pending import (
-    open_rounds,
-    pending_application_attach,
-    public_application_submit,
-    school_find,
-)
 from syslead.leaders.services.applications import (
     allowed_next_stages,
     application_advance,
@@ -43,6 +37,12 @@ from syslead.leaders.services.designations import (
     designation_review_close,
     designation_review_open,
     designation_revoke,
+)
+from syslead.leaders.services.pending import (
+    open_rounds,
+    pending_application_attach,
+    public_application_submit,
+    school_find,
 )
 from syslead.leaders.services.profiles import (
     COORDINATOR_FIELDS,
@@ -71,10 +71,6 @@ __all__ = [
     "add_years",
     "allowed_next_stages",
     "application_advance",
-    "open_rounds",
-    "pending_application_attach",
-    "public_application_submit",
-    "school_find",
     "application_eligibility",
     "application_submit",
     "association_create",
@@ -96,8 +92,12 @@ __all__ = [
     "leader_update",
     "leaders_check_many",
     "leaders_create_many",
+    "open_rounds",
+    "pending_application_attach",
+    "public_application_submit",
     "release_set",
     "round_create",
+    "school_find",
     "specialism_create",
     "training_event_create",
 ]

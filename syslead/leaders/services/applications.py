@@ -248,14 +248,19 @@ def application_advance(
     said = (feedback or "").strip()
     if target == ApplicationStage.REJECTED and not said:
         raise ValidationError(
-            {"feedback": ["Give the panel's feedback to the applicant on why they were not "
-                          "designated."]}
+            {
+                "feedback": [
+                    "Give the panel's feedback to the applicant on why they were not designated."
+                ]
+            }
         )
     if len(said) > TEXT_MAX_LENGTH or len(text) > TEXT_MAX_LENGTH:
         raise ValidationError(
-            {"feedback" if len(said) > TEXT_MAX_LENGTH else "reason": [
-                f"Keep it to {TEXT_MAX_LENGTH} characters or fewer."
-            ]}
+            {
+                "feedback" if len(said) > TEXT_MAX_LENGTH else "reason": [
+                    f"Keep it to {TEXT_MAX_LENGTH} characters or fewer."
+                ]
+            }
         )
     APPLICATION_TRANSITIONS.require_source(
         step,
