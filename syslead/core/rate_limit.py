@@ -1,7 +1,8 @@
 """A per-address limit on public forms that anyone may post without signing in (docs/rules.md:
-Designations, applying from the broker's public page). Each address may post a form ``limit`` times in ``window`` seconds; the count is
-kept in the shared cache, so every web process sees the same count. The address is the one the
-sign-in lockout uses (``client_ip_address``), so trusted proxies are handled the same way."""
+Designations, applying from the broker's public page). Each address may post a form ``limit``
+times in ``window`` seconds; the count is kept in the shared cache, so every web process sees the
+same count. The address is the one the sign-in lockout uses (``client_ip_address``), so trusted
+proxies are handled the same way."""
 
 from __future__ import annotations
 
