@@ -151,7 +151,8 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             (S.RECOMMENDED,),
             S.DESIGNATED,
             may=may_decide_application,
-            who=DECIDERS + " (the designation is made with it)",
+            who=DECIDERS + " (the designation is made with it; a pending applicant is invited "
+            "and designated on accepting)",
             records="application.advanced",
             action="designate",
         ),
@@ -160,7 +161,7 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             _NOT_FINAL,
             S.REJECTED,
             may=may_decide_application,
-            who=DECIDERS + ", with a reason",
+            who=DECIDERS + ", with the panel's feedback to the applicant",
             records="application.advanced",
             action="reject it",
         ),
