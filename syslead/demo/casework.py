@@ -52,6 +52,7 @@ from syslead.brokering.services import (
     request_waitlist,
     shortlist_save,
 )
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
@@ -101,7 +102,6 @@ from syslead.evaluation.services import (
 )
 from syslead.invoicing.models import Invoice
 from syslead.invoicing.services import invoice_draft, invoice_issue, invoice_mark_paid
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import (
     Association,
     Designation,

@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.selectors import delivered_days_of
 from syslead.evaluation.access import final_report_visible, may_quality_assure
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
 from syslead.evaluation.selectors import (
@@ -22,8 +23,6 @@ from syslead.evaluation.selectors import (
 from syslead.evaluation.services import EVALUATION_STATUSES, feedback_schedule_for
 from syslead.visits.access import DeploymentRoles, deployment_roles
 from syslead.visits.models import (
-    AGREED_STATUSES,
-    SESSION_DAYS,
     ActionPoint,
     Visit,
     VisitStatus,
@@ -69,10 +68,8 @@ def _visit_figures(deployment: Deployment, today: dt.date) -> dict[str, Any]:
         "visits": len(rows),
         "awaiting_agreement": sum(status == VisitStatus.AWAITING_AGREEMENT for status, _ in rows),
         "changes_requested": sum(status == VisitStatus.CHANGES_REQUESTED for status, _ in rows),
-        "delivered_days": sum(
-            (SESSION_DAYS[session] for status, session in rows if status in AGREED_STATUSES),
-            Decimal("0"),
-        ),
+        # The ledger's count over the agreement and its earlier versions (docs/rules.md, 5).
+        "delivered_days": delivered_days_of(deployment),
         "overdue_actions": overdue,
     }
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.capacity.days import days_words
+from syslead.capacity.ledger import lock_leader_capacity
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.limits import TEXT_MAX_LENGTH
@@ -38,7 +40,6 @@ from syslead.deployments.parties import (
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
-    days_words,
     length_concern,
 )
 from syslead.deployments.scans import check_scan
@@ -73,7 +74,6 @@ from syslead.deployments.terms import (
 )
 from syslead.evaluation.services import schedule_feedback
 from syslead.finance.selectors import charging_policy_for, rates_of
-from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 #: Request statuses in which no agreement may be made.

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from syslead.capacity.days import days_words
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
 from syslead.deployments.forms import (
@@ -40,7 +41,6 @@ from syslead.deployments.models import (
     Party,
 )
 from syslead.deployments.parties import parties_held_by
-from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import (
     delivered_days_of,
     deployment_for_user,
