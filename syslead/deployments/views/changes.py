@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from syslead.capacity.days import days_words
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import RefusalForm
 from syslead.deployments import services
 from syslead.deployments.forms import (
     ACTION_LABELS,
@@ -47,7 +48,7 @@ from syslead.deployments.selectors import (
     is_read_only,
     package_deployments,
 )
-from syslead.deployments.views.common import RefusalForm, posted, require_manager, run_service
+from syslead.deployments.views.common import posted, require_manager, run_service
 from syslead.deployments.views.drafting import leaders_for
 
 SIGNED = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED)
