@@ -267,6 +267,25 @@ def delivered_days_on(
     return days_from_units(counts["full"] * UNITS_PER_DAY + counts["halves"])
 
 
+def earlier_versions(deployment: Deployment) -> list[int]:
+    """The ids of the agreement and of the versions it amended, newest first (one query per
+    earlier version; none for an agreement never amended)."""
+    ids = [deployment.pk]
+    previous = deployment.previous_version_id
+    while previous is not None and previous not in ids:
+        ids.append(previous)
+        previous = (
+            Deployment.objects.filter(pk=previous).values_list("previous_version_id", flat=True)
+        ).first()
+    return ids
+
+
+def delivered_days_of(deployment: Deployment) -> Decimal:
+    """Days delivered under an agreement: the agreed notes of visit on it and on the versions it
+    amended (an amendment carries the partnership on), counted as ``delivered_days_on``."""
+    return delivered_days_on(earlier_versions(deployment))
+
+
 def invoiced_days_by_leader(leaders: Leaders, academic_year: YearLike) -> dict[int, Decimal]:
     """Days invoiced that year: the days on the session lines of issued or paid invoices (the
     invoicing area's ``INVOICED_STATUSES``) whose notes of visit are dated in the year, per leader

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,7 +22,6 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import Role
-from syslead.capacity.ledger import delivered_days_on
 from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.deployments.access import (
@@ -427,12 +425,6 @@ def deployment_timeline(deployment: Deployment, viewer: Any = None) -> list[Even
     if viewer is not None:
         return events_visible(viewer, deployment, events)
     return events
-
-
-def delivered_days_of(deployment: Deployment) -> Decimal:
-    """Days delivered under the agreement and its earlier versions: the capacity ledger's count
-    of their agreed notes of visit (docs/rules.md, feature 5)."""
-    return delivered_days_on([d.pk for d in version_chain(deployment)])
 
 
 # Packages ----------------------------------------------------------------------------------------

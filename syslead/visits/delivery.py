@@ -11,8 +11,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from syslead.capacity.ledger import delivered_days_of
 from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.deployments.selectors import delivered_days_of
 from syslead.evaluation.access import final_report_visible, may_quality_assure
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
 from syslead.evaluation.selectors import (
@@ -68,7 +68,6 @@ def _visit_figures(deployment: Deployment, today: dt.date) -> dict[str, Any]:
         "visits": len(rows),
         "awaiting_agreement": sum(status == VisitStatus.AWAITING_AGREEMENT for status, _ in rows),
         "changes_requested": sum(status == VisitStatus.CHANGES_REQUESTED for status, _ in rows),
-        # The ledger's count over the agreement and its earlier versions (docs/rules.md, 5).
         "delivered_days": delivered_days_of(deployment),
         "overdue_actions": overdue,
     }

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from syslead.capacity.days import days_words, split_days
+from syslead.capacity.ledger import delivered_days_of
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import (
     ChangeAction,
@@ -41,7 +42,6 @@ from syslead.deployments.models import (
 )
 from syslead.deployments.notify import ask_parties_to_sign, tell_parties
 from syslead.deployments.parties import parties_held_by
-from syslead.deployments.selectors import delivered_days_of
 from syslead.deployments.services.common import (
     NewAgreement,
     agreement_summary,

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from syslead.capacity.days import days_words
+from syslead.capacity.ledger import delivered_days_of
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import RefusalForm
 from syslead.deployments import services
@@ -43,7 +44,6 @@ from syslead.deployments.models import (
 )
 from syslead.deployments.parties import parties_held_by
 from syslead.deployments.selectors import (
-    delivered_days_of,
     deployment_for_user,
     is_read_only,
     package_deployments,
