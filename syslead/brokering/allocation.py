@@ -83,10 +83,10 @@ from syslead.brokering.models import (
     Commission,
     CommissionStatus,
     DraftMatch,
-    RequestStatus,
     SupportRequest,
 )
 from syslead.brokering.outcomes import NEUTRAL_FRACTION, NEUTRAL_OUTCOME, outcome_evidence
+from syslead.brokering.transitions import ALLOCATABLE_STATUSES
 from syslead.leaders.models import Association
 from syslead.schools.geo import EARTH_RADIUS_KM
 
@@ -100,8 +100,6 @@ CP_SAT_MAX_PAIRS = 6000
 SCORE_SCALE = 10
 #: Days are scaled to integers for the knapsacks: 7.5 → 75 tenths.
 DAY_SCALE = 10
-#: Requests that may enter a round: still waiting for a leader and not being brokered by hand.
-ALLOCATABLE_STATUSES = (RequestStatus.OPEN, RequestStatus.WAITING_LIST)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

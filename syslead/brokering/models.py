@@ -42,6 +42,11 @@ class RequestStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+#: Request statuses in which a request is over (for filters; the steps allowed in each state are
+#: in ``brokering.transitions``).
+FINISHED_STATUSES = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+
+
 class SupportRequest(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="support_requests"

@@ -37,7 +37,8 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.brokering.access import can_broker
-from syslead.brokering.models import Approach, ApproachStatus
+from syslead.brokering.models import Approach
+from syslead.brokering.transitions import APPROACH_TRANSITIONS
 from syslead.core.academic_years import add_school_days
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
@@ -151,7 +152,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=lambda actor, a: can_broker(actor, a.support_request),
             settled=lambda a: (
                 None
-                if a.status == ApproachStatus.PENDING
+                if APPROACH_TRANSITIONS.in_source("accept", a)  # still to answer
                 else f"The approach is {a.get_status_display().lower()}."
             ),
             recipients=lambda a: [(a.leader.user, reverse("brokering:approach", args=[a.pk]))],
@@ -421,7 +422,7 @@ def approach_chase_panels(
     """The chase panel of each approach still waiting, for the request page: read from the
     request's timeline already loaded, so the page costs the same however many approaches."""
     spec = CHASE_KINDS["approach"]
-    pending = [a for a in approaches if a.status == ApproachStatus.PENDING]
+    pending = [a for a in approaches if APPROACH_TRANSITIONS.in_source("accept", a)]
     if not pending or not can_broker(user, support_request):
         return []
     latest: dict[int, Event] = {}

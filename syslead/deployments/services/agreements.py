@@ -13,10 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.models import SupportRequest
+from syslead.brokering.services import (
+    request_agreement_cancelled,
+    request_mark_agreed,
+    request_require_agreeable,
+)
 from syslead.capacity.days import days_words
 from syslead.capacity.ledger import lock_leader_capacity
-from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
@@ -75,9 +79,6 @@ from syslead.deployments.terms import (
 from syslead.evaluation.services import schedule_feedback
 from syslead.finance.selectors import charging_policy_for, rates_of
 from syslead.leaders.models import LeaderProfile
-
-#: Request statuses in which no agreement may be made.
-CLOSED_REQUEST_STATUSES = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 
 
 @transaction.atomic
@@ -148,12 +149,7 @@ def deployment_create(
     leader_row = lock_leader_capacity(chosen)
     leader_row = LeaderProfile.objects.select_related("user", "home_school").get(pk=leader_row.pk)
     locked_request = lock_request(support_request)
-    if locked_request.status in CLOSED_REQUEST_STATUSES:
-        raise RuleViolation(
-            f"The request is {locked_request.get_status_display().lower()}: no agreement can be "
-            "made for it.",
-            rule="request_state",
-        )
+    request_require_agreeable(locked_request)
     lead = check_package(package, locked_request, is_lead) if package is not None else is_lead
     overridden = check_rules(
         actor=actor,
@@ -182,7 +178,9 @@ def deployment_create(
         terms,
         overridden,
     )
-    _mark_request_agreed(actor, locked_request, deployment)
+    request_mark_agreed(
+        actor=actor, request=locked_request, deployment_id=deployment.pk, leader=deployment.leader
+    )
     overridden_words = f"; capacity rule passed by a coordinator: {override}" if overridden else ""
     record_event(
         actor,
@@ -204,28 +202,6 @@ def deployment_create(
         )
     ask_parties_to_sign(deployment, "A deployment agreement is ready for your signature.")
     return deployment
-
-
-def _mark_request_agreed(
-    actor: Any, support_request: SupportRequest, deployment: Deployment
-) -> None:
-    fields = []
-    if support_request.chosen_leader_id is None:
-        support_request.chosen_leader_id = deployment.leader_id
-        fields.append("chosen_leader")
-    if support_request.status != RequestStatus.AGREED:
-        support_request.status = RequestStatus.AGREED
-        fields.append("status")
-    if fields:
-        support_request.save(update_fields=[*fields, "updated_at"])
-    event_record(
-        actor=actor,
-        subject=support_request,
-        verb="request.agreed",
-        summary=f"Deployment agreement {deployment.pk} made with "
-        f"{deployment.leader.user.get_full_name()}",
-        data={"deployment": deployment.pk, "leader": deployment.leader_id},
-    )
 
 
 @transaction.atomic
@@ -562,19 +538,9 @@ def _reopen_request(actor: Any, deployment: Deployment) -> None:
     others = Deployment.objects.filter(
         support_request=support_request, status__in=COMMITTED_STATUSES
     ).exclude(pk=deployment.pk)
-    if support_request.status != RequestStatus.AGREED or others.exists():
+    if others.exists():
         return
-    support_request.status = (
-        RequestStatus.MATCHED if support_request.chosen_leader_id else RequestStatus.OPEN
-    )
-    support_request.save(update_fields=["status", "updated_at"])
-    event_record(
-        actor=actor,
-        subject=support_request,
-        verb="request.agreement_cancelled",
-        summary=f"Deployment agreement {deployment.pk} cancelled: no agreement in force",
-        data={"deployment": deployment.pk},
-    )
+    request_agreement_cancelled(actor=actor, request=support_request, deployment_id=deployment.pk)
 
 
 @transaction.atomic

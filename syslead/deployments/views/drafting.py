@@ -27,6 +27,7 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.brokering.facts import considered_leaders
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.brokering.transitions import AGREEABLE_STATUSES
 from syslead.capacity.days import split_days
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
@@ -56,8 +57,6 @@ from syslead.deployments.terms import terms_of
 from syslead.deployments.views.common import put_errors, require_manager, run_service
 from syslead.leaders.models import LeaderProfile
 
-#: Requests no agreement can be made for.
-CLOSED_REQUESTS = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 #: How many requests the "choose a request" list offers (the newest).
 REQUEST_CHOICES = 200
 
@@ -83,7 +82,7 @@ def _require_creator(user: Any, support_request: SupportRequest) -> None:
 
 def _open_requests(user: Any) -> list[SupportRequest]:
     """Requests the person may make agreements for, a chosen leader's first."""
-    requests = support_requests_for_user(user).exclude(status__in=CLOSED_REQUESTS)
+    requests = support_requests_for_user(user).filter(status__in=AGREEABLE_STATUSES)
     if not is_administrator(user):
         requests = requests.filter(organisation_id__in=coordinated_organisation_ids(user))
     ranked = requests.annotate(
