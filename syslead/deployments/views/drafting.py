@@ -44,7 +44,7 @@ from syslead.deployments.forms import (
     objective_formset,
     objectives_initial,
 )
-from syslead.deployments.models import ChangeAction, ChangeKind, Deployment, DeploymentStatus
+from syslead.deployments.models import ChangeAction, ChangeKind, Deployment
 from syslead.deployments.preview import (
     AgreementPreview,
     agreement_preview,
@@ -54,6 +54,7 @@ from syslead.deployments.preview import (
 from syslead.deployments.selectors import can_create_deployment, deployment_for_user
 from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
 from syslead.deployments.terms import terms_of
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import put_errors, require_manager, run_service
 from syslead.leaders.models import LeaderProfile
 
@@ -343,7 +344,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, deployment_id: int) -> Htt
     signatures given are withdrawn and everyone signs again."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("update", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
@@ -401,7 +402,7 @@ def agreement_amend(request: AuthenticatedHttpRequest, deployment_id: int) -> Ht
     four parties sign again; the old version is superseded."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status not in (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED):
+    if not AGREEMENT.in_source("amend", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: only an active or "
