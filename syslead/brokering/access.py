@@ -30,6 +30,7 @@ from django.http import Http404
 from syslead.accounts.access import (
     broker_organisation_ids,
     coordinated_organisation_ids,
+    has_role,
     headteacher_school_urns,
     is_administrator,
     organisation_ids_for,
@@ -46,6 +47,7 @@ from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.leaders.models import LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
+from syslead.organisations.models import Organisation, OrganisationKind
 
 __all__ = [
     "asked_commissions",
@@ -176,6 +178,19 @@ def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
     return is_administrator(user) or (
         support_request.organisation_id in broker_organisation_ids(user)
     )
+
+
+def identifies_on_la_route(user: Any) -> bool:
+    """Whether the person's own work includes identifying schools on the local authority route
+    (docs/rules.md, "Requests"): a SIP, a coordinator of a local authority, or an administrator.
+    A teaching school alliance's or hub's coordinator brokers the school route instead, so the
+    LA route is not offered to them as their main action."""
+    if is_administrator(user) or has_role(user, Role.SIP):
+        return True
+    return Organisation.objects.filter(
+        pk__in=organisation_ids_for(user, [Role.COORDINATOR]),
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+    ).exists()
 
 
 def can_coordinate_organisation(user: Any, organisation_id: int) -> bool:
