@@ -57,7 +57,7 @@ def test_unmet_demand_lists_the_gap_and_the_priorities_with_a_map(
     assert "Science in primary schools in Lincolnshire: 12 days short" in content
     assert 'role="img" aria-labelledby="map-title map-desc"' in content
     assert "2 requests waiting (red circles) and 1 leader (blue squares)" in content
-    assert len(response.context["map"]["requests"]) == 2
+    assert len(response.context["map"].requests) == 2
 
 
 def test_unmet_demand_is_for_coordinators_and_broker_leads_of_the_organisation(
