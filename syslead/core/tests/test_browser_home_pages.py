@@ -46,6 +46,7 @@ def test_changed_pages_pass_axe_at_desktop_and_phone_widths(
         contact_name="Alice Hart", contact_email="support@kyra.example"
     )
     factories.support_request(client_school, alliance, needs=("science",), days="8")
+    page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
     browser_sign_in(page, coordinator.email)
     for width in (1200, 320):
         page.set_viewport_size({"width": width, "height": 900})
