@@ -22,6 +22,7 @@ whoever may see its request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -180,16 +181,22 @@ def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
     )
 
 
-def identifies_on_la_route(user: Any) -> bool:
+def identifies_on_la_route(user: Any, known: Iterable[Organisation] = ()) -> bool:
     """Whether the person's own work includes identifying schools on the local authority route
     (docs/rules.md, "Requests"): a SIP, a coordinator of a local authority, or an administrator.
     A teaching school alliance's or hub's coordinator brokers the school route instead, so the
-    LA route is not offered to them as their main action."""
+    LA route is not offered to them as their main action. ``known`` organisations already read
+    (a page's own list) spare a query when they hold every one the person coordinates."""
     if is_administrator(user) or has_role(user, Role.SIP):
         return True
+    coordinated = organisation_ids_for(user, [Role.COORDINATOR])
+    if not coordinated:
+        return False
+    kinds = {organisation.pk: organisation.kind for organisation in known}
+    if coordinated <= kinds.keys():
+        return any(kinds[pk] == OrganisationKind.LOCAL_AUTHORITY for pk in coordinated)
     return Organisation.objects.filter(
-        pk__in=organisation_ids_for(user, [Role.COORDINATOR]),
-        kind=OrganisationKind.LOCAL_AUTHORITY,
+        pk__in=coordinated, kind=OrganisationKind.LOCAL_AUTHORITY
     ).exists()
 
 

@@ -105,7 +105,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filtered": any(data.values()),
             "may_ask": bool(headteacher_school_urns(request.user)),
-            "may_identify": identifies_on_la_route(request.user),
+            "may_identify": identifies_on_la_route(request.user, organisations),
             "coordinates": is_administrator(request.user)
             or has_role(request.user, Role.COORDINATOR),
         },
