@@ -54,6 +54,7 @@ from syslead.capacity.days import (
     UNITS_PER_DAY,
     ZERO,
     days_from_units,
+    total,
     units_expression,
 )
 from syslead.core.academic_years import AcademicYear
@@ -334,6 +335,31 @@ def capacities_for(leaders: Leaders, academic_year: YearLike) -> dict[int, Capac
         )
         for leader_id in ids
     }
+
+
+@dataclass(frozen=True)
+class CapacityTotals:
+    """Many leaders' days in one year, added up (a broker's capacity at a glance)."""
+
+    leaders: int
+    released: Decimal
+    committed: Decimal
+    delivered: Decimal
+    remaining: Decimal
+    over_committed: int
+
+
+def capacity_totals(leader_count: int, capacities: Iterable[Capacity]) -> CapacityTotals:
+    """The sum of the leaders' capacities; ``leader_count`` counts leaders with no figure too."""
+    rows = list(capacities)
+    return CapacityTotals(
+        leaders=leader_count,
+        released=total(c.released for c in rows),
+        committed=total(c.committed for c in rows),
+        delivered=total(c.delivered for c in rows),
+        remaining=total(c.remaining for c in rows),
+        over_committed=sum(1 for c in rows if c.over_committed),
+    )
 
 
 def leader_capacity(leader: LeaderProfile | int, academic_year: YearLike) -> Capacity:
