@@ -12,9 +12,17 @@ class CollectedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     failing, so pages still render (WhiteNoise then serves them from the apps' folders).
 
     ``import … from "./govuk-frontend.min.js"`` in ``core/syslead.js`` is rewritten to the hashed
-    name, since only hashed copies are kept."""
+    name, since only hashed copies are kept. Only that file's imports are rewritten: Django's
+    rewriting of every script's imports would fail on third-party scripts (django-htmx's
+    extensions import a bare "htmx")."""
 
-    support_js_module_import_aggregation = True
+    patterns = (
+        *CompressedManifestStaticFilesStorage.patterns,
+        (
+            "core/syslead.js",
+            CompressedManifestStaticFilesStorage._js_module_import_aggregation_patterns[1],
+        ),
+    )
 
     def stored_name(self, name: str) -> str:
         if not self.hashed_files:
