@@ -198,7 +198,7 @@ def test_the_form_is_prefilled_from_the_agreed_match(
     ]:
         assert label in page
     # Three objective rows, each field labelled with its row for screen readers.
-    assert '<span class="visually-hidden">Objective 3: </span>Baseline measure' in page
+    assert '<span class="govuk-visually-hidden">Objective 3: </span>Baseline measure' in page
     assert "Why is the agreement shorter than a term" not in page
     assert "Reason to go ahead beyond" not in page
 
