@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 
 from syslead.alliances.models import AllianceMember, AttendanceStatus, BoardDecisionKind
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.schools.models import School
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "class": "input--short"}, format="%H:%M")
 #: How many schools a name search offers to choose from.
 SCHOOL_CHOICES = 10
@@ -18,12 +18,11 @@ SCHOOL_CHOICES = 10
 
 def _date(
     label: str, *, missing: str = "", required: bool = True, help_text: str = ""
-) -> forms.DateField:
-    return forms.DateField(
+) -> GovukDateField:
+    return GovukDateField(
         label=label,
         required=required,
         help_text=help_text,
-        widget=DATE_WIDGET,
         error_messages={
             "required": missing or f"Enter the {label.lower()}",
             "invalid": f"{label} must be a real date",

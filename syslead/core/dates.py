@@ -91,7 +91,8 @@ class GovukDateField(forms.MultiValueField):
     ) -> None:
         self.past, self.future = past, future
         self.earliest, self.latest = earliest, latest
-        kwargs.setdefault("help_text", EXAMPLE_HINT)
+        hint = str(kwargs.get("help_text") or "")
+        kwargs["help_text"] = f"{hint} {EXAMPLE_HINT}".strip() if "example" not in hint else hint
         fields = tuple(forms.CharField(required=False) for _ in PARTS)
         super().__init__(fields, require_all_fields=False, **kwargs)
 
@@ -161,6 +162,17 @@ class GovukDateField(forms.MultiValueField):
             return self.clean(data) != initial
         except ValidationError:
             return True
+
+
+def date_input_data(name: str, value: dt.date | str) -> dict[str, str]:
+    """What a browser posts for the date input ``name`` holding ``value`` (a date or ISO text):
+    ``{"<name>_day": "27", "<name>_month": "3", "<name>_year": "2027"}``."""
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return {
+        f"{name}_day": str(date.day),
+        f"{name}_month": str(date.month),
+        f"{name}_year": str(date.year),
+    }
 
 
 def _lower(label: str) -> str:

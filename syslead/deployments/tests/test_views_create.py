@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, Route, SupportRequest
+from syslead.core.dates import date_input_data
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.tests.factories import make_request
 from syslead.leaders.models import LeaderProfile
@@ -39,8 +40,8 @@ def form_data(**overrides: str) -> dict[str, str]:
         "managed_by_name": "Dee Deputy",
         "managed_by_email": "dee@ermine.test",
         "broker_lead_name": "Bea Broker-Lead",
-        "starts_on": "2027-01-04",
-        "ends_on": "2027-04-30",
+        **date_input_data("starts_on", "2027-01-04"),
+        **date_input_data("ends_on", "2027-04-30"),
         "length_justification": "",
         "full_days": "5",
         "half_days": "0",

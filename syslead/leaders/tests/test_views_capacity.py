@@ -10,6 +10,7 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import CapacityPolicy, Designation, LeaderProfile, ReleaseAgreement
 from syslead.organisations.models import Organisation
 
@@ -91,7 +92,7 @@ def test_below_the_lle_minimum_is_saved_and_flagged(
     client = login(coordinator)
     response = client.post(
         f"/leaders/{lle.leader_id}/release/",
-        {"academic_year": _year(), "days": "4", "agreed_on": "2026-09-10"},
+        {"academic_year": _year(), "days": "4", **date_input_data("agreed_on", "2026-09-10")},
         follow=True,
     )
     body = response.content.decode()
