@@ -110,7 +110,9 @@ class MemberAddForm(forms.Form):
 
     def clean_mou_version(self) -> str:
         version = str(self.cleaned_data.get("mou_version") or "").strip()
-        if self.data.get("mou_signed_on") and not version:
+        signed_on = self["mou_signed_on"]
+        given = signed_on.field.widget.value_from_datadict(self.data, None, signed_on.html_name)
+        if any(given) and not version:
             raise forms.ValidationError("Enter the version of the MOU that was signed")
         return version
 

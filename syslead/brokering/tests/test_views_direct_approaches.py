@@ -111,7 +111,7 @@ def test_rule_the_date_of_a_direct_approach_cannot_be_in_the_future(
     )
     assert refused.status_code == 200
     assert (
-        'href="#id_approached_on">The date of the approach cannot be in the future.'
+        'href="#id_approached_on_0">The date of the approach cannot be in the future.'
         in refused.content.decode()
     )
     assert _recorded() == 0

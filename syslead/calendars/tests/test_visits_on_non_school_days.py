@@ -37,6 +37,8 @@ def _note(**overrides: str) -> dict[str, str]:
         "actions-0-action": "",
         "actions-0-due_on": "",
     }
+    if "date" in overrides:
+        overrides = {**overrides, **date_input_data("date", overrides.pop("date"))}
     data.update(overrides)
     return data
 
@@ -118,7 +120,7 @@ def test_the_api_accepts_a_non_school_day(
     api: Callable[[User | None], Any], leader_user: User, deployment: Deployment
 ) -> None:
     body = {
-        **date_input_data("date", "2025-10-11"),
+        "date": "2025-10-11",
         "session": "full_day",
         "hours": 6,
         "focus": "Saturday school",

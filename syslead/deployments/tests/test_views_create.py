@@ -66,12 +66,16 @@ def form_data(**overrides: str) -> dict[str, str]:
         "objectives-MAX_NUM_FORMS": "20",
         "objectives-0-text": "Teachers use bar models consistently in years 5 and 6.",
         "objectives-0-outcome": "Bar models seen in every lesson observed.",
-        "objectives-0-review_on": "2027-03-15",
+        **date_input_data("objectives-0-review_on", "2027-03-15"),
         "objectives-0-baseline": "2 of 6 teachers model with bars.",
         "objectives-0-actions": "Coaching and joint planning.",
         "objectives-0-improvement": "All 6 teachers model with bars.",
         "objectives-0-impact": "Reasoning scores up in the spring assessments.",
     }
+    for name in [name for name in overrides if name.endswith("_on")]:
+        value = overrides.pop(name)
+        empty = {f"{name}_{part}": "" for part in ("day", "month", "year")}
+        data |= date_input_data(name, value) if value else empty
     data.update(overrides)
     return data
 
@@ -223,7 +227,7 @@ def test_errors_are_listed_in_the_summary_and_nothing_is_made(
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert '<a href="#id_starts_on">Enter the agreed start date.</a>' in page
+    assert '<a href="#id_starts_on_0">Enter the agreed start date.</a>' in page
     assert '<a href="#id_objectives-1-text">Objective 2: Say what the objective is' in page
     assert not Deployment.objects.exists()
 

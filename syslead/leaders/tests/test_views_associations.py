@@ -91,7 +91,7 @@ def test_ending_needs_a_reason_and_dates(
     response = login(coordinator).post(f"/leaders/associations/{association.pk}/end/", {})
     body = response.content.decode()
     assert "Give the reason the association ends." in body
-    assert 'href="#id_notice_given_on"' in body
+    assert 'href="#id_notice_given_on_0"' in body
 
 
 def test_review_is_opened_then_closed_with_an_outcome(

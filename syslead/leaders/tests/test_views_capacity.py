@@ -24,7 +24,11 @@ def _year() -> str:
 def _post(client: Client, leader: LeaderProfile, year: str, **fields: str) -> object:
     prefix = f"r{leader.pk}-{year}"
     data = {"form_id": prefix, f"{prefix}-academic_year": year}
-    data |= {f"{prefix}-{name}": value for name, value in fields.items()}
+    for name, value in fields.items():
+        if name.endswith("_on") and value:
+            data |= date_input_data(f"{prefix}-{name}", value)
+        else:
+            data[f"{prefix}-{name}"] = value
     return client.post("/leaders/release/", data)
 
 

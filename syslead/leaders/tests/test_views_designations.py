@@ -149,7 +149,7 @@ def test_a_window_that_closes_before_it_opens_is_an_error(
         },
     )
     assert "The window must close on or after it opens." in response.content.decode()
-    assert 'href="#id_closes_on"' in response.content.decode()
+    assert 'href="#id_closes_on_0"' in response.content.decode()
 
 
 def test_round_page_lists_applications_by_stage_with_the_criteria_check(

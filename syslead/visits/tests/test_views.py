@@ -43,11 +43,13 @@ def _note(**overrides: str) -> dict[str, str]:
         "actions-MAX_NUM_FORMS": "30",
         "actions-0-owner": "leader",
         "actions-0-action": "Send exemplars",
-        "actions-0-due_on": "2025-10-13",
+        **date_input_data("actions-0-due_on", "2025-10-13"),
         "actions-1-owner": "",
         "actions-1-action": "",
         "actions-1-due_on": "",
     }
+    if "date" in overrides:
+        overrides = {**overrides, **date_input_data("date", overrides.pop("date"))}
     data.update(overrides)
     return data
 
