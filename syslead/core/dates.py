@@ -66,6 +66,19 @@ class GovukDateWidget(forms.MultiWidget):
         return context
 
 
+class GovukDateHiddenWidget(forms.MultiWidget):
+    """The same three values as hidden inputs (a check-your-answers page carries them on)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        inputs: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.HiddenInput() for part in PARTS
+        }
+        super().__init__(inputs, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        return GovukDateWidget.decompress(self, value)  # type: ignore[arg-type]
+
+
 def _label(field: forms.Field) -> str:
     return str(field.label or "Date")
 
@@ -79,6 +92,7 @@ class GovukDateField(forms.MultiValueField):
     """
 
     widget = GovukDateWidget
+    hidden_widget = GovukDateHiddenWidget
 
     def __init__(
         self,

@@ -166,3 +166,10 @@ def test_a_whole_form_renders_every_field_through_the_field_template() -> None:
     html = str(ExampleForm())
     assert html.count('<div class="govuk-form-group') >= 11
     assert "govuk-date-input" in html
+
+
+def test_a_date_carried_on_hidden_is_read_back_as_the_same_date() -> None:
+    form = bound({"visited_on_day": "27", "visited_on_month": "3", "visited_on_year": "2027"})
+    hidden = str(form["visited_on"].as_hidden())
+    assert 'type="hidden" name="visited_on_day" value="27"' in hidden
+    assert 'name="visited_on_year" value="2027"' in hidden
