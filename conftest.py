@@ -303,6 +303,8 @@ def api(db: None) -> Callable[[User | None], ApiClient]:
 # --- Browser tests: Playwright (sync API) on Debian's Chromium, axe-core on every page ----------
 
 CHROMIUM = "/usr/bin/chromium"
+#: How long a browser test waits for a page or an element (Playwright's default for actions).
+BROWSER_WAIT_MS = 30_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -318,8 +320,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole run (never Playwright's own download: `make browsers`)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A busy machine is not a failing test: actions keep Playwright's 30-second default, and
+    # assertions wait as long (their own default is 5 seconds). A passing test waits no longer.
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make browsers` (apt-get install chromium).")
     with sync_playwright() as playwright:
@@ -387,7 +392,6 @@ def page(
     ``page.goto("/")`` opens the home page."""
     ensure_builtin_vocabularies()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
     context.close()
