@@ -72,6 +72,16 @@ def ensure_builtin_vocabularies() -> None:
             )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database is made from the models (``--no-migrations`` in pyproject.toml): running
+    the migrations one by one costs each test process many seconds. What their data steps write
+    into an empty database is put here instead: the built-in vocabularies (the cache table is made
+    by Django's test runner either way). ``make test`` checks the migrations match the models."""
+    with django_db_blocker.unblock():
+        ensure_builtin_vocabularies()
+
+
 #: Settings every test runs with: a fast password hasher, tasks run at once, e-mail kept in
 #: memory, plain file storage, a cache in memory (query-count budgets count no cache queries;
 #: the shared database cache of production has its own tests). Module- and session-scoped
