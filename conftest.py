@@ -310,6 +310,31 @@ def api(db: None) -> Callable[[User | None], ApiClient]:
     return ApiClient
 
 
+# --- Spreading the tests over processes (``pytest -n 2 --dist loadfile``) -----------------------
+
+#: Packages whose test files share a package-scoped fixture: all their files go to one process,
+#: so the fixture is made once a run (the whole demo takes seconds to build).
+ONE_PROCESS_PACKAGES = ("syslead/demo/tests/built/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, a test file a unit of work, but a package of ``ONE_PROCESS_PACKAGES``
+    one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for package in ONE_PROCESS_PACKAGES:
+                if nodeid.startswith(package):
+                    return package
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
 # --- Browser tests: Playwright (sync API) on Debian's Chromium, axe-core on every page ----------
 
 CHROMIUM = "/usr/bin/chromium"
