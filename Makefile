@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Python keeps each module's compiled bytecode (its default; an environment may have turned it off):
+# every test process and check otherwise compiles Django, Syslead and the rest afresh, seconds each.
+export PYTHONDONTWRITEBYTECODE :=
 # Coverage of syslead's own code, measured by every full run; the floor is in pyproject.toml.
 COV ?= --cov --cov-report=
 # Production-like settings for `check --deploy` (a throwaway key, never used to serve).
