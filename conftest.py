@@ -447,7 +447,7 @@ def axe_violations_report(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _has_main(page: Page, timeout_ms: int = 5_000) -> bool:
+def _has_main(page: Page, timeout_ms: int = BROWSER_WAIT_MS // 2) -> bool:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     try:
@@ -519,7 +519,7 @@ def race(calls: list[Callable[[], Any]]) -> list[str]:
 
     def run(call: Callable[[], Any]) -> None:
         try:
-            start.wait(timeout=10)
+            start.wait(timeout=60)
             call()
             result = "ok"
         except RuleViolation as refused:
@@ -533,5 +533,5 @@ def race(calls: list[Callable[[], Any]]) -> list[str]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     return sorted(outcomes)
