@@ -10,18 +10,17 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from conftest import TEST_SETTINGS, make_school, make_user
-from syslead.accounts.models import Role, User
+from syslead.accounts.models import User
 from syslead.deployments.services import deployment_create
 from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
 from syslead.operations.models import Heartbeat
 from syslead.operations.tasks import WORKER
-from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.organisations.models import Organisation
+from syslead.schools.models import School
 
 #: Coverage is not measured here (pytest-cov pauses it): these tests ask every page and operation
 #: for its status, thousands of requests that coverage tracing would make twice as slow, and the
@@ -65,38 +64,26 @@ def _pages() -> list[str]:
 PAGES = _pages()
 
 
-@pytest.fixture(scope="module")
-def casework(django_db_setup: None, django_db_blocker: Any) -> Iterator[User]:
-    """A leader, a request and an agreement, so that pages with ids find a record; made once for
-    the module inside a transaction rolled back after its last test (each test runs in its own
-    savepoint). Returns the coordinator who asks for every page."""
-    with (
-        override_settings(**TEST_SETTINGS),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        alliance = Organisation.objects.create(
-            name="KYRA Teaching School Alliance",
-            kind=OrganisationKind.TEACHING_SCHOOL_ALLIANCE,
-            slug="kyra",
-        )
-        client_school = make_school(120001, "Ermine Primary Academy", postcode="LN2 2HG")
-        home_school = make_school(120002, "Mount Street Academy", postcode="LN1 3JG")
-        coordinator = make_user("alice@kyra.test", "Alice", (Role.COORDINATOR, alliance))
-        make_user("bea@kyra.test", "Bea", (Role.BROKER_LEAD, alliance))
-        leader_user = make_user("lee@mountstreet.test", "Lee", (Role.SYSTEM_LEADER, None))
-        make_user("cara@ermine.test", "Cara", (Role.HEADTEACHER, client_school))
-        make_user("hal@mountstreet.test", "Hal", (Role.HEADTEACHER, home_school))
-        leader = make_leader(leader_user, home_school, alliance)
-        request = make_request(alliance, client_school, chosen_leader=leader)
-        deployment_create(
-            actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
-        )
-        # A worker has just run a task: the readiness probe's 503 would report the missing
-        # worker, not the query string this test sends it.
-        Heartbeat.objects.create(name=WORKER, seen_at=timezone.now())
-        yield coordinator
-        transaction.set_rollback(True)
+@pytest.fixture
+def casework(
+    coordinator: User,
+    alliance: Organisation,
+    leader_user: User,
+    home_school: School,
+    client_school: School,
+    client_head: User,
+    home_head: User,
+    broker_lead: User,
+) -> None:
+    """A leader, a request and an agreement, so that pages with ids find a record."""
+    leader = make_leader(leader_user, home_school, alliance)
+    request = make_request(alliance, client_school, chosen_leader=leader)
+    deployment_create(
+        actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
+    )
+    # A worker has just run a task: the readiness probe's 503 would report the missing worker,
+    # not the query string this test sends it.
+    Heartbeat.objects.create(name=WORKER, seen_at=timezone.now())
 
 
 def test_the_pages_are_found() -> None:
@@ -104,9 +91,9 @@ def test_the_pages_are_found() -> None:
     assert "/leaders/1/release/" in PAGES
 
 
-def test_an_oversize_form_post_is_a_clear_413_page(casework: User, db: None) -> None:
+def test_an_oversize_form_post_is_a_clear_413_page(casework: None, coordinator: User) -> None:
     client = Client(raise_request_exception=False)
-    client.force_login(casework)
+    client.force_login(coordinator)
     body = "summary=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
     response = client.post(
         "/requests/new/local-authority/",
@@ -130,13 +117,13 @@ BAD_VALUES = {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_bad_query_strings_and_form_values_never_give_a_server_error(
-    casework: User, db: None, page: str
+    casework: None, coordinator: User, page: str
 ) -> None:
     """The page with bad query strings; then each form it shows, posted back with every field
     holding a huge number, 1e30, an out-of-range year or a far date: a page, a form error, a 4xx
     or a redirect, never a 500."""
     client = Client(raise_request_exception=False)
-    client.force_login(casework)
+    client.force_login(coordinator)
     for query in QUERIES:
         response = client.get(f"{page}?{query}")
         assert response.status_code < 500, f"{page}?{query[:60]}: {response.status_code}"
