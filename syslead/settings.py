@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "syslead.organisations",
     "syslead.schools",
     "syslead.leaders",
+    "syslead.capacity",
     "syslead.brokering",
     "syslead.deployments",
     "syslead.finance",

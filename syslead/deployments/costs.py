@@ -31,6 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from syslead.capacity.days import days_of
+
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -82,7 +84,7 @@ class Sessions:
     @property
     def days(self) -> Decimal:
         """Days for capacity: a full day counts 1, a half day or twilight 0.5."""
-        return Decimal(self.full_days) + Decimal(self.half_sessions) / 2
+        return days_of(self.full_days, self.half_days, self.twilight_sessions)
 
 
 @dataclass(frozen=True)

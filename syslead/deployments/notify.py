@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.urls import NoReverseMatch, reverse
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.capacity.days import days_words
 from syslead.deployments.models import Deployment, Party
 from syslead.deployments.parties import (
     PARTY_ORDER,
@@ -17,7 +18,6 @@ from syslead.deployments.parties import (
     party_label,
     signatories,
 )
-from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import unsigned_parties
 from syslead.notifications.inbox import notify
 

@@ -37,7 +37,6 @@ from syslead.imports.rows import (
     refusal_reason,
 )
 from syslead.leaders import services as leader_services
-from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
     Association,
@@ -47,6 +46,7 @@ from syslead.leaders.models import (
     ReleaseAgreement,
 )
 from syslead.leaders.permissions import may_coordinate, may_manage_leader
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import check_specialisms
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School

@@ -16,13 +16,12 @@ from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.service_calls import run_service
+from syslead.core.service_calls import RefusalForm, run_service
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.quality import services
 from syslead.quality.forms import CheckForm, DrawSampleForm, FeedbackForm
 from syslead.quality.models import PerformanceFeedback, QaSample
-from syslead.visits.web import RefusalForm
 
 
 def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.capacity.days import days_of
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import COMMITTED_STATUSES, Deployment, FundingRoute
 from syslead.deployments.rules import add_months
@@ -216,7 +217,7 @@ def agreements_by_area(
 
 
 def _days(row: dict[str, Any]) -> Decimal:
-    return Decimal(row["full"] or 0) + Decimal((row["half"] or 0) + (row["twilight"] or 0)) / 2
+    return days_of(row["full"] or 0, row["half"] or 0, row["twilight"] or 0)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from syslead.capacity.ledger import delivered_days_of
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.evaluation.access import final_report_visible
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
@@ -23,8 +24,6 @@ from syslead.evaluation.services import EVALUATION_STATUSES, feedback_schedule_f
 from syslead.evaluation.transitions import FINAL_REPORT
 from syslead.visits.access import DeploymentRoles, deployment_roles
 from syslead.visits.models import (
-    AGREED_STATUSES,
-    SESSION_DAYS,
     ActionPoint,
     Visit,
     VisitStatus,
@@ -70,10 +69,7 @@ def _visit_figures(deployment: Deployment, today: dt.date) -> dict[str, Any]:
         "visits": len(rows),
         "awaiting_agreement": sum(status == VisitStatus.AWAITING_AGREEMENT for status, _ in rows),
         "changes_requested": sum(status == VisitStatus.CHANGES_REQUESTED for status, _ in rows),
-        "delivered_days": sum(
-            (SESSION_DAYS[session] for status, session in rows if status in AGREED_STATUSES),
-            Decimal("0"),
-        ),
+        "delivered_days": delivered_days_of(deployment),
         "overdue_actions": overdue,
     }
 

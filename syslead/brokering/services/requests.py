@@ -34,6 +34,7 @@ from syslead.brokering.services._helpers import (
 )
 from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import known_specialism_codes
+from syslead.capacity.days import is_half_day_multiple
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
@@ -111,7 +112,7 @@ def _validate_request_fields(
         errors["days_requested"] = ["The days asked for must be more than 0."]
     elif days > Decimal("999"):  # before the remainder: 1e30 % 0.5 is an InvalidOperation
         errors["days_requested"] = ["That is more days than a leader could give."]
-    elif days % Decimal("0.5") != 0:
+    elif not is_half_day_multiple(days):
         errors["days_requested"] = ["Days are whole or half days, e.g. 5 or 7.5."]
     if not (summary or "").strip():
         errors["summary"] = ["Say briefly what support the school needs."]

@@ -19,6 +19,8 @@ from syslead.brokering.services import (
     request_mark_agreed,
     request_require_agreeable,
 )
+from syslead.capacity.days import days_words
+from syslead.capacity.ledger import lock_leader_capacity
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
@@ -41,7 +43,6 @@ from syslead.deployments.parties import (
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
-    days_words,
     length_concern,
 )
 from syslead.deployments.scans import check_scan
@@ -75,7 +76,6 @@ from syslead.deployments.terms import (
 from syslead.deployments.transitions import AGREEMENT, require_writable
 from syslead.evaluation.services import schedule_feedback
 from syslead.finance.selectors import charging_policy_for, rates_of
-from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 

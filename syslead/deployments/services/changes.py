@@ -24,13 +24,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.capacity.days import days_words, split_days
+from syslead.capacity.ledger import delivered_days_of
 from syslead.core.exceptions import RuleViolation
 from syslead.deployments.models import (
     ChangeAction,
@@ -41,8 +43,6 @@ from syslead.deployments.models import (
 )
 from syslead.deployments.notify import ask_parties_to_sign, tell_parties
 from syslead.deployments.parties import PARTY_ORDER, parties_held_by
-from syslead.deployments.rules import days_words
-from syslead.deployments.selectors import delivered_days_of
 from syslead.deployments.services.common import (
     NewAgreement,
     agreement_summary,
@@ -232,11 +232,8 @@ def deployment_end_early(
 
 
 def carried_over(days: Decimal) -> tuple[int, int]:
-    """Days still to deliver as (full days, half days): 3.5 → (3, 1)."""
-    days = max(days, Decimal(0))
-    full = int(days.to_integral_value(rounding=ROUND_FLOOR))
-    half = 1 if days - full >= Decimal("0.5") else 0
-    return full, half
+    """Days still to deliver as (full days, half days): 3.5 → (3, 1) (the ledger's arithmetic)."""
+    return split_days(days)
 
 
 def _replace(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
+from syslead.capacity.ledger import lock_leader_capacity
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.transitions import Transition
@@ -35,7 +36,6 @@ from syslead.deployments.rules import (
 from syslead.deployments.selectors import can_manage_deployment
 from syslead.deployments.terms import Terms
 from syslead.deployments.transitions import AGREEMENT, INITIAL
-from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 #: The funding route a request's route implies when none is given.

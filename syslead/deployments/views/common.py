@@ -24,10 +24,6 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-class RefusalForm(forms.Form):
-    """No fields: carries a service's refusal to the page's error summary."""
-
-
 def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
     """Call a service (``syslead.core.service_calls``): a rule's refusal goes at the top of the
     form with the rule named."""

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from syslead.accounts.models import User
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment
 from syslead.invoicing import services
 from syslead.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, LineKind, PayerKind
 from syslead.invoicing.tests.conftest import route_deployment
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
@@ -255,7 +255,7 @@ def test_the_ledger_reads_invoiced_days_in_one_query(
     leader: LeaderProfile,
     django_assert_num_queries: object,
 ) -> None:
-    from syslead.leaders.capacity import invoiced_days_by_leader
+    from syslead.capacity.ledger import invoiced_days_by_leader
 
     services.invoice_issue(
         actor=coordinator,

@@ -19,14 +19,14 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.core.academic_years import AcademicYear
-from syslead.leaders.capacity import (
+from syslead.capacity.ledger import (
     Capacity,
     YearLike,
     academic_year_of,
     capacities_for,
     with_remaining_days,
 )
+from syslead.core.academic_years import AcademicYear
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES, PHASES
 from syslead.leaders.models import (
     Association,

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.models import (
     Association,
     AssociationReview,
@@ -21,6 +20,7 @@ from syslead.leaders.models import (
     LeaderProfile,
 )
 from syslead.leaders.permissions import may_coordinate
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check
 from syslead.leaders.models import (
@@ -23,6 +22,7 @@ from syslead.leaders.models import (
     DesignationStatus,
     LeaderProfile,
 )
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     default_review_on,
     json_value,

@@ -15,12 +15,9 @@ from syslead.accounts.access import (
     broker_organisation_ids,
     is_administrator,
 )
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import (
-    leader_capacity,
-    release_policy,
-)
 from syslead.leaders.constants import MAX_POLICY_RELEASE_DAYS
 from syslead.leaders.models import (
     CapacityPolicy,
@@ -31,6 +28,7 @@ from syslead.leaders.permissions import (
     is_home_headteacher,
     may_set_release,
 )
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,

@@ -20,15 +20,16 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
-from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals, release_policy
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
 from syslead.leaders.models import Association, CapacityPolicy, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_set_release
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
 from syslead.leaders.views.common import CapacityBar, coordinated_organisations
