@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.db import transaction
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
-from syslead.deployments.costs import money_text
+from syslead.core.money import money_problem, money_text
 from syslead.finance.models import ChargingPolicy, ChargingPolicyRevision
 from syslead.finance.selectors import can_set_charging_policy, charging_policy_for
 from syslead.organisations.models import Organisation
@@ -21,25 +21,6 @@ __all__ = ["charging_policy_for", "charging_policy_set"]
 
 #: The policy's amounts, in the order forms and the API list them.
 AMOUNT_FIELDS = ("full_day_rate", "half_day_rate", "full_day_broker_fee", "half_day_broker_fee")
-#: The largest amount the columns hold (9 digits, 2 of them pence).
-MAX_AMOUNT = Decimal("9999999.99")
-
-
-def _amount(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip()) if value is not None else None
-    except (InvalidOperation, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite():
-        errors[field] = ["Enter an amount in pounds, like 350.00."]
-        return Decimal(0)
-    if amount < 0:
-        errors[field] = ["Enter an amount of 0.00 or more."]
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors[field] = ["Enter pounds and pence, with at most two decimal places."]
-    elif amount > MAX_AMOUNT:
-        errors[field] = [f"Enter an amount of at most {MAX_AMOUNT}."]
-    return amount
 
 
 @transaction.atomic
@@ -47,11 +28,11 @@ def charging_policy_set(
     *,
     actor: Any,
     organisation: Organisation,
-    academic_year: AcademicYear | str,
-    full_day_rate: Decimal | str,
-    half_day_rate: Decimal | str,
-    full_day_broker_fee: Decimal | str,
-    half_day_broker_fee: Decimal | str,
+    academic_year: AcademicYear,
+    full_day_rate: Decimal,
+    half_day_rate: Decimal,
+    full_day_broker_fee: Decimal,
+    half_day_broker_fee: Decimal,
 ) -> ChargingPolicy:
     """Set the organisation's rates and broker fees for a year: its broker lead or a coordinator
     (docs/api.md). A broker fee may not exceed its rate (the rest goes to the leader's school).
@@ -61,21 +42,17 @@ def charging_policy_set(
             f"Only a broker lead or coordinator of {organisation.name} may set its charging policy."
         )
     errors: dict[str, list[str]] = {}
-    label = ""
-    try:
-        label = (
-            academic_year.label
-            if isinstance(academic_year, AcademicYear)
-            else AcademicYear.parse(academic_year).label
-        )
-    except ValueError as exc:
-        errors["academic_year"] = [str(exc)]
+    label = academic_year.label
     values = {
-        "full_day_rate": _amount(full_day_rate, "full_day_rate", errors),
-        "half_day_rate": _amount(half_day_rate, "half_day_rate", errors),
-        "full_day_broker_fee": _amount(full_day_broker_fee, "full_day_broker_fee", errors),
-        "half_day_broker_fee": _amount(half_day_broker_fee, "half_day_broker_fee", errors),
+        "full_day_rate": full_day_rate,
+        "half_day_rate": half_day_rate,
+        "full_day_broker_fee": full_day_broker_fee,
+        "half_day_broker_fee": half_day_broker_fee,
     }
+    for name, amount in values.items():
+        problem = money_problem(amount)
+        if problem:
+            errors[name] = [problem]
     for fee, rate, session in (
         ("full_day_broker_fee", "full_day_rate", "full day"),
         ("half_day_broker_fee", "half_day_rate", "half day"),

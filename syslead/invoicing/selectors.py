@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from syslead.deployments.costs import pounds
+from syslead.core.money import pounds
 from syslead.invoicing import access
 from syslead.invoicing.models import Invoice, InvoiceLine, LineKind
 from syslead.invoicing.pricing import invoice_parties

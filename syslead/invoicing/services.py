@@ -10,7 +10,7 @@ Drafting locks the deployment's row, so two drafts at once cannot both collect t
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.costs import Rates, money, pounds
+from syslead.core.money import money, money_problem, pounds
+from syslead.deployments.costs import Rates
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.invoicing import access
 from syslead.invoicing.models import (
@@ -57,7 +58,6 @@ INVOICEABLE_STATUSES = (
     DeploymentStatus.COMPLETED,
     DeploymentStatus.ENDED_EARLY,
 )
-MAX_EXPENSES = Decimal("10000")
 
 
 def uninvoiced_visits(deployment: Deployment) -> Any:
@@ -219,23 +219,9 @@ def _may_act(actor: Any, invoice: Invoice, doing: str) -> None:
         raise NotAllowed(f"Only the invoice's issuer or the broker's coordinators {doing}.")
 
 
-def _parse_amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": ["Enter the amount in pounds, like 42.50."]}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError({"amount": ["Enter an amount more than £0."]})
-    if amount > MAX_EXPENSES:
-        raise ValidationError({"amount": [f"Enter an amount up to {pounds(MAX_EXPENSES)}."]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({"amount": ["Enter pounds and pence, like 42.50."]})
-    return money(amount)
-
-
 @transaction.atomic
 def invoice_add_expenses(
-    *, actor: Any, invoice: Invoice, description: str, amount: Decimal | str
+    *, actor: Any, invoice: Invoice, description: str, amount: Decimal
 ) -> InvoiceLine:
     """On the school route the leader's school invoices "at the agreed rate plus expenses"."""
     invoice = _locked(invoice)
@@ -253,11 +239,14 @@ def invoice_add_expenses(
     description = description.strip()
     if not description:
         raise ValidationError({"description": ["Say what the expenses were for."]})
+    problem = money_problem(amount, positive=True)
+    if problem:
+        raise ValidationError({"amount": [problem]})
     line = InvoiceLine.objects.create(
         invoice=invoice,
         kind=LineKind.EXPENSES,
         description=description[:300],
-        amount=_parse_amount(amount),
+        amount=money(amount),
     )
     _recompute(invoice)
     event_record(

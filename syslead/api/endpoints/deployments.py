@@ -26,8 +26,9 @@ from syslead.api.schemas import (
     max_length_of,
 )
 from syslead.brokering.access import support_request_for_user
+from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
-from syslead.deployments.costs import money_text
+from syslead.core.money import money_text
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute, Signature
 from syslead.deployments.selectors import (
     can_create_deployment,
@@ -448,7 +449,7 @@ def set_charging_policy(
     policy = charging_policy_set(
         actor=request_user(request),
         organisation=organisation,
-        academic_year=academic_year,
+        academic_year=AcademicYear.parse(academic_year),
         full_day_rate=payload.full_day_rate,
         half_day_rate=payload.half_day_rate,
         full_day_broker_fee=payload.full_day_broker_fee,

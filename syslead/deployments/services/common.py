@@ -17,7 +17,8 @@ from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.costs import Rates, Sessions, deployment_costs, money_text
+from syslead.core.money import money_text
+from syslead.deployments.costs import Rates, Sessions, deployment_costs
 from syslead.deployments.models import (
     FINISHED_STATUSES,
     LIVE_STATUSES,

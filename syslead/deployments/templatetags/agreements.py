@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from syslead.deployments.costs import pounds
+from syslead.core.templatetags.syslead_money import money
 from syslead.deployments.models import DeploymentStatus
 from syslead.deployments.rules import days_words
 
@@ -30,10 +30,8 @@ def status_tag(status: str) -> str:
     return STATUS_TAGS.get(status, "tag")
 
 
-@register.filter
-def money(value: Decimal | None) -> str:
-    """Decimal("1750") → "£1,750.00"."""
-    return pounds(value if value is not None else Decimal(0))
+#: Money as everywhere else (``syslead.core.templatetags.syslead_money``).
+register.filter("money", money)
 
 
 @register.filter
