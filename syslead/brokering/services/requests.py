@@ -4,7 +4,7 @@ potential deployment of LLE support")."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -79,22 +79,14 @@ def _check_may_raise(actor: Any, school: School, organisation: Organisation, rou
     )
 
 
-def _parse_days(value: Any) -> Decimal | None:
-    try:
-        days = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return days if days.is_finite() else None
-
-
 def _validate_request_fields(
     *,
     organisation: Organisation,
     route: str,
     needs: Any,
-    days_requested: Any,
+    days_requested: Decimal,
     summary: str,
-    academic_year: str | None,
+    academic_year: AcademicYear | None,
     la_criteria: Sequence[str],
 ) -> tuple[list[str], Decimal, str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -108,8 +100,8 @@ def _validate_request_fields(
         unknown = sorted(set(clean_needs) - known_specialism_codes(organisation.pk))
         if unknown:
             errors["needs"] = [f"Not a known specialism: {', '.join(unknown)}."]
-    days = _parse_days(days_requested)
-    if days is None:
+    days = days_requested
+    if not days.is_finite():
         errors["days_requested"] = ["Give the number of days as a number, e.g. 5 or 7.5."]
     elif days <= 0:
         errors["days_requested"] = ["The days asked for must be more than 0."]
@@ -119,14 +111,7 @@ def _validate_request_fields(
         errors["days_requested"] = ["Days are whole or half days, e.g. 5 or 7.5."]
     if not (summary or "").strip():
         errors["summary"] = ["Say briefly what support the school needs."]
-    year_label = AcademicYear.current().label
-    if academic_year not in (None, ""):
-        try:
-            year_label = AcademicYear.parse(str(academic_year)).label
-        except ValueError:
-            errors["academic_year"] = [
-                f"{academic_year!r} is not an academic year like {year_label}."
-            ]
+    year_label = (academic_year or AcademicYear.current()).label
     criteria = list(dict.fromkeys(la_criteria))
     if route == Route.LOCAL_AUTHORITY:
         bad = sorted(set(criteria) - set(LaCriterion.values))
@@ -140,7 +125,6 @@ def _validate_request_fields(
         criteria = []
     if errors:
         raise ValidationError(errors)
-    assert days is not None
     return clean_needs, days, year_label, criteria
 
 
@@ -152,9 +136,9 @@ def request_create(
     organisation: Organisation | int,
     route: str,
     needs: Sequence[str],
-    days_requested: Decimal | int | float | str,
+    days_requested: Decimal,
     summary: str,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     context: str = "",
     preferred_timing: str = "",
     key_areas: str = "",
