@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.costs import Rates
 from syslead.finance.models import (
@@ -65,11 +64,11 @@ def charging_policy_history(policy: ChargingPolicy) -> list[ChargingPolicyRevisi
     return list(policy.revisions.select_related("changed_by"))
 
 
-def can_set_charging_policy(user: Any, organisation: Organisation) -> bool:
+def can_set_charging_policy(user: User, organisation: Organisation) -> bool:
     """Broker leads and coordinators of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 
 
-def can_read_charging_policy(user: Any, organisation: Organisation) -> bool:
+def can_read_charging_policy(user: User, organisation: Organisation) -> bool:
     """The same people who may set it."""
     return can_set_charging_policy(user, organisation)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
@@ -26,7 +27,7 @@ AMOUNT_FIELDS = ("full_day_rate", "half_day_rate", "full_day_broker_fee", "half_
 @transaction.atomic
 def charging_policy_set(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: AcademicYear,
     full_day_rate: Decimal,
@@ -99,5 +100,5 @@ def charging_policy_set(
     return policy
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
