@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.money import money, money_problem, pounds
@@ -142,7 +143,7 @@ def _party_fields(deployment: Deployment) -> dict[str, Any]:
 
 
 @transaction.atomic
-def invoice_draft(*, actor: Any, deployment: Deployment) -> Invoice:
+def invoice_draft(*, actor: User, deployment: Deployment) -> Invoice:
     """A draft invoice of the deployment's agreed notes of visit not yet on a live invoice, each
     priced at the agreement's rates (a twilight at the half-day rate)."""
     locked = (
@@ -214,14 +215,14 @@ def _locked(invoice: Invoice) -> Invoice:
     )
 
 
-def _may_act(actor: Any, invoice: Invoice, doing: str) -> None:
+def _may_act(actor: User, invoice: Invoice, doing: str) -> None:
     if not access.may_act(actor, invoice):
         raise NotAllowed(f"Only the invoice's issuer or the broker's coordinators {doing}.")
 
 
 @transaction.atomic
 def invoice_add_expenses(
-    *, actor: Any, invoice: Invoice, description: str, amount: Decimal
+    *, actor: User, invoice: Invoice, description: str, amount: Decimal
 ) -> InvoiceLine:
     """On the school route the leader's school invoices "at the agreed rate plus expenses"."""
     invoice = _locked(invoice)
@@ -283,7 +284,7 @@ def _payer_people(invoice: Invoice) -> list[Any]:
 
 
 @transaction.atomic
-def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None) -> Invoice:
+def invoice_issue(*, actor: User, invoice: Invoice, today: dt.date | None = None) -> Invoice:
     """Number the invoice, date it, make it due in 30 days and tell the payer."""
     invoice = _locked(invoice)
     _may_act(actor, invoice, "issue invoices")
@@ -323,7 +324,7 @@ def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None)
 
 
 @transaction.atomic
-def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None = None) -> Invoice:
+def invoice_mark_paid(*, actor: User, invoice: Invoice, paid_on: dt.date | None = None) -> Invoice:
     invoice = _locked(invoice)
     _may_act(actor, invoice, "mark invoices paid")
     if invoice.status != InvoiceStatus.ISSUED:
@@ -351,7 +352,7 @@ def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None =
 
 
 @transaction.atomic
-def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoice:
+def invoice_cancel(*, actor: User, invoice: Invoice, reason: str = "") -> Invoice:
     """Cancel a draft or issued invoice: its visits are free to go on another invoice. A paid
     invoice stays (a credit note is outside Syslead)."""
     invoice = _locked(invoice)
