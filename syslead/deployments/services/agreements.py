@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
@@ -83,7 +84,7 @@ CLOSED_REQUEST_STATUSES = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 @transaction.atomic
 def deployment_create(
     *,
-    actor: Any,
+    actor: User,
     support_request: SupportRequest,
     leader: LeaderProfile | None = None,
     starts_on: dt.date,
@@ -207,7 +208,7 @@ def deployment_create(
 
 
 def _mark_request_agreed(
-    actor: Any, support_request: SupportRequest, deployment: Deployment
+    actor: User, support_request: SupportRequest, deployment: Deployment
 ) -> None:
     fields = []
     if support_request.chosen_leader_id is None:
@@ -231,7 +232,7 @@ def _mark_request_agreed(
 @transaction.atomic
 def deployment_update(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     capacity_override_reason: str | None = None,
     **changes: Any,
@@ -301,7 +302,7 @@ def _delete_scans_on_commit(deployment: Deployment) -> None:
 
 
 @transaction.atomic
-def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
+def deployment_sign(*, actor: User, deployment: Deployment) -> Deployment:
     """Sign the agreement as the caller's party: the first unsigned one they hold, in the order
     leader, home school's headteacher, supported school's headteacher, broker lead (see
     ``parties``). Refused to anyone who is none of the four (403), to a party that has signed
@@ -328,7 +329,9 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
 
 
 @transaction.atomic
-def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name: str) -> Deployment:
+def deployment_sign_for_chair(
+    *, actor: User, deployment: Deployment, chair_name: str
+) -> Deployment:
     """Record the chair of governors' signature for the home school when the leader is its
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
     naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
@@ -358,7 +361,7 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
 @transaction.atomic
 def deployment_sign_on_paper(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     party: str,
     signer_name: str,
@@ -443,7 +446,7 @@ def deployment_sign_on_paper(
     return locked
 
 
-def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
+def _sign(actor: User, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
     signature = Signature(
         deployment=deployment, party=party, signed_by=actor, signed_as=signed_as[:150]
     )
@@ -462,7 +465,7 @@ def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> D
     return deployment
 
 
-def _activate(actor: Any, deployment: Deployment) -> None:
+def _activate(actor: User, deployment: Deployment) -> None:
     """All four have signed: check again (the leader's lock is held) and make it active."""
     check_eligibility(deployment.support_request, deployment.leader, deployment.academic_year)
     shortfall = capacity_shortfall_at_signature(deployment)
@@ -491,7 +494,7 @@ def _activate(actor: Any, deployment: Deployment) -> None:
 
 
 @transaction.atomic
-def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Deployment:
+def deployment_cancel(*, actor: User, deployment: Deployment, reason: str) -> Deployment:
     """Cancel an agreement before it is active (a coordinator of its organisation); its days are
     freed. Cancelling an amendment brings back the version it would have replaced (its days must
     still fit the leader's capacity)."""
@@ -530,7 +533,7 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
     return locked
 
 
-def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment | None:
+def _restore_previous_version(actor: User, cancelled: Deployment) -> Deployment | None:
     previous = cancelled.previous_version
     if previous is None or previous.status != DeploymentStatus.SUPERSEDED:
         return None
@@ -554,7 +557,7 @@ def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment |
     return previous
 
 
-def _reopen_request(actor: Any, deployment: Deployment) -> None:
+def _reopen_request(actor: User, deployment: Deployment) -> None:
     """No agreement left for the request: it goes back to its leader being chosen (or open)."""
     support_request = SupportRequest.objects.select_for_update(of=("self",)).get(
         pk=deployment.support_request_id
@@ -579,7 +582,7 @@ def _reopen_request(actor: Any, deployment: Deployment) -> None:
 
 @transaction.atomic
 def deployment_complete(
-    *, actor: Any, deployment: Deployment, completed_on: dt.date | None = None
+    *, actor: User, deployment: Deployment, completed_on: dt.date | None = None
 ) -> Deployment:
     """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
     LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"

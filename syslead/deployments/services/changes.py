@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import (
     ChangeAction,
@@ -99,7 +100,7 @@ def _tell_if_unavailable(deployment: Deployment, kind: str, reason: str) -> None
 # Pause and resume --------------------------------------------------------------------------------
 
 
-def _pause(actor: Any, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
+def _pause(actor: User, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
     require_manager(actor, deployment, "pause")
     locked = lock(deployment)
     require_writable(locked)
@@ -124,14 +125,14 @@ def _pause(actor: Any, deployment: Deployment, kind: str, reason: str) -> Change
 
 @transaction.atomic
 def deployment_pause(
-    *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
+    *, actor: User, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Pause an active agreement (a coordinator): its days stay reserved for when it resumes."""
     change = _pause(actor, deployment, _kind(kind), _reason(reason))
     return change.deployment
 
 
-def _resume(actor: Any, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
+def _resume(actor: User, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
     require_manager(actor, deployment, "resume")
     locked = lock(deployment)
     require_writable(locked)
@@ -155,7 +156,7 @@ def _resume(actor: Any, deployment: Deployment, kind: str, reason: str) -> Chang
 
 @transaction.atomic
 def deployment_resume(
-    *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
+    *, actor: User, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Resume a paused agreement (a coordinator); its days were kept, so no capacity check."""
     change = _resume(actor, deployment, _kind(kind), _reason(reason))
@@ -166,7 +167,7 @@ def deployment_resume(
 
 
 def _end_early(
-    actor: Any, deployment: Deployment, kind: str, reason: str, ended_on: dt.date | None
+    actor: User, deployment: Deployment, kind: str, reason: str, ended_on: dt.date | None
 ) -> ChangeRecord:
     require_manager(actor, deployment, "end")
     locked = lock(deployment)
@@ -203,7 +204,7 @@ def _end_early(
 @transaction.atomic
 def deployment_end_early(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     reason: str,
     kind: str = ChangeKind.OTHER,
@@ -228,7 +229,7 @@ def carried_over(days: Decimal) -> tuple[int, int]:
 
 def _replace(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -355,7 +356,7 @@ def _replace(
 @transaction.atomic
 def deployment_replace_leader(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     new_leader: LeaderProfile,
     reason: str,
@@ -385,7 +386,7 @@ def deployment_replace_leader(
 
 def _amend(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -469,7 +470,7 @@ def _amend(
 @transaction.atomic
 def deployment_amend(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     reason: str,
     kind: str = ChangeKind.OTHER,
@@ -497,7 +498,7 @@ def deployment_amend(
 @transaction.atomic
 def deployment_record_change(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -565,7 +566,7 @@ def deployment_record_change(
 
 
 @transaction.atomic
-def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) -> ChangeRecord:
+def deployment_request_exit(*, actor: User, deployment: Deployment, reason: str) -> ChangeRecord:
     """Ask for a managed exit (the leader or the supported school's headteacher): "if the System
     Leader [or the client Headteacher] considers that the partnership arrangement is in
     difficulty they must share these concerns ... and engage in a managed exit" (Leading Learning
@@ -615,7 +616,7 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
 
 @transaction.atomic
 def deployment_report_unavailable(
-    *, actor: Any, deployment: Deployment, reason: str
+    *, actor: User, deployment: Deployment, reason: str
 ) -> ChangeRecord:
     """The leader reports they cannot provide the outreach (e.g. sickness): the supported school's
     headteacher and the coordinators are told at once; the coordinators then pause the agreement,

@@ -47,7 +47,7 @@ ROUTE_FUNDING: dict[str, str] = {
 }
 
 
-def user_or_none(actor: Any) -> User | None:
+def user_or_none(actor: User) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
@@ -66,7 +66,7 @@ def in_words(day: dt.date) -> str:
 # Guards ------------------------------------------------------------------------------------------
 
 
-def require_manager(actor: Any, deployment: Deployment, action: str) -> None:
+def require_manager(actor: User, deployment: Deployment, action: str) -> None:
     if not can_manage_deployment(actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may {action} this agreement."
@@ -135,7 +135,7 @@ def lock_request(support_request: SupportRequest) -> SupportRequest:
 
 def check_rules(
     *,
-    actor: Any,
+    actor: User,
     support_request: SupportRequest,
     leader: LeaderProfile,
     terms: Terms,
@@ -153,7 +153,7 @@ def check_rules(
     return True
 
 
-def require_may_override(actor: Any, support_request: SupportRequest) -> None:
+def require_may_override(actor: User, support_request: SupportRequest) -> None:
     """Only a coordinator of the request's organisation passes the capacity rule with a reason."""
     if not (
         is_administrator(actor)
@@ -297,7 +297,7 @@ class NewAgreement:
     replaces: Deployment | None = None
 
 
-def write_agreement(actor: Any, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
+def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
     """Insert the agreement (awaiting signatures) with its objectives and costs."""
     support_request = new.support_request
     defaults = default_details(new.leader, support_request, support_request.school_id)
@@ -356,7 +356,7 @@ def agreement_summary(deployment: Deployment) -> dict[str, Any]:
 
 def record_change(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -392,7 +392,7 @@ def record_change(
     return change
 
 
-def record_event(actor: Any, deployment: Deployment, verb: str, summary: str, **data: Any) -> None:
+def record_event(actor: User, deployment: Deployment, verb: str, summary: str, **data: Any) -> None:
     event_record(
         actor=actor,
         subject=deployment,
