@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.brokering.allocation import (
     ALLOCATABLE_STATUSES,
     DEFAULT_CANDIDATES_PER_REQUEST,
@@ -60,13 +60,13 @@ class AllocationOutcome:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _require_coordinator(actor: Any, organisation: Organisation) -> None:
+def _require_coordinator(actor: User, organisation: Organisation) -> None:
     if not can_coordinate_organisation(actor, organisation.pk):
         raise NotAllowed(f"Only a coordinator of {organisation.name} may allocate its requests.")
 
 
 def _prepare_run(
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None,
     request_ids: Sequence[int] | None,
@@ -123,7 +123,7 @@ def _prepare_run(
 @transaction.atomic
 def allocation_start(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None = None,
     request_ids: Sequence[int] | None = None,
@@ -139,7 +139,7 @@ def allocation_start(
 
 def allocation_run_now(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None = None,
     request_ids: Sequence[int] | None = None,
@@ -170,7 +170,7 @@ def _require_ready(run: AllocationRun) -> None:
 
 @transaction.atomic
 def draft_match_edit(
-    *, actor: Any, match: DraftMatch, leader: LeaderProfile | None, reason: str
+    *, actor: User, match: DraftMatch, leader: LeaderProfile | None, reason: str
 ) -> DraftMatch:
     """Change a draft match's leader (or leave the request unmatched), with a reason. The new
     leader must pass every hard rule, and the days of all the run's requests given to them must
@@ -234,7 +234,7 @@ def draft_match_edit(
     return match
 
 
-def _approve_one(actor: Any, run: AllocationRun, match: DraftMatch) -> tuple[str, str]:
+def _approve_one(actor: User, run: AllocationRun, match: DraftMatch) -> tuple[str, str]:
     """Approve one draft match: ("approached" | "waiting_list" | "skipped", why)."""
     support_request: SupportRequest = _lock(match.support_request)
     if support_request.status not in ALLOCATABLE_STATUSES:
@@ -287,7 +287,7 @@ def _approve_one(actor: Any, run: AllocationRun, match: DraftMatch) -> tuple[str
 
 
 @transaction.atomic
-def allocation_approve(*, actor: Any, run: AllocationRun) -> AllocationOutcome:
+def allocation_approve(*, actor: User, run: AllocationRun) -> AllocationOutcome:
     """Approve a run's draft matches: each matched leader is shortlisted and approached, each
     unmatched request goes on the waiting list (see the module docstring). A coordinator of the
     run's organisation; only a ready run."""

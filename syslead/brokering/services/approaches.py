@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +16,7 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
-from syslead.accounts.models import Role, RoleAssignment
+from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.eligibility import days_text
 from syslead.brokering.models import (
     Approach,
@@ -52,7 +51,7 @@ from syslead.organisations.models import Organisation
 
 @transaction.atomic
 def approach_send(
-    *, actor: Any, request: SupportRequest, leader: LeaderProfile, message: str = ""
+    *, actor: User, request: SupportRequest, leader: LeaderProfile, message: str = ""
 ) -> Approach:
     """Ask a shortlisted leader for provisional agreement, and e-mail them (South
     Gloucestershire: "approach the LLEs for their provisional agreement"). A coordinator of the
@@ -79,7 +78,9 @@ def approach_send(
 
 
 @transaction.atomic
-def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: str = "") -> Approach:
+def approach_respond(
+    *, actor: User, approach: Approach, accept: bool, reason: str = ""
+) -> Approach:
     """The leader gives or refuses provisional agreement; a refusal needs a reason. Only the leader
     approached may answer."""
     approach = (
@@ -132,7 +133,7 @@ def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: st
 
 
 @transaction.atomic
-def approach_withdraw(*, actor: Any, approach: Approach, reason: str) -> Approach:
+def approach_withdraw(*, actor: User, approach: Approach, reason: str) -> Approach:
     """Withdraw an approach still waiting or agreed (e.g. no answer in time), with a reason. A
     coordinator of the request's organisation."""
     approach = (
@@ -170,7 +171,7 @@ EXPIRE_AFTER_SCHOOL_DAYS = 5
 
 @transaction.atomic
 def approach_expire_and_ask_next(
-    *, actor: Any, approach: Approach, today: dt.date | None = None
+    *, actor: User, approach: Approach, today: dt.date | None = None
 ) -> tuple[Approach, Approach]:
     """Withdraw an approach that has had no answer for ``EXPIRE_AFTER_SCHOOL_DAYS`` school days
     ("expired / no answer") and ask the next leader on the shortlist who has never been asked,
@@ -216,7 +217,7 @@ def approach_expire_and_ask_next(
     return withdrawn, asked
 
 
-def _check_may_choose(actor: Any, support_request: SupportRequest) -> bool:
+def _check_may_choose(actor: User, support_request: SupportRequest) -> bool:
     """Whether the actor may choose; True when choosing on the headteacher's behalf."""
     if support_request.school_id in headteacher_school_urns(actor):
         return False
@@ -228,7 +229,9 @@ def _check_may_choose(actor: Any, support_request: SupportRequest) -> bool:
 
 
 @transaction.atomic
-def request_choose(*, actor: Any, request: SupportRequest, leader: LeaderProfile) -> SupportRequest:
+def request_choose(
+    *, actor: User, request: SupportRequest, leader: LeaderProfile
+) -> SupportRequest:
     """The headteacher chooses one of the leaders who agreed (South Gloucestershire: "the HT of
     the school will be formally approached to select one of the proposed LLEs"). On the LA route
     a coordinator of the organisation may record the head's choice on their behalf (the LA team
@@ -315,7 +318,7 @@ def request_choose(*, actor: Any, request: SupportRequest, leader: LeaderProfile
 @transaction.atomic
 def direct_approach_record(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     approached_by: str,
     details: str = "",

@@ -17,7 +17,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.brokering.eligibility import days_text, words
 from syslead.brokering.models import (
     Approach,
@@ -48,11 +48,11 @@ from syslead.schools.models import School
 # --- Raising a request ---------------------------------------------------------------------------
 
 
-def _may_raise_somewhere(actor: Any) -> bool:
+def _may_raise_somewhere(actor: User) -> bool:
     return is_administrator(actor) or has_role(actor, Role.COORDINATOR, Role.SIP, Role.HEADTEACHER)
 
 
-def _check_may_raise(actor: Any, school: School, organisation: Organisation, route: str) -> None:
+def _check_may_raise(actor: User, school: School, organisation: Organisation, route: str) -> None:
     if is_administrator(actor):
         return
     if organisation.pk in organisation_ids_for(actor, [Role.COORDINATOR]):
@@ -131,7 +131,7 @@ def _validate_request_fields(
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: User,
     school_urn: int,
     organisation: Organisation | int,
     route: str,
@@ -219,7 +219,7 @@ def request_create(
 
 
 @transaction.atomic
-def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> SupportRequest:
+def request_withdraw(*, actor: User, request: SupportRequest, reason: str) -> SupportRequest:
     """Withdraw a request that no longer needs a leader: a coordinator of its organisation or the
     school's headteacher; open approaches are withdrawn with it."""
     support_request = _lock(request)
@@ -256,7 +256,7 @@ def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> Sup
 
 
 @transaction.atomic
-def request_waitlist(*, actor: Any, request: SupportRequest, reason: str = "") -> SupportRequest:
+def request_waitlist(*, actor: User, request: SupportRequest, reason: str = "") -> SupportRequest:
     """Put a request no leader can take now on the waiting list (a coordinator): it counts as
     unmet demand and may be allocated in a later round."""
     support_request = _lock(request)

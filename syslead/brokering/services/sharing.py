@@ -3,8 +3,6 @@ each broker's matching weights."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +11,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions
 from syslead.brokering.models import (
     Commission,
@@ -34,7 +33,7 @@ from syslead.organisations.models import Organisation
 # --- Sharing between brokers ---------------------------------------------------------------------
 
 
-def _owning_organisation_id(actor: Any, leader: LeaderProfile, requesting_org_id: int) -> int:
+def _owning_organisation_id(actor: User, leader: LeaderProfile, requesting_org_id: int) -> int:
     associations = list(
         Association.objects.filter(leader=leader, is_live=True).order_by(
             "-exclusive", "starts_on", "id"
@@ -59,7 +58,7 @@ def _owning_organisation_id(actor: Any, leader: LeaderProfile, requesting_org_id
 
 @transaction.atomic
 def commission_offer(
-    *, actor: Any, request: SupportRequest, leader: LeaderProfile, note: str = ""
+    *, actor: User, request: SupportRequest, leader: LeaderProfile, note: str = ""
 ) -> Commission:
     """Propose a leader of one broker for another broker's request ("TSA may commission LLE
     support from other TSA": KYRA). A coordinator of the requesting organisation (asking: the
@@ -126,7 +125,7 @@ def commission_offer(
 
 @transaction.atomic
 def commission_decide(
-    *, actor: Any, commission: Commission, approve: bool, note: str = ""
+    *, actor: User, commission: Commission, approve: bool, note: str = ""
 ) -> Commission:
     """The leader's own organisation agrees (or refuses, with a note) to share the leader for
     another organisation's request ("with that broker's agreement": docs/rules.md). A coordinator
@@ -196,7 +195,7 @@ WEIGHT_FIELDS = (
 
 @transaction.atomic
 def matching_weights_set(
-    *, actor: Any, organisation: Organisation, weights: dict[str, int]
+    *, actor: User, organisation: Organisation, weights: dict[str, int]
 ) -> MatchingWeights:
     """Set how much each factor counts in the organisation's match scores (0 switches one off).
     A coordinator of the organisation."""

@@ -3,12 +3,11 @@ LLEs"; docs/rules.md: "a stored reason for every override")."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.eligibility import Rule
 from syslead.brokering.matching import (
     DEFAULT_SHORTLIST_LENGTH,
@@ -47,7 +46,7 @@ def _declined_leader_ids(support_request: SupportRequest) -> set[int]:
 
 
 def _entry_from(
-    support_request: SupportRequest, candidate: Candidate, rank: int, actor: Any
+    support_request: SupportRequest, candidate: Candidate, rank: int, actor: User
 ) -> ShortlistEntry:
     return ShortlistEntry(
         support_request=support_request,
@@ -63,7 +62,7 @@ def _entry_from(
 @transaction.atomic
 def shortlist_save(
     *,
-    actor: Any,
+    actor: User,
     request: SupportRequest,
     limit: int = DEFAULT_SHORTLIST_LENGTH,
     reason: str = "",
@@ -128,7 +127,7 @@ def shortlist_save(
 
 @transaction.atomic
 def shortlist_swap(
-    *, actor: Any, entry: ShortlistEntry, new_leader: LeaderProfile, reason: str
+    *, actor: User, entry: ShortlistEntry, new_leader: LeaderProfile, reason: str
 ) -> ShortlistEntry:
     """Replace a leader on the shortlist with another who passes every hard rule, recording why
     (docs/rules.md: "a stored reason for every override"). A coordinator of the request's
@@ -206,7 +205,7 @@ JUDGEMENT_STATUSES = (
 @transaction.atomic
 def shortlist_add_by_judgement(
     *,
-    actor: Any,
+    actor: User,
     request: SupportRequest,
     leader: LeaderProfile,
     reason: str,
