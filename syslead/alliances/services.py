@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -39,7 +38,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2099, 8, 31)
 
 
-def _check_allowed(actor: Any, organisation: Organisation) -> None:
+def _check_allowed(actor: User, organisation: Organisation) -> None:
     if not may_manage_alliance(actor, organisation.pk):
         raise NotAllowed(
             "Only the organisation's coordinators and broker leads may change its alliance's "
@@ -77,7 +76,7 @@ def school_for_urn(urn: int) -> School:
 
 def member_add(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     school: School,
     joined_on: dt.date,
@@ -141,7 +140,7 @@ def member_add(
 
 def member_mou_record(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     signed_on: dt.date,
     version: str,
@@ -183,7 +182,7 @@ def member_mou_record(
 
 def member_details_set(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     is_strategic_partner: bool,
     duties: str,
@@ -224,7 +223,7 @@ def member_details_set(
 
 
 def member_leave(
-    *, actor: Any, member: AllianceMember, left_on: dt.date, reason: str = ""
+    *, actor: User, member: AllianceMember, left_on: dt.date, reason: str = ""
 ) -> AllianceMember:
     """A member leaves the alliance (it is no longer invited, counted or referred)."""
     _check_allowed(actor, member.organisation)
@@ -277,7 +276,7 @@ def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, fi
 
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     held_on: dt.date,
     title: str,
@@ -328,7 +327,7 @@ def members_on(organisation: Organisation, day: dt.date) -> list[AllianceMember]
 
 
 def attendance_record(
-    *, actor: Any, meeting: Meeting, attendance: Mapping[int, str]
+    *, actor: User, meeting: Meeting, attendance: Mapping[int, str]
 ) -> list[MeetingAttendance]:
     """Record who attended (by URN). Every member on the meeting's date that is left out was
     absent; a school of the alliance that was not a member on that date (it joined later or had
@@ -401,7 +400,7 @@ def consecutive_missed(member: AllianceMember, rows: Iterable[MeetingAttendance]
     return missed
 
 
-def _recount(actor: Any, organisation: Organisation) -> None:
+def _recount(actor: User, organisation: Organisation) -> None:
     """Recount every member's consecutive meetings missed; refer a current member at two and
     tell the broker leads of a referral they have not been told of."""
     members = list(
@@ -495,7 +494,7 @@ def _tell_broker_leads(organisation: Organisation, members: list[AllianceMember]
 
 def board_decision_record(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     decided_on: dt.date,
     decision: str,
@@ -581,7 +580,7 @@ def invitation_addresses(member: AllianceMember) -> list[str]:
     )
 
 
-def meeting_invitations_send(*, actor: Any, meeting: Meeting) -> tuple[int, list[AllianceMember]]:
+def meeting_invitations_send(*, actor: User, meeting: Meeting) -> tuple[int, list[AllianceMember]]:
     """E-mail every member of the alliance on the meeting's date an invitation with the meeting
     as an .ics attachment; returns how many e-mails were queued and the members with no address."""
     from syslead.alliances.invitations import meeting_ics, meeting_ics_filename
