@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from syslead.accounts.models import User
 from syslead.api.auth import request_user
 from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import (
@@ -231,7 +232,7 @@ def _signatures(deployment: Deployment) -> SignaturesOut:
     return SignaturesOut(**signatures_of(deployment))
 
 
-def deployment_out(deployment: Deployment, user: Any) -> DeploymentOut:
+def deployment_out(deployment: Deployment, user: User) -> DeploymentOut:
     return DeploymentOut(
         id=deployment.pk,
         status=DeploymentStatus(deployment.status),
