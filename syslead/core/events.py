@@ -8,12 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
+from syslead.accounts.models import User
 from syslead.core.models import Event
 
 
 def event_record(
     *,
-    actor: Any,
+    actor: User | None,
     subject: models.Model,
     verb: str,
     summary: str = "",

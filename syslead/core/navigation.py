@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 
 from syslead.accounts.access import has_role, is_administrator
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
 ]
 
 
-def navigation_for(user: Any, path: str) -> list[NavItem]:
-    if not getattr(user, "is_authenticated", False):
+def navigation_for(user: User | AnonymousUser | None, path: str) -> list[NavItem]:
+    if not isinstance(user, User):  # nobody, or nobody signed in
         return []
     items: list[NavItem] = []
     for label, url_name, roles in _LINKS:
