@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
@@ -129,7 +130,7 @@ def feedback_schedule_for(deployment: Deployment) -> list[FeedbackRequest]:
 @transaction.atomic
 def feedback_submit(
     *,
-    actor: Any,
+    actor: User,
     feedback: FeedbackRequest,
     work_managed_by: str,
     days_in_school: Decimal | int | float | str | None,
@@ -223,7 +224,7 @@ def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
 @transaction.atomic
 def progress_review_rate(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     term: Term,
     ratings: Mapping[int, str],
@@ -289,7 +290,7 @@ def progress_review_rate(
 
 @transaction.atomic
 def progress_review_agree_measures(
-    *, actor: Any, deployment: Deployment, term: Term, revised_measures: str
+    *, actor: User, deployment: Deployment, term: Term, revised_measures: str
 ) -> ProgressReview:
     """Record revised or new impact measures agreed at the termly review (LLF: "When appropriate
     they will agree revised or new impact measures"): the headteacher, the leader or a
@@ -355,7 +356,7 @@ def _check_evaluation_fields(
 @transaction.atomic
 def evaluation_submit(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     ratings: Mapping[str, Any],
     comments: Mapping[str, Any] | None = None,
@@ -432,7 +433,7 @@ def evaluation_submit(
 
 
 @transaction.atomic
-def evaluation_start_new_request(*, actor: Any, evaluation: Evaluation) -> SupportRequest:
+def evaluation_start_new_request(*, actor: User, evaluation: Evaluation) -> SupportRequest:
     """Turn the evaluation's "future support requested" into a new request for support on the
     school route, through brokering's ``request_create`` (its rules apply)."""
     from syslead.brokering.services import request_create
@@ -491,7 +492,7 @@ def _report_url(deployment: Deployment) -> str:
 
 @transaction.atomic
 def final_report_save(
-    *, actor: Any, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
+    *, actor: User, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
 ) -> FinalReport:
     """Write or revise the final report: the package's lead leader only, while it is a draft or
     has been returned (LLF: "a report at the end of the deployment summarising work done and
@@ -535,7 +536,7 @@ def final_report_save(
 
 
 @transaction.atomic
-def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
+def final_report_submit(*, actor: User, report: FinalReport) -> FinalReport:
     """Send the final report to the broker to quality-assure; its coordinators are told."""
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
     deployment = report.deployment
@@ -571,7 +572,7 @@ def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
     return report
 
 
-def _locked_for_qa(actor: Any, report: FinalReport) -> FinalReport:
+def _locked_for_qa(actor: User, report: FinalReport) -> FinalReport:
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
     if not may_quality_assure(actor, report.deployment, report):
         raise NotAllowed("Only the broker's coordinators quality-assure final reports.")
@@ -583,7 +584,7 @@ def _locked_for_qa(actor: Any, report: FinalReport) -> FinalReport:
 
 
 @transaction.atomic
-def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "") -> FinalReport:
+def final_report_approve(*, actor: User, report: FinalReport, comments: str = "") -> FinalReport:
     """The broker approves the final report after quality assurance; the supported school then
     receives it."""
     report = _locked_for_qa(actor, report)
@@ -621,7 +622,7 @@ def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "")
 
 
 @transaction.atomic
-def final_report_return(*, actor: Any, report: FinalReport, comments: str) -> FinalReport:
+def final_report_return(*, actor: User, report: FinalReport, comments: str) -> FinalReport:
     """The broker returns the final report with comments; the lead leader revises it."""
     report = _locked_for_qa(actor, report)
     if not comments.strip():
