@@ -5,12 +5,12 @@ interview, recommendation, confirmation)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
@@ -42,7 +42,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     designation_type_code: str,
     title: str,
@@ -106,7 +106,7 @@ def application_eligibility(application: DesignationApplication) -> list[str]:
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: User,
     round: DesignationRound,
     leader: LeaderProfile,
     years_in_role: int,
@@ -208,7 +208,7 @@ def allowed_next_stages(stage: str) -> list[str]:
 @transaction.atomic
 def application_advance(
     *,
-    actor: Any,
+    actor: User,
     application: DesignationApplication,
     to_stage: str,
     reason: str = "",

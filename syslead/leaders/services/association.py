@@ -4,12 +4,12 @@ reviewed for impact, criteria or conduct (docs/rules.md: Association; the KYRA L
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.leaders.capacity import holds_exclusive_designation
@@ -33,7 +33,7 @@ from syslead.organisations.models import Organisation
 
 def insert_live_association(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     organisation: Organisation,
     starts_on: dt.date,
@@ -78,7 +78,7 @@ def insert_live_association(
 
 @transaction.atomic
 def association_create(
-    *, actor: Any, leader: LeaderProfile, organisation: Organisation, starts_on: dt.date
+    *, actor: User, leader: LeaderProfile, organisation: Organisation, starts_on: dt.date
 ) -> Association:
     """Associate a leader with a broker: a coordinator of that organisation. An LLE may be
     associated with only one broker at a time (KYRA LLE agreement; NCTL principles of association):
@@ -111,7 +111,7 @@ def association_create(
 @transaction.atomic
 def association_end(
     *,
-    actor: Any,
+    actor: User,
     association: Association,
     ends_on: dt.date,
     reason: str,
@@ -174,7 +174,7 @@ def association_end(
 
 @transaction.atomic
 def association_review_open(
-    *, actor: Any, association: Association, reason: str, details: str = ""
+    *, actor: User, association: Association, reason: str, details: str = ""
 ) -> AssociationReview:
     """Review an association for lack of evidence of impact, no longer meeting the criteria, or
     inappropriate conduct (KYRA LLE agreement): a coordinator of the organisation. One open review
@@ -219,7 +219,7 @@ def association_review_open(
 
 @transaction.atomic
 def association_review_close(
-    *, actor: Any, review: AssociationReview, outcome: str, notes: str = ""
+    *, actor: User, review: AssociationReview, outcome: str, notes: str = ""
 ) -> AssociationReview:
     """Decide an association review: the association continues, or is terminated (it then ends
     today, through ``association_end``, with agreements already made honoured). A coordinator of

@@ -5,12 +5,12 @@ Learning Forward protocols: de-designation)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.leaders.capacity import holds_exclusive_designation
@@ -40,7 +40,7 @@ from syslead.leaders.wording import date_in_words
 from syslead.organisations.models import Organisation
 
 
-def _may_act_on_designation(actor: Any, leader: LeaderProfile, org: Organisation | None) -> bool:
+def _may_act_on_designation(actor: User, leader: LeaderProfile, org: Organisation | None) -> bool:
     """A designation by an organisation: its coordinators. A national one (no organisation): a
     coordinator who manages the leader records it."""
     if org is not None:
@@ -51,7 +51,7 @@ def _may_act_on_designation(actor: Any, leader: LeaderProfile, org: Organisation
 @transaction.atomic
 def designation_create(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     type_code: str,
     designated_on: dt.date,
@@ -125,7 +125,7 @@ def designation_create(
     return designation
 
 
-def _associate_on_designation(*, actor: Any, designation: Designation) -> Association | None:
+def _associate_on_designation(*, actor: User, designation: Designation) -> Association | None:
     """ "Leaders designated by a broker are associated with it automatically", within the LLE rule
     (one association at a time). Runs under the leader's lock, inside designation_create.
 
@@ -201,7 +201,7 @@ def _associate_on_designation(*, actor: Any, designation: Designation) -> Associ
 
 @transaction.atomic
 def designation_revoke(
-    *, actor: Any, designation: Designation, revoked_on: dt.date, reason: str
+    *, actor: User, designation: Designation, revoked_on: dt.date, reason: str
 ) -> Designation:
     """De-designate with a reason (Leading Learning Forward protocols: "may be de-designated"): a
     coordinator of the designating organisation. Associations stay; an LLE who is no longer one
@@ -247,7 +247,7 @@ def designation_revoke(
 
 
 @transaction.atomic
-def designation_review_open(*, actor: Any, designation: Designation, reason: str) -> Designation:
+def designation_review_open(*, actor: User, designation: Designation, reason: str) -> Designation:
     """Open a review of a designation (it is held meanwhile): a coordinator of the designating
     organisation."""
     designation = (
@@ -287,7 +287,7 @@ REVIEW_REVOKED = "revoked"
 @transaction.atomic
 def designation_review_close(
     *,
-    actor: Any,
+    actor: User,
     designation: Designation,
     outcome: str,
     notes: str = "",

@@ -46,7 +46,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def leader_create(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     home_school_urn: int,
     job_title: str,
@@ -143,7 +143,7 @@ COORDINATOR_FIELDS = frozenset({"home_school_urn", "is_headteacher", "core_train
 
 
 @transaction.atomic
-def leader_update(*, actor: Any, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
+def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
     """Edit a profile: the leader edits their own descriptive fields; a coordinator of an
     organisation concerned (or an administrator) may also change the home school, headteacher
     status and core training date. Unchanged fields are left alone; every change is recorded."""
@@ -233,7 +233,7 @@ def leader_update(*, actor: Any, leader: LeaderProfile, **fields: Any) -> Leader
 @transaction.atomic
 def leader_set_publication(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     publish_profile: bool | None = None,
     publish_name: bool | None = None,
@@ -271,7 +271,7 @@ def leader_set_publication(
 
 @transaction.atomic
 def leader_declare_no_longer_meets_criteria(
-    *, actor: Any, leader: LeaderProfile, designation: Designation, reason: str
+    *, actor: User, leader: LeaderProfile, designation: Designation, reason: str
 ) -> Designation:
     """A leader who stops meeting the criteria must say so (KYRA LLE agreement: "inform ... if they
     cease to meet the LLE Criteria"): the designation is flagged for review. The leader declares it,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from syslead.accounts.access import (
     broker_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.leaders.capacity import (
@@ -45,7 +45,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def capacity_policy_set(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     max_release_days: Decimal,
     min_lle_days: Decimal,
@@ -92,7 +92,7 @@ def capacity_policy_set(
 @transaction.atomic
 def release_set(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     academic_year: str,
     days: Decimal,

@@ -5,10 +5,10 @@ protocols)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders.models import (
@@ -33,7 +33,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def training_event_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     kind: str,
     title: str,
@@ -73,7 +73,7 @@ def training_event_create(
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, event: TrainingEvent, leader: LeaderProfile, attended: bool = True
+    *, actor: User, event: TrainingEvent, leader: LeaderProfile, attended: bool = True
 ) -> TrainingAttendance:
     """Record whether a leader attended a training event: a coordinator of the event's
     organisation who manages the leader. Attending core training completes it (the date is set if
