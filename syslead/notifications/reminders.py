@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from syslead.accounts.models import User
 from syslead.notifications.inbox import notify
 from syslead.notifications.models import Notification
 
@@ -49,7 +50,7 @@ class Reminder:
     detail: str = ""
 
 
-def _reminded_recently(user: Any, key: str, today: dt.date) -> bool:
+def _reminded_recently(user: User, key: str, today: dt.date) -> bool:
     return Notification.objects.filter(
         user=user, reminder_key=key, reminded_on__gt=today - REMIND_EVERY, reminded_on__lte=today
     ).exists()
