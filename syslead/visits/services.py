@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.access import is_administrator, organisation_ids_for
+from syslead.accounts.models import User
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
@@ -208,7 +209,7 @@ def _ask_head_to_agree(visit: Visit, *, again: bool) -> None:
 @transaction.atomic
 def visit_record(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     date: dt.date | None,
     session: str,
@@ -263,7 +264,7 @@ def visit_record(
 @transaction.atomic
 def visit_revise(
     *,
-    actor: Any,
+    actor: User,
     visit: Visit,
     date: dt.date | None,
     session: str,
@@ -313,7 +314,7 @@ def visit_revise(
     return visit
 
 
-def _for_client_head(actor: Any, visit: Visit, doing: str) -> None:
+def _for_client_head(actor: User, visit: Visit, doing: str) -> None:
     roles = deployment_roles(actor, visit.deployment)
     if not (roles.client_head or roles.administrator):
         raise NotAllowed(f"Only the supported school's headteacher {doing} notes of visit.")
@@ -326,7 +327,7 @@ def _for_client_head(actor: Any, visit: Visit, doing: str) -> None:
 
 
 @transaction.atomic
-def visit_agree(*, actor: Any, visit: Visit) -> Visit:
+def visit_agree(*, actor: User, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
     (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -356,7 +357,7 @@ def visit_agree(*, actor: Any, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_request_changes(*, actor: Any, visit: Visit, comment: str) -> Visit:
+def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
     """The headteacher asks for changes with a comment; the note goes back to the leader."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "asks for changes to")
@@ -386,7 +387,7 @@ def visit_request_changes(*, actor: Any, visit: Visit, comment: str) -> Visit:
 
 
 @transaction.atomic
-def visit_sign_off(*, actor: Any, visit: Visit) -> Visit:
+def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
     """The leader signs off an agreed note; it is then shared with the school, the broker and, on
     the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -422,7 +423,7 @@ def visit_sign_off(*, actor: Any, visit: Visit) -> Visit:
 
 @transaction.atomic
 def action_point_complete(
-    *, actor: Any, action_point: ActionPoint, completed_on: dt.date | None = None
+    *, actor: User, action_point: ActionPoint, completed_on: dt.date | None = None
 ) -> ActionPoint:
     """Mark an action point done: the leader or the supported school's headteacher."""
     point = (
@@ -455,7 +456,7 @@ def action_point_complete(
 @transaction.atomic
 def log_entry_add(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     date: dt.date | None,
     hours: Decimal | int | float | str,
@@ -510,7 +511,7 @@ def log_entry_add(
 
 
 @transaction.atomic
-def log_share_term(*, actor: Any, deployment: Deployment, term: Term) -> LogShare:
+def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogShare:
     """Share one term's Deployment Record with the broker and the headteacher (LLF: "This needs
     to be shared with the TSA and the Headteacher each term")."""
     from syslead.visits.selectors import deployment_log
@@ -558,7 +559,7 @@ def log_share_term(*, actor: Any, deployment: Deployment, term: Term) -> LogShar
 # --- Safeguarding and serious concerns ---------------------------------------------------------
 
 
-def _may_raise_for(actor: Any, organisation: Organisation) -> bool:
+def _may_raise_for(actor: User, organisation: Organisation) -> bool:
     if is_administrator(actor) or organisation.pk in organisation_ids_for(actor):
         return True
     return Association.objects.filter(
@@ -580,7 +581,7 @@ def named_person_for(organisation: Organisation | int) -> Any:
 @transaction.atomic
 def concern_raise(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     summary: str,
     details: str,
@@ -644,7 +645,7 @@ def concern_raise(
     return concern
 
 
-def _locked_concern(actor: Any, concern: Concern) -> Concern:
+def _locked_concern(actor: User, concern: Concern) -> Concern:
     concern = Concern.objects.select_for_update().select_related("organisation").get(pk=concern.pk)
     if not may_act_on_concern(actor, concern):
         raise NotAllowed("Only the named person and the coordinators act on concerns.")
@@ -652,7 +653,7 @@ def _locked_concern(actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_acknowledge(*, actor: Any, concern: Concern) -> Concern:
+def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     """The named person or a coordinator acknowledges an open concern; the raiser is told."""
     concern = _locked_concern(actor, concern)
     if concern.status != ConcernStatus.OPEN:
@@ -672,7 +673,7 @@ def concern_acknowledge(*, actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_add_action(*, actor: Any, concern: Concern, text: str) -> ConcernAction:
+def concern_add_action(*, actor: User, concern: Concern, text: str) -> ConcernAction:
     """Record something done about a concern that is not closed."""
     concern = _locked_concern(actor, concern)
     if concern.status == ConcernStatus.CLOSED:
@@ -691,7 +692,7 @@ def concern_add_action(*, actor: Any, concern: Concern, text: str) -> ConcernAct
 
 
 @transaction.atomic
-def concern_close(*, actor: Any, concern: Concern, outcome: str) -> Concern:
+def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
     """Close a concern with its outcome; the raiser is told."""
     concern = _locked_concern(actor, concern)
     if concern.status == ConcernStatus.CLOSED:
@@ -715,7 +716,7 @@ def concern_close(*, actor: Any, concern: Concern, outcome: str) -> Concern:
 
 @transaction.atomic
 def concern_contact_set(
-    *, actor: Any, organisation: Organisation, safeguarding_lead: Any
+    *, actor: User, organisation: Organisation, safeguarding_lead: Any
 ) -> ConcernContact:
     """Name the organisation's person for safeguarding and serious concerns: a coordinator of the
     organisation names someone who holds a role in it."""
