@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.views.common import posted, run_service
@@ -27,7 +28,7 @@ from syslead.finance.services import AMOUNT_FIELDS, charging_policy_set
 from syslead.organisations.models import Organisation
 
 
-def _organisations(user: object) -> list[Organisation]:
+def _organisations(user: User) -> list[Organisation]:
     if is_administrator(user):
         return list(Organisation.objects.order_by("name"))
     return list(Organisation.objects.filter(pk__in=broker_organisation_ids(user)).order_by("name"))
