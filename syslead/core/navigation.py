@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.models import Role, User
@@ -45,10 +45,7 @@ def navigation_for(user: User | AnonymousUser | None, path: str) -> list[NavItem
     for label, url_name, roles in _LINKS:
         if roles is not None and not (is_administrator(user) or has_role(user, *roles)):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
+        url = reverse(url_name)
         current = path == url if url == "/" else path.startswith(url)
         items.append(NavItem(label=label, url=url, current=current))
     if is_administrator(user):

@@ -10,12 +10,10 @@ everyone else.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -56,7 +54,6 @@ from syslead.deployments.parties import (
     signatories,
 )
 from syslead.invitations.models import Invitation, InvitationStatus
-from syslead.leaders.capacity import delivered_days_by_leader
 
 __all__ = [
     "can_create_deployment",
@@ -432,29 +429,14 @@ def deployment_timeline(deployment: Deployment, viewer: Any = None) -> list[Even
 
 
 def delivered_days_of(deployment: Deployment) -> Decimal:
-    """Days delivered under the agreement (and its earlier versions): agreed notes of visit.
+    """Days delivered under the agreement (and its earlier versions): its agreed notes of visit."""
+    from syslead.visits.models import AGREED_STATUSES, SESSION_DAYS, Visit  # visits uses this area
 
-    Read from the visits area's notes of visit when it is installed; otherwise from the capacity
-    ledger's delivered column for the leader and year, capped at the agreement's days (exact while
-    the leader has one agreement that year)."""
     chain_ids = [d.pk for d in version_chain(deployment)]
-    if apps.is_installed("syslead.visits"):
-        try:
-            visits = importlib.import_module("syslead.visits.models")
-        except ImportError:  # pragma: no cover - the area is installed but not importable
-            visits = None
-        if visits is not None and hasattr(visits, "Visit"):
-            agreed = getattr(visits, "AGREED_STATUSES", ())
-            rows = visits.Visit.objects.filter(deployment_id__in=chain_ids, status__in=agreed)
-            session_days = getattr(visits, "SESSION_DAYS", {})
-            return sum(
-                (Decimal(session_days.get(s, 0)) for s in rows.values_list("session", flat=True)),
-                Decimal(0),
-            )
-    delivered = delivered_days_by_leader([deployment.leader_id], deployment.academic_year).get(
-        deployment.leader_id, Decimal(0)
+    rows = Visit.objects.filter(deployment_id__in=chain_ids, status__in=AGREED_STATUSES)
+    return sum(
+        (Decimal(SESSION_DAYS[s]) for s in rows.values_list("session", flat=True)), Decimal(0)
     )
-    return min(delivered, deployment.days)
 
 
 # Packages ----------------------------------------------------------------------------------------
