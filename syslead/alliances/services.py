@@ -27,7 +27,7 @@ from syslead.alliances.models import (
     MeetingAttendance,
 )
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -70,7 +70,7 @@ def school_for_urn(urn: int) -> School:
     """The school with that URN; a ValidationError on ``school`` otherwise."""
     school = School.objects.filter(urn=urn).first() if 0 < urn < 2**31 else None
     if school is None:
-        raise ValidationError({"school": [f"There is no school with URN {urn}."]})
+        raise field_error("school", f"There is no school with URN {urn}.")
     return school
 
 
@@ -92,7 +92,7 @@ def member_add(
     """A school joins the alliance; a school is a current member of an alliance at most once
     (also a database constraint, so two requests at once cannot both add it)."""
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "joined_on", joined_on)
     _check_date(errors, "mou_signed_on", mou_signed_on)
     _raise(errors)
@@ -149,7 +149,7 @@ def member_mou_record(
     """Record the MOU signed by the member's headteacher, with the MOU's version; it is reviewed
     every year, so a new signature replaces the last (kept in the member's timeline)."""
     _check_allowed(actor, member.organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "signed_on", signed_on)
     if not version.strip():
         errors["version"] = ["Enter the version of the MOU that was signed."]
@@ -247,7 +247,7 @@ def member_leave(
 
 
 def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, field: str) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, field, left_on)
     if not errors and left_on < member.joined_on:
         errors[field] = [
@@ -286,7 +286,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Schedule one of the alliance's termly meetings, to which every member is invited."""
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "held_on", held_on)
     if not title.strip():
         errors["title"] = ["Enter the meeting's title."]
@@ -504,7 +504,7 @@ def board_decision_record(
     meetings count), ``end_membership`` ends the membership on ``decided_on``."""
     organisation = member.organisation
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "decided_on", decided_on)
     if decision not in {d.value for d in BoardDecisionKind}:
         errors["decision"] = ["Choose continue or end_membership."]

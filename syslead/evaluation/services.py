@@ -24,7 +24,7 @@ from syslead.accounts.models import User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.evaluation.access import may_quality_assure
 from syslead.evaluation.models import (
@@ -157,7 +157,7 @@ def feedback_submit(
             f"Feedback for the {feedback.term_label} opens when the term starts.",
             rule="feedback_not_open",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     days: Decimal | None = None
     try:
         days = Decimal(str(days_in_school)) if days_in_school not in (None, "") else None
@@ -167,8 +167,7 @@ def feedback_submit(
         errors["days_in_school"] = ["Enter the days in school, including preparation, e.g. 3.5."]
     if not impact.strip():
         errors["impact"] = ["Say what the impact of the system leader's work has been."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     feedback.work_managed_by = work_managed_by.strip()
     feedback.days_in_school = days
     feedback.objectives = objectives.strip()
@@ -214,7 +213,7 @@ def viewpoints_of(roles: DeploymentRoles) -> list[str]:
 
 def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
     if term not in terms_between(deployment.starts_on, deployment.ends_on):
-        raise ValidationError({"term": ["Choose a term the agreement spans."]})
+        raise field_error("term", "Choose a term the agreement spans.")
     review, _ = ProgressReview.objects.get_or_create(
         deployment=deployment, academic_year=term.year.label, term=term.name
     )
@@ -300,7 +299,7 @@ def progress_review_agree_measures(
         raise NotAllowed("Only the headteacher, the leader and the coordinators agree measures.")
     _in_delivery(deployment, "Measures can be revised")
     if not revised_measures.strip():
-        raise ValidationError({"revised_measures": ["Write the revised measures agreed."]})
+        raise field_error("revised_measures", "Write the revised measures agreed.")
     review = _review_for(deployment, term)
     before = review.revised_measures
     review.revised_measures = revised_measures.strip()
@@ -323,7 +322,7 @@ def progress_review_agree_measures(
 def _check_evaluation_fields(
     ratings: Mapping[str, Any], comments: Mapping[str, Any]
 ) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     items = EvaluationItem.values
     messages = []
     if not isinstance(ratings, Mapping):
@@ -510,13 +509,12 @@ def final_report_save(
             "The final report is with the broker or approved: it cannot be changed now.",
             rule="final_report_locked",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not work_summary.strip():
         errors["work_summary"] = ["Summarise the work done."]
     if not impact.strip():
         errors["impact"] = ["Give the evidence of impact achieved."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if report is None:
         report = FinalReport(deployment=deployment, author=actor)
     before = {"work_summary": report.work_summary, "impact": report.impact}
@@ -626,7 +624,7 @@ def final_report_return(*, actor: User, report: FinalReport, comments: str) -> F
     """The broker returns the final report with comments; the lead leader revises it."""
     report = _locked_for_qa(actor, report)
     if not comments.strip():
-        raise ValidationError({"comments": ["Say what the leader should change."]})
+        raise field_error("comments", "Say what the leader should change.")
     deployment = report.deployment
     report.status = FinalReportStatus.RETURNED
     report.qa_comments = comments.strip()

@@ -6,13 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.core.money import money_problem, money_text
 from syslead.finance.models import ChargingPolicy, ChargingPolicyRevision
 from syslead.finance.selectors import can_set_charging_policy, charging_policy_for
@@ -42,7 +41,7 @@ def charging_policy_set(
         raise NotAllowed(
             f"Only a broker lead or coordinator of {organisation.name} may set its charging policy."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     label = academic_year.label
     values = {
         "full_day_rate": full_day_rate,
@@ -63,8 +62,7 @@ def charging_policy_set(
                 f"The broker's fee for a {session} cannot be more than the {session} rate "
                 f"({money_text(values[rate])})."
             ]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     policy = (
         ChargingPolicy.objects.select_for_update()

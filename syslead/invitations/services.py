@@ -26,7 +26,7 @@ from syslead.accounts.models import ORGANISATION_ROLES, SCHOOL_ROLES, Role, User
 from syslead.accounts.selectors import user_for_email
 from syslead.accounts.services import RoleSpec, role_grant, role_grant_allowed, user_create
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.invitations.models import Invitation, InvitationStatus, token_hash
 from syslead.notifications.inbox import notify
 from syslead.notifications.services import email_enqueue
@@ -109,7 +109,7 @@ def _check_fields(
 ) -> tuple[Organisation | None, School | None]:
     """Every invalid field, by its name (422): the role from the vocabulary, an organisation for
     the organisation roles, a school's URN for a headteacher, and nowhere else."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     try:
         validate_email(email)
     except ValidationError:
@@ -147,8 +147,7 @@ def _check_fields(
             errors["organisation"] = ["This role is not held in an organisation"]
         if school_urn is not None:
             errors["school"] = ["This role is not held at a school"]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return organisation, school
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.core.money import money, money_problem, pounds
 from syslead.deployments.costs import Rates
 from syslead.deployments.models import Deployment, DeploymentStatus
@@ -239,7 +239,7 @@ def invoice_add_expenses(
         )
     description = description.strip()
     if not description:
-        raise ValidationError({"description": ["Say what the expenses were for."]})
+        raise field_error("description", "Say what the expenses were for.")
     problem = money_problem(amount, positive=True)
     if problem:
         raise ValidationError({"amount": [problem]})
@@ -335,9 +335,9 @@ def invoice_mark_paid(*, actor: User, invoice: Invoice, paid_on: dt.date | None 
         )
     paid_on = paid_on or timezone.localdate()
     if invoice.issued_on and paid_on < invoice.issued_on:
-        raise ValidationError({"paid_on": ["The payment date cannot be before the invoice date."]})
+        raise field_error("paid_on", "The payment date cannot be before the invoice date.")
     if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": ["The payment date cannot be in the future."]})
+        raise field_error("paid_on", "The payment date cannot be in the future.")
     invoice.status = InvoiceStatus.PAID
     invoice.paid_on = paid_on
     invoice.save(update_fields=["status", "paid_on"])
@@ -364,7 +364,7 @@ def invoice_cancel(*, actor: User, invoice: Invoice, reason: str = "") -> Invoic
         )
     reason = reason.strip()
     if invoice.status == InvoiceStatus.ISSUED and not reason:
-        raise ValidationError({"reason": ["Say why the issued invoice is cancelled."]})
+        raise field_error("reason", "Say why the issued invoice is cancelled.")
     was_issued = invoice.status == InvoiceStatus.ISSUED
     invoice.status = InvoiceStatus.CANCELLED
     invoice.cancel_reason = reason

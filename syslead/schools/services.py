@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.shortcuts import get_object_or_404
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.schools import register
 from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
 from syslead.schools.csvfile import RejectedRow
@@ -56,7 +55,7 @@ def school_fields_clean(
     ofsted_rating: str,
 ) -> dict[str, Any]:
     """Parse the fields people type; every invalid field is reported together, by name."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     cleaned: dict[str, Any] = {"name": " ".join((name or "").split())}
     if not cleaned["name"]:
         errors["name"] = ["Enter the school's name."]
@@ -89,8 +88,7 @@ def school_fields_clean(
             "requires_improvement, satisfactory, inadequate or leave it empty."
         ]
     cleaned["ofsted_rating"] = rating or ""
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return cleaned
 
 
@@ -111,7 +109,7 @@ def school_create(
     """Add a school the register does not hold yet: one school per URN (rule ``school_exists``)."""
     _check_may_edit(actor)
     if not isinstance(urn, int) or isinstance(urn, bool) or urn <= 0:
-        raise ValidationError({"urn": ["The URN must be a positive whole number."]})
+        raise field_error("urn", "The URN must be a positive whole number.")
     fields = school_fields_clean(
         name=name,
         phase=phase,

@@ -25,7 +25,7 @@ from syslead.accounts.access import is_administrator, organisation_ids_for
 from syslead.accounts.models import User
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.leaders.models import Association
 from syslead.notifications.inbox import notify
@@ -134,7 +134,7 @@ def _check_note(
     focus: str,
     actions: Sequence[ActionPointSpec],
 ) -> Decimal:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _within_agreement(deployment, date, errors)
     if session not in Session.values:
         errors["session"] = ["Choose full day, half day or twilight."]
@@ -142,8 +142,7 @@ def _check_note(
     if not focus.strip():
         errors["focus"] = ["Enter the focus of the visit."]
     _check_actions(actions, errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return parsed_hours
 
 
@@ -362,7 +361,7 @@ def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "asks for changes to")
     if not comment.strip():
-        raise ValidationError({"comment": ["Say what should change."]})
+        raise field_error("comment", "Say what should change.")
     visit.status = VisitStatus.CHANGES_REQUESTED
     visit.changes_comment = comment.strip()
     visit.save(update_fields=["status", "changes_comment", "updated_at"])
@@ -475,7 +474,7 @@ def log_entry_add(
             "Time can be logged only on an agreement that is active or has ended.",
             rule="deployment_not_active",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if activity == LogActivity.PREPARATION:
         _within_preparation_window(deployment, date, errors)
     else:
@@ -485,8 +484,7 @@ def log_entry_add(
         errors["activity"] = ["Choose the kind of activity."]
     if not actions.strip():
         errors["actions"] = ["Describe what you did."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert date is not None
     entry = LogEntry(
         deployment=deployment,
@@ -525,7 +523,7 @@ def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogSha
             rule="deployment_not_active",
         )
     if term not in terms_between(deployment.starts_on, deployment.ends_on):
-        raise ValidationError({"term": ["Choose a term the agreement spans."]})
+        raise field_error("term", "Choose a term the agreement spans.")
     log = deployment_log(deployment, term)
     share = LogShare.objects.create(
         deployment=deployment,
@@ -599,18 +597,17 @@ def concern_raise(
             raise NotAllowed("You are not involved in this deployment.")
         organisation = deployment.organisation
     if organisation is None:
-        raise ValidationError({"organisation": ["Say which organisation should act on it."]})
+        raise field_error("organisation", "Say which organisation should act on it.")
     if deployment is None and not _may_raise_for(actor, organisation):
         raise NotAllowed("You do not work with this organisation.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if kind not in ConcernKind.values:
         errors["kind"] = ["Choose safeguarding or another serious concern."]
     if not summary.strip():
         errors["summary"] = ["Give the concern a short summary."]
     if not details.strip():
         errors["details"] = ["Describe the concern."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     named = named_person_for(organisation)
     concern = Concern(
         organisation=organisation,
@@ -679,7 +676,7 @@ def concern_add_action(*, actor: User, concern: Concern, text: str) -> ConcernAc
     if concern.status == ConcernStatus.CLOSED:
         raise RuleViolation("This concern is closed.", rule="concern_closed")
     if not text.strip():
-        raise ValidationError({"text": ["Describe the action."]})
+        raise field_error("text", "Describe the action.")
     action = ConcernAction.objects.create(concern=concern, text=text.strip(), recorded_by=actor)
     event_record(
         actor=actor,
@@ -698,7 +695,7 @@ def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
     if concern.status == ConcernStatus.CLOSED:
         raise RuleViolation("This concern is already closed.", rule="concern_closed")
     if not outcome.strip():
-        raise ValidationError({"outcome": ["Record the outcome before closing the concern."]})
+        raise field_error("outcome", "Record the outcome before closing the concern.")
     concern.status = ConcernStatus.CLOSED
     concern.outcome = outcome.strip()
     concern.closed_by = actor

@@ -45,7 +45,7 @@ from syslead.brokering.services._helpers import (
 from syslead.brokering.tasks import run_allocation
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
@@ -73,7 +73,7 @@ def _prepare_run(
     candidates_per_request: int,
 ) -> AllocationRun:
     _require_coordinator(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     year = AcademicYear.current().label
     if academic_year:
         try:
@@ -82,8 +82,7 @@ def _prepare_run(
             errors["academic_year"] = [str(error)]
     if not 1 <= candidates_per_request <= 200:
         errors["candidates_per_request"] = ["Keep between 1 and 200 candidates per request."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     ids = None if request_ids is None else sorted(set(request_ids))
     requests = allocatable_requests(organisation.pk, year, ids)
     if ids is not None:
@@ -179,7 +178,7 @@ def draft_match_edit(
     _require_coordinator(actor, run.organisation)
     _require_ready(run)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are changing the match."]})
+        raise field_error("reason", "Say why you are changing the match.")
     match = (
         DraftMatch.objects.select_for_update(of=("self",))
         .select_related("support_request__school", "support_request__organisation", "leader")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,7 @@ from syslead.brokering.services._helpers import (
 )
 from syslead.core.academic_years import school_days_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.models import Event
 from syslead.leaders.models import Association, LeaderProfile, ReleaseAgreement
 from syslead.notifications.inbox import notify
@@ -97,7 +96,7 @@ def approach_respond(
             rule="approach_state",
         )
     if not accept and not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are declining."]})
+        raise field_error("reason", "Say why you are declining.")
     approach.status = ApproachStatus.ACCEPTED if accept else ApproachStatus.DECLINED
     approach.decline_reason = "" if accept else reason.strip()
     approach.responded_at = timezone.now()
@@ -144,7 +143,7 @@ def approach_withdraw(*, actor: User, approach: Approach, reason: str) -> Approa
     support_request = _lock(approach.support_request)
     _require_broker(actor, support_request)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why the approach is withdrawn."]})
+        raise field_error("reason", "Say why the approach is withdrawn.")
     if approach.status not in OPEN_APPROACH_STATUSES:
         raise RuleViolation(
             f"This approach is already {approach.get_status_display().lower()}.",
@@ -340,7 +339,7 @@ def direct_approach_record(
         is_leader or is_administrator(actor) or live_orgs & coordinated_organisation_ids(actor)
     ):
         raise NotAllowed("Only the leader or their broker's coordinator may record this.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not (approached_by or "").strip():
         errors["approached_by"] = ["Say which school or agency approached the leader."]
     school = None
@@ -351,8 +350,7 @@ def direct_approach_record(
     day = approached_on or timezone.localdate()
     if day > timezone.localdate():
         errors["approached_on"] = ["The date of the approach cannot be in the future."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     name = leader.user.get_full_name()
     where = f" about {school.name}" if school else ""
     summary = f"{name} was approached directly by {approached_by.strip()}{where} on {day:%-d %B %Y}"

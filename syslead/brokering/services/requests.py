@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,7 +40,7 @@ from syslead.brokering.services._helpers import (
 from syslead.brokering.vocabulary import known_specialism_codes
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -89,7 +88,7 @@ def _validate_request_fields(
     academic_year: AcademicYear | None,
     la_criteria: Sequence[str],
 ) -> tuple[list[str], Decimal, str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if route not in Route.values:
         errors["route"] = [f"Choose one of: {', '.join(Route.values)}."]
     clean_needs: list[str] = []
@@ -123,8 +122,7 @@ def _validate_request_fields(
             ]
     else:
         criteria = []
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return clean_needs, days, year_label, criteria
 
 
@@ -153,13 +151,12 @@ def request_create(
         raise NotAllowed("You may not ask for support.")
     school = _resolve_school(school_urn)
     org = _resolve_organisation(organisation)
-    lookup_errors: dict[str, list[str]] = {}
+    lookup_errors = FieldErrors()
     if school is None:
         lookup_errors["school"] = [f"No school with URN {school_urn} is on the register."]
     if org is None:
         lookup_errors["organisation"] = ["No such organisation."]
-    if lookup_errors:
-        raise ValidationError(lookup_errors)
+    lookup_errors.raise_if_any()
     assert school is not None
     assert org is not None
     _check_may_raise(actor, school, org, route)
@@ -231,7 +228,7 @@ def request_withdraw(*, actor: User, request: SupportRequest, reason: str) -> Su
             "Only the broker's coordinator or the school's headteacher may withdraw it."
         )
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the request is withdrawn."]})
+        raise field_error("reason", "Say why the request is withdrawn.")
     _require_status(
         support_request,
         [s for s in RequestStatus.values if s not in FINISHED_STATUSES],

@@ -26,7 +26,7 @@ from syslead.brokering.services._helpers import (
     _require_status,
 )
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.models import Association, LeaderProfile
 from syslead.organisations.models import Organisation
 
@@ -156,7 +156,7 @@ def commission_decide(
             rule="commission_state",
         )
     if not approve and not (note or "").strip():
-        raise ValidationError({"note": ["Say why the leader cannot be shared."]})
+        raise field_error("note", "Say why the leader cannot be shared.")
     commission.status = CommissionStatus.APPROVED if approve else CommissionStatus.REFUSED
     commission.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     commission.decided_at = timezone.now()
@@ -206,16 +206,15 @@ def matching_weights_set(
         raise ValidationError({name: ["Not a matching factor."] for name in unknown})
     row, _ = MatchingWeights.objects.select_for_update().get_or_create(organisation=organisation)
     before = {name: getattr(row, name) for name in WEIGHT_FIELDS}
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     for name, value in weights.items():
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
             errors[name] = ["A weight is a whole number from 0 to 100."]
         else:
             setattr(row, name, value)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if sum(getattr(row, name) for name in WEIGHT_FIELDS) == 0:
-        raise ValidationError({"__all__": ["At least one factor must count."]})
+        raise field_error("__all__", "At least one factor must count.")
     row.full_clean()
     row.save()
     after = {name: getattr(row, name) for name in WEIGHT_FIELDS}

@@ -31,7 +31,7 @@ from syslead.brokering.services._helpers import (
     _require_status,
 )
 from syslead.core.events import event_record
-from syslead.core.exceptions import RuleViolation
+from syslead.core.exceptions import FieldErrors, RuleViolation, field_error
 from syslead.leaders.models import LeaderProfile
 
 # --- Shortlists -----------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def shortlist_save(
     _require_broker(actor, support_request)
     _require_status(support_request, SHORTLISTABLE_STATUSES, "make a new shortlist")
     if limit < 1:
-        raise ValidationError({"limit": ["A shortlist has at least one leader."]})
+        raise field_error("limit", "A shortlist has at least one leader.")
     declined = _declined_leader_ids(support_request)
     result = shortlist(support_request, limit=0)
     chosen = [c for c in result.ranked if c.leader_id not in declined][:limit]
@@ -135,7 +135,7 @@ def shortlist_swap(
     support_request = _lock(entry.support_request)
     _require_broker(actor, support_request)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are changing the shortlist."]})
+        raise field_error("reason", "Say why you are changing the shortlist.")
     _require_status(
         support_request,
         [RequestStatus.SHORTLISTED, RequestStatus.APPROACHING, RequestStatus.AWAITING_CHOICE],
@@ -222,7 +222,7 @@ def shortlist_add_by_judgement(
     _require_status(support_request, JUDGEMENT_STATUSES, "add to the shortlist")
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
     name = leader.user.get_full_name()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not (reason or "").strip():
         errors["reason"] = [f"Say why you judge {name} right for this request."]
     candidate, failures, considered = leader_check(support_request, leader.pk, skip=SOFT_RULES)
@@ -250,8 +250,7 @@ def shortlist_add_by_judgement(
         errors["capacity_reason"] = [
             f"{soft[0].message}: say how the days will be found (a capacity override)."
         ]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     live = ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
     rank = max(live.values_list("rank", flat=True), default=0) + 1
     entry = _entry_from(support_request, candidate, rank, actor)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
@@ -131,7 +131,7 @@ def deployment_create(
         require_may_override(actor, support_request)
     chosen = leader or support_request.chosen_leader
     if chosen is None:
-        raise ValidationError({"leader": ["Choose the system leader to deploy."]})
+        raise field_error("leader", "Choose the system leader to deploy.")
     route = funding_route or ROUTE_FUNDING.get(support_request.route, "")
     terms = clean_terms(
         starts_on=starts_on,
@@ -339,9 +339,9 @@ def deployment_sign_for_chair(
     require_manager(actor, deployment, "record the chair's signature on")
     chair = " ".join((chair_name or "").split())
     if not chair:
-        raise ValidationError({"chair_name": ["Name the chair of governors who signed."]})
+        raise field_error("chair_name", "Name the chair of governors who signed.")
     if len(chair) > 100:
-        raise ValidationError({"chair_name": ["Use at most 100 characters."]})
+        raise field_error("chair_name", "Use at most 100 characters.")
     locked = lock(deployment)
     require_writable(locked)
     require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
@@ -374,7 +374,7 @@ def deployment_sign_on_paper(
     its type read from its first bytes). It counts as that party's signature: the fourth
     activates the agreement after the same checks as signing. Nothing is kept when refused."""
     require_manager(actor, deployment, "record a signature on paper on")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     signer = " ".join((signer_name or "").split())
     why = (reason or "").strip()
     if party not in {str(p) for p in PARTY_ORDER}:
@@ -396,8 +396,7 @@ def deployment_sign_on_paper(
         content_type, extension = check_scan(scan)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     locked = lock(deployment)
     require_writable(locked)
     require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
@@ -506,7 +505,7 @@ def deployment_cancel(*, actor: User, deployment: Deployment, reason: str) -> De
     )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give the reason for cancelling."]})
+        raise field_error("reason", "Give the reason for cancelling.")
     locked.status = DeploymentStatus.CANCELLED
     locked.ended_on = timezone.localdate()
     locked.end_reason = reason

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from syslead.accounts.models import User
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
@@ -79,7 +79,7 @@ def _kind(kind: str) -> str:
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": ["Give the reason for the change."]})
+        raise field_error("reason", "Give the reason for the change.")
     return text
 
 
@@ -246,7 +246,7 @@ def _replace(
     require_writable(locked)
     require_status(locked, SIGNED, "replace its leader")
     if new_leader.pk == locked.leader_id:
-        raise ValidationError({"new_leader": ["Choose a different leader."]})
+        raise field_error("new_leader", "Choose a different leader.")
     delivered = delivered_days_of(locked)
     remaining = locked.days - delivered
     full, half = carried_over(remaining)
@@ -395,7 +395,7 @@ def _amend(
 ) -> ChangeRecord:
     require_manager(actor, deployment, "amend")
     if not changes:
-        raise ValidationError({"changes": ["Say which terms change."]})
+        raise field_error("changes", "Say which terms change.")
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
@@ -525,7 +525,7 @@ def deployment_record_change(
         return _end_early(actor, deployment, kind, reason, ended_on)
     if action == ChangeAction.REPLACE:
         if new_leader is None:
-            raise ValidationError({"new_leader": ["Choose the leader who takes over."]})
+            raise field_error("new_leader", "Choose the leader who takes over.")
         return _replace(
             actor=actor,
             deployment=deployment,

@@ -16,7 +16,7 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.core.money import money_text
 from syslead.deployments.costs import Rates, Sessions, deployment_costs
 from syslead.deployments.models import (
@@ -371,7 +371,7 @@ def record_change(
         raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give the reason for the change."]})
+        raise field_error("reason", "Give the reason for the change.")
     now = timezone.now()
     if action:
         ChangeRecord.objects.filter(

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import Deployment, SupportPackage
 from syslead.deployments.services.common import (
     lock,
@@ -42,7 +42,7 @@ def package_create(
     _require_coordinator(actor, organisation)
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({"title": ["Give the package a title."]})
+        raise field_error("title", "Give the package a title.")
     package = SupportPackage(organisation=organisation, school=school, title=title)
     package.full_clean()
     package.save()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
 from syslead.leaders.models import (
@@ -55,7 +55,7 @@ def round_create(
     designation model): a coordinator of the designating organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may open designation rounds.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     title = require_text(title, "title", "Enter a title for the round.", errors)
     if opens_on and closes_on and closes_on < opens_on:
         errors.setdefault("closes_on", []).append("The window must close on or after it opens.")
@@ -119,7 +119,7 @@ def application_submit(
     reported (``application_eligibility``), not refused."""
     if not (is_the_leader(actor, leader) or may_coordinate(actor, round.organisation)):
         raise NotAllowed("Only the leader, or the round's coordinator, may submit an application.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     try:
         years = int(years_in_role)
     except (TypeError, ValueError):
@@ -239,7 +239,7 @@ def application_advance(
         )
     text = (reason or "").strip()
     if target == ApplicationStage.REJECTED and not text:
-        raise ValidationError({"reason": ["Give the reason for rejecting the application."]})
+        raise field_error("reason", "Give the reason for rejecting the application.")
     if target not in allowed_next_stages(application.stage):
         raise RuleViolation(
             f"An application that is {application.get_stage_display().lower()} cannot move to "

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.models import (
     Association,
@@ -86,7 +86,7 @@ def association_create(
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may associate leaders with it.")
     if starts_on is None:
-        raise ValidationError({"starts_on": ["Give the date the association starts."]})
+        raise field_error("starts_on", "Give the date the association starts.")
     leader = lock_leader(leader)
     live = list(
         Association.objects.filter(leader=leader, is_live=True).select_related("organisation")
@@ -134,7 +134,7 @@ def association_end(
         raise NotAllowed(
             f"Only coordinators of {association.organisation.name} may end its associations."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Give the reason the association ends.", errors)
     if ends_on is None:
         errors["ends_on"] = ["Give the date the association ends."]
@@ -235,10 +235,10 @@ def association_review_close(
             f"Only coordinators of {association.organisation.name} may decide its reviews."
         )
     if outcome not in (AssociationReviewOutcome.CONTINUED, AssociationReviewOutcome.TERMINATED):
-        raise ValidationError({"outcome": ["Choose: the association continues or is terminated."]})
+        raise field_error("outcome", "Choose: the association continues or is terminated.")
     text = (notes or "").strip()
     if outcome == AssociationReviewOutcome.TERMINATED and not text:
-        raise ValidationError({"notes": ["Say why the association is terminated."]})
+        raise field_error("notes", "Say why the association is terminated.")
     if review.outcome != AssociationReviewOutcome.OPEN:
         raise RuleViolation("This review is already closed.", rule="association_review_closed")
     today = timezone.localdate()

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check
@@ -72,7 +71,7 @@ def designation_create(
             else "Only a coordinator of the leader's organisation may record a designation."
         )
     designation_type = designation_type_for_code(type_code, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if designated_on is None:
         errors["designated_on"] = ["Give the date of designation."]
     if review_on is not None and designated_on is not None and review_on < designated_on:
@@ -213,7 +212,7 @@ def designation_revoke(
     )
     if not _may_act_on_designation(actor, designation.leader, designation.organisation):
         raise NotAllowed("Only a coordinator of the designating organisation may revoke it.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Give the reason for revoking the designation.", errors)
     if revoked_on is None:
         errors["revoked_on"] = ["Give the date of revocation."]
@@ -257,7 +256,7 @@ def designation_review_open(*, actor: User, designation: Designation, reason: st
     )
     if not _may_act_on_designation(actor, designation.leader, designation.organisation):
         raise NotAllowed("Only a coordinator of the designating organisation may review it.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
     raise_if_errors(errors)
     if designation.status != DesignationStatus.ACTIVE:
@@ -305,7 +304,7 @@ def designation_review_close(
     if not _may_act_on_designation(actor, designation.leader, designation.organisation):
         raise NotAllowed("Only a coordinator of the designating organisation may close a review.")
     if outcome not in (REVIEW_CONTINUED, REVIEW_REVOKED):
-        raise ValidationError({"outcome": ["Choose whether the designation continues or ends."]})
+        raise field_error("outcome", "Choose whether the designation continues or ends.")
     if designation.status != DesignationStatus.UNDER_REVIEW:
         raise RuleViolation(
             f"The {designation.type.code} designation is not under review.",

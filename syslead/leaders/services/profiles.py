@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.access import (
@@ -16,7 +15,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.access import leaders_visible_to
 from syslead.leaders.models import (
     Designation,
@@ -62,7 +61,7 @@ def leader_create(
     profile) or an administrator; the user is given the system leader role if missing."""
     if not may_create_leaders(actor):
         raise NotAllowed("Only coordinators and administrators may add system leaders.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if organisation is not None:
         if not may_coordinate(actor, organisation):
             raise NotAllowed(f"You do not coordinate {organisation.name}.")
@@ -156,7 +155,7 @@ def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> Leade
         raise NotAllowed(
             "Only a coordinator may change the home school, headteacher status or core training."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     changes: dict[str, Any] = {}
     if "job_title" in fields:
         title = require_text(fields["job_title"], "job_title", "Enter the job title.", errors)
@@ -279,8 +278,8 @@ def leader_declare_no_longer_meets_criteria(
     if not (is_the_leader(actor, leader) or may_manage_leader(actor, leader)):
         raise NotAllowed("Only the leader, or their coordinator, may record this declaration.")
     if designation.leader_id != leader.pk:
-        raise ValidationError({"designation": ["That designation is not this leader's."]})
-    errors: dict[str, list[str]] = {}
+        raise field_error("designation", "That designation is not this leader's.")
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Say which criteria are no longer met, and why.", errors)
     raise_if_errors(errors)
     designation = Designation.objects.select_for_update().get(pk=designation.pk)

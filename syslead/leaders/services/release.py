@@ -16,7 +16,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.leaders.capacity import (
     leader_capacity,
     release_policy,
@@ -55,7 +55,7 @@ def capacity_policy_set(
     or broker lead of the organisation."""
     if not (is_administrator(actor) or organisation.pk in broker_organisation_ids(actor)):
         raise NotAllowed(f"Only coordinators and broker leads of {organisation.name} may do that.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     cap = parse_days(max_release_days, "max_release_days", errors)
     minimum = parse_days(min_lle_days, "min_lle_days", errors)
     if "max_release_days" not in errors and not Decimal("0") < cap <= MAX_POLICY_RELEASE_DAYS:
@@ -110,7 +110,7 @@ def release_set(
             "Only the home school's headteacher, or a coordinator of an organisation the leader is "
             "associated with, may set the days released."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     year = parse_year(academic_year, "academic_year", errors)
     value = parse_days(days, "days", errors)
     if agreed_on is None:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.leaders.models import (
     LeaderProfile,
     TrainingAttendance,
@@ -45,7 +45,7 @@ def training_event_create(
     organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may add its training.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if kind not in TrainingKind.values:
         errors["kind"] = ["Choose the kind of event: " + ", ".join(TrainingKind.values) + "."]
     title = require_text(title, "title", "Enter the event's title.", errors)
