@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "syslead.leaders",
     "syslead.brokering",
     "syslead.deployments",
-    "syslead.finance",
+    "syslead.charging",
     "syslead.visits",
     "syslead.invoicing",
     "syslead.evaluation",

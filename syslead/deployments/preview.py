@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from syslead.brokering.models import SupportRequest
+from syslead.charging.selectors import charging_policy_for, rates_of
 from syslead.core.exceptions import RuleViolation
 from syslead.deployments.costs import (
     CostLine,
@@ -32,7 +33,6 @@ from syslead.deployments.rules import (
 )
 from syslead.deployments.selectors import commissioner_of
 from syslead.deployments.terms import DETAIL_FIELDS, Terms, clean_terms
-from syslead.finance.selectors import charging_policy_for, rates_of
 from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 

@@ -27,6 +27,9 @@ from syslead.api.schemas import (
     max_length_of,
 )
 from syslead.brokering.access import support_request_for_user
+from syslead.charging.models import ChargingPolicy
+from syslead.charging.selectors import can_read_charging_policy, charging_policy_for
+from syslead.charging.services import charging_policy_set
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
 from syslead.core.money import money_text
@@ -42,9 +45,6 @@ from syslead.deployments.selectors import (
     signatures_of,
 )
 from syslead.deployments.services import DETAIL_FIELDS, deployment_create, deployment_sign
-from syslead.finance.models import ChargingPolicy
-from syslead.finance.selectors import can_read_charging_policy, charging_policy_for
-from syslead.finance.services import charging_policy_set
 from syslead.leaders.selectors import leader_for_user
 from syslead.organisations.models import Organisation
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.charging.selectors import charging_policy_for, rates_of
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
@@ -73,7 +74,6 @@ from syslead.deployments.terms import (
     terms_with,
 )
 from syslead.evaluation.services import schedule_feedback
-from syslead.finance.selectors import charging_policy_for, rates_of
 from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 

@@ -299,7 +299,7 @@ def test_check_your_answers_shows_everything_and_the_costs_before_anything_is_ma
 def test_the_organisations_saved_rates_are_used(
     login: Login, coordinator: User, support_request: SupportRequest, alliance: Organisation
 ) -> None:
-    from syslead.finance.services import charging_policy_set
+    from syslead.charging.services import charging_policy_set
 
     charging_policy_set(
         actor=coordinator,

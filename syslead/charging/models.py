@@ -34,6 +34,7 @@ class ChargingPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "finance_chargingpolicy"  # the table kept from the app's former name
         ordering = ["-academic_year"]
         verbose_name_plural = "charging policies"
         constraints = [
@@ -65,6 +66,7 @@ class ChargingPolicyRevision(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "finance_chargingpolicyrevision"  # the table kept from the app's former name
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.accounts.models import User
-from syslead.core.academic_years import AcademicYear
-from syslead.deployments.costs import Rates
-from syslead.finance.models import (
+from syslead.charging.models import (
     DEFAULT_FULL_DAY_BROKER_FEE,
     DEFAULT_FULL_DAY_RATE,
     DEFAULT_HALF_DAY_BROKER_FEE,
@@ -14,6 +12,8 @@ from syslead.finance.models import (
     ChargingPolicy,
     ChargingPolicyRevision,
 )
+from syslead.core.academic_years import AcademicYear
+from syslead.deployments.costs import Rates
 from syslead.organisations.models import Organisation
 
 

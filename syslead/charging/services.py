@@ -9,12 +9,12 @@ from typing import Any
 from django.db import transaction
 
 from syslead.accounts.models import User
+from syslead.charging.models import ChargingPolicy, ChargingPolicyRevision
+from syslead.charging.selectors import can_set_charging_policy, charging_policy_for
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.core.money import money_problem, money_text
-from syslead.finance.models import ChargingPolicy, ChargingPolicyRevision
-from syslead.finance.selectors import can_set_charging_policy, charging_policy_for
 from syslead.organisations.models import Organisation
 
 __all__ = ["charging_policy_for", "charging_policy_set"]

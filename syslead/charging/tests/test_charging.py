@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 
 from conftest import ApiClient
 from syslead.accounts.models import User
+from syslead.charging.models import ChargingPolicy
+from syslead.charging.selectors import charging_policy_history
+from syslead.charging.services import charging_policy_for, charging_policy_set
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed
-from syslead.finance.models import ChargingPolicy
-from syslead.finance.selectors import charging_policy_history
-from syslead.finance.services import charging_policy_for, charging_policy_set
 from syslead.organisations.models import Organisation
 
 Api = Callable[[User | None], ApiClient]
