@@ -17,18 +17,10 @@ from syslead.deployments.costs import Rates
 from syslead.organisations.models import Organisation
 
 
-def _year_label(academic_year: AcademicYear | str) -> str:
-    if isinstance(academic_year, AcademicYear):
-        return academic_year.label
-    return AcademicYear.parse(academic_year).label
-
-
-def charging_policy_for(
-    organisation: Organisation, academic_year: AcademicYear | str
-) -> ChargingPolicy:
+def charging_policy_for(organisation: Organisation, academic_year: AcademicYear) -> ChargingPolicy:
     """The organisation's policy for the year: the stored one, or the defaults (350.00 / 150.00 /
-    50.00 / 25.00, docs/api.md) as an unsaved policy (``pk`` is None). ValueError for a bad year."""
-    label = _year_label(academic_year)
+    50.00 / 25.00, docs/api.md) as an unsaved policy (``pk`` is None)."""
+    label = academic_year.label
     policy = ChargingPolicy.objects.filter(organisation=organisation, academic_year=label).first()
     if policy is not None:
         return policy

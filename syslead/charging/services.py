@@ -70,7 +70,7 @@ def charging_policy_set(
         .first()
     )
     if policy is None:
-        policy = charging_policy_for(organisation, label)
+        policy = charging_policy_for(organisation, academic_year)
     before = {name: money_text(getattr(policy, name)) for name in AMOUNT_FIELDS}
     after = {name: money_text(values[name]) for name in AMOUNT_FIELDS}
     created = policy.pk is None

@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from syslead.accounts.models import User
 from syslead.api.auth import request_user
-from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import (
     AUTH_ERRORS,
     LIST_MAX_ITEMS,
@@ -473,8 +472,4 @@ def get_charging_policy(
             f"Only a broker lead or coordinator of {organisation.name} may read its charging "
             "policy."
         )
-    try:
-        policy = charging_policy_for(organisation, academic_year)
-    except ValueError as exc:
-        raise UnprocessableError({"academic_year": [str(exc)]}) from None
-    return _policy_out(policy)
+    return _policy_out(charging_policy_for(organisation, AcademicYear.parse(academic_year)))

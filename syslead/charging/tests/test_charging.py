@@ -33,7 +33,7 @@ YEAR = AcademicYear.parse("2026-27")
 
 
 def test_a_new_organisation_has_the_default_policy_every_year(alliance: Organisation) -> None:
-    policy = charging_policy_for(alliance, "2031-32")
+    policy = charging_policy_for(alliance, AcademicYear.parse("2031-32"))
     assert policy.pk is None
     assert (
         policy.full_day_rate,
@@ -51,8 +51,8 @@ def test_the_broker_lead_or_a_coordinator_sets_the_policy(
     actor = request.getfixturevalue(who)
     policy = charging_policy_set(actor=actor, organisation=alliance, academic_year=YEAR, **AMOUNTS)
     assert policy.full_day_rate == Decimal("380.00")
-    assert charging_policy_for(alliance, "2026-27") == policy
-    assert charging_policy_for(alliance, "2027-28").pk is None
+    assert charging_policy_for(alliance, YEAR) == policy
+    assert charging_policy_for(alliance, AcademicYear.parse("2027-28")).pk is None
     assert events_for(policy).get().verb == "charging_policy.set"
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.charging.selectors import charging_policy_for, rates_of
+from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
@@ -169,7 +170,9 @@ def deployment_create(
     elif not terms.length_justification:
         unjustified_length = length_concern(terms.starts_on, terms.ends_on)
 
-    policy = charging_policy_for(locked_request.organisation, terms.academic_year)
+    policy = charging_policy_for(
+        locked_request.organisation, AcademicYear.parse(terms.academic_year)
+    )
     deployment = write_agreement(
         actor,
         NewAgreement(
@@ -262,7 +265,9 @@ def deployment_update(
     )
     require_length_justification(terms)
     if terms.academic_year != locked.academic_year:
-        rates = rates_of(charging_policy_for(locked.organisation, terms.academic_year))
+        rates = rates_of(
+            charging_policy_for(locked.organisation, AcademicYear.parse(terms.academic_year))
+        )
     else:
         rates = rates_of_deployment(locked)
     apply_terms(locked, terms)
