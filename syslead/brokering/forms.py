@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from syslead.brokering.matching import (
+from syslead.brokering.engine import (
     DISTANCE_HALF_SCORE_KM,
     EXPERIENCE_FULL_YEARS,
     REMAINING_HEADROOM,

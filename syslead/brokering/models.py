@@ -42,6 +42,11 @@ class RequestStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+#: Request statuses in which a request is over (for filters; the steps allowed in each state are
+#: in ``brokering.transitions``).
+FINISHED_STATUSES = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+
+
 class SupportRequest(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="support_requests"
@@ -298,10 +303,14 @@ class AllocationRun(models.Model):
     candidates_per_request = models.PositiveSmallIntegerField(default=20)
     started_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(
-        max_length=20, blank=True, help_text="min_cost_flow, cp_sat or greedy."
+        max_length=20,
+        blank=True,
+        help_text="lp_rounding (min_cost_flow or cp_sat in runs made before it).",
     )
     solver_status = models.CharField(
-        max_length=20, blank=True, help_text="optimal, or feasible when stopped at the time limit."
+        max_length=20,
+        blank=True,
+        help_text="optimal when the total reaches the upper bound, otherwise feasible.",
     )
     upper_bound = models.DecimalField(
         max_digits=12,

@@ -53,8 +53,6 @@ UNMET_STATUSES = (
     RequestStatus.AWAITING_CHOICE,
     RequestStatus.WAITING_LIST,
 )
-#: Statuses in which a request is over and nothing more may change it.
-FINISHED_STATUSES = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 
 __all__ = [
     "can_broker",

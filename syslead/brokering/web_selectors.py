@@ -3,9 +3,10 @@ page, the timeline as each person may read it, the shortlist panel, the headteac
 comparison, brokers covering a school, leaders other organisations could share, and the home page's
 "needs attention" reads.
 
-Nothing here decides a rule: who may act comes from ``selectors`` (``can_broker``,
-``can_read_shortlist``) and from the services' own checks, called and caught; whether a leader may
-be matched comes from ``matching`` and ``eligibility``.
+Nothing here decides a rule: who may see what comes from ``selectors`` (``can_broker``,
+``can_read_shortlist``); which steps a person may take on a request now comes from its transition
+table (``brokering.transitions``, docs/transitions.md); whether a leader may be matched comes from
+``matching`` and ``eligibility``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import Rule, hard_rule_failures
+from syslead.brokering.eligibility import Rule
+from syslead.brokering.engine import Weights
 from syslead.brokering.facts import leader_facts, request_facts
-from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
+from syslead.brokering.matching import Candidate, Excluded, rank, shortlist
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -40,18 +42,20 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.brokering.selectors import (
-    FINISHED_STATUSES,
     can_broker,
     can_read_shortlist,
     leader_profile_id_of,
     live_shortlist,
     support_requests_for_user,
 )
-from syslead.brokering.services._helpers import SHORTLISTABLE_STATUSES
-from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS, _check_may_choose
+from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS
 from syslead.brokering.services.shortlists import SOFT_RULES, _declined_leader_ids
+from syslead.brokering.transitions import (
+    LIVE_COMMISSION_STATUSES,
+    OPEN_APPROACH_STATUSES,
+    REQUEST_TRANSITIONS,
+)
 from syslead.core.academic_years import school_days_between
-from syslead.core.exceptions import NotAllowed
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.models import Event
 from syslead.leaders.models import Association, Designation, DesignationStatus, LeaderProfile
@@ -70,15 +74,6 @@ SHAREABLE_LIMIT = 30
 # --- Who may do what on a request ----------------------------------------------------------------
 
 
-def may_choose(user: User, support_request: SupportRequest) -> bool:
-    """Whether the person may choose the leader: the service's own check, asked and caught."""
-    try:
-        _check_may_choose(user, support_request)
-    except NotAllowed:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class RequestAccess:
     """What the person viewing a request may see and do there."""
@@ -91,10 +86,10 @@ class RequestAccess:
     #: Organisations the person coordinates that the request's owner asked to share a leader:
     #: they may offer one of their leaders in answer (sharing between brokers).
     sharing_organisation_ids: frozenset[int] = frozenset()
-
-    @property
-    def withdraw(self) -> bool:
-        return self.broker or self.headteacher
+    #: Whether the person is one who may withdraw the request (in a state that allows it or not).
+    withdraw: bool = False
+    #: The request's steps the person may take now (``brokering.transitions``).
+    steps: frozenset[str] = frozenset()
 
 
 def request_access(user: User, support_request: SupportRequest) -> RequestAccess:
@@ -102,18 +97,12 @@ def request_access(user: User, support_request: SupportRequest) -> RequestAccess
         broker=can_broker(user, support_request),
         read_shortlist=can_read_shortlist(user, support_request),
         headteacher=support_request.school_id in headteacher_school_urns(user),
-        choose=may_choose(user, support_request),
+        choose=REQUEST_TRANSITIONS.permitted("choose", user, support_request),
         leader_id=leader_profile_id_of(user),
         sharing_organisation_ids=frozenset(was_asked(user, support_request)),
+        withdraw=REQUEST_TRANSITIONS.permitted("withdraw", user, support_request),
+        steps=REQUEST_TRANSITIONS.allowed(user, support_request),
     )
-
-
-def is_finished(support_request: SupportRequest) -> bool:
-    return support_request.status in FINISHED_STATUSES
-
-
-def is_shortlistable(support_request: SupportRequest) -> bool:
-    return support_request.status in SHORTLISTABLE_STATUSES
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -194,8 +183,7 @@ class ShortlistRow:
     @property
     def may_approach(self) -> bool:
         return self.entry is not None and (
-            self.approach is None
-            or self.approach.status not in (ApproachStatus.PENDING, ApproachStatus.ACCEPTED)
+            self.approach is None or self.approach.status not in OPEN_APPROACH_STATUSES
         )
 
     @property
@@ -204,10 +192,7 @@ class ShortlistRow:
 
     @property
     def open_approach(self) -> Approach | None:
-        if self.approach is not None and self.approach.status in (
-            ApproachStatus.PENDING,
-            ApproachStatus.ACCEPTED,
-        ):
+        if self.approach is not None and self.approach.status in OPEN_APPROACH_STATUSES:
             return self.approach
         return None
 
@@ -585,12 +570,8 @@ def _leaders_passing(
     ).distinct()
     facts = request_facts(support_request)
     weights = Weights.for_organisation(support_request.organisation_id)
-    candidates = [
-        score_leader(leader, facts, weights)
-        for leader in leader_facts(narrowed, support_request.academic_year)
-        if not hard_rule_failures(leader, facts)
-    ]
-    candidates.sort(key=Candidate.sort_key)
+    found = leader_facts(narrowed, support_request.academic_year)
+    candidates, _ = rank(facts, found, weights)
     return candidates[:limit]
 
 
@@ -618,7 +599,7 @@ def _with_organisations(candidates: list[Candidate], exclude_org: int) -> list[S
 def _already_proposed(support_request: SupportRequest) -> QuerySet[Commission]:
     return Commission.objects.filter(
         support_request=support_request,
-        status__in=[CommissionStatus.PROPOSED, CommissionStatus.APPROVED],
+        status__in=LIVE_COMMISSION_STATUSES,
     )
 
 

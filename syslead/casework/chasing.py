@@ -37,7 +37,8 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.brokering.access import can_broker
-from syslead.brokering.models import Approach, ApproachStatus
+from syslead.brokering.models import Approach
+from syslead.brokering.transitions import APPROACH_TRANSITIONS
 from syslead.core.academic_years import add_school_days
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
@@ -46,11 +47,13 @@ from syslead.deployments.access import can_manage_deployment
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.deployments.parties import party_label, signatories
 from syslead.deployments.selectors import unsigned_parties
+from syslead.deployments.transitions import AGREEMENT
 from syslead.evaluation.models import FeedbackRequest, FeedbackStatus
 from syslead.notifications.inbox import notify
 from syslead.visits import recipients
-from syslead.visits.models import Visit, VisitStatus
+from syslead.visits.models import Visit
 from syslead.visits.selectors import deployments_without_recent_visit
+from syslead.visits.transitions import VISIT
 
 #: (person, the link they get)
 Recipient = tuple[User, str]
@@ -151,7 +154,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=lambda actor, a: can_broker(actor, a.support_request),
             settled=lambda a: (
                 None
-                if a.status == ApproachStatus.PENDING
+                if APPROACH_TRANSITIONS.in_source("accept", a)  # still to answer
                 else f"The approach is {a.get_status_display().lower()}."
             ),
             recipients=lambda a: [(a.leader.user, reverse("brokering:approach", args=[a.pk]))],
@@ -167,7 +170,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=lambda actor, v: can_manage_deployment(actor, v.deployment),
             settled=lambda v: (
                 None
-                if v.status == VisitStatus.AWAITING_AGREEMENT
+                if VISIT.in_source("agree", v)
                 else f"The note of visit is {v.get_status_display().lower()}."
             ),
             recipients=_visit_note_recipients,
@@ -223,7 +226,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=can_manage_deployment,
             settled=lambda d: (
                 None
-                if d.status == DeploymentStatus.AWAITING_SIGNATURES
+                if AGREEMENT.in_source("sign", d)
                 else f"The agreement is {d.get_status_display().lower()}."
             ),
             recipients=_signature_recipients,
@@ -421,7 +424,7 @@ def approach_chase_panels(
     """The chase panel of each approach still waiting, for the request page: read from the
     request's timeline already loaded, so the page costs the same however many approaches."""
     spec = CHASE_KINDS["approach"]
-    pending = [a for a in approaches if a.status == ApproachStatus.PENDING]
+    pending = [a for a in approaches if APPROACH_TRANSITIONS.in_source("accept", a)]
     if not pending or not can_broker(user, support_request):
         return []
     latest: dict[int, Event] = {}

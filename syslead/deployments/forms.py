@@ -11,6 +11,7 @@ funding arrangements, exit agreement).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -438,25 +439,6 @@ class PaperSignatureForm(forms.Form):
 # Changes and exits --------------------------------------------------------------------------------
 
 RECORD_ONLY = ""
-#: The actions a coordinator may take, by the agreement's status (the services refuse others).
-ACTIONS_BY_STATUS: dict[str, tuple[str, ...]] = {
-    "active": (
-        RECORD_ONLY,
-        ChangeAction.PAUSE,
-        ChangeAction.REPLACE,
-        ChangeAction.AMEND,
-        ChangeAction.END_EARLY,
-    ),
-    "paused": (
-        RECORD_ONLY,
-        ChangeAction.RESUME,
-        ChangeAction.REPLACE,
-        ChangeAction.AMEND,
-        ChangeAction.END_EARLY,
-    ),
-    "awaiting_signatures": (RECORD_ONLY,),
-    "draft": (RECORD_ONLY,),
-}
 ACTION_LABELS: dict[str, str] = {
     RECORD_ONLY: "Record it only: nothing changes yet",
     ChangeAction.PAUSE: "Pause the agreement (its days stay reserved)",
@@ -510,13 +492,12 @@ class ChangeForm(forms.Form):
         "Only if the capacity rule refuses the new leader's days. Your reason is recorded.",
     )
 
-    def __init__(self, *args: Any, status: str, leaders: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actions: Iterable[str], leaders: Any, **kwargs: Any) -> None:
+        """``actions``: those the person may take now (``transitions.change_actions``)."""
         super().__init__(*args, **kwargs)
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
-        action.choices = [
-            (value, ACTION_LABELS[value]) for value in ACTIONS_BY_STATUS.get(status, (RECORD_ONLY,))
-        ]
+        action.choices = [(value, ACTION_LABELS[value]) for value in actions]
         new_leader = self.fields["new_leader"]
         assert isinstance(new_leader, LeaderChoiceField)
         new_leader.queryset = leaders

@@ -35,7 +35,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
-from syslead.brokering.models import Commission, CommissionStatus, RequestStatus
+from syslead.brokering.models import FINISHED_STATUSES, Commission, CommissionStatus
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
     Association,
@@ -74,7 +74,7 @@ def _own_condition(user: User, org_ids: set[int]) -> Q:
 
 #: A request in one of these states is over: what was shared for it is no longer shared, unless
 #: the shared leader is the one the school chose (they work there under the agreement).
-_SHARING_ENDS_WITH = (RequestStatus.AGREED, RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
+_SHARING_ENDS_WITH = FINISHED_STATUSES
 
 
 def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commission]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from syslead.accounts.models import User
 from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.evaluation.access import final_report_visible, may_quality_assure
+from syslead.evaluation.access import final_report_visible
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
 from syslead.evaluation.selectors import (
     EVALUATION_DUE_BEFORE_END,
@@ -21,6 +21,7 @@ from syslead.evaluation.selectors import (
     evaluation_of,
 )
 from syslead.evaluation.services import EVALUATION_STATUSES, feedback_schedule_for
+from syslead.evaluation.transitions import FINAL_REPORT
 from syslead.visits.access import DeploymentRoles, deployment_roles
 from syslead.visits.models import (
     AGREED_STATUSES,
@@ -106,8 +107,7 @@ def _report_link(user: User, deployment: Deployment, roles: DeploymentRoles) -> 
         "Final report",
         url,
         hint=report.get_status_display(),
-        todo=report.status == FinalReportStatus.AWAITING_QA
-        and may_quality_assure(user, deployment, report),
+        todo=FINAL_REPORT.may("approve", user, report),
     )
 
 

@@ -34,7 +34,14 @@ from syslead.brokering.services.approaches import (
     direct_approach_record,
     request_choose,
 )
-from syslead.brokering.services.requests import request_create, request_waitlist, request_withdraw
+from syslead.brokering.services.requests import (
+    request_agreement_cancelled,
+    request_create,
+    request_mark_agreed,
+    request_require_agreeable,
+    request_waitlist,
+    request_withdraw,
+)
 from syslead.brokering.services.sharing import (
     WEIGHT_FIELDS,
     commission_decide,
@@ -62,8 +69,11 @@ __all__ = [
     "direct_approach_record",
     "draft_match_edit",
     "matching_weights_set",
+    "request_agreement_cancelled",
     "request_choose",
     "request_create",
+    "request_mark_agreed",
+    "request_require_agreeable",
     "request_waitlist",
     "request_withdraw",
     "shortlist_add_by_judgement",

@@ -3,7 +3,7 @@ the hard rules, and settling its status after approaches."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.urls import reverse
@@ -17,29 +17,16 @@ from syslead.brokering.matching import (
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
-    RequestStatus,
     ShortlistEntry,
     SupportRequest,
 )
 from syslead.brokering.notify import email_after_commit
-from syslead.brokering.selectors import can_broker
+from syslead.brokering.transitions import REQUEST_TRANSITIONS
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import RuleViolation
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
-
-#: Approach statuses still in play (waiting for an answer, or provisionally agreed).
-OPEN_APPROACH_STATUSES = (ApproachStatus.PENDING, ApproachStatus.ACCEPTED)
-#: Request statuses in which a new shortlist may be made.
-SHORTLISTABLE_STATUSES = (RequestStatus.OPEN, RequestStatus.SHORTLISTED, RequestStatus.WAITING_LIST)
-#: Request statuses in which leaders may be approached.
-APPROACHABLE_STATUSES = (
-    RequestStatus.SHORTLISTED,
-    RequestStatus.APPROACHING,
-    RequestStatus.AWAITING_CHOICE,
-)
-
 
 # --- Helpers -------------------------------------------------------------------------------------
 
@@ -54,21 +41,14 @@ def _lock(support_request: SupportRequest) -> SupportRequest:
     return locked
 
 
-def _require_broker(actor: User, support_request: SupportRequest) -> None:
-    if not can_broker(actor, support_request):
-        raise NotAllowed(
-            f"Only a coordinator of {support_request.organisation.name} may do this for the "
-            "request."
-        )
-
-
-def _require_status(support_request: SupportRequest, allowed: Iterable[str], action: str) -> None:
-    if support_request.status not in allowed:
-        raise RuleViolation(
-            f"The request is {support_request.get_status_display().lower()}: you cannot {action} "
-            "now.",
-            rule="request_state",
-        )
+def _require_broker(actor: User, support_request: SupportRequest, step: str) -> None:
+    """The person may take the request's ``step`` (a coordinator of its organisation)."""
+    REQUEST_TRANSITIONS.require_permitted(
+        step,
+        actor,
+        support_request,
+        f"Only a coordinator of {support_request.organisation.name} may do this for the request.",
+    )
 
 
 def _hard_rules_violation(leader_name: str, failures: Sequence[RuleFailure]) -> RuleViolation:
@@ -136,8 +116,9 @@ def _needs_text(support_request: SupportRequest) -> str:
 def _settle_after_approaches(actor: User, support_request: SupportRequest) -> None:
     """Set the request's status from its approaches: awaiting a choice once someone agreed and
     nobody is still to answer; approaching while someone is to answer; open again (a new round)
-    when everyone approached has declined or been withdrawn."""
-    if support_request.status not in APPROACHABLE_STATUSES:
+    when everyone approached has declined or been withdrawn (the table's automatic steps
+    ``answers_awaited``, ``choice_awaited`` and ``round_over``)."""
+    if not REQUEST_TRANSITIONS.in_source("approach", support_request):
         return
     statuses = list(
         Approach.objects.filter(support_request=support_request).values_list("status", flat=True)
@@ -145,35 +126,28 @@ def _settle_after_approaches(actor: User, support_request: SupportRequest) -> No
     pending = ApproachStatus.PENDING in statuses
     accepted = ApproachStatus.ACCEPTED in statuses
     if accepted and not pending:
-        new_status = RequestStatus.AWAITING_CHOICE
+        name = "choice_awaited"
+        summary = "Every leader approached has answered: waiting for the school to choose"
     elif pending:
-        new_status = RequestStatus.APPROACHING
+        name = "answers_awaited"
+        summary = "Waiting for leaders to answer"
     elif statuses:
-        new_status = RequestStatus.OPEN
-    else:
-        return
-    if new_status == support_request.status:
-        return
-    support_request.status = new_status
-    support_request.save(update_fields=["status", "updated_at"])
-    if new_status == RequestStatus.OPEN:
-        ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
-            is_live=False
-        )
+        name = "round_over"
         summary = (
             "Every leader approached declined or was withdrawn: the request is open again for "
             "another round"
         )
-    elif new_status == RequestStatus.AWAITING_CHOICE:
-        summary = "Every leader approached has answered: waiting for the school to choose"
     else:
-        summary = "Waiting for leaders to answer"
-    event_record(
-        actor=actor,
-        subject=support_request,
-        verb="request.status_changed",
-        summary=summary,
-        data={"status": new_status},
+        return
+    row = REQUEST_TRANSITIONS[name]
+    if row.target == support_request.status:
+        return
+    if name == "round_over":
+        ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
+            is_live=False
+        )
+    REQUEST_TRANSITIONS.apply(
+        name, support_request, actor=actor, summary=summary, data={"status": row.target}
     )
 
 

@@ -21,7 +21,6 @@ from django.db import transaction
 
 from syslead.accounts.models import User
 from syslead.brokering.allocation import (
-    ALLOCATABLE_STATUSES,
     DEFAULT_CANDIDATES_PER_REQUEST,
     DEFAULT_TIME_LIMIT,
     allocatable_requests,
@@ -32,7 +31,6 @@ from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
     DraftMatch,
-    RequestStatus,
     ShortlistEntry,
     SupportRequest,
 )
@@ -43,6 +41,7 @@ from syslead.brokering.services._helpers import (
     _lock,
 )
 from syslead.brokering.tasks import run_allocation
+from syslead.brokering.transitions import ALLOCATABLE_STATUSES, REQUEST_TRANSITIONS
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
@@ -242,12 +241,10 @@ def _approve_one(actor: User, run: AllocationRun, match: DraftMatch) -> tuple[st
         ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
             is_live=False
         )
-        support_request.status = RequestStatus.WAITING_LIST
-        support_request.save(update_fields=["status", "updated_at"])
-        event_record(
+        REQUEST_TRANSITIONS.apply(
+            "allocate_none",
+            support_request,
             actor=actor,
-            subject=support_request,
-            verb="request.waiting_list",
             summary=f"No leader could be matched in batch allocation {run.pk}: on the waiting list",
             data={"allocation_run": run.pk},
         )
@@ -271,17 +268,15 @@ def _approve_one(actor: User, run: AllocationRun, match: DraftMatch) -> tuple[st
         swap_reason=match.edit_reason,
         added_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "allocate",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.allocated",
         summary=f"Matched with {candidate.leader_name} ({candidate.score_shown}) by batch "
         f"allocation {run.pk}",
         data={"allocation_run": run.pk, "leader": leader.pk, "score": str(candidate.score_shown)},
     )
     _approach_create(actor, support_request, leader, candidate)
-    support_request.status = RequestStatus.APPROACHING
-    support_request.save(update_fields=["status", "updated_at"])
     return "approached", ""
 
 

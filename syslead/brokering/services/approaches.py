@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from syslead.accounts.access import (
     coordinated_organisation_ids,
-    headteacher_school_urns,
     is_administrator,
 )
 from syslead.accounts.models import Role, RoleAssignment, User
@@ -20,24 +19,24 @@ from syslead.brokering.eligibility import days_text
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
-    RequestStatus,
-    Route,
     ShortlistEntry,
     SupportRequest,
 )
 from syslead.brokering.notify import email_after_commit
-from syslead.brokering.selectors import can_broker
 from syslead.brokering.services._helpers import (
-    APPROACHABLE_STATUSES,
-    OPEN_APPROACH_STATUSES,
     _approach_create,
     _checked_candidate,
     _lock,
     _require_broker,
-    _require_status,
     _resolve_school,
     _settle_after_approaches,
     next_leader_to_ask,
+)
+from syslead.brokering.transitions import (
+    APPROACH_TRANSITIONS,
+    OPEN_APPROACH_STATUSES,
+    REQUEST_TRANSITIONS,
+    chooses_on_behalf,
 )
 from syslead.core.academic_years import school_days_between
 from syslead.core.events import event_record
@@ -56,8 +55,8 @@ def approach_send(
     Gloucestershire: "approach the LLEs for their provisional agreement"). A coordinator of the
     request's organisation; the leader must still pass every hard rule."""
     support_request = _lock(request)
-    _require_broker(actor, support_request)
-    _require_status(support_request, APPROACHABLE_STATUSES, "approach leaders")
+    _require_broker(actor, support_request, "approach")
+    REQUEST_TRANSITIONS.require_source("approach", support_request)
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
     name = leader.user.get_full_name()
     if not ShortlistEntry.objects.filter(
@@ -87,25 +86,25 @@ def approach_respond(
         .select_related("leader__user", "support_request", "sent_by")
         .get(pk=approach.pk)
     )
-    if not getattr(actor, "is_authenticated", False) or approach.leader.user_id != actor.pk:
-        raise NotAllowed("Only the leader approached may answer.")
+    step = "accept" if accept else "decline"
+    APPROACH_TRANSITIONS.require_permitted(
+        step, actor, approach, "Only the leader approached may answer."
+    )
     support_request = _lock(approach.support_request)
-    if approach.status != ApproachStatus.PENDING:
-        raise RuleViolation(
-            f"This approach is already {approach.get_status_display().lower()}.",
-            rule="approach_state",
-        )
+    APPROACH_TRANSITIONS.require_source(
+        step, approach, f"This approach is already {approach.get_status_display().lower()}."
+    )
     if not accept and not (reason or "").strip():
         raise field_error("reason", "Say why you are declining.")
-    approach.status = ApproachStatus.ACCEPTED if accept else ApproachStatus.DECLINED
     approach.decline_reason = "" if accept else reason.strip()
     approach.responded_at = timezone.now()
-    approach.save(update_fields=["status", "decline_reason", "responded_at"])
     name = approach.leader.user.get_full_name()
-    event_record(
+    APPROACH_TRANSITIONS.apply(
+        step,
+        approach,
         actor=actor,
         subject=support_request,
-        verb="request.approach_accepted" if accept else "request.approach_declined",
+        update_fields=["decline_reason", "responded_at"],
         summary=(
             f"{name} agreed provisionally"
             if accept
@@ -141,21 +140,20 @@ def approach_withdraw(*, actor: User, approach: Approach, reason: str) -> Approa
         .get(pk=approach.pk)
     )
     support_request = _lock(approach.support_request)
-    _require_broker(actor, support_request)
+    approach.support_request = support_request
+    _require_approach_broker(actor, approach, "withdraw")
     if not (reason or "").strip():
         raise field_error("reason", "Say why the approach is withdrawn.")
-    if approach.status not in OPEN_APPROACH_STATUSES:
-        raise RuleViolation(
-            f"This approach is already {approach.get_status_display().lower()}.",
-            rule="approach_state",
-        )
-    approach.status = ApproachStatus.WITHDRAWN
+    APPROACH_TRANSITIONS.require_source(
+        "withdraw", approach, f"This approach is already {approach.get_status_display().lower()}."
+    )
     approach.responded_at = timezone.now()
-    approach.save(update_fields=["status", "responded_at"])
-    event_record(
+    APPROACH_TRANSITIONS.apply(
+        "withdraw",
+        approach,
         actor=actor,
         subject=support_request,
-        verb="request.approach_withdrawn",
+        update_fields=["responded_at"],
         summary=f"Approach to {approach.leader.user.get_full_name()} withdrawn: {reason.strip()}",
         data={"approach": approach.pk, "leader": approach.leader_id, "reason": reason.strip()},
     )
@@ -183,12 +181,11 @@ def approach_expire_and_ask_next(
         .get(pk=approach.pk)
     )
     support_request = _lock(approach.support_request)
-    _require_broker(actor, support_request)
-    if approach.status != ApproachStatus.PENDING:
-        raise RuleViolation(
-            f"This approach is already {approach.get_status_display().lower()}.",
-            rule="approach_state",
-        )
+    approach.support_request = support_request
+    _require_approach_broker(actor, approach, "expire")
+    APPROACH_TRANSITIONS.require_source(
+        "expire", approach, f"This approach is already {approach.get_status_display().lower()}."
+    )
     today = today or timezone.localdate()
     waited = school_days_between(timezone.localdate(approach.sent_at), today)
     if waited < EXPIRE_AFTER_SCHOOL_DAYS:
@@ -216,15 +213,14 @@ def approach_expire_and_ask_next(
     return withdrawn, asked
 
 
-def _check_may_choose(actor: User, support_request: SupportRequest) -> bool:
-    """Whether the actor may choose; True when choosing on the headteacher's behalf."""
-    if support_request.school_id in headteacher_school_urns(actor):
-        return False
-    if support_request.route == Route.LOCAL_AUTHORITY and can_broker(actor, support_request):
-        return True
-    if is_administrator(actor):
-        return True
-    raise NotAllowed(f"Only the headteacher of {support_request.school.name} chooses the leader.")
+def _require_approach_broker(actor: User, approach: Approach, step: str) -> None:
+    APPROACH_TRANSITIONS.require_permitted(
+        step,
+        actor,
+        approach,
+        f"Only a coordinator of {approach.support_request.organisation.name} may do this for the "
+        "request.",
+    )
 
 
 @transaction.atomic
@@ -239,12 +235,14 @@ def request_choose(
     to be released").
     """
     support_request = _lock(request)
-    on_behalf = _check_may_choose(actor, support_request)
-    _require_status(
+    REQUEST_TRANSITIONS.require_permitted(
+        "choose",
+        actor,
         support_request,
-        [RequestStatus.APPROACHING, RequestStatus.AWAITING_CHOICE],
-        "choose a leader",
+        f"Only the headteacher of {support_request.school.name} chooses the leader.",
     )
+    on_behalf = chooses_on_behalf(actor, support_request)
+    REQUEST_TRANSITIONS.require_source("choose", support_request)
     leader = LeaderProfile.objects.select_related("user", "home_school").get(pk=leader.pk)
     name = leader.user.get_full_name()
     chosen = Approach.objects.filter(
@@ -265,29 +263,29 @@ def request_choose(
         )
     _checked_candidate(support_request, leader)
     now = timezone.now()
-    chosen.status = ApproachStatus.CHOSEN
-    chosen.save(update_fields=["status"])
+    APPROACH_TRANSITIONS.apply("chosen", chosen, actor=actor, summary="", record=False)
     others = list(
         Approach.objects.filter(
             support_request=support_request, status__in=OPEN_APPROACH_STATUSES
         ).select_related("leader__user")
     )
     for other in others:
-        other.status = (
-            ApproachStatus.NOT_CHOSEN
-            if other.status == ApproachStatus.ACCEPTED
-            else ApproachStatus.WITHDRAWN
-        )
         other.responded_at = other.responded_at or now
-        other.save(update_fields=["status", "responded_at"])
+        APPROACH_TRANSITIONS.apply(
+            "not_chosen" if other.status == ApproachStatus.ACCEPTED else "unanswered_at_choice",
+            other,
+            actor=actor,
+            summary="",
+            update_fields=["responded_at"],
+            record=False,
+        )
     support_request.chosen_leader = leader
-    support_request.status = RequestStatus.MATCHED
-    support_request.save(update_fields=["chosen_leader", "status", "updated_at"])
     by = " on the headteacher's behalf" if on_behalf else ""
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "choose",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.leader_chosen",
+        update_fields=["chosen_leader"],
         summary=f"{name} chosen{by}",
         data={"leader": leader.pk, "approach": chosen.pk, "on_behalf_of_headteacher": on_behalf},
     )

@@ -20,27 +20,23 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.eligibility import days_text, words
 from syslead.brokering.models import (
     Approach,
-    ApproachStatus,
     LaCriterion,
-    RequestStatus,
     Route,
     ShortlistEntry,
     SupportRequest,
 )
-from syslead.brokering.selectors import FINISHED_STATUSES, can_broker
 from syslead.brokering.services._helpers import (
-    OPEN_APPROACH_STATUSES,
-    SHORTLISTABLE_STATUSES,
     _lock,
     _require_broker,
-    _require_status,
     _resolve_organisation,
     _resolve_school,
 )
+from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import known_specialism_codes
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
+from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -220,32 +216,26 @@ def request_withdraw(*, actor: User, request: SupportRequest, reason: str) -> Su
     """Withdraw a request that no longer needs a leader: a coordinator of its organisation or the
     school's headteacher; open approaches are withdrawn with it."""
     support_request = _lock(request)
-    if not (
-        can_broker(actor, support_request)
-        or support_request.school_id in headteacher_school_urns(actor)
-    ):
-        raise NotAllowed(
-            "Only the broker's coordinator or the school's headteacher may withdraw it."
-        )
+    REQUEST_TRANSITIONS.require_permitted(
+        "withdraw",
+        actor,
+        support_request,
+        "Only the broker's coordinator or the school's headteacher may withdraw it.",
+    )
     if not reason.strip():
         raise field_error("reason", "Say why the request is withdrawn.")
-    _require_status(
-        support_request,
-        [s for s in RequestStatus.values if s not in FINISHED_STATUSES],
-        "withdraw it",
+    REQUEST_TRANSITIONS.require_source("withdraw", support_request)
+    sources, target = APPROACH_TRANSITIONS.bulk_targets("withdrawn_with_request")
+    Approach.objects.filter(support_request=support_request, status__in=sources).update(
+        status=target, responded_at=timezone.now()
     )
-    Approach.objects.filter(
-        support_request=support_request, status__in=OPEN_APPROACH_STATUSES
-    ).update(status=ApproachStatus.WITHDRAWN, responded_at=timezone.now())
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False
     )
-    support_request.status = RequestStatus.WITHDRAWN
-    support_request.save(update_fields=["status", "updated_at"])
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "withdraw",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.withdrawn",
         summary=f"Request withdrawn: {reason.strip()}",
         data={"reason": reason.strip()},
     )
@@ -257,18 +247,68 @@ def request_waitlist(*, actor: User, request: SupportRequest, reason: str = "") 
     """Put a request no leader can take now on the waiting list (a coordinator): it counts as
     unmet demand and may be allocated in a later round."""
     support_request = _lock(request)
-    _require_broker(actor, support_request)
-    _require_status(support_request, SHORTLISTABLE_STATUSES, "put it on the waiting list")
+    _require_broker(actor, support_request, "waitlist")
+    REQUEST_TRANSITIONS.require_source("waitlist", support_request)
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False
     )
-    support_request.status = RequestStatus.WAITING_LIST
-    support_request.save(update_fields=["status", "updated_at"])
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "waitlist",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.waiting_list",
         summary="Put on the waiting list" + (f": {reason.strip()}" if reason.strip() else ""),
         data={"reason": reason.strip()},
     )
     return support_request
+
+
+# --- Steps that follow a deployment agreement -----------------------------------------------------
+
+
+def request_require_agreeable(support_request: SupportRequest) -> None:
+    """Refuse (409) making an agreement for a request that is withdrawn or closed."""
+    REQUEST_TRANSITIONS.require_source(
+        "agree",
+        support_request,
+        f"The request is {support_request.get_status_display().lower()}: no agreement can be "
+        "made for it.",
+    )
+
+
+def request_mark_agreed(
+    *, actor: User, request: SupportRequest, deployment_id: int, leader: LeaderProfile
+) -> SupportRequest:
+    """An agreement was made for the request (called by the deployments service, inside its
+    transaction and under its lock of the request): the request is agreed, with the agreement's
+    leader as its chosen one if none was chosen."""
+    fields = []
+    if request.chosen_leader_id is None:
+        request.chosen_leader_id = leader.pk
+        fields.append("chosen_leader")
+    REQUEST_TRANSITIONS.apply(
+        "agree",
+        request,
+        actor=actor,
+        update_fields=fields,
+        summary=f"Deployment agreement {deployment_id} made with {leader.user.get_full_name()}",
+        data={"deployment": deployment_id, "leader": leader.pk},
+    )
+    return request
+
+
+def request_agreement_cancelled(
+    *, actor: User, request: SupportRequest, deployment_id: int
+) -> SupportRequest:
+    """The request's only agreement in force was cancelled (called by the deployments service,
+    which locks the request and checks no other agreement is in force): it goes back to its leader
+    being chosen, or open when none was."""
+    if not REQUEST_TRANSITIONS.in_source("agreement_cancelled", request):
+        return request
+    REQUEST_TRANSITIONS.apply(
+        "agreement_cancelled" if request.chosen_leader_id else "agreement_cancelled_unmatched",
+        request,
+        actor=actor,
+        summary=f"Deployment agreement {deployment_id} cancelled: no agreement in force",
+        data={"deployment": deployment_id},
+    )
+    return request

@@ -12,18 +12,17 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import User
-from syslead.brokering.access import asked_commissions
+from syslead.brokering.access import was_asked
 from syslead.brokering.models import (
     Commission,
-    CommissionStatus,
     MatchingWeights,
-    RequestStatus,
     SupportRequest,
 )
-from syslead.brokering.selectors import FINISHED_STATUSES
-from syslead.brokering.services._helpers import (
-    _lock,
-    _require_status,
+from syslead.brokering.services._helpers import _lock
+from syslead.brokering.transitions import (
+    COMMISSION_TRANSITIONS,
+    LIVE_COMMISSION_STATUSES,
+    REQUEST_TRANSITIONS,
 )
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
@@ -69,31 +68,22 @@ def commission_offer(
     exclusively."""
     support_request = _lock(request)
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
-    coordinated = coordinated_organisation_ids(actor)
-    asking = is_administrator(actor) or support_request.organisation_id in coordinated
-    asked_ids = set(
-        asked_commissions(coordinated)
-        .filter(support_request=support_request)
-        .values_list("owning_organisation_id", flat=True)
-    )
-    refusal = NotAllowed(
+    asking = REQUEST_TRANSITIONS.permitted("ask_to_share", actor, support_request)
+    step = "ask_to_share" if asking else "offer_to_share"
+    refusal = (
         "Only a coordinator of the requesting organisation may ask for a leader, and a "
         "coordinator of an organisation it asked may offer one of its leaders."
     )
-    if not (asking or asked_ids):
-        raise refusal
+    REQUEST_TRANSITIONS.require_permitted(step, actor, support_request, refusal)
     owning_id = _owning_organisation_id(actor, leader, support_request.organisation_id)
-    if not asking and owning_id not in asked_ids:
-        raise refusal
-    _require_status(
-        support_request,
-        [s for s in RequestStatus.values if s not in (*FINISHED_STATUSES, RequestStatus.MATCHED)],
-        "commission a leader for it",
-    )
+    if not asking and owning_id not in was_asked(actor, support_request):
+        # One's own leaders only: an organisation offers a leader it brokers.
+        raise NotAllowed(refusal)
+    REQUEST_TRANSITIONS.require_source(step, support_request)
     if Commission.objects.filter(
         support_request=support_request,
         leader=leader,
-        status__in=[CommissionStatus.PROPOSED, CommissionStatus.APPROVED],
+        status__in=LIVE_COMMISSION_STATUSES,
     ).exists():
         raise RuleViolation(
             f"{leader.user.get_full_name()} has already been proposed for this request.",
@@ -110,10 +100,10 @@ def commission_offer(
     commission.full_clean()
     commission.save()
     owner = Organisation.objects.get(pk=owning_id)
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        step,
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.commission_proposed",
         summary=(
             f"{leader.user.get_full_name()} of {owner.name} proposed for this request; waiting "
             f"for {owner.name} to agree"
@@ -135,46 +125,36 @@ def commission_decide(
         .select_related("leader__user", "owning_organisation", "support_request")
         .get(pk=commission.pk)
     )
-    if not (
-        is_administrator(actor)
-        or commission.owning_organisation_id in coordinated_organisation_ids(actor)
-    ):
-        raise NotAllowed(
-            f"Only a coordinator of {commission.owning_organisation.name} may decide this."
-        )
-    if not (
-        is_administrator(actor)
-        or asked_commissions({commission.owning_organisation_id})
-        .filter(support_request_id=commission.support_request_id)
-        .exists()
-    ):
+    step = "approve" if approve else "refuse"
+    if not COMMISSION_TRANSITIONS.permitted(step, actor, commission):
+        if commission.owning_organisation_id not in coordinated_organisation_ids(actor):
+            raise NotAllowed(
+                f"Only a coordinator of {commission.owning_organisation.name} may decide this."
+            )
         # Proposed without the request's owner ever asking this organisation: nothing to decide.
         raise NotAllowed("Only a request's own organisation may ask for a leader to be shared.")
-    if commission.status != CommissionStatus.PROPOSED:
-        raise RuleViolation(
-            f"This commission is already {commission.get_status_display().lower()}.",
-            rule="commission_state",
-        )
+    COMMISSION_TRANSITIONS.require_source(
+        step, commission, f"This commission is already {commission.get_status_display().lower()}."
+    )
     if not approve and not (note or "").strip():
         raise field_error("note", "Say why the leader cannot be shared.")
-    commission.status = CommissionStatus.APPROVED if approve else CommissionStatus.REFUSED
     commission.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     commission.decided_at = timezone.now()
     if note.strip():
         commission.note = note.strip()
-    commission.save(update_fields=["status", "decided_by", "decided_at", "note"])
     owner = commission.owning_organisation.name
     name = commission.leader.user.get_full_name()
-    summary = (
-        f"{owner} agreed to share {name} for this request"
-        if approve
-        else f"{owner} refused to share {name}: {note.strip()}"
-    )
-    event_record(
+    COMMISSION_TRANSITIONS.apply(
+        step,
+        commission,
         actor=actor,
         subject=commission.support_request,
-        verb="request.commission_approved" if approve else "request.commission_refused",
-        summary=summary,
+        update_fields=["decided_by", "decided_at", "note"],
+        summary=(
+            f"{owner} agreed to share {name} for this request"
+            if approve
+            else f"{owner} refused to share {name}: {note.strip()}"
+        ),
         data={"commission": commission.pk, "leader": commission.leader_id, "note": note.strip()},
     )
     return commission

@@ -18,19 +18,15 @@ from syslead.brokering.matching import (
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
-    RequestStatus,
     ShortlistEntry,
     SupportRequest,
 )
 from syslead.brokering.services._helpers import (
-    OPEN_APPROACH_STATUSES,
-    SHORTLISTABLE_STATUSES,
     _checked_candidate,
     _lock,
     _require_broker,
-    _require_status,
 )
-from syslead.core.events import event_record
+from syslead.brokering.transitions import OPEN_APPROACH_STATUSES, REQUEST_TRANSITIONS
 from syslead.core.exceptions import FieldErrors, RuleViolation, field_error
 from syslead.leaders.models import LeaderProfile
 
@@ -73,8 +69,8 @@ def shortlist_save(
     fewer than three pass every rule the shortlist may still be saved, with ``reason`` saying
     why (required then)."""
     support_request = _lock(request)
-    _require_broker(actor, support_request)
-    _require_status(support_request, SHORTLISTABLE_STATUSES, "make a new shortlist")
+    _require_broker(actor, support_request, "shortlist")
+    REQUEST_TRANSITIONS.require_source("shortlist", support_request)
     if limit < 1:
         raise field_error("limit", "A shortlist has at least one leader.")
     declined = _declined_leader_ids(support_request)
@@ -104,14 +100,13 @@ def shortlist_save(
     entries = ShortlistEntry.objects.bulk_create(
         [_entry_from(support_request, c, rank, actor) for rank, c in enumerate(chosen, start=1)]
     )
-    support_request.status = RequestStatus.SHORTLISTED
     support_request.short_shortlist_reason = reason.strip() if short else ""
-    support_request.save(update_fields=["status", "short_shortlist_reason", "updated_at"])
     listed = ", ".join(f"{c.leader_name} ({c.score_shown})" for c in chosen)
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "shortlist",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.shortlisted",
+        update_fields=["short_shortlist_reason"],
         summary=f"Shortlist of {len(chosen)}: {listed}"
         + (f". Fewer than three because: {reason.strip()}" if short else ""),
         data={
@@ -133,14 +128,10 @@ def shortlist_swap(
     (docs/rules.md: "a stored reason for every override"). A coordinator of the request's
     organisation; not while the leader being replaced has an open approach."""
     support_request = _lock(entry.support_request)
-    _require_broker(actor, support_request)
+    _require_broker(actor, support_request, "swap")
     if not (reason or "").strip():
         raise field_error("reason", "Say why you are changing the shortlist.")
-    _require_status(
-        support_request,
-        [RequestStatus.SHORTLISTED, RequestStatus.APPROACHING, RequestStatus.AWAITING_CHOICE],
-        "change the shortlist",
-    )
+    REQUEST_TRANSITIONS.require_source("swap", support_request)
     entry = (
         ShortlistEntry.objects.select_for_update(of=("self",))
         .select_related("leader__user")
@@ -171,10 +162,10 @@ def shortlist_swap(
     replacement.swap_reason = reason.strip()
     replacement.full_clean()
     replacement.save()
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        "swap",
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.shortlist_swapped",
         summary=(
             f"Shortlist changed: {candidate.leader_name} ({candidate.score_shown}) replaces "
             f"{entry.leader.user.get_full_name()} ({entry.score}) because {reason.strip()}"
@@ -194,12 +185,16 @@ def shortlist_swap(
 #: leader who passes every rule but scores low is added by judgement with no rule set aside. Every
 #: other rule (designation, training, phase, specialism, conflict of interest) is hard: never.
 SOFT_RULES = frozenset({Rule.REMAINING_DAYS})
-#: Request statuses in which a leader may be added by judgement.
-JUDGEMENT_STATUSES = (
-    *SHORTLISTABLE_STATUSES,
-    RequestStatus.APPROACHING,
-    RequestStatus.AWAITING_CHOICE,
-)
+#: The request's steps that add a leader by judgement: to a new round's shortlist (the request
+#: becomes shortlisted), or to the live round's (its status stays as it is).
+JUDGEMENT_STEPS = ("add_by_judgement", "add_by_judgement_to_list")
+
+
+def _judgement_step(support_request: SupportRequest) -> str:
+    for name in JUDGEMENT_STEPS:
+        if REQUEST_TRANSITIONS.in_source(name, support_request):
+            return name
+    return JUDGEMENT_STEPS[0]
 
 
 @transaction.atomic
@@ -218,8 +213,9 @@ def shortlist_add_by_judgement(
     never overridden (409 naming it). Never a leader who declined the request. A coordinator of
     the request's organisation."""
     support_request = _lock(request)
-    _require_broker(actor, support_request)
-    _require_status(support_request, JUDGEMENT_STATUSES, "add to the shortlist")
+    step = _judgement_step(support_request)
+    _require_broker(actor, support_request, step)
+    REQUEST_TRANSITIONS.require_source(step, support_request)
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
     name = leader.user.get_full_name()
     errors = FieldErrors()
@@ -263,20 +259,17 @@ def shortlist_add_by_judgement(
     entry.full_clean()
     entry.save()
     update = ["updated_at"]
-    if support_request.status in (RequestStatus.OPEN, RequestStatus.WAITING_LIST):
-        support_request.status = RequestStatus.SHORTLISTED
-        update.append("status")
     if live.count() < DEFAULT_SHORTLIST_LENGTH and not support_request.short_shortlist_reason:
         support_request.short_shortlist_reason = reason.strip()
         update.append("short_shortlist_reason")
-    support_request.save(update_fields=update)
     set_aside = (
         f" ({soft[0].message}; capacity override: {capacity_reason.strip()})" if soft else ""
     )
-    event_record(
+    REQUEST_TRANSITIONS.apply(
+        step,
+        support_request,
         actor=actor,
-        subject=support_request,
-        verb="request.shortlist_judgement",
+        update_fields=update,
         summary=f"{name} added to the shortlist by judgement{set_aside}: {reason.strip()}",
         data={
             "leader": leader.pk,

@@ -26,13 +26,14 @@ from syslead.brokering.forms import (
     ShortlistReasonForm,
     SwapForm,
 )
-from syslead.brokering.models import ApproachStatus, LaCriterion
+from syslead.brokering.models import LaCriterion
 from syslead.brokering.selectors import (
     approaches_for_leader,
     approaches_for_request,
     live_shortlist,
     support_request_for_user,
 )
+from syslead.brokering.transitions import APPROACH_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     approach_for_broker,
@@ -277,8 +278,8 @@ def approach_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         "brokering/approach_inbox.html",
         {
             "leader": leader,
-            "to_answer": [a for a in approaches if a.status == ApproachStatus.PENDING],
-            "answered": [a for a in approaches if a.status != ApproachStatus.PENDING],
+            "to_answer": [a for a in approaches if APPROACH_TRANSITIONS.in_source("accept", a)],
+            "answered": [a for a in approaches if not APPROACH_TRANSITIONS.in_source("accept", a)],
         },
     )
 
@@ -319,7 +320,7 @@ def approach_answer(request: AuthenticatedHttpRequest, approach_id: int) -> Http
             "labels": specialism_labels(item.organisation_id),
             "criteria": [LaCriterion(c).label for c in item.la_criteria if c in LaCriterion.values],
             "form": form,
-            "pending": approach.status == ApproachStatus.PENDING,
+            "pending": APPROACH_TRANSITIONS.in_source("accept", approach),
         },
     )
 

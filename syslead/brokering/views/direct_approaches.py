@@ -23,9 +23,8 @@ from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.models import Role
 from syslead.brokering import services
 from syslead.brokering.forms import DirectApproachForm
-from syslead.brokering.models import SupportRequest
+from syslead.brokering.models import FINISHED_STATUSES, SupportRequest
 from syslead.brokering.selectors import (
-    FINISHED_STATUSES,
     can_coordinate_organisation,
     direct_approaches,
 )

@@ -43,15 +43,14 @@ from syslead.brokering.selectors import (
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
-from syslead.brokering.services.shortlists import JUDGEMENT_STATUSES
+from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
+from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     RequestAccess,
     brokers_for_school,
     caseload,
     has_expired,
-    is_finished,
-    is_shortlistable,
     is_waiting_too_long,
     organisations_for,
     request_access,
@@ -303,10 +302,14 @@ def detail_context(
 ) -> dict[str, Any]:
     """Everything the request page shows this person (see ``request_detail``)."""
     access = access or request_access(request.user, support_request)
-    open_request = not is_finished(support_request)
+    steps = access.steps
     approaches = approaches_for_request(support_request) if access.read_shortlist else []
+    for approach in approaches:
+        approach.support_request = support_request
     panel = None
-    if access.read_shortlist and open_request and support_request.status != RequestStatus.MATCHED:
+    # The shortlist shows while leaders may still be found for the request: while it may be
+    # shared (whoever asks), the same states.
+    if access.read_shortlist and REQUEST_TRANSITIONS.in_source("ask_to_share", support_request):
         panel = shortlist_panel(support_request, approaches)
     if access.broker and panel is not None and approach_form is None and panel.unapproached:
         approach_form = ApproachSendForm(
@@ -328,7 +331,6 @@ def detail_context(
             .order_by("-sent_at", "-id")
             .first()
         )
-    sharing_open = open_request and support_request.status != RequestStatus.MATCHED
     timeline = timeline_for(request.user, support_request, access)
     fit = 0
     if panel is not None:
@@ -337,7 +339,7 @@ def detail_context(
         access.broker
         and panel is not None
         and fit < DEFAULT_SHORTLIST_LENGTH
-        and support_request.status in JUDGEMENT_STATUSES
+        and any(step in steps for step in JUDGEMENT_STEPS)
     )
     chases = (
         approach_chase_panels(request.user, support_request, approaches, timeline)
@@ -352,7 +354,15 @@ def detail_context(
         "criteria": [
             LaCriterion(c).label for c in support_request.la_criteria if c in LaCriterion.values
         ],
-        "approaches": [(a, is_waiting_too_long(a), school_days_waiting(a)) for a in approaches],
+        "approaches": [
+            (
+                a,
+                is_waiting_too_long(a),
+                school_days_waiting(a),
+                APPROACH_TRANSITIONS.may("withdraw", request.user, a),
+            )
+            for a in approaches
+        ],
         "chases": chases,
         "short": short,
         "fit": fit,
@@ -364,14 +374,12 @@ def detail_context(
         "panel": panel,
         "approach_form": approach_form,
         "commissions": commissions,
-        "may_ask_to_share": access.broker and sharing_open,
-        "may_offer": bool(access.sharing_organisation_ids) and not access.broker and sharing_open,
+        "may_ask_to_share": "ask_to_share" in steps,
+        "may_offer": "offer_to_share" in steps,
         "own_approach": own_approach,
-        "shortlistable": is_shortlistable(support_request),
-        "may_waitlist": access.broker
-        and is_shortlistable(support_request)
-        and support_request.status != RequestStatus.WAITING_LIST,
-        "open_request": open_request,
+        "may_shortlist": "shortlist" in steps,
+        "may_waitlist": "waitlist" in steps,
+        "may_withdraw": "withdraw" in steps,
         "waiting_list_form": WaitingListForm(),
         "timeline": timeline,
     }

@@ -18,13 +18,12 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.brokering import services
 from syslead.brokering.access import commission_for_user, support_request_for_user
 from syslead.brokering.forms import CommissionDecisionForm, CommissionForm
-from syslead.brokering.models import CommissionStatus, RequestStatus
+from syslead.brokering.transitions import COMMISSION_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     ShareableLeader,
     commissions_involving,
     commissions_to_decide,
-    is_finished,
     offerable_leaders,
     request_access,
     shareable_leaders,
@@ -50,7 +49,7 @@ def commission_new(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
     who can see the request)."""
     support_request = support_request_for_user(request.user, request_id)
     access = request_access(request.user, support_request)
-    if is_finished(support_request) or support_request.status == RequestStatus.MATCHED:
+    if not REQUEST_TRANSITIONS.in_source("ask_to_share", support_request):
         raise PermissionDenied("A leader has been found for this request already.")
     if access.broker:
         leaders = shareable_leaders(support_request)
@@ -127,9 +126,7 @@ def commission_decide(request: AuthenticatedHttpRequest, commission_id: int) -> 
         or commission.support_request.organisation_id in coordinated
     ):
         raise PermissionDenied("Only the coordinators of the two organisations see this.")
-    may_decide = commission.status == CommissionStatus.PROPOSED and (
-        administrator or commission.owning_organisation_id in coordinated
-    )
+    may_decide = bool(COMMISSION_TRANSITIONS.allowed(request.user, commission))
     form = CommissionDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_decide:

@@ -29,6 +29,7 @@ from syslead.accounts.models import User
 from syslead.brokering.facts import considered_leaders
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.brokering.transitions import AGREEABLE_STATUSES
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
@@ -44,7 +45,7 @@ from syslead.deployments.forms import (
     objective_formset,
     objectives_initial,
 )
-from syslead.deployments.models import ChangeAction, ChangeKind, Deployment, DeploymentStatus
+from syslead.deployments.models import ChangeAction, ChangeKind, Deployment
 from syslead.deployments.preview import (
     AgreementPreview,
     agreement_preview,
@@ -54,11 +55,10 @@ from syslead.deployments.preview import (
 from syslead.deployments.selectors import can_create_deployment, deployment_for_user
 from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
 from syslead.deployments.terms import terms_of
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import put_errors, require_manager, run_service
 from syslead.leaders.models import LeaderProfile
 
-#: Requests no agreement can be made for.
-CLOSED_REQUESTS = (RequestStatus.WITHDRAWN, RequestStatus.CLOSED)
 #: How many requests the "choose a request" list offers (the newest).
 REQUEST_CHOICES = 200
 
@@ -84,7 +84,7 @@ def _require_creator(user: User, support_request: SupportRequest) -> None:
 
 def _open_requests(user: User) -> list[SupportRequest]:
     """Requests the person may make agreements for, a chosen leader's first."""
-    requests = support_requests_for_user(user).exclude(status__in=CLOSED_REQUESTS)
+    requests = support_requests_for_user(user).filter(status__in=AGREEABLE_STATUSES)
     if not is_administrator(user):
         requests = requests.filter(organisation_id__in=coordinated_organisation_ids(user))
     ranked = requests.annotate(
@@ -350,7 +350,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, deployment_id: int) -> Htt
     signatures given are withdrawn and everyone signs again."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("update", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
@@ -408,7 +408,7 @@ def agreement_amend(request: AuthenticatedHttpRequest, deployment_id: int) -> Ht
     four parties sign again; the old version is superseded."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status not in (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED):
+    if not AGREEMENT.in_source("amend", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: only an active or "

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from syslead.leaders.services._helpers import add_years, default_review_on
 from syslead.leaders.services.applications import (
-    FINAL_STAGES,
     allowed_next_stages,
     application_advance,
     application_eligibility,
@@ -54,6 +53,7 @@ from syslead.leaders.services.vocabularies import (
     designation_type_for_code,
     specialism_create,
 )
+from syslead.leaders.transitions import FINAL_STAGES
 
 __all__ = [
     "COORDINATOR_FIELDS",

@@ -35,6 +35,10 @@ from syslead.leaders.services._helpers import (
 )
 from syslead.leaders.services.designations import designation_create
 from syslead.leaders.services.vocabularies import designation_type_for_code
+from syslead.leaders.transitions import (
+    APPLICATION_TRANSITIONS,
+    application_step_to,
+)
 from syslead.leaders.wording import date_in_words
 from syslead.organisations.models import Organisation
 
@@ -181,27 +185,12 @@ def application_submit(
     return application
 
 
-#: The stages an application moves through in order; any non-final stage may also move to
-#: rejected (with a reason) or withdrawn.
-_NEXT_STAGE = {
-    ApplicationStage.SUBMITTED: ApplicationStage.SHORTLISTED,
-    ApplicationStage.SHORTLISTED: ApplicationStage.INTERVIEWED,
-    ApplicationStage.INTERVIEWED: ApplicationStage.RECOMMENDED,
-    ApplicationStage.RECOMMENDED: ApplicationStage.DESIGNATED,
-}
-FINAL_STAGES = frozenset(
-    {ApplicationStage.DESIGNATED, ApplicationStage.REJECTED, ApplicationStage.WITHDRAWN}
-)
-
-
 def allowed_next_stages(stage: str) -> list[str]:
-    """Where an application at ``stage`` may go next (for the web page's buttons)."""
-    if stage in FINAL_STAGES:
-        return []
+    """Where an application at ``stage`` may go next, whoever asks (the table's targets)."""
     return [
-        str(_NEXT_STAGE[ApplicationStage(stage)]),
-        str(ApplicationStage.REJECTED),
-        str(ApplicationStage.WITHDRAWN),
+        str(row.target)
+        for row in APPLICATION_TRANSITIONS
+        if stage in row.sources and row.target is not None
     ]
 
 
@@ -230,25 +219,24 @@ def application_advance(
         raise ValidationError(
             {"to_stage": [f"'{to_stage}' is not a stage of an application."]}
         ) from None
-    withdrawing_self = target == ApplicationStage.WITHDRAWN and is_the_leader(
-        actor, application.leader
+    step = application_step_to(target)
+    assert step is not None  # every stage but the first is some step's target
+    APPLICATION_TRANSITIONS.require_permitted(
+        step,
+        actor,
+        application,
+        f"Only coordinators of {designation_round.organisation.name} may decide applications.",
     )
-    if not (withdrawing_self or may_coordinate(actor, designation_round.organisation)):
-        raise NotAllowed(
-            f"Only coordinators of {designation_round.organisation.name} may decide applications."
-        )
     text = (reason or "").strip()
     if target == ApplicationStage.REJECTED and not text:
         raise field_error("reason", "Give the reason for rejecting the application.")
-    if target not in allowed_next_stages(application.stage):
-        raise RuleViolation(
-            f"An application that is {application.get_stage_display().lower()} cannot move to "
-            f"{target.label.lower()}.",
-            rule="application_stage",
-        )
+    APPLICATION_TRANSITIONS.require_source(
+        step,
+        application,
+        f"An application that is {application.get_stage_display().lower()} cannot move to "
+        f"{target.label.lower()}.",
+    )
     from_stage = application.stage
-    application.stage = target
-    application.save(update_fields=["stage"])
     ApplicationDecision.objects.create(
         application=application,
         from_stage=from_stage,
@@ -256,10 +244,10 @@ def application_advance(
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         reason=text,
     )
-    event_record(
+    APPLICATION_TRANSITIONS.apply(
+        step,
+        application,
         actor=actor,
-        subject=application,
-        verb="application.advanced",
         summary=f"Application {from_stage} → {target}",
         data={"from": from_stage, "to": str(target), "reason": text},
     )

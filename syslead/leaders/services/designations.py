@@ -22,10 +22,6 @@ from syslead.leaders.models import (
     DesignationStatus,
     LeaderProfile,
 )
-from syslead.leaders.permissions import (
-    may_coordinate,
-    may_manage_leader,
-)
 from syslead.leaders.services._helpers import (
     default_review_on,
     json_value,
@@ -35,16 +31,9 @@ from syslead.leaders.services._helpers import (
 )
 from syslead.leaders.services.association import insert_live_association
 from syslead.leaders.services.vocabularies import designation_type_for_code
+from syslead.leaders.transitions import DESIGNATION_TRANSITIONS, may_act_for
 from syslead.leaders.wording import date_in_words
 from syslead.organisations.models import Organisation
-
-
-def _may_act_on_designation(actor: User, leader: LeaderProfile, org: Organisation | None) -> bool:
-    """A designation by an organisation: its coordinators. A national one (no organisation): a
-    coordinator who manages the leader records it."""
-    if org is not None:
-        return may_coordinate(actor, org)
-    return may_manage_leader(actor, leader)
 
 
 @transaction.atomic
@@ -64,7 +53,7 @@ def designation_create(
     associated with it automatically (KYRA association model), except that an LLE already
     associated elsewhere is not moved (see ``_associate_on_designation``). Unmet criteria are
     recorded with the event, not refused."""
-    if not _may_act_on_designation(actor, leader, organisation):
+    if not may_act_for(actor, leader, organisation.pk if organisation else None):
         raise NotAllowed(
             f"Only coordinators of {organisation.name} may designate for it."
             if organisation
@@ -210,8 +199,12 @@ def designation_revoke(
         .select_related("leader__user", "type", "organisation")
         .get(pk=designation.pk)
     )
-    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
-        raise NotAllowed("Only a coordinator of the designating organisation may revoke it.")
+    DESIGNATION_TRANSITIONS.require_permitted(
+        "revoke",
+        actor,
+        designation,
+        "Only a coordinator of the designating organisation may revoke it.",
+    )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Give the reason for revoking the designation.", errors)
     if revoked_on is None:
@@ -219,22 +212,21 @@ def designation_revoke(
     elif revoked_on < designation.designated_on:
         errors["revoked_on"] = ["The revocation cannot come before the designation."]
     raise_if_errors(errors)
-    if designation.status == DesignationStatus.REVOKED:
-        raise RuleViolation(
-            f"The {designation.type.code} designation was already revoked on "
-            f"{date_in_words(designation.revoked_on or revoked_on)}.",
-            rule="designation_state",
-        )
+    DESIGNATION_TRANSITIONS.require_source(
+        "revoke",
+        designation,
+        f"The {designation.type.code} designation was already revoked on "
+        f"{date_in_words(designation.revoked_on or revoked_on)}.",
+    )
     leader = lock_leader(designation.leader)
-    designation.status = DesignationStatus.REVOKED
     designation.revoked_on = revoked_on
     designation.revoked_reason = text
     designation.full_clean(validate_constraints=False)
-    designation.save(update_fields=["status", "revoked_on", "revoked_reason"])
-    event_record(
+    DESIGNATION_TRANSITIONS.apply(
+        "revoke",
+        designation,
         actor=actor,
-        subject=designation,
-        verb="designation.revoked",
+        update_fields=["revoked_on", "revoked_reason"],
         summary=f"{leader.name}'s {designation.type.code} designation revoked",
         data={"revoked_on": json_value(revoked_on), "reason": text},
     )
@@ -254,24 +246,27 @@ def designation_review_open(*, actor: User, designation: Designation, reason: st
         .select_related("leader__user", "type", "organisation")
         .get(pk=designation.pk)
     )
-    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
-        raise NotAllowed("Only a coordinator of the designating organisation may review it.")
+    DESIGNATION_TRANSITIONS.require_permitted(
+        "review",
+        actor,
+        designation,
+        "Only a coordinator of the designating organisation may review it.",
+    )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
     raise_if_errors(errors)
-    if designation.status != DesignationStatus.ACTIVE:
-        raise RuleViolation(
-            f"The {designation.type.code} designation is "
-            f"{designation.get_status_display().lower()}: only an active one can be reviewed.",
-            rule="designation_state",
-        )
-    designation.status = DesignationStatus.UNDER_REVIEW
+    DESIGNATION_TRANSITIONS.require_source(
+        "review",
+        designation,
+        f"The {designation.type.code} designation is "
+        f"{designation.get_status_display().lower()}: only an active one can be reviewed.",
+    )
     designation.review_reason = text
-    designation.save(update_fields=["status", "review_reason"])
-    event_record(
+    DESIGNATION_TRANSITIONS.apply(
+        "review",
+        designation,
         actor=actor,
-        subject=designation,
-        verb="designation.review_opened",
+        update_fields=["review_reason"],
         summary=f"{designation.type.code} designation under review",
         data={"reason": text},
     )
@@ -301,29 +296,31 @@ def designation_review_close(
         .select_related("leader__user", "type", "organisation")
         .get(pk=designation.pk)
     )
-    if not _may_act_on_designation(actor, designation.leader, designation.organisation):
-        raise NotAllowed("Only a coordinator of the designating organisation may close a review.")
+    DESIGNATION_TRANSITIONS.require_permitted(
+        "continue",
+        actor,
+        designation,
+        "Only a coordinator of the designating organisation may close a review.",
+    )
     if outcome not in (REVIEW_CONTINUED, REVIEW_REVOKED):
         raise field_error("outcome", "Choose whether the designation continues or ends.")
-    if designation.status != DesignationStatus.UNDER_REVIEW:
-        raise RuleViolation(
-            f"The {designation.type.code} designation is not under review.",
-            rule="designation_state",
-        )
+    # Either outcome closes a review: only a designation under review has one to close.
+    DESIGNATION_TRANSITIONS.require_source(
+        "continue", designation, f"The {designation.type.code} designation is not under review."
+    )
     today = timezone.localdate()
     if outcome == REVIEW_REVOKED:
         return designation_revoke(
             actor=actor, designation=designation, revoked_on=revoked_on or today, reason=notes
         )
-    designation.status = DesignationStatus.ACTIVE
     designation.review_on = next_review_on or default_review_on(today)
     previous_reason = designation.review_reason
     designation.review_reason = ""
-    designation.save(update_fields=["status", "review_on", "review_reason"])
-    event_record(
+    DESIGNATION_TRANSITIONS.apply(
+        "continue",
+        designation,
         actor=actor,
-        subject=designation,
-        verb="designation.review_closed",
+        update_fields=["review_on", "review_reason"],
         summary=f"{designation.type.code} designation continues after review",
         data={
             "outcome": outcome,

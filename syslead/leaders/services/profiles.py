@@ -15,11 +15,10 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.core.events import event_record
-from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.leaders.access import leaders_visible_to
 from syslead.leaders.models import (
     Designation,
-    DesignationStatus,
     LeaderProfile,
 )
 from syslead.leaders.permissions import (
@@ -39,6 +38,7 @@ from syslead.leaders.services._helpers import (
     set_phases,
     specialism_organisation_ids,
 )
+from syslead.leaders.transitions import DESIGNATION_TRANSITIONS
 from syslead.organisations.models import Organisation
 
 
@@ -275,27 +275,31 @@ def leader_declare_no_longer_meets_criteria(
     """A leader who stops meeting the criteria must say so (KYRA LLE agreement: "inform ... if they
     cease to meet the LLE Criteria"): the designation is flagged for review. The leader declares it,
     or a coordinator who manages the leader records the declaration."""
-    if not (is_the_leader(actor, leader) or may_manage_leader(actor, leader)):
-        raise NotAllowed("Only the leader, or their coordinator, may record this declaration.")
     if designation.leader_id != leader.pk:
         raise field_error("designation", "That designation is not this leader's.")
+    designation.leader = leader
+    DESIGNATION_TRANSITIONS.require_permitted(
+        "declare",
+        actor,
+        designation,
+        "Only the leader, or their coordinator, may record this declaration.",
+    )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say which criteria are no longer met, and why.", errors)
     raise_if_errors(errors)
     designation = Designation.objects.select_for_update().get(pk=designation.pk)
-    if designation.status != DesignationStatus.ACTIVE:
-        raise RuleViolation(
-            f"The {designation.type.code} designation is {designation.get_status_display().lower()}"
-            ": only an active designation can be flagged for review.",
-            rule="designation_state",
-        )
-    designation.status = DesignationStatus.UNDER_REVIEW
+    DESIGNATION_TRANSITIONS.require_source(
+        "declare",
+        designation,
+        f"The {designation.type.code} designation is {designation.get_status_display().lower()}"
+        ": only an active designation can be flagged for review.",
+    )
     designation.review_reason = f"The leader declared they no longer meet the criteria: {text}"
-    designation.save(update_fields=["status", "review_reason"])
-    event_record(
+    DESIGNATION_TRANSITIONS.apply(
+        "declare",
+        designation,
         actor=actor,
-        subject=designation,
-        verb="designation.criteria_no_longer_met",
+        update_fields=["review_reason"],
         summary=f"{leader.name} no longer meets the {designation.type.code} criteria: for review",
         data={"reason": text},
     )

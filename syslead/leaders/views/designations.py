@@ -32,7 +32,6 @@ from syslead.leaders.models import (
     ApplicationStage,
     DesignationApplication,
     DesignationRound,
-    DesignationStatus,
     LeaderProfile,
 )
 from syslead.leaders.permissions import may_coordinate, may_manage_leader
@@ -45,7 +44,6 @@ from syslead.leaders.selectors import (
     rounds_visible_to,
 )
 from syslead.leaders.services import (
-    allowed_next_stages,
     application_advance,
     application_eligibility,
     application_submit,
@@ -55,6 +53,11 @@ from syslead.leaders.services import (
     designation_revoke,
     designation_type_create,
     round_create,
+)
+from syslead.leaders.transitions import (
+    APPLICATION_TRANSITIONS,
+    DESIGNATION_TRANSITIONS,
+    may_act_on_designation,
 )
 from syslead.leaders.views.common import (
     coordinated_organisations,
@@ -217,9 +220,10 @@ def _application_page(
     own = application.leader.user_id == request.user.pk
     if not (decides or own):
         require_reader(request.user)
-    next_stages = allowed_next_stages(application.stage)
-    if not decides:
-        next_stages = [s for s in next_stages if s == ApplicationStage.WITHDRAWN and own]
+    steps = APPLICATION_TRANSITIONS.allowed(request.user, application)
+    next_stages = [
+        str(row.target) for row in APPLICATION_TRANSITIONS if row.name in steps and row.target
+    ]
     decisions = ApplicationDecision.objects.filter(application=application).select_related(
         "decided_by"
     )
@@ -379,13 +383,7 @@ def designate(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse
 
 def _designation_to_act_on(request: AuthenticatedHttpRequest, designation_id: int) -> Any:
     designation = designation_for_user(request.user, designation_id)
-    organisation_id = designation.organisation_id
-    allowed = (
-        may_coordinate(request.user, organisation_id)
-        if organisation_id is not None
-        else may_manage_leader(request.user, designation.leader)
-    )
-    if not allowed:
+    if not may_act_on_designation(request.user, designation):
         raise PermissionDenied("Only a coordinator of the designating organisation may do that.")
     return designation
 
@@ -394,7 +392,7 @@ def _designation_to_act_on(request: AuthenticatedHttpRequest, designation_id: in
 @require_http_methods(["GET", "POST"])
 def revoke(request: AuthenticatedHttpRequest, designation_id: int) -> HttpResponse:
     designation = _designation_to_act_on(request, designation_id)
-    if designation.status == DesignationStatus.REVOKED:
+    if not DESIGNATION_TRANSITIONS.in_source("revoke", designation):
         messages.info(request, "That designation has already been revoked.")
         return redirect("leaders:detail", designation.leader_id)
     form = RevokeForm(
@@ -425,8 +423,8 @@ def revoke(request: AuthenticatedHttpRequest, designation_id: int) -> HttpRespon
 def designation_review(request: AuthenticatedHttpRequest, designation_id: int) -> HttpResponse:
     """Open a review of an active designation, or decide one under review."""
     designation = _designation_to_act_on(request, designation_id)
-    closing = designation.status == DesignationStatus.UNDER_REVIEW
-    if designation.status == DesignationStatus.REVOKED:
+    closing = DESIGNATION_TRANSITIONS.in_source("continue", designation)
+    if not (closing or DESIGNATION_TRANSITIONS.in_source("review", designation)):
         raise Http404("A revoked designation cannot be reviewed.")
     form: Any = (
         DesignationReviewCloseForm(request.POST if request.method == "POST" else None)

@@ -39,7 +39,6 @@ from syslead.leaders.forms import (
 from syslead.leaders.models import (
     AssociationReview,
     AssociationReviewOutcome,
-    Designation,
     DesignationApplication,
     DesignationRound,
     LeaderProfile,
@@ -47,6 +46,7 @@ from syslead.leaders.models import (
     TrainingAttendance,
 )
 from syslead.leaders.permissions import (
+    is_the_leader,
     leader_organisation_ids,
     may_coordinate,
     may_manage_leader,
@@ -63,6 +63,7 @@ from syslead.leaders.selectors import (
     specialisms_for,
 )
 from syslead.leaders.services import leader_declare_no_longer_meets_criteria
+from syslead.leaders.transitions import DESIGNATION_TRANSITIONS
 from syslead.leaders.views.common import (
     CapacityBar,
     coordinated_organisations,
@@ -91,12 +92,6 @@ def _capacity_years(leader: LeaderProfile) -> list[AcademicYear]:
     return sorted(years, reverse=True)
 
 
-def _may_act_on_designation(viewer: User, leader: LeaderProfile, designation: Designation) -> bool:
-    if designation.organisation_id is not None:
-        return may_coordinate(viewer, designation.organisation_id)
-    return may_manage_leader(viewer, leader)
-
-
 def _visible_deployments(viewer: User, leader: LeaderProfile) -> list[Deployment]:
     """The leader's agreements the viewer may see (the deployments area's one rule)."""
     return list(
@@ -122,13 +117,20 @@ def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
     for review in reviews:
         reviews_by_association.setdefault(review.association_id, []).append(review)
     readable = may_read_capacity(viewer, leader)
+    # The leader's own profile offers the declaration; the leader's page a coordinator's steps.
+    designation_steps = (
+        ("declare",) if is_the_leader(viewer, leader) else ("review", "continue", "revoke")
+    )
     return {
         "leader": leader,
         "year": year,
         "phases": [PHASES[p] for p in leader_phases(leader)],
         "specialisms": sorted(s.label for s in leader.specialisms.all()),
         "flags": leader_flags(leader, year),
-        "designations": [(d, _may_act_on_designation(viewer, leader, d)) for d in designations],
+        "designations": [
+            (d, DESIGNATION_TRANSITIONS.allowed(viewer, d, among=designation_steps))
+            for d in designations
+        ],
         "associations": [
             (
                 a,
