@@ -33,7 +33,7 @@ from syslead.leaders.forms.designations import (
     RoundForm,
     StageForm,
 )
-from syslead.leaders.forms.directory import DirectorySearchForm
+from syslead.leaders.forms.directory import DirectorySearchForm, PublicDirectoryForm
 from syslead.leaders.forms.profiles import (
     PUBLICATION_FIELDS,
     CoordinatorProfileForm,
@@ -70,6 +70,7 @@ __all__ = [
     "OrganisationField",
     "OrganisationFormMixin",
     "ProfileForm",
+    "PublicDirectoryForm",
     "Radios",
     "ReleaseForm",
     "RevokeForm",
