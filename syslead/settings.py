@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "syslead.capacity",
     "syslead.brokering",
     "syslead.deployments",
-    "syslead.finance",
+    "syslead.charging",
     "syslead.visits",
     "syslead.invoicing",
     "syslead.evaluation",

@@ -275,7 +275,7 @@ def raise_request(
             needs=needs,
             days_requested=days,
             summary=texts.request_summary(needs, reason),
-            academic_year=academic_year,
+            academic_year=AcademicYear.parse(academic_year) if academic_year else None,
             context=f"{school.name} ({school.get_ofsted_rating_display() or 'not yet graded'}).",
             preferred_timing="Weekly or fortnightly visits from next half term",
             key_areas=texts.sentence(texts.focus_of(needs)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.capacity.days import days_words
@@ -23,12 +23,8 @@ from syslead.notifications.inbox import notify
 
 
 def deployment_path(deployment_id: int) -> str:
-    """The agreement's page: ``deployments:detail`` once the web pages are mounted, otherwise
-    the path they will have."""
-    try:
-        return reverse("deployments:detail", args=[deployment_id])
-    except NoReverseMatch:
-        return f"/deployments/{deployment_id}/"
+    """The agreement's page (``deployments:detail``)."""
+    return reverse("deployments:detail", args=[deployment_id])
 
 
 def _what(deployment: Deployment) -> str:

@@ -37,7 +37,7 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _require_inviter(user: Any) -> None:
+def _require_inviter(user: User) -> None:
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         raise PermissionDenied("Only coordinators and administrators invite people.")
 

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.capacity.days import days_of
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import COMMITTED_STATUSES, Deployment, FundingRoute
@@ -40,7 +41,7 @@ DEPLOYMENT_WINDOW_MONTHS = 3
 DEPLOYED_STATUSES = COMMITTED_STATUSES
 
 
-def can_read_kpis(user: Any, organisation: Organisation) -> bool:
+def can_read_kpis(user: User, organisation: Organisation) -> bool:
     """Coordinators and broker leads of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 

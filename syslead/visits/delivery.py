@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from syslead.accounts.models import User
 from syslead.capacity.ledger import delivered_days_of
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.evaluation.access import final_report_visible
@@ -86,7 +87,7 @@ def _feedback_link(deployment: Deployment, roles: DeploymentRoles, today: dt.dat
     )
 
 
-def _report_link(user: Any, deployment: Deployment, roles: DeploymentRoles) -> DeliveryLink | None:
+def _report_link(user: User, deployment: Deployment, roles: DeploymentRoles) -> DeliveryLink | None:
     report = FinalReport.objects.filter(deployment=deployment).first()
     url = reverse("evaluation:final_report", args=[deployment.pk])
     if roles.leader and deployment.is_lead:
@@ -106,7 +107,7 @@ def _report_link(user: Any, deployment: Deployment, roles: DeploymentRoles) -> D
     )
 
 
-def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> DeliverySummary:
+def delivery_summary(user: User, deployment: Deployment, today: dt.date) -> DeliverySummary:
     """What ``user`` may read and must do on ``deployment``'s delivery records."""
     roles = deployment_roles(user, deployment)
     if not roles.can_see_records:

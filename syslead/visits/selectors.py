@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.academic_years import school_days_between as _school_days_between
 from syslead.deployments.models import Deployment, DeploymentStatus
@@ -49,7 +49,7 @@ def overdue_action_points(
     return points.order_by("due_on", "id")
 
 
-def open_action_points_for(user: Any) -> QuerySet[ActionPoint]:
+def open_action_points_for(user: User) -> QuerySet[ActionPoint]:
     """Open action points on deployments the person may read."""
     return ActionPoint.objects.filter(
         completed_on__isnull=True, visit__deployment__in=deployments_with_records_for(user)

@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 
 from syslead.capacity.days import days_words
+from syslead.core.templatetags.syslead_money import money
 from syslead.deployments.access import deployments_visible_to
-from syslead.deployments.costs import pounds
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.leaders.models import LeaderProfile
 
@@ -33,10 +33,8 @@ def status_tag(status: str) -> str:
     return STATUS_TAGS.get(status, "tag")
 
 
-@register.filter
-def money(value: Decimal | None) -> str:
-    """Decimal("1750") → "£1,750.00"."""
-    return pounds(value if value is not None else Decimal(0))
+#: Money as everywhere else (``syslead.core.templatetags.syslead_money``).
+register.filter("money", money)
 
 
 @register.filter

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.brokering.facts import considered_leaders
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
@@ -74,7 +75,7 @@ EXIT = (
 )
 
 
-def _require_creator(user: Any, support_request: SupportRequest) -> None:
+def _require_creator(user: User, support_request: SupportRequest) -> None:
     if not can_create_deployment(user, support_request):
         raise PermissionDenied(
             f"Only a coordinator of {support_request.organisation.name} makes deployment "
@@ -82,7 +83,7 @@ def _require_creator(user: Any, support_request: SupportRequest) -> None:
         )
 
 
-def _open_requests(user: Any) -> list[SupportRequest]:
+def _open_requests(user: User) -> list[SupportRequest]:
     """Requests the person may make agreements for, a chosen leader's first."""
     requests = support_requests_for_user(user).filter(status__in=AGREEABLE_STATUSES)
     if not is_administrator(user):

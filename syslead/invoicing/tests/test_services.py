@@ -150,13 +150,13 @@ def test_expenses_on_the_school_route_only(
 ) -> None:
     invoice = services.invoice_draft(actor=coordinator, deployment=deployment)
     services.invoice_add_expenses(
-        actor=coordinator, invoice=invoice, description="Train fares", amount="£23.60"
+        actor=coordinator, invoice=invoice, description="Train fares", amount=Decimal("23.60")
     )
     invoice.refresh_from_db()
     assert (invoice.expenses_total, invoice.total) == (Decimal("23.60"), Decimal("673.60"))
     with pytest.raises(ValidationError):
         services.invoice_add_expenses(
-            actor=coordinator, invoice=invoice, description="Taxi", amount="-5"
+            actor=coordinator, invoice=invoice, description="Taxi", amount=Decimal("-5")
         )
     la = route_deployment(leader, alliance, client_school, "local_authority")
     from syslead.visits.tests.factories import make_visit
@@ -165,7 +165,7 @@ def test_expenses_on_the_school_route_only(
     la_invoice = services.invoice_draft(actor=coordinator, deployment=la)
     with pytest.raises(RuleViolation) as refused:
         services.invoice_add_expenses(
-            actor=coordinator, invoice=la_invoice, description="Taxi", amount="5"
+            actor=coordinator, invoice=la_invoice, description="Taxi", amount=Decimal("5")
         )
     assert refused.value.rule == "expenses_school_route_only"
 

@@ -19,6 +19,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
+from syslead.accounts.models import User
 from syslead.capacity.ledger import (
     Capacity,
     YearLike,
@@ -280,7 +281,7 @@ _PHASE_ORDER: dict[str, int] = defaultdict(lambda: 99, {c: n for n, c in enumera
 
 def directory_search(
     *,
-    user: Any,
+    user: User,
     organisation_ids: Iterable[int],
     academic_year: YearLike,
     designation_type: str | None = None,

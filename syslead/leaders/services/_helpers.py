@@ -165,7 +165,7 @@ def set_phases(leader: LeaderProfile, phases: list[str]) -> None:
     )
 
 
-def specialism_organisation_ids(actor: Any, leader: LeaderProfile | None) -> set[int]:
+def specialism_organisation_ids(actor: User, leader: LeaderProfile | None) -> set[int]:
     ids = set(coordinated_organisation_ids(actor))
     if leader is not None and leader.pk:
         ids |= leader_organisation_ids(leader)
