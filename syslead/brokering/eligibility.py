@@ -28,6 +28,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
+from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.schools.models import Phase
 
 
@@ -106,9 +107,28 @@ def phase_label(code: str) -> str:
         return code.replace("_", " ") if code else "unknown phase"
 
 
+#: Words that keep their capital inside a sentence (besides acronyms such as SEND).
+PROPER_WORDS = frozenset({"English"})
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Early years" → "early years", but "English" and
+    "SEND" keep their capitals (a name, an acronym)."""
+    return " ".join(
+        word if word in PROPER_WORDS or (len(word) > 1 and word.isupper()) else word.lower()
+        for word in label.split(" ")
+    )
+
+
+def _word(item: str) -> str:
+    """A built-in specialism code in words ("send" → "SEND"); any other code with spaces."""
+    label = BUILTIN_SPECIALISMS.get(item)
+    return in_sentence(label) if label is not None else item.replace("_", " ")
+
+
 def words(items: Iterable[str]) -> str:
-    """["maths", "english", "send"] → "maths, english and send"."""
-    parts = [item.replace("_", " ") for item in items]
+    """["maths", "english", "send"] → "maths, English and SEND"."""
+    parts = [_word(item) for item in items]
     if not parts:
         return ""
     if len(parts) == 1:

@@ -32,6 +32,7 @@ from syslead.brokering.services import (
     shortlist_swap,
 )
 from syslead.calendars.school_calendar import calendar_for
+from syslead.capacity.days import days_of
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.demo import DEMO_SEED, texts
 from syslead.demo.clock import Clock
@@ -274,10 +275,10 @@ def raise_request(
             needs=needs,
             days_requested=days,
             summary=texts.request_summary(needs, reason),
-            academic_year=academic_year,
+            academic_year=AcademicYear.parse(academic_year) if academic_year else None,
             context=f"{school.name} ({school.get_ofsted_rating_display() or 'not yet graded'}).",
             preferred_timing="Weekly or fortnightly visits from next half term",
-            key_areas=texts.focus_of(needs).capitalize() + ".",
+            key_areas=texts.sentence(texts.focus_of(needs)),
             la_criteria=la_criteria,
             chair_of_governors_agreed=route == Route.SCHOOL,
         )
@@ -370,9 +371,9 @@ def broker(
 def fit(remaining: Decimal, full_days: int, half_days: int = 0) -> tuple[int, int]:
     """The largest time commitment up to ``full_days`` and ``half_days`` within ``remaining``
     days (half days go first)."""
-    while half_days and Decimal(full_days) + Decimal(half_days) / 2 > remaining:
+    while half_days and days_of(full_days, half_days) > remaining:
         half_days -= 1
-    while full_days and Decimal(full_days) + Decimal(half_days) / 2 > remaining:
+    while full_days and days_of(full_days, half_days) > remaining:
         full_days -= 1
     if not (full_days or half_days):
         raise DemoStepError(f"Only {remaining} days left: no agreement fits.")
@@ -521,12 +522,14 @@ def deliver(
                     ActionPointSpec(
                         ActionOwner.LEADER,
                         texts.LEADER_ACTIONS[number % len(texts.LEADER_ACTIONS)],
-                        plan.date + dt.timedelta(days=10 if number == kept_open else 14),
+                        weekday_after(
+                            plan.date + dt.timedelta(days=10 if number == kept_open else 14)
+                        ),
                     ),
                     ActionPointSpec(
                         ActionOwner.SCHOOL,
                         texts.SCHOOL_ACTIONS[number % len(texts.SCHOOL_ACTIONS)],
-                        plan.date + dt.timedelta(days=21),
+                        weekday_after(plan.date + dt.timedelta(days=21)),
                     ),
                 ],
             )

@@ -55,7 +55,7 @@ def test_specialism_reason_names_both_matching_needs(
 ) -> None:
     request = factories.support_request(client_school, alliance, needs=("maths", "english"))
     [candidate] = shortlist(request).candidates
-    assert candidate.reasons[0] == "Specialism: maths and english both match (30/30)"
+    assert candidate.reasons[0] == "Specialism: maths and English both match (30/30)"
 
 
 def test_partial_specialism_match_scores_half_the_specialism_points(

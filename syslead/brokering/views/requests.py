@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from syslead.accounts.access import has_role, headteacher_school_urns, is_administrator
 from syslead.accounts.models import Role
 from syslead.brokering import services
+from syslead.brokering.access import identifies_on_la_route
 from syslead.brokering.forms import (
     ApproachSendForm,
     CaseloadFilterForm,
@@ -60,6 +61,7 @@ from syslead.brokering.web_selectors import (
     visible_organisations,
 )
 from syslead.casework.chasing import approach_chase_panels
+from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
@@ -103,8 +105,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filtered": any(data.values()),
             "may_ask": bool(headteacher_school_urns(request.user)),
-            "may_identify": is_administrator(request.user)
-            or has_role(request.user, *LA_ROUTE_ROLES),
+            "may_identify": identifies_on_la_route(request.user, organisations),
             "coordinates": is_administrator(request.user)
             or has_role(request.user, Role.COORDINATOR),
         },
@@ -150,6 +151,11 @@ def _ask(
                 request, "brokering/request_check.html", {**context, "answers": answers()}
             )
     return render(request, "brokering/request_form.html", context)
+
+
+def _year(label: str) -> AcademicYear | None:
+    """The form's chosen year (one of its choices, so a valid label), or None for the current."""
+    return AcademicYear.parse(label) if label else None
 
 
 def _yes_no(value: bool) -> str:
@@ -211,7 +217,7 @@ def request_new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
             needs=data["needs"],
             days_requested=data["days_requested"],
             summary=data["summary"],
-            academic_year=data["academic_year"],
+            academic_year=_year(data["academic_year"]),
             context=data["context"],
             preferred_timing=data["preferred_timing"],
             chair_of_governors_agreed=data["chair_of_governors_agreed"],
@@ -274,7 +280,7 @@ def request_new_la(request: AuthenticatedHttpRequest) -> HttpResponse:
             needs=data["needs"],
             days_requested=data["days_requested"],
             summary=data["summary"],
-            academic_year=data["academic_year"],
+            academic_year=_year(data["academic_year"]),
             context=data["context"],
             preferred_timing=data["preferred_timing"],
             key_areas=data["key_areas"],

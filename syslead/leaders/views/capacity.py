@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,21 +20,25 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.accounts.models import User
+from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
-from syslead.leaders.capacity import capacities_for, release_policy
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
-from syslead.leaders.models import CapacityPolicy, LeaderProfile, ReleaseAgreement
+from syslead.leaders.models import Association, CapacityPolicy, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_set_release
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
-from syslead.leaders.views.common import (
-    CapacityBar,
-)
+from syslead.leaders.views.common import CapacityBar, coordinated_organisations
 from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
+
+#: Leaders per page of the capacity chart (a coordinator's whole list fits on one or two).
+CAPACITY_ROWS_PER_PAGE = 50
 
 
 def _release_years() -> list[AcademicYear]:
@@ -55,7 +60,7 @@ def _release_initial(release: ReleaseAgreement | None, year: str) -> dict[str, A
 
 
 def _save_release(
-    request: HttpRequest, form: ReleaseForm, leader: LeaderProfile
+    request: AuthenticatedHttpRequest, form: ReleaseForm, leader: LeaderProfile
 ) -> ReleaseAgreement | None:
     """Call ``release_set`` with the form; a refusal (above the cap, below the committed days)
     goes on the days field, a flag (below the LLE minimum) into the page's messages."""
@@ -169,7 +174,7 @@ def leader_release(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRes
     )
 
 
-def _policy_organisations(user: Any) -> list[Organisation]:
+def _policy_organisations(user: User) -> list[Organisation]:
     if is_administrator(user):
         return list(Organisation.objects.order_by("name"))
     return list(Organisation.objects.filter(pk__in=broker_organisation_ids(user)))
@@ -229,4 +234,44 @@ def policy_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> Http
         request,
         "leaders/policy.html",
         {"form": form, "organisation": organisation, "policy": policy},
+    )
+
+
+@login_required
+def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every associated leader's capacity this year as a bar (released, committed, delivered),
+    for a coordinator's organisation: the chart the home page summarises (docs/ux.md)."""
+    organisations = coordinated_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied("Only coordinators see their leaders' capacity.")
+    chosen = whole_number(request.GET.get("organisation"))
+    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    year = AcademicYear.current()
+    leaders = LeaderProfile.objects.filter(
+        pk__in=Association.objects.filter(organisation=organisation, is_live=True).values(
+            "leader_id"
+        )
+    ).select_related("user")
+    page = Paginator(leaders.order_by("user__name", "pk"), CAPACITY_ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    capacities = capacities_for(list(page.object_list), year)
+    return render(
+        request,
+        "leaders/capacity.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "year": year,
+            "page": page,
+            "rows": [
+                (leader, CapacityBar(capacities.get(leader.pk, Capacity(year.label))))
+                for leader in page.object_list
+            ],
+            "summary": {
+                "totals": capacity_totals(
+                    page.paginator.count, capacities_for(leaders, year).values()
+                )
+            },
+        },
     )
