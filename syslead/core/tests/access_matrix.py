@@ -117,6 +117,8 @@ POST leaders:training_event                                  302    404    404  
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
 GET organisations:directory                                  200    200    200    200    200    200    200    200    200
+GET organisations:apply                                      200    200    200    200    200    200    200    200    200
+POST organisations:apply                                     400    400    400    400    400    400    400    400    400  # anyone may apply; an empty form is refused
 
 # brokering
 GET brokering:list                                           200    200    200    200    200    200    200    200    302
