@@ -14,6 +14,7 @@ from syslead.accounts.access import coordinated_organisation_ids, headteacher_sc
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.home import AttentionItem, Block, Link, Section
+from syslead.deployments.models import ChangeKind
 from syslead.leaders.capacity import Capacity, capacities_for
 from syslead.leaders.models import (
     Association,
@@ -23,9 +24,11 @@ from syslead.leaders.models import (
     DesignationApplication,
     DesignationRound,
     DesignationStatus,
+    Employment,
     LeaderProfile,
     ReleaseAgreement,
 )
+from syslead.leaders.selectors.moves import move_flag_text, open_move_flags_of
 from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
 from syslead.leaders.wording import days_in_words
@@ -128,6 +131,20 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
     )
 
 
+def coordinator_leaders_moved(user: User) -> Iterable[Block]:
+    """Agreements of the coordinator's organisations whose leader moved school, each opening the
+    change form on "the leader has left their school" (docs/rules.md, "A leader moves school").
+    One query."""
+    for flag in open_move_flags_of(coordinated_organisation_ids(user)):
+        deployment = flag.deployment
+        yield AttentionItem(
+            f"{deployment.leader.name}: {move_flag_text(flag)[0].lower()}{move_flag_text(flag)[1:]}",
+            reverse("deployments:change", args=[deployment.pk])
+            + f"?kind={ChangeKind.LEADER_LEFT_SCHOOL}",
+            f"Their agreement at {deployment.client_school.name}.",
+        )
+
+
 def system_leader_capacity(user: User) -> Iterable[Block]:
     """The leader's capacity this year, and rounds open for applications."""
     leader = LeaderProfile.objects.filter(user=user).first()
@@ -172,17 +189,34 @@ def headteacher_release_days(user: User) -> Iterable[Block]:
     years = [year]
     if timezone.localdate().month >= NEXT_YEAR_FROM_MONTH and timezone.localdate().month < 9:
         years.append(year.next())
-    agreed = set(
-        ReleaseAgreement.objects.filter(
+    releases = {
+        (leader_id, label): consented
+        for leader_id, label, consented in ReleaseAgreement.objects.filter(
             leader__in=leaders, academic_year__in=[y.label for y in years]
-        ).values_list("leader_id", "academic_year")
+        ).values_list("leader_id", "academic_year", "headteacher_consent_at")
+    }
+    # Leaders who moved to the school this year: their release is asked of this headteacher.
+    moved = set(
+        Employment.objects.filter(
+            leader__in=leaders,
+            is_current=True,
+            school_id__in=urns,
+            starts_on__gte=year.starts_on,
+        ).values_list("leader_id", flat=True)
     )
     for leader in leaders:
         for wanted in years:
-            if (leader.pk, wanted.label) not in agreed:
+            if (leader.pk, wanted.label) not in releases:
                 yield AttentionItem(
                     f"Agree {leader.name}'s release days for {wanted.label}",
                     reverse("leaders:release"),
+                )
+            elif leader.pk in moved and releases[(leader.pk, wanted.label)] is None:
+                yield AttentionItem(
+                    f"Agree {leader.name}'s release days for the rest of {wanted.label}",
+                    reverse("leaders:release") + f"#leader-{leader.pk}",
+                    f"{leader.name} has moved to your school: their previous school's release "
+                    "stopped at the move.",
                 )
     capacities = capacities_for(leaders, year)
     yield Section(
