@@ -138,7 +138,7 @@ def coordinator_leaders_moved(user: User) -> Iterable[Block]:
     for flag in open_move_flags_of(coordinated_organisation_ids(user)):
         deployment = flag.deployment
         yield AttentionItem(
-            f"{deployment.leader.name}: {move_flag_text(flag)[0].lower()}{move_flag_text(flag)[1:]}",
+            move_flag_text(flag, who=deployment.leader.name),
             reverse("deployments:change", args=[deployment.pk])
             + f"?kind={ChangeKind.LEADER_LEFT_SCHOOL}",
             f"Their agreement at {deployment.client_school.name}.",

@@ -42,6 +42,7 @@ from syslead.deployments.selectors import (
     version_chain,
 )
 from syslead.deployments.transitions import AGREEMENT
+from syslead.leaders.selectors.moves import move_flag_text, open_move_flag_for
 
 PAGE_SIZE = 25
 #: Requests with a chosen leader the list offers to draft an agreement for.
@@ -129,6 +130,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     manager = can_manage_deployment(user, deployment)
     changes = changes_of(deployment)
     versions = version_chain(deployment)
+    move_flag = open_move_flag_for(deployment.pk) if manager else None
     context = {
         "deployment": deployment,
         "document": agreement_document(deployment),
@@ -152,6 +154,9 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "may_ask_exit": "request_exit" in steps,
         "may_report_unavailable": "report_unavailable" in steps,
         "chase": chase_panel(user, "signature", deployment),
+        # The leader moved school: the coordinator records the change (docs/rules.md).
+        "move_flag": move_flag,
+        "move_flag_text": move_flag_text(move_flag) if move_flag else "",
     }
     return render(request, "deployments/detail.html", context)
 

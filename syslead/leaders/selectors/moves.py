@@ -53,11 +53,12 @@ def open_move_flags_of(organisation_ids: Iterable[int]) -> list[MoveFlag]:
     )
 
 
-def move_flag_text(flag: MoveFlag) -> str:
-    """What the flag says: "Leader has moved to <school> from <date>: record the change"."""
+def move_flag_text(flag: MoveFlag, who: str = "Leader") -> str:
+    """What the flag says: "Leader has moved to <school> from <date>: record the change" (``who``
+    names the leader where the agreement is not in view)."""
     employment = flag.employment
     when = f" from {date_in_words(employment.starts_on)}" if employment.starts_on else ""
-    return f"Leader has moved to {employment.school.name}{when}: record the change"
+    return f"{who} has moved to {employment.school.name}{when}: record the change"
 
 
 def open_move_flag_for(deployment_id: int) -> MoveFlag | None:
