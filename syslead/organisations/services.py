@@ -20,6 +20,9 @@ def organisation_create(
     local_authority_name: str = "",
     area_names: str = "",
     lead_school_urn: int | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> Organisation:
     """Create a broker organisation of one of the contract's kinds: administrators only (api-v1
     "Who may do what"). ``actor`` None is the server itself (management commands, demo data)."""
@@ -32,6 +35,9 @@ def organisation_create(
         local_authority_name=local_authority_name,
         area_names=area_names,
         lead_school_id=lead_school_urn,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
     )
     organisation.full_clean()
     organisation.save()

@@ -120,9 +120,9 @@ def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> Deliv
     active = deployment.status == DeploymentStatus.ACTIVE
     links = [
         DeliveryLink(
-            "Notes of visit",
+            # The count is in the summary above the links: said once.
+            "Open the notes of visit",
             reverse("visits:delivery", args=[pk]),
-            hint=f"{figures['visits']} recorded",
             todo=(roles.client_head and figures["awaiting_agreement"] > 0)
             or (roles.leader and figures["changes_requested"] > 0),
         ),

@@ -117,7 +117,7 @@ def test_without_the_lock_both_would_activate(monkeypatch: pytest.MonkeyPatch) -
 
     def check_then_wait(deployment: Deployment) -> str | None:
         shortfall = check(deployment)
-        after_the_check.wait(timeout=10)
+        after_the_check.wait(timeout=60)
         return shortfall
 
     monkeypatch.setattr(common, "lock_leader_capacity", lambda leader: leader)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import MAX_URN
-from syslead.leaders.forms.common import DATE
 
 
 class MoveSchoolForm(forms.Form):
@@ -16,7 +16,7 @@ class MoveSchoolForm(forms.Form):
         max_value=MAX_URN,
         help_text="The unique reference number of the school the leader moves to, as in Get "
         "Information about Schools.",
-        widget=forms.NumberInput(attrs={"class": "input--short govuk-input govuk-input--width-10"}),
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
         error_messages={
             "required": "Give the URN of the school the leader moves to.",
             "invalid": "The URN is a number, like 100000.",
@@ -24,13 +24,9 @@ class MoveSchoolForm(forms.Form):
             "max_value": "No school has a URN that large.",
         },
     )
-    from_date = forms.DateField(
+    from_date = GovukDateField(
         label="Works there from",
-        widget=DATE,
         help_text="The first day at the new school. The previous school's release stops the day "
         "before.",
-        error_messages={
-            "required": "Give the date the leader starts at the new school.",
-            "invalid": "Give a real date, like 1 September 2026.",
-        },
+        error_messages={"required": "Give the date the leader starts at the new school."},
     )

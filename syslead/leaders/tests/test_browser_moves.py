@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from conftest import axe_check, browser_sign_in, make_school
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.tests.browser_dates import fill_date
 from syslead.leaders.models import LeaderProfile
 from syslead.schools.models import School
 
@@ -29,7 +30,7 @@ def test_the_leader_records_their_move_after_a_mistake(
     axe_check(page)
     day = AcademicYear.current().starts_on + dt.timedelta(days=60)
     page.get_by_label("URN of the new school").fill(str(home_school.urn))
-    page.get_by_label("Works there from").fill(day.isoformat())
+    fill_date(page, "Works there from", day.isoformat())
     page.get_by_role("button", name="Record the move").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name="Mount Street Academy is already")).to_be_visible()

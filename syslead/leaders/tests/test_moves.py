@@ -21,6 +21,7 @@ from django.utils import timezone
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.core.exceptions import NotAllowed
 from syslead.core.models import Event
 from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus
@@ -327,10 +328,8 @@ def test_the_profile_links_to_the_page_and_the_page_records_the_move(
     assert page.status_code == 200
     body = page.content.decode()
     assert "govuk-heading-l" in body
-    assert 'name="from_date"' in body
-    answer = client.post(
-        _url(leader), {"new_school": new_school.urn, "from_date": _move_day().isoformat()}
-    )
+    assert 'name="from_date_day"' in body
+    answer = client.post(_url(leader), _posted(new_school.urn, _move_day()))
     assert answer.status_code == 302
     assert answer.headers["Location"] == reverse("leaders:detail", args=[leader.pk])
     leader.refresh_from_db()
@@ -345,36 +344,49 @@ def test_the_leader_records_their_move_from_their_own_profile(
 ) -> None:
     client = login(leader_user)
     assert _url(leader) in client.get(reverse("leaders:my_profile")).content.decode()
-    answer = client.post(
-        _url(leader), {"new_school": new_school.urn, "from_date": _move_day().isoformat()}
-    )
+    answer = client.post(_url(leader), _posted(new_school.urn, _move_day()))
     assert answer.headers["Location"] == reverse("leaders:my_profile")
 
 
+def _posted(urn: object, day: dt.date | str | None) -> dict[str, str]:
+    """The form as a browser posts it: the URN and the date input's three parts."""
+    data = {"new_school": str(urn)}
+    if isinstance(day, dt.date):
+        data.update(date_input_data("from_date", day))
+    elif isinstance(day, str):
+        parts = day.split("-")
+        data.update(
+            {"from_date_year": parts[0], "from_date_month": parts[1], "from_date_day": parts[2]}
+        )
+    return data
+
+
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("urn", "day", "message"),
     [
-        ({"new_school": "120002", "from_date": "same"}, "is already"),
-        ({"new_school": "", "from_date": "same"}, "Give the URN of the school"),
-        ({"new_school": "abc", "from_date": "same"}, "The URN is a number"),
-        ({"new_school": "99999999999999999999", "from_date": "same"}, "No school has a URN"),
-        ({"new_school": "120030", "from_date": "2026-13-45"}, "Give a real date"),
-        ({"new_school": "120030", "from_date": ""}, "Give the date"),
-        ({"new_school": "120030", "from_date": "1900-01-01"}, "must be on or after"),
-        ({"new_school": "120030", "from_date": "9999-12-31"}, "within a year"),
+        ("120002", "move", "is already"),
+        ("", "move", "Give the URN of the school"),
+        ("abc", "move", "The URN is a number"),
+        ("99999999999999999999", "move", "No school has a URN"),
+        ("120030", "2026-13-45", "Works there from must be a real date"),
+        ("120030", "26-1-1", "Year must include 4 numbers"),
+        ("120030", None, "Give the date"),
+        ("120030", "1900-01-01", "must be on or after"),
+        ("120030", "9999-12-31", "within a year"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_changes_nothing(
-    data: dict[str, str],
+    urn: str,
+    day: str | None,
     message: str,
     login: Login,
     coordinator: User,
     leader: LeaderProfile,
     new_school: School,
 ) -> None:
-    if data["from_date"] == "same":
-        data = {**data, "from_date": _move_day().isoformat()}
-    answer = login(coordinator).post(_url(leader), data)
+    answer = login(coordinator).post(
+        _url(leader), _posted(urn, _move_day() if day == "move" else day)
+    )
     assert answer.status_code == 200
     body = answer.content.decode()
     assert "There is a problem" in body
@@ -392,10 +404,8 @@ def test_a_date_before_the_current_employments_start_is_refused_on_the_page(
     leader_move_school(
         actor=coordinator, leader=leader, new_school=new_school, from_date=_move_day()
     )
-    earlier = (_move_day() - dt.timedelta(days=10)).isoformat()
-    answer = login(coordinator).post(
-        _url(leader), {"new_school": far_school.urn, "from_date": earlier}
-    )
+    earlier = _move_day() - dt.timedelta(days=10)
+    answer = login(coordinator).post(_url(leader), _posted(far_school.urn, earlier))
     assert answer.status_code == 200
     assert "The move must be after" in answer.content.decode()
     assert Employment.objects.filter(leader=leader).count() == 2
