@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
 
 
@@ -252,7 +253,7 @@ class Deployment(models.Model):
     @property
     def days(self) -> Decimal:
         """Days for capacity: a full day counts 1, a half day or twilight session 0.5."""
-        return Decimal(self.full_days) + (Decimal(self.half_days + self.twilight_sessions) / 2)
+        return days_of(self.full_days, self.half_days, self.twilight_sessions)
 
 
 class Objective(models.Model):
@@ -350,3 +351,27 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.deployment_id})"
+
+
+class MoveFlag(models.Model):
+    """A live agreement of a leader who moved school (docs/rules.md, "A leader moves school"): the
+    coordinator is to record the "leader has left their school" change on it. The flag is open
+    while the agreement is active or paused and no such change was recorded on it since the flag
+    (``deployments.moves``)."""
+
+    employment = models.ForeignKey(
+        "leaders.Employment", on_delete=models.CASCADE, related_name="flags"
+    )
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="move_flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "deployment"], name="one_move_flag_per_agreement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment} → agreement {self.deployment_id}"

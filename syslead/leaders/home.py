@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, headteacher_school_urns
 from syslead.accounts.models import User
+from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.home import AttentionItem, Block, Link, Section
-from syslead.deployments.models import ChangeKind
-from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals
 from syslead.leaders.models import (
     Association,
     AssociationReview,
@@ -28,7 +27,6 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
 )
-from syslead.leaders.selectors.moves import move_flag_text, open_move_flags_of
 from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
 from syslead.leaders.wording import days_in_words
@@ -120,20 +118,6 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
             Link("Training", reverse("leaders:training")),
         ),
     )
-
-
-def coordinator_leaders_moved(user: User) -> Iterable[Block]:
-    """Agreements of the coordinator's organisations whose leader moved school, each opening the
-    change form on "the leader has left their school" (docs/rules.md, "A leader moves school").
-    One query."""
-    for flag in open_move_flags_of(coordinated_organisation_ids(user)):
-        deployment = flag.deployment
-        yield AttentionItem(
-            move_flag_text(flag, who=deployment.leader.name),
-            reverse("deployments:change", args=[deployment.pk])
-            + f"?kind={ChangeKind.LEADER_LEFT_SCHOOL}",
-            f"Their agreement at {deployment.client_school.name}.",
-        )
 
 
 def system_leader_capacity(user: User) -> Iterable[Block]:

@@ -17,6 +17,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.selectors import support_requests_for_user
 from syslead.casework.chasing import chase_panel
@@ -24,6 +25,7 @@ from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
 from syslead.deployments.models import Deployment, Signature
+from syslead.deployments.moves import move_flag_text, open_move_flag_for
 from syslead.deployments.parties import party_in_sentence, party_label
 from syslead.deployments.pdf import agreement_document, agreement_filename, agreement_pdf
 from syslead.deployments.selectors import (
@@ -42,14 +44,13 @@ from syslead.deployments.selectors import (
     version_chain,
 )
 from syslead.deployments.transitions import AGREEMENT
-from syslead.leaders.selectors.moves import move_flag_text, open_move_flag_for
 
 PAGE_SIZE = 25
 #: Requests with a chosen leader the list offers to draft an agreement for.
 READY_REQUESTS = 10
 
 
-def _filtered(user: Any, form: AgreementFilterForm) -> Any:
+def _filtered(user: User, form: AgreementFilterForm) -> Any:
     queryset = deployments_for_user(user)
     if not form.is_valid():
         return queryset
@@ -69,7 +70,7 @@ def _filtered(user: Any, form: AgreementFilterForm) -> Any:
     return queryset
 
 
-def _ready_requests(user: Any) -> list[Any]:
+def _ready_requests(user: User) -> list[Any]:
     """Requests with a chosen leader and no agreement yet, for the coordinator to draft."""
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         return []

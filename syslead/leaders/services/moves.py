@@ -15,22 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
-from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.leaders.capacity import leader_capacity
-from syslead.leaders.models import Employment, LeaderProfile, MoveFlag, ReleaseAgreement
+from syslead.leaders.models import Employment, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_move_school
 from syslead.leaders.services._helpers import lock_leader, raise_if_errors
+from syslead.leaders.signals import leader_moved
 from syslead.leaders.wording import date_in_words, days_in_words
 from syslead.notifications.inbox import notify
 from syslead.schools.models import School
 
-#: Agreements flagged when their leader moves: those under way (docs/rules.md, "A leader moves
-#: school"). Drafts and agreements waiting for signatures are still being written: the coordinator
-#: sees the new home school when they read them.
-FLAGGED_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED)
 #: A move may be recorded at most this far ahead of today.
 MOVE_MAX_DAYS_AHEAD = 366
 
@@ -43,7 +39,7 @@ class Move:
     employment: Employment
     stopped: list[ReleaseAgreement] = field(default_factory=list)
     asked: list[User] = field(default_factory=list)
-    flagged: list[Deployment] = field(default_factory=list)
+    flagged: list[Any] = field(default_factory=list)
 
 
 def days_still_committed(leader: LeaderProfile, year: AcademicYear) -> Decimal:
@@ -157,27 +153,6 @@ def _ask_headteachers(
     )
 
 
-def _flag_agreements(
-    actor: Any, leader: LeaderProfile, employment: Employment, school: School, from_date: dt.date
-) -> list[Deployment]:
-    deployments = list(
-        Deployment.objects.filter(leader=leader, status__in=FLAGGED_STATUSES).order_by("pk")
-    )
-    MoveFlag.objects.bulk_create(
-        [MoveFlag(employment=employment, deployment=deployment) for deployment in deployments]
-    )
-    for deployment in deployments:
-        event_record(
-            actor=actor,
-            subject=deployment,
-            verb="deployment.leader_moved",
-            summary=f"Leader has moved to {school.name} from {date_in_words(from_date)}: "
-            "record the change",
-            data={"school": school.pk, "from_date": from_date.isoformat()},
-        )
-    return deployments
-
-
 @transaction.atomic
 def leader_move_school(
     *,
@@ -245,7 +220,11 @@ def leader_move_school(
     asked = [headteacher] if headteacher is not None else heads
     _ask_headteachers(leader, school, from_date, asked)
     move.asked = asked
-    move.flagged = _flag_agreements(actor, leader, employment, school, from_date)
+    # The agreements area flags the leader's live agreements (deployments.moves).
+    for _receiver, flagged in leader_moved.send(
+        sender=LeaderProfile, actor=actor, leader=leader, employment=employment
+    ):
+        move.flagged.extend(flagged or [])
     event_record(
         actor=actor,
         subject=leader,
@@ -258,7 +237,7 @@ def leader_move_school(
             "headteacher": head.pk if head else None,
             "headteachers_asked": [person.pk for person in asked],
             "releases_stopped": [release.academic_year for release in move.stopped],
-            "agreements_flagged": [deployment.pk for deployment in move.flagged],
+            "agreements_flagged": [record.pk for record in move.flagged],
         },
     )
     return move

@@ -24,17 +24,16 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.dates import date_input_data
 from syslead.core.exceptions import NotAllowed
 from syslead.core.models import Event
-from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus
+from syslead.deployments.home import coordinator_leaders_moved
+from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, MoveFlag
+from syslead.deployments.moves import open_move_flags_of
 from syslead.deployments.services import deployment_record_change
-from syslead.leaders.home import coordinator_leaders_moved
 from syslead.leaders.models import (
     Association,
     Designation,
     Employment,
     LeaderProfile,
-    MoveFlag,
 )
-from syslead.leaders.selectors.moves import open_move_flags_of
 from syslead.leaders.services import leader_move_school
 from syslead.leaders.tests.factories import make_deployment, release
 from syslead.notifications.models import Notification
