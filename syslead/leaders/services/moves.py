@@ -101,7 +101,7 @@ def _check_date(
 
 
 def _stop_releases(
-    actor: Any, leader: LeaderProfile, old_school: School, from_date: dt.date
+    actor: User, leader: LeaderProfile, old_school: School, from_date: dt.date
 ) -> list[ReleaseAgreement]:
     """The old school's release stops at the move: from the year of the move on, each year's days
     come down to the days already committed (never up), and its consent no longer stands."""
@@ -156,7 +156,7 @@ def _ask_headteachers(
 @transaction.atomic
 def leader_move_school(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     new_school: School | int | str | None,
     from_date: dt.date | None,
