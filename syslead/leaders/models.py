@@ -542,3 +542,56 @@ class TrainingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} at {self.event}"
+
+
+class Employment(models.Model):
+    """Where the leader works, from when to when (docs/rules.md, "A leader moves school"). Rows are
+    written only by ``leaders.services.moves.leader_move_school``: the school the leader worked at
+    before the first move Syslead recorded (its start unknown, ``starts_on`` empty), then one row
+    per move. At most one row is current per leader (a database constraint), and it names the same
+    school as ``LeaderProfile.home_school``."""
+
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="employments")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="Empty for the school before the first recorded move."
+    )
+    ends_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=True)
+    headteacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The school's headteacher when the move was recorded, asked to agree release.",
+    )
+    headteacher_name = models.CharField(max_length=150, blank=True)
+    release_asked_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_current", "-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader"],
+                condition=Q(is_current=True),
+                name="one_current_employment_per_leader",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=True) | Q(ends_on__isnull=False),
+                name="past_employment_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="employment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} at {self.school}"

@@ -80,6 +80,10 @@ POST leaders:associate                                       200    404    404  
 GET leaders:leader_release                                   200    404    404    404    404    404    404    404    302
 GET leaders:leader_release @own                              200    200    403    403    403    200    404    404    302
 POST leaders:leader_release                                  200    404    404    404    404    404    404    404    302
+GET leaders:move_school                                      200    404    404    404    404    404    404    404    302
+GET leaders:move_school @own                                 200    200    403    403    200    403    404    404    302
+POST leaders:move_school                                     200    404    404    404    404    404    404    404    302
+POST leaders:move_school @own                                200    200    403    403    200    403    404    404    302
 GET leaders:designation_types                                200    200    403    403    403    403    403    200    302
 GET leaders:revoke                                           200    404    404    404    404    404    404    404    302
 POST leaders:revoke                                          200    404    404    404    404    404    404    404    302

@@ -34,6 +34,7 @@ from syslead.leaders.forms.designations import (
     StageForm,
 )
 from syslead.leaders.forms.directory import DirectorySearchForm, PublicDirectoryForm
+from syslead.leaders.forms.moves import MoveSchoolForm
 from syslead.leaders.forms.profiles import (
     PUBLICATION_FIELDS,
     CoordinatorProfileForm,
@@ -65,6 +66,7 @@ __all__ = [
     "DirectorySearchForm",
     "HeadteacherReleaseForm",
     "LeaderCreateForm",
+    "MoveSchoolForm",
     "MyProfileForm",
     "OrganisationField",
     "OrganisationFormMixin",
