@@ -358,3 +358,10 @@ def test_only_administrators_reach_the_pages(
     client = login(request.getfixturevalue(who))
     assert client.get("/brokers/new/").status_code == 403
     assert client.get("/brokers/new/set-up/", {"entry": _hub().pk}).status_code == 403
+
+
+def test_the_people_page_offers_administrators_alone_the_lists(
+    administrator: User, coordinator: User, login: Callable[[User], Client]
+) -> None:
+    assert "/brokers/new/" in login(administrator).get("/people/").content.decode()
+    assert "/brokers/new/" not in login(coordinator).get("/people/").content.decode()
