@@ -13,7 +13,7 @@ DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(head -c 24 /dev/urandom | o
 	ALLOWED_HOSTS=syslead.example SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 \
 	SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
 
-.PHONY: run test install install-dev lint typecheck migrations-check deploy-check pytest browsers demo worker clean smoke backup-check
+.PHONY: frontend run test install install-dev lint typecheck migrations-check deploy-check pytest browsers demo worker clean smoke backup-check
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -44,6 +44,11 @@ run: demo
 	@trap 'kill 0' EXIT INT TERM; \
 	DEBUG=true SYSLEAD_MFA_REQUIRED=false $(BIN)/python manage.py db_worker --interval 1 & \
 	DEBUG=true SYSLEAD_MFA_REQUIRED=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The stylesheet and GOV.UK Frontend's script, rebuilt from frontend/ (needs Node.js and npm). The
+# built files are committed under syslead/core/static/core/, so `run` and `test` need no Node.
+frontend:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 browsers:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }

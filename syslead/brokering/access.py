@@ -22,6 +22,7 @@ whoever may see its request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -30,6 +31,7 @@ from django.http import Http404
 from syslead.accounts.access import (
     broker_organisation_ids,
     coordinated_organisation_ids,
+    has_role,
     headteacher_school_urns,
     is_administrator,
     organisation_ids_for,
@@ -46,6 +48,7 @@ from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.leaders.models import LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
+from syslead.organisations.models import Organisation, OrganisationKind
 
 __all__ = [
     "asked_commissions",
@@ -176,6 +179,25 @@ def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
     return is_administrator(user) or (
         support_request.organisation_id in broker_organisation_ids(user)
     )
+
+
+def identifies_on_la_route(user: Any, known: Iterable[Organisation] = ()) -> bool:
+    """Whether the person's own work includes identifying schools on the local authority route
+    (docs/rules.md, "Requests"): a SIP, a coordinator of a local authority, or an administrator.
+    A teaching school alliance's or hub's coordinator brokers the school route instead, so the
+    LA route is not offered to them as their main action. ``known`` organisations already read
+    (a page's own list) spare a query when they hold every one the person coordinates."""
+    if is_administrator(user) or has_role(user, Role.SIP):
+        return True
+    coordinated = organisation_ids_for(user, [Role.COORDINATOR])
+    if not coordinated:
+        return False
+    kinds = {organisation.pk: organisation.kind for organisation in known}
+    if coordinated <= kinds.keys():
+        return any(kinds[pk] == OrganisationKind.LOCAL_AUTHORITY for pk in coordinated)
+    return Organisation.objects.filter(
+        pk__in=coordinated, kind=OrganisationKind.LOCAL_AUTHORITY
+    ).exists()
 
 
 def can_coordinate_organisation(user: Any, organisation_id: int) -> bool:

@@ -1,61 +1,49 @@
 """Batch allocation: a whole round of requests across all of an organisation's leaders at once,
-maximising the total match score within every leader's remaining days (docs/rules.md, "What makes
-it better" item 3).
+maximising the total match score within every leader's remaining days (docs/rules.md, "Matching"
+and "What makes it better" item 3).
 
 The problem
     Each request gets at most one leader; a leader may take several requests as long as the days
     of the requests given to them fit in their remaining days for the year; a pair is allowed only
-    if the leader passes every hard rule for that request (``eligibility``). Maximise the sum of
-    the match scores. Requests left without a leader go on the waiting list.
+    if the leader passes every hard rule for that request. Maximise the sum of the match scores.
+    Requests left without a leader go on the waiting list.
 
 Candidate lists
-    For speed every request keeps only its best ``K`` (default 20) candidates by score. Hard rules
-    and scores are computed for all requests × all leaders with numpy arrays, using the same
-    factor functions as the single-request shortlist (``matching``), so the scores agree.
+    The matching engine (``engine.Verdict``: the same hard rules, scores and order as the single
+    request's shortlist) judges every request against every leader of the round, a column of
+    leaders at a time; each request keeps its best ``K`` (default 20) eligible leaders.
 
-Why more than one method
-    The issue asks for OR-Tools min-cost flow over the candidate lists. A flow is exact only when
-    every request asks for the same number of days ``d``: then a leader's capacity is a whole
-    number of requests, ⌊remaining / d⌋, and the network
+One solver: the linear relaxation, rounded
+    This is the generalised assignment problem (NP-hard when requests ask for different days).
+    The module solves it one way, whatever the round:
 
-        source →(1) request →(1, cost 1001 − score) leader →(⌊remaining/d⌋) sink
-        request →(1, cost 1001) sink                           (left unmatched)
-
-    has integral optimal flows, i.e. an optimal allocation. (Scores are scaled to integers
-    0–1000; the bypass arc makes "unmatched" cost more than any match, so the minimum-cost flow
-    is the maximum-score allocation, not merely the maximum number of matches.)
-
-    With different day counts a flow cannot keep a request's days together on one leader: a
-    leader with 7 days left could "take" 5 + 5 days as two fractional flows, and a capacity
-    counted in requests (⌊remaining / typical days⌋) over- or under-books. The problem is then
-    the generalised assignment problem (NP-hard). The module solves it in three steps:
-
-    1. the linear relaxation (OR-Tools' GLOP; under a second for 2,000 requests × 20 candidates),
-       whose value is an upper bound no allocation can beat;
+    1. the linear relaxation (OR-Tools' GLOP), with each leader's knapsack (days in tenths) and a
+       valid cut: at most as many requests as the leader could take, their candidates' smallest
+       day counts first. Its value is an upper bound that no allocation can beat. When every
+       request asks for the same days the cut is the whole constraint, the relaxation is a
+       bipartite b-matching (a min-cost flow), whose simplex optimum is whole: the allocation is
+       exact and shown as optimal;
     2. rounding: keep the pairs the relaxation sets whole, give the rest greedily in order of
        their fractional weight, then local search (move a request to a better leader with room;
-       make room by moving one of that leader's requests to another leader) — every step keeps
-       each leader within their days;
-    3. for small rounds (up to 6,000 candidate pairs) that the rounding does not prove optimal,
-       CP-SAT (one boolean per pair, at most one leader per request, a knapsack per leader in
-       tenths of a day) searches the whole problem within the time left, warm-started with the
-       rounded allocation: it proves the optimum of every round the tests build.
+       make room by moving one of that leader's requests to another leader): every step keeps
+       each leader within their days. When the total reaches the bound it is proven optimal,
+       otherwise it is shown as the best found with the bound beside it.
 
-    CP-SAT alone was tried first on the national benchmark (2,000 requests, 1,800 leaders,
-    38,000 pairs): on a shared two-core machine it did not return even its hint within ten
-    seconds, while the rounding gets within 2% of the relaxation's bound in about a second.
-    The run records the method, "optimal" or "feasible", and the bound; its result is never
-    worse than greedy.
+    Why not more: a flow alone is exact only for equal days; the exact integer solvers at hand
+    were tried on rounds of national size (2,000 requests, 20 candidates each) on a shared
+    two-core machine: CP-SAT (in the national benchmark, and again with greedy as its hint), SCIP
+    and HiGHS each returned, within six to ten seconds, either nothing or an allocation no better
+    than greedy, while the rounding gets within about 2% of the bound in a second or two.
 
-Greedy, for comparison
-    Requests in order (oldest first), each takes its best candidate who still has the days.
-    Both totals are stored on the ``AllocationRun``.
+Greedy, for comparison only
+    Requests in order (oldest first), each takes its best candidate who still has the days. Its
+    total is shown beside the allocation's ("matching one by one"); it never provides the
+    allocation, except in the unlikely case that it scores higher, which the run's notes say.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -64,19 +52,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 
-from syslead.brokering.eligibility import LeaderFacts, RequestFacts, declares_conflict_with
+from syslead.brokering.eligibility import LeaderFacts, RequestFacts
+from syslead.brokering.engine import LeaderTable, Verdict, Weights
 from syslead.brokering.facts import leader_facts_for, request_facts
-from syslead.brokering.matching import (
-    DISTANCE_HALF_SCORE_KM,
-    EXPERIENCE_FULL_YEARS,
-    REMAINING_HEADROOM,
-    Weights,
-    score_leader,
-)
+from syslead.brokering.matching import rank
 from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
@@ -85,25 +67,17 @@ from syslead.brokering.models import (
     DraftMatch,
     SupportRequest,
 )
-from syslead.brokering.outcomes import NEUTRAL_FRACTION, NEUTRAL_OUTCOME, outcome_evidence
 from syslead.brokering.transitions import ALLOCATABLE_STATUSES
 from syslead.leaders.models import Association
-from syslead.schools.geo import EARTH_RADIUS_KM
 
 #: Candidates kept per request.
 DEFAULT_CANDIDATES_PER_REQUEST = 20
-#: The time limit for the whole solve, in seconds (CP-SAT gets what the rounding leaves).
+#: The time limit for the linear relaxation, in seconds.
 DEFAULT_TIME_LIMIT = 6.0
-#: CP-SAT searches the whole problem (to prove the optimum) only up to this many pairs.
-CP_SAT_MAX_PAIRS = 6000
 #: Scores are scaled to integers for the solvers: 87.3 → 873.
 SCORE_SCALE = 10
 #: Days are scaled to integers for the knapsacks: 7.5 → 75 tenths.
 DAY_SCALE = 10
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -155,149 +129,7 @@ class AllocationResult:
     notes: list[str] = field(default_factory=list)
 
 
-# --- Candidate lists, computed with arrays --------------------------------------------------------
-
-
-def _haversine_to(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
-    phi1 = np.radians(lats)
-    phi2 = math.radians(lat)
-    d_phi = phi2 - phi1
-    d_lambda = np.radians(lon - lons)
-    a = np.sin(d_phi / 2) ** 2 + np.cos(phi1) * math.cos(phi2) * np.sin(d_lambda / 2) ** 2
-    result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    return result
-
-
-class _LeaderArrays:
-    """The leaders' facts as columns, so one request is checked against all of them at once."""
-
-    def __init__(self, leaders: Sequence[LeaderFacts], outcomes: dict[int, float]) -> None:
-        n = len(leaders)
-        self.ids: IntArray = np.array([x.id for x in leaders], dtype=np.int64)
-        self.lat: FloatArray = np.array(
-            [np.nan if x.home_latitude is None else x.home_latitude for x in leaders], dtype=float
-        )
-        self.lon: FloatArray = np.array(
-            [np.nan if x.home_longitude is None else x.home_longitude for x in leaders],
-            dtype=float,
-        )
-        self.remaining: FloatArray = np.array([float(x.remaining_days) for x in leaders])
-        self.remaining_dec = [x.remaining_days for x in leaders]
-        self.years: FloatArray = np.array([float(x.years_experience) for x in leaders])
-        self.deployable: BoolArray = np.array(
-            [
-                bool(x.active_designations) and x.core_training_completed_on is not None
-                for x in leaders
-            ],
-            dtype=bool,
-        )
-        self.home_urn: IntArray = np.array([x.home_school_urn for x in leaders], dtype=np.int64)
-        self.vocab: dict[str, int] = {}
-        self.la_code = self._codes([x.home_local_authority.strip().lower() for x in leaders])
-        self.trust_code = self._codes([x.home_trust.strip().lower() for x in leaders])
-        self.home_phase_code = self._codes([x.home_phase for x in leaders])
-        specialisms = sorted({s for x in leaders for s in x.specialisms})
-        self.specialism_index = {s: i for i, s in enumerate(specialisms)}
-        self.specialisms: npt.NDArray[np.int8] = np.zeros(
-            (n, max(1, len(specialisms))), dtype=np.int8
-        )
-        phases = sorted({p for x in leaders for p in x.phases})
-        self.phase_index = {p: i for i, p in enumerate(phases)}
-        self.phases: BoolArray = np.zeros((n, max(1, len(phases))), dtype=bool)
-        for row, leader in enumerate(leaders):
-            for s in leader.specialisms:
-                self.specialisms[row, self.specialism_index[s]] = 1
-            for p in leader.phases:
-                self.phases[row, self.phase_index[p]] = True
-        self.outcome: FloatArray = np.array(
-            [outcomes.get(x.id, NEUTRAL_FRACTION) for x in leaders], dtype=float
-        )
-        self.declaring = [
-            i for i, leader in enumerate(leaders) if leader.declared_conflicts.strip()
-        ]
-
-    def _codes(self, values: list[str]) -> IntArray:
-        """Strings as integer codes shared across columns ("" → -1)."""
-        codes = []
-        for value in values:
-            if not value:
-                codes.append(-1)
-                continue
-            codes.append(self.vocab.setdefault(value, len(self.vocab)))
-        return np.array(codes, dtype=np.int64)
-
-    def code_of(self, value: str) -> int:
-        return self.vocab.get(value, -2) if value else -2
-
-
-def _scores_for(
-    request: RequestFacts,
-    arrays: _LeaderArrays,
-    leaders: Sequence[LeaderFacts],
-    allowed: BoolArray,
-    weights: Weights,
-) -> tuple[IntArray, FloatArray, FloatArray]:
-    """(leader indexes passing every hard rule, their scores, their distances) for one request."""
-    needs = list(dict.fromkeys(request.needs))
-    need_columns = [arrays.specialism_index[n] for n in needs if n in arrays.specialism_index]
-    if need_columns:
-        overlap = arrays.specialisms[:, need_columns].sum(axis=1)
-    else:
-        overlap = np.zeros(len(leaders), dtype=np.int64)
-    phase_column = arrays.phase_index.get(request.phase)
-    phase_ok = (
-        arrays.phases[:, phase_column]
-        if phase_column is not None
-        else np.zeros(len(leaders), dtype=bool)
-    )
-    days = float(request.days_requested)
-    mask = (
-        allowed
-        & arrays.deployable
-        & phase_ok
-        & (overlap > 0)
-        & (arrays.remaining >= days)
-        & (arrays.home_urn != request.school_urn)
-    )
-    trust = request.trust.strip().lower()
-    if trust:
-        mask &= arrays.trust_code != arrays.code_of(trust)
-    for i in arrays.declaring:
-        if mask[i] and declares_conflict_with(
-            leaders[i].declared_conflicts, request.school_urn, request.school_name
-        ):
-            mask[i] = False
-    index = np.flatnonzero(mask)
-    if index.size == 0:
-        empty = np.zeros(0)
-        return index.astype(np.int64), empty, empty
-    spec = overlap[index] / max(1, len(needs))
-    phase = np.where(arrays.home_phase_code[index] == arrays.code_of(request.phase), 1.0, 0.5)
-    if request.latitude is None or request.longitude is None:
-        distance = np.full(index.size, np.nan)
-    else:
-        distance = _haversine_to(
-            request.latitude, request.longitude, arrays.lat[index], arrays.lon[index]
-        )
-    dist = np.where(np.isnan(distance), 0.0, 1.0 / (1.0 + (distance / DISTANCE_HALF_SCORE_KM) ** 2))
-    remaining = np.clip(arrays.remaining[index] / (REMAINING_HEADROOM * days), 0.0, 1.0)
-    experience = np.clip(arrays.years[index] / EXPERIENCE_FULL_YEARS, 0.0, 1.0)
-    la = request.local_authority.strip().lower()
-    same_la = (
-        (arrays.la_code[index] == arrays.code_of(la)).astype(float) if la else np.zeros(index.size)
-    )
-    points = (
-        weights.specialism * spec
-        + weights.phase * phase
-        + weights.distance * dist
-        + weights.remaining_days * remaining
-        + weights.experience * experience
-        + weights.outcomes * arrays.outcome[index]
-        + weights.same_local_authority * same_la
-    )
-    total = weights.total
-    scores = 100.0 * points / total if total else np.zeros(index.size)
-    return index.astype(np.int64), scores, distance
+# --- Candidate lists, from the matching engine ---------------------------------------------------
 
 
 def candidate_lists(
@@ -308,19 +140,18 @@ def candidate_lists(
     k: int = DEFAULT_CANDIDATES_PER_REQUEST,
     associated: set[int] | None = None,
     commissioned: dict[int, set[int]] | None = None,
-    outcomes: dict[int, float] | None = None,
 ) -> list[list[Pair]]:
     """Each request's best ``k`` candidates passing every hard rule, in the shortlist's order
-    (score to one decimal, then distance, then leader id). ``associated`` are the leaders of the
-    organisation (all given leaders if None); ``commissioned`` adds, per request id, leaders
-    approved through a commission for that request only."""
-    arrays = _LeaderArrays(leaders, outcomes or {})
+    (``engine.Verdict.ranked``). ``associated`` are the leaders of the organisation (all given
+    leaders if None); ``commissioned`` adds, per request id, leaders approved through a
+    commission for that request only."""
+    table = LeaderTable(leaders)
     base_allowed = (
-        np.ones(len(leaders), dtype=bool)
+        np.ones(table.size, dtype=bool)
         if associated is None
-        else np.isin(arrays.ids, np.array(sorted(associated), dtype=np.int64))
+        else np.isin(table.ids, np.array(sorted(associated), dtype=np.int64))
     )
-    position = {leader.id: i for i, leader in enumerate(leaders)}
+    position = {leader.id: i for i, leader in enumerate(table.leaders)}
     result: list[list[Pair]] = []
     for r, request in enumerate(requests):
         allowed = base_allowed
@@ -330,19 +161,9 @@ def candidate_lists(
             for leader_id in extra:
                 if leader_id in position:
                     allowed[position[leader_id]] = True
-        index, scores, distance = _scores_for(request, arrays, leaders, allowed, weights)
-        if index.size > k:
-            # Keep a margin past k so that ties at the cut are settled by the full order below.
-            keep = np.argpartition(-scores, min(index.size - 1, k + 10))[: k + 10]
-            index, scores, distance = index[keep], scores[keep], distance[keep]
-        order = np.lexsort(
-            (
-                arrays.ids[index],
-                np.where(np.isnan(distance), np.inf, distance),
-                -np.round(scores, 1),
-            )
-        )[:k]
-        result.append([Pair(r, int(index[i]), float(scores[i])) for i in order])
+        verdict = Verdict(request, table, weights)
+        best = verdict.ranked(allowed)[:k]
+        result.append([Pair(r, int(i), float(verdict.score[i])) for i in best.tolist()])
     return result
 
 
@@ -350,7 +171,8 @@ def candidate_lists(
 
 
 def solve_greedy(problem: Problem) -> Solution:
-    """Requests in order, each taking its best candidate who still has the days."""
+    """Requests in order, each taking its best candidate who still has the days: the figure
+    the allocation is compared with (see the module docstring)."""
     left = [problem.capacity_units(i) for i in range(len(problem.leaders))]
     matches: dict[int, Pair] = {}
     for r, pairs in enumerate(problem.candidates):
@@ -363,113 +185,30 @@ def solve_greedy(problem: Problem) -> Solution:
     return Solution(matches, "greedy")
 
 
-def uniform_days(problem: Problem) -> bool:
-    return len({problem.days_units(r) for r in range(len(problem.requests))}) <= 1
+def _most_requests(days: list[int], capacity: int) -> int:
+    """The most requests of these day counts that fit in the capacity (smallest first)."""
+    taken = used = 0
+    for need in sorted(days):
+        if used + need > capacity:
+            break
+        used += need
+        taken += 1
+    return taken
 
 
-def solve_min_cost_flow(problem: Problem) -> Solution:
-    """Exact when every request asks for the same days (see the module docstring)."""
-    from ortools.graph.python import min_cost_flow
-
-    n_requests = len(problem.requests)
-    pairs = [p for ps in problem.candidates for p in ps]
-    if not pairs:
-        return Solution({}, "min_cost_flow")
-    unit = problem.days_units(0)
-    leader_nodes: dict[int, int] = {}
-    for pair in pairs:
-        leader_nodes.setdefault(pair.leader, n_requests + 1 + len(leader_nodes))
-    source, sink = 0, n_requests + 1 + len(leader_nodes)
-    bypass = 100 * SCORE_SCALE + 1
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    costs: list[int] = []
-
-    def arc(tail: int, head: int, cap: int, cost: int) -> None:
-        tails.append(tail)
-        heads.append(head)
-        caps.append(cap)
-        costs.append(cost)
-
-    for r in range(n_requests):
-        arc(source, r + 1, 1, 0)
-        arc(r + 1, sink, 1, bypass)
-    first_pair_arc = len(tails)
-    for pair in pairs:
-        arc(pair.request + 1, leader_nodes[pair.leader], 1, bypass - pair.points)
-    for leader, node in leader_nodes.items():
-        arc(node, sink, problem.capacity_units(leader) // unit if unit else n_requests, 0)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
-    )
-    flow.set_node_supply(source, n_requests)
-    flow.set_node_supply(sink, -n_requests)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"Min-cost flow failed with status {status}.")
-    matches: dict[int, Pair] = {}
-    for offset, pair in enumerate(pairs):
-        if flow.flow(first_pair_arc + offset) > 0:
-            matches[pair.request] = pair
-    return Solution(matches, "min_cost_flow", "optimal")
-
-
-def solve_cp_sat(
-    problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT, hint: Solution | None = None
-) -> Solution:
-    """The generalised assignment problem with CP-SAT (see the module docstring)."""
-    from ortools.sat.python import cp_model
-
-    model = cp_model.CpModel()
-    variables: list[tuple[Pair, Any]] = []
-    by_request: dict[int, list[Any]] = defaultdict(list)
-    by_leader: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    for pairs in problem.candidates:
-        for pair in pairs:
-            var = model.new_bool_var(f"x{pair.request}_{pair.leader}")
-            variables.append((pair, var))
-            by_request[pair.request].append(var)
-            by_leader[pair.leader].append((problem.days_units(pair.request), var))
-    if not variables:
-        return Solution({}, "cp_sat")
-    for vars_ in by_request.values():
-        if len(vars_) > 1:
-            model.add_at_most_one(vars_)
-    for leader, items in by_leader.items():
-        capacity = problem.capacity_units(leader)
-        if sum(days for days, _ in items) > capacity:
-            model.add(sum(days * var for days, var in items) <= capacity)
-    model.maximize(sum(pair.points * var for pair, var in variables))
-    if hint is not None:
-        chosen = {(p.request, p.leader) for p in hint.matches.values()}
-        for pair, var in variables:
-            model.add_hint(var, 1 if (pair.request, pair.leader) in chosen else 0)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = max(1, min(8, os.cpu_count() or 1))
-    solver.parameters.random_seed = 1
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution({}, "cp_sat", "no solution")
-    matches = {pair.request: pair for pair, var in variables if solver.value(var)}
-    label = "optimal" if status == cp_model.OPTIMAL else "feasible"
-    bound = solver.best_objective_bound / SCORE_SCALE
-    return Solution(matches, "cp_sat", label, bound)
-
-
-def _lp_relaxation(problem: Problem) -> tuple[dict[tuple[int, int], float], float] | None:
+def _lp_relaxation(
+    problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT
+) -> tuple[dict[tuple[int, int], float], float] | None:
     """The linear relaxation with GLOP: each pair's fractional value, and the bound it proves
-    (no allocation can score more)."""
+    (no allocation can score more). Each leader has their knapsack and the cut "at most as many
+    requests as fit", which alone is the constraint when every request asks for the same days
+    (the relaxation is then a b-matching, whole at its simplex optimum)."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
         return None
+    solver.SetTimeLimit(max(1, round(time_limit * 1000)))
     variables: list[tuple[Pair, Any]] = []
     by_request: dict[int, list[Any]] = defaultdict(list)
     by_leader: dict[int, list[tuple[int, Any]]] = defaultdict(list)
@@ -483,8 +222,12 @@ def _lp_relaxation(problem: Problem) -> tuple[dict[tuple[int, int], float], floa
         solver.Add(solver.Sum(vars_) <= 1)
     for leader, items in by_leader.items():
         capacity = problem.capacity_units(leader)
-        if sum(days for days, _ in items) > capacity:
-            solver.Add(solver.Sum([days * var for days, var in items]) <= capacity)
+        days = [need for need, _ in items]
+        most = _most_requests(days, capacity)
+        if most < len(items):
+            solver.Add(solver.Sum([var for _, var in items]) <= most)
+            if len(set(days)) > 1:
+                solver.Add(solver.Sum([need * var for need, var in items]) <= capacity)
     solver.Maximize(solver.Sum([pair.points * var for pair, var in variables]))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
@@ -562,13 +305,13 @@ def improve(problem: Problem, solution: Solution, *, passes: int = 5) -> Solutio
     return Solution(matches, solution.method, solution.status, solution.upper_bound)
 
 
-def solve_lp_rounding(problem: Problem) -> Solution:
+def solve_lp_rounding(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> Solution:
     """Round the linear relaxation: keep the pairs it sets whole, give the rest greedily (most
     fractional weight first) where days allow, then improve by local search. The relaxation's
     value bounds the optimum, so the gap is known."""
-    relaxed = _lp_relaxation(problem)
-    if relaxed is None:
-        return improve(problem, solve_greedy(problem))
+    relaxed = _lp_relaxation(problem, time_limit)
+    if relaxed is None:  # pragma: no cover - only if GLOP runs out of time
+        return improve(problem, Solution(solve_greedy(problem).matches, "lp_rounding", "feasible"))
     values, bound = relaxed
     matches: dict[int, Pair] = {}
     left = [problem.capacity_units(i) for i in range(len(problem.leaders))]
@@ -598,29 +341,21 @@ def solve_lp_rounding(problem: Problem) -> Solution:
 
 
 def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT) -> AllocationResult:
-    """The best allocation and greedy's (see the module docstring for the method)."""
+    """The allocation, and greedy's for comparison (see the module docstring for the method)."""
     started = time.perf_counter()
     greedy = solve_greedy(problem)
-    notes: list[str] = []
-    pairs = sum(len(p) for p in problem.candidates)
-    if uniform_days(problem):
-        best = solve_min_cost_flow(problem)
-        notes.append("Every request asks for the same days: min-cost flow, exact.")
-    else:
-        best = solve_lp_rounding(problem)
-        notes.append(
-            "Requests ask for different days: linear relaxation rounded and improved by local "
-            f"search, {best.status}"
-            + (f" (upper bound {best.upper_bound:.1f})" if best.upper_bound is not None else "")
-            + "."
+    best = solve_lp_rounding(problem, time_limit)
+    notes = [
+        "Linear relaxation rounded and improved by local search: "
+        + (
+            "it reaches the relaxation's bound, so no allocation scores more."
+            if best.status == "optimal"
+            else f"the best found (no allocation can score more than {best.upper_bound:.1f})."
+            if best.upper_bound is not None
+            else "the best found."
         )
-        remaining = time_limit - (time.perf_counter() - started)
-        if best.status != "optimal" and pairs <= CP_SAT_MAX_PAIRS and remaining > 0.5:
-            exact = solve_cp_sat(problem, time_limit=remaining, hint=best)
-            if exact.matches and exact.total >= best.total:
-                best = exact
-                notes.append(f"CP-SAT then searched the whole problem: {exact.status}.")
-    if best.total < greedy.total:
+    ]
+    if best.total < greedy.total:  # pragma: no cover - the local search starts above greedy
         notes.append("Greedy's allocation scored higher and is kept.")
         best = Solution(greedy.matches, "greedy", "feasible", best.upper_bound)
     return AllocationResult(problem, best, greedy, time.perf_counter() - started, notes)
@@ -670,8 +405,6 @@ def build_problem(
         pool = sorted(associated_ids | extra)
     leaders = leader_facts_for(pool, academic_year)
     weights = Weights.for_organisation(organisation_id)
-    evidence = outcome_evidence([x.id for x in leaders]) if weights.outcomes else {}
-    outcomes = {leader_id: e.fraction for leader_id, e in evidence.items()}
     candidates = candidate_lists(
         facts,
         leaders,
@@ -679,16 +412,12 @@ def build_problem(
         k=k,
         associated=associated_ids,
         commissioned=commissioned,
-        outcomes=outcomes,
     )
     return Problem(facts, leaders, candidates)
 
 
 def _save_matches(run: AllocationRun, result: AllocationResult, weights: Weights) -> None:
     problem = result.problem
-    evidence = outcome_evidence(
-        [problem.leaders[p.leader].id for p in result.best.matches.values()]
-    )
     rows = []
     for r, request in enumerate(problem.requests):
         assert request.id is not None
@@ -697,7 +426,8 @@ def _save_matches(run: AllocationRun, result: AllocationResult, weights: Weights
             rows.append(DraftMatch(run=run, support_request_id=request.id, leader=None))
             continue
         leader = problem.leaders[pair.leader]
-        candidate = score_leader(leader, request, weights, evidence.get(leader.id, NEUTRAL_OUTCOME))
+        # The chosen leader explained in words by the engine, as on the shortlist.
+        candidate = rank(request, [leader], weights)[0][0]
         rows.append(
             DraftMatch(
                 run=run,
@@ -775,7 +505,5 @@ __all__ = [
     "build_problem",
     "candidate_lists",
     "solve",
-    "solve_cp_sat",
     "solve_greedy",
-    "solve_min_cost_flow",
 ]

@@ -12,10 +12,10 @@ The rules are the contract's (docs/api.md, "Requests and brokering"), in this or
    as the home school, never a school the leader has declared a conflict with (docs/rules.md:
    Requests; the KYRA code of conduct: "declare any potential conflict of interest").
 
-``hard_rule_failures`` checks *every* rule and returns every failure, so an excluded leader can be
-shown with all the reasons at once. It works on plain facts (``LeaderFacts``, ``RequestFacts``)
-loaded in bulk by ``syslead.brokering.facts`` so that a shortlist over a large organisation costs
-a handful of queries, not a handful per leader.
+The rules are computed by the matching engine (``syslead.brokering.engine``), for many leaders at
+once; this module holds the plain facts they work on (``LeaderFacts``, ``RequestFacts``, loaded in
+bulk by ``syslead.brokering.facts``) and the sentences that explain each failure, so an excluded
+leader can be shown with every reason at once. ``hard_rule_failures`` checks one leader.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
+from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.schools.models import Phase
 
 
@@ -76,6 +77,9 @@ class LeaderFacts(NamedTuple):
     remaining_days: Decimal
     user_id: int | None = None
     email: str = ""
+    #: The overall-success rating of each evaluated earlier deployment ("green", "amber", "red"),
+    #: for the outcomes factor (``syslead.brokering.outcomes``).
+    outcome_ratings: tuple[str, ...] = ()
 
 
 class RequestFacts(NamedTuple):
@@ -103,9 +107,28 @@ def phase_label(code: str) -> str:
         return code.replace("_", " ") if code else "unknown phase"
 
 
+#: Words that keep their capital inside a sentence (besides acronyms such as SEND).
+PROPER_WORDS = frozenset({"English"})
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Early years" → "early years", but "English" and
+    "SEND" keep their capitals (a name, an acronym)."""
+    return " ".join(
+        word if word in PROPER_WORDS or (len(word) > 1 and word.isupper()) else word.lower()
+        for word in label.split(" ")
+    )
+
+
+def _word(item: str) -> str:
+    """A built-in specialism code in words ("send" → "SEND"); any other code with spaces."""
+    label = BUILTIN_SPECIALISMS.get(item)
+    return in_sentence(label) if label is not None else item.replace("_", " ")
+
+
 def words(items: Iterable[str]) -> str:
-    """["maths", "english", "send"] → "maths, english and send"."""
-    parts = [item.replace("_", " ") for item in items]
+    """["maths", "english", "send"] → "maths, English and SEND"."""
+    parts = [_word(item) for item in items]
     if not parts:
         return ""
     if len(parts) == 1:
@@ -135,23 +158,20 @@ def declares_conflict_with(declared: str, school_urn: int, school_name: str) -> 
     return bool(name) and f" {name} " in f" {_normalise(declared)} "
 
 
-def _same_trust(leader: LeaderFacts, request: RequestFacts) -> bool:
-    return bool(request.trust) and (
-        request.trust.strip().lower() == leader.home_trust.strip().lower()
-    )
-
-
-def conflict_failures(leader: LeaderFacts, request: RequestFacts) -> list[RuleFailure]:
-    """Every conflict of interest between the leader and the requesting school."""
+def conflict_messages(
+    request: RequestFacts, *, own_school: bool, same_trust: bool, declared: bool
+) -> list[RuleFailure]:
+    """The conflicts of interest found (by ``engine.Verdict``) between a leader and the
+    requesting school, in words."""
     failures: list[RuleFailure] = []
-    if leader.home_school_urn == request.school_urn:
+    if own_school:
         failures.append(
             RuleFailure(
                 Rule.CONFLICT_OF_INTEREST,
                 f"Conflict of interest: {request.school_name} is their own home school",
             )
         )
-    elif _same_trust(leader, request):
+    elif same_trust:
         failures.append(
             RuleFailure(
                 Rule.CONFLICT_OF_INTEREST,
@@ -159,7 +179,7 @@ def conflict_failures(leader: LeaderFacts, request: RequestFacts) -> list[RuleFa
                 f"{request.school_name} ({request.trust})",
             )
         )
-    if declares_conflict_with(leader.declared_conflicts, request.school_urn, request.school_name):
+    if declared:
         failures.append(
             RuleFailure(
                 Rule.CONFLICT_OF_INTEREST,
@@ -170,20 +190,23 @@ def conflict_failures(leader: LeaderFacts, request: RequestFacts) -> list[RuleFa
 
 
 @lru_cache(maxsize=4096)
-def _phase_message(phase: str, supported: frozenset[str]) -> str:
+def phase_failure(phase: str, supported: frozenset[str]) -> RuleFailure:
     listed = words(sorted(phase_label(p) for p in supported)) or "no phases recorded"
-    return f"Does not support {phase_label(phase)} schools (supports {listed})"
+    return RuleFailure(
+        Rule.PHASE, f"Does not support {phase_label(phase)} schools (supports {listed})"
+    )
 
 
 @lru_cache(maxsize=1024)
-def _specialism_message(needs: tuple[str, ...]) -> str:
-    return f"No specialism in common with the needs ({words(needs)})"
+def specialism_failure(needs: tuple[str, ...]) -> RuleFailure:
+    return RuleFailure(Rule.SPECIALISM, f"No specialism in common with the needs ({words(needs)})")
 
 
-_TRAINING_FAILURE = RuleFailure(Rule.CORE_TRAINING, "Core training not completed")
+TRAINING_FAILURE = RuleFailure(Rule.CORE_TRAINING, "Core training not completed")
 
 
-def _designation_failure(inactive: tuple[str, ...]) -> RuleFailure:
+@lru_cache(maxsize=1024)
+def designation_failure(inactive: tuple[str, ...]) -> RuleFailure:
     if inactive:
         held = words(sorted(set(inactive)))
         return RuleFailure(
@@ -192,79 +215,26 @@ def _designation_failure(inactive: tuple[str, ...]) -> RuleFailure:
     return RuleFailure(Rule.ACTIVE_DESIGNATION, "No active designation")
 
 
-class HardRules:
-    """The hard rules for one request, to check many leaders against it: each rule is a test
-    on the leader's facts, and each distinct failure's sentence is written once (leaders share a
-    few designations, sets of phases and remaining days)."""
-
-    def __init__(self, request: RequestFacts, *, skip: Collection[Rule] = ()) -> None:
-        self.request = request
-        self._designation = Rule.ACTIVE_DESIGNATION not in skip
-        self._training = Rule.CORE_TRAINING not in skip
-        self._phase = Rule.PHASE not in skip
-        self._specialism = Rule.SPECIALISM not in skip
-        self._days = Rule.REMAINING_DAYS not in skip
-        self._conflicts = Rule.CONFLICT_OF_INTEREST not in skip
-        self._specialism_failure = RuleFailure(Rule.SPECIALISM, _specialism_message(request.needs))
-        self._designation_failures: dict[tuple[str, ...], RuleFailure] = {}
-        self._phase_failures: dict[frozenset[str], RuleFailure] = {}
-        self._days_failures: dict[Decimal, RuleFailure] = {}
-        self._shared: dict[tuple[RuleFailure, ...], tuple[RuleFailure, ...]] = {}
-
-    def _days_failure(self, remaining: Decimal) -> RuleFailure:
-        request = self.request
-        return RuleFailure(
-            Rule.REMAINING_DAYS,
-            f"Only {days_text(max(remaining, Decimal(0)))} left in "
-            f"{request.academic_year}; the request needs {days_text(request.days_requested)}",
-        )
-
-    def failures(self, leader: LeaderFacts) -> tuple[RuleFailure, ...]:
-        """Every hard rule the leader fails, in the rules' order (empty: may be shortlisted)."""
-        request = self.request
-        found: list[RuleFailure] = []
-        if self._designation and not leader.active_designations:
-            inactive = leader.inactive_designations
-            failure = self._designation_failures.get(inactive)
-            if failure is None:
-                failure = self._designation_failures[inactive] = _designation_failure(inactive)
-            found.append(failure)
-        if self._training and leader.core_training_completed_on is None:
-            found.append(_TRAINING_FAILURE)
-        if self._phase and request.phase not in leader.phases:
-            phases = leader.phases
-            failure = self._phase_failures.get(phases)
-            if failure is None:
-                failure = self._phase_failures[phases] = RuleFailure(
-                    Rule.PHASE, _phase_message(request.phase, phases)
-                )
-            found.append(failure)
-        if self._specialism and leader.specialisms.isdisjoint(request.needs):
-            found.append(self._specialism_failure)
-        if self._days and leader.remaining_days < request.days_requested:
-            remaining = leader.remaining_days
-            failure = self._days_failures.get(remaining)
-            if failure is None:
-                failure = self._days_failures[remaining] = self._days_failure(remaining)
-            found.append(failure)
-        if self._conflicts and (
-            leader.home_school_urn == request.school_urn
-            or leader.declared_conflicts
-            or (request.trust and leader.home_trust)
-        ):
-            found.extend(conflict_failures(leader, request))
-        # Leaders who fail alike share one tuple: fewer objects on a list of thousands.
-        failures = tuple(found)
-        return self._shared.setdefault(failures, failures)
+@lru_cache(maxsize=4096)
+def remaining_days_failure(
+    remaining: Decimal, requested: Decimal, academic_year: str
+) -> RuleFailure:
+    return RuleFailure(
+        Rule.REMAINING_DAYS,
+        f"Only {days_text(max(remaining, Decimal(0)))} left in "
+        f"{academic_year}; the request needs {days_text(requested)}",
+    )
 
 
 def hard_rule_failures(
     leader: LeaderFacts, request: RequestFacts, *, skip: Collection[Rule] = ()
 ) -> list[RuleFailure]:
-    """Every hard rule the leader fails for the request (empty: the leader may be shortlisted).
+    """Every hard rule the leader fails for the request (empty: the leader may be shortlisted),
+    worked out by the matching engine (``engine.Verdict``) like every other check.
 
     ``skip`` leaves rules out: e.g. a deployment agreement checks every rule but remaining days,
-    which it checks itself with the agreement's own days and an override. (Many leaders against
-    one request: ``HardRules(request).failures(leader)``, the same rules.)
+    which it checks itself with the agreement's own days and an override.
     """
-    return list(HardRules(request, skip=skip).failures(leader))
+    from syslead.brokering.engine import LeaderTable, Verdict, Weights
+
+    return list(Verdict(request, LeaderTable([leader]), Weights(), skip=skip).failures(0))

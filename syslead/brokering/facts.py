@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts
 from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
+from syslead.brokering.outcomes import outcome_columns
 from syslead.brokering.remaining import with_released_and_remaining
 from syslead.leaders.models import (
     Association,
@@ -133,11 +134,17 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
     and the capacity ledger's released and remaining days, their specialisms, phases and
     designations), read straight from the cursor into plain tuples."""
     leaders = LeaderProfile.objects.filter(pk__in=ids).order_by("id")
-    rows = _tuples(
-        with_released_and_remaining(leaders, academic_year).values_list(
-            *_LEADER_COLUMNS, "released_days", "remaining_days"
+    # The outcomes factor's evidence, counted in the same query (``outcomes``).
+    outcomes = outcome_columns()
+    with_capacity = with_released_and_remaining(leaders, academic_year)
+    if outcomes:
+        with_capacity = with_capacity.annotate(
+            **{alias: expression for alias, (_, expression) in outcomes.items()}
         )
+    rows = _tuples(
+        with_capacity.values_list(*_LEADER_COLUMNS, "released_days", "remaining_days", *outcomes)
     )
+    rated = [rating for rating, _ in outcomes.values()]
     if not rows:
         return []
     specialisms: dict[int, tuple[str, ...]] = {}
@@ -185,6 +192,7 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
         declared,
         released,
         remaining,
+        *counts,
     ) in rows:
         facts.append(
             LeaderFacts(
@@ -208,9 +216,15 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
                 days[remaining],
                 user_id,
                 email or "",
+                _ratings(rated, counts) if counts else none,
             )
         )
     return facts
+
+
+def _ratings(rated: list[str], counts: list[Any]) -> tuple[str, ...]:
+    """("green", 2), ("amber", 1), ("red", None) → ("green", "green", "amber")."""
+    return tuple(r for r, n in zip(rated, counts, strict=True) for _ in range(int(n or 0)))
 
 
 def request_facts(support_request: SupportRequest) -> RequestFacts:

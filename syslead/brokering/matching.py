@@ -1,4 +1,4 @@
-"""The matching engine: an explainable shortlist for a request (docs/rules.md, "What makes it
+"""The shortlist: the leaders for one request, ranked and explained (docs/rules.md, "What makes it
 better" item 2; docs/api.md, "Requests and brokering").
 
 Who is considered
@@ -7,8 +7,10 @@ Who is considered
     are never considered, so never shown.
 
 Hard rules
-    ``syslead.brokering.eligibility``: a leader failing any rule is *excluded*, listed with every
-    rule they fail.
+    ``syslead.brokering.eligibility`` lists them: a leader failing any rule is *excluded*, listed
+    with every rule they fail. The rules and the score are computed by the matching engine
+    (``syslead.brokering.engine``), for every leader considered at once; this module turns its
+    arrays into ranked candidates and sentences.
 
 Score (0–100)
     Seven factors, each worth a fraction (0–1) of its weight. Weights come from the
@@ -25,8 +27,8 @@ Score (0–100)
                          60 km → 0.2, 100 km → 0.08; 0 when either school has no location
     remaining days       remaining ÷ (2 × days requested), at most 1: room to spare scores more
     experience           years of experience ÷ 10, at most 1
-    outcomes             RAG ratings of past deployments (``outcome_fractions``); ½ (neutral)
-                         until evaluations exist
+    outcomes             the overall-success ratings of the end-of-support evaluations of the
+                         leader's earlier deployments (``outcomes``); ½ (neutral) with none
     same LA              1 if the leader's school is in the request school's local authority
     ===================  ====================================================================
 
@@ -35,29 +37,39 @@ Score (0–100)
 
 Order
     Score (as shown, to one decimal) highest first, then distance nearest first (unknown last),
-    then leader id: deterministic.
+    then leader id: deterministic (``engine.Verdict.ranked``, the batch allocation's order too).
+
+Solver
+    None is needed for one request: its shortlist is the eligible leaders sorted, best first. (A
+    round of many requests sharing leaders' days is the batch allocation's problem.)
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+import numpy as np
+
 from syslead.brokering.eligibility import (
-    HardRules,
     LeaderFacts,
     RequestFacts,
     Rule,
     RuleFailure,
     days_text,
-    hard_rule_failures,
     phase_label,
     words,
+)
+from syslead.brokering.engine import (
+    LeaderTable,
+    Verdict,
+    Weights,
+    shown,
 )
 from syslead.brokering.facts import (
     considered_leader_ids,
@@ -66,91 +78,11 @@ from syslead.brokering.facts import (
     leader_facts_for,
     request_facts,
 )
-from syslead.brokering.models import MatchingWeights, SupportRequest
-from syslead.brokering.outcomes import NEUTRAL_OUTCOME, OutcomeEvidence, outcome_evidence
-from syslead.schools.geo import haversine_km
+from syslead.brokering.models import SupportRequest
+from syslead.brokering.outcomes import OutcomeEvidence
 
-#: The distance at which the distance factor is worth half its weight.
-DISTANCE_HALF_SCORE_KM = 30.0
-#: Years of experience that earn the experience factor in full.
-EXPERIENCE_FULL_YEARS = 10
-#: Remaining days of (this many) × the days requested earn the remaining-days factor in full.
-REMAINING_HEADROOM = 2
 #: The contract's default shortlist length ("shortlists three leaders": South Gloucestershire).
 DEFAULT_SHORTLIST_LENGTH = 3
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The points each factor is worth (an organisation's ``MatchingWeights``)."""
-
-    specialism: int = 30
-    phase: int = 10
-    distance: int = 25
-    remaining_days: int = 10
-    experience: int = 10
-    outcomes: int = 10
-    same_local_authority: int = 5
-
-    @classmethod
-    def for_organisation(cls, organisation_id: int) -> Weights:
-        """The organisation's weights, or the defaults if it has set none (one query)."""
-        row = MatchingWeights.objects.filter(organisation_id=organisation_id).first()
-        if row is None:
-            return cls()
-        return cls(
-            specialism=row.specialism,
-            phase=row.phase,
-            distance=row.distance,
-            remaining_days=row.remaining_days,
-            experience=row.experience,
-            outcomes=row.outcomes,
-            same_local_authority=row.same_local_authority,
-        )
-
-    @property
-    def total(self) -> int:
-        return (
-            self.specialism
-            + self.phase
-            + self.distance
-            + self.remaining_days
-            + self.experience
-            + self.outcomes
-            + self.same_local_authority
-        )
-
-
-# --- Factor fractions: plain arithmetic, so the batch allocation can apply them to arrays. ---
-
-
-def distance_fraction(km: float) -> float:
-    """1 / (1 + (km / 30)²): strictly decreasing with distance."""
-    return 1.0 / (1.0 + (km / DISTANCE_HALF_SCORE_KM) ** 2)
-
-
-def remaining_fraction(remaining: float, requested: float) -> float:
-    if requested <= 0:
-        return 1.0
-    return min(1.0, max(0.0, remaining / (REMAINING_HEADROOM * requested)))
-
-
-def experience_fraction(years: float) -> float:
-    return min(1.0, max(0.0, years / EXPERIENCE_FULL_YEARS))
-
-
-def distance_km(leader: LeaderFacts, request: RequestFacts) -> float | None:
-    """Straight-line km from the leader's home school to the requesting school (None: unplaced)."""
-    if (
-        leader.home_latitude is None
-        or leader.home_longitude is None
-        or request.latitude is None
-        or request.longitude is None
-    ):
-        return None
-    return haversine_km(
-        leader.home_latitude, leader.home_longitude, request.latitude, request.longitude
-    )
 
 
 @dataclass(frozen=True)
@@ -169,7 +101,7 @@ class FactorScore:
 
 @dataclass(frozen=True, slots=True)
 class Fractions:
-    """Each factor's fraction (0–1) for one leader and one request: the numbers behind a score."""
+    """Each factor's fraction (0–1) for one leader and one request, as the engine computed it."""
 
     specialism: float
     phase: float
@@ -179,54 +111,18 @@ class Fractions:
     outcomes: float
     same_local_authority: float
 
-    def score(self, weights: Weights) -> float:
-        """Points won over points available, out of 100."""
-        total = weights.total
-        if not total:
-            return 0.0
-        return 100.0 * self.points(weights) / total
-
-    def points(self, weights: Weights) -> float:
-        return (
-            weights.specialism * self.specialism
-            + weights.phase * self.phase
-            + weights.distance * self.distance
-            + weights.remaining_days * self.remaining_days
-            + weights.experience * self.experience
-            + weights.outcomes * self.outcomes
-            + weights.same_local_authority * self.same_local_authority
-        )
-
-
-def _unique_needs(request: RequestFacts) -> list[str]:
-    return list(dict.fromkeys(request.needs))
-
-
-def _same_local_authority(leader: LeaderFacts, request: RequestFacts) -> bool:
-    return bool(request.local_authority) and (
-        leader.home_local_authority.strip().lower() == request.local_authority.strip().lower()
-    )
-
-
-def fractions_for(
-    leader: LeaderFacts,
-    request: RequestFacts,
-    km: float | None,
-    outcome: OutcomeEvidence = NEUTRAL_OUTCOME,
-) -> Fractions:
-    needs = _unique_needs(request)
-    matched = sum(1 for n in needs if n in leader.specialisms)
-    return Fractions(
-        specialism=matched / len(needs) if needs else 0.0,
-        phase=1.0 if leader.home_phase and leader.home_phase == request.phase else 0.5,
-        distance=0.0 if km is None else distance_fraction(km),
-        remaining_days=remaining_fraction(
-            float(leader.remaining_days), float(request.days_requested)
-        ),
-        experience=experience_fraction(leader.years_experience),
-        outcomes=outcome.fraction,
-        same_local_authority=1.0 if _same_local_authority(leader, request) else 0.0,
-    )
+    @classmethod
+    def columns(cls, verdict: Verdict) -> list[list[float]]:
+        """The verdict's factor columns as plain lists, in this class's field order."""
+        return [
+            verdict.specialism.tolist(),
+            verdict.phase.tolist(),
+            verdict.distance.tolist(),
+            verdict.remaining_days.tolist(),
+            verdict.experience.tolist(),
+            verdict.outcomes.tolist(),
+            verdict.same_local_authority.tolist(),
+        ]
 
 
 @dataclass(frozen=True)
@@ -244,19 +140,24 @@ class Candidate:
     weights: Weights = field(repr=False, compare=False)
     outcome: OutcomeEvidence = field(repr=False, compare=False)
     fractions: Fractions = field(repr=False, compare=False)
+    #: The score as shown, in tenths (what ranks candidates).
+    tenths: int = field(default=0, repr=False, compare=False)
+    #: For each of the request's needs (each once, in order): whether the leader has it.
+    needs_met: tuple[bool, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def score_shown(self) -> Decimal:
         """The score to one decimal, as shown and stored."""
-        return Decimal(str(round(self.score, 1)))
+        return shown(self.tenths)
 
     @property
     def distance_shown(self) -> Decimal | None:
         return None if self.distance_km is None else Decimal(str(round(self.distance_km, 1)))
 
-    def sort_key(self) -> tuple[float, float, int]:
+    def sort_key(self) -> tuple[int, float, int]:
+        """The engine's order (``Verdict.ranked``), for lists merged from several verdicts."""
         distance = math.inf if self.distance_km is None else self.distance_km
-        return (-round(self.score, 1), distance, self.leader_id)
+        return (-self.tenths, distance, self.leader_id)
 
     @cached_property
     def factors(self) -> tuple[FactorScore, ...]:
@@ -267,13 +168,15 @@ class Candidate:
                 "specialism",
                 fr.specialism,
                 weights.specialism,
-                _specialism_reason(leader, request, fr.specialism * weights.specialism, weights),
+                _specialism_reason(
+                    request, self.needs_met, fr.specialism * weights.specialism, weights
+                ),
             ),
             FactorScore(
                 "phase",
                 fr.phase,
                 weights.phase,
-                _phase_reason(leader, request, fr.phase * weights.phase, weights),
+                _phase_reason(leader, request, fr.phase, weights),
             ),
             FactorScore(
                 "distance",
@@ -317,7 +220,7 @@ class Candidate:
         reasons = [f.reason for f in self.factors if f.weight]
         total = self.weights.total
         if total != 100 and total:
-            points = self.fractions.points(self.weights)
+            points = self.score * total / 100
             reasons.append(f"Total: {points:.1f} of {total} points, {self.score:.1f} out of 100")
         return tuple(reasons)
 
@@ -364,11 +267,11 @@ def _years(years: int) -> str:
 
 
 def _specialism_reason(
-    leader: LeaderFacts, request: RequestFacts, points: float, weights: Weights
+    request: RequestFacts, needs_met: tuple[bool, ...], points: float, weights: Weights
 ) -> str:
-    needs = _unique_needs(request)
-    matched = [n for n in needs if n in leader.specialisms]
-    missing = [n for n in needs if n not in leader.specialisms]
+    needs = list(dict.fromkeys(request.needs))
+    matched = [n for n, met in zip(needs, needs_met, strict=True) if met]
+    missing = [n for n, met in zip(needs, needs_met, strict=True) if not met]
     if not matched:
         text = f"none of {words(needs)} matches"
     elif not missing:
@@ -385,15 +288,15 @@ def _specialism_reason(
 
 
 def _phase_reason(
-    leader: LeaderFacts, request: RequestFacts, points: float, weights: Weights
+    leader: LeaderFacts, request: RequestFacts, fraction: float, weights: Weights
 ) -> str:
     phase = phase_label(request.phase)
-    if leader.home_phase and leader.home_phase == request.phase:
+    if fraction == 1.0:
         text = f"works in a {phase} school, like {request.school_name}"
     else:
         own = phase_label(leader.home_phase) if leader.home_phase else "of unknown phase"
         text = f"supports {phase} schools; their own school is {own}"
-    return f"Phase: {text} {_points_text(points, weights.phase)}"
+    return f"Phase: {text} {_points_text(fraction * weights.phase, weights.phase)}"
 
 
 def _distance_reason(
@@ -430,48 +333,52 @@ def _local_authority_reason(
     return f"Local authority: {text} {_points_text(fraction * weight, weight)}"
 
 
-def score_leader(
-    leader: LeaderFacts,
-    request: RequestFacts,
-    weights: Weights,
-    outcome: OutcomeEvidence = NEUTRAL_OUTCOME,
-) -> Candidate:
-    """Score a leader for a request (0–100), explained factor by factor; no hard rules here."""
-    km = distance_km(leader, request)
-    fractions = fractions_for(leader, request, km, outcome)
-    return Candidate(
-        leader_id=leader.id,
-        leader_name=leader.name,
-        score=fractions.score(weights),
-        distance_km=km,
-        remaining_days=leader.remaining_days,
-        leader=leader,
-        request=request,
-        weights=weights,
-        outcome=outcome,
-        fractions=fractions,
-    )
+def _candidates(verdict: Verdict, rows: list[int]) -> list[Candidate]:
+    """Rows of the verdict's table as candidates, from the engine's arrays (read as plain lists
+    once: a shortlist may rank thousands)."""
+    columns = Fractions.columns(verdict)
+    scores, tenths = verdict.score.tolist(), verdict.tenths.tolist()
+    distances = verdict.distance_km.tolist()
+    needs_met = verdict.needs_met.tolist()
+    found = []
+    for i in rows:
+        leader = verdict.table.leaders[i]
+        km = distances[i]
+        found.append(
+            Candidate(
+                leader_id=leader.id,
+                leader_name=leader.name,
+                score=scores[i],
+                distance_km=None if math.isnan(km) else km,
+                remaining_days=leader.remaining_days,
+                leader=leader,
+                request=verdict.request,
+                weights=verdict.weights,
+                outcome=verdict.table.evidence[i],
+                fractions=Fractions(*(column[i] for column in columns)),
+                tenths=tenths[i],
+                needs_met=tuple(needs_met[i]),
+            )
+        )
+    return found
 
 
 def rank(
     request: RequestFacts,
-    leaders: Iterable[LeaderFacts],
+    leaders: Sequence[LeaderFacts],
     weights: Weights,
-    outcomes: Mapping[int, OutcomeEvidence] | None = None,
+    *,
+    skip: Collection[Rule] = (),
 ) -> tuple[list[Candidate], list[Excluded]]:
-    """Every leader either ranked as a candidate (best first) or excluded with every reason."""
-    candidates: list[Candidate] = []
-    excluded: list[Excluded] = []
-    outcomes = outcomes or {}
-    failures_of = HardRules(request).failures
-    for leader in leaders:
-        failures = failures_of(leader)
-        if failures:
-            excluded.append(Excluded(leader.id, leader.name, failures))
-        else:
-            evidence = outcomes.get(leader.id, NEUTRAL_OUTCOME)
-            candidates.append(score_leader(leader, request, weights, evidence))
-    candidates.sort(key=Candidate.sort_key)
+    """Every leader either ranked as a candidate (best first) or excluded with every reason,
+    as the engine judged them (``skip`` leaves hard rules out)."""
+    table = LeaderTable(leaders)
+    verdict = Verdict(request, table, weights, skip=skip)
+    candidates = _candidates(verdict, verdict.ranked().tolist())
+    excluded = [
+        Excluded(table.leaders[i].id, table.leaders[i].name, verdict.failures(i))
+        for i in np.flatnonzero(~verdict.eligible).tolist()
+    ]
     excluded.sort(key=lambda e: (e.leader_name.lower(), e.leader_id))
     return candidates, excluded
 
@@ -501,8 +408,7 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
             considered_leader_ids(support_request), support_request.academic_year
         )
         weights = Weights.for_organisation(support_request.organisation_id)
-        evidence = outcome_evidence([leader.id for leader in leaders]) if weights.outcomes else {}
-        ranked, excluded = rank(facts, leaders, weights, evidence)
+        ranked, excluded = rank(facts, leaders, weights)
         return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
 
 
@@ -516,14 +422,11 @@ def leader_check(
     found = leader_facts(queryset, support_request.academic_year)
     if not found:
         return None, [], False
-    leader = found[0]
-    facts = request_facts(support_request)
-    failures = hard_rule_failures(leader, facts, skip=skip)
-    if failures:
-        return None, failures, True
     weights = Weights.for_organisation(support_request.organisation_id)
-    evidence = outcome_evidence([leader.id]).get(leader.id, NEUTRAL_OUTCOME)
-    return score_leader(leader, facts, weights, evidence), [], True
+    candidates, excluded = rank(request_facts(support_request), found, weights, skip=skip)
+    if excluded:
+        return None, list(excluded[0].failures), True
+    return candidates[0], [], True
 
 
 def by_leader(candidates: Sequence[Candidate]) -> dict[int, Candidate]:

@@ -3,6 +3,7 @@ Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -99,6 +100,21 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.pk} for {self.school.name}"
+
+    @property
+    def wanted_term(self) -> str:
+        """The term the school asked to start in, read from when it said it would like the
+        support ("spring term, a day a fortnight" → "spring"), or "" when it named none."""
+        return term_named_in(self.preferred_timing)
+
+
+_TERM_WORDS = re.compile(r"\b(autumn|spring|summer)\b", re.IGNORECASE)
+
+
+def term_named_in(text: str) -> str:
+    """The first school term a piece of text names ("autumn", "spring", "summer"), or ""."""
+    match = _TERM_WORDS.search(text or "")
+    return match.group(1).lower() if match else ""
 
 
 class ShortlistEntry(models.Model):
@@ -303,10 +319,14 @@ class AllocationRun(models.Model):
     candidates_per_request = models.PositiveSmallIntegerField(default=20)
     started_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(
-        max_length=20, blank=True, help_text="min_cost_flow, cp_sat or greedy."
+        max_length=20,
+        blank=True,
+        help_text="lp_rounding (min_cost_flow or cp_sat in runs made before it).",
     )
     solver_status = models.CharField(
-        max_length=20, blank=True, help_text="optimal, or feasible when stopped at the time limit."
+        max_length=20,
+        blank=True,
+        help_text="optimal when the total reaches the upper bound, otherwise feasible.",
     )
     upper_bound = models.DecimalField(
         max_digits=12,

@@ -1,20 +1,28 @@
-"""Outcomes of a leader's past deployments, as a matching factor.
+"""Outcomes of a leader's earlier deployments, as a matching factor (docs/rules.md, "Matching").
 
-No end-of-support evaluations exist yet, so every leader gets the neutral value (½ of the
-factor's weight): nobody is rewarded or penalised for a record that cannot exist yet.
+The evidence is the supported headteacher's end-of-support evaluation of each earlier deployment:
+its "6. Overall success of support" rating, red, amber or green. The evaluation area feeds those
+ratings in (``register_outcome_source``, done in ``syslead.evaluation.apps``), so brokering never
+imports evaluation's models: ``fn()`` returns ``{rating: an expression counting the leader's
+evaluated deployments so rated}``, with ``OuterRef("pk")`` the leader. ``syslead.brokering.facts``
+annotates its one query of leaders with those counts, so the ratings arrive with every leader's
+other facts (``LeaderFacts.outcome_ratings``) at no extra query.
 
-Plugging evaluations in later: the evaluation area registers a source with
-``register_outcome_source(fn)``, where ``fn(leader_ids)`` returns ``{leader id: [RAG values of the
-"overall success" rating of each completed deployment]}`` in one query. Each leader's ratings then
-become a fraction with ``evidence_from_ratings``: green 1, amber ½, red 0, averaged with two
-neutral "phantom" ratings so that one evaluation cannot swing the score to either extreme
-(a small Bayesian prior: 1 green → 0.67, 3 greens → 0.8, 10 greens → 0.92).
+Each leader's ratings become a fraction with ``evidence_from_ratings``: green 1, amber ½, red 0,
+averaged with two neutral "phantom" ratings so that one evaluation cannot swing the score to either
+extreme (a small Bayesian prior: 1 green → 0.67, 3 greens → 0.8, 10 greens → 0.92, 1 red → 0.33).
+A leader with no evaluated deployment gets the neutral value (½ of the factor's weight): nobody is
+rewarded or penalised for a record they do not have yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from syslead.brokering.eligibility import words
 
 #: RAG value → fraction of the outcomes factor.
 RAG_FRACTION = {"green": 1.0, "amber": 0.5, "red": 0.0}
@@ -31,15 +39,16 @@ class OutcomeEvidence:
 
 
 NEUTRAL_OUTCOME = OutcomeEvidence(
-    NEUTRAL_FRACTION, "no evaluations of past deployments yet, counted as neutral"
+    NEUTRAL_FRACTION, "no earlier deployment evaluated yet, counted as neutral"
 )
 
-OutcomeSource = Callable[[Sequence[int]], Mapping[int, Sequence[str]]]
+#: {rating: an expression counting the leader's (``OuterRef("pk")``) deployments so rated}.
+OutcomeSource = Callable[[], Mapping[str, Any]]
 _sources: list[OutcomeSource] = []
 
 
 def register_outcome_source(source: OutcomeSource) -> None:
-    """Let an area that records evaluations feed their RAG ratings to matching."""
+    """Let an area that records evaluations feed their ratings to matching."""
     if source not in _sources:
         _sources.append(source)
 
@@ -49,25 +58,29 @@ def unregister_outcome_source(source: OutcomeSource) -> None:
         _sources.remove(source)
 
 
+def outcome_columns() -> dict[str, tuple[str, Any]]:
+    """{column alias: (rating, expression)}: the counts to annotate a query of leaders with, one
+    per rating of each registered source (none registered: no column)."""
+    return {
+        f"outcome_{n}_{rating}": (rating, expression)
+        for n, source in enumerate(_sources)
+        for rating, expression in source().items()
+    }
+
+
 def evidence_from_ratings(ratings: Iterable[str]) -> OutcomeEvidence:
-    """A leader's RAG ratings as a fraction, shrunk towards neutral (see the module docstring)."""
-    known = tuple(r for r in (str(x).lower() for x in ratings) if r in RAG_FRACTION)
+    """A leader's ratings as a fraction, shrunk towards neutral (see the module docstring)."""
+    return _evidence(tuple(str(x).lower() for x in ratings))
+
+
+@lru_cache(maxsize=1024)
+def _evidence(ratings: tuple[str, ...]) -> OutcomeEvidence:
+    known = tuple(r for r in ratings if r in RAG_FRACTION)
     if not known:
         return NEUTRAL_OUTCOME
     total = sum(RAG_FRACTION[r] for r in known) + PRIOR_RATINGS * NEUTRAL_FRACTION
     fraction = total / (len(known) + PRIOR_RATINGS)
     counts = [f"{known.count(r)} {r}" for r in ("green", "amber", "red") if known.count(r)]
-    plural = "evaluation" if len(known) == 1 else "evaluations"
-    description = f"{len(known)} {plural} of past deployments ({', '.join(counts)})"
+    deployments = "earlier deployment" if len(known) == 1 else "earlier deployments"
+    description = f"{len(known)} {deployments} evaluated, overall success rated {words(counts)}"
     return OutcomeEvidence(fraction, description, known)
-
-
-def outcome_evidence(leader_ids: Sequence[int]) -> dict[int, OutcomeEvidence]:
-    """{leader id: evidence} for leaders with evaluations; others are neutral (absent)."""
-    if not _sources or not leader_ids:
-        return {}
-    ratings: dict[int, list[str]] = {}
-    for source in _sources:
-        for leader_id, values in source(leader_ids).items():
-            ratings.setdefault(leader_id, []).extend(values)
-    return {leader_id: evidence_from_ratings(values) for leader_id, values in ratings.items()}

@@ -41,6 +41,7 @@ from syslead.brokering.models import (
 )
 from syslead.core.events import events_for
 from syslead.core.models import Event
+from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import OfstedRating, School
@@ -358,11 +359,23 @@ class DemandRow:
 
     @property
     def priority(self) -> str:
-        """The row as a designation round's priority, in words."""
-        return (
-            f"{self.specialism.replace('_', ' ').capitalize()} in {self.phase_label} schools "
-            f"in {self.area}"
-        )
+        """The row as a designation round's priority, in words ("SEND in primary schools in
+        Lincolnshire")."""
+        label = BUILTIN_SPECIALISMS.get(self.specialism) or self.specialism.replace("_", " ")
+        return f"{label[:1].upper()}{label[1:]} in {self.phase_label} schools in {self.area}"
+
+
+#: How many priorities the unmet-demand page names for the next designation round.
+PRIORITIES_SHOWN = 5
+
+
+def designation_priorities(rows: Iterable[DemandRow]) -> list[DemandRow]:
+    """The priorities for the next designation round: only real gaps (more days asked for than
+    the area's leaders have left), the largest first, then the most requests
+    (docs/rules.md, item 8). A row whose leaders have days to spare is no priority."""
+    gaps = [row for row in rows if row.gap_days > 0]
+    gaps.sort(key=lambda r: (-r.gap_days, -r.requests, r.specialism, r.phase, r.area))
+    return gaps[:PRIORITIES_SHOWN]
 
 
 def _declined_request_ids(requests: QuerySet[SupportRequest]) -> set[int]:

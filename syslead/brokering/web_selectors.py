@@ -28,9 +28,10 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import Rule, hard_rule_failures
+from syslead.brokering.eligibility import Rule
+from syslead.brokering.engine import Weights
 from syslead.brokering.facts import leader_facts, request_facts
-from syslead.brokering.matching import Candidate, Excluded, Weights, score_leader, shortlist
+from syslead.brokering.matching import Candidate, Excluded, rank, shortlist
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -569,12 +570,8 @@ def _leaders_passing(
     ).distinct()
     facts = request_facts(support_request)
     weights = Weights.for_organisation(support_request.organisation_id)
-    candidates = [
-        score_leader(leader, facts, weights)
-        for leader in leader_facts(narrowed, support_request.academic_year)
-        if not hard_rule_failures(leader, facts)
-    ]
-    candidates.sort(key=Candidate.sort_key)
+    found = leader_facts(narrowed, support_request.academic_year)
+    candidates, _ = rank(facts, found, weights)
     return candidates[:limit]
 
 

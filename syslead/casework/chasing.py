@@ -47,11 +47,13 @@ from syslead.deployments.access import can_manage_deployment
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.deployments.parties import party_label, signatories
 from syslead.deployments.selectors import unsigned_parties
+from syslead.deployments.transitions import AGREEMENT
 from syslead.evaluation.models import FeedbackRequest, FeedbackStatus
 from syslead.notifications.inbox import notify
 from syslead.visits import recipients
-from syslead.visits.models import Visit, VisitStatus
+from syslead.visits.models import Visit
 from syslead.visits.selectors import deployments_without_recent_visit
+from syslead.visits.transitions import VISIT
 
 #: (person, the link they get)
 Recipient = tuple[User, str]
@@ -168,7 +170,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=lambda actor, v: can_manage_deployment(actor, v.deployment),
             settled=lambda v: (
                 None
-                if v.status == VisitStatus.AWAITING_AGREEMENT
+                if VISIT.in_source("agree", v)
                 else f"The note of visit is {v.get_status_display().lower()}."
             ),
             recipients=_visit_note_recipients,
@@ -224,7 +226,7 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             may_chase=can_manage_deployment,
             settled=lambda d: (
                 None
-                if d.status == DeploymentStatus.AWAITING_SIGNATURES
+                if AGREEMENT.in_source("sign", d)
                 else f"The agreement is {d.get_status_display().lower()}."
             ),
             recipients=_signature_recipients,

@@ -37,6 +37,8 @@ INSPECTION_OUT_OF_DATE_YEARS = 4
 #: How many schools a SIP's watch list shows on the home page (the rest are a search away).
 WATCH_LIST_LENGTH = 10
 RECENT_EVENTS = 8
+#: How many events the organisation's activity page shows.
+ACTIVITY_EVENTS = 100
 
 #: Grade 3 and 4 judgements: "requires improvement" and its predecessor "satisfactory"
 #: (docs/rules.md, "Requests", the local-authority route), and "inadequate".
@@ -147,8 +149,8 @@ def home_context(user: User) -> dict[str, Any]:
         "role": primary_role(user),
         "role_labels": [Role(role).label for role in ROLE_ORDER if role in roles],
         "attention": attention,
-        # Administrators only set things up: the list is for people with casework.
-        "shows_attention": bool(attention) or bool(roles - {Role.ADMINISTRATOR}),
+        # Everyone with a role sees the list first, if only to read that nothing is waiting.
+        "shows_attention": bool(roles),
         "sections": sections,
     }
 
@@ -220,7 +222,9 @@ class TimelineEntry:
     text: str
 
 
-def organisation_events(organisation_ids: set[int]) -> list[TimelineEntry]:
+def organisation_events(
+    organisation_ids: set[int], limit: int = RECENT_EVENTS
+) -> list[TimelineEntry]:
     """Recent events of these organisations: about the organisation itself, or carrying its id
     as ``organisation`` in their data (as role grants do), naming the person they concern."""
     if not organisation_ids:
@@ -231,7 +235,7 @@ def organisation_events(organisation_ids: set[int]) -> list[TimelineEntry]:
     events = list(
         Event.objects.filter(about | carrying)
         .select_related("actor")
-        .order_by("-created_at", "-id")[:RECENT_EVENTS]
+        .order_by("-created_at", "-id")[:limit]
     )
     user_type = ContentType.objects.get_for_model(User)
     people = {
@@ -249,12 +253,21 @@ def organisation_events(organisation_ids: set[int]) -> list[TimelineEntry]:
     return entries
 
 
+def activity_organisations(user: User) -> list[Organisation]:
+    """The organisations whose activity the person may read: those they coordinate or lead as
+    broker lead (every one for an administrator)."""
+    if Role.ADMINISTRATOR in roles_of(user):
+        return list(Organisation.objects.order_by("name"))
+    ids = organisation_ids_for(user, [Role.COORDINATOR, Role.BROKER_LEAD])
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
 def _organisations(user: User, role: str) -> list[Organisation]:
     ids = organisation_ids_for(user, [role])
     return list(Organisation.objects.filter(pk__in=ids).select_related("lead_school"))
 
 
-def _organisation_section(organisation: Organisation, *, with_events: bool) -> Section:
+def _organisation_section(organisation: Organisation, *, with_activity: bool) -> Section:
     area = organisation_area(organisation)
     context: dict[str, Any] = {
         "organisation": organisation,
@@ -268,16 +281,22 @@ def _organisation_section(organisation: Organisation, *, with_events: bool) -> S
             .order_by("role")
         ],
     }
-    if with_events:
-        context["events"] = organisation_events({organisation.pk})
+    links = [
+        _link("Find a school", "schools:search"),
+        _link("System leaders directory", "leaders:directory"),
+    ]
+    if with_activity:  # the feed has its own page: the home page leads with work
+        links.append(
+            Link(
+                f"Recent activity in {organisation.name}",
+                f"{reverse('core:activity')}?organisation={organisation.pk}",
+            )
+        )
     return Section(
         title=organisation.name,
         template="core/home/organisation.html",
         context=context,
-        links=(
-            _link("Find a school", "schools:search"),
-            _link("System leaders directory", "leaders:directory"),
-        ),
+        links=tuple(links),
     )
 
 
@@ -307,7 +326,7 @@ def administrator_overview(user: User) -> Iterable[Block]:
 def coordinator_organisations(user: User) -> Iterable[Block]:
     """Each organisation the person coordinates: its area, people and recent events."""
     for organisation in _organisations(user, Role.COORDINATOR):
-        yield _organisation_section(organisation, with_events=True)
+        yield _organisation_section(organisation, with_activity=True)
 
 
 def broker_lead_organisations(user: User) -> Iterable[Block]:
@@ -315,7 +334,7 @@ def broker_lead_organisations(user: User) -> Iterable[Block]:
     coordinated = organisation_ids_for(user, [Role.COORDINATOR])
     for organisation in _organisations(user, Role.BROKER_LEAD):
         if organisation.pk not in coordinated:  # already shown in full
-            yield _organisation_section(organisation, with_events=False)
+            yield _organisation_section(organisation, with_activity=True)
 
 
 def schools_to_watch(schools: QuerySet[School]) -> QuerySet[School]:

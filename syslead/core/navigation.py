@@ -20,6 +20,10 @@ class NavItem:
 
 _BROKER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
 
+#: Pages about the person themselves: shown only to holders of the role, never to an administrator
+#: for the role's sake (an administrator has no leader profile of their own to open).
+_OWN_ROLE_ONLY = frozenset({"leaders:my_profile"})
+
 # (label, url name, who sees it: roles, or None for every signed-in person)
 _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Home", "core:home", None),
@@ -43,7 +47,8 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
         return []
     items: list[NavItem] = []
     for label, url_name, roles in _LINKS:
-        if roles is not None and not (is_administrator(user) or has_role(user, *roles)):
+        hidden = roles is not None and not has_role(user, *roles)
+        if hidden and (url_name in _OWN_ROLE_ONLY or not is_administrator(user)):
             continue
         try:
             url = reverse(url_name)

@@ -49,6 +49,8 @@ class Transition:
     records: str
     #: What the step does, as in "you cannot ... now".
     action: str
+    #: The rule code when the state refuses the step; empty: the table's.
+    rule: str = ""
 
     @property
     def automatic(self) -> bool:
@@ -64,6 +66,7 @@ def step(
     who: str,
     records: str,
     action: str,
+    rule: str = "",
 ) -> Transition:
     """A row, with its sources as a frozen set of plain strings."""
     return Transition(
@@ -74,6 +77,7 @@ def step(
         who=who,
         records=records,
         action=action,
+        rule=rule,
     )
 
 
@@ -88,12 +92,16 @@ class TransitionTable(Generic[M]):
         choices: type[models.TextChoices],
         rule: str,
         transitions: Iterable[Transition],
+        refusal: Callable[[M], None] | None = None,
     ) -> None:
         self.record = record
         self.field = field
         self.choices = choices
         #: The rule code a refused state carries (409).
         self.rule = rule
+        #: Run when the state refuses a step, before the row's own refusal: it may raise a more
+        #: telling one (an agreement that is over is read-only, whatever is asked).
+        self.refusal = refusal
         self._rows: dict[str, Transition] = {}
         for row in transitions:
             if row.name in self._rows:
@@ -147,10 +155,12 @@ class TransitionTable(Generic[M]):
         """The row, or a RuleViolation (409) when the record's state does not allow it."""
         row = self._rows[name]
         if self.state(obj) not in row.sources:
+            if self.refusal is not None:
+                self.refusal(obj)
             raise RuleViolation(
                 message
                 or f"The {self.record} is {self.state_words(obj)}: you cannot {row.action} now.",
-                rule=self.rule,
+                rule=row.rule or self.rule,
             )
         return row
 

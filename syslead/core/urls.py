@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("about-the-data/", views.about_data, name="about_data"),
+    path("activity/", views.activity, name="activity"),
 ]

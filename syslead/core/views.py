@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from syslead.core import about, home
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import whole_number
 
 
 @login_required
 def home_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", home.home_context(request.user))
+
+
+@login_required
+def activity(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An organisation's recent activity: who did what, newest first (moved off the home page,
+    which leads with work; docs/ux.md)."""
+    organisations = home.activity_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied("Only coordinators and broker leads see an organisation's activity.")
+    chosen = whole_number(request.GET.get("organisation"))
+    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    context = {
+        "organisation": organisation,
+        "organisations": organisations,
+        "events": home.organisation_events({organisation.pk}, limit=home.ACTIVITY_EVENTS),
+        "limit": home.ACTIVITY_EVENTS,
+    }
+    return render(request, "core/activity.html", context)
 
 
 @login_required

@@ -30,6 +30,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from syslead.accounts.models import Role, User
+from syslead.brokering.eligibility import in_sentence
 from syslead.core.academic_years import AcademicYear
 from syslead.demo import DEMO_SEED
 from syslead.demo.clock import Clock
@@ -255,7 +256,7 @@ def _plans(
 
 
 def _portrait(rng: random.Random, plan: _Plan, labels: dict[str, str]) -> str:
-    field = " and ".join(labels.get(code, code).lower() for code in plan.specialisms[:2])
+    field = " and ".join(in_sentence(labels.get(code, code)) for code in plan.specialisms[:2])
     opening = rng.choice(PORTRAIT_OPENINGS).format(
         years=plan.years,
         field=field or "school improvement",

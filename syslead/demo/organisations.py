@@ -74,6 +74,7 @@ def _existing_or_new(
     local_authority_name: str = "",
     area_names: str = "",
     lead_school_urn: int | None = None,
+    contact: tuple[str, str, str] = ("", "", ""),
 ) -> Organisation:
     existing = Organisation.objects.filter(name=name, kind=kind).first()
     if existing is not None:
@@ -86,6 +87,7 @@ def _existing_or_new(
             name=name,
             lead_school_urn=lead_school_urn,
             area=local_authority_name or area_names,
+            contact=contact,
         )
     return organisation_create(
         actor=actor,
@@ -94,6 +96,9 @@ def _existing_or_new(
         local_authority_name=local_authority_name,
         area_names=area_names,
         lead_school_urn=lead_school_urn,
+        contact_name=contact[0],
+        contact_email=contact[1],
+        contact_phone=contact[2],
     )
 
 
@@ -113,6 +118,19 @@ def _list_entry(kind: str, name: str, local_authority_name: str) -> KnownBroker 
     ).first()
 
 
+#: Who schools contact to ask each demo broker for support (the featured coordinators; telephone
+#: numbers from the range Ofcom keeps for drama, which reach no one).
+CONTACTS = {
+    "alliance": ("Alice Hart, coordinator", "alice.hart@kyra.example", "01632 960101"),
+    "local_authority": (
+        "Olivia Price, coordinator",
+        "olivia.price@southglos.example",
+        "01632 960202",
+    ),
+    "hub": ("Hannah Webb, coordinator", "hannah.webb@leadhub.example", "01632 960303"),
+}
+
+
 def build_organisations(*, actor: User, data_dir: Path) -> DemoOrganisations:
     """The three demo brokers, created once: set up from their entries of the lists of brokers
     where the lists hold them (``organisation_set_up_from_list``), else ``organisation_create``."""
@@ -122,17 +140,20 @@ def build_organisations(*, actor: User, data_dir: Path) -> DemoOrganisations:
             name=ALLIANCE_NAME,
             kind=OrganisationKind.TEACHING_SCHOOL_ALLIANCE,
             lead_school_urn=alliance_lead_school_urn(data_dir, ALLIANCE_NAME),
+            contact=CONTACTS["alliance"],
         ),
         local_authority=_existing_or_new(
             actor=actor,
             name=LOCAL_AUTHORITY_NAME,
             kind=OrganisationKind.LOCAL_AUTHORITY,
             local_authority_name=LOCAL_AUTHORITY_AREA,
+            contact=CONTACTS["local_authority"],
         ),
         hub=_existing_or_new(
             actor=actor,
             name=HUB_NAME,
             kind=OrganisationKind.TEACHING_SCHOOL_HUB,
             area_names=hub_areas(data_dir, HUB_NAME),
+            contact=CONTACTS["hub"],
         ),
     )

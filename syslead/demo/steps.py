@@ -277,7 +277,7 @@ def raise_request(
             academic_year=academic_year,
             context=f"{school.name} ({school.get_ofsted_rating_display() or 'not yet graded'}).",
             preferred_timing="Weekly or fortnightly visits from next half term",
-            key_areas=texts.focus_of(needs).capitalize() + ".",
+            key_areas=texts.sentence(texts.focus_of(needs)),
             la_criteria=la_criteria,
             chair_of_governors_agreed=route == Route.SCHOOL,
         )
@@ -521,12 +521,14 @@ def deliver(
                     ActionPointSpec(
                         ActionOwner.LEADER,
                         texts.LEADER_ACTIONS[number % len(texts.LEADER_ACTIONS)],
-                        plan.date + dt.timedelta(days=10 if number == kept_open else 14),
+                        weekday_after(
+                            plan.date + dt.timedelta(days=10 if number == kept_open else 14)
+                        ),
                     ),
                     ActionPointSpec(
                         ActionOwner.SCHOOL,
                         texts.SCHOOL_ACTIONS[number % len(texts.SCHOOL_ACTIONS)],
-                        plan.date + dt.timedelta(days=21),
+                        weekday_after(plan.date + dt.timedelta(days=21)),
                     ),
                 ],
             )

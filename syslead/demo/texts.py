@@ -41,6 +41,12 @@ def focus_of(needs: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def sentence(text: str) -> str:
+    """Text as a sentence: a capital first letter (and nothing else changed: "SEND" stays) and a
+    full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def request_summary(needs: list[str], reason: str) -> str:
     return f"Support to improve {focus_of(needs)}. {reason}"
 

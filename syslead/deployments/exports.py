@@ -12,9 +12,10 @@ from django.urls import reverse
 from syslead.core import exports as x
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.forms import AgreementFilterForm
-from syslead.deployments.models import Deployment, DeploymentStatus, Signature
+from syslead.deployments.models import Deployment, Signature
 from syslead.deployments.parties import party_label
 from syslead.deployments.selectors import unsigned_parties
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.agreements import _filtered
 
 #: Rows read from the database at a time (with their signatures) while a download streams.
@@ -22,7 +23,7 @@ CHUNK = 500
 
 
 def _waiting_for(deployment: Deployment) -> list[str]:
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("sign", deployment):
         return []
     return [party_label(deployment, party) for party in unsigned_parties(deployment)]
 

@@ -77,10 +77,11 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
     ).select_related("school", "chosen_leader__user")
     for item in ready.order_by("created_at", "pk")[:SECTION_ROWS]:
         chosen = item.chosen_leader.user.get_full_name() if item.chosen_leader else "a leader"
+        # The leader and the request's number keep two such links apart (one school, two needs).
         yield AttentionItem(
-            f"Draft the agreement for {item.school.name}",
+            f"Draft the agreement for {chosen} at {item.school.name} (request {item.pk})",
             reverse("deployments:create", args=[item.pk]),
-            f"{chosen} chosen ({item.academic_year}).",
+            f"Chosen for {item.academic_year}.",
         )
     waiting = [
         row for row in waiting_for_signatures(user) if row.deployment.organisation_id in coordinated

@@ -50,6 +50,20 @@ FINISHED_STATUSES = (
     DeploymentStatus.CANCELLED,
     DeploymentStatus.SUPERSEDED,
 )
+#: Agreements whose work is under way or done: notes of visit's log, feedback, reviews and the
+#: final report may be written for them (a paused one waits to resume).
+DELIVERY_STATUSES = (
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.COMPLETED,
+    DeploymentStatus.ENDED_EARLY,
+)
+#: Agreements not yet over and not yet completed (the leader is still committed to them).
+OPEN_STATUSES = (
+    DeploymentStatus.DRAFT,
+    DeploymentStatus.AWAITING_SIGNATURES,
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.PAUSED,
+)
 #: Agreements still in play (a package has exactly one lead among them).
 LIVE_STATUSES = (
     DeploymentStatus.DRAFT,

@@ -14,15 +14,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from syslead.core.academic_years import Term, terms_between
-from syslead.deployments.models import Deployment, DeploymentStatus, Objective
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus, Objective
 from syslead.evaluation.models import (
     RAG_STEP,
     Evaluation,
     EvaluationItem,
+    EvaluationRating,
     FeedbackRequest,
     FeedbackStatus,
     ObjectiveRating,
@@ -150,11 +153,7 @@ def feedback_due(
         base.filter(
             status=FeedbackStatus.DUE,
             due_on__lte=today + dt.timedelta(days=FEEDBACK_REMINDER_DAYS),
-            deployment__status__in=(
-                DeploymentStatus.ACTIVE,
-                DeploymentStatus.COMPLETED,
-                DeploymentStatus.ENDED_EARLY,
-            ),
+            deployment__status__in=DELIVERY_STATUSES,
         )
         .exclude(deployment__starts_on__gt=today)
         .select_related("deployment__client_school", "deployment__leader__user")
@@ -212,3 +211,29 @@ def evaluation_lines(evaluation: Evaluation) -> list[EvaluationLine]:
 
 def evaluation_of(deployment: Deployment) -> Evaluation | None:
     return Evaluation.objects.filter(deployment=deployment).prefetch_related("ratings").first()
+
+
+def overall_success_counts() -> dict[str, Any]:
+    """{rating: an expression counting the evaluated deployments of the leader of the row
+    (``OuterRef("pk")``) whose "overall success of support" was so rated}: the evidence of
+    matching's outcomes factor (docs/rules.md, "Matching"; registered in
+    ``syslead.evaluation.apps``). The end-of-support evaluation is given once per agreement, as
+    the support ends."""
+    return {
+        rating: Coalesce(
+            Subquery(
+                EvaluationRating.objects.filter(
+                    item=EvaluationItem.OVERALL_SUCCESS,
+                    rating=rating,
+                    evaluation__deployment__leader_id=OuterRef("pk"),
+                )
+                .order_by()
+                .values("evaluation__deployment__leader_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for rating in Rag.values
+    }

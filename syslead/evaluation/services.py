@@ -24,8 +24,7 @@ from syslead.brokering.models import Route, SupportRequest
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.evaluation.access import may_quality_assure
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.evaluation.models import (
     Evaluation,
     EvaluationItem,
@@ -33,22 +32,16 @@ from syslead.evaluation.models import (
     FeedbackRequest,
     FeedbackStatus,
     FinalReport,
-    FinalReportStatus,
     ObjectiveRating,
     ProgressReview,
     Rag,
     Viewpoint,
 )
+from syslead.evaluation.transitions import FINAL_REPORT, INITIAL, writes_report
 from syslead.notifications.inbox import notify
 from syslead.visits import recipients
 from syslead.visits.access import DeploymentRoles, deployment_roles
 
-#: Agreements whose work is under way or done: feedback, reviews and reports may be written.
-DELIVERY_STATUSES = (
-    DeploymentStatus.ACTIVE,
-    DeploymentStatus.COMPLETED,
-    DeploymentStatus.ENDED_EARLY,
-)
 #: The evaluation is given once, while the agreement is active or once it has completed.
 EVALUATION_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.COMPLETED)
 RAG_VALUES = ", ".join(Rag.values)
@@ -496,18 +489,15 @@ def final_report_save(
     """Write or revise the final report: the package's lead leader only, while it is a draft or
     has been returned (LLF: "a report at the end of the deployment summarising work done and
     evidencing impact achieved")."""
-    roles = deployment_roles(actor, deployment)
-    if not ((roles.leader and deployment.is_lead) or roles.administrator):
+    if not writes_report(actor, deployment):
         raise NotAllowed("Only the lead system leader writes the final report.")
     _in_delivery(deployment, "The final report can be written")
     report = FinalReport.objects.select_for_update().filter(deployment=deployment).first()
-    if report is not None and report.status not in (
-        FinalReportStatus.DRAFT,
-        FinalReportStatus.RETURNED,
-    ):
-        raise RuleViolation(
+    if report is not None:
+        FINAL_REPORT.require_source(
+            "save",
+            report,
             "The final report is with the broker or approved: it cannot be changed now.",
-            rule="final_report_locked",
         )
     errors: dict[str, list[str]] = {}
     if not work_summary.strip():
@@ -517,7 +507,7 @@ def final_report_save(
     if errors:
         raise ValidationError(errors)
     if report is None:
-        report = FinalReport(deployment=deployment, author=actor)
+        report = FinalReport(deployment=deployment, author=actor, status=INITIAL)
     before = {"work_summary": report.work_summary, "impact": report.impact}
     report.work_summary = work_summary.strip()
     report.impact = impact.strip()
@@ -527,7 +517,7 @@ def final_report_save(
     event_record(
         actor=actor,
         subject=deployment,
-        verb="final_report.saved",
+        verb=FINAL_REPORT["save"].records,
         summary="Saved the final report",
         data={"final_report": report.pk, "before": before},
     )
@@ -539,20 +529,17 @@ def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
     """Send the final report to the broker to quality-assure; its coordinators are told."""
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
     deployment = report.deployment
-    roles = deployment_roles(actor, deployment)
-    if not ((roles.leader and deployment.is_lead) or roles.administrator):
-        raise NotAllowed("Only the lead system leader sends the final report.")
-    if report.status not in (FinalReportStatus.DRAFT, FinalReportStatus.RETURNED):
-        raise RuleViolation(
-            "The final report has already been sent.", rule="final_report_already_sent"
-        )
-    report.status = FinalReportStatus.AWAITING_QA
+    FINAL_REPORT.require_permitted(
+        "submit", actor, report, "Only the lead system leader sends the final report."
+    )
+    FINAL_REPORT.require_source("submit", report, "The final report has already been sent.")
     report.submitted_at = timezone.now()
-    report.save(update_fields=["status", "submitted_at", "updated_at"])
-    event_record(
+    FINAL_REPORT.apply(
+        "submit",
+        report,
         actor=actor,
         subject=deployment,
-        verb="final_report.submitted",
+        update_fields=["submitted_at"],
         summary="Sent the final report for quality assurance",
         data={"final_report": report.pk},
     )
@@ -571,14 +558,14 @@ def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
     return report
 
 
-def _locked_for_qa(actor: Any, report: FinalReport) -> FinalReport:
+def _locked_for_qa(actor: Any, report: FinalReport, step: str) -> FinalReport:
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
-    if not may_quality_assure(actor, report.deployment, report):
-        raise NotAllowed("Only the broker's coordinators quality-assure final reports.")
-    if report.status != FinalReportStatus.AWAITING_QA:
-        raise RuleViolation(
-            "The final report is not waiting for quality assurance.", rule="final_report_not_sent"
-        )
+    FINAL_REPORT.require_permitted(
+        step, actor, report, "Only the broker's coordinators quality-assure final reports."
+    )
+    FINAL_REPORT.require_source(
+        step, report, "The final report is not waiting for quality assurance."
+    )
     return report
 
 
@@ -586,19 +573,19 @@ def _locked_for_qa(actor: Any, report: FinalReport) -> FinalReport:
 def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "") -> FinalReport:
     """The broker approves the final report after quality assurance; the supported school then
     receives it."""
-    report = _locked_for_qa(actor, report)
+    report = _locked_for_qa(actor, report, "approve")
     deployment = report.deployment
     now = timezone.now()
-    report.status = FinalReportStatus.APPROVED
     report.qa_comments = comments.strip()
     report.reviewed_by = actor
     report.reviewed_at = now
     report.approved_at = now
-    report.save()
-    event_record(
+    FINAL_REPORT.apply(
+        "approve",
+        report,
         actor=actor,
         subject=deployment,
-        verb="final_report.approved",
+        update_fields=["qa_comments", "reviewed_by", "reviewed_at", "approved_at"],
         summary="Approved the final report after quality assurance",
         data={"final_report": report.pk, "comments": report.qa_comments},
     )
@@ -623,19 +610,19 @@ def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "")
 @transaction.atomic
 def final_report_return(*, actor: Any, report: FinalReport, comments: str) -> FinalReport:
     """The broker returns the final report with comments; the lead leader revises it."""
-    report = _locked_for_qa(actor, report)
+    report = _locked_for_qa(actor, report, "return")
     if not comments.strip():
         raise ValidationError({"comments": ["Say what the leader should change."]})
     deployment = report.deployment
-    report.status = FinalReportStatus.RETURNED
     report.qa_comments = comments.strip()
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
-    report.save()
-    event_record(
+    FINAL_REPORT.apply(
+        "return",
+        report,
         actor=actor,
         subject=deployment,
-        verb="final_report.returned",
+        update_fields=["qa_comments", "reviewed_by", "reviewed_at"],
         summary="Returned the final report with comments",
         data={"final_report": report.pk, "comments": report.qa_comments},
     )

@@ -22,7 +22,6 @@ from syslead.evaluation.access import (
     evidence_pack_deployment_for_user,
     feedback_for_user,
     final_report_visible,
-    may_quality_assure,
 )
 from syslead.evaluation.documents import pdf_response
 from syslead.evaluation.evidence import evidence_pack_filename
@@ -41,6 +40,7 @@ from syslead.evaluation.models import (
     FinalReportStatus,
     Viewpoint,
 )
+from syslead.evaluation.transitions import FINAL_REPORT, writes_report
 from syslead.privacy.audit import read_record
 from syslead.privacy.models import ReadKind
 from syslead.visits.access import deployment_records_for_user
@@ -267,15 +267,11 @@ def final_report(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpR
         .select_related("author", "reviewed_by")
         .first()
     )
-    may_write = (roles.leader and deployment.is_lead) or roles.administrator
-    editable = may_write and (
-        report is None or report.status in (FinalReportStatus.DRAFT, FinalReportStatus.RETURNED)
-    )
-    may_qa = (
-        report is not None
-        and report.status == FinalReportStatus.AWAITING_QA
-        and may_quality_assure(request.user, deployment, report)
-    )
+    # What this person may do now: the final report's transition table.
+    may_write = writes_report(request.user, deployment)
+    steps = FINAL_REPORT.allowed(request.user, report) if report is not None else frozenset()
+    editable = may_write if report is None else "save" in steps
+    may_qa = "approve" in steps
     if not (may_write or final_report_visible(roles, report)):
         raise Http404("No final report to show yet.")
     if request.method == "GET" and report is not None:

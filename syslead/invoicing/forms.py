@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 
 
 class ExpensesForm(forms.Form):
@@ -21,7 +20,7 @@ class ExpensesForm(forms.Form):
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label="Date paid", widget=DATE_WIDGET)
+    paid_on = GovukDateField(label="Date paid")
 
 
 class CancelForm(forms.Form):

@@ -82,7 +82,8 @@ def headteacher_income(user: User) -> Iterable[Block]:
             )
     if not unpaid and not issued.exists():
         return
-    paid = issued.filter(status=InvoiceStatus.PAID, paid_on__year__gte=today.year - 1).aggregate(
+    paid_since = dt.date(today.year - 1, 1, 1)
+    paid = issued.filter(status=InvoiceStatus.PAID, paid_on__gte=paid_since).aggregate(
         total=Sum("total")
     )["total"] or Decimal("0")
     yield Section(
@@ -92,6 +93,7 @@ def headteacher_income(user: User) -> Iterable[Block]:
             "unpaid": unpaid,
             "unpaid_total": sum((i.total for i in unpaid), Decimal("0")),
             "paid_recently": paid,
+            "paid_since": paid_since,
             "today": today,
         },
     )

@@ -41,6 +41,7 @@ from syslead.invoicing.pricing import (
     invoice_totals,
     price_session,
 )
+from syslead.invoicing.transitions import INITIAL, INVOICE
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -168,7 +169,9 @@ def invoice_draft(*, actor: Any, deployment: Deployment) -> Invoice:
             "invoice.",
             rule="nothing_to_invoice",
         )
-    invoice = Invoice.objects.create(deployment=locked, created_by=actor, **_party_fields(locked))
+    invoice = Invoice.objects.create(
+        deployment=locked, status=INITIAL, created_by=actor, **_party_fields(locked)
+    )
     rates = _rates(locked)
     lines = []
     for visit in visits:
@@ -214,9 +217,13 @@ def _locked(invoice: Invoice) -> Invoice:
     )
 
 
-def _may_act(actor: Any, invoice: Invoice, doing: str) -> None:
-    if not access.may_act(actor, invoice):
-        raise NotAllowed(f"Only the invoice's issuer or the broker's coordinators {doing}.")
+def _may_act(actor: Any, invoice: Invoice, step: str, doing: str) -> None:
+    INVOICE.require_permitted(
+        step,
+        actor,
+        invoice,
+        f"Only the invoice's issuer or the broker's coordinators {doing}.",
+    )
 
 
 def _parse_amount(value: Any) -> Decimal:
@@ -239,11 +246,10 @@ def invoice_add_expenses(
 ) -> InvoiceLine:
     """On the school route the leader's school invoices "at the agreed rate plus expenses"."""
     invoice = _locked(invoice)
-    _may_act(actor, invoice, "add expenses")
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise RuleViolation(
-            "Expenses can be added only to a draft invoice.", rule="invoice_not_draft"
-        )
+    _may_act(actor, invoice, "add_expenses", "add expenses")
+    expenses = INVOICE.require_source(
+        "add_expenses", invoice, "Expenses can be added only to a draft invoice."
+    )
     if not invoice_parties(invoice.funding_route).expenses_allowed:
         raise RuleViolation(
             "Expenses are invoiced only on the school route: on this agreement's route the rates "
@@ -263,7 +269,7 @@ def invoice_add_expenses(
     event_record(
         actor=actor,
         subject=invoice.deployment,
-        verb="invoice.expenses_added",
+        verb=expenses.records,
         summary=f"Added expenses of {pounds(line.amount)} to a draft invoice",
         data={"invoice": invoice.pk, "line": line.pk},
     )
@@ -297,25 +303,25 @@ def _payer_people(invoice: Invoice) -> list[Any]:
 def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None) -> Invoice:
     """Number the invoice, date it, make it due in 30 days and tell the payer."""
     invoice = _locked(invoice)
-    _may_act(actor, invoice, "issue invoices")
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise RuleViolation(
-            f"This invoice is {invoice.get_status_display().lower()}: only a draft is issued.",
-            rule="invoice_not_draft",
-        )
+    _may_act(actor, invoice, "issue", "issue invoices")
+    INVOICE.require_source(
+        "issue",
+        invoice,
+        f"This invoice is {invoice.get_status_display().lower()}: only a draft is issued.",
+    )
     if not invoice.lines.exists():
         raise RuleViolation("An invoice needs at least one line.", rule="invoice_empty")
     today = today or timezone.localdate()
     invoice.sequence, invoice.number = _next_number(invoice)
-    invoice.status = InvoiceStatus.ISSUED
     invoice.issued_on = today
     invoice.due_on = today + dt.timedelta(days=PAYMENT_TERMS_DAYS)
-    invoice.save(update_fields=["sequence", "number", "status", "issued_on", "due_on"])
     deployment = invoice.deployment
-    event_record(
+    INVOICE.apply(
+        "issue",
+        invoice,
         actor=actor,
         subject=deployment,
-        verb="invoice.issued",
+        update_fields=["sequence", "number", "issued_on", "due_on"],
         summary=f"Issued invoice {invoice.number} to {invoice.payer_name} "
         f"for {pounds(invoice.total)}",
         data={"invoice": invoice.pk, "number": invoice.number, "total": str(invoice.total)},
@@ -336,25 +342,25 @@ def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None)
 @transaction.atomic
 def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None = None) -> Invoice:
     invoice = _locked(invoice)
-    _may_act(actor, invoice, "mark invoices paid")
-    if invoice.status != InvoiceStatus.ISSUED:
-        raise RuleViolation(
-            f"This invoice is {invoice.get_status_display().lower()}: only an issued invoice "
-            "can be marked paid.",
-            rule="invoice_not_issued",
-        )
+    _may_act(actor, invoice, "mark_paid", "mark invoices paid")
+    INVOICE.require_source(
+        "mark_paid",
+        invoice,
+        f"This invoice is {invoice.get_status_display().lower()}: only an issued invoice "
+        "can be marked paid.",
+    )
     paid_on = paid_on or timezone.localdate()
     if invoice.issued_on and paid_on < invoice.issued_on:
         raise ValidationError({"paid_on": ["The payment date cannot be before the invoice date."]})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": ["The payment date cannot be in the future."]})
-    invoice.status = InvoiceStatus.PAID
     invoice.paid_on = paid_on
-    invoice.save(update_fields=["status", "paid_on"])
-    event_record(
+    INVOICE.apply(
+        "mark_paid",
+        invoice,
         actor=actor,
         subject=invoice.deployment,
-        verb="invoice.paid",
+        update_fields=["paid_on"],
         summary=f"Invoice {invoice.number} paid on {paid_on:%-d %B %Y}",
         data={"invoice": invoice.pk},
     )
@@ -366,24 +372,25 @@ def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoice
     """Cancel a draft or issued invoice: its visits are free to go on another invoice. A paid
     invoice stays (a credit note is outside Syslead)."""
     invoice = _locked(invoice)
-    _may_act(actor, invoice, "cancel invoices")
-    if invoice.status not in (InvoiceStatus.DRAFT, InvoiceStatus.ISSUED):
-        raise RuleViolation(
-            f"This invoice is {invoice.get_status_display().lower()} and cannot be cancelled.",
-            rule="invoice_not_cancellable",
-        )
+    _may_act(actor, invoice, "cancel", "cancel invoices")
+    INVOICE.require_source(
+        "cancel",
+        invoice,
+        f"This invoice is {invoice.get_status_display().lower()} and cannot be cancelled.",
+    )
     reason = reason.strip()
     if invoice.status == InvoiceStatus.ISSUED and not reason:
         raise ValidationError({"reason": ["Say why the issued invoice is cancelled."]})
     was_issued = invoice.status == InvoiceStatus.ISSUED
-    invoice.status = InvoiceStatus.CANCELLED
     invoice.cancel_reason = reason
-    invoice.save(update_fields=["status", "cancel_reason"])
+    INVOICE.apply(
+        "cancel", invoice, actor=actor, summary="", update_fields=["cancel_reason"], record=False
+    )
     freed = invoice.lines.filter(live=True).update(live=False)
     event_record(
         actor=actor,
         subject=invoice.deployment,
-        verb="invoice.cancelled",
+        verb=INVOICE["cancel"].records,
         summary=f"Cancelled {invoice.title.lower() if not invoice.number else invoice.title}",
         data={"invoice": invoice.pk, "reason": reason, "lines": freed},
     )

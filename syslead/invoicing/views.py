@@ -19,6 +19,7 @@ from syslead.invoicing.forms import CancelForm, ExpensesForm, PaidForm
 from syslead.invoicing.models import InvoiceStatus
 from syslead.invoicing.pdf import invoice_filename, invoice_pdf
 from syslead.invoicing.selectors import invoice_context, invoice_for_user
+from syslead.invoicing.transitions import INVOICE
 from syslead.visits.access import deployment_records_for_user
 from syslead.visits.web import RefusalForm, run_service
 
@@ -82,7 +83,8 @@ def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
             return redirect("invoicing:detail", invoice.pk)
     context = {
         **invoice_context(invoice),
-        "can_act": access.may_act(request.user, invoice),
+        # What this person may do now: the invoice's transition table.
+        "steps": INVOICE.allowed(request.user, invoice),
         "form": form,
     }
     return render(request, "invoicing/detail.html", context)

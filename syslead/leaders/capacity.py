@@ -237,6 +237,31 @@ def capacities_for(leaders: Leaders, academic_year: YearLike) -> dict[int, Capac
     }
 
 
+@dataclass(frozen=True)
+class CapacityTotals:
+    """Many leaders' days in one year, added up (a broker's capacity at a glance)."""
+
+    leaders: int
+    released: Decimal
+    committed: Decimal
+    delivered: Decimal
+    remaining: Decimal
+    over_committed: int
+
+
+def capacity_totals(leader_count: int, capacities: Iterable[Capacity]) -> CapacityTotals:
+    """The sum of the leaders' capacities; ``leader_count`` counts leaders with no figure too."""
+    rows = list(capacities)
+    return CapacityTotals(
+        leaders=leader_count,
+        released=sum((c.released for c in rows), ZERO),
+        committed=sum((c.committed for c in rows), ZERO),
+        delivered=sum((c.delivered for c in rows), ZERO),
+        remaining=sum((c.remaining for c in rows), ZERO),
+        over_committed=sum(1 for c in rows if c.over_committed),
+    )
+
+
 def leader_capacity(leader: LeaderProfile | int, academic_year: YearLike) -> Capacity:
     """One leader's capacity in one academic year (ValueError for a bad year label)."""
     leader_id = leader if isinstance(leader, int) else leader.pk

@@ -14,7 +14,7 @@ from syslead.accounts.access import coordinated_organisation_ids, headteacher_sc
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.home import AttentionItem, Block, Link, Section
-from syslead.leaders.capacity import Capacity, capacities_for
+from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals
 from syslead.leaders.models import (
     Association,
     AssociationReview,
@@ -30,8 +30,6 @@ from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
 from syslead.leaders.wording import days_in_words
 
-#: How many leaders' bars the coordinator's home page shows (the directory has them all).
-CAPACITY_BARS = 30
 #: The month from which a headteacher is asked to agree next year's release (the summer term).
 NEXT_YEAR_FROM_MONTH = 4
 
@@ -97,7 +95,6 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
             "training: not deployable",
             reverse("leaders:training"),
         )
-    rows: list[LeaderProfile] = []
     if counts["total"]:
         for release in ReleaseAgreement.objects.filter(
             leader__in=leaders, academic_year=year.label, below_minimum=True
@@ -107,20 +104,14 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
                 f"{year.label}, below the LLE minimum",
                 reverse("leaders:detail", args=[release.leader_id]),
             )
-        rows = list(leaders.select_related("user").order_by("user__name")[:CAPACITY_BARS])
-    capacities = capacities_for(rows, year)
+    # A summary only: every leader's bar is on the capacity page, a link away.
+    totals = capacity_totals(counts["total"], capacities_for(leaders, year).values())
     yield Section(
         title=f"Leaders' capacity this year ({year.label})",
         template="leaders/home/coordinator_capacity.html",
-        context={
-            "rows": [
-                (leader, CapacityBar(capacities.get(leader.pk, Capacity(year.label))))
-                for leader in rows
-            ],
-            "total": counts["total"],
-            "shown": len(rows),
-        },
+        context={"totals": totals, "year": year},
         links=(
+            Link("Every leader's capacity this year", reverse("leaders:capacity")),
             Link("Find a system leader", reverse("leaders:directory")),
             Link("Designation rounds", reverse("leaders:rounds")),
             Link("Training", reverse("leaders:training")),

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export.<export_format:fmt>", directory_export, name="directory_export"),
     path("new/", profiles.leader_new, name="new"),
     path("me/", profiles.my_profile, name="my_profile"),
+    path("capacity/", capacity.capacity_overview, name="capacity"),
     path("me/edit/", profiles.my_profile_edit, name="my_profile_edit"),
     path(
         "me/designations/<int:designation_id>/no-longer-met/",

@@ -64,6 +64,12 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="organisation",
     )
+    # How a school asks for support: the broker's contact, shown on its public pages.
+    contact_name = models.CharField(
+        max_length=120, blank=True, help_text="Who schools contact to ask for support."
+    )
+    contact_email = models.EmailField(max_length=254, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -82,6 +88,10 @@ class Organisation(models.Model):
         except ValueError:
             return ""
         return address if scheme in WEB_SCHEMES and not any(c.isspace() for c in address) else ""
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
 
     @property
     def areas(self) -> list[str]:

@@ -33,6 +33,9 @@ def organisation_create(
     area_names: str = "",
     lead_school_urn: int | None = None,
     known_broker: KnownBroker | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> Organisation:
     """Create a broker organisation of one of the contract's kinds: administrators only (api-v1
     "Who may do what"). ``actor`` None is the server itself (management commands, demo data)."""
@@ -46,6 +49,9 @@ def organisation_create(
         area_names=area_names,
         lead_school_id=lead_school_urn,
         known_broker=known_broker,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
     )
     organisation.full_clean()
     organisation.save()
@@ -69,17 +75,26 @@ def organisation_set_up_from_list(
     name: str,
     lead_school_urn: int | None,
     area: str,
+    contact: tuple[str, str, str] = ("", "", ""),
 ) -> Organisation:
     """Set up a broker from an entry of the shipped lists (docs/going-live.md): administrators
     only; its kind follows the list (hub, alliance, local authority); the lead school, when
     given, must be a school we hold; an entry is set up at most once (the one-to-one field's
     unique constraint backs this when two administrators press at the same moment). The area is
-    a hub's or alliance's ``area_names`` and a local authority's ``local_authority_name``."""
+    a hub's or alliance's ``area_names`` and a local authority's ``local_authority_name``;
+    ``contact`` is the broker's (name, e-mail, telephone), when known."""
     if actor is not None and not is_administrator(actor):
         raise NotAllowed("Only administrators may set up organisations.")
     try:
         with transaction.atomic():
-            return _set_up(actor, entry, name, lead_school_urn, area)
+            return _set_up(
+                actor=actor,
+                entry=entry,
+                name=name,
+                lead_school_urn=lead_school_urn,
+                area=area,
+                contact=contact,
+            )
     except IntegrityError as error:  # the same entry set up at the same moment
         raise RuleViolation(_already_text(entry), rule=ALREADY_SET_UP) from error
 
@@ -91,7 +106,13 @@ def _already_text(entry: KnownBroker) -> str:
 
 
 def _set_up(
-    actor: User | None, entry: KnownBroker, name: str, lead_school_urn: int | None, area: str
+    *,
+    actor: User | None,
+    entry: KnownBroker,
+    name: str,
+    lead_school_urn: int | None,
+    area: str,
+    contact: tuple[str, str, str],
 ) -> Organisation:
     locked = KnownBroker.objects.select_for_update().get(pk=entry.pk)
     if Organisation.objects.filter(known_broker=locked).exists():
@@ -119,6 +140,9 @@ def _set_up(
             area_names="" if is_la else area,
             lead_school_urn=lead_school_urn,
             known_broker=locked,
+            contact_name=contact[0],
+            contact_email=contact[1],
+            contact_phone=contact[2],
         )
     except ValidationError as error:
         fields = {"local_authority_name": "area", "area_names": "area"}

@@ -46,18 +46,13 @@ def is_erased(person: User) -> bool:
 def erasure_blockers(person: User) -> list[str]:
     """Why the person may not be erased now (empty: they may). Live work needs them by name:
     retention allows erasure once it is over or handed to someone else."""
-    from syslead.deployments.models import Deployment, DeploymentStatus
+    from syslead.deployments.models import OPEN_STATUSES, Deployment
     from syslead.visits.models import Concern, ConcernContact, ConcernStatus
 
     reasons = []
     live = Deployment.objects.filter(
         leader__user=person,
-        status__in=[
-            DeploymentStatus.DRAFT,
-            DeploymentStatus.AWAITING_SIGNATURES,
-            DeploymentStatus.ACTIVE,
-            DeploymentStatus.PAUSED,
-        ],
+        status__in=OPEN_STATUSES,
     ).count()
     if live:
         reasons.append(

@@ -11,8 +11,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from pyproj import Transformer
 
 from syslead.core.limits import MAX_URN, whole_number
@@ -26,6 +28,8 @@ from syslead.schools.postcodes import (
 )
 
 EARTH_RADIUS_KM = 6371.0088
+
+FloatArray = npt.NDArray[np.float64]
 
 #: Great Britain's National Grid: eastings and northings in metres that fall on the grid.
 GRID_EASTING_RANGE = (0, 700_000)
@@ -42,13 +46,52 @@ class Location:
     source: LocationSource
 
 
+def _haversine(lat1: Any, lon1: Any, lat2: Any, lon2: Any, *, xp: Any) -> Any:
+    """The haversine formula, written once for both plain floats (``_Math``: two points) and
+    numpy columns (``_NumpyMath``: one point against many); ``minimum`` guards the arcsine
+    against rounding past 1."""
+    phi1, phi2 = xp.radians(lat1), xp.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = xp.radians(lon2 - lon1)
+    a = xp.sin(d_phi / 2) ** 2 + xp.cos(phi1) * xp.cos(phi2) * xp.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * xp.asin(xp.minimum(1.0, xp.sqrt(a)))
+
+
+class _Math:
+    """``math`` for ``_haversine``."""
+
+    radians = staticmethod(math.radians)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    sqrt = staticmethod(math.sqrt)
+    asin = staticmethod(math.asin)
+    minimum = staticmethod(min)
+
+
+class _NumpyMath:
+    """numpy under the same names, for columns."""
+
+    minimum = staticmethod(np.minimum)
+
+    radians = staticmethod(np.radians)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    sqrt = staticmethod(np.sqrt)
+    asin = staticmethod(np.arcsin)
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The great-circle distance between two points, in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return float(_haversine(lat1, lon1, lat2, lon2, xp=_Math))
+
+
+def haversine_km_many(
+    lat: float, lon: float, latitudes: FloatArray, longitudes: FloatArray
+) -> FloatArray:
+    """The great-circle distance in kilometres from one point to each point of two columns, at
+    once (NaN where a column holds NaN: an unplaced point). The same formula as ``haversine_km``."""
+    result: FloatArray = _haversine(latitudes, longitudes, lat, lon, xp=_NumpyMath)
+    return result
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from syslead.schools.forms import SchoolSearchForm
 from syslead.schools.geo import school_location
+from syslead.schools.maps import place_map
 from syslead.schools.selectors import (
     school_for_urn,
     school_inspections,
@@ -39,12 +40,16 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, urn: int) -> HttpResponse:
     school = school_for_urn(urn)
+    location = school_location(school)
     return render(
         request,
         "schools/detail.html",
         {
             "school": school,
             "inspections": school_inspections(school),
-            "location": school_location(school),
+            "location": location,
+            "map": place_map(location.latitude, location.longitude, school.name)
+            if location
+            else None,
         },
     )

@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.evaluation.access import final_report_visible, may_quality_assure
+from syslead.evaluation.access import final_report_visible
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
 from syslead.evaluation.selectors import (
     EVALUATION_DUE_BEFORE_END,
@@ -20,6 +20,7 @@ from syslead.evaluation.selectors import (
     evaluation_of,
 )
 from syslead.evaluation.services import EVALUATION_STATUSES, feedback_schedule_for
+from syslead.evaluation.transitions import FINAL_REPORT
 from syslead.visits.access import DeploymentRoles, deployment_roles
 from syslead.visits.models import (
     AGREED_STATUSES,
@@ -105,8 +106,7 @@ def _report_link(user: Any, deployment: Deployment, roles: DeploymentRoles) -> D
         "Final report",
         url,
         hint=report.get_status_display(),
-        todo=report.status == FinalReportStatus.AWAITING_QA
-        and may_quality_assure(user, deployment, report),
+        todo=FINAL_REPORT.may("approve", user, report),
     )
 
 
@@ -120,9 +120,9 @@ def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> Deliv
     active = deployment.status == DeploymentStatus.ACTIVE
     links = [
         DeliveryLink(
-            "Notes of visit",
+            # The count is in the summary above the links: said once.
+            "Open the notes of visit",
             reverse("visits:delivery", args=[pk]),
-            hint=f"{figures['visits']} recorded",
             todo=(roles.client_head and figures["awaiting_agreement"] > 0)
             or (roles.leader and figures["changes_requested"] > 0),
         ),

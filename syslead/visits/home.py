@@ -25,7 +25,7 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route
 from syslead.casework.chasing import chased_text
 from syslead.core.home import AttentionItem, Block, Link, Section
-from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.evaluation import selectors as evaluation_selectors
 from syslead.evaluation.models import FeedbackRequest, FinalReport, FinalReportStatus
 from syslead.visits.access import concerns_visible_to
@@ -37,7 +37,7 @@ from syslead.visits.selectors import (
 )
 
 #: Agreements whose delivery is under way or just finished.
-LIVE = (DeploymentStatus.ACTIVE, DeploymentStatus.COMPLETED, DeploymentStatus.ENDED_EARLY)
+LIVE = DELIVERY_STATUSES
 SECTION_ROWS = 20
 
 

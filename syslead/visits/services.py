@@ -25,7 +25,7 @@ from syslead.accounts.access import is_administrator, organisation_ids_for
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.leaders.models import Association
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
@@ -48,13 +48,10 @@ from syslead.visits.models import (
     VisitStatus,
     preparation_opens_on,
 )
+from syslead.visits.transitions import INITIAL, VISIT
 
 #: Agreements whose log may still be written and shared (the work is done or under way).
-LOGGABLE_STATUSES = (
-    DeploymentStatus.ACTIVE,
-    DeploymentStatus.COMPLETED,
-    DeploymentStatus.ENDED_EARLY,
-)
+LOGGABLE_STATUSES = DELIVERY_STATUSES
 MAX_HOURS = Decimal("24")
 
 
@@ -242,7 +239,7 @@ def visit_record(
         focus=focus.strip(),
         progress=progress.strip(),
         issues=issues.strip(),
-        status=VisitStatus.AWAITING_AGREEMENT,
+        status=INITIAL,
         recorded_by=actor,
         submitted_at=timezone.now(),
     )
@@ -277,13 +274,10 @@ def visit_revise(
     Gloucestershire 10.2: drafted together, then agreed)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     deployment = visit.deployment
-    roles = deployment_roles(actor, deployment)
-    if not (roles.leader or roles.administrator):
-        raise NotAllowed("Only the deployment's system leader edits notes of visit.")
-    if visit.status not in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.CHANGES_REQUESTED):
-        raise RuleViolation(
-            "An agreed note of visit cannot be changed.", rule="visit_already_agreed"
-        )
+    VISIT.require_permitted(
+        "revise", actor, visit, "Only the deployment's system leader edits notes of visit."
+    )
+    VISIT.require_source("revise", visit, "An agreed note of visit cannot be changed.")
     parsed_hours = _check_note(
         deployment, date=date, session=session, hours=hours, focus=focus, actions=actions
     )
@@ -296,16 +290,16 @@ def visit_revise(
     visit.focus = focus.strip()
     visit.progress = progress.strip()
     visit.issues = issues.strip()
-    visit.status = VisitStatus.AWAITING_AGREEMENT
     visit.submitted_at = timezone.now()
     visit.full_clean()
     visit.save()
     visit.action_points.all().delete()
     _write_actions(visit, actions)
-    event_record(
+    VISIT.apply(
+        "revise",
+        visit,
         actor=actor,
         subject=deployment,
-        verb="visit.revised",
         summary=f"Revised the note of visit of {_when(visit.date)} and sent it to agree",
         data={"before": before, "after": _note_snapshot(visit)},
     )
@@ -313,16 +307,16 @@ def visit_revise(
     return visit
 
 
-def _for_client_head(actor: Any, visit: Visit, doing: str) -> None:
-    roles = deployment_roles(actor, visit.deployment)
-    if not (roles.client_head or roles.administrator):
-        raise NotAllowed(f"Only the supported school's headteacher {doing} notes of visit.")
-    if visit.status != VisitStatus.AWAITING_AGREEMENT:
-        raise RuleViolation(
-            f"This note of visit is not waiting to be agreed (it is "
-            f"{visit.get_status_display().lower()}).",
-            rule="visit_not_awaiting_agreement",
-        )
+def _for_client_head(actor: Any, visit: Visit, step: str, doing: str) -> None:
+    VISIT.require_permitted(
+        step, actor, visit, f"Only the supported school's headteacher {doing} notes of visit."
+    )
+    VISIT.require_source(
+        step,
+        visit,
+        f"This note of visit is not waiting to be agreed (it is "
+        f"{visit.get_status_display().lower()}).",
+    )
 
 
 @transaction.atomic
@@ -330,17 +324,17 @@ def visit_agree(*, actor: Any, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
     (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _for_client_head(actor, visit, "agrees")
-    visit.status = VisitStatus.AGREED
+    _for_client_head(actor, visit, "agree", "agrees")
     visit.agreed_by = actor
     visit.agreed_at = timezone.now()
     visit.changes_comment = ""
-    visit.save(update_fields=["status", "agreed_by", "agreed_at", "changes_comment", "updated_at"])
     deployment = visit.deployment
-    event_record(
+    VISIT.apply(
+        "agree",
+        visit,
         actor=actor,
         subject=deployment,
-        verb="visit.agreed",
+        update_fields=["agreed_by", "agreed_at", "changes_comment"],
         summary=f"Agreed the note of visit of {_when(visit.date)}",
         data={"visit": visit.pk, "days": str(visit.days)},
     )
@@ -359,17 +353,17 @@ def visit_agree(*, actor: Any, visit: Visit) -> Visit:
 def visit_request_changes(*, actor: Any, visit: Visit, comment: str) -> Visit:
     """The headteacher asks for changes with a comment; the note goes back to the leader."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _for_client_head(actor, visit, "asks for changes to")
+    _for_client_head(actor, visit, "request_changes", "asks for changes to")
     if not comment.strip():
         raise ValidationError({"comment": ["Say what should change."]})
-    visit.status = VisitStatus.CHANGES_REQUESTED
     visit.changes_comment = comment.strip()
-    visit.save(update_fields=["status", "changes_comment", "updated_at"])
     deployment = visit.deployment
-    event_record(
+    VISIT.apply(
+        "request_changes",
+        visit,
         actor=actor,
         subject=deployment,
-        verb="visit.changes_requested",
+        update_fields=["changes_comment"],
         summary=f"Asked for changes to the note of visit of {_when(visit.date)}",
         data={"visit": visit.pk, "comment": visit.changes_comment},
     )
@@ -391,21 +385,19 @@ def visit_sign_off(*, actor: Any, visit: Visit) -> Visit:
     the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     deployment = visit.deployment
-    roles = deployment_roles(actor, deployment)
-    if not (roles.leader or roles.administrator):
-        raise NotAllowed("Only the deployment's system leader signs off notes of visit.")
-    if visit.status != VisitStatus.AGREED:
-        raise RuleViolation(
-            "Only a note of visit the headteacher has agreed can be signed off.",
-            rule="visit_not_agreed",
-        )
-    visit.status = VisitStatus.SIGNED_OFF
+    VISIT.require_permitted(
+        "sign_off", actor, visit, "Only the deployment's system leader signs off notes of visit."
+    )
+    VISIT.require_source(
+        "sign_off", visit, "Only a note of visit the headteacher has agreed can be signed off."
+    )
     visit.signed_off_at = timezone.now()
-    visit.save(update_fields=["status", "signed_off_at", "updated_at"])
-    event_record(
+    VISIT.apply(
+        "sign_off",
+        visit,
         actor=actor,
         subject=deployment,
-        verb="visit.signed_off",
+        update_fields=["signed_off_at"],
         summary=f"Signed off the note of visit of {_when(visit.date)}",
         data={"visit": visit.pk},
     )

@@ -48,7 +48,8 @@ from syslead.visits.forms import (
     LogEntryForm,
     VisitForm,
 )
-from syslead.visits.models import ActionPoint, ConcernStatus, Visit, VisitStatus
+from syslead.visits.models import ActionPoint, ConcernStatus, Visit
+from syslead.visits.transitions import VISIT
 from syslead.visits.web import RefusalForm, run_service
 
 BLANK_ACTION_ROWS = 2
@@ -162,10 +163,9 @@ def record(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespons
 @login_required
 def edit(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = visit_for_user(request.user, visit_id)
-    roles = deployment_roles(request.user, visit.deployment)
-    if not (roles.leader or roles.administrator):
+    if not VISIT.permitted("revise", request.user, visit):
         raise PermissionDenied("Only the deployment's system leader edits notes of visit.")
-    if visit.status not in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.CHANGES_REQUESTED):
+    if not VISIT.in_source("revise", visit):
         messages.info(request, "This note of visit has been agreed and cannot be changed.")
         return redirect("visits:detail", visit.pk)
     initial = {
@@ -203,6 +203,8 @@ def detail(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
         "visit": visit,
         "deployment": visit.deployment,
         "roles": roles,
+        # What this person may do now: the note of visit's transition table.
+        "steps": VISIT.allowed(request.user, visit),
         "action_points": visit.action_points.all(),
         "today": timezone.localdate(),
         "events": events_visible(
@@ -235,10 +237,9 @@ def visit_ics(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
 def agree(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     """The headteacher's page: agree the note or ask for changes, check the answer, then send."""
     visit = visit_for_user(request.user, visit_id)
-    roles = deployment_roles(request.user, visit.deployment)
-    if not (roles.client_head or roles.administrator):
+    if not VISIT.permitted("agree", request.user, visit):
         raise PermissionDenied("Only the supported school's headteacher agrees notes of visit.")
-    if visit.status != VisitStatus.AWAITING_AGREEMENT:
+    if not VISIT.in_source("agree", visit):
         messages.info(request, f"This note of visit is {visit.get_status_display().lower()}.")
         return redirect("visits:detail", visit.pk)
     form = AgreeForm(request.POST or None)
@@ -278,8 +279,7 @@ def agree(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 def sign_off(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = visit_for_user(request.user, visit_id)
-    roles = deployment_roles(request.user, visit.deployment)
-    if not (roles.leader or roles.administrator):
+    if not VISIT.permitted("sign_off", request.user, visit):
         raise PermissionDenied("Only the deployment's system leader signs off notes of visit.")
     form = RefusalForm()
     if request.method == "POST":
@@ -287,7 +287,12 @@ def sign_off(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, "Note of visit signed off and shared.")
             return redirect("visits:detail", visit.pk)
-    context = {"visit": visit, "deployment": visit.deployment, "form": form}
+    context = {
+        "visit": visit,
+        "deployment": visit.deployment,
+        "form": form,
+        "may_sign_off": VISIT.in_source("sign_off", visit),
+    }
     return render(request, "visits/sign_off.html", context)
 
 

@@ -82,6 +82,7 @@ def in_words(codes: list[str], labels: dict[str, str] | None = None) -> str:
 
 
 _METHODS = {
+    # The first two name the methods of runs made before one solver replaced them.
     "min_cost_flow": "Min-cost flow",
     "cp_sat": "CP-SAT solver",
     "lp_rounding": "Linear relaxation, rounded and improved",

@@ -16,11 +16,6 @@ from syslead.brokering.models import (
     MatchingWeights,
     SupportRequest,
 )
-from syslead.brokering.outcomes import (
-    evidence_from_ratings,
-    register_outcome_source,
-    unregister_outcome_source,
-)
 from syslead.brokering.tests import factories
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.leaders.models import Association, DesignationStatus, LeaderProfile
@@ -49,7 +44,7 @@ def test_a_leader_passing_every_rule_is_a_candidate_with_reasons(
     assert candidate.reasons[0] == "Specialism: maths matches (30/30)"
     assert candidate.reasons[1].startswith("Phase: works in a primary school")
     assert candidate.reasons[2].startswith("Distance: 1.4 km from Ermine Primary Academy (24.9/25)")
-    assert any(r.startswith("Outcomes: no evaluations") for r in candidate.reasons)
+    assert any(r.startswith("Outcomes: no earlier deployment evaluated") for r in candidate.reasons)
     assert any(
         r.startswith("Local authority: both schools are in Lincolnshire") for r in candidate.reasons
     )
@@ -60,7 +55,7 @@ def test_specialism_reason_names_both_matching_needs(
 ) -> None:
     request = factories.support_request(client_school, alliance, needs=("maths", "english"))
     [candidate] = shortlist(request).candidates
-    assert candidate.reasons[0] == "Specialism: maths and english both match (30/30)"
+    assert candidate.reasons[0] == "Specialism: maths and English both match (30/30)"
 
 
 def test_partial_specialism_match_scores_half_the_specialism_points(
@@ -376,30 +371,6 @@ def test_organisation_weights_change_the_score_and_say_so(
     assert not any(r.startswith("Distance") for r in candidate.reasons)
     assert candidate.reasons[-1].startswith("Total: ")
     assert Weights.for_organisation(alliance.pk).total == 65
-
-
-def test_score_uses_outcomes_once_evaluations_exist(
-    lee: LeaderProfile, maths_request: SupportRequest
-) -> None:
-    neutral = shortlist(maths_request).candidates[0].score
-
-    def source(ids: Any) -> dict[int, list[str]]:
-        return {lee.pk: ["green", "green", "green"]}
-
-    register_outcome_source(source)
-    try:
-        [candidate] = shortlist(maths_request).candidates
-    finally:
-        unregister_outcome_source(source)
-    assert candidate.score > neutral
-    assert any("3 evaluations of past deployments (3 green)" in r for r in candidate.reasons)
-
-
-def test_outcome_evidence_is_shrunk_towards_neutral() -> None:
-    assert evidence_from_ratings([]).fraction == 0.5
-    assert evidence_from_ratings(["green"]).fraction == pytest.approx(2 / 3)
-    assert evidence_from_ratings(["red"]).fraction == pytest.approx(1 / 3)
-    assert evidence_from_ratings(["green"] * 10).fraction == pytest.approx(11 / 12)
 
 
 def test_shortlist_costs_the_same_queries_for_many_leaders(

@@ -48,7 +48,7 @@ def test_headteacher_asks_for_support_for_their_own_school(
     [event] = request_timeline(created)
     assert event.verb == "request.raised"
     assert event.summary == (
-        f"Support asked for Ermine Primary Academy on the school route: maths and english, 5 days "
+        f"Support asked for Ermine Primary Academy on the school route: maths and English, 5 days "
         f"in {created.academic_year}; the chair of governors agrees"
     )
 

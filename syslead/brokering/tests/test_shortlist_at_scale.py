@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from syslead.accounts.models import User
-from syslead.brokering.eligibility import HardRules, LeaderFacts, RequestFacts, hard_rule_failures
+from syslead.brokering.eligibility import LeaderFacts, RequestFacts, hard_rule_failures
+from syslead.brokering.engine import LeaderTable, Verdict, Weights
 from syslead.brokering.facts import leader_facts
 from syslead.brokering.matching import cyclic_gc_paused, shortlist
 from syslead.brokering.models import SupportRequest
@@ -160,14 +161,15 @@ def _varied_leaders() -> list[LeaderFacts]:
 def test_one_request_checking_many_leaders_gives_each_the_failures_checked_alone(
     request_facts: RequestFacts,
 ) -> None:
-    rules = HardRules(request_facts)
     leaders = _varied_leaders()
-    for leader in leaders:
-        assert list(rules.failures(leader)) == hard_rule_failures(leader, request_facts)
+    verdict = Verdict(request_facts, LeaderTable(leaders), Weights())
+    for i, leader in enumerate(leaders):
+        assert list(verdict.failures(i)) == hard_rule_failures(leader, request_facts)
+        assert bool(verdict.eligible[i]) == (not verdict.failures(i))
     # Checked again in another order: nothing one leader's check remembers leaks to another.
-    for leader in reversed(leaders):
-        assert list(rules.failures(leader)) == hard_rule_failures(leader, request_facts)
-    assert any(len(rules.failures(leader)) >= 5 for leader in leaders)
+    for i in reversed(range(len(leaders))):
+        assert list(verdict.failures(i)) == hard_rule_failures(leaders[i], request_facts)
+    assert any(len(verdict.failures(i)) >= 5 for i in range(len(leaders)))
 
 
 def test_skipped_rules_are_skipped_for_every_leader() -> None:

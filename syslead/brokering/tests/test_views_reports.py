@@ -4,6 +4,7 @@ and what they cost."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -12,19 +13,22 @@ from django.urls import reverse
 
 from conftest import make_school
 from syslead.accounts.models import User
-from syslead.brokering.maps import (
+from syslead.brokering.models import RequestStatus
+from syslead.brokering.selectors import DemandRow, designation_priorities
+from syslead.brokering.tests import factories
+from syslead.leaders.models import LeaderProfile
+from syslead.organisations.models import Organisation
+from syslead.schools.maps import (
+    ENGLAND,
     HEIGHT,
     LAND_CACHE_KEY,
     WIDTH,
     _runs,
+    extent_around,
     land_path,
     markers,
     project,
 )
-from syslead.brokering.models import RequestStatus
-from syslead.brokering.tests import factories
-from syslead.leaders.models import LeaderProfile
-from syslead.organisations.models import Organisation
 from syslead.schools.models import OfstedRating, School
 
 Login = Callable[[User], Client]
@@ -53,7 +57,7 @@ def test_unmet_demand_lists_the_gap_and_the_priorities_with_a_map(
     assert "Science in primary schools in Lincolnshire: 12 days short" in content
     assert 'role="img" aria-labelledby="map-title map-desc"' in content
     assert "2 requests waiting (red circles) and 1 leader (blue squares)" in content
-    assert len(response.context["map"]["requests"]) == 2
+    assert len(response.context["map"].requests) == 2
 
 
 def test_unmet_demand_is_for_coordinators_and_broker_leads_of_the_organisation(
@@ -135,3 +139,75 @@ def test_the_map_is_drawn_from_school_coordinates_only(client_school: School) ->
 
 def test_the_land_is_drawn_as_runs_of_neighbouring_cells() -> None:
     assert _runs([(1, 1), (1, 2), (1, 3), (1, 5), (2, 3)]) == [(1, 1, 3), (1, 5, 1), (2, 3, 1)]
+
+
+def _row(specialism: str, days: str, left_in_area: str, requests: int = 1) -> DemandRow:
+    return DemandRow(
+        specialism,
+        "primary",
+        "Lincolnshire",
+        requests=requests,
+        days=Decimal(days),
+        remaining_days_in_area=Decimal(left_in_area),
+    )
+
+
+def test_designation_priorities_rank_only_real_gaps_largest_first() -> None:
+    surplus = _row("curriculum", "8", "76")  # a gap of -68 days: leaders to spare
+    even = _row("maths", "5", "5")
+    small = _row("science", "6", "2")
+    large = _row("send", "12", "0")
+    tie_more_requests = _row("english", "4", "0", requests=3)
+    tie_fewer_requests = _row("phonics", "4", "0", requests=1)
+    rows = [surplus, even, small, large, tie_fewer_requests, tie_more_requests]
+    assert designation_priorities(rows) == [large, tie_more_requests, tie_fewer_requests, small]
+    assert designation_priorities([surplus, even]) == []
+    assert large.priority == "SEND in primary schools in Lincolnshire"
+
+
+def test_unmet_demand_with_leaders_to_spare_names_no_priority(
+    login: Login, coordinator: User, alliance: Organisation, client_school: School
+) -> None:
+    factories.support_request(client_school, alliance, needs=("science",), days="2")
+    response = login(coordinator).get(reverse("brokering:unmet_demand"))
+    assert response.context["priorities"] == [r for r in response.context["rows"] if r.gap_days > 0]
+    for row in response.context["priorities"]:
+        assert row.gap_days > 0
+
+
+def test_unmet_demand_map_is_zoomed_to_the_brokers_own_requests_and_leaders(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    client_school: School,
+    lee: LeaderProfile,
+) -> None:
+    factories.support_request(client_school, alliance, needs=("science",), days="8")
+    response = login(coordinator).get(reverse("brokering:unmet_demand"))
+    area = response.context["map"]
+    assert area.zoomed
+    extent = area.extent
+    points = [(client_school.latitude, client_school.longitude)]
+    points.append((lee.home_school.latitude, lee.home_school.longitude))
+    for latitude, longitude in points:
+        assert latitude is not None
+        assert longitude is not None
+        assert extent.contains(latitude, longitude)
+    # A county, not the country: a small part of England's extent.
+    assert (extent.north - extent.south) < (ENGLAND.north - ENGLAND.south) / 4
+    assert (extent.east - extent.west) < (ENGLAND.east - ENGLAND.west) / 4
+    assert len(area.requests) == 1
+    assert len(area.leaders) == 1
+    for marker in (*area.requests, *area.leaders):
+        assert 0 <= marker.x <= area.width
+        assert 0 <= marker.y <= area.height
+    # The accessible table alongside names the school waiting.
+    assert "Schools with a request waiting, as on the map" in response.content.decode()
+
+
+def test_a_map_with_no_located_point_shows_all_of_england() -> None:
+    assert extent_around([]) == ENGLAND
+    assert extent_around([(None, None), (40.0, -3.0)]) == ENGLAND  # Madrid is not in England
+    one = extent_around([(53.2, -0.5)])
+    assert one.contains(53.2, -0.5)
+    assert one != ENGLAND

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from syslead.accounts.models import User
+from syslead.brokering.engine import Weights
 from syslead.brokering.forms import MATCHING_FACTORS
-from syslead.brokering.matching import Weights
 from syslead.brokering.models import MatchingWeights, SupportRequest
 from syslead.brokering.services import WEIGHT_FIELDS
 from syslead.core.events import events_for

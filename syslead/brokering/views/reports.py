@@ -17,12 +17,12 @@ from syslead.accounts.models import Role
 from syslead.brokering import selectors
 from syslead.brokering.facts import associated_leaders
 from syslead.brokering.forms import OrganisationYearForm
-from syslead.brokering.maps import HEIGHT, WIDTH, land_path, markers
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import organisations_for
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.schools.maps import area_map
 
 from .common import (
     LA_ROUTE_ROLES,
@@ -100,12 +100,10 @@ def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "labels": specialism_labels(organisation.pk),
             "total_gap": sum((row.gap_days for row in rows if row.gap_days > 0), 0),
-            "map": {
-                "width": WIDTH,
-                "height": HEIGHT,
-                "land": land_path(),
-                "requests": markers(waiting),
-                "leaders": markers(leaders),
-            },
+            "priorities": selectors.designation_priorities(rows),
+            "map": area_map(list(waiting), list(leaders)),
+            "waiting_places": SupportRequest.objects.filter(pk__in=request_ids)
+            .order_by("school__name", "pk")
+            .values_list("school__name", "school__town", "school__local_authority"),
         },
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from syslead.accounts.access import has_role, headteacher_school_urns, is_administrator
 from syslead.accounts.models import Role
 from syslead.brokering import services
+from syslead.brokering.access import identifies_on_la_route
 from syslead.brokering.forms import (
     ApproachSendForm,
     CaseloadFilterForm,
@@ -103,8 +104,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filtered": any(data.values()),
             "may_ask": bool(headteacher_school_urns(request.user)),
-            "may_identify": is_administrator(request.user)
-            or has_role(request.user, *LA_ROUTE_ROLES),
+            "may_identify": identifies_on_la_route(request.user, organisations),
             "coordinates": is_administrator(request.user)
             or has_role(request.user, Role.COORDINATOR),
         },

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from syslead.brokering import services
+from syslead.brokering.engine import Weights
 from syslead.brokering.forms import MATCHING_FACTORS, MatchingWeightsForm
-from syslead.brokering.matching import Weights
 from syslead.brokering.selectors import can_coordinate_organisation
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest

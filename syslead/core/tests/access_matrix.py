@@ -61,6 +61,7 @@ GET schools:detail                                           200    200    200  
 GET leaders:directory                                        200    200    200    200    403    403    403    200    302
 GET leaders:directory_export                               200    200    200    200    403    403    403    200    302  # each coordinator only its own leaders
 GET leaders:new                                              200    200    403    403    403    403    403    200    302
+GET leaders:capacity                                         200    200    403    403    403    403    403    200    302  # each coordinator only its own leaders
 GET leaders:my_profile                                       403    403    403    403    200    403    403    403    302
 GET leaders:my_profile_edit                                  403    403    403    403    200    403    403    403    302
 GET leaders:declare                                          403    403    403    403    404    403    403    403    302
@@ -352,6 +353,7 @@ GET evaluation:final_report_pdf                              200    404    404  
 # core
 GET core:home                                                200    200    200    200    200    200    200    200    302
 GET core:about_data                                          200    200    200    200    200    200    200    200    302
+GET core:activity                                            200    200    200    403    403    403    403    200    302  # coordinators and broker leads: their own organisation's
 
 # accounts: the person's own account, two-factor sign-in, tokens and sessions
 GET accounts:account                                     200   200   200   200   200   200   200   200   302

@@ -106,20 +106,37 @@ def test_hub_area_is_its_districts(login: Login, administrator: User, db: None) 
     assert area.description == "schools in Boston, Lincoln"
 
 
-def test_coordinator_sees_recent_events_of_their_organisation_only(
+def test_coordinator_sees_recent_events_of_their_organisation_only_on_the_activity_page(
     login: Login, administrator: User, db: None
 ) -> None:
     from conftest import make_user
     from syslead.accounts.models import Role
 
     mine = organisation_create(actor=None, name="Fenland Alliance", kind="teaching_school_alliance")
-    organisation_create(actor=None, name="Secret Alliance", kind="teaching_school_alliance")
+    secret = organisation_create(
+        actor=None, name="Secret Alliance", kind="teaching_school_alliance"
+    )
     coordinator = make_user("fen@fen.test", "Fen Coordinator", (Role.COORDINATOR, mine))
-    response = login(coordinator).get(HOME)
-    (section,) = _core_sections(response, "organisation.html")
-    entries = section.context["events"]
+    client = login(coordinator)
+    home_page = client.get(HOME)
+    (section,) = _core_sections(home_page, "organisation.html")
+    assert "events" not in section.context  # the feed has its own page, linked from home
+    activity = f"{reverse('core:activity')}?organisation={mine.pk}"
+    assert activity in [link.url for link in section.links]
+    response = client.get(activity)
+    entries = response.context["events"]
     assert [entry.event.verb for entry in entries] == ["organisation.created"]
     assert entries[0].text == "Created Fenland Alliance"
+    # Asking for another organisation's activity shows one's own.
+    other = client.get(f"{reverse('core:activity')}?organisation={secret.pk}")
+    assert other.context["organisation"] == mine
+    assert "Secret Alliance" not in other.content.decode()
+
+
+def test_activity_page_refuses_people_without_an_organisation_to_coordinate(
+    login: Login, client_head: User
+) -> None:
+    assert login(client_head).get(reverse("core:activity")).status_code == 403
 
 
 def test_home_page_query_budget_for_a_coordinator_organisation_section(
@@ -137,8 +154,8 @@ def test_home_page_query_budget_for_a_coordinator_organisation_section(
         make_school(urn, f"School {urn}")
     client = login(coordinator)
     client.get(HOME)  # warm the per-process content-type cache, as a running server has it
-    # Session, user, roles; organisations; counts; people; two for the events; the page's own.
-    with django_assert_max_num_queries(9):
+    # Session, user, roles; organisations; counts; people; the page's own.
+    with django_assert_max_num_queries(7):
         assert client.get(HOME).status_code == 200
 
 
@@ -149,7 +166,7 @@ def test_broker_lead_sees_an_organisation_summary(
     (section,) = _core_sections(response, "organisation.html")
     assert section.title == "KYRA Teaching School Alliance"
     assert "events" not in section.context
-    assert "Recent activity" not in response.content.decode()
+    assert 'class="timeline"' not in response.content.decode()  # the feed is a link away
 
 
 def test_sip_sees_schools_that_could_benefit_weakest_first(
@@ -216,8 +233,20 @@ def test_administrator_sees_counts_and_the_admin(
     assert section.context["organisations"] == 1
     assert section.context["schools"] == 1
     assert section.context["users"] == 1
-    assert "Open the admin" in response.content.decode()
-    assert "Needs attention" not in response.content.decode()
+    page = response.content.decode()
+    assert "Open the admin" in page
+    # Like everyone with a role, the administrator reads first that nothing is waiting.
+    assert "Nothing needs your attention right now." in page
+
+
+def test_my_profile_link_is_shown_only_to_system_leaders_never_to_an_administrator(
+    login: Login, administrator: User, leader_user: User
+) -> None:
+    my_profile = reverse("leaders:my_profile")
+    admin_page = login(administrator).get(HOME)
+    assert my_profile not in [item.url for item in admin_page.context["nav_items"]]
+    leader_page = login(leader_user).get(HOME)
+    assert my_profile in [item.url for item in leader_page.context["nav_items"]]
 
 
 def test_an_area_adds_attention_items_and_sections_with_one_line(

@@ -24,7 +24,6 @@ from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
     Deployment,
-    DeploymentStatus,
     Party,
     Signature,
     SupportPackage,
@@ -59,12 +58,10 @@ from syslead.deployments.services.common import (
     in_words,
     lock,
     lock_request,
+    move,
     rates_of_deployment,
     record_event,
-    require_manager,
     require_may_override,
-    require_status,
-    require_writable,
     user_or_none,
     write_agreement,
     write_objectives,
@@ -75,6 +72,7 @@ from syslead.deployments.terms import (
     terms_of,
     terms_with,
 )
+from syslead.deployments.transitions import AGREEMENT, require_writable
 from syslead.evaluation.services import schedule_feedback
 from syslead.finance.selectors import charging_policy_for, rates_of
 from syslead.leaders.capacity import lock_leader_capacity
@@ -215,10 +213,14 @@ def deployment_update(
     """Change the terms of an agreement still waiting for signatures (a coordinator of its
     organisation). The same rules as making it apply; signatures already given are withdrawn,
     since the parties signed other terms, and everyone signs again."""
-    require_manager(actor, deployment, "change")
+    AGREEMENT.require_permitted(
+        "update",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may change this agreement.",
+    )
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "change its terms")
+    AGREEMENT.require_source("update", locked)
     override = (
         locked.capacity_override_reason
         if capacity_override_reason is None
@@ -284,12 +286,14 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
     (409 ``already_signed``) and unless the agreement waits for signatures (409). The last
     signature activates it after checking eligibility and capacity again under the leader's lock,
     so two agreements signed at the same moment can never over-commit a leader."""
+    AGREEMENT.require_permitted(
+        "sign",
+        actor,
+        deployment,
+        "Only the four parties sign the agreement: the system leader, the headteachers of "
+        "the leader's school and of the supported school, and the broker lead.",
+    )
     held = parties_held_by(actor, deployment)
-    if not held:
-        raise NotAllowed(
-            "Only the four parties sign the agreement: the system leader, the headteachers of "
-            "the leader's school and of the supported school, and the broker lead."
-        )
     locked = lock(deployment)
     require_writable(locked)
     signed = set(locked.signatures.values_list("party", flat=True))
@@ -299,7 +303,7 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
         raise RuleViolation(
             f"You have already signed this agreement as {as_words}.", rule="already_signed"
         )
-    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "sign it")
+    AGREEMENT.require_source("sign", locked)
     return _sign(actor, locked, party, signed_as_for(locked, party))
 
 
@@ -309,15 +313,18 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
     naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
     (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
-    require_manager(actor, deployment, "record the chair's signature on")
+    if not AGREEMENT.permitted("sign_on_paper", actor, deployment):
+        raise NotAllowed(
+            f"Only a coordinator of {deployment.organisation.name} may record the chair's "
+            "signature on this agreement."
+        )
     chair = " ".join((chair_name or "").split())
     if not chair:
         raise ValidationError({"chair_name": ["Name the chair of governors who signed."]})
     if len(chair) > 100:
         raise ValidationError({"chair_name": ["Use at most 100 characters."]})
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
+    AGREEMENT.require_source("sign_on_paper", locked)
     if not leader_is_home_headteacher(locked):
         raise RuleViolation(
             f"{locked.leader.user.get_full_name()} is not the headteacher of "
@@ -346,7 +353,13 @@ def deployment_sign_on_paper(
     the day, why on paper, and a scan of the signed agreement (a PDF or an image, at most 20 MB,
     its type read from its first bytes). It counts as that party's signature: the fourth
     activates the agreement after the same checks as signing. Nothing is kept when refused."""
-    require_manager(actor, deployment, "record a signature on paper on")
+    AGREEMENT.require_permitted(
+        "sign_on_paper",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may record a signature on "
+        "paper on this agreement.",
+    )
     errors: dict[str, list[str]] = {}
     signer = " ".join((signer_name or "").split())
     why = (reason or "").strip()
@@ -372,8 +385,7 @@ def deployment_sign_on_paper(
     if errors:
         raise ValidationError(errors)
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.AWAITING_SIGNATURES], "record a signature")
+    AGREEMENT.require_source("sign_on_paper", locked)
     which = Party(party)
     if locked.signatures.filter(party=which).exists():
         raise RuleViolation(
@@ -402,7 +414,7 @@ def deployment_sign_on_paper(
         record_event(
             actor,
             locked,
-            "deployment.signed",
+            AGREEMENT["sign_on_paper"].records,
             f"Signed on paper by {signer} as {signed_as} on {in_words(signed_on)} (recorded by "
             f"{actor.get_full_name()}): {why}",
             party=str(which),
@@ -428,7 +440,7 @@ def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> D
     record_event(
         actor,
         deployment,
-        "deployment.signed",
+        AGREEMENT["sign"].records,
         f"Signed by {actor.get_full_name()} as {signed_as}",
         party=str(party),
         signed_as=signed_as,
@@ -444,15 +456,13 @@ def _activate(actor: Any, deployment: Deployment) -> None:
     shortfall = capacity_shortfall_at_signature(deployment)
     if shortfall is not None and not deployment.capacity_override_reason:
         raise RuleViolation(shortfall, rule="capacity")
-    deployment.status = DeploymentStatus.ACTIVE
-    deployment.activated_at = timezone.now()
-    deployment.save(update_fields=["status", "activated_at"])
+    activated = move(actor, deployment, "activate", activated_at=timezone.now())
     # The headteacher's termly feedback is due at the end of every term the agreement spans.
     schedule_feedback(deployment)
     record_event(
         actor,
         deployment,
-        "deployment.activated",
+        activated.records,
         "All four parties have signed: the agreement is active",
         days=str(deployment.days),
         academic_year=deployment.academic_year,
@@ -471,26 +481,25 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
     """Cancel an agreement before it is active (a coordinator of its organisation); its days are
     freed. Cancelling an amendment brings back the version it would have replaced (its days must
     still fit the leader's capacity)."""
-    require_manager(actor, deployment, "cancel")
-    locked = lock(deployment)
-    require_writable(locked)
-    require_status(
-        locked, [DeploymentStatus.DRAFT, DeploymentStatus.AWAITING_SIGNATURES], "cancel it"
+    AGREEMENT.require_permitted(
+        "cancel",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may cancel this agreement.",
     )
+    locked = lock(deployment)
+    AGREEMENT.require_source("cancel", locked)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Give the reason for cancelling."]})
-    locked.status = DeploymentStatus.CANCELLED
-    locked.ended_on = timezone.localdate()
-    locked.end_reason = reason
-    locked.save(update_fields=["status", "ended_on", "end_reason"])
+    cancelled = move(actor, locked, "cancel", ended_on=timezone.localdate(), end_reason=reason)
     restored = _restore_previous_version(actor, locked)
     if restored is None:
         _reopen_request(actor, locked)
     record_event(
         actor,
         locked,
-        "deployment.cancelled",
+        cancelled.records,
         f"Cancelled: {reason}"
         + (f"; version {restored.version} is in force again" if restored else ""),
         reason=reason,
@@ -508,7 +517,7 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
 
 def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment | None:
     previous = cancelled.previous_version
-    if previous is None or previous.status != DeploymentStatus.SUPERSEDED:
+    if previous is None or not AGREEMENT.in_source("restore", previous):
         return None
     shortfall = capacity_shortfall_at_signature(previous)
     if shortfall is not None and not previous.capacity_override_reason:
@@ -517,12 +526,11 @@ def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment |
             f"{shortfall}",
             rule="capacity",
         )
-    previous.status = DeploymentStatus.ACTIVE
-    previous.save(update_fields=["status"])
+    restored = move(actor, previous, "restore")
     record_event(
         actor,
         previous,
-        "deployment.restored",
+        restored.records,
         f"The amendment (version {cancelled.version}) was cancelled: this version is in force "
         "again",
         amendment=cancelled.pk,
@@ -550,22 +558,24 @@ def deployment_complete(
     """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
     LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
     (South Gloucestershire). A completed agreement is read-only."""
-    require_manager(actor, deployment, "complete")
+    AGREEMENT.require_permitted(
+        "complete",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may complete this agreement.",
+    )
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED], "complete it")
+    AGREEMENT.require_source("complete", locked)
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
         raise ValidationError(
             {"completed_on": ["An agreement cannot be completed before it starts."]}
         )
-    locked.status = DeploymentStatus.COMPLETED
-    locked.ended_on = day
-    locked.save(update_fields=["status", "ended_on"])
+    completed = move(actor, locked, "complete", ended_on=day)
     record_event(
         actor,
         locked,
-        "deployment.completed",
+        completed.records,
         f"Completed on {in_words(day)}",
         completed_on=day,
     )

@@ -22,6 +22,8 @@ headteacher asks for a managed exit (``deployment_request_exit``): the coordinat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -29,17 +31,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import RuleViolation
 from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
     ChangeRecord,
     Deployment,
-    DeploymentStatus,
     Party,
 )
 from syslead.deployments.notify import ask_parties_to_sign, tell_parties
-from syslead.deployments.parties import parties_held_by
+from syslead.deployments.parties import PARTY_ORDER, parties_held_by
 from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import delivered_days_of
 from syslead.deployments.services.common import (
@@ -49,13 +50,11 @@ from syslead.deployments.services.common import (
     in_words,
     lock,
     lock_leaders,
+    move,
     rates_of_deployment,
     record_change,
     record_event,
-    require_manager,
     require_may_override,
-    require_status,
-    require_writable,
     write_agreement,
 )
 from syslead.deployments.terms import (
@@ -64,9 +63,8 @@ from syslead.deployments.terms import (
     terms_of,
     terms_with,
 )
+from syslead.deployments.transitions import AGREEMENT
 from syslead.leaders.models import LeaderProfile
-
-SIGNED = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED)
 
 
 def _kind(kind: str) -> str:
@@ -96,28 +94,101 @@ def _tell_if_unavailable(deployment: Deployment, kind: str, reason: str) -> None
         )
 
 
-# Pause and resume --------------------------------------------------------------------------------
+# Pause, resume and end early ---------------------------------------------------------------------
 
 
-def _pause(actor: Any, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
-    require_manager(actor, deployment, "pause")
-    locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.ACTIVE], "pause it")
-    locked.status = DeploymentStatus.PAUSED
-    locked.save(update_fields=["status"])
-    change = record_change(
-        actor=actor, deployment=locked, kind=kind, reason=reason, action=ChangeAction.PAUSE
+@dataclass(frozen=True)
+class StatusChange:
+    """What a change that only moves the agreement's status records and tells, besides the
+    transition (``transitions.AGREEMENT``): the change record's action, the timeline's summary,
+    and the message for the parties told (``None``: all four)."""
+
+    action: ChangeAction
+    doing: str
+    summary: Callable[[str, dt.date], str]
+    told: tuple[Party, ...] | None
+    text: Callable[[Deployment, dt.date], str]
+    detail: str
+    event_kind: bool = True
+    tells_if_unavailable: bool = True
+    ends: bool = False
+
+
+def _support(deployment: Deployment) -> str:
+    return f"{deployment.leader.user.get_full_name()}'s support for {deployment.client_school.name}"
+
+
+STATUS_CHANGES: dict[str, StatusChange] = {
+    "pause": StatusChange(
+        action=ChangeAction.PAUSE,
+        doing="pause",
+        summary=lambda reason, day: f"Paused: {reason}",
+        told=(Party.LEADER, Party.CLIENT_HEADTEACHER),
+        text=lambda d, day: f"{_support(d)} is paused.",
+        detail="Reason",
+    ),
+    "resume": StatusChange(
+        action=ChangeAction.RESUME,
+        doing="resume",
+        summary=lambda reason, day: f"Resumed: {reason}",
+        told=(Party.LEADER, Party.CLIENT_HEADTEACHER),
+        text=lambda d, day: f"{_support(d)} has resumed.",
+        detail="Note",
+        event_kind=False,
+        tells_if_unavailable=False,
+    ),
+    "end_early": StatusChange(
+        action=ChangeAction.END_EARLY,
+        doing="end",
+        summary=lambda reason, day: f"Ended early on {in_words(day)}: {reason}",
+        told=None,
+        text=lambda d, day: f"{_support(d)} ended early on {in_words(day)}.",
+        detail="Reason",
+        ends=True,
+    ),
+}
+
+
+def _change_status(
+    actor: Any,
+    deployment: Deployment,
+    name: str,
+    kind: str,
+    reason: str,
+    *,
+    day: dt.date | None = None,
+) -> ChangeRecord:
+    """Take the transition ``name`` (pause, resume or end early) as a coordinator: check who may,
+    lock, check the state, move the status, record the change and the event, and tell the
+    parties (``STATUS_CHANGES``)."""
+    how = STATUS_CHANGES[name]
+    AGREEMENT.require_permitted(
+        name,
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may {how.doing} this agreement.",
     )
-    record_event(actor, locked, "deployment.paused", f"Paused: {reason}", kind=kind, reason=reason)
-    _tell_if_unavailable(locked, kind, reason)
+    locked = lock(deployment)
+    day = day or timezone.localdate()
+    fields: dict[str, Any] = {"ended_on": day, "end_reason": reason} if how.ends else {}
+    row = move(actor, locked, name, **fields)
+    change = record_change(
+        actor=actor, deployment=locked, kind=kind, reason=reason, action=how.action
+    )
+    data: dict[str, Any] = (
+        {"kind": kind, "reason": reason} if how.event_kind else {"reason": reason}
+    )
+    if how.ends:
+        data["ended_on"] = day
+    record_event(actor, locked, row.records, how.summary(reason, day), **data)
+    if how.tells_if_unavailable:
+        _tell_if_unavailable(locked, kind, reason)
     tell_parties(
         locked,
-        parties=[Party.LEADER, Party.CLIENT_HEADTEACHER],
-        verb="deployment.paused",
-        text=f"{locked.leader.user.get_full_name()}'s support for {locked.client_school.name} is "
-        "paused.",
-        detail=f"Reason: {reason}",
+        parties=PARTY_ORDER if how.told is None else how.told,
+        verb=row.records,
+        text=how.text(locked, day),
+        detail=f"{how.detail}: {reason}",
     )
     return change
 
@@ -127,30 +198,8 @@ def deployment_pause(
     *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Pause an active agreement (a coordinator): its days stay reserved for when it resumes."""
-    change = _pause(actor, deployment, _kind(kind), _reason(reason))
+    change = _change_status(actor, deployment, "pause", _kind(kind), _reason(reason))
     return change.deployment
-
-
-def _resume(actor: Any, deployment: Deployment, kind: str, reason: str) -> ChangeRecord:
-    require_manager(actor, deployment, "resume")
-    locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, [DeploymentStatus.PAUSED], "resume it")
-    locked.status = DeploymentStatus.ACTIVE
-    locked.save(update_fields=["status"])
-    change = record_change(
-        actor=actor, deployment=locked, kind=kind, reason=reason, action=ChangeAction.RESUME
-    )
-    record_event(actor, locked, "deployment.resumed", f"Resumed: {reason}", reason=reason)
-    tell_parties(
-        locked,
-        parties=[Party.LEADER, Party.CLIENT_HEADTEACHER],
-        verb="deployment.resumed",
-        text=f"{locked.leader.user.get_full_name()}'s support for {locked.client_school.name} has "
-        "resumed.",
-        detail=f"Note: {reason}",
-    )
-    return change
 
 
 @transaction.atomic
@@ -158,46 +207,8 @@ def deployment_resume(
     *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Resume a paused agreement (a coordinator); its days were kept, so no capacity check."""
-    change = _resume(actor, deployment, _kind(kind), _reason(reason))
+    change = _change_status(actor, deployment, "resume", _kind(kind), _reason(reason))
     return change.deployment
-
-
-# End early ---------------------------------------------------------------------------------------
-
-
-def _end_early(
-    actor: Any, deployment: Deployment, kind: str, reason: str, ended_on: dt.date | None
-) -> ChangeRecord:
-    require_manager(actor, deployment, "end")
-    locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, SIGNED, "end it early (cancel it instead if it is not signed yet)")
-    day = ended_on or timezone.localdate()
-    locked.status = DeploymentStatus.ENDED_EARLY
-    locked.ended_on = day
-    locked.end_reason = reason
-    locked.save(update_fields=["status", "ended_on", "end_reason"])
-    change = record_change(
-        actor=actor, deployment=locked, kind=kind, reason=reason, action=ChangeAction.END_EARLY
-    )
-    record_event(
-        actor,
-        locked,
-        "deployment.ended_early",
-        f"Ended early on {in_words(day)}: {reason}",
-        kind=kind,
-        reason=reason,
-        ended_on=day,
-    )
-    _tell_if_unavailable(locked, kind, reason)
-    tell_parties(
-        locked,
-        verb="deployment.ended_early",
-        text=f"{locked.leader.user.get_full_name()}'s support for {locked.client_school.name} "
-        f"ended early on {in_words(day)}.",
-        detail=f"Reason: {reason}",
-    )
-    return change
 
 
 @transaction.atomic
@@ -211,7 +222,9 @@ def deployment_end_early(
 ) -> Deployment:
     """End a signed agreement early (a coordinator), with the date (today by default) and the
     reason; its days are freed."""
-    change = _end_early(actor, deployment, _kind(kind), _reason(reason), ended_on)
+    change = _change_status(
+        actor, deployment, "end_early", _kind(kind), _reason(reason), day=ended_on
+    )
     return change.deployment
 
 
@@ -236,14 +249,18 @@ def _replace(
     starts_on: dt.date | None,
     capacity_override_reason: str,
 ) -> ChangeRecord:
-    require_manager(actor, deployment, "re-broker")
+    AGREEMENT.require_permitted(
+        "replace_leader",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may re-broker this agreement.",
+    )
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
     lock_leaders(deployment.leader, new_leader)
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, SIGNED, "replace its leader")
+    AGREEMENT.require_source("replace_leader", locked)
     if new_leader.pk == locked.leader_id:
         raise ValidationError({"new_leader": ["Choose a different leader."]})
     delivered = delivered_days_of(locked)
@@ -258,10 +275,13 @@ def _replace(
     start = starts_on or max(today, locked.starts_on)
     end = max(locked.ends_on, start)
     # End the old agreement first: its days are freed before the new leader's are checked.
-    locked.status = DeploymentStatus.ENDED_EARLY
-    locked.ended_on = today
-    locked.end_reason = f"Replaced by a new leader: {reason}"
-    locked.save(update_fields=["status", "ended_on", "end_reason"])
+    replaced = move(
+        actor,
+        locked,
+        "replace_leader",
+        ended_on=today,
+        end_reason=f"Replaced by a new leader: {reason}",
+    )
 
     leader = LeaderProfile.objects.select_related("user", "home_school").get(pk=new_leader.pk)
     old_terms = terms_of(locked)
@@ -319,7 +339,7 @@ def _replace(
     record_event(
         actor,
         locked,
-        "deployment.replaced",
+        replaced.records,
         f"{new_name} replaces {old_name}: {days_words(delivered)} delivered, "
         f"{days_words(remaining)} carried over to agreement {replacement.pk}",
         kind=kind,
@@ -340,7 +360,7 @@ def _replace(
     _tell_if_unavailable(locked, kind, reason)
     tell_parties(
         locked,
-        verb="deployment.replaced",
+        verb=replaced.records,
         text=f"{new_name} replaces {old_name} at {locked.client_school.name}.",
         detail=f"Reason: {reason}\n\nThe {days_words(remaining)} not yet delivered are carried "
         "over to a new agreement for the parties to sign.",
@@ -392,21 +412,22 @@ def _amend(
     changes: dict[str, Any],
     capacity_override_reason: str,
 ) -> ChangeRecord:
-    require_manager(actor, deployment, "amend")
+    AGREEMENT.require_permitted(
+        "amend",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may amend this agreement.",
+    )
     if not changes:
         raise ValidationError({"changes": ["Say which terms change."]})
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(
-        locked, SIGNED, "amend it (change its terms instead while it waits for signatures)"
-    )
+    AGREEMENT.require_source("amend", locked)
     terms = clean_terms(**terms_with(terms_of(locked), changes))
     # The old version is superseded first, so its days do not count against the new one's.
-    locked.status = DeploymentStatus.SUPERSEDED
-    locked.save(update_fields=["status"])
+    amended_row = move(actor, locked, "amend")
     overridden = check_rules(
         actor=actor,
         support_request=locked.support_request,
@@ -442,7 +463,7 @@ def _amend(
     record_event(
         actor,
         locked,
-        "deployment.amended",
+        amended_row.records,
         f"Amended: version {amended.version} replaces this one once signed ({reason})",
         kind=kind,
         reason=reason,
@@ -517,11 +538,11 @@ def deployment_record_change(
     kind = _kind(kind)
     reason = _reason(reason)
     if action == ChangeAction.PAUSE:
-        return _pause(actor, deployment, kind, reason)
+        return _change_status(actor, deployment, "pause", kind, reason)
     if action == ChangeAction.RESUME:
-        return _resume(actor, deployment, kind, reason)
+        return _change_status(actor, deployment, "resume", kind, reason)
     if action == ChangeAction.END_EARLY:
-        return _end_early(actor, deployment, kind, reason, ended_on)
+        return _change_status(actor, deployment, "end_early", kind, reason, day=ended_on)
     if action == ChangeAction.REPLACE:
         if new_leader is None:
             raise ValidationError({"new_leader": ["Choose the leader who takes over."]})
@@ -545,14 +566,20 @@ def deployment_record_change(
         )
     if action:
         raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
-    require_manager(actor, deployment, "record a change on")
+    AGREEMENT.require_permitted(
+        "record_change",
+        actor,
+        deployment,
+        f"Only a coordinator of {deployment.organisation.name} may record a change on this "
+        "agreement.",
+    )
     locked = lock(deployment)
-    require_writable(locked)
+    recorded = AGREEMENT.require_source("record_change", locked)
     change = record_change(actor=actor, deployment=locked, kind=kind, reason=reason)
     record_event(
         actor,
         locked,
-        "deployment.change_recorded",
+        recorded.records,
         f"{change.get_kind_display()}: {reason}",
         kind=kind,
         reason=reason,
@@ -570,20 +597,21 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
     Leader [or the client Headteacher] considers that the partnership arrangement is in
     difficulty they must share these concerns ... and engage in a managed exit" (Leading Learning
     Forward). The coordinators are told; the request stays open until they act on it."""
+    AGREEMENT.require_permitted(
+        "request_exit",
+        actor,
+        deployment,
+        "Only the system leader or the headteacher of the supported school may ask for a "
+        "managed exit.",
+    )
     held = [
         p
         for p in parties_held_by(actor, deployment)
         if p in (Party.LEADER, Party.CLIENT_HEADTEACHER)
     ]
-    if not held:
-        raise NotAllowed(
-            "Only the system leader or the headteacher of the supported school may ask for a "
-            "managed exit."
-        )
     reason = _reason(reason)
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, SIGNED, "ask for a managed exit (it has not started)")
+    asked = AGREEMENT.require_source("request_exit", locked)
     change = record_change(
         actor=actor,
         deployment=locked,
@@ -595,7 +623,7 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
     record_event(
         actor,
         locked,
-        "deployment.exit_requested",
+        asked.records,
         f"{who} asked for a managed exit: {reason}",
         party=str(held[0]),
         reason=reason,
@@ -620,12 +648,15 @@ def deployment_report_unavailable(
     """The leader reports they cannot provide the outreach (e.g. sickness): the supported school's
     headteacher and the coordinators are told at once; the coordinators then pause the agreement,
     replace the leader or end it."""
-    if Party.LEADER not in parties_held_by(actor, deployment):
-        raise NotAllowed("Only the system leader reports that they cannot provide the outreach.")
+    AGREEMENT.require_permitted(
+        "report_unavailable",
+        actor,
+        deployment,
+        "Only the system leader reports that they cannot provide the outreach.",
+    )
     reason = _reason(reason)
     locked = lock(deployment)
-    require_writable(locked)
-    require_status(locked, SIGNED, "report this")
+    reported = AGREEMENT.require_source("report_unavailable", locked)
     change = record_change(
         actor=actor,
         deployment=locked,
@@ -636,7 +667,7 @@ def deployment_report_unavailable(
     record_event(
         actor,
         locked,
-        "deployment.leader_unavailable",
+        reported.records,
         f"The leader cannot provide the outreach: {reason}",
         reason=reason,
     )

@@ -4,7 +4,6 @@ terms, and writing a new agreement (used by creation, re-brokering and amendment
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -17,15 +16,14 @@ from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.transitions import Transition
 from syslead.deployments.costs import Rates, Sessions, deployment_costs, money_text
 from syslead.deployments.models import (
-    FINISHED_STATUSES,
     LIVE_STATUSES,
     ChangeAction,
     ChangeKind,
     ChangeRecord,
     Deployment,
-    DeploymentStatus,
     FundingRoute,
     Objective,
     SupportPackage,
@@ -36,6 +34,7 @@ from syslead.deployments.rules import (
 )
 from syslead.deployments.selectors import can_manage_deployment
 from syslead.deployments.terms import Terms
+from syslead.deployments.transitions import AGREEMENT, INITIAL
 from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
@@ -72,28 +71,16 @@ def require_manager(actor: Any, deployment: Deployment, action: str) -> None:
         )
 
 
-def require_writable(deployment: Deployment) -> None:
-    """Completed, ended-early, cancelled and superseded agreements are read-only."""
-    if deployment.status in FINISHED_STATUSES:
-        raise RuleViolation(
-            f"The agreement is {deployment.get_status_display().lower()}: it is read-only and "
-            "can no longer be changed.",
-            rule="read_only",
-        )
-
-
-def require_status(deployment: Deployment, allowed: Iterable[str], action: str) -> None:
-    allowed = list(allowed)
-    if deployment.status not in allowed:
-        rule = (
-            "not_awaiting_signatures"
-            if allowed == [DeploymentStatus.AWAITING_SIGNATURES]
-            else "deployment_state"
-        )
-        raise RuleViolation(
-            f"The agreement is {deployment.get_status_display().lower()}: you cannot {action} now.",
-            rule=rule,
-        )
+def move(actor: Any, deployment: Deployment, name: str, **fields: Any) -> Transition:
+    """Take the agreement's step ``name`` (``transitions.AGREEMENT``): check its state, set its
+    target status and ``fields``, save them. The caller records the event (the row's
+    ``records``) with its own summary."""
+    for field, value in fields.items():
+        setattr(deployment, field, value)
+    AGREEMENT.apply(
+        name, deployment, actor=actor, summary="", update_fields=list(fields), record=False
+    )
+    return AGREEMENT[name]
 
 
 def lock(deployment: Deployment) -> Deployment:
@@ -310,7 +297,7 @@ def write_agreement(actor: Any, new: NewAgreement, terms: Terms, overridden: boo
         leader=new.leader,
         client_school_id=support_request.school_id,
         home_school_id=new.leader.home_school_id,
-        status=DeploymentStatus.AWAITING_SIGNATURES,
+        status=INITIAL,
         version=new.version,
         previous_version=new.previous_version,
         replaces=new.replaces,

@@ -18,8 +18,8 @@ from syslead.deployments.services.common import (
     package_has_other_lead,
     record_event,
     require_manager,
-    require_writable,
 )
+from syslead.deployments.transitions import require_writable
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 

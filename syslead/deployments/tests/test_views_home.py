@@ -73,5 +73,11 @@ def test_the_coordinator_is_asked_to_draft_the_agreement_for_a_chosen_leader(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
     client = login(coordinator)
-    assert "Draft the agreement for Ermine Primary Academy" in attention(client)
+    # The leader and the request's number keep two such links apart.
+    leader = support_request.chosen_leader
+    assert leader is not None
+    assert (
+        f"Draft the agreement for {leader.user.get_full_name()} at Ermine Primary Academy "
+        f"(request {support_request.pk})"
+    ) in attention(client)
     assert f'href="/deployments/new/{support_request.pk}/"' in client.get("/").content.decode()

@@ -23,8 +23,8 @@ from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
-from syslead.deployments.models import Deployment, DeploymentStatus, Party, Signature
-from syslead.deployments.parties import parties_held_by, party_in_sentence, party_label
+from syslead.deployments.models import Deployment, Signature
+from syslead.deployments.parties import party_in_sentence, party_label
 from syslead.deployments.pdf import agreement_document, agreement_filename, agreement_pdf
 from syslead.deployments.selectors import (
     can_manage_deployment,
@@ -41,11 +41,11 @@ from syslead.deployments.selectors import (
     unsigned_parties,
     version_chain,
 )
+from syslead.deployments.transitions import AGREEMENT
 
 PAGE_SIZE = 25
 #: Requests with a chosen leader the list offers to draft an agreement for.
 READY_REQUESTS = 10
-SIGNED = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED)
 
 
 def _filtered(user: Any, form: AgreementFilterForm) -> Any:
@@ -90,7 +90,7 @@ def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         (
             deployment,
             [party_label(deployment, p) for p in unsigned_parties(deployment)]
-            if deployment.status == DeploymentStatus.AWAITING_SIGNATURES
+            if AGREEMENT.in_source("sign", deployment)
             else [],
         )
         for deployment in page.object_list
@@ -122,9 +122,10 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     costs, objectives, versions, changes, the timeline and the delivery records."""
     user = request.user
     deployment = _with_signatures(deployment_for_user(user, deployment_id))
-    held = parties_held_by(user, deployment)
-    status = deployment.status
-    to_sign = party_to_sign(user, deployment) if status == "awaiting_signatures" else None
+    # What this person may do now: the agreement's transition table.
+    steps = AGREEMENT.allowed(user, deployment)
+    waiting = AGREEMENT.in_source("sign", deployment)
+    to_sign = party_to_sign(user, deployment) if waiting else None
     manager = can_manage_deployment(user, deployment)
     changes = changes_of(deployment)
     versions = version_chain(deployment)
@@ -137,7 +138,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "read_only": is_read_only(deployment),
         "chair_needed": manager and chair_signature_needed(deployment),
         "signers_missing": [row for row in party_signers(deployment) if not row.can_sign]
-        if status == DeploymentStatus.AWAITING_SIGNATURES
+        if waiting
         else [],
         "versions": versions if len(versions) > 1 else [],
         "changes": changes,
@@ -147,9 +148,9 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "replacements": list(
             Deployment.objects.filter(replaces=deployment).select_related("leader__user")
         ),
-        "may_ask_exit": status in SIGNED
-        and bool({Party.LEADER, Party.CLIENT_HEADTEACHER} & set(held)),
-        "may_report_unavailable": status in SIGNED and Party.LEADER in held,
+        "steps": steps,
+        "may_ask_exit": "request_exit" in steps,
+        "may_report_unavailable": "report_unavailable" in steps,
         "chase": chase_panel(user, "signature", deployment),
     }
     return render(request, "deployments/detail.html", context)

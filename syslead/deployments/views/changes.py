@@ -36,10 +36,7 @@ from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
     Deployment,
-    DeploymentStatus,
-    Party,
 )
-from syslead.deployments.parties import parties_held_by
 from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import (
     delivered_days_of,
@@ -47,10 +44,9 @@ from syslead.deployments.selectors import (
     is_read_only,
     package_deployments,
 )
+from syslead.deployments.transitions import AGREEMENT, change_actions
 from syslead.deployments.views.common import RefusalForm, posted, require_manager, run_service
 from syslead.deployments.views.drafting import leaders_for
-
-SIGNED = (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED)
 
 DONE_MESSAGES: dict[str, str] = {
     "": "The change is recorded.",
@@ -81,7 +77,7 @@ def agreement_change(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     leaders = leaders_for(deployment.support_request).exclude(pk=deployment.leader_id)
     form = ChangeForm(
         posted(request),
-        status=deployment.status,
+        actions=change_actions(request.user, deployment),
         leaders=leaders,
         initial={"kind": request.GET.get("kind") or None, "action": ""},
     )
@@ -173,15 +169,14 @@ def _reason_flow(
 def agreement_exit(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     """The leader or the supported school's headteacher asks for a managed exit."""
     deployment = deployment_for_user(request.user, deployment_id)
-    held = set(parties_held_by(request.user, deployment))
-    if not held & {Party.LEADER, Party.CLIENT_HEADTEACHER}:
+    if not AGREEMENT.permitted("request_exit", request.user, deployment):
         raise PermissionDenied(
             "Only the system leader or the headteacher of the supported school may ask for a "
             "managed exit."
         )
     if is_read_only(deployment):
         return _read_only(request, deployment)
-    if deployment.status not in SIGNED:
+    if not AGREEMENT.in_source("request_exit", deployment):
         messages.info(request, "The agreement has not started: there is nothing to exit yet.")
         return redirect("deployments:detail", deployment.pk)
     page = ReasonPage(
@@ -204,11 +199,11 @@ def agreement_unavailable(request: AuthenticatedHttpRequest, deployment_id: int)
     """The leader says they cannot provide the outreach (e.g. sickness): the headteacher of the
     supported school and the coordinators are told at once."""
     deployment = deployment_for_user(request.user, deployment_id)
-    if Party.LEADER not in parties_held_by(request.user, deployment):
+    if not AGREEMENT.permitted("report_unavailable", request.user, deployment):
         raise PermissionDenied("Only the system leader reports that they cannot provide it.")
     if is_read_only(deployment):
         return _read_only(request, deployment)
-    if deployment.status not in SIGNED:
+    if not AGREEMENT.in_source("report_unavailable", deployment):
         messages.info(request, "The agreement has not started yet.")
         return redirect("deployments:detail", deployment.pk)
     page = ReasonPage(
@@ -238,7 +233,7 @@ def agreement_cancel(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     require_manager(request.user, deployment)
     if is_read_only(deployment):
         return _read_only(request, deployment)
-    if deployment.status not in (DeploymentStatus.DRAFT, DeploymentStatus.AWAITING_SIGNATURES):
+    if not AGREEMENT.in_source("cancel", deployment):
         messages.info(
             request,
             "The agreement has been signed: record a change to end it early instead.",

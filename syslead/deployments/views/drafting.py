@@ -29,6 +29,7 @@ from syslead.brokering.facts import considered_leaders
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
 from syslead.brokering.transitions import AGREEABLE_STATUSES
+from syslead.calendars.school_calendar import calendar_for, school_local_authority
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
@@ -44,7 +45,7 @@ from syslead.deployments.forms import (
     objective_formset,
     objectives_initial,
 )
-from syslead.deployments.models import ChangeAction, ChangeKind, Deployment, DeploymentStatus
+from syslead.deployments.models import ChangeAction, ChangeKind, Deployment
 from syslead.deployments.preview import (
     AgreementPreview,
     agreement_preview,
@@ -54,6 +55,7 @@ from syslead.deployments.preview import (
 from syslead.deployments.selectors import can_create_deployment, deployment_for_user
 from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
 from syslead.deployments.terms import terms_of
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import put_errors, require_manager, run_service
 from syslead.leaders.models import LeaderProfile
 
@@ -237,13 +239,22 @@ def _sessions_from(days: Decimal) -> tuple[int, int]:
     return full, 1 if days - full >= Decimal("0.5") else 0
 
 
-def _dates_for(academic_year: str) -> tuple[dt.date, dt.date]:
-    """A start today or at the start of the request's year, and an end in July."""
+def _dates_for(support_request: SupportRequest) -> tuple[dt.date, dt.date]:
+    """A start on the first day of the term the school asked for (in its local authority's term
+    dates), or today or at the start of the request's year when it named none or that term has
+    begun; and an end in July."""
     try:
-        year = AcademicYear.parse(academic_year)
+        year = AcademicYear.parse(support_request.academic_year)
     except ValueError:
         year = AcademicYear.current()
-    starts_on = max(timezone.localdate(), year.starts_on)
+    today = timezone.localdate()
+    starts_on = max(today, year.starts_on)
+    term = support_request.wanted_term
+    if term:
+        calendar = calendar_for(school_local_authority(support_request.school))
+        term_starts_on = calendar.year_dates(year).span(term).starts_on
+        if term_starts_on >= today:
+            starts_on = term_starts_on
     ends_on = dt.date(year.start_year + 1, 7, 15)
     if ends_on < starts_on + dt.timedelta(weeks=12):
         ends_on = starts_on + dt.timedelta(weeks=16)
@@ -252,7 +263,7 @@ def _dates_for(academic_year: str) -> tuple[dt.date, dt.date]:
 
 def initial_for_request(support_request: SupportRequest, leader: LeaderProfile) -> dict[str, Any]:
     """The form prefilled from the agreed match: parties, dates, days, the school's need."""
-    starts_on, ends_on = _dates_for(support_request.academic_year)
+    starts_on, ends_on = _dates_for(support_request)
     full, half = _sessions_from(support_request.days_requested)
     areas = [line.strip(" -•\t") for line in support_request.key_areas.splitlines()]
     aims = [area for area in areas if area][: len(AIM_FIELDS)] or [support_request.summary]
@@ -348,7 +359,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, deployment_id: int) -> Htt
     signatures given are withdrawn and everyone signs again."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("update", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
@@ -406,7 +417,7 @@ def agreement_amend(request: AuthenticatedHttpRequest, deployment_id: int) -> Ht
     four parties sign again; the old version is superseded."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
-    if deployment.status not in (DeploymentStatus.ACTIVE, DeploymentStatus.PAUSED):
+    if not AGREEMENT.in_source("amend", deployment):
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: only an active or "

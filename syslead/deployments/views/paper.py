@@ -25,6 +25,7 @@ from syslead.deployments.selectors import (
     party_signers,
     pending_invitations_for,
 )
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import posted, require_manager, run_service
 from syslead.invitations.services import invitation_resend, invitation_send
 
@@ -64,7 +65,7 @@ def agreement_invite_signer(request: AuthenticatedHttpRequest, deployment_id: in
     """Invite the person who signs for a party no one with an account holds: the headteacher of
     the school, or the broker lead of the organisation (``?party=``)."""
     deployment = _managed_waiting(request, deployment_id)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("sign", deployment):
         return _not_waiting(request, deployment)
     party = str(request.POST.get("party") or request.GET.get("party") or "")
     row = _signer_to_invite(deployment, party)
@@ -133,7 +134,7 @@ def agreement_invitation_resend(
 def agreement_sign_on_paper(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     """Record a signature given on paper: the party, who signed, the date, why, and a scan."""
     deployment = _managed_waiting(request, deployment_id)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("sign_on_paper", deployment):
         return _not_waiting(request, deployment)
     parties = [(str(row.party), row.label) for row in party_signers(deployment)]
     initial = {"party": request.GET.get("party", "")}

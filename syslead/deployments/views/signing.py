@@ -28,6 +28,7 @@ from syslead.deployments.selectors import (
     deployment_for_user,
     party_to_sign,
 )
+from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import posted, require_manager, run_service
 
 
@@ -75,7 +76,7 @@ def agreement_sign(request: AuthenticatedHttpRequest, deployment_id: int) -> Htt
         as_words = " and ".join(party_in_sentence(deployment, p) for p in held)
         messages.info(request, f"You have already signed this agreement as {as_words}.")
         return redirect("deployments:detail", deployment.pk)
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("sign", deployment):
         return _not_waiting(request, deployment)
     form = SignForm(posted(request), declaration=declaration_for(deployment, party))
     if request.method == "POST" and form.is_valid():
@@ -111,7 +112,7 @@ def agreement_sign_for_chair(request: AuthenticatedHttpRequest, deployment_id: i
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
     prefetch_related_objects([deployment], "signatures__signed_by")
-    if deployment.status != DeploymentStatus.AWAITING_SIGNATURES:
+    if not AGREEMENT.in_source("sign_on_paper", deployment):
         return _not_waiting(request, deployment)
     if not chair_signature_needed(deployment):
         messages.info(

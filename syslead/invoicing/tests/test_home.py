@@ -63,3 +63,34 @@ def test_a_visit_invoiced_again_after_a_cancelled_invoice_is_not_reported(
     assert "Invoice 3 agreed notes of visit" in login(coordinator).get("/").content.decode()
     invoice_draft(actor=coordinator, deployment=deployment)
     assert "agreed notes of visit" not in login(coordinator).get("/").content.decode()
+
+
+def test_income_paid_is_said_since_a_named_date_and_a_zero_is_not_shown(
+    login: Login, coordinator: User, home_head: User, deployment: Deployment, visits: list[Visit]
+) -> None:
+    from django.utils import timezone
+
+    from syslead.invoicing.services import invoice_mark_paid
+
+    invoice = invoice_draft(actor=coordinator, deployment=deployment)
+    invoice_issue(actor=coordinator, invoice=invoice, today=dt.date(2025, 11, 3))
+    page = login(home_head).get("/").content.decode()
+    assert "Paid since" not in page
+    assert "has been paid £0" not in page  # nothing paid yet: no sentence about it
+    today = timezone.localdate()
+    invoice_mark_paid(actor=coordinator, invoice=Invoice.objects.get(pk=invoice.pk), paid_on=today)
+    page = login(home_head).get("/").content.decode()
+    assert f"The school has been paid £650.00 since 1 January {today.year - 1}." in page
+
+
+def test_an_invoice_of_one_day_totals_1_day_not_1_days(
+    login: Login, coordinator: User, deployment: Deployment
+) -> None:
+    from syslead.visits.models import VisitStatus
+    from syslead.visits.tests.factories import make_visit
+
+    make_visit(deployment, date=dt.date(2025, 10, 6), status=VisitStatus.AGREED)
+    invoice = invoice_draft(actor=coordinator, deployment=deployment)
+    page = login(coordinator).get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
+    assert "Total (1 day)" in page
+    assert "1 days" not in page

@@ -14,7 +14,6 @@ from syslead.leaders.forms.capacity import (
     ReleaseForm,
 )
 from syslead.leaders.forms.common import (
-    DATE,
     DAYS,
     PHASE_CHOICES,
     Checkboxes,
@@ -33,7 +32,7 @@ from syslead.leaders.forms.designations import (
     RoundForm,
     StageForm,
 )
-from syslead.leaders.forms.directory import DirectorySearchForm
+from syslead.leaders.forms.directory import DirectorySearchForm, PublicDirectoryForm
 from syslead.leaders.forms.profiles import (
     PUBLICATION_FIELDS,
     CoordinatorProfileForm,
@@ -46,7 +45,6 @@ from syslead.leaders.forms.profiles import (
 from syslead.leaders.forms.training import AttendanceForm, TrainingEventForm
 
 __all__ = [
-    "DATE",
     "DAYS",
     "PHASE_CHOICES",
     "PUBLICATION_FIELDS",
@@ -70,6 +68,7 @@ __all__ = [
     "OrganisationField",
     "OrganisationFormMixin",
     "ProfileForm",
+    "PublicDirectoryForm",
     "Radios",
     "ReleaseForm",
     "RevokeForm",

@@ -393,12 +393,59 @@ class PublicProfile:
     specialisms: tuple[str, ...] | None
     phases: tuple[str, ...] | None
     pen_portrait: str | None
+    #: How far the leader's school is from the place searched near (only when the school is
+    #: published: an unpublished school's distance would tell where it is).
+    distance_km: float | None = None
 
 
-def public_directory(organisation: Organisation) -> list[PublicProfile]:
+@dataclass(frozen=True)
+class PublicFilters:
+    """What a visitor narrows the public directory by. A filter reads only what each leader
+    published: a specialism or phase only among published specialisms, a distance only from a
+    published school (docs/rules.md, the two-tier directory)."""
+
+    specialism: str = ""
+    phase: str = ""
+    designation: str = ""
+    near: tuple[float, float] | None = None
+    within_km: float | None = None
+
+
+def _public_match(
+    leader: LeaderProfile, filters: PublicFilters, codes: set[str], phases: list[str]
+) -> tuple[bool, float | None]:
+    """Whether the leader passes the filters, and their school's distance from the place."""
+    if filters.designation and filters.designation not in {
+        d.type.code for d in leader.designations.all()
+    }:
+        return False, None
+    if filters.specialism and not (leader.publish_specialisms and filters.specialism in codes):
+        return False, None
+    if filters.phase and not (leader.publish_specialisms and filters.phase in phases):
+        return False, None
+    distance: float | None = None
+    school = leader.home_school
+    if (
+        filters.near is not None
+        and leader.publish_school
+        and school.latitude is not None
+        and school.longitude is not None
+    ):
+        distance = round(haversine_km(*filters.near, school.latitude, school.longitude), 1)
+    too_far = distance is None or distance > (filters.within_km or 0)
+    if filters.near is not None and filters.within_km is not None and too_far:
+        return False, None
+    return True, distance
+
+
+def public_directory(
+    organisation: Organisation, filters: PublicFilters | None = None
+) -> list[PublicProfile]:
     """The organisation's public directory: leaders associated with it holding an active
     designation who consented to publish their profile, each showing only the parts consented to
-    (pen portraits by the leader's consent; the two-tier directory)."""
+    (pen portraits by the leader's consent; the two-tier directory), narrowed by ``filters``
+    (nearest first when a place is given). A fixed number of queries, whatever the filters."""
+    filters = filters or PublicFilters()
     leaders = (
         LeaderProfile.objects.filter(
             publish_profile=True,
@@ -423,6 +470,11 @@ def public_directory(organisation: Organisation) -> list[PublicProfile]:
     )
     profiles = []
     for leader in leaders:
+        codes = {s.code for s in leader.specialisms.all()}
+        phase_codes = leader_phases(leader)
+        keep, distance = _public_match(leader, filters, codes, phase_codes)
+        if not keep:
+            continue
         profiles.append(
             PublicProfile(
                 leader_id=leader.pk,
@@ -435,11 +487,17 @@ def public_directory(organisation: Organisation) -> list[PublicProfile]:
                 specialisms=tuple(sorted(s.label for s in leader.specialisms.all()))
                 if leader.publish_specialisms
                 else None,
-                phases=tuple(PHASES[p] for p in leader_phases(leader) if p in PHASES)
+                phases=tuple(PHASES[p] for p in phase_codes if p in PHASES)
                 if leader.publish_specialisms
                 else None,
                 pen_portrait=leader.pen_portrait if leader.publish_pen_portrait else None,
+                distance_km=distance,
             )
         )
-    profiles.sort(key=lambda p: (p.name or "~", p.leader_id))
+    if filters.near is not None:
+        profiles.sort(
+            key=lambda p: (p.distance_km is None, p.distance_km or 0, p.name or "~", p.leader_id)
+        )
+    else:
+        profiles.sort(key=lambda p: (p.name or "~", p.leader_id))
     return profiles

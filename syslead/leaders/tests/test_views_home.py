@@ -55,7 +55,11 @@ def test_coordinator_home_shows_decisions_and_capacity_bars(
     assert "1 application to decide in NLE nominations" in body
     assert "Decide the review of Lee Leader&#x27;s LLE designation" in body
     assert "Leaders&#x27; capacity this year" in body
-    assert "12 days released" in body
+    # A summary of the year, with every leader's bar a link away.
+    assert (
+        'Days released by their schools</dt><dd class="govuk-summary-list__value">12</dd>' in body
+    )
+    assert 'href="/leaders/capacity/"' in body
 
 
 def test_leader_home_shows_capacity_and_open_rounds(

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,19 +22,21 @@ from syslead.accounts.access import (
 )
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
-from syslead.leaders.capacity import capacities_for, release_policy
+from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals, release_policy
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
-from syslead.leaders.models import CapacityPolicy, LeaderProfile, ReleaseAgreement
+from syslead.leaders.models import Association, CapacityPolicy, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_set_release
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
-from syslead.leaders.views.common import (
-    CapacityBar,
-)
+from syslead.leaders.views.common import CapacityBar, coordinated_organisations
 from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
+
+#: Leaders per page of the capacity chart (a coordinator's whole list fits on one or two).
+CAPACITY_ROWS_PER_PAGE = 50
 
 
 def _release_years() -> list[AcademicYear]:
@@ -229,4 +232,44 @@ def policy_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> Http
         request,
         "leaders/policy.html",
         {"form": form, "organisation": organisation, "policy": policy},
+    )
+
+
+@login_required
+def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every associated leader's capacity this year as a bar (released, committed, delivered),
+    for a coordinator's organisation: the chart the home page summarises (docs/ux.md)."""
+    organisations = coordinated_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied("Only coordinators see their leaders' capacity.")
+    chosen = whole_number(request.GET.get("organisation"))
+    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    year = AcademicYear.current()
+    leaders = LeaderProfile.objects.filter(
+        pk__in=Association.objects.filter(organisation=organisation, is_live=True).values(
+            "leader_id"
+        )
+    ).select_related("user")
+    page = Paginator(leaders.order_by("user__name", "pk"), CAPACITY_ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    capacities = capacities_for(list(page.object_list), year)
+    return render(
+        request,
+        "leaders/capacity.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "year": year,
+            "page": page,
+            "rows": [
+                (leader, CapacityBar(capacities.get(leader.pk, Capacity(year.label))))
+                for leader in page.object_list
+            ],
+            "summary": {
+                "totals": capacity_totals(
+                    page.paginator.count, capacities_for(leaders, year).values()
+                )
+            },
+        },
     )

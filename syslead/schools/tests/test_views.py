@@ -248,7 +248,13 @@ def test_school_page_shows_the_summary_and_ofsted_history(
         "Trust",
     ):
         assert f"<dt>{label}</dt>" in html
-    assert "53.24120, -0.54660" in html
+    # Where it is: a small map, not raw coordinates.
+    assert "53.2412" not in html
+    assert "-0.5466" not in html
+    assert 'aria-labelledby="place-map-title"' in html
+    place = response.context["map"].place
+    assert abs(place.x - response.context["map"].width / 2) < 1  # centred on the school
+    assert abs(place.y - response.context["map"].height / 2) < 1
     assert [i.rating for i in response.context["inspections"]] == [
         "outstanding",
         "requires_improvement",

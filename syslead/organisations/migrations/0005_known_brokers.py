@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0003_text_max_length'),
+        ('organisations', '0004_broker_contact'),
     ]
 
     operations = [

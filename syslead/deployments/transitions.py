@@ -1,0 +1,250 @@
+"""The deployment agreement's transition table (docs/transitions.md: The deployment agreement).
+
+A new agreement waits for the four signatures; the fourth makes it active. A coordinator pauses,
+resumes, completes or ends it early, replaces its leader (it ends early and a new agreement
+carries the days over) or amends it (it is superseded by its next version; cancelling that
+version restores it). An agreement not yet signed may be cancelled. Completed, ended-early,
+cancelled and superseded agreements are read-only: every action on them is refused with
+``rule="read_only"`` (the table's ``refusal``), but for restoring a superseded version.
+
+Rows whose target is ``None`` are actions that leave the status as it is but are allowed only in
+some states (signing, changing the terms, asking for a managed exit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syslead.core.exceptions import RuleViolation
+from syslead.core.transitions import TransitionTable, step
+from syslead.deployments.access import can_manage_deployment
+from syslead.deployments.models import (
+    FINISHED_STATUSES,
+    ChangeAction,
+    Deployment,
+    DeploymentStatus,
+    Party,
+)
+from syslead.deployments.parties import parties_held_by
+
+S = DeploymentStatus
+#: The status a new agreement (made, replacing another or amending one) starts in.
+INITIAL = S.AWAITING_SIGNATURES
+#: Signed agreements the work happens under (or will again, once resumed).
+SIGNED = (S.ACTIVE, S.PAUSED)
+#: Not signed yet: the terms may change and the agreement may be cancelled.
+UNSIGNED = (S.DRAFT, S.AWAITING_SIGNATURES)
+
+
+def require_writable(deployment: Deployment) -> None:
+    """Completed, ended-early, cancelled and superseded agreements are read-only."""
+    if deployment.status in FINISHED_STATUSES:
+        raise RuleViolation(
+            f"The agreement is {deployment.get_status_display().lower()}: it is read-only and "
+            "can no longer be changed.",
+            rule="read_only",
+        )
+
+
+def coordinator(user: Any, deployment: Deployment) -> bool:
+    """A coordinator of the agreement's organisation, or an administrator."""
+    return can_manage_deployment(user, deployment)
+
+
+def party(user: Any, deployment: Deployment) -> bool:
+    """One of the four parties."""
+    return bool(parties_held_by(user, deployment))
+
+
+def leader_or_client_head(user: Any, deployment: Deployment) -> bool:
+    held = parties_held_by(user, deployment)
+    return Party.LEADER in held or Party.CLIENT_HEADTEACHER in held
+
+
+def leader(user: Any, deployment: Deployment) -> bool:
+    return Party.LEADER in parties_held_by(user, deployment)
+
+
+COORDINATOR = "A coordinator of the organisation"
+
+
+AGREEMENT: TransitionTable[Deployment] = TransitionTable(
+    record="agreement",
+    field="status",
+    choices=DeploymentStatus,
+    rule="deployment_state",
+    refusal=require_writable,
+    transitions=[
+        step(
+            "sign",
+            [S.AWAITING_SIGNATURES],
+            None,
+            may=party,
+            who="Each of the four parties, in turn",
+            records="deployment.signed",
+            action="sign it",
+            rule="not_awaiting_signatures",
+        ),
+        step(
+            "sign_on_paper",
+            [S.AWAITING_SIGNATURES],
+            None,
+            may=coordinator,
+            who=COORDINATOR + ", for a party who signed on paper or the chair of governors",
+            records="deployment.signed",
+            action="record a signature",
+            rule="not_awaiting_signatures",
+        ),
+        step(
+            "activate",
+            [S.AWAITING_SIGNATURES],
+            S.ACTIVE,
+            may=None,
+            who="Follows the fourth signature, once eligibility and capacity are checked again",
+            records="deployment.activated",
+            action="sign it",
+            rule="not_awaiting_signatures",
+        ),
+        step(
+            "update",
+            [S.AWAITING_SIGNATURES],
+            None,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.updated",
+            action="change its terms",
+            rule="not_awaiting_signatures",
+        ),
+        step(
+            "cancel",
+            UNSIGNED,
+            S.CANCELLED,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.cancelled",
+            action="cancel it",
+        ),
+        step(
+            "pause",
+            [S.ACTIVE],
+            S.PAUSED,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.paused",
+            action="pause it",
+        ),
+        step(
+            "resume",
+            [S.PAUSED],
+            S.ACTIVE,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.resumed",
+            action="resume it",
+        ),
+        step(
+            "complete",
+            SIGNED,
+            S.COMPLETED,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.completed",
+            action="complete it",
+        ),
+        step(
+            "end_early",
+            SIGNED,
+            S.ENDED_EARLY,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.ended_early",
+            action="end it early (cancel it instead if it is not signed yet)",
+        ),
+        step(
+            "replace_leader",
+            SIGNED,
+            S.ENDED_EARLY,
+            may=coordinator,
+            who=COORDINATOR + " (a new agreement carries over the days not delivered)",
+            records="deployment.replaced",
+            action="replace its leader",
+        ),
+        step(
+            "amend",
+            SIGNED,
+            S.SUPERSEDED,
+            may=coordinator,
+            who=COORDINATOR + " (the next version waits for the four signatures)",
+            records="deployment.amended",
+            action="amend it (change its terms instead while it waits for signatures)",
+        ),
+        step(
+            "restore",
+            [S.SUPERSEDED],
+            S.ACTIVE,
+            may=None,
+            who="Follows a coordinator cancelling the amended version (its days must still fit)",
+            records="deployment.restored",
+            action="restore it",
+        ),
+        step(
+            "record_change",
+            [S.DRAFT, S.AWAITING_SIGNATURES, S.ACTIVE, S.PAUSED],
+            None,
+            may=coordinator,
+            who=COORDINATOR,
+            records="deployment.change_recorded",
+            action="record a change on it",
+            rule="read_only",
+        ),
+        step(
+            "request_exit",
+            SIGNED,
+            None,
+            may=leader_or_client_head,
+            who="The system leader or the supported school's headteacher",
+            records="deployment.exit_requested",
+            action="ask for a managed exit (it has not started)",
+        ),
+        step(
+            "report_unavailable",
+            SIGNED,
+            None,
+            may=leader,
+            who="The system leader",
+            records="deployment.leader_unavailable",
+            action="report this",
+        ),
+    ],
+)
+
+#: The change form's actions (``ChangeRecord.action``; empty: record it only) and their steps.
+CHANGE_STEPS: dict[str, str] = {
+    "": "record_change",
+    ChangeAction.PAUSE: "pause",
+    ChangeAction.RESUME: "resume",
+    ChangeAction.REPLACE: "replace_leader",
+    ChangeAction.AMEND: "amend",
+    ChangeAction.END_EARLY: "end_early",
+}
+
+
+def change_actions(user: Any, deployment: Deployment) -> list[str]:
+    """The change form's actions ``user`` may take on ``deployment`` now, in the form's order."""
+    steps = AGREEMENT.allowed(user, deployment)
+    return [action for action, name in CHANGE_STEPS.items() if name in steps]
+
+
+__all__ = [
+    "AGREEMENT",
+    "CHANGE_STEPS",
+    "INITIAL",
+    "SIGNED",
+    "UNSIGNED",
+    "change_actions",
+    "coordinator",
+    "leader",
+    "leader_or_client_head",
+    "party",
+    "require_writable",
+]
