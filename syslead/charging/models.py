@@ -5,28 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
+
+from syslead.core.money import money_field
 
 #: A new organisation's policy for every year (docs/api.md; one alliance's 2019-20 policy).
 DEFAULT_FULL_DAY_RATE = Decimal("350.00")
 DEFAULT_HALF_DAY_RATE = Decimal("150.00")
 DEFAULT_FULL_DAY_BROKER_FEE = Decimal("50.00")
 DEFAULT_HALF_DAY_BROKER_FEE = Decimal("25.00")
-
-
-def money_field(default: Decimal | None = None) -> models.DecimalField[Decimal, Decimal]:
-    """Pounds and pence, never negative."""
-    if default is None:
-        return models.DecimalField(
-            max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-        )
-    return models.DecimalField(
-        max_digits=9,
-        decimal_places=2,
-        default=default,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
 
 
 class ChargingPolicy(models.Model):
@@ -47,6 +34,7 @@ class ChargingPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "finance_chargingpolicy"  # the table kept from the app's former name
         ordering = ["-academic_year"]
         verbose_name_plural = "charging policies"
         constraints = [
@@ -68,16 +56,17 @@ class ChargingPolicyRevision(models.Model):
     """History: the values a policy had before each change."""
 
     policy = models.ForeignKey(ChargingPolicy, on_delete=models.CASCADE, related_name="revisions")
-    full_day_rate = money_field()
-    half_day_rate = money_field()
-    full_day_broker_fee = money_field()
-    half_day_broker_fee = money_field()
+    full_day_rate = money_field(None)
+    half_day_rate = money_field(None)
+    full_day_broker_fee = money_field(None)
+    half_day_broker_fee = money_field(None)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "finance_chargingpolicyrevision"  # the table kept from the app's former name
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:

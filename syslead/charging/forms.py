@@ -6,20 +6,11 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.money import MoneyField
 
-def _money(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        help_text=help_text,
-        min_value=0,
-        max_digits=9,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter an amount in pounds, like 350.00.",
-            "invalid": "Enter an amount in pounds, like 350.00.",
-        },
-    )
+
+def _money(label: str, help_text: str = "") -> MoneyField:
+    return MoneyField(label=label, help_text=help_text)
 
 
 class ChargingPolicyForm(forms.Form):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from syslead.accounts.access import broker_organisation_ids, is_administrator
-from syslead.core.academic_years import AcademicYear
-from syslead.deployments.costs import Rates
-from syslead.finance.models import (
+from syslead.accounts.models import User
+from syslead.charging.models import (
     DEFAULT_FULL_DAY_BROKER_FEE,
     DEFAULT_FULL_DAY_RATE,
     DEFAULT_HALF_DAY_BROKER_FEE,
@@ -15,21 +12,15 @@ from syslead.finance.models import (
     ChargingPolicy,
     ChargingPolicyRevision,
 )
+from syslead.core.academic_years import AcademicYear
+from syslead.deployments.costs import Rates
 from syslead.organisations.models import Organisation
 
 
-def _year_label(academic_year: AcademicYear | str) -> str:
-    if isinstance(academic_year, AcademicYear):
-        return academic_year.label
-    return AcademicYear.parse(academic_year).label
-
-
-def charging_policy_for(
-    organisation: Organisation, academic_year: AcademicYear | str
-) -> ChargingPolicy:
+def charging_policy_for(organisation: Organisation, academic_year: AcademicYear) -> ChargingPolicy:
     """The organisation's policy for the year: the stored one, or the defaults (350.00 / 150.00 /
-    50.00 / 25.00, docs/api.md) as an unsaved policy (``pk`` is None). ValueError for a bad year."""
-    label = _year_label(academic_year)
+    50.00 / 25.00, docs/api.md) as an unsaved policy (``pk`` is None)."""
+    label = academic_year.label
     policy = ChargingPolicy.objects.filter(organisation=organisation, academic_year=label).first()
     if policy is not None:
         return policy
@@ -65,11 +56,11 @@ def charging_policy_history(policy: ChargingPolicy) -> list[ChargingPolicyRevisi
     return list(policy.revisions.select_related("changed_by"))
 
 
-def can_set_charging_policy(user: Any, organisation: Organisation) -> bool:
+def can_set_charging_policy(user: User, organisation: Organisation) -> bool:
     """Broker leads and coordinators of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 
 
-def can_read_charging_policy(user: Any, organisation: Organisation) -> bool:
+def can_read_charging_policy(user: User, organisation: Organisation) -> bool:
     """The same people who may set it."""
     return can_set_charging_policy(user, organisation)

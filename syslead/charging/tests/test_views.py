@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from syslead.accounts.models import User
+from syslead.charging.models import ChargingPolicy
 from syslead.core.academic_years import AcademicYear
-from syslead.finance.models import ChargingPolicy
 from syslead.organisations.models import Organisation
 
 Login = Callable[[User], Client]

@@ -3,55 +3,36 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
+from syslead.charging.models import ChargingPolicy, ChargingPolicyRevision
+from syslead.charging.selectors import can_set_charging_policy, charging_policy_for
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
-from syslead.deployments.costs import money_text
-from syslead.finance.models import ChargingPolicy, ChargingPolicyRevision
-from syslead.finance.selectors import can_set_charging_policy, charging_policy_for
+from syslead.core.exceptions import FieldErrors, NotAllowed
+from syslead.core.money import money_problem, money_text
 from syslead.organisations.models import Organisation
 
 __all__ = ["charging_policy_for", "charging_policy_set"]
 
 #: The policy's amounts, in the order forms and the API list them.
 AMOUNT_FIELDS = ("full_day_rate", "half_day_rate", "full_day_broker_fee", "half_day_broker_fee")
-#: The largest amount the columns hold (9 digits, 2 of them pence).
-MAX_AMOUNT = Decimal("9999999.99")
-
-
-def _amount(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip()) if value is not None else None
-    except (InvalidOperation, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite():
-        errors[field] = ["Enter an amount in pounds, like 350.00."]
-        return Decimal(0)
-    if amount < 0:
-        errors[field] = ["Enter an amount of 0.00 or more."]
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors[field] = ["Enter pounds and pence, with at most two decimal places."]
-    elif amount > MAX_AMOUNT:
-        errors[field] = [f"Enter an amount of at most {MAX_AMOUNT}."]
-    return amount
 
 
 @transaction.atomic
 def charging_policy_set(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
-    academic_year: AcademicYear | str,
-    full_day_rate: Decimal | str,
-    half_day_rate: Decimal | str,
-    full_day_broker_fee: Decimal | str,
-    half_day_broker_fee: Decimal | str,
+    academic_year: AcademicYear,
+    full_day_rate: Decimal,
+    half_day_rate: Decimal,
+    full_day_broker_fee: Decimal,
+    half_day_broker_fee: Decimal,
 ) -> ChargingPolicy:
     """Set the organisation's rates and broker fees for a year: its broker lead or a coordinator
     (docs/api.md). A broker fee may not exceed its rate (the rest goes to the leader's school).
@@ -60,22 +41,18 @@ def charging_policy_set(
         raise NotAllowed(
             f"Only a broker lead or coordinator of {organisation.name} may set its charging policy."
         )
-    errors: dict[str, list[str]] = {}
-    label = ""
-    try:
-        label = (
-            academic_year.label
-            if isinstance(academic_year, AcademicYear)
-            else AcademicYear.parse(academic_year).label
-        )
-    except ValueError as exc:
-        errors["academic_year"] = [str(exc)]
+    errors = FieldErrors()
+    label = academic_year.label
     values = {
-        "full_day_rate": _amount(full_day_rate, "full_day_rate", errors),
-        "half_day_rate": _amount(half_day_rate, "half_day_rate", errors),
-        "full_day_broker_fee": _amount(full_day_broker_fee, "full_day_broker_fee", errors),
-        "half_day_broker_fee": _amount(half_day_broker_fee, "half_day_broker_fee", errors),
+        "full_day_rate": full_day_rate,
+        "half_day_rate": half_day_rate,
+        "full_day_broker_fee": full_day_broker_fee,
+        "half_day_broker_fee": half_day_broker_fee,
     }
+    for name, amount in values.items():
+        problem = money_problem(amount)
+        if problem:
+            errors[name] = [problem]
     for fee, rate, session in (
         ("full_day_broker_fee", "full_day_rate", "full day"),
         ("half_day_broker_fee", "half_day_rate", "half day"),
@@ -85,8 +62,7 @@ def charging_policy_set(
                 f"The broker's fee for a {session} cannot be more than the {session} rate "
                 f"({money_text(values[rate])})."
             ]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     policy = (
         ChargingPolicy.objects.select_for_update()
@@ -94,7 +70,7 @@ def charging_policy_set(
         .first()
     )
     if policy is None:
-        policy = charging_policy_for(organisation, label)
+        policy = charging_policy_for(organisation, academic_year)
     before = {name: money_text(getattr(policy, name)) for name in AMOUNT_FIELDS}
     after = {name: money_text(values[name]) for name in AMOUNT_FIELDS}
     created = policy.pk is None
@@ -122,5 +98,5 @@ def charging_policy_set(
     return policy
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None

@@ -2,9 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from syslead.finance import views
+from syslead.charging import views
 
-app_name = "finance"
+app_name = "charging"
 urlpatterns: list[URLPattern] = [
     path("", views.charging, name="charging"),
     path("<int:organisation_id>/", views.charging_policy, name="charging_policy"),

@@ -12,22 +12,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
-from syslead.core.academic_years import AcademicYear
-from syslead.core.http import AuthenticatedHttpRequest
-from syslead.deployments.views.common import posted, run_service
-from syslead.finance.forms import ChargingPolicyForm, YearForm
-from syslead.finance.models import ChargingPolicy
-from syslead.finance.selectors import (
+from syslead.accounts.models import User
+from syslead.charging.forms import ChargingPolicyForm, YearForm
+from syslead.charging.models import ChargingPolicy
+from syslead.charging.selectors import (
     can_read_charging_policy,
     can_set_charging_policy,
     charging_policy_for,
     charging_policy_history,
 )
-from syslead.finance.services import AMOUNT_FIELDS, charging_policy_set
+from syslead.charging.services import AMOUNT_FIELDS, charging_policy_set
+from syslead.core.academic_years import AcademicYear
+from syslead.core.http import AuthenticatedHttpRequest
+from syslead.deployments.views.common import posted, run_service
 from syslead.organisations.models import Organisation
 
 
-def _organisations(user: object) -> list[Organisation]:
+def _organisations(user: User) -> list[Organisation]:
     if is_administrator(user):
         return list(Organisation.objects.order_by("name"))
     return list(Organisation.objects.filter(pk__in=broker_organisation_ids(user)).order_by("name"))
@@ -40,8 +41,8 @@ def charging(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied("Charging policies are for brokers' coordinators and leads.")
     if len(organisations) == 1:
-        return redirect("finance:charging_policy", organisations[0].pk)
-    return render(request, "finance/choose.html", {"organisations": organisations})
+        return redirect("charging:charging_policy", organisations[0].pk)
+    return render(request, "charging/choose.html", {"organisations": organisations})
 
 
 def _year(label: str | None) -> AcademicYear:
@@ -79,7 +80,7 @@ def charging_policy(request: AuthenticatedHttpRequest, organisation_id: int) -> 
             )
             if saved is not None:
                 messages.success(request, f"Charging policy for {year.label} saved.")
-                url = reverse("finance:charging_policy", args=[organisation.pk])
+                url = reverse("charging:charging_policy", args=[organisation.pk])
                 return redirect(f"{url}?year={year.label}")
     stored = list(ChargingPolicy.objects.filter(organisation=organisation))
     current = AcademicYear.current()
@@ -101,4 +102,4 @@ def charging_policy(request: AuthenticatedHttpRequest, organisation_id: int) -> 
         "to_home_full": policy.full_day_rate - policy.full_day_broker_fee,
         "to_home_half": policy.half_day_rate - policy.half_day_broker_fee,
     }
-    return render(request, "finance/charging.html", context)
+    return render(request, "charging/charging.html", context)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from syslead.finance.models import ChargingPolicy, ChargingPolicyRevision
+from syslead.charging.models import ChargingPolicy, ChargingPolicyRevision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
