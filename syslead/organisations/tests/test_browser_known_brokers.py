@@ -30,7 +30,7 @@ def test_an_administrator_sets_up_a_hub_from_the_lists(
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a broker from the lists")
     axe_check(page)
     page.get_by_label("Name or area").fill("Lincoln")
-    page.get_by_label("List").select_option("hub_2025")
+    page.get_by_label("List", exact=True).select_option("hub_2025")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=f"Set up {HUB}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Set up {HUB}")
