@@ -432,6 +432,11 @@ POST alliances:attendance                                200   404   404   404  
 GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
 POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
 
+# brokers (administrators set up organisations from the shipped lists)
+GET brokers:pick                                         200   403   403   403   403   403   403   403   302
+GET brokers:set_up                                       302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
+POST brokers:set_up                                      302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
+
 # invitations (coordinators and administrators; each coordinator its own invitations)
 GET invitations:people                                   200   200   403   403   403   403   403   200   302
 GET invitations:invite                                   200   200   403   403   403   403   403   200   302
