@@ -97,6 +97,9 @@ if (autocomplete) {
       defaultValue: "",
       showAllValues: true,
       confirmOnBlur: false,
+      inputClasses: selectElement.classList.contains("govuk-select--error")
+        ? "govuk-input--error"
+        : null,
       tAssistiveHint: describedBy(selectElement),
     });
   });
