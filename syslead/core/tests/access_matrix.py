@@ -130,6 +130,8 @@ GET brokering:export                                       200    200    200    
 GET brokering:new                                            302    302    403    302    403    302    302    302    302
 GET brokering:new_school                                     403    403    403    403    403    200    200    403    302
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
+GET brokering:school_suggestions                             400    400    400    400    400    400    400    400    302  # no "for": a JSON detail; the register is open to anyone signed in
+POST brokering:school_suggestions                            405    405    405    405    405    405    405    405    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
 GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
 GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
