@@ -78,13 +78,11 @@ def check_file(upload: Any) -> tuple[str, str]:
         raise ValidationError({"file": ["The file is empty: choose another file."]})
     limit = max_bytes()
     if size > limit:
+        given = size_text(size)
+        if given == size_text(limit):  # just over: the exact figures say why
+            given = f"{size:,} bytes, over {limit:,}"
         raise ValidationError(
-            {
-                "file": [
-                    f"The file must be {size_text(limit)} or smaller "
-                    f"(this one is {size_text(size)})."
-                ]
-            }
+            {"file": [f"The file must be {size_text(limit)} or smaller (this one is {given})."]}
         )
     extension = PurePath(str(getattr(upload, "name", "") or "")).suffix.lower().lstrip(".")
     accepted = ACCEPTED.get(extension)
