@@ -36,6 +36,13 @@ def owner_url(owner: Owner) -> str:
     return reverse("deployments:detail", args=[owner.pk]) + "#documents"
 
 
+def owner_label(owner: Owner) -> str:
+    """The record in words, for the page's caption."""
+    if isinstance(owner, SupportRequest):
+        return f"Request for support: {owner.school.name}"
+    return f"Agreement: {owner.client_school.name}"
+
+
 def safe_filename(name: str, fallback: str = "document") -> str:
     """The person's file name, safe in a ``Content-Disposition`` header and on any disk: no path,
     ASCII letters, digits, dots, dashes and underscores only, at most 100 characters."""
@@ -74,7 +81,7 @@ def _add(request: AuthenticatedHttpRequest, owner: Owner) -> HttpResponse:
     return render(
         request,
         "documents/add.html",
-        {"form": form, "owner": owner, "back": owner_url(owner)},
+        {"form": form, "owner_label": owner_label(owner), "back": owner_url(owner)},
     )
 
 
