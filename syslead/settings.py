@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Django's own widget templates, for the form renderer (FORM_RENDERER below).
+    "django.forms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,9 +72,10 @@ INSTALLED_APPS = [
     "syslead.organisations",
     "syslead.schools",
     "syslead.leaders",
+    "syslead.capacity",
     "syslead.brokering",
     "syslead.deployments",
-    "syslead.finance",
+    "syslead.charging",
     "syslead.visits",
     "syslead.invoicing",
     "syslead.evaluation",
@@ -113,6 +116,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "syslead.urls"
+# Forms in the GOV.UK Design System's markup, with its error messages (docs/ux.md, "Forms").
+FORM_RENDERER = "syslead.core.govuk_forms.GovukFormRenderer"
 WSGI_APPLICATION = "syslead.wsgi.application"
 
 TEMPLATES = [

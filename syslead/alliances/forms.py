@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 
 from syslead.alliances.models import AllianceMember, AttendanceStatus, BoardDecisionKind
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.schools.models import School
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "class": "input--short"}, format="%H:%M")
 #: How many schools a name search offers to choose from.
 SCHOOL_CHOICES = 10
@@ -18,12 +18,11 @@ SCHOOL_CHOICES = 10
 
 def _date(
     label: str, *, missing: str = "", required: bool = True, help_text: str = ""
-) -> forms.DateField:
-    return forms.DateField(
+) -> GovukDateField:
+    return GovukDateField(
         label=label,
         required=required,
         help_text=help_text,
-        widget=DATE_WIDGET,
         error_messages={
             "required": missing or f"Enter the {label.lower()}",
             "invalid": f"{label} must be a real date",
@@ -111,7 +110,9 @@ class MemberAddForm(forms.Form):
 
     def clean_mou_version(self) -> str:
         version = str(self.cleaned_data.get("mou_version") or "").strip()
-        if self.data.get("mou_signed_on") and not version:
+        signed_on = self["mou_signed_on"]
+        given = signed_on.field.widget.value_from_datadict(self.data, None, signed_on.html_name)
+        if any(given) and not version:
             raise forms.ValidationError("Enter the version of the MOU that was signed")
         return version
 

@@ -19,6 +19,7 @@ from syslead.brokering.engine import (
 )
 from syslead.brokering.models import LaCriterion, RequestStatus, Route
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import GovukDateField
 from syslead.leaders.forms import Checkboxes, Radios
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -527,8 +528,6 @@ class MatchingWeightsForm(forms.Form):
 
 # --- Direct approaches ---------------------------------------------------------------------------
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
-
 
 class DirectApproachForm(forms.Form):
     """A school or another agency approached a leader directly: the coordinator records it for
@@ -552,10 +551,9 @@ class DirectApproachForm(forms.Form):
         max_length=100,
         help_text="The school's URN, or words of its name and town.",
     )
-    approached_on = forms.DateField(
+    approached_on = GovukDateField(
         label="When were they approached? (optional)",
         required=False,
-        widget=DATE_WIDGET,
         help_text="Leave it empty for today.",
         error_messages={"invalid": "Give the date of the approach as a real date."},
     )

@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
-from syslead.calendars.forms import GovukDateField
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     ChangeAction,
@@ -44,7 +44,6 @@ class RadioButtons(forms.RadioSelect):
         return super().id_for_label(id_, index if index is not None else "0")
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 NUMBER_WIDGET = forms.NumberInput(attrs={"class": "input--short", "inputmode": "numeric"})
 
 
@@ -100,15 +99,13 @@ class AgreementForm(forms.Form):
         "Signs for the broker", "For example the headteacher of the lead teaching school."
     )
     # Deployment
-    starts_on = forms.DateField(
+    starts_on = GovukDateField(
         label="Agreed start date",
-        widget=DATE_WIDGET,
         error_messages={"required": "Enter the agreed start date."},
     )
-    ends_on = forms.DateField(
+    ends_on = GovukDateField(
         label="Intended end date",
         help_text="As a guide, no less than one term and no more than six terms.",
-        widget=DATE_WIDGET,
         error_messages={"required": "Enter the intended end date."},
     )
     length_justification = _text(
@@ -247,7 +244,7 @@ class ObjectiveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT_MAX_LENGTH,
     )
-    review_on = forms.DateField(label="To be reviewed by", required=False, widget=DATE_WIDGET)
+    review_on = GovukDateField(label="To be reviewed by", required=False)
     baseline = forms.CharField(
         label="Baseline measure",
         required=False,
@@ -413,7 +410,7 @@ class PaperSignatureForm(forms.Form):
         max_length=150,
         error_messages={"required": "Enter the name of the person who signed."},
     )
-    signed_on = GovukDateField(label="Date they signed", help_text="For example, 27 3 2026")
+    signed_on = GovukDateField(label="Date they signed")
     reason = forms.CharField(
         label="Why was it signed on paper?",
         max_length=TEXT_MAX_LENGTH,
@@ -475,16 +472,14 @@ class ChangeForm(forms.Form):
         empty_label="Choose a leader",
         help_text="Only if you replace the leader.",
     )
-    starts_on = forms.DateField(
+    starts_on = GovukDateField(
         label="The new leader starts on",
         required=False,
-        widget=DATE_WIDGET,
         help_text="Only if you replace the leader. Leave empty for today.",
     )
-    ended_on = forms.DateField(
+    ended_on = GovukDateField(
         label="The agreement ends on",
         required=False,
-        widget=DATE_WIDGET,
         help_text="Only if you end it early. Leave empty for today.",
     )
     capacity_override_reason = _text(
@@ -545,10 +540,9 @@ class AmendForm(AgreementForm):
 
 
 class CompleteForm(forms.Form):
-    completed_on = forms.DateField(
+    completed_on = GovukDateField(
         label="Date the support was completed",
         required=False,
-        widget=DATE_WIDGET,
         help_text="Leave empty for today.",
     )
 

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+from syslead.core.money import MoneyField
 
 
 class ExpensesForm(forms.Form):
     description = forms.CharField(
         label="What the expenses were for", max_length=300, help_text="For example, train fares."
     )
-    amount = forms.CharField(
-        label="Amount in pounds",
-        max_length=12,
-        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
-    )
+    amount = MoneyField(label="Amount in pounds", positive=True)
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label="Date paid", widget=DATE_WIDGET)
+    paid_on = GovukDateField(label="Date paid")
 
 
 class CancelForm(forms.Form):

@@ -10,6 +10,7 @@ from django.forms import BaseFormSet, formset_factory
 
 from syslead.accounts.models import User
 from syslead.calendars.school_calendar import calendar_for
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.visits.models import (
     PREPARATION_LEAD_DAYS,
@@ -28,11 +29,8 @@ class RadioButtons(forms.RadioSelect):
         return super().id_for_label(id_, index if index is not None else "0")
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
-
-
 class VisitForm(forms.Form):
-    date = forms.DateField(label="Date of visit", widget=DATE_WIDGET)
+    date = GovukDateField(label="Date of visit")
     session = forms.ChoiceField(
         label="Session",
         choices=Session.choices,
@@ -114,7 +112,7 @@ class ActionPointForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT_MAX_LENGTH,
     )
-    due_on = forms.DateField(label="Due by", required=False, widget=DATE_WIDGET)
+    due_on = GovukDateField(label="Due by", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -170,8 +168,7 @@ class AgreeForm(forms.Form):
 
 
 class LogEntryForm(forms.Form):
-    date = forms.DateField(
-        widget=DATE_WIDGET,
+    date = GovukDateField(
         help_text=f"Within the agreement. Preparation may be dated up to {PREPARATION_LEAD_DAYS} "
         "days before it starts.",
     )

@@ -24,7 +24,8 @@ def _sign_in(client: Client, email: str, password: str) -> Any:
 
 def test_login_page_asks_for_an_email_address_with_autocomplete(client: Client, db: None) -> None:
     page = client.get(LOGIN_URL).content.decode()
-    assert '<label class="label" for="id_username">E-mail address</label>' in page
+    label = '<label class="govuk-label govuk-label--s" for="id_username">E-mail address</label>'
+    assert label in page
     assert 'type="email" name="username"' in page
     assert 'autocomplete="username"' in page
     assert 'autocomplete="current-password"' in page

@@ -13,6 +13,7 @@ from conftest import axe_check, browser_sign_in, make_school
 from syslead.accounts.models import User
 from syslead.alliances import services
 from syslead.alliances.models import AllianceMember
+from syslead.core.tests.browser_dates import fill_date
 from syslead.organisations.models import Organisation
 
 pytestmark = pytest.mark.browser
@@ -84,7 +85,7 @@ def test_coordinator_records_attendance_and_the_boards_decision(
         "link", name="Record the board's decision on Brownsover Community School"
     ).click()
     axe_check(page)
-    page.get_by_label("Date of the decision").fill("2026-03-01")
+    fill_date(page, "Date of the decision", "2026-03-01")
     page.get_by_label("The member continues").check()
     page.get_by_label("Notes (optional)").fill("The head was on sick leave.")
     page.get_by_role("button", name="Record the decision").click()

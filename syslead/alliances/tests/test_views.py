@@ -17,6 +17,7 @@ from conftest import make_school
 from syslead.accounts.models import User
 from syslead.alliances import services
 from syslead.alliances.models import AllianceMember, BoardDecision, Meeting, MeetingAttendance
+from syslead.core.dates import date_input_data
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -89,8 +90,8 @@ def test_a_member_is_added_by_urn(
         reverse("alliances:member_add", args=[alliance.pk]),
         {
             "school": str(home_school.urn),
-            "joined_on": "2025-09-01",
-            "mou_signed_on": "2025-08-20",
+            **date_input_data("joined_on", "2025-09-01"),
+            **date_input_data("mou_signed_on", "2025-08-20"),
             "mou_version": "2025",
             "mou_signed_by": "Hal Home-Head",
             "is_strategic_partner": "on",
@@ -112,12 +113,15 @@ def test_a_member_is_picked_by_name_when_several_schools_match(
     wanted = make_school(160002, "Hillmorton Infant School", town="Rugby")
     client = login(coordinator)
     url = reverse("alliances:member_add", args=[alliance.pk])
-    first = client.post(url, {"school": "hillmorton", "joined_on": "2025-09-01"})
+    first = client.post(url, {"school": "hillmorton", **date_input_data("joined_on", "2025-09-01")})
     assert first.status_code == 200
     assert "More than one school matches: choose one" in first.content.decode()
     assert "Hillmorton Infant School, Rugby (URN 160002)" in first.content.decode()
     assert not AllianceMember.objects.exists()
-    second = client.post(url, {"school": "hillmorton", "pick": "160002", "joined_on": "2025-09-01"})
+    second = client.post(
+        url,
+        {"school": "hillmorton", "pick": "160002", **date_input_data("joined_on", "2025-09-01")},
+    )
     assert second.status_code == 302
     assert AllianceMember.objects.get().school == wanted
 
@@ -127,7 +131,7 @@ def test_adding_a_current_member_again_shows_the_rule_on_the_school(
 ) -> None:
     response = login(coordinator).post(
         reverse("alliances:member_add", args=[alliance.pk]),
-        {"school": str(member.school_id), "joined_on": "2026-01-05"},
+        {"school": str(member.school_id), **date_input_data("joined_on", "2026-01-05")},
     )
     assert response.status_code == 200
     assert "is already a current member of the alliance" in response.content.decode()
@@ -137,13 +141,34 @@ def test_adding_a_current_member_again_shows_the_rule_on_the_school(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"school": "", "joined_on": "2025-09-01"}, "Enter the school&#x27;s URN or name"),
-        ({"school": "999999", "joined_on": "2025-09-01"}, "No school has that URN or name"),
-        ({"school": "120001", "joined_on": ""}, "Enter the date the school joined"),
-        ({"school": "120001", "joined_on": "2025-02-30"}, "must be a real date"),
-        ({"school": "120001", "joined_on": "9999-01-01"}, "Enter a date between"),
         (
-            {"school": "120001", "joined_on": "2025-09-01", "mou_signed_on": "2025-08-01"},
+            {"school": "", **date_input_data("joined_on", "2025-09-01")},
+            "Enter the school&#x27;s URN or name",
+        ),
+        (
+            {"school": "999999", **date_input_data("joined_on", "2025-09-01")},
+            "No school has that URN or name",
+        ),
+        ({"school": "120001", "joined_on": ""}, "Enter the date the school joined"),
+        (
+            {
+                "school": "120001",
+                "joined_on_day": "30",
+                "joined_on_month": "2",
+                "joined_on_year": "2025",
+            },
+            "must be a real date",
+        ),
+        (
+            {"school": "120001", **date_input_data("joined_on", "9999-01-01")},
+            "Enter a date between",
+        ),
+        (
+            {
+                "school": "120001",
+                **date_input_data("joined_on", "2025-09-01"),
+                **date_input_data("mou_signed_on", "2025-08-01"),
+            },
             "Enter the version of the MOU that was signed",
         ),
     ],
@@ -168,7 +193,11 @@ def test_the_signed_mou_is_recorded_with_its_version(
 ) -> None:
     response = login(coordinator).post(
         reverse("alliances:member_mou", args=[member.pk]),
-        {"signed_on": "2026-06-30", "version": "2026", "signed_by": "Cara Client-Head"},
+        {
+            **date_input_data("signed_on", "2026-06-30"),
+            "version": "2026",
+            "signed_by": "Cara Client-Head",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -199,12 +228,13 @@ def test_a_member_leaves_and_is_listed_as_a_former_member(
 ) -> None:
     client = login(coordinator)
     bad = client.post(
-        reverse("alliances:member_leave", args=[member.pk]), {"left_on": "2025-01-01"}
+        reverse("alliances:member_leave", args=[member.pk]),
+        {**date_input_data("left_on", "2025-01-01")},
     )
     assert "on or after the day the school joined" in bad.content.decode()
     response = client.post(
         reverse("alliances:member_leave", args=[member.pk]),
-        {"left_on": "2026-03-31", "reason": "Joined a trust."},
+        {**date_input_data("left_on", "2026-03-31"), "reason": "Joined a trust."},
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -224,7 +254,7 @@ def test_a_meeting_is_scheduled_and_listed_under_its_term(
     response = client.post(
         url,
         {
-            "held_on": "2026-02-04",
+            **date_input_data("held_on", "2026-02-04"),
             "title": "Spring meeting",
             "starts_at": "16:00",
             "ends_at": "17:30",
@@ -244,7 +274,12 @@ def test_a_meeting_that_ends_before_it_starts_is_refused(
 ) -> None:
     response = login(coordinator).post(
         reverse("alliances:meetings", args=[alliance.pk]),
-        {"held_on": "2026-02-04", "title": "Spring", "starts_at": "17:00", "ends_at": "16:00"},
+        {
+            **date_input_data("held_on", "2026-02-04"),
+            "title": "Spring",
+            "starts_at": "17:00",
+            "ends_at": "16:00",
+        },
     )
     assert "The meeting must end after it starts" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -329,7 +364,11 @@ def test_the_board_decision_is_recorded_from_the_referrals(
     _missed_twice(coordinator, alliance, member)
     response = login(coordinator).post(
         reverse("alliances:board_decision", args=[member.pk]),
-        {"decided_on": "2026-03-01", "decision": "continue", "notes": "Illness."},
+        {
+            **date_input_data("decided_on", "2026-03-01"),
+            "decision": "continue",
+            "notes": "Illness.",
+        },
     )
     assert response["Location"] == reverse("alliances:referrals", args=[alliance.pk])
     member.refresh_from_db()
@@ -342,7 +381,7 @@ def test_a_decision_on_a_member_not_referred_is_refused_in_the_form(
 ) -> None:
     response = login(coordinator).post(
         reverse("alliances:board_decision", args=[member.pk]),
-        {"decided_on": "2026-03-01", "decision": "continue"},
+        {**date_input_data("decided_on", "2026-03-01"), "decision": "continue"},
     )
     assert response.status_code == 200
     assert "not referred to the board" in response.content.decode()

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
+from syslead.core.tests.browser_dates import fill_date
 from syslead.leaders.models import LeaderProfile
 
 pytestmark = pytest.mark.browser
@@ -57,7 +58,7 @@ def test_coordinator_changes_the_weights_and_records_a_direct_approach_leader_te
     )
     page.get_by_label("Who approached them?").fill("Lincoln Diocese")
     page.get_by_label("Which school is the support for? (optional)").fill("120001")
-    page.get_by_label("When were they approached? (optional)").fill("2025-03-03")
+    fill_date(page, "When were they approached? (optional)", "2025-03-03")
     page.get_by_label("What did they ask for? (optional)").fill("Two days of maths coaching.")
     page.get_by_role("button", name="Record the approach").click()
     expect(page.get_by_text("The direct approach to Lee Leader has been recorded")).to_be_visible()

@@ -19,6 +19,7 @@ from syslead.brokering.models import SupportRequest
 from syslead.brokering.selectors import direct_approaches, request_timeline
 from syslead.brokering.services import direct_approach_record
 from syslead.brokering.tests import factories
+from syslead.core.dates import date_input_data
 from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.leaders.models import LeaderProfile
@@ -55,7 +56,7 @@ def test_coordinator_records_a_direct_approach_about_a_request(
             "leader": lee.pk,
             "approached_by": "Lincoln Diocese",
             "school": str(client_school.urn),
-            "approached_on": "2025-03-03",
+            **date_input_data("approached_on", "2025-03-03"),
             "details": "Two days of maths coaching in the spring term.",
             "request": maths_request.pk,
         },
@@ -102,11 +103,15 @@ def test_rule_the_date_of_a_direct_approach_cannot_be_in_the_future(
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     refused = login(coordinator).post(
         NEW,
-        {"leader": lee.pk, "approached_by": "A school", "approached_on": tomorrow.isoformat()},
+        {
+            "leader": lee.pk,
+            "approached_by": "A school",
+            **date_input_data("approached_on", tomorrow),
+        },
     )
     assert refused.status_code == 200
     assert (
-        'href="#id_approached_on">The date of the approach cannot be in the future.'
+        'href="#id_approached_on_0">The date of the approach cannot be in the future.'
         in refused.content.decode()
     )
     assert _recorded() == 0

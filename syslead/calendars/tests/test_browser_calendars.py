@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
 from syslead.calendars.models import TermDates
+from syslead.core.tests.browser_dates import fill_date
 from syslead.deployments.models import Deployment
 from syslead.visits.models import Visit
 
@@ -25,7 +26,6 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
 
     def _open(user: User) -> Page:
         context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(10_000)
         contexts.append(context)
         tab = context.new_page()
         browser_sign_in(tab, user.email)
@@ -66,7 +66,7 @@ def test_a_leader_confirms_a_visit_on_a_saturday(
 ) -> None:
     page = as_person(leader_user)
     page.goto(f"/deployments/{deployment.pk}/visits/new/")
-    page.get_by_label("Date of visit").fill("2025-10-11")
+    fill_date(page, "Date of visit", "2025-10-11")
     page.get_by_label("Hours in school").fill("3")
     page.get_by_label("Focus of visit").fill("Saturday revision school")
     page.get_by_role("button", name="Send to the headteacher to agree").click()

@@ -33,9 +33,9 @@ def _dates(**overrides: dt.date) -> dict[str, dt.date]:
 def _post(dates: dict[str, dt.date], **raw: str) -> dict[str, str]:
     data: dict[str, str] = {}
     for name, day in dates.items():
-        data[f"{name}-day"] = str(day.day)
-        data[f"{name}-month"] = str(day.month)
-        data[f"{name}-year"] = str(day.year)
+        data[f"{name}_day"] = str(day.day)
+        data[f"{name}_month"] = str(day.month)
+        data[f"{name}_year"] = str(day.year)
     data.update(raw)
     return data
 
@@ -144,7 +144,7 @@ def test_the_coordinator_sees_the_years_and_sets_one_with_date_inputs(
     form = client.get(PAGE)
     html = form.content.decode()
     assert form.status_code == 200
-    assert 'name="autumn_starts_on-day" type="text" inputmode="numeric" value="3"' in html
+    assert 'name="autumn_starts_on_day" value="3" inputmode="numeric"' in html
     response = client.post(PAGE, _post(_dates(autumn_ends_on=dt.date(2025, 12, 17))))
     assert response.status_code == 302
     assert TermDates.objects.get().autumn_ends_on == dt.date(2025, 12, 17)
@@ -153,19 +153,19 @@ def test_the_coordinator_sees_the_years_and_sets_one_with_date_inputs(
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"autumn_starts_on-month": ""}, "The autumn term&#x27;s first day must include a month"),
+        ({"autumn_starts_on_month": ""}, "The autumn term&#x27;s first day must include a month"),
         (
-            {"autumn_starts_on-day": "", "autumn_starts_on-year": ""},
+            {"autumn_starts_on_day": "", "autumn_starts_on_year": ""},
             "The autumn term&#x27;s first day must include a day and a year",
         ),
-        ({"autumn_starts_on-day": "31", "autumn_starts_on-month": "9"}, "must be a real date"),
-        ({"autumn_starts_on-day": "x"}, "must be a real date"),
-        ({"autumn_starts_on-year": "25"}, "Year must include 4 numbers"),
+        ({"autumn_starts_on_day": "31", "autumn_starts_on_month": "9"}, "must be a real date"),
+        ({"autumn_starts_on_day": "x"}, "must be a real date"),
+        ({"autumn_starts_on_year": "25"}, "Year must include 4 numbers"),
         (
             {
-                "autumn_starts_on-day": "",
-                "autumn_starts_on-month": "",
-                "autumn_starts_on-year": "",
+                "autumn_starts_on_day": "",
+                "autumn_starts_on_month": "",
+                "autumn_starts_on_year": "",
             },
             "Enter the autumn term&#x27;s first day",
         ),
@@ -179,7 +179,7 @@ def test_govuk_date_input_errors(
     assert response.status_code == 200
     assert "There is a problem" in html
     assert message in html
-    assert 'href="#id_autumn_starts_on-day"' in html
+    assert 'href="#id_autumn_starts_on_0"' in html
     assert not TermDates.objects.exists()
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.calendars.tests.conftest import term_dates
+from syslead.core.dates import date_input_data
 from syslead.deployments.models import Deployment
 from syslead.evaluation.services import schedule_feedback
 from syslead.visits.models import Visit
@@ -22,7 +23,7 @@ Login = Callable[[User], Client]
 
 def _note(**overrides: str) -> dict[str, str]:
     data = {
-        "date": "2025-10-06",
+        **date_input_data("date", "2025-10-06"),
         "session": "full_day",
         "hours": "6",
         "focus": "Maths book scrutiny",
@@ -36,6 +37,8 @@ def _note(**overrides: str) -> dict[str, str]:
         "actions-0-action": "",
         "actions-0-due_on": "",
     }
+    if "date" in overrides:
+        overrides = {**overrides, **date_input_data("date", overrides.pop("date"))}
     data.update(overrides)
     return data
 

@@ -79,7 +79,7 @@ def test_sign_in_and_signed_in_pages_report_no_csp_violation(
     page.goto("/accounts/login/")
     watched.assert_none()
     page.get_by_role("button", name="Sign in").click()  # the error summary takes focus by script
-    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     watched.assert_none()
 
     browser_sign_in(page, coordinator.email)

@@ -32,7 +32,7 @@ def test_sign_in_page_and_its_errors_pass_axe(page: Page, coordinator: User) -> 
     axe_check(page)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your e-mail address")
-    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     axe_check(page)
     page.get_by_label("E-mail address").fill("alice@kyra.test")
     page.get_by_label("Password").fill("wrong")

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
+from syslead.core.tests.browser_dates import fill_date
 from syslead.deployments.models import Deployment, DeploymentStatus
 
 pytestmark = pytest.mark.browser
@@ -94,13 +95,13 @@ def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     axe_check(page)
 
     # An error first: no start date.
-    page.get_by_label("Agreed start date").fill("")
+    fill_date(page, "Agreed start date", "")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the agreed start date.")
     axe_check(page)
 
-    page.get_by_label("Agreed start date").fill("2027-01-04")
-    page.get_by_label("Intended end date").fill("2027-04-30")
+    fill_date(page, "Agreed start date", "2027-01-04")
+    fill_date(page, "Intended end date", "2027-04-30")
     page.get_by_label("Full days").fill("5")
     page.get_by_label("Objective 1: Agreed objective").fill("Bar models in years 5 and 6.")
     page.get_by_label("Objective 1: Baseline measure").fill("2 of 6 teachers.")

@@ -72,9 +72,9 @@ def paper_form(party: Party, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "party": str(party),
         "signer_name": "Pat Governor",
-        "signed_on-day": "1",
-        "signed_on-month": "9",
-        "signed_on-year": "2026",
+        "signed_on_day": "1",
+        "signed_on_month": "9",
+        "signed_on_year": "2026",
         "reason": "Signed at the governors' meeting",
         "scan": scan(),
     }
@@ -376,7 +376,7 @@ def test_the_page_shows_a_clear_error_for_a_bad_file_and_writes_nothing(
 
 
 def test_the_page_asks_for_a_real_date(login: Login, coordinator: User, bare: Deployment) -> None:
-    data = paper_form(Party.BROKER_LEAD, **{"signed_on-month": ""})
+    data = paper_form(Party.BROKER_LEAD, signed_on_month="")
     response = login(coordinator).post(f"/deployments/{bare.pk}/sign-on-paper/", data)
     assert response.status_code == 200
     assert "Date they signed must include a month" in response.content.decode()

@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import SupportRequest
+from syslead.core.dates import date_input_data
 from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
@@ -217,7 +218,7 @@ def test_ending_early_with_a_date(login: Login, coordinator: User, active: Deplo
             "kind": ChangeKind.INSUFFICIENT_IMPACT,
             "reason": "Not making sufficient impact.",
             "action": ChangeAction.END_EARLY,
-            "ended_on": "2027-02-26",
+            **date_input_data("ended_on", "2027-02-26"),
             "step": "confirm",
         },
     )
@@ -290,7 +291,9 @@ def test_no_managed_exit_before_the_agreement_starts(
 def test_the_coordinator_completes_the_support(
     login: Login, coordinator: User, active: Deployment
 ) -> None:
-    login(coordinator).post(change_url(active, "complete"), {"completed_on": "2027-04-30"})
+    login(coordinator).post(
+        change_url(active, "complete"), {**date_input_data("completed_on", "2027-04-30")}
+    )
     done = refresh(active)
     assert (done.status, str(done.ended_on)) == (DeploymentStatus.COMPLETED, "2027-04-30")
 
@@ -299,7 +302,7 @@ def test_completing_before_the_start_is_refused_in_the_page(
     login: Login, coordinator: User, active: Deployment
 ) -> None:
     response = login(coordinator).post(
-        change_url(active, "complete"), {"completed_on": "2026-12-01"}
+        change_url(active, "complete"), {**date_input_data("completed_on", "2026-12-01")}
     )
     assert "An agreement cannot be completed before it starts." in response.content.decode()
 

@@ -14,6 +14,8 @@ from django.test import Client
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, Route, SupportRequest
+from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.tests.factories import make_request
 from syslead.leaders.models import LeaderProfile
@@ -39,8 +41,8 @@ def form_data(**overrides: str) -> dict[str, str]:
         "managed_by_name": "Dee Deputy",
         "managed_by_email": "dee@ermine.test",
         "broker_lead_name": "Bea Broker-Lead",
-        "starts_on": "2027-01-04",
-        "ends_on": "2027-04-30",
+        **date_input_data("starts_on", "2027-01-04"),
+        **date_input_data("ends_on", "2027-04-30"),
         "length_justification": "",
         "full_days": "5",
         "half_days": "0",
@@ -65,12 +67,16 @@ def form_data(**overrides: str) -> dict[str, str]:
         "objectives-MAX_NUM_FORMS": "20",
         "objectives-0-text": "Teachers use bar models consistently in years 5 and 6.",
         "objectives-0-outcome": "Bar models seen in every lesson observed.",
-        "objectives-0-review_on": "2027-03-15",
+        **date_input_data("objectives-0-review_on", "2027-03-15"),
         "objectives-0-baseline": "2 of 6 teachers model with bars.",
         "objectives-0-actions": "Coaching and joint planning.",
         "objectives-0-improvement": "All 6 teachers model with bars.",
         "objectives-0-impact": "Reasoning scores up in the spring assessments.",
     }
+    for name in [name for name in overrides if name.endswith("_on")]:
+        value = overrides.pop(name)
+        empty = {f"{name}_{part}": "" for part in ("day", "month", "year")}
+        data |= date_input_data(name, value) if value else empty
     data.update(overrides)
     return data
 
@@ -198,7 +204,7 @@ def test_the_form_is_prefilled_from_the_agreed_match(
     ]:
         assert label in page
     # Three objective rows, each field labelled with its row for screen readers.
-    assert '<span class="visually-hidden">Objective 3: </span>Baseline measure' in page
+    assert '<span class="govuk-visually-hidden">Objective 3: </span>Baseline measure' in page
     assert "Why is the agreement shorter than a term" not in page
     assert "Reason to go ahead beyond" not in page
 
@@ -222,7 +228,7 @@ def test_errors_are_listed_in_the_summary_and_nothing_is_made(
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert '<a href="#id_starts_on">Enter the agreed start date.</a>' in page
+    assert '<a href="#id_starts_on_0">Enter the agreed start date.</a>' in page
     assert '<a href="#id_objectives-1-text">Objective 2: Say what the objective is' in page
     assert not Deployment.objects.exists()
 
@@ -298,16 +304,16 @@ def test_check_your_answers_shows_everything_and_the_costs_before_anything_is_ma
 def test_the_organisations_saved_rates_are_used(
     login: Login, coordinator: User, support_request: SupportRequest, alliance: Organisation
 ) -> None:
-    from syslead.finance.services import charging_policy_set
+    from syslead.charging.services import charging_policy_set
 
     charging_policy_set(
         actor=coordinator,
         organisation=alliance,
-        academic_year="2026-27",
-        full_day_rate="400",
-        half_day_rate="200",
-        full_day_broker_fee="60",
-        half_day_broker_fee="30",
+        academic_year=AcademicYear.parse("2026-27"),
+        full_day_rate=Decimal("400"),
+        half_day_rate=Decimal("200"),
+        full_day_broker_fee=Decimal("60"),
+        half_day_broker_fee=Decimal("30"),
     )
     response = login(coordinator).post(create_url(support_request), form_data())
     assert "£2,000.00" in response.content.decode()

@@ -14,7 +14,6 @@ from syslead.leaders.forms.capacity import (
     ReleaseForm,
 )
 from syslead.leaders.forms.common import (
-    DATE,
     DAYS,
     PHASE_CHOICES,
     Checkboxes,
@@ -46,7 +45,6 @@ from syslead.leaders.forms.profiles import (
 from syslead.leaders.forms.training import AttendanceForm, TrainingEventForm
 
 __all__ = [
-    "DATE",
     "DAYS",
     "PHASE_CHOICES",
     "PUBLICATION_FIELDS",

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
-    DATE,
     OrganisationField,
     OrganisationFormMixin,
     Radios,
@@ -22,9 +22,8 @@ from syslead.organisations.models import Organisation
 
 class AssociateForm(OrganisationFormMixin, forms.Form):
     organisation = OrganisationField()
-    starts_on = forms.DateField(
+    starts_on = GovukDateField(
         label="Starts on",
-        widget=DATE,
         error_messages={"required": "Give the date the association starts."},
     )
 
@@ -34,14 +33,12 @@ class AssociateForm(OrganisationFormMixin, forms.Form):
 
 
 class AssociationEndForm(forms.Form):
-    notice_given_on = forms.DateField(
+    notice_given_on = GovukDateField(
         label="Written notice given on",
-        widget=DATE,
         error_messages={"required": "Give the date of the written notice."},
     )
-    ends_on = forms.DateField(
+    ends_on = GovukDateField(
         label="Association ends on",
-        widget=DATE,
         error_messages={"required": "Give the date the association ends."},
     )
     reason = forms.CharField(

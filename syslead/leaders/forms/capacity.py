@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.leaders.forms.common import (
-    DATE,
     DAYS,
 )
 
@@ -24,17 +24,14 @@ class ReleaseForm(forms.Form):
         help_text="Whole or half days.",
         error_messages={"required": "Give the number of days released (0 or more)."},
     )
-    agreed_on = forms.DateField(
+    agreed_on = GovukDateField(
         label="Agreed on",
-        widget=DATE,
         error_messages={"required": "Give the date the release was agreed."},
     )
     chair_consent_name = forms.CharField(
         label="Chair of governors who consented", required=False, max_length=150
     )
-    chair_consent_on = forms.DateField(
-        label="Chair of governors consented on", required=False, widget=DATE
-    )
+    chair_consent_on = GovukDateField(label="Chair of governors consented on", required=False)
 
     def __init__(self, *args: Any, years: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,6 @@ from syslead.leaders.constants import PHASES
 from syslead.leaders.models import DesignationType, Specialism
 from syslead.organisations.models import Organisation
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
 DAYS = forms.NumberInput(attrs={"step": "0.5", "min": "0", "class": "input--short"})
 PHASE_CHOICES = list(PHASES.items())
 

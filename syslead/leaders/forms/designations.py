@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
-    DATE,
     OrganisationField,
     OrganisationFormMixin,
     Radios,
@@ -75,14 +75,12 @@ class RoundForm(OrganisationFormMixin, forms.Form):
         help_text="For example LLE recruitment 2026-27.",
         error_messages={"required": "Enter a title for the round."},
     )
-    opens_on = forms.DateField(
+    opens_on = GovukDateField(
         label="Applications open on",
-        widget=DATE,
         error_messages={"required": "Give the date applications open."},
     )
-    closes_on = forms.DateField(
+    closes_on = GovukDateField(
         label="Applications close on",
-        widget=DATE,
         error_messages={"required": "Give the date applications close."},
     )
     target = forms.IntegerField(
@@ -151,7 +149,7 @@ class StageForm(forms.Form):
         help_text="Required when rejecting.",
         max_length=TEXT_MAX_LENGTH,
     )
-    designated_on = forms.DateField(label="Designated on", required=False, widget=DATE)
+    designated_on = GovukDateField(label="Designated on", required=False)
 
 
 class DesignateForm(forms.Form):
@@ -161,15 +159,13 @@ class DesignateForm(forms.Form):
         help_text="Your organisation, or a national designation (NLE, NLG) recorded for the "
         "leader.",
     )
-    designated_on = forms.DateField(
+    designated_on = GovukDateField(
         label="Designated on",
-        widget=DATE,
         error_messages={"required": "Give the date of designation."},
     )
-    review_on = forms.DateField(
+    review_on = GovukDateField(
         label="Review on",
         required=False,
-        widget=DATE,
         help_text="Leave empty for three years after designation.",
     )
 
@@ -194,9 +190,8 @@ class DesignateForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(
+    revoked_on = GovukDateField(
         label="Revoked on",
-        widget=DATE,
         error_messages={"required": "Give the date of revocation."},
     )
     reason = forms.CharField(

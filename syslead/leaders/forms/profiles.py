@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.forms.common import (
-    DATE,
     PHASE_CHOICES,
     Checkboxes,
     OrganisationField,
@@ -106,10 +106,9 @@ class CoordinatorProfileForm(ProfileForm):
     is_headteacher = forms.BooleanField(
         label="The leader is the headteacher of their home school", required=False
     )
-    core_training_completed_on = forms.DateField(
+    core_training_completed_on = GovukDateField(
         label="Core training completed on",
         required=False,
-        widget=DATE,
         help_text="Leave empty if not yet completed: no deployment before core training.",
     )
 

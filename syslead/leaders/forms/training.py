@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.dates import GovukDateField
 from syslead.leaders.forms.common import (
-    DATE,
     Checkboxes,
     OrganisationField,
     OrganisationFormMixin,
@@ -30,8 +30,8 @@ class TrainingEventForm(OrganisationFormMixin, forms.Form):
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter the event's title."}
     )
-    held_on = forms.DateField(
-        label="Date", widget=DATE, error_messages={"required": "Give the date of the event."}
+    held_on = GovukDateField(
+        label="Date", error_messages={"required": "Give the date of the event."}
     )
     location = forms.CharField(label="Location", required=False, max_length=200)
 

@@ -5,14 +5,14 @@ interview, recommendation, confirmation)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
 from syslead.leaders.models import (
@@ -46,7 +46,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     designation_type_code: str,
     title: str,
@@ -59,7 +59,7 @@ def round_create(
     designation model): a coordinator of the designating organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may open designation rounds.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     title = require_text(title, "title", "Enter a title for the round.", errors)
     if opens_on and closes_on and closes_on < opens_on:
         errors.setdefault("closes_on", []).append("The window must close on or after it opens.")
@@ -110,7 +110,7 @@ def application_eligibility(application: DesignationApplication) -> list[str]:
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: User,
     round: DesignationRound,
     leader: LeaderProfile,
     years_in_role: int,
@@ -123,7 +123,7 @@ def application_submit(
     reported (``application_eligibility``), not refused."""
     if not (is_the_leader(actor, leader) or may_coordinate(actor, round.organisation)):
         raise NotAllowed("Only the leader, or the round's coordinator, may submit an application.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     try:
         years = int(years_in_role)
     except (TypeError, ValueError):
@@ -197,7 +197,7 @@ def allowed_next_stages(stage: str) -> list[str]:
 @transaction.atomic
 def application_advance(
     *,
-    actor: Any,
+    actor: User,
     application: DesignationApplication,
     to_stage: str,
     reason: str = "",
@@ -229,7 +229,7 @@ def application_advance(
     )
     text = (reason or "").strip()
     if target == ApplicationStage.REJECTED and not text:
-        raise ValidationError({"reason": ["Give the reason for rejecting the application."]})
+        raise field_error("reason", "Give the reason for rejecting the application.")
     APPLICATION_TRANSITIONS.require_source(
         step,
         application,

@@ -24,6 +24,7 @@ from syslead.brokering.models import Commission, SupportRequest
 from syslead.brokering.services import commission_decide, commission_offer
 from syslead.brokering.tests import factories
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import Designation, LeaderProfile
 from syslead.leaders.permissions import (
     may_edit_profile,
@@ -405,12 +406,16 @@ def test_shared_leader_may_not_be_associated_or_designated_by_the_receiving_orga
     client = login(coordinator)
     associated = client.post(
         reverse("leaders:associate", args=[pat.pk]),
-        {"organisation": str(alliance.pk), "starts_on": "2025-10-01"},
+        {"organisation": str(alliance.pk), **date_input_data("starts_on", "2025-10-01")},
     )
     assert associated.status_code == 403
     designated = client.post(
         reverse("leaders:designate", args=[pat.pk]),
-        {"organisation": str(alliance.pk), "type_code": "SLE", "designated_on": "2025-10-01"},
+        {
+            "organisation": str(alliance.pk),
+            "type_code": "SLE",
+            **date_input_data("designated_on", "2025-10-01"),
+        },
     )
     assert designated.status_code == 403
     assert not pat.associations.filter(organisation=alliance).exists()
@@ -430,7 +435,8 @@ def test_shared_leader_is_read_only_through_the_api(
     edited = client._call("patch", f"/leaders/{pat.pk}", {"job_title": "Taken over"})
     assert edited.status_code == 403
     released = client.put(
-        f"/leaders/{pat.pk}/release/{YEAR.label}", {"days": "2", "agreed_on": "2025-09-01"}
+        f"/leaders/{pat.pk}/release/{YEAR.label}",
+        {"days": "2", "agreed_on": "2025-09-01"},
     )
     assert released.status_code == 403
     pat.refresh_from_db()

@@ -10,6 +10,7 @@ from django.test import Client
 
 from conftest import make_user
 from syslead.accounts.models import Role, User
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import (
     Association,
     AssociationReview,
@@ -29,7 +30,7 @@ def test_coordinator_associates_a_leader_with_their_organisation(
 ) -> None:
     response = login(coordinator).post(
         f"/leaders/{leader.pk}/associate/",
-        {"organisation": str(alliance.pk), "starts_on": "2026-09-01"},
+        {"organisation": str(alliance.pk), **date_input_data("starts_on", "2026-09-01")},
     )
     assert response.status_code == 302
     assert Association.objects.get(leader=leader, is_live=True).organisation == alliance
@@ -43,7 +44,7 @@ def test_an_lle_associated_elsewhere_is_refused_with_the_rule_in_the_page(
     olly = make_user("olly2@southglos.test", "Olly Two", (Role.COORDINATOR, other_org))
     response = login(olly).post(
         f"/leaders/{leader.pk}/associate/",
-        {"organisation": str(other_org.pk), "starts_on": "2026-09-01"},
+        {"organisation": str(other_org.pk), **date_input_data("starts_on", "2026-09-01")},
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -68,7 +69,11 @@ def test_ending_an_association_records_the_notice_and_keeps_agreements(
     assert "Ermine Primary Academy" in page
     response = client.post(
         url,
-        {"notice_given_on": "2026-11-02", "ends_on": "2026-12-31", "reason": "Moving to London."},
+        {
+            **date_input_data("notice_given_on", "2026-11-02"),
+            **date_input_data("ends_on", "2026-12-31"),
+            "reason": "Moving to London.",
+        },
     )
     assert response.status_code == 302
     association.refresh_from_db()
@@ -86,7 +91,7 @@ def test_ending_needs_a_reason_and_dates(
     response = login(coordinator).post(f"/leaders/associations/{association.pk}/end/", {})
     body = response.content.decode()
     assert "Give the reason the association ends." in body
-    assert 'href="#id_notice_given_on"' in body
+    assert 'href="#id_notice_given_on_0"' in body
 
 
 def test_review_is_opened_then_closed_with_an_outcome(

@@ -10,6 +10,7 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import CapacityPolicy, Designation, LeaderProfile, ReleaseAgreement
 from syslead.organisations.models import Organisation
 
@@ -23,7 +24,11 @@ def _year() -> str:
 def _post(client: Client, leader: LeaderProfile, year: str, **fields: str) -> object:
     prefix = f"r{leader.pk}-{year}"
     data = {"form_id": prefix, f"{prefix}-academic_year": year}
-    data |= {f"{prefix}-{name}": value for name, value in fields.items()}
+    for name, value in fields.items():
+        if name.endswith("_on") and value:
+            data |= date_input_data(f"{prefix}-{name}", value)
+        else:
+            data[f"{prefix}-{name}"] = value
     return client.post("/leaders/release/", data)
 
 
@@ -91,7 +96,7 @@ def test_below_the_lle_minimum_is_saved_and_flagged(
     client = login(coordinator)
     response = client.post(
         f"/leaders/{lle.leader_id}/release/",
-        {"academic_year": _year(), "days": "4", "agreed_on": "2026-09-10"},
+        {"academic_year": _year(), "days": "4", **date_input_data("agreed_on", "2026-09-10")},
         follow=True,
     )
     body = response.content.decode()

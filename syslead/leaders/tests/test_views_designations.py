@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from syslead.accounts.models import User
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import (
     ApplicationStage,
     Designation,
@@ -120,8 +121,8 @@ def test_coordinator_opens_a_round_with_window_target_and_priorities(
             "organisation": str(alliance.pk),
             "designation_type": "LLE",
             "title": "LLE recruitment 2014-15",
-            "opens_on": "2014-10-13",
-            "closes_on": "2014-12-15",
+            **date_input_data("opens_on", "2014-10-13"),
+            **date_input_data("closes_on", "2014-12-15"),
             "target": "4",
             "priorities": "Lincolnshire primaries",
         },
@@ -142,13 +143,13 @@ def test_a_window_that_closes_before_it_opens_is_an_error(
             "organisation": str(alliance.pk),
             "designation_type": "SLE",
             "title": "Backwards",
-            "opens_on": "2026-12-15",
-            "closes_on": "2026-10-13",
+            **date_input_data("opens_on", "2026-12-15"),
+            **date_input_data("closes_on", "2026-10-13"),
             "target": "1",
         },
     )
     assert "The window must close on or after it opens." in response.content.decode()
-    assert 'href="#id_closes_on"' in response.content.decode()
+    assert 'href="#id_closes_on_0"' in response.content.decode()
 
 
 def test_round_page_lists_applications_by_stage_with_the_criteria_check(
@@ -247,7 +248,7 @@ def test_coordinator_moves_an_application_through_to_designation(
     url = f"/leaders/applications/{application.pk}/stage/"
     for stage in ("shortlisted", "interviewed", "recommended"):
         assert client.post(url, {"to_stage": stage, "reason": f"{stage} ok"}).status_code == 302
-    client.post(url, {"to_stage": "designated", "designated_on": "2026-11-01"})
+    client.post(url, {"to_stage": "designated", **date_input_data("designated_on", "2026-11-01")})
     application.refresh_from_db()
     assert application.stage == ApplicationStage.DESIGNATED
     designation = Designation.objects.get(leader=application.leader)
@@ -306,7 +307,11 @@ def test_coordinator_designates_directly(
 ) -> None:
     response = login(coordinator).post(
         f"/leaders/{leader.pk}/designate/",
-        {"type_code": "SLE", "organisation": str(alliance.pk), "designated_on": "2026-09-01"},
+        {
+            "type_code": "SLE",
+            "organisation": str(alliance.pk),
+            **date_input_data("designated_on", "2026-09-01"),
+        },
     )
     assert response.status_code == 302
     designation = Designation.objects.get(leader=leader)
@@ -319,7 +324,11 @@ def test_designating_twice_is_refused_in_the_page(
 ) -> None:
     response = login(coordinator).post(
         f"/leaders/{lle.leader_id}/designate/",
-        {"type_code": "LLE", "organisation": str(alliance.pk), "designated_on": "2026-09-01"},
+        {
+            "type_code": "LLE",
+            "organisation": str(alliance.pk),
+            **date_input_data("designated_on", "2026-09-01"),
+        },
     )
     assert response.status_code == 200
     assert "already holds the LLE designation" in response.content.decode()
@@ -332,8 +341,13 @@ def test_revoking_asks_for_confirmation_with_a_reason(
     url = f"/leaders/designations/{lle.pk}/revoke/"
     page = client.get(url).content.decode()
     assert "Are you sure you want to revoke the LLE designation?" in page
-    assert "There is a problem" in client.post(url, {"revoked_on": "2026-11-01"}).content.decode()
-    response = client.post(url, {"revoked_on": "2026-11-01", "reason": "No longer a head."})
+    assert (
+        "There is a problem"
+        in client.post(url, {**date_input_data("revoked_on", "2026-11-01")}).content.decode()
+    )
+    response = client.post(
+        url, {**date_input_data("revoked_on", "2026-11-01"), "reason": "No longer a head."}
+    )
     assert response.status_code == 302
     lle.refresh_from_db()
     assert lle.status == DesignationStatus.REVOKED
@@ -367,7 +381,7 @@ def test_another_organisation_cannot_designate_or_revoke(
         assert (
             client.post(
                 f"/leaders/designations/{lle.pk}/revoke/",
-                {"revoked_on": "2026-11-01", "reason": "x"},
+                {**date_input_data("revoked_on", "2026-11-01"), "reason": "x"},
             ).status_code
             == 404
         )

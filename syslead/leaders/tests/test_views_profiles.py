@@ -10,6 +10,7 @@ from django.test import Client
 
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.leaders.tests.factories import make_deployment, release
 from syslead.organisations.models import Organisation
@@ -188,7 +189,7 @@ def test_coordinator_edits_a_leader_including_core_training(
             "specialisms": ["leadership"],
             "phases": ["primary"],
             "years_experience": "5",
-            "core_training_completed_on": "2025-10-01",
+            **date_input_data("core_training_completed_on", "2025-10-01"),
         },
     )
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
+from syslead.core.dates import date_input_data
 from syslead.leaders.models import (
     Designation,
     LeaderProfile,
@@ -62,7 +63,7 @@ def test_coordinator_adds_an_event(login: Login, coordinator: User, alliance: Or
             "organisation": str(alliance.pk),
             "kind": "lle_annual",
             "title": "Annual LLE session",
-            "held_on": "2026-10-14",
+            **date_input_data("held_on", "2026-10-14"),
             "location": "Lincoln",
         },
     )

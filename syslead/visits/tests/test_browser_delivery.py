@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
 from syslead.calendars.school_calendar import calendar_for
+from syslead.core.tests.browser_dates import fill_date
 from syslead.deployments.models import Deployment
 from syslead.evaluation.models import Evaluation, FinalReportStatus
 from syslead.leaders.models import LeaderProfile
@@ -51,7 +52,6 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
         context = browser.new_context(
             base_url=live_server.url, locale="en-GB", viewport=PHONE if phone else None
         )
-        context.set_default_timeout(10_000)
         contexts.append(context)
         tab = context.new_page()
         browser_sign_in(tab, user.email)
@@ -81,7 +81,7 @@ def test_record_agree_feedback_evaluate_and_report(
     school_day = calendar_for(current.client_school.local_authority).school_day_on_or_before(
         timezone.localdate()
     )
-    leader.get_by_label("Date of visit").fill(school_day.isoformat())
+    fill_date(leader, "Date of visit", school_day.isoformat())
     leader.get_by_label("Half day").check()
     leader.get_by_label("Hours in school").fill("3")
     leader.get_by_label("Focus of visit").fill("Maths book scrutiny with the maths leader")
@@ -179,7 +179,7 @@ def test_errors_the_log_and_a_concern_pass_axe(
 ) -> None:
     leader = as_person(leader_user, phone=True)
     leader.goto(f"/deployments/{current.pk}/visits/new/")
-    leader.get_by_label("Date of visit").fill("2001-01-01")
+    fill_date(leader, "Date of visit", "2001-01-01")
     leader.get_by_role("button", name="Add another action point").click()
     expect(leader.get_by_role("group", name="Action point 3")).to_be_visible()
     leader.get_by_role("button", name="Send to the headteacher to agree").click()

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from syslead.accounts.models import User
+from syslead.core.dates import date_input_data
 from syslead.deployments.models import Deployment
 from syslead.organisations.models import Organisation
 from syslead.visits.models import (
@@ -30,7 +31,7 @@ Login = Callable[[User], Client]
 
 def _note(**overrides: str) -> dict[str, str]:
     data = {
-        "date": "2025-10-06",
+        **date_input_data("date", "2025-10-06"),
         "session": "full_day",
         "hours": "6",
         "focus": "Maths book scrutiny",
@@ -42,11 +43,13 @@ def _note(**overrides: str) -> dict[str, str]:
         "actions-MAX_NUM_FORMS": "30",
         "actions-0-owner": "leader",
         "actions-0-action": "Send exemplars",
-        "actions-0-due_on": "2025-10-13",
+        **date_input_data("actions-0-due_on", "2025-10-13"),
         "actions-1-owner": "",
         "actions-1-action": "",
         "actions-1-due_on": "",
     }
+    if "date" in overrides:
+        overrides = {**overrides, **date_input_data("date", overrides.pop("date"))}
     data.update(overrides)
     return data
 
@@ -231,7 +234,7 @@ def test_the_log_page_adds_time_and_shares_the_term(
     client.post(
         f"/deployments/{deployment.pk}/log/",
         {
-            "date": "2025-10-02",
+            **date_input_data("date", "2025-10-02"),
             "hours": "1.5",
             "activity": "preparation",
             "actions": "Read the data",
@@ -246,7 +249,10 @@ def test_the_log_page_adds_time_and_shares_the_term(
     log_page = head.get(f"/deployments/{deployment.pk}/log/?term=2025-26-autumn")
     assert "Read the data" in log_page.content.decode()
     assert (
-        head.post(f"/deployments/{deployment.pk}/log/", {"date": "2025-10-02"}).status_code == 403
+        head.post(
+            f"/deployments/{deployment.pk}/log/", {**date_input_data("date", "2025-10-02")}
+        ).status_code
+        == 403
     )
 
 
