@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Python keeps each module's compiled bytecode (its default; an environment may have turned it off):
+# every test process and check otherwise compiles Django, Syslead and the rest afresh, seconds each.
+export PYTHONDONTWRITEBYTECODE :=
 # Coverage of syslead's own code, measured by every full run; the floor is in pyproject.toml.
 COV ?= --cov --cov-report=
 # Production-like settings for `check --deploy` (a throwaway key, never used to serve).
@@ -56,12 +59,18 @@ browsers:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy syslead
 
+# The migrations match the models, and run from an empty database (the tests' database is made
+# from the models, which is quicker).
 migrations-check: install-dev
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	DEBUG=true DATABASE_URL="sqlite:///$$dir/migrate.sqlite3" $(BIN)/python manage.py migrate --noinput -v0 && \
+	echo "Every migration runs on an empty database."
 
 deploy-check: install-dev
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -70,7 +79,11 @@ pytest: install-dev browsers
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadfile -q $(COV) $(PYTEST_ARGS)
 	@test -z "$(COV)" || echo "Coverage: $$($(BIN)/coverage report --format=total)% of syslead's lines (floor in pyproject.toml)"
 
-test: lint typecheck migrations-check deploy-check pytest
+# The type check runs beside the other checks (two processes, each one's output in one piece),
+# then the tests.
+test: install-dev
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck migrations-check deploy-check
+	$(MAKE) --no-print-directory pytest
 
 # On PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432), as CI runs them.
 smoke: install

@@ -72,6 +72,16 @@ def ensure_builtin_vocabularies() -> None:
             )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database is made from the models (``--no-migrations`` in pyproject.toml): running
+    the migrations one by one costs each test process many seconds. What their data steps write
+    into an empty database is put here instead: the built-in vocabularies (the cache table is made
+    by Django's test runner either way). ``make test`` checks the migrations match the models."""
+    with django_db_blocker.unblock():
+        ensure_builtin_vocabularies()
+
+
 #: Settings every test runs with: a fast password hasher, tasks run at once, e-mail kept in
 #: memory, plain file storage, a cache in memory (query-count budgets count no cache queries;
 #: the shared database cache of production has its own tests). Module- and session-scoped
@@ -300,9 +310,36 @@ def api(db: None) -> Callable[[User | None], ApiClient]:
     return ApiClient
 
 
+# --- Spreading the tests over processes (``pytest -n 2 --dist loadfile``) -----------------------
+
+#: Packages whose test files share a package-scoped fixture: all their files go to one process,
+#: so the fixture is made once a run (the whole demo takes seconds to build).
+ONE_PROCESS_PACKAGES = ("syslead/demo/tests/built/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, a test file a unit of work, but a package of ``ONE_PROCESS_PACKAGES``
+    one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for package in ONE_PROCESS_PACKAGES:
+                if nodeid.startswith(package):
+                    return package
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
 # --- Browser tests: Playwright (sync API) on Debian's Chromium, axe-core on every page ----------
 
 CHROMIUM = "/usr/bin/chromium"
+#: How long a browser test waits for a page or an element (Playwright's default for actions).
+BROWSER_WAIT_MS = 30_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -318,8 +355,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole run (never Playwright's own download: `make browsers`)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A busy machine is not a failing test: actions keep Playwright's 30-second default, and
+    # assertions wait as long (their own default is 5 seconds). A passing test waits no longer.
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make browsers` (apt-get install chromium).")
     with sync_playwright() as playwright:
@@ -387,7 +427,6 @@ def page(
     ``page.goto("/")`` opens the home page."""
     ensure_builtin_vocabularies()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
     context.close()
@@ -408,7 +447,7 @@ def axe_violations_report(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _has_main(page: Page, timeout_ms: int = 5_000) -> bool:
+def _has_main(page: Page, timeout_ms: int = BROWSER_WAIT_MS // 2) -> bool:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     try:
@@ -480,7 +519,7 @@ def race(calls: list[Callable[[], Any]]) -> list[str]:
 
     def run(call: Callable[[], Any]) -> None:
         try:
-            start.wait(timeout=10)
+            start.wait(timeout=60)
             call()
             result = "ok"
         except RuleViolation as refused:
@@ -494,5 +533,5 @@ def race(calls: list[Callable[[], Any]]) -> list[str]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     return sorted(outcomes)

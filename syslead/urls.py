@@ -20,7 +20,7 @@ urlpatterns = [
     path("requests/", include("syslead.brokering.urls")),
     path("inbox/", include("syslead.notifications.urls")),
     path("deployments/", include("syslead.deployments.urls")),
-    path("charging/", include("syslead.finance.urls")),
+    path("charging/", include("syslead.charging.urls")),
     path("reports/", include("syslead.reports.urls")),
     path("quality/", include("syslead.quality.urls")),
     path("privacy/", include("syslead.privacy.urls")),

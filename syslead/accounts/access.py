@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from syslead.accounts.models import Role, RoleAssignment
+from django.contrib.auth.models import AnonymousUser
+
+from syslead.accounts.models import Role, RoleAssignment, User
 
 
-def _assignments(user: Any) -> list[RoleAssignment]:
+def _assignments(user: User) -> list[RoleAssignment]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_syslead_roles", None)
@@ -20,30 +21,30 @@ def _assignments(user: Any) -> list[RoleAssignment]:
     return cached
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: User) -> None:
     """Drop the per-request cache after roles change."""
     if hasattr(user, "_syslead_roles"):
         del user._syslead_roles
 
 
-def is_administrator(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_administrator(user: User | AnonymousUser | None) -> bool:
+    if not isinstance(user, User):  # nobody, or nobody signed in
         return False
     return bool(user.is_superuser) or any(a.role == Role.ADMINISTRATOR for a in _assignments(user))
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: User) -> set[str]:
     roles = {a.role for a in _assignments(user)}
     if getattr(user, "is_superuser", False):
         roles.add(Role.ADMINISTRATOR)
     return roles
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: User, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def organisation_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+def organisation_ids_for(user: User, roles: Iterable[str] | None = None) -> set[int]:
     """Organisations in which the user holds one of ``roles`` (any organisation role if None)."""
     wanted = set(roles) if roles is not None else None
     return {
@@ -53,16 +54,16 @@ def organisation_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[i
     }
 
 
-def coordinated_organisation_ids(user: Any) -> set[int]:
+def coordinated_organisation_ids(user: User) -> set[int]:
     return organisation_ids_for(user, [Role.COORDINATOR])
 
 
-def broker_organisation_ids(user: Any) -> set[int]:
+def broker_organisation_ids(user: User) -> set[int]:
     """Organisations whose brokering work the user may read (coordinators and broker leads)."""
     return organisation_ids_for(user, [Role.COORDINATOR, Role.BROKER_LEAD])
 
 
-def headteacher_school_urns(user: Any) -> set[int]:
+def headteacher_school_urns(user: User) -> set[int]:
     return {
         a.school_id
         for a in _assignments(user)
@@ -70,13 +71,13 @@ def headteacher_school_urns(user: Any) -> set[int]:
     }
 
 
-def can_coordinate(user: Any, organisation_id: int | None) -> bool:
+def can_coordinate(user: User, organisation_id: int | None) -> bool:
     return is_administrator(user) or (
         organisation_id is not None and organisation_id in coordinated_organisation_ids(user)
     )
 
 
-def primary_role(user: Any) -> str | None:
+def primary_role(user: User) -> str | None:
     """The role whose home page the user sees first."""
     order = [
         Role.ADMINISTRATOR,

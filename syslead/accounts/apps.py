@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:  # the models load after the app's config
+    from syslead.accounts.models import User
 
 logger = logging.getLogger("syslead.accounts")
 
@@ -23,7 +26,7 @@ class AccountsConfig(AppConfig):
             logger.warning(checks.MFA_FLAG_IGNORED)
 
 
-def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     """As anyone signs in (with a password, or a test's force_login): start the session's clock
     and note whether a code or an app set-up is still needed."""
     if request is None or not hasattr(request, "session"):

@@ -71,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects: ClassVar[UserManager] = UserManager()
 
+    #: Per-request caches the access modules keep on the user (set when first needed).
+    _syslead_roles: list[RoleAssignment]
+    _syslead_leader_id: int | None
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -22,7 +22,7 @@ from syslead.accounts.models import (
 )
 from syslead.accounts.selectors import email_is_taken
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -142,7 +142,7 @@ def user_create(
     specs = list(dict.fromkeys(roles))
     email = email.strip().lower()
     name = name.strip()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     try:
         validate_email(email)
     except ValidationError:
@@ -230,10 +230,10 @@ def api_token_issue(
         raise RuleViolation(f"{user.email} is deactivated.", rule="user_inactive")
     lifetime_days = settings.SYSLEAD_API_TOKEN_DAYS if days is None else days
     if not 1 <= lifetime_days <= API_TOKEN_MAX_DAYS:
-        raise ValidationError({"days": [f"A token lasts between 1 and {API_TOKEN_MAX_DAYS} days."]})
+        raise field_error("days", f"A token lasts between 1 and {API_TOKEN_MAX_DAYS} days.")
     label = label.strip()
     if len(label) > 100:
-        raise ValidationError({"label": ["Keep the label to 100 characters or fewer."]})
+        raise field_error("label", "Keep the label to 100 characters or fewer.")
     token, raw = ApiToken.issue(user, lifetime=timedelta(days=lifetime_days), label=label)
     event_record(
         actor=actor,

@@ -318,7 +318,7 @@ def session_end_view(request: AuthenticatedHttpRequest, session_id: int) -> Http
 # --- Administrators: a person's lost phone --------------------------------------------------
 
 
-def _require_administrator(user: Any) -> None:
+def _require_administrator(user: User) -> None:
     if not is_administrator(user):
         raise PermissionDenied("Only administrators manage people's two-factor sign-in.")
 

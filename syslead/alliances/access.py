@@ -3,30 +3,29 @@ coordinators and broker leads, and administrators. The one access rule of this a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.alliances.models import AllianceMember, Meeting
 from syslead.core.exceptions import NotAllowed
 from syslead.organisations.models import Organisation
 
 
-def may_manage_alliance(user: Any, organisation_id: int) -> bool:
+def may_manage_alliance(user: User, organisation_id: int) -> bool:
     """Coordinators and broker leads of the organisation, and administrators."""
     return is_administrator(user) or organisation_id in broker_organisation_ids(user)
 
 
-def alliance_organisations_for(user: Any) -> QuerySet[Organisation]:
+def alliance_organisations_for(user: User) -> QuerySet[Organisation]:
     """The organisations whose alliance the user may run."""
     if is_administrator(user):
         return Organisation.objects.order_by("name")
     return Organisation.objects.filter(pk__in=broker_organisation_ids(user)).order_by("name")
 
 
-def organisation_for_alliance(user: Any, organisation_id: int) -> Organisation:
+def organisation_for_alliance(user: User, organisation_id: int) -> Organisation:
     """The organisation: Http404 when unknown, NotAllowed (403) when known but not the user's to
     run (as for charging policies: an organisation's existence is no secret)."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()
@@ -40,7 +39,7 @@ def organisation_for_alliance(user: Any, organisation_id: int) -> Organisation:
     return organisation
 
 
-def member_for_user(user: Any, member_id: int) -> AllianceMember:
+def member_for_user(user: User, member_id: int) -> AllianceMember:
     """A membership the user may see; Http404 for an unknown one or one of another alliance."""
     member = (
         AllianceMember.objects.select_related("school", "organisation").filter(pk=member_id).first()
@@ -50,7 +49,7 @@ def member_for_user(user: Any, member_id: int) -> AllianceMember:
     return member
 
 
-def meeting_for_user(user: Any, meeting_id: int) -> Meeting:
+def meeting_for_user(user: User, meeting_id: int) -> Meeting:
     """A meeting the user may see; Http404 for an unknown one or one of another alliance."""
     meeting = Meeting.objects.select_related("organisation").filter(pk=meeting_id).first()
     if meeting is None or not may_manage_alliance(user, meeting.organisation_id):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +27,7 @@ from syslead.alliances.models import (
     MeetingAttendance,
 )
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -39,7 +38,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2099, 8, 31)
 
 
-def _check_allowed(actor: Any, organisation: Organisation) -> None:
+def _check_allowed(actor: User, organisation: Organisation) -> None:
     if not may_manage_alliance(actor, organisation.pk):
         raise NotAllowed(
             "Only the organisation's coordinators and broker leads may change its alliance's "
@@ -71,13 +70,13 @@ def school_for_urn(urn: int) -> School:
     """The school with that URN; a ValidationError on ``school`` otherwise."""
     school = School.objects.filter(urn=urn).first() if 0 < urn < 2**31 else None
     if school is None:
-        raise ValidationError({"school": [f"There is no school with URN {urn}."]})
+        raise field_error("school", f"There is no school with URN {urn}.")
     return school
 
 
 def member_add(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     school: School,
     joined_on: dt.date,
@@ -93,7 +92,7 @@ def member_add(
     """A school joins the alliance; a school is a current member of an alliance at most once
     (also a database constraint, so two requests at once cannot both add it)."""
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "joined_on", joined_on)
     _check_date(errors, "mou_signed_on", mou_signed_on)
     _raise(errors)
@@ -141,7 +140,7 @@ def member_add(
 
 def member_mou_record(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     signed_on: dt.date,
     version: str,
@@ -150,7 +149,7 @@ def member_mou_record(
     """Record the MOU signed by the member's headteacher, with the MOU's version; it is reviewed
     every year, so a new signature replaces the last (kept in the member's timeline)."""
     _check_allowed(actor, member.organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "signed_on", signed_on)
     if not version.strip():
         errors["version"] = ["Enter the version of the MOU that was signed."]
@@ -183,7 +182,7 @@ def member_mou_record(
 
 def member_details_set(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     is_strategic_partner: bool,
     duties: str,
@@ -224,7 +223,7 @@ def member_details_set(
 
 
 def member_leave(
-    *, actor: Any, member: AllianceMember, left_on: dt.date, reason: str = ""
+    *, actor: User, member: AllianceMember, left_on: dt.date, reason: str = ""
 ) -> AllianceMember:
     """A member leaves the alliance (it is no longer invited, counted or referred)."""
     _check_allowed(actor, member.organisation)
@@ -248,7 +247,7 @@ def member_leave(
 
 
 def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, field: str) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, field, left_on)
     if not errors and left_on < member.joined_on:
         errors[field] = [
@@ -277,7 +276,7 @@ def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, fi
 
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     held_on: dt.date,
     title: str,
@@ -287,7 +286,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Schedule one of the alliance's termly meetings, to which every member is invited."""
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "held_on", held_on)
     if not title.strip():
         errors["title"] = ["Enter the meeting's title."]
@@ -328,7 +327,7 @@ def members_on(organisation: Organisation, day: dt.date) -> list[AllianceMember]
 
 
 def attendance_record(
-    *, actor: Any, meeting: Meeting, attendance: Mapping[int, str]
+    *, actor: User, meeting: Meeting, attendance: Mapping[int, str]
 ) -> list[MeetingAttendance]:
     """Record who attended (by URN). Every member on the meeting's date that is left out was
     absent; a school of the alliance that was not a member on that date (it joined later or had
@@ -401,7 +400,7 @@ def consecutive_missed(member: AllianceMember, rows: Iterable[MeetingAttendance]
     return missed
 
 
-def _recount(actor: Any, organisation: Organisation) -> None:
+def _recount(actor: User, organisation: Organisation) -> None:
     """Recount every member's consecutive meetings missed; refer a current member at two and
     tell the broker leads of a referral they have not been told of."""
     members = list(
@@ -495,7 +494,7 @@ def _tell_broker_leads(organisation: Organisation, members: list[AllianceMember]
 
 def board_decision_record(
     *,
-    actor: Any,
+    actor: User,
     member: AllianceMember,
     decided_on: dt.date,
     decision: str,
@@ -505,7 +504,7 @@ def board_decision_record(
     meetings count), ``end_membership`` ends the membership on ``decided_on``."""
     organisation = member.organisation
     _check_allowed(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_date(errors, "decided_on", decided_on)
     if decision not in {d.value for d in BoardDecisionKind}:
         errors["decision"] = ["Choose continue or end_membership."]
@@ -581,7 +580,7 @@ def invitation_addresses(member: AllianceMember) -> list[str]:
     )
 
 
-def meeting_invitations_send(*, actor: Any, meeting: Meeting) -> tuple[int, list[AllianceMember]]:
+def meeting_invitations_send(*, actor: User, meeting: Meeting) -> tuple[int, list[AllianceMember]]:
     """E-mail every member of the alliance on the meeting's date an invitation with the meeting
     as an .ics attachment; returns how many e-mails were queued and the members with no address."""
     from syslead.alliances.invitations import meeting_ics, meeting_ics_filename

@@ -29,9 +29,8 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.service_calls import run_service
+from syslead.core.service_calls import RefusalForm, run_service
 from syslead.organisations.models import Organisation
-from syslead.visits.web import RefusalForm
 
 
 def _organisation(request: AuthenticatedHttpRequest, organisation_id: int) -> Organisation:

@@ -26,6 +26,7 @@ from django.db import models
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from syslead.core import money
 from syslead.core.academic_years import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -45,8 +46,8 @@ CODE_MAX_LENGTH = 50
 LIST_MAX_ITEMS = 100
 #: Days in a year: the most that can be released or asked for.
 MAX_DAYS = Decimal(366)
-#: Pounds: the most a day's rate or fee may be.
-MAX_MONEY = Decimal("10000.00")
+#: Pounds: the most a day's rate or fee may be (``syslead.core.money``).
+MAX_MONEY = money.MAX_MONEY
 #: Sessions of an agreement (full days, half days, twilights): at most one of each a day.
 MAX_SESSIONS = 366
 FIRST_DATE = dt.date(1900, 1, 1)

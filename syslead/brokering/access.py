@@ -23,7 +23,6 @@ whoever may see its request.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -36,7 +35,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.brokering.models import (
     Approach,
     Commission,
@@ -66,7 +65,7 @@ __all__ = [
 ]
 
 
-def leader_profile_id_of(user: Any) -> int | None:
+def leader_profile_id_of(user: User) -> int | None:
     """The id of the user's leader profile, if they are a system leader (cached per user)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -84,7 +83,7 @@ def asked_commissions(organisation_ids: set[int]) -> QuerySet[Commission]:
     return Commission.objects.filter(owning_organisation_id__in=organisation_ids, asked=True)
 
 
-def _member_filter(user: Any) -> Q | None:
+def _member_filter(user: User) -> Q | None:
     """The requests the user sees by right of their own (not because they were asked)."""
     conditions: list[Q] = []
     broker_orgs = broker_organisation_ids(user)
@@ -108,7 +107,7 @@ def _member_filter(user: Any) -> Q | None:
     return combined
 
 
-def _visible_filter(user: Any) -> Q | None:
+def _visible_filter(user: User) -> Q | None:
     """The requests the user may see as a filter (None: none at all)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -122,7 +121,7 @@ def _visible_filter(user: Any) -> Q | None:
     return combined
 
 
-def support_requests_for_user(user: Any) -> QuerySet[SupportRequest]:
+def support_requests_for_user(user: User) -> QuerySet[SupportRequest]:
     """Every request the user may see, newest first, with school and organisation."""
     condition = _visible_filter(user)
     queryset = SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
@@ -131,7 +130,7 @@ def support_requests_for_user(user: Any) -> QuerySet[SupportRequest]:
     return queryset.filter(condition)
 
 
-def support_request_for_user(user: Any, request_id: int | str) -> SupportRequest:
+def support_request_for_user(user: User, request_id: int | str) -> SupportRequest:
     """The request if the user may see it; Http404 otherwise (unknown or not theirs)."""
     try:
         pk = int(request_id)
@@ -143,7 +142,7 @@ def support_request_for_user(user: Any, request_id: int | str) -> SupportRequest
     return found
 
 
-def was_asked(user: Any, support_request: SupportRequest) -> set[int]:
+def was_asked(user: User, support_request: SupportRequest) -> set[int]:
     """The organisations the user coordinates that the request's owner asked to share a leader
     (empty when none was asked)."""
     coordinated = coordinated_organisation_ids(user) - {support_request.organisation_id}
@@ -156,7 +155,7 @@ def was_asked(user: Any, support_request: SupportRequest) -> set[int]:
     )
 
 
-def _sees_as_member(user: Any, support_request: SupportRequest) -> bool:
+def _sees_as_member(user: User, support_request: SupportRequest) -> bool:
     if is_administrator(user):
         return True
     condition = _member_filter(user)
@@ -166,7 +165,7 @@ def _sees_as_member(user: Any, support_request: SupportRequest) -> bool:
     )
 
 
-def can_broker(user: Any, support_request: SupportRequest) -> bool:
+def can_broker(user: User, support_request: SupportRequest) -> bool:
     """Shortlist, approach and allocate for the request: an administrator or a coordinator of the
     request's organisation."""
     return is_administrator(user) or (
@@ -174,14 +173,14 @@ def can_broker(user: Any, support_request: SupportRequest) -> bool:
     )
 
 
-def can_read_shortlist(user: Any, support_request: SupportRequest) -> bool:
+def can_read_shortlist(user: User, support_request: SupportRequest) -> bool:
     """Coordinators and broker leads of the request's organisation, administrators."""
     return is_administrator(user) or (
         support_request.organisation_id in broker_organisation_ids(user)
     )
 
 
-def identifies_on_la_route(user: Any, known: Iterable[Organisation] = ()) -> bool:
+def identifies_on_la_route(user: User, known: Iterable[Organisation] = ()) -> bool:
     """Whether the person's own work includes identifying schools on the local authority route
     (docs/rules.md, "Requests"): a SIP, a coordinator of a local authority, or an administrator.
     A teaching school alliance's or hub's coordinator brokers the school route instead, so the
@@ -200,17 +199,17 @@ def identifies_on_la_route(user: Any, known: Iterable[Organisation] = ()) -> boo
     ).exists()
 
 
-def can_coordinate_organisation(user: Any, organisation_id: int) -> bool:
+def can_coordinate_organisation(user: User, organisation_id: int) -> bool:
     return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
 
 
-def can_read_organisation_brokering(user: Any, organisation_id: int) -> bool:
+def can_read_organisation_brokering(user: User, organisation_id: int) -> bool:
     """Coordinators and broker leads of the organisation (and administrators): e.g. unmet demand
     and allocation runs."""
     return is_administrator(user) or organisation_id in broker_organisation_ids(user)
 
 
-def commission_for_user(user: Any, commission_id: int | str) -> Commission:
+def commission_for_user(user: User, commission_id: int | str) -> Commission:
     """A commission the person may see (its request is visible to them), or 404."""
     try:
         pk = int(commission_id)
@@ -234,7 +233,9 @@ def commission_for_user(user: Any, commission_id: int | str) -> Commission:
     return commission
 
 
-def leader_for_request(user: Any, support_request: SupportRequest, leader_id: int) -> LeaderProfile:
+def leader_for_request(
+    user: User, support_request: SupportRequest, leader_id: int
+) -> LeaderProfile:
     """A leader named in a write about a request the user sees: one the user may see, one already
     on the request's shortlist, approaches or commissions, or one published by name in the
     directory (whom another broker may be asked to share); 404 for any other, so no rule's
@@ -283,7 +284,7 @@ PRIVATE_STEPS = {
 HEADTEACHER_STEPS = {"request.approach_accepted"}
 
 
-def request_timeline_for(user: Any, support_request: SupportRequest) -> list[Event]:
+def request_timeline_for(user: User, support_request: SupportRequest) -> list[Event]:
     """Every step of the request, oldest first, in the words the person may read: the broker
     reads everything; a leader reads their own approach in full; the headteacher reads who agreed;
     an organisation asked to share a leader reads only its own commissions' steps; everyone else

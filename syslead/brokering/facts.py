@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts
 from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
 from syslead.brokering.outcomes import outcome_columns
-from syslead.brokering.remaining import with_released_and_remaining
+from syslead.capacity.ledger import with_released_and_remaining
 from syslead.leaders.models import (
     Association,
     Designation,

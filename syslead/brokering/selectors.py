@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
+from syslead.accounts.models import User
 from syslead.brokering.access import (
     can_broker,
     can_coordinate_organisation,
@@ -167,7 +167,7 @@ def allocation_runs(organisation: Organisation) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(organisation=organisation).order_by("-created_at")
 
 
-def allocation_run_for_user(user: Any, run_id: int | str) -> AllocationRun:
+def allocation_run_for_user(user: User, run_id: int | str) -> AllocationRun:
     """The run if the user coordinates or leads its organisation; Http404 otherwise."""
     try:
         pk = int(run_id)

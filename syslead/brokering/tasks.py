@@ -3,17 +3,7 @@ and ``manage.py db_worker`` can run them later."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django_tasks import task
-
-
-@task()
-def send_brokering_email(to: list[str], subject: str, body: str) -> int:
-    """Send one plain-text e-mail (used only when the notifications area offers no sender)."""
-    return EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
-    ).send()
 
 
 @task()

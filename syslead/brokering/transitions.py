@@ -10,13 +10,12 @@ a commission.
 
 from __future__ import annotations
 
-from typing import Any
-
 from syslead.accounts.access import (
     coordinated_organisation_ids,
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions, can_broker, was_asked
 from syslead.brokering.models import (
     Approach,
@@ -34,16 +33,16 @@ R = RequestStatus
 # --- Who may -------------------------------------------------------------------------------------
 
 
-def is_school_head(user: Any, support_request: SupportRequest) -> bool:
+def is_school_head(user: User, support_request: SupportRequest) -> bool:
     return support_request.school_id in headteacher_school_urns(user)
 
 
-def may_withdraw_request(user: Any, support_request: SupportRequest) -> bool:
+def may_withdraw_request(user: User, support_request: SupportRequest) -> bool:
     """The broker's coordinator or the school's headteacher."""
     return can_broker(user, support_request) or is_school_head(user, support_request)
 
 
-def may_choose(user: Any, support_request: SupportRequest) -> bool:
+def may_choose(user: User, support_request: SupportRequest) -> bool:
     """The school's headteacher; on the local authority route also a coordinator of the request's
     organisation, on the headteacher's behalf; an administrator."""
     return (
@@ -53,26 +52,26 @@ def may_choose(user: Any, support_request: SupportRequest) -> bool:
     )
 
 
-def chooses_on_behalf(user: Any, support_request: SupportRequest) -> bool:
+def chooses_on_behalf(user: User, support_request: SupportRequest) -> bool:
     """Whether a choice by this person is recorded as made on the headteacher's behalf."""
     return not is_school_head(user, support_request)
 
 
-def may_offer_to_share(user: Any, support_request: SupportRequest) -> bool:
+def may_offer_to_share(user: User, support_request: SupportRequest) -> bool:
     """A coordinator of an organisation the request's owner asked to share a leader (and who does
     not broker the request itself): they may offer one of their own leaders in answer."""
     return not can_broker(user, support_request) and bool(was_asked(user, support_request))
 
 
-def is_leader_approached(user: Any, approach: Approach) -> bool:
+def is_leader_approached(user: User, approach: Approach) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and approach.leader.user_id == user.pk
 
 
-def may_broker_approach(user: Any, approach: Approach) -> bool:
+def may_broker_approach(user: User, approach: Approach) -> bool:
     return can_broker(user, approach.support_request)
 
 
-def may_decide_commission(user: Any, commission: Commission) -> bool:
+def may_decide_commission(user: User, commission: Commission) -> bool:
     """A coordinator of the leader's own organisation, once the request's organisation asked it
     (an administrator always)."""
     if is_administrator(user):

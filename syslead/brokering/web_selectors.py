@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -27,6 +26,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
+from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
 from syslead.brokering.eligibility import Rule
 from syslead.brokering.engine import Weights
@@ -92,7 +92,7 @@ class RequestAccess:
     steps: frozenset[str] = frozenset()
 
 
-def request_access(user: Any, support_request: SupportRequest) -> RequestAccess:
+def request_access(user: User, support_request: SupportRequest) -> RequestAccess:
     return RequestAccess(
         broker=can_broker(user, support_request),
         read_shortlist=can_read_shortlist(user, support_request),
@@ -109,7 +109,7 @@ def request_access(user: Any, support_request: SupportRequest) -> RequestAccess:
 
 
 def caseload(
-    user: Any,
+    user: User,
     *,
     status: str = "",
     route: str = "",
@@ -135,12 +135,12 @@ def caseload(
     return queryset.order_by("-created_at", "-id")
 
 
-def visible_organisations(user: Any, queryset: QuerySet[SupportRequest]) -> list[Organisation]:
+def visible_organisations(user: User, queryset: QuerySet[SupportRequest]) -> list[Organisation]:
     """The organisations whose requests the person sees (for the list's filter)."""
     return list(Organisation.objects.filter(pk__in=queryset.values("organisation_id")))
 
 
-def organisations_for(user: Any, roles: Sequence[str]) -> list[Organisation]:
+def organisations_for(user: User, roles: Sequence[str]) -> list[Organisation]:
     """Organisations in which the person holds one of ``roles`` (every one for an
     administrator), by name."""
     if is_administrator(user):
@@ -153,7 +153,7 @@ def organisations_for(user: Any, roles: Sequence[str]) -> list[Organisation]:
 # --- The timeline as each person may read it ----------------------------------------------------
 
 
-def timeline_for(user: Any, support_request: SupportRequest, access: RequestAccess) -> list[Event]:
+def timeline_for(user: User, support_request: SupportRequest, access: RequestAccess) -> list[Event]:
     """Every step of the request in the words the person may read (``access`` decides:
     ``request_timeline_for``)."""
     del access  # the rule reads the person's roles itself
@@ -369,7 +369,7 @@ def shortlist_entry_for(support_request: SupportRequest, entry_id: int | str) ->
 # --- Approaches ----------------------------------------------------------------------------------
 
 
-def approach_for_leader(user: Any, approach_id: int | str) -> Approach:
+def approach_for_leader(user: User, approach_id: int | str) -> Approach:
     """An approach made to the person as a leader, or 404 (others' approaches alike)."""
     leader_id = leader_profile_id_of(user)
     try:
@@ -390,7 +390,7 @@ def approach_for_leader(user: Any, approach_id: int | str) -> Approach:
     return approach
 
 
-def approach_for_broker(user: Any, approach_id: int | str) -> Approach:
+def approach_for_broker(user: User, approach_id: int | str) -> Approach:
     """An approach on a request the person may see, or 404 (the service checks they broker it)."""
     try:
         pk = int(approach_id)
@@ -645,7 +645,7 @@ def offerable_leaders(
     return _with_organisations(candidates, support_request.organisation_id)
 
 
-def commissions_to_decide(user: Any) -> list[Commission]:
+def commissions_to_decide(user: User) -> list[Commission]:
     """Commissions waiting for a decision by an organisation the person coordinates."""
     if is_administrator(user):
         condition = Q()
@@ -670,7 +670,7 @@ def commissions_to_decide(user: Any) -> list[Commission]:
     )
 
 
-def commissions_involving(user: Any) -> list[Commission]:
+def commissions_involving(user: User) -> list[Commission]:
     """Every commission for a request of, or a leader of, an organisation the person coordinates
     (newest first): what they asked for and what they were asked."""
     if is_administrator(user):

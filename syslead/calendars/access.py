@@ -12,29 +12,28 @@ else's. A visit's calendar file is read by whoever may read the visit.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from syslead.accounts.access import can_coordinate, coordinated_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.exceptions import NotAllowed
 from syslead.organisations.models import Organisation
 
 
-def may_set_term_dates(user: Any, organisation: Organisation) -> bool:
+def may_set_term_dates(user: User, organisation: Organisation) -> bool:
     """The organisation's coordinators, and administrators."""
     return can_coordinate(user, organisation.pk)
 
 
-def term_dates_organisations_for(user: Any) -> QuerySet[Organisation]:
+def term_dates_organisations_for(user: User) -> QuerySet[Organisation]:
     """The organisations whose term dates the person may set."""
     if is_administrator(user):
         return Organisation.objects.order_by("name")
     return Organisation.objects.filter(pk__in=coordinated_organisation_ids(user)).order_by("name")
 
 
-def organisation_for_term_dates(user: Any, slug: str) -> Organisation:
+def organisation_for_term_dates(user: User, slug: str) -> Organisation:
     """The organisation: Http404 when unknown, NotAllowed (403) when the person may not set its
     local authority's term dates."""
     organisation = Organisation.objects.select_related("lead_school").filter(slug=slug).first()

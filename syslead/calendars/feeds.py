@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 from django.http import HttpResponse
@@ -30,6 +29,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from syslead.accounts.access import headteacher_school_urns
+from syslead.accounts.models import User
 from syslead.alliances.models import AllianceMember, Meeting
 from syslead.deployments.selectors import awaiting_signature_of
 from syslead.leaders.models import LeaderProfile, TrainingEvent
@@ -100,7 +100,7 @@ def visit_calendar(visit: Visit) -> Calendar:
     return _calendar("Syslead visit", [_visit_item(visit)])
 
 
-def _visits(user: Any, since: dt.date) -> list[Item]:
+def _visits(user: User, since: dt.date) -> list[Item]:
     schools = headteacher_school_urns(user)
     visits = (
         Visit.objects.filter(date__gte=since)
@@ -111,7 +111,7 @@ def _visits(user: Any, since: dt.date) -> list[Item]:
     return [_visit_item(visit) for visit in visits]
 
 
-def _signatures(user: Any, today: dt.date) -> list[Item]:
+def _signatures(user: User, today: dt.date) -> list[Item]:
     items = []
     for deployment in awaiting_signature_of(user):
         day = max(deployment.starts_on, today)
@@ -126,7 +126,7 @@ def _signatures(user: Any, today: dt.date) -> list[Item]:
     return items
 
 
-def _training(user: Any, since: dt.date) -> list[Item]:
+def _training(user: User, since: dt.date) -> list[Item]:
     profile = LeaderProfile.objects.filter(user=user).first()
     if profile is None:
         return []
@@ -152,7 +152,7 @@ def _training(user: Any, since: dt.date) -> list[Item]:
     ]
 
 
-def _meetings(user: Any, since: dt.date) -> list[Item]:
+def _meetings(user: User, since: dt.date) -> list[Item]:
     from syslead.alliances.invitations import DEFAULT_LENGTH, LONDON
 
     mine = Q(school_id__in=headteacher_school_urns(user))
@@ -196,7 +196,7 @@ def _meetings(user: Any, since: dt.date) -> list[Item]:
     return items
 
 
-def feed_items(user: Any, today: dt.date | None = None) -> list[Item]:
+def feed_items(user: User, today: dt.date | None = None) -> list[Item]:
     """The person's own items, oldest first (see the module's docstring)."""
     today = today or timezone.localdate()
     since = today - FEED_HISTORY
@@ -214,5 +214,5 @@ def feed_items(user: Any, today: dt.date | None = None) -> list[Item]:
     return sorted(items, key=lambda item: (when(item), item.uid))
 
 
-def feed_calendar(user: Any, today: dt.date | None = None) -> Calendar:
+def feed_calendar(user: User, today: dt.date | None = None) -> Calendar:
     return _calendar("Syslead", feed_items(user, today))

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.calendars.access import may_set_term_dates
 from syslead.calendars.models import DATE_FIELDS, CalendarFeed, TermDates, validate_term_dates
 from syslead.calendars.school_calendar import organisation_local_authority
@@ -21,7 +22,7 @@ from syslead.organisations.models import Organisation
 
 @transaction.atomic
 def term_dates_save(
-    *, actor: Any, organisation: Organisation, year: AcademicYear, dates: dict[str, dt.date]
+    *, actor: User, organisation: Organisation, year: AcademicYear, dates: dict[str, dt.date]
 ) -> TermDates:
     """Set the term dates of the organisation's local authority for one academic year (they
     replace the default, or earlier dates, for every school of that local authority)."""
@@ -63,7 +64,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_reset(*, actor: Any) -> str:
+def calendar_feed_reset(*, actor: User) -> str:
     """Make the person a new secret calendar address (the old one, if any, stops working at
     once). Returns the secret: it is shown this once and only its hash is kept."""
     token = secrets.token_urlsafe(32)

@@ -319,7 +319,7 @@ def _names(people: list[Recipient]) -> str:
 
 
 @transaction.atomic
-def chase_send(*, actor: Any, kind: str, target: Any, today: dt.date | None = None) -> Event:
+def chase_send(*, actor: User, kind: str, target: Any, today: dt.date | None = None) -> Event:
     """Remind the people who must act on ``target`` (in their inbox and by e-mail, each with the
     link to where they act) and record it on the timeline. A coordinator of the record's
     organisation; refused while nothing is outstanding, and within a school day of the last
@@ -396,7 +396,7 @@ class ChasePanel:
 
 
 def chase_panel(
-    user: Any, code: str, target: Any, today: dt.date | None = None
+    user: User, code: str, target: Any, today: dt.date | None = None
 ) -> ChasePanel | None:
     """The chase panel for ``user`` on the page of ``target``, or None when they may not chase
     it or nothing is outstanding."""
@@ -415,7 +415,7 @@ def chase_panel(
 
 
 def approach_chase_panels(
-    user: Any,
+    user: User,
     support_request: Any,
     approaches: list[Approach],
     timeline: list[Event],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -10,10 +10,13 @@ from django.db.models import QuerySet
 
 from syslead.core.models import Event
 
+if TYPE_CHECKING:
+    from syslead.accounts.models import User
+
 
 def event_record(
     *,
-    actor: Any,
+    actor: User | None,
     subject: models.Model,
     verb: str,
     summary: str = "",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from syslead.accounts.access import has_role, is_administrator
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,15 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
 ]
 
 
-def navigation_for(user: Any, path: str) -> list[NavItem]:
-    if not getattr(user, "is_authenticated", False):
+def navigation_for(user: User | AnonymousUser | None, path: str) -> list[NavItem]:
+    if not isinstance(user, User):  # nobody, or nobody signed in
         return []
     items: list[NavItem] = []
     for label, url_name, roles in _LINKS:
         hidden = roles is not None and not has_role(user, *roles)
         if hidden and (url_name in _OWN_ROLE_ONLY or not is_administrator(user)):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
+        url = reverse(url_name)
         current = path == url if url == "/" else path.startswith(url)
         items.append(NavItem(label=label, url=url, current=current))
     if is_administrator(user):

@@ -18,6 +18,10 @@ from syslead.core.exceptions import NotAllowed, RuleViolation
 T = TypeVar("T")
 
 
+class RefusalForm(forms.Form):
+    """No fields: carries a service's refusal to the page's error summary."""
+
+
 def run_service(
     form: forms.Form,
     call: Callable[[], T],

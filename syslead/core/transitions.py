@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models
 
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
+
+if TYPE_CHECKING:
+    from syslead.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -130,16 +133,16 @@ class TransitionTable(Generic[M]):
         """Whether the record's state allows the step (whoever asks)."""
         return self.state(obj) in self._rows[name].sources
 
-    def permitted(self, name: str, user: Any, obj: M) -> bool:
+    def permitted(self, name: str, user: User, obj: M) -> bool:
         """Whether the person is one who may take the step (whatever the state)."""
         row = self._rows[name]
         return row.may is not None and row.may(user, obj)
 
-    def may(self, name: str, user: Any, obj: M) -> bool:
+    def may(self, name: str, user: User, obj: M) -> bool:
         """Whether the person may take the step now."""
         return self.in_source(name, obj) and self.permitted(name, user, obj)
 
-    def allowed(self, user: Any, obj: M, among: Iterable[str] | None = None) -> frozenset[str]:
+    def allowed(self, user: User, obj: M, among: Iterable[str] | None = None) -> frozenset[str]:
         """The names of every step the person may take now (of ``among`` only, when given: a page
         that offers a few steps asks only about those)."""
         names = self._rows if among is None else among
@@ -147,7 +150,7 @@ class TransitionTable(Generic[M]):
 
     # --- For services -----------------------------------------------------------------------------
 
-    def require_permitted(self, name: str, user: Any, obj: M, message: str) -> None:
+    def require_permitted(self, name: str, user: User, obj: M, message: str) -> None:
         if not self.permitted(name, user, obj):
             raise NotAllowed(message)
 
@@ -169,7 +172,7 @@ class TransitionTable(Generic[M]):
         name: str,
         obj: M,
         *,
-        actor: Any,
+        actor: User,
         summary: str,
         data: dict[str, Any] | None = None,
         subject: models.Model | None = None,

@@ -52,6 +52,8 @@ from syslead.brokering.services import (
     request_waitlist,
     shortlist_save,
 )
+from syslead.capacity.days import days_of
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.models import Event
@@ -101,7 +103,6 @@ from syslead.evaluation.services import (
 )
 from syslead.invoicing.models import Invoice
 from syslead.invoicing.services import invoice_draft, invoice_issue, invoice_mark_paid
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import (
     Association,
     Designation,
@@ -340,7 +341,7 @@ def lee_active(w: World) -> str:
     if year == AcademicYear.containing(_lees_next_start(w)) and remaining > LEES_NEXT_DAYS:
         remaining -= LEES_NEXT_DAYS  # keep days for his next agreement (``lee_to_sign``)
     full, half = fit(remaining, 6, 2)
-    days = Decimal(full) + Decimal(half) / 2
+    days = days_of(full, half)
     needs, _ = choose_needs(w, org, school, days=days, year=year.label, only={lee.pk})
     request = raise_request(
         w,
@@ -460,7 +461,7 @@ def lee_to_sign(w: World) -> str:
     starts_on = _lees_next_start(w)
     year = AcademicYear.containing(starts_on)
     full, half = fit(_remaining(lee, year), int(LEES_NEXT_DAYS))
-    days = Decimal(full) + Decimal(half) / 2
+    days = days_of(full, half)
     needs, _ = choose_needs(w, org, school, days=days, year=year.label, only={lee.pk})
     request = raise_request(
         w,
@@ -547,7 +548,7 @@ def new_sle(
         starts_on = weekday_after(designation.designated_on + dt.timedelta(days=28))
     year = AcademicYear.containing(starts_on)
     full, half = fit(_remaining(leader, year), 4)
-    days = Decimal(full) + Decimal(half) / 2
+    days = days_of(full, half)
     needs, _ = choose_needs(w, organisation, school, days=days, year=year.label, only={leader.pk})
     day = _not_after(w, max(designation.designated_on, event.held_on - dt.timedelta(days=5)))
     request = raise_request(
@@ -751,7 +752,7 @@ def _agreement(
     _fresh(organisation, school.urn)
     year = AcademicYear.containing(starts_on)
     anchor = min(starts_on, w.today + dt.timedelta(days=14))
-    days = Decimal(full_days) + Decimal(half_days) / 2
+    days = days_of(full_days, half_days)
     needs, ids = _needs_of_idle_leaders(
         w, organisation, school, days=days, year=year.label, leaders_wanted=1 + len(others)
     )

@@ -32,6 +32,7 @@ from syslead.brokering.services import (
     shortlist_swap,
 )
 from syslead.calendars.school_calendar import calendar_for
+from syslead.capacity.days import days_of
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.demo import DEMO_SEED, texts
 from syslead.demo.clock import Clock
@@ -274,7 +275,7 @@ def raise_request(
             needs=needs,
             days_requested=days,
             summary=texts.request_summary(needs, reason),
-            academic_year=academic_year,
+            academic_year=AcademicYear.parse(academic_year) if academic_year else None,
             context=f"{school.name} ({school.get_ofsted_rating_display() or 'not yet graded'}).",
             preferred_timing="Weekly or fortnightly visits from next half term",
             key_areas=texts.sentence(texts.focus_of(needs)),
@@ -370,9 +371,9 @@ def broker(
 def fit(remaining: Decimal, full_days: int, half_days: int = 0) -> tuple[int, int]:
     """The largest time commitment up to ``full_days`` and ``half_days`` within ``remaining``
     days (half days go first)."""
-    while half_days and Decimal(full_days) + Decimal(half_days) / 2 > remaining:
+    while half_days and days_of(full_days, half_days) > remaining:
         half_days -= 1
-    while full_days and Decimal(full_days) + Decimal(half_days) / 2 > remaining:
+    while full_days and days_of(full_days, half_days) > remaining:
         full_days -= 1
     if not (full_days or half_days):
         raise DemoStepError(f"Only {remaining} days left: no agreement fits.")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -33,7 +33,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core import events as event_kinds
 from syslead.core.models import Event
@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 
-def deployments_visible_to(user: Any) -> QuerySet[Deployment]:
+def deployments_visible_to(user: User) -> QuerySet[Deployment]:
     """Every agreement the user may see, and so whose delivery records they may read (see the
     module's docstring): the rule as one filter, for lists."""
     if not getattr(user, "is_authenticated", False):
@@ -125,7 +125,7 @@ class DeploymentRoles:
         )
 
 
-def deployment_roles(user: Any, deployment: Deployment) -> DeploymentRoles:
+def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
     """Every role ``user`` holds on ``deployment`` (role assignments are cached per request)."""
     if not getattr(user, "is_authenticated", False):
         return DeploymentRoles()
@@ -143,7 +143,7 @@ def deployment_roles(user: Any, deployment: Deployment) -> DeploymentRoles:
     )
 
 
-def can_manage_deployment(user: Any, deployment: Deployment) -> bool:
+def can_manage_deployment(user: User, deployment: Deployment) -> bool:
     """Coordinators of the agreement's organisation and administrators manage it (changes,
     completion, cancellation, packages)."""
     return is_administrator(user) or deployment.organisation_id in coordinated_organisation_ids(
@@ -151,7 +151,7 @@ def can_manage_deployment(user: Any, deployment: Deployment) -> bool:
     )
 
 
-def can_create_deployment(user: Any, support_request: SupportRequest) -> bool:
+def can_create_deployment(user: User, support_request: SupportRequest) -> bool:
     """Coordinators of the request's organisation and administrators."""
     return is_administrator(user) or support_request.organisation_id in (
         coordinated_organisation_ids(user)
@@ -173,7 +173,7 @@ def final_report_visible(roles: DeploymentRoles, report: FinalReport | None) -> 
     return report.status == FinalReportStatus.APPROVED and roles.can_see_records
 
 
-def may_quality_assure(user: Any, deployment: Deployment, report: FinalReport) -> bool:
+def may_quality_assure(user: User, deployment: Deployment, report: FinalReport) -> bool:
     """Coordinators and broker leads of the organisation, never the report's own author."""
     roles = deployment_roles(user, deployment)
     if roles.administrator:
@@ -184,7 +184,7 @@ def may_quality_assure(user: Any, deployment: Deployment, report: FinalReport) -
 # --- The timeline --------------------------------------------------------------------------------
 
 
-def _per_record_allowed(user: Any, deployment: Deployment, event: Event) -> bool:
+def _per_record_allowed(user: User, deployment: Deployment, event: Event) -> bool:
     """For kinds whose audience depends on the record (an invoice): that record's own rule."""
     if not event.verb.startswith("invoice."):
         return True
@@ -197,7 +197,7 @@ def _per_record_allowed(user: Any, deployment: Deployment, event: Event) -> bool
     return may_read(user, invoice)
 
 
-def events_visible(user: Any, deployment: Deployment, events: Iterable[Event]) -> list[Event]:
+def events_visible(user: User, deployment: Deployment, events: Iterable[Event]) -> list[Event]:
     """The events of the deployment's timeline ``user`` may read: each kind's audience
     (``core.events.EVENT_AUDIENCES``), then, for an invoice, the invoice's own rule."""
     roles = deployment_roles(user, deployment)

@@ -29,31 +29,16 @@ Money is ``Decimal`` end to end, quantised to pence with ROUND_HALF_UP.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-PENNY = Decimal("0.01")
-ZERO = Decimal("0.00")
+from syslead.capacity.days import days_of
+from syslead.core.money import ZERO, money, pounds
 
 ROUTE_SCHOOL = "school"
 ROUTE_LOCAL_AUTHORITY = "local_authority"
 ROUTE_BROKER = "broker"
 ROUTE_OTHER = "other"
 ROUTES = (ROUTE_SCHOOL, ROUTE_LOCAL_AUTHORITY, ROUTE_BROKER, ROUTE_OTHER)
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    """Pounds to the penny, rounding halves up (never a float)."""
-    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def money_text(value: Decimal) -> str:
-    """Decimal("350") → "350.00" (the API's money format)."""
-    return f"{money(value):.2f}"
-
-
-def pounds(value: Decimal) -> str:
-    """Decimal("1750") → "£1,750.00" (for people)."""
-    return f"£{money(value):,.2f}"
 
 
 @dataclass(frozen=True)
@@ -82,7 +67,7 @@ class Sessions:
     @property
     def days(self) -> Decimal:
         """Days for capacity: a full day counts 1, a half day or twilight 0.5."""
-        return Decimal(self.full_days) + Decimal(self.half_sessions) / 2
+        return days_of(self.full_days, self.half_days, self.twilight_sessions)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
 
 
@@ -252,7 +253,7 @@ class Deployment(models.Model):
     @property
     def days(self) -> Decimal:
         """Days for capacity: a full day counts 1, a half day or twilight session 0.5."""
-        return Decimal(self.full_days) + (Decimal(self.half_days + self.twilight_sessions) / 2)
+        return days_of(self.full_days, self.half_days, self.twilight_sessions)
 
 
 class Objective(models.Model):

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.capacity.days import days_words
 from syslead.deployments.models import Deployment, Party
 from syslead.deployments.parties import (
     PARTY_ORDER,
@@ -17,18 +18,13 @@ from syslead.deployments.parties import (
     party_label,
     signatories,
 )
-from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import unsigned_parties
 from syslead.notifications.inbox import notify
 
 
 def deployment_path(deployment_id: int) -> str:
-    """The agreement's page: ``deployments:detail`` once the web pages are mounted, otherwise
-    the path they will have."""
-    try:
-        return reverse("deployments:detail", args=[deployment_id])
-    except NoReverseMatch:
-        return f"/deployments/{deployment_id}/"
+    """The agreement's page (``deployments:detail``)."""
+    return reverse("deployments:detail", args=[deployment_id])
 
 
 def _what(deployment: Deployment) -> str:

@@ -22,8 +22,6 @@ above, each time they sign (the API's sign call has no body). Administrators are
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef
 
 from syslead.accounts.access import headteacher_school_urns, organisation_ids_for
@@ -72,7 +70,7 @@ def leader_heads_home_school() -> Exists:
     )
 
 
-def parties_held_by(user: Any, deployment: Deployment) -> list[Party]:
+def parties_held_by(user: User, deployment: Deployment) -> list[Party]:
     """The parties ``user`` may sign for, in signing order (empty: not a party)."""
     if not getattr(user, "is_authenticated", False):
         return []

@@ -15,6 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from syslead.brokering.models import SupportRequest
+from syslead.capacity.ledger import leader_capacity
+from syslead.charging.selectors import charging_policy_for, rates_of
+from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import RuleViolation
 from syslead.deployments.costs import (
     CostLine,
@@ -32,8 +35,6 @@ from syslead.deployments.rules import (
 )
 from syslead.deployments.selectors import commissioner_of
 from syslead.deployments.terms import DETAIL_FIELDS, Terms, clean_terms
-from syslead.finance.selectors import charging_policy_for, rates_of
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 #: Rule codes in words, for refusals shown in a page ("the rule named").
@@ -101,7 +102,7 @@ class AgreementPreview:
 
 def rates_for(support_request: SupportRequest, academic_year: str) -> tuple[Rates, bool]:
     """The organisation's rates for the year (the defaults when none are saved)."""
-    policy = charging_policy_for(support_request.organisation, academic_year)
+    policy = charging_policy_for(support_request.organisation, AcademicYear.parse(academic_year))
     return rates_of(policy), policy.pk is None
 
 

@@ -9,8 +9,8 @@
   its days). At the last signature: the days of the leader's *signed* agreements that year, this
   one included, may not exceed the days released (docs/rules.md: "Days committed in signed
   agreements must never exceed the days released"). A coordinator's recorded reason passes the
-  capacity rule only. Callers hold ``leaders.capacity.lock_leader_capacity`` while they check and
-  write.
+  capacity rule only. The figures are the capacity ledger's (``syslead.capacity.ledger``);
+  callers hold its ``lock_leader_capacity`` while they check and write.
 - Length: "as a guide, no less than one term and no more than six terms" — shorter than
   ``MIN_LENGTH_WEEKS`` weeks, or longer than two years, asks for a justification.
 """
@@ -21,16 +21,14 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, IntegerField, Sum, Value
-from django.db.models.functions import Coalesce
-
 from syslead.brokering.eligibility import Rule, RuleFailure, hard_rule_failures
 from syslead.brokering.facts import considered_leaders, leader_facts, request_facts
 from syslead.brokering.models import SupportRequest
+from syslead.capacity.days import days_words, number_text
+from syslead.capacity.ledger import leader_capacity, remaining_days, signed_days
 from syslead.core.academic_years import terms_between
 from syslead.core.exceptions import RuleViolation
-from syslead.deployments.models import COMMITTED_STATUSES, SIGNED_STATUSES, Deployment
-from syslead.leaders.capacity import leader_capacity
+from syslead.deployments.models import Deployment
 from syslead.leaders.models import LeaderProfile, ReleaseAgreement
 
 #: "No less than one term": a school term lasts 11 to 14 weeks, so a partnership under 10 weeks
@@ -39,18 +37,6 @@ MIN_LENGTH_WEEKS = 10
 #: "No more than six terms": two academic years.
 MAX_TERMS = 6
 MAX_LENGTH_MONTHS = 24
-
-
-def number_text(days: Decimal) -> str:
-    """Decimal("3.0") → "3", Decimal("2.5") → "2.5"."""
-    text = f"{days.quantize(Decimal('0.1')).normalize():f}"
-    return "0" if text in ("-0", "") else text
-
-
-def days_words(days: Decimal) -> str:
-    """Decimal("1") → "1 day", Decimal("2.5") → "2.5 days"."""
-    text = number_text(days)
-    return f"{text} day" if text == "1" else f"{text} days"
 
 
 # Eligibility -------------------------------------------------------------------------------------
@@ -103,26 +89,8 @@ def remaining_for(
     leader: LeaderProfile, academic_year: str, deployment: Deployment | None
 ) -> Decimal:
     """The leader's remaining days in the year, not counting ``deployment`` itself (when it is
-    already among the committed, e.g. an agreement being edited)."""
-    remaining = leader_capacity(leader, academic_year).remaining
-    if deployment is not None and deployment.pk is not None:
-        remaining += deployment_committed_days(deployment, academic_year)
-    return remaining
-
-
-def deployment_committed_days(deployment: Deployment, academic_year: str) -> Decimal:
-    """The days ``deployment`` counts for in the ledger's committed column that year (0 if none)."""
-    stored = (
-        Deployment.objects.filter(
-            pk=deployment.pk, status__in=COMMITTED_STATUSES, academic_year=academic_year
-        )
-        .values_list("full_days", "half_days", "twilight_sessions")
-        .first()
-    )
-    if stored is None:
-        return Decimal(0)
-    full, half, twilight = stored
-    return Decimal(full) + Decimal(half + twilight) / 2
+    already among the committed, e.g. an agreement being edited): the ledger's figure."""
+    return remaining_days(leader, academic_year, deployment)
 
 
 def capacity_message(name: str, available: Decimal, academic_year: str, days: Decimal) -> str:
@@ -143,22 +111,6 @@ def capacity_shortfall_at_creation(
     if days <= available:
         return None
     return capacity_message(leader.user.get_full_name(), available, academic_year, days)
-
-
-def signed_days(leader: LeaderProfile, academic_year: str, exclude: Deployment | None) -> Decimal:
-    """Days of the leader's signed (active or paused) agreements starting in the year."""
-    queryset = Deployment.objects.filter(
-        leader=leader, academic_year=academic_year, status__in=SIGNED_STATUSES
-    )
-    if exclude is not None and exclude.pk is not None:
-        queryset = queryset.exclude(pk=exclude.pk)
-    totals = queryset.aggregate(
-        full=Coalesce(Sum("full_days"), Value(0), output_field=IntegerField()),
-        halves=Coalesce(
-            Sum(F("half_days") + F("twilight_sessions")), Value(0), output_field=IntegerField()
-        ),
-    )
-    return Decimal(totals["full"]) + Decimal(totals["halves"]) / 2
 
 
 def capacity_shortfall_at_signature(deployment: Deployment) -> str | None:

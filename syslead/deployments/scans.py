@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from syslead.core.exceptions import field_error
+
 #: The largest scan accepted (20 MB).
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 
@@ -35,7 +37,7 @@ def check_scan(upload: Any) -> tuple[str, str]:
     """The scan's content type and extension; ValidationError on ``scan`` when there is none,
     it is too large or it is not a PDF or an image."""
     if upload is None or not getattr(upload, "size", 0):
-        raise ValidationError({"scan": ["Upload a scan of the signed agreement."]})
+        raise field_error("scan", "Upload a scan of the signed agreement.")
     if upload.size > SCAN_MAX_BYTES:
         raise ValidationError(
             {"scan": [f"The scan must be 20 MB or smaller (this one is {upload.size:,} bytes)."]}

@@ -10,12 +10,9 @@ everyone else.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +21,7 @@ from syslead.accounts.access import (
     broker_organisation_ids,
     is_administrator,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.core.events import events_for
 from syslead.core.models import Event
 from syslead.deployments.access import (
@@ -56,7 +53,6 @@ from syslead.deployments.parties import (
     signatories,
 )
 from syslead.invitations.models import Invitation, InvitationStatus
-from syslead.leaders.capacity import delivered_days_by_leader
 
 __all__ = [
     "can_create_deployment",
@@ -83,7 +79,7 @@ def _with_related(queryset: QuerySet[Deployment]) -> QuerySet[Deployment]:
     )
 
 
-def deployments_for_user(user: Any) -> QuerySet[Deployment]:
+def deployments_for_user(user: User) -> QuerySet[Deployment]:
     """The agreements the user may see, newest first, ready for a list (related rows joined)."""
     return _with_related(deployments_visible_to(user)).order_by("-created_at", "-pk")
 
@@ -95,7 +91,7 @@ def _pk(value: Any) -> int:
         raise Http404("No such deployment agreement.") from None
 
 
-def deployment_for_user(user: Any, deployment_id: int | str) -> Deployment:
+def deployment_for_user(user: User, deployment_id: int | str) -> Deployment:
     """One agreement the user may see, or Http404 (unknown and invisible alike)."""
     found = _with_related(deployments_visible_to(user)).filter(pk=_pk(deployment_id)).first()
     if found is None:
@@ -243,7 +239,7 @@ def unsigned_parties(deployment: Deployment) -> list[Party]:
     return [party for party in PARTY_ORDER if party not in signed]
 
 
-def party_to_sign(user: Any, deployment: Deployment) -> Party | None:
+def party_to_sign(user: User, deployment: Deployment) -> Party | None:
     """The party the user would sign as now: the first unsigned party they hold (None if none)."""
     unsigned = set(unsigned_parties(deployment))
     for party in parties_held_by(user, deployment):
@@ -260,7 +256,7 @@ def chair_signature_needed(deployment: Deployment) -> bool:
     )
 
 
-def awaiting_signature_of(user: Any) -> list[Deployment]:
+def awaiting_signature_of(user: User) -> list[Deployment]:
     """Agreements waiting for this user's signature (a home page's "agreements to sign")."""
     waiting = (
         deployments_for_user(user)
@@ -279,7 +275,7 @@ class WaitingAgreement:
     no_signer: tuple[str, ...] = ()
 
 
-def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
+def waiting_for_signatures(user: User) -> list[WaitingAgreement]:
     """Agreements of the organisations the user coordinates or leads as broker that wait for
     signatures, oldest first, each with the parties still to sign."""
     organisations = broker_organisation_ids(user)
@@ -300,7 +296,7 @@ def waiting_for_signatures(user: Any) -> list[WaitingAgreement]:
 # What to do next ---------------------------------------------------------------------------------
 
 
-def next_steps_for(user: Any, deployment: Deployment) -> list[str]:
+def next_steps_for(user: User, deployment: Deployment) -> list[str]:
     """What this person needs to do next on the agreement, in plain words ("what do I need to do
     next?" first: docs/ux.md). Empty when nothing is asked of them."""
     status = deployment.status
@@ -429,32 +425,6 @@ def deployment_timeline(deployment: Deployment, viewer: Any = None) -> list[Even
     if viewer is not None:
         return events_visible(viewer, deployment, events)
     return events
-
-
-def delivered_days_of(deployment: Deployment) -> Decimal:
-    """Days delivered under the agreement (and its earlier versions): agreed notes of visit.
-
-    Read from the visits area's notes of visit when it is installed; otherwise from the capacity
-    ledger's delivered column for the leader and year, capped at the agreement's days (exact while
-    the leader has one agreement that year)."""
-    chain_ids = [d.pk for d in version_chain(deployment)]
-    if apps.is_installed("syslead.visits"):
-        try:
-            visits = importlib.import_module("syslead.visits.models")
-        except ImportError:  # pragma: no cover - the area is installed but not importable
-            visits = None
-        if visits is not None and hasattr(visits, "Visit"):
-            agreed = getattr(visits, "AGREED_STATUSES", ())
-            rows = visits.Visit.objects.filter(deployment_id__in=chain_ids, status__in=agreed)
-            session_days = getattr(visits, "SESSION_DAYS", {})
-            return sum(
-                (Decimal(session_days.get(s, 0)) for s in rows.values_list("session", flat=True)),
-                Decimal(0),
-            )
-    delivered = delivered_days_by_leader([deployment.leader_id], deployment.academic_year).get(
-        deployment.leader_id, Decimal(0)
-    )
-    return min(delivered, deployment.days)
 
 
 # Packages ----------------------------------------------------------------------------------------

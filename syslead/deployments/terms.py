@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from syslead.core.academic_years import AcademicYear
+from syslead.core.exceptions import FieldErrors
 from syslead.deployments.costs import Sessions
 from syslead.deployments.models import Deployment, FundingRoute
 from syslead.deployments.rules import length_concern
@@ -169,7 +170,7 @@ def clean_terms(
     details: Mapping[str, Any],
 ) -> Terms:
     """Read and check the terms: ValidationError (422) naming each invalid field."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     start = _date(starts_on)
     end = _date(ends_on)
     if start is None:
@@ -203,8 +204,7 @@ def clean_terms(
     clean_details = {name: str(value or "").strip() for name, value in details.items()}
     if funding_route == FundingRoute.OTHER and not clean_details.get("commissioner_name"):
         errors["commissioner_name"] = ["Name the commissioner who funds the days."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert start is not None
     assert end is not None
     return Terms(

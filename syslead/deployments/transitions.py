@@ -13,8 +13,7 @@ some states (signing, changing the terms, asking for a managed exit).
 
 from __future__ import annotations
 
-from typing import Any
-
+from syslead.accounts.models import User
 from syslead.core.exceptions import RuleViolation
 from syslead.core.transitions import TransitionTable, step
 from syslead.deployments.access import can_manage_deployment
@@ -46,22 +45,22 @@ def require_writable(deployment: Deployment) -> None:
         )
 
 
-def coordinator(user: Any, deployment: Deployment) -> bool:
+def coordinator(user: User, deployment: Deployment) -> bool:
     """A coordinator of the agreement's organisation, or an administrator."""
     return can_manage_deployment(user, deployment)
 
 
-def party(user: Any, deployment: Deployment) -> bool:
+def party(user: User, deployment: Deployment) -> bool:
     """One of the four parties."""
     return bool(parties_held_by(user, deployment))
 
 
-def leader_or_client_head(user: Any, deployment: Deployment) -> bool:
+def leader_or_client_head(user: User, deployment: Deployment) -> bool:
     held = parties_held_by(user, deployment)
     return Party.LEADER in held or Party.CLIENT_HEADTEACHER in held
 
 
-def leader(user: Any, deployment: Deployment) -> bool:
+def leader(user: User, deployment: Deployment) -> bool:
     return Party.LEADER in parties_held_by(user, deployment)
 
 
@@ -229,7 +228,7 @@ CHANGE_STEPS: dict[str, str] = {
 }
 
 
-def change_actions(user: Any, deployment: Deployment) -> list[str]:
+def change_actions(user: User, deployment: Deployment) -> list[str]:
     """The change form's actions ``user`` may take on ``deployment`` now, in the form's order."""
     steps = AGREEMENT.allowed(user, deployment)
     return [action for action, name in CHANGE_STEPS.items() if name in steps]

@@ -12,10 +12,9 @@ the school receives it").
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from syslead.accounts.models import User
 from syslead.deployments.access import (
     DeploymentRoles,
     deployment_roles,
@@ -34,7 +33,7 @@ __all__ = [
 ]
 
 
-def feedback_for_user(user: Any, feedback_id: int) -> tuple[FeedbackRequest, DeploymentRoles]:
+def feedback_for_user(user: User, feedback_id: int) -> tuple[FeedbackRequest, DeploymentRoles]:
     """A termly feedback form and the person's roles; 404 to those who may not read records."""
     feedback = (
         FeedbackRequest.objects.select_related(
@@ -55,7 +54,7 @@ def feedback_for_user(user: Any, feedback_id: int) -> tuple[FeedbackRequest, Dep
     return feedback, roles
 
 
-def evidence_pack_deployment_for_user(user: Any, deployment_id: int) -> Deployment:
+def evidence_pack_deployment_for_user(user: User, deployment_id: int) -> Deployment:
     """The deployment whose impact evidence pack the person may ask for and download; 404 to
     everyone else (``DeploymentRoles.can_see_evidence_pack``: the parties and the broker, not the
     SIP)."""

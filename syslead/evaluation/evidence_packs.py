@@ -17,12 +17,12 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
 from syslead.deployments.models import Deployment
@@ -95,7 +95,7 @@ def pack_pdf(deployment: Deployment, pack_id: int) -> EvidencePack | None:
 # --- Writes ------------------------------------------------------------------------------------
 
 
-def _fail(pack: EvidencePack, *, reason: str, actor: Any = None) -> None:
+def _fail(pack: EvidencePack, *, reason: str, actor: User | None = None) -> None:
     EvidencePack.objects.filter(pk=pack.pk, status__in=PACK_IN_THE_MAKING).update(
         status=EvidencePackStatus.FAILED, error=reason[:2000]
     )
@@ -109,7 +109,7 @@ def _fail(pack: EvidencePack, *, reason: str, actor: Any = None) -> None:
 
 
 @transaction.atomic
-def evidence_pack_request(*, actor: Any, deployment: Deployment) -> PackAsked:
+def evidence_pack_request(*, actor: User, deployment: Deployment) -> PackAsked:
     """Ask for the impact evidence pack (docs/rules.md "What makes it better" 9): the parties and
     the broker only; one pack in the making at a time; a new pack only when the records changed."""
     if not deployment_roles(actor, deployment).can_see_evidence_pack:

@@ -20,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.evaluation.models import (
     Evaluation,
@@ -122,7 +123,7 @@ def feedback_schedule_for(deployment: Deployment) -> list[FeedbackRequest]:
 @transaction.atomic
 def feedback_submit(
     *,
-    actor: Any,
+    actor: User,
     feedback: FeedbackRequest,
     work_managed_by: str,
     days_in_school: Decimal | int | float | str | None,
@@ -149,7 +150,7 @@ def feedback_submit(
             f"Feedback for the {feedback.term_label} opens when the term starts.",
             rule="feedback_not_open",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     days: Decimal | None = None
     try:
         days = Decimal(str(days_in_school)) if days_in_school not in (None, "") else None
@@ -159,8 +160,7 @@ def feedback_submit(
         errors["days_in_school"] = ["Enter the days in school, including preparation, e.g. 3.5."]
     if not impact.strip():
         errors["impact"] = ["Say what the impact of the system leader's work has been."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     feedback.work_managed_by = work_managed_by.strip()
     feedback.days_in_school = days
     feedback.objectives = objectives.strip()
@@ -206,7 +206,7 @@ def viewpoints_of(roles: DeploymentRoles) -> list[str]:
 
 def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
     if term not in terms_between(deployment.starts_on, deployment.ends_on):
-        raise ValidationError({"term": ["Choose a term the agreement spans."]})
+        raise field_error("term", "Choose a term the agreement spans.")
     review, _ = ProgressReview.objects.get_or_create(
         deployment=deployment, academic_year=term.year.label, term=term.name
     )
@@ -216,7 +216,7 @@ def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
 @transaction.atomic
 def progress_review_rate(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     term: Term,
     ratings: Mapping[int, str],
@@ -282,7 +282,7 @@ def progress_review_rate(
 
 @transaction.atomic
 def progress_review_agree_measures(
-    *, actor: Any, deployment: Deployment, term: Term, revised_measures: str
+    *, actor: User, deployment: Deployment, term: Term, revised_measures: str
 ) -> ProgressReview:
     """Record revised or new impact measures agreed at the termly review (LLF: "When appropriate
     they will agree revised or new impact measures"): the headteacher, the leader or a
@@ -292,7 +292,7 @@ def progress_review_agree_measures(
         raise NotAllowed("Only the headteacher, the leader and the coordinators agree measures.")
     _in_delivery(deployment, "Measures can be revised")
     if not revised_measures.strip():
-        raise ValidationError({"revised_measures": ["Write the revised measures agreed."]})
+        raise field_error("revised_measures", "Write the revised measures agreed.")
     review = _review_for(deployment, term)
     before = review.revised_measures
     review.revised_measures = revised_measures.strip()
@@ -315,7 +315,7 @@ def progress_review_agree_measures(
 def _check_evaluation_fields(
     ratings: Mapping[str, Any], comments: Mapping[str, Any]
 ) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     items = EvaluationItem.values
     messages = []
     if not isinstance(ratings, Mapping):
@@ -348,7 +348,7 @@ def _check_evaluation_fields(
 @transaction.atomic
 def evaluation_submit(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     ratings: Mapping[str, Any],
     comments: Mapping[str, Any] | None = None,
@@ -425,7 +425,7 @@ def evaluation_submit(
 
 
 @transaction.atomic
-def evaluation_start_new_request(*, actor: Any, evaluation: Evaluation) -> SupportRequest:
+def evaluation_start_new_request(*, actor: User, evaluation: Evaluation) -> SupportRequest:
     """Turn the evaluation's "future support requested" into a new request for support on the
     school route, through brokering's ``request_create`` (its rules apply)."""
     from syslead.brokering.services import request_create
@@ -484,7 +484,7 @@ def _report_url(deployment: Deployment) -> str:
 
 @transaction.atomic
 def final_report_save(
-    *, actor: Any, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
+    *, actor: User, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
 ) -> FinalReport:
     """Write or revise the final report: the package's lead leader only, while it is a draft or
     has been returned (LLF: "a report at the end of the deployment summarising work done and
@@ -499,13 +499,12 @@ def final_report_save(
             report,
             "The final report is with the broker or approved: it cannot be changed now.",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not work_summary.strip():
         errors["work_summary"] = ["Summarise the work done."]
     if not impact.strip():
         errors["impact"] = ["Give the evidence of impact achieved."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if report is None:
         report = FinalReport(deployment=deployment, author=actor, status=INITIAL)
     before = {"work_summary": report.work_summary, "impact": report.impact}
@@ -525,7 +524,7 @@ def final_report_save(
 
 
 @transaction.atomic
-def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
+def final_report_submit(*, actor: User, report: FinalReport) -> FinalReport:
     """Send the final report to the broker to quality-assure; its coordinators are told."""
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
     deployment = report.deployment
@@ -558,7 +557,7 @@ def final_report_submit(*, actor: Any, report: FinalReport) -> FinalReport:
     return report
 
 
-def _locked_for_qa(actor: Any, report: FinalReport, step: str) -> FinalReport:
+def _locked_for_qa(actor: User, report: FinalReport, step: str) -> FinalReport:
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
     FINAL_REPORT.require_permitted(
         step, actor, report, "Only the broker's coordinators quality-assure final reports."
@@ -570,7 +569,7 @@ def _locked_for_qa(actor: Any, report: FinalReport, step: str) -> FinalReport:
 
 
 @transaction.atomic
-def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "") -> FinalReport:
+def final_report_approve(*, actor: User, report: FinalReport, comments: str = "") -> FinalReport:
     """The broker approves the final report after quality assurance; the supported school then
     receives it."""
     report = _locked_for_qa(actor, report, "approve")
@@ -608,11 +607,11 @@ def final_report_approve(*, actor: Any, report: FinalReport, comments: str = "")
 
 
 @transaction.atomic
-def final_report_return(*, actor: Any, report: FinalReport, comments: str) -> FinalReport:
+def final_report_return(*, actor: User, report: FinalReport, comments: str) -> FinalReport:
     """The broker returns the final report with comments; the lead leader revises it."""
     report = _locked_for_qa(actor, report, "return")
     if not comments.strip():
-        raise ValidationError({"comments": ["Say what the leader should change."]})
+        raise field_error("comments", "Say what the leader should change.")
     deployment = report.deployment
     report.qa_comments = comments.strip()
     report.reviewed_by = actor

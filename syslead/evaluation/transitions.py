@@ -8,8 +8,7 @@ send again. An approved report is final.
 
 from __future__ import annotations
 
-from typing import Any
-
+from syslead.accounts.models import User
 from syslead.core.transitions import TransitionTable, step
 from syslead.deployments.access import deployment_roles, may_quality_assure
 from syslead.deployments.models import Deployment
@@ -20,18 +19,18 @@ S = FinalReportStatus
 INITIAL = S.DRAFT
 
 
-def writes_report(user: Any, deployment: Deployment) -> bool:
+def writes_report(user: User, deployment: Deployment) -> bool:
     """The package's lead leader on ``deployment`` (or an administrator): who writes its final
     report, including the first draft."""
     roles = deployment_roles(user, deployment)
     return (roles.leader and deployment.is_lead) or roles.administrator
 
 
-def author(user: Any, report: FinalReport) -> bool:
+def author(user: User, report: FinalReport) -> bool:
     return writes_report(user, report.deployment)
 
 
-def reviewer(user: Any, report: FinalReport) -> bool:
+def reviewer(user: User, report: FinalReport) -> bool:
     return may_quality_assure(user, report.deployment, report)
 
 

@@ -37,7 +37,6 @@ from syslead.imports.rows import (
     refusal_reason,
 )
 from syslead.leaders import services as leader_services
-from syslead.leaders.capacity import holds_exclusive_designation
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
     Association,
@@ -47,6 +46,7 @@ from syslead.leaders.models import (
     ReleaseAgreement,
 )
 from syslead.leaders.permissions import may_coordinate, may_manage_leader
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import check_specialisms
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -100,7 +100,7 @@ class _Known:
     releases: dict[tuple[int, str], Decimal] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, actor: Any, organisation: Organisation, leader_ids: list[int]) -> _Known:
+    def read(cls, actor: User, organisation: Organisation, leader_ids: list[int]) -> _Known:
         known = cls()
         if not leader_ids:
             return known
@@ -154,7 +154,7 @@ def _codes(codes: Sequence[str]) -> list[str]:
     return ["_".join(str(c).strip().lower().replace("-", " ").split()) for c in codes]
 
 
-def _manageable(actor: Any, leader_ids: list[int]) -> set[int]:
+def _manageable(actor: User, leader_ids: list[int]) -> set[int]:
     """The leaders the actor manages as a coordinator: the rule of ``may_manage_leader`` (an
     organisation concerned with the leader is one the actor coordinates), for many at once."""
     if is_administrator(actor):
@@ -183,7 +183,7 @@ def _manageable(actor: Any, leader_ids: list[int]) -> set[int]:
 class _Importer:
     """Runs the rows through the services inside the import's transaction."""
 
-    def __init__(self, actor: Any, organisation: Organisation, known: _Known) -> None:
+    def __init__(self, actor: User, organisation: Organisation, known: _Known) -> None:
         self.actor = actor
         self.organisation = organisation
         self.known = known
@@ -317,7 +317,7 @@ def _not_ours(leader: LeaderProfile) -> str:
 
 
 def _create_new(
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     rows: list[LeaderRow],
     users: dict[str, User],
@@ -366,7 +366,7 @@ def _field_message(message: str) -> str:
 
 def leaders_import(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     table: Sequence[Sequence[str]],
     dry_run: bool = False,

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from syslead.accounts.models import ORGANISATION_ROLES, Role
+from syslead.accounts.models import ORGANISATION_ROLES, Role, User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.imports.files import PEOPLE_COLUMNS
@@ -98,7 +97,7 @@ def _read(line: int, cells: dict[str, str]) -> tuple[ImportedPerson, list[str]]:
 
 def people_import(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     table: Sequence[Sequence[str]],
     dry_run: bool = False,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.imports import leaders, people
@@ -43,13 +44,13 @@ def _kind(value: str) -> UploadKind:
         raise Http404("No such import.") from None
 
 
-def _organisations(user: Any) -> QuerySet[Organisation]:
+def _organisations(user: User) -> QuerySet[Organisation]:
     if is_administrator(user):
         return Organisation.objects.order_by("name")
     return Organisation.objects.filter(pk__in=coordinated_organisation_ids(user)).order_by("name")
 
 
-def _require_coordinator(user: Any) -> QuerySet[Organisation]:
+def _require_coordinator(user: User) -> QuerySet[Organisation]:
     organisations = _organisations(user)
     if not organisations.exists():
         raise PermissionDenied("Only a broker's coordinators import its records.")
@@ -86,7 +87,7 @@ def upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     return render(request, f"imports/{what.value}_upload.html", context)
 
 
-def _upload_for(user: Any, kind: str, upload_id: int) -> Upload:
+def _upload_for(user: User, kind: str, upload_id: int) -> Upload:
     """An upload of an organisation the user coordinates, or 404."""
     found = (
         Upload.objects.select_related("organisation")

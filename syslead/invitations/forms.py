@@ -32,7 +32,7 @@ class PersonForm(forms.Form):
     )
 
 
-def role_choices_for(user: Any) -> list[tuple[str, str]]:
+def role_choices_for(user: User) -> list[tuple[str, str]]:
     """The roles this person may invite someone to hold."""
     roles = [Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP, Role.HEADTEACHER, Role.SYSTEM_LEADER]
     if is_administrator(user):
@@ -47,7 +47,7 @@ class RoleForm(forms.Form):
         error_messages={"required": "Select the person's role"},
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(user)  # type: ignore[attr-defined]
 
@@ -63,7 +63,7 @@ class OrganisationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         queryset = Organisation.objects.order_by("name")
         if not is_administrator(user):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -27,8 +26,9 @@ from syslead.accounts.models import ORGANISATION_ROLES, SCHOOL_ROLES, Role, User
 from syslead.accounts.selectors import user_for_email
 from syslead.accounts.services import RoleSpec, role_grant, role_grant_allowed, user_create
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.invitations.models import Invitation, InvitationStatus, token_hash
+from syslead.invitations.signals import invitation_accepted
 from syslead.notifications.inbox import notify
 from syslead.notifications.services import email_enqueue
 from syslead.organisations.models import Organisation
@@ -110,7 +110,7 @@ def _check_fields(
 ) -> tuple[Organisation | None, School | None]:
     """Every invalid field, by its name (422): the role from the vocabulary, an organisation for
     the organisation roles, a school's URN for a headteacher, and nowhere else."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     try:
         validate_email(email)
     except ValidationError:
@@ -148,12 +148,11 @@ def _check_fields(
             errors["organisation"] = ["This role is not held in an organisation"]
         if school_urn is not None:
             errors["school"] = ["This role is not held at a school"]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return organisation, school
 
 
-def _sent_for(actor: Any, organisation: Organisation | None) -> Organisation | None:
+def _sent_for(actor: User, organisation: Organisation | None) -> Organisation | None:
     """Whose list the invitation appears in: the organisation the role is in, else the inviting
     coordinator's organisation (the lowest id of several); None for an administrator's."""
     if organisation is not None:
@@ -167,7 +166,7 @@ def _sent_for(actor: Any, organisation: Organisation | None) -> Organisation | N
 @transaction.atomic
 def invitation_send(
     *,
-    actor: Any,
+    actor: User,
     email: str,
     name: str,
     role: str,
@@ -238,7 +237,7 @@ def _holds(user: User, invitation: Invitation) -> bool:
     ).exists()
 
 
-def _add_role(actor: Any, invitation: Invitation, user: User, spec: RoleSpec) -> InvitationOutcome:
+def _add_role(actor: User, invitation: Invitation, user: User, spec: RoleSpec) -> InvitationOutcome:
     """An e-mail that already has an account: the role is added to it, no link is needed."""
     role_grant(actor=actor, user=user, spec=spec)
     invitation.status = InvitationStatus.ROLE_ADDED
@@ -266,7 +265,7 @@ def _role_words(invitation: Invitation) -> str:
     return f"{role} ({invitation.place})" if invitation.place else role
 
 
-def may_manage_invitation(actor: Any, invitation: Invitation) -> bool:
+def may_manage_invitation(actor: User, invitation: Invitation) -> bool:
     """Resend or cancel: an administrator, or a coordinator of the organisation it was sent for."""
     if is_administrator(actor):
         return True
@@ -287,7 +286,7 @@ def _locked_pending(invitation: Invitation, doing: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, actor: Any, invitation: Invitation, site_url: str = "") -> Invitation:
+def invitation_resend(*, actor: User, invitation: Invitation, site_url: str = "") -> Invitation:
     """Send a pending invitation again with a new link and a new 14 days; the old link dies."""
     if not may_manage_invitation(actor, invitation):
         raise NotAllowed("You may not resend this invitation.")
@@ -306,7 +305,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation, site_url: str = "")
 
 
 @transaction.atomic
-def invitation_cancel(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_cancel(*, actor: User, invitation: Invitation) -> Invitation:
     """Cancel a pending invitation: its link stops working."""
     if not may_manage_invitation(actor, invitation):
         raise NotAllowed("You may not cancel this invitation.")
@@ -392,4 +391,5 @@ def invitation_accept(*, raw_token: str, password: str) -> User:
         verb="invitation.accepted",
         summary=f"{invitation.email} joined as {_role_words(invitation)}",
     )
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user

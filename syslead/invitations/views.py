@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import ORGANISATION_ROLES, SCHOOL_ROLES, Role, User
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.service_calls import put_service_errors, run_service
+from syslead.core.service_calls import RefusalForm, put_service_errors, run_service
 from syslead.invitations import services
 from syslead.invitations.forms import (
     ChoosePasswordForm,
@@ -28,7 +28,6 @@ from syslead.invitations.forms import (
 from syslead.invitations.selectors import invitation_for_user, pending_invitations_for
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
-from syslead.visits.web import RefusalForm
 
 DRAFT = "invitation_draft"
 
@@ -38,7 +37,7 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _require_inviter(user: Any) -> None:
+def _require_inviter(user: User) -> None:
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         raise PermissionDenied("Only coordinators and administrators invite people.")
 

@@ -11,8 +11,6 @@ pages, the PDF, services, home pages and the agreement's timeline (``deployments
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from syslead.accounts.access import (
@@ -20,6 +18,7 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.deployments.access import DeploymentRoles, deployment_roles
 from syslead.deployments.models import Deployment
 from syslead.invoicing.models import Invoice, IssuerKind, PayerKind
@@ -33,7 +32,7 @@ def may_draft(roles: DeploymentRoles, deployment: Deployment) -> bool:
     return roles.home_head and issuer == HOME_SCHOOL
 
 
-def may_act(user: Any, invoice: Invoice) -> bool:
+def may_act(user: User, invoice: Invoice) -> bool:
     roles = deployment_roles(user, invoice.deployment)
     if roles.administrator or roles.coordinator:
         return True
@@ -45,7 +44,7 @@ def may_see_list(roles: DeploymentRoles) -> bool:
     return roles.administrator or roles.broker or roles.home_head or roles.client_head
 
 
-def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
+def invoices_visible_to(user: User) -> QuerySet[Invoice]:
     """Every invoice ``user`` may read, as one filter (for lists and home pages): the same rule as
     ``may_read``."""
     if not getattr(user, "is_authenticated", False):
@@ -60,7 +59,7 @@ def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
     return Invoice.objects.filter(wanted)
 
 
-def invoices_visible(user: Any, deployment: Deployment) -> QuerySet[Invoice]:
+def invoices_visible(user: User, deployment: Deployment) -> QuerySet[Invoice]:
     """The deployment's invoices ``user`` may read."""
     invoices = Invoice.objects.filter(deployment=deployment)
     roles = deployment_roles(user, deployment)
@@ -74,7 +73,7 @@ def invoices_visible(user: Any, deployment: Deployment) -> QuerySet[Invoice]:
     return invoices.filter(wanted)
 
 
-def may_read(user: Any, invoice: Invoice) -> bool:
+def may_read(user: User, invoice: Invoice) -> bool:
     roles = deployment_roles(user, invoice.deployment)
     if roles.administrator or roles.broker:
         return True

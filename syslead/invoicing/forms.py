@@ -6,17 +6,14 @@ from django import forms
 
 from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.core.money import MoneyField
 
 
 class ExpensesForm(forms.Form):
     description = forms.CharField(
         label="What the expenses were for", max_length=300, help_text="For example, train fares."
     )
-    amount = forms.CharField(
-        label="Amount in pounds",
-        max_length=12,
-        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
-    )
+    amount = MoneyField(label="Amount in pounds", positive=True)
 
 
 class PaidForm(forms.Form):

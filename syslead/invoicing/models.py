@@ -18,11 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from syslead.core.limits import TEXT_MAX_LENGTH
-
-
-def money_field() -> models.DecimalField[Decimal, Decimal]:
-    """Pounds and pence (never negative: the check constraints say so)."""
-    return models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+from syslead.core.money import money_field
 
 
 class IssuerKind(models.TextChoices):

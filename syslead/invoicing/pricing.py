@@ -24,15 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from syslead.core.money import ZERO, money
 from syslead.deployments.costs import (
     ROUTE_BROKER,
     ROUTE_LOCAL_AUTHORITY,
     ROUTE_OTHER,
     ROUTE_SCHOOL,
     ROUTES,
-    ZERO,
     Rates,
-    money,
 )
 from syslead.visits.models import SESSION_DAYS, Session
 

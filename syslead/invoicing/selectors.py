@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from syslead.deployments.costs import pounds
+from syslead.accounts.models import User
+from syslead.core.money import pounds
 from syslead.invoicing import access
 from syslead.invoicing.models import Invoice, InvoiceLine, LineKind
 from syslead.invoicing.pricing import invoice_parties
@@ -27,7 +28,7 @@ def _with_related(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     )
 
 
-def invoice_for_user(user: Any, invoice_id: int) -> Invoice:
+def invoice_for_user(user: User, invoice_id: int) -> Invoice:
     """The invoice, or 404 to anyone who may not read it."""
     invoice = _with_related(Invoice.objects.filter(pk=invoice_id)).first()
     if invoice is None or not access.may_read(user, invoice):

@@ -10,18 +10,19 @@ Drafting locks the deployment's row, so two drafts at once cannot both collect t
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.costs import Rates, money, pounds
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
+from syslead.core.money import money, money_problem, pounds
+from syslead.deployments.costs import Rates
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.invoicing import access
 from syslead.invoicing.models import (
@@ -58,7 +59,6 @@ INVOICEABLE_STATUSES = (
     DeploymentStatus.COMPLETED,
     DeploymentStatus.ENDED_EARLY,
 )
-MAX_EXPENSES = Decimal("10000")
 
 
 def uninvoiced_visits(deployment: Deployment) -> Any:
@@ -143,7 +143,7 @@ def _party_fields(deployment: Deployment) -> dict[str, Any]:
 
 
 @transaction.atomic
-def invoice_draft(*, actor: Any, deployment: Deployment) -> Invoice:
+def invoice_draft(*, actor: User, deployment: Deployment) -> Invoice:
     """A draft invoice of the deployment's agreed notes of visit not yet on a live invoice, each
     priced at the agreement's rates (a twilight at the half-day rate)."""
     locked = (
@@ -217,7 +217,7 @@ def _locked(invoice: Invoice) -> Invoice:
     )
 
 
-def _may_act(actor: Any, invoice: Invoice, step: str, doing: str) -> None:
+def _may_act(actor: User, invoice: Invoice, step: str, doing: str) -> None:
     INVOICE.require_permitted(
         step,
         actor,
@@ -226,23 +226,9 @@ def _may_act(actor: Any, invoice: Invoice, step: str, doing: str) -> None:
     )
 
 
-def _parse_amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": ["Enter the amount in pounds, like 42.50."]}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError({"amount": ["Enter an amount more than £0."]})
-    if amount > MAX_EXPENSES:
-        raise ValidationError({"amount": [f"Enter an amount up to {pounds(MAX_EXPENSES)}."]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({"amount": ["Enter pounds and pence, like 42.50."]})
-    return money(amount)
-
-
 @transaction.atomic
 def invoice_add_expenses(
-    *, actor: Any, invoice: Invoice, description: str, amount: Decimal | str
+    *, actor: User, invoice: Invoice, description: str, amount: Decimal
 ) -> InvoiceLine:
     """On the school route the leader's school invoices "at the agreed rate plus expenses"."""
     invoice = _locked(invoice)
@@ -258,12 +244,15 @@ def invoice_add_expenses(
         )
     description = description.strip()
     if not description:
-        raise ValidationError({"description": ["Say what the expenses were for."]})
+        raise field_error("description", "Say what the expenses were for.")
+    problem = money_problem(amount, positive=True)
+    if problem:
+        raise field_error("amount", problem)
     line = InvoiceLine.objects.create(
         invoice=invoice,
         kind=LineKind.EXPENSES,
         description=description[:300],
-        amount=_parse_amount(amount),
+        amount=money(amount),
     )
     _recompute(invoice)
     event_record(
@@ -300,7 +289,7 @@ def _payer_people(invoice: Invoice) -> list[Any]:
 
 
 @transaction.atomic
-def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None) -> Invoice:
+def invoice_issue(*, actor: User, invoice: Invoice, today: dt.date | None = None) -> Invoice:
     """Number the invoice, date it, make it due in 30 days and tell the payer."""
     invoice = _locked(invoice)
     _may_act(actor, invoice, "issue", "issue invoices")
@@ -340,7 +329,7 @@ def invoice_issue(*, actor: Any, invoice: Invoice, today: dt.date | None = None)
 
 
 @transaction.atomic
-def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None = None) -> Invoice:
+def invoice_mark_paid(*, actor: User, invoice: Invoice, paid_on: dt.date | None = None) -> Invoice:
     invoice = _locked(invoice)
     _may_act(actor, invoice, "mark_paid", "mark invoices paid")
     INVOICE.require_source(
@@ -351,9 +340,9 @@ def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None =
     )
     paid_on = paid_on or timezone.localdate()
     if invoice.issued_on and paid_on < invoice.issued_on:
-        raise ValidationError({"paid_on": ["The payment date cannot be before the invoice date."]})
+        raise field_error("paid_on", "The payment date cannot be before the invoice date.")
     if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": ["The payment date cannot be in the future."]})
+        raise field_error("paid_on", "The payment date cannot be in the future.")
     invoice.paid_on = paid_on
     INVOICE.apply(
         "mark_paid",
@@ -368,7 +357,7 @@ def invoice_mark_paid(*, actor: Any, invoice: Invoice, paid_on: dt.date | None =
 
 
 @transaction.atomic
-def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoice:
+def invoice_cancel(*, actor: User, invoice: Invoice, reason: str = "") -> Invoice:
     """Cancel a draft or issued invoice: its visits are free to go on another invoice. A paid
     invoice stays (a credit note is outside Syslead)."""
     invoice = _locked(invoice)
@@ -380,7 +369,7 @@ def invoice_cancel(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoice
     )
     reason = reason.strip()
     if invoice.status == InvoiceStatus.ISSUED and not reason:
-        raise ValidationError({"reason": ["Say why the issued invoice is cancelled."]})
+        raise field_error("reason", "Say why the issued invoice is cancelled.")
     was_issued = invoice.status == InvoiceStatus.ISSUED
     invoice.cancel_reason = reason
     INVOICE.apply(

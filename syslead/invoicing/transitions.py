@@ -9,8 +9,7 @@ visits. A paid invoice stays: a credit note is outside Syslead. Who may act is
 
 from __future__ import annotations
 
-from typing import Any
-
+from syslead.accounts.models import User
 from syslead.core.transitions import TransitionTable, step
 from syslead.invoicing import access
 from syslead.invoicing.models import Invoice, InvoiceStatus
@@ -22,7 +21,7 @@ ISSUER = "The invoice's issuer (the leader's school's headteacher when it issues
 ISSUER += "coordinators"
 
 
-def issuer(user: Any, invoice: Invoice) -> bool:
+def issuer(user: User, invoice: Invoice) -> bool:
     return access.may_act(user, invoice)
 
 

@@ -34,7 +34,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.brokering.models import FINISHED_STATUSES, Commission, CommissionStatus
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
@@ -51,7 +51,7 @@ from syslead.organisations.models import Organisation
 LEADER_READER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
 
 
-def _own_condition(user: Any, org_ids: set[int]) -> Q:
+def _own_condition(user: User, org_ids: set[int]) -> Q:
     """The leaders the user sees by right of their own: their own profile, the home school's
     headteacher, and the leaders of the given organisations (the user's reader organisations)."""
     condition = Q(user_id=user.pk)
@@ -91,7 +91,7 @@ def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commiss
     )
 
 
-def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
+def leaders_visible_to(user: User) -> QuerySet[LeaderProfile]:
     """Every leader the user may see (see the module's docstring), without duplicates: those seen
     by right of the user's own and, for coordinators, broker leads and SIPs, those shared with
     their organisations through an approved commission (read-only: see ``shared_by``)."""
@@ -106,7 +106,7 @@ def leaders_visible_to(user: Any) -> QuerySet[LeaderProfile]:
     return LeaderProfile.objects.filter(condition)
 
 
-def shared_by(user: Any, leader: LeaderProfile) -> tuple[str, ...]:
+def shared_by(user: User, leader: LeaderProfile) -> tuple[str, ...]:
     """The organisations (names, in order) that shared the leader with the user's organisations,
     when the user sees the leader only because it was shared: the page is then read-only for them.
     Empty when the user sees the leader by right of their own (an administrator always does) or
@@ -134,7 +134,7 @@ def _get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
         raise Http404(f"No {what} with id {pk}.") from None
 
 
-def leader_for_user(user: Any, leader_id: int | str) -> LeaderProfile:
+def leader_for_user(user: User, leader_id: int | str) -> LeaderProfile:
     """One leader the user may see, or 404 (unknown and invisible alike)."""
     return _get_or_404(
         leaders_visible_to(user).select_related("user", "home_school", "created_by_organisation"),
@@ -143,7 +143,7 @@ def leader_for_user(user: Any, leader_id: int | str) -> LeaderProfile:
     )
 
 
-def designation_for_user(user: Any, designation_id: int | str) -> Designation:
+def designation_for_user(user: User, designation_id: int | str) -> Designation:
     """One designation of a leader the user may see, or 404."""
     return _get_or_404(
         Designation.objects.filter(leader__in=leaders_visible_to(user)).select_related(
@@ -154,7 +154,7 @@ def designation_for_user(user: Any, designation_id: int | str) -> Designation:
     )
 
 
-def association_for_user(user: Any, association_id: int | str) -> Association:
+def association_for_user(user: User, association_id: int | str) -> Association:
     """One association of a leader the user may see, or 404."""
     return _get_or_404(
         Association.objects.filter(leader__in=leaders_visible_to(user)).select_related(
@@ -165,7 +165,7 @@ def association_for_user(user: Any, association_id: int | str) -> Association:
     )
 
 
-def rounds_visible_to(user: Any) -> QuerySet[DesignationRound]:
+def rounds_visible_to(user: User) -> QuerySet[DesignationRound]:
     """Designation rounds the user may see: their organisations' rounds (a leader sees the rounds
     they applied to)."""
     if is_administrator(user):
@@ -178,7 +178,7 @@ def rounds_visible_to(user: Any) -> QuerySet[DesignationRound]:
     ).distinct()
 
 
-def round_for_user(user: Any, round_id: int | str) -> DesignationRound:
+def round_for_user(user: User, round_id: int | str) -> DesignationRound:
     return _get_or_404(
         rounds_visible_to(user).select_related("organisation", "designation_type"),
         round_id,
@@ -186,7 +186,7 @@ def round_for_user(user: Any, round_id: int | str) -> DesignationRound:
     )
 
 
-def application_for_user(user: Any, application_id: int | str) -> DesignationApplication:
+def application_for_user(user: User, application_id: int | str) -> DesignationApplication:
     """An application the user may see: the applicant's own, or one to their organisation's
     round."""
     if is_administrator(user):
@@ -207,7 +207,7 @@ def application_for_user(user: Any, application_id: int | str) -> DesignationApp
     )
 
 
-def training_event_for_user(user: Any, event_id: int | str) -> TrainingEvent:
+def training_event_for_user(user: User, event_id: int | str) -> TrainingEvent:
     """A training event of one of the user's organisations, or 404."""
     if is_administrator(user):
         queryset = TrainingEvent.objects.all()
@@ -249,16 +249,16 @@ def associated_organisation_ids(leader: LeaderProfile) -> set[int]:
     )
 
 
-def is_the_leader(user: Any, leader: LeaderProfile) -> bool:
+def is_the_leader(user: User, leader: LeaderProfile) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and leader.user_id == user.pk
 
 
-def is_home_headteacher(user: Any, leader: LeaderProfile) -> bool:
+def is_home_headteacher(user: User, leader: LeaderProfile) -> bool:
     """The headteacher of the leader's home school (the leader's employer)."""
     return leader.home_school_id in headteacher_school_urns(user)
 
 
-def may_coordinate(user: Any, organisation: Organisation | int | None) -> bool:
+def may_coordinate(user: User, organisation: Organisation | int | None) -> bool:
     """An administrator, or a coordinator of that organisation."""
     if is_administrator(user):
         return True
@@ -268,13 +268,13 @@ def may_coordinate(user: Any, organisation: Organisation | int | None) -> bool:
     return org_id in coordinated_organisation_ids(user)
 
 
-def may_create_leaders(user: Any) -> bool:
+def may_create_leaders(user: User) -> bool:
     """Add system leaders: an administrator, or a coordinator of any organisation (the leader is
     then the concern of the coordinator's organisation)."""
     return is_administrator(user) or bool(coordinated_organisation_ids(user))
 
 
-def may_manage_leader(user: Any, leader: LeaderProfile) -> bool:
+def may_manage_leader(user: User, leader: LeaderProfile) -> bool:
     """Create or edit the leader as a coordinator: an administrator, or a coordinator of an
     organisation concerned with the leader."""
     return is_administrator(user) or bool(
@@ -282,13 +282,13 @@ def may_manage_leader(user: Any, leader: LeaderProfile) -> bool:
     )
 
 
-def may_edit_profile(user: Any, leader: LeaderProfile) -> bool:
+def may_edit_profile(user: User, leader: LeaderProfile) -> bool:
     """Edit the descriptive parts of the profile: the leader themselves, or a coordinator who may
     manage the leader."""
     return is_the_leader(user, leader) or may_manage_leader(user, leader)
 
 
-def may_set_release(user: Any, leader: LeaderProfile) -> bool:
+def may_set_release(user: User, leader: LeaderProfile) -> bool:
     """Set the days released: the home school's headteacher, or a coordinator of an organisation
     the leader is associated with."""
     return (
@@ -298,7 +298,7 @@ def may_set_release(user: Any, leader: LeaderProfile) -> bool:
     )
 
 
-def may_read_capacity(user: Any, leader: LeaderProfile) -> bool:
+def may_read_capacity(user: User, leader: LeaderProfile) -> bool:
     """Read the capacity ledger: the leader, their home headteacher, and coordinators and broker
     leads of their organisations."""
     return (

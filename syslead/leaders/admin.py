@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from syslead.core.http import signed_in_user
 from syslead.leaders.models import (
     ApplicationDecision,
     Association,
@@ -146,7 +147,7 @@ class CapacityPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> None:
         """Through the service: validated the same way and recorded as an event."""
         capacity_policy_set(
-            actor=request.user,
+            actor=signed_in_user(request),
             organisation=obj.organisation,
             max_release_days=obj.max_release_days,
             min_lle_days=obj.min_lle_days,

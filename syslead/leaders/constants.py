@@ -130,8 +130,6 @@ DEFAULT_MIN_LLE_DAYS: Final = Decimal("6")
 #: 20 days per annum" (South Gloucestershire), with room for exceptional policies.
 MAX_POLICY_RELEASE_DAYS: Final = Decimal("60")
 
-#: Release days are whole or half days (a half day or twilight session counts 0.5).
-RELEASE_DAY_STEP: Final = Decimal("0.5")
 
 #: The Ofsted grades the "good or outstanding school" criterion accepts.
 GOOD_OR_OUTSTANDING: Final = frozenset({"outstanding", "good"})

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, headteacher_school_urns
 from syslead.accounts.models import User
+from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.home import AttentionItem, Block, Link, Section
-from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals
 from syslead.leaders.models import (
     Association,
     AssociationReview,

@@ -10,8 +10,7 @@ leader); an application is decided by the round's coordinators, and the applican
 
 from __future__ import annotations
 
-from typing import Any
-
+from syslead.accounts.models import User
 from syslead.core.transitions import TransitionTable, step
 from syslead.leaders.access import is_the_leader, may_coordinate, may_manage_leader
 from syslead.leaders.models import (
@@ -25,30 +24,33 @@ from syslead.leaders.models import (
 # --- Who may -------------------------------------------------------------------------------------
 
 
-def may_act_on_designation(user: Any, designation: Designation) -> bool:
+def may_act_on_designation(user: User, designation: Designation) -> bool:
     """A designation by an organisation: its coordinators. A national one (no organisation): a
     coordinator who manages the leader."""
     return may_act_for(user, designation.leader, designation.organisation_id)
 
 
-def may_act_for(user: Any, leader: LeaderProfile, organisation_id: int | None) -> bool:
+def may_act_for(user: User, leader: LeaderProfile, organisation_id: int | None) -> bool:
     """Who may designate ``leader`` for the organisation (``None``: nationally)."""
     if organisation_id is not None:
         return may_coordinate(user, organisation_id)
     return may_manage_leader(user, leader)
 
 
-def may_declare(user: Any, designation: Designation) -> bool:
+def may_declare(user: User, designation: Designation) -> bool:
     """The leader, or a coordinator who manages them, recording the leader's declaration."""
     return is_the_leader(user, designation.leader) or may_manage_leader(user, designation.leader)
 
 
-def may_decide_application(user: Any, application: DesignationApplication) -> bool:
+def may_decide_application(user: User, application: DesignationApplication) -> bool:
     return may_coordinate(user, application.round.organisation_id)
 
 
-def may_withdraw_application(user: Any, application: DesignationApplication) -> bool:
-    return is_the_leader(user, application.leader) or may_decide_application(user, application)
+def may_withdraw_application(user: User, application: DesignationApplication) -> bool:
+    leader = application.leader
+    return (leader is not None and is_the_leader(user, leader)) or may_decide_application(
+        user, application
+    )
 
 
 # --- The designation -----------------------------------------------------------------------------
@@ -148,7 +150,8 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             (S.RECOMMENDED,),
             S.DESIGNATED,
             may=may_decide_application,
-            who=DECIDERS + " (the designation is made with it)",
+            who=DECIDERS + " (the designation is made with it; a pending applicant is invited "
+            "and designated on accepting)",
             records="application.advanced",
             action="designate",
         ),
@@ -157,7 +160,7 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             _NOT_FINAL,
             S.REJECTED,
             may=may_decide_application,
-            who=DECIDERS + ", with a reason",
+            who=DECIDERS + ", with the panel's feedback to the applicant",
             records="application.advanced",
             action="reject it",
         ),

@@ -8,11 +8,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import Role, User
 from syslead.accounts.services import RoleSpec, user_create
+from syslead.core.exceptions import field_error
 from syslead.leaders.models import LeaderProfile, TrainingAttendance, TrainingEvent
 from syslead.leaders.services import (
     attendance_record,
@@ -45,7 +45,7 @@ def leader_add(
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         if not (name or "").strip():
-            raise ValidationError({"name": ["Enter the full name of someone new to Syslead."]})
+            raise field_error("name", "Enter the full name of someone new to Syslead.")
         user = user_create(
             actor=actor,
             email=email,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,9 @@ from django.utils import timezone
 
 from syslead.notifications.models import Notification
 from syslead.notifications.services import email_enqueue
+
+if TYPE_CHECKING:
+    from syslead.accounts.models import User
 
 EMAIL_TEMPLATE = "notifications/email/notification"
 
@@ -86,23 +90,23 @@ def notify(
 # --- Reading and marking -----------------------------------------------------------------------
 
 
-def inbox_for(user: Any) -> QuerySet[Notification]:
+def inbox_for(user: User) -> QuerySet[Notification]:
     """The person's notifications, newest first."""
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_count(user: User | AnonymousUser | None) -> int:
+    if user is None or not user.is_authenticated:  # nobody, or nobody signed in
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notification_for_user(user: Any, notification_id: int) -> Notification:
+def notification_for_user(user: User, notification_id: int) -> Notification:
     """One of the person's own notifications; 404 for anyone else's."""
     return get_object_or_404(Notification, pk=notification_id, user=user)
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     """Mark one of your own notifications read (only its owner reads it)."""
     if notification.user_id != actor.pk:
         raise PermissionError("Only its owner reads a notification.")
@@ -112,7 +116,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the person read; returns how many."""
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()

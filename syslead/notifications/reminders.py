@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from django_tasks import task
 
 from syslead.notifications.inbox import notify
 from syslead.notifications.models import Notification
+
+if TYPE_CHECKING:
+    from syslead.accounts.models import User
 
 #: While a thing stays outstanding, remind the same person again after this many days.
 REMIND_EVERY = dt.timedelta(days=7)
@@ -49,7 +52,7 @@ class Reminder:
     detail: str = ""
 
 
-def _reminded_recently(user: Any, key: str, today: dt.date) -> bool:
+def _reminded_recently(user: User, key: str, today: dt.date) -> bool:
     return Notification.objects.filter(
         user=user, reminder_key=key, reminded_on__gt=today - REMIND_EVERY, reminded_on__lte=today
     ).exists()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
 from syslead.accounts.access import is_administrator
+from syslead.accounts.models import User
 from syslead.privacy.models import ReadAudit, ReadKind
 
 
@@ -29,7 +31,7 @@ def reads_of(kind: ReadKind | str, record_id: int) -> QuerySet[ReadAudit]:
     )
 
 
-def _concern_named_person(user: Any, concern_id: int) -> bool:
+def _concern_named_person(user: User, concern_id: int) -> bool:
     from syslead.visits.models import Concern
 
     concern = (
@@ -45,16 +47,16 @@ def _concern_named_person(user: Any, concern_id: int) -> bool:
     return contact is not None and contact.safeguarding_lead_id == user.pk
 
 
-def may_see_reads(user: Any, kind: ReadKind | str, record_id: int) -> bool:
+def may_see_reads(user: User | AnonymousUser | None, kind: ReadKind | str, record_id: int) -> bool:
     """Administrators see every record's reads; a concern's named person sees the concern's."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody, or nobody signed in
         return False
     if is_administrator(user):
         return True
     return ReadKind(kind) == ReadKind.CONCERN and _concern_named_person(user, record_id)
 
 
-def reads_for_user(user: Any, kind: str, record_id: int) -> QuerySet[ReadAudit]:
+def reads_for_user(user: User, kind: str, record_id: int) -> QuerySet[ReadAudit]:
     """The log, or 404 to anyone who may not see it (and for an unknown kind)."""
     if kind not in ReadKind.values or not may_see_reads(user, kind, record_id):
         raise Http404("No such record.")

@@ -10,8 +10,6 @@ person is still needed for live work (``erasure_blockers``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import F, Q, Value
@@ -247,7 +245,7 @@ def _clear_own_event_data(person: User) -> int:
 
 
 @transaction.atomic
-def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
+def anonymise_person(person: User, *, actor: User | None, reason: str) -> Erasure:
     """Erase ``person`` by anonymisation (see the module's docstring); RuleViolation while live
     work needs them, or when they are erased already."""
     person = User.objects.select_for_update().get(pk=person.pk)
@@ -308,7 +306,7 @@ def anonymise_person(person: User, *, actor: Any, reason: str) -> Erasure:
     return erasure
 
 
-def erase_person(*, actor: Any, person: User, reason: str) -> Erasure:
+def erase_person(*, actor: User, person: User, reason: str) -> Erasure:
     """An administrator erases a person, saying why (recorded with the erasure)."""
     if not is_administrator(actor):
         raise NotAllowed("Only administrators erase people.")

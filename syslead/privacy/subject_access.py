@@ -247,7 +247,7 @@ def is_expired(export: SubjectAccessExport, now: dt.datetime | None = None) -> b
     return export.expires_at is not None and export.expires_at <= (now or timezone.now())
 
 
-def export_for_user(user: Any, export_id: int) -> SubjectAccessExport:
+def export_for_user(user: User, export_id: int) -> SubjectAccessExport:
     """The export (without its ZIP), or NotAllowed unless the user is an administrator, or
     ``DoesNotExist``."""
     if not is_administrator(user):
@@ -277,7 +277,7 @@ def _fail(export: SubjectAccessExport, reason: str) -> None:
 
 
 @transaction.atomic
-def export_request(*, actor: Any, person: User) -> SubjectAccessExport:
+def export_request(*, actor: User, person: User) -> SubjectAccessExport:
     """An administrator asks for a person's subject access export; one in the making per person
     (asking again while one is being made returns it, unless it stalled)."""
     if not is_administrator(actor):

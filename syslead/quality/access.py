@@ -10,13 +10,12 @@ and annual performance feedback). Services, views and templates' offered actions
 
 from __future__ import annotations
 
-from typing import Any
-
 from syslead.accounts.access import (
     broker_organisation_ids,
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.core.exceptions import NotAllowed
 
 __all__ = [
@@ -27,21 +26,21 @@ __all__ = [
 ]
 
 
-def may_coordinate_quality(user: Any, organisation_id: int) -> bool:
+def may_coordinate_quality(user: User, organisation_id: int) -> bool:
     """Draw samples, record QA checks, write feedback: the organisation's coordinators."""
     return is_administrator(user) or organisation_id in coordinated_organisation_ids(user)
 
 
-def may_read_quality(user: Any, organisation_id: int) -> bool:
+def may_read_quality(user: User, organisation_id: int) -> bool:
     """Coordinators and broker leads of the organisation read its samples and feedback."""
     return is_administrator(user) or organisation_id in broker_organisation_ids(user)
 
 
-def require_coordinator(user: Any, organisation_id: int) -> None:
+def require_coordinator(user: User, organisation_id: int) -> None:
     if not may_coordinate_quality(user, organisation_id):
         raise NotAllowed("Only a coordinator of the broker may do that.")
 
 
-def require_reader(user: Any, organisation_id: int) -> None:
+def require_reader(user: User, organisation_id: int) -> None:
     if not may_read_quality(user, organisation_id):
         raise NotAllowed("Only the broker's coordinators and leads may see that.")

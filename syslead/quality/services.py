@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
@@ -66,7 +66,7 @@ def agreed_notes_in_term(organisation_id: int, term: Term) -> QuerySet[Visit]:
     ).order_by("pk")
 
 
-def draw_sample(*, user: Any, organisation: Organisation, term: Term) -> QaSample:
+def draw_sample(*, user: User, organisation: Organisation, term: Term) -> QaSample:
     """Draw (once) the term's sample: reproducible, seeded from the organisation and the term; a
     second draw for the same term returns the sample already stored."""
     _require_coordinator(user, organisation.pk)
@@ -103,7 +103,7 @@ def draw_sample(*, user: Any, organisation: Organisation, term: Term) -> QaSampl
     return sample
 
 
-def sample_for_user(user: Any, sample_id: int) -> QaSample:
+def sample_for_user(user: User, sample_id: int) -> QaSample:
     """The sample, for the broker's coordinators and leads; to anyone else it does not exist
     (QaSample.DoesNotExist, a 404: a sample is a record of the broker's, not public)."""
     sample = QaSample.objects.select_related("organisation", "drawn_by").get(pk=sample_id)
@@ -119,7 +119,7 @@ def sample_checks(sample: QaSample) -> QuerySet[QaCheck]:
 
 
 @transaction.atomic
-def record_check(*, user: Any, check: QaCheck, outcome: str, comment: str) -> QaCheck:
+def record_check(*, user: User, check: QaCheck, outcome: str, comment: str) -> QaCheck:
     """Judge one sampled note; "needs improvement" must say why, and tells the leader."""
     _require_coordinator(user, check.sample.organisation_id)
     comment = (comment or "").strip()
@@ -237,7 +237,7 @@ def year_evidence(leader: LeaderProfile, organisation_id: int, year: AcademicYea
 
 
 def feedback_for_coordinator(
-    user: Any, leader: LeaderProfile, organisation_id: int, year: AcademicYear
+    user: User, leader: LeaderProfile, organisation_id: int, year: AcademicYear
 ) -> PerformanceFeedback | None:
     _require_reader(user, organisation_id)
     return PerformanceFeedback.objects.filter(
@@ -248,7 +248,7 @@ def feedback_for_coordinator(
 @transaction.atomic
 def save_feedback(
     *,
-    user: Any,
+    user: User,
     leader: LeaderProfile,
     organisation: Organisation,
     year: AcademicYear,
@@ -291,7 +291,7 @@ def save_feedback(
     return feedback
 
 
-def feedback_for_leader(user: Any) -> QuerySet[PerformanceFeedback]:
+def feedback_for_leader(user: User) -> QuerySet[PerformanceFeedback]:
     """The person's own feedback, once shared: nobody else's."""
     return (
         PerformanceFeedback.objects.filter(leader__user=user, shared_at__isnull=False)

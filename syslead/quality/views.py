@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.exceptions import NotAllowed
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.service_calls import run_service
+from syslead.core.service_calls import RefusalForm, run_service
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.quality import services
 from syslead.quality.forms import CheckForm, DrawSampleForm, FeedbackForm
 from syslead.quality.models import PerformanceFeedback, QaSample
-from syslead.visits.web import RefusalForm
 
 
 def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:
@@ -33,7 +33,7 @@ def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:
     return [(t.key, t.label) for t in reversed(terms)]
 
 
-def _organisation_to_read(user: object, organisation_id: int) -> Organisation:
+def _organisation_to_read(user: User, organisation_id: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     if not services.may_read_quality(user, organisation.pk):
         raise PermissionDenied("Only the broker's coordinators and leads may see that.")

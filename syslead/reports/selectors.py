@@ -24,6 +24,8 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
+from syslead.accounts.models import User
+from syslead.capacity.days import days_of
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import COMMITTED_STATUSES, Deployment, FundingRoute
 from syslead.deployments.rules import add_months
@@ -39,7 +41,7 @@ DEPLOYMENT_WINDOW_MONTHS = 3
 DEPLOYED_STATUSES = COMMITTED_STATUSES
 
 
-def can_read_kpis(user: Any, organisation: Organisation) -> bool:
+def can_read_kpis(user: User, organisation: Organisation) -> bool:
     """Coordinators and broker leads of the organisation, and administrators (docs/api.md)."""
     return is_administrator(user) or organisation.pk in broker_organisation_ids(user)
 
@@ -216,7 +218,7 @@ def agreements_by_area(
 
 
 def _days(row: dict[str, Any]) -> Decimal:
-    return Decimal(row["full"] or 0) + Decimal((row["half"] or 0) + (row["twilight"] or 0)) / 2
+    return days_of(row["full"] or 0, row["half"] or 0, row["twilight"] or 0)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from syslead.core.http import signed_in_user
 from syslead.schools.models import OfstedInspection, PostcodeArea, RegisterImport, School
 from syslead.schools.services import school_create, school_fields_clean, school_update
 
@@ -105,7 +106,7 @@ class SchoolAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         }
         if change:
             school_update(
-                actor=request.user,
+                actor=signed_in_user(request),
                 urn=obj.urn,
                 latitude=values["latitude"],
                 longitude=values["longitude"],
@@ -113,7 +114,7 @@ class SchoolAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
         else:
             school_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 urn=form.cleaned_data["urn"],
                 latitude=values["latitude"],
                 longitude=values["longitude"],

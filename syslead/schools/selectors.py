@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import overload
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from syslead.accounts.access import has_role, is_administrator
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.schools.geo import Location, bounding_box, haversine_km, locate
 from syslead.schools.models import OfstedInspection, School
@@ -29,7 +29,7 @@ def school_inspections(school: School) -> list[OfstedInspection]:
     return list(school.inspections.order_by("-inspected_on"))
 
 
-def schools_editable_by(user: Any) -> bool:
+def schools_editable_by(user: User) -> bool:
     """Administrators and coordinators keep the register (add a school GIAS does not list yet)."""
     return is_administrator(user) or has_role(user, Role.COORDINATOR)
 

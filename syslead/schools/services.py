@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.shortcuts import get_object_or_404
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.schools import register
 from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
 from syslead.schools.csvfile import RejectedRow
@@ -39,7 +39,7 @@ UNCHANGED: Final = _Unchanged.UNCHANGED
 MAX_LOGGED_REJECTIONS = 1000
 
 
-def _check_may_edit(actor: Any) -> None:
+def _check_may_edit(actor: User | None) -> None:
     # ``actor=None`` is the system itself (management commands, data loads).
     if actor is not None and not schools_editable_by(actor):
         raise NotAllowed("Only administrators and coordinators may add or change schools.")
@@ -55,7 +55,7 @@ def school_fields_clean(
     ofsted_rating: str,
 ) -> dict[str, Any]:
     """Parse the fields people type; every invalid field is reported together, by name."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     cleaned: dict[str, Any] = {"name": " ".join((name or "").split())}
     if not cleaned["name"]:
         errors["name"] = ["Enter the school's name."]
@@ -88,15 +88,14 @@ def school_fields_clean(
             "requires_improvement, satisfactory, inadequate or leave it empty."
         ]
     cleaned["ofsted_rating"] = rating or ""
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return cleaned
 
 
 @transaction.atomic
 def school_create(
     *,
-    actor: Any,
+    actor: User,
     urn: int,
     name: str,
     phase: str,
@@ -110,7 +109,7 @@ def school_create(
     """Add a school the register does not hold yet: one school per URN (rule ``school_exists``)."""
     _check_may_edit(actor)
     if not isinstance(urn, int) or isinstance(urn, bool) or urn <= 0:
-        raise ValidationError({"urn": ["The URN must be a positive whole number."]})
+        raise field_error("urn", "The URN must be a positive whole number.")
     fields = school_fields_clean(
         name=name,
         phase=phase,
@@ -156,7 +155,7 @@ def school_create(
 @transaction.atomic
 def school_update(
     *,
-    actor: Any,
+    actor: User,
     urn: int,
     name: str | None = None,
     phase: str | None = None,
@@ -231,7 +230,7 @@ class ImportResult:
 
 def _log_import(
     *,
-    actor: Any,
+    actor: User | None,
     source: str,
     file_name: str,
     schools: UpsertCounts,
@@ -289,7 +288,7 @@ def _ran_out(what: str, error: BaseException) -> str:
     return f"Nothing was imported from {what}: {cause}. The register is unchanged; try again."
 
 
-def schools_import_gias(*, actor: Any, path: str | Path) -> ImportResult:
+def schools_import_gias(*, actor: User | None, path: str | Path) -> ImportResult:
     """Create or update schools by URN from a GIAS download as DfE publishes it: valid rows in one
     transaction, each bad row rejected with its line and reason; a bad file imports nothing.
 
@@ -371,7 +370,7 @@ def _upsert_postcode_areas(areas: list[dict[str, Any]]) -> UpsertCounts:
 
 
 def schools_load_register(
-    *, data_dir: str | Path | None = None, actor: Any = None
+    *, data_dir: str | Path | None = None, actor: User | None = None
 ) -> RegisterLoadCounts:
     """Load the shipped register (open schools, Ofsted history, outward-code centroids) from
     ``data_dir`` (default ``settings.SYSLEAD_DATA_DIR``): create or update by URN, never twice."""
@@ -387,7 +386,7 @@ def schools_load_register(
 
 
 def _load_register(
-    actor: Any, schools_path: Path, inspections_path: Path, areas_path: Path
+    actor: User | None, schools_path: Path, inspections_path: Path, areas_path: Path
 ) -> RegisterLoadCounts:
     # Read and check every file before writing anything.
     unusable: list[RejectedRow] = []

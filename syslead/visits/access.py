@@ -13,8 +13,6 @@ concerns).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,6 +21,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.deployments.access import DeploymentRoles, deployment_roles, deployments_visible_to
 from syslead.deployments.models import Deployment
 from syslead.deployments.selectors import deployment_for_user
@@ -40,14 +39,14 @@ __all__ = [
 ]
 
 
-def deployments_with_records_for(user: Any) -> QuerySet[Deployment]:
+def deployments_with_records_for(user: User) -> QuerySet[Deployment]:
     """Deployments whose delivery records ``user`` may read, as one filter (for lists): the
     deployments area's rule, ``deployments_visible_to``."""
     return deployments_visible_to(user)
 
 
 def deployment_records_for_user(
-    user: Any, deployment_id: int
+    user: User, deployment_id: int
 ) -> tuple[Deployment, DeploymentRoles]:
     """The deployment and the user's roles on it; 404 to anyone who may not see the agreement
     (the deployments area's ``deployment_for_user`` decides, so both areas agree)."""
@@ -55,7 +54,7 @@ def deployment_records_for_user(
     return deployment, deployment_roles(user, deployment)
 
 
-def visit_for_user(user: Any, visit_id: int) -> Visit:
+def visit_for_user(user: User, visit_id: int) -> Visit:
     """The note of visit, or 404 to anyone who is not a party, the broker or (LA route) a SIP."""
     visit = get_object_or_404(
         Visit.objects.select_related(
@@ -72,7 +71,7 @@ def visit_for_user(user: Any, visit_id: int) -> Visit:
     return visit
 
 
-def concerns_visible_to(user: Any) -> QuerySet[Concern]:
+def concerns_visible_to(user: User) -> QuerySet[Concern]:
     """Concerns the person must act on or raised: as raiser, as the named person, or as a
     coordinator of the concern's organisation. Nobody else, not even the other parties."""
     concerns = Concern.objects.select_related("organisation", "raised_by", "named_person")
@@ -88,7 +87,7 @@ def concerns_visible_to(user: Any) -> QuerySet[Concern]:
     ).distinct()
 
 
-def concern_for_user(user: Any, concern_id: int) -> Concern:
+def concern_for_user(user: User, concern_id: int) -> Concern:
     """The concern, or 404 to anyone but the raiser, the named person and the coordinators."""
     concern = concerns_visible_to(user).filter(pk=concern_id).first()
     if concern is None:
@@ -96,7 +95,7 @@ def concern_for_user(user: Any, concern_id: int) -> Concern:
     return concern
 
 
-def may_act_on_concern(user: Any, concern: Concern) -> bool:
+def may_act_on_concern(user: User, concern: Concern) -> bool:
     """The named person (then or now) and the organisation's coordinators act on a concern."""
     if is_administrator(user) or concern.named_person_id == user.pk:
         return True
@@ -106,7 +105,7 @@ def may_act_on_concern(user: Any, concern: Concern) -> bool:
     return contact is not None and contact.safeguarding_lead_id == user.pk
 
 
-def reads_others_concerns(user: Any) -> bool:
+def reads_others_concerns(user: User) -> bool:
     """Whether the person's place (not one concern they raised or are named on) lets them read
     concerns raised by others: administrators, coordinators and an organisation's named person
     for safeguarding. Two-factor sign-in is required of them."""

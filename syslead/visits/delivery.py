@@ -11,6 +11,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from syslead.accounts.models import User
+from syslead.capacity.ledger import delivered_days_of
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.evaluation.access import final_report_visible
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
@@ -23,8 +25,6 @@ from syslead.evaluation.services import EVALUATION_STATUSES, feedback_schedule_f
 from syslead.evaluation.transitions import FINAL_REPORT
 from syslead.visits.access import DeploymentRoles, deployment_roles
 from syslead.visits.models import (
-    AGREED_STATUSES,
-    SESSION_DAYS,
     ActionPoint,
     Visit,
     VisitStatus,
@@ -70,10 +70,7 @@ def _visit_figures(deployment: Deployment, today: dt.date) -> dict[str, Any]:
         "visits": len(rows),
         "awaiting_agreement": sum(status == VisitStatus.AWAITING_AGREEMENT for status, _ in rows),
         "changes_requested": sum(status == VisitStatus.CHANGES_REQUESTED for status, _ in rows),
-        "delivered_days": sum(
-            (SESSION_DAYS[session] for status, session in rows if status in AGREED_STATUSES),
-            Decimal("0"),
-        ),
+        "delivered_days": delivered_days_of(deployment),
         "overdue_actions": overdue,
     }
 
@@ -90,7 +87,7 @@ def _feedback_link(deployment: Deployment, roles: DeploymentRoles, today: dt.dat
     )
 
 
-def _report_link(user: Any, deployment: Deployment, roles: DeploymentRoles) -> DeliveryLink | None:
+def _report_link(user: User, deployment: Deployment, roles: DeploymentRoles) -> DeliveryLink | None:
     report = FinalReport.objects.filter(deployment=deployment).first()
     url = reverse("evaluation:final_report", args=[deployment.pk])
     if roles.leader and deployment.is_lead:
@@ -110,7 +107,7 @@ def _report_link(user: Any, deployment: Deployment, roles: DeploymentRoles) -> D
     )
 
 
-def delivery_summary(user: Any, deployment: Deployment, today: dt.date) -> DeliverySummary:
+def delivery_summary(user: User, deployment: Deployment, today: dt.date) -> DeliverySummary:
     """What ``user`` may read and must do on ``deployment``'s delivery records."""
     roles = deployment_roles(user, deployment)
     if not roles.can_see_records:

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from syslead.capacity.days import FULL_DAY, HALF_DAY
 from syslead.core.limits import TEXT_MAX_LENGTH
 
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ class Session(models.TextChoices):
 
 #: Days each session counts for, as delivered days and on invoices (docs/api.md).
 SESSION_DAYS: dict[str, Decimal] = {
-    Session.FULL_DAY: Decimal("1"),
-    Session.HALF_DAY: Decimal("0.5"),
-    Session.TWILIGHT: Decimal("0.5"),
+    Session.FULL_DAY: FULL_DAY,
+    Session.HALF_DAY: HALF_DAY,
+    Session.TWILIGHT: HALF_DAY,
 }
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from syslead.core.academic_years import AcademicYear, Term, terms_between
+from syslead.accounts.models import User
+from syslead.core.academic_years import Term, terms_between
 from syslead.core.academic_years import school_days_between as _school_days_between
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.visits.access import deployments_with_records_for
 from syslead.visits.models import (
-    AGREED_STATUSES,
     ActionOwner,
     ActionPoint,
     LogActivity,
@@ -50,7 +49,7 @@ def overdue_action_points(
     return points.order_by("due_on", "id")
 
 
-def open_action_points_for(user: Any) -> QuerySet[ActionPoint]:
+def open_action_points_for(user: User) -> QuerySet[ActionPoint]:
     """Open action points on deployments the person may read."""
     return ActionPoint.objects.filter(
         completed_on__isnull=True, visit__deployment__in=deployments_with_records_for(user)
@@ -243,11 +242,3 @@ def term_from_key(deployment: Deployment, key: str | None, today: dt.date) -> Te
 
 def term_key(term: Term) -> str:
     return term.key
-
-
-def delivered_days_of(deployment: Deployment, academic_year: AcademicYear | None = None) -> Decimal:
-    """Days of agreed notes of visit on one deployment (optionally within one academic year)."""
-    visits = deployment.visits.filter(status__in=AGREED_STATUSES)
-    if academic_year is not None:
-        visits = visits.filter(date__range=(academic_year.starts_on, academic_year.ends_on))
-    return sum((visit.days for visit in visits), ZERO)

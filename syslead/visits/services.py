@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.access import is_administrator, organisation_ids_for
+from syslead.accounts.models import User
 from syslead.core.academic_years import Term, terms_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.leaders.models import Association
 from syslead.notifications.inbox import notify
@@ -130,7 +131,7 @@ def _check_note(
     focus: str,
     actions: Sequence[ActionPointSpec],
 ) -> Decimal:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _within_agreement(deployment, date, errors)
     if session not in Session.values:
         errors["session"] = ["Choose full day, half day or twilight."]
@@ -138,8 +139,7 @@ def _check_note(
     if not focus.strip():
         errors["focus"] = ["Enter the focus of the visit."]
     _check_actions(actions, errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return parsed_hours
 
 
@@ -205,7 +205,7 @@ def _ask_head_to_agree(visit: Visit, *, again: bool) -> None:
 @transaction.atomic
 def visit_record(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     date: dt.date | None,
     session: str,
@@ -260,7 +260,7 @@ def visit_record(
 @transaction.atomic
 def visit_revise(
     *,
-    actor: Any,
+    actor: User,
     visit: Visit,
     date: dt.date | None,
     session: str,
@@ -307,7 +307,7 @@ def visit_revise(
     return visit
 
 
-def _for_client_head(actor: Any, visit: Visit, step: str, doing: str) -> None:
+def _for_client_head(actor: User, visit: Visit, step: str, doing: str) -> None:
     VISIT.require_permitted(
         step, actor, visit, f"Only the supported school's headteacher {doing} notes of visit."
     )
@@ -320,7 +320,7 @@ def _for_client_head(actor: Any, visit: Visit, step: str, doing: str) -> None:
 
 
 @transaction.atomic
-def visit_agree(*, actor: Any, visit: Visit) -> Visit:
+def visit_agree(*, actor: User, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
     (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -350,12 +350,12 @@ def visit_agree(*, actor: Any, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_request_changes(*, actor: Any, visit: Visit, comment: str) -> Visit:
+def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
     """The headteacher asks for changes with a comment; the note goes back to the leader."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "request_changes", "asks for changes to")
     if not comment.strip():
-        raise ValidationError({"comment": ["Say what should change."]})
+        raise field_error("comment", "Say what should change.")
     visit.changes_comment = comment.strip()
     deployment = visit.deployment
     VISIT.apply(
@@ -380,7 +380,7 @@ def visit_request_changes(*, actor: Any, visit: Visit, comment: str) -> Visit:
 
 
 @transaction.atomic
-def visit_sign_off(*, actor: Any, visit: Visit) -> Visit:
+def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
     """The leader signs off an agreed note; it is then shared with the school, the broker and, on
     the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -414,7 +414,7 @@ def visit_sign_off(*, actor: Any, visit: Visit) -> Visit:
 
 @transaction.atomic
 def action_point_complete(
-    *, actor: Any, action_point: ActionPoint, completed_on: dt.date | None = None
+    *, actor: User, action_point: ActionPoint, completed_on: dt.date | None = None
 ) -> ActionPoint:
     """Mark an action point done: the leader or the supported school's headteacher."""
     point = (
@@ -447,7 +447,7 @@ def action_point_complete(
 @transaction.atomic
 def log_entry_add(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     date: dt.date | None,
     hours: Decimal | int | float | str,
@@ -466,7 +466,7 @@ def log_entry_add(
             "Time can be logged only on an agreement that is active or has ended.",
             rule="deployment_not_active",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if activity == LogActivity.PREPARATION:
         _within_preparation_window(deployment, date, errors)
     else:
@@ -476,8 +476,7 @@ def log_entry_add(
         errors["activity"] = ["Choose the kind of activity."]
     if not actions.strip():
         errors["actions"] = ["Describe what you did."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert date is not None
     entry = LogEntry(
         deployment=deployment,
@@ -502,7 +501,7 @@ def log_entry_add(
 
 
 @transaction.atomic
-def log_share_term(*, actor: Any, deployment: Deployment, term: Term) -> LogShare:
+def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogShare:
     """Share one term's Deployment Record with the broker and the headteacher (LLF: "This needs
     to be shared with the TSA and the Headteacher each term")."""
     from syslead.visits.selectors import deployment_log
@@ -516,7 +515,7 @@ def log_share_term(*, actor: Any, deployment: Deployment, term: Term) -> LogShar
             rule="deployment_not_active",
         )
     if term not in terms_between(deployment.starts_on, deployment.ends_on):
-        raise ValidationError({"term": ["Choose a term the agreement spans."]})
+        raise field_error("term", "Choose a term the agreement spans.")
     log = deployment_log(deployment, term)
     share = LogShare.objects.create(
         deployment=deployment,
@@ -550,7 +549,7 @@ def log_share_term(*, actor: Any, deployment: Deployment, term: Term) -> LogShar
 # --- Safeguarding and serious concerns ---------------------------------------------------------
 
 
-def _may_raise_for(actor: Any, organisation: Organisation) -> bool:
+def _may_raise_for(actor: User, organisation: Organisation) -> bool:
     if is_administrator(actor) or organisation.pk in organisation_ids_for(actor):
         return True
     return Association.objects.filter(
@@ -572,7 +571,7 @@ def named_person_for(organisation: Organisation | int) -> Any:
 @transaction.atomic
 def concern_raise(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     summary: str,
     details: str,
@@ -590,18 +589,17 @@ def concern_raise(
             raise NotAllowed("You are not involved in this deployment.")
         organisation = deployment.organisation
     if organisation is None:
-        raise ValidationError({"organisation": ["Say which organisation should act on it."]})
+        raise field_error("organisation", "Say which organisation should act on it.")
     if deployment is None and not _may_raise_for(actor, organisation):
         raise NotAllowed("You do not work with this organisation.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if kind not in ConcernKind.values:
         errors["kind"] = ["Choose safeguarding or another serious concern."]
     if not summary.strip():
         errors["summary"] = ["Give the concern a short summary."]
     if not details.strip():
         errors["details"] = ["Describe the concern."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     named = named_person_for(organisation)
     concern = Concern(
         organisation=organisation,
@@ -636,7 +634,7 @@ def concern_raise(
     return concern
 
 
-def _locked_concern(actor: Any, concern: Concern) -> Concern:
+def _locked_concern(actor: User, concern: Concern) -> Concern:
     concern = Concern.objects.select_for_update().select_related("organisation").get(pk=concern.pk)
     if not may_act_on_concern(actor, concern):
         raise NotAllowed("Only the named person and the coordinators act on concerns.")
@@ -644,7 +642,7 @@ def _locked_concern(actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_acknowledge(*, actor: Any, concern: Concern) -> Concern:
+def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     """The named person or a coordinator acknowledges an open concern; the raiser is told."""
     concern = _locked_concern(actor, concern)
     if concern.status != ConcernStatus.OPEN:
@@ -664,13 +662,13 @@ def concern_acknowledge(*, actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_add_action(*, actor: Any, concern: Concern, text: str) -> ConcernAction:
+def concern_add_action(*, actor: User, concern: Concern, text: str) -> ConcernAction:
     """Record something done about a concern that is not closed."""
     concern = _locked_concern(actor, concern)
     if concern.status == ConcernStatus.CLOSED:
         raise RuleViolation("This concern is closed.", rule="concern_closed")
     if not text.strip():
-        raise ValidationError({"text": ["Describe the action."]})
+        raise field_error("text", "Describe the action.")
     action = ConcernAction.objects.create(concern=concern, text=text.strip(), recorded_by=actor)
     event_record(
         actor=actor,
@@ -683,13 +681,13 @@ def concern_add_action(*, actor: Any, concern: Concern, text: str) -> ConcernAct
 
 
 @transaction.atomic
-def concern_close(*, actor: Any, concern: Concern, outcome: str) -> Concern:
+def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
     """Close a concern with its outcome; the raiser is told."""
     concern = _locked_concern(actor, concern)
     if concern.status == ConcernStatus.CLOSED:
         raise RuleViolation("This concern is already closed.", rule="concern_closed")
     if not outcome.strip():
-        raise ValidationError({"outcome": ["Record the outcome before closing the concern."]})
+        raise field_error("outcome", "Record the outcome before closing the concern.")
     concern.status = ConcernStatus.CLOSED
     concern.outcome = outcome.strip()
     concern.closed_by = actor
@@ -707,7 +705,7 @@ def concern_close(*, actor: Any, concern: Concern, outcome: str) -> Concern:
 
 @transaction.atomic
 def concern_contact_set(
-    *, actor: Any, organisation: Organisation, safeguarding_lead: Any
+    *, actor: User, organisation: Organisation, safeguarding_lead: Any
 ) -> ConcernContact:
     """Name the organisation's person for safeguarding and serious concerns: a coordinator of the
     organisation names someone who holds a role in it."""

@@ -8,8 +8,7 @@ count as delivered days (``models.AGREED_STATUSES``).
 
 from __future__ import annotations
 
-from typing import Any
-
+from syslead.accounts.models import User
 from syslead.core.transitions import TransitionTable, step
 from syslead.visits.access import deployment_roles
 from syslead.visits.models import Visit, VisitStatus
@@ -19,13 +18,13 @@ S = VisitStatus
 INITIAL = S.AWAITING_AGREEMENT
 
 
-def leader(user: Any, visit: Visit) -> bool:
+def leader(user: User, visit: Visit) -> bool:
     """The deployment's system leader (or an administrator)."""
     roles = deployment_roles(user, visit.deployment)
     return roles.leader or roles.administrator
 
 
-def client_head(user: Any, visit: Visit) -> bool:
+def client_head(user: User, visit: Visit) -> bool:
     """The supported school's headteacher (or an administrator)."""
     roles = deployment_roles(user, visit.deployment)
     return roles.client_head or roles.administrator

@@ -1,13 +1,8 @@
-"""Helpers the delivery pages share: showing a service's refusal in the page."""
+"""Helpers the delivery pages share: showing a service's refusal in the page (both are the core's,
+``syslead.core.service_calls``)."""
 
 from __future__ import annotations
 
-from django import forms
-
-from syslead.core.service_calls import run_service
+from syslead.core.service_calls import RefusalForm, run_service
 
 __all__ = ["RefusalForm", "run_service"]
-
-
-class RefusalForm(forms.Form):
-    """No fields: carries a service's refusal to the page's error summary."""

@@ -403,7 +403,7 @@ def create_support_request(
         needs=payload.needs,
         days_requested=payload.days_requested,
         summary=payload.summary,
-        academic_year=payload.academic_year,
+        academic_year=AcademicYear.parse(payload.academic_year) if payload.academic_year else None,
         context=payload.context,
         preferred_timing=payload.preferred_timing,
         key_areas=payload.key_areas,

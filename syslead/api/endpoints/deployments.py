@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from syslead.accounts.models import User
 from syslead.api.auth import request_user
-from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import (
     AUTH_ERRORS,
     LIST_MAX_ITEMS,
@@ -26,8 +26,12 @@ from syslead.api.schemas import (
     max_length_of,
 )
 from syslead.brokering.access import support_request_for_user
+from syslead.charging.models import ChargingPolicy
+from syslead.charging.selectors import can_read_charging_policy, charging_policy_for
+from syslead.charging.services import charging_policy_set
+from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
-from syslead.deployments.costs import money_text
+from syslead.core.money import money_text
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute, Signature
 from syslead.deployments.selectors import (
     can_create_deployment,
@@ -40,9 +44,6 @@ from syslead.deployments.selectors import (
     signatures_of,
 )
 from syslead.deployments.services import DETAIL_FIELDS, deployment_create, deployment_sign
-from syslead.finance.models import ChargingPolicy
-from syslead.finance.selectors import can_read_charging_policy, charging_policy_for
-from syslead.finance.services import charging_policy_set
 from syslead.leaders.selectors import leader_for_user
 from syslead.organisations.models import Organisation
 
@@ -230,7 +231,7 @@ def _signatures(deployment: Deployment) -> SignaturesOut:
     return SignaturesOut(**signatures_of(deployment))
 
 
-def deployment_out(deployment: Deployment, user: Any) -> DeploymentOut:
+def deployment_out(deployment: Deployment, user: User) -> DeploymentOut:
     return DeploymentOut(
         id=deployment.pk,
         status=DeploymentStatus(deployment.status),
@@ -451,7 +452,7 @@ def set_charging_policy(
     policy = charging_policy_set(
         actor=request_user(request),
         organisation=organisation,
-        academic_year=academic_year,
+        academic_year=AcademicYear.parse(academic_year),
         full_day_rate=payload.full_day_rate,
         half_day_rate=payload.half_day_rate,
         full_day_broker_fee=payload.full_day_broker_fee,
@@ -474,8 +475,4 @@ def get_charging_policy(
             f"Only a broker lead or coordinator of {organisation.name} may read its charging "
             "policy."
         )
-    try:
-        policy = charging_policy_for(organisation, academic_year)
-    except ValueError as exc:
-        raise UnprocessableError({"academic_year": [str(exc)]}) from None
-    return _policy_out(policy)
+    return _policy_out(charging_policy_for(organisation, AcademicYear.parse(academic_year)))

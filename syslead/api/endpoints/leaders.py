@@ -40,9 +40,9 @@ from syslead.api.schemas import (
     max_length_of,
     unset,
 )
+from syslead.capacity.ledger import Capacity, leader_capacity
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders import services
-from syslead.leaders.capacity import Capacity, leader_capacity
 from syslead.leaders.models import (
     Association,
     Designation,

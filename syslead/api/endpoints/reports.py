@@ -12,7 +12,7 @@ from syslead.api.errors import UnprocessableError
 from syslead.api.schemas import READ_ERRORS, AcademicYearLabel, Id
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
-from syslead.deployments.costs import money_text
+from syslead.core.money import money_text
 from syslead.organisations.models import Organisation
 from syslead.reports.selectors import can_read_kpis, kpis
 

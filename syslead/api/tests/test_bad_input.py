@@ -15,10 +15,10 @@ from django.test import Client
 from syslead.accounts.models import User
 from syslead.api.schemas import MAX_BODY_BYTES, MAX_ID, TEXT_MAX_LENGTH
 from syslead.brokering.models import AllocationRun, SupportRequest
+from syslead.charging.models import ChargingPolicy
 from syslead.deployments.models import Deployment
 from syslead.deployments.services import deployment_create, deployment_sign
 from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
-from syslead.finance.models import ChargingPolicy
 from syslead.leaders.models import LeaderProfile, ReleaseAgreement
 from syslead.leaders.selectors import leader_phases
 from syslead.organisations.models import Organisation

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.urls import reverse
 
+from syslead.accounts.models import User
 from syslead.brokering.eligibility import Rule, RuleFailure, days_text, phase_label, words
 from syslead.brokering.matching import (
     Candidate,
@@ -41,7 +41,7 @@ def _lock(support_request: SupportRequest) -> SupportRequest:
     return locked
 
 
-def _require_broker(actor: Any, support_request: SupportRequest, step: str) -> None:
+def _require_broker(actor: User, support_request: SupportRequest, step: str) -> None:
     """The person may take the request's ``step`` (a coordinator of its organisation)."""
     REQUEST_TRANSITIONS.require_permitted(
         step,
@@ -113,7 +113,7 @@ def _needs_text(support_request: SupportRequest) -> str:
     return words(support_request.needs)
 
 
-def _settle_after_approaches(actor: Any, support_request: SupportRequest) -> None:
+def _settle_after_approaches(actor: User, support_request: SupportRequest) -> None:
     """Set the request's status from its approaches: awaiting a choice once someone agreed and
     nobody is still to answer; approaching while someone is to answer; open again (a new round)
     when everyone approached has declined or been withdrawn (the table's automatic steps
@@ -152,7 +152,7 @@ def _settle_after_approaches(actor: Any, support_request: SupportRequest) -> Non
 
 
 def _approach_create(
-    actor: Any,
+    actor: User,
     support_request: SupportRequest,
     leader: LeaderProfile,
     candidate: Candidate,

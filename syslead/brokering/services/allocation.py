@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.brokering.allocation import (
     DEFAULT_CANDIDATES_PER_REQUEST,
     DEFAULT_TIME_LIMIT,
@@ -44,7 +44,7 @@ from syslead.brokering.tasks import run_allocation
 from syslead.brokering.transitions import ALLOCATABLE_STATUSES, REQUEST_TRANSITIONS
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
@@ -59,20 +59,20 @@ class AllocationOutcome:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _require_coordinator(actor: Any, organisation: Organisation) -> None:
+def _require_coordinator(actor: User, organisation: Organisation) -> None:
     if not can_coordinate_organisation(actor, organisation.pk):
         raise NotAllowed(f"Only a coordinator of {organisation.name} may allocate its requests.")
 
 
 def _prepare_run(
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None,
     request_ids: Sequence[int] | None,
     candidates_per_request: int,
 ) -> AllocationRun:
     _require_coordinator(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     year = AcademicYear.current().label
     if academic_year:
         try:
@@ -81,8 +81,7 @@ def _prepare_run(
             errors["academic_year"] = [str(error)]
     if not 1 <= candidates_per_request <= 200:
         errors["candidates_per_request"] = ["Keep between 1 and 200 candidates per request."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     ids = None if request_ids is None else sorted(set(request_ids))
     requests = allocatable_requests(organisation.pk, year, ids)
     if ids is not None:
@@ -122,7 +121,7 @@ def _prepare_run(
 @transaction.atomic
 def allocation_start(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None = None,
     request_ids: Sequence[int] | None = None,
@@ -138,7 +137,7 @@ def allocation_start(
 
 def allocation_run_now(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     academic_year: str | None = None,
     request_ids: Sequence[int] | None = None,
@@ -169,7 +168,7 @@ def _require_ready(run: AllocationRun) -> None:
 
 @transaction.atomic
 def draft_match_edit(
-    *, actor: Any, match: DraftMatch, leader: LeaderProfile | None, reason: str
+    *, actor: User, match: DraftMatch, leader: LeaderProfile | None, reason: str
 ) -> DraftMatch:
     """Change a draft match's leader (or leave the request unmatched), with a reason. The new
     leader must pass every hard rule, and the days of all the run's requests given to them must
@@ -178,7 +177,7 @@ def draft_match_edit(
     _require_coordinator(actor, run.organisation)
     _require_ready(run)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are changing the match."]})
+        raise field_error("reason", "Say why you are changing the match.")
     match = (
         DraftMatch.objects.select_for_update(of=("self",))
         .select_related("support_request__school", "support_request__organisation", "leader")
@@ -233,7 +232,7 @@ def draft_match_edit(
     return match
 
 
-def _approve_one(actor: Any, run: AllocationRun, match: DraftMatch) -> tuple[str, str]:
+def _approve_one(actor: User, run: AllocationRun, match: DraftMatch) -> tuple[str, str]:
     """Approve one draft match: ("approached" | "waiting_list" | "skipped", why)."""
     support_request: SupportRequest = _lock(match.support_request)
     if support_request.status not in ALLOCATABLE_STATUSES:
@@ -282,7 +281,7 @@ def _approve_one(actor: Any, run: AllocationRun, match: DraftMatch) -> tuple[str
 
 
 @transaction.atomic
-def allocation_approve(*, actor: Any, run: AllocationRun) -> AllocationOutcome:
+def allocation_approve(*, actor: User, run: AllocationRun) -> AllocationOutcome:
     """Approve a run's draft matches: each matched leader is shortlisted and approached, each
     unmatched request goes on the waiting list (see the module docstring). A coordinator of the
     run's organisation; only a ready run."""

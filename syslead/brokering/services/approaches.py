@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
-from syslead.accounts.models import Role, RoleAssignment
+from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.eligibility import days_text
 from syslead.brokering.models import (
     Approach,
@@ -42,7 +40,7 @@ from syslead.brokering.transitions import (
 )
 from syslead.core.academic_years import school_days_between
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.models import Event
 from syslead.leaders.models import Association, LeaderProfile, ReleaseAgreement
 from syslead.notifications.inbox import notify
@@ -51,7 +49,7 @@ from syslead.organisations.models import Organisation
 
 @transaction.atomic
 def approach_send(
-    *, actor: Any, request: SupportRequest, leader: LeaderProfile, message: str = ""
+    *, actor: User, request: SupportRequest, leader: LeaderProfile, message: str = ""
 ) -> Approach:
     """Ask a shortlisted leader for provisional agreement, and e-mail them (South
     Gloucestershire: "approach the LLEs for their provisional agreement"). A coordinator of the
@@ -78,7 +76,9 @@ def approach_send(
 
 
 @transaction.atomic
-def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: str = "") -> Approach:
+def approach_respond(
+    *, actor: User, approach: Approach, accept: bool, reason: str = ""
+) -> Approach:
     """The leader gives or refuses provisional agreement; a refusal needs a reason. Only the leader
     approached may answer."""
     approach = (
@@ -95,7 +95,7 @@ def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: st
         step, approach, f"This approach is already {approach.get_status_display().lower()}."
     )
     if not accept and not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are declining."]})
+        raise field_error("reason", "Say why you are declining.")
     approach.decline_reason = "" if accept else reason.strip()
     approach.responded_at = timezone.now()
     name = approach.leader.user.get_full_name()
@@ -131,7 +131,7 @@ def approach_respond(*, actor: Any, approach: Approach, accept: bool, reason: st
 
 
 @transaction.atomic
-def approach_withdraw(*, actor: Any, approach: Approach, reason: str) -> Approach:
+def approach_withdraw(*, actor: User, approach: Approach, reason: str) -> Approach:
     """Withdraw an approach still waiting or agreed (e.g. no answer in time), with a reason. A
     coordinator of the request's organisation."""
     approach = (
@@ -143,7 +143,7 @@ def approach_withdraw(*, actor: Any, approach: Approach, reason: str) -> Approac
     approach.support_request = support_request
     _require_approach_broker(actor, approach, "withdraw")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why the approach is withdrawn."]})
+        raise field_error("reason", "Say why the approach is withdrawn.")
     APPROACH_TRANSITIONS.require_source(
         "withdraw", approach, f"This approach is already {approach.get_status_display().lower()}."
     )
@@ -168,7 +168,7 @@ EXPIRE_AFTER_SCHOOL_DAYS = 5
 
 @transaction.atomic
 def approach_expire_and_ask_next(
-    *, actor: Any, approach: Approach, today: dt.date | None = None
+    *, actor: User, approach: Approach, today: dt.date | None = None
 ) -> tuple[Approach, Approach]:
     """Withdraw an approach that has had no answer for ``EXPIRE_AFTER_SCHOOL_DAYS`` school days
     ("expired / no answer") and ask the next leader on the shortlist who has never been asked,
@@ -213,7 +213,7 @@ def approach_expire_and_ask_next(
     return withdrawn, asked
 
 
-def _require_approach_broker(actor: Any, approach: Approach, step: str) -> None:
+def _require_approach_broker(actor: User, approach: Approach, step: str) -> None:
     APPROACH_TRANSITIONS.require_permitted(
         step,
         actor,
@@ -224,7 +224,9 @@ def _require_approach_broker(actor: Any, approach: Approach, step: str) -> None:
 
 
 @transaction.atomic
-def request_choose(*, actor: Any, request: SupportRequest, leader: LeaderProfile) -> SupportRequest:
+def request_choose(
+    *, actor: User, request: SupportRequest, leader: LeaderProfile
+) -> SupportRequest:
     """The headteacher chooses one of the leaders who agreed (South Gloucestershire: "the HT of
     the school will be formally approached to select one of the proposed LLEs"). On the LA route
     a coordinator of the organisation may record the head's choice on their behalf (the LA team
@@ -313,7 +315,7 @@ def request_choose(*, actor: Any, request: SupportRequest, leader: LeaderProfile
 @transaction.atomic
 def direct_approach_record(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     approached_by: str,
     details: str = "",
@@ -335,7 +337,7 @@ def direct_approach_record(
         is_leader or is_administrator(actor) or live_orgs & coordinated_organisation_ids(actor)
     ):
         raise NotAllowed("Only the leader or their broker's coordinator may record this.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not (approached_by or "").strip():
         errors["approached_by"] = ["Say which school or agency approached the leader."]
     school = None
@@ -346,8 +348,7 @@ def direct_approach_record(
     day = approached_on or timezone.localdate()
     if day > timezone.localdate():
         errors["approached_on"] = ["The date of the approach cannot be in the future."]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     name = leader.user.get_full_name()
     where = f" about {school.name}" if school else ""
     summary = f"{name} was approached directly by {approached_by.strip()}{where} on {day:%-d %B %Y}"

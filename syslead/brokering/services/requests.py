@@ -4,10 +4,9 @@ potential deployment of LLE support")."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.accounts.models import Role
+from syslead.accounts.models import Role, User
 from syslead.brokering.eligibility import days_text, words
 from syslead.brokering.models import (
     Approach,
@@ -34,9 +33,10 @@ from syslead.brokering.services._helpers import (
 )
 from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import known_specialism_codes
+from syslead.capacity.days import is_half_day_multiple
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -44,11 +44,11 @@ from syslead.schools.models import School
 # --- Raising a request ---------------------------------------------------------------------------
 
 
-def _may_raise_somewhere(actor: Any) -> bool:
+def _may_raise_somewhere(actor: User) -> bool:
     return is_administrator(actor) or has_role(actor, Role.COORDINATOR, Role.SIP, Role.HEADTEACHER)
 
 
-def _check_may_raise(actor: Any, school: School, organisation: Organisation, route: str) -> None:
+def _check_may_raise(actor: User, school: School, organisation: Organisation, route: str) -> None:
     if is_administrator(actor):
         return
     if organisation.pk in organisation_ids_for(actor, [Role.COORDINATOR]):
@@ -75,25 +75,17 @@ def _check_may_raise(actor: Any, school: School, organisation: Organisation, rou
     )
 
 
-def _parse_days(value: Any) -> Decimal | None:
-    try:
-        days = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return days if days.is_finite() else None
-
-
 def _validate_request_fields(
     *,
     organisation: Organisation,
     route: str,
     needs: Any,
-    days_requested: Any,
+    days_requested: Decimal,
     summary: str,
-    academic_year: str | None,
+    academic_year: AcademicYear | None,
     la_criteria: Sequence[str],
 ) -> tuple[list[str], Decimal, str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if route not in Route.values:
         errors["route"] = [f"Choose one of: {', '.join(Route.values)}."]
     clean_needs: list[str] = []
@@ -104,25 +96,18 @@ def _validate_request_fields(
         unknown = sorted(set(clean_needs) - known_specialism_codes(organisation.pk))
         if unknown:
             errors["needs"] = [f"Not a known specialism: {', '.join(unknown)}."]
-    days = _parse_days(days_requested)
-    if days is None:
+    days = days_requested
+    if not days.is_finite():
         errors["days_requested"] = ["Give the number of days as a number, e.g. 5 or 7.5."]
     elif days <= 0:
         errors["days_requested"] = ["The days asked for must be more than 0."]
     elif days > Decimal("999"):  # before the remainder: 1e30 % 0.5 is an InvalidOperation
         errors["days_requested"] = ["That is more days than a leader could give."]
-    elif days % Decimal("0.5") != 0:
+    elif not is_half_day_multiple(days):
         errors["days_requested"] = ["Days are whole or half days, e.g. 5 or 7.5."]
     if not (summary or "").strip():
         errors["summary"] = ["Say briefly what support the school needs."]
-    year_label = AcademicYear.current().label
-    if academic_year not in (None, ""):
-        try:
-            year_label = AcademicYear.parse(str(academic_year)).label
-        except ValueError:
-            errors["academic_year"] = [
-                f"{academic_year!r} is not an academic year like {year_label}."
-            ]
+    year_label = (academic_year or AcademicYear.current()).label
     criteria = list(dict.fromkeys(la_criteria))
     if route == Route.LOCAL_AUTHORITY:
         bad = sorted(set(criteria) - set(LaCriterion.values))
@@ -134,23 +119,21 @@ def _validate_request_fields(
             ]
     else:
         criteria = []
-    if errors:
-        raise ValidationError(errors)
-    assert days is not None
+    errors.raise_if_any()
     return clean_needs, days, year_label, criteria
 
 
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: User,
     school_urn: int,
     organisation: Organisation | int,
     route: str,
     needs: Sequence[str],
-    days_requested: Decimal | int | float | str,
+    days_requested: Decimal,
     summary: str,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     context: str = "",
     preferred_timing: str = "",
     key_areas: str = "",
@@ -165,13 +148,12 @@ def request_create(
         raise NotAllowed("You may not ask for support.")
     school = _resolve_school(school_urn)
     org = _resolve_organisation(organisation)
-    lookup_errors: dict[str, list[str]] = {}
+    lookup_errors = FieldErrors()
     if school is None:
         lookup_errors["school"] = [f"No school with URN {school_urn} is on the register."]
     if org is None:
         lookup_errors["organisation"] = ["No such organisation."]
-    if lookup_errors:
-        raise ValidationError(lookup_errors)
+    lookup_errors.raise_if_any()
     assert school is not None
     assert org is not None
     _check_may_raise(actor, school, org, route)
@@ -231,7 +213,7 @@ def request_create(
 
 
 @transaction.atomic
-def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> SupportRequest:
+def request_withdraw(*, actor: User, request: SupportRequest, reason: str) -> SupportRequest:
     """Withdraw a request that no longer needs a leader: a coordinator of its organisation or the
     school's headteacher; open approaches are withdrawn with it."""
     support_request = _lock(request)
@@ -242,7 +224,7 @@ def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> Sup
         "Only the broker's coordinator or the school's headteacher may withdraw it.",
     )
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the request is withdrawn."]})
+        raise field_error("reason", "Say why the request is withdrawn.")
     REQUEST_TRANSITIONS.require_source("withdraw", support_request)
     sources, target = APPROACH_TRANSITIONS.bulk_targets("withdrawn_with_request")
     Approach.objects.filter(support_request=support_request, status__in=sources).update(
@@ -262,7 +244,7 @@ def request_withdraw(*, actor: Any, request: SupportRequest, reason: str) -> Sup
 
 
 @transaction.atomic
-def request_waitlist(*, actor: Any, request: SupportRequest, reason: str = "") -> SupportRequest:
+def request_waitlist(*, actor: User, request: SupportRequest, reason: str = "") -> SupportRequest:
     """Put a request no leader can take now on the waiting list (a coordinator): it counts as
     unmet demand and may be allocated in a later round."""
     support_request = _lock(request)
@@ -295,7 +277,7 @@ def request_require_agreeable(support_request: SupportRequest) -> None:
 
 
 def request_mark_agreed(
-    *, actor: Any, request: SupportRequest, deployment_id: int, leader: LeaderProfile
+    *, actor: User, request: SupportRequest, deployment_id: int, leader: LeaderProfile
 ) -> SupportRequest:
     """An agreement was made for the request (called by the deployments service, inside its
     transaction and under its lock of the request): the request is agreed, with the agreement's
@@ -316,7 +298,7 @@ def request_mark_agreed(
 
 
 def request_agreement_cancelled(
-    *, actor: Any, request: SupportRequest, deployment_id: int
+    *, actor: User, request: SupportRequest, deployment_id: int
 ) -> SupportRequest:
     """The request's only agreement in force was cancelled (called by the deployments service,
     which locks the request and checks no other agreement is in force): it goes back to its leader

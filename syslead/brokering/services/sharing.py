@@ -3,8 +3,6 @@ each broker's matching weights."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +11,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.brokering.access import was_asked
 from syslead.brokering.models import (
     Commission,
@@ -26,14 +25,14 @@ from syslead.brokering.transitions import (
     REQUEST_TRANSITIONS,
 )
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.models import Association, LeaderProfile
 from syslead.organisations.models import Organisation
 
 # --- Sharing between brokers ---------------------------------------------------------------------
 
 
-def _owning_organisation_id(actor: Any, leader: LeaderProfile, requesting_org_id: int) -> int:
+def _owning_organisation_id(actor: User, leader: LeaderProfile, requesting_org_id: int) -> int:
     associations = list(
         Association.objects.filter(leader=leader, is_live=True).order_by(
             "-exclusive", "starts_on", "id"
@@ -58,7 +57,7 @@ def _owning_organisation_id(actor: Any, leader: LeaderProfile, requesting_org_id
 
 @transaction.atomic
 def commission_offer(
-    *, actor: Any, request: SupportRequest, leader: LeaderProfile, note: str = ""
+    *, actor: User, request: SupportRequest, leader: LeaderProfile, note: str = ""
 ) -> Commission:
     """Propose a leader of one broker for another broker's request ("TSA may commission LLE
     support from other TSA": KYRA). A coordinator of the requesting organisation (asking: the
@@ -116,7 +115,7 @@ def commission_offer(
 
 @transaction.atomic
 def commission_decide(
-    *, actor: Any, commission: Commission, approve: bool, note: str = ""
+    *, actor: User, commission: Commission, approve: bool, note: str = ""
 ) -> Commission:
     """The leader's own organisation agrees (or refuses, with a note) to share the leader for
     another organisation's request ("with that broker's agreement": docs/rules.md). A coordinator
@@ -138,7 +137,7 @@ def commission_decide(
         step, commission, f"This commission is already {commission.get_status_display().lower()}."
     )
     if not approve and not (note or "").strip():
-        raise ValidationError({"note": ["Say why the leader cannot be shared."]})
+        raise field_error("note", "Say why the leader cannot be shared.")
     commission.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     commission.decided_at = timezone.now()
     if note.strip():
@@ -176,7 +175,7 @@ WEIGHT_FIELDS = (
 
 @transaction.atomic
 def matching_weights_set(
-    *, actor: Any, organisation: Organisation, weights: dict[str, int]
+    *, actor: User, organisation: Organisation, weights: dict[str, int]
 ) -> MatchingWeights:
     """Set how much each factor counts in the organisation's match scores (0 switches one off).
     A coordinator of the organisation."""
@@ -187,16 +186,15 @@ def matching_weights_set(
         raise ValidationError({name: ["Not a matching factor."] for name in unknown})
     row, _ = MatchingWeights.objects.select_for_update().get_or_create(organisation=organisation)
     before = {name: getattr(row, name) for name in WEIGHT_FIELDS}
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     for name, value in weights.items():
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
             errors[name] = ["A weight is a whole number from 0 to 100."]
         else:
             setattr(row, name, value)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if sum(getattr(row, name) for name in WEIGHT_FIELDS) == 0:
-        raise ValidationError({"__all__": ["At least one factor must count."]})
+        raise field_error("__all__", "At least one factor must count.")
     row.full_clean()
     row.save()
     after = {name: getattr(row, name) for name in WEIGHT_FIELDS}

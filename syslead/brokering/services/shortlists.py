@@ -3,12 +3,11 @@ LLEs"; docs/rules.md: "a stored reason for every override")."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.eligibility import Rule
 from syslead.brokering.matching import (
     DEFAULT_SHORTLIST_LENGTH,
@@ -28,7 +27,7 @@ from syslead.brokering.services._helpers import (
     _require_broker,
 )
 from syslead.brokering.transitions import OPEN_APPROACH_STATUSES, REQUEST_TRANSITIONS
-from syslead.core.exceptions import RuleViolation
+from syslead.core.exceptions import FieldErrors, RuleViolation, field_error
 from syslead.leaders.models import LeaderProfile
 
 # --- Shortlists -----------------------------------------------------------------------------------
@@ -43,7 +42,7 @@ def _declined_leader_ids(support_request: SupportRequest) -> set[int]:
 
 
 def _entry_from(
-    support_request: SupportRequest, candidate: Candidate, rank: int, actor: Any
+    support_request: SupportRequest, candidate: Candidate, rank: int, actor: User
 ) -> ShortlistEntry:
     return ShortlistEntry(
         support_request=support_request,
@@ -59,7 +58,7 @@ def _entry_from(
 @transaction.atomic
 def shortlist_save(
     *,
-    actor: Any,
+    actor: User,
     request: SupportRequest,
     limit: int = DEFAULT_SHORTLIST_LENGTH,
     reason: str = "",
@@ -73,7 +72,7 @@ def shortlist_save(
     _require_broker(actor, support_request, "shortlist")
     REQUEST_TRANSITIONS.require_source("shortlist", support_request)
     if limit < 1:
-        raise ValidationError({"limit": ["A shortlist has at least one leader."]})
+        raise field_error("limit", "A shortlist has at least one leader.")
     declined = _declined_leader_ids(support_request)
     result = shortlist(support_request, limit=0)
     chosen = [c for c in result.ranked if c.leader_id not in declined][:limit]
@@ -123,7 +122,7 @@ def shortlist_save(
 
 @transaction.atomic
 def shortlist_swap(
-    *, actor: Any, entry: ShortlistEntry, new_leader: LeaderProfile, reason: str
+    *, actor: User, entry: ShortlistEntry, new_leader: LeaderProfile, reason: str
 ) -> ShortlistEntry:
     """Replace a leader on the shortlist with another who passes every hard rule, recording why
     (docs/rules.md: "a stored reason for every override"). A coordinator of the request's
@@ -131,7 +130,7 @@ def shortlist_swap(
     support_request = _lock(entry.support_request)
     _require_broker(actor, support_request, "swap")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you are changing the shortlist."]})
+        raise field_error("reason", "Say why you are changing the shortlist.")
     REQUEST_TRANSITIONS.require_source("swap", support_request)
     entry = (
         ShortlistEntry.objects.select_for_update(of=("self",))
@@ -201,7 +200,7 @@ def _judgement_step(support_request: SupportRequest) -> str:
 @transaction.atomic
 def shortlist_add_by_judgement(
     *,
-    actor: Any,
+    actor: User,
     request: SupportRequest,
     leader: LeaderProfile,
     reason: str,
@@ -219,7 +218,7 @@ def shortlist_add_by_judgement(
     REQUEST_TRANSITIONS.require_source(step, support_request)
     leader = LeaderProfile.objects.select_related("user").get(pk=leader.pk)
     name = leader.user.get_full_name()
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not (reason or "").strip():
         errors["reason"] = [f"Say why you judge {name} right for this request."]
     candidate, failures, considered = leader_check(support_request, leader.pk, skip=SOFT_RULES)
@@ -247,8 +246,7 @@ def shortlist_add_by_judgement(
         errors["capacity_reason"] = [
             f"{soft[0].message}: say how the days will be found (a capacity override)."
         ]
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     live = ShortlistEntry.objects.filter(support_request=support_request, is_live=True)
     rank = max(live.values_list("rank", flat=True), default=0) + 1
     entry = _entry_from(support_request, candidate, rank, actor)

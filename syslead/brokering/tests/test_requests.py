@@ -28,7 +28,7 @@ def _school_route(actor: User, school: School, organisation: Organisation, **ext
         "organisation": organisation,
         "route": Route.SCHOOL,
         "needs": ["maths", "english"],
-        "days_requested": 5,
+        "days_requested": Decimal(5),
         "summary": "Maths leadership in Key Stage 2.",
     }
     fields.update(extra)
@@ -83,7 +83,7 @@ def test_sip_raises_an_la_route_request_ticking_the_criteria(
         route=Route.LOCAL_AUTHORITY,
         la_criteria=[LaCriterion.NEW_OR_ACTING_HEAD, LaCriterion.LEADERSHIP_RI],
         key_areas="Leadership of maths; assessment.",
-        academic_year="2026-27",
+        academic_year=AcademicYear.parse("2026-27"),
     )
     assert created.la_criteria == ["new_or_acting_head", "leadership_ri"]
     assert created.academic_year == "2026-27"
@@ -118,11 +118,10 @@ def test_stranger_may_not_raise_a_request(
         ("route", "by_pigeon"),
         ("needs", ["maths", "knitting"]),
         ("needs", []),
-        ("days_requested", 0),
-        ("days_requested", -2),
-        ("days_requested", "lots"),
-        ("days_requested", "2.3"),
-        ("academic_year", "2025-27"),
+        ("days_requested", Decimal(0)),
+        ("days_requested", Decimal(-2)),
+        ("days_requested", Decimal("NaN")),
+        ("days_requested", Decimal("2.3")),
         ("summary", "  "),
     ],
 )
@@ -142,7 +141,7 @@ def test_unknown_school_is_a_field_error(coordinator: User, alliance: Organisati
             organisation=alliance,
             route=Route.SCHOOL,
             needs=["maths"],
-            days_requested=5,
+            days_requested=Decimal(5),
             summary="x",
         )
     assert list(caught.value.message_dict) == ["school"]

@@ -22,8 +22,8 @@ from syslead.brokering.facts import leader_facts
 from syslead.brokering.matching import cyclic_gc_paused, shortlist
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.tests import factories
+from syslead.capacity.ledger import capacities_for
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
-from syslead.leaders.capacity import capacities_for
 from syslead.leaders.models import DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School

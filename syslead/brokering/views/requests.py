@@ -61,6 +61,7 @@ from syslead.brokering.web_selectors import (
     visible_organisations,
 )
 from syslead.casework.chasing import approach_chase_panels
+from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
@@ -152,6 +153,11 @@ def _ask(
     return render(request, "brokering/request_form.html", context)
 
 
+def _year(label: str) -> AcademicYear | None:
+    """The form's chosen year (one of its choices, so a valid label), or None for the current."""
+    return AcademicYear.parse(label) if label else None
+
+
 def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
@@ -211,7 +217,7 @@ def request_new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
             needs=data["needs"],
             days_requested=data["days_requested"],
             summary=data["summary"],
-            academic_year=data["academic_year"],
+            academic_year=_year(data["academic_year"]),
             context=data["context"],
             preferred_timing=data["preferred_timing"],
             chair_of_governors_agreed=data["chair_of_governors_agreed"],
@@ -274,7 +280,7 @@ def request_new_la(request: AuthenticatedHttpRequest) -> HttpResponse:
             needs=data["needs"],
             days_requested=data["days_requested"],
             summary=data["summary"],
-            academic_year=data["academic_year"],
+            academic_year=_year(data["academic_year"]),
             context=data["context"],
             preferred_timing=data["preferred_timing"],
             key_areas=data["key_areas"],

@@ -26,7 +26,6 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
 
     def _open(user: User) -> Page:
         context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(10_000)
         contexts.append(context)
         tab = context.new_page()
         browser_sign_in(tab, user.email)

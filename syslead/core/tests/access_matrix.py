@@ -117,6 +117,8 @@ POST leaders:training_event                                  302    404    404  
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
 GET organisations:directory                                  200    200    200    200    200    200    200    200    200
+GET organisations:apply                                      200    200    200    200    200    200    200    200    200
+POST organisations:apply                                     400    400    400    400    400    400    400    400    400  # anyone may apply; an empty form is refused
 
 # brokering
 GET brokering:list                                           200    200    200    200    200    200    200    200    302
@@ -244,11 +246,11 @@ POST deployments:cancel                                      302    404    404  
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
 POST deployments:package                                     200    404    404    404    404    404    404    404    302
 
-# finance
-GET finance:charging                                         200    302    302    403    403    403    403    302    302
-GET finance:charging_policy                                  200    404    404    404    404    404    404    404    302
-GET finance:charging_policy @own                             200    200    200    404    404    404    404    404    302
-POST finance:charging_policy                                 200    404    404    404    404    404    404    404    302
+# charging
+GET charging:charging                                         200    302    302    403    403    403    403    302    302
+GET charging:charging_policy                                  200    404    404    404    404    404    404    404    302
+GET charging:charging_policy @own                             200    200    200    404    404    404    404    404    302
+POST charging:charging_policy                                 200    404    404    404    404    404    404    404    302
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302

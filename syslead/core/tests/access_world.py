@@ -42,6 +42,7 @@ from syslead.brokering.models import (
 )
 from syslead.calendars.models import DATE_FIELDS, TermDates
 from syslead.calendars.services import calendar_feed_reset
+from syslead.charging.models import ChargingPolicy
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import (
     Deployment,
@@ -63,7 +64,6 @@ from syslead.evaluation.models import (
     FinalReportStatus,
     ProgressReview,
 )
-from syslead.finance.models import ChargingPolicy
 from syslead.imports.models import Upload, UploadKind
 from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.invoicing.services import invoice_draft

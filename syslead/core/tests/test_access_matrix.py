@@ -153,6 +153,11 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         transaction.set_rollback(True)
 
 
+#: Coverage is not measured here (pytest-cov pauses it): these tests ask every page and operation
+#: for its status, thousands of requests that coverage tracing would make twice as slow, and the
+#: lines they reach are each covered by the tests of their own area.
+pytestmark = pytest.mark.no_cover
+
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 
 

@@ -22,6 +22,11 @@ from syslead.operations.tasks import WORKER
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
+#: Coverage is not measured here (pytest-cov pauses it): these tests ask every page and operation
+#: for its status, thousands of requests that coverage tracing would make twice as slow, and the
+#: lines they reach are each covered by the tests of their own area.
+pytestmark = pytest.mark.no_cover
+
 HUGE = "9223372036854775808"
 QUERIES = [
     # Out-of-range years and terms, everywhere a page reads one.

@@ -7,17 +7,12 @@ import csv
 import gzip
 import io
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
-from conftest import TEST_SETTINGS, ensure_builtin_vocabularies
+from conftest import ensure_builtin_vocabularies
 
 AREAS = ("Lincolnshire", "South Gloucestershire")
 
@@ -64,20 +59,3 @@ def _builtin_vocabularies(request: pytest.FixtureRequest) -> None:
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("db")
         ensure_builtin_vocabularies()
-
-
-@pytest.fixture(scope="module")
-def built_demo(django_db_setup: Any, django_db_blocker: Any, demo_data_dir: Path) -> Iterator[str]:
-    """The whole demo, built once per test module (it takes seconds) inside a transaction that is
-    rolled back after the module's last test; each test still runs in its own savepoint, so what
-    one test changes is undone before the next. Returns what ``load_demo`` printed."""
-    with (
-        override_settings(**TEST_SETTINGS),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        ensure_builtin_vocabularies()
-        out = io.StringIO()
-        call_command("load_demo", data_dir=demo_data_dir, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)

@@ -14,13 +14,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.services import (
     request_agreement_cancelled,
     request_mark_agreed,
     request_require_agreeable,
 )
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.capacity.days import days_words
+from syslead.capacity.ledger import lock_leader_capacity
+from syslead.charging.selectors import charging_policy_for, rates_of
+from syslead.core.academic_years import AcademicYear
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
@@ -42,7 +47,6 @@ from syslead.deployments.parties import (
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
-    days_words,
     length_concern,
 )
 from syslead.deployments.scans import check_scan
@@ -76,15 +80,13 @@ from syslead.deployments.terms import (
 )
 from syslead.deployments.transitions import AGREEMENT, require_writable
 from syslead.evaluation.services import schedule_feedback
-from syslead.finance.selectors import charging_policy_for, rates_of
-from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 
 @transaction.atomic
 def deployment_create(
     *,
-    actor: Any,
+    actor: User,
     support_request: SupportRequest,
     leader: LeaderProfile | None = None,
     starts_on: dt.date,
@@ -135,7 +137,7 @@ def deployment_create(
         require_may_override(actor, support_request)
     chosen = leader or support_request.chosen_leader
     if chosen is None:
-        raise ValidationError({"leader": ["Choose the system leader to deploy."]})
+        raise field_error("leader", "Choose the system leader to deploy.")
     route = funding_route or ROUTE_FUNDING.get(support_request.route, "")
     terms = clean_terms(
         starts_on=starts_on,
@@ -176,7 +178,9 @@ def deployment_create(
     elif not terms.length_justification:
         unjustified_length = length_concern(terms.starts_on, terms.ends_on)
 
-    policy = charging_policy_for(locked_request.organisation, terms.academic_year)
+    policy = charging_policy_for(
+        locked_request.organisation, AcademicYear.parse(terms.academic_year)
+    )
     deployment = write_agreement(
         actor,
         NewAgreement(
@@ -219,7 +223,7 @@ def deployment_create(
 @transaction.atomic
 def deployment_update(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     capacity_override_reason: str | None = None,
     **changes: Any,
@@ -254,7 +258,9 @@ def deployment_update(
     require_length_justification(terms)
     require_required_parts(terms)
     if terms.academic_year != locked.academic_year:
-        rates = rates_of(charging_policy_for(locked.organisation, terms.academic_year))
+        rates = rates_of(
+            charging_policy_for(locked.organisation, AcademicYear.parse(terms.academic_year))
+        )
     else:
         rates = rates_of_deployment(locked)
     apply_terms(locked, terms)
@@ -294,7 +300,7 @@ def _delete_scans_on_commit(deployment: Deployment) -> None:
 
 
 @transaction.atomic
-def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
+def deployment_sign(*, actor: User, deployment: Deployment) -> Deployment:
     """Sign the agreement as the caller's party: the first unsigned one they hold, in the order
     leader, home school's headteacher, supported school's headteacher, broker lead (see
     ``parties``). Refused to anyone who is none of the four (403), to a party that has signed
@@ -323,7 +329,9 @@ def deployment_sign(*, actor: Any, deployment: Deployment) -> Deployment:
 
 
 @transaction.atomic
-def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name: str) -> Deployment:
+def deployment_sign_for_chair(
+    *, actor: User, deployment: Deployment, chair_name: str
+) -> Deployment:
     """Record the chair of governors' signature for the home school when the leader is its
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
     naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
@@ -335,9 +343,9 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
         )
     chair = " ".join((chair_name or "").split())
     if not chair:
-        raise ValidationError({"chair_name": ["Name the chair of governors who signed."]})
+        raise field_error("chair_name", "Name the chair of governors who signed.")
     if len(chair) > 100:
-        raise ValidationError({"chair_name": ["Use at most 100 characters."]})
+        raise field_error("chair_name", "Use at most 100 characters.")
     locked = lock(deployment)
     AGREEMENT.require_source("sign_on_paper", locked)
     if not leader_is_home_headteacher(locked):
@@ -356,7 +364,7 @@ def deployment_sign_for_chair(*, actor: Any, deployment: Deployment, chair_name:
 @transaction.atomic
 def deployment_sign_on_paper(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     party: str,
     signer_name: str,
@@ -375,7 +383,7 @@ def deployment_sign_on_paper(
         f"Only a coordinator of {deployment.organisation.name} may record a signature on "
         "paper on this agreement.",
     )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     signer = " ".join((signer_name or "").split())
     why = (reason or "").strip()
     if party not in {str(p) for p in PARTY_ORDER}:
@@ -397,8 +405,7 @@ def deployment_sign_on_paper(
         content_type, extension = check_scan(scan)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     locked = lock(deployment)
     AGREEMENT.require_source("sign_on_paper", locked)
     which = Party(party)
@@ -446,7 +453,7 @@ def deployment_sign_on_paper(
     return locked
 
 
-def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
+def _sign(actor: User, deployment: Deployment, party: Party, signed_as: str) -> Deployment:
     signature = Signature(
         deployment=deployment, party=party, signed_by=actor, signed_as=signed_as[:150]
     )
@@ -465,7 +472,7 @@ def _sign(actor: Any, deployment: Deployment, party: Party, signed_as: str) -> D
     return deployment
 
 
-def _activate(actor: Any, deployment: Deployment) -> None:
+def _activate(actor: User, deployment: Deployment) -> None:
     """All four have signed: check again (the leader's lock is held) and make it active."""
     check_eligibility(deployment.support_request, deployment.leader, deployment.academic_year)
     shortfall = capacity_shortfall_at_signature(deployment)
@@ -492,7 +499,7 @@ def _activate(actor: Any, deployment: Deployment) -> None:
 
 
 @transaction.atomic
-def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Deployment:
+def deployment_cancel(*, actor: User, deployment: Deployment, reason: str) -> Deployment:
     """Cancel an agreement before it is active (a coordinator of its organisation); its days are
     freed. Cancelling an amendment brings back the version it would have replaced (its days must
     still fit the leader's capacity)."""
@@ -506,7 +513,7 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
     AGREEMENT.require_source("cancel", locked)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give the reason for cancelling."]})
+        raise field_error("reason", "Give the reason for cancelling.")
     cancelled = move(actor, locked, "cancel", ended_on=timezone.localdate(), end_reason=reason)
     restored = _restore_previous_version(actor, locked)
     if restored is None:
@@ -530,7 +537,7 @@ def deployment_cancel(*, actor: Any, deployment: Deployment, reason: str) -> Dep
     return locked
 
 
-def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment | None:
+def _restore_previous_version(actor: User, cancelled: Deployment) -> Deployment | None:
     previous = cancelled.previous_version
     if previous is None or not AGREEMENT.in_source("restore", previous):
         return None
@@ -553,7 +560,7 @@ def _restore_previous_version(actor: Any, cancelled: Deployment) -> Deployment |
     return previous
 
 
-def _reopen_request(actor: Any, deployment: Deployment) -> None:
+def _reopen_request(actor: User, deployment: Deployment) -> None:
     """No agreement left for the request: it goes back to its leader being chosen (or open)."""
     support_request = SupportRequest.objects.select_for_update(of=("self",)).get(
         pk=deployment.support_request_id
@@ -568,7 +575,7 @@ def _reopen_request(actor: Any, deployment: Deployment) -> None:
 
 @transaction.atomic
 def deployment_complete(
-    *, actor: Any, deployment: Deployment, completed_on: dt.date | None = None
+    *, actor: User, deployment: Deployment, completed_on: dt.date | None = None
 ) -> Deployment:
     """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
     LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"

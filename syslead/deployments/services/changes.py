@@ -24,14 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from syslead.core.exceptions import RuleViolation
+from syslead.accounts.models import User
+from syslead.capacity.days import days_words, split_days
+from syslead.capacity.ledger import delivered_days_of
+from syslead.core.exceptions import RuleViolation, field_error
 from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
@@ -41,8 +44,6 @@ from syslead.deployments.models import (
 )
 from syslead.deployments.notify import ask_parties_to_sign, tell_parties
 from syslead.deployments.parties import PARTY_ORDER, parties_held_by
-from syslead.deployments.rules import days_words
-from syslead.deployments.selectors import delivered_days_of
 from syslead.deployments.services.common import (
     NewAgreement,
     agreement_summary,
@@ -76,7 +77,7 @@ def _kind(kind: str) -> str:
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": ["Give the reason for the change."]})
+        raise field_error("reason", "Give the reason for the change.")
     return text
 
 
@@ -150,7 +151,7 @@ STATUS_CHANGES: dict[str, StatusChange] = {
 
 
 def _change_status(
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     name: str,
     kind: str,
@@ -195,7 +196,7 @@ def _change_status(
 
 @transaction.atomic
 def deployment_pause(
-    *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
+    *, actor: User, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Pause an active agreement (a coordinator): its days stay reserved for when it resumes."""
     change = _change_status(actor, deployment, "pause", _kind(kind), _reason(reason))
@@ -204,7 +205,7 @@ def deployment_pause(
 
 @transaction.atomic
 def deployment_resume(
-    *, actor: Any, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
+    *, actor: User, deployment: Deployment, reason: str, kind: str = ChangeKind.OTHER
 ) -> Deployment:
     """Resume a paused agreement (a coordinator); its days were kept, so no capacity check."""
     change = _change_status(actor, deployment, "resume", _kind(kind), _reason(reason))
@@ -214,7 +215,7 @@ def deployment_resume(
 @transaction.atomic
 def deployment_end_early(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     reason: str,
     kind: str = ChangeKind.OTHER,
@@ -232,16 +233,13 @@ def deployment_end_early(
 
 
 def carried_over(days: Decimal) -> tuple[int, int]:
-    """Days still to deliver as (full days, half days): 3.5 → (3, 1)."""
-    days = max(days, Decimal(0))
-    full = int(days.to_integral_value(rounding=ROUND_FLOOR))
-    half = 1 if days - full >= Decimal("0.5") else 0
-    return full, half
+    """Days still to deliver as (full days, half days): 3.5 → (3, 1) (the ledger's arithmetic)."""
+    return split_days(days)
 
 
 def _replace(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -262,7 +260,7 @@ def _replace(
     locked = lock(deployment)
     AGREEMENT.require_source("replace_leader", locked)
     if new_leader.pk == locked.leader_id:
-        raise ValidationError({"new_leader": ["Choose a different leader."]})
+        raise field_error("new_leader", "Choose a different leader.")
     delivered = delivered_days_of(locked)
     remaining = locked.days - delivered
     full, half = carried_over(remaining)
@@ -375,7 +373,7 @@ def _replace(
 @transaction.atomic
 def deployment_replace_leader(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     new_leader: LeaderProfile,
     reason: str,
@@ -405,7 +403,7 @@ def deployment_replace_leader(
 
 def _amend(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -419,7 +417,7 @@ def _amend(
         f"Only a coordinator of {deployment.organisation.name} may amend this agreement.",
     )
     if not changes:
-        raise ValidationError({"changes": ["Say which terms change."]})
+        raise field_error("changes", "Say which terms change.")
     override = (capacity_override_reason or "").strip()
     if override:
         require_may_override(actor, deployment.support_request)
@@ -490,7 +488,7 @@ def _amend(
 @transaction.atomic
 def deployment_amend(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     reason: str,
     kind: str = ChangeKind.OTHER,
@@ -518,7 +516,7 @@ def deployment_amend(
 @transaction.atomic
 def deployment_record_change(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -545,7 +543,7 @@ def deployment_record_change(
         return _change_status(actor, deployment, "end_early", kind, reason, day=ended_on)
     if action == ChangeAction.REPLACE:
         if new_leader is None:
-            raise ValidationError({"new_leader": ["Choose the leader who takes over."]})
+            raise field_error("new_leader", "Choose the leader who takes over.")
         return _replace(
             actor=actor,
             deployment=deployment,
@@ -592,7 +590,7 @@ def deployment_record_change(
 
 
 @transaction.atomic
-def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) -> ChangeRecord:
+def deployment_request_exit(*, actor: User, deployment: Deployment, reason: str) -> ChangeRecord:
     """Ask for a managed exit (the leader or the supported school's headteacher): "if the System
     Leader [or the client Headteacher] considers that the partnership arrangement is in
     difficulty they must share these concerns ... and engage in a managed exit" (Leading Learning
@@ -643,7 +641,7 @@ def deployment_request_exit(*, actor: Any, deployment: Deployment, reason: str) 
 
 @transaction.atomic
 def deployment_report_unavailable(
-    *, actor: Any, deployment: Deployment, reason: str
+    *, actor: User, deployment: Deployment, reason: str
 ) -> ChangeRecord:
     """The leader reports they cannot provide the outreach (e.g. sickness): the supported school's
     headteacher and the coordinators are told at once; the coordinators then pause the agreement,

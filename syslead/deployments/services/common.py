@@ -14,10 +14,12 @@ from django.utils import timezone
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import Route, SupportRequest
+from syslead.capacity.ledger import lock_leader_capacity
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
+from syslead.core.money import money_text
 from syslead.core.transitions import Transition
-from syslead.deployments.costs import Rates, Sessions, deployment_costs, money_text
+from syslead.deployments.costs import Rates, Sessions, deployment_costs
 from syslead.deployments.models import (
     LIVE_STATUSES,
     ChangeAction,
@@ -35,7 +37,6 @@ from syslead.deployments.rules import (
 from syslead.deployments.selectors import can_manage_deployment
 from syslead.deployments.terms import Terms
 from syslead.deployments.transitions import AGREEMENT, INITIAL
-from syslead.leaders.capacity import lock_leader_capacity
 from syslead.leaders.models import LeaderProfile
 
 #: The funding route a request's route implies when none is given.
@@ -45,7 +46,7 @@ ROUTE_FUNDING: dict[str, str] = {
 }
 
 
-def user_or_none(actor: Any) -> User | None:
+def user_or_none(actor: User) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
@@ -64,14 +65,14 @@ def in_words(day: dt.date) -> str:
 # Guards ------------------------------------------------------------------------------------------
 
 
-def require_manager(actor: Any, deployment: Deployment, action: str) -> None:
+def require_manager(actor: User, deployment: Deployment, action: str) -> None:
     if not can_manage_deployment(actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may {action} this agreement."
         )
 
 
-def move(actor: Any, deployment: Deployment, name: str, **fields: Any) -> Transition:
+def move(actor: User, deployment: Deployment, name: str, **fields: Any) -> Transition:
     """Take the agreement's step ``name`` (``transitions.AGREEMENT``): check its state, set its
     target status and ``fields``, save them. The caller records the event (the row's
     ``records``) with its own summary."""
@@ -121,7 +122,7 @@ def lock_request(support_request: SupportRequest) -> SupportRequest:
 
 def check_rules(
     *,
-    actor: Any,
+    actor: User,
     support_request: SupportRequest,
     leader: LeaderProfile,
     terms: Terms,
@@ -139,7 +140,7 @@ def check_rules(
     return True
 
 
-def require_may_override(actor: Any, support_request: SupportRequest) -> None:
+def require_may_override(actor: User, support_request: SupportRequest) -> None:
     """Only a coordinator of the request's organisation passes the capacity rule with a reason."""
     if not (
         is_administrator(actor)
@@ -283,7 +284,7 @@ class NewAgreement:
     replaces: Deployment | None = None
 
 
-def write_agreement(actor: Any, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
+def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
     """Insert the agreement (awaiting signatures) with its objectives and costs."""
     support_request = new.support_request
     defaults = default_details(new.leader, support_request, support_request.school_id)
@@ -342,7 +343,7 @@ def agreement_summary(deployment: Deployment) -> dict[str, Any]:
 
 def record_change(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     kind: str,
     reason: str,
@@ -357,7 +358,7 @@ def record_change(
         raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give the reason for the change."]})
+        raise field_error("reason", "Give the reason for the change.")
     now = timezone.now()
     if action:
         ChangeRecord.objects.filter(
@@ -378,7 +379,7 @@ def record_change(
     return change
 
 
-def record_event(actor: Any, deployment: Deployment, verb: str, summary: str, **data: Any) -> None:
+def record_event(actor: User, deployment: Deployment, verb: str, summary: str, **data: Any) -> None:
     event_record(
         actor=actor,
         subject=deployment,

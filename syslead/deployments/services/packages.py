@@ -4,14 +4,13 @@ of support is being planned over a number of days and with a range of support").
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.deployments.models import Deployment, SupportPackage
 from syslead.deployments.services.common import (
     lock,
@@ -24,7 +23,7 @@ from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
 
-def _require_coordinator(actor: Any, organisation: Organisation) -> None:
+def _require_coordinator(actor: User, organisation: Organisation) -> None:
     if not (is_administrator(actor) or organisation.pk in coordinated_organisation_ids(actor)):
         raise NotAllowed(f"Only a coordinator of {organisation.name} may manage its packages.")
 
@@ -32,7 +31,7 @@ def _require_coordinator(actor: Any, organisation: Organisation) -> None:
 @transaction.atomic
 def package_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     school: School,
     title: str,
@@ -43,7 +42,7 @@ def package_create(
     _require_coordinator(actor, organisation)
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({"title": ["Give the package a title."]})
+        raise field_error("title", "Give the package a title.")
     package = SupportPackage(organisation=organisation, school=school, title=title)
     package.full_clean()
     package.save()
@@ -74,7 +73,7 @@ def _save_lead(deployment: Deployment, fields: list[str]) -> None:
 @transaction.atomic
 def deployment_add_to_package(
     *,
-    actor: Any,
+    actor: User,
     deployment: Deployment,
     package: SupportPackage,
     is_lead: bool | None = None,
@@ -115,7 +114,7 @@ def deployment_add_to_package(
 
 
 @transaction.atomic
-def package_set_lead(*, actor: Any, deployment: Deployment) -> Deployment:
+def package_set_lead(*, actor: User, deployment: Deployment) -> Deployment:
     """Make this agreement its package's lead (a coordinator); the previous lead stops leading.
     The lead leader compiles the package's final report."""
     require_manager(actor, deployment, "change the lead of")

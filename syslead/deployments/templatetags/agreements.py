@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
-from syslead.deployments.costs import pounds
-from syslead.deployments.models import DeploymentStatus
-from syslead.deployments.rules import days_words
+from syslead.capacity.days import days_words
+from syslead.core.templatetags.syslead_money import money
+from syslead.deployments.access import deployments_visible_to
+from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.leaders.models import LeaderProfile
 
 register = template.Library()
 
@@ -30,13 +33,27 @@ def status_tag(status: str) -> str:
     return STATUS_TAGS.get(status, "tag")
 
 
-@register.filter
-def money(value: Decimal | None) -> str:
-    """Decimal("1750") → "£1,750.00"."""
-    return pounds(value if value is not None else Decimal(0))
+#: Money as everywhere else (``syslead.core.templatetags.syslead_money``).
+register.filter("money", money)
 
 
 @register.filter
 def days(value: Decimal | None) -> str:
     """Decimal("2.5") → "2.5 days"."""
     return days_words(value if value is not None else Decimal(0))
+
+
+@register.inclusion_tag("deployments/_leader_agreements.html", takes_context=True)
+def leader_agreements(context: template.Context, leader: LeaderProfile) -> dict[str, Any]:
+    """The leader page's "Deployments": the leader's agreements the viewer may see (the deployments
+    area's one rule, ``deployments_visible_to``), newest first (one query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    deployments = (
+        deployments_visible_to(user)
+        .filter(leader=leader)
+        .select_related("client_school", "organisation")
+        if user is not None
+        else Deployment.objects.none()
+    )
+    return {"deployments": list(deployments.order_by("-starts_on"))}

@@ -16,6 +16,8 @@ from django.utils import timezone
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.capacity.ledger import leader_capacity
+from syslead.charging.models import ChargingPolicy
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import (
     ChangeAction,
@@ -43,8 +45,6 @@ from syslead.deployments.services import (
     package_create,
 )
 from syslead.deployments.tests.factories import YEAR, make_leader, refresh, set_release
-from syslead.finance.models import ChargingPolicy
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.visits.models import Session, Visit, VisitStatus

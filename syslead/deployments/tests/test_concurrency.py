@@ -1,5 +1,5 @@
 """Two agreements made, or signed, at the same moment can never over-commit a leader: both
-writers take the leader's capacity lock (``leaders.capacity.lock_leader_capacity``) before they
+writers take the leader's capacity lock (``capacity.ledger.lock_leader_capacity``) before they
 compare days, so the second sees the first's days."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 
 from conftest import make_school, make_user, only_on_postgresql, race
 from syslead.accounts.models import Role, User
+from syslead.capacity.ledger import leader_capacity
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.deployments.services import agreements, common, deployment_create, deployment_sign
 from syslead.deployments.tests.factories import YEAR, agreement_kwargs, make_leader, make_request
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
@@ -117,7 +117,7 @@ def test_without_the_lock_both_would_activate(monkeypatch: pytest.MonkeyPatch) -
 
     def check_then_wait(deployment: Deployment) -> str | None:
         shortfall = check(deployment)
-        after_the_check.wait(timeout=10)
+        after_the_check.wait(timeout=60)
         return shortfall
 
     monkeypatch.setattr(common, "lock_leader_capacity", lambda leader: leader)

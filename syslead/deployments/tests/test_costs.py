@@ -8,14 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from syslead.core.money import money, money_text
 from syslead.deployments.costs import (
     ROUTES,
     Rates,
     Sessions,
     cost_breakdown,
     deployment_costs,
-    money,
-    money_text,
 )
 from syslead.deployments.models import FundingRoute
 

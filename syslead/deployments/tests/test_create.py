@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import RequestStatus, Route, SupportRequest
+from syslead.capacity.ledger import leader_capacity
+from syslead.charging.models import ChargingPolicy
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
@@ -23,8 +25,6 @@ from syslead.deployments.tests.factories import (
     make_request,
     set_release,
 )
-from syslead.finance.models import ChargingPolicy
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import Association, DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School

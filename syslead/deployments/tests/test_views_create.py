@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, Route, SupportRequest
+from syslead.core.academic_years import AcademicYear
 from syslead.core.dates import date_input_data
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.tests.factories import make_request
@@ -408,16 +409,16 @@ def test_check_answers_has_a_change_link_per_answer_that_returns_to_check_answer
 def test_the_organisations_saved_rates_are_used(
     login: Login, coordinator: User, support_request: SupportRequest, alliance: Organisation
 ) -> None:
-    from syslead.finance.services import charging_policy_set
+    from syslead.charging.services import charging_policy_set
 
     charging_policy_set(
         actor=coordinator,
         organisation=alliance,
-        academic_year="2026-27",
-        full_day_rate="400",
-        half_day_rate="200",
-        full_day_broker_fee="60",
-        half_day_broker_fee="30",
+        academic_year=AcademicYear.parse("2026-27"),
+        full_day_rate=Decimal("400"),
+        half_day_rate=Decimal("200"),
+        full_day_broker_fee=Decimal("60"),
+        half_day_broker_fee=Decimal("30"),
     )
     client = login(coordinator)
     fill_draft(client, support_request)

@@ -17,6 +17,7 @@ from syslead.accounts.access import (
     coordinated_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.selectors import support_requests_for_user
 from syslead.casework.chasing import chase_panel
@@ -48,7 +49,7 @@ PAGE_SIZE = 25
 READY_REQUESTS = 10
 
 
-def _filtered(user: Any, form: AgreementFilterForm) -> Any:
+def _filtered(user: User, form: AgreementFilterForm) -> Any:
     queryset = deployments_for_user(user)
     if not form.is_valid():
         return queryset
@@ -68,7 +69,7 @@ def _filtered(user: Any, form: AgreementFilterForm) -> Any:
     return queryset
 
 
-def _ready_requests(user: Any) -> list[Any]:
+def _ready_requests(user: User) -> list[Any]:
     """Requests with a chosen leader and no agreement yet, for the coordinator to draft."""
     if not (is_administrator(user) or coordinated_organisation_ids(user)):
         return []

@@ -21,7 +21,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from syslead.capacity.days import days_words
+from syslead.capacity.ledger import delivered_days_of
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.service_calls import RefusalForm
 from syslead.deployments import services
 from syslead.deployments.forms import (
     ACTION_LABELS,
@@ -37,15 +40,13 @@ from syslead.deployments.models import (
     ChangeKind,
     Deployment,
 )
-from syslead.deployments.rules import days_words
 from syslead.deployments.selectors import (
-    delivered_days_of,
     deployment_for_user,
     is_read_only,
     package_deployments,
 )
 from syslead.deployments.transitions import AGREEMENT, change_actions
-from syslead.deployments.views.common import RefusalForm, posted, require_manager, run_service
+from syslead.deployments.views.common import posted, require_manager, run_service
 from syslead.deployments.views.drafting import leaders_for
 
 DONE_MESSAGES: dict[str, str] = {

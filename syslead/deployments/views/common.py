@@ -4,12 +4,13 @@ the guards that turn "you may not" into 403 pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
+from syslead.accounts.models import User
 from syslead.core.service_calls import put_service_errors
 from syslead.core.service_calls import run_service as core_run_service
 from syslead.deployments.models import Deployment
@@ -24,10 +25,6 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-class RefusalForm(forms.Form):
-    """No fields: carries a service's refusal to the page's error summary."""
-
-
 def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
     """Call a service (``syslead.core.service_calls``): a rule's refusal goes at the top of the
     form with the rule named."""
@@ -38,7 +35,7 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
 put_errors = put_service_errors
 
 
-def require_manager(user: Any, deployment: Deployment) -> None:
+def require_manager(user: User, deployment: Deployment) -> None:
     """Coordinators of the agreement's organisation (and administrators) manage it: 403 to the
     other people who may read it."""
     if not can_manage_deployment(user, deployment):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -25,11 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.accounts.models import User
 from syslead.brokering.facts import considered_leaders
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
 from syslead.brokering.transitions import AGREEABLE_STATUSES
 from syslead.calendars.school_calendar import calendar_for, school_local_authority
+from syslead.capacity.days import split_days
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
@@ -74,7 +75,7 @@ EXIT = (
 )
 
 
-def _require_creator(user: Any, support_request: SupportRequest) -> None:
+def _require_creator(user: User, support_request: SupportRequest) -> None:
     if not can_create_deployment(user, support_request):
         raise PermissionDenied(
             f"Only a coordinator of {support_request.organisation.name} makes deployment "
@@ -82,7 +83,7 @@ def _require_creator(user: Any, support_request: SupportRequest) -> None:
         )
 
 
-def _open_requests(user: Any) -> list[SupportRequest]:
+def _open_requests(user: User) -> list[SupportRequest]:
     """Requests the person may make agreements for, a chosen leader's first."""
     requests = support_requests_for_user(user).filter(status__in=AGREEABLE_STATUSES)
     if not is_administrator(user):
@@ -234,11 +235,6 @@ def agreement_flow(
 # Making an agreement -----------------------------------------------------------------------------
 
 
-def _sessions_from(days: Decimal) -> tuple[int, int]:
-    full = int(days.to_integral_value(rounding=ROUND_FLOOR))
-    return full, 1 if days - full >= Decimal("0.5") else 0
-
-
 def _dates_for(support_request: SupportRequest) -> tuple[dt.date, dt.date]:
     """A start on the first day of the term the school asked for (in its local authority's term
     dates), or today or at the start of the request's year when it named none or that term has
@@ -264,7 +260,7 @@ def _dates_for(support_request: SupportRequest) -> tuple[dt.date, dt.date]:
 def initial_for_request(support_request: SupportRequest, leader: LeaderProfile) -> dict[str, Any]:
     """The form prefilled from the agreed match: parties, dates, days, the school's need."""
     starts_on, ends_on = _dates_for(support_request)
-    full, half = _sessions_from(support_request.days_requested)
+    full, half = split_days(support_request.days_requested)
     areas = [line.strip(" -•\t") for line in support_request.key_areas.splitlines()]
     aims = [area for area in areas if area][: len(AIM_FIELDS)] or [support_request.summary]
     initial: dict[str, Any] = {

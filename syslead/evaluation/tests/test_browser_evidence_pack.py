@@ -52,7 +52,7 @@ def test_ask_for_the_pack_watch_it_become_ready_and_download_it(
     page.unroute("**/evidence-pack/", hold_back)
 
     download = page.get_by_role("link", name="Download the evidence pack")
-    expect(download).to_be_visible(timeout=10_000)  # the next poll brings it, no reload
+    expect(download).to_be_visible()  # the next poll brings it, no reload
     expect(progress).to_contain_text("Ready")
     expect(progress).not_to_have_attribute("hx-trigger", "every 2s")
     expect(progress).to_contain_text("this pack is up to date")

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from syslead.accounts.models import User
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment
 from syslead.invoicing import services
 from syslead.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, LineKind, PayerKind
 from syslead.invoicing.tests.conftest import route_deployment
-from syslead.leaders.capacity import leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
@@ -150,13 +150,13 @@ def test_expenses_on_the_school_route_only(
 ) -> None:
     invoice = services.invoice_draft(actor=coordinator, deployment=deployment)
     services.invoice_add_expenses(
-        actor=coordinator, invoice=invoice, description="Train fares", amount="£23.60"
+        actor=coordinator, invoice=invoice, description="Train fares", amount=Decimal("23.60")
     )
     invoice.refresh_from_db()
     assert (invoice.expenses_total, invoice.total) == (Decimal("23.60"), Decimal("673.60"))
     with pytest.raises(ValidationError):
         services.invoice_add_expenses(
-            actor=coordinator, invoice=invoice, description="Taxi", amount="-5"
+            actor=coordinator, invoice=invoice, description="Taxi", amount=Decimal("-5")
         )
     la = route_deployment(leader, alliance, client_school, "local_authority")
     from syslead.visits.tests.factories import make_visit
@@ -165,7 +165,7 @@ def test_expenses_on_the_school_route_only(
     la_invoice = services.invoice_draft(actor=coordinator, deployment=la)
     with pytest.raises(RuleViolation) as refused:
         services.invoice_add_expenses(
-            actor=coordinator, invoice=la_invoice, description="Taxi", amount="5"
+            actor=coordinator, invoice=la_invoice, description="Taxi", amount=Decimal("5")
         )
     assert refused.value.rule == "expenses_school_route_only"
 
@@ -255,7 +255,7 @@ def test_the_ledger_reads_invoiced_days_in_one_query(
     leader: LeaderProfile,
     django_assert_num_queries: object,
 ) -> None:
-    from syslead.leaders.capacity import invoiced_days_by_leader
+    from syslead.capacity.ledger import invoiced_days_by_leader
 
     services.invoice_issue(
         actor=coordinator,

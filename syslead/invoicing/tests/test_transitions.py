@@ -5,6 +5,7 @@ its rule; the invoice's page offers exactly the steps the table allows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ REACH: dict[str, tuple[str, Callable[[User, Invoice], Any]]] = {
     "add_expenses": (
         S.DRAFT,
         lambda u, i: services.invoice_add_expenses(
-            actor=u, invoice=i, description="Travel", amount="12.50"
+            actor=u, invoice=i, description="Travel", amount=Decimal("12.50")
         ),
     ),
     "issue": (S.DRAFT, lambda u, i: services.invoice_issue(actor=u, invoice=i)),

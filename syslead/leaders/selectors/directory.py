@@ -19,14 +19,15 @@ from syslead.accounts.access import (
     is_administrator,
     organisation_ids_for,
 )
-from syslead.core.academic_years import AcademicYear
-from syslead.leaders.capacity import (
+from syslead.accounts.models import User
+from syslead.capacity.ledger import (
     Capacity,
     YearLike,
     academic_year_of,
     capacities_for,
     with_remaining_days,
 )
+from syslead.core.academic_years import AcademicYear
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES, PHASES
 from syslead.leaders.models import (
     Association,
@@ -280,7 +281,7 @@ _PHASE_ORDER: dict[str, int] = defaultdict(lambda: 99, {c: n for n, c in enumera
 
 def directory_search(
     *,
-    user: Any,
+    user: User,
     organisation_ids: Iterable[int],
     academic_year: YearLike,
     designation_type: str | None = None,

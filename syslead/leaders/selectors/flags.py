@@ -6,12 +6,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from syslead.capacity.ledger import YearLike, academic_year_of
 from syslead.core.academic_years import AcademicYear
-from syslead.leaders.capacity import (
-    YearLike,
-    academic_year_of,
-    release_policy,
-)
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.models import (
     Association,
@@ -22,6 +18,7 @@ from syslead.leaders.models import (
     TrainingAttendance,
     TrainingKind,
 )
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.wording import date_in_words, days_in_words
 
 

@@ -38,6 +38,12 @@ from syslead.leaders.services.designations import (
     designation_review_open,
     designation_revoke,
 )
+from syslead.leaders.services.pending import (
+    open_rounds,
+    pending_application_attach,
+    public_application_submit,
+    school_find,
+)
 from syslead.leaders.services.profiles import (
     COORDINATOR_FIELDS,
     PROFILE_FIELDS,
@@ -86,8 +92,12 @@ __all__ = [
     "leader_update",
     "leaders_check_many",
     "leaders_create_many",
+    "open_rounds",
+    "pending_application_attach",
+    "public_application_submit",
     "release_set",
     "round_create",
+    "school_find",
     "specialism_create",
     "training_event_create",
 ]

@@ -12,15 +12,12 @@ from django.core.exceptions import ValidationError
 
 from syslead.accounts.access import coordinated_organisation_ids
 from syslead.accounts.models import User
+from syslead.capacity.days import is_half_day_multiple
+from syslead.capacity.ledger import academic_year_of, lock_leader_capacity
 from syslead.core.academic_years import AcademicYear
-from syslead.leaders.capacity import (
-    academic_year_of,
-    lock_leader_capacity,
-)
 from syslead.leaders.constants import (
     DESIGNATION_REVIEW_YEARS,
     PHASES,
-    RELEASE_DAY_STEP,
 )
 from syslead.leaders.models import (
     LeaderPhase,
@@ -85,7 +82,7 @@ def parse_days(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
         errors.setdefault(field, []).append("The number of days cannot be negative.")
     elif days > 1000:  # before the remainder: 1e30 % 0.5 is an InvalidOperation
         errors.setdefault(field, []).append("That is more days than there are in a year.")
-    elif days % RELEASE_DAY_STEP != 0:
+    elif not is_half_day_multiple(days):
         errors.setdefault(field, []).append(
             "Give whole or half days (a half day or twilight session counts 0.5)."
         )
@@ -168,7 +165,7 @@ def set_phases(leader: LeaderProfile, phases: list[str]) -> None:
     )
 
 
-def specialism_organisation_ids(actor: Any, leader: LeaderProfile | None) -> set[int]:
+def specialism_organisation_ids(actor: User, leader: LeaderProfile | None) -> set[int]:
     ids = set(coordinated_organisation_ids(actor))
     if leader is not None and leader.pk:
         ids |= leader_organisation_ids(leader)

@@ -4,15 +4,14 @@ reviewed for impact, criteria or conduct (docs/rules.md: Association; the KYRA L
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import holds_exclusive_designation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.models import (
     Association,
     AssociationReview,
@@ -21,6 +20,7 @@ from syslead.leaders.models import (
     LeaderProfile,
 )
 from syslead.leaders.permissions import may_coordinate
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
@@ -33,7 +33,7 @@ from syslead.organisations.models import Organisation
 
 def insert_live_association(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     organisation: Organisation,
     starts_on: dt.date,
@@ -78,7 +78,7 @@ def insert_live_association(
 
 @transaction.atomic
 def association_create(
-    *, actor: Any, leader: LeaderProfile, organisation: Organisation, starts_on: dt.date
+    *, actor: User, leader: LeaderProfile, organisation: Organisation, starts_on: dt.date
 ) -> Association:
     """Associate a leader with a broker: a coordinator of that organisation. An LLE may be
     associated with only one broker at a time (KYRA LLE agreement; NCTL principles of association):
@@ -86,7 +86,7 @@ def association_create(
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may associate leaders with it.")
     if starts_on is None:
-        raise ValidationError({"starts_on": ["Give the date the association starts."]})
+        raise field_error("starts_on", "Give the date the association starts.")
     leader = lock_leader(leader)
     live = list(
         Association.objects.filter(leader=leader, is_live=True).select_related("organisation")
@@ -111,7 +111,7 @@ def association_create(
 @transaction.atomic
 def association_end(
     *,
-    actor: Any,
+    actor: User,
     association: Association,
     ends_on: dt.date,
     reason: str,
@@ -134,7 +134,7 @@ def association_end(
         raise NotAllowed(
             f"Only coordinators of {association.organisation.name} may end its associations."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Give the reason the association ends.", errors)
     if ends_on is None:
         errors["ends_on"] = ["Give the date the association ends."]
@@ -174,7 +174,7 @@ def association_end(
 
 @transaction.atomic
 def association_review_open(
-    *, actor: Any, association: Association, reason: str, details: str = ""
+    *, actor: User, association: Association, reason: str, details: str = ""
 ) -> AssociationReview:
     """Review an association for lack of evidence of impact, no longer meeting the criteria, or
     inappropriate conduct (KYRA LLE agreement): a coordinator of the organisation. One open review
@@ -219,7 +219,7 @@ def association_review_open(
 
 @transaction.atomic
 def association_review_close(
-    *, actor: Any, review: AssociationReview, outcome: str, notes: str = ""
+    *, actor: User, review: AssociationReview, outcome: str, notes: str = ""
 ) -> AssociationReview:
     """Decide an association review: the association continues, or is terminated (it then ends
     today, through ``association_end``, with agreements already made honoured). A coordinator of
@@ -235,10 +235,10 @@ def association_review_close(
             f"Only coordinators of {association.organisation.name} may decide its reviews."
         )
     if outcome not in (AssociationReviewOutcome.CONTINUED, AssociationReviewOutcome.TERMINATED):
-        raise ValidationError({"outcome": ["Choose: the association continues or is terminated."]})
+        raise field_error("outcome", "Choose: the association continues or is terminated.")
     text = (notes or "").strip()
     if outcome == AssociationReviewOutcome.TERMINATED and not text:
-        raise ValidationError({"notes": ["Say why the association is terminated."]})
+        raise field_error("notes", "Say why the association is terminated.")
     if review.outcome != AssociationReviewOutcome.OPEN:
         raise RuleViolation("This review is already closed.", rule="association_review_closed")
     today = timezone.localdate()

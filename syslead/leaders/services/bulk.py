@@ -71,7 +71,7 @@ class NewLeader:
     user: User | None = None
 
 
-def _event(actor: Any, subject: Any, verb: str, summary: str, data: dict[str, Any]) -> Event:
+def _event(actor: User, subject: Any, verb: str, summary: str, data: dict[str, Any]) -> Event:
     return Event(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=verb,
@@ -165,7 +165,7 @@ def _policy(organisation: Organisation) -> tuple[Decimal, Decimal]:
 
 @transaction.atomic
 def leaders_create_many(
-    *, actor: Any, organisation: Organisation, new: Sequence[NewLeader]
+    *, actor: User, organisation: Organisation, new: Sequence[NewLeader]
 ) -> list[LeaderProfile] | dict[int, list[str]]:
     """Add every new leader, or none: a coordinator of the organisation (or an administrator).
     Returns the profiles in the order given, or, when any is invalid, every problem by index

@@ -5,15 +5,13 @@ Learning Forward protocols: de-designation)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import holds_exclusive_designation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check
 from syslead.leaders.models import (
@@ -23,6 +21,7 @@ from syslead.leaders.models import (
     DesignationStatus,
     LeaderProfile,
 )
+from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     default_review_on,
     json_value,
@@ -40,7 +39,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def designation_create(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     type_code: str,
     designated_on: dt.date,
@@ -61,7 +60,7 @@ def designation_create(
             else "Only a coordinator of the leader's organisation may record a designation."
         )
     designation_type = designation_type_for_code(type_code, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if designated_on is None:
         errors["designated_on"] = ["Give the date of designation."]
     if review_on is not None and designated_on is not None and review_on < designated_on:
@@ -114,7 +113,7 @@ def designation_create(
     return designation
 
 
-def _associate_on_designation(*, actor: Any, designation: Designation) -> Association | None:
+def _associate_on_designation(*, actor: User, designation: Designation) -> Association | None:
     """ "Leaders designated by a broker are associated with it automatically", within the LLE rule
     (one association at a time). Runs under the leader's lock, inside designation_create.
 
@@ -190,7 +189,7 @@ def _associate_on_designation(*, actor: Any, designation: Designation) -> Associ
 
 @transaction.atomic
 def designation_revoke(
-    *, actor: Any, designation: Designation, revoked_on: dt.date, reason: str
+    *, actor: User, designation: Designation, revoked_on: dt.date, reason: str
 ) -> Designation:
     """De-designate with a reason (Leading Learning Forward protocols: "may be de-designated"): a
     coordinator of the designating organisation. Associations stay; an LLE who is no longer one
@@ -206,7 +205,7 @@ def designation_revoke(
         designation,
         "Only a coordinator of the designating organisation may revoke it.",
     )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Give the reason for revoking the designation.", errors)
     if revoked_on is None:
         errors["revoked_on"] = ["Give the date of revocation."]
@@ -239,7 +238,7 @@ def designation_revoke(
 
 
 @transaction.atomic
-def designation_review_open(*, actor: Any, designation: Designation, reason: str) -> Designation:
+def designation_review_open(*, actor: User, designation: Designation, reason: str) -> Designation:
     """Open a review of a designation (it is held meanwhile): a coordinator of the designating
     organisation."""
     designation = (
@@ -253,7 +252,7 @@ def designation_review_open(*, actor: Any, designation: Designation, reason: str
         designation,
         "Only a coordinator of the designating organisation may review it.",
     )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
     raise_if_errors(errors)
     DESIGNATION_TRANSITIONS.require_source(
@@ -282,7 +281,7 @@ REVIEW_REVOKED = "revoked"
 @transaction.atomic
 def designation_review_close(
     *,
-    actor: Any,
+    actor: User,
     designation: Designation,
     outcome: str,
     notes: str = "",
@@ -304,7 +303,7 @@ def designation_review_close(
         "Only a coordinator of the designating organisation may close a review.",
     )
     if outcome not in (REVIEW_CONTINUED, REVIEW_REVOKED):
-        raise ValidationError({"outcome": ["Choose whether the designation continues or ends."]})
+        raise field_error("outcome", "Choose whether the designation continues or ends.")
     # Either outcome closes a review: only a designation under review has one to close.
     DESIGNATION_TRANSITIONS.require_source(
         "continue", designation, f"The {designation.type.code} designation is not under review."

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.access import (
@@ -16,7 +15,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.leaders.access import leaders_visible_to
 from syslead.leaders.models import (
     Designation,
@@ -46,7 +45,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def leader_create(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     home_school_urn: int,
     job_title: str,
@@ -62,7 +61,7 @@ def leader_create(
     profile) or an administrator; the user is given the system leader role if missing."""
     if not may_create_leaders(actor):
         raise NotAllowed("Only coordinators and administrators may add system leaders.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if organisation is not None:
         if not may_coordinate(actor, organisation):
             raise NotAllowed(f"You do not coordinate {organisation.name}.")
@@ -143,7 +142,7 @@ COORDINATOR_FIELDS = frozenset({"home_school_urn", "is_headteacher", "core_train
 
 
 @transaction.atomic
-def leader_update(*, actor: Any, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
+def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
     """Edit a profile: the leader edits their own descriptive fields; a coordinator of an
     organisation concerned (or an administrator) may also change the home school, headteacher
     status and core training date. Unchanged fields are left alone; every change is recorded."""
@@ -156,7 +155,7 @@ def leader_update(*, actor: Any, leader: LeaderProfile, **fields: Any) -> Leader
         raise NotAllowed(
             "Only a coordinator may change the home school, headteacher status or core training."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     changes: dict[str, Any] = {}
     if "job_title" in fields:
         title = require_text(fields["job_title"], "job_title", "Enter the job title.", errors)
@@ -233,7 +232,7 @@ def leader_update(*, actor: Any, leader: LeaderProfile, **fields: Any) -> Leader
 @transaction.atomic
 def leader_set_publication(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     publish_profile: bool | None = None,
     publish_name: bool | None = None,
@@ -271,13 +270,13 @@ def leader_set_publication(
 
 @transaction.atomic
 def leader_declare_no_longer_meets_criteria(
-    *, actor: Any, leader: LeaderProfile, designation: Designation, reason: str
+    *, actor: User, leader: LeaderProfile, designation: Designation, reason: str
 ) -> Designation:
     """A leader who stops meeting the criteria must say so (KYRA LLE agreement: "inform ... if they
     cease to meet the LLE Criteria"): the designation is flagged for review. The leader declares it,
     or a coordinator who manages the leader records the declaration."""
     if designation.leader_id != leader.pk:
-        raise ValidationError({"designation": ["That designation is not this leader's."]})
+        raise field_error("designation", "That designation is not this leader's.")
     designation.leader = leader
     DESIGNATION_TRANSITIONS.require_permitted(
         "declare",
@@ -285,7 +284,7 @@ def leader_declare_no_longer_meets_criteria(
         designation,
         "Only the leader, or their coordinator, may record this declaration.",
     )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     text = require_text(reason, "reason", "Say which criteria are no longer met, and why.", errors)
     raise_if_errors(errors)
     designation = Designation.objects.select_for_update().get(pk=designation.pk)

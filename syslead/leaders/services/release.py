@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +14,10 @@ from syslead.accounts.access import (
     broker_organisation_ids,
     is_administrator,
 )
+from syslead.accounts.models import User
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.leaders.capacity import (
-    leader_capacity,
-    release_policy,
-)
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.leaders.constants import MAX_POLICY_RELEASE_DAYS
 from syslead.leaders.models import (
     CapacityPolicy,
@@ -31,6 +28,7 @@ from syslead.leaders.permissions import (
     is_home_headteacher,
     may_set_release,
 )
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
@@ -45,7 +43,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def capacity_policy_set(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     max_release_days: Decimal,
     min_lle_days: Decimal,
@@ -55,7 +53,7 @@ def capacity_policy_set(
     or broker lead of the organisation."""
     if not (is_administrator(actor) or organisation.pk in broker_organisation_ids(actor)):
         raise NotAllowed(f"Only coordinators and broker leads of {organisation.name} may do that.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     cap = parse_days(max_release_days, "max_release_days", errors)
     minimum = parse_days(min_lle_days, "min_lle_days", errors)
     if "max_release_days" not in errors and not Decimal("0") < cap <= MAX_POLICY_RELEASE_DAYS:
@@ -92,7 +90,7 @@ def capacity_policy_set(
 @transaction.atomic
 def release_set(
     *,
-    actor: Any,
+    actor: User,
     leader: LeaderProfile,
     academic_year: str,
     days: Decimal,
@@ -110,7 +108,7 @@ def release_set(
             "Only the home school's headteacher, or a coordinator of an organisation the leader is "
             "associated with, may set the days released."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     year = parse_year(academic_year, "academic_year", errors)
     value = parse_days(days, "days", errors)
     if agreed_on is None:

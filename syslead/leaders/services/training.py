@@ -5,12 +5,12 @@ protocols)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.leaders.models import (
     LeaderProfile,
     TrainingAttendance,
@@ -33,7 +33,7 @@ from syslead.organisations.models import Organisation
 @transaction.atomic
 def training_event_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     kind: str,
     title: str,
@@ -45,7 +45,7 @@ def training_event_create(
     organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may add its training.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if kind not in TrainingKind.values:
         errors["kind"] = ["Choose the kind of event: " + ", ".join(TrainingKind.values) + "."]
     title = require_text(title, "title", "Enter the event's title.", errors)
@@ -73,7 +73,7 @@ def training_event_create(
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, event: TrainingEvent, leader: LeaderProfile, attended: bool = True
+    *, actor: User, event: TrainingEvent, leader: LeaderProfile, attended: bool = True
 ) -> TrainingAttendance:
     """Record whether a leader attended a training event: a coordinator of the event's
     organisation who manages the leader. Attending core training completes it (the date is set if

@@ -3,11 +3,10 @@ Vocabularies; docs/rules.md: "A broker may define its own designation types").""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders.models import (
@@ -24,7 +23,7 @@ from syslead.organisations.models import Organisation
 
 @transaction.atomic
 def specialism_create(
-    *, actor: Any, organisation: Organisation, code: str, label: str
+    *, actor: User, organisation: Organisation, code: str, label: str
 ) -> Specialism:
     """An organisation adds its own specialism: a coordinator of that organisation. Its code may not
     repeat a built-in one or one the organisation already has."""
@@ -54,7 +53,7 @@ def specialism_create(
 @transaction.atomic
 def designation_type_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     code: str,
     name: str,

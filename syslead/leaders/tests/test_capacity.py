@@ -1,4 +1,4 @@
-"""Release days, the policy caps and the capacity ledger."""
+"""Release days and the policy caps (the ledger's own tests are in syslead/capacity/tests)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syslead.accounts.models import User
+from syslead.capacity.ledger import leader_capacity
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
-from syslead.deployments.models import COMMITTED_STATUSES, DeploymentStatus
-from syslead.leaders.capacity import (
-    Capacity,
-    capacities_for,
-    leader_capacity,
-    release_policy,
-)
 from syslead.leaders.models import CapacityPolicy, Designation, LeaderProfile, ReleaseAgreement
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.services import capacity_policy_set, release_set
-from syslead.leaders.tests.factories import associate, make_deployment, make_leader, release
+from syslead.leaders.tests.factories import associate, make_deployment
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -211,82 +206,6 @@ def test_the_policy_is_set_by_the_organisations_coordinator_or_broker_lead(
             max_release_days=Decimal("5"),
             min_lle_days=Decimal("6"),
         )
-
-
-# The ledger
-
-
-def test_the_ledger_counts_agreements_awaiting_signatures_or_active_in_the_year(
-    leader: LeaderProfile, alliance: Organisation, client_school: School
-) -> None:
-    release(leader, YEAR, "30")
-    make_deployment(leader, organisation=alliance, client_school=client_school, full_days=3)
-    make_deployment(
-        leader,
-        organisation=alliance,
-        client_school=client_school,
-        full_days=1,
-        half_days=1,
-        twilight_sessions=2,
-        status=DeploymentStatus.AWAITING_SIGNATURES,
-    )
-    # Other statuses count as the deployments area defines COMMITTED_STATUSES; drafts and
-    # cancelled agreements never do.
-    others = [s for s in DeploymentStatus if s not in ("active", "awaiting_signatures")]
-    for status in others:
-        make_deployment(
-            leader, organisation=alliance, client_school=client_school, full_days=2, status=status
-        )
-    make_deployment(
-        leader,
-        organisation=alliance,
-        client_school=client_school,
-        starts_on=dt.date(2026, 9, 7),
-        academic_year="2026-27",
-        full_days=4,
-    )
-    expected = Decimal("5.5") + 2 * sum(1 for s in others if s in COMMITTED_STATUSES)
-    capacity = leader_capacity(leader, YEAR)
-    assert capacity == Capacity(academic_year=YEAR, released=Decimal("30"), committed=expected)
-    assert capacity.remaining == 30 - expected
-    assert DeploymentStatus.DRAFT not in COMMITTED_STATUSES
-    assert DeploymentStatus.CANCELLED not in COMMITTED_STATUSES
-    assert capacity.invoiced == 0
-    assert leader_capacity(leader, "2026-27").committed == 4
-
-
-def test_a_leader_without_a_release_has_nothing_remaining(leader: LeaderProfile) -> None:
-    assert leader_capacity(leader, YEAR) == Capacity(academic_year=YEAR)
-    with pytest.raises(ValueError, match="not an academic year"):
-        leader_capacity(leader, "2025-27")
-
-
-def test_capacities_for_many_leaders_take_a_fixed_number_of_queries(
-    home_school: School,
-    alliance: Organisation,
-    client_school: School,
-    django_assert_max_num_queries: object,
-) -> None:
-    leaders = [make_leader(school=home_school) for _ in range(30)]
-    for n, leader in enumerate(leaders):
-        release(leader, YEAR, str(n % 15))
-        make_deployment(leader, organisation=alliance, client_school=client_school, full_days=1)
-    with django_assert_max_num_queries(4):  # type: ignore[operator]
-        by_list = capacities_for(leaders, YEAR)
-    with django_assert_max_num_queries(4):  # type: ignore[operator]
-        by_queryset = capacities_for(LeaderProfile.objects.all(), YEAR)
-    assert by_list == by_queryset
-    assert by_list[leaders[7].pk].remaining == Decimal("6")
-
-
-@given(
-    released=st.decimals(min_value=0, max_value=60, places=1),
-    committed=st.decimals(min_value=0, max_value=60, places=1),
-)
-def test_remaining_is_released_minus_committed(released: Decimal, committed: Decimal) -> None:
-    capacity = Capacity(academic_year=YEAR, released=released, committed=committed)
-    assert capacity.remaining == released - committed
-    assert capacity.over_committed == (committed > released)
 
 
 @settings(

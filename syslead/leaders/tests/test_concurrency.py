@@ -31,7 +31,7 @@ def _race(brokers: list[tuple[int, int]], leader: LeaderProfile) -> list[str]:
         try:
             actor = User.objects.get(pk=user_id)
             organisation = Organisation.objects.get(pk=organisation_id)
-            start.wait(timeout=10)
+            start.wait(timeout=60)
             association_create(
                 actor=actor, leader=leader, organisation=organisation, starts_on=dt.date(2025, 9, 1)
             )
@@ -47,7 +47,7 @@ def _race(brokers: list[tuple[int, int]], leader: LeaderProfile) -> list[str]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     return sorted(outcomes)
 
 
@@ -90,7 +90,7 @@ def test_the_database_constraint_decides_when_both_pass_the_checks(
     insert = association.insert_live_association
 
     def insert_together(**kwargs: Any) -> Association:
-        at_the_door.wait(timeout=10)
+        at_the_door.wait(timeout=60)
         return insert(**kwargs)
 
     monkeypatch.setattr(association, "lock_leader", lambda leader: leader)

@@ -266,8 +266,8 @@ def test_reading_a_page_of_the_directory_builds_that_page_only(
 def test_the_sql_remaining_days_agree_with_the_ledger(
     home_school: School, alliance: Organisation, client_school: School
 ) -> None:
+    from syslead.capacity.ledger import capacities_for, with_remaining_days
     from syslead.deployments.models import DeploymentStatus
-    from syslead.leaders.capacity import capacities_for, with_remaining_days
     from syslead.leaders.tests.factories import make_deployment
 
     leaders = [make_leader(school=home_school) for _ in range(6)]

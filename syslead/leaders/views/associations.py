@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from syslead.capacity.ledger import committed_agreements
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
-from syslead.deployments.models import COMMITTED_STATUSES, Deployment
 from syslead.leaders.forms import (
     AssociateForm,
     AssociationEndForm,
@@ -102,11 +102,7 @@ def association_end_view(request: AuthenticatedHttpRequest, association_id: int)
                 "already made continue until they are completed.",
             )
             return redirect("leaders:detail", association.leader_id)
-    agreements = Deployment.objects.filter(
-        leader_id=association.leader_id,
-        organisation_id=association.organisation_id,
-        status__in=COMMITTED_STATUSES,
-    ).select_related("client_school")
+    agreements = committed_agreements(association.leader_id, association.organisation_id)
     return render(
         request,
         "leaders/association_end.html",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -20,15 +20,17 @@ from syslead.accounts.access import (
     headteacher_school_urns,
     is_administrator,
 )
+from syslead.accounts.models import User
+from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
-from syslead.leaders.capacity import Capacity, capacities_for, capacity_totals, release_policy
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
 from syslead.leaders.models import Association, CapacityPolicy, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_set_release
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
 from syslead.leaders.views.common import CapacityBar, coordinated_organisations
@@ -58,7 +60,7 @@ def _release_initial(release: ReleaseAgreement | None, year: str) -> dict[str, A
 
 
 def _save_release(
-    request: HttpRequest, form: ReleaseForm, leader: LeaderProfile
+    request: AuthenticatedHttpRequest, form: ReleaseForm, leader: LeaderProfile
 ) -> ReleaseAgreement | None:
     """Call ``release_set`` with the form; a refusal (above the cap, below the committed days)
     goes on the days field, a flag (below the LLE minimum) into the page's messages."""
@@ -172,7 +174,7 @@ def leader_release(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRes
     )
 
 
-def _policy_organisations(user: Any) -> list[Organisation]:
+def _policy_organisations(user: User) -> list[Organisation]:
     if is_administrator(user):
         return list(Organisation.objects.order_by("name"))
     return list(Organisation.objects.filter(pk__in=broker_organisation_ids(user)))

@@ -18,8 +18,8 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
+from syslead.capacity.ledger import Capacity
 from syslead.core.models import Event
-from syslead.leaders.capacity import Capacity
 from syslead.leaders.models import (
     Association,
     Designation,

@@ -19,13 +19,11 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import Role, User
+from syslead.capacity.ledger import capacities_for, years_with_figures
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
-from syslead.deployments.access import deployments_visible_to
-from syslead.deployments.models import Deployment
-from syslead.leaders.capacity import capacities_for, release_policy
 from syslead.leaders.constants import PHASES
 from syslead.leaders.forms import (
     PUBLICATION_FIELDS,
@@ -42,7 +40,6 @@ from syslead.leaders.models import (
     DesignationApplication,
     DesignationRound,
     LeaderProfile,
-    ReleaseAgreement,
     TrainingAttendance,
 )
 from syslead.leaders.permissions import (
@@ -53,6 +50,7 @@ from syslead.leaders.permissions import (
     may_read_capacity,
     may_set_release,
 )
+from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import (
     designation_for_user,
     leader_flags,
@@ -78,11 +76,7 @@ SCHOOL_MATCHES = 10
 
 def _capacity_years(leader: LeaderProfile) -> list[AcademicYear]:
     """The current year and every year with a release agreement or an agreement, newest first."""
-    labels = {AcademicYear.current().label}
-    labels |= set(
-        ReleaseAgreement.objects.filter(leader=leader).values_list("academic_year", flat=True)
-    )
-    labels |= set(Deployment.objects.filter(leader=leader).values_list("academic_year", flat=True))
+    labels = {AcademicYear.current().label} | years_with_figures(leader)
     years = []
     for label in labels:
         try:
@@ -90,16 +84,6 @@ def _capacity_years(leader: LeaderProfile) -> list[AcademicYear]:
         except ValueError:
             continue
     return sorted(years, reverse=True)
-
-
-def _visible_deployments(viewer: User, leader: LeaderProfile) -> list[Deployment]:
-    """The leader's agreements the viewer may see (the deployments area's one rule)."""
-    return list(
-        deployments_visible_to(viewer)
-        .filter(leader=leader)
-        .select_related("client_school", "organisation")
-        .order_by("-starts_on")
-    )
 
 
 def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
@@ -308,7 +292,6 @@ def leader_detail(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResp
     context["shared_by"] = shared_by(request.user, leader)
     if context["shared_by"]:
         context["may_associate"] = False
-    context["deployments"] = _visible_deployments(request.user, leader)
     context["timeline"] = (
         leader_timeline(leader) if context["may_manage"] or context["capacity_readable"] else []
     )

@@ -53,7 +53,7 @@ def test_an_administrator_exports_then_erases_a_person(
     export = SubjectAccessExport.objects.get(person=stranger)
     assert build_subject_access_export.call(export.pk) == ExportStatus.READY
     page.unroute("**/privacy/exports/*/", hold_back)
-    expect(page.get_by_role("link", name="Download the export")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("link", name="Download the export")).to_be_visible()
     expect(progress).not_to_have_attribute("hx-trigger", "every 2s")
     axe_check(page)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from syslead.core.http import signed_in_user
 from syslead.deployments.models import Deployment
 from syslead.visits.delivery import delivery_summary
 
@@ -16,6 +17,5 @@ register = template.Library()
 
 @register.inclusion_tag("visits/_deployment_panel.html", takes_context=True)
 def delivery_panel(context: template.Context, deployment: Deployment) -> dict[str, Any]:
-    request = context.get("request")
-    user = getattr(request, "user", None)
+    user = signed_in_user(context["request"])  # the deployment page is for signed-in people
     return {"summary": delivery_summary(user, deployment, timezone.localdate())}

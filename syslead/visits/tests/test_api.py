@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from syslead.accounts.models import User
+from syslead.capacity.ledger import leader_capacity
 from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.leaders.capacity import leader_capacity
 from syslead.visits.models import Visit
 
 ApiFactory = Callable[[User | None], Any]

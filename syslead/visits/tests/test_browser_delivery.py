@@ -52,7 +52,6 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
         context = browser.new_context(
             base_url=live_server.url, locale="en-GB", viewport=PHONE if phone else None
         )
-        context.set_default_timeout(10_000)
         contexts.append(context)
         tab = context.new_page()
         browser_sign_in(tab, user.email)

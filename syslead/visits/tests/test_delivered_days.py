@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from syslead.accounts.models import User
+from syslead.capacity.ledger import delivered_days_by_leader, leader_capacity
 from syslead.deployments.models import Deployment
-from syslead.leaders.capacity import delivered_days_by_leader, leader_capacity
 from syslead.leaders.models import LeaderProfile
 from syslead.visits.models import Session, VisitStatus
 from syslead.visits.services import visit_agree, visit_record

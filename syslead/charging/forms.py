@@ -1,0 +1,35 @@
+"""Forms of the charging pages: they parse; ``services.charging_policy_set`` checks the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from syslead.core.money import MoneyField
+
+
+def _money(label: str, help_text: str = "") -> MoneyField:
+    return MoneyField(label=label, help_text=help_text)
+
+
+class ChargingPolicyForm(forms.Form):
+    full_day_rate = _money("Full day rate (£)", "What the supported school is charged for a day.")
+    full_day_broker_fee = _money(
+        "Broker fee for a full day (£)",
+        "The broker's share for administration; the rest goes to the leader's school.",
+    )
+    half_day_rate = _money(
+        "Half day or twilight session rate (£)", "A twilight session is charged as a half day."
+    )
+    half_day_broker_fee = _money("Broker fee for a half day or twilight session (£)")
+
+
+class YearForm(forms.Form):
+    year = forms.ChoiceField(label="Academic year", required=False)
+
+    def __init__(self, *args: Any, years: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(year, year) for year in years]

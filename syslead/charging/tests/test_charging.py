@@ -1,0 +1,201 @@
+"""Charging policies: defaults, who sets them, validation, history, and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conftest import ApiClient
+from syslead.accounts.models import User
+from syslead.charging.models import ChargingPolicy
+from syslead.charging.selectors import charging_policy_history
+from syslead.charging.services import charging_policy_for, charging_policy_set
+from syslead.core.academic_years import AcademicYear
+from syslead.core.events import events_for
+from syslead.core.exceptions import NotAllowed
+from syslead.organisations.models import Organisation
+
+Api = Callable[[User | None], ApiClient]
+
+RATES = {
+    "full_day_rate": "380.00",
+    "half_day_rate": "160.00",
+    "full_day_broker_fee": "60.00",
+    "half_day_broker_fee": "30.00",
+}
+#: The same, as the service takes them (forms and the API parse the text).
+AMOUNTS = {name: Decimal(text) for name, text in RATES.items()}
+YEAR = AcademicYear.parse("2026-27")
+
+
+def test_a_new_organisation_has_the_default_policy_every_year(alliance: Organisation) -> None:
+    policy = charging_policy_for(alliance, AcademicYear.parse("2031-32"))
+    assert policy.pk is None
+    assert (
+        policy.full_day_rate,
+        policy.half_day_rate,
+        policy.full_day_broker_fee,
+        policy.half_day_broker_fee,
+    ) == (Decimal("350.00"), Decimal("150.00"), Decimal("50.00"), Decimal("25.00"))
+    assert not ChargingPolicy.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "broker_lead", "administrator"])
+def test_the_broker_lead_or_a_coordinator_sets_the_policy(
+    who: str, request: pytest.FixtureRequest, alliance: Organisation
+) -> None:
+    actor = request.getfixturevalue(who)
+    policy = charging_policy_set(actor=actor, organisation=alliance, academic_year=YEAR, **AMOUNTS)
+    assert policy.full_day_rate == Decimal("380.00")
+    assert charging_policy_for(alliance, YEAR) == policy
+    assert charging_policy_for(alliance, AcademicYear.parse("2027-28")).pk is None
+    assert events_for(policy).get().verb == "charging_policy.set"
+
+
+@pytest.mark.parametrize(
+    "who", ["sip", "leader_user", "client_head", "stranger", "other_coordinator"]
+)
+def test_nobody_else_sets_it(
+    who: str, request: pytest.FixtureRequest, alliance: Organisation
+) -> None:
+    with pytest.raises(NotAllowed):
+        charging_policy_set(
+            actor=request.getfixturevalue(who),
+            organisation=alliance,
+            academic_year=YEAR,
+            **AMOUNTS,
+        )
+    assert not ChargingPolicy.objects.exists()
+
+
+def test_each_change_keeps_the_values_before_it(coordinator: User, alliance: Organisation) -> None:
+    charging_policy_set(actor=coordinator, organisation=alliance, academic_year=YEAR, **AMOUNTS)
+    policy = charging_policy_set(
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **{**AMOUNTS, "full_day_rate": Decimal("400.00")},
+    )
+    charging_policy_set(  # unchanged: no new revision
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **{**AMOUNTS, "full_day_rate": Decimal("400.00")},
+    )
+    history = charging_policy_history(policy)
+    assert [h.full_day_rate for h in history] == [Decimal("380.00")]
+    assert history[0].changed_by == coordinator
+    assert ChargingPolicy.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"full_day_rate": Decimal("-1")}, "full_day_rate"),
+        ({"half_day_rate": Decimal("NaN")}, "half_day_rate"),
+        ({"half_day_broker_fee": Decimal("0.001")}, "half_day_broker_fee"),
+        ({"full_day_rate": Decimal("10000.01")}, "full_day_rate"),
+        ({"full_day_broker_fee": Decimal("400.00")}, "full_day_broker_fee"),
+        ({"half_day_broker_fee": Decimal("160.01")}, "half_day_broker_fee"),
+    ],
+)
+def test_invalid_amounts_are_refused(
+    changes: dict[str, Decimal], field: str, coordinator: User, alliance: Organisation
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **{**AMOUNTS, **changes},
+        )
+    assert field in refused.value.message_dict
+
+
+# The API -----------------------------------------------------------------------------------------
+
+
+def put(api: Api, user: User, organisation: Organisation, year: str, body: Any) -> Any:
+    return api(user).put(f"/organisations/{organisation.pk}/charging-policies/{year}", body)
+
+
+def test_put_sets_the_policy_and_echoes_it_as_money_strings(
+    api: Api, broker_lead: User, alliance: Organisation
+) -> None:
+    response = put(api, broker_lead, alliance, "2026-27", RATES)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert {key: body[key] for key in RATES} == RATES
+    assert body["academic_year"] == "2026-27"
+    assert body["organisation"] == alliance.pk
+    assert body["full_day_to_home_school"] == "320.00"
+    assert body["is_default"] is False
+
+
+def test_put_accepts_json_numbers(api: Api, coordinator: User, alliance: Organisation) -> None:
+    body = {
+        "full_day_rate": 350,
+        "half_day_rate": 150.5,
+        "full_day_broker_fee": 50,
+        "half_day_broker_fee": 25,
+    }
+    response = put(api, coordinator, alliance, "2026-27", body)
+    assert response.status_code == 200
+    assert response.json()["half_day_rate"] == "150.50"
+
+
+def test_get_shows_the_defaults_before_any_is_set(
+    api: Api, coordinator: User, alliance: Organisation
+) -> None:
+    response = api(coordinator).get(f"/organisations/{alliance.pk}/charging-policies/2026-27")
+    assert response.status_code == 200
+    assert response.json()["full_day_rate"] == "350.00"
+    assert response.json()["is_default"] is True
+
+
+@pytest.mark.parametrize(
+    ("year", "body", "field"),
+    [
+        ("2026-28", RATES, "academic_year"),
+        ("twenty", RATES, "academic_year"),
+        ("2026-27", {**RATES, "full_day_rate": "-5.00"}, "full_day_rate"),
+        ("2026-27", {**RATES, "full_day_broker_fee": "500.00"}, "full_day_broker_fee"),
+        ("2026-27", {**RATES, "half_day_rate": "lots"}, "half_day_rate"),
+        ("2026-27", {k: v for k, v in RATES.items() if k != "half_day_rate"}, "half_day_rate"),
+    ],
+)
+def test_put_refuses_invalid_fields_with_422(
+    api: Api, coordinator: User, alliance: Organisation, year: str, body: Any, field: str
+) -> None:
+    response = put(api, coordinator, alliance, year, body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert response.json()["detail"]
+    assert not ChargingPolicy.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_coordinator", "sip", "leader_user"])
+def test_put_refuses_others_with_403(
+    api: Api, request: pytest.FixtureRequest, who: str, alliance: Organisation
+) -> None:
+    response = put(api, request.getfixturevalue(who), alliance, "2026-27", RATES)
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    get = api(request.getfixturevalue(who)).get(
+        f"/organisations/{alliance.pk}/charging-policies/2026-27"
+    )
+    assert get.status_code == 403
+
+
+def test_put_for_an_unknown_organisation_is_404(api: Api, administrator: User) -> None:
+    response = api(administrator).put("/organisations/999999/charging-policies/2026-27", RATES)
+    assert response.status_code == 404
+
+
+def test_put_needs_a_token(api: Api, alliance: Organisation) -> None:
+    response = api(None).put(f"/organisations/{alliance.pk}/charging-policies/2026-27", RATES)
+    assert response.status_code == 401
