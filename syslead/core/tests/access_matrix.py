@@ -200,6 +200,10 @@ GET deployments:export                                     200    200    200    
 GET deployments:new                                          200    200    403    403    403    403    403    200    302
 GET deployments:create                                       302    404    404    404    404    404    404    404    302
 POST deployments:create                                      302    404    404    404    404    404    404    404    302
+GET deployments:create_section                              302    404    404    404    404    404    404    404    302  # the admin is sent to choose the leader first
+POST deployments:create_section                             302    404    404    404    404    404    404    404    302
+GET deployments:create_check                                302    404    404    404    404    404    404    404    302
+POST deployments:create_check                               302    404    404    404    404    404    404    404    302
 GET deployments:choose_leader                                200    404    404    404    404    404    404    404    302
 POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
 GET deployments:detail                                       200    404    404    404    404    404    404    404    302
@@ -251,6 +255,10 @@ GET deployments:signature_scan                               404    404    404  
 GET deployments:signature_scan @own                          404    404    404    404    404    404    404    404    302
 GET deployments:edit                                         302    404    404    404    404    404    404    404    302
 POST deployments:edit                                        302    404    404    404    404    404    404    404    302
+GET deployments:edit_section                                302    404    404    404    404    404    404    404    302  # signed: only amended, so sent back to it
+POST deployments:edit_section                               302    404    404    404    404    404    404    404    302
+GET deployments:edit_check                                  302    404    404    404    404    404    404    404    302
+POST deployments:edit_check                                 302    404    404    404    404    404    404    404    302
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
 GET deployments:amend @own                                   200    200    403    404    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
@@ -758,6 +766,8 @@ def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
         return side.objects[LA_ROUTE.get(key, key) if variant.endswith("la") else key].pk
     if parameter == "kind":  # the read log's kind of record, or the kind of import
         return "concern" if target == "privacy:reads" else "leaders"
+    if parameter == "section":  # a section of the agreement draft
+        return "dates"
     if parameter == "party":  # a signature's party (the scan of a signature on paper)
         return "broker_lead"
     if parameter in ("extension", "fmt"):
