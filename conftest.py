@@ -386,6 +386,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # With no next test the test databases are already gone: nothing to put back, nowhere safe.
     if nextitem is None or not _empties_the_database(item):
         return
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
@@ -413,6 +414,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                         reset_sequences=False,
                     )
                 connection.creation.deserialize_db_from_string(contents)
+        # Content types cached while the flushed ones existed carry ids that may be gone now.
+        ContentType.objects.clear_cache()
         ensure_builtin_vocabularies()
 
 
