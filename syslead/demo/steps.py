@@ -37,12 +37,14 @@ from syslead.core.academic_years import AcademicYear, Term
 from syslead.demo import DEMO_SEED, texts
 from syslead.demo.clock import Clock
 from syslead.demo.organisations import DemoOrganisations
+from syslead.demo.people import FIRST_NAMES, LAST_NAMES
 from syslead.deployments.models import Deployment, Party
 from syslead.deployments.services import (
     deployment_create,
     deployment_sign,
     deployment_sign_for_chair,
 )
+from syslead.deployments.services.common import default_details
 from syslead.evaluation.models import FeedbackRequest
 from syslead.evaluation.services import evaluation_submit, feedback_submit
 from syslead.leaders.models import LeaderProfile
@@ -383,6 +385,14 @@ def fit(remaining: Decimal, full_days: int, half_days: int = 0) -> tuple[int, in
 # --- Agreements ---------------------------------------------------------------------------------
 
 
+def _head_of(school_id: int | None) -> str:
+    """A steady made-up name for the headteacher of a school nobody in the demo signs in for."""
+    digest = int(hashlib.sha256(f"{DEMO_SEED}:head:{school_id}".encode()).hexdigest(), 16)
+    first = FIRST_NAMES[digest % len(FIRST_NAMES)]
+    last = LAST_NAMES[(digest // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    return f"{first} {last}"
+
+
 def agree(
     w: World,
     request: SupportRequest,
@@ -400,6 +410,9 @@ def agree(
     if commissioner:
         details["commissioner_name"] = commissioner
         details["funding_notes"] = f"{commissioner} funds the days."
+    if not default_details(leader, request, request.school_id)["home_headteacher_name"]:
+        # The leader's own head has no account in the demo: the coordinator types their name.
+        details["home_headteacher_name"] = _head_of(leader.home_school_id)
     w.busy.add(leader.pk)
     with w.clock.on(on, 15):
         return deployment_create(
