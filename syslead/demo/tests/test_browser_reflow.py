@@ -30,6 +30,13 @@ MAX_PAGES_PER_PERSON = 80
 
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
 WIDTH_JS = "() => document.documentElement.scrollWidth"
+#: What sticks out: the innermost elements whose right edge passes the viewport's (at most three).
+CULPRITS_JS = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+    && !Array.from(el.children).some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 3)
+  .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))"""
 
 
 def _page_kind(path: str) -> str | None:
@@ -46,10 +53,10 @@ def _page_kind(path: str) -> str | None:
     return match.view_name or match._func_path
 
 
-def _crawl(page: Page, origin: str) -> list[tuple[str, int]]:
+def _crawl(page: Page, origin: str) -> list[tuple[str, int, list[str]]]:
     """Breadth first from the home page: every kind of page this person can reach, with the
     widths of those that scroll sideways."""
-    wide: list[tuple[str, int]] = []
+    wide: list[tuple[str, int, list[str]]] = []
     seen_kinds: set[str] = {_page_kind("/") or "/"}
     queue: deque[str] = deque(["/"])
     opened = 0
@@ -61,7 +68,7 @@ def _crawl(page: Page, origin: str) -> list[tuple[str, int]]:
             continue
         width = int(page.evaluate(WIDTH_JS))
         if width > WIDTH:
-            wide.append((path, width))
+            wide.append((path, width, page.evaluate(CULPRITS_JS)))
         for href in page.evaluate(LINKS_JS):
             url = urldefrag(href)[0]
             parts = urlsplit(url)
@@ -89,6 +96,9 @@ def test_no_page_of_any_role_scrolls_sideways_at_320_px(
         )
         tab = context.new_page()
         browser_sign_in(tab, email, DEMO_PASSWORD)
-        problems += [f"{email}: {path} is {width} px wide" for path, width in _crawl(tab, origin)]
+        problems += [
+            f"{email}: {path} is {width} px wide ({', '.join(culprits)})"
+            for path, width, culprits in _crawl(tab, origin)
+        ]
         context.close()
     assert not problems, f"Pages wider than {WIDTH} px:\n" + "\n".join(problems)
