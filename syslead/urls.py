@@ -17,6 +17,7 @@ urlpatterns = [
     path("schools/", include("syslead.schools.urls")),
     path("leaders/", include("syslead.leaders.urls")),
     path("organisations/", include("syslead.organisations.urls")),
+    path("brokers/", include("syslead.organisations.setup_urls")),
     path("requests/", include("syslead.brokering.urls")),
     path("inbox/", include("syslead.notifications.urls")),
     path("deployments/", include("syslead.deployments.urls")),

@@ -48,6 +48,7 @@ from syslead.core.models import Event
 from syslead.leaders.models import LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
 from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.schools.models import School
 
 __all__ = [
     "asked_commissions",
@@ -58,7 +59,10 @@ __all__ = [
     "commission_for_user",
     "leader_for_request",
     "leader_profile_id_of",
+    "organisation_schools",
     "request_timeline_for",
+    "school_not_choosable",
+    "schools_to_ask_for",
     "support_request_for_user",
     "support_requests_for_user",
     "was_asked",
@@ -197,6 +201,53 @@ def identifies_on_la_route(user: User, known: Iterable[Organisation] = ()) -> bo
     return Organisation.objects.filter(
         pk__in=coordinated, kind=OrganisationKind.LOCAL_AUTHORITY
     ).exists()
+
+
+def organisation_schools(organisation: Organisation) -> QuerySet[School]:
+    """The open schools in the organisation's area: its local authority (an LA), or the LA
+    districts or authorities it lists as areas (a hub). Empty if it has no area."""
+    condition = Q()
+    has_area = False
+    if organisation.local_authority_name:
+        condition |= Q(local_authority__iexact=organisation.local_authority_name)
+        has_area = True
+    areas = organisation.areas
+    if areas:
+        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
+        has_area = True
+    if not has_area:
+        return School.objects.none()
+    return School.objects.filter(condition, is_open=True)
+
+
+def schools_to_ask_for(user: User, route: str, organisation: Organisation) -> QuerySet[School]:
+    """The schools this person may ask support for, on ``route``, in ``organisation``'s name
+    (docs/access.md, "Choosing a school"): the one rule behind the school field's suggestions
+    and the server's refusal of any other school. An administrator or a coordinator of the
+    organisation: any school on the register. A SIP of the organisation, on the local authority
+    route: the open schools of the organisation's area (none if it records no area). A
+    headteacher: their own school(s), on the school route. Nobody else: none."""
+    if is_administrator(user) or organisation.pk in organisation_ids_for(user, [Role.COORDINATOR]):
+        return School.objects.all()
+    if route == Route.LOCAL_AUTHORITY:
+        if organisation.pk in organisation_ids_for(user, [Role.SIP]):
+            return organisation_schools(organisation)
+        return School.objects.none()
+    return School.objects.filter(urn__in=headteacher_school_urns(user))
+
+
+def school_not_choosable(school: School, organisation: Organisation) -> str:
+    """The refusal, in words, of a school outside ``schools_to_ask_for`` (only a SIP's choice is
+    narrower than their role already allows)."""
+    if not (organisation.local_authority_name or organisation.areas):
+        return (
+            f"{organisation.name} has no area recorded, so a SIP cannot choose a school for it: "
+            "ask its coordinator to record its local authority."
+        )
+    return (
+        f"{school.name} is not in {organisation.name}'s area: as a SIP, choose a school of "
+        "your own local authority."
+    )
 
 
 def can_coordinate_organisation(user: User, organisation_id: int) -> bool:

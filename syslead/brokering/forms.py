@@ -4,13 +4,19 @@ services, whose refusals the views put back into these forms for the error summa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
 
+from syslead.accounts.models import User
+from syslead.brokering.access import school_not_choosable, schools_to_ask_for
 from syslead.brokering.engine import (
     DISTANCE_HALF_SCORE_KM,
     EXPERIENCE_FULL_YEARS,
@@ -29,6 +35,20 @@ DAYS = forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "class": "input--sh
 TEXT = forms.Textarea(attrs={"rows": 4})
 #: How many schools a name that matches several may list in its error message.
 SCHOOL_MATCHES_SHOWN = 5
+
+
+def school_suggestions(purpose: str, *, with_field: str = "") -> dict[str, Any]:
+    """A school field's attributes for syslead.js's autocomplete: the suggestions' address for
+    this ``purpose`` (``brokering.views.suggest``), and the form field whose value (the
+    organisation) goes with each query (docs/ux.md, "Autocomplete")."""
+    attrs: dict[str, Any] = {
+        "data-suggest": reverse_lazy("brokering:school_suggestions"),
+        "data-suggest-for": purpose,
+        "autocomplete": "off",
+    }
+    if with_field:
+        attrs["data-suggest-with"] = with_field
+    return attrs
 
 
 def academic_year_choices() -> list[tuple[str, str]]:
@@ -51,10 +71,27 @@ def hidden_pairs(form: forms.Form) -> list[tuple[str, str]]:
     return pairs
 
 
-def one_school(text: str) -> School:
-    """The one school a URN or words of its name and town find; a ValidationError naming the
-    candidates when there are none or several."""
-    found = list(school_search(text).schools[: SCHOOL_MATCHES_SHOWN + 1])
+#: A suggestion picked from the school field's autocomplete ends with its URN in brackets.
+SUGGESTED_URN = re.compile(r"\(URN (\d{1,7})\)$")
+
+
+def one_school(
+    text: str,
+    within: QuerySet[School] | None = None,
+    outside: Callable[[School], str] | None = None,
+) -> School:
+    """The one school a URN, words of its name and town, or a picked suggestion ("Name, Town
+    (URN 123456)") find, among ``within`` when given (docs/ux.md, "Autocomplete"); a
+    ValidationError naming the candidates when there are none or several, or ``outside``'s
+    refusal when the one school it names is not among ``within``."""
+    picked = SUGGESTED_URN.search(text)
+    if picked:
+        text = picked.group(1)
+    found = list(school_search(text, within=within).schools[: SCHOOL_MATCHES_SHOWN + 1])
+    if not found and within is not None and outside is not None:
+        anywhere = list(school_search(text).schools[:2])
+        if len(anywhere) == 1:
+            raise ValidationError(outside(anywhere[0]))
     if not found:
         raise ValidationError(f"No school matches “{text}”: check the URN or the name.")
     if len(found) > 1 and not text.isdigit():
@@ -229,8 +266,13 @@ class LaRequestForm(_RequestFields):
         "academic_year",
     ]
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: list[Organisation], user: User, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
+        school = self.fields["school"]
+        school.widget.attrs.update(school_suggestions("la", with_field="organisation"))
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
@@ -240,8 +282,18 @@ class LaRequestForm(_RequestFields):
         self.found_school: School | None = None
 
     def clean_school(self) -> str:
+        """The one school the text finds among those this person may choose for the chosen
+        organisation (``schools_to_ask_for``, the rule the service applies again)."""
         text = " ".join(self.cleaned_data["school"].split())
-        self.found_school = one_school(text)
+        organisation = self.cleaned_data.get("organisation")
+        if organisation is None:
+            self.found_school = one_school(text)
+            return text
+        self.found_school = one_school(
+            text,
+            within=schools_to_ask_for(self.user, Route.LOCAL_AUTHORITY, organisation),
+            outside=lambda school: school_not_choosable(school, organisation),
+        )
         return text
 
 
@@ -579,6 +631,7 @@ class DirectApproachForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.found_school: School | None = None
+        self.fields["school"].widget.attrs.update(school_suggestions("any"))
         if leaders is None:
             # The leader tells their broker: about themselves, in their own words.
             del self.fields["leader"]
@@ -590,6 +643,8 @@ class DirectApproachForm(forms.Form):
         leader = self.fields["leader"]
         assert isinstance(leader, forms.ChoiceField)
         leader.choices = [("", "Choose a leader"), *leaders]
+        # A coordinator's leaders may be many: the list narrows as they type (docs/ux.md).
+        leader.widget.attrs["data-autocomplete"] = "leaders"
         if requests:
             request = self.fields["request"]
             assert isinstance(request, forms.ChoiceField)

@@ -23,6 +23,7 @@ from syslead.brokering.access import (
     can_read_organisation_brokering,
     can_read_shortlist,
     leader_profile_id_of,
+    organisation_schools,
     support_request_for_user,
     support_requests_for_user,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "can_read_organisation_brokering",
     "can_read_shortlist",
     "leader_profile_id_of",
+    "organisation_schools",
     "support_request_for_user",
     "support_requests_for_user",
 ]
@@ -211,23 +213,6 @@ class SchoolNeed:
     reasons: tuple[str, ...]
     suggested_criteria: tuple[str, ...]
     open_requests: int = 0
-
-
-def organisation_schools(organisation: Organisation) -> QuerySet[School]:
-    """The open schools in the organisation's area: its local authority (an LA), or the LA
-    districts or authorities it lists as areas (a hub). Empty if it has no area."""
-    condition = Q()
-    has_area = False
-    if organisation.local_authority_name:
-        condition |= Q(local_authority__iexact=organisation.local_authority_name)
-        has_area = True
-    areas = organisation.areas
-    if areas:
-        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
-        has_area = True
-    if not has_area:
-        return School.objects.none()
-    return School.objects.filter(condition, is_open=True)
 
 
 def _newest_inspection_date() -> dt.date | None:

@@ -8,6 +8,7 @@ from syslead.brokering.views import (
     reports,
     requests,
     sharing,
+    suggest,
     weights,
 )
 
@@ -18,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", requests.request_new, name="new"),
     path("new/school/", requests.request_new_school, name="new_school"),
     path("new/local-authority/", requests.request_new_la, name="new_la"),
+    path("schools/suggest/", suggest.school_suggestions, name="school_suggestions"),
     path("<int:request_id>/", requests.request_detail, name="detail"),
     path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
     path("<int:request_id>/waiting-list/", requests.request_waiting_list, name="waiting_list"),

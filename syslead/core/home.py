@@ -95,6 +95,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_agreements_waiting",
+        "syslead.deployments.home.coordinator_leaders_moved",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
         "syslead.alliances.home.coordinator_alliance",

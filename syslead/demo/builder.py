@@ -14,6 +14,7 @@ from syslead.demo.casework import DemoCasework, build_casework
 from syslead.demo.leaders import DemoLeaders, build_leaders
 from syslead.demo.organisations import DemoOrganisations, build_organisations
 from syslead.demo.people import DemoPeople, build_people, ensure_administrator
+from syslead.organisations.services import known_brokers_load
 from syslead.schools.models import School
 from syslead.schools.services import schools_load_register
 
@@ -36,13 +37,14 @@ NO_EMAILS = override_settings(
 
 
 def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> DemoBuild:
-    """Load the school register, then the brokers and people on it, their leaders and the
-    casework."""
+    """Load the school register and the lists of brokers, then the brokers and people on it,
+    their leaders and the casework."""
     directory = Path(data_dir if data_dir is not None else settings.SYSLEAD_DATA_DIR)
     if load_register:
         register_summary = schools_load_register(data_dir=directory).summary()
     else:
         register_summary = f"Register not reloaded ({School.objects.count():,} schools held)."
+    register_summary += "\n" + known_brokers_load(data_dir=directory).summary()
     with NO_EMAILS, transaction.atomic():
         administrator = ensure_administrator()
         organisations = build_organisations(actor=administrator, data_dir=directory)

@@ -542,6 +542,7 @@ def _round(
                 application=application,
                 to_stage=stage,
                 reason=reasons.get(stage, ""),
+                feedback=reasons[stage] if stage == ApplicationStage.REJECTED else "",
                 designated_on=today,
             )
 

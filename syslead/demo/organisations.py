@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from syslead.accounts.models import User
-from syslead.organisations.models import Organisation, OrganisationKind
-from syslead.organisations.services import organisation_create
+from syslead.organisations.models import (
+    KnownBroker,
+    KnownBrokerSource,
+    Organisation,
+    OrganisationKind,
+)
+from syslead.organisations.services import organisation_create, organisation_set_up_from_list
 from syslead.schools.register import data_file
 
 TEACHING_SCHOOLS_FILE = "teaching_schools_2018-03-12.csv"
@@ -74,6 +79,16 @@ def _existing_or_new(
     existing = Organisation.objects.filter(name=name, kind=kind).first()
     if existing is not None:
         return existing
+    entry = _list_entry(kind, name, local_authority_name)
+    if entry is not None and not Organisation.objects.filter(known_broker=entry).exists():
+        return organisation_set_up_from_list(
+            actor=actor,
+            entry=entry,
+            name=name,
+            lead_school_urn=lead_school_urn,
+            area=local_authority_name or area_names,
+            contact=contact,
+        )
     return organisation_create(
         actor=actor,
         name=name,
@@ -85,6 +100,22 @@ def _existing_or_new(
         contact_email=contact[1],
         contact_phone=contact[2],
     )
+
+
+def _list_entry(kind: str, name: str, local_authority_name: str) -> KnownBroker | None:
+    """The entry of the lists of brokers (``known_brokers_load``) the demo broker is set up
+    from, as an administrator would pick it (docs/going-live.md)."""
+    if kind == OrganisationKind.TEACHING_SCHOOL_ALLIANCE:
+        return KnownBroker.objects.filter(
+            source=KnownBrokerSource.TEACHING_SCHOOL_ALLIANCE, key=name
+        ).first()
+    if kind == OrganisationKind.TEACHING_SCHOOL_HUB:
+        return KnownBroker.objects.filter(
+            source=KnownBrokerSource.TEACHING_SCHOOL_HUB, name=name
+        ).first()
+    return KnownBroker.objects.filter(
+        source=KnownBrokerSource.LOCAL_AUTHORITY, key=local_authority_name
+    ).first()
 
 
 #: Who schools contact to ask each demo broker for support (the featured coordinators; telephone
@@ -101,7 +132,8 @@ CONTACTS = {
 
 
 def build_organisations(*, actor: User, data_dir: Path) -> DemoOrganisations:
-    """The three demo brokers, created once through ``organisation_create``."""
+    """The three demo brokers, created once: set up from their entries of the lists of brokers
+    where the lists hold them (``organisation_set_up_from_list``), else ``organisation_create``."""
     return DemoOrganisations(
         alliance=_existing_or_new(
             actor=actor,

@@ -18,7 +18,8 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.casework.chasing import chased_text
 from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
-from syslead.deployments.models import DeploymentStatus
+from syslead.deployments.models import ChangeKind, DeploymentStatus
+from syslead.deployments.moves import move_flag_text, open_move_flags_of
 from syslead.deployments.parties import party_in_sentence
 from syslead.deployments.selectors import (
     awaiting_signature_of,
@@ -130,3 +131,17 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
         },
         links=(Link("All agreements", reverse("deployments:list")),),
     )
+
+
+def coordinator_leaders_moved(user: User) -> Iterable[Block]:
+    """Agreements of the coordinator's organisations whose leader moved school, each opening the
+    change form on "the leader has left their school" (docs/rules.md, "A leader moves school").
+    One query."""
+    for flag in open_move_flags_of(coordinated_organisation_ids(user)):
+        deployment = flag.deployment
+        yield AttentionItem(
+            move_flag_text(flag, who=deployment.leader.user.get_full_name()),
+            reverse("deployments:change", args=[deployment.pk])
+            + f"?kind={ChangeKind.LEADER_LEFT_SCHOOL}",
+            f"Their agreement at {deployment.client_school.name}.",
+        )

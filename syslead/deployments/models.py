@@ -351,3 +351,27 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.deployment_id})"
+
+
+class MoveFlag(models.Model):
+    """A live agreement of a leader who moved school (docs/rules.md, "A leader moves school"): the
+    coordinator is to record the "leader has left their school" change on it. The flag is open
+    while the agreement is active or paused and no such change was recorded on it since the flag
+    (``deployments.moves``)."""
+
+    employment = models.ForeignKey(
+        "leaders.Employment", on_delete=models.CASCADE, related_name="flags"
+    )
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="move_flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "deployment"], name="one_move_flag_per_agreement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment} → agreement {self.deployment_id}"

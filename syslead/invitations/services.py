@@ -28,6 +28,7 @@ from syslead.accounts.services import RoleSpec, role_grant, role_grant_allowed, 
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.invitations.models import Invitation, InvitationStatus, token_hash
+from syslead.invitations.signals import invitation_accepted
 from syslead.notifications.inbox import notify
 from syslead.notifications.services import email_enqueue
 from syslead.organisations.models import Organisation
@@ -390,4 +391,5 @@ def invitation_accept(*, raw_token: str, password: str) -> User:
         verb="invitation.accepted",
         summary=f"{invitation.email} joined as {_role_words(invitation)}",
     )
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user

@@ -48,9 +48,12 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_inviter(request.user)
     pending = list(pending_invitations_for(request.user).select_related("sent_for"))
     can_import = is_administrator(request.user) or bool(coordinated_organisation_ids(request.user))
-    return render(
-        request, "invitations/people.html", {"pending": pending, "can_import": can_import}
-    )
+    context = {
+        "pending": pending,
+        "can_import": can_import,
+        "can_set_up_brokers": is_administrator(request.user),  # docs/going-live.md
+    }
+    return render(request, "invitations/people.html", context)
 
 
 def _draft(request: HttpRequest) -> dict[str, Any]:

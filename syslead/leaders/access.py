@@ -12,7 +12,8 @@ the leader through it first, so a leader the caller cannot see is 404 whatever t
 Changing (else 403, to someone who may see the leader): looks only at the organisations concerned
 with the leader now, its live associations, live designations and the organisation whose
 coordinator created the profile (``leader_organisation_ids``). Coordinators of those organisations
-manage the leader; the leader edits the descriptive parts of their own profile; the home school's
+manage the leader; the leader edits the descriptive parts of their own profile; the leader or a
+coordinator managing them records a move to another school; the home school's
 headteacher or a coordinator of an organisation the leader is associated with sets the days
 released; the leader, their home headteacher, and coordinators and broker leads of their
 organisations read capacity. A leader the caller cannot see joins the caller's organisation only
@@ -285,6 +286,13 @@ def may_manage_leader(user: User, leader: LeaderProfile) -> bool:
 def may_edit_profile(user: User, leader: LeaderProfile) -> bool:
     """Edit the descriptive parts of the profile: the leader themselves, or a coordinator who may
     manage the leader."""
+    return is_the_leader(user, leader) or may_manage_leader(user, leader)
+
+
+def may_move_school(user: User, leader: LeaderProfile) -> bool:
+    """Record that the leader moved school (docs/rules.md, "A leader moves school"): the leader
+    themselves, or a coordinator of an organisation concerned with the leader (their broker), or
+    an administrator. A coordinator who only sees the leader through a commission may not."""
     return is_the_leader(user, leader) or may_manage_leader(user, leader)
 
 

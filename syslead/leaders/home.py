@@ -23,6 +23,7 @@ from syslead.leaders.models import (
     DesignationApplication,
     DesignationRound,
     DesignationStatus,
+    Employment,
     LeaderProfile,
     ReleaseAgreement,
 )
@@ -163,17 +164,34 @@ def headteacher_release_days(user: User) -> Iterable[Block]:
     years = [year]
     if timezone.localdate().month >= NEXT_YEAR_FROM_MONTH and timezone.localdate().month < 9:
         years.append(year.next())
-    agreed = set(
-        ReleaseAgreement.objects.filter(
+    releases = {
+        (leader_id, label): consented
+        for leader_id, label, consented in ReleaseAgreement.objects.filter(
             leader__in=leaders, academic_year__in=[y.label for y in years]
-        ).values_list("leader_id", "academic_year")
+        ).values_list("leader_id", "academic_year", "headteacher_consent_at")
+    }
+    # Leaders who moved to the school this year: their release is asked of this headteacher.
+    moved = set(
+        Employment.objects.filter(
+            leader__in=leaders,
+            is_current=True,
+            school_id__in=urns,
+            starts_on__gte=year.starts_on,
+        ).values_list("leader_id", flat=True)
     )
     for leader in leaders:
         for wanted in years:
-            if (leader.pk, wanted.label) not in agreed:
+            if (leader.pk, wanted.label) not in releases:
                 yield AttentionItem(
                     f"Agree {leader.name}'s release days for {wanted.label}",
                     reverse("leaders:release"),
+                )
+            elif leader.pk in moved and releases[(leader.pk, wanted.label)] is None:
+                yield AttentionItem(
+                    f"Agree {leader.name}'s release days for the rest of {wanted.label}",
+                    reverse("leaders:release") + f"#leader-{leader.pk}",
+                    f"{leader.name} has moved to your school: their previous school's release "
+                    "stopped at the move.",
                 )
     capacities = capacities_for(leaders, year)
     yield Section(

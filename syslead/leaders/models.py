@@ -4,6 +4,7 @@ and training (docs/rules.md: Designations, Association, Capacity, Training)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -256,10 +257,46 @@ class ApplicationStage(models.TextChoices):
 
 
 class DesignationApplication(models.Model):
+    """An application for designation in a round: by a leader on Syslead, or by a pending
+    applicant (no leader yet: their name, e-mail and school are kept here until they accept the
+    invitation sent when they are designated; docs/rules.md: Designations)."""
+
     round = models.ForeignKey(
         DesignationRound, on_delete=models.CASCADE, related_name="applications"
     )
-    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="applications")
+    leader = models.ForeignKey(
+        LeaderProfile,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    # A pending applicant (not on Syslead when applying from the broker's public page).
+    applicant_name = models.CharField(max_length=150, blank=True)
+    applicant_email = models.EmailField(max_length=254, blank=True)
+    applicant_school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_applications",
+    )
+    applicant_job_title = models.CharField(max_length=150, blank=True)
+    applicant_is_headteacher = models.BooleanField(default=False)
+    invitation = models.ForeignKey(
+        "invitations.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="designation_applications",
+        help_text="The invitation sent to a pending applicant on designation.",
+    )
+    pending_designated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A pending applicant's designation date, made into a designation when they "
+        "accept the invitation.",
+    )
     stage = models.CharField(
         max_length=20, choices=ApplicationStage.choices, default=ApplicationStage.SUBMITTED
     )
@@ -277,11 +314,33 @@ class DesignationApplication(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "leader"], name="one_application_per_round")
+            models.UniqueConstraint(fields=["round", "leader"], name="one_application_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "applicant_email"],
+                condition=~Q(applicant_email=""),
+                name="one_application_per_email_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(leader__isnull=False) | ~Q(applicant_email=""),
+                name="application_has_an_applicant",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.leader} → {self.round}"
+        return f"{self.applicant_display_name} → {self.round}"
+
+    @property
+    def is_pending_applicant(self) -> bool:
+        """Applied from the public page and has no account on Syslead yet."""
+        return self.leader_id is None
+
+    @property
+    def applicant_display_name(self) -> str:
+        return self.leader.name if self.leader is not None else self.applicant_name
+
+    @property
+    def applicant_home_school(self) -> Any:
+        return self.leader.home_school if self.leader is not None else self.applicant_school
 
 
 class ApplicationDecision(models.Model):
@@ -297,6 +356,11 @@ class ApplicationDecision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    feedback = models.TextField(
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="The panel's feedback to the applicant, sent with the outcome.",
+    )
 
     class Meta:
         ordering = ["decided_at", "id"]
@@ -478,3 +542,56 @@ class TrainingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} at {self.event}"
+
+
+class Employment(models.Model):
+    """Where the leader works, from when to when (docs/rules.md, "A leader moves school"). Rows are
+    written only by ``leaders.services.moves.leader_move_school``: the school the leader worked at
+    before the first move Syslead recorded (its start unknown, ``starts_on`` empty), then one row
+    per move. At most one row is current per leader (a database constraint), and it names the same
+    school as ``LeaderProfile.home_school``."""
+
+    leader = models.ForeignKey(LeaderProfile, on_delete=models.CASCADE, related_name="employments")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="Empty for the school before the first recorded move."
+    )
+    ends_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=True)
+    headteacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The school's headteacher when the move was recorded, asked to agree release.",
+    )
+    headteacher_name = models.CharField(max_length=150, blank=True)
+    release_asked_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_current", "-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader"],
+                condition=Q(is_current=True),
+                name="one_current_employment_per_leader",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=True) | Q(ends_on__isnull=False),
+                name="past_employment_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="employment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} at {self.school}"

@@ -14,6 +14,7 @@ from syslead.leaders.access import (
     may_create_leaders,
     may_edit_profile,
     may_manage_leader,
+    may_move_school,
     may_read_capacity,
     may_set_release,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "may_create_leaders",
     "may_edit_profile",
     "may_manage_leader",
+    "may_move_school",
     "may_read_capacity",
     "may_set_release",
 ]

@@ -47,7 +47,10 @@ def may_decide_application(user: User, application: DesignationApplication) -> b
 
 
 def may_withdraw_application(user: User, application: DesignationApplication) -> bool:
-    return is_the_leader(user, application.leader) or may_decide_application(user, application)
+    leader = application.leader
+    return (leader is not None and is_the_leader(user, leader)) or may_decide_application(
+        user, application
+    )
 
 
 # --- The designation -----------------------------------------------------------------------------
@@ -147,7 +150,8 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             (S.RECOMMENDED,),
             S.DESIGNATED,
             may=may_decide_application,
-            who=DECIDERS + " (the designation is made with it)",
+            who=DECIDERS + " (the designation is made with it; a pending applicant is invited "
+            "and designated on accepting)",
             records="application.advanced",
             action="designate",
         ),
@@ -156,7 +160,7 @@ APPLICATION_TRANSITIONS: TransitionTable[DesignationApplication] = TransitionTab
             _NOT_FINAL,
             S.REJECTED,
             may=may_decide_application,
-            who=DECIDERS + ", with a reason",
+            who=DECIDERS + ", with the panel's feedback to the applicant",
             records="application.advanced",
             action="reject it",
         ),

@@ -6,6 +6,7 @@ from syslead.leaders.views import (
     capacity,
     designations,
     directory,
+    moves,
     profiles,
     training,
 )
@@ -28,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:leader_id>/designate/", designations.designate, name="designate"),
     path("<int:leader_id>/associate/", associations.associate, name="associate"),
     path("<int:leader_id>/release/", capacity.leader_release, name="leader_release"),
+    path("<int:leader_id>/move-school/", moves.move_school, name="move_school"),
     path("designation-types/", designations.designation_types, name="designation_types"),
     path("designations/<int:designation_id>/revoke/", designations.revoke, name="revoke"),
     path(

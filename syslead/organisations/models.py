@@ -55,6 +55,15 @@ class Organisation(models.Model):
         validators=[validate_website],
         help_text="The full address, starting https:// (or http://).",
     )
+    #: The list entry the organisation was set up from: one organisation per entry (the
+    #: one-to-one field's unique constraint backs the rule in ``services``).
+    known_broker = models.OneToOneField(
+        "organisations.KnownBroker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisation",
+    )
     # How a school asks for support: the broker's contact, shown on its public pages.
     contact_name = models.CharField(
         max_length=120, blank=True, help_text="Who schools contact to ask for support."
@@ -97,3 +106,50 @@ class Organisation(models.Model):
             slug = f"{base}-{n}"
             n += 1
         return slug
+
+
+class KnownBrokerSource(models.TextChoices):
+    """The published lists a broker can be set up from (data/README.md)."""
+
+    TEACHING_SCHOOL_HUB = "hub_2025", "Teaching school hubs (Sept 2025)"
+    TEACHING_SCHOOL_ALLIANCE = "alliance_2018", "Teaching school alliances (March 2018)"
+    LOCAL_AUTHORITY = "local_authority", "Local authorities (the school register)"
+
+
+#: The kind of organisation each list's entries become.
+KIND_OF_SOURCE = {
+    KnownBrokerSource.TEACHING_SCHOOL_HUB: OrganisationKind.TEACHING_SCHOOL_HUB,
+    KnownBrokerSource.TEACHING_SCHOOL_ALLIANCE: OrganisationKind.TEACHING_SCHOOL_ALLIANCE,
+    KnownBrokerSource.LOCAL_AUTHORITY: OrganisationKind.LOCAL_AUTHORITY,
+}
+
+
+class KnownBroker(models.Model):
+    """One entry of a shipped list of brokers (a hub, an alliance, a local authority), which an
+    administrator picks to set up an organisation (docs/going-live.md). ``key`` identifies the
+    entry within its list: the hub's area code, the alliance's name, the LA's name."""
+
+    source = models.CharField(max_length=20, choices=KnownBrokerSource.choices)
+    key = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)
+    lead_urn = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The lead school's URN as the list gives it."
+    )
+    area = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The hub's LA districts (;-separated), the alliance's LA, or the LA itself.",
+    )
+
+    class Meta:
+        ordering = ["name", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="known_broker_source_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_source_display()})"
+
+    @property
+    def kind(self) -> str:
+        return str(KIND_OF_SOURCE[KnownBrokerSource(self.source)])

@@ -119,10 +119,18 @@ def _near(schools: QuerySet[School], place: Location) -> SchoolSearch:
     )
 
 
-def school_search(query: str = "", local_authority: str = "", phase: str = "") -> SchoolSearch:
+def school_search(
+    query: str = "",
+    local_authority: str = "",
+    phase: str = "",
+    within: QuerySet[School] | None = None,
+) -> SchoolSearch:
     """Forgiving search of the register: a URN, a postcode or outward code (nearest first), or
-    words of a school's name and town; narrowed by local authority and phase."""
+    words of a school's name and town; narrowed by local authority and phase, and to ``within``
+    (the schools a person may choose, docs/ux.md "Autocomplete") when given."""
     schools = _filtered(local_authority, phase)
+    if within is not None:
+        schools = schools.filter(pk__in=within.values("pk"))
     text = " ".join((query or "").split())
     if not text:
         return SchoolSearch(schools=schools)

@@ -17,6 +17,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
+from syslead.brokering.access import school_not_choosable, schools_to_ask_for
 from syslead.brokering.eligibility import days_text, words
 from syslead.brokering.models import (
     Approach,
@@ -157,6 +158,8 @@ def request_create(
     assert school is not None
     assert org is not None
     _check_may_raise(actor, school, org, route)
+    if not schools_to_ask_for(actor, route, org).filter(pk=school.pk).exists():
+        raise field_error("school", school_not_choosable(school, org))
     clean_needs, days, year_label, criteria = _validate_request_fields(
         organisation=org,
         route=route,

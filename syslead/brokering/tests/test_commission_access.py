@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import ApiClient
+from conftest import ApiClient, make_school
 from syslead.accounts.models import User
 from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
@@ -159,6 +159,9 @@ def test_a_sip_sees_and_raises_only_local_authority_route_requests(
     client_school: object,
     alliance: Organisation,
 ) -> None:
+    # A SIP chooses among their local authority's schools (docs/access.md).
+    alliance.local_authority_name = "Lincolnshire"
+    alliance.save()
     assert api(sip).get(f"/support-requests/{maths_request.pk}").status_code == 404
     assert api(sip).get("/support-requests").json() == []
     body = {
@@ -173,6 +176,13 @@ def test_a_sip_sees_and_raises_only_local_authority_route_requests(
     la_route = api(sip).post("/support-requests", {**body, "route": "local_authority"})
     assert la_route.status_code == 201, la_route.json()
     assert api(sip).get(f"/support-requests/{la_route.json()['id']}").status_code == 200
+    # Another authority's school is refused on the field, by the same rule as the web form.
+    oxford = make_school(140001, "Meadowbrook College", town="Oxford", local_authority="Oxon")
+    elsewhere = api(sip).post(
+        "/support-requests", {**body, "school": oxford.urn, "route": "local_authority"}
+    )
+    assert elsewhere.status_code == 422
+    assert "Meadowbrook College is not in KYRA" in str(elsewhere.json())
 
 
 def test_the_request_state_is_not_named_to_an_organisation_that_cannot_see_it(

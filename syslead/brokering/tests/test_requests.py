@@ -76,6 +76,9 @@ def test_headteacher_cannot_raise_an_la_route_request(
 def test_sip_raises_an_la_route_request_ticking_the_criteria(
     sip: User, client_school: School, alliance: Organisation
 ) -> None:
+    # A SIP chooses among their local authority's schools (docs/access.md).
+    alliance.local_authority_name = "Lincolnshire"
+    alliance.save()
     created = _school_route(
         sip,
         client_school,

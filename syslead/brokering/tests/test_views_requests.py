@@ -221,6 +221,9 @@ def test_only_a_headteacher_asks_on_the_school_route(
 def test_sip_identifies_a_school_on_the_la_route(
     login: Login, sip: User, alliance: Organisation, client_school: School
 ) -> None:
+    # A SIP chooses among the schools of their organisation's local authority.
+    alliance.local_authority_name = "Lincolnshire"
+    alliance.save()
     client = login(sip)
     url = reverse("brokering:new_la")
     check = client.post(url, {**_la_answers(client_school), "step": "check"})

@@ -249,6 +249,7 @@ def request_new_la(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LaRequestForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations,
+        user=request.user,
         specialisms=specialism_labels(organisation_id),
         initial=initial,
     )

@@ -80,6 +80,10 @@ POST leaders:associate                                       200    404    404  
 GET leaders:leader_release                                   200    404    404    404    404    404    404    404    302
 GET leaders:leader_release @own                              200    200    403    403    403    200    404    404    302
 POST leaders:leader_release                                  200    404    404    404    404    404    404    404    302
+GET leaders:move_school                                      200    404    404    404    404    404    404    404    302
+GET leaders:move_school @own                                 200    200    403    403    200    403    404    404    302
+POST leaders:move_school                                     200    404    404    404    404    404    404    404    302
+POST leaders:move_school @own                                200    200    403    403    200    403    404    404    302
 GET leaders:designation_types                                200    200    403    403    403    403    403    200    302
 GET leaders:revoke                                           200    404    404    404    404    404    404    404    302
 POST leaders:revoke                                          200    404    404    404    404    404    404    404    302
@@ -117,6 +121,8 @@ POST leaders:training_event                                  302    404    404  
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
 GET organisations:directory                                  200    200    200    200    200    200    200    200    200
+GET organisations:apply                                      200    200    200    200    200    200    200    200    200
+POST organisations:apply                                     400    400    400    400    400    400    400    400    400  # anyone may apply; an empty form is refused
 
 # brokering
 GET brokering:list                                           200    200    200    200    200    200    200    200    302
@@ -124,6 +130,8 @@ GET brokering:export                                       200    200    200    
 GET brokering:new                                            302    302    403    302    403    302    302    302    302
 GET brokering:new_school                                     403    403    403    403    403    200    200    403    302
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
+GET brokering:school_suggestions                             400    400    400    400    400    400    400    400    302  # no "for": a JSON detail; the register is open to anyone signed in
+POST brokering:school_suggestions                            405    405    405    405    405    405    405    405    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
 GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
 GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
@@ -425,6 +433,11 @@ POST alliances:board_decision                            200   404   404   404  
 POST alliances:attendance                                200   404   404   404   404   404   404   404   302
 GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
 POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
+
+# brokers (administrators set up organisations from the shipped lists)
+GET brokers:pick                                         200   403   403   403   403   403   403   403   302
+GET brokers:set_up                                       302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
+POST brokers:set_up                                      302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
 
 # invitations (coordinators and administrators; each coordinator its own invitations)
 GET invitations:people                                   200   200   403   403   403   403   403   200   302

@@ -25,6 +25,7 @@ from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.deployments.forms import AgreementFilterForm
 from syslead.deployments.models import Deployment, Signature
+from syslead.deployments.moves import move_flag_text, open_move_flag_for
 from syslead.deployments.parties import party_in_sentence, party_label
 from syslead.deployments.pdf import agreement_document, agreement_filename, agreement_pdf
 from syslead.deployments.selectors import (
@@ -130,6 +131,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     manager = can_manage_deployment(user, deployment)
     changes = changes_of(deployment)
     versions = version_chain(deployment)
+    move_flag = open_move_flag_for(deployment.pk) if manager else None
     context = {
         "deployment": deployment,
         "document": agreement_document(deployment),
@@ -153,6 +155,9 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "may_ask_exit": "request_exit" in steps,
         "may_report_unavailable": "report_unavailable" in steps,
         "chase": chase_panel(user, "signature", deployment),
+        # The leader moved school: the coordinator records the change (docs/rules.md).
+        "move_flag": move_flag,
+        "move_flag_text": move_flag_text(move_flag) if move_flag else "",
     }
     return render(request, "deployments/detail.html", context)
 

@@ -12,6 +12,10 @@ from playwright.sync_api import Page, expect
 
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.deployments.models import Party, Signature
+from syslead.deployments.services import deployment_create, deployment_sign
+from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
+from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
 pytestmark = pytest.mark.browser
@@ -77,3 +81,79 @@ def test_invitation_set_password_home_page(
         "This invitation has already been used"
     )
     axe_check(page)
+
+
+def test_invited_headteacher_sets_a_password_and_signs_the_agreement(
+    page: Page,
+    coordinator: User,
+    leader_user: User,
+    home_head: User,
+    home_school: School,
+    client_school: School,
+    alliance: Organisation,
+) -> None:
+    """One journey: the coordinator's agreement names Ermine Primary, whose headteacher has no
+    account; the coordinator invites them from the agreement; they follow the link, choose a
+    password, land signed in with the agreement to sign on their home page, sign it, and the
+    agreement shows their signature (docs/going-live.md)."""
+    leader = make_leader(leader_user, home_school, alliance)
+    support_request = make_request(alliance, client_school, chosen_leader=leader)
+    deployment = deployment_create(
+        actor=coordinator, support_request=support_request, leader=leader, **agreement_kwargs()
+    )
+    # The parties before the supported school's headteacher have signed.
+    deployment = deployment_sign(actor=leader_user, deployment=deployment)
+    deployment = deployment_sign(actor=home_head, deployment=deployment)
+
+    browser_sign_in(page, coordinator.email)
+    page.goto(f"/deployments/{deployment.pk}/")
+    expect(
+        page.get_by_text("No one can sign for the headteacher of Ermine Primary Academy yet")
+    ).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="invite the headteacher of Ermine Primary Academy").click()
+    axe_check(page)
+    page.get_by_label("Their full name").fill("Cara Client-Head")
+    page.get_by_label("Their e-mail address").fill("cara@ermine.test")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(
+        page.get_by_text("Invited cara@ermine.test (Cara Client-Head), not yet joined")
+    ).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/**")
+
+    message = next(m for m in mail.outbox if m.to == ["cara@ermine.test"])
+    link = re.search(r"https?://[^/\s]+/invitations/[^/\s]+/", message.body)
+    assert link is not None
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    axe_check(page)
+    page.get_by_label("Choose a password").fill("lantern-orchard-42")
+    page.get_by_label("Type the password again").fill("lantern-orchard-42")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(lambda url: "/invitations/" not in url)
+    expect(page.get_by_text("Welcome to Syslead: your account is ready.")).to_be_visible()
+    axe_check(page)
+
+    page.get_by_role(
+        "link", name="Sign the agreement for Lee Leader at Ermine Primary Academy"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign the agreement")
+    axe_check(page)
+    declaration = "I agree to this support agreement on behalf of Ermine Primary Academy"
+    page.get_by_label(declaration).check()
+    page.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_text("You signed the agreement as the headteacher")).to_be_visible()
+    signatures = page.get_by_role(
+        "table", name="The four parties and their signatures, in signing order"
+    )
+    expect(
+        signatures.get_by_role("row", name=re.compile("^The headteacher of Ermine Primary"))
+    ).to_contain_text("Cara Client-Head")
+    axe_check(page)
+
+    cara = User.objects.get(email="cara@ermine.test")
+    assert Signature.objects.filter(
+        deployment=deployment, party=Party.CLIENT_HEADTEACHER, signed_by=cara
+    ).exists()

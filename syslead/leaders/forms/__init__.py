@@ -28,11 +28,13 @@ from syslead.leaders.forms.designations import (
     DesignateForm,
     DesignationReviewCloseForm,
     DesignationTypeForm,
+    PublicApplicationForm,
     RevokeForm,
     RoundForm,
     StageForm,
 )
 from syslead.leaders.forms.directory import DirectorySearchForm, PublicDirectoryForm
+from syslead.leaders.forms.moves import MoveSchoolForm
 from syslead.leaders.forms.profiles import (
     PUBLICATION_FIELDS,
     CoordinatorProfileForm,
@@ -64,10 +66,12 @@ __all__ = [
     "DirectorySearchForm",
     "HeadteacherReleaseForm",
     "LeaderCreateForm",
+    "MoveSchoolForm",
     "MyProfileForm",
     "OrganisationField",
     "OrganisationFormMixin",
     "ProfileForm",
+    "PublicApplicationForm",
     "PublicDirectoryForm",
     "Radios",
     "ReleaseForm",

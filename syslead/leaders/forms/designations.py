@@ -146,7 +146,15 @@ class StageForm(forms.Form):
         label="Reason",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when rejecting.",
+        help_text="For the record; the applicant does not see it.",
+        max_length=TEXT_MAX_LENGTH,
+    )
+    feedback = forms.CharField(
+        label="The panel's feedback to the applicant",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Sent to the applicant with the outcome. Required when not designating; "
+        "optional when designating.",
         max_length=TEXT_MAX_LENGTH,
     )
     designated_on = GovukDateField(label="Designated on", required=False)
@@ -225,3 +233,72 @@ class DesignationReviewCloseForm(forms.Form):
         if data.get("outcome") == "revoked" and not (data.get("notes") or "").strip():
             self.add_error("notes", "Give the reason for revoking the designation.")
         return data
+
+
+class PublicApplicationForm(ApplicationForm):
+    """Applying from the broker's public page without an account (a pending applicant): who you
+    are and your school, then the statements every application gives."""
+
+    field_order = [
+        "round",
+        "name",
+        "email",
+        "school",
+        "job_title",
+        "is_headteacher",
+        "years_in_role",
+        "field_of_expertise",
+        "evidence",
+    ]
+
+    round = forms.TypedChoiceField(
+        label="Designation sought",
+        coerce=int,
+        widget=Radios,
+        error_messages={
+            "required": "Choose the designation you are applying for.",
+            "invalid_choice": "Choose one of the designations this round offers.",
+        },
+    )
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter your full name."},
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="We write to you here with the outcome.",
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
+        },
+    )
+    school = forms.CharField(
+        label="Your school",
+        max_length=200,
+        help_text="Its URN (the 6-digit number from Get Information about Schools) or its full "
+        "name.",
+        error_messages={"required": "Enter your school's URN or name."},
+    )
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=150,
+        error_messages={"required": "Enter your job title."},
+    )
+    is_headteacher = forms.BooleanField(label="I am the headteacher of this school", required=False)
+
+    def __init__(self, *args: Any, rounds: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["round"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            (
+                r.pk,
+                f"{r.designation_type.name} ({r.designation_type.code}): {r.title}, "
+                f"closes {r.closes_on:%-d %B %Y}",
+            )
+            for r in rounds
+        ]
+        if len(rounds) == 1:
+            self.initial.setdefault("round", rounds[0].pk)

@@ -10,7 +10,8 @@ both show the same messages.
 
 A package by topic, imported from here (``from syslead.leaders.services import release_set``):
 ``profiles``, ``vocabularies``, ``applications`` (rounds and applications), ``designations``,
-``association``, ``release`` (release days and policies) and ``training``.
+``association``, ``release`` (release days and policies), ``moves`` (a leader moves school) and
+``training``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ from syslead.leaders.services.designations import (
     designation_review_close,
     designation_review_open,
     designation_revoke,
+)
+from syslead.leaders.services.moves import leader_move_school
+from syslead.leaders.services.pending import (
+    open_rounds,
+    pending_application_attach,
+    public_application_submit,
+    school_find,
 )
 from syslead.leaders.services.profiles import (
     COORDINATOR_FIELDS,
@@ -82,12 +90,17 @@ __all__ = [
     "designation_type_for_code",
     "leader_create",
     "leader_declare_no_longer_meets_criteria",
+    "leader_move_school",
     "leader_set_publication",
     "leader_update",
     "leaders_check_many",
     "leaders_create_many",
+    "open_rounds",
+    "pending_application_attach",
+    "public_application_submit",
     "release_set",
     "round_create",
+    "school_find",
     "specialism_create",
     "training_event_create",
 ]

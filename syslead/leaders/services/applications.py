@@ -13,6 +13,7 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
 from syslead.leaders.models import (
@@ -34,6 +35,7 @@ from syslead.leaders.services._helpers import (
     require_text,
 )
 from syslead.leaders.services.designations import designation_create
+from syslead.leaders.services.pending import outcome_tell, pending_applicant_invite
 from syslead.leaders.services.vocabularies import designation_type_for_code
 from syslead.leaders.transitions import (
     APPLICATION_TRANSITIONS,
@@ -98,10 +100,17 @@ def round_create(
 
 def application_eligibility(application: DesignationApplication) -> list[str]:
     """The round type's criteria the application does not meet, in words, judged on the years in
-    role given and the Ofsted grade stored when it was submitted."""
+    role given and the Ofsted grade stored when it was submitted. A pending applicant is judged
+    on the school and headship they gave."""
+    leader = application.leader
+    if leader is None:
+        leader = LeaderProfile(
+            home_school=application.applicant_school,
+            is_headteacher=application.applicant_is_headteacher,
+        )
     return eligibility_check(
         application.round.designation_type,
-        application.leader,
+        leader,
         application.years_in_role,
         ofsted_rating=application.home_school_ofsted_rating,
     )
@@ -201,12 +210,20 @@ def application_advance(
     application: DesignationApplication,
     to_stage: str,
     reason: str = "",
+    feedback: str = "",
     designated_on: dt.date | None = None,
+    site_url: str = "",
 ) -> DesignationApplication:
     """Move an application on: submitted → shortlisted → interviewed → recommended → designated,
     or from any non-final stage to rejected (a reason is required) or withdrawn (the applicant may
     withdraw). A coordinator of the round's organisation decides; each move is recorded with who,
-    when and why. Designating creates the designation (``designation_create``)."""
+    when and why. Designating creates the designation (``designation_create``).
+
+    The outcome (designated or not designated) is sent to the applicant, in-app and by e-mail,
+    with the panel's ``feedback``: required when not designating, optional when designating. A
+    pending applicant (no account yet) is e-mailed; designating them sends an invitation as a
+    system leader instead, and the designation is made when they accept it
+    (``pending_application_attach``)."""
     application = (
         DesignationApplication.objects.select_for_update(of=("self",))
         .select_related("round__organisation", "round__designation_type", "leader__user")
@@ -228,8 +245,16 @@ def application_advance(
         f"Only coordinators of {designation_round.organisation.name} may decide applications.",
     )
     text = (reason or "").strip()
-    if target == ApplicationStage.REJECTED and not text:
-        raise field_error("reason", "Give the reason for rejecting the application.")
+    said = (feedback or "").strip()
+    if target == ApplicationStage.REJECTED and not said:
+        raise field_error(
+            "feedback",
+            "Give the panel's feedback to the applicant on why they were not designated.",
+        )
+    if len(said) > TEXT_MAX_LENGTH:
+        raise field_error("feedback", f"Keep it to {TEXT_MAX_LENGTH} characters or fewer.")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise field_error("reason", f"Keep it to {TEXT_MAX_LENGTH} characters or fewer.")
     APPLICATION_TRANSITIONS.require_source(
         step,
         application,
@@ -243,21 +268,29 @@ def application_advance(
         to_stage=target,
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         reason=text,
+        feedback=said,
     )
     APPLICATION_TRANSITIONS.apply(
         step,
         application,
         actor=actor,
         summary=f"Application {from_stage} → {target}",
-        data={"from": from_stage, "to": str(target), "reason": text},
+        data={"from": from_stage, "to": str(target), "reason": text, "feedback": said},
     )
-    if target == ApplicationStage.DESIGNATED:
+    on = designated_on or timezone.localdate()
+    if target == ApplicationStage.DESIGNATED and application.leader is not None:
         designation_create(
             actor=actor,
             leader=application.leader,
             type_code=designation_round.designation_type.code,
-            designated_on=designated_on or timezone.localdate(),
+            designated_on=on,
             organisation=designation_round.organisation,
             application=application,
         )
+    elif target == ApplicationStage.DESIGNATED:
+        pending_applicant_invite(
+            actor=actor, application=application, designated_on=on, site_url=site_url
+        )
+    if target in (ApplicationStage.DESIGNATED, ApplicationStage.REJECTED):
+        outcome_tell(application, feedback=said)
     return application

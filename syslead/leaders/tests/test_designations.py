@@ -211,21 +211,33 @@ def test_stages_cannot_be_skipped_or_reopened(
     assert allowed_next_stages("submitted") == ["shortlisted", "rejected", "withdrawn"]
 
 
-def test_rejecting_an_application_needs_a_reason(
+def test_not_designating_needs_the_panels_feedback(
     open_round: DesignationRound, leader: LeaderProfile, leader_user: User, coordinator: User
 ) -> None:
     application = _apply(leader_user, open_round, leader)
     with pytest.raises(ValidationError) as error:
-        application_advance(actor=coordinator, application=application, to_stage="rejected")
-    assert "reason" in error.value.message_dict
+        application_advance(
+            actor=coordinator, application=application, to_stage="rejected", reason="Internal"
+        )
+    assert "feedback" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        application_advance(
+            actor=coordinator, application=application, to_stage="rejected", feedback="x" * 10_001
+        )
+    assert "feedback" in error.value.message_dict
+    application.refresh_from_db()
+    assert application.stage == ApplicationStage.SUBMITTED
     application = application_advance(
         actor=coordinator,
         application=application,
         to_stage="rejected",
         reason="Not enough evidence of impact beyond the school.",
+        feedback="Show the impact of your work in other schools.",
     )
     assert application.stage == ApplicationStage.REJECTED
-    assert application.decisions.get().reason.startswith("Not enough evidence")
+    decision = application.decisions.get()
+    assert decision.reason.startswith("Not enough evidence")
+    assert decision.feedback == "Show the impact of your work in other schools."
 
 
 def test_the_applicant_may_withdraw_but_not_decide(

@@ -95,7 +95,7 @@ def test_every_step_of_both_tables_is_reached_through_a_service(
         application_advance(actor=coordinator, application=designated, to_stage=stage)
     rejected = _apply(open_round, others[0])
     application_advance(
-        actor=coordinator, application=rejected, to_stage="rejected", reason="Too new"
+        actor=coordinator, application=rejected, to_stage="rejected", feedback="Too new"
     )
     withdrawn = _apply(open_round, others[1])
     application_advance(actor=others[1].user, application=withdrawn, to_stage="withdrawn")

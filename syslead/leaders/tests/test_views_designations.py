@@ -258,14 +258,14 @@ def test_coordinator_moves_an_application_through_to_designation(
     assert "interviewed ok" in page
 
 
-def test_rejecting_needs_a_reason(
+def test_not_designating_needs_the_panels_feedback(
     login: Login, coordinator: User, application: DesignationApplication
 ) -> None:
     response = login(coordinator).post(
         f"/leaders/applications/{application.pk}/stage/", {"to_stage": "rejected"}
     )
     assert response.status_code == 400
-    assert "Give the reason for rejecting the application." in response.content.decode()
+    assert "Give the panel&#x27;s feedback to the applicant" in response.content.decode()
     application.refresh_from_db()
     assert application.stage == ApplicationStage.SUBMITTED
 

@@ -186,9 +186,12 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
     require_reader(request.user)
     applications = list(
         DesignationApplication.objects.filter(round=designation_round)
-        .select_related("leader__user", "leader__home_school", "round__designation_type")
-        .order_by("leader__user__name")
+        .select_related(
+            "leader__user", "leader__home_school", "applicant_school", "round__designation_type"
+        )
+        .order_by("pk")
     )
+    applications.sort(key=lambda a: a.applicant_display_name.casefold())
     by_stage: list[tuple[str, list[tuple[DesignationApplication, list[str]]]]] = []
     for stage in STAGE_ORDER:
         rows = [(a, application_eligibility(a)) for a in applications if a.stage == stage]
@@ -217,15 +220,23 @@ def _application_page(
     stage_form: StageForm | None = None,
 ) -> HttpResponse:
     decides = may_coordinate(request.user, application.round.organisation_id)
-    own = application.leader.user_id == request.user.pk
+    own = application.leader is not None and application.leader.user_id == request.user.pk
     if not (decides or own):
         require_reader(request.user)
     steps = APPLICATION_TRANSITIONS.allowed(request.user, application)
     next_stages = [
         str(row.target) for row in APPLICATION_TRANSITIONS if row.name in steps and row.target
     ]
-    decisions = ApplicationDecision.objects.filter(application=application).select_related(
-        "decided_by"
+    decisions = list(
+        ApplicationDecision.objects.filter(application=application).select_related("decided_by")
+    )
+    outcome = next(
+        (
+            d
+            for d in reversed(decisions)
+            if d.to_stage in (ApplicationStage.DESIGNATED, ApplicationStage.REJECTED)
+        ),
+        None,
     )
     return render(
         request,
@@ -235,6 +246,8 @@ def _application_page(
             "unmet": application_eligibility(application),
             "rating_label": _rating_label(application.home_school_ofsted_rating),
             "decisions": decisions,
+            "outcome": outcome,
+            "decides": decides,
             "actions": [(s, STAGE_VERBS[ApplicationStage(s)]) for s in next_stages],
             "form": stage_form or StageForm(),
             "today": timezone.localdate(),
@@ -262,13 +275,15 @@ def application_stage(request: AuthenticatedHttpRequest, application_id: int) ->
                 application=application,
                 to_stage=data["to_stage"],
                 reason=data["reason"],
+                feedback=data["feedback"],
                 designated_on=data["designated_on"],
+                site_url=request.build_absolute_uri("/").rstrip("/"),
             ),
         )
         if moved is not None:
             messages.success(
                 request,
-                f"{application.leader.name}'s application is now "
+                f"{application.applicant_display_name}'s application is now "
                 f"{moved.get_stage_display().lower()}.",
             )
             return redirect("leaders:application", application.pk)

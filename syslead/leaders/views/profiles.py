@@ -47,6 +47,7 @@ from syslead.leaders.permissions import (
     leader_organisation_ids,
     may_coordinate,
     may_manage_leader,
+    may_move_school,
     may_read_capacity,
     may_set_release,
 )
@@ -60,6 +61,7 @@ from syslead.leaders.selectors import (
     shared_by,
     specialisms_for,
 )
+from syslead.leaders.selectors.moves import employment_history
 from syslead.leaders.services import leader_declare_no_longer_meets_criteria
 from syslead.leaders.transitions import DESIGNATION_TRANSITIONS
 from syslead.leaders.views.common import (
@@ -146,6 +148,8 @@ def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
             )
         ),
         "may_manage": may_manage_leader(viewer, leader),
+        "may_move_school": may_move_school(viewer, leader),
+        "history": employment_history(leader),
         "may_set_release": may_set_release(viewer, leader),
         "may_associate": bool(
             is_administrator(viewer)
@@ -292,6 +296,7 @@ def leader_detail(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResp
     context["shared_by"] = shared_by(request.user, leader)
     if context["shared_by"]:
         context["may_associate"] = False
+        context["may_move_school"] = False
     context["timeline"] = (
         leader_timeline(leader) if context["may_manage"] or context["capacity_readable"] else []
     )

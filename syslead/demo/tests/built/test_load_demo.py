@@ -16,7 +16,12 @@ from syslead.core.models import Event
 from syslead.demo import DEMO_PASSWORD
 from syslead.demo.organisations import DemoOrganisations
 from syslead.demo.people import FEATURED_EMAILS, plan_people
-from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.organisations.models import (
+    KnownBroker,
+    KnownBrokerSource,
+    Organisation,
+    OrganisationKind,
+)
 from syslead.schools.models import OfstedRating, School
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +48,20 @@ def test_demo_brokers_are_the_real_alliance_authority_and_hub(demo: DemoOrganisa
         "Boston;Lincoln;North Kesteven;South Holland;South Kesteven;East Lindsey;West Lindsey"
     )
     assert Event.objects.filter(verb="organisation.created").count() == 3
+
+
+def test_the_demo_loads_the_lists_and_sets_its_brokers_up_from_them(
+    demo: DemoOrganisations,
+) -> None:
+    """docs/going-live.md: the demo brokers are picked from the lists, as an administrator would."""
+    assert KnownBroker.objects.filter(source=KnownBrokerSource.TEACHING_SCHOOL_HUB).count() == 87
+    for organisation, source in (
+        (demo.alliance, KnownBrokerSource.TEACHING_SCHOOL_ALLIANCE),
+        (demo.local_authority, KnownBrokerSource.LOCAL_AUTHORITY),
+        (demo.hub, KnownBrokerSource.TEACHING_SCHOOL_HUB),
+    ):
+        assert organisation.known_broker is not None
+        assert organisation.known_broker.source == source
 
 
 def test_demo_has_about_150_people_and_someone_in_every_role(demo: DemoOrganisations) -> None:
