@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "syslead.privacy",
     "syslead.invitations",
     "syslead.imports",
+    "syslead.documents",
     "syslead.api",
     "syslead.demo",
     "syslead.operations",
@@ -241,6 +242,11 @@ STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 #: Where uploaded files (scans of signatures on paper) are kept by the default storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
+#: The largest document a person may upload to a request or an agreement (docs/documents.md).
+#: Files are not held to DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, the rest of a form's body): an
+#: upload above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's default, 2.5 MB) streams to a temporary
+#: file, and the documents service refuses one above this limit with a message.
+SYSLEAD_DOCUMENT_MAX_BYTES = env_int("SYSLEAD_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 STORAGES = {
     # Uploaded or generated files go through Django's storage API (today Syslead keeps its
     # generated PDFs and exports in the database, so no process depends on a local disk).

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("syslead.invitations.urls")),
     path("", include("syslead.imports.urls")),
     path("casework/", include("syslead.casework.urls")),
+    path("documents/", include("syslead.documents.urls")),
     path("", include("syslead.visits.urls")),
     path("", include("syslead.invoicing.urls")),
     path("", include("syslead.evaluation.urls")),

@@ -59,6 +59,7 @@ __all__ = [
     "commission_for_user",
     "leader_for_request",
     "leader_profile_id_of",
+    "may_add_request_documents",
     "organisation_schools",
     "request_timeline_for",
     "school_not_choosable",
@@ -175,6 +176,22 @@ def can_broker(user: User, support_request: SupportRequest) -> bool:
     return is_administrator(user) or (
         support_request.organisation_id in coordinated_organisation_ids(user)
     )
+
+
+def may_add_request_documents(user: User, support_request: SupportRequest) -> bool:
+    """The request's parties add documents to it (docs/documents.md): administrators,
+    coordinators of its organisation, the headteacher of its school, a SIP of its organisation on
+    the local authority route, and its chosen leader. Whoever sees the request reads them."""
+    if can_broker(user, support_request):
+        return True
+    if support_request.school_id in headteacher_school_urns(user):
+        return True
+    if support_request.route == Route.LOCAL_AUTHORITY and support_request.organisation_id in (
+        organisation_ids_for(user, [Role.SIP])
+    ):
+        return True
+    leader_id = leader_profile_id_of(user)
+    return leader_id is not None and support_request.chosen_leader_id == leader_id
 
 
 def can_read_shortlist(user: User, support_request: SupportRequest) -> bool:

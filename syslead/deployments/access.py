@@ -50,6 +50,7 @@ __all__ = [
     "deployments_visible_to",
     "events_visible",
     "final_report_visible",
+    "may_add_agreement_documents",
     "may_quality_assure",
 ]
 
@@ -149,6 +150,13 @@ def can_manage_deployment(user: User, deployment: Deployment) -> bool:
     return is_administrator(user) or deployment.organisation_id in coordinated_organisation_ids(
         user
     )
+
+
+def may_add_agreement_documents(roles: DeploymentRoles) -> bool:
+    """The agreement's parties add documents to it (docs/documents.md): administrators, the
+    leader, the headteachers of both schools, coordinators of its organisation and, on the local
+    authority route, its SIPs. Whoever may see the agreement reads them."""
+    return roles.administrator or roles.party or roles.coordinator or roles.sip
 
 
 def can_create_deployment(user: User, support_request: SupportRequest) -> bool:

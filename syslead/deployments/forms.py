@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from syslead.core.dates import GovukDateField
@@ -597,3 +598,153 @@ class AgreementFilterForm(forms.Form):
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
         status.choices = [("", "Any status"), *DeploymentStatus.choices]
+
+
+# The draft as a task list: one page a section -----------------------------------------------------
+
+
+class Section:
+    """A section of the draft agreement (docs/ux.md, "The agreement draft"): its page asks for
+    ``fields`` of ``AgreementForm`` and, for ``objective_columns``, those columns of each
+    objective; it cannot start before the sections in ``needs`` are completed."""
+
+    def __init__(
+        self,
+        slug: str,
+        title: str,
+        fields: tuple[str, ...],
+        *,
+        objective_columns: tuple[str, ...] = (),
+        needs: tuple[str, ...] = (),
+        hint: str = "",
+    ) -> None:
+        self.slug = slug
+        self.title = title
+        self.fields = fields
+        self.objective_columns = objective_columns
+        self.needs = needs
+        self.hint = hint
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "parties",
+        "Parties",
+        tuple(name for _, names in AgreementForm.PARTS for name in names),
+        hint="The leader's school, the supported school and the broker.",
+    ),
+    Section(
+        "dates",
+        "Dates and days",
+        (
+            "starts_on",
+            "ends_on",
+            "length_justification",
+            "full_days",
+            "half_days",
+            "twilight_sessions",
+            "intervals",
+            "times_in_school",
+        ),
+    ),
+    Section(
+        "aims",
+        "Aims and objectives",
+        ("purpose", "staff_involved", *AIM_FIELDS),
+        objective_columns=("text", "outcome", "review_on"),
+    ),
+    Section(
+        "impact",
+        "Baseline to impact",
+        (),
+        objective_columns=("baseline", "actions", "improvement", "impact"),
+        needs=("aims",),
+        hint="For each objective: baseline measure, actions, improvement, impact.",
+    ),
+    Section("evaluation", "Evaluation", ("evaluation_strategy", "monitoring_arrangements")),
+    Section("funding", "Funding", ("funding_route", "commissioner_name", "funding_notes")),
+    Section("exit", "Exit", ("exit_arrangements",)),
+)
+SECTION_BY_SLUG = {section.slug: section for section in SECTIONS}
+#: Which section asks for a term the services name (their errors link to its page).
+SECTION_OF: dict[str, str] = {
+    **{name: section.slug for section in SECTIONS for name in section.fields},
+    "aims": "aims",
+    "objectives": "aims",
+}
+
+
+class SectionForm(AgreementForm):
+    """One section's fields of the agreement form. A part an agreement cannot go without
+    (``terms.REQUIRED_PARTS``) is required here too, so the page says so at once."""
+
+    REQUIRED = {
+        "home_headteacher_name": "Enter the name of the headteacher of the leader's school",
+        "evaluation_strategy": "Enter the evaluation strategy",
+    }
+
+    def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+        for name in list(self.fields):
+            if name not in section.fields:
+                del self.fields[name]
+        for name, message in self.REQUIRED.items():
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.section.slug == "aims" and not any(
+            (data.get(name) or "").strip() for name in AIM_FIELDS
+        ):
+            self.add_error(AIM_FIELDS[0], "Enter at least one overall aim of the deployment")
+        return data
+
+
+class ObjectiveColumnsForm(ObjectiveForm):
+    """Some columns of an objective row (the section's)."""
+
+    def __init__(self, *args: Any, columns: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in columns:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        if "text" in self.fields:
+            return super().clean()
+        return forms.Form.clean(self) or {}
+
+
+class BaseSectionObjectiveFormSet(BaseObjectiveFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if self.form_kwargs["columns"][0] == "text" and not any(
+            (getattr(form, "cleaned_data", {}).get("text") or "").strip() for form in self.forms
+        ):
+            raise ValidationError("Enter at least one agreed objective", code="objectives_required")
+
+
+def section_objective_formset(
+    section: Section, data: Any = None, *, initial: list[dict[str, Any]]
+) -> BaseSectionObjectiveFormSet:
+    """The objective rows of a section: to write them (empty rows after the filled ones) or to
+    fill in other columns of those already written (no more rows)."""
+    writing = section.objective_columns[0] == "text"
+    formset_class = formset_factory(
+        ObjectiveColumnsForm,
+        formset=BaseSectionObjectiveFormSet,
+        extra=OBJECTIVE_ROWS if writing else 0,
+        max_num=MAX_OBJECTIVES,
+        absolute_max=MAX_OBJECTIVES,
+    )
+    formset = formset_class(
+        data,
+        initial=initial,
+        prefix="objectives",
+        form_kwargs={"columns": section.objective_columns},
+    )
+    assert isinstance(formset, BaseSectionObjectiveFormSet)
+    return formset

@@ -270,3 +270,28 @@ def require_length_justification(terms: Terms) -> None:
     concern = length_concern(terms.starts_on, terms.ends_on)
     if concern and not terms.length_justification:
         raise ValidationError({"length_justification": [concern]})
+
+
+#: The parts no agreement goes to the parties without (docs/rules.md, "Deployment agreement"): the
+#: field, and the message naming the section of the draft that asks for it.
+REQUIRED_PARTS: tuple[tuple[str, str], ...] = (
+    (
+        "home_headteacher_name",
+        "Enter the name of the headteacher of the leader's school, in the parties section",
+    ),
+    ("objectives", "Enter at least one agreed objective, in the aims and objectives section"),
+    ("evaluation_strategy", "Enter the evaluation strategy, in the evaluation section"),
+)
+
+
+def require_required_parts(terms: Terms) -> None:
+    """An agreement the parties are asked to sign has at least one objective, an evaluation
+    strategy and the leader's home headteacher (who signs it): 422 naming each missing part."""
+    present = {
+        "home_headteacher_name": bool(terms.details.get("home_headteacher_name")),
+        "objectives": bool(terms.objectives),
+        "evaluation_strategy": bool(terms.details.get("evaluation_strategy")),
+    }
+    errors = {name: [message] for name, message in REQUIRED_PARTS if not present[name]}
+    if errors:
+        raise ValidationError(errors)

@@ -4,15 +4,17 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, drafting, paper, signing
+from syslead.deployments.views import agreements, changes, draft, drafting, paper, signing
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
     path("", agreements.agreement_list, name="list"),
     path("export.<export_format:fmt>", agreement_export, name="export"),
     path("new/", drafting.agreement_new, name="new"),
-    path("new/<int:request_id>/", drafting.agreement_create, name="create"),
+    path("new/<int:request_id>/", draft.agreement_create, name="create"),
     path("new/<int:request_id>/leader/", drafting.agreement_choose_leader, name="choose_leader"),
+    path("new/<int:request_id>/check/", draft.agreement_create_check, name="create_check"),
+    path("new/<int:request_id>/<slug:section>/", draft.agreement_create, name="create_section"),
     path("<int:deployment_id>/", agreements.agreement_detail, name="detail"),
     path("<int:deployment_id>/agreement.pdf", agreements.agreement_pdf_view, name="pdf"),
     path("<int:deployment_id>/sign/", signing.agreement_sign, name="sign"),
@@ -33,7 +35,9 @@ urlpatterns: list[URLPattern] = [
         paper.agreement_signature_scan,
         name="signature_scan",
     ),
-    path("<int:deployment_id>/edit/", drafting.agreement_edit, name="edit"),
+    path("<int:deployment_id>/edit/", draft.agreement_edit, name="edit"),
+    path("<int:deployment_id>/edit/check/", draft.agreement_edit_check, name="edit_check"),
+    path("<int:deployment_id>/edit/<slug:section>/", draft.agreement_edit, name="edit_section"),
     path("<int:deployment_id>/amend/", drafting.agreement_amend, name="amend"),
     path("<int:deployment_id>/change/", changes.agreement_change, name="change"),
     path("<int:deployment_id>/exit/", changes.agreement_exit, name="exit"),

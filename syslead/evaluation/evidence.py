@@ -1,6 +1,7 @@
 """The impact evidence pack: one PDF per deployment with the agreement, notes of visit, the
-deployment record, termly feedback, progress reviews, the evaluation and the final report
-(docs/rules.md "What makes it better" 9). Rendered from HTML by WeasyPrint in a background task
+deployment record, termly feedback, progress reviews, the evaluation, the final report and a list
+of the documents shared on the agreement and its request (docs/rules.md "What makes it better" 9;
+docs/documents.md). Rendered from HTML by WeasyPrint in a background task
 (``syslead.evaluation.evidence_packs``); the records inside use the same partials as their own
 PDFs (``syslead.evaluation.documents``).
 
@@ -19,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +28,7 @@ from django.utils.text import slugify
 from syslead.core.events import events_for
 from syslead.deployments.access import evidence_pack_events
 from syslead.deployments.models import Deployment
+from syslead.documents.models import Document
 from syslead.evaluation.documents import evaluation_form_rows, note_rows, render_pdf
 from syslead.evaluation.models import FeedbackStatus, FinalReport, FinalReportStatus
 from syslead.evaluation.selectors import evaluation_of, review_grid
@@ -41,6 +44,7 @@ SECTIONS = (
     "Progress reviews",
     "End-of-support evaluation",
     "Final report",
+    "Documents",
 )
 
 TEMPLATE = "evaluation/evidence_pack.html"
@@ -76,8 +80,21 @@ def evidence_pack_context(deployment: Deployment) -> dict[str, Any]:
         "evaluation": evaluation,
         "evaluation_rows": evaluation_form_rows(evaluation) if evaluation else [],
         "final_report": report,
+        "documents": documents_for_pack(deployment),
         "timeline": evidence_pack_events(events_for(deployment)),
     }
+
+
+def documents_for_pack(deployment: Deployment) -> list[Document]:
+    """The documents shared on the agreement and on the request it answers, listed by title and
+    kind (docs/documents.md: the files themselves download from the agreement's page)."""
+    return list(
+        Document.objects.filter(
+            Q(deployment=deployment) | Q(support_request_id=deployment.support_request_id)
+        )
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
 
 
 def covered_records(context: dict[str, Any]) -> dict[str, Any]:

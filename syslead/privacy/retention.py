@@ -141,6 +141,18 @@ RULES: tuple[RetentionRule, ...] = (
         legal_basis="As the records it copies.",
     ),
     RetentionRule(
+        key="documents",
+        record_type="Documents shared on an agreement or on the request it answers (data packs, "
+        "SIP reports, briefing papers, development plans), with their files",
+        clock_starts=AGREEMENT_ENDS,
+        period=SIX_YEARS,
+        action=Action.DELETE,
+        what_happens="Deleted with their stored files: the agreement's own records say what "
+        "was done. A request's documents go once every agreement made for it is due.",
+        legal_basis="Contract and public task (article 6(1)(b) and (e)): the papers the support "
+        "was planned and delivered on, kept as long as the agreement.",
+    ),
+    RetentionRule(
         key="concerns",
         record_type="Safeguarding and other serious concerns, with the actions taken",
         clock_starts="The concern is raised",

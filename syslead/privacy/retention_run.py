@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -254,6 +255,28 @@ def evidence_packs(today: dt.date) -> Outcome:
     return Outcome(done=packs.delete()[1].get(EvidencePack._meta.label, 0))
 
 
+def documents(today: dt.date) -> Outcome:
+    """The documents of due agreements, and of requests whose every agreement is due, with
+    their files (deleted from storage once the run commits; a dry run deletes nothing)."""
+    from syslead.deployments.models import Deployment
+    from syslead.documents.models import Document
+
+    due = _due_deployments("documents", today)
+    if not due:
+        return Outcome()
+    requests = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = Document.objects.filter(
+        models.Q(deployment__in=due) | models.Q(support_request__in=requests)
+    )
+    stored = [(document.file.storage, document.file.name) for document in found if document.file]
+    deleted = found.delete()[1].get(Document._meta.label, 0)
+    for storage, name in stored:
+        transaction.on_commit(partial(storage.delete, name))
+    return Outcome(done=deleted)
+
+
 # --- Rules with their own clocks ---------------------------------------------------------------
 
 
@@ -350,6 +373,7 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "invoices": invoices,
     "feedback_and_evaluation": feedback_and_evaluation,
     "evidence_packs": evidence_packs,
+    "documents": documents,
     "concerns": concerns,
     "applications_not_designated": applications_not_designated,
     "leavers": leavers,

@@ -327,6 +327,9 @@ def create_deployment(request: HttpRequest, payload: DeploymentIn) -> Status[Dep
         capacity_override_reason=payload.capacity_override_reason or "",
         length_justification=payload.length_justification,
         length_justification_required=False,
+        # The contract (docs/api.md) makes objectives, the evaluation strategy and the home
+        # headteacher optional; the web's draft requires them (docs/rules.md).
+        parts_required=False,
         **details,
     )
     return Status(201, deployment_out(deployment_for_user(user, deployment.pk), user))

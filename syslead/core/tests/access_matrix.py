@@ -200,6 +200,10 @@ GET deployments:export                                     200    200    200    
 GET deployments:new                                          200    200    403    403    403    403    403    200    302
 GET deployments:create                                       302    404    404    404    404    404    404    404    302
 POST deployments:create                                      302    404    404    404    404    404    404    404    302
+GET deployments:create_section                              302    404    404    404    404    404    404    404    302  # the admin is sent to choose the leader first
+POST deployments:create_section                             302    404    404    404    404    404    404    404    302
+GET deployments:create_check                                302    404    404    404    404    404    404    404    302
+POST deployments:create_check                               302    404    404    404    404    404    404    404    302
 GET deployments:choose_leader                                200    404    404    404    404    404    404    404    302
 POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
 GET deployments:detail                                       200    404    404    404    404    404    404    404    302
@@ -223,10 +227,38 @@ POST deployments:invitation_resend @own                      302    302    403  
 GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
 GET deployments:sign_on_paper @own                           302    302    403    404    403    403    403    404    302
 POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
+# documents (a document: on the school-route agreement, added by the leader; @la: on the
+# LA-route request, added by the SIP)
+GET documents:download                                       200    404    404    404    404    404    404    404    302
+GET documents:download @la                                   200    404    404    404    404    404    404    404    302
+GET documents:download @own                                  200    200    200    404    200    200    200    404    302  # SIP: a school-route agreement
+GET documents:download @own-la                               200    200    200    200    404    404    404    404    302
+GET documents:remove                                         405    405    405    405    405    405    405    405    302
+POST documents:remove                                        302    404    404    404    404    404    404    404    302
+POST documents:remove @la                                    302    404    404    404    404    404    404    404    302
+POST documents:remove @own                                   302    302    403    404    302    403    403    404    302  # the leader added it
+POST documents:remove @own-la                                302    302    403    302    404    404    404    404    302  # the SIP added it
+GET documents:add_to_request                                 200    404    404    404    404    404    404    404    302
+GET documents:add_to_request @la                             200    404    404    404    404    404    404    404    302
+GET documents:add_to_request @own                            200    200    403    404    403    404    200    404    302  # the leader is approached, not chosen
+GET documents:add_to_request @own-la                         200    200    403    200    404    404    404    404    302
+POST documents:add_to_request                                200    404    404    404    404    404    404    404    302
+POST documents:add_to_request @own                           200    200    403    404    403    404    200    404    302
+GET documents:add_to_agreement                               200    404    404    404    404    404    404    404    302
+GET documents:add_to_agreement @la                           200    404    404    404    404    404    404    404    302
+GET documents:add_to_agreement @own                          200    200    403    404    200    200    200    404    302
+GET documents:add_to_agreement @own-la                       200    200    403    200    200    200    404    404    302
+POST documents:add_to_agreement                              200    404    404    404    404    404    404    404    302
+POST documents:add_to_agreement @own                         200    200    403    404    200    200    200    404    302
+
 GET deployments:signature_scan                               404    404    404    404    404    404    404    404    302
 GET deployments:signature_scan @own                          404    404    404    404    404    404    404    404    302
 GET deployments:edit                                         302    404    404    404    404    404    404    404    302
 POST deployments:edit                                        302    404    404    404    404    404    404    404    302
+GET deployments:edit_section                                302    404    404    404    404    404    404    404    302  # signed: only amended, so sent back to it
+POST deployments:edit_section                               302    404    404    404    404    404    404    404    302
+GET deployments:edit_check                                  302    404    404    404    404    404    404    404    302
+POST deployments:edit_check                                 302    404    404    404    404    404    404    404    302
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
 GET deployments:amend @own                                   200    200    403    404    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
@@ -647,6 +679,7 @@ PARAMETERS: dict[str, str] = {
     "upload_id": "upload",
     "token_id": "token",
     "session_id": "session",
+    "document_id": "document",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -688,7 +721,14 @@ POST casework:chase/signature @own                           302    302    403  
 # fmt: on
 
 #: The LA-route twin of an object, for the ``la`` variants.
-LA_ROUTE = {"request": "la_request", "deployment": "la_deployment", "visit": "la_visit"}
+#: A document's LA-route twin is on the LA-route *request* (the school-route one is on an
+#: agreement), so the rows cover both kinds of record a document belongs to.
+LA_ROUTE = {
+    "request": "la_request",
+    "deployment": "la_deployment",
+    "visit": "la_visit",
+    "document": "la_document",
+}
 
 #: Query strings an API operation needs to reach its access rule ({organisation}: the cell's side).
 API_QUERIES = {"GET /reports/kpis": "organisation={organisation}&academic_year={year}"}
@@ -726,6 +766,8 @@ def param_value(world: World, target: str, parameter: str, variant: str) -> Any:
         return side.objects[LA_ROUTE.get(key, key) if variant.endswith("la") else key].pk
     if parameter == "kind":  # the read log's kind of record, or the kind of import
         return "concern" if target == "privacy:reads" else "leaders"
+    if parameter == "section":  # a section of the agreement draft
+        return "dates"
     if parameter == "party":  # a signature's party (the scan of a signature on paper)
         return "broker_lead"
     if parameter in ("extension", "fmt"):

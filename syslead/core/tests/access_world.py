@@ -24,6 +24,8 @@ from itertools import count
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from conftest import PASSWORD, ensure_builtin_vocabularies, make_school, make_user
@@ -52,6 +54,7 @@ from syslead.deployments.models import (
     Party,
     Signature,
 )
+from syslead.documents.models import Document, DocumentKind
 from syslead.evaluation.models import (
     Evaluation,
     EvaluationItem,
@@ -241,6 +244,20 @@ def _visit(deployment: Deployment, day: dt.date, status: str) -> Visit:
     )
 
 
+def _document(uploaded_by: User, **owner: Any) -> Document:
+    name = default_storage.save("documents/matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return Document.objects.create(
+        **owner,
+        kind=DocumentKind.BRIEFING_PAPER,
+        title="Briefing paper",
+        file=name,
+        original_name="briefing.pdf",
+        content_type="application/pdf",
+        size=14,
+        uploaded_by=uploaded_by,
+    )
+
+
 def _term_days(year: AcademicYear) -> list[dt.date]:
     """Twelve days in the order of the term dates' fields, inside the academic year."""
     start = year.starts_on + dt.timedelta(days=3)
@@ -353,6 +370,10 @@ def build_side(
     o["la_deployment"] = la_deployment
     visit = _visit(deployment, VISIT_ON, VisitStatus.AGREED)
     o["visit"] = visit
+    # Documents: one on the school-route agreement (added by the leader) and one on the
+    # LA-route request (added by the SIP), each with a stored file (MEDIA_ROOT is temporary).
+    o["document"] = _document(side.leader_user, deployment=deployment)
+    o["la_document"] = _document(side.sip, support_request=la_request)
     o["la_visit"] = _visit(la_deployment, VISIT_ON, VisitStatus.SIGNED_OFF)
     o["visit_to_agree"] = _visit(
         deployment, VISIT_ON + dt.timedelta(days=7), VisitStatus.AWAITING_AGREEMENT

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -141,7 +142,18 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     # The OpenAPI document is the same for every caller; building it takes most of a second.
     document = api.get_openapi_schema()
     same_document = mock.patch.object(api, "get_openapi_schema", return_value=document)
-    with django_db_blocker.unblock(), fast, no_pdf, same_document, transaction.atomic():
+    # Documents are stored files: under a temporary MEDIA_ROOT, gone with the module.
+    media = tempfile.TemporaryDirectory()
+    media_root = override_settings(MEDIA_ROOT=media.name)
+    with (
+        media,
+        media_root,
+        django_db_blocker.unblock(),
+        fast,
+        no_pdf,
+        same_document,
+        transaction.atomic(),
+    ):
         built = build_world()
         for role in matrix.ROLES:
             user = built.user(role)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -73,6 +74,7 @@ from syslead.deployments.services.common import (
 from syslead.deployments.terms import (
     clean_terms,
     require_length_justification,
+    require_required_parts,
     terms_of,
     terms_with,
 )
@@ -100,6 +102,7 @@ def deployment_create(
     package: SupportPackage | None = None,
     is_lead: bool | None = None,
     length_justification_required: bool = True,
+    parts_required: bool = True,
     **details: str,
 ) -> Deployment:
     """Make the agreement from a request and a leader (the request's chosen leader when none is
@@ -112,7 +115,10 @@ def deployment_create(
     reason; one lead per package. Invalid fields are 422, and so is a length outside one to six
     terms without a ``length_justification`` (asked for once the rules pass). The public API,
     whose contract has no such refusal, passes ``length_justification_required=False``: the length
-    is then flagged on the timeline for the coordinator instead of refused.
+    is then flagged on the timeline for the coordinator instead of refused. Likewise an agreement
+    without an objective, an evaluation strategy or the home headteacher (after the parties' names
+    are filled in from the roles people hold) is refused (422, naming the draft's section) unless
+    ``parts_required=False``: the API's contract makes them optional (docs/rules.md).
 
     ``funding_route`` defaults from the request's route (school → school, local authority → local
     authority). ``objectives`` are texts, or objects with ``text``, ``outcome``, ``review_on``,
@@ -145,6 +151,14 @@ def deployment_create(
         length_justification=length_justification,
         details=details,
     )
+    if parts_required:
+        defaults = default_details(chosen, support_request, support_request.school_id)
+        require_required_parts(
+            replace(
+                terms,
+                details={**defaults, **{k: v for k, v in terms.details.items() if v}},
+            )
+        )
 
     leader_row = lock_leader_capacity(chosen)
     leader_row = LeaderProfile.objects.select_related("user", "home_school").get(pk=leader_row.pk)
@@ -242,6 +256,7 @@ def deployment_update(
         deployment=locked,
     )
     require_length_justification(terms)
+    require_required_parts(terms)
     if terms.academic_year != locked.academic_year:
         rates = rates_of(
             charging_policy_for(locked.organisation, AcademicYear.parse(terms.academic_year))

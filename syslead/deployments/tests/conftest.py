@@ -41,7 +41,10 @@ def agreement(
 ) -> Deployment:
     """A five-day agreement waiting for the four signatures."""
     return deployment_create(
-        actor=coordinator, support_request=support_request, leader=leader, **agreement_kwargs()
+        actor=coordinator,
+        support_request=support_request,
+        leader=leader,
+        **agreement_kwargs(home_headteacher_name=""),  # filled in from the roles (the parties)
     )
 
 

@@ -139,6 +139,8 @@ def agreement_kwargs(**overrides: Any) -> dict[str, Any]:
                 "impact": "Reasoning scores up in the spring assessments.",
             }
         ],
+        "home_headteacher_name": "Hal Home-Head",
+        "evaluation_strategy": "Termly review of the objectives against their baselines.",
     }
     values.update(overrides)
     return values

@@ -86,6 +86,16 @@ def test_the_four_parties_sign_in_turn_and_the_agreement_becomes_active(
     assert agreement.signatures.count() == 4
 
 
+def open_section(page: Page, name: str) -> None:
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    axe_check(page)
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Save and continue").click()
+
+
 def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     page: Page, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
@@ -93,23 +103,52 @@ def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     page.goto(f"/deployments/new/{support_request.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Draft the agreement")
     axe_check(page)
+    expect(page.locator(".govuk-task-list__item")).to_have_count(7)
+    expect(page.locator("#task-impact-status")).to_have_text("Cannot start yet")
+
+    open_section(page, "Parties")
+    save(page)
+    expect(page.locator("#task-parties-status")).to_have_text("Completed")
 
     # An error first: no start date.
+    open_section(page, "Dates and days")
     fill_date(page, "Agreed start date", "")
-    page.get_by_role("button", name="Continue").click()
+    save(page)
     expect(page.get_by_role("alert")).to_contain_text("Enter the agreed start date.")
     axe_check(page)
-
     fill_date(page, "Agreed start date", "2027-01-04")
     fill_date(page, "Intended end date", "2027-04-30")
     page.get_by_label("Full days").fill("5")
+    save(page)
+
+    open_section(page, "Aims and objectives")
     page.get_by_label("Objective 1: Agreed objective").fill("Bar models in years 5 and 6.")
+    save(page)
+    open_section(page, "Baseline to impact")
     page.get_by_label("Objective 1: Baseline measure").fill("2 of 6 teachers.")
-    page.get_by_role("button", name="Continue").click()
+    save(page)
+    open_section(page, "Evaluation")
+    page.get_by_label("Evaluation strategy").fill("Spring assessments against the baseline.")
+    save(page)
+    open_section(page, "Funding")
+    save(page)
+    open_section(page, "Exit")
+    save(page)
+    expect(page.locator(".govuk-task-list__status", has_text="Completed")).to_have_count(7)
+    axe_check(page)
+
+    page.get_by_role("link", name="Check your answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.get_by_text("£1,750.00").first).to_be_visible()
     axe_check(page)
+    # A Change link goes to the section and comes back here.
+    page.get_by_role("link", name="Change staff involved").click()
+    page.get_by_label("Staff involved").fill("Year 5 and 6 teachers")
+    save(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.get_by_text("Year 5 and 6 teachers")).to_be_visible()
     page.get_by_role("button", name="Make the agreement and ask the parties to sign").click()
     expect(page.get_by_text("Agreement made: the four parties have been asked")).to_be_visible()
     deployment = Deployment.objects.get()
     assert deployment.objectives.get().baseline == "2 of 6 teachers."
+    assert deployment.staff_involved == "Year 5 and 6 teachers"

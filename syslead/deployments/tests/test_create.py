@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import make_school, make_user
-from syslead.accounts.models import Role, User
+from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import RequestStatus, Route, SupportRequest
 from syslead.capacity.ledger import leader_capacity
 from syslead.charging.models import ChargingPolicy
@@ -448,3 +448,57 @@ def test_a_coordinator_may_deploy_another_leader_than_the_one_chosen(
     other_leader = make_leader(other_user, school, alliance)
     deployment = create(coordinator, support_request, leader=other_leader)
     assert deployment.leader == other_leader
+
+
+@pytest.mark.parametrize(
+    ("missing", "section"),
+    [
+        ({"objectives": []}, "aims and objectives section"),
+        ({"evaluation_strategy": ""}, "evaluation section"),
+    ],
+)
+def test_rule_required_parts_an_agreement_without_them_is_refused_naming_the_section(
+    coordinator: User,
+    support_request: SupportRequest,
+    leader: LeaderProfile,
+    missing: dict[str, Any],
+    section: str,
+):
+    with pytest.raises(ValidationError) as refused:
+        deployment_create(
+            actor=coordinator,
+            support_request=support_request,
+            leader=leader,
+            **agreement_kwargs(**missing),
+        )
+    (name,) = missing
+    assert section in refused.value.message_dict[name][0]
+    assert not Deployment.objects.exists()
+
+
+def test_rule_required_parts_the_home_headteacher_is_required_when_no_one_holds_the_role(
+    coordinator: User, support_request: SupportRequest, leader: LeaderProfile
+):
+    RoleAssignment.objects.filter(role=Role.HEADTEACHER, school_id=leader.home_school_id).delete()
+    assert not leader.is_headteacher
+    with pytest.raises(ValidationError) as refused:
+        deployment_create(
+            actor=coordinator,
+            support_request=support_request,
+            leader=leader,
+            **agreement_kwargs(home_headteacher_name=""),
+        )
+    assert "parties section" in refused.value.message_dict["home_headteacher_name"][0]
+
+
+def test_rule_required_parts_the_api_contract_leaves_them_optional(
+    coordinator: User, support_request: SupportRequest, leader: LeaderProfile
+):
+    deployment = deployment_create(
+        actor=coordinator,
+        support_request=support_request,
+        leader=leader,
+        parts_required=False,
+        **agreement_kwargs(objectives=[], evaluation_strategy=""),
+    )
+    assert deployment.evaluation_strategy == ""

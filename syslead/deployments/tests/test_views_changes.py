@@ -330,9 +330,22 @@ def test_changing_the_terms_before_signature_withdraws_the_signatures(
 
     deployment_sign(actor=leader_user, deployment=agreement)
     client = login(coordinator)
-    form = client.get(change_url(agreement, "edit")).context["form"]
+    tasks = client.get(change_url(agreement, "edit"))
+    # Every section of an agreement already made is complete: change only what you need.
+    assert {row["status"] for row in tasks.context["rows"]} == {"Completed"}
+    dates_url = change_url(agreement, "edit/dates")
+    form = client.get(dates_url).context["form"]
     assert form["full_days"].value() == 5
-    client.post(change_url(agreement, "edit"), form_data(full_days="4", step="confirm"))
+    data = form_data(full_days="4")
+    assert client.post(f"{dates_url}?return=check", data)["Location"] == (
+        f"/deployments/{agreement.pk}/edit/check/"
+    )
+    check = client.get(change_url(agreement, "edit/check"))
+    assert "4 full days" in check.content.decode()
+    assert f'href="{dates_url}?return=check"' in check.content.decode()
+    assert refresh(agreement).full_days == 5  # nothing changes before confirming
+    response = client.post(change_url(agreement, "edit/check"))
+    assert response["Location"] == f"/deployments/{agreement.pk}/"
     changed = refresh(agreement)
     assert changed.full_days == 4
     assert changed.total_cost == Decimal("1400.00")

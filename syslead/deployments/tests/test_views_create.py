@@ -29,7 +29,6 @@ def form_data(**overrides: str) -> dict[str, str]:
     """A complete agreement form as a browser posts it: five full days in spring 2027, one
     objective with its row of the impact table, the school funding the days."""
     data = {
-        "step": "check",
         "leader_role": "Maths lead",
         "leader_contact": "lee@mountstreet.test",
         "home_headteacher_name": "Hal Home-Head",
@@ -109,6 +108,8 @@ def test_people_who_cannot_see_the_request_get_404(
     client = login(request.getfixturevalue(who))
     assert client.get(create_url(support_request)).status_code == 404
     assert client.post(create_url(support_request), form_data()).status_code == 404
+    assert client.post(section_url(support_request, "dates"), form_data()).status_code == 404
+    assert client.post(check_url(support_request)).status_code == 404
     assert not Deployment.objects.exists()
 
 
@@ -118,7 +119,8 @@ def test_people_who_see_the_request_but_do_not_coordinate_it_are_refused(
 ) -> None:
     client = login(request.getfixturevalue(who))
     assert client.get(create_url(support_request)).status_code == 403
-    assert client.post(create_url(support_request), form_data(step="confirm")).status_code == 403
+    assert client.post(section_url(support_request, "dates"), form_data()).status_code == 403
+    assert client.post(check_url(support_request)).status_code == 403
     assert not Deployment.objects.exists()
 
 
@@ -166,47 +168,100 @@ def test_a_leader_the_organisation_cannot_deploy_is_not_offered(
     assert login(coordinator).get(create_url(support_request, outsider)).status_code == 404
 
 
-# The form ----------------------------------------------------------------------------------------
+# The task list -----------------------------------------------------------------------------------
 
 
-def test_the_form_is_prefilled_from_the_agreed_match(
+def section_url(support_request: SupportRequest, section: str) -> str:
+    return f"/deployments/new/{support_request.pk}/{section}/"
+
+
+def check_url(support_request: SupportRequest) -> str:
+    return f"/deployments/new/{support_request.pk}/check/"
+
+
+SECTION_SLUGS = ("parties", "dates", "aims", "impact", "evaluation", "funding", "exit")
+
+
+def fill_draft(client: Client, support_request: SupportRequest, **overrides: str) -> None:
+    """Post the answers section by section, as a coordinator walking the task list does (each
+    section's page reads only its own fields)."""
+    data = form_data(**overrides)
+    for slug in SECTION_SLUGS:
+        response = client.post(section_url(support_request, slug), data)
+        assert response.status_code == 302, (
+            slug,
+            response.context and response.context["form"].errors,
+        )
+
+
+def statuses(response: Any) -> dict[str, str]:
+    return {row["section"].slug: row["status"] for row in response.context["rows"]}
+
+
+def test_the_draft_is_a_task_list_with_a_status_per_section(
+    login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
+) -> None:
+    client = login(coordinator)
+    response = client.get(create_url(support_request))
+    page = response.content.decode()
+    assert 'class="govuk-task-list"' in page
+    assert statuses(response) == {
+        "parties": "Incomplete",
+        "dates": "Incomplete",
+        "aims": "Incomplete",
+        "impact": "Cannot start yet",
+        "evaluation": "Incomplete",
+        "funding": "Incomplete",
+        "exit": "Incomplete",
+    }
+    assert "Check your answers" not in page
+    # A section that cannot start yet is not a link, and its page sends back to the list.
+    assert f'href="{section_url(support_request, "impact")}' not in page
+    assert client.get(section_url(support_request, "impact")).status_code == 302
+    data = form_data()
+    assert client.post(section_url(support_request, "aims"), data).status_code == 302
+    response = client.get(create_url(support_request))
+    assert statuses(response)["aims"] == "Completed"
+    assert statuses(response)["impact"] == "Incomplete"
+    # The draft survives a reload: it is in the session, under the request and the leader.
+    for slug in SECTION_SLUGS:
+        client.post(section_url(support_request, slug), data)
+    response = client.get(create_url(support_request))
+    assert set(statuses(response).values()) == {"Completed"}
+    assert "Check your answers" in response.content.decode()
+    assert client.get(check_url(support_request)).status_code == 200
+
+
+def test_the_sections_are_prefilled_from_the_agreed_match(
     login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
     support_request.key_areas = "Reasoning in KS2\nLeadership of maths"
     support_request.save()
-    response = login(coordinator).get(create_url(support_request))
-    form = response.context["form"]
-    assert form["home_headteacher_name"].value() == "Hal Home-Head"
-    assert form["client_headteacher_name"].value() == "Cara Client-Head"
-    assert form["broker_lead_name"].value() == "Bea Broker-Lead"
-    assert form["leader_role"].value() == "Maths lead"
-    assert form["full_days"].value() == 5
-    assert form["funding_route"].value() == FundingRoute.SCHOOL
-    assert [form["aim_1"].value(), form["aim_2"].value()] == [
+    client = login(coordinator)
+    parties_form = client.get(section_url(support_request, "parties")).context["form"]
+    assert parties_form["home_headteacher_name"].value() == "Hal Home-Head"
+    assert parties_form["client_headteacher_name"].value() == "Cara Client-Head"
+    assert parties_form["broker_lead_name"].value() == "Bea Broker-Lead"
+    assert parties_form["leader_role"].value() == "Maths lead"
+    assert "full_days" not in parties_form.fields
+    dates = client.get(section_url(support_request, "dates"))
+    assert dates.context["form"]["full_days"].value() == 5
+    page = dates.content.decode()
+    for label in ["Agreed start date", "Intended end date", "Full days", "Twilight sessions"]:
+        assert label in page
+    assert "Why is the agreement shorter than a term" not in page
+    funding = client.get(section_url(support_request, "funding")).context["form"]
+    assert funding["funding_route"].value() == FundingRoute.SCHOOL
+    aims = client.get(section_url(support_request, "aims"))
+    assert [aims.context["form"]["aim_1"].value(), aims.context["form"]["aim_2"].value()] == [
         "Reasoning in KS2",
         "Leadership of maths",
     ]
-    page = response.content.decode()
-    for label in [
-        "Agreed start date",
-        "Intended end date",
-        "Full days",
-        "Twilight sessions",
-        "Frequency",
-        "Agreed time(s) in school",
-        "Purpose of support",
-        "Staff involved",
-        "Evaluation strategy",
-        "Monitoring arrangements",
-        "Exit arrangements",
-        "Who funds the days?",
-        "Name of the commissioner",
-    ]:
-        assert label in page
     # Three objective rows, each field labelled with its row for screen readers.
-    assert '<span class="govuk-visually-hidden">Objective 3: </span>Baseline measure' in page
-    assert "Why is the agreement shorter than a term" not in page
-    assert "Reason to go ahead beyond" not in page
+    assert '<span class="govuk-visually-hidden">Objective 3: </span>Agreed objective' in (
+        aims.content.decode()
+    )
+    assert "<input" not in page.split("<form")[0]
 
 
 def test_the_la_route_funds_by_the_local_authority(
@@ -215,42 +270,53 @@ def test_the_la_route_funds_by_the_local_authority(
     la_request = make_request(
         alliance, client_school, route=Route.LOCAL_AUTHORITY, chosen_leader=leader
     )
-    response = login(coordinator).get(create_url(la_request))
+    response = login(coordinator).get(section_url(la_request, "funding"))
     assert response.context["form"]["funding_route"].value() == FundingRoute.LOCAL_AUTHORITY
 
 
-def test_errors_are_listed_in_the_summary_and_nothing_is_made(
+def test_each_section_validates_its_own_fields_with_design_system_messages(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
-    data = form_data(starts_on="", full_days="0", aim_1="", aim_2="")
-    data["objectives-1-baseline"] = "A baseline without an objective"
-    response = login(coordinator).post(create_url(support_request), data)
-    assert response.status_code == 200
+    client = login(coordinator)
+    response = client.post(section_url(support_request, "dates"), form_data(starts_on=""))
     page = response.content.decode()
     assert "There is a problem" in page
     assert '<a href="#id_starts_on_0">Enter the agreed start date.</a>' in page
+    data = form_data(aim_1="", aim_2="", **{"objectives-0-text": ""})
+    data["objectives-1-outcome"] = "An outcome without an objective"
+    page = client.post(section_url(support_request, "aims"), data).content.decode()
+    assert '<a href="#id_aim_1">Enter at least one overall aim of the deployment</a>' in page
     assert '<a href="#id_objectives-1-text">Objective 2: Say what the objective is' in page
+    assert "Enter at least one agreed objective" in page
+    page = client.post(
+        section_url(support_request, "parties"), form_data(home_headteacher_name="")
+    ).content.decode()
+    assert (
+        '<a href="#id_home_headteacher_name">Enter the name of the headteacher of the '
+        "leader&#x27;s school</a>"
+    ) in page
+    page = client.post(
+        section_url(support_request, "evaluation"), form_data(evaluation_strategy="")
+    ).content.decode()
+    assert '<a href="#id_evaluation_strategy">Enter the evaluation strategy</a>' in page
+    response = client.get(create_url(support_request))
+    assert set(statuses(response).values()) == {"Incomplete", "Cannot start yet"}
     assert not Deployment.objects.exists()
 
 
-def test_the_service_checks_show_on_their_fields(
+def test_the_service_checks_show_on_the_check_page_linked_to_their_section(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
-    response = login(coordinator).post(
-        create_url(support_request), form_data(full_days="0", aim_1="", aim_2="")
-    )
-    page = response.content.decode()
-    assert '<a href="#id_full_days">Agree the time commitment' in page
-    assert '<a href="#id_aim_1">Give at least one overall aim' in page
-
-
-def test_another_commissioner_must_be_named(
-    login: Login, coordinator: User, support_request: SupportRequest
-) -> None:
-    response = login(coordinator).post(
-        create_url(support_request), form_data(funding_route="other")
-    )
-    assert '<a href="#id_commissioner_name">Name the commissioner' in response.content.decode()
+    client = login(coordinator)
+    fill_draft(client, support_request, full_days="0", funding_route="other")
+    page = client.get(check_url(support_request)).content.decode()
+    dates = section_url(support_request, "dates")
+    funding = section_url(support_request, "funding")
+    assert f'<a href="{dates}?leader=' in page
+    assert "Agree the time commitment" in page
+    assert f'<a href="{funding}?leader=' in page
+    assert "Name the commissioner" in page
+    assert "Make the agreement and ask the parties to sign" not in page
 
 
 def test_a_length_outside_the_guide_asks_for_a_justification(
@@ -258,15 +324,16 @@ def test_a_length_outside_the_guide_asks_for_a_justification(
 ) -> None:
     client = login(coordinator)
     short = form_data(ends_on="2027-01-29")
-    response = client.post(create_url(support_request), short)
+    response = client.post(section_url(support_request, "dates"), short)
     page = response.content.decode()
-    assert response.templates[0].name == "deployments/agreement_form.html"
+    assert response.status_code == 200
     assert "Why is the agreement shorter than a term or longer than six terms?" in page
     assert "shorter than a term" in page
     justified = client.post(
-        create_url(support_request), {**short, "length_justification": "A diagnostic visit."}
+        section_url(support_request, "dates"),
+        {**short, "length_justification": "A diagnostic visit."},
     )
-    assert justified.templates[0].name == "deployments/agreement_check.html"
+    assert justified.status_code == 302
 
 
 # Check your answers ------------------------------------------------------------------------------
@@ -275,15 +342,26 @@ def test_a_length_outside_the_guide_asks_for_a_justification(
 def test_check_your_answers_shows_everything_and_the_costs_before_anything_is_made(
     login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
-    response = login(coordinator).post(
-        create_url(support_request), form_data(half_days="1", twilight_sessions="1")
-    )
-    assert response.templates[0].name == "deployments/agreement_check.html"
+    client = login(coordinator)
+    fill_draft(client, support_request, half_days="1", twilight_sessions="1")
+    response = client.get(check_url(support_request))
+    assert response.templates[0].name == "deployments/draft_check.html"
     page = response.content.decode()
     assert "Check your answers" in page
-    assert "Teachers use bar models consistently in years 5 and 6." in page
-    assert "2 of 6 teachers model with bars." in page
-    assert "One day a fortnight" in page
+    for answer in [
+        "Hal Home-Head",
+        "Dee Deputy",
+        "4 January 2027",
+        "30 April 2027",
+        "One day a fortnight",
+        "Grow the maths lead&#x27;s coaching.",
+        "Teachers use bar models consistently in years 5 and 6.",
+        "2 of 6 teachers model with bars.",
+        "Spring assessments against the autumn baseline.",
+        "The supported school",
+        "A final meeting to sign off the agreement.",
+    ]:
+        assert answer in page, answer
     # 5 × £350 + 2 × £150 = £2,050; the broker keeps 5 × £50 + 2 × £25 = £300.
     lines = {line.key: line.amount for line in response.context["preview"].lines}
     assert lines == {
@@ -293,12 +371,39 @@ def test_check_your_answers_shows_everything_and_the_costs_before_anything_is_ma
         "to_home_school": Decimal("1750.00"),
     }
     assert "£2,050.00" in page
-    assert "£1,750.00" in page
     routes = {r.route: r.costs for r in response.context["preview"].by_route}
     assert routes["broker"].payable_by_school == Decimal("0.00")
     assert routes["local_authority"].payable_by_commissioner == Decimal("2050.00")
     assert "6 days" in page  # 5 + 0.5 + 0.5
     assert not Deployment.objects.exists()
+
+
+def test_check_answers_has_a_change_link_per_answer_that_returns_to_check_answers(
+    login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
+) -> None:
+    client = login(coordinator)
+    fill_draft(client, support_request)
+    response = client.get(check_url(support_request))
+    rows = [row for part in response.context["answers"] for row in part["rows"]]
+    page = response.content.decode()
+    assert page.count('class="govuk-summary-list__row"') == len(rows)
+    assert page.count(">Change<span") == len(rows)
+    for part in response.context["answers"]:
+        for row in part["rows"]:
+            assert row["url"].startswith(section_url(support_request, part["section"].slug))
+            assert "return=check" in row["url"]
+    keys = {row["key"] for row in rows}
+    assert {"Headteacher of the leader's school", "Evaluation strategy", "Objective 1"} <= keys
+    # Change the purpose: the section's page, then straight back to check your answers.
+    aims_change = next(p for p in response.context["answers"] if p["section"].slug == "aims")
+    url = aims_change["rows"][0]["url"]
+    assert client.get(url).context["form"]["purpose"].value() == "Reasoning in key stage 2 maths"
+    changed = client.post(url, form_data(purpose="Fluency in times tables"))
+    assert (
+        changed["Location"]
+        == f"{check_url(support_request)}?leader={support_request.chosen_leader_id}"
+    )
+    assert "Fluency in times tables" in client.get(changed["Location"]).content.decode()
 
 
 def test_the_organisations_saved_rates_are_used(
@@ -315,15 +420,19 @@ def test_the_organisations_saved_rates_are_used(
         full_day_broker_fee=Decimal("60"),
         half_day_broker_fee=Decimal("30"),
     )
-    response = login(coordinator).post(create_url(support_request), form_data())
-    assert "£2,000.00" in response.content.decode()
-    assert "no charging policy saved" not in response.content.decode()
+    client = login(coordinator)
+    fill_draft(client, support_request)
+    page = client.get(check_url(support_request)).content.decode()
+    assert "£2,000.00" in page
+    assert "no charging policy saved" not in page
 
 
 def test_confirming_makes_the_agreement_and_asks_the_parties_to_sign(
     login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
-    response = login(coordinator).post(create_url(support_request), form_data(step="confirm"))
+    client = login(coordinator)
+    fill_draft(client, support_request)
+    response = client.post(check_url(support_request))
     deployment = Deployment.objects.get()
     assert response["Location"] == f"/deployments/{deployment.pk}/"
     assert deployment.status == DeploymentStatus.AWAITING_SIGNATURES
@@ -333,6 +442,7 @@ def test_confirming_makes_the_agreement_and_asks_the_parties_to_sign(
     ]
     assert deployment.client_contact_name == "Dee Deputy"
     assert deployment.times_in_school == "Tuesday mornings"
+    assert deployment.evaluation_strategy == "Spring assessments against the autumn baseline."
     assert deployment.total_cost == Decimal("1750.00")
     (objective,) = deployment.objectives.all()
     assert (objective.baseline, objective.impact) == (
@@ -341,14 +451,16 @@ def test_confirming_makes_the_agreement_and_asks_the_parties_to_sign(
     )
     assert str(objective.review_on) == "2027-03-15"
     assert parties[0].notifications.filter(verb="deployment.to_sign").exists()
+    # The draft is forgotten once made.
+    assert statuses(client.get(create_url(support_request)))["parties"] == "Incomplete"
 
 
-def test_change_your_answers_returns_to_the_form_with_them(
+def test_the_check_page_waits_for_every_section(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
-    response = login(coordinator).post(create_url(support_request), form_data(step="change"))
-    assert response.templates[0].name == "deployments/agreement_form.html"
-    assert response.context["form"]["purpose"].value() == "Reasoning in key stage 2 maths"
+    client = login(coordinator)
+    response = client.post(check_url(support_request))
+    assert response.status_code == 302
     assert not Deployment.objects.exists()
 
 
@@ -358,12 +470,15 @@ def test_change_your_answers_returns_to_the_form_with_them(
 def test_the_capacity_rule_refuses_in_the_page_and_names_the_rule(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
-    response = login(coordinator).post(create_url(support_request), form_data(full_days="12"))
+    client = login(coordinator)
+    fill_draft(client, support_request, full_days="12")
+    page = client.get(check_url(support_request)).content.decode()
+    assert "The capacity rule refuses these days" in page
+    assert "Reason to go ahead beyond the leader&#x27;s capacity" in page
+    response = client.post(check_url(support_request))
     page = response.content.decode()
-    assert response.templates[0].name == "deployments/agreement_form.html"
     assert "Capacity: Lee Leader has 10 days remaining in 2026-27" in page
     assert "Rule: the capacity rule" in page
-    assert "Reason to go ahead beyond the leader&#x27;s capacity" in page
     assert not Deployment.objects.exists()
 
 
@@ -371,12 +486,10 @@ def test_a_coordinator_passes_the_capacity_rule_with_a_recorded_reason(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
     client = login(coordinator)
-    data = form_data(full_days="12", capacity_override_reason="The head agreed two more days.")
-    check = client.post(create_url(support_request), data)
-    assert check.templates[0].name == "deployments/agreement_check.html"
-    assert "The capacity rule refuses these days" in check.content.decode()
-    assert "The head agreed two more days." in check.content.decode()
-    client.post(create_url(support_request), {**data, "step": "confirm"})
+    fill_draft(client, support_request, full_days="12")
+    client.post(
+        check_url(support_request), {"capacity_override_reason": "The head agreed two more days."}
+    )
     deployment = Deployment.objects.get()
     assert deployment.capacity_override_reason == "The head agreed two more days."
     assert deployment.capacity_overridden_by == coordinator
@@ -386,23 +499,24 @@ def test_an_eligibility_rule_is_named_in_the_page(
     login: Login, coordinator: User, support_request: SupportRequest, leader: LeaderProfile
 ) -> None:
     leader.releases.all().delete()
-    response = login(coordinator).post(create_url(support_request), form_data())
-    page = response.content.decode()
+    client = login(coordinator)
+    fill_draft(client, support_request)
+    page = client.get(check_url(support_request)).content.decode()
     assert "has not agreed how many days it releases Lee Leader in 2026-27" in page
     assert "Rule: release days" in page
     assert not Deployment.objects.exists()
 
 
-def test_a_refusal_at_confirmation_is_shown_in_the_form(
+def test_a_refusal_at_confirmation_is_shown_in_the_page(
     login: Login, coordinator: User, support_request: SupportRequest
 ) -> None:
     client = login(coordinator)
-    check = client.post(create_url(support_request), form_data())
-    assert check.templates[0].name == "deployments/agreement_check.html"
+    fill_draft(client, support_request)
+    assert client.get(check_url(support_request)).status_code == 200
     # The request is withdrawn while the coordinator checks the answers.
     support_request.status = RequestStatus.WITHDRAWN
     support_request.save()
-    response = client.post(create_url(support_request), form_data(step="confirm"))
+    response = client.post(check_url(support_request))
     assert response.status_code == 200
     page = response.content.decode()
     assert "The request is withdrawn: no agreement can be made for it." in page

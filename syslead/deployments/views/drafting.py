@@ -1,9 +1,9 @@
-"""Drafting an agreement: choose the request and the leader, fill in the contract, check the
-answers (costs, capacity, the length guide), then make it — or change one waiting for signatures,
-or amend a signed one (a new version everyone signs again).
+"""Drafting an agreement: choose the request and the leader; then the draft's task list
+(``views.draft``: a page a section, check your answers, make it, or change one waiting for
+signatures); or amend a signed one (a new version everyone signs again) on one page.
 
-The three share one flow (``agreement_flow``): the form page, the check-your-answers page and the
-call to the service. Every rule is the services'; the check page previews them through
+Amending uses ``agreement_flow``: the form page, the check-your-answers page and the call to the
+service. Every rule is the services'; the check page previews them through
 ``deployments.preview``.
 """
 
@@ -298,39 +298,6 @@ def _leader_for(support_request: SupportRequest, leader_id: str | None) -> Leade
     return leader
 
 
-@login_required
-def agreement_create(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
-    """Draft the agreement for a request and a leader (the request's chosen leader unless another
-    is named), check it, make it: the four parties are asked to sign."""
-    support_request = support_request_for_user(request.user, request_id)
-    _require_creator(request.user, support_request)
-    leader = _leader_for(support_request, request.GET.get("leader"))
-    if leader is None:
-        return redirect("deployments:choose_leader", support_request.pk)
-
-    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
-        return services.deployment_create(
-            actor=request.user,
-            support_request=support_request,
-            leader=leader,
-            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
-            **terms,
-        )
-
-    flow = AgreementFlow(
-        support_request=support_request,
-        leader=leader,
-        heading="Draft the agreement",
-        confirm_label="Make the agreement and ask the parties to sign",
-        finish=finish,
-        initial=initial_for_request(support_request, leader),
-        done_message="Agreement made: the four parties have been asked to sign it.",
-        cancel_url=reverse("brokering:detail", args=[support_request.pk]),
-        change_leader_url=reverse("deployments:choose_leader", args=[support_request.pk]),
-    )
-    return agreement_flow(request, flow)
-
-
 # Changing an agreement ---------------------------------------------------------------------------
 
 
@@ -347,46 +314,6 @@ def _rates_if_same_year(deployment: Deployment) -> Callable[[dict[str, Any]], Ra
         return rates_of_deployment(deployment)
 
     return rates
-
-
-@login_required
-def agreement_edit(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
-    """Change the terms of an agreement still waiting for signatures (a coordinator); the
-    signatures given are withdrawn and everyone signs again."""
-    deployment = deployment_for_user(request.user, deployment_id)
-    require_manager(request.user, deployment)
-    if not AGREEMENT.in_source("update", deployment):
-        messages.info(
-            request,
-            f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
-            "change while it waits for signatures. Record a change to amend a signed one.",
-        )
-        return redirect("deployments:detail", deployment.pk)
-
-    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
-        return services.deployment_update(
-            actor=request.user,
-            deployment=deployment,
-            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
-            **terms,
-        )
-
-    initial = initial_from_deployment(deployment)
-    initial["capacity_override_reason"] = deployment.capacity_override_reason
-    flow = AgreementFlow(
-        support_request=deployment.support_request,
-        leader=deployment.leader,
-        heading="Change the terms of the agreement",
-        confirm_label="Save the new terms and ask the parties to sign again",
-        finish=finish,
-        initial=initial,
-        objectives=objectives_initial(deployment),
-        deployment=deployment,
-        rates=_rates_if_same_year(deployment),
-        done_message="Terms changed: the parties have been asked to sign again.",
-        cancel_url=reverse("deployments:detail", args=[deployment.pk]),
-    )
-    return agreement_flow(request, flow, {"deployment": deployment})
 
 
 def changed_terms(deployment: Deployment, terms: dict[str, Any]) -> dict[str, Any]:

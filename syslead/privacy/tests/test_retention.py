@@ -159,6 +159,40 @@ def test_evidence_packs_of_an_agreement_past_retention_are_deleted(
     assert not EvidencePack.objects.exists()
 
 
+def test_documents_of_an_agreement_past_retention_are_deleted_with_their_files(
+    finished: Deployment,
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from syslead.documents.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    names = [default_storage.save(f"documents/{n}.pdf", ContentFile(b"%PDF-1.7")) for n in "ab"]
+    for name, owner in zip(
+        names,
+        ({"deployment": finished}, {"support_request": finished.support_request}),
+        strict=True,
+    ):
+        Document.objects.create(
+            **owner,
+            kind="other",
+            title="Plan",
+            file=name,
+            original_name="plan.pdf",
+            content_type="application/pdf",
+            size=8,
+        )
+    assert apply_retention(DAY_BEFORE).counts["documents"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert apply_retention(SIX_YEARS_ON).counts["documents"] == 2
+    assert not Document.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)
+
+
 # --- Concerns: 25 years after they are raised ---
 
 
