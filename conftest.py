@@ -388,6 +388,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -401,7 +402,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all(initialized_only=True):
             contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
+            # With the database made from the models (``--no-migrations``) nothing is serialized
+            # ("[]"): there are no migration rows to put back by id.
+            if contents and contents != "[]":
                 if not serialized:
                     call_command(
                         "flush",
@@ -414,6 +417,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
                         reset_sequences=False,
                     )
                 connection.creation.deserialize_db_from_string(contents)
+            # A serialized-rollback flush skips the post-migrate handlers, leaving no content types
+            # or permissions: make them as ``migrate`` does, committed, so that no test makes them
+            # inside its own rolled-back transaction (their ids would stay cached, then vanish).
+            if not ContentType.objects.using(connection.alias).exists():
+                emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         # Content types cached while the flushed ones existed carry ids that may be gone now.
         ContentType.objects.clear_cache()
         ensure_builtin_vocabularies()
