@@ -89,7 +89,7 @@ def test_record_agree_feedback_evaluate_and_report(
     first = leader.get_by_role("group", name="Action point 1")
     first.get_by_label("For").select_option("school")
     first.get_by_label("Action").fill("Maths leader to run a book look")
-    first.get_by_label("Due by").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
+    fill_date(first, "Due by", (timezone.localdate() + dt.timedelta(days=7)).isoformat())
     leader.get_by_role("button", name="Send to the headteacher to agree").click()
     expect(leader.get_by_text("Waiting to be agreed")).to_be_visible()
     axe_check(leader)
