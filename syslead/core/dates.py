@@ -168,8 +168,10 @@ class GovukDateField(forms.MultiValueField):
                 f"{label} must be the same as or before {_long(latest)}", code="latest"
             )
 
-    def compress(self, data_list: list[Any]) -> dt.date | None:  # pragma: no cover - clean()
-        raise NotImplementedError
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        """The three parts as one date, by the same rules as ``clean`` (which Django's own
+        ``MultiValueField.clean`` would otherwise call this from)."""
+        return self.clean(data_list)
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         try:

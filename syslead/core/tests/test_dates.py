@@ -107,3 +107,10 @@ def test_only_the_wrong_part_is_marked() -> None:
     assert f"{month} govuk-input--width-2 govuk-input--error" in html
     assert html.count("govuk-input--error") == 1
     assert "For example, 27 3 2027" in html
+
+
+def test_compress_reads_the_three_parts_by_the_same_rules() -> None:
+    field = GovukDateField(label="Date of the visit")
+    assert field.compress(["27", "3", "2027"]) == dt.date(2027, 3, 27)
+    with pytest.raises(forms.ValidationError, match="must be a real date"):
+        field.compress(["31", "2", "2027"])
