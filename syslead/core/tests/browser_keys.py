@@ -1,0 +1,169 @@
+"""Browser tests by keyboard alone (docs/ux.md, "Keyboard"): reach a control with Tab and prove it
+is in the tab order, shows where the focus is, and can be worked with the keys a person uses.
+
+Nothing here clicks or fills: every step is a key press through ``page.keyboard``. The only
+script run in the page reads where the focus is (and, for ``expect_focus_visible``, how the
+focused control looks with and without the focus)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import PASSWORD, axe_check
+
+#: How many presses of Tab a control may be from where the focus is: the header and the main
+#: navigation come first on a page, so a control at the end of a long page needs a few dozen.
+TAB_LIMIT = 60
+
+#: The focused element in a few words, for the list a failing ``tab_to`` prints.
+_DESCRIBE_FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "(nothing: the page itself)";
+  const label = el.getAttribute("aria-label")
+    || (el.labels && el.labels.length ? el.labels[0].textContent : "")
+    || el.textContent || el.value || "";
+  const id = el.id ? "#" + el.id : "";
+  return `${el.tagName.toLowerCase()}${id} "${label.trim().replace(/\\s+/g, " ").slice(0, 70)}"`;
+}"""
+
+_IS_FOCUSED = "el => el === document.activeElement"
+
+#: The look of the focused element, then of the same element without the focus, then focus put
+#: back where it was (the next Tab goes on from there, as it would have).
+_FOCUS_STYLES = """el => {
+  const look = () => {
+    const s = getComputedStyle(el);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor,
+            s.color, s.textDecorationLine, s.textDecorationThickness].join(" | ");
+  };
+  const focused = look();
+  const visible = el.matches(":focus-visible");
+  el.blur();
+  const unfocused = look();
+  el.focus();
+  return { focused, unfocused, visible };
+}"""
+
+
+def focused_element(page: Page) -> str:
+    return str(page.evaluate(_DESCRIBE_FOCUS))
+
+
+def _tab_until(
+    page: Page, reached: Callable[[], bool], what: str, limit: int, backwards: bool
+) -> None:
+    key = "Shift+Tab" if backwards else "Tab"
+    seen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if reached():
+            return
+        seen.append(focused_element(page))
+    pytest.fail(
+        f"{what} not reached in {limit} presses of {key} on {page.url}; the focus went to:\n  "
+        + "\n  ".join(seen),
+        pytrace=False,
+    )
+
+
+def tab_to(page: Page, target: Locator, *, limit: int = TAB_LIMIT, backwards: bool = False) -> None:
+    """Press Tab (Shift+Tab with ``backwards``) until ``target`` has the focus: fail, listing
+    every element the focus went to, if it has not within ``limit`` presses (it is not in the
+    tab order, or focus is trapped or lost on the way)."""
+    target.wait_for(state="attached")
+    _tab_until(page, lambda: bool(target.evaluate(_IS_FOCUSED)), str(target), limit, backwards)
+
+
+def expect_focus_visible(target: Locator) -> None:
+    """``target`` has the focus, matches ``:focus-visible`` and looks different with it (an
+    outline, a shadow or a colour change): WCAG 2.2, 2.4.7 Focus Visible."""
+    expect(target).to_be_focused()
+    styles = target.evaluate(_FOCUS_STYLES)
+    assert styles["visible"], f"{target} has the focus but not :focus-visible"
+    assert styles["focused"] != styles["unfocused"], (
+        f"{target} looks the same with and without the focus: {styles['focused']}"
+    )
+    expect(target).to_be_focused()
+
+
+def press_on(page: Page, target: Locator, key: str = "Enter", *, visible: bool = False) -> None:
+    """Tab to ``target`` and press ``key`` on it (Enter for a link or a button, Space for a
+    checkbox or a radio); with ``visible``, check the focus shows first."""
+    tab_to(page, target)
+    if visible:
+        expect_focus_visible(target)
+    page.keyboard.press(key)
+
+
+def type_into(page: Page, target: Locator, text: str, *, replace: bool = False) -> None:
+    """Tab to a field and type ``text`` (after selecting what is there, with ``replace``)."""
+    tab_to(page, target)
+    if replace:
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+    page.keyboard.type(text)
+
+
+def choose_radio(page: Page, target: Locator, *, limit: int = 10) -> None:
+    """Tab into the group of radios of ``target`` (the focus lands on its chosen radio, or the
+    first when none is), then press the down arrow until ``target`` has the focus, and Space."""
+    target.wait_for(state="attached")
+    name = target.get_attribute("name")
+    _tab_until(
+        page,
+        lambda: bool(
+            page.evaluate(
+                "name => document.activeElement?.type === 'radio' "
+                "&& document.activeElement.name === name",
+                name,
+            )
+        ),
+        f"The radios {name!r}",
+        TAB_LIMIT,
+        False,
+    )
+    for _ in range(limit):
+        if target.evaluate(_IS_FOCUSED):
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        pytest.fail(f"{target} not reached with the arrow keys; at {focused_element(page)}")
+    page.keyboard.press("Space")
+    expect(target).to_be_checked()
+
+
+def type_date(page: Page, scope: Page | Locator, legend: str, day: dt.date) -> None:
+    """Tab into a GOV.UK date input (docs/ux.md, "Dates") and type the day, month and year,
+    replacing what each part held."""
+    group = scope.get_by_role("group", name=legend)
+    for label, part in zip(("Day", "Month", "Year"), (day.day, day.month, day.year), strict=True):
+        type_into(page, group.get_by_label(label, exact=True), str(part), replace=True)
+
+
+def arrive(page: Page, heading: str | re.Pattern[str]) -> None:
+    """The next page has loaded (its main heading shows) and passes axe-core. A page must have
+    arrived before the next key is pressed: a Tab pressed on the page being left is lost."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    axe_check(page)
+
+
+def sign_in(page: Page, email: str, heading: str | re.Pattern[str]) -> None:
+    """Open the sign-in page and sign in by keyboard: the e-mail address, the password, Enter."""
+    page.goto("/accounts/login/")
+    arrive(page, "Sign in to Syslead")
+    type_into(page, page.get_by_label("E-mail address"), email)
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    arrive(page, heading)
+
+
+def sign_out(page: Page) -> None:
+    """The header's Sign out button, a few presses of Tab from the top of a page just arrived."""
+    press_on(page, page.get_by_role("button", name="Sign out"))
+    expect(page).to_have_url(re.compile("/accounts/login/"))
