@@ -26,11 +26,9 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.tests.browser_keys import (
     arrive,
     choose_radio,
-    expect_focus_visible,
     press_on,
     sign_in,
     sign_out,
-    tab_to,
     type_date,
     type_into,
 )
@@ -164,3 +162,97 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     sign_out(page)
     support_request = SupportRequest.objects.get()
     assert support_request.status == RequestStatus.MATCHED
+
+    # The coordinator drafts the agreement through its task list, then checks the answers.
+    visit_day = _visit_day(client_school)
+    sign_in(page, coordinator.email, "Hello, Alice")
+    press_on(
+        page,
+        page.get_by_role(
+            "link",
+            name=f"Draft the agreement for Lee Leader at {SCHOOL} (request {support_request.pk})",
+        ),
+    )
+    arrive(page, "Draft the agreement")
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("Parties", []),
+        ("Dates and days", []),
+        ("Aims and objectives", [("Objective 1: Agreed objective", "Bar models in years 5, 6.")]),
+        ("Baseline to impact", [("Objective 1: Baseline measure", "2 of 6 teachers.")]),
+        ("Evaluation", [("Evaluation strategy", "Spring assessments against the baseline.")]),
+        ("Funding", []),
+        ("Exit", []),
+    ]
+    for title, answers in sections:
+        press_on(page, page.get_by_role("link", name=title, exact=True))
+        arrive(page, title)
+        if title == "Dates and days":
+            type_date(page, page, "Agreed start date", visit_day)
+        for label, text in answers:
+            type_into(page, page.get_by_label(label, exact=True), text)
+        press_on(page, page.get_by_role("button", name="Save and continue"))
+        arrive(page, "Draft the agreement")
+    expect(page.locator(".govuk-task-list__status", has_text="Completed")).to_have_count(7)
+    press_on(page, page.get_by_role("link", name="Check your answers"), visible=True)
+    arrive(page, "Check your answers")
+    press_on(
+        page, page.get_by_role("button", name="Make the agreement and ask the parties to sign")
+    )
+    expect(page.get_by_text("Agreement made: the four parties have been asked")).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+    deployment = Deployment.objects.get()
+    assert deployment.starts_on == visit_day
+
+    # The four parties sign in turn, each from their home page.
+    signers = [
+        (leader_user, "Hello, Lee"),
+        (home_head, "Hello, Hal"),
+        (client_head, "Hello, Cara"),
+        (broker_lead, "Hello, Bea"),
+    ]
+    for person, greeting in signers:
+        sign_in(page, person.email, greeting)
+        press_on(
+            page, page.get_by_role("link", name=f"Sign the agreement for Lee Leader at {SCHOOL}")
+        )
+        arrive(page, "Sign the agreement")
+        declaration = page.get_by_role("checkbox", name=re.compile("I agree to this support"))
+        press_on(page, declaration, "Space", visible=True)
+        expect(declaration).to_be_checked()
+        press_on(page, page.get_by_role("button", name="Sign the agreement"))
+        arrive(page, f"Lee Leader at {SCHOOL}")
+        if person != broker_lead:
+            sign_out(page)
+    expect(page.get_by_text("All four parties have signed: it is active.")).to_be_visible()
+    sign_out(page)
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.ACTIVE
+
+    # Lee records the note of visit from the agreement's delivery page.
+    sign_in(page, leader_user.email, "Hello, Lee")
+    mine = page.get_by_role("region", name="Agreements")
+    press_on(page, mine.get_by_role("link", name=SCHOOL))
+    arrive(page, f"Support at {SCHOOL}")
+    press_on(page, page.get_by_role("link", name="Record a note of visit").first, visible=True)
+    arrive(page, "Record a note of visit")
+    type_date(page, page, "Date of visit", visit_day)
+    choose_radio(page, page.get_by_role("radio", name="Half day"))
+    type_into(page, page.get_by_label("Hours in school"), "3")
+    type_into(page, page.get_by_label("Focus of visit"), "Maths book scrutiny")
+    press_on(page, page.get_by_role("button", name="Send to the headteacher to agree"))
+    expect(page.get_by_text("Waiting to be agreed").first).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+
+    # Cara agrees it from her home page, after checking her answer.
+    sign_in(page, client_head.email, "Hello, Cara")
+    press_on(page, page.get_by_role("link", name=re.compile("^Agree the note of visit")))
+    arrive(page, re.compile("^Agree the note of visit"))
+    choose_radio(page, page.get_by_role("radio", name="Yes, I agree it"))
+    press_on(page, page.get_by_role("button", name="Continue"))
+    arrive(page, "Check your answer")
+    press_on(page, page.get_by_role("button", name="Agree the note of visit"), visible=True)
+    expect(page.get_by_text("You agreed the note of visit.")).to_be_visible()
+    axe_check(page)
+    assert Visit.objects.get().status == VisitStatus.AGREED
