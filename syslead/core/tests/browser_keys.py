@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import JSHandle, Locator, Page, expect
 
 from conftest import PASSWORD, axe_check
 
@@ -32,6 +31,14 @@ _DESCRIBE_FOCUS = """() => {
 }"""
 
 _IS_FOCUSED = "el => el === document.activeElement"
+
+#: Whether the focus is on the element given (or on a radio of the name given), and where it is.
+_REACHED = (
+    "wanted => { const el = document.activeElement; const done = typeof wanted === 'string' "
+    "? el?.type === 'radio' && el.name === wanted : el === wanted; return [done, ("
+    + _DESCRIBE_FOCUS
+    + ")()]; }"
+)
 
 #: The look of the focused element, then of the same element without the focus, then focus put
 #: back where it was (the next Tab goes on from there, as it would have).
@@ -54,16 +61,17 @@ def focused_element(page: Page) -> str:
     return str(page.evaluate(_DESCRIBE_FOCUS))
 
 
-def _tab_until(
-    page: Page, reached: Callable[[], bool], what: str, limit: int, backwards: bool
-) -> None:
+def _tab_until(page: Page, reached: JSHandle | str, what: str, limit: int, backwards: bool) -> None:
+    """Press Tab until the focus is on the element ``reached`` (or, given a string, on a radio
+    of that name). One round trip a press: the answer and a description of where focus is."""
     key = "Shift+Tab" if backwards else "Tab"
     seen: list[str] = []
     for _ in range(limit):
         page.keyboard.press(key)
-        if reached():
+        done, where = page.evaluate(_REACHED, reached)
+        if done:
             return
-        seen.append(focused_element(page))
+        seen.append(where)
     pytest.fail(
         f"{what} not reached in {limit} presses of {key} on {page.url}; the focus went to:\n  "
         + "\n  ".join(seen),
@@ -75,8 +83,11 @@ def tab_to(page: Page, target: Locator, *, limit: int = TAB_LIMIT, backwards: bo
     """Press Tab (Shift+Tab with ``backwards``) until ``target`` has the focus: fail, listing
     every element the focus went to, if it has not within ``limit`` presses (it is not in the
     tab order, or focus is trapped or lost on the way)."""
-    target.wait_for(state="attached")
-    _tab_until(page, lambda: bool(target.evaluate(_IS_FOCUSED)), str(target), limit, backwards)
+    handle = target.element_handle()
+    try:
+        _tab_until(page, handle, str(target), limit, backwards)
+    finally:
+        handle.dispose()
 
 
 def expect_focus_visible(target: Locator) -> None:
@@ -112,21 +123,8 @@ def type_into(page: Page, target: Locator, text: str, *, replace: bool = False) 
 def choose_radio(page: Page, target: Locator, *, limit: int = 10) -> None:
     """Tab into the group of radios of ``target`` (the focus lands on its chosen radio, or the
     first when none is), then press the down arrow until ``target`` has the focus, and Space."""
-    target.wait_for(state="attached")
-    name = target.get_attribute("name")
-    _tab_until(
-        page,
-        lambda: bool(
-            page.evaluate(
-                "name => document.activeElement?.type === 'radio' "
-                "&& document.activeElement.name === name",
-                name,
-            )
-        ),
-        f"The radios {name!r}",
-        TAB_LIMIT,
-        False,
-    )
+    name = target.get_attribute("name") or ""
+    _tab_until(page, name, f"The radios {name!r}", TAB_LIMIT, False)
     for _ in range(limit):
         if target.evaluate(_IS_FOCUSED):
             break
