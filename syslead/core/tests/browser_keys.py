@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import pytest
 from playwright.sync_api import JSHandle, Locator, Page, expect
@@ -143,11 +145,42 @@ def type_date(page: Page, scope: Page | Locator, legend: str, day: dt.date) -> N
         type_into(page, group.get_by_label(label, exact=True), str(part), replace=True)
 
 
-def arrive(page: Page, heading: str | re.Pattern[str]) -> None:
-    """The next page has loaded (its main heading shows) and passes axe-core. A page must have
-    arrived before the next key is pressed: a Tab pressed on the page being left is lost."""
+def skip_to_main(page: Page) -> None:
+    """From the top of a page just arrived: the first Tab reaches the skip link, Enter on it puts
+    the focus on the ``main`` landmark, so the next Tab goes to the page's own first control."""
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect_focus_visible(skip)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+#: Each page a person has had checked by axe-core (their e-mail address, the path), per tab:
+#: ``arrive`` checks a page the first time the person arrives at it. The same page seen again
+#: (the task list after each section, a home page after signing in again) differs only in a
+#: status; a page whose state matters (a form with its errors) is checked by calling
+#: ``axe_check`` itself.
+_checked: WeakKeyDictionary[Page, set[tuple[str, str]]] = WeakKeyDictionary()
+_person: WeakKeyDictionary[Page, str] = WeakKeyDictionary()
+
+
+def arrive(
+    page: Page, heading: str | re.Pattern[str], *, again: bool = False, skip: bool = True
+) -> None:
+    """The next page has loaded (its main heading shows) and passes axe-core; then, with
+    ``skip``, the skip link takes the focus to the main content. ``again``: check a page seen
+    before, now in another state (a form added, a record changed). A page must have arrived before
+    the next key is pressed: a Tab pressed on the page being left is lost."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    axe_check(page)
+    seen = _checked.setdefault(page, set())
+    key = (_person.get(page, ""), urlsplit(page.url).path)
+    if again or key not in seen:
+        axe_check(page)
+        seen.add(key)
+    else:
+        page.wait_for_load_state("load")
+    if skip:
+        skip_to_main(page)
 
 
 def sign_in(page: Page, email: str, heading: str | re.Pattern[str]) -> None:
@@ -157,11 +190,16 @@ def sign_in(page: Page, email: str, heading: str | re.Pattern[str]) -> None:
     type_into(page, page.get_by_label("E-mail address"), email)
     type_into(page, page.get_by_label("Password"), PASSWORD)
     page.keyboard.press("Enter")
+    _person[page] = email
     expect(page).not_to_have_url(re.compile("/accounts/login/"))
     arrive(page, heading)
 
 
 def sign_out(page: Page) -> None:
-    """The header's Sign out button, a few presses of Tab from the top of a page just arrived."""
-    press_on(page, page.get_by_role("button", name="Sign out"))
+    """The header's Sign out button: a few presses of Shift+Tab back from the main content, or of
+    Tab from the top of a page whose focus has not moved."""
+    at_top = page.evaluate("() => document.activeElement === document.body")
+    tab_to(page, page.get_by_role("button", name="Sign out"), backwards=not at_top)
+    page.keyboard.press("Enter")
+    _person.pop(page, None)
     expect(page).to_have_url(re.compile("/accounts/login/"))
