@@ -168,7 +168,8 @@ def arrive(
     page: Page, heading: str | re.Pattern[str], *, again: bool = False, skip: bool = True
 ) -> None:
     """The next page has loaded (its main heading shows) and passes axe-core; then, with
-    ``skip``, the skip link takes the focus to the main content. ``again``: check a page seen
+    ``skip``, the skip link takes the focus to the main content (unless the page has put it
+    somewhere). ``again``: check a page seen
     before, now in another state (a form added, a record changed). A page must have arrived before
     the next key is pressed: a Tab pressed on the page being left is lost."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -179,7 +180,9 @@ def arrive(
         seen.add(key)
     else:
         page.wait_for_load_state("load")
-    if skip:
+    # A page that put the focus somewhere itself (a field with autofocus, an error summary)
+    # starts from there instead.
+    if skip and page.evaluate("() => document.activeElement === document.body"):
         skip_to_main(page)
 
 
