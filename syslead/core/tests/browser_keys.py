@@ -169,7 +169,7 @@ def arrive(
 ) -> None:
     """The next page has loaded (its main heading shows) and passes axe-core; then, with
     ``skip``, the skip link takes the focus to the main content (unless the page has put it
-    somewhere). ``again``: check a page seen
+    somewhere or its address names a part of it). ``again``: check a page seen
     before, now in another state (a form added, a record changed). A page must have arrived before
     the next key is pressed: a Tab pressed on the page being left is lost."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -180,9 +180,13 @@ def arrive(
         seen.add(key)
     else:
         page.wait_for_load_state("load")
-    # A page that put the focus somewhere itself (a field with autofocus, an error summary)
-    # starts from there instead.
-    if skip and page.evaluate("() => document.activeElement === document.body"):
+    # A page that put the focus somewhere itself (a field with autofocus, an error summary), or
+    # an address with a fragment (the next Tab goes on from the part it names), starts there.
+    if (
+        skip
+        and not urlsplit(page.url).fragment
+        and page.evaluate("() => document.activeElement === document.body")
+    ):
         skip_to_main(page)
 
 
