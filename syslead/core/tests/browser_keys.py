@@ -169,9 +169,9 @@ def arrive(
 ) -> None:
     """The next page has loaded (its main heading shows) and passes axe-core; then, with
     ``skip``, the skip link takes the focus to the main content (unless the page has put it
-    somewhere or its address names a part of it). ``again``: check a page seen
-    before, now in another state (a form added, a record changed). A page must have arrived before
-    the next key is pressed: a Tab pressed on the page being left is lost."""
+    somewhere or its address names a part of it). ``again``: check a page seen before, now in
+    another state (a form added, a record changed). A page must have arrived before the next
+    key is pressed: a Tab pressed on the page being left is lost."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     seen = _checked.setdefault(page, set())
     key = (_person.get(page, ""), urlsplit(page.url).path)

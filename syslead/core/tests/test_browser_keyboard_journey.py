@@ -146,7 +146,7 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     choose_radio(page, page.get_by_role("radio", name="Yes, I agree provisionally"))
     press_on(page, page.get_by_role("button", name="Send your answer"))
     expect(page.get_by_text("Thank you: you have agreed provisionally.")).to_be_visible()
-    arrive(page, f"Could you support {SCHOOL}?", again=True)
+    arrive(page, "Approaches")
     sign_out(page)
 
     # The headteacher compares the leaders who agreed and chooses Lee.
