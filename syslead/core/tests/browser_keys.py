@@ -43,12 +43,14 @@ _REACHED = (
 )
 
 #: The look of the focused element, then of the same element without the focus, then focus put
-#: back where it was (the next Tab goes on from there, as it would have).
+#: back where it was (the next Tab goes on from there, as it would have). A GOV.UK checkbox or
+#: radio hides its input and draws the box, and the focus ring, on its label's ``::before``.
 _FOCUS_STYLES = """el => {
+  const drawn = (el.type === "checkbox" || el.type === "radio") && el.labels?.length;
   const look = () => {
-    const s = getComputedStyle(el);
+    const s = drawn ? getComputedStyle(el.labels[0], "::before") : getComputedStyle(el);
     return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor,
-            s.color, s.textDecorationLine, s.textDecorationThickness].join(" | ");
+            s.borderWidth, s.color, s.textDecorationLine, s.textDecorationThickness].join(" | ");
   };
   const focused = look();
   const visible = el.matches(":focus-visible");
@@ -113,18 +115,24 @@ def press_on(page: Page, target: Locator, key: str = "Enter", *, visible: bool =
     page.keyboard.press(key)
 
 
-def type_into(page: Page, target: Locator, text: str, *, replace: bool = False) -> None:
-    """Tab to a field and type ``text`` (after selecting what is there, with ``replace``)."""
+def type_into(
+    page: Page, target: Locator, text: str, *, replace: bool = False, visible: bool = False
+) -> None:
+    """Tab to a field and type ``text`` (after selecting what is there, with ``replace``); with
+    ``visible``, check the focus shows first."""
     tab_to(page, target)
+    if visible:
+        expect_focus_visible(target)
     if replace:
         page.keyboard.press("Control+A")
         page.keyboard.press("Delete")
     page.keyboard.type(text)
 
 
-def choose_radio(page: Page, target: Locator, *, limit: int = 10) -> None:
+def choose_radio(page: Page, target: Locator, *, limit: int = 10, visible: bool = False) -> None:
     """Tab into the group of radios of ``target`` (the focus lands on its chosen radio, or the
-    first when none is), then press the down arrow until ``target`` has the focus, and Space."""
+    first when none is), then press the down arrow until ``target`` has the focus, and Space;
+    with ``visible``, check the focus shows on it."""
     name = target.get_attribute("name") or ""
     _tab_until(page, name, f"The radios {name!r}", TAB_LIMIT, False)
     for _ in range(limit):
@@ -133,6 +141,8 @@ def choose_radio(page: Page, target: Locator, *, limit: int = 10) -> None:
         page.keyboard.press("ArrowDown")
     else:
         pytest.fail(f"{target} not reached with the arrow keys; at {focused_element(page)}")
+    if visible:
+        expect_focus_visible(target)
     page.keyboard.press("Space")
     expect(target).to_be_checked()
 
@@ -155,13 +165,12 @@ def skip_to_main(page: Page) -> None:
     expect(page.locator("main")).to_be_focused()
 
 
-#: Each page a person has had checked by axe-core (their e-mail address, the path), per tab:
-#: ``arrive`` checks a page the first time the person arrives at it. The same page seen again
-#: (the task list after each section, a home page after signing in again) differs only in a
-#: status; a page whose state matters (a form with its errors) is checked by calling
-#: ``axe_check`` itself.
+#: The pages of a tab checked by axe-core, each as its path and main heading: ``arrive`` checks a
+#: page the first time it arrives at it. The same page seen again (the task list after each
+#: section, the agreement after each party signs, a person's home page when they sign in again)
+#: differs in a status or a sentence; a page whose state matters (a form with its errors, a form
+#: added) is checked again with ``again`` or by calling ``axe_check`` itself.
 _checked: WeakKeyDictionary[Page, set[tuple[str, str]]] = WeakKeyDictionary()
-_person: WeakKeyDictionary[Page, str] = WeakKeyDictionary()
 
 
 def arrive(
@@ -172,9 +181,10 @@ def arrive(
     somewhere or its address names a part of it). ``again``: check a page seen before, now in
     another state (a form added, a record changed). A page must have arrived before the next
     key is pressed: a Tab pressed on the page being left is lost."""
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_have_text(heading)
     seen = _checked.setdefault(page, set())
-    key = (_person.get(page, ""), urlsplit(page.url).path)
+    key = (urlsplit(page.url).path, title.inner_text())
     if again or key not in seen:
         axe_check(page)
         seen.add(key)
@@ -197,7 +207,6 @@ def sign_in(page: Page, email: str, heading: str | re.Pattern[str]) -> None:
     type_into(page, page.get_by_label("E-mail address"), email)
     type_into(page, page.get_by_label("Password"), PASSWORD)
     page.keyboard.press("Enter")
-    _person[page] = email
     expect(page).not_to_have_url(re.compile("/accounts/login/"))
     arrive(page, heading)
 
@@ -208,5 +217,4 @@ def sign_out(page: Page) -> None:
     at_top = page.evaluate("() => document.activeElement === document.body")
     tab_to(page, page.get_by_role("button", name="Sign out"), backwards=not at_top)
     page.keyboard.press("Enter")
-    _person.pop(page, None)
     expect(page).to_have_url(re.compile("/accounts/login/"))

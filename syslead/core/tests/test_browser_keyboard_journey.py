@@ -106,14 +106,14 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     areas = page.get_by_role("group", name="Which areas does the school need support with?")
     expect(areas.get_by_role("checkbox").first).to_be_focused()
     maths = areas.get_by_role("checkbox", name="Maths")
-    press_on(page, maths, "Space")
+    press_on(page, maths, "Space", visible=True)
     expect(maths).to_be_checked()
     type_into(
         page,
         page.get_by_label("What support does the school need?"),
         "Maths leadership in Key Stage 2: our new maths lead needs coaching.",
     )
-    type_into(page, page.get_by_label("How many days of support?"), "5")
+    type_into(page, page.get_by_label("How many days of support?"), "5", visible=True)
     choose_radio(page, page.get_by_role("radio", name=re.compile(r"\(this year\)")))
     press_on(page, page.get_by_label("The chair of governors agrees to this request"), "Space")
     press_on(page, page.get_by_role("button", name="Continue"))
@@ -237,7 +237,7 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     press_on(page, page.get_by_role("link", name="Record a note of visit").first, visible=True)
     arrive(page, "Record a note of visit")
     type_date(page, page, "Date of visit", visit_day)
-    choose_radio(page, page.get_by_role("radio", name="Half day"))
+    choose_radio(page, page.get_by_role("radio", name="Half day"), visible=True)
     type_into(page, page.get_by_label("Hours in school"), "3")
     type_into(page, page.get_by_label("Focus of visit"), "Maths book scrutiny")
     press_on(page, page.get_by_role("button", name="Send to the headteacher to agree"))
@@ -249,7 +249,7 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     sign_in(page, client_head.email, "Hello, Cara")
     press_on(page, page.get_by_role("link", name=re.compile("^Agree the note of visit")))
     arrive(page, re.compile("^Agree the note of visit"))
-    choose_radio(page, page.get_by_role("radio", name="Yes, I agree it"))
+    choose_radio(page, page.get_by_role("radio", name="Yes, I agree it"), visible=True)
     press_on(page, page.get_by_role("button", name="Continue"))
     arrive(page, "Check your answer")
     press_on(page, page.get_by_role("button", name="Agree the note of visit"), visible=True)
