@@ -363,7 +363,10 @@ def test_the_page_is_read_by_whoever_reads_the_kpis(
 
 
 def test_an_administrator_sees_every_broker_by_default(
-    login: Login, alliance: Organisation, other_org: Organisation, support: Callable[..., Deployment]
+    login: Login,
+    alliance: Organisation,
+    other_org: Organisation,
+    support: Callable[..., Deployment],
 ) -> None:
     admin = User.objects.create_superuser(email="root@syslead.test", password="x")
     support(school(100091, (D(2012, 3, 1), RI), (D(2014, 5, 1), G)), D(2013, 1, 10))
