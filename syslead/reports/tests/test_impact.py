@@ -418,5 +418,6 @@ def test_the_chart_draws_a_whisker_for_each_interval(
     assert chart is not None
     supported, comparison = chart.groups[0].bars
     assert supported.height > comparison.height == 0
-    assert supported.whisker_top is not None and supported.whisker_bottom is not None
+    assert supported.whisker_top is not None
+    assert supported.whisker_bottom is not None
     assert supported.whisker_bottom > supported.whisker_top  # SVG's y grows downwards

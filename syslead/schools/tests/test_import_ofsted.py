@@ -192,7 +192,8 @@ def test_bad_rows_are_rejected_with_their_line_and_reason(
     assert "Rejected line 3 (URN 100001): The inspection date '31/02/2022' is not a date." in err
     assert "Rejected line 4 (URN 100001): The overall effectiveness 'Excellent'" in err
     assert "Rejected line 5 (URN 999999): URN 999999 is not in the register of schools." in err
-    assert "Rejected line 6 (URN 100002): The inspection date" in err and "future" in err
+    assert "Rejected line 6 (URN 100002): The inspection date" in err
+    assert "future" in err
     assert "Rejected line 8 (URN 100003): The row has 5 fields but the header has 14" in err
     assert len(RegisterImport.objects.get().rejected_rows) == 6
 
