@@ -121,6 +121,8 @@ def main() -> None:
     national = build_national_leaders(n=args.leaders, seed=args.seed)
     supported = build_agreements(national, args.agreements, args.seed)
 
+    import logging
+
     from django.conf import settings
     from django.test import Client
 
@@ -130,6 +132,7 @@ def main() -> None:
     from syslead.reports.impact import impact
     from syslead.schools.models import OfstedInspection, School
 
+    logging.getLogger("syslead.request").setLevel(logging.WARNING)  # one log line per request
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
