@@ -15,8 +15,8 @@ The rules, each tested in ``syslead/reports/tests/test_impact.py``:
 - **Its starting grade** is its latest graded inspection on or before the start, and no older than
   ``BASELINE_YEARS`` academic years before the start's year; **its later grade** the first graded
   inspection after the start. It **improved** when the later grade is better (a lower number)
-  than the starting grade. A school with no starting grade, or not yet inspected again, is counted
-  apart.
+  than the starting grade. A school with no starting grade, not yet inspected again, or with no
+  comparison school of its phase, starting grade and year, is counted apart.
 - **The comparison group** for a year: every school of the register that no agreement in Syslead
   ever supported (any status but draft or cancelled), whose starting grade and later grade are
   read the same way from 1 September of that year, in the cells (phase, starting grade, year) of
@@ -119,12 +119,13 @@ class ImpactRow:
     """The figures of one group of supported schools (a year, a broker, or all of them)."""
 
     label: str
-    #: Supported schools with a starting grade and a later graded inspection.
+    #: Supported schools with a starting grade, a later graded inspection and comparison schools.
     supported: int = 0
     improved: int = 0
     stayed: int = 0
     declined: int = 0
-    #: Supported schools counted apart: no starting grade, or not inspected again yet.
+    #: Supported schools counted apart: no starting grade, not inspected again yet, or (below)
+    #: no comparison school of their phase, starting grade and year.
     no_starting_grade: int = 0
     not_inspected_again: int = 0
     #: Supported schools whose cell (phase, starting grade, year) has no comparison school.
@@ -300,19 +301,26 @@ def _row(
     usable = has_before & has_later
     row.no_starting_grade = int((~has_before).sum())
     row.not_inspected_again = int((has_before & ~has_later).sum())
-    row.supported = int(usable.sum())
-    row.improved = int((usable & (later < before)).sum())
-    row.stayed = int((usable & (later == before)).sum())
-    row.declined = int((usable & (later > before)).sum())
+    # Only schools with comparison schools of their phase, starting grade and year are compared.
+    matched = usable & np.fromiter(
+        (
+            (int(p), int(g), int(y)) in comparison
+            for p, g, y in zip(phase, before, years, strict=True)
+        ),
+        dtype=bool,
+        count=len(urns),
+    )
+    row.without_comparison = int((usable & ~matched).sum())
+    row.supported = int(matched.sum())
+    row.improved = int((matched & (later < before)).sum())
+    row.stayed = int((matched & (later == before)).sum())
+    row.declined = int((matched & (later > before)).sum())
     cells: dict[tuple[int, int, int], int] = defaultdict(int)
-    for p, g, y in zip(phase[usable], before[usable], years[usable], strict=True):
+    for p, g, y in zip(phase[matched], before[matched], years[matched], strict=True):
         cells[(int(p), int(g), int(y))] += 1
     weighted = weight_sq = weight = 0.0
     for cell, count in cells.items():
-        total, wins = comparison.get(cell, (0, 0))
-        if not total:
-            row.without_comparison += count
-            continue
+        total, wins = comparison[cell]
         row.cells[cell] = count
         row.comparison_schools += total
         row.comparison_improved += wins

@@ -45,6 +45,13 @@ def school(urn: int, *history: tuple[dt.date, str], phase: str = Phase.PRIMARY) 
     return made
 
 
+def peers(phase: str = Phase.PRIMARY) -> None:
+    """A never-supported school of each starting grade, graded in May 2011 and again, the same,
+    in May 2016: a comparison school for every cell of 2012-13 to 2014-15, none improving."""
+    for n, grade in enumerate((O, G, RI, I)):
+        school(300000 + n, (D(2011, 5, 1), grade), (D(2016, 5, 1), grade), phase=phase)
+
+
 @pytest.fixture
 def leader(alliance: Organisation) -> LeaderProfile:
     home = make_school(199001, "Home School")
@@ -116,6 +123,7 @@ def test_improved_means_a_better_grade_at_the_next_graded_inspection(
     """Rule: improved = the first graded inspection after the start is better than the latest
     one on or before it; the same grade (satisfactory then requires improvement is the same
     grade) or a worse one is not."""
+    peers()
     better = school(100001, (D(2012, 3, 1), RI), (D(2014, 5, 1), G), (D(2016, 5, 1), I))
     same = school(100002, (D(2012, 3, 1), S), (D(2014, 5, 1), RI))
     worse = school(100003, (D(2012, 3, 1), G), (D(2014, 5, 1), RI))
@@ -135,6 +143,7 @@ def test_the_starting_grade_is_the_latest_on_or_before_the_start_and_not_too_old
     start, no more than BASELINE_YEARS (4) school years before the start's year; otherwise the
     school has no starting grade and is counted apart. A school never inspected again is counted
     apart too."""
+    peers()
     on_the_day = school(100011, (D(2010, 1, 1), I), (D(2013, 1, 10), RI), (D(2014, 1, 1), G))
     too_old = school(100012, (D(2008, 8, 31), RI), (D(2014, 1, 1), G))
     oldest_allowed = school(100013, (D(2008, 9, 1), RI), (D(2014, 1, 1), G))
@@ -154,6 +163,7 @@ def test_a_school_supported_twice_counts_once_from_its_first_agreement(
     alliance: Organisation, support: Callable[..., Deployment]
 ) -> None:
     """Rule: a school is counted once, from the earliest start of its agreements in the scope."""
+    peers()
     client = school(100021, (D(2012, 1, 1), I), (D(2013, 6, 1), RI), (D(2015, 6, 1), RI))
     support(client, D(2012, 10, 1))
     support(client, D(2014, 10, 1))
@@ -168,6 +178,7 @@ def test_only_agreements_in_which_support_took_place_count(
 ) -> None:
     """Rule: supported = an agreement active, paused, completed or ended early; a draft, one
     awaiting signatures or a cancelled one is not support."""
+    peers()
     statuses = [
         DeploymentStatus.ACTIVE,
         DeploymentStatus.PAUSED,
@@ -243,6 +254,23 @@ def test_schools_supported_by_anyone_are_never_comparison_schools(
     assert (row.comparison_schools, row.comparison_improved) == (1, 0)  # only the cancelled one
 
 
+def test_a_supported_school_without_comparison_schools_is_counted_apart(
+    alliance: Organisation, support: Callable[..., Deployment]
+) -> None:
+    """Rule: only supported schools with comparison schools of their phase, starting grade and
+    year are compared; the others are counted apart ("no comparison school")."""
+    peers()
+    support(school(100121, (D(2012, 3, 1), RI), (D(2014, 5, 1), G)), D(2013, 1, 10))
+    support(
+        school(100122, (D(2012, 3, 1), RI), (D(2014, 5, 1), G), phase=Phase.SECONDARY),
+        D(2013, 1, 10),
+    )
+
+    row = impact(alliance, None).overall
+
+    assert (row.supported, row.improved, row.without_comparison) == (1, 1, 1)
+
+
 def test_the_comparison_percentage_is_weighted_like_the_supported_schools(
     alliance: Organisation, support: Callable[..., Deployment]
 ) -> None:
@@ -272,6 +300,7 @@ def test_a_brokers_figures_count_only_its_own_agreements_and_the_year_chosen(
 ) -> None:
     """Rule: per broker and year. A broker's figures count its agreements only; every broker's
     are split by broker and by year."""
+    peers()
     ours = school(100071, (D(2012, 3, 1), RI), (D(2014, 5, 1), G))
     later = school(100072, (D(2013, 3, 1), RI), (D(2015, 5, 1), RI))
     theirs = school(100073, (D(2012, 3, 1), RI), (D(2014, 5, 1), RI))
@@ -392,6 +421,7 @@ def test_the_download_has_the_pages_figures(
 ) -> None:
     """Exports: the impact figures as CSV (and Excel), each table a section, and in the KPIs'
     download too."""
+    peers()
     support(school(100101, (D(2012, 3, 1), RI), (D(2014, 5, 1), G)), D(2013, 1, 10))
     browser = login(coordinator)
     response = browser.get(reverse("reports:impact_export", kwargs={"fmt": "csv"}))
