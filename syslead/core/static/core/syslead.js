@@ -7,6 +7,13 @@ import { initAll } from "./govuk-frontend.min.js";
 import "./accessible-autocomplete.min.js";
 
 document.body.classList.add("govuk-frontend-supported");
+// A form with no action posts to the page's address, fragment included: after the skip link
+// ("#main") the page with the form's errors would come back as ".../#main", and Chromium, going
+// to that fragment once the page has loaded, takes the focus off the error summary that
+// initAll() has just moved it to. Post to the address without its fragment instead.
+for (const form of document.querySelectorAll("form:not([action])")) {
+  form.setAttribute("action", window.location.pathname + window.location.search);
+}
 initAll();
 // Anything else marked to take focus on load (the error summary does so itself).
 document.querySelector("[data-autofocus]:not([data-module])")?.focus();
