@@ -54,9 +54,7 @@ def close_out_of(deployment: Deployment) -> CloseOut | None:
 
 
 def open_disputes(deployment: Deployment) -> list[Dispute]:
-    return list(
-        deployment.disputes.filter(status=DisputeStatus.OPEN).select_related("raised_by")
-    )
+    return list(deployment.disputes.filter(status=DisputeStatus.OPEN).select_related("raised_by"))
 
 
 def close_out_due(deployment: Deployment, close_out: CloseOut | None, today: dt.date) -> bool:
@@ -193,9 +191,7 @@ def close_out_tasks(
             who="The broker's coordinator, last",
             status=TO_DO if ready else CANNOT_START,
             detail="A dispute is open: record its outcome first." if disputes else "",
-            url=reverse("deployments:complete", args=[pk])
-            if ready and "complete" in steps
-            else "",
+            url=reverse("deployments:complete", args=[pk]) if ready and "complete" in steps else "",
         )
     )
     return tasks

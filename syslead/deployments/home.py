@@ -189,8 +189,7 @@ def system_leader_close_out(user: User) -> Iterable[Block]:
         close_out = close_out_of(deployment)
         if close_out is None or not close_out.stated:
             yield AttentionItem(
-                f"Say whether your support at {deployment.client_school.name} was fully "
-                "delivered",
+                f"Say whether your support at {deployment.client_school.name} was fully delivered",
                 reverse("deployments:close_out_statement", args=[deployment.pk]),
                 f"The agreement ended on {deployment.ends_on.day} {deployment.ends_on:%B %Y}: "
                 "then you and the headteacher sign it off.",

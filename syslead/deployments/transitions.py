@@ -289,7 +289,6 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
 )
 
 
-
 def resolves_dispute(user: User, dispute: Dispute) -> bool:
     return may_resolve_dispute(user, dispute.deployment)
 

@@ -26,6 +26,7 @@ from syslead.capacity.ledger import delivered_days_of
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import RefusalForm
 from syslead.deployments import services
+from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.forms import (
     ACTION_LABELS,
     ChangeForm,
@@ -34,13 +35,12 @@ from syslead.deployments.forms import (
     PackageStartForm,
     ReasonForm,
 )
-from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.models import (
     FINISHED_STATUSES,
-    DisputeStatus,
     ChangeAction,
     ChangeKind,
     Deployment,
+    DisputeStatus,
 )
 from syslead.deployments.selectors import (
     deployment_for_user,

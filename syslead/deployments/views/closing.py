@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
@@ -47,13 +48,17 @@ def _flow(
     deployment: Deployment,
     form: forms.Form,
     page: ClosingPage,
+    *,
     call: Callable[[dict[str, Any]], object],
     anchor: str = "close-out",
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: call(form.cleaned_data)) is not None:
-            messages.success(request, page.done)
-            return redirect(f"/deployments/{deployment.pk}/#{anchor}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, lambda: call(form.cleaned_data)) is not None
+    ):
+        messages.success(request, page.done)
+        return redirect(reverse("deployments:detail", args=[deployment.pk]) + f"#{anchor}")
     return render(
         request,
         "deployments/closing_form.html",
@@ -108,7 +113,7 @@ def close_out_statement(request: AuthenticatedHttpRequest, deployment_id: int) -
         deployment,
         form,
         page,
-        lambda data: services.deployment_state_delivery(
+        call=lambda data: services.deployment_state_delivery(
             actor=request.user,
             deployment=deployment,
             fully_delivered=data["fully_delivered"] == "yes",
@@ -130,17 +135,18 @@ def close_out_sign_off(request: AuthenticatedHttpRequest, deployment_id: int) ->
         return away
     close_out = close_out_of(deployment)
     facts: list[tuple[str, str]] = [
-        ("Agreement", f"{deployment.leader.user.get_full_name()} at "
-         f"{deployment.client_school.name}, {deployment.starts_on.day} "
-         f"{deployment.starts_on:%B %Y} to {deployment.ends_on.day} {deployment.ends_on:%B %Y}"),
+        (
+            "Agreement",
+            f"{deployment.leader.user.get_full_name()} at "
+            f"{deployment.client_school.name}, {deployment.starts_on.day} "
+            f"{deployment.starts_on:%B %Y} to {deployment.ends_on.day} {deployment.ends_on:%B %Y}",
+        ),
     ]
     if close_out is not None and close_out.stated:
         facts.append(
             (
                 "Fully delivered",
-                "Yes"
-                if close_out.fully_delivered
-                else f"No: {close_out.not_delivered_reason}",
+                "Yes" if close_out.fully_delivered else f"No: {close_out.not_delivered_reason}",
             )
         )
     page = ClosingPage(
@@ -157,7 +163,7 @@ def close_out_sign_off(request: AuthenticatedHttpRequest, deployment_id: int) ->
         deployment,
         SignOffForm(posted(request)),
         page,
-        lambda _data: services.deployment_sign_off(actor=request.user, deployment=deployment),
+        call=lambda _data: services.deployment_sign_off(actor=request.user, deployment=deployment),
     )
 
 
@@ -200,7 +206,7 @@ def close_out_further_support(
             days_requested=data.get("days_requested") if further else None,
         )
 
-    return _flow(request, deployment, form, page, decide)
+    return _flow(request, deployment, form, page, call=decide)
 
 
 @login_required
@@ -223,7 +229,7 @@ def dispute_new(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRe
         deployment,
         DisputeForm(posted(request)),
         page,
-        lambda data: services.dispute_raise(
+        call=lambda data: services.dispute_raise(
             actor=request.user, deployment=deployment, what=data["what"]
         ),
         anchor="disputes",
@@ -264,7 +270,7 @@ def dispute_resolve(
         deployment,
         DisputeOutcomeForm(posted(request)),
         page,
-        lambda data: services.dispute_resolve(
+        call=lambda data: services.dispute_resolve(
             actor=request.user, dispute=dispute, outcome=data["outcome"]
         ),
         anchor="disputes",
