@@ -295,8 +295,9 @@ def test_no_managed_exit_before_the_agreement_starts(
 
 
 def test_the_coordinator_completes_the_support(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2027-04-30")}
     )
@@ -305,8 +306,9 @@ def test_the_coordinator_completes_the_support(
 
 
 def test_completing_before_the_start_is_refused_in_the_page(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     response = login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2026-12-01")}
     )
