@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -371,3 +372,26 @@ def test_needs_attention_asks_each_person_for_their_missing_step(
     dispute_raise(actor=client_head, deployment=active, what="Visit count")
     coordinator_home = login(coordinator).get(home).content.decode()
     assert "Record the outcome of the dispute" in coordinator_home
+
+
+def test_the_close_out_items_cost_the_same_however_many_agreements(
+    active: Deployment,
+    leader_user: User,
+    client_head: User,
+    coordinator: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The home page's close-out sources read every due agreement and open dispute at once."""
+    from syslead.deployments.home import coordinator_close_out, system_leader_close_out
+
+    Deployment.objects.filter(pk=active.pk).update(
+        starts_on=dt.date(2026, 9, 7), ends_on=dt.date(2026, 11, 27)
+    )
+    _state(active, leader_user)
+    for n in range(3):
+        dispute_raise(actor=client_head, deployment=active, what=f"Point {n}")
+    with django_assert_max_num_queries(3):
+        items = list(coordinator_close_out(coordinator))
+    assert len(items) == 4  # three disputes, and further support to decide
+    with django_assert_max_num_queries(2):
+        assert len(list(system_leader_close_out(leader_user))) == 1  # the sign-off
