@@ -21,7 +21,14 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.brokering.models import Route
-from syslead.deployments.models import CloseOut, Deployment, Dispute, DisputeStatus, FurtherSupport
+from syslead.deployments.models import (
+    CloseOut,
+    Deployment,
+    DeploymentStatus,
+    Dispute,
+    DisputeStatus,
+    FurtherSupport,
+)
 from syslead.deployments.transitions import AGREEMENT, SIGNED
 
 #: Task statuses as the GOV.UK task list words them.
@@ -168,7 +175,8 @@ def close_out_tasks(
         words = str(FurtherSupport(close_out.further_support).label)
         if close_out.further_request_id:
             words += f": request {close_out.further_request_id}"
-        decision = f"{words} ({_when(close_out.further_support_decided_at, close_out.further_support_decided_by)})"  # noqa: E501
+        by = _when(close_out.further_support_decided_at, close_out.further_support_decided_by)
+        decision = f"{words} ({by})"
     else:
         decision = ""
     tasks.append(
@@ -184,13 +192,19 @@ def close_out_tasks(
         )
     )
     ready = close_out is not None and close_out.done and not disputes
+    completed = deployment.status == DeploymentStatus.COMPLETED
+    if completed:
+        ended = deployment.ended_on
+        finished = f"Completed on {ended.day} {ended:%B %Y}" if ended else ""
+    else:
+        finished = "A dispute is open: record its outcome first." if disputes else ""
     tasks.append(
         CloseOutTask(
             key="complete",
             title="Mark the support completed",
             who="The broker's coordinator, last",
-            status=TO_DO if ready else CANNOT_START,
-            detail="A dispute is open: record its outcome first." if disputes else "",
+            status=DONE if completed else (TO_DO if ready else CANNOT_START),
+            detail=finished,
             url=reverse("deployments:complete", args=[pk]) if ready and "complete" in steps else "",
         )
     )

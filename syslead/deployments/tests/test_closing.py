@@ -20,6 +20,7 @@ from syslead.accounts.models import User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.deployments.closing import close_out_tasks
 from syslead.deployments.models import Deployment, DeploymentStatus, DisputeStatus
 from syslead.deployments.services import (
     deployment_complete,
@@ -200,6 +201,9 @@ def test_rule_complete_is_refused_until_closed_together(
     deployment_decide_further_support(actor=coordinator, deployment=active, decision="none")
     done = deployment_complete(actor=coordinator, deployment=active, completed_on=active.ends_on)
     assert done.status == DeploymentStatus.COMPLETED
+    tasks = close_out_tasks(coordinator, refresh(done), refresh(done).close_out, [])
+    assert [task.status for task in tasks] == ["Completed"] * 5
+    assert tasks[-1].detail == "Completed on 30 April 2027"
 
 
 def test_rule_complete_waits_for_every_open_dispute(
