@@ -74,6 +74,7 @@ from syslead.demo.steps import (
     approach,
     broker,
     choose_needs,
+    close_together,
     deliver,
     evaluate,
     fit,
@@ -660,6 +661,14 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
                 weekday_after(span.starts_on),
             ),
         )
+    close_together(
+        w,
+        deployment,
+        on=ends_on,
+        not_delivered=""
+        if approve
+        else "One half day was not used: the school's closure for a staff training day.",
+    )
     with w.clock.on(ends_on, 16):
         deployment_complete(
             actor=w.coordinator(organisation), deployment=deployment, completed_on=ends_on

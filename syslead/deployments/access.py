@@ -51,7 +51,12 @@ __all__ = [
     "events_visible",
     "final_report_visible",
     "may_add_agreement_documents",
+    "may_decide_further_support",
     "may_quality_assure",
+    "may_raise_dispute",
+    "may_resolve_dispute",
+    "may_sign_off",
+    "may_state_delivery",
 ]
 
 
@@ -164,6 +169,42 @@ def can_create_deployment(user: User, support_request: SupportRequest) -> bool:
     return is_administrator(user) or support_request.organisation_id in (
         coordinated_organisation_ids(user)
     )
+
+
+# --- Closing together and disputes (docs/rules.md, "Closing an agreement", "Disputes") -----------
+
+
+def may_state_delivery(roles: DeploymentRoles) -> bool:
+    """The leader states whether the support was fully delivered (and why not)."""
+    return roles.leader
+
+
+def may_sign_off(roles: DeploymentRoles) -> bool:
+    """The leader and the supported school's headteacher each sign the agreement off."""
+    return roles.leader or roles.client_head
+
+
+def may_decide_further_support(roles: DeploymentRoles, route: str) -> bool:
+    """Whoever may ask for support for the school on the agreement's route records the decision
+    on further support (it starts a new request): the organisation's coordinators (and
+    administrators) on either route; the supported school's headteacher on the school route; the
+    organisation's SIPs on the local authority route (``roles.sip`` holds only there)."""
+    if roles.administrator or roles.coordinator or roles.sip:
+        return True
+    return roles.client_head and route == Route.SCHOOL
+
+
+def may_raise_dispute(roles: DeploymentRoles) -> bool:
+    """Anyone who may see the agreement raises a dispute about it: the leader, both headteachers,
+    the broker's coordinators and broker leads and, on the local authority route, its SIPs."""
+    return roles.can_see_records
+
+
+def may_resolve_dispute(user: User, deployment: Deployment) -> bool:
+    """The broker resolves a dispute: coordinators of the agreement's organisation (the
+    organisation the request was made to, on the local authority route the authority itself),
+    and administrators."""
+    return can_manage_deployment(user, deployment)
 
 
 # --- The final report and its quality assurance --------------------------------------------------

@@ -375,3 +375,102 @@ class MoveFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employment} → agreement {self.deployment_id}"
+
+
+# --- Closing together (docs/rules.md, "Closing an agreement") -------------------------------------
+
+
+class FurtherSupport(models.TextChoices):
+    """What the parties decided at the end: no more support, or further support (a new request)."""
+
+    NONE = "none", "No further support"
+    FURTHER = "further", "Further support"
+
+
+class CloseOut(models.Model):
+    """The end of an agreement, done together: the leader's statement (fully delivered or not,
+    and why not), the sign-off of the leader and of the supported school's headteacher (in either
+    order), and the decision on further support. A coordinator completes the agreement only once
+    all of them are recorded (``services.closing``)."""
+
+    deployment = models.OneToOneField(
+        Deployment, on_delete=models.CASCADE, related_name="close_out"
+    )
+    fully_delivered = models.BooleanField(null=True)
+    not_delivered_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stated_at = models.DateTimeField(null=True, blank=True)
+    leader_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leader_signed_off_at = models.DateTimeField(null=True, blank=True)
+    head_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    head_signed_off_at = models.DateTimeField(null=True, blank=True)
+    further_support = models.CharField(max_length=20, choices=FurtherSupport.choices, blank=True)
+    further_support_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    further_support_decided_at = models.DateTimeField(null=True, blank=True)
+    further_request = models.ForeignKey(
+        "brokering.SupportRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The new request for further support this close-out started.",
+    )
+
+    def __str__(self) -> str:
+        return f"Close-out of agreement {self.deployment_id}"
+
+    @property
+    def stated(self) -> bool:
+        return self.fully_delivered is not None
+
+    @property
+    def signed_off(self) -> bool:
+        return self.leader_signed_off_at is not None and self.head_signed_off_at is not None
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.further_support)
+
+    @property
+    def done(self) -> bool:
+        return self.stated and self.signed_off and self.decided
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Dispute(models.Model):
+    """A disagreement about an agreement raised by anyone who sees it (what), resolved by the
+    broker's coordinator, who records the outcome (docs/rules.md, "Disputes")."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="disputes")
+    status = models.CharField(
+        max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True
+    )
+    what = models.TextField(max_length=TEXT_MAX_LENGTH)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_as = models.CharField(max_length=100, blank=True, help_text="e.g. the system leader")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} on agreement {self.deployment_id}"

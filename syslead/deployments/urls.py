@@ -4,7 +4,15 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, draft, drafting, paper, signing
+from syslead.deployments.views import (
+    agreements,
+    changes,
+    closing,
+    draft,
+    drafting,
+    paper,
+    signing,
+)
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
@@ -44,5 +52,26 @@ urlpatterns: list[URLPattern] = [
     path("<int:deployment_id>/unavailable/", changes.agreement_unavailable, name="unavailable"),
     path("<int:deployment_id>/complete/", changes.agreement_complete, name="complete"),
     path("<int:deployment_id>/cancel/", changes.agreement_cancel, name="cancel"),
+    path(
+        "<int:deployment_id>/close-out/statement/",
+        closing.close_out_statement,
+        name="close_out_statement",
+    ),
+    path(
+        "<int:deployment_id>/close-out/sign-off/",
+        closing.close_out_sign_off,
+        name="close_out_sign_off",
+    ),
+    path(
+        "<int:deployment_id>/close-out/further-support/",
+        closing.close_out_further_support,
+        name="close_out_further_support",
+    ),
+    path("<int:deployment_id>/disputes/new/", closing.dispute_new, name="dispute_new"),
+    path(
+        "<int:deployment_id>/disputes/<int:dispute_id>/outcome/",
+        closing.dispute_resolve,
+        name="dispute_resolve",
+    ),
     path("<int:deployment_id>/package/", changes.agreement_package, name="package"),
 ]

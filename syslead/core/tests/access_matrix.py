@@ -270,7 +270,29 @@ POST deployments:exit                                        403    404    404  
 GET deployments:unavailable                                  403    404    404    404    404    404    404    404    302
 POST deployments:unavailable                                 403    404    404    404    404    404    404    404    302
 GET deployments:complete                                     200    404    404    404    404    404    404    404    302
-POST deployments:complete                                    302    404    404    404    404    404    404    404    302
+POST deployments:complete                                    200    404    404    404    404    404    404    404    302  # not closed together yet: the refusal is on the form
+GET deployments:close_out_statement                          403    404    404    404    404    404    404    404    302  # the leader's own statement
+GET deployments:close_out_statement @own                     403    403    403    404    200    403    403    404    302
+POST deployments:close_out_statement                         403    404    404    404    404    404    404    404    302
+POST deployments:close_out_statement @own                    403    403    403    404    200    403    403    404    302
+GET deployments:close_out_sign_off                           403    404    404    404    404    404    404    404    302  # the leader and the supported head sign off
+GET deployments:close_out_sign_off @own                      403    403    403    404    200    403    200    404    302
+POST deployments:close_out_sign_off                          403    404    404    404    404    404    404    404    302
+POST deployments:close_out_sign_off @own                     403    403    403    404    200    403    200    404    302  # no statement yet: the refusal is on the form
+GET deployments:close_out_further_support                    200    404    404    404    404    404    404    404    302
+GET deployments:close_out_further_support @own               200    200    403    404    403    403    200    404    302  # school route: the supported head decides too
+GET deployments:close_out_further_support @own-la            200    200    403    200    403    403    404    404    302  # LA route: the SIP (the world's LA agreement supports another school)
+POST deployments:close_out_further_support                   200    404    404    404    404    404    404    404    302
+POST deployments:close_out_further_support @own              200    200    403    404    403    403    200    404    302
+GET deployments:dispute_new                                  200    404    404    404    404    404    404    404    302
+GET deployments:dispute_new @own                             200    200    200    404    200    200    200    404    302  # anyone who sees the agreement
+GET deployments:dispute_new @own-la                          200    200    200    200    200    200    404    404    302
+POST deployments:dispute_new                                 200    404    404    404    404    404    404    404    302
+POST deployments:dispute_new @own                            200    200    200    404    200    200    200    404    302
+GET deployments:dispute_resolve                              200    404    404    404    404    404    404    404    302
+GET deployments:dispute_resolve @own                         200    200    403    404    403    403    403    404    302  # the broker's coordinators
+POST deployments:dispute_resolve                             200    404    404    404    404    404    404    404    302
+POST deployments:dispute_resolve @own                        200    200    403    404    403    403    403    404    302
 GET deployments:cancel                                       302    404    404    404    404    404    404    404    302
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
@@ -682,6 +704,7 @@ PARAMETERS: dict[str, str] = {
     "token_id": "token",
     "session_id": "session",
     "document_id": "document",
+    "dispute_id": "dispute",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).

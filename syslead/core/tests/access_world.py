@@ -49,6 +49,7 @@ from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import (
     Deployment,
     DeploymentStatus,
+    Dispute,
     FundingRoute,
     Objective,
     Party,
@@ -429,6 +430,12 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["dispute"] = Dispute.objects.create(
+        deployment=deployment,
+        what="The visits did not match the agreed days",
+        raised_by=side.client_head,
+        raised_as="the supported school's headteacher",
+    )
     o["concern"] = Concern.objects.create(
         organisation=org,
         deployment=deployment,

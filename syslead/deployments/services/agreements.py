@@ -27,9 +27,11 @@ from syslead.charging.selectors import charging_policy_for, rates_of
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
     Deployment,
+    DisputeStatus,
     Party,
     Signature,
     SupportPackage,
@@ -579,7 +581,10 @@ def deployment_complete(
 ) -> Deployment:
     """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
     LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
-    (South Gloucestershire). A completed agreement is read-only."""
+    (South Gloucestershire). The last step of closing it together: refused
+    (``close_out_incomplete``) until the leader's statement, both sign-offs and the decision on
+    further support are recorded, and (``dispute_open``) while a dispute is open
+    (docs/rules.md, "Closing an agreement"). A completed agreement is read-only."""
     AGREEMENT.require_permitted(
         "complete",
         actor,
@@ -588,6 +593,18 @@ def deployment_complete(
     )
     locked = lock(deployment)
     AGREEMENT.require_source("complete", locked)
+    # The last step of closing it together (docs/rules.md, "Closing an agreement").
+    missing = missing_steps(close_out_of(locked))
+    if missing:
+        raise RuleViolation(
+            "The agreement cannot be completed yet: it still needs " + "; ".join(missing) + ".",
+            rule="close_out_incomplete",
+        )
+    if locked.disputes.filter(status=DisputeStatus.OPEN).exists():
+        raise RuleViolation(
+            "A dispute on the agreement is open: record its outcome before completing it.",
+            rule="dispute_open",
+        )
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
         raise ValidationError(

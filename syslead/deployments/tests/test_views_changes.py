@@ -23,7 +23,12 @@ from syslead.deployments.models import (
     DeploymentStatus,
 )
 from syslead.deployments.services import deployment_complete, deployment_create
-from syslead.deployments.tests.factories import agreement_kwargs, make_leader, refresh
+from syslead.deployments.tests.factories import (
+    agreement_kwargs,
+    close_together,
+    make_leader,
+    refresh,
+)
 from syslead.deployments.tests.test_views_create import form_data
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
@@ -228,8 +233,9 @@ def test_ending_early_with_a_date(login: Login, coordinator: User, active: Deplo
 
 
 def test_a_completed_agreement_cannot_be_changed(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     deployment_complete(actor=coordinator, deployment=active, completed_on=active.ends_on)
     client = login(coordinator)
     for what in ["change", "amend", "complete", "package", "edit", "cancel"]:
@@ -289,8 +295,9 @@ def test_no_managed_exit_before_the_agreement_starts(
 
 
 def test_the_coordinator_completes_the_support(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2027-04-30")}
     )
@@ -299,8 +306,9 @@ def test_the_coordinator_completes_the_support(
 
 
 def test_completing_before_the_start_is_refused_in_the_page(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     response = login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2026-12-01")}
     )

@@ -189,6 +189,10 @@ def _check_agreements() -> None:
     previous = AcademicYear.current().previous().label
     completed = Deployment.objects.filter(status=DeploymentStatus.COMPLETED)
     assert set(completed.values_list("academic_year", flat=True)) == {previous}
+    # Completed agreements were closed together first (docs/rules.md, "Closing an agreement").
+    for deployment in completed:
+        assert deployment.close_out.done, deployment
+    assert {d.close_out.fully_delivered for d in completed} == {True, False}
     assert {d.organisation.name for d in Deployment.objects.all()} == {KYRA, LA, HUB}
     routes = set(Deployment.objects.values_list("funding_route", flat=True))
     assert {FundingRoute.SCHOOL, FundingRoute.LOCAL_AUTHORITY} <= routes
