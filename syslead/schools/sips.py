@@ -54,7 +54,9 @@ def _counting(rows: QuerySet[NamedSip]) -> QuerySet[NamedSip]:
     )
 
 
-def school_sip(school: School | int, *, organisation: Organisation | int | None = None) -> User | None:
+def school_sip(
+    school: School | int, *, organisation: Organisation | int | None = None
+) -> User | None:
     """THE place to ask who a school's named SIP is: every area (deployments, visits, evaluation,
     the demo) calls this, never its own query.
 
@@ -135,7 +137,9 @@ def sips_of(organisation: Organisation | int) -> QuerySet[User]:
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     return (
         User.objects.filter(
-            is_active=True, role_assignments__role=Role.SIP, role_assignments__organisation_id=org_id
+            is_active=True,
+            role_assignments__role=Role.SIP,
+            role_assignments__organisation_id=org_id,
         )
         .distinct()
         .order_by("name", "email")
@@ -160,7 +164,7 @@ def named_sip_history(organisation: Organisation, limit: int = 50) -> QuerySet[N
     )
 
 
-# --- Writes ----------------------------------------------------------------------------------------
+# --- Writes --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -195,7 +199,9 @@ def name_sip(
     if starts_on > today:
         raise field_error("starts_on", "The date the SIP starts must be today or in the past.")
     # Lock the school's current naming, so two coordinators cannot both replace it.
-    current = NamedSip.objects.select_for_update().filter(school=school, ends_on__isnull=True).first()
+    current = (
+        NamedSip.objects.select_for_update().filter(school=school, ends_on__isnull=True).first()
+    )
     if current is not None:
         if current.sip_id == sip.pk and current.organisation_id == organisation.pk:
             raise field_error("sip", f"{sip} is already {school.name}'s named SIP.")
@@ -216,7 +222,11 @@ def name_sip(
     try:
         with transaction.atomic():
             named = NamedSip.objects.create(
-                school=school, organisation=organisation, sip=sip, starts_on=starts_on, named_by=actor
+                school=school,
+                organisation=organisation,
+                sip=sip,
+                starts_on=starts_on,
+                named_by=actor,
             )
     except IntegrityError as clash:  # another naming was made for the school at the same time
         raise RuleViolation(
