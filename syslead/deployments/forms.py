@@ -748,3 +748,26 @@ def section_objective_formset(
     )
     assert isinstance(formset, BaseSectionObjectiveFormSet)
     return formset
+
+
+class CopyInForm(forms.Form):
+    """Copy one of the organisation's SIPs in on the agreement (docs/rules.md, "The school's
+    named SIP")."""
+
+    person = forms.ModelChoiceField(
+        label="Who should be copied in?",
+        queryset=None,
+        widget=RadioButtons,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who to copy in.",
+            "invalid_choice": "Choose one of the school improvement partners listed.",
+        },
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+        field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[method-assign]

@@ -4,7 +4,15 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, draft, drafting, paper, signing
+from syslead.deployments.views import (
+    agreements,
+    changes,
+    copied_in,
+    draft,
+    drafting,
+    paper,
+    signing,
+)
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
@@ -34,6 +42,12 @@ urlpatterns: list[URLPattern] = [
         "<int:deployment_id>/signatures/<str:party>/scan/",
         paper.agreement_signature_scan,
         name="signature_scan",
+    ),
+    path("<int:deployment_id>/copied-in/", copied_in.agreement_copied_in, name="copied_in"),
+    path(
+        "<int:deployment_id>/copied-in/<int:row_id>/remove/",
+        copied_in.agreement_copied_in_remove,
+        name="copied_in_remove",
     ),
     path("<int:deployment_id>/edit/", draft.agreement_edit, name="edit"),
     path("<int:deployment_id>/edit/check/", draft.agreement_edit_check, name="edit_check"),
