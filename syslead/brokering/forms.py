@@ -757,6 +757,13 @@ class OrganisationYearForm(forms.Form):
 # --- A school's named SIP ------------------------------------------------------------------------
 
 
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
 class NamedSipForm(forms.Form):
     """Name a school's SIP (docs/rules.md, "The school's named SIP"): a school of the authority's
     area (autocomplete), one of its SIPs, and the date they start (today if empty)."""
@@ -767,7 +774,7 @@ class NamedSipForm(forms.Form):
         help_text="The school's URN, or words of its name and town.",
         error_messages={"required": "Give the school's URN or name."},
     )
-    sip = forms.ModelChoiceField(
+    sip = PersonChoiceField(
         label="School improvement partner",
         queryset=User.objects.none(),
         widget=Radios,
@@ -792,7 +799,6 @@ class NamedSipForm(forms.Form):
         field = self.fields["sip"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = sips
-        field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[method-assign]
         self.fields["school"].widget.attrs.update(
             school_suggestions("named_sip", with_field="organisation")
         )

@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
+from syslead.accounts.models import User
 from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
@@ -750,13 +751,20 @@ def section_objective_formset(
     return formset
 
 
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
 class CopyInForm(forms.Form):
     """Copy one of the organisation's SIPs in on the agreement (docs/rules.md, "The school's
     named SIP")."""
 
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         label="Who should be copied in?",
-        queryset=None,
+        queryset=User.objects.none(),
         widget=RadioButtons,
         empty_label=None,
         error_messages={
@@ -770,4 +778,3 @@ class CopyInForm(forms.Form):
         field = self.fields["person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = people
-        field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[method-assign]

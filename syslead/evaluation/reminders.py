@@ -53,7 +53,12 @@ def evaluations_due(today: dt.date) -> Iterator[Reminder]:
 def sip_views_due(today: dt.date) -> Iterator[Reminder]:
     """The named SIP's view on the termly progress review, from two weeks before the term's end
     until given (docs/rules.md, "The school's named SIP"): remind the school's named SIP, if it
-    has one named by the agreement's organisation (``schools.sips.school_sip``)."""
+    has one named by the agreement's organisation (``schools.sips.school_sip``). Agreements
+    activated without a feedback schedule get theirs first (it names the terms)."""
+    for deployment in Deployment.objects.filter(
+        status=DeploymentStatus.ACTIVE, feedback_requests__isnull=True
+    ):
+        schedule_feedback(deployment)
     for term in selectors.sip_views_due(today):
         deployment = term.deployment
         sip = school_sip(deployment.client_school_id, organisation=deployment.organisation_id)

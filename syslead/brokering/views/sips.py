@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from syslead.brokering.forms import NamedSipForm
 from syslead.core.exceptions import NotAllowed
@@ -30,6 +30,7 @@ def _organisation(request: AuthenticatedHttpRequest, slug: str) -> Organisation:
 
 
 @login_required
+@require_GET
 def named_sips_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The local authorities whose schools' SIPs the person names (straight there for one)."""
     organisations = list(sips.named_sips_organisations_for(request.user))
@@ -91,7 +92,7 @@ def named_sip_end(request: AuthenticatedHttpRequest, slug: str, named_id: int) -
     ended = run_service(refusal, lambda: sips.end_named_sip(actor=request.user, named=named))
     if ended is None:
         for error in refusal.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     else:
         messages.success(request, f"{ended.sip} is no longer the SIP of {ended.school.name}.")
     return redirect("brokering:named_sips", organisation.slug)

@@ -68,7 +68,7 @@ def agreement_copied_in_remove(
     run_service(refusal, lambda: copied_in.remove_copied_in(actor=request.user, row=row))
     if refusal.errors:
         for error in refusal.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     else:
         messages.success(request, f"{person} is no longer copied in.")
     return redirect("deployments:copied_in", deployment.pk)
