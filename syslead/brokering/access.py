@@ -5,8 +5,9 @@ the names other areas import.
 A request is visible (else 404) to:
 - an administrator;
 - coordinators and broker leads of its organisation;
-- SIPs of its organisation, for requests on the local authority route only (there is no named
-  SIP per school, so a SIP sees no school-route request);
+- SIPs of its organisation, for requests on the local authority route only (a SIP sees no
+  school-route request, even of a school whose named SIP they are: docs/rules.md, "The school's
+  named SIP", gives them its agreements, not its requests);
 - the headteacher of its school;
 - a leader approached for it or chosen;
 - coordinators of an organisation the request's owner *asked* to share one of its leaders (a
