@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0005_known_brokers'),
-        ('schools', '0002_register_import_log'),
+        ('schools', '0003_ofsted_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
