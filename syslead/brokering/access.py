@@ -5,8 +5,9 @@ the names other areas import.
 A request is visible (else 404) to:
 - an administrator;
 - coordinators and broker leads of its organisation;
-- SIPs of its organisation, for requests on the local authority route only (there is no named
-  SIP per school, so a SIP sees no school-route request);
+- SIPs of its organisation, for requests on the local authority route only (a SIP sees no
+  school-route request, even of a school whose named SIP they are: docs/rules.md, "The school's
+  named SIP", gives them its agreements, not its requests);
 - the headteacher of its school;
 - a leader approached for it or chosen;
 - coordinators of an organisation the request's owner *asked* to share one of its leaders (a
@@ -49,6 +50,7 @@ from syslead.leaders.models import LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.schools.models import School
+from syslead.schools.selectors import organisation_schools
 
 __all__ = [
     "asked_commissions",
@@ -218,23 +220,6 @@ def identifies_on_la_route(user: User, known: Iterable[Organisation] = ()) -> bo
     return Organisation.objects.filter(
         pk__in=coordinated, kind=OrganisationKind.LOCAL_AUTHORITY
     ).exists()
-
-
-def organisation_schools(organisation: Organisation) -> QuerySet[School]:
-    """The open schools in the organisation's area: its local authority (an LA), or the LA
-    districts or authorities it lists as areas (a hub). Empty if it has no area."""
-    condition = Q()
-    has_area = False
-    if organisation.local_authority_name:
-        condition |= Q(local_authority__iexact=organisation.local_authority_name)
-        has_area = True
-    areas = organisation.areas
-    if areas:
-        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
-        has_area = True
-    if not has_area:
-        return School.objects.none()
-    return School.objects.filter(condition, is_open=True)
 
 
 def schools_to_ask_for(user: User, route: str, organisation: Organisation) -> QuerySet[School]:

@@ -752,3 +752,69 @@ class OrganisationYearForm(forms.Form):
             year.initial = current.label
         else:
             del self.fields["academic_year"]
+
+
+# --- A school's named SIP ------------------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
+class NamedSipForm(forms.Form):
+    """Name a school's SIP (docs/rules.md, "The school's named SIP"): a school of the authority's
+    area (autocomplete), one of its SIPs, and the date they start (today if empty)."""
+
+    school = forms.CharField(
+        label="School",
+        max_length=100,
+        help_text="The school's URN, or words of its name and town.",
+        error_messages={"required": "Give the school's URN or name."},
+    )
+    sip = PersonChoiceField(
+        label="School improvement partner",
+        queryset=User.objects.none(),
+        widget=Radios,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the school improvement partner.",
+            "invalid_choice": "Choose one of the authority's school improvement partners.",
+        },
+    )
+    starts_on = GovukDateField(
+        label="From (optional)",
+        required=False,
+        help_text="The first day they are the school's SIP. Leave it empty for today.",
+        error_messages={"invalid": "Give the date the SIP starts as a real date."},
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, sips: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        field = self.fields["sip"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = sips
+        self.fields["school"].widget.attrs.update(
+            school_suggestions("named_sip", with_field="organisation")
+        )
+        self.found_school: School | None = None
+
+    def clean_school(self) -> str:
+        """The one school the text finds in the authority's area (the service checks again)."""
+        from syslead.schools.selectors import organisation_schools
+
+        text = " ".join(self.cleaned_data["school"].split())
+        self.found_school = one_school(
+            text,
+            within=organisation_schools(self.organisation),
+            outside=lambda school: (
+                f"{school.name} is not in {self.organisation.name}'s area: choose a school of "
+                "the authority's area."
+            ),
+        )
+        return text

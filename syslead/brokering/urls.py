@@ -8,6 +8,7 @@ from syslead.brokering.views import (
     reports,
     requests,
     sharing,
+    sips,
     suggest,
     weights,
 )
@@ -20,6 +21,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/school/", requests.request_new_school, name="new_school"),
     path("new/local-authority/", requests.request_new_la, name="new_la"),
     path("schools/suggest/", suggest.school_suggestions, name="school_suggestions"),
+    path("named-sips/", sips.named_sips_index, name="named_sips_index"),
+    path("named-sips/<slug:slug>/", sips.named_sips, name="named_sips"),
+    path(
+        "named-sips/<slug:slug>/<int:named_id>/end/",
+        sips.named_sip_end,
+        name="named_sip_end",
+    ),
     path("<int:request_id>/", requests.request_detail, name="detail"),
     path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
     path("<int:request_id>/waiting-list/", requests.request_waiting_list, name="waiting_list"),

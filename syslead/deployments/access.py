@@ -9,8 +9,12 @@ An agreement and its delivery records are visible (else 404) to:
 - the *parties*: its leader, the headteachers of the leader's home school and of the supported
   school;
 - the *broker*: coordinators and broker leads of its organisation;
-- SIPs of its organisation, on the local authority route only (there is no named SIP per school,
-  so a SIP sees no school-route agreement).
+- SIPs of its organisation, on the local authority route;
+- the supported school's *named SIP* (``syslead.schools.sips``), when named by the agreement's
+  own organisation, on either route, read-only: they read the agreement and its records as a SIP
+  does and give the SIP's view at the termly review, and change nothing else. (People copied in
+  on an agreement are SIPs of its organisation on the local authority route, who read it already:
+  being copied in sends them what the named SIP receives; ``syslead.visits.recipients``.)
 
 Of those, only coordinators of the organisation (and administrators) manage it. The final report
 reaches the schools and the SIP only once the broker approved it; the evidence pack goes to the
@@ -38,6 +42,7 @@ from syslead.brokering.models import Route, SupportRequest
 from syslead.core import events as event_kinds
 from syslead.core.models import Event
 from syslead.deployments.models import Deployment
+from syslead.schools.sips import named_sip_pairs
 
 if TYPE_CHECKING:
     from syslead.evaluation.models import FinalReport
@@ -77,6 +82,8 @@ def deployments_visible_to(user: User) -> QuerySet[Deployment]:
     sip_orgs = organisation_ids_for(user, [Role.SIP])
     if sip_orgs:
         condition |= Q(organisation_id__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
+    for org_id, urn in sorted(named_sip_pairs(user)):
+        condition |= Q(organisation_id=org_id, client_school_id=urn)
     return Deployment.objects.filter(condition)
 
 
@@ -92,6 +99,8 @@ class DeploymentRoles:
     coordinator: bool = False
     broker_lead: bool = False
     sip: bool = False
+    #: The supported school's named SIP (named by the agreement's organisation): reads only.
+    named_sip: bool = False
 
     @property
     def broker(self) -> bool:
@@ -106,7 +115,7 @@ class DeploymentRoles:
     def can_see_records(self) -> bool:
         """May see the agreement and read notes of visit, the log, feedback, reviews and the
         evaluation."""
-        return self.administrator or self.party or self.broker or self.sip
+        return self.administrator or self.party or self.broker or self.sip or self.named_sip
 
     @property
     def can_see_evidence_pack(self) -> bool:
@@ -115,8 +124,9 @@ class DeploymentRoles:
 
     @property
     def hats(self) -> frozenset[str]:
-        """The hats worn, in the words of the timeline's audiences."""
-        return frozenset(
+        """The hats worn, in the words of the timeline's audiences (the named SIP reads what a
+        SIP reads)."""
+        worn = frozenset(
             name
             for name in (
                 event_kinds.ADMINISTRATOR,
@@ -129,6 +139,7 @@ class DeploymentRoles:
             )
             if getattr(self, name)
         )
+        return worn | {event_kinds.SIP} if self.named_sip else worn
 
 
 def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
@@ -146,6 +157,7 @@ def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
         coordinator=org in coordinated_organisation_ids(user),
         broker_lead=org in organisation_ids_for(user, [Role.BROKER_LEAD]),
         sip=is_la_route and org in organisation_ids_for(user, [Role.SIP]),
+        named_sip=(org, deployment.client_school_id) in named_sip_pairs(user),
     )
 
 

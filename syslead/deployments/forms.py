@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
+from syslead.accounts.models import User
 from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
@@ -842,3 +843,32 @@ class DisputeOutcomeForm(forms.Form):
         error_messages={"required": "Say what the outcome of the dispute is."},
         max_length=TEXT_MAX_LENGTH,
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
+class CopyInForm(forms.Form):
+    """Copy one of the organisation's SIPs in on the agreement (docs/rules.md, "The school's
+    named SIP")."""
+
+    person = PersonChoiceField(
+        label="Who should be copied in?",
+        queryset=User.objects.none(),
+        widget=RadioButtons,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who to copy in.",
+            "invalid_choice": "Choose one of the school improvement partners listed.",
+        },
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people

@@ -474,3 +474,33 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute {self.pk} on agreement {self.deployment_id}"
+
+
+class CopiedIn(models.Model):
+    """A person of the agreement's local authority copied in on it by a coordinator (docs/rules.md,
+    "The school's named SIP"): they receive what the school's named SIP receives (notes of visit,
+    the deployment record, the termly review) and read the agreement's records as the named SIP
+    does, until removed. One row per person and agreement; removing deletes the row (the timeline
+    keeps both steps)."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="copied_in")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="copied_in_on"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "user"], name="copied_in_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} copied in on {self.deployment_id}"

@@ -121,11 +121,14 @@ class Viewpoint(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     LEADER = "leader", "System leader"
     COORDINATOR = "coordinator", "Coordinator"
+    #: The supported school's named SIP (docs/rules.md, "The school's named SIP").
+    SIP = "sip", "School improvement partner"
 
 
 class ProgressReview(TermMixin):
-    """The termly progress meeting: each objective rated by the headteacher, the leader and the
-    coordinator; revised or new impact measures agreed when appropriate."""
+    """The termly progress meeting: each objective rated by the headteacher, the leader, the
+    coordinator and the school's named SIP; revised or new impact measures agreed when
+    appropriate."""
 
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="progress_reviews"

@@ -180,7 +180,9 @@ def feedback_submit(
         data={"feedback": feedback.pk, "days_in_school": str(days)},
     )
     notify(
-        users=[recipients.leader_user(deployment)],
+        users=recipients.everyone(
+            [recipients.leader_user(deployment)], recipients.advisers_for(deployment)
+        ),
         verb="feedback.submitted",
         text=f"{deployment.client_school.name} gave feedback for the {feedback.term_label}.",
         url=reverse("evaluation:feedback", args=[feedback.pk]),
@@ -194,14 +196,25 @@ _VIEWPOINT_ROLE = {
     Viewpoint.HEADTEACHER: "client_head",
     Viewpoint.LEADER: "leader",
     Viewpoint.COORDINATOR: "coordinator",
+    Viewpoint.SIP: "named_sip",
 }
+#: The viewpoints of the review meeting itself, who also agree revised impact measures (the named
+#: SIP gives a view but agrees nothing: docs/rules.md, "The school's named SIP").
+MEETING_VIEWPOINTS = (Viewpoint.HEADTEACHER, Viewpoint.LEADER, Viewpoint.COORDINATOR)
 
 
 def viewpoints_of(roles: DeploymentRoles) -> list[str]:
-    """The viewpoints a person may rate from: the supported head, the leader, a coordinator."""
+    """The viewpoints a person may rate from: the supported head, the leader, a coordinator, the
+    school's named SIP."""
     if roles.administrator:
         return list(Viewpoint.values)
     return [vp for vp, attr in _VIEWPOINT_ROLE.items() if getattr(roles, attr)]
+
+
+def may_agree_measures(roles: DeploymentRoles) -> bool:
+    """The headteacher, the leader and the coordinators (and administrators) agree revised
+    measures; not the named SIP, whose part is their view."""
+    return any(vp in MEETING_VIEWPOINTS for vp in viewpoints_of(roles))
 
 
 def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
@@ -224,12 +237,16 @@ def progress_review_rate(
     viewpoint: str | None = None,
 ) -> ProgressReview:
     """Rate each agreed objective red, amber or green for one term from your own viewpoint
-    (headteacher, leader or coordinator); a rating given again replaces yours, and the event keeps
-    what it was (LLF: "a termly progress meeting ... to review the impact")."""
+    (headteacher, leader, coordinator or the school's named SIP); a rating given again replaces
+    yours, and the event keeps what it was (LLF: "a termly progress meeting ... to review the
+    impact")."""
     roles = deployment_roles(actor, deployment)
     allowed = viewpoints_of(roles)
     if not allowed:
-        raise NotAllowed("Only the headteacher, the leader and the coordinators rate progress.")
+        raise NotAllowed(
+            "Only the headteacher, the leader, the coordinators and the school's named SIP rate "
+            "progress."
+        )
     chosen = viewpoint or allowed[0]
     if chosen not in allowed:
         raise NotAllowed("You may not rate from that viewpoint.")
@@ -288,7 +305,7 @@ def progress_review_agree_measures(
     they will agree revised or new impact measures"): the headteacher, the leader or a
     coordinator."""
     roles = deployment_roles(actor, deployment)
-    if not viewpoints_of(roles):
+    if not may_agree_measures(roles):
         raise NotAllowed("Only the headteacher, the leader and the coordinators agree measures.")
     _in_delivery(deployment, "Measures can be revised")
     if not revised_measures.strip():

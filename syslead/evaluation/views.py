@@ -149,7 +149,8 @@ def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespo
     if request.method == "POST":
         if not viewpoints:
             raise PermissionDenied(
-                "Only the headteacher, the leader and the coordinators review progress."
+                "Only the headteacher, the leader, the coordinators and the school's named SIP "
+                "review progress."
             )
         done: Any = None
         if do == "rate" and rating_form.is_valid():
@@ -185,6 +186,7 @@ def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespo
         "term_key": term_key(term),
         "terms": [(t, term_key(t)) for t in deployment_terms(deployment)],
         "viewpoints": [(vp, Viewpoint(vp).label) for vp in viewpoints],
+        "may_agree_measures": services.may_agree_measures(roles),
         "viewpoint": viewpoint,
         "rating_form": rating_form,
         "measures_form": measures_form,

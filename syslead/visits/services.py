@@ -382,7 +382,8 @@ def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
 @transaction.atomic
 def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
     """The leader signs off an agreed note; it is then shared with the school, the broker and, on
-    the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
+    the LA route, the SIP (South Gloucestershire 5.3 and 10.2); the school's named SIP and whoever
+    is copied in get it in their inbox and by e-mail (docs/rules.md, "The school's named SIP")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     deployment = visit.deployment
     VISIT.require_permitted(
@@ -401,13 +402,26 @@ def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
         summary=f"Signed off the note of visit of {_when(visit.date)}",
         data={"visit": visit.pk},
     )
+    shared = (
+        f"Note of visit of {_when(visit.date)} at {deployment.client_school.name} "
+        f"by {deployment.leader.name}."
+    )
+    advisers = recipients.advisers_for(deployment)
+    adviser_ids = {a.pk for a in advisers}
     notify(
-        users=recipients.sips_for(deployment),
+        users=[s for s in recipients.sips_for(deployment) if s.pk not in adviser_ids],
         verb="visit.shared",
-        text=f"Note of visit of {_when(visit.date)} at {deployment.client_school.name} "
-        f"by {deployment.leader.name}.",
+        text=shared,
         url=_visit_url(visit),
         email=False,
+    )
+    # The school's named SIP and whoever is copied in: in their inbox and by e-mail.
+    notify(
+        users=advisers,
+        verb="visit.shared",
+        text=shared,
+        url=_visit_url(visit),
+        subject=f"Note of visit shared: {deployment.client_school.name}, {_when(visit.date)}",
     )
     return visit
 
@@ -503,7 +517,8 @@ def log_entry_add(
 @transaction.atomic
 def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogShare:
     """Share one term's Deployment Record with the broker and the headteacher (LLF: "This needs
-    to be shared with the TSA and the Headteacher each term")."""
+    to be shared with the TSA and the Headteacher each term"), and with the school's named SIP
+    and whoever is copied in (docs/rules.md, "The school's named SIP")."""
     from syslead.visits.selectors import deployment_log
 
     roles = deployment_roles(actor, deployment)
@@ -536,6 +551,7 @@ def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogSha
         users=recipients.everyone(
             recipients.broker_people(deployment.organisation_id),
             recipients.client_heads(deployment),
+            recipients.advisers_for(deployment),
         ),
         verb="log.shared",
         text=f"{deployment.leader.name} shared the deployment record for the {term.label} "

@@ -132,6 +132,15 @@ GET brokering:new_school                                     403    403    403  
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
 GET brokering:school_suggestions                             400    400    400    400    400    400    400    400    302  # no "for": a JSON detail; the register is open to anyone signed in
 POST brokering:school_suggestions                            405    405    405    405    405    405    405    405    302
+GET brokering:named_sips_index                              200    302    403    403    403    403    403    403    302  # a local authority's coordinators; one authority: straight to it
+POST brokering:named_sips_index                             405    405    405    405    405    405    405    405    302
+GET brokering:named_sips                                    200    403    403    403    403    403    403    403    302  # organisations are public: 403
+GET brokering:named_sips @own                               200    200    403    403    403    403    403    403    302
+POST brokering:named_sips                                   200    403    403    403    403    403    403    403    302
+POST brokering:named_sips @own                              200    200    403    403    403    403    403    403    302
+GET brokering:named_sip_end                                 405    405    405    405    405    405    405    405    302
+POST brokering:named_sip_end                                302    403    403    403    403    403    403    403    302
+POST brokering:named_sip_end @own                           302    302    403    403    403    403    403    403    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
 GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
 GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
@@ -208,35 +217,35 @@ GET deployments:choose_leader                                200    404    404  
 POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
 GET deployments:detail                                       200    404    404    404    404    404    404    404    302
 GET deployments:detail @la                                   200    404    404    404    404    404    404    404    302
-GET deployments:detail @own                                  200    200    200    404    200    200    200    404    302
+GET deployments:detail @own                                  200    200    200    200    200    200    200    404    302
 GET deployments:detail @own-la                               200    200    200    200    200    200    404    404    302
 POST deployments:detail                                      200    404    404    404    404    404    404    404    302
 GET deployments:pdf                                          200    404    404    404    404    404    404    404    302
-GET deployments:pdf @own                                     200    200    200    404    200    200    200    404    302
+GET deployments:pdf @own                                     200    200    200    200    200    200    200    404    302
 GET deployments:sign                                         403    403    403    403    403    403    403    403    302
 GET deployments:sign @own                                    403    403    302    403    302    302    302    403    302
 POST deployments:sign                                        403    403    403    403    403    403    403    403    302
 GET deployments:sign_for_chair                               302    404    404    404    404    404    404    404    302
 POST deployments:sign_for_chair                              302    404    404    404    404    404    404    404    302
 GET deployments:invite_signer                                302    404    404    404    404    404    404    404    302
-GET deployments:invite_signer @own                           302    302    403    404    403    403    403    404    302
+GET deployments:invite_signer @own                           302    302    403    403    403    403    403    404    302
 POST deployments:invite_signer                               302    404    404    404    404    404    404    404    302
 GET deployments:invitation_resend                            405    405    405    405    405    405    405    405    302
 POST deployments:invitation_resend                           302    404    404    404    404    404    404    404    302
-POST deployments:invitation_resend @own                      302    302    403    404    403    403    403    404    302
+POST deployments:invitation_resend @own                      302    302    403    403    403    403    403    404    302
 GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
-GET deployments:sign_on_paper @own                           302    302    403    404    403    403    403    404    302
+GET deployments:sign_on_paper @own                           302    302    403    403    403    403    403    404    302
 POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
 # documents (a document: on the school-route agreement, added by the leader; @la: on the
 # LA-route request, added by the SIP)
 GET documents:download                                       200    404    404    404    404    404    404    404    302
 GET documents:download @la                                   200    404    404    404    404    404    404    404    302
-GET documents:download @own                                  200    200    200    404    200    200    200    404    302  # SIP: a school-route agreement
+GET documents:download @own                                  200    200    200    200    200    200    200    404    302  # SIP: the school's named SIP
 GET documents:download @own-la                               200    200    200    200    404    404    404    404    302
 GET documents:remove                                         405    405    405    405    405    405    405    405    302
 POST documents:remove                                        302    404    404    404    404    404    404    404    302
 POST documents:remove @la                                    302    404    404    404    404    404    404    404    302
-POST documents:remove @own                                   302    302    403    404    302    403    403    404    302  # the leader added it
+POST documents:remove @own                                   302    302    403    403    302    403    403    404    302  # the leader added it
 POST documents:remove @own-la                                302    302    403    302    404    404    404    404    302  # the SIP added it
 GET documents:add_to_request                                 200    404    404    404    404    404    404    404    302
 GET documents:add_to_request @la                             200    404    404    404    404    404    404    404    302
@@ -246,13 +255,23 @@ POST documents:add_to_request                                200    404    404  
 POST documents:add_to_request @own                           200    200    403    404    403    404    200    404    302
 GET documents:add_to_agreement                               200    404    404    404    404    404    404    404    302
 GET documents:add_to_agreement @la                           200    404    404    404    404    404    404    404    302
-GET documents:add_to_agreement @own                          200    200    403    404    200    200    200    404    302
+GET documents:add_to_agreement @own                          200    200    403    403    200    200    200    404    302
 GET documents:add_to_agreement @own-la                       200    200    403    200    200    200    404    404    302
 POST documents:add_to_agreement                              200    404    404    404    404    404    404    404    302
-POST documents:add_to_agreement @own                         200    200    403    404    200    200    200    404    302
+POST documents:add_to_agreement @own                         200    200    403    403    200    200    200    404    302
 
 GET deployments:signature_scan                               404    404    404    404    404    404    404    404    302
 GET deployments:signature_scan @own                          404    404    404    404    404    404    404    404    302
+GET deployments:copied_in                                   200    404    404    404    404    404    404    404    302  # the other LA's SIP: 404
+GET deployments:copied_in @la                               200    404    404    404    404    404    404    404    302
+GET deployments:copied_in @own                              200    200    403    403    403    403    403    404    302  # the named SIP reads the agreement, manages nothing
+GET deployments:copied_in @own-la                           200    200    403    403    403    403    404    404    302
+POST deployments:copied_in                                  200    404    404    404    404    404    404    404    302
+POST deployments:copied_in @own                             200    200    403    403    403    403    403    404    302
+POST deployments:copied_in @own-la                          200    200    403    403    403    403    404    404    302
+GET deployments:copied_in_remove                            405    405    405    405    405    405    405    405    302
+POST deployments:copied_in_remove                           302    404    404    404    404    404    404    404    302
+POST deployments:copied_in_remove @own                      302    302    403    403    403    403    404    404    302  # the LA-route agreement's
 GET deployments:edit                                         302    404    404    404    404    404    404    404    302
 POST deployments:edit                                        302    404    404    404    404    404    404    404    302
 GET deployments:edit_section                                302    404    404    404    404    404    404    404    302  # signed: only amended, so sent back to it
@@ -260,12 +279,12 @@ POST deployments:edit_section                               302    404    404   
 GET deployments:edit_check                                  302    404    404    404    404    404    404    404    302
 POST deployments:edit_check                                 302    404    404    404    404    404    404    404    302
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
-GET deployments:amend @own                                   200    200    403    404    403    403    403    404    302
+GET deployments:amend @own                                   200    200    403    403    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
 GET deployments:change                                       200    404    404    404    404    404    404    404    302
 POST deployments:change                                      200    404    404    404    404    404    404    404    302
 GET deployments:exit                                         403    404    404    404    404    404    404    404    302
-GET deployments:exit @own                                    403    403    403    404    200    403    200    404    302
+GET deployments:exit @own                                    403    403    403    403    200    403    200    404    302
 POST deployments:exit                                        403    404    404    404    404    404    404    404    302
 GET deployments:unavailable                                  403    404    404    404    404    404    404    404    302
 POST deployments:unavailable                                 403    404    404    404    404    404    404    404    302
@@ -324,37 +343,37 @@ GET quality:my_feedback                                      403    403    403  
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
-GET visits:delivery @own                                     200    200    200    404    200    200    200    404    302
+GET visits:delivery @own                                     200    200    200    200    200    200    200    404    302
 GET visits:record                                            200    404    404    404    404    404    404    404    302
-GET visits:record @own                                       200    403    403    404    200    403    403    404    302
+GET visits:record @own                                       200    403    403    403    200    403    403    404    302
 POST visits:record                                           200    404    404    404    404    404    404    404    302
 GET visits:log                                               200    404    404    404    404    404    404    404    302
-GET visits:log @own                                          200    200    200    404    200    200    200    404    302
+GET visits:log @own                                          200    200    200    200    200    200    200    404    302
 POST visits:log                                              200    404    404    404    404    404    404    404    302
 GET visits:visits_export                                   200    404    404    404    404    404    404    404    302
-GET visits:visits_export @own                              200    200    200    404    200    200    200    404    302
+GET visits:visits_export @own                              200    200    200    200    200    200    200    404    302
 GET visits:log_export                                      200    404    404    404    404    404    404    404    302
-GET visits:log_export @own                                 200    200    200    404    200    200    200    404    302
+GET visits:log_export @own                                 200    200    200    200    200    200    200    404    302
 GET visits:log_share                                         405    405    405    405    405    405    405    405    302
 POST visits:log_share                                        302    404    404    404    404    404    404    404    302
 GET visits:concern_raise                                     200    404    404    404    404    404    404    404    302
-GET visits:concern_raise @own                                200    200    200    404    200    200    200    404    302
+GET visits:concern_raise @own                                200    200    200    200    200    200    200    404    302
 POST visits:concern_raise                                    200    404    404    404    404    404    404    404    302
 GET visits:detail                                            200    404    404    404    404    404    404    404    302
 GET visits:detail @la                                        200    404    404    404    404    404    404    404    302
-GET visits:detail @own                                       200    200    200    404    200    200    200    404    302
+GET visits:detail @own                                       200    200    200    200    200    200    200    404    302
 GET visits:detail @own-la                                    200    200    200    200    200    200    404    404    302
 POST visits:detail                                           200    404    404    404    404    404    404    404    302
 GET visits:note_pdf                                          200    404    404    404    404    404    404    404    302
 GET visits:visit_ics                                       200    404    404    404    404    404    404    404    302
 GET visits:visit_ics @la                                   200    404    404    404    404    404    404    404    302
-GET visits:visit_ics @own                                  200    200    200    404    200    200    200    404    302
+GET visits:visit_ics @own                                  200    200    200    200    200    200    200    404    302
 GET visits:visit_ics @own-la                               200    200    200    200    200    200    404    404    302
 GET visits:agree                                             200    404    404    404    404    404    404    404    302
-GET visits:agree @own                                        200    403    403    404    403    403    200    404    302
+GET visits:agree @own                                        200    403    403    403    403    403    200    404    302
 POST visits:agree                                            200    404    404    404    404    404    404    404    302
 GET visits:edit                                              200    404    404    404    404    404    404    404    302
-GET visits:edit @own                                         200    403    403    404    200    403    403    404    302
+GET visits:edit @own                                         200    403    403    403    200    403    403    404    302
 POST visits:edit                                             200    404    404    404    404    404    404    404    302
 GET visits:sign_off                                          200    404    404    404    404    404    404    404    302
 POST visits:sign_off                                         302    404    404    404    404    404    404    404    302
@@ -370,7 +389,7 @@ POST visits:concern_contact                                  200    404    404  
 
 # invoicing
 GET invoicing:list                                           200    404    404    404    404    404    404    404    302
-GET invoicing:list @own                                      200    200    200    404    403    200    200    404    302
+GET invoicing:list @own                                      200    200    200    403    403    200    200    404    302
 GET invoicing:draft                                          405    405    405    405    405    405    405    405    302
 POST invoicing:draft                                         302    404    404    404    404    404    404    404    302
 GET invoicing:detail                                         200    404    404    404    404    404    404    404    302
@@ -386,23 +405,23 @@ POST invoicing:cancel                                        200    404    404  
 GET invoicing:pdf                                            200    404    404    404    404    404    404    404    302
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
-GET invoicing:export @own                                  200    200    200    404    403    200    200    404    302
+GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
 GET evaluation:feedback                                      200    404    404    404    404    404    404    404    302
-GET evaluation:feedback @own                                 200    200    200    404    200    200    200    404    302
+GET evaluation:feedback @own                                 200    200    200    200    200    200    200    404    302
 POST evaluation:feedback                                     403    404    404    404    404    404    404    404    302
 GET evaluation:progress                                      200    404    404    404    404    404    404    404    302
-GET evaluation:progress @own                                 200    200    200    404    200    200    200    404    302
+GET evaluation:progress @own                                 200    200    200    200    200    200    200    404    302
 POST evaluation:progress                                     200    404    404    404    404    404    404    404    302
 GET evaluation:evaluation                                    200    404    404    404    404    404    404    404    302
-GET evaluation:evaluation @own                               200    200    200    404    200    200    200    404    302
+GET evaluation:evaluation @own                               200    200    200    200    200    200    200    404    302
 POST evaluation:evaluation                                   200    404    404    404    404    404    404    404    302
 GET evaluation:evaluation_new_request                        405    405    405    405    405    405    405    405    302
 POST evaluation:evaluation_new_request                       302    404    404    404    404    404    404    404    302
 GET evaluation:final_report                                  200    404    404    404    404    404    404    404    302
-GET evaluation:final_report @own                             200    200    200    404    200    200    200    404    302
+GET evaluation:final_report @own                             200    200    200    200    200    200    200    404    302
 POST evaluation:final_report                                 200    404    404    404    404    404    404    404    302
 GET evaluation:evidence_pack_page                            200    404    404    404    404    404    404    404    302
 GET evaluation:evidence_pack_page @own                       200    200    200    404    200    200    200    404    302
@@ -616,7 +635,7 @@ POST /deployments                                            201    404    404  
 GET /deployments                                             200    200    200    200    200    200    200    200    401
 GET /deployments/{deployment_id}                             200    404    404    404    404    404    404    404    401
 GET /deployments/{deployment_id} @la                         200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id} @own                        200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id} @own                        200    200    200    200    200    200    200    404    401
 GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
 POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
 POST /deployments/{deployment_id}/sign @own                  403    403    409    403    409    409    409    403    401
@@ -627,23 +646,23 @@ GET /organisations/{organisation_id}/charging-policies/{academic_year} @own   20
 GET /reports/kpis                                            200    403    403    403    403    403    403    403    401
 GET /reports/kpis @own                                       200    200    200    403    403    403    403    403    401
 POST /deployments/{deployment_id}/visits                     201    404    404    404    404    404    404    404    401
-POST /deployments/{deployment_id}/visits @own                201    403    403    404    201    403    403    404    401
+POST /deployments/{deployment_id}/visits @own                201    403    403    403    201    403    403    404    401
 GET /deployments/{deployment_id}/visits                      200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id}/visits @own                 200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id}/visits @own                 200    200    200    200    200    200    200    404    401
 GET /visits/{visit_id}                                       200    404    404    404    404    404    404    404    401
 GET /visits/{visit_id} @la                                   200    404    404    404    404    404    404    404    401
-GET /visits/{visit_id} @own                                  200    200    200    404    200    200    200    404    401
+GET /visits/{visit_id} @own                                  200    200    200    200    200    200    200    404    401
 GET /visits/{visit_id} @own-la                               200    200    200    200    200    200    404    404    401
 POST /visits/{visit_id}/agree                                200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/agree @own                           200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/agree @own                           200    403    403    403    403    403    200    404    401
 POST /visits/{visit_id}/request-changes                      200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/request-changes @own                 200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/request-changes @own                 200    403    403    403    403    403    200    404    401
 POST /visits/{visit_id}/sign-off                             200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/sign-off @own                        200    403    403    404    200    403    403    404    401
+POST /visits/{visit_id}/sign-off @own                        200    403    403    403    200    403    403    404    401
 POST /deployments/{deployment_id}/evaluation                 409    404    404    404    404    404    404    404    401
-POST /deployments/{deployment_id}/evaluation @own            409    403    403    404    403    403    409    404    401
+POST /deployments/{deployment_id}/evaluation @own            409    403    403    403    403    403    409    404    401
 GET /deployments/{deployment_id}/evaluation                  200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id}/evaluation @own             200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id}/evaluation @own             200    200    200    200    200    200    200    404    401
 
 # alliances
 POST /organisations/{organisation_id}/members            201   403   403   403   403   403   403   403   401
@@ -705,6 +724,8 @@ PARAMETERS: dict[str, str] = {
     "session_id": "session",
     "document_id": "document",
     "dispute_id": "dispute",
+    "named_id": "named_sip",
+    "row_id": "copied_in",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -713,6 +734,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("visits:edit", "visit_id"): "visit_to_agree",
     ("/visits/{visit_id}/agree", "visit_id"): "visit_to_agree",
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
+    # A person copied in is on the LA-route agreement (copying in is for that route only).
+    ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
 }
 
 #: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
@@ -732,16 +755,16 @@ POST casework:chase/approach                                 302    404    404  
 POST casework:chase/approach @own                            302    302    403    404    403    404    403    404    302  # SIP: a school-route request
 POST casework:chase/visit_note                               302    404    404    404    404    404    404    404    302
 POST casework:chase/visit_note @la                           302    404    404    404    404    404    404    404    302
-POST casework:chase/visit_note @own                          302    302    403    404    403    403    403    404    302
+POST casework:chase/visit_note @own                          302    302    403    403    403    403    403    404    302
 POST casework:chase/visit_note @own-la                       302    302    403    403    403    403    404    404    302
 POST casework:chase/feedback                                 302    404    404    404    404    404    404    404    302
-POST casework:chase/feedback @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/feedback @own                            302    302    403    403    403    403    403    404    302
 POST casework:chase/no_visit                                 302    404    404    404    404    404    404    404    302
 POST casework:chase/no_visit @la                             302    404    404    404    404    404    404    404    302
-POST casework:chase/no_visit @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/no_visit @own                            302    302    403    403    403    403    403    404    302
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
-POST casework:chase/signature @own                           302    302    403    404    403    403    403    404    302
+POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
 """
 # fmt: on
 

@@ -43,6 +43,7 @@ from syslead.leaders.models import Designation
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
 from syslead.reports.selectors import kpis
+from syslead.schools.sips import school_sip
 from syslead.visits.models import ActionPoint, Concern, ConcernStatus, LogActivity, Visit
 from syslead.visits.selectors import deployments_without_recent_visit, visits_waiting_too_long
 
@@ -256,6 +257,20 @@ def _check_feedback_and_evaluation() -> None:
     assert reports == {KYRA: FinalReportStatus.APPROVED, HUB: FinalReportStatus.AWAITING_QA}
 
 
+def _check_named_sip() -> None:
+    """The featured SIP is the named SIP of the LA-route agreement's school: its notes of visit
+    reached her, and she gave her view on this term's review (docs/rules.md, "The school's named
+    SIP")."""
+    sunita = User.objects.get(email="sunita.patel@southglos.example")
+    la_route = Concern.objects.get().deployment
+    assert la_route is not None
+    assert school_sip(la_route.client_school_id, organisation=la_route.organisation_id) == sunita
+    assert Notification.objects.filter(user=sunita, verb="visit.shared").exists()
+    view = ObjectiveRating.objects.filter(review__deployment=la_route, viewpoint="sip")
+    assert view.exists()
+    assert {r.rated_by_id for r in view} == {sunita.pk}
+
+
 def _check_kpis_are_not_empty() -> None:
     year = AcademicYear.current()
     for name in (KYRA, LA, HUB):
@@ -375,6 +390,7 @@ def test_the_casework_tells_every_story(demo: str, client: Client) -> None:
     _check_agreements()
     _check_delivery()
     _check_feedback_and_evaluation()
+    _check_named_sip()
     _check_kpis_are_not_empty()
     _check_invoices()
     _check_time_stamps_are_in_the_past_and_in_order()
