@@ -12,7 +12,7 @@ deployment's timeline and tells whoever must act next.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -126,7 +126,7 @@ def feedback_submit(
     actor: User,
     feedback: FeedbackRequest,
     work_managed_by: str,
-    days_in_school: Decimal | int | float | str | None,
+    days_in_school: Decimal | None,
     objectives: str,
     school_actions: str,
     leader_actions: str,
@@ -151,11 +151,7 @@ def feedback_submit(
             rule="feedback_not_open",
         )
     errors = FieldErrors()
-    days: Decimal | None = None
-    try:
-        days = Decimal(str(days_in_school)) if days_in_school not in (None, "") else None
-    except InvalidOperation:
-        days = None
+    days = days_in_school
     if days is None or not days.is_finite() or days < 0 or days > 200:
         errors["days_in_school"] = ["Enter the days in school, including preparation, e.g. 3.5."]
     if not impact.strip():

@@ -145,7 +145,8 @@ class _Known:
         ):
             return False
         return row.release_days is None or (
-            self.releases.get((pk, row.academic_year)) == row.release_days
+            row.academic_year is not None
+            and self.releases.get((pk, row.academic_year.label)) == row.release_days
         )
 
 
@@ -285,10 +286,10 @@ class _Importer:
         return True
 
     def _release(self, row: LeaderRow, leader: LeaderProfile) -> bool:
-        if row.release_days is None:
+        if row.release_days is None or row.academic_year is None:
             return False
         held = ReleaseAgreement.objects.filter(
-            leader=leader, academic_year=row.academic_year
+            leader=leader, academic_year=row.academic_year.label
         ).first()
         if held is not None and held.days == row.release_days:
             return False

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
@@ -23,7 +24,7 @@ from syslead.leaders.models import Employment, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_move_school
 from syslead.leaders.services._helpers import lock_leader, raise_if_errors
 from syslead.leaders.signals import leader_moved
-from syslead.leaders.wording import date_in_words, days_in_words
+from syslead.leaders.wording import date_in_words
 from syslead.notifications.inbox import notify
 from syslead.schools.models import School
 
@@ -123,7 +124,7 @@ def _stop_releases(
             subject=release,
             verb="release.stopped",
             summary=f"{old_school.name}'s release stopped on {date_in_words(from_date)}: "
-            f"{days_in_words(kept)} already committed stay counted in {year.label}",
+            f"{days_words(kept)} already committed stay counted in {year.label}",
             data={
                 "academic_year": year.label,
                 "before": str(before),
