@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.core.money import money_field
 
 
 class FundingRoute(models.TextChoices):
@@ -203,17 +204,15 @@ class Deployment(models.Model):
         help_text="Funding arrangements in words (South Gloucestershire).",
         max_length=TEXT_MAX_LENGTH,
     )
-    full_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    full_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    total_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_home_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_broker = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_commissioner = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0")
-    )
+    full_day_rate = money_field()
+    half_day_rate = money_field()
+    full_day_broker_fee = money_field()
+    half_day_broker_fee = money_field()
+    total_cost = money_field()
+    payable_by_school = money_field()
+    to_home_school = money_field()
+    to_broker = money_field()
+    payable_by_commissioner = money_field()
     # Overrides and changes
     capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(
