@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from syslead.core.academic_years import AcademicYear
-from syslead.core.exceptions import FieldErrors
+from syslead.core.exceptions import FieldErrors, field_error
 from syslead.deployments.costs import Sessions
 from syslead.deployments.models import Deployment, FundingRoute
 from syslead.deployments.rules import length_concern
@@ -269,7 +267,7 @@ def require_length_justification(terms: Terms) -> None:
     """ "As a guide, no less than one term and no more than six terms": outside that, say why."""
     concern = length_concern(terms.starts_on, terms.ends_on)
     if concern and not terms.length_justification:
-        raise ValidationError({"length_justification": [concern]})
+        raise field_error("length_justification", concern)
 
 
 #: The parts no agreement goes to the parties without (docs/rules.md, "Deployment agreement"): the
@@ -292,6 +290,8 @@ def require_required_parts(terms: Terms) -> None:
         "objectives": bool(terms.objectives),
         "evaluation_strategy": bool(terms.details.get("evaluation_strategy")),
     }
-    errors = {name: [message] for name, message in REQUIRED_PARTS if not present[name]}
-    if errors:
-        raise ValidationError(errors)
+    errors = FieldErrors()
+    for name, message in REQUIRED_PARTS:
+        if not present[name]:
+            errors.add(name, message)
+    errors.raise_if_any()

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -231,16 +230,19 @@ def progress_review_rate(
         raise NotAllowed("You may not rate from that viewpoint.")
     _in_delivery(deployment, "Progress can be reviewed")
     objectives = {o.pk: o for o in deployment.objectives.all()}
-    errors: list[str] = []
+    errors = FieldErrors()
     if not ratings:
-        errors.append("Rate at least one objective.")
+        errors.add("ratings", "Rate at least one objective.")
     for objective_id, value in ratings.items():
         if objective_id not in objectives:
-            errors.append(f"Objective {objective_id} is not one of this agreement's objectives.")
+            errors.add(
+                "ratings", f"Objective {objective_id} is not one of this agreement's objectives."
+            )
         elif value not in Rag.values:
-            errors.append(f"Rate objective {objectives[objective_id].position} {RAG_VALUES}.")
-    if errors:
-        raise ValidationError({"ratings": errors})
+            errors.add(
+                "ratings", f"Rate objective {objectives[objective_id].position} {RAG_VALUES}."
+            )
+    errors.raise_if_any()
     review = _review_for(deployment, term)
     existing = {
         r.objective_id: r for r in review.ratings.filter(viewpoint=chosen).select_for_update()
@@ -310,7 +312,7 @@ def progress_review_agree_measures(
 
 def _check_evaluation_fields(
     ratings: Mapping[str, Any], comments: Mapping[str, Any]
-) -> dict[str, list[str]]:
+) -> FieldErrors:
     errors = FieldErrors()
     items = EvaluationItem.values
     messages = []
@@ -370,9 +372,7 @@ def evaluation_submit(
             rule="evaluation_already_given",
         )
     comments = comments if comments is not None else {}
-    errors = _check_evaluation_fields(ratings, comments)
-    if errors:
-        raise ValidationError(errors)
+    _check_evaluation_fields(ratings, comments).raise_if_any()
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -437,8 +437,8 @@ def evaluation_start_new_request(*, actor: User, evaluation: Evaluation) -> Supp
             rule="request_already_made",
         )
     if not evaluation.future_support_requested:
-        raise ValidationError(
-            {"future_support_requested": ["Say what further support the school would like."]}
+        raise field_error(
+            "future_support_requested", "Say what further support the school would like."
         )
     previous = deployment.support_request
     request = request_create(

@@ -26,7 +26,7 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.accounts.models import Role, User
 from syslead.accounts.services import RoleSpec, user_create
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.imports.rows import (
     LeaderRow,
     Rejection,
@@ -230,10 +230,9 @@ class _Importer:
             fields["job_title"] = row.job_title
         if row.home_school != leader.home_school_id:
             fields["home_school_urn"] = row.home_school
-        errors: dict[str, list[str]] = {}
+        errors = FieldErrors()
         wanted = {s.code for s in check_specialisms(row.specialisms, self._org_ids(leader), errors)}
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()
         if wanted != set(leader.specialisms.values_list("code", flat=True)):
             fields["specialisms"] = row.specialisms
         phases = set(LeaderPhase.objects.filter(leader=leader).values_list("phase", flat=True))

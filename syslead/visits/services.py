@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -714,8 +713,8 @@ def concern_contact_set(
     ):
         raise NotAllowed("Only the organisation's coordinators name its safeguarding person.")
     if organisation.pk not in organisation_ids_for(safeguarding_lead):
-        raise ValidationError(
-            {"safeguarding_lead": ["Choose someone who holds a role in the organisation."]}
+        raise field_error(
+            "safeguarding_lead", "Choose someone who holds a role in the organisation."
         )
     contact, _ = ConcernContact.objects.update_or_create(
         organisation=organisation,

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import User
@@ -87,13 +86,10 @@ def _prepare_run(
     if ids is not None:
         missing = sorted(set(ids) - {r.pk for r in requests})
         if missing:
-            raise ValidationError(
-                {
-                    "support_requests": [
-                        "Not open requests of this organisation for "
-                        f"{year}: {', '.join(map(str, missing))}."
-                    ]
-                }
+            raise field_error(
+                "support_requests",
+                "Not open requests of this organisation for "
+                f"{year}: {', '.join(map(str, missing))}.",
             )
     if not requests:
         raise RuleViolation(

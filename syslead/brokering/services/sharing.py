@@ -3,7 +3,6 @@ each broker's matching weights."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -182,8 +181,10 @@ def matching_weights_set(
     if not (is_administrator(actor) or organisation.pk in coordinated_organisation_ids(actor)):
         raise NotAllowed(f"Only a coordinator of {organisation.name} may change its weights.")
     unknown = sorted(set(weights) - set(WEIGHT_FIELDS))
-    if unknown:
-        raise ValidationError({name: ["Not a matching factor."] for name in unknown})
+    errors = FieldErrors()
+    for name in unknown:
+        errors.add(name, "Not a matching factor.")
+    errors.raise_if_any()
     row, _ = MatchingWeights.objects.select_for_update().get_or_create(organisation=organisation)
     before = {name: getattr(row, name) for name in WEIGHT_FIELDS}
     errors = FieldErrors()

@@ -3,7 +3,6 @@ LLEs"; docs/rules.md: "a stored reason for every override")."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -86,13 +85,10 @@ def shortlist_save(
         )
     short = len(chosen) < min(limit, DEFAULT_SHORTLIST_LENGTH)
     if short and not (reason or "").strip():
-        raise ValidationError(
-            {
-                "reason": [
-                    f"Only {len(chosen)} leader{'s' if len(chosen) != 1 else ''} "
-                    "pass every rule: say why you are saving a shortlist of fewer than three."
-                ]
-            }
+        raise field_error(
+            "reason",
+            f"Only {len(chosen)} leader{'s' if len(chosen) != 1 else ''} "
+            "pass every rule: say why you are saving a shortlist of fewer than three.",
         )
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False

@@ -590,9 +590,7 @@ def deployment_complete(
     AGREEMENT.require_source("complete", locked)
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
-        raise ValidationError(
-            {"completed_on": ["An agreement cannot be completed before it starts."]}
-        )
+        raise field_error("completed_on", "An agreement cannot be completed before it starts.")
     completed = move(actor, locked, "complete", ended_on=day)
     record_event(
         actor,

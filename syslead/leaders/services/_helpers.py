@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from syslead.accounts.access import coordinated_organisation_ids
 from syslead.accounts.models import User
 from syslead.capacity.days import days_problem, given_days
@@ -60,11 +58,6 @@ def require_text(value: str, field: str, message: str, errors: dict[str, list[st
     if not text:
         errors.setdefault(field, []).append(message)
     return text
-
-
-def raise_if_errors(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def check_days(days: Decimal, field: str, errors: dict[str, list[str]]) -> Decimal:

@@ -31,7 +31,6 @@ from syslead.leaders.permissions import (
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.services.designations import designation_create
@@ -71,7 +70,7 @@ def round_create(
         designation_type = designation_type_for_code(designation_type_code, organisation)
     except ValidationError as exc:
         errors.setdefault("designation_type", []).extend(exc.message_dict["type"])
-    raise_if_errors(errors)
+    errors.raise_if_any()
     designation_round = DesignationRound(
         organisation=organisation,
         designation_type=designation_type,
@@ -145,7 +144,7 @@ def application_submit(
     text = require_text(
         evidence, "evidence", "Give evidence of impact against the criteria.", errors
     )
-    raise_if_errors(errors)
+    errors.raise_if_any()
     today = timezone.localdate()
     if not round.opens_on <= today <= round.closes_on:
         raise RuleViolation(
@@ -233,9 +232,7 @@ def application_advance(
     try:
         target = ApplicationStage(to_stage)
     except ValueError:
-        raise ValidationError(
-            {"to_stage": [f"'{to_stage}' is not a stage of an application."]}
-        ) from None
+        raise field_error("to_stage", f"'{to_stage}' is not a stage of an application.") from None
     step = application_step_to(target)
     assert step is not None  # every stage but the first is some step's target
     APPLICATION_TRANSITIONS.require_permitted(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,7 +23,6 @@ from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.wording import date_in_words
@@ -143,7 +141,7 @@ def association_end(
             f"The association started on {date_in_words(association.starts_on)}: it cannot end "
             "before that."
         ]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     if not association.is_live:
         raise RuleViolation(
             f"The association with {association.organisation.name} already ended"
@@ -189,8 +187,8 @@ def association_review_open(
             f"Only coordinators of {association.organisation.name} may review its associations."
         )
     if reason not in AssociationReviewReason.values:
-        raise ValidationError(
-            {"reason": ["Choose a reason: lack of impact, criteria no longer met, or conduct."]}
+        raise field_error(
+            "reason", "Choose a reason: lack of impact, criteria no longer met, or conduct."
         )
     if not association.is_live:
         raise RuleViolation("Only a live association can be reviewed.", rule="association_state")

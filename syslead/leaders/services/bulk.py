@@ -26,7 +26,7 @@ from syslead.accounts.access import forget_roles
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.capacity.days import days_words
 from syslead.core.academic_years import AcademicYear
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.core.models import Event
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
@@ -110,7 +110,7 @@ def leaders_check_many(
     } | {s.code: s for s in Specialism.objects.filter(organisation=organisation)}
     cap = _policy(organisation)[0]
     for index, item in enumerate(new):
-        errors: dict[str, list[str]] = {}
+        errors = FieldErrors()
         if item.email in have_profiles:
             errors.setdefault("user", []).append(
                 f"{item.email} already has a system leader profile."

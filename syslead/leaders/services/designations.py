@@ -26,7 +26,6 @@ from syslead.leaders.services._helpers import (
     default_review_on,
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.services.association import insert_live_association
@@ -65,7 +64,7 @@ def designation_create(
         errors["designated_on"] = ["Give the date of designation."]
     if review_on is not None and designated_on is not None and review_on < designated_on:
         errors["review_on"] = ["The review date must fall after the designation."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     leader = lock_leader(leader)
     existing = Designation.objects.filter(
         leader=leader, type=designation_type, status__in=LIVE_DESIGNATION_STATUSES
@@ -211,7 +210,7 @@ def designation_revoke(
         errors["revoked_on"] = ["Give the date of revocation."]
     elif revoked_on < designation.designated_on:
         errors["revoked_on"] = ["The revocation cannot come before the designation."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     DESIGNATION_TRANSITIONS.require_source(
         "revoke",
         designation,
@@ -254,7 +253,7 @@ def designation_review_open(*, actor: User, designation: Designation, reason: st
     )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
     DESIGNATION_TRANSITIONS.require_source(
         "review",
         designation,

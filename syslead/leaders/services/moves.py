@@ -19,10 +19,10 @@ from syslead.capacity.days import days_words
 from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.leaders.models import Employment, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_move_school
-from syslead.leaders.services._helpers import lock_leader, raise_if_errors
+from syslead.leaders.services._helpers import lock_leader
 from syslead.leaders.signals import leader_moved
 from syslead.leaders.wording import date_in_words
 from syslead.notifications.inbox import notify
@@ -176,7 +176,7 @@ def leader_move_school(
             "Only the leader, or a coordinator of an organisation the leader works with, may "
             "record a move of school."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     school = _school(new_school, errors)
     leader = lock_leader(leader)
     old_school = leader.home_school
@@ -192,7 +192,7 @@ def leader_move_school(
             f"{headteacher.get_full_name()} is not the headteacher of "
             f"{school.name if school else 'that school'} in Syslead."
         )
-    raise_if_errors(errors)
+    errors.raise_if_any()
     assert school is not None
     assert isinstance(from_date, dt.date)
 

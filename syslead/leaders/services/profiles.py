@@ -33,7 +33,6 @@ from syslead.leaders.services._helpers import (
     check_school,
     check_specialisms,
     json_value,
-    raise_if_errors,
     require_text,
     set_phases,
     specialism_organisation_ids,
@@ -89,7 +88,7 @@ def leader_create(
     phase_codes = check_phases(phases, errors)
     if years_experience is None or int(years_experience) < 0:
         errors.setdefault("years_experience", []).append("Years of experience cannot be negative.")
-    raise_if_errors(errors)
+    errors.raise_if_any()
 
     leader = LeaderProfile(
         user=user,
@@ -203,7 +202,7 @@ def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> Leade
     phase_codes = None
     if "phases" in fields:
         phase_codes = check_phases(fields["phases"], errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
 
     leader.full_clean()
     leader.save()
@@ -286,7 +285,7 @@ def leader_declare_no_longer_meets_criteria(
     )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say which criteria are no longer met, and why.", errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
     designation = Designation.objects.select_for_update().get(pk=designation.pk)
     DESIGNATION_TRANSITIONS.require_source(
         "declare",

@@ -35,7 +35,6 @@ from syslead.leaders.services._helpers import (
     check_days,
     json_value,
     lock_leader,
-    raise_if_errors,
 )
 from syslead.organisations.models import Organisation
 
@@ -62,7 +61,7 @@ def capacity_policy_set(
         ]
     if not errors and minimum > cap:
         errors["min_lle_days"] = ["The LLE minimum cannot be above the cap."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     policy = CapacityPolicy.objects.select_for_update().filter(organisation=organisation).first()
     before = (
         {"max_release_days": str(policy.max_release_days), "min_lle_days": str(policy.min_lle_days)}
@@ -114,7 +113,7 @@ def release_set(
         errors["agreed_on"] = ["Give the date the release was agreed."]
     if chair_consent_on is not None and not (chair_consent_name or "").strip():
         errors["chair_consent_name"] = ["Name the chair of governors who consented."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
 
     leader = lock_leader(leader)
     policy = release_policy(leader)
