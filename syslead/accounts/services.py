@@ -135,7 +135,7 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """Create an account with its roles, all or nothing: an administrator creates anyone; a
-    coordinator only people for its own organisation and for schools (api-v1 "Who may do what")."""
+    coordinator only people for its own organisation and for schools (docs/access.md)."""
     if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
         raise NotAllowed("Only administrators and coordinators may create users.")
     specs = list(dict.fromkeys(roles))

@@ -1,5 +1,5 @@
 """Requests for support and brokering: from a school's need to an agreed match (docs/rules.md:
-Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
+Requests, Matching)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The deployment agreement: the four-party contract that turns a match into support (docs/rules.md:
-Deployment agreement, Charging, Capacity; the Leading Learning Forward contract and school
-agreement, the South Gloucestershire support agreement)."""
+Deployment agreement, Charging, Capacity)."""
 
 from __future__ import annotations
 
@@ -148,8 +147,8 @@ class Deployment(models.Model):
         related_name="replacements",
         help_text="The agreement this one replaces with a new leader (re-brokering).",
     )
-    # The parties' details as the contract form asks for them (Leading Learning Forward contract
-    # and SLE support agreement), captured when the agreement is made.
+    # The parties' details as the paper agreement asks for them (docs/rules.md: Deployment
+    # agreement), captured when the agreement is made.
     leader_role = models.CharField(max_length=150, blank=True)
     leader_contact = models.CharField(
         max_length=200, blank=True, help_text="The leader's phone number or e-mail address."

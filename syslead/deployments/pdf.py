@@ -1,5 +1,5 @@
 """The agreement as a document laid out like the paper forms it replaces (docs/ux.md: "Every form
-and record downloads as a PDF laid out like the paper form"): the Leading Learning Forward contract
+and record downloads as a PDF laid out like the paper form"): the contract
 between partner schools and the broker (home and supported school details, deployment, aims,
 objectives, costs), its school-to-school support agreement (the baseline → actions → improvement →
 impact table, monitoring, changes to the agreement) and the South Gloucestershire support

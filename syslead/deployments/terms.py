@@ -1,6 +1,7 @@
-"""An agreement's terms as the seeds' forms ask for them, read and checked: dates, the time
-commitment, aims, the objectives' impact table, the funding route, the forms' other details, and
-the length guide ("no less than one term and no more than six terms").
+"""An agreement's terms as the paper agreements ask for them (docs/rules.md: Deployment agreement),
+read and checked: dates, the time commitment, aims, the objectives' impact table, the funding
+route, the forms' other details, and the length guide ("no less than one term and no more than six
+terms").
 
 ``clean_terms`` only parses and validates (422 naming each invalid field); the services decide
 what the terms may be in the agreement's state.
@@ -20,7 +21,8 @@ from syslead.deployments.costs import Sessions
 from syslead.deployments.models import Deployment, FundingRoute
 from syslead.deployments.rules import length_concern
 
-#: The agreement's free-text details, as the seeds' forms ask for them. Each is optional.
+#: The agreement's free-text details, as the paper agreements ask for them (docs/rules.md:
+#: Deployment agreement). Each is optional.
 DETAIL_FIELDS: tuple[str, ...] = (
     "intervals",
     "times_in_school",

@@ -1,8 +1,7 @@
 """Writes of feedback and evaluation: the termly feedback schedule and form, termly progress
 reviews, the end-of-support evaluation, and the final report with its quality assurance
-(docs/rules.md: Feedback and evaluation, Quality assurance; Leading Learning Forward "Feedback on
-SLE Support" and "End of Support Evaluation" forms, "Roles and responsibilities": a termly progress
-meeting that may agree revised impact measures).
+(docs/rules.md: Feedback and evaluation, Quality assurance: a termly progress review that may agree
+revised impact measures).
 
 Each service checks who may act (``NotAllowed``), then the state (``RuleViolation``), then the
 fields (``ValidationError`` keyed by field), writes in one transaction, records an event on the
@@ -66,7 +65,7 @@ def _in_delivery(deployment: Deployment, doing: str) -> None:
 @transaction.atomic
 def schedule_feedback(deployment: Deployment) -> list[FeedbackRequest]:
     """Ask for the headteacher's feedback at the end of every school term the agreement spans
-    (LLF: "completed at the end of each term"), by the real terms of the supported school's local
+    (docs/rules.md: Feedback and evaluation), by the real terms of the supported school's local
     authority: a term counts when the agreement runs into its days (not only its holidays), and
     the feedback is due on the term's last day. Idempotent: call it when the agreement becomes
     active, and again whenever its dates change; terms already scheduled are left alone."""
@@ -131,7 +130,7 @@ def feedback_submit(
     leader_actions: str,
     impact: str,
 ) -> FeedbackRequest:
-    """The supported headteacher's termly feedback (LLF "Professional Support Feedback Form"):
+    """The supported headteacher's termly feedback (docs/rules.md: Feedback and evaluation):
     once per term, from the term's start, while the agreement is under way or just ended."""
     feedback = FeedbackRequest.objects.select_for_update().get(pk=feedback.pk)
     deployment = feedback.deployment
@@ -220,7 +219,8 @@ def progress_review_rate(
 ) -> ProgressReview:
     """Rate each agreed objective red, amber or green for one term from your own viewpoint
     (headteacher, leader or coordinator); a rating given again replaces yours, and the event keeps
-    what it was (LLF: "a termly progress meeting ... to review the impact")."""
+    what it was (docs/rules.md, Feedback and evaluation: each term the leader and headteacher
+    review progress against the impact measures)."""
     roles = deployment_roles(actor, deployment)
     allowed = viewpoints_of(roles)
     if not allowed:
@@ -282,9 +282,8 @@ def progress_review_rate(
 def progress_review_agree_measures(
     *, actor: User, deployment: Deployment, term: Term, revised_measures: str
 ) -> ProgressReview:
-    """Record revised or new impact measures agreed at the termly review (LLF: "When appropriate
-    they will agree revised or new impact measures"): the headteacher, the leader or a
-    coordinator."""
+    """Record revised or new impact measures agreed at the termly review (docs/rules.md: Feedback
+    and evaluation): the headteacher, the leader or a coordinator."""
     roles = deployment_roles(actor, deployment)
     if not viewpoints_of(roles):
         raise NotAllowed("Only the headteacher, the leader and the coordinators agree measures.")
@@ -354,7 +353,7 @@ def evaluation_submit(
     future_support_requested: str = "",
 ) -> Evaluation:
     """The supported headteacher's end-of-support evaluation: each of the nine items rated red,
-    amber or green with comments and evidence (LLF "End of Support Evaluation Form"); once per
+    amber or green with comments and evidence (docs/rules.md: Feedback and evaluation); once per
     agreement, while it is active or completed (docs/api.md)."""
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     roles = deployment_roles(actor, deployment)
@@ -483,8 +482,8 @@ def final_report_save(
     *, actor: User, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
 ) -> FinalReport:
     """Write or revise the final report: the package's lead leader only, while it is a draft or
-    has been returned (LLF: "a report at the end of the deployment summarising work done and
-    evidencing impact achieved")."""
+    has been returned (docs/rules.md, Feedback and evaluation: the lead leader's final report goes
+    to the broker)."""
     if not writes_report(actor, deployment):
         raise NotAllowed("Only the lead system leader writes the final report.")
     _in_delivery(deployment, "The final report can be written")

@@ -37,8 +37,8 @@ def organisation_create(
     contact_email: str = "",
     contact_phone: str = "",
 ) -> Organisation:
-    """Create a broker organisation of one of the contract's kinds: administrators only (api-v1
-    "Who may do what"). ``actor`` None is the server itself (management commands, demo data)."""
+    """Create a broker organisation of one of the contract's kinds: administrators only
+    (docs/access.md). ``actor`` None is the server itself (management commands, demo data)."""
     if actor is not None and not is_administrator(actor):
         raise NotAllowed("Only administrators may create organisations.")
     organisation = Organisation(

@@ -1,7 +1,6 @@
-"""Writes of the delivery records: notes of visit and their action points, the deployment log,
-and safeguarding or serious concerns (docs/rules.md: Records; Leading Learning Forward "Record of
-Support" and "Deployment Record"; South Gloucestershire "Notes of Visit of LLE Support" and
-protocol 5.2 "safeguarding or other serious concerns ... raised immediately").
+"""Writes of the delivery records: notes of visit and their action points, the deployment log, and
+safeguarding or serious concerns (docs/rules.md: Records: notes of visit, the deployment record, and
+safeguarding or other serious concerns raised with the named person immediately).
 
 Each service checks who may act (``NotAllowed``), then the state of things (``RuleViolation``
 naming the rule), then the fields (``ValidationError`` keyed by field), writes in one
@@ -215,7 +214,7 @@ def visit_record(
     issues: str = "",
 ) -> Visit:
     """Record a note of visit for the headteacher to agree: only the deployment's leader, only
-    while the agreement is active, dated within it (LLF "Record of Support": date, focus,
+    while the agreement is active, dated within it (docs/rules.md, Records: date, focus,
     progress made, action points for the leader and for the school with dates, issues)."""
     roles = deployment_roles(actor, deployment)
     if not (roles.leader or roles.administrator):
@@ -321,7 +320,7 @@ def _for_client_head(actor: User, visit: Visit, step: str, doing: str) -> None:
 @transaction.atomic
 def visit_agree(*, actor: User, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
-    (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
+    (docs/api.md; docs/rules.md, Records: "agreed by the headteacher")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "agree", "agrees")
     visit.agreed_by = actor
@@ -381,7 +380,7 @@ def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
 @transaction.atomic
 def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
     """The leader signs off an agreed note; it is then shared with the school, the broker and, on
-    the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
+    the LA route, the SIP (docs/rules.md: Records)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     deployment = visit.deployment
     VISIT.require_permitted(
@@ -501,8 +500,8 @@ def log_entry_add(
 
 @transaction.atomic
 def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogShare:
-    """Share one term's Deployment Record with the broker and the headteacher (LLF: "This needs
-    to be shared with the TSA and the Headteacher each term")."""
+    """Share one term's deployment record with the broker and the headteacher (docs/rules.md,
+    Records: "shared each term")."""
     from syslead.visits.selectors import deployment_log
 
     roles = deployment_roles(actor, deployment)
@@ -580,7 +579,7 @@ def concern_raise(
     organisation: Organisation | None = None,
 ) -> Concern:
     """Raise a safeguarding or other serious concern: the organisation's named person is told at
-    once, and only those who must act see it (South Gloucestershire 5.2 and 4.1)."""
+    once, and only those who must act see it (docs/rules.md: Records)."""
     if visit is not None:
         deployment = visit.deployment
     if deployment is not None:

@@ -2,12 +2,11 @@
 approve them (docs/rules.md, "What makes it better" item 3; the solver is ``brokering.allocation``).
 
 What approval does
-    An approved match does not skip the seeds' steps: the allocated leader becomes the request's
-    shortlist (of one, with the score and reasons) and is approached for provisional agreement at
-    once, so the leader still agrees and the headteacher still chooses (South Gloucestershire:
-    "approach the LLEs for their provisional agreement ... the HT ... select"). A request the run
-    could not match goes on the waiting list. A request whose status changed since the run, or
-    whose leader no longer passes the hard rules, is skipped and stays as it is.
+    An approved match does not skip the steps of docs/rules.md, Requests: the allocated leader
+    becomes the request's shortlist (of one, with the score and reasons) and is approached for
+    provisional agreement at once, so the leader still agrees and the headteacher still chooses.
+    A request the run could not match goes on the waiting list. A request whose status changed
+    since the run, or whose leader no longer passes the hard rules, is skipped and stays as it is.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Raising, withdrawing and wait-listing requests (South Gloucestershire: "Identifying the
-potential deployment of LLE support")."""
+"""Raising, withdrawing and wait-listing requests (docs/rules.md: Requests, the two routes
+by which support is identified)."""
 
 from __future__ import annotations
 
@@ -142,8 +142,8 @@ def request_create(
     chair_of_governors_agreed: bool = False,
 ) -> SupportRequest:
     """Ask for support on the school route (the headteacher, with the chair of governors) or the
-    LA route (the LA team or SIP, ticking why the school was identified): South Gloucestershire
-    "Identifying the potential deployment". Coordinator or SIP of the organisation; a headteacher
+    LA route (the LA team or SIP, ticking why the school was identified: docs/rules.md,
+    Requests). Coordinator or SIP of the organisation; a headteacher
     for their own school."""
     if not _may_raise_somewhere(actor):
         raise NotAllowed("You may not ask for support.")

@@ -1,5 +1,5 @@
-"""Sharing leaders between brokers (KYRA: "TSA may commission LLE support from other TSA") and
-each broker's matching weights."""
+"""Sharing leaders between brokers (docs/rules.md, Association: "One broker may use a leader
+associated with another only with that broker's agreement") and each broker's matching weights."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def _owning_organisation_id(actor: User, leader: LeaderProfile, requesting_org_i
 def commission_offer(
     *, actor: User, request: SupportRequest, leader: LeaderProfile, note: str = ""
 ) -> Commission:
-    """Propose a leader of one broker for another broker's request ("TSA may commission LLE
-    support from other TSA": KYRA). A coordinator of the requesting organisation (asking: the
+    """Propose a leader of one broker for another broker's request (a commission: docs/rules.md,
+    Association). A coordinator of the requesting organisation (asking: the
     leader's organisation then sees the request, to answer), or of an organisation the request's
     owner already asked (offering another of its leaders in answer); nobody else, so an
     organisation never learns of a request by proposing a leader for it. Always recorded as

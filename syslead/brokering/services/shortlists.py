@@ -1,5 +1,5 @@
-"""Shortlists of three and their overrides (South Gloucestershire: "identify three potential
-LLEs"; docs/rules.md: "a stored reason for every override")."""
+"""Shortlists of three and their overrides (docs/rules.md: Requests, "shortlist three
+leaders"; What makes it better, 2: "a stored reason for every override")."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def shortlist_save(
     reason: str = "",
 ) -> list[ShortlistEntry]:
     """Keep the best three leaders as the request's shortlist, each with its score and reasons
-    (South Gloucestershire: "identify three potential LLEs"). A coordinator of the request's
+    (docs/rules.md, Requests: "shortlist three leaders"). A coordinator of the request's
     organisation; leaders who declined this request before are left out of a new round. When
     fewer than three pass every rule the shortlist may still be saved, with ``reason`` saying
     why (required then)."""

@@ -1,6 +1,5 @@
 """Making and signing the four-party agreement, and closing it (docs/rules.md: Deployment
-agreement; the Leading Learning Forward contract, school agreement and SLE support agreement; the
-South Gloucestershire support agreement)."""
+agreement)."""
 
 from __future__ import annotations
 
@@ -334,8 +333,8 @@ def deployment_sign_for_chair(
 ) -> Deployment:
     """Record the chair of governors' signature for the home school when the leader is its
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
-    naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
-    (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
+    naming the chair (docs/rules.md, Requests: "The leader's governing body must agree to the
+    release")."""
     if not AGREEMENT.permitted("sign_on_paper", actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may record the chair's "

@@ -1,6 +1,6 @@
 """Packages: several leaders deployed to one school, one of them (usually the LLE) as lead, who
-compiles the final report (docs/rules.md: Deployment agreement; Leading Learning Forward: "a package
-of support is being planned over a number of days and with a range of support")."""
+compiles the final report (docs/rules.md: Deployment agreement, "A package may deploy several
+leaders to one school")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Termly feedback: scheduled for each school term the agreement spans, due at the term's end,
-given once by the supported headteacher with the seeds' form fields."""
+given once by the supported headteacher with the fields of docs/rules.md, Feedback and
+evaluation."""
 
 from __future__ import annotations
 

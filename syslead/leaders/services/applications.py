@@ -1,6 +1,6 @@
 """Designation rounds with an application window, and applications moving through their stages
-to designation (docs/rules.md: Designations; the KYRA designation model: window, application,
-interview, recommendation, confirmation)."""
+to designation (docs/rules.md: Designations: window, application, interview, recommendation,
+confirmation)."""
 
 from __future__ import annotations
 
@@ -56,8 +56,8 @@ def round_create(
     target: int = 0,
     priorities: str = "",
 ) -> DesignationRound:
-    """Open a designation round with its application window (e.g. 13 Oct – 15 Dec 2014; KYRA
-    designation model): a coordinator of the designating organisation."""
+    """Open a designation round with its application window (e.g. 13 Oct – 15 Dec 2014;
+    docs/rules.md: Designations): a coordinator of the designating organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may open designation rounds.")
     errors = FieldErrors()

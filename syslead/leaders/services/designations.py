@@ -1,6 +1,5 @@
 """Designating, reviewing and revoking, with the automatic association of leaders designated by a
-broker (docs/rules.md: Designations, Association; KYRA designation and association model; Leading
-Learning Forward protocols: de-designation)."""
+broker (docs/rules.md: Designations, Association)."""
 
 from __future__ import annotations
 
@@ -49,7 +48,7 @@ def designation_create(
     """Designate a leader (a coordinator of the designating organisation; a national designation,
     with no organisation, by a coordinator who manages the leader). One live designation per type.
     Due for review 3 years on unless ``review_on`` is given. Leaders designated by a broker are
-    associated with it automatically (KYRA association model), except that an LLE already
+    associated with it automatically (docs/rules.md: Association), except that an LLE already
     associated elsewhere is not moved (see ``_associate_on_designation``). Unmet criteria are
     recorded with the event, not refused."""
     if not may_act_for(actor, leader, organisation.pk if organisation else None):
@@ -190,7 +189,7 @@ def _associate_on_designation(*, actor: User, designation: Designation) -> Assoc
 def designation_revoke(
     *, actor: User, designation: Designation, revoked_on: dt.date, reason: str
 ) -> Designation:
-    """De-designate with a reason (Leading Learning Forward protocols: "may be de-designated"): a
+    """De-designate with a reason (docs/rules.md, Designations: "revoked with a reason"): a
     coordinator of the designating organisation. Associations stay; an LLE who is no longer one
     loses the exclusivity of their association."""
     designation = (

@@ -1,5 +1,5 @@
 """Profiles: adding a system leader, editing the profile, consent to publish each part, and
-declaring that the criteria are no longer met (docs/rules.md: Designations; KYRA LLE agreement)."""
+declaring that the criteria are no longer met (docs/rules.md: Designations)."""
 
 from __future__ import annotations
 
@@ -271,8 +271,8 @@ def leader_set_publication(
 def leader_declare_no_longer_meets_criteria(
     *, actor: User, leader: LeaderProfile, designation: Designation, reason: str
 ) -> Designation:
-    """A leader who stops meeting the criteria must say so (KYRA LLE agreement: "inform ... if they
-    cease to meet the LLE Criteria"): the designation is flagged for review. The leader declares it,
+    """A leader who stops meeting the criteria must say so (docs/rules.md: Designations): the
+    designation is flagged for review. The leader declares it,
     or a coordinator who manages the leader records the declaration."""
     if designation.leader_id != leader.pk:
         raise field_error("designation", "That designation is not this leader's.")

@@ -1,6 +1,6 @@
-"""Release days and the organisations' release policies (docs/rules.md: Capacity; Leading Learning
-Forward "up to a maximum of 15 days per annum", South Gloucestershire "would not exceed 20 days",
-KYRA "a minimum of 6 days")."""
+"""Release days and the organisations' release policies (docs/rules.md: Capacity: at most 15
+days a year in one alliance's policy, normally no more than 20 in a local authority's; an
+associated LLE at least 6)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def capacity_policy_set(
     min_lle_days: Decimal,
 ) -> CapacityPolicy:
     """An organisation's release policy: at most ``max_release_days`` a year (15 in one alliance,
-    "normally not more than 20" in an LA) and an associated LLE's minimum (6, KYRA). A coordinator
+    "normally not more than 20" in an LA) and an associated LLE's minimum (6). A coordinator
     or broker lead of the organisation."""
     if not (is_administrator(actor) or organisation.pk in broker_organisation_ids(actor)):
         raise NotAllowed(f"Only coordinators and broker leads of {organisation.name} may do that.")

@@ -1,6 +1,5 @@
 """Training: core training before any deployment, the LLEs' annual mandatory session, the
-leaders' network and termly reviews (docs/rules.md: Training; Leading Learning Forward
-protocols)."""
+leaders' network and termly reviews (docs/rules.md: Training)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The deployment log (the seeds' Deployment Record): hours and activities per term, preparation
-included, built from the notes of visit plus other logged time, shared each term with the broker
-and the headteacher."""
+"""The deployment log (docs/rules.md, Records: the deployment record): hours and activities per
+term, preparation included, built from the notes of visit plus other logged time, shared each term
+with the broker and the headteacher."""
 
 from __future__ import annotations
 
