@@ -200,7 +200,7 @@ class Deployment(models.Model):
     commissioner_name = models.CharField(max_length=200, blank=True)
     funding_notes = models.TextField(
         blank=True,
-        help_text="Funding arrangements in words (South Gloucestershire).",
+        help_text="Funding arrangements in words.",
         max_length=TEXT_MAX_LENGTH,
     )
     full_day_rate = money_field()

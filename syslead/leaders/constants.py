@@ -126,8 +126,8 @@ DEFAULT_MAX_RELEASE_DAYS: Final = Decimal("15")
 #: The minimum an associated LLE commits to: at least 6 days of support a year (docs/rules.md:
 #: Capacity).
 DEFAULT_MIN_LLE_DAYS: Final = Decimal("6")
-#: The largest cap an organisation may set: an LA's "in normal circumstances this would not exceed
-#: 20 days per annum" (South Gloucestershire), with room for exceptional policies.
+#: The largest cap an organisation may set: a local authority's normally no more than 20 days a year
+#: (docs/rules.md: Capacity), with room for exceptional policies.
 MAX_POLICY_RELEASE_DAYS: Final = Decimal("60")
 
 

@@ -454,8 +454,9 @@ def log_entry_add(
     outcomes: str = "",
     comments: str = "",
 ) -> LogEntry:
-    """Log time outside visits, preparation included, on the Deployment Record (LLF: date, time
-    in hours, actions, outcomes, comments): the deployment's leader, within the agreement."""
+    """Log time outside visits, preparation included, on the deployment record (docs/rules.md,
+    Records: date, hours, actions, outcomes, comments): the deployment's leader, within the
+    agreement."""
     roles = deployment_roles(actor, deployment)
     if not (roles.leader or roles.administrator):
         raise NotAllowed("Only the deployment's system leader keeps its log.")

@@ -14,12 +14,14 @@ CODE = ROOT / "syslead"
 
 #: Words that name a document outside the repository.
 OUTSIDE = re.compile(
-    r"\bseeds\b|\bthe seed\b|\bapi-v1\b"
-    # A source paper: a broker's agreement, model, protocol or form, by its owner's name.
-    r"|\b(?:KYRA|South Gloucestershire|Leading Learning Forward|LLF|NCTL)(?:'s)?\b"
-    r"(?=[\s:,]*(?:\d+\.\d|LLE agreement|LLE guidance|designation|association model"
-    r"|code of conduct|agreement|protocols?|contract|school agreement|support agreement"
-    r"|charging policy|funding protocols|guidance|principles|criteria|model|form)|[\s:]+[\"“])",
+    r"\bseeds\b|\bthe seed\b|\bapi-v1\b|\bLLF\b|\bLeading Learning Forward\b"
+    # A source paper by its owner's name (the names alone are demo data): "KYRA LLE agreement",
+    # "South Gloucestershire 9.2", "KYRA: the LLE will", '(South Gloucestershire)'.
+    r"|\b(?:KYRA|South Gloucestershire)(?:'s)?"
+    r"(?=[\s,]*(?:\d+\.\d|LLE|designation|association model|code of conduct|agreement"
+    r"|protocols?|contract|support|charging|funding|guidance|principles|criteria|model|form)\b"
+    r"|:\s+[\"“a-z]|\s+[\"“])"
+    r"|(?:\s\(|: )(?:KYRA|South Gloucestershire)\)",
 )
 #: A Markdown document: it must be one in the repository (from its root, or in docs/).
 MARKDOWN = re.compile(r"(?<![\w/.-])([\w./-]+\.md)\b")
@@ -51,7 +53,7 @@ def test_python_files_cite_only_documents_in_the_repository() -> None:
     problems = [
         problem
         for path in sorted(CODE.rglob("*.py"))
-        if path.name != "test_citations.py"
+        if path.name != "test_citations.py" and "migrations" not in path.parts
         for problem in _problems(path)
     ]
     assert problems == [], "\n".join(problems)
@@ -66,6 +68,9 @@ def test_the_check_catches_a_citation_of_a_document_outside_the_repository() -> 
         "# (South Gloucestershire 9.2)",
         '# Leading Learning Forward "up to a maximum of 15 days"',
         '"""(South Gloucestershire:\n    "identify three")"""',
+        "# (LLF: date, time in hours)",
+        "# KYRA: the LLE will tell",
+        "# (South Gloucestershire). Read-only.",
     ):
         assert _problems_in(line, "probe.py"), line
     for line in (
@@ -73,5 +78,8 @@ def test_the_check_catches_a_citation_of_a_document_outside_the_repository() -> 
         "# docs/ux.md and README.md",
         'NAME = "KYRA Teaching School Alliance"',
         'AREA = "South Gloucestershire"',
+        "assert reports == {KYRA: FinalReportStatus.APPROVED}",
+        '("alice.hart@kyra.example", KYRA),',
+        "# the other organisation (South Gloucestershire Council)",
     ):
         assert not _problems_in(line, "probe.py"), line

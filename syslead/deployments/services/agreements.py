@@ -576,9 +576,9 @@ def _reopen_request(actor: User, deployment: Deployment) -> None:
 def deployment_complete(
     *, actor: User, deployment: Deployment, completed_on: dt.date | None = None
 ) -> Deployment:
-    """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
-    LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
-    (South Gloucestershire). A completed agreement is read-only."""
+    """Mark an active (or paused) agreement completed (a coordinator of its organisation), once the
+    leader and the headteacher have signed off the support at its end (docs/rules.md: Deployment
+    agreement). A completed agreement is read-only."""
     AGREEMENT.require_permitted(
         "complete",
         actor,
