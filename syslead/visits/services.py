@@ -10,9 +10,9 @@ transaction, records an event and tells whoever must act next (``notify``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -67,12 +67,9 @@ def _when(day: dt.date) -> str:
     return day.strftime("%-d %B %Y")
 
 
-def _hours(value: Decimal | int | float | str | None, errors: dict[str, list[str]]) -> Decimal:
-    try:
-        hours = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors["hours"] = ["Enter the hours as a number, for example 6 or 2.5."]
-        return Decimal("0")
+def _hours(hours: Decimal, errors: FieldErrors) -> Decimal:
+    """Hours a form or the API read (a ``Decimal``), held to the rules: more than 0, at most
+    ``MAX_HOURS``, to the hundredth."""
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
         errors["hours"] = ["Enter between 0.25 and 24 hours."]
     elif hours != hours.quantize(Decimal("0.01")):
@@ -125,7 +122,7 @@ def _check_note(
     *,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     actions: Sequence[ActionPointSpec],
 ) -> Decimal:
@@ -207,7 +204,7 @@ def visit_record(
     deployment: Deployment,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     progress: str = "",
     actions: Sequence[ActionPointSpec] = (),
@@ -262,7 +259,7 @@ def visit_revise(
     visit: Visit,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     progress: str = "",
     actions: Sequence[ActionPointSpec] = (),
@@ -448,7 +445,7 @@ def log_entry_add(
     actor: User,
     deployment: Deployment,
     date: dt.date | None,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     activity: str,
     actions: str,
     outcomes: str = "",
@@ -728,23 +725,3 @@ def concern_contact_set(
         data={"organisation": organisation.pk, "user": safeguarding_lead.pk},
     )
     return contact
-
-
-def action_specs(rows: Sequence[Mapping[str, Any]]) -> list[ActionPointSpec]:
-    """Action points from plain mappings ({owner, action, due_on}), as the API and forms send."""
-    specs = []
-    for row in rows:
-        due = row.get("due_on")
-        if isinstance(due, str):
-            try:
-                due = dt.date.fromisoformat(due)
-            except ValueError:
-                due = None
-        specs.append(
-            ActionPointSpec(
-                owner=str(row.get("owner") or ""),
-                action=str(row.get("action") or ""),
-                due_on=due if isinstance(due, dt.date) else None,
-            )
-        )
-    return specs

@@ -48,7 +48,7 @@ def evidenced(
         actor=leader_user,
         deployment=deployment,
         date=dt.date(2025, 10, 2),
-        hours=2,
+        hours=Decimal(2),
         activity=LogActivity.PREPARATION,
         actions="Read the school's data dashboard",
     )

@@ -116,11 +116,8 @@ def check_phases(values: Iterable[str], errors: dict[str, list[str]]) -> list[st
     return phases
 
 
-def check_school(urn: Any, errors: dict[str, list[str]]) -> School | None:
-    try:
-        school = School.objects.filter(urn=int(urn)).first()
-    except (TypeError, ValueError):
-        school = None
+def check_school(urn: int, errors: dict[str, list[str]]) -> School | None:
+    school = School.objects.filter(urn=urn).first()
     if school is None:
         errors.setdefault("home_school", []).append(f"No school with URN {urn} in the register.")
     return school

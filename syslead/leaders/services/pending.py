@@ -83,7 +83,7 @@ def public_application_submit(
     school: str,
     job_title: str,
     is_headteacher: bool,
-    years_in_role: Any,
+    years_in_role: int,
     field_of_expertise: str,
     evidence: str,
 ) -> DesignationApplication:
@@ -114,10 +114,7 @@ def public_application_submit(
     job = require_text(job_title, "job_title", "Enter your job title.", errors)
     if len(job) > 150:
         errors.setdefault("job_title", []).append("The job title must be 150 characters or fewer.")
-    try:
-        years = int(years_in_role)
-    except (TypeError, ValueError):
-        years = -1
+    years = years_in_role
     if not 0 <= years <= 60:
         errors["years_in_role"] = ["Give the years in role: a whole number from 0 to 60."]
     expertise = require_text(

@@ -4,7 +4,8 @@ declaring that the criteria are no longer met (docs/rules.md: Designations)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -86,7 +87,7 @@ def leader_create(
     )
     specialism_rows = check_specialisms(specialisms, org_ids, errors)
     phase_codes = check_phases(phases, errors)
-    if years_experience is None or int(years_experience) < 0:
+    if years_experience < 0:
         errors.setdefault("years_experience", []).append("Years of experience cannot be negative.")
     errors.raise_if_any()
 
@@ -140,8 +141,24 @@ PROFILE_FIELDS = frozenset(
 COORDINATOR_FIELDS = frozenset({"home_school_urn", "is_headteacher", "core_training_completed_on"})
 
 
+class ProfileChanges(TypedDict, total=False):
+    """What ``leader_update`` may change, typed: the page's form and the API's schema parse."""
+
+    job_title: str
+    specialisms: Sequence[str]
+    phases: Sequence[str]
+    pen_portrait: str
+    years_experience: int
+    declared_conflicts: str
+    home_school_urn: int
+    is_headteacher: bool
+    core_training_completed_on: dt.date | None
+
+
 @transaction.atomic
-def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
+def leader_update(
+    *, actor: User, leader: LeaderProfile, **fields: Unpack[ProfileChanges]
+) -> LeaderProfile:
     """Edit a profile: the leader edits their own descriptive fields; a coordinator of an
     organisation concerned (or an administrator) may also change the home school, headteacher
     status and core training date. Unchanged fields are left alone; every change is recorded."""
@@ -172,10 +189,7 @@ def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> Leade
             changes["declared_conflicts"] = (leader.declared_conflicts, text)
             leader.declared_conflicts = text
     if "years_experience" in fields:
-        try:
-            years = int(fields["years_experience"])
-        except (TypeError, ValueError):
-            years = -1
+        years = fields["years_experience"]
         if years < 0:
             errors["years_experience"] = ["Years of experience must be 0 or more."]
         elif years != leader.years_experience:
