@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +79,7 @@ def _validate_request_fields(
     *,
     organisation: Organisation,
     route: str,
-    needs: Any,
+    needs: Sequence[str],
     days_requested: Decimal,
     summary: str,
     academic_year: AcademicYear | None,
@@ -90,10 +89,10 @@ def _validate_request_fields(
     if route not in Route.values:
         errors["route"] = [f"Choose one of: {', '.join(Route.values)}."]
     clean_needs: list[str] = []
-    if not isinstance(needs, list | tuple) or not needs:
+    if not needs:
         errors["needs"] = ["Name at least one specialism the school needs."]
     else:
-        clean_needs = list(dict.fromkeys(str(n).strip() for n in needs))
+        clean_needs = list(dict.fromkeys(n.strip() for n in needs))
         unknown = sorted(set(clean_needs) - known_specialism_codes(organisation.pk))
         if unknown:
             errors["needs"] = [f"Not a known specialism: {', '.join(unknown)}."]

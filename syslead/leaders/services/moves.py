@@ -59,19 +59,13 @@ def school_headteachers(school: School) -> list[User]:
     ]
 
 
-def _school(value: School | int | str | None, errors: dict[str, list[str]]) -> School | None:
+def _school(value: School | int, errors: FieldErrors) -> School | None:
+    """The school, or its URN (the form and the API read it as a whole number)."""
     if isinstance(value, School):
         return value
-    try:
-        school = School.objects.filter(urn=int(str(value))).first()
-    except (TypeError, ValueError):
-        school = None
+    school = School.objects.filter(urn=value).first()
     if school is None:
-        errors.setdefault("new_school", []).append(
-            "Give the URN of a school in the register."
-            if value in (None, "")
-            else f"No school with URN {value} in the register."
-        )
+        errors.add("new_school", f"No school with URN {value} in the register.")
     return school
 
 
@@ -159,7 +153,7 @@ def leader_move_school(
     *,
     actor: User,
     leader: LeaderProfile,
-    new_school: School | int | str | None,
+    new_school: School | int,
     from_date: dt.date | None,
     headteacher: User | None = None,
 ) -> Move:
