@@ -701,7 +701,7 @@ def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
 
 @transaction.atomic
 def concern_contact_set(
-    *, actor: User, organisation: Organisation, safeguarding_lead: Any
+    *, actor: User, organisation: Organisation, safeguarding_lead: User
 ) -> ConcernContact:
     """Name the organisation's person for safeguarding and serious concerns: a coordinator of the
     organisation names someone who holds a role in it."""

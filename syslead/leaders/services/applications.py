@@ -64,7 +64,7 @@ def round_create(
     title = require_text(title, "title", "Enter a title for the round.", errors)
     if opens_on and closes_on and closes_on < opens_on:
         errors.setdefault("closes_on", []).append("The window must close on or after it opens.")
-    if target is None or int(target) < 0:
+    if target < 0:
         errors.setdefault("target", []).append("The target must be 0 or more.")
     try:
         designation_type = designation_type_for_code(designation_type_code, organisation)
@@ -77,7 +77,7 @@ def round_create(
         title=title,
         opens_on=opens_on,
         closes_on=closes_on,
-        target=int(target),
+        target=target,
         priorities=(priorities or "").strip(),
     )
     designation_round.full_clean()
@@ -91,7 +91,7 @@ def round_create(
             "type": designation_type.code,
             "opens_on": json_value(opens_on),
             "closes_on": json_value(closes_on),
-            "target": int(target),
+            "target": target,
         },
     )
     return designation_round
@@ -132,10 +132,7 @@ def application_submit(
     if not (is_the_leader(actor, leader) or may_coordinate(actor, round.organisation)):
         raise NotAllowed("Only the leader, or the round's coordinator, may submit an application.")
     errors = FieldErrors()
-    try:
-        years = int(years_in_role)
-    except (TypeError, ValueError):
-        years = -1
+    years = years_in_role
     if years < 0:
         errors["years_in_role"] = ["Give the years in role: 0 or more."]
     expertise = require_text(

@@ -96,7 +96,7 @@ def leader_create(
         home_school=school,
         job_title=title,
         is_headteacher=bool(is_headteacher),
-        years_experience=int(years_experience),
+        years_experience=years_experience,
         pen_portrait=(pen_portrait or "").strip(),
         core_training_completed_on=core_training_completed_on,
         created_by_organisation=organisation,

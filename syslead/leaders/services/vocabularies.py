@@ -85,7 +85,7 @@ def designation_type_create(
         errors.setdefault("excludes_headteacher", []).append(
             "A type cannot both require and exclude headteachers."
         )
-    if min_years_experience is None or int(min_years_experience) < 0:
+    if min_years_experience < 0:
         errors.setdefault("min_years_experience", []).append("Give 0 or more years.")
     errors.raise_if_any()
     designation_type = DesignationType(
@@ -93,7 +93,7 @@ def designation_type_create(
         name=name,
         organisation=organisation,
         criteria=(criteria or "").strip(),
-        min_years_experience=int(min_years_experience),
+        min_years_experience=min_years_experience,
         requires_headteacher=requires_headteacher,
         excludes_headteacher=excludes_headteacher,
         requires_good_or_outstanding_school=requires_good_or_outstanding_school,
