@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 
 from syslead.capacity.days import parse_days
 from syslead.core.academic_years import AcademicYear
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.imports.files import LEADER_COLUMNS
 from syslead.leaders.models import DesignationType
 from syslead.leaders.services._helpers import check_phases
@@ -134,7 +134,7 @@ def read_leader_row(
                 )
     elif designated_on:
         problems.append("designated_on: must be empty when there is no designation")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     row.specialisms = _split(cells["specialisms"])
     row.phases = check_phases(_split(cells["phases"]), errors)
     days, year = cells["release_days"].strip(), cells["academic_year"].strip()
@@ -147,7 +147,7 @@ def read_leader_row(
         try:
             row.release_days = parse_days(days)
         except ValueError as problem:
-            errors.setdefault("release_days", []).append(str(problem))
+            errors.add("release_days", str(problem))
         try:
             row.academic_year = AcademicYear.parse(year)
         except ValueError:
