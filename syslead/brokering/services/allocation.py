@@ -65,18 +65,13 @@ def _require_coordinator(actor: User, organisation: Organisation) -> None:
 def _prepare_run(
     actor: User,
     organisation: Organisation,
-    academic_year: str | None,
+    academic_year: AcademicYear | None,
     request_ids: Sequence[int] | None,
     candidates_per_request: int,
 ) -> AllocationRun:
     _require_coordinator(actor, organisation)
     errors = FieldErrors()
-    year = AcademicYear.current().label
-    if academic_year:
-        try:
-            year = AcademicYear.parse(academic_year).label
-        except ValueError as error:
-            errors["academic_year"] = [str(error)]
+    year = (academic_year or AcademicYear.current()).label
     if not 1 <= candidates_per_request <= 200:
         errors["candidates_per_request"] = ["Keep between 1 and 200 candidates per request."]
     errors.raise_if_any()
@@ -118,7 +113,7 @@ def allocation_start(
     *,
     actor: User,
     organisation: Organisation,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     request_ids: Sequence[int] | None = None,
     candidates_per_request: int = DEFAULT_CANDIDATES_PER_REQUEST,
 ) -> AllocationRun:
@@ -134,7 +129,7 @@ def allocation_run_now(
     *,
     actor: User,
     organisation: Organisation,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     request_ids: Sequence[int] | None = None,
     candidates_per_request: int = DEFAULT_CANDIDATES_PER_REQUEST,
     time_limit: float = DEFAULT_TIME_LIMIT,
