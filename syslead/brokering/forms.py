@@ -663,7 +663,10 @@ class DirectApproachForm(forms.Form):
 
 
 class AllocationStartForm(forms.Form):
-    academic_year = forms.ChoiceField(label="Academic year", widget=Radios)
+    #: Cleans to an ``AcademicYear`` (the service takes the year, not its label).
+    academic_year = forms.TypedChoiceField(
+        label="Academic year", widget=Radios, coerce=AcademicYear.parse
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

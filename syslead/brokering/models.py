@@ -1,5 +1,5 @@
 """Requests for support and brokering: from a school's need to an agreed match (docs/rules.md:
-Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
+Requests, Matching)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ class Route(models.TextChoices):
 
 
 class LaCriterion(models.TextChoices):
-    """How the LA team and the SIP identify a school that could benefit (South Gloucestershire)."""
+    """How the LA team and the SIP identify a school that could benefit (docs/rules.md:
+    Requests)."""
 
     NEW_OR_ACTING_HEAD = "new_or_acting_head", "New or acting headteacher"
     LEADERSHIP_RI = (

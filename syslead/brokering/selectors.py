@@ -191,8 +191,8 @@ def draft_matches(run: AllocationRun) -> list[DraftMatch]:
 
 # --- Schools that could benefit ------------------------------------------------------------------
 
-#: An inspection older than this many years counts as out of date (South Gloucestershire's
-#: criteria name "the most recent Ofsted inspection"; an inspection this old says little).
+#: An inspection older than this many years counts as out of date (docs/rules.md, Requests,
+#: "Schools that could benefit": an inspection this old says little).
 STALE_INSPECTION_YEARS = 4
 
 _SEVERITY = {
@@ -232,11 +232,12 @@ def schools_that_could_benefit(
     stale_after_years: int = STALE_INSPECTION_YEARS,
     as_of: dt.date | None = None,
 ) -> list[SchoolNeed]:
-    """Schools in the organisation's area meeting the LA route's criteria that the register can
-    show (South Gloucestershire 1.1): latest Ofsted grade requires improvement, satisfactory or
-    inadequate; never inspected; or inspected more than ``stale_after_years`` years before
-    ``as_of``. Most severe first (inadequate, then requires improvement or satisfactory, then never
-    inspected, then out of date; oldest inspection first within each).
+    """Schools in the organisation's area meeting the LA route's criteria that the register can show
+    (docs/rules.md: Requests, "Schools that could benefit"): latest Ofsted grade requires
+    improvement, satisfactory or inadequate; never inspected; or inspected more than
+    ``stale_after_years`` years before ``as_of``. Most severe first (inadequate, then requires
+    improvement or satisfactory, then never inspected, then out of date; oldest inspection first
+    within each).
 
     ``as_of`` defaults to the newest inspection date the register holds, not today: the shipped
     Ofsted history stops in February 2020, and measured from today every school would look out of

@@ -277,7 +277,7 @@ def _releases_for(
             release_set(
                 actor=w.home_signer(leader) or w.coordinator(association.organisation_id),
                 leader=leader,
-                academic_year=year.label,
+                academic_year=year,
                 days=Decimal(rng.randint(16, 30)) / 2,
                 agreed_on=agreed_on,
             )

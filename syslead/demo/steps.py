@@ -596,7 +596,7 @@ def give_feedback(w: World, deployment: Deployment, term: Term, *, on: dt.date) 
         feedback_submit(
             actor=w.heads[deployment.client_school_id],
             feedback=feedback,
-            **texts.feedback(list(deployment.support_request.needs), str(delivered + 1)),
+            **texts.feedback(list(deployment.support_request.needs), delivered + 1),
         )
 
 

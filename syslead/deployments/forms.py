@@ -1,11 +1,12 @@
 """Forms of the agreement pages. They only parse and validate input; the services (and
 ``deployments.terms.clean_terms``, which they call) decide what an agreement may be.
 
-The agreement form asks for every field of the seeds' forms: the Leading Learning Forward contract
+The agreement form asks for every field of the paper agreements it replaces (docs/rules.md:
+Deployment agreement): the contract between the schools and the broker
 (home school and supported school details, start date, time commitment, intended end date, aims,
 objectives, costs), its SLE school-to-school support agreement (working with, managed by,
 frequency, agreed times in school, purpose, staff involved, the baseline → actions → improvement →
-impact table) and the South Gloucestershire support agreement (focus, intended outcomes, days,
+impact table) and a local authority's support agreement (focus, intended outcomes, days,
 funding arrangements, exit agreement).
 """
 

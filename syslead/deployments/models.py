@@ -1,6 +1,5 @@
 """The deployment agreement: the four-party contract that turns a match into support (docs/rules.md:
-Deployment agreement, Charging, Capacity; the Leading Learning Forward contract and school
-agreement, the South Gloucestershire support agreement)."""
+Deployment agreement, Charging, Capacity)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from django.db.models import Q
 
 from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.core.money import money_field
 
 
 class FundingRoute(models.TextChoices):
@@ -147,8 +147,8 @@ class Deployment(models.Model):
         related_name="replacements",
         help_text="The agreement this one replaces with a new leader (re-brokering).",
     )
-    # The parties' details as the contract form asks for them (Leading Learning Forward contract
-    # and SLE support agreement), captured when the agreement is made.
+    # The parties' details as the paper agreement asks for them (docs/rules.md: Deployment
+    # agreement), captured when the agreement is made.
     leader_role = models.CharField(max_length=150, blank=True)
     leader_contact = models.CharField(
         max_length=200, blank=True, help_text="The leader's phone number or e-mail address."
@@ -200,20 +200,18 @@ class Deployment(models.Model):
     commissioner_name = models.CharField(max_length=200, blank=True)
     funding_notes = models.TextField(
         blank=True,
-        help_text="Funding arrangements in words (South Gloucestershire).",
+        help_text="Funding arrangements in words.",
         max_length=TEXT_MAX_LENGTH,
     )
-    full_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    full_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    total_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_home_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_broker = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_commissioner = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0")
-    )
+    full_day_rate = money_field()
+    half_day_rate = money_field()
+    full_day_broker_fee = money_field()
+    half_day_broker_fee = money_field()
+    total_cost = money_field()
+    payable_by_school = money_field()
+    to_home_school = money_field()
+    to_broker = money_field()
+    payable_by_commissioner = money_field()
     # Overrides and changes
     capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(

@@ -13,7 +13,8 @@ from syslead.visits.forms import RadioButtons
 
 
 class FeedbackForm(forms.Form):
-    """LLF "Professional Support Feedback Form", completed each term by the headteacher."""
+    """The termly feedback, completed each term by the headteacher (docs/rules.md: Feedback and
+    evaluation)."""
 
     work_managed_by = forms.CharField(
         label="Work in school managed by", max_length=200, required=False
@@ -104,8 +105,8 @@ class RevisedMeasuresForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    """LLF "End of Support Evaluation Form": nine items rated red, amber or green, with comments
-    and evidence, then future priorities and support requested."""
+    """The end-of-support evaluation (docs/rules.md: Feedback and evaluation): nine items rated red,
+    amber or green, with comments and evidence, then future priorities and support requested."""
 
     future_priorities = forms.CharField(
         label="Future improvement or support priorities",

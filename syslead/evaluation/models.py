@@ -1,8 +1,7 @@
 """Feedback and evaluation: termly feedback from the supported headteacher, termly progress reviews
 rating each objective red/amber/green from three viewpoints, the end-of-support evaluation, and the
 lead leader's final report with the broker's quality assurance (docs/rules.md: Feedback and
-evaluation, Quality assurance; the Leading Learning Forward "Feedback on SLE Support" and "End of
-Support Evaluation" forms)."""
+evaluation, Quality assurance)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Writes for requests and brokering: from a school's need to an agreed match.
 
-The flow (docs/rules.md: Requests; South Gloucestershire: "Securing LLE support"; Leading Learning
-Forward: "Brokering a System Leadership deployment"):
+The flow (docs/rules.md: Requests, Matching):
 
     request_create → shortlist_save (three leaders) → approach_send (ask each for provisional
     agreement) → approach_respond (the leader accepts or declines with a reason) →

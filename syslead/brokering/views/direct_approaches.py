@@ -1,8 +1,8 @@
 """Direct approaches (docs/rules.md: "A leader approached directly by a school or another agency
-tells their broker, which records it"; KYRA: the LLE will "inform KYRA if they are approached
-directly"): the coordinator records one for a leader of their organisation, the leader tells
-their broker themselves, and the organisation's direct approaches are listed for its brokers.
-Each is an event on the leader's timeline, and on the request's when it is about one."""
+tells their broker, which records it"): the coordinator records one for a leader of their
+organisation, the leader tells their broker themselves, and the organisation's direct approaches
+are listed for its brokers. Each is an event on the leader's timeline, and on the request's when
+it is about one."""
 
 from __future__ import annotations
 

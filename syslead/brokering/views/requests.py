@@ -60,6 +60,7 @@ from syslead.brokering.web_selectors import (
     timeline_for,
     visible_organisations,
 )
+from syslead.capacity.days import number_text
 from syslead.casework.chasing import approach_chase_panels
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
@@ -168,7 +169,7 @@ def _common_answers(form: _RequestFields) -> list[tuple[str, str]]:
         ("Areas of support", ", ".join(form.need_labels())),
         ("Support needed", data["summary"]),
         ("About the school", data.get("context") or "—"),
-        ("Days of support", f"{data['days_requested'].normalize():f}"),
+        ("Days of support", number_text(data["days_requested"])),
         ("When", data.get("preferred_timing") or "—"),
         ("Academic year", data["academic_year"]),
     ]

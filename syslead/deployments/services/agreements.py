@@ -1,6 +1,5 @@
 """Making and signing the four-party agreement, and closing it (docs/rules.md: Deployment
-agreement; the Leading Learning Forward contract, school agreement and SLE support agreement; the
-South Gloucestershire support agreement)."""
+agreement)."""
 
 from __future__ import annotations
 
@@ -336,8 +335,8 @@ def deployment_sign_for_chair(
 ) -> Deployment:
     """Record the chair of governors' signature for the home school when the leader is its
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
-    naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
-    (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
+    naming the chair (docs/rules.md, Requests: "The leader's governing body must agree to the
+    release")."""
     if not AGREEMENT.permitted("sign_on_paper", actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may record the chair's "
@@ -579,12 +578,11 @@ def _reopen_request(actor: User, deployment: Deployment) -> None:
 def deployment_complete(
     *, actor: User, deployment: Deployment, completed_on: dt.date | None = None
 ) -> Deployment:
-    """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
-    LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
-    (South Gloucestershire). The last step of closing it together: refused
-    (``close_out_incomplete``) until the leader's statement, both sign-offs and the decision on
-    further support are recorded, and (``dispute_open``) while a dispute is open
-    (docs/rules.md, "Closing an agreement"). A completed agreement is read-only."""
+    """Mark an active (or paused) agreement completed (a coordinator of its organisation): the
+    leader and the headteacher meet to finalise and sign off the support at its end. The last step
+    of closing it together: refused (``close_out_incomplete``) until the leader's statement, both
+    sign-offs and the decision on further support are recorded, and (``dispute_open``) while a
+    dispute is open (docs/rules.md, "Closing an agreement"). A completed agreement is read-only."""
     AGREEMENT.require_permitted(
         "complete",
         actor,
@@ -607,9 +605,7 @@ def deployment_complete(
         )
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
-        raise ValidationError(
-            {"completed_on": ["An agreement cannot be completed before it starts."]}
-        )
+        raise field_error("completed_on", "An agreement cannot be completed before it starts.")
     completed = move(actor, locked, "complete", ended_on=day)
     record_event(
         actor,

@@ -21,6 +21,7 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
@@ -34,7 +35,6 @@ from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
 from syslead.leaders.views.common import CapacityBar, coordinated_organisations
-from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
 
 #: Leaders per page of the capacity chart (a coordinator's whole list fits on one or two).
@@ -81,14 +81,13 @@ def _save_release(
     if release is not None:
         messages.success(
             request,
-            f"{leader.name} is released for {days_in_words(release.days)} in "
-            f"{release.academic_year}.",
+            f"{leader.name} is released for {days_words(release.days)} in {release.academic_year}.",
         )
         if release.below_minimum:
             messages.warning(
                 request,
-                f"Flagged: {days_in_words(release.days)} is below the minimum an associated LLE is "
-                f"available for ({days_in_words(release_policy(leader).min_lle_days)} a year).",
+                f"Flagged: {days_words(release.days)} is below the minimum an associated LLE is "
+                f"available for ({days_words(release_policy(leader).min_lle_days)} a year).",
             )
     return release
 
