@@ -41,9 +41,11 @@ from syslead.brokering.models import (
 from syslead.brokering.selectors import (
     approaches_for_request,
     commissions_for_request,
+    direct_commission_of,
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
+from syslead.brokering.services.direct import may_record_direct_commission
 from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
 from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
@@ -348,8 +350,11 @@ def detail_context(
         else []
     )
     expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
+    direct = direct_commission_of(support_request)
     return {
         "item": support_request,
+        "direct": direct,
+        "may_record_direct": may_record_direct_commission(request.user, support_request, direct),
         "access": access,
         "labels": specialism_labels(support_request.organisation_id),
         "criteria": [
