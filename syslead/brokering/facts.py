@@ -77,9 +77,7 @@ def considered_leaders(support_request: SupportRequest) -> QuerySet[LeaderProfil
     named = DirectCommission.objects.filter(
         support_request_id=support_request.pk, leader__isnull=False
     ).values("leader_id")
-    return LeaderProfile.objects.filter(
-        Q(id__in=live) | Q(id__in=commissioned) | Q(id__in=named)
-    )
+    return LeaderProfile.objects.filter(Q(id__in=live) | Q(id__in=commissioned) | Q(id__in=named))
 
 
 _LEADER_COLUMNS = (

@@ -62,9 +62,7 @@ def leader_brokers(leader: LeaderProfile) -> list[Organisation]:
     """The organisations the leader has a live association with, by name."""
     return list(
         Organisation.objects.filter(
-            pk__in=Association.objects.filter(leader=leader, is_live=True).values(
-                "organisation_id"
-            )
+            pk__in=Association.objects.filter(leader=leader, is_live=True).values("organisation_id")
         ).order_by("name", "pk")
     )
 

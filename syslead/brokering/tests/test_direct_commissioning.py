@@ -67,7 +67,8 @@ def test_naming_an_associated_leader_makes_a_school_route_request_with_their_bro
     assert commission.leader_broker == alliance
     assert commission.named_by == client_head
     [approach] = Approach.objects.filter(support_request=request)
-    assert approach.leader == lee and approach.status == ApproachStatus.PENDING
+    assert approach.leader == lee
+    assert approach.status == ApproachStatus.PENDING
     assert request in support_requests_for_user(coordinator)
     told = Notification.objects.get(user=coordinator, verb="brokering.direct_commission")
     assert told.text == f"{client_school.name} named Lee Leader directly for support"
@@ -149,7 +150,8 @@ def test_the_broker_records_the_direct_commission_once(
     with pytest.raises(NotAllowed):
         services.direct_commission_record(actor=other_coordinator, request=request)
     commission = services.direct_commission_record(actor=coordinator, request=request)
-    assert commission.recorded_by == coordinator and commission.recorded_at is not None
+    assert commission.recorded_by == coordinator
+    assert commission.recorded_at is not None
     assert request_timeline(request)[-1].verb == "request.direct_commission_recorded"
     with pytest.raises(RuleViolation) as again:
         services.direct_commission_record(actor=coordinator, request=request)
@@ -195,13 +197,15 @@ def test_a_leader_named_by_email_is_invited_when_recorded_and_asked_once_joined(
     )
     assert request.status == RequestStatus.OPEN
     commission = DirectCommission.objects.get(support_request=request)
-    assert commission.leader is None and commission.invited_email == "nadia@far.test"
+    assert commission.leader is None
+    assert commission.invited_email == "nadia@far.test"
     assert broker_fee_waived(request)
     mail.outbox.clear()
     services.direct_commission_record(actor=coordinator, request=request)
     commission.refresh_from_db()
     invitation = commission.invitation
-    assert invitation is not None and invitation.status == InvitationStatus.PENDING
+    assert invitation is not None
+    assert invitation.status == InvitationStatus.PENDING
     assert invitation.invited_by == coordinator
     # Accept through the link's secret: make a fresh one we know.
     from syslead.invitations.services import _new_link
@@ -212,7 +216,8 @@ def test_a_leader_named_by_email_is_invited_when_recorded_and_asked_once_joined(
     commission.refresh_from_db()
     leader = LeaderProfile.objects.get(user=user)
     assert commission.leader == leader
-    assert leader.home_school == far_school and leader.job_title == "Deputy headteacher"
+    assert leader.home_school == far_school
+    assert leader.job_title == "Deputy headteacher"
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROACHING
     [approach] = Approach.objects.filter(support_request=request)

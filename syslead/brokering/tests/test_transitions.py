@@ -6,8 +6,8 @@ in the documentation are the code's."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -211,9 +211,7 @@ def test_every_step_of_every_table_is_reached_through_a_service(
         summary="Maths coaching.",
         leader=d,
     )
-    services.approach_respond(
-        actor=d.user, approach=named.approaches.get(), accept=True
-    )
+    services.approach_respond(actor=d.user, approach=named.approaches.get(), accept=True)
     services.direct_commission_record(actor=coordinator, request=named)
     services.direct_commission_create(
         actor=head,

@@ -65,7 +65,7 @@ def _broker_answer(form: DirectCommissionForm, brokers: list[Organisation]) -> t
 @login_required
 @require_http_methods(["GET", "POST"])
 def direct_commission_new(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
-    """"Ask this leader directly": a headteacher names a leader from their published profile.
+    """ "Ask this leader directly": a headteacher names a leader from their published profile.
     404 for a leader not published by name; 403 for anyone who is not a headteacher."""
     if not headteacher_school_urns(request.user):
         raise PermissionDenied("Only a headteacher asks a leader directly for their school.")

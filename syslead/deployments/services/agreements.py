@@ -33,7 +33,6 @@ from syslead.deployments.models import (
     SupportPackage,
 )
 from syslead.deployments.notify import ask_parties_to_sign, tell_parties
-from syslead.deployments.preview import rates_for
 from syslead.deployments.parties import (
     CHAIR_OF_GOVERNORS,
     PARTY_ORDER,
@@ -43,6 +42,7 @@ from syslead.deployments.parties import (
     party_label,
     signed_as_for,
 )
+from syslead.deployments.preview import rates_for
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
