@@ -73,6 +73,9 @@ POST leaders:detail                                          200    404    404  
 GET leaders:edit                                             200    404    404    404    404    404    404    404    302
 GET leaders:edit @own                                        200    200    403    403    403    403    404    404    302
 POST leaders:edit                                            200    404    404    404    404    404    404    404    302
+GET leaders:listing                                          405    405    405    405    405    405    405    405    302
+POST leaders:listing                                         404    404    404    404    404    404    404    404    302  # admin: no organisation named
+POST leaders:listing @own                                    404    404    403    403    403    403    404    404    302  # coordinators: no organisation named
 GET leaders:designate                                        200    404    404    404    404    404    404    404    302
 POST leaders:designate                                       200    404    404    404    404    404    404    404    302
 GET leaders:associate                                        200    404    404    404    404    404    404    404    302
