@@ -7,9 +7,11 @@ they join."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from syslead.accounts.models import User
 from syslead.brokering import services
@@ -252,3 +254,22 @@ def test_naming_by_email_checks_every_field(
     errors = refused.value.message_dict  # type: ignore[attr-defined]
     assert set(errors) == {"invited_name", "invited_email", "invited_school", "invited_job_title"}
     assert not SupportRequest.objects.exists()
+
+
+def test_the_named_leader_and_the_broker_are_told_by_email(
+    client_head: User,
+    client_school: School,
+    lee: LeaderProfile,
+    coordinator: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Rule: the leader is asked (an e-mail linking to the approach) and the leader's broker is
+    told."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = _name(client_head, client_school, leader=lee)
+    approach = Approach.objects.get(support_request=request)
+    to_leader = next(m for m in mail.outbox if m.to == [lee.user.email])
+    assert to_leader.subject == f"{client_school.name} would like you to support it"
+    assert reverse("brokering:approach", args=[approach.pk]) in to_leader.body
+    assert any(m.to == [coordinator.email] for m in mail.outbox)
