@@ -50,14 +50,20 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
     live = Association.objects.filter(
         organisation_id=support_request.organisation_id, is_live=True
     ).values("leader_id")
+    # Leaders lent by an approved commission, or named by the school: one query.
     commissioned = list(
         Commission.objects.filter(
             support_request_id=support_request.pk, status=CommissionStatus.APPROVED
-        ).values_list("leader_id", flat=True)
-    ) + list(
-        DirectCommission.objects.filter(
-            support_request_id=support_request.pk, leader__isnull=False
-        ).values_list("leader_id", flat=True)
+        )
+        .order_by()
+        .values_list("leader_id", flat=True)
+        .union(
+            DirectCommission.objects.filter(
+                support_request_id=support_request.pk, leader__isnull=False
+            )
+            .order_by()
+            .values_list("leader_id", flat=True)
+        )
     )
     if not commissioned:
         return live

@@ -441,7 +441,7 @@ class DirectCommission(models.Model):
 
     @property
     def leader_name(self) -> str:
-        return self.leader.user.get_full_name() if self.leader_id else self.invited_name
+        return self.leader.user.get_full_name() if self.leader is not None else self.invited_name
 
     @property
     def waives_broker_fee(self) -> bool:

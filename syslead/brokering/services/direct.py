@@ -136,7 +136,7 @@ def direct_commission_create(
                 ]
             if not (invited_job_title or "").strip():
                 errors["invited_job_title"] = ["Enter the leader's job title."]
-    chosen = _resolve_organisation(organisation) if organisation not in (None, "") else None
+    chosen = _resolve_organisation(organisation) if organisation is not None else None
     held, leader_broker = _holding_broker(leader, chosen)
     if held is None:
         errors["organisation"] = [
@@ -344,9 +344,11 @@ def direct_commission_record(*, actor: User, request: SupportRequest) -> DirectC
         f"{commission.leader_name}{invited}",
         data={"direct_commission": commission.pk},
     )
-    if commission.invitation is not None and commission.invitation.user_id is not None:
-        # The e-mail already had an account: the role was added, so they join now.
-        _joined(commission, commission.invitation.user)
+    joined = commission.invitation.user if commission.invitation is not None else None
+    if joined is not None and joined.has_usable_password():
+        # The e-mail already had an account someone signs in to: the role was added, so they
+        # join now.
+        _joined(commission, joined)
     return commission
 
 
