@@ -165,9 +165,7 @@ def test_a_headteacher_names_a_leader_by_email_and_the_broker_invites_them(
         invited_school=str(far_school.urn),
     )
     check = client.post(url, {**answers, "step": "check"})
-    assert ("Their school", f"{far_school.name} (URN {far_school.urn})") in check.context[
-        "answers"
-    ]
+    assert ("Their school", f"{far_school.name} (URN {far_school.urn})") in check.context["answers"]
     client.post(url, {**answers, "step": "confirm"})
     request = SupportRequest.objects.get()
     assert request.status == RequestStatus.OPEN
