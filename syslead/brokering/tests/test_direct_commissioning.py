@@ -273,3 +273,33 @@ def test_the_named_leader_and_the_broker_are_told_by_email(
     assert to_leader.subject == f"{client_school.name} would like you to support it"
     assert reverse("brokering:approach", args=[approach.pk]) in to_leader.body
     assert any(m.to == [coordinator.email] for m in mail.outbox)
+
+
+def test_an_email_with_an_account_but_no_leader_profile_joins_when_recorded(
+    client_head: User,
+    client_school: School,
+    far_school: School,
+    alliance: Organisation,
+    coordinator: User,
+    stranger: User,
+) -> None:
+    """Rule: a person named by e-mail who already has an account (but is no leader yet) gets the
+    system leader role when the broker records it, a profile from what the school gave, and the
+    approach at once."""
+    request = _name(
+        client_head,
+        client_school,
+        organisation=alliance,
+        invited_name="Stan",
+        invited_email=stranger.email,
+        invited_school_urn=far_school.urn,
+        invited_job_title="Assistant head",
+    )
+    services.direct_commission_record(actor=coordinator, request=request)
+    leader = LeaderProfile.objects.get(user=stranger)
+    assert leader.home_school == far_school
+    assert leader.created_by_organisation == alliance
+    request.refresh_from_db()
+    assert request.status == RequestStatus.APPROACHING
+    assert Approach.objects.get(support_request=request).leader == leader
+    assert stranger.role_assignments.filter(role="system_leader").exists()
