@@ -109,6 +109,7 @@ def test_the_broker_records_it_from_the_request_page(
     client = login(coordinator)
     listed = client.get(reverse("brokering:list"))
     assert request in listed.context["page"].object_list
+    assert "Leader named by the school" in listed.text
     detail = client.get(reverse("brokering:detail", args=[request.pk]))
     assert "Record the direct commission" in detail.text
     done = client.post(reverse("brokering:direct_commission_record", args=[request.pk]))

@@ -94,7 +94,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         route=data.get("route") or "",
         school=data.get("school") or "",
         organisation_id=data.get("organisation"),
-    ).select_related("chosen_leader__user")
+    ).select_related("chosen_leader__user", "direct_commission")
     page = Paginator(requests, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
