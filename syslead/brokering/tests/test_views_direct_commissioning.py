@@ -70,6 +70,8 @@ def test_a_headteacher_asks_a_published_leader_directly(
     assert request.organisation == alliance
     detail = client.get(sent["Location"])
     assert "Leader named by the school" in detail.text
+    assert "You asked Lee Leader directly: waiting for their answer" in detail.text
+    assert reverse("brokering:choose", args=[request.pk]) not in detail.text
     assert "Record the direct commission" not in detail.text  # the broker's, not the head's
 
 
