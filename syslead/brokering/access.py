@@ -46,7 +46,7 @@ from syslead.brokering.models import (
 )
 from syslead.core.events import events_for
 from syslead.core.models import Event
-from syslead.leaders.models import LeaderProfile
+from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.schools.models import School
@@ -61,6 +61,7 @@ __all__ = [
     "commission_for_user",
     "leader_for_request",
     "leader_profile_id_of",
+    "leader_to_name_directly",
     "may_add_request_documents",
     "organisation_schools",
     "request_timeline_for",
@@ -306,6 +307,27 @@ def leader_for_request(
     )
     leader = (
         LeaderProfile.objects.filter(involved, pk=leader_id)
+        .select_related("user", "home_school")
+        .first()
+    )
+    if leader is None:
+        raise Http404(f"No system leader with id {leader_id}.")
+    return leader
+
+
+def leader_to_name_directly(user: User, leader_id: int) -> LeaderProfile:
+    """A leader a headteacher may name for a direct commission (docs/rules.md, "Direct
+    commissioning"): one published by name in a public directory (an active designation and a
+    published profile), or one the person may see; 404 for any other, naming nobody."""
+    leader = (
+        LeaderProfile.objects.filter(
+            Q(publish_profile=True, publish_name=True)
+            | Q(pk__in=leaders_visible_to(user).values("pk")),
+            pk=leader_id,
+        )
+        .filter(
+            pk__in=Designation.objects.filter(status=DesignationStatus.ACTIVE).values("leader_id")
+        )
         .select_related("user", "home_school")
         .first()
     )

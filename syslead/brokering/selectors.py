@@ -35,6 +35,7 @@ from syslead.brokering.models import (
     ApproachStatus,
     Commission,
     CommissionStatus,
+    DirectCommission,
     DraftMatch,
     RequestStatus,
     ShortlistEntry,
@@ -434,3 +435,23 @@ def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_
         local = [days for area, days in supply if area == row.area]
         row.leaders_in_area = len(local)
         row.remaining_days_in_area = sum(local, Decimal(0))
+
+
+def broker_fee_waived(support_request: SupportRequest) -> bool:
+    """Whether the request is a school's direct commission of a leader who had no broker: their
+    agreement takes the school route's charging with no broker fee (docs/rules.md, "Direct
+    commissioning")."""
+    return DirectCommission.objects.filter(
+        support_request_id=support_request.pk, leader_broker__isnull=True
+    ).exists()
+
+
+def direct_commission_of(support_request: SupportRequest) -> DirectCommission | None:
+    """The school's direct commission behind the request, if it named a leader."""
+    return (
+        DirectCommission.objects.select_related(
+            "leader__user", "leader_broker", "named_by", "recorded_by", "invitation"
+        )
+        .filter(support_request_id=support_request.pk)
+        .first()
+    )

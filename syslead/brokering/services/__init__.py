@@ -33,6 +33,10 @@ from syslead.brokering.services.approaches import (
     direct_approach_record,
     request_choose,
 )
+from syslead.brokering.services.direct import (
+    direct_commission_create,
+    direct_commission_record,
+)
 from syslead.brokering.services.requests import (
     request_agreement_cancelled,
     request_create,
@@ -66,6 +70,8 @@ __all__ = [
     "commission_decide",
     "commission_offer",
     "direct_approach_record",
+    "direct_commission_create",
+    "direct_commission_record",
     "draft_match_edit",
     "matching_weights_set",
     "request_agreement_cancelled",

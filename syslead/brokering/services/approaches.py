@@ -32,6 +32,7 @@ from syslead.brokering.services._helpers import (
     _settle_after_approaches,
     next_leader_to_ask,
 )
+from syslead.brokering.services.direct import direct_commission_accepted
 from syslead.brokering.transitions import (
     APPROACH_TRANSITIONS,
     OPEN_APPROACH_STATUSES,
@@ -112,7 +113,9 @@ def approach_respond(
         ),
         data={"approach": approach.pk, "leader": approach.leader_id, "accepted": accept},
     )
-    _settle_after_approaches(actor, support_request)
+    approach.support_request = support_request
+    if not (accept and direct_commission_accepted(actor, approach)):
+        _settle_after_approaches(actor, support_request)
     if approach.sent_by is not None:
         answer = "agreed" if accept else "declined"
         email_after_commit(

@@ -41,9 +41,11 @@ from syslead.brokering.models import (
 from syslead.brokering.selectors import (
     approaches_for_request,
     commissions_for_request,
+    direct_commission_of,
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
+from syslead.brokering.services.direct import may_record_direct_commission
 from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
 from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
@@ -93,7 +95,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         route=data.get("route") or "",
         school=data.get("school") or "",
         organisation_id=data.get("organisation"),
-    ).select_related("chosen_leader__user")
+    ).select_related("chosen_leader__user", "direct_commission")
     page = Paginator(requests, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -349,8 +351,11 @@ def detail_context(
         else []
     )
     expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
+    direct = direct_commission_of(support_request)
     return {
         "item": support_request,
+        "direct": direct,
+        "may_record_direct": may_record_direct_commission(request.user, support_request, direct),
         "access": access,
         "labels": specialism_labels(support_request.organisation_id),
         "criteria": [

@@ -73,6 +73,9 @@ POST leaders:detail                                          200    404    404  
 GET leaders:edit                                             200    404    404    404    404    404    404    404    302
 GET leaders:edit @own                                        200    200    403    403    403    403    404    404    302
 POST leaders:edit                                            200    404    404    404    404    404    404    404    302
+GET leaders:listing                                          405    405    405    405    405    405    405    405    302
+POST leaders:listing                                         404    404    404    404    404    404    404    404    302  # admin: no organisation named
+POST leaders:listing @own                                    404    404    403    403    403    403    404    404    302  # coordinators: no organisation named
 GET leaders:designate                                        200    404    404    404    404    404    404    404    302
 POST leaders:designate                                       200    404    404    404    404    404    404    404    302
 GET leaders:associate                                        200    404    404    404    404    404    404    404    302
@@ -177,6 +180,14 @@ GET brokering:approach_expire                              405    405    405    
 POST brokering:approach_expire                             302    404    404    404    404    404    404    404    302
 POST brokering:approach_expire @own                        302    302    403    404    403    404    403    404    302  # leader: the one approached
 GET brokering:direct_approaches                              200    200    200    403    403    403    403    200    302
+GET brokering:direct_commission_new                          403    403    403    403    403    404    404    403    302  # a headteacher's; the leader is not published
+GET brokering:direct_commission_new @own                     403    403    403    403    403    200    404    403    302  # home: sees Lee (the service refuses their own school)
+POST brokering:direct_commission_new @own                    403    403    403    403    403    200    404    403    302  # an empty form: errors on the page
+GET brokering:direct_commission_by_email                     403    403    403    403    403    200    200    403    302
+POST brokering:direct_commission_by_email                    403    403    403    403    403    200    200    403    302  # an empty form: errors on the page
+GET brokering:direct_commission_record                       405    405    405    405    405    405    405    405    302
+POST brokering:direct_commission_record                      302    404    404    404    404    404    404    404    302
+POST brokering:direct_commission_record @own                 302    302    403    404    403    404    403    404    302  # no school named a leader: refused on the page
 GET brokering:direct_approach_new                            200    200    403    403    403    403    403    200    302
 GET brokering:weights                                        200    200    200    403    403    403    403    200    302
 GET brokering:commissions                                    200    200    403    403    403    403    403    200    302

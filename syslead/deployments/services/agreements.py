@@ -22,8 +22,6 @@ from syslead.brokering.services import (
 )
 from syslead.capacity.days import days_words
 from syslead.capacity.ledger import lock_leader_capacity
-from syslead.charging.selectors import charging_policy_for, rates_of
-from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.closing import close_out_of, missing_steps
@@ -45,6 +43,7 @@ from syslead.deployments.parties import (
     party_label,
     signed_as_for,
 )
+from syslead.deployments.preview import rates_for
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
@@ -179,15 +178,13 @@ def deployment_create(
     elif not terms.length_justification:
         unjustified_length = length_concern(terms.starts_on, terms.ends_on)
 
-    policy = charging_policy_for(
-        locked_request.organisation, AcademicYear.parse(terms.academic_year)
-    )
+    rates, _default = rates_for(locked_request, terms.academic_year)
     deployment = write_agreement(
         actor,
         NewAgreement(
             support_request=locked_request,
             leader=leader_row,
-            rates=rates_of(policy),
+            rates=rates,
             package=package,
             is_lead=True if lead is None else lead,
             capacity_override_reason=override,
@@ -259,9 +256,7 @@ def deployment_update(
     require_length_justification(terms)
     require_required_parts(terms)
     if terms.academic_year != locked.academic_year:
-        rates = rates_of(
-            charging_policy_for(locked.organisation, AcademicYear.parse(terms.academic_year))
-        )
+        rates, _default = rates_for(locked.support_request, terms.academic_year)
     else:
         rates = rates_of_deployment(locked)
     apply_terms(locked, terms)
