@@ -34,6 +34,7 @@ from syslead.leaders.models import LeaderProfile
 from .common import (
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
     run_action,
 )
 
@@ -75,6 +76,7 @@ def allocation_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "form": form,
             "may_start": may_start,
             "waiting": [
