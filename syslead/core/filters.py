@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from django import forms
+from django.http import QueryDict
 
 from syslead.core.academic_years import Term
 from syslead.core.govuk_forms import lower_first
@@ -32,6 +33,13 @@ def ignored_message(label: str) -> str:
         f"The {lower_first(label)} asked for is not one you can choose: "
         "the page shows the one selected here instead"
     )
+
+
+def _values(data: Any, key: str) -> list[Any]:
+    """Every value the query string (or a plain mapping) gives for the key."""
+    if hasattr(data, "getlist"):
+        return list(data.getlist(key))
+    return [data[key]]
 
 
 class FilterForm(forms.Form):
@@ -58,9 +66,12 @@ class FilterForm(forms.Form):
         """Clean, then put each field's default in place of a value that is empty or wrong (in the
         cleaned data and in the data the select is drawn from); the wrong one keeps its error."""
         super().full_clean()
-        data = self.data.copy()
+        data = QueryDict(mutable=True)
+        for key in self.data:
+            data.setlist(key, _values(self.data, key))
+        errors = self.errors
         for name, field in self.fields.items():
-            if name in self._errors or self.cleaned_data.get(name) in (None, ""):
+            if name in errors or self.cleaned_data.get(name) in (None, ""):
                 self.cleaned_data[name] = field.initial
                 data[name] = "" if field.initial is None else str(field.initial)
         self.data = data

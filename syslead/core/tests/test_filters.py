@@ -125,9 +125,10 @@ def test_the_activity_page_ignores_an_organisation_not_among_the_persons(
 ) -> None:
     """Rule: a coordinator of two organisations asking for a third (or for nonsense) sees their
     first, told that the one asked for cannot be chosen (docs/ux.md, "Filters")."""
-    first = organisation_create(actor=None, name="Fenland Alliance", kind="teaching_school_alliance")
-    second = organisation_create(actor=None, name="Marsh Alliance", kind="teaching_school_alliance")
-    secret = organisation_create(actor=None, name="Secret Alliance", kind="teaching_school_alliance")
+    kind = "teaching_school_alliance"
+    first = organisation_create(actor=None, name="Fenland Alliance", kind=kind)
+    second = organisation_create(actor=None, name="Marsh Alliance", kind=kind)
+    secret = organisation_create(actor=None, name="Secret Alliance", kind=kind)
     user = make_user(
         "two@fen.test", "Two Hats", (Role.COORDINATOR, first), (Role.COORDINATOR, second)
     )
