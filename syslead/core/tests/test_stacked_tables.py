@@ -4,8 +4,10 @@ and the ``table--stacks`` class (docs/ux.md, "Small screens"; issue 12, item 6).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -129,3 +131,24 @@ def test_every_cell_of_a_pages_tables_is_labelled_by_the_server(
         cell for cell in cells if not cell.get("data-label") and cell.get("colspan") in (None, "1")
     ]
     assert not unlabelled
+
+
+TABLE = re.compile(r"<table\b[^>]*>", re.IGNORECASE)
+
+
+def test_every_data_table_in_the_templates_stacks() -> None:
+    """Rule (docs/ux.md, "Small screens"): every data table (class ``table`` or ``govuk-table``)
+    a template writes is wrapped in ``{% stacks %}``, but a matrix (``rag-grid``), which scrolls
+    in its own region instead."""
+    root = Path(__file__).resolve().parents[2]
+    unwrapped = []
+    for path in sorted(root.rglob("templates/**/*.html")):
+        text = path.read_text()
+        for match in TABLE.finditer(text):
+            found = re.search(r'class="([^"]*)"', match.group(0))
+            classes = set(found.group(1).split()) if found else set()
+            if not classes & {"table", "govuk-table"} or "rag-grid" in classes:
+                continue
+            if not text[: match.start()].endswith("{% stacks %}"):
+                unwrapped.append(f"{path.relative_to(root)}: {match.group(0)}")
+    assert not unwrapped, "Tables not wrapped in {% stacks %}:\n" + "\n".join(unwrapped)
