@@ -525,8 +525,9 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
-class AmendForm(AgreementForm):
-    """The agreement's terms as they will be, and why they change."""
+class AmendForm(forms.Form):
+    """Why an agreement's terms change: asked on the amendment's check page (the terms
+    themselves are the draft's sections, ``views/draft.py``)."""
 
     kind = forms.ChoiceField(
         label="Why are the terms changing?",

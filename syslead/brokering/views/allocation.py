@@ -35,6 +35,7 @@ from syslead.leaders.models import LeaderProfile
 from .common import (
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
     run_action,
 )
 
@@ -76,6 +77,7 @@ def allocation_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "form": form,
             "may_start": may_start,
             "waiting": [

@@ -40,6 +40,7 @@ from .common import (
     RESULTS_PER_PAGE,
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
 )
 
 #: At most this many of the organisations' unfinished requests are offered to link an approach to.
@@ -106,6 +107,7 @@ def direct_approach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "page": page,
             "rows": _rows(list(page.object_list)),
             "may_record": can_coordinate_organisation(request.user, organisation.pk),

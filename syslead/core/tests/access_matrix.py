@@ -292,6 +292,12 @@ POST deployments:edit_check                                 302    404    404   
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
 GET deployments:amend @own                                   200    200    403    403    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
+GET deployments:amend_section                                200    404    404    404    404    404    404    404    302
+GET deployments:amend_section @own                           200    200    403    404    403    403    403    404    302
+POST deployments:amend_section                               200    404    404    404    404    404    404    404    302  # an empty section: its errors
+GET deployments:amend_check                                  200    404    404    404    404    404    404    404    302
+GET deployments:amend_check @own                             200    200    403    404    403    403    403    404    302
+POST deployments:amend_check                                 200    404    404    404    404    404    404    404    302  # no reason given: its error
 GET deployments:change                                       200    404    404    404    404    404    404    404    302
 POST deployments:change                                      200    404    404    404    404    404    404    404    302
 GET deployments:exit                                         403    404    404    404    404    404    404    404    302

@@ -24,8 +24,8 @@ from syslead.accounts.models import User
 from syslead.capacity.days import days_words
 from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
+from syslead.core.filters import OrganisationFilterForm
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
@@ -243,8 +243,8 @@ def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = coordinated_organisations(request.user)
     if not organisations:
         raise PermissionDenied("Only coordinators see their leaders' capacity.")
-    chosen = whole_number(request.GET.get("organisation"))
-    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    form = OrganisationFilterForm(request.GET, organisations=organisations)
+    organisation = form.organisation_chosen()
     year = AcademicYear.current()
     leaders = LeaderProfile.objects.filter(
         pk__in=Association.objects.filter(organisation=organisation, is_live=True).values(
@@ -261,6 +261,7 @@ def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": form,
             "year": year,
             "page": page,
             "rows": [
