@@ -175,9 +175,11 @@ def _records_to_sign(deployments: QuerySet[Deployment]) -> Iterator[AttentionIte
     """Each term's shared deployment record whose latest sharing the head has not yet signed
     (docs/rules.md, Records: "signed by the head each term")."""
     latest: dict[tuple[int, str, str], LogShare] = {}
-    for share in LogShare.objects.filter(deployment__in=deployments).order_by(
-        "shared_at", "pk"
-    ).select_related("deployment__leader__user"):
+    for share in (
+        LogShare.objects.filter(deployment__in=deployments)
+        .order_by("shared_at", "pk")
+        .select_related("deployment__leader__user")
+    ):
         latest[(share.deployment_id, share.academic_year, share.term)] = share
     for (deployment_id, year, term), share in sorted(latest.items()):
         if share.is_signed:

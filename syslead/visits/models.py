@@ -217,12 +217,12 @@ class LogShare(models.Model):
     class Meta:
         ordering = ["-shared_at"]
 
+    def __str__(self) -> str:
+        return f"{self.term} {self.academic_year} shared"
+
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
-
-    def __str__(self) -> str:
-        return f"{self.term} {self.academic_year} shared"
 
 
 class ConcernContact(models.Model):
