@@ -508,6 +508,14 @@ class TrainingKind(models.TextChoices):
     LLE_ANNUAL = "lle_annual", "Annual mandatory LLE training"
     NETWORK = "network", "Leaders' network meeting"
     TERMLY_REVIEW = "termly_review", "Termly review meeting"
+    #: Optional enrichment (docs/rules.md, "Training"): recorded like any event, never counted
+    #: towards core training, the LLEs' annual session or deployability.
+    ENRICHMENT_COACHING = "enrich_coaching", "Optional enrichment: coaching and mentoring"
+    ENRICHMENT_RESEARCH = "enrich_research", "Optional enrichment: research and evidence"
+
+
+#: The optional enrichment kinds: shown and recorded, never required.
+ENRICHMENT_KINDS = frozenset({TrainingKind.ENRICHMENT_COACHING, TrainingKind.ENRICHMENT_RESEARCH})
 
 
 class TrainingEvent(models.Model):
