@@ -130,3 +130,18 @@ def test_rule_signed_by_the_head_page_refused_to_others(
     _shared(leader_user, deployment)
     response = login(leader_user).get(f"/deployments/{deployment.pk}/log/sign/")
     assert response.status_code == 403
+
+
+def test_rule_signed_by_the_head_shows_in_the_evidence_pack_pdf(
+    leader_user: User, client_head: User, deployment: Deployment
+) -> None:
+    """Records: "signed by the head each term": the record's PDF (the impact evidence pack) says
+    whether the term's shared record is signed and by whom."""
+    from syslead.evaluation.evidence import evidence_pack_html
+
+    _shared(leader_user, deployment)
+    assert "not signed by the headteacher yet" in evidence_pack_html(deployment)
+    share = log_share_sign(actor=client_head, deployment=deployment, term=AUTUMN, confirm=True)
+    html = evidence_pack_html(deployment)
+    assert f"Signed by {share.signed_name} on " in html
+    assert "not signed by the headteacher yet" not in html
