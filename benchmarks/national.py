@@ -184,6 +184,47 @@ def throwaway_database(directory: str | Path | None = None) -> Path:
     return path
 
 
+def postgres_database(name: str, server: str = "postgresql://postgres@127.0.0.1:5432") -> str:
+    """Create (afresh) the PostgreSQL database ``name`` on ``server``, point Django at it and
+    migrate; returns its URL. Drop it afterwards with ``drop_postgres_database``."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{server}/{name}"
+    folder = Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CONN_MAX_AGE", "60")
+    _environment(folder)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    return url
+
+
+def drop_postgres_database(name: str, server: str = "postgresql://postgres@127.0.0.1:5432") -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _environment(folder: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syslead.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())
+    os.environ["SYSLEAD_VAR_DIR"] = str(folder)
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
 def load_register() -> Any:
     """Load the real register shipped in ``data/`` through the schools area's loader."""
     from syslead.schools.services import schools_load_register
@@ -432,3 +473,330 @@ def build_requests(
             )
         )
     return [r.pk for r in SupportRequest.objects.bulk_create(rows, batch_size=BATCH)]
+
+
+# Ten years of history ----------------------------------------------------------------------------
+
+#: Figures of the national set at ``--scale 1`` (Syslead issue 16): brokers come from the register
+#: (one hub per region, one authority per local authority: about 160).
+NATIONAL_LEADERS = 12000
+NATIONAL_AGREEMENTS = 100_000
+VISITS_PER_AGREEMENT = 10
+HISTORY_YEARS = 10
+#: Rows written per statement (bulk_create) or per COPY chunk.
+CHUNK = 5000
+
+
+@dataclass
+class HistorySet:
+    years: list[str] = field(default_factory=list)
+    requests: int = 0
+    agreements: int = 0
+    visits: int = 0
+    feedback: int = 0
+    evaluations: int = 0
+    evaluation_ratings: int = 0
+    invoices: int = 0
+    invoice_lines: int = 0
+    #: organisation id → agreements it brokered
+    agreements_per_organisation: dict[int, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{self.requests:,} requests, {self.agreements:,} agreements, {self.visits:,} notes "
+            f"of visit, {self.feedback:,} feedback forms, {self.evaluations:,} evaluations "
+            f"({self.evaluation_ratings:,} ratings), {self.invoices:,} invoices "
+            f"({self.invoice_lines:,} lines) over {len(self.years)} academic years "
+            f"({self.years[0]} to {self.years[-1]})"
+        )
+
+    def busiest_organisation(self) -> int:
+        return max(self.agreements_per_organisation, key=self.agreements_per_organisation.__getitem__)
+
+
+def _insert(model: Any, rows: list[Any]) -> None:
+    """Write ``rows`` (unsaved instances whose ids nobody needs back): with COPY on PostgreSQL
+    (psycopg's ``cursor.copy``), with ``bulk_create`` elsewhere."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=CHUNK)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+                )
+
+
+def _created(model: Any, rows: list[Any]) -> list[Any]:
+    """``bulk_create`` in large batches (ids come back on PostgreSQL and SQLite)."""
+    return list(model.objects.bulk_create(rows, batch_size=CHUNK))
+
+
+def build_history(
+    national: NationalSet | None = None,
+    *,
+    agreements: int,
+    seed: int = 2025,
+    visits_per_agreement: int = VISITS_PER_AGREEMENT,
+    years: int = HISTORY_YEARS,
+    organisation_ids: list[int] | None = None,
+    progress: Any = None,
+) -> HistorySet:
+    """``agreements`` agreements over the last ``years`` academic years (the current one last),
+    each from a request to a broker, with ``visits_per_agreement`` notes of visit, a feedback form
+    per term, an end-of-support evaluation (nine ratings) once finished, and an invoice for its
+    agreed visits (one line per visit).
+
+    Brokers: with ``national``, a request goes to the hub of the school's region (60%) or to its
+    local authority; without, to a random organisation of ``organisation_ids`` (default: all).
+    Leaders are the existing leader profiles, schools the register's (or whatever schools exist:
+    tests use a handful). Past years' agreements are completed (90%), ended early or cancelled;
+    this year's are active. Everything goes in with ``bulk_create`` in batches of 5,000, and the
+    big child tables (notes of visit, feedback, ratings, invoice lines) with COPY on PostgreSQL.
+    """
+    from syslead.brokering.models import RequestStatus, Route, SupportRequest
+    from syslead.core.academic_years import AcademicYear
+    from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
+    from syslead.evaluation.models import (
+        Evaluation,
+        EvaluationItem,
+        EvaluationRating,
+        FeedbackRequest,
+        FeedbackStatus,
+        Rag,
+        TermName,
+    )
+    from syslead.invoicing.models import (
+        Invoice,
+        InvoiceLine,
+        InvoiceStatus,
+        IssuerKind,
+        LineKind,
+        PayerKind,
+    )
+    from syslead.leaders.models import LeaderProfile
+    from syslead.organisations.models import Organisation
+    from syslead.schools.models import School
+    from syslead.visits.models import Session, Visit, VisitStatus
+
+    rng = random.Random(seed)
+    say = progress or (lambda _message: None)
+    current = AcademicYear.current()
+    year_list = [current]
+    for _ in range(years - 1):
+        year_list.insert(0, year_list[0].previous())
+    history = HistorySet(years=[y.label for y in year_list])
+    schools = list(School.objects.exclude(phase="").values_list("urn", "phase", "region", "local_authority"))
+    leaders = list(LeaderProfile.objects.values_list("pk", "home_school_id", "user_id"))
+    if not schools or not leaders:
+        raise RuntimeError("Schools and leaders first (load_register(), build_national_leaders()).")
+    organisations = organisation_ids or list(Organisation.objects.values_list("pk", flat=True))
+    counts: dict[int, int] = defaultdict(int)
+    now = dt.datetime.now(dt.UTC)
+    rating_values = [Rag.GREEN] * 6 + [Rag.AMBER] * 3 + [Rag.RED]
+    term_names = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
+    sessions = [Session.FULL_DAY, Session.FULL_DAY, Session.HALF_DAY, Session.TWILIGHT]
+    invoice_number = 0
+
+    done = 0
+    while done < agreements:
+        size = min(CHUNK, agreements - done)
+        plan = []
+        for _ in range(size):
+            urn, phase, region, la = rng.choice(schools)
+            if national is not None:
+                org = national.hubs.get(region) if rng.random() < 0.6 else None
+                org = org or national.authorities.get(la) or rng.choice(organisations)
+            else:
+                org = rng.choice(organisations)
+            year = year_list[rng.randrange(len(year_list))]
+            leader, home, leader_user = rng.choice(leaders)
+            plan.append((urn, phase, org, year, leader, home or urn, leader_user))
+        requests = _created(
+            SupportRequest,
+            [
+                SupportRequest(
+                    organisation_id=org,
+                    school_id=urn,
+                    route=Route.SCHOOL,
+                    status=RequestStatus.AGREED,
+                    academic_year=year.label,
+                    needs=_weighted(rng, SPECIALISM_WEIGHTS, 1),
+                    phase=phase,
+                    days_requested=Decimal(visits_per_agreement),
+                    summary="A synthetic request for benchmarks.",
+                    chosen_leader_id=leader,
+                )
+                for urn, phase, org, year, leader, _home, _user in plan
+            ],
+        )
+        rows = []
+        for (urn, _phase, org, year, leader, home, _user), request in zip(plan, requests, strict=True):
+            starts_on = year.starts_on + dt.timedelta(days=rng.randint(5, 150))
+            if year == current:
+                status = DeploymentStatus.ACTIVE
+            else:
+                roll = rng.random()
+                status = (
+                    DeploymentStatus.COMPLETED
+                    if roll < 0.9
+                    else DeploymentStatus.ENDED_EARLY
+                    if roll < 0.95
+                    else DeploymentStatus.CANCELLED
+                )
+            rows.append(
+                Deployment(
+                    organisation_id=org,
+                    support_request_id=request.pk,
+                    leader_id=leader,
+                    client_school_id=urn,
+                    home_school_id=home,
+                    status=status,
+                    starts_on=starts_on,
+                    ends_on=starts_on + dt.timedelta(days=180),
+                    academic_year=year.label,
+                    full_days=visits_per_agreement,
+                    funding_route=FundingRoute.SCHOOL,
+                    full_day_rate=Decimal("350.00"),
+                    total_cost=Decimal(350 * visits_per_agreement),
+                    payable_by_school=Decimal(350 * visits_per_agreement),
+                    activated_at=now,
+                    purpose="Synthetic support for benchmarks.",
+                )
+            )
+            counts[org] += 1
+        deployments = _created(Deployment, rows)
+        visits, feedback, evaluations, invoices = [], [], [], []
+        for deployment, (_urn, _phase, _org, year, _leader, _home, leader_user) in zip(
+            deployments, plan, strict=True
+        ):
+            finished = year != current
+            held = visits_per_agreement if finished else rng.randint(0, visits_per_agreement)
+            for number in range(held):
+                day = deployment.starts_on + dt.timedelta(days=number * 14)
+                status = (
+                    VisitStatus.SIGNED_OFF
+                    if finished or number < held - 2
+                    else VisitStatus.AWAITING_AGREEMENT
+                )
+                visits.append(
+                    Visit(
+                        deployment_id=deployment.pk,
+                        date=day,
+                        session=rng.choice(sessions),
+                        hours=Decimal("6.00"),
+                        focus="Synthetic note of visit.",
+                        progress="Progress against the objectives.",
+                        status=status,
+                        recorded_by_id=leader_user,
+                        created_at=now,
+                        submitted_at=now,
+                        agreed_at=now if status == VisitStatus.SIGNED_OFF else None,
+                        signed_off_at=now if status == VisitStatus.SIGNED_OFF else None,
+                    )
+                )
+            for term in term_names if finished else term_names[:1]:
+                submitted = finished or rng.random() < 0.5
+                feedback.append(
+                    FeedbackRequest(
+                        deployment_id=deployment.pk,
+                        academic_year=year.label,
+                        term=term,
+                        due_on=year.ends_on,
+                        status=FeedbackStatus.SUBMITTED if submitted else FeedbackStatus.DUE,
+                        days_in_school=Decimal(3) if submitted else None,
+                        impact="Synthetic feedback." if submitted else "",
+                        submitted_at=now if submitted else None,
+                    )
+                )
+            if finished and deployment.status != DeploymentStatus.CANCELLED:
+                evaluations.append(Evaluation(deployment_id=deployment.pk))
+                invoice_number += 1
+                paid = rng.random() < 0.9
+                invoices.append(
+                    Invoice(
+                        deployment_id=deployment.pk,
+                        funding_route=FundingRoute.SCHOOL,
+                        issuer_kind=IssuerKind.HOME_SCHOOL,
+                        issuer_school_id=deployment.home_school_id,
+                        payer_kind=PayerKind.SUPPORTED_SCHOOL,
+                        payer_school_id=deployment.client_school_id,
+                        payer_name="The supported school",
+                        number=f"SYN{seed}-{invoice_number:07d}",
+                        sequence=invoice_number,
+                        status=InvoiceStatus.PAID if paid else InvoiceStatus.ISSUED,
+                        days=Decimal(held),
+                        sessions_total=Decimal(350 * held),
+                        total=Decimal(350 * held),
+                        home_school_share=Decimal(350 * held),
+                        issued_on=deployment.ends_on,
+                        due_on=deployment.ends_on + dt.timedelta(days=30),
+                        paid_on=deployment.ends_on + dt.timedelta(days=20) if paid else None,
+                        created_at=now,
+                    )
+                )
+        _insert(Visit, visits)
+        _insert(FeedbackRequest, feedback)
+        evaluations = _created(Evaluation, evaluations) if evaluations else []
+        _insert(
+            EvaluationRating,
+            [
+                EvaluationRating(evaluation_id=e.pk, item=item, rating=rng.choice(rating_values))
+                for e in evaluations
+                for item in EvaluationItem
+            ],
+        )
+        invoices = _created(Invoice, invoices) if invoices else []
+        # One session line per note of visit the invoice charges (its id read back: COPY gives none).
+        held_visits: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for pk, deployment_id, session in Visit.objects.filter(
+            deployment_id__in=[i.deployment_id for i in invoices],
+            status=VisitStatus.SIGNED_OFF,
+        ).values_list("pk", "deployment_id", "session"):
+            held_visits[deployment_id].append((pk, session))
+        lines = [
+            InvoiceLine(
+                invoice_id=invoice.pk,
+                kind=LineKind.SESSION,
+                visit_id=visit_id,
+                description=f"Session {number + 1}",
+                session=session,
+                days=Decimal(1) if session == Session.FULL_DAY else Decimal("0.5"),
+                rate=Decimal("350.00"),
+                amount=Decimal("350.00"),
+                live=True,
+            )
+            for invoice in invoices
+            for number, (visit_id, session) in enumerate(held_visits[invoice.deployment_id])
+        ]
+        _insert(InvoiceLine, lines)
+        history.requests += len(requests)
+        history.agreements += len(deployments)
+        history.visits += len(visits)
+        history.feedback += len(feedback)
+        history.evaluations += len(evaluations)
+        history.evaluation_ratings += len(evaluations) * len(EvaluationItem)
+        history.invoices += len(invoices)
+        history.invoice_lines += len(lines)
+        done += size
+        say(f"  {done:,} of {agreements:,} agreements written")
+    history.agreements_per_organisation = dict(counts)
+    _analyse()
+    return history
+
+
+def _analyse() -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL's ANALYZE, SQLite's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
