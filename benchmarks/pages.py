@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.national import (  # noqa: E402
+from benchmarks.national import (
     NATIONAL_AGREEMENTS,
     NATIONAL_LEADERS,
     build_history,
@@ -82,7 +82,9 @@ class Timing:
         return percentile(self.cpu, 0.95)
 
 
-def measure(runs: int, call: Callable[[], Any], trivial: Callable[[], Any]) -> tuple[Timing, Timing]:
+def measure(
+    runs: int, call: Callable[[], Any], trivial: Callable[[], Any]
+) -> tuple[Timing, Timing]:
     """``runs`` calls of ``call``, each followed by one of ``trivial`` (interleaved so both see
     the same machine), after one warm-up of each."""
     call()
@@ -210,9 +212,12 @@ def run(args: argparse.Namespace, started: float) -> None:
             assert response.status_code == 200, (url, response.status_code)
             return response
 
+        # The log keeps 9,000 queries at most: a full one makes every capture look empty.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as trivial_queries:
             get(TRIVIAL)
         for label, url in pages:
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as queries:
                 get(url)
             page, base = measure(args.runs, lambda u=url: get(u), lambda: get(TRIVIAL))

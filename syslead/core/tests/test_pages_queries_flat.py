@@ -61,9 +61,7 @@ def grow(
         years=3,
         seed=agreements,
     )
-    newest = (
-        Deployment.objects.filter(status=DeploymentStatus.COMPLETED).order_by("-pk").first()
-    )
+    newest = Deployment.objects.filter(status=DeploymentStatus.COMPLETED).order_by("-pk").first()
     assert newest is not None
     return newest
 
