@@ -77,7 +77,8 @@ def prepare(folder: Path, secret: str) -> Path:
         user.save()
         RoleAssignment.objects.get_or_create(user=user, role=Role.ADMINISTRATOR)
         sessions["administrator"].append(signed_in(user).cookies["sessionid"].value)
-    for profile in LeaderProfile.objects.filter(deployments__organisation_id=broker).distinct()[:10]:
+    leaders = LeaderProfile.objects.filter(deployments__organisation_id=broker).distinct()
+    for profile in leaders[:10]:
         sessions["leader"].append(signed_in(profile.user).cookies["sessionid"].value)
     agreements = list(
         Deployment.objects.filter(organisation_id=broker, status="completed")
