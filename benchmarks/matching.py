@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> None:
     sizes = sorted(national.leaders_per_organisation.values())
     print(f"Leaders per organisation: median {statistics.median(sizes):.0f}, largest {sizes[-1]}")
 
+    import logging
+
     from django.test import Client
 
     from syslead.accounts.models import ApiToken, User
@@ -109,6 +111,7 @@ def run(args: argparse.Namespace) -> None:
     from syslead.organisations.models import Organisation
     from syslead.schools.models import School
 
+    logging.getLogger("syslead.request").setLevel(logging.WARNING)  # one log line per request
     # 1. Shortlists -------------------------------------------------------------------------------
     admin = User.objects.create_superuser(email="bench@syslead.test", password="x")
     _, token = ApiToken.issue(admin)
