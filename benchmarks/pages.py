@@ -214,14 +214,16 @@ def run(args: argparse.Namespace, started: float) -> None:
 
         # The log keeps 9,000 queries at most: a full one makes every capture look empty.
         connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as trivial_queries:
+        with CaptureQueriesContext(connection) as captured:
             get(TRIVIAL)
+        trivial_queries = len(captured)  # counted now: the next capture clears the log
         for label, url in pages:
             connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueriesContext(connection) as captured:
                 get(url)
+            queries = len(captured)
             page, base = measure(args.runs, lambda u=url: get(u), lambda: get(TRIVIAL))
-            rows.append((role, label, url, len(queries), page, base, len(trivial_queries)))
+            rows.append((role, label, url, queries, page, base, trivial_queries))
 
     print(
         f"\n{'page':<16} {'role':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
