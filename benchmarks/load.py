@@ -86,7 +86,7 @@ def prepare(folder: Path, secret: str) -> Path:
         .values_list("pk", flat=True)[:200]
     )
     open_requests = list(
-        SupportRequest.objects.filter(status=RequestStatus.OPEN)
+        SupportRequest.objects.filter(status=RequestStatus.OPEN, organisation_id=broker)
         .order_by("pk")
         .values_list("pk", flat=True)[:50]
     )
@@ -94,7 +94,7 @@ def prepare(folder: Path, secret: str) -> Path:
         "broker": broker,
         "sessions": sessions,
         "agreements": agreements,
-        "open_requests": open_requests or agreements[:1],
+        "open_requests": open_requests,
     }
     path = folder / "setup.json"
     path.write_text(json.dumps(setup))

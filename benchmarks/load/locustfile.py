@@ -80,7 +80,9 @@ class Coordinator(Person):
 
     @task(1)
     def request(self) -> None:
-        self.page(f"/requests/{random.choice(SETUP['open_requests'])}/", "request with shortlist")
+        if SETUP["open_requests"]:  # the broker's own open requests: the page with its shortlist
+            chosen = random.choice(SETUP["open_requests"])
+            self.page(f"/requests/{chosen}/", "request with shortlist")
 
 
 class Administrator(Person):
