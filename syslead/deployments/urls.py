@@ -4,7 +4,16 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, draft, drafting, paper, signing
+from syslead.deployments.views import (
+    agreements,
+    changes,
+    closing,
+    copied_in,
+    draft,
+    drafting,
+    paper,
+    signing,
+)
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
@@ -35,14 +44,43 @@ urlpatterns: list[URLPattern] = [
         paper.agreement_signature_scan,
         name="signature_scan",
     ),
+    path("<int:deployment_id>/copied-in/", copied_in.agreement_copied_in, name="copied_in"),
+    path(
+        "<int:deployment_id>/copied-in/<int:row_id>/remove/",
+        copied_in.agreement_copied_in_remove,
+        name="copied_in_remove",
+    ),
     path("<int:deployment_id>/edit/", draft.agreement_edit, name="edit"),
     path("<int:deployment_id>/edit/check/", draft.agreement_edit_check, name="edit_check"),
     path("<int:deployment_id>/edit/<slug:section>/", draft.agreement_edit, name="edit_section"),
-    path("<int:deployment_id>/amend/", drafting.agreement_amend, name="amend"),
+    path("<int:deployment_id>/amend/", draft.agreement_amend, name="amend"),
+    path("<int:deployment_id>/amend/check/", draft.agreement_amend_check, name="amend_check"),
+    path("<int:deployment_id>/amend/<slug:section>/", draft.agreement_amend, name="amend_section"),
     path("<int:deployment_id>/change/", changes.agreement_change, name="change"),
     path("<int:deployment_id>/exit/", changes.agreement_exit, name="exit"),
     path("<int:deployment_id>/unavailable/", changes.agreement_unavailable, name="unavailable"),
     path("<int:deployment_id>/complete/", changes.agreement_complete, name="complete"),
     path("<int:deployment_id>/cancel/", changes.agreement_cancel, name="cancel"),
+    path(
+        "<int:deployment_id>/close-out/statement/",
+        closing.close_out_statement,
+        name="close_out_statement",
+    ),
+    path(
+        "<int:deployment_id>/close-out/sign-off/",
+        closing.close_out_sign_off,
+        name="close_out_sign_off",
+    ),
+    path(
+        "<int:deployment_id>/close-out/further-support/",
+        closing.close_out_further_support,
+        name="close_out_further_support",
+    ),
+    path("<int:deployment_id>/disputes/new/", closing.dispute_new, name="dispute_new"),
+    path(
+        "<int:deployment_id>/disputes/<int:dispute_id>/outcome/",
+        closing.dispute_resolve,
+        name="dispute_resolve",
+    ),
     path("<int:deployment_id>/package/", changes.agreement_package, name="package"),
 ]

@@ -6,6 +6,10 @@ Every service is typed and keyword-only, runs in one transaction, checks who may
 ``selectors.deployment_timeline`` reads back. Completed, ended-early, cancelled and superseded
 agreements are read-only: every write refuses them with ``rule="read_only"``.
 
+Closing together (``services.closing``): the leader's statement, both sign-offs and the decision on
+further support come before a coordinator completes the agreement; disputes are raised by anyone
+who sees it and resolved by the broker.
+
 Statuses: awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
 active); an amended agreement is superseded by its next version.
 """
@@ -32,6 +36,13 @@ from syslead.deployments.services.changes import (
     deployment_request_exit,
     deployment_resume,
 )
+from syslead.deployments.services.closing import (
+    deployment_decide_further_support,
+    deployment_sign_off,
+    deployment_state_delivery,
+    dispute_raise,
+    dispute_resolve,
+)
 from syslead.deployments.services.packages import (
     deployment_add_to_package,
     package_create,
@@ -48,6 +59,7 @@ __all__ = [
     "deployment_cancel",
     "deployment_complete",
     "deployment_create",
+    "deployment_decide_further_support",
     "deployment_end_early",
     "deployment_pause",
     "deployment_record_change",
@@ -57,8 +69,12 @@ __all__ = [
     "deployment_resume",
     "deployment_sign",
     "deployment_sign_for_chair",
+    "deployment_sign_off",
     "deployment_sign_on_paper",
+    "deployment_state_delivery",
     "deployment_update",
+    "dispute_raise",
+    "dispute_resolve",
     "package_create",
     "package_set_lead",
 ]
