@@ -49,7 +49,11 @@ def prepare(folder: Path, secret: str) -> Path:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db.models import Count
+
+    # The kept database may predate the code's latest migrations.
+    call_command("migrate", verbosity=0, interactive=False)
 
     from benchmarks.pages import signed_in
     from syslead.accounts.models import Role, RoleAssignment, User
