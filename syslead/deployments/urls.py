@@ -4,7 +4,15 @@
 from django.urls import URLPattern, path
 
 from syslead.deployments.exports import agreement_export
-from syslead.deployments.views import agreements, changes, draft, drafting, paper, signing
+from syslead.deployments.views import (
+    agreements,
+    changes,
+    draft,
+    drafting,
+    paper,
+    sending,
+    signing,
+)
 
 app_name = "deployments"
 urlpatterns: list[URLPattern] = [
@@ -17,6 +25,8 @@ urlpatterns: list[URLPattern] = [
     path("new/<int:request_id>/<slug:section>/", draft.agreement_create, name="create_section"),
     path("<int:deployment_id>/", agreements.agreement_detail, name="detail"),
     path("<int:deployment_id>/agreement.pdf", agreements.agreement_pdf_view, name="pdf"),
+    path("<int:deployment_id>/send/", sending.agreement_send, name="send"),
+    path("<int:deployment_id>/sip-agreement/", sending.agreement_sip_answer, name="sip_answer"),
     path("<int:deployment_id>/sign/", signing.agreement_sign, name="sign"),
     path(
         "<int:deployment_id>/sign-for-chair/",

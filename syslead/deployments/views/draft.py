@@ -45,7 +45,7 @@ from syslead.deployments.forms import (
     objectives_initial,
     section_objective_formset,
 )
-from syslead.deployments.models import Deployment, FundingRoute
+from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.preview import AgreementPreview, agreement_preview, refusal_text, rule_name
 from syslead.deployments.rules import length_concern
 from syslead.deployments.selectors import deployment_for_user
@@ -439,6 +439,7 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
             support_request=support_request,
             leader=leader,
             capacity_override_reason=override,
+            send_for_signature=False,
             **terms,
         )
 
@@ -448,8 +449,9 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
         support_request=support_request,
         leader=leader,
         heading="Draft the agreement",
-        confirm_label="Make the agreement and ask the parties to sign",
-        done_message="Agreement made: the four parties have been asked to sign it.",
+        confirm_label="Make the draft agreement",
+        done_message="Draft agreement made: check it, then send it for signature. Nobody has "
+        "been asked to sign yet.",
         cancel_url=reverse("brokering:detail", args=[support_request.pk]),
         url_name="create",
         url_args=[support_request.pk],
@@ -491,9 +493,12 @@ def agreement_edit(
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
-            "change while it waits for signatures. Record a change to amend a signed one.",
+            "change while it is a draft or waits for signatures. Record a change to amend a "
+            "signed one.",
         )
         return redirect("deployments:detail", deployment.pk)
+
+    is_draft = deployment.status == DeploymentStatus.DRAFT
 
     def finish(terms: dict[str, Any], override: str) -> Deployment:
         return services.deployment_update(
@@ -516,8 +521,12 @@ def agreement_edit(
         support_request=deployment.support_request,
         leader=deployment.leader,
         heading="Change the terms of the agreement",
-        confirm_label="Save the new terms and ask the parties to sign again",
-        done_message="Terms changed: the parties have been asked to sign again.",
+        confirm_label="Save the new terms"
+        if is_draft
+        else "Save the new terms and ask the parties to sign again",
+        done_message="Terms changed: check the draft, then send it for signature."
+        if is_draft
+        else "Terms changed: the parties have been asked to sign again.",
         cancel_url=reverse("deployments:detail", args=[deployment.pk]),
         url_name="edit",
         url_args=[deployment.pk],
