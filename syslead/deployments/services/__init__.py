@@ -6,7 +6,8 @@ Every service is typed and keyword-only, runs in one transaction, checks who may
 ``selectors.deployment_timeline`` reads back. Completed, ended-early, cancelled and superseded
 agreements are read-only: every write refuses them with ``rule="read_only"``.
 
-Statuses: awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
+Statuses: draft (made on the pages; sent for signature by a coordinator, after the SIP agrees
+on the local authority route) → awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
 active); an amended agreement is superseded by its next version.
 """
 
@@ -32,6 +33,12 @@ from syslead.deployments.services.changes import (
     deployment_request_exit,
     deployment_resume,
 )
+from syslead.deployments.services.sending import (
+    deployment_prepare_invitation,
+    deployment_send_for_signature,
+    deployment_sip_agree,
+    deployment_sip_request_changes,
+)
 from syslead.deployments.services.packages import (
     deployment_add_to_package,
     package_create,
@@ -50,14 +57,18 @@ __all__ = [
     "deployment_create",
     "deployment_end_early",
     "deployment_pause",
+    "deployment_prepare_invitation",
     "deployment_record_change",
     "deployment_replace_leader",
     "deployment_report_unavailable",
     "deployment_request_exit",
     "deployment_resume",
+    "deployment_send_for_signature",
     "deployment_sign",
     "deployment_sign_for_chair",
     "deployment_sign_on_paper",
+    "deployment_sip_agree",
+    "deployment_sip_request_changes",
     "deployment_update",
     "package_create",
     "package_set_lead",

@@ -75,7 +75,6 @@ from syslead.deployments.services.common import (
 )
 from syslead.deployments.services.sending import (
     deployment_prepare_invitation,
-    require_sip_agreement,
     reset_sip_decision,
 )
 from syslead.deployments.sip import school_sips, sip_agreement_needed
@@ -91,6 +90,11 @@ from syslead.evaluation.services import schedule_feedback
 from syslead.leaders.models import LeaderProfile
 
 S = DeploymentStatus
+#: Why the SIP did not agree an agreement made and sent in one step (the API's default).
+SENT_AT_ONCE = (
+    "Made and sent for signature in one step (through the API), so the SIP could not agree it "
+    "first."
+)
 
 
 @transaction.atomic
@@ -143,10 +147,11 @@ def deployment_create(
     a coordinator sends it (``sending.deployment_send_for_signature``); the school's SIP is asked
     to agree it first on the local authority route, and the Parties section's e-mail address of a
     supported school's headteacher without an account prepares their invitation. True (the API,
-    whose contract makes it waiting for signatures) sends it at once, so on the local authority
-    route with a SIP it needs ``sip_not_asked_reason`` (409 ``sip_agreement_needed``): an
-    agreement just made cannot have been agreed by the SIP (docs/rules.md, "Sending an agreement
-    for signature").
+    whose contract makes it waiting for signatures at once) sends it in the same step: on the
+    local authority route with a SIP, the SIP could not agree it first, which is recorded on the
+    agreement and its timeline with ``sip_not_asked_reason`` (``SENT_AT_ONCE`` when none is
+    given). The API's ``send_for_signature: false`` makes a draft instead, which the SIP agrees
+    and the coordinator sends (docs/rules.md, "Sending an agreement for signature").
     """
     if not can_create_deployment(actor, support_request):
         raise NotAllowed(
@@ -222,7 +227,8 @@ def deployment_create(
             raise field_error(
                 "sip_not_asked_reason", f"Use at most {TEXT_MAX_LENGTH:,} characters."
             )
-        require_sip_agreement(deployment, sip_reason)
+        if not sip_reason:
+            sip_reason = SENT_AT_ONCE
         deployment.sent_for_signature_at = timezone.now()
         fields = ["sent_for_signature_at"]
         if sip_reason and sip_agreement_needed(deployment):

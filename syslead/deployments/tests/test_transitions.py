@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from conftest import ApiClient, make_school, make_user
 from syslead.accounts.models import Role, User
+from syslead.brokering.models import Route, SupportRequest
 from syslead.core.exceptions import RuleViolation
 from syslead.core.models import Event
 from syslead.deployments import services
@@ -107,8 +108,49 @@ def _cancel_amendment(w: dict[str, Any], d: Deployment) -> Deployment:
     return _again(w)
 
 
+def _la_route_with_sip(w: dict[str, Any], d: Deployment) -> User:
+    """Put the agreement's request on the local authority route with a SIP of its organisation."""
+    SupportRequest.objects.filter(pk=d.support_request_id).update(route=Route.LOCAL_AUTHORITY)
+    d.support_request.refresh_from_db()
+    return make_user(
+        "sid@la.test", "Sid Partner", (Role.SIP, Organisation.objects.get(pk=d.organisation_id))
+    )
+
+
+def _sip_agree(w: dict[str, Any], d: Deployment) -> Deployment:
+    sip = _la_route_with_sip(w, d)
+    return services.deployment_sip_agree(actor=sip, deployment=d)
+
+
+def _sip_request_changes(w: dict[str, Any], d: Deployment) -> Deployment:
+    sip = _la_route_with_sip(w, d)
+    return services.deployment_sip_request_changes(
+        actor=sip, deployment=d, comments="Two more days"
+    )
+
+
+def _prepare_invitation(w: dict[str, Any], d: Deployment) -> Deployment:
+    # No one with an account heads the supported school any more.
+    w["client_head"].role_assignments.all().delete()
+    services.deployment_prepare_invitation(
+        actor=w["coordinator"],
+        deployment=d,
+        party="client_headteacher",
+        email="cara@client.test",
+        name="Cara Head",
+    )
+    return _again(w)
+
+
 #: Each row: a state it starts from, and the service call taking it (returning the agreement).
 REACH: dict[str, tuple[str, Step]] = {
+    "prepare_invitation": (S.DRAFT, _prepare_invitation),
+    "sip_agree": (S.DRAFT, _sip_agree),
+    "sip_request_changes": (S.DRAFT, _sip_request_changes),
+    "send_for_signature": (
+        S.DRAFT,
+        lambda w, d: services.deployment_send_for_signature(actor=w["coordinator"], deployment=d),
+    ),
     "sign": (
         S.AWAITING_SIGNATURES,
         lambda w, d: services.deployment_sign(actor=w["leader_user"], deployment=d),
