@@ -225,6 +225,14 @@ GET deployments:invitation_resend                            405    405    405  
 POST deployments:invitation_resend                           302    404    404    404    404    404    404    404    302
 POST deployments:invitation_resend @own                      302    302    403    404    403    403    403    404    302
 GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
+GET deployments:send                                         302    404    404    404    404    404    404    404    302
+GET deployments:send @own                                    302    302    403    404    403    403    403    404    302  # the own agreement is active: the coordinator is sent back to it
+POST deployments:send                                        302    404    404    404    404    404    404    404    302
+POST deployments:send @own                                   302    302    403    404    403    403    403    404    302
+GET deployments:sip_answer                                   403    404    404    404    404    404    404    404    302
+GET deployments:sip_answer @own-la                           403    403    403    302    403    403    404    404    302  # only the school's SIP; the agreement is active: sent back to it
+POST deployments:sip_answer                                  403    404    404    404    404    404    404    404    302
+POST deployments:sip_answer @own-la                          403    403    403    302    403    403    404    404    302
 GET deployments:sign_on_paper @own                           302    302    403    404    403    403    403    404    302
 POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
 # documents (a document: on the school-route agreement, added by the leader; @la: on the
@@ -596,6 +604,10 @@ GET /deployments/{deployment_id} @own                        200    200    200  
 GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
 POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
 POST /deployments/{deployment_id}/sign @own                  403    403    409    403    409    409    409    403    401
+POST /deployments/{deployment_id}/send-for-signature         409    404    404    404    404    404    404    404    401
+POST /deployments/{deployment_id}/send-for-signature @own    409    409    403    404    403    403    403    404    401  # the own agreement is active: not_draft
+POST /deployments/{deployment_id}/sip-agreement              403    404    404    404    404    404    404    404    401  # only the school's SIP
+POST /deployments/{deployment_id}/sip-agreement @own-la      403    403    403    409    403    403    404    404    401  # the agreement is active: not_draft
 PUT /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
 PUT /organisations/{organisation_id}/charging-policies/{academic_year} @own   200    200    200    403    403    403    403    403    401
 GET /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
@@ -893,6 +905,8 @@ def api_body(world: World, operation: str, variant: str) -> dict[str, Any] | str
         "POST /visits/{visit_id}/agree": {},
         "POST /visits/{visit_id}/request-changes": {"comment": "Matrix"},
         "POST /visits/{visit_id}/sign-off": {},
+        "POST /deployments/{deployment_id}/send-for-signature": {},
+        "POST /deployments/{deployment_id}/sip-agreement": {"decision": "agree"},
         "POST /deployments/{deployment_id}/evaluation": {
             "ratings": dict.fromkeys(EVALUATION_ITEMS, "green"),
             "comments": {},
