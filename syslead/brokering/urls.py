@@ -5,6 +5,7 @@ from syslead.brokering.views import (
     allocation,
     brokering,
     direct_approaches,
+    no_account,
     reports,
     requests,
     sharing,
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schools/suggest/", suggest.school_suggestions, name="school_suggestions"),
     path("<int:request_id>/", requests.request_detail, name="detail"),
     path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
+    path("<int:request_id>/invite-head/", no_account.request_invite_head, name="invite_head"),
     path("<int:request_id>/waiting-list/", requests.request_waiting_list, name="waiting_list"),
     path("<int:request_id>/shortlist/", brokering.shortlist_save, name="shortlist_save"),
     path(

@@ -13,14 +13,15 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from syslead.accounts.access import coordinated_organisation_ids, roles_of
+from syslead.accounts.access import coordinated_organisation_ids, organisation_ids_for, roles_of
 from syslead.accounts.models import Role, User
 from syslead.brokering.models import RequestStatus, SupportRequest
 from syslead.casework.chasing import chased_text
 from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
-from syslead.deployments.models import ChangeKind, DeploymentStatus
+from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, SipDecision
 from syslead.deployments.moves import move_flag_text, open_move_flags_of
 from syslead.deployments.parties import party_in_sentence
+from syslead.deployments.sip import is_school_sip, school_sips
 from syslead.deployments.selectors import (
     awaiting_signature_of,
     party_to_sign,
@@ -131,6 +132,62 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
         },
         links=(Link("All agreements", reverse("deployments:list")),),
     )
+
+
+def coordinator_drafts(user: User) -> Iterable[Block]:
+    """Draft agreements of the coordinator's organisations: send each for signature, or (on the
+    local authority route) wait for the SIP or act on the changes they asked for (docs/rules.md,
+    "Sending an agreement for signature"). Oldest first, at most ``ITEMS_EACH``."""
+    coordinated = coordinated_organisation_ids(user)
+    if not coordinated:
+        return
+    drafts = (
+        Deployment.objects.filter(status=DeploymentStatus.DRAFT, organisation_id__in=coordinated)
+        .select_related("leader__user", "client_school", "support_request")
+        .order_by("created_at", "pk")[:ITEMS_EACH]
+    )
+    for deployment in drafts:
+        who = f"{deployment.leader.user.get_full_name()} at {deployment.client_school.name}"
+        sips = school_sips(deployment)
+        if sips and not deployment.sip_decision:
+            hint = (
+                "Waiting for the SIP ("
+                + ", ".join(sip.get_full_name() for sip in sips)
+                + ") to agree it; you may send it without them, saying why."
+            )
+        elif deployment.sip_decision == SipDecision.CHANGES_REQUESTED:
+            hint = f"The SIP asked for changes: {deployment.sip_comments}"
+        else:
+            hint = "Check it, then send it for signature."
+        yield AttentionItem(
+            f"Draft agreement for {who} (agreement {deployment.pk})",
+            reverse("deployments:detail", args=[deployment.pk]),
+            hint,
+        )
+
+
+def sip_drafts_to_agree(user: User) -> Iterable[Block]:
+    """Local authority route drafts waiting for this SIP's agreement."""
+    if Role.SIP not in roles_of(user):
+        return
+    drafts = (
+        Deployment.objects.filter(
+            status=DeploymentStatus.DRAFT,
+            sip_decision="",
+            organisation_id__in=organisation_ids_for(user, [Role.SIP]),
+        )
+        .select_related("leader__user", "client_school", "support_request")
+        .order_by("created_at", "pk")
+    )
+    for deployment in drafts:
+        if not is_school_sip(user, deployment):
+            continue
+        yield AttentionItem(
+            f"Agree the support agreement for {deployment.leader.user.get_full_name()} at "
+            f"{deployment.client_school.name}",
+            reverse("deployments:sip_answer", args=[deployment.pk]),
+            "It is sent for signature once you agree it.",
+        )
 
 
 def coordinator_leaders_moved(user: User) -> Iterable[Block]:

@@ -30,6 +30,7 @@ from syslead.brokering.forms import (
     _RequestFields,
 )
 from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH
+from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -332,6 +333,8 @@ def detail_context(
             .order_by("-sent_at", "-id")
             .first()
         )
+    # Waiting on someone without an account (docs/rules.md, "Requests"): the broker is told.
+    no_account = waiting_on_no_account(support_request) if access.broker else None
     timeline = timeline_for(request.user, support_request, access)
     fit = 0
     if panel is not None:
@@ -383,6 +386,7 @@ def detail_context(
         "may_withdraw": "withdraw" in steps,
         "waiting_list_form": WaitingListForm(),
         "timeline": timeline,
+        "no_account": no_account,
     }
 
 
