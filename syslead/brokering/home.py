@@ -21,7 +21,6 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
-from syslead.brokering.no_account import schools_without_head
 from syslead.brokering.eligibility import days_text
 from syslead.brokering.models import (
     Approach,
@@ -30,6 +29,7 @@ from syslead.brokering.models import (
     Route,
     SupportRequest,
 )
+from syslead.brokering.no_account import schools_without_head
 from syslead.brokering.selectors import UNMET_STATUSES
 from syslead.brokering.web_selectors import (
     approaches_without_answer,

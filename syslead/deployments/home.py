@@ -21,12 +21,12 @@ from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
 from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, SipDecision
 from syslead.deployments.moves import move_flag_text, open_move_flags_of
 from syslead.deployments.parties import party_in_sentence
-from syslead.deployments.sip import is_school_sip, school_sips
 from syslead.deployments.selectors import (
     awaiting_signature_of,
     party_to_sign,
     waiting_for_signatures,
 )
+from syslead.deployments.sip import is_school_sip, school_sips
 
 SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
 #: How many waiting agreements the coordinator's section lists (the list page has them all).

@@ -282,9 +282,7 @@ def party_states(deployment: Deployment) -> list[PartyState]:
     """Each of the four parties' state, in signing order (the agreement page's parties list)."""
     by_party = {s.party: s for s in _signatures(deployment)}
     draft = deployment.status == DeploymentStatus.DRAFT
-    prepared = (
-        {p.party: p for p in deployment.prepared_invitations.all()} if draft else {}
-    )
+    prepared = {p.party: p for p in deployment.prepared_invitations.all()} if draft else {}
     signers = {row.party: row for row in party_signers(deployment)}
     states = []
     for party in PARTY_ORDER:
@@ -303,7 +301,9 @@ def party_states(deployment: Deployment) -> list[PartyState]:
             )
         elif party in prepared:
             states.append(
-                PartyState(party, label, PREPARED, prepared=prepared[party], invite_role=row.invite_role)
+                PartyState(
+                    party, label, PREPARED, prepared=prepared[party], invite_role=row.invite_role
+                )
             )
         else:
             states.append(PartyState(party, label, NO_ONE, invite_role=row.invite_role))

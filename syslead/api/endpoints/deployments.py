@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from django.db.models import Prefetch
@@ -160,7 +160,7 @@ class SendIn(Schema):
     )
 
 
-class SipDecisionIn(str, Enum):
+class SipDecisionIn(StrEnum):
     AGREE = "agree"
     CHANGES = "changes"
 
@@ -428,7 +428,9 @@ def answer_as_sip(request: HttpRequest, deployment_id: Id, payload: SipAnswerIn)
     user = request_user(request)
     deployment = deployment_for_user(user, deployment_id)
     if payload.decision == SipDecisionIn.AGREE:
-        deployment = deployment_sip_agree(actor=user, deployment=deployment, comments=payload.comments)
+        deployment = deployment_sip_agree(
+            actor=user, deployment=deployment, comments=payload.comments
+        )
     else:
         deployment = deployment_sip_request_changes(
             actor=user, deployment=deployment, comments=payload.comments

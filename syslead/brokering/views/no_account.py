@@ -23,7 +23,9 @@ from syslead.invitations.services import invitation_send
 
 class InviteHeadForm(forms.Form):
     name = forms.CharField(
-        label="Their full name", max_length=150, error_messages={"required": "Enter the person's name."}
+        label="Their full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's name."},
     )
     email = forms.EmailField(
         label="Their e-mail address",

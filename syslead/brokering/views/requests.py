@@ -30,7 +30,6 @@ from syslead.brokering.forms import (
     _RequestFields,
 )
 from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH
-from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -39,6 +38,7 @@ from syslead.brokering.models import (
     Route,
     SupportRequest,
 )
+from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.selectors import (
     approaches_for_request,
     commissions_for_request,

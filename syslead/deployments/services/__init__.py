@@ -7,8 +7,8 @@ Every service is typed and keyword-only, runs in one transaction, checks who may
 agreements are read-only: every write refuses them with ``rule="read_only"``.
 
 Statuses: draft (made on the pages; sent for signature by a coordinator, after the SIP agrees
-on the local authority route) → awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
-active); an amended agreement is superseded by its next version.
+on the local authority route) → awaiting signatures → active ⇄ paused → completed, ended early
+or cancelled (before active); an amended agreement is superseded by its next version.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ from syslead.deployments.services.changes import (
     deployment_request_exit,
     deployment_resume,
 )
+from syslead.deployments.services.packages import (
+    deployment_add_to_package,
+    package_create,
+    package_set_lead,
+)
 from syslead.deployments.services.sending import (
     deployment_prepare_invitation,
     deployment_send_for_signature,
     deployment_sip_agree,
     deployment_sip_request_changes,
-)
-from syslead.deployments.services.packages import (
-    deployment_add_to_package,
-    package_create,
-    package_set_lead,
 )
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 

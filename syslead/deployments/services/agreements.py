@@ -249,7 +249,11 @@ def deployment_create(
         f"Agreement made for {leader_row.user.get_full_name()} at "
         f"{locked_request.school.name}: {days_words(deployment.days)} from "
         f"{in_words(deployment.starts_on)}, "
-        + ("waiting for signatures" if send_for_signature else "a draft to check and send for signature")
+        + (
+            "waiting for signatures"
+            if send_for_signature
+            else "a draft to check and send for signature"
+        )
         + overridden_words
         + (
             f"; sent without the SIP's agreement: {deployment.sip_comments}"
@@ -297,9 +301,7 @@ def _prepare_from_parties(actor: User, deployment: Deployment) -> None:
     name = deployment.client_headteacher_name
     if not (email and name):
         return
-    row = next(
-        (r for r in party_signers(deployment) if r.party == Party.CLIENT_HEADTEACHER), None
-    )
+    row = next((r for r in party_signers(deployment) if r.party == Party.CLIENT_HEADTEACHER), None)
     if row is None or row.can_sign or not row.invite_role:
         return
     deployment_prepare_invitation(

@@ -144,8 +144,7 @@ def deployment_sip_request_changes(
     tell_coordinators(
         locked,
         verb="deployment.sip_changes_requested",
-        text=f"The SIP asked for changes to the support agreement for "
-        f"{locked.client_school.name}.",
+        text=f"The SIP asked for changes to the support agreement for {locked.client_school.name}.",
         detail=note,
     )
     return locked

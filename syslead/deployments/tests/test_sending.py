@@ -85,7 +85,9 @@ def la_draft(
 # Services: the draft and sending it ---------------------------------------------------------------
 
 
-def test_a_draft_asks_no_one_to_sign_and_holds_no_days(draft: Deployment, parties: list[User]) -> None:
+def test_a_draft_asks_no_one_to_sign_and_holds_no_days(
+    draft: Deployment, parties: list[User]
+) -> None:
     """Rule: the parties are asked to sign only when the agreement is sent for signature."""
     assert draft.status == DeploymentStatus.DRAFT
     assert not any(p.notifications.filter(verb="deployment.to_sign").exists() for p in parties)
@@ -240,14 +242,18 @@ def test_once_the_sip_agrees_the_coordinator_sends_it(
     assert refresh(la_draft).status == DeploymentStatus.AWAITING_SIGNATURES
 
 
-def test_only_the_schools_sip_agrees(la_draft: Deployment, coordinator: User, parties: list[User]) -> None:
+def test_only_the_schools_sip_agrees(
+    la_draft: Deployment, coordinator: User, parties: list[User]
+) -> None:
     """Rule (who may): the SIP only, not the coordinator nor a party (403)."""
     for person in (coordinator, parties[2]):
         with pytest.raises(NotAllowed):
             deployment_sip_agree(actor=person, deployment=la_draft)
 
 
-def test_a_sip_of_another_authority_may_not_agree(la_draft: Deployment, other_org: Organisation) -> None:
+def test_a_sip_of_another_authority_may_not_agree(
+    la_draft: Deployment, other_org: Organisation
+) -> None:
     stranger_sip = make_user("sam@other.test", "Sam Other-SIP", (Role.SIP, other_org))
     with pytest.raises(NotAllowed):
         deployment_sip_agree(actor=stranger_sip, deployment=la_draft)
@@ -339,7 +345,9 @@ def test_the_invite_page_prepares_on_a_draft(
     assert PreparedInvitation.objects.get().email == "cara@e.test"
 
 
-def test_the_sip_sees_agree_this_support_agreement(login: Login, la_draft: Deployment, sip: User) -> None:
+def test_the_sip_sees_agree_this_support_agreement(
+    login: Login, la_draft: Deployment, sip: User
+) -> None:
     page = login(sip).get(f"/deployments/{la_draft.pk}/").content.decode()
     assert "Agree this support agreement" in page
     assert f"/deployments/{la_draft.pk}/sip-agreement/" in page
@@ -359,7 +367,9 @@ def test_the_sip_page_errors_are_govuk_style(login: Login, la_draft: Deployment,
     assert refresh(la_draft).sip_decision == SipDecision.AGREED
 
 
-def test_the_sip_page_is_refused_to_others(login: Login, la_draft: Deployment, coordinator: User) -> None:
+def test_the_sip_page_is_refused_to_others(
+    login: Login, la_draft: Deployment, coordinator: User
+) -> None:
     assert login(coordinator).get(f"/deployments/{la_draft.pk}/sip-agreement/").status_code == 403
 
 
@@ -405,10 +415,15 @@ def test_the_api_makes_a_draft_when_asked_and_refuses_sending_before_the_sip(
     refused = api(coordinator).post(f"/deployments/{deployment_id}/send-for-signature", {})
     assert refused.status_code == 409
     assert refused.json()["rule"] == "sip_agreement_needed"
-    assert api(coordinator).post(
-        f"/deployments/{deployment_id}/sip-agreement", {"decision": "agree"}
-    ).status_code == 403
-    no_comment = api(sip).post(f"/deployments/{deployment_id}/sip-agreement", {"decision": "changes"})
+    assert (
+        api(coordinator)
+        .post(f"/deployments/{deployment_id}/sip-agreement", {"decision": "agree"})
+        .status_code
+        == 403
+    )
+    no_comment = api(sip).post(
+        f"/deployments/{deployment_id}/sip-agreement", {"decision": "changes"}
+    )
     assert no_comment.status_code == 422
     agreed = api(sip).post(f"/deployments/{deployment_id}/sip-agreement", {"decision": "agree"})
     assert agreed.status_code == 200

@@ -19,14 +19,14 @@ from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments import services
 from syslead.deployments.forms import InviteSignerForm, PaperSignatureForm
 from syslead.deployments.models import Deployment, DeploymentStatus, Party
-from syslead.deployments.services.sending import (
-    deployment_prepare_invitation as prepare_invitation,
-)
 from syslead.deployments.selectors import (
     PartySigner,
     deployment_for_user,
     party_signers,
     pending_invitations_for,
+)
+from syslead.deployments.services.sending import (
+    deployment_prepare_invitation as prepare_invitation,
 )
 from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import posted, require_manager, run_service

@@ -115,9 +115,7 @@ def agreement_sip_answer(request: AuthenticatedHttpRequest, deployment_id: int) 
         if done is not None:
             messages.success(request, text)
             return redirect("deployments:detail", deployment.pk)
-    return render(
-        request, "deployments/sip_answer.html", {"deployment": deployment, "form": form}
-    )
+    return render(request, "deployments/sip_answer.html", {"deployment": deployment, "form": form})
 
 
 __all__ = ["agreement_send", "agreement_sip_answer"]
