@@ -276,13 +276,15 @@ def _send_prepared(actor: User, deployment: Deployment, site_url: str) -> list[s
         except RuleViolation as refusal:
             if refusal.rule != "invitation_pending":
                 raise
-            invitation = Invitation.objects.filter(
-                email=prepared.email,
-                role=role,
-                organisation_id=organisation,
-                school_id=urn,
-                status=InvitationStatus.PENDING,
-            ).first()
+            pending = Invitation.objects.filter(
+                email=prepared.email, role=role, status=InvitationStatus.PENDING
+            )
+            pending = (
+                pending.filter(organisation_id=organisation)
+                if organisation is not None
+                else pending.filter(school_id=school)
+            )
+            invitation = pending.first()
         prepared.invitation = invitation
         prepared.sent_at = timezone.now()
         prepared.save(update_fields=["invitation", "sent_at"])
