@@ -19,6 +19,7 @@ from syslead.brokering.views.common import broker_organisations, chosen_organisa
 from syslead.core import exports as x
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.reports.impact import Impact, ImpactRow, impact
 from syslead.reports.selectors import (
     AreaFigures,
     Kpis,
@@ -29,6 +30,7 @@ from syslead.reports.selectors import (
     evaluation_outcomes,
     kpis,
 )
+from syslead.reports.views_impact import impact_scope
 
 MEASURE_COLUMNS: list[x.Column[tuple[str, Any]]] = [
     x.text("Measure", lambda m: m[0], width=48),
@@ -113,5 +115,72 @@ def kpi_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
         x.Sheet("By commissioner", route_columns, routes),
         x.Sheet("By area", area_columns, agreements_by_area(organisation, year)),
         x.Sheet("Evaluation outcomes", OUTCOME_COLUMNS, outcomes),
+        *impact_sheets(impact(organisation, year)),
     ]
     return x.export_response(x.Export(f"kpis-{organisation.slug}-{year}", sheets), fmt)
+
+
+def _percent(value: float | None) -> Any:
+    return "" if value is None else value
+
+
+IMPACT_COLUMNS: list[x.Column[ImpactRow]] = [
+    x.number("Supported schools", lambda r: r.supported),
+    x.number("Improved", lambda r: r.improved),
+    x.number("Stayed the same", lambda r: r.stayed),
+    x.number("Declined", lambda r: r.declined),
+    x.number("Supported improved (%)", lambda r: _percent(r.supported_proportion.percent)),
+    x.number("95% CI low (%)", lambda r: _percent(r.supported_proportion.low_percent)),
+    x.number("95% CI high (%)", lambda r: _percent(r.supported_proportion.high_percent)),
+    x.number("Comparison schools", lambda r: r.comparison_schools),
+    x.number("Comparison improved", lambda r: r.comparison_improved),
+    x.number(
+        "Comparison improved, weighted (%)", lambda r: _percent(r.comparison_proportion.percent)
+    ),
+    x.number("Comparison 95% CI low (%)", lambda r: _percent(r.comparison_proportion.low_percent)),
+    x.number(
+        "Comparison 95% CI high (%)", lambda r: _percent(r.comparison_proportion.high_percent)
+    ),
+    x.number("Difference (points)", lambda r: _percent(r.difference_points)),
+    x.number("No starting grade", lambda r: r.no_starting_grade),
+    x.number("Not inspected again", lambda r: r.not_inspected_again),
+    x.number("No comparison school", lambda r: r.without_comparison),
+]
+
+
+def impact_sheets(figures: Impact) -> list[x.Sheet[Any]]:
+    """The impact figures as sheets: overall, by year, by broker (every broker only)."""
+    sheets: list[x.Sheet[Any]] = [
+        x.Sheet(
+            "Impact",
+            [x.text("Scope", lambda r: r.label, width=30), *IMPACT_COLUMNS],
+            [figures.overall],
+        ),
+        x.Sheet(
+            "Impact by year",
+            [x.text("Year agreements began", lambda r: r.label), *IMPACT_COLUMNS],
+            figures.by_year,
+        ),
+    ]
+    if figures.organisation is None:
+        sheets.append(
+            x.Sheet(
+                "Impact by broker",
+                [x.text("Broker", lambda r: r.label, width=30), *IMPACT_COLUMNS],
+                figures.by_broker,
+            )
+        )
+    return sheets
+
+
+@login_required
+def impact_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
+    """The impact page's figures for the same broker and year (the same readers), each table a
+    sheet (docs/impact.md)."""
+    scope = impact_scope(request)
+    if scope.form.is_bound and not scope.form.is_valid():
+        return redirect(f"{reverse('reports:impact')}?{request.GET.urlencode()}")
+    figures = impact(scope.organisation, scope.year)
+    who = scope.organisation.slug if scope.organisation is not None else "all-brokers"
+    when = scope.year.label if scope.year is not None else "all-years"
+    return x.export_response(x.Export(f"impact-{who}-{when}", impact_sheets(figures)), fmt)

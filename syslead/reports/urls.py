@@ -1,11 +1,13 @@
 from django.urls import path
 
-from syslead.reports import views
-from syslead.reports.exports import kpi_export
+from syslead.reports import views, views_impact
+from syslead.reports.exports import impact_export, kpi_export
 
 app_name = "reports"
 
 urlpatterns = [
     path("kpis/", views.kpi_report, name="kpis"),
     path("kpis/export.<export_format:fmt>", kpi_export, name="kpis_export"),
+    path("impact/", views_impact.impact_report, name="impact"),
+    path("impact/export.<export_format:fmt>", impact_export, name="impact_export"),
 ]

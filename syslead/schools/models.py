@@ -117,12 +117,15 @@ class PostcodeArea(models.Model):
 
 
 class RegisterImport(models.Model):
-    """One load of the register (a GIAS download, or the shipped open-data files): what it added,
-    updated and rejected, and why. The audit trail of bulk changes to schools."""
+    """One load of the register (a GIAS download, the shipped open-data files, or an Ofsted
+    inspections file): what it added, updated and rejected, and why. The audit trail of bulk
+    changes to schools. For an Ofsted file, ``added``, ``updated`` and ``unchanged`` count
+    inspections (docs/impact.md)."""
 
     class Source(models.TextChoices):
         GIAS = "gias", "GIAS download"
         REGISTER = "register", "Shipped register"
+        OFSTED = "ofsted", "Ofsted inspections file"
 
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
@@ -139,6 +142,10 @@ class RegisterImport(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     inspections_added = models.PositiveIntegerField(default=0)
+    kept_apart = models.PositiveIntegerField(
+        default=0,
+        help_text="Ofsted rows without a single overall grade (ungraded, or the report-card era).",
+    )
     rejected_rows = models.JSONField(
         default=list, blank=True, help_text="The first rejected rows: line, URN and reason."
     )

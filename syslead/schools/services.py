@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
@@ -21,6 +23,7 @@ from syslead.schools.csvfile import RejectedRow
 from syslead.schools.gias import GiasFileError, GiasReader
 from syslead.schools.models import Phase, PostcodeArea, RegisterImport, School
 from syslead.schools.ofsted import ofsted_rating_from
+from syslead.schools.ofsted_file import OfstedFileError, read_ofsted_file
 from syslead.schools.phases import phase_from_label
 from syslead.schools.postcodes import is_full_postcode, postcode_compact, postcode_normalised
 from syslead.schools.search_text import name_search_for
@@ -315,6 +318,100 @@ def schools_import_gias(*, actor: User | None, path: str | Path) -> ImportResult
             )
     except (MemoryError, OperationalError, OSError) as error:
         raise GiasFileError(_ran_out(name, error)) from error
+
+
+@dataclass
+class OfstedImportResult:
+    """What an Ofsted file's import did: inspections added, updated (a new grade for the same
+    day) and unchanged; rows kept apart (no single overall grade) and rejected, with reasons."""
+
+    layout: str
+    added: int
+    updated: int
+    unchanged: int
+    schools_updated: int
+    rejected: list[RejectedRow]
+    rejected_count: int
+    kept_apart: list[RejectedRow]
+    kept_apart_count: int
+    record: RegisterImport
+
+    def summary(self) -> str:
+        return (
+            f"Inspections added {self.added}, updated {self.updated}, unchanged "
+            f"{self.unchanged}, kept apart {self.kept_apart_count} (no single overall grade), "
+            f"rejected {self.rejected_count}; {self.schools_updated} schools' latest grade "
+            "updated."
+        )
+
+
+def schools_import_ofsted(*, actor: User | None, path: str | Path) -> OfstedImportResult:
+    """Add or correct graded Ofsted inspections from a file as Ofsted publishes it (its
+    management information CSV, or the shipped history's layout; ``ofsted_file``), and bring each
+    school's latest grade up to date. All or nothing: the file is read and checked in full before
+    anything is written, and everything is written in one transaction; a bad file, or a failure
+    while writing, imports nothing (``OfstedFileError``). Bad rows are rejected with their line
+    and reason, rows without a single overall grade are kept apart, and the rest are imported."""
+    _check_may_edit(actor)
+    name = Path(path).name
+    try:
+        register_urns = set(School.objects.values_list("urn", flat=True))
+        rows = read_ofsted_file(path, register_urns, timezone.localdate())
+        latest: dict[int, tuple[dt.date, str]] = {}
+        for urn, inspected_on, rating in rows.inspections:
+            if urn not in latest or inspected_on >= latest[urn][0]:
+                latest[urn] = (inspected_on, rating)
+        with transaction.atomic():
+            inspections = upsert_inspections(rows.inspections)
+            schools = upsert_schools(
+                [
+                    {"urn": urn, "ofsted_rating": rating, "ofsted_inspected_on": inspected_on}
+                    for urn, (inspected_on, rating) in latest.items()
+                ]
+            )
+            record = RegisterImport.objects.create(
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                source=RegisterImport.Source.OFSTED,
+                file_name=name[:255],
+                added=inspections.added,
+                updated=inspections.updated,
+                unchanged=inspections.unchanged,
+                rejected=rows.rejected_count,
+                inspections_added=inspections.added,
+                kept_apart=rows.kept_apart_count,
+                rejected_rows=[row.as_dict() for row in rows.rejected[:MAX_LOGGED_REJECTIONS]],
+            )
+            event_record(
+                actor=actor,
+                subject=record,
+                verb="ofsted.imported",
+                summary=f"Ofsted inspections {name}: {inspections.added} added, "
+                f"{inspections.updated} updated, {rows.kept_apart_count} kept apart, "
+                f"{rows.rejected_count} rejected",
+                data={
+                    "layout": rows.layout,
+                    "added": inspections.added,
+                    "updated": inspections.updated,
+                    "unchanged": inspections.unchanged,
+                    "kept_apart": rows.kept_apart_count,
+                    "rejected": rows.rejected_count,
+                    "schools_updated": schools.updated,
+                },
+            )
+    except (MemoryError, OperationalError) as error:
+        raise OfstedFileError(_ran_out(name, error)) from error
+    return OfstedImportResult(
+        layout=rows.layout,
+        added=inspections.added,
+        updated=inspections.updated,
+        unchanged=inspections.unchanged,
+        schools_updated=schools.updated,
+        rejected=rows.rejected,
+        rejected_count=rows.rejected_count,
+        kept_apart=rows.kept_apart,
+        kept_apart_count=rows.kept_apart_count,
+        record=record,
+    )
 
 
 @dataclass

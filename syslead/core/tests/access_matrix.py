@@ -296,6 +296,8 @@ POST charging:charging_policy                                 200    404    404 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
 GET reports:kpis_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
+GET reports:impact                                           200    200    200    403    403    403    403    200    302  # the KPIs' readers; the admin sees every broker
+GET reports:impact_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
 
 # quality
 GET quality:index                                            200    200    200    403    403    403    403    200    302

@@ -370,12 +370,14 @@ LISTS = (
     "/leaders/training/",
     "/quality/",
     "/reports/kpis/",
+    "/reports/impact/",
     "/people/",
     "/leaders/export.csv",
     "/requests/export.csv",
     "/requests/unmet-demand/export.csv",
     "/deployments/export.csv",
     "/reports/kpis/export.csv",
+    "/reports/impact/export.csv",
     "/alliances/{own_organisation}/",
     "/alliances/{own_organisation}/meetings/",
     "/api/v1/support-requests",
@@ -425,7 +427,14 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
     assert not found, f"{case.key}: " + "; ".join(found)
 
 
-@pytest.mark.parametrize("path", ["/reports/kpis/export.csv", "/requests/unmet-demand/export.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/kpis/export.csv",
+        "/reports/impact/export.csv",
+        "/requests/unmet-demand/export.csv",
+    ],
+)
 def test_a_download_for_an_organisation_the_caller_does_not_run_is_404(
     path: str, world: World, db: None
 ) -> None:

@@ -53,6 +53,8 @@ def test_the_workbook_holds_each_table_of_the_page_with_numbers_as_numbers(
         "By commissioner",
         "By area",
         "Evaluation outcomes",
+        "Impact",
+        "Impact by year",
     ]
     measures = dict(_table(workbook["KPIs"])[1:])
     assert measures["SLEs designated"] == page["kpis"].sles_designated == 2
@@ -80,6 +82,8 @@ def test_the_csv_has_a_section_per_table_and_follows_the_chosen_year(
         "By commissioner",
         "By area",
         "Evaluation outcomes",
+        "Impact",
+        "Impact by year",
     ]
     assert ["SLEs designated", "1"] in rows
     assert ["Total cost (£)", "0.00"] in rows

@@ -1,0 +1,396 @@
+"""Impact against a comparison group: did the schools a broker supported improve their Ofsted
+grade more often than similar schools nobody in Syslead supported? (docs/impact.md, which sets
+out the method in words; the page repeats it.)
+
+The rules, each tested in ``syslead/reports/tests/test_impact.py``:
+
+- **Graded inspections only, before the report-card era.** Only inspections with a single overall
+  grade (outstanding 1, good 2, requires improvement or satisfactory 3, inadequate 4) dated
+  before 1 September 2025 are used. Ofsted gave no overall grade from September 2024 and grades
+  report-card inspections on several areas and a five-point scale (from the 2025-26 year), which
+  does not map onto the four grades, so those inspections are kept apart and counted.
+- **A supported school** is the client school of an agreement that took place (active, paused,
+  completed or ended early) of the broker (every broker for "all brokers") starting in the year
+  (any year for "all years"). Its **start** is the earliest such agreement's start date.
+- **Its starting grade** is its latest graded inspection on or before the start, and no older than
+  ``BASELINE_YEARS`` academic years before the start's year; **its later grade** the first graded
+  inspection after the start. It **improved** when the later grade is better (a lower number)
+  than the starting grade. A school with no starting grade, not yet inspected again, or with no
+  comparison school of its phase, starting grade and year, is counted apart.
+- **The comparison group** for a year: every school of the register that no agreement in Syslead
+  ever supported (any status but draft or cancelled), whose starting grade and later grade are
+  read the same way from 1 September of that year, in the cells (phase, starting grade, year) of
+  the supported schools. Its percentage is weighted like the supported schools (each cell counts
+  as many times as it has supported schools), so a different mix of grades and phases does not
+  move it.
+- **95% confidence intervals**: Wilson's score interval; for the weighted comparison percentage,
+  with Kish's effective number of schools.
+
+Everything is read in four queries and computed with numpy over the whole register: no query per
+school.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from syslead.core.academic_years import AcademicYear
+from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.organisations.models import Organisation
+from syslead.schools.models import OFSTED_GRADE_NUMBER, OfstedInspection, Phase
+from syslead.schools.ofsted_file import REPORT_CARD_ERA_STARTS
+
+#: A starting grade older than this many academic years before the start's year is too old to
+#: describe the school when support began.
+BASELINE_YEARS = 4
+#: Agreements in which support took place.
+SUPPORT_STATUSES = (
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.PAUSED,
+    DeploymentStatus.COMPLETED,
+    DeploymentStatus.ENDED_EARLY,
+)
+#: Agreements that make a school "supported in Syslead", so never a comparison school.
+NOT_SUPPORT = (DeploymentStatus.DRAFT, DeploymentStatus.CANCELLED)
+#: The normal distribution's 97.5th percentile: a two-sided 95% interval.
+Z95 = 1.959963984540054
+_KEY = 1_000_000  # date ordinals are below a million until the year 2738
+
+IntArray = npt.NDArray[np.int64]
+
+
+def wilson_interval(successes: float, total: float, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson's score interval for a proportion ``successes / total`` (as fractions 0-1):
+
+    centre = (p + z²/2n) / (1 + z²/n), half-width = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n).
+
+    Unlike p ± z·√(p(1−p)/n) it stays within 0-1 and is not zero-width at 0% or 100%. None when
+    there is nothing to estimate (total 0). ``total`` may be an effective number (not whole)."""
+    if total <= 0:
+        return None
+    p = successes / total
+    z2 = z * z
+    denominator = 1 + z2 / total
+    centre = (p + z2 / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """``improved`` of ``total`` schools, as a percentage with its 95% interval."""
+
+    improved: float
+    total: float
+
+    @property
+    def fraction(self) -> float | None:
+        return self.improved / self.total if self.total else None
+
+    @property
+    def percent(self) -> float | None:
+        fraction = self.fraction
+        return None if fraction is None else round(100 * fraction, 1)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.improved, self.total)
+
+    @property
+    def low_percent(self) -> float | None:
+        interval = self.interval
+        return None if interval is None else round(100 * interval[0], 1)
+
+    @property
+    def high_percent(self) -> float | None:
+        interval = self.interval
+        return None if interval is None else round(100 * interval[1], 1)
+
+
+@dataclass
+class ImpactRow:
+    """The figures of one group of supported schools (a year, a broker, or all of them)."""
+
+    label: str
+    #: Supported schools with a starting grade, a later graded inspection and comparison schools.
+    supported: int = 0
+    improved: int = 0
+    stayed: int = 0
+    declined: int = 0
+    #: Supported schools counted apart: no starting grade, not inspected again yet, or (below)
+    #: no comparison school of their phase, starting grade and year.
+    no_starting_grade: int = 0
+    not_inspected_again: int = 0
+    #: Supported schools whose cell (phase, starting grade, year) has no comparison school.
+    without_comparison: int = 0
+    #: Comparison schools (a school is counted once per year whose comparison it is in).
+    comparison_schools: int = 0
+    comparison_improved: int = 0
+    #: The comparison's improved fraction weighted like the supported schools, and the effective
+    #: number of schools behind it (Kish).
+    comparison_weighted: float = 0.0
+    comparison_effective: float = 0.0
+    #: (phase, starting grade, year) → supported schools in the cell (those with a comparison).
+    cells: dict[tuple[int, int, int], int] = field(default_factory=dict, repr=False)
+
+    @property
+    def supported_proportion(self) -> Proportion:
+        return Proportion(self.improved, self.supported)
+
+    @property
+    def comparison_proportion(self) -> Proportion:
+        return Proportion(
+            self.comparison_weighted * self.comparison_effective, self.comparison_effective
+        )
+
+    @property
+    def difference_points(self) -> float | None:
+        """Supported minus comparison, in percentage points."""
+        ours, theirs = self.supported_proportion.percent, self.comparison_proportion.percent
+        return None if ours is None or theirs is None else round(ours - theirs, 1)
+
+
+@dataclass
+class Impact:
+    """The impact figures of a broker (None: every broker) and year (None: every year)."""
+
+    organisation: Organisation | None
+    academic_year: AcademicYear | None
+    overall: ImpactRow
+    by_year: list[ImpactRow]
+    by_broker: list[ImpactRow]
+    #: Inspections in the register dated in the report-card era, kept apart.
+    report_card_era_inspections: int
+    #: Graded inspections and schools read (what the figures rest on).
+    inspections_read: int
+    schools_read: int
+
+
+@dataclass(frozen=True)
+class _History:
+    """Every graded inspection before the report-card era, sorted by school then date."""
+
+    urns: IntArray
+    days: IntArray
+    grades: IntArray
+    phases: IntArray
+    keys: IntArray
+
+    @classmethod
+    def load(cls) -> _History:
+        rows = list(
+            OfstedInspection.objects.filter(inspected_on__lt=REPORT_CARD_ERA_STARTS)
+            .order_by()
+            .values_list("school_id", "inspected_on", "rating", "school__phase")
+        )
+        phase_codes = {phase: index for index, phase in enumerate(Phase.values, start=1)}
+        urns = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        days = np.fromiter((r[1].toordinal() for r in rows), dtype=np.int64, count=len(rows))
+        grades = np.fromiter(
+            (OFSTED_GRADE_NUMBER.get(r[2], 0) for r in rows),  # type: ignore[call-overload]
+            dtype=np.int64,
+            count=len(rows),
+        )
+        phases = np.fromiter(
+            (phase_codes.get(r[3], 0) for r in rows), dtype=np.int64, count=len(rows)
+        )
+        keep = grades > 0
+        keys = urns * _KEY + days
+        order = np.argsort(keys[keep], kind="stable")
+        return cls(
+            urns=urns[keep][order],
+            days=days[keep][order],
+            grades=grades[keep][order],
+            phases=phases[keep][order],
+            keys=keys[keep][order],
+        )
+
+    def at(
+        self, urns: IntArray, days: IntArray, oldest: IntArray
+    ) -> tuple[npt.NDArray[np.bool_], IntArray, npt.NDArray[np.bool_], IntArray, IntArray]:
+        """For each (school, day): whether it has a starting grade (the latest graded inspection
+        on or before the day and on or after ``oldest``) and that grade, whether it has a later
+        graded inspection and its grade, and the school's phase code."""
+        size = len(self.keys)
+        if size == 0:
+            none = np.zeros(len(urns), dtype=bool)
+            zeros = np.zeros(len(urns), dtype=np.int64)
+            return none, zeros, none, zeros, zeros
+        after = np.searchsorted(self.keys, urns * _KEY + days, side="right")
+        before = np.clip(after - 1, 0, size - 1)
+        later = np.clip(after, 0, size - 1)
+        has_before = (after > 0) & (self.urns[before] == urns) & (self.days[before] >= oldest)
+        has_later = (after < size) & (self.urns[later] == urns)
+        phase = np.where(has_before, self.phases[before], self.phases[later])
+        return has_before, self.grades[before], has_later, self.grades[later], phase
+
+
+def _oldest_baseline(years: IntArray) -> IntArray:
+    """For each academic year (its first calendar year), the oldest day a starting grade may
+    have: 1 September ``BASELINE_YEARS`` years before the year starts, as ordinals."""
+    return np.fromiter(
+        (dt.date(int(y) - BASELINE_YEARS, 9, 1).toordinal() for y in years),
+        dtype=np.int64,
+        count=len(years),
+    )
+
+
+@dataclass(frozen=True)
+class _Supported:
+    """One supported school in a group: its start, and the group it counts in."""
+
+    urn: int
+    starts_on: dt.date
+    organisation_id: int
+
+
+def _comparison_cells(
+    history: _History, never_supported: IntArray, years: Iterable[int]
+) -> dict[tuple[int, int, int], tuple[int, int]]:
+    """(phase, starting grade, year) → (comparison schools, of which improved), for each year."""
+    cells: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for year in sorted(set(years)):
+        reference = dt.date(year, 9, 1).toordinal()
+        days = np.full(len(never_supported), reference, dtype=np.int64)
+        oldest = dt.date(year - BASELINE_YEARS, 9, 1).toordinal()
+        has_before, before, has_later, later, phase = history.at(
+            never_supported, days, np.full(len(never_supported), oldest, dtype=np.int64)
+        )
+        # A school whose phase the register does not know matches no one.
+        usable = has_before & has_later & (phase > 0)
+        improved = usable & (later < before)
+        code = phase * 10 + before
+        totals = np.bincount(code[usable], minlength=100)
+        wins = np.bincount(code[improved], minlength=100)
+        for value in np.nonzero(totals)[0]:
+            cells[(int(value) // 10, int(value) % 10, year)] = (
+                int(totals[value]),
+                int(wins[value]),
+            )
+    return cells
+
+
+def _row(
+    label: str,
+    members: list[_Supported],
+    history: _History,
+    comparison: dict[tuple[int, int, int], tuple[int, int]],
+) -> ImpactRow:
+    """The figures of one group of supported schools: each school once, from its earliest start."""
+    first: dict[int, dt.date] = {}
+    for member in members:
+        if member.urn not in first or member.starts_on < first[member.urn]:
+            first[member.urn] = member.starts_on
+    row = ImpactRow(label=label)
+    if not first:
+        return row
+    urns = np.fromiter(first.keys(), dtype=np.int64, count=len(first))
+    starts = list(first.values())
+    days = np.fromiter((d.toordinal() for d in starts), dtype=np.int64, count=len(starts))
+    years = np.fromiter(
+        (AcademicYear.containing(d).start_year for d in starts), dtype=np.int64, count=len(starts)
+    )
+    has_before, before, has_later, later, phase = history.at(urns, days, _oldest_baseline(years))
+    usable = has_before & has_later
+    row.no_starting_grade = int((~has_before).sum())
+    row.not_inspected_again = int((has_before & ~has_later).sum())
+    # Only schools with comparison schools of their phase, starting grade and year are compared.
+    matched = usable & np.fromiter(
+        (
+            (int(p), int(g), int(y)) in comparison
+            for p, g, y in zip(phase, before, years, strict=True)
+        ),
+        dtype=bool,
+        count=len(urns),
+    )
+    row.without_comparison = int((usable & ~matched).sum())
+    row.supported = int(matched.sum())
+    row.improved = int((matched & (later < before)).sum())
+    row.stayed = int((matched & (later == before)).sum())
+    row.declined = int((matched & (later > before)).sum())
+    cells: dict[tuple[int, int, int], int] = defaultdict(int)
+    for p, g, y in zip(phase[matched], before[matched], years[matched], strict=True):
+        cells[(int(p), int(g), int(y))] += 1
+    weighted = weight_sq = weight = 0.0
+    for cell, count in cells.items():
+        total, wins = comparison[cell]
+        row.cells[cell] = count
+        row.comparison_schools += total
+        row.comparison_improved += wins
+        weighted += count * wins / total
+        weight += count
+        weight_sq += count * count / total
+    if weight:
+        row.comparison_weighted = weighted / weight
+        row.comparison_effective = weight * weight / weight_sq
+    return row
+
+
+def _year_of(day: dt.date) -> AcademicYear:
+    return AcademicYear.containing(day)
+
+
+def impact(organisation: Organisation | None, academic_year: AcademicYear | str | None) -> Impact:
+    """The impact figures for the broker (None: every broker) and the year of the agreements'
+    start (None: every year): overall, by year, and by broker when every broker is asked."""
+    year = AcademicYear.parse(academic_year) if isinstance(academic_year, str) else academic_year
+    history = _History.load()
+    agreements = list(
+        Deployment.objects.exclude(status__in=NOT_SUPPORT)
+        .order_by()
+        .values_list("client_school_id", "organisation_id", "starts_on", "status")
+    )
+    ever_supported = {urn for urn, _org, _start, _status in agreements}
+    members = [
+        _Supported(urn, starts_on, org)
+        for urn, org, starts_on, status in agreements
+        if status in SUPPORT_STATUSES
+        and (organisation is None or org == organisation.pk)
+        and (year is None or starts_on in year)
+    ]
+    all_urns = np.unique(history.urns)
+    never_supported = all_urns[~np.isin(all_urns, np.fromiter(ever_supported, dtype=np.int64))]
+    comparison = _comparison_cells(
+        history, never_supported, {_year_of(m.starts_on).start_year for m in members}
+    )
+    by_year_members: dict[str, list[_Supported]] = defaultdict(list)
+    for member in members:
+        by_year_members[_year_of(member.starts_on).label].append(member)
+    by_year = [
+        _row(label, by_year_members[label], history, comparison)
+        for label in sorted(by_year_members)
+    ]
+    by_broker: list[ImpactRow] = []
+    if organisation is None:
+        names = dict(
+            Organisation.objects.filter(pk__in={m.organisation_id for m in members}).values_list(
+                "pk", "name"
+            )
+        )
+        grouped: dict[int, list[_Supported]] = defaultdict(list)
+        for member in members:
+            grouped[member.organisation_id].append(member)
+        by_broker = sorted(
+            (_row(names.get(org, "?"), rows, history, comparison) for org, rows in grouped.items()),
+            key=lambda r: r.label.lower(),
+        )
+    overall_label = organisation.name if organisation is not None else "All brokers"
+    return Impact(
+        organisation=organisation,
+        academic_year=year,
+        overall=_row(overall_label, members, history, comparison),
+        by_year=by_year,
+        by_broker=by_broker,
+        report_card_era_inspections=OfstedInspection.objects.filter(
+            inspected_on__gte=REPORT_CARD_ERA_STARTS
+        ).count(),
+        inspections_read=len(history.keys),
+        schools_read=len(all_urns),
+    )
