@@ -16,8 +16,8 @@ published):
   neighbouring one), a designation (about 70% SLE, 20% LLE, 8% NLE, 2% NLG; 95% active), core
   training done for 92%, 2–20 years' experience, a release agreement for the year for 90%
   (6–15 days), a declared conflict for 2%;
-- associations: every leader with their region's hub (exclusive for an LLE, as the KYRA model
-  has it), and every non-LLE also with their local authority.
+- associations: every leader with their region's hub (exclusive for an LLE, as docs/rules.md,
+  Association has it), and every non-LLE also with their local authority.
 
 Everything is written with ``bulk_create`` in batches: the whole set takes seconds.
 """

@@ -82,12 +82,11 @@ def role_grant_allowed(actor: User, spec: RoleSpec) -> bool:
     return spec.role in {Role.SYSTEM_LEADER, Role.HEADTEACHER}
 
 
-def _raise_if_invalid(specs: Sequence[RoleSpec], errors: dict[str, list[str]]) -> None:
-    role_messages = [message for spec in specs for message in role_problems(spec)]
-    if role_messages:
-        errors["roles"] = role_messages
-    if errors:
-        raise ValidationError(errors)
+def _raise_if_invalid(specs: Sequence[RoleSpec], errors: FieldErrors) -> None:
+    for spec in specs:
+        for message in role_problems(spec):
+            errors.add("roles", message)
+    errors.raise_if_any()
 
 
 def _raise_unless_allowed(actor: User, specs: Sequence[RoleSpec]) -> None:
@@ -136,7 +135,7 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """Create an account with its roles, all or nothing: an administrator creates anyone; a
-    coordinator only people for its own organisation and for schools (api-v1 "Who may do what")."""
+    coordinator only people for its own organisation and for schools (docs/access.md)."""
     if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
         raise NotAllowed("Only administrators and coordinators may create users.")
     specs = list(dict.fromkeys(roles))
@@ -186,7 +185,7 @@ def user_create(
 @transaction.atomic
 def role_grant(*, actor: User, user: User, spec: RoleSpec) -> RoleAssignment:
     """Give a person one more role, under the same rule as creating them (who may grant what)."""
-    _raise_if_invalid([spec], {})
+    _raise_if_invalid([spec], FieldErrors())
     _raise_unless_allowed(actor, [spec])
     return _role_save(actor=actor, user=user, spec=spec)
 

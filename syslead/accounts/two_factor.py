@@ -21,7 +21,6 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -34,7 +33,7 @@ from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.browser_sessions import sessions_end_all
 from syslead.accounts.models import Role, User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 
 #: Roles that must sign in with a second factor.
 REQUIRED_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR, Role.BROKER_LEAD)
@@ -175,14 +174,10 @@ def app_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
     if device is None:
         raise RuleViolation("Start setting up again.", rule="no_app_being_set_up")
     if not device.verify_is_allowed()[0]:
-        raise ValidationError(
-            {"code": ["Too many wrong codes in a row. Wait a minute, then try again."]}
-        )
+        raise field_error("code", "Too many wrong codes in a row. Wait a minute, then try again.")
     # Outside the transaction below: a wrong code must still count towards the throttle.
     if not device.verify_token(_normalise(code)):
-        raise ValidationError(
-            {"code": ["The code is not right. Enter the 6 digits the app shows now."]}
-        )
+        raise field_error("code", "The code is not right. Enter the 6 digits the app shows now.")
     with transaction.atomic():
         replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -51,16 +50,11 @@ def _lock(organisation: Organisation) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
-def _check_date(errors: dict[str, list[str]], name: str, value: dt.date | None) -> None:
+def _check_date(errors: FieldErrors, name: str, value: dt.date | None) -> None:
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-        errors.setdefault(name, []).append(
-            f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {LATEST_DATE:%-d %B %Y}."
+        errors.add(
+            name, f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {LATEST_DATE:%-d %B %Y}."
         )
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 # Members ------------------------------------------------------------------------------------------
@@ -95,7 +89,7 @@ def member_add(
     errors = FieldErrors()
     _check_date(errors, "joined_on", joined_on)
     _check_date(errors, "mou_signed_on", mou_signed_on)
-    _raise(errors)
+    errors.raise_if_any()
     member = AllianceMember(
         organisation=organisation,
         school=school,
@@ -157,7 +151,7 @@ def member_mou_record(
         errors["signed_by"] = ["Enter the name of the headteacher who signed."]
     if member.left_on is not None:
         raise RuleViolation("The school has left the alliance.", rule="member_left")
-    _raise(errors)
+    errors.raise_if_any()
     previous = {
         "signed_on": member.mou_signed_on.isoformat() if member.mou_signed_on else None,
         "version": member.mou_version,
@@ -254,7 +248,7 @@ def _end_membership(member: AllianceMember, left_on: dt.date, reason: str, *, fi
             "The date must be on or after the day the school joined "
             f"({member.joined_on:%-d %B %Y})."
         ]
-    _raise(errors)
+    errors.raise_if_any()
     member.left_on = left_on
     member.leaving_reason = reason.strip()
     member.referred_to_board = False
@@ -292,7 +286,7 @@ def meeting_schedule(
         errors["title"] = ["Enter the meeting's title."]
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = ["The meeting must end after it starts."]
-    _raise(errors)
+    errors.raise_if_any()
     meeting = Meeting(
         organisation=organisation,
         held_on=held_on,
@@ -346,13 +340,15 @@ def attendance_record(
                 "school_id", flat=True
             )
         )
-        problems = []
+        problems = FieldErrors()
         for urn, status in attendance.items():
             if urn not in ever:
-                problems.append(f"{urn} is not the URN of a member of the alliance.")
+                problems.add("attendance", f"{urn} is not the URN of a member of the alliance.")
             elif status not in known:
-                problems.append(f"{urn}: {status!r} is not one of {', '.join(sorted(known))}.")
-        _raise({"attendance": problems} if problems else {})
+                problems.add(
+                    "attendance", f"{urn}: {status!r} is not one of {', '.join(sorted(known))}."
+                )
+        problems.raise_if_any()
         MeetingAttendance.objects.filter(meeting=meeting).delete()
         rows = MeetingAttendance.objects.bulk_create(
             [
@@ -508,7 +504,7 @@ def board_decision_record(
     _check_date(errors, "decided_on", decided_on)
     if decision not in {d.value for d in BoardDecisionKind}:
         errors["decision"] = ["Choose continue or end_membership."]
-    _raise(errors)
+    errors.raise_if_any()
     with transaction.atomic():
         _lock(organisation)
         member.refresh_from_db()

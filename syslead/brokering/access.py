@@ -5,8 +5,9 @@ the names other areas import.
 A request is visible (else 404) to:
 - an administrator;
 - coordinators and broker leads of its organisation;
-- SIPs of its organisation, for requests on the local authority route only (there is no named
-  SIP per school, so a SIP sees no school-route request);
+- SIPs of its organisation, for requests on the local authority route only (a SIP sees no
+  school-route request, even of a school whose named SIP they are: docs/rules.md, "The school's
+  named SIP", gives them its agreements, not its requests);
 - the headteacher of its school;
 - a leader approached for it or chosen;
 - coordinators of an organisation the request's owner *asked* to share one of its leaders (a
@@ -45,10 +46,11 @@ from syslead.brokering.models import (
 )
 from syslead.core.events import events_for
 from syslead.core.models import Event
-from syslead.leaders.models import LeaderProfile
+from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.schools.models import School
+from syslead.schools.selectors import organisation_schools
 
 __all__ = [
     "asked_commissions",
@@ -59,6 +61,7 @@ __all__ = [
     "commission_for_user",
     "leader_for_request",
     "leader_profile_id_of",
+    "leader_to_name_directly",
     "may_add_request_documents",
     "organisation_schools",
     "request_timeline_for",
@@ -220,23 +223,6 @@ def identifies_on_la_route(user: User, known: Iterable[Organisation] = ()) -> bo
     ).exists()
 
 
-def organisation_schools(organisation: Organisation) -> QuerySet[School]:
-    """The open schools in the organisation's area: its local authority (an LA), or the LA
-    districts or authorities it lists as areas (a hub). Empty if it has no area."""
-    condition = Q()
-    has_area = False
-    if organisation.local_authority_name:
-        condition |= Q(local_authority__iexact=organisation.local_authority_name)
-        has_area = True
-    areas = organisation.areas
-    if areas:
-        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
-        has_area = True
-    if not has_area:
-        return School.objects.none()
-    return School.objects.filter(condition, is_open=True)
-
-
 def schools_to_ask_for(user: User, route: str, organisation: Organisation) -> QuerySet[School]:
     """The schools this person may ask support for, on ``route``, in ``organisation``'s name
     (docs/access.md, "Choosing a school"): the one rule behind the school field's suggestions
@@ -321,6 +307,27 @@ def leader_for_request(
     )
     leader = (
         LeaderProfile.objects.filter(involved, pk=leader_id)
+        .select_related("user", "home_school")
+        .first()
+    )
+    if leader is None:
+        raise Http404(f"No system leader with id {leader_id}.")
+    return leader
+
+
+def leader_to_name_directly(user: User, leader_id: int) -> LeaderProfile:
+    """A leader a headteacher may name for a direct commission (docs/rules.md, "Direct
+    commissioning"): one published by name in a public directory (an active designation and a
+    published profile), or one the person may see; 404 for any other, naming nobody."""
+    leader = (
+        LeaderProfile.objects.filter(
+            Q(publish_profile=True, publish_name=True)
+            | Q(pk__in=leaders_visible_to(user).values("pk")),
+            pk=leader_id,
+        )
+        .filter(
+            pk__in=Designation.objects.filter(status=DesignationStatus.ACTIVE).values("leader_id")
+        )
         .select_related("user", "home_school")
         .first()
     )

@@ -4,13 +4,13 @@ The rules are the contract's (docs/api.md, "Requests and brokering"), in this or
 
 1. an active designation;
 2. core training completed ("every new system leader completes core training before any
-   deployment": the Leading Learning Forward protocol);
+   deployment": docs/rules.md, Training);
 3. the school's phase among the leader's phases;
 4. at least one specialism in common with the request's needs;
 5. remaining days ≥ the days requested, in the request's academic year;
 6. no conflict of interest: never the leader's own home school, never a school of the same trust
    as the home school, never a school the leader has declared a conflict with (docs/rules.md:
-   Requests; the KYRA code of conduct: "declare any potential conflict of interest").
+   Requests, Quality assurance: conflicts of interest are declared as soon as they arise).
 
 The rules are computed by the matching engine (``syslead.brokering.engine``), for many leaders at
 once; this module holds the plain facts they work on (``LeaderFacts``, ``RequestFacts``, loaded in

@@ -20,7 +20,12 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts
-from syslead.brokering.models import Commission, CommissionStatus, SupportRequest
+from syslead.brokering.models import (
+    Commission,
+    CommissionStatus,
+    DirectCommission,
+    SupportRequest,
+)
 from syslead.brokering.outcomes import outcome_columns
 from syslead.capacity.ledger import with_released_and_remaining
 from syslead.leaders.models import (
@@ -45,10 +50,20 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
     live = Association.objects.filter(
         organisation_id=support_request.organisation_id, is_live=True
     ).values("leader_id")
+    # Leaders lent by an approved commission, or named by the school: one query.
     commissioned = list(
         Commission.objects.filter(
             support_request_id=support_request.pk, status=CommissionStatus.APPROVED
-        ).values_list("leader_id", flat=True)
+        )
+        .order_by()
+        .values_list("leader_id", flat=True)
+        .union(
+            DirectCommission.objects.filter(
+                support_request_id=support_request.pk, leader__isnull=False
+            )
+            .order_by()
+            .values_list("leader_id", flat=True)
+        )
     )
     if not commissioned:
         return live
@@ -56,15 +71,19 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
 
 
 def considered_leaders(support_request: SupportRequest) -> QuerySet[LeaderProfile]:
-    """The leaders a request's matching looks at: associated with its organisation, or approved
-    for this request through a commission from their own organisation."""
+    """The leaders a request's matching looks at: associated with its organisation, approved
+    for this request through a commission from their own organisation, or named for it by the
+    school (a direct commission, docs/rules.md "Direct commissioning")."""
     live = Association.objects.filter(
         organisation_id=support_request.organisation_id, is_live=True
     ).values("leader_id")
     commissioned = Commission.objects.filter(
         support_request_id=support_request.pk, status=CommissionStatus.APPROVED
     ).values("leader_id")
-    return LeaderProfile.objects.filter(Q(id__in=live) | Q(id__in=commissioned))
+    named = DirectCommission.objects.filter(
+        support_request_id=support_request.pk, leader__isnull=False
+    ).values("leader_id")
+    return LeaderProfile.objects.filter(Q(id__in=live) | Q(id__in=commissioned) | Q(id__in=named))
 
 
 _LEADER_COLUMNS = (

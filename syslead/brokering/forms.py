@@ -221,6 +221,71 @@ class SchoolRequestForm(_RequestFields):
         return self._organisations.get(str(self.cleaned_data.get("organisation", "")))
 
 
+class DirectCommissionForm(SchoolRequestForm):
+    """The headteacher names the leader they want (docs/rules.md, "Direct commissioning"): the
+    school route's request, for a leader from a published profile (``by_email`` False) or for a
+    leader named by name and e-mail (``by_email`` True). The broker is asked only when the leader
+    has none of their own (``needs_broker``): it keeps the paperwork."""
+
+    invited_name = forms.CharField(
+        label="The leader's full name",
+        max_length=150,
+        error_messages={"required": "Enter the leader's name."},
+    )
+    invited_email = forms.EmailField(
+        label="Their e-mail address",
+        max_length=254,
+        help_text="If they are not on Syslead yet, they are invited to join and then asked.",
+        error_messages={
+            "required": "Enter the leader's e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
+        },
+    )
+    invited_job_title = forms.CharField(
+        label="Their job title",
+        max_length=150,
+        help_text="For example: Deputy headteacher, Maths lead.",
+        error_messages={"required": "Enter the leader's job title."},
+    )
+    invited_school = forms.CharField(
+        label="Their school",
+        max_length=100,
+        help_text="The school's URN, or words of its name and town.",
+        error_messages={"required": "Enter the leader's school."},
+    )
+
+    field_order = [
+        "invited_name",
+        "invited_email",
+        "invited_job_title",
+        "invited_school",
+        *SchoolRequestForm.field_order,
+    ]
+
+    def __init__(self, *args: Any, by_email: bool, needs_broker: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.found_school: School | None = None
+        if by_email:
+            self.fields["invited_school"].widget.attrs.update(school_suggestions("any"))
+        else:
+            for name in ("invited_name", "invited_email", "invited_job_title", "invited_school"):
+                del self.fields[name]
+        if not needs_broker:
+            del self.fields["organisation"]
+        else:
+            organisation = self.fields["organisation"]
+            organisation.label = "Which broker should keep the paperwork?"
+            organisation.help_text = (
+                "The leader has no broker of their own, so no broker fee is charged: the broker "
+                "you choose drafts the agreement and keeps the records."
+            )
+
+    def clean_invited_school(self) -> str:
+        text = " ".join(self.cleaned_data["invited_school"].split())
+        self.found_school = one_school(text)
+        return text
+
+
 class LaRequestForm(_RequestFields):
     """The LA team or the school's SIP identifies a school that could benefit (the local
     authority route)."""
@@ -663,7 +728,10 @@ class DirectApproachForm(forms.Form):
 
 
 class AllocationStartForm(forms.Form):
-    academic_year = forms.ChoiceField(label="Academic year", widget=Radios)
+    #: Cleans to an ``AcademicYear`` (the service takes the year, not its label).
+    academic_year = forms.TypedChoiceField(
+        label="Academic year", widget=Radios, coerce=AcademicYear.parse
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -752,3 +820,69 @@ class OrganisationYearForm(forms.Form):
             year.initial = current.label
         else:
             del self.fields["academic_year"]
+
+
+# --- A school's named SIP ------------------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
+class NamedSipForm(forms.Form):
+    """Name a school's SIP (docs/rules.md, "The school's named SIP"): a school of the authority's
+    area (autocomplete), one of its SIPs, and the date they start (today if empty)."""
+
+    school = forms.CharField(
+        label="School",
+        max_length=100,
+        help_text="The school's URN, or words of its name and town.",
+        error_messages={"required": "Give the school's URN or name."},
+    )
+    sip = PersonChoiceField(
+        label="School improvement partner",
+        queryset=User.objects.none(),
+        widget=Radios,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the school improvement partner.",
+            "invalid_choice": "Choose one of the authority's school improvement partners.",
+        },
+    )
+    starts_on = GovukDateField(
+        label="From (optional)",
+        required=False,
+        help_text="The first day they are the school's SIP. Leave it empty for today.",
+        error_messages={"invalid": "Give the date the SIP starts as a real date."},
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, sips: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        field = self.fields["sip"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = sips
+        self.fields["school"].widget.attrs.update(
+            school_suggestions("named_sip", with_field="organisation")
+        )
+        self.found_school: School | None = None
+
+    def clean_school(self) -> str:
+        """The one school the text finds in the authority's area (the service checks again)."""
+        from syslead.schools.selectors import organisation_schools
+
+        text = " ".join(self.cleaned_data["school"].split())
+        self.found_school = one_school(
+            text,
+            within=organisation_schools(self.organisation),
+            outside=lambda school: (
+                f"{school.name} is not in {self.organisation.name}'s area: choose a school of "
+                "the authority's area."
+            ),
+        )
+        return text

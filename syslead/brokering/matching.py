@@ -81,7 +81,7 @@ from syslead.brokering.facts import (
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import OutcomeEvidence
 
-#: The contract's default shortlist length ("shortlists three leaders": South Gloucestershire).
+#: The default shortlist length (docs/rules.md, Requests: "shortlist three leaders").
 DEFAULT_SHORTLIST_LENGTH = 3
 
 

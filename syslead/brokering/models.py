@@ -1,5 +1,5 @@
 """Requests for support and brokering: from a school's need to an agreed match (docs/rules.md:
-Requests; the South Gloucestershire and Leading Learning Forward seeds)."""
+Requests, Matching)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ class Route(models.TextChoices):
 
 
 class LaCriterion(models.TextChoices):
-    """How the LA team and the SIP identify a school that could benefit (South Gloucestershire)."""
+    """How the LA team and the SIP identify a school that could benefit (docs/rules.md:
+    Requests)."""
 
     NEW_OR_ACTING_HEAD = "new_or_acting_head", "New or acting headteacher"
     LEADERSHIP_RI = (
@@ -379,3 +380,71 @@ class DraftMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.support_request_id} → {self.leader_id}"
+
+
+class DirectCommission(models.Model):
+    """A school named the leader it wants (docs/rules.md, "Direct commissioning"): the request it
+    made on the school route with the named leader, who named whom and when, the leader's broker
+    when named (told, and holding the case) and the broker's recording of it.
+
+    A leader not yet on Syslead is named by name and e-mail with their school: they are invited
+    when the broker records the commission, and asked once they join. ``leader_broker`` empty:
+    the leader had no broker, so the agreement takes the school route's charging with no broker
+    fee."""
+
+    support_request = models.OneToOneField(
+        SupportRequest, on_delete=models.CASCADE, related_name="direct_commission"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_commissions",
+        help_text="Empty while a leader named by e-mail has not joined Syslead.",
+    )
+    invited_name = models.CharField(max_length=150, blank=True)
+    invited_email = models.EmailField(blank=True)
+    invited_job_title = models.CharField(max_length=150, blank=True)
+    invited_school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        "invitations.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader_broker = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_commissions_of_its_leaders",
+        help_text="The leader's broker when the school named them (told, and holding the case); "
+        "empty: the leader had no broker (no broker fee on the agreement).",
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    named_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-named_at"]
+
+    def __str__(self) -> str:
+        return f"Direct commission for request {self.support_request_id}"
+
+    @property
+    def leader_name(self) -> str:
+        return self.leader.user.get_full_name() if self.leader is not None else self.invited_name
+
+    @property
+    def waives_broker_fee(self) -> bool:
+        """The leader had no broker: the school route's charging with no broker fee."""
+        return self.leader_broker_id is None

@@ -35,6 +35,7 @@ from syslead.brokering.models import (
     ApproachStatus,
     Commission,
     CommissionStatus,
+    DirectCommission,
     DraftMatch,
     RequestStatus,
     ShortlistEntry,
@@ -191,8 +192,8 @@ def draft_matches(run: AllocationRun) -> list[DraftMatch]:
 
 # --- Schools that could benefit ------------------------------------------------------------------
 
-#: An inspection older than this many years counts as out of date (South Gloucestershire's
-#: criteria name "the most recent Ofsted inspection"; an inspection this old says little).
+#: An inspection older than this many years counts as out of date (docs/rules.md, Requests,
+#: "Schools that could benefit": an inspection this old says little).
 STALE_INSPECTION_YEARS = 4
 
 _SEVERITY = {
@@ -232,11 +233,12 @@ def schools_that_could_benefit(
     stale_after_years: int = STALE_INSPECTION_YEARS,
     as_of: dt.date | None = None,
 ) -> list[SchoolNeed]:
-    """Schools in the organisation's area meeting the LA route's criteria that the register can
-    show (South Gloucestershire 1.1): latest Ofsted grade requires improvement, satisfactory or
-    inadequate; never inspected; or inspected more than ``stale_after_years`` years before
-    ``as_of``. Most severe first (inadequate, then requires improvement or satisfactory, then never
-    inspected, then out of date; oldest inspection first within each).
+    """Schools in the organisation's area meeting the LA route's criteria that the register can show
+    (docs/rules.md: Requests, "Schools that could benefit"): latest Ofsted grade requires
+    improvement, satisfactory or inadequate; never inspected; or inspected more than
+    ``stale_after_years`` years before ``as_of``. Most severe first (inadequate, then requires
+    improvement or satisfactory, then never inspected, then out of date; oldest inspection first
+    within each).
 
     ``as_of`` defaults to the newest inspection date the register holds, not today: the shipped
     Ofsted history stops in February 2020, and measured from today every school would look out of
@@ -433,3 +435,23 @@ def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_
         local = [days for area, days in supply if area == row.area]
         row.leaders_in_area = len(local)
         row.remaining_days_in_area = sum(local, Decimal(0))
+
+
+def broker_fee_waived(support_request: SupportRequest) -> bool:
+    """Whether the request is a school's direct commission of a leader who had no broker: their
+    agreement takes the school route's charging with no broker fee (docs/rules.md, "Direct
+    commissioning")."""
+    return DirectCommission.objects.filter(
+        support_request_id=support_request.pk, leader_broker__isnull=True
+    ).exists()
+
+
+def direct_commission_of(support_request: SupportRequest) -> DirectCommission | None:
+    """The school's direct commission behind the request, if it named a leader."""
+    return (
+        DirectCommission.objects.select_related(
+            "leader__user", "leader_broker", "named_by", "recorded_by", "invitation"
+        )
+        .filter(support_request_id=support_request.pk)
+        .first()
+    )

@@ -55,6 +55,7 @@ from syslead.brokering.transitions import (
     OPEN_APPROACH_STATUSES,
     REQUEST_TRANSITIONS,
 )
+from syslead.capacity.days import number_text
 from syslead.core.academic_years import school_days_between
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.models import Event
@@ -327,7 +328,7 @@ def judgement_candidates(panel: ShortlistPanel) -> list[JudgementCandidate]:
             c.leader_id,
             f"{c.leader_name}: score {c.score_shown}"
             + (f", {c.distance_shown} km" if c.distance_shown is not None else "")
-            + f", {c.remaining_days.normalize():f} days left",
+            + f", {number_text(c.remaining_days)} days left",
             False,
         )
         for c in panel.others

@@ -1,4 +1,5 @@
-"""The term dates form: each date in the GOV.UK date input (syslead.core.dates, docs/ux.md)."""
+"""The term dates form: each date in the GOV.UK date input (syslead.core.dates, docs/ux.md); and
+the new calendar address, shown in a field to copy from."""
 
 from __future__ import annotations
 
@@ -41,3 +42,18 @@ class TermDatesForm(forms.Form):
             (term, [self[name] for name in DATE_FIELDS if name.startswith(f"{term}_")])
             for term in ("autumn", "spring", "summer")
         ]
+
+
+class CalendarAddressForm(forms.Form):
+    """The calendar address just made, in a read-only text input the person copies from (nothing
+    is sent back: the page has no submit button)."""
+
+    address = forms.CharField(
+        label="Copy this address",
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"readonly": True, "spellcheck": "false"}),
+    )
+
+    def __init__(self, address: str) -> None:
+        super().__init__(initial={"address": address}, auto_id="calendar-%s")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from syslead.core.academic_years import AcademicYear
+from syslead.core.exceptions import FieldErrors, field_error
 
 #: The term dates' fields, in the order the days must come: each term's start, its half-term's
 #: first and last days, its end.
@@ -80,15 +80,16 @@ def validate_term_dates(academic_year: str, dates: dict[str, dt.date | None]) ->
     try:
         year = AcademicYear.parse(academic_year)
     except ValueError as error:
-        raise ValidationError({"academic_year": [str(error)]}) from error
-    errors: dict[str, list[str]] = {}
+        raise field_error("academic_year", str(error)) from error
+    errors = FieldErrors()
     for name in DATE_FIELDS:
         day = dates.get(name)
         if day is not None and day not in year:
-            errors[name] = [
+            errors.add(
+                name,
                 f"{date_field_label(name)} must be within the academic year {year.label} "
-                f"(1 September {year.start_year} to 31 August {year.start_year + 1})."
-            ]
+                f"(1 September {year.start_year} to 31 August {year.start_year + 1}).",
+            )
     previous: tuple[str, dt.date] | None = None
     for name in DATE_FIELDS:
         day = dates.get(name)
@@ -100,15 +101,15 @@ def validate_term_dates(academic_year: str, dates: dict[str, dt.date | None]) ->
                 "half_term_ends_on"
             )
             if day < before or (day == before and not same_half_term):
-                errors[name] = [
+                errors.add(
+                    name,
                     f"{date_field_label(name)} must be after "
                     f"{date_field_label(before_name)[0].lower()}"
-                    f"{date_field_label(before_name)[1:]} ({before:%-d %B %Y})."
-                ]
+                    f"{date_field_label(before_name)[1:]} ({before:%-d %B %Y}).",
+                )
                 continue
         previous = (name, day)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
 
 class CalendarFeed(models.Model):

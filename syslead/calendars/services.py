@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import User
@@ -16,7 +15,7 @@ from syslead.calendars.models import DATE_FIELDS, CalendarFeed, TermDates, valid
 from syslead.calendars.school_calendar import organisation_local_authority
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.organisations.models import Organisation
 
 
@@ -37,8 +36,10 @@ def term_dates_save(
         )
     validate_term_dates(year.label, dict(dates))
     missing = [name for name in DATE_FIELDS if dates.get(name) is None]
-    if missing:
-        raise ValidationError({name: ["Enter the date."] for name in missing})
+    errors = FieldErrors()
+    for name in missing:
+        errors.add(name, "Enter the date.")
+    errors.raise_if_any()
     row = (
         TermDates.objects.select_for_update()
         .filter(local_authority__iexact=local_authority, academic_year=year.label)

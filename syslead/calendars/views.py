@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from syslead.calendars import access, services
 from syslead.calendars.feeds import feed_calendar, ics_response
-from syslead.calendars.forms import TermDatesForm
+from syslead.calendars.forms import CalendarAddressForm, TermDatesForm
 from syslead.calendars.models import CalendarFeed
 from syslead.calendars.school_calendar import (
     bank_holidays,
@@ -131,4 +131,4 @@ def feed_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make a new calendar address (the old one stops working); it is shown this once."""
     token = services.calendar_feed_reset(actor=request.user)
     address = request.build_absolute_uri(reverse("calendars:feed", args=[token]))
-    return render(request, "calendars/feed_address.html", {"address": address})
+    return render(request, "calendars/feed_address.html", {"form": CalendarAddressForm(address)})

@@ -97,6 +97,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.coordinator_drafts",
         "syslead.deployments.home.coordinator_agreements_waiting",
         "syslead.deployments.home.coordinator_leaders_moved",
+        "syslead.deployments.home.coordinator_close_out",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
         "syslead.alliances.home.coordinator_alliance",
@@ -113,6 +114,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.sip_notes_of_visit",
         "syslead.brokering.home.sip_requests",
         "syslead.deployments.home.sip_drafts_to_agree",
+        "syslead.deployments.home.sip_close_out",
     ],
     Role.SYSTEM_LEADER: [
         "syslead.core.home.system_leader_home_school",
@@ -120,6 +122,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
         "syslead.deployments.home.system_leader_agreements_to_sign",
+        "syslead.deployments.home.system_leader_close_out",
         "syslead.quality.home.system_leader_feedback",
     ],
     Role.HEADTEACHER: [
@@ -128,6 +131,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.headteacher_delivery",
         "syslead.brokering.home.headteacher_requests",
         "syslead.deployments.home.headteacher_agreements_to_sign",
+        "syslead.deployments.home.headteacher_close_out",
         "syslead.invoicing.home.headteacher_income",
     ],
 }

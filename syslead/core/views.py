@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from syslead.core import about, home
+from syslead.core.filters import OrganisationFilterForm
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.limits import whole_number
 
 
 @login_required
@@ -24,11 +24,12 @@ def activity(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = home.activity_organisations(request.user)
     if not organisations:
         raise PermissionDenied("Only coordinators and broker leads see an organisation's activity.")
-    chosen = whole_number(request.GET.get("organisation"))
-    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    form = OrganisationFilterForm(request.GET, organisations=organisations)
+    organisation = form.organisation_chosen()
     context = {
         "organisation": organisation,
         "organisations": organisations,
+        "filter_form": form,
         "events": home.organisation_events({organisation.pk}, limit=home.ACTIVITY_EVENTS),
         "limit": home.ACTIVITY_EVENTS,
     }

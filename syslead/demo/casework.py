@@ -74,6 +74,7 @@ from syslead.demo.steps import (
     approach,
     broker,
     choose_needs,
+    close_together,
     deliver,
     evaluate,
     fit,
@@ -113,7 +114,9 @@ from syslead.leaders.models import (
 from syslead.leaders.services import attendance_record, release_set, training_event_create
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
+from syslead.schools.sips import name_sip, school_sip
 from syslead.visits.models import ConcernContact, ConcernKind, Session
+from syslead.visits.selectors import term_from_key
 from syslead.visits.services import concern_contact_set, concern_raise, log_share_term
 
 NEW_SLE_REASON = (
@@ -274,7 +277,7 @@ def _releases_for(
             release_set(
                 actor=w.home_signer(leader) or w.coordinator(association.organisation_id),
                 leader=leader,
-                academic_year=year.label,
+                academic_year=year,
                 days=Decimal(rng.randint(16, 30)) / 2,
                 agreed_on=agreed_on,
             )
@@ -660,6 +663,14 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
                 weekday_after(span.starts_on),
             ),
         )
+    close_together(
+        w,
+        deployment,
+        on=ends_on,
+        not_delivered=""
+        if approve
+        else "One half day was not used: the school's closure for a staff training day.",
+    )
     with w.clock.on(ends_on, 16):
         deployment_complete(
             actor=w.coordinator(organisation), deployment=deployment, completed_on=ends_on
@@ -821,8 +832,9 @@ def hub_support_at_caras_school(w: World) -> str:
 
 def la_route_with_concern(w: World) -> str:
     """An agreement on the local authority route: two leaders agreed, the LA team recorded the
-    head's choice; notes of visit signed off (the SIP sees them); a safeguarding concern raised at
-    the last visit, open with the named person."""
+    head's choice; the featured SIP is the school's named SIP; notes of visit signed off (the SIP
+    receives them); the SIP's view on this term's progress review, with the coordinator's; a
+    safeguarding concern raised at the last visit, open with the named person."""
     la = w.organisations.local_authority
     starts_on = weekday_after(w.today - dt.timedelta(days=70))
     deployment = _agreement(
@@ -836,10 +848,12 @@ def la_route_with_concern(w: World) -> str:
         la_criteria=(LaCriterion.NEW_OR_ACTING_HEAD, LaCriterion.LEADERSHIP_RI),
         others=((True, ""),),
     )
+    coordinator = w.coordinator(la)
+    _name_the_sip(w, deployment, on=weekday_before(starts_on - dt.timedelta(days=21)))
     dates = visit_dates(starts_on + dt.timedelta(days=3), school_days_before(w.today, 3), 4)
     visits = deliver(w, deployment, [VisitPlan(d) for d in dates])
     _feedback_for_ended_terms(w, deployment)
-    coordinator = w.coordinator(la)
+    _sips_view(w, deployment)
     if not ConcernContact.objects.filter(organisation=la).exists():
         with w.clock.on(starts_on - dt.timedelta(days=60), 9):
             concern_contact_set(
@@ -857,6 +871,50 @@ def la_route_with_concern(w: World) -> str:
             visit=visits[-1],
         )
     return f"{deployment.leader.name} at {deployment.client_school.name} (LA route, concern)"
+
+
+def _name_the_sip(w: World, deployment: Deployment, *, on: dt.date) -> None:
+    """The authority's coordinator names the featured SIP the school's SIP (docs/rules.md, "The
+    school's named SIP"), unless the school has one already."""
+    la = deployment.organisation
+    if school_sip(deployment.client_school_id, organisation=la) is not None:
+        return
+    with w.clock.on(on, 9):
+        name_sip(
+            actor=w.coordinator(la),
+            organisation=la,
+            school=deployment.client_school,
+            sip=w.sip,
+            starts_on=on,
+        )
+
+
+def _sips_view(w: World, deployment: Deployment) -> None:
+    """This term's progress review: the coordinator's ratings and the named SIP's view (they
+    agree, so only Lee's review is flagged for disagreement)."""
+    term = term_from_key(deployment, None, w.today)
+    objectives = list(deployment.objectives.order_by("position"))
+    if not objectives:
+        return
+    views = (
+        (w.coordinator(deployment.organisation_id), Viewpoint.COORDINATOR, "amber"),
+        (w.sip, Viewpoint.SIP, "amber"),
+    )
+    with w.clock.on(school_days_before(w.today, 1), 16):
+        for person, viewpoint, last in views:
+            progress_review_rate(
+                actor=person,
+                deployment=deployment,
+                term=term,
+                ratings={o.pk: ("green" if o != objectives[-1] else last) for o in objectives},
+                comments={
+                    objectives[-1].pk: "Leadership is steadier; the evidence in books is not "
+                    "there yet."
+                }
+                if viewpoint == Viewpoint.SIP
+                else None,
+                viewpoint=viewpoint,
+            )
 
 
 def la_no_recent_visit(w: World) -> str:

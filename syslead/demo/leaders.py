@@ -386,7 +386,7 @@ def _releases(
         release_set(
             actor=actor,
             leader=leader,
-            academic_year=year.label,
+            academic_year=year,
             days=days,
             agreed_on=agreed_on,
             chair_consent_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",

@@ -41,10 +41,13 @@ from syslead.demo.people import FIRST_NAMES, LAST_NAMES
 from syslead.deployments.models import Deployment, Party
 from syslead.deployments.services import (
     deployment_create,
+    deployment_decide_further_support,
     deployment_send_for_signature,
     deployment_sign,
     deployment_sign_for_chair,
+    deployment_sign_off,
     deployment_sip_agree,
+    deployment_state_delivery,
 )
 from syslead.deployments.services.common import default_details
 from syslead.deployments.sip import school_sips
@@ -605,7 +608,33 @@ def give_feedback(w: World, deployment: Deployment, term: Term, *, on: dt.date) 
         feedback_submit(
             actor=w.heads[deployment.client_school_id],
             feedback=feedback,
-            **texts.feedback(list(deployment.support_request.needs), str(delivered + 1)),
+            **texts.feedback(list(deployment.support_request.needs), delivered + 1),
+        )
+
+
+def close_together(
+    w: World, deployment: Deployment, *, on: dt.date, not_delivered: str = ""
+) -> None:
+    """Close the agreement together on ``on`` (docs/rules.md, "Closing an agreement"): the
+    leader's statement (not fully delivered when ``not_delivered`` says why), the leader's and the
+    headteacher's sign-offs, and no further support; the coordinator then completes it."""
+    head = w.heads[deployment.client_school_id]
+    with w.clock.on(on, 10):
+        deployment_state_delivery(
+            actor=deployment.leader.user,
+            deployment=deployment,
+            fully_delivered=not not_delivered,
+            reason=not_delivered,
+        )
+    with w.clock.on(on, 11):
+        deployment_sign_off(actor=deployment.leader.user, deployment=deployment)
+    with w.clock.on(on, 12):
+        deployment_sign_off(actor=head, deployment=deployment)
+    with w.clock.on(on, 14):
+        deployment_decide_further_support(
+            actor=w.coordinator(deployment.organisation_id),
+            deployment=deployment,
+            decision="none",
         )
 
 

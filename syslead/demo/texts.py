@@ -4,6 +4,7 @@ notes of visit, feedback, evaluations and final reports, by the specialism the s
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from syslead.evaluation.models import EvaluationItem
@@ -139,7 +140,7 @@ def visit_note(needs: list[str], number: int) -> dict[str, str]:
     }
 
 
-def feedback(needs: list[str], days: str) -> dict[str, str]:
+def feedback(needs: list[str], days: Decimal) -> dict[str, Any]:
     return {
         "work_managed_by": "The headteacher",
         "days_in_school": days,

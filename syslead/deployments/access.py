@@ -9,8 +9,12 @@ An agreement and its delivery records are visible (else 404) to:
 - the *parties*: its leader, the headteachers of the leader's home school and of the supported
   school;
 - the *broker*: coordinators and broker leads of its organisation;
-- SIPs of its organisation, on the local authority route only (there is no named SIP per school,
-  so a SIP sees no school-route agreement).
+- SIPs of its organisation, on the local authority route;
+- the supported school's *named SIP* (``syslead.schools.sips``), when named by the agreement's
+  own organisation, on either route, read-only: they read the agreement and its records as a SIP
+  does and give the SIP's view at the termly review, and change nothing else. (People copied in
+  on an agreement are SIPs of its organisation on the local authority route, who read it already:
+  being copied in sends them what the named SIP receives; ``syslead.visits.recipients``.)
 
 Of those, only coordinators of the organisation (and administrators) manage it. The final report
 reaches the schools and the SIP only once the broker approved it; the evidence pack goes to the
@@ -38,6 +42,7 @@ from syslead.brokering.models import Route, SupportRequest
 from syslead.core import events as event_kinds
 from syslead.core.models import Event
 from syslead.deployments.models import Deployment
+from syslead.schools.sips import named_sip_pairs
 
 if TYPE_CHECKING:
     from syslead.evaluation.models import FinalReport
@@ -51,7 +56,12 @@ __all__ = [
     "events_visible",
     "final_report_visible",
     "may_add_agreement_documents",
+    "may_decide_further_support",
     "may_quality_assure",
+    "may_raise_dispute",
+    "may_resolve_dispute",
+    "may_sign_off",
+    "may_state_delivery",
 ]
 
 
@@ -72,6 +82,8 @@ def deployments_visible_to(user: User) -> QuerySet[Deployment]:
     sip_orgs = organisation_ids_for(user, [Role.SIP])
     if sip_orgs:
         condition |= Q(organisation_id__in=sip_orgs, support_request__route=Route.LOCAL_AUTHORITY)
+    for org_id, urn in sorted(named_sip_pairs(user)):
+        condition |= Q(organisation_id=org_id, client_school_id=urn)
     return Deployment.objects.filter(condition)
 
 
@@ -87,6 +99,8 @@ class DeploymentRoles:
     coordinator: bool = False
     broker_lead: bool = False
     sip: bool = False
+    #: The supported school's named SIP (named by the agreement's organisation): reads only.
+    named_sip: bool = False
 
     @property
     def broker(self) -> bool:
@@ -101,7 +115,7 @@ class DeploymentRoles:
     def can_see_records(self) -> bool:
         """May see the agreement and read notes of visit, the log, feedback, reviews and the
         evaluation."""
-        return self.administrator or self.party or self.broker or self.sip
+        return self.administrator or self.party or self.broker or self.sip or self.named_sip
 
     @property
     def can_see_evidence_pack(self) -> bool:
@@ -110,8 +124,9 @@ class DeploymentRoles:
 
     @property
     def hats(self) -> frozenset[str]:
-        """The hats worn, in the words of the timeline's audiences."""
-        return frozenset(
+        """The hats worn, in the words of the timeline's audiences (the named SIP reads what a
+        SIP reads)."""
+        worn = frozenset(
             name
             for name in (
                 event_kinds.ADMINISTRATOR,
@@ -124,6 +139,7 @@ class DeploymentRoles:
             )
             if getattr(self, name)
         )
+        return worn | {event_kinds.SIP} if self.named_sip else worn
 
 
 def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
@@ -141,6 +157,7 @@ def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
         coordinator=org in coordinated_organisation_ids(user),
         broker_lead=org in organisation_ids_for(user, [Role.BROKER_LEAD]),
         sip=is_la_route and org in organisation_ids_for(user, [Role.SIP]),
+        named_sip=(org, deployment.client_school_id) in named_sip_pairs(user),
     )
 
 
@@ -164,6 +181,42 @@ def can_create_deployment(user: User, support_request: SupportRequest) -> bool:
     return is_administrator(user) or support_request.organisation_id in (
         coordinated_organisation_ids(user)
     )
+
+
+# --- Closing together and disputes (docs/rules.md, "Closing an agreement", "Disputes") -----------
+
+
+def may_state_delivery(roles: DeploymentRoles) -> bool:
+    """The leader states whether the support was fully delivered (and why not)."""
+    return roles.leader
+
+
+def may_sign_off(roles: DeploymentRoles) -> bool:
+    """The leader and the supported school's headteacher each sign the agreement off."""
+    return roles.leader or roles.client_head
+
+
+def may_decide_further_support(roles: DeploymentRoles, route: str) -> bool:
+    """Whoever may ask for support for the school on the agreement's route records the decision
+    on further support (it starts a new request): the organisation's coordinators (and
+    administrators) on either route; the supported school's headteacher on the school route; the
+    organisation's SIPs on the local authority route (``roles.sip`` holds only there)."""
+    if roles.administrator or roles.coordinator or roles.sip:
+        return True
+    return roles.client_head and route == Route.SCHOOL
+
+
+def may_raise_dispute(roles: DeploymentRoles) -> bool:
+    """Anyone who may see the agreement raises a dispute about it: the leader, both headteachers,
+    the broker's coordinators and broker leads and, on the local authority route, its SIPs."""
+    return roles.can_see_records
+
+
+def may_resolve_dispute(user: User, deployment: Deployment) -> bool:
+    """The broker resolves a dispute: coordinators of the agreement's organisation (the
+    organisation the request was made to, on the local authority route the authority itself),
+    and administrators."""
+    return can_manage_deployment(user, deployment)
 
 
 # --- The final report and its quality assurance --------------------------------------------------

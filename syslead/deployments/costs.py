@@ -1,5 +1,4 @@
-"""The cost of a deployment agreement: pure arithmetic, no database (docs/rules.md: Charging; the
-Leading Learning Forward charging policy; the South Gloucestershire funding protocols).
+"""The cost of a deployment agreement: pure arithmetic, no database (docs/rules.md: Charging).
 
 The contract's sums (docs/api.md, "Deployment agreements"):
 
@@ -16,7 +15,7 @@ Who pays depends on the funding route:
     local_authority   the LA funds the days: it tops up the supported school's budget by the total
                       (payable_by_commissioner = total) and the leader's school invoices the
                       supported school for the total (payable_by_school = total), so the school's
-                      own budget bears nothing (South Gloucestershire 9.2)
+                      own budget bears nothing (docs/rules.md, Charging)
     broker            the broker funds the days from its own budget (payable_by_school = 0,
                       payable_by_commissioner = total; the broker keeps its fee, so its outlay is
                       what it pays the leader's school)

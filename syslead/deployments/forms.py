@@ -1,23 +1,26 @@
 """Forms of the agreement pages. They only parse and validate input; the services (and
 ``deployments.terms.clean_terms``, which they call) decide what an agreement may be.
 
-The agreement form asks for every field of the seeds' forms: the Leading Learning Forward contract
+The agreement form asks for every field of the paper agreements it replaces (docs/rules.md:
+Deployment agreement): the contract between the schools and the broker
 (home school and supported school details, start date, time commitment, intended end date, aims,
 objectives, costs), its SLE school-to-school support agreement (working with, managed by,
 frequency, agreed times in school, purpose, staff involved, the baseline → actions → improvement →
-impact table) and the South Gloucestershire support agreement (focus, intended outcomes, days,
+impact table) and a local authority's support agreement (focus, intended outcomes, days,
 funding arrangements, exit agreement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
+from syslead.accounts.models import User
 from syslead.core.dates import GovukDateField
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import (
@@ -26,6 +29,7 @@ from syslead.deployments.models import (
     Deployment,
     DeploymentStatus,
     FundingRoute,
+    FurtherSupport,
 )
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 from syslead.leaders.models import LeaderProfile
@@ -565,8 +569,9 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
-class AmendForm(AgreementForm):
-    """The agreement's terms as they will be, and why they change."""
+class AmendForm(forms.Form):
+    """Why an agreement's terms change: asked on the amendment's check page (the terms
+    themselves are the draft's sections, ``views/draft.py``)."""
 
     kind = forms.ChoiceField(
         label="Why are the terms changing?",
@@ -792,3 +797,124 @@ def section_objective_formset(
     )
     assert isinstance(formset, BaseSectionObjectiveFormSet)
     return formset
+
+
+# Closing together and disputes (docs/rules.md, "Closing an agreement", "Disputes") ---------------
+
+
+class StatementForm(forms.Form):
+    """The leader's statement: fully delivered or not, and why not."""
+
+    fully_delivered = forms.ChoiceField(
+        label="Was the support fully delivered?",
+        choices=[("yes", "Yes, fully delivered"), ("no", "No, not fully delivered")],
+        widget=RadioButtons,
+        error_messages={"required": "Say whether the support was fully delivered."},
+    )
+    reason = forms.CharField(
+        label="Why was it not fully delivered?",
+        help_text="Needed if it was not fully delivered: what was not delivered, and why.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("fully_delivered") == "no" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the support was not fully delivered.")
+        return data
+
+
+class SignOffForm(forms.Form):
+    """Signing the agreement off: the button is the whole form."""
+
+
+class FurtherSupportForm(forms.Form):
+    """The decision on further support; further support starts a new request."""
+
+    decision = forms.ChoiceField(
+        label="Does the school need further support?",
+        choices=[
+            (FurtherSupport.NONE.value, "No, no further support"),
+            (FurtherSupport.FURTHER.value, "Yes, start a new request for further support"),
+        ],
+        widget=RadioButtons,
+        error_messages={"required": "Choose whether the school needs further support."},
+    )
+    summary = forms.CharField(
+        label="What further support does the school need?",
+        help_text="For the new request. We filled it in from this agreement's request.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+    )
+    days_requested = forms.DecimalField(
+        label="Days of further support",
+        help_text="Whole or half days, e.g. 5 or 7.5.",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("999"),
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "input--short", "inputmode": "decimal"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == FurtherSupport.FURTHER:
+            if not (data.get("summary") or "").strip():
+                self.add_error("summary", "Say what further support the school needs.")
+            if data.get("days_requested") is None and "days_requested" not in self.errors:
+                self.add_error("days_requested", "Give the number of days the school needs.")
+        return data
+
+
+class DisputeForm(forms.Form):
+    what = forms.CharField(
+        label="What is the dispute about?",
+        help_text="The broker's coordinators read this and record the outcome. Everyone who "
+        "sees the agreement reads it on its timeline.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what the dispute is about."},
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+
+class DisputeOutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="What is the outcome?",
+        help_text="Whoever raised the dispute is told, and it goes on the agreement's timeline.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what the outcome of the dispute is."},
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """A choice of person, shown as their name and e-mail address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.email})"
+
+
+class CopyInForm(forms.Form):
+    """Copy one of the organisation's SIPs in on the agreement (docs/rules.md, "The school's
+    named SIP")."""
+
+    person = PersonChoiceField(
+        label="Who should be copied in?",
+        queryset=User.objects.none(),
+        widget=RadioButtons,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who to copy in.",
+            "invalid_choice": "Choose one of the school improvement partners listed.",
+        },
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people

@@ -1,6 +1,8 @@
 """The agreements' blocks on the home page (docs/ux.md "Home page by role"): each party's agreements
 waiting for their signature, first in "Needs attention"; for coordinators, the agreements waiting
-for signatures and whose. ``syslead.core.home.HOME_SOURCES`` names these sources.
+for signatures and whose. Closing together (docs/rules.md, "Closing an agreement"): each missing
+step of a due close-out is an item for whoever must take it, and each open dispute one for the
+broker's coordinators. ``syslead.core.home.HOME_SOURCES`` names these sources.
 
 A person who holds several signing roles (a headteacher who is also a system leader) signs
 through one list: only the source of their first signing role yields it. Each source costs one
@@ -11,14 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
-from syslead.accounts.access import coordinated_organisation_ids, organisation_ids_for, roles_of
+from syslead.accounts.access import (
+    coordinated_organisation_ids,
+    headteacher_school_urns,
+    organisation_ids_for,
+    roles_of,
+)
 from syslead.accounts.models import Role, User
-from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.models import RequestStatus, Route, SupportRequest
 from syslead.casework.chasing import chased_text
 from syslead.core.home import ROLE_ORDER, AttentionItem, Block, Link, Section
-from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, SipDecision
+from syslead.deployments.closing import close_out_of
+from syslead.deployments.models import (
+    ChangeKind,
+    Deployment,
+    DeploymentStatus,
+    Dispute,
+    DisputeStatus,
+    SipDecision,
+)
 from syslead.deployments.moves import move_flag_text, open_move_flags_of
 from syslead.deployments.parties import party_in_sentence
 from syslead.deployments.selectors import (
@@ -27,6 +44,7 @@ from syslead.deployments.selectors import (
     waiting_for_signatures,
 )
 from syslead.deployments.sip import is_school_sip, school_sips
+from syslead.deployments.transitions import SIGNED
 
 SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
 #: How many waiting agreements the coordinator's section lists (the list page has them all).
@@ -202,3 +220,121 @@ def coordinator_leaders_moved(user: User) -> Iterable[Block]:
             + f"?kind={ChangeKind.LEADER_LEFT_SCHOOL}",
             f"Their agreement at {deployment.client_school.name}.",
         )
+
+
+# --- Closing together and disputes (docs/rules.md, "Closing an agreement", "Disputes") ----------
+
+
+def _closing(**where: object) -> QuerySet[Deployment]:
+    """Signed agreements whose close-out is due: on or after their intended end date, or once
+    the leader made the statement (``closing.close_out_due``, as one filter)."""
+    today = timezone.localdate()
+    return (
+        Deployment.objects.filter(status__in=SIGNED, **where)
+        .filter(Q(ends_on__lte=today) | Q(close_out__fully_delivered__isnull=False))
+        .select_related("close_out", "leader__user", "client_school", "support_request")
+        .order_by("ends_on", "pk")
+    )
+
+
+def _at(deployment: Deployment) -> str:
+    return f"{deployment.leader.user.get_full_name()} at {deployment.client_school.name}"
+
+
+def system_leader_close_out(user: User) -> Iterable[Block]:
+    """The leader's statement and sign-off on agreements whose close-out is due."""
+    for deployment in _closing(leader__user_id=user.pk):
+        close_out = close_out_of(deployment)
+        if close_out is None or not close_out.stated:
+            yield AttentionItem(
+                f"Say whether your support at {deployment.client_school.name} was fully delivered",
+                reverse("deployments:close_out_statement", args=[deployment.pk]),
+                f"The agreement ended on {deployment.ends_on.day} {deployment.ends_on:%B %Y}: "
+                "then you and the headteacher sign it off.",
+            )
+        elif close_out.leader_signed_off_at is None:
+            yield AttentionItem(
+                f"Sign off your agreement at {deployment.client_school.name}",
+                reverse("deployments:close_out_sign_off", args=[deployment.pk]),
+                "You have said whether it was fully delivered.",
+            )
+
+
+def headteacher_close_out(user: User) -> Iterable[Block]:
+    """The supported school's headteacher: sign off, and decide on further support on the
+    school route, once the leader made the statement."""
+    urns = headteacher_school_urns(user)
+    if not urns:
+        return
+    for deployment in _closing(client_school_id__in=urns):
+        close_out = close_out_of(deployment)
+        if close_out is None or not close_out.stated or deployment.leader.user_id == user.pk:
+            continue
+        if close_out.head_signed_off_at is None:
+            yield AttentionItem(
+                f"Sign off the agreement for {_at(deployment)}",
+                reverse("deployments:close_out_sign_off", args=[deployment.pk]),
+                "The leader has said whether the support was fully delivered.",
+            )
+        if not close_out.decided and deployment.support_request.route == Route.SCHOOL:
+            yield AttentionItem(
+                f"Decide on further support after the agreement for {_at(deployment)}",
+                reverse("deployments:close_out_further_support", args=[deployment.pk]),
+                "No further support, or a new request made from this one.",
+            )
+
+
+def _decide_or_complete(deployment: Deployment, *, may_complete: bool) -> Iterable[Block]:
+    close_out = close_out_of(deployment)
+    if close_out is None or not close_out.stated:
+        return
+    if not close_out.decided:
+        yield AttentionItem(
+            f"Decide on further support after the agreement for {_at(deployment)}",
+            reverse("deployments:close_out_further_support", args=[deployment.pk]),
+            "No further support, or a new request made from this one.",
+        )
+    elif may_complete and close_out.done:
+        yield AttentionItem(
+            f"Mark the support for {_at(deployment)} completed",
+            reverse("deployments:complete", args=[deployment.pk]),
+            "Closed together: the statement, both sign-offs and further support are recorded.",
+        )
+
+
+def coordinator_close_out(user: User) -> Iterable[Block]:
+    """Agreements of the coordinator's organisations: decide on further support, then mark the
+    support completed (last); and every open dispute, to record its outcome."""
+    coordinated = coordinated_organisation_ids(user)
+    if not coordinated:
+        return
+    disputes = (
+        Dispute.objects.filter(
+            status=DisputeStatus.OPEN, deployment__organisation_id__in=coordinated
+        )
+        .select_related("deployment__leader__user", "deployment__client_school", "raised_by")
+        .order_by("raised_at", "pk")
+    )
+    disputed: set[int] = set()
+    for dispute in disputes:
+        disputed.add(dispute.deployment_id)
+        yield AttentionItem(
+            f"Record the outcome of the dispute on the agreement for {_at(dispute.deployment)} "
+            f"(dispute {dispute.pk})",
+            reverse("deployments:dispute_resolve", args=[dispute.deployment_id, dispute.pk]),
+            f"Raised on {dispute.raised_at.day} {dispute.raised_at:%B %Y} by {dispute.raised_as}: "
+            f"{dispute.what[:120]}",
+        )
+    for deployment in _closing(organisation_id__in=coordinated):
+        yield from _decide_or_complete(deployment, may_complete=deployment.pk not in disputed)
+
+
+def sip_close_out(user: User) -> Iterable[Block]:
+    """A SIP decides on further support on the local authority route."""
+    organisations = organisation_ids_for(user, [Role.SIP])
+    if not organisations:
+        return
+    for deployment in _closing(
+        organisation_id__in=organisations, support_request__route=Route.LOCAL_AUTHORITY
+    ):
+        yield from _decide_or_complete(deployment, may_complete=False)

@@ -1,6 +1,5 @@
 """The deployment agreement: the four-party contract that turns a match into support (docs/rules.md:
-Deployment agreement, Charging, Capacity; the Leading Learning Forward contract and school
-agreement, the South Gloucestershire support agreement)."""
+Deployment agreement, Charging, Capacity)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from django.db.models import Q
 
 from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.core.money import money_field
 
 
 class FundingRoute(models.TextChoices):
@@ -155,8 +155,8 @@ class Deployment(models.Model):
         related_name="replacements",
         help_text="The agreement this one replaces with a new leader (re-brokering).",
     )
-    # The parties' details as the contract form asks for them (Leading Learning Forward contract
-    # and SLE support agreement), captured when the agreement is made.
+    # The parties' details as the paper agreement asks for them (docs/rules.md: Deployment
+    # agreement), captured when the agreement is made.
     leader_role = models.CharField(max_length=150, blank=True)
     leader_contact = models.CharField(
         max_length=200, blank=True, help_text="The leader's phone number or e-mail address."
@@ -208,20 +208,18 @@ class Deployment(models.Model):
     commissioner_name = models.CharField(max_length=200, blank=True)
     funding_notes = models.TextField(
         blank=True,
-        help_text="Funding arrangements in words (South Gloucestershire).",
+        help_text="Funding arrangements in words.",
         max_length=TEXT_MAX_LENGTH,
     )
-    full_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_rate = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    full_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    half_day_broker_fee = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    total_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_home_school = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    to_broker = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    payable_by_commissioner = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0")
-    )
+    full_day_rate = money_field()
+    half_day_rate = money_field()
+    full_day_broker_fee = money_field()
+    half_day_broker_fee = money_field()
+    total_cost = money_field()
+    payable_by_school = money_field()
+    to_home_school = money_field()
+    to_broker = money_field()
+    payable_by_commissioner = money_field()
     # Overrides and changes
     capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(
@@ -393,6 +391,135 @@ class MoveFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employment} → agreement {self.deployment_id}"
+
+
+# --- Closing together (docs/rules.md, "Closing an agreement") -------------------------------------
+
+
+class FurtherSupport(models.TextChoices):
+    """What the parties decided at the end: no more support, or further support (a new request)."""
+
+    NONE = "none", "No further support"
+    FURTHER = "further", "Further support"
+
+
+class CloseOut(models.Model):
+    """The end of an agreement, done together: the leader's statement (fully delivered or not,
+    and why not), the sign-off of the leader and of the supported school's headteacher (in either
+    order), and the decision on further support. A coordinator completes the agreement only once
+    all of them are recorded (``services.closing``)."""
+
+    deployment = models.OneToOneField(
+        Deployment, on_delete=models.CASCADE, related_name="close_out"
+    )
+    fully_delivered = models.BooleanField(null=True)
+    not_delivered_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stated_at = models.DateTimeField(null=True, blank=True)
+    leader_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leader_signed_off_at = models.DateTimeField(null=True, blank=True)
+    head_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    head_signed_off_at = models.DateTimeField(null=True, blank=True)
+    further_support = models.CharField(max_length=20, choices=FurtherSupport.choices, blank=True)
+    further_support_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    further_support_decided_at = models.DateTimeField(null=True, blank=True)
+    further_request = models.ForeignKey(
+        "brokering.SupportRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The new request for further support this close-out started.",
+    )
+
+    def __str__(self) -> str:
+        return f"Close-out of agreement {self.deployment_id}"
+
+    @property
+    def stated(self) -> bool:
+        return self.fully_delivered is not None
+
+    @property
+    def signed_off(self) -> bool:
+        return self.leader_signed_off_at is not None and self.head_signed_off_at is not None
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.further_support)
+
+    @property
+    def done(self) -> bool:
+        return self.stated and self.signed_off and self.decided
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Dispute(models.Model):
+    """A disagreement about an agreement raised by anyone who sees it (what), resolved by the
+    broker's coordinator, who records the outcome (docs/rules.md, "Disputes")."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="disputes")
+    status = models.CharField(
+        max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True
+    )
+    what = models.TextField(max_length=TEXT_MAX_LENGTH)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_as = models.CharField(max_length=100, blank=True, help_text="e.g. the system leader")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} on agreement {self.deployment_id}"
+
+
+class CopiedIn(models.Model):
+    """A person of the agreement's local authority copied in on it by a coordinator (docs/rules.md,
+    "The school's named SIP"): they receive what the school's named SIP receives (notes of visit,
+    the deployment record, the termly review) and read the agreement's records as the named SIP
+    does, until removed. One row per person and agreement; removing deletes the row (the timeline
+    keeps both steps)."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="copied_in")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="copied_in_on"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "user"], name="copied_in_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} copied in on {self.deployment_id}"
 
 
 class PreparedInvitation(models.Model):

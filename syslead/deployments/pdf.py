@@ -1,9 +1,10 @@
 """The agreement as a document laid out like the paper forms it replaces (docs/ux.md: "Every form
-and record downloads as a PDF laid out like the paper form"): the Leading Learning Forward contract
+and record downloads as a PDF laid out like the paper form"): the contract
 between partner schools and the broker (home and supported school details, deployment, aims,
 objectives, costs), its school-to-school support agreement (the baseline → actions → improvement →
-impact table, monitoring, changes to the agreement) and the South Gloucestershire support
-agreement (evaluation, exit and funding arrangements), then the signature record.
+impact table, monitoring, changes to the agreement) and a local authority's support agreement
+(evaluation, exit and funding arrangements), then the signature record (docs/rules.md: Deployment
+agreement).
 
 ``agreement_document`` is what both the agreement page and the PDF show; ``agreement_html`` renders
 the printable page and ``agreement_pdf`` turns it into a PDF with WeasyPrint.
@@ -29,8 +30,8 @@ from syslead.deployments.selectors import (
     signature_rows,
 )
 
-#: "Changes may be made in the following circumstances" (the Leading Learning Forward school
-#: agreement), in the order the form lists them.
+#: When an agreement may change (docs/rules.md: Deployment agreement: a leader leaves their school,
+#: cannot continue, or is not making enough impact), in the order the paper form lists them.
 CHANGE_CIRCUMSTANCES: tuple[str, ...] = (
     "Where a system leader leaves the school",
     "Where a system leader cannot provide outreach",

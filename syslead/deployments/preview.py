@@ -10,15 +10,17 @@ when the agreement is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from syslead.brokering.models import SupportRequest
+from syslead.brokering.selectors import broker_fee_waived
 from syslead.capacity.ledger import leader_capacity
 from syslead.charging.selectors import charging_policy_for, rates_of
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import RuleViolation
+from syslead.core.money import ZERO
 from syslead.deployments.costs import (
     CostLine,
     Costs,
@@ -101,9 +103,15 @@ class AgreementPreview:
 
 
 def rates_for(support_request: SupportRequest, academic_year: str) -> tuple[Rates, bool]:
-    """The organisation's rates for the year (the defaults when none are saved)."""
+    """The organisation's rates for the year (the defaults when none are saved), and whether they
+    are the defaults. A leader a school named directly who had no broker is engaged on the school
+    route's charging with no broker fee: the fees are nil and the whole rate goes to the leader's
+    school (docs/rules.md, "Direct commissioning")."""
     policy = charging_policy_for(support_request.organisation, AcademicYear.parse(academic_year))
-    return rates_of(policy), policy.pk is None
+    rates = rates_of(policy)
+    if broker_fee_waived(support_request):
+        rates = replace(rates, full_day_broker_fee=ZERO, half_day_broker_fee=ZERO)
+    return rates, policy.pk is None
 
 
 def agreement_preview(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from syslead.core.exceptions import field_error
 
 #: The largest scan accepted (20 MB).
@@ -39,15 +37,13 @@ def check_scan(upload: Any) -> tuple[str, str]:
     if upload is None or not getattr(upload, "size", 0):
         raise field_error("scan", "Upload a scan of the signed agreement.")
     if upload.size > SCAN_MAX_BYTES:
-        raise ValidationError(
-            {"scan": [f"The scan must be 20 MB or smaller (this one is {upload.size:,} bytes)."]}
+        raise field_error(
+            "scan", f"The scan must be 20 MB or smaller (this one is {upload.size:,} bytes)."
         )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     found = sniff(bytes(head))
     if found is None:
-        raise ValidationError(
-            {"scan": ["The scan must be a PDF or an image (PNG, JPEG, TIFF or WebP)."]}
-        )
+        raise field_error("scan", "The scan must be a PDF or an image (PNG, JPEG, TIFF or WebP).")
     return found

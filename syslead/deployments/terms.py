@@ -1,6 +1,7 @@
-"""An agreement's terms as the seeds' forms ask for them, read and checked: dates, the time
-commitment, aims, the objectives' impact table, the funding route, the forms' other details, and
-the length guide ("no less than one term and no more than six terms").
+"""An agreement's terms as the paper agreements ask for them (docs/rules.md: Deployment agreement),
+read and checked: dates, the time commitment, aims, the objectives' impact table, the funding
+route, the forms' other details, and the length guide ("no less than one term and no more than six
+terms").
 
 ``clean_terms`` only parses and validates (422 naming each invalid field); the services decide
 what the terms may be in the agreement's state.
@@ -14,15 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from syslead.core.academic_years import AcademicYear
-from syslead.core.exceptions import FieldErrors
+from syslead.core.exceptions import FieldErrors, field_error
 from syslead.deployments.costs import Sessions
 from syslead.deployments.models import Deployment, FundingRoute
 from syslead.deployments.rules import length_concern
 
-#: The agreement's free-text details, as the seeds' forms ask for them. Each is optional.
+#: The agreement's free-text details, as the paper agreements ask for them (docs/rules.md:
+#: Deployment agreement). Each is optional.
 DETAIL_FIELDS: tuple[str, ...] = (
     "intervals",
     "times_in_school",
@@ -269,7 +269,7 @@ def require_length_justification(terms: Terms) -> None:
     """ "As a guide, no less than one term and no more than six terms": outside that, say why."""
     concern = length_concern(terms.starts_on, terms.ends_on)
     if concern and not terms.length_justification:
-        raise ValidationError({"length_justification": [concern]})
+        raise field_error("length_justification", concern)
 
 
 #: The parts no agreement goes to the parties without (docs/rules.md, "Deployment agreement"): the
@@ -292,6 +292,8 @@ def require_required_parts(terms: Terms) -> None:
         "objectives": bool(terms.objectives),
         "evaluation_strategy": bool(terms.details.get("evaluation_strategy")),
     }
-    errors = {name: [message] for name, message in REQUIRED_PARTS if not present[name]}
-    if errors:
-        raise ValidationError(errors)
+    errors = FieldErrors()
+    for name, message in REQUIRED_PARTS:
+        if not present[name]:
+            errors.add(name, message)
+    errors.raise_if_any()

@@ -19,12 +19,22 @@ from __future__ import annotations
 from syslead.accounts.models import User
 from syslead.core.exceptions import RuleViolation
 from syslead.core.transitions import TransitionTable, step
-from syslead.deployments.access import can_manage_deployment
+from syslead.deployments.access import (
+    can_manage_deployment,
+    deployment_roles,
+    may_decide_further_support,
+    may_raise_dispute,
+    may_resolve_dispute,
+    may_sign_off,
+    may_state_delivery,
+)
 from syslead.deployments.models import (
     FINISHED_STATUSES,
     ChangeAction,
     Deployment,
     DeploymentStatus,
+    Dispute,
+    DisputeStatus,
     Party,
 )
 from syslead.deployments.parties import parties_held_by
@@ -71,6 +81,24 @@ def leader(user: User, deployment: Deployment) -> bool:
 def school_sip(user: User, deployment: Deployment) -> bool:
     """One of the supported school's SIPs (``sip.school_sips``), on the local authority route."""
     return is_school_sip(user, deployment)
+
+
+def states_delivery(user: User, deployment: Deployment) -> bool:
+    return may_state_delivery(deployment_roles(user, deployment))
+
+
+def signs_off(user: User, deployment: Deployment) -> bool:
+    return may_sign_off(deployment_roles(user, deployment))
+
+
+def decides_further_support(user: User, deployment: Deployment) -> bool:
+    return may_decide_further_support(
+        deployment_roles(user, deployment), deployment.support_request.route
+    )
+
+
+def raises_dispute(user: User, deployment: Deployment) -> bool:
+    return may_raise_dispute(deployment_roles(user, deployment))
 
 
 COORDINATOR = "A coordinator of the organisation"
@@ -198,9 +226,52 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
             SIGNED,
             S.COMPLETED,
             may=coordinator,
-            who=COORDINATOR,
+            who=COORDINATOR + ", as the last step of closing it: once the leader's statement, "
+            "both sign-offs and the decision on further support are recorded and no dispute is "
+            "open",
             records="deployment.completed",
             action="complete it",
+        ),
+        step(
+            "state_delivery",
+            SIGNED,
+            None,
+            may=states_delivery,
+            who="The system leader (fully delivered or not, and why not), until someone signs "
+            "it off",
+            records="deployment.delivery_stated",
+            action="say whether the support was fully delivered",
+        ),
+        step(
+            "sign_off",
+            SIGNED,
+            None,
+            may=signs_off,
+            who="The system leader and the supported school's headteacher, each once, in either "
+            "order, after the leader's statement",
+            records="deployment.signed_off",
+            action="sign it off",
+        ),
+        step(
+            "decide_further_support",
+            SIGNED,
+            None,
+            may=decides_further_support,
+            who="A coordinator of the organisation; the supported school's headteacher on the "
+            "school route; a SIP of the organisation on the local authority route (further "
+            "support starts a new request)",
+            records="deployment.further_support_decided",
+            action="decide on further support",
+        ),
+        step(
+            "raise_dispute",
+            [S.AWAITING_SIGNATURES, S.ACTIVE, S.PAUSED],
+            None,
+            may=raises_dispute,
+            who="Anyone who sees the agreement: the leader, both headteachers, the broker and, "
+            "on the local authority route, its SIPs",
+            records="deployment.dispute_raised",
+            action="raise a dispute about it",
         ),
         step(
             "end_early",
@@ -269,6 +340,33 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
     ],
 )
 
+
+def resolves_dispute(user: User, dispute: Dispute) -> bool:
+    return may_resolve_dispute(user, dispute.deployment)
+
+
+#: A dispute about an agreement (docs/rules.md, "Disputes"); its events are on the agreement's
+#: timeline. It may be resolved whatever the agreement's state (an agreement may end while a
+#: dispute about it is open).
+DISPUTE: TransitionTable[Dispute] = TransitionTable(
+    record="dispute",
+    field="status",
+    choices=DisputeStatus,
+    rule="dispute_state",
+    transitions=[
+        step(
+            "resolve",
+            [DisputeStatus.OPEN],
+            DisputeStatus.RESOLVED,
+            may=resolves_dispute,
+            who="A coordinator of the agreement's organisation (the broker; on the local "
+            "authority route, the authority), recording the outcome",
+            records="deployment.dispute_resolved",
+            action="record its outcome",
+        ),
+    ],
+)
+
 #: The change form's actions (``ChangeRecord.action``; empty: record it only) and their steps.
 CHANGE_STEPS: dict[str, str] = {
     "": "record_change",
@@ -289,6 +387,7 @@ def change_actions(user: User, deployment: Deployment) -> list[str]:
 __all__ = [
     "AGREEMENT",
     "CHANGE_STEPS",
+    "DISPUTE",
     "INITIAL",
     "SIGNED",
     "UNSIGNED",

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from syslead.brokering.models import SupportRequest
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.documents.access import Owner, may_add, may_remove
 from syslead.documents.models import Document, DocumentKind
 
@@ -72,29 +72,29 @@ def check_file(upload: Any) -> tuple[str, str]:
     """The file's content type and extension; ``ValidationError`` on ``file`` when there is none,
     it is empty or too large, or its name and its content are not both of an accepted type."""
     if upload is None:
-        raise ValidationError({"file": ["Choose a file to upload."]})
+        raise field_error("file", "Choose a file to upload.")
     size = int(getattr(upload, "size", 0) or 0)
     if size == 0:
-        raise ValidationError({"file": ["The file is empty: choose another file."]})
+        raise field_error("file", "The file is empty: choose another file.")
     limit = max_bytes()
     if size > limit:
         given = size_text(size)
         if given == size_text(limit):  # just over: the exact figures say why
             given = f"{size:,} bytes, over {limit:,}"
-        raise ValidationError(
-            {"file": [f"The file must be {size_text(limit)} or smaller (this one is {given})."]}
+        raise field_error(
+            "file", f"The file must be {size_text(limit)} or smaller (this one is {given})."
         )
     extension = PurePath(str(getattr(upload, "name", "") or "")).suffix.lower().lstrip(".")
     accepted = ACCEPTED.get(extension)
     if accepted is None:
-        raise ValidationError({"file": [f"The file must be {TYPES_TEXT}."]})
+        raise field_error("file", f"The file must be {TYPES_TEXT}.")
     content_type, signatures = accepted
     upload.seek(0)
     head = bytes(upload.read(16))
     upload.seek(0)
     if not head.startswith(signatures):
-        raise ValidationError(
-            {"file": [f"The file's content is not a .{extension} file: it must be {TYPES_TEXT}."]}
+        raise field_error(
+            "file", f"The file's content is not a .{extension} file: it must be {TYPES_TEXT}."
         )
     return content_type, extension
 
@@ -113,20 +113,19 @@ def document_add(
     ``DocumentKind``, a title, and an accepted file (``ValidationError`` naming the field)."""
     if not may_add(actor, owner):
         raise NotAllowed("Only the record's parties may add documents to it.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if kind not in DocumentKind.values:
-        errors["kind"] = ["Choose what kind of document it is."]
+        errors.add("kind", "Choose what kind of document it is.")
     title = " ".join(str(title or "").split())
     if not title:
-        errors["title"] = ["Enter a title for the document."]
+        errors.add("title", "Enter a title for the document.")
     elif len(title) > Document._meta.get_field("title").max_length:  # type: ignore[operator]
-        errors["title"] = ["The title must be 200 characters or fewer."]
+        errors.add("title", "The title must be 200 characters or fewer.")
     try:
         content_type, extension = check_file(upload)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     original = PurePath(str(upload.name)).name[:255]
     document = Document(
         **_owner_fields(owner),

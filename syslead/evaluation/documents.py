@@ -1,9 +1,9 @@
 """The delivery records as documents laid out like the paper forms they replace (docs/ux.md: "Every
 form and record downloads as a PDF laid out like the paper form it replaces"):
 
-- a note of visit: the Leading Learning Forward "Record of Support Form" (date, focus of visit,
+- a note of visit (docs/rules.md: Records): the record of support (date, focus of visit,
   progress made, action points for the system leader and for school personnel with dates, points
-  or issues arising) with South Gloucestershire's "Notes of Visit": agreed by the headteacher,
+  or issues arising), agreed by the headteacher,
   then signed off by the leader;
 - termly feedback: the "Professional Support Feedback Form", question by question;
 - the end-of-support evaluation: the "End of Support Evaluation Form", its nine items numbered as

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
 
+from syslead.core.academic_years import Term
+from syslead.core.filters import TermFilterForm
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import Objective
 from syslead.evaluation.models import EvaluationItem, Rag
@@ -13,7 +16,8 @@ from syslead.visits.forms import RadioButtons
 
 
 class FeedbackForm(forms.Form):
-    """LLF "Professional Support Feedback Form", completed each term by the headteacher."""
+    """The termly feedback, completed each term by the headteacher (docs/rules.md: Feedback and
+    evaluation)."""
 
     work_managed_by = forms.CharField(
         label="Work in school managed by", max_length=200, required=False
@@ -104,8 +108,8 @@ class RevisedMeasuresForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    """LLF "End of Support Evaluation Form": nine items rated red, amber or green, with comments
-    and evidence, then future priorities and support requested."""
+    """The end-of-support evaluation (docs/rules.md: Feedback and evaluation): nine items rated red,
+    amber or green, with comments and evidence, then future priorities and support requested."""
 
     future_priorities = forms.CharField(
         label="Future improvement or support priorities",
@@ -196,3 +200,21 @@ class QualityAssuranceForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("comments") or "").strip():
             self.add_error("comments", "Say what the leader should change.")
         return data
+
+
+class ProgressFilterForm(TermFilterForm):
+    """The term to rate, and as whom (the first of the person's viewpoints when none is asked;
+    the page offers the choice only to someone with more than one)."""
+
+    viewpoint = forms.ChoiceField(label="As", required=False)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        terms: Sequence[Term],
+        default: Term,
+        viewpoints: Sequence[tuple[str, str]],
+    ) -> None:
+        super().__init__(data, terms=terms, default=default)
+        self.set_choices("viewpoint", viewpoints, viewpoints[0][0] if viewpoints else "")

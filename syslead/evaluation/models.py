@@ -1,8 +1,7 @@
 """Feedback and evaluation: termly feedback from the supported headteacher, termly progress reviews
 rating each objective red/amber/green from three viewpoints, the end-of-support evaluation, and the
 lead leader's final report with the broker's quality assurance (docs/rules.md: Feedback and
-evaluation, Quality assurance; the Leading Learning Forward "Feedback on SLE Support" and "End of
-Support Evaluation" forms)."""
+evaluation, Quality assurance)."""
 
 from __future__ import annotations
 
@@ -121,11 +120,14 @@ class Viewpoint(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     LEADER = "leader", "System leader"
     COORDINATOR = "coordinator", "Coordinator"
+    #: The supported school's named SIP (docs/rules.md, "The school's named SIP").
+    SIP = "sip", "School improvement partner"
 
 
 class ProgressReview(TermMixin):
-    """The termly progress meeting: each objective rated by the headteacher, the leader and the
-    coordinator; revised or new impact measures agreed when appropriate."""
+    """The termly progress meeting: each objective rated by the headteacher, the leader, the
+    coordinator and the school's named SIP; revised or new impact measures agreed when
+    appropriate."""
 
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="progress_reviews"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from syslead.core.academic_years import Term, terms_between
@@ -156,6 +156,37 @@ def feedback_due(
             deployment__status__in=DELIVERY_STATUSES,
         )
         .exclude(deployment__starts_on__gt=today)
+        .select_related("deployment__client_school", "deployment__leader__user")
+        .order_by("due_on", "pk")
+    )
+
+
+def sip_views_due(
+    today: dt.date, deployments: QuerySet[Deployment] | None = None
+) -> QuerySet[FeedbackRequest]:
+    """The terms (one feedback request each) of active agreements with objectives for which the
+    school's named SIP has not given their view on the progress review yet, from
+    ``FEEDBACK_REMINDER_DAYS`` before the term's end until given, oldest first (docs/rules.md,
+    "The school's named SIP"). Whether the school has a named SIP is the caller's to ask
+    (``schools.sips.school_sip``); ``deployments`` narrows to some agreements (a SIP's own)."""
+    base = FeedbackRequest.objects.all()
+    if deployments is not None:
+        base = base.filter(deployment__in=deployments)
+    given = ObjectiveRating.objects.filter(
+        review__deployment_id=OuterRef("deployment_id"),
+        review__academic_year=OuterRef("academic_year"),
+        review__term=OuterRef("term"),
+        viewpoint=Viewpoint.SIP,
+    )
+    return (
+        base.filter(
+            due_on__lte=today + dt.timedelta(days=FEEDBACK_REMINDER_DAYS),
+            deployment__status=DeploymentStatus.ACTIVE,
+            deployment__objectives__isnull=False,
+        )
+        .exclude(deployment__starts_on__gt=today)
+        .exclude(Exists(given))
+        .distinct()
         .select_related("deployment__client_school", "deployment__leader__user")
         .order_by("due_on", "pk")
     )

@@ -1,8 +1,7 @@
 """Writes of feedback and evaluation: the termly feedback schedule and form, termly progress
 reviews, the end-of-support evaluation, and the final report with its quality assurance
-(docs/rules.md: Feedback and evaluation, Quality assurance; Leading Learning Forward "Feedback on
-SLE Support" and "End of Support Evaluation" forms, "Roles and responsibilities": a termly progress
-meeting that may agree revised impact measures).
+(docs/rules.md: Feedback and evaluation, Quality assurance: a termly progress review that may agree
+revised impact measures).
 
 Each service checks who may act (``NotAllowed``), then the state (``RuleViolation``), then the
 fields (``ValidationError`` keyed by field), writes in one transaction, records an event on the
@@ -12,10 +11,9 @@ deployment's timeline and tells whoever must act next.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +65,7 @@ def _in_delivery(deployment: Deployment, doing: str) -> None:
 @transaction.atomic
 def schedule_feedback(deployment: Deployment) -> list[FeedbackRequest]:
     """Ask for the headteacher's feedback at the end of every school term the agreement spans
-    (LLF: "completed at the end of each term"), by the real terms of the supported school's local
+    (docs/rules.md: Feedback and evaluation), by the real terms of the supported school's local
     authority: a term counts when the agreement runs into its days (not only its holidays), and
     the feedback is due on the term's last day. Idempotent: call it when the agreement becomes
     active, and again whenever its dates change; terms already scheduled are left alone."""
@@ -126,13 +124,13 @@ def feedback_submit(
     actor: User,
     feedback: FeedbackRequest,
     work_managed_by: str,
-    days_in_school: Decimal | int | float | str | None,
+    days_in_school: Decimal | None,
     objectives: str,
     school_actions: str,
     leader_actions: str,
     impact: str,
 ) -> FeedbackRequest:
-    """The supported headteacher's termly feedback (LLF "Professional Support Feedback Form"):
+    """The supported headteacher's termly feedback (docs/rules.md: Feedback and evaluation):
     once per term, from the term's start, while the agreement is under way or just ended."""
     feedback = FeedbackRequest.objects.select_for_update().get(pk=feedback.pk)
     deployment = feedback.deployment
@@ -151,11 +149,7 @@ def feedback_submit(
             rule="feedback_not_open",
         )
     errors = FieldErrors()
-    days: Decimal | None = None
-    try:
-        days = Decimal(str(days_in_school)) if days_in_school not in (None, "") else None
-    except InvalidOperation:
-        days = None
+    days = days_in_school
     if days is None or not days.is_finite() or days < 0 or days > 200:
         errors["days_in_school"] = ["Enter the days in school, including preparation, e.g. 3.5."]
     if not impact.strip():
@@ -180,7 +174,9 @@ def feedback_submit(
         data={"feedback": feedback.pk, "days_in_school": str(days)},
     )
     notify(
-        users=[recipients.leader_user(deployment)],
+        users=recipients.everyone(
+            [recipients.leader_user(deployment)], recipients.advisers_for(deployment)
+        ),
         verb="feedback.submitted",
         text=f"{deployment.client_school.name} gave feedback for the {feedback.term_label}.",
         url=reverse("evaluation:feedback", args=[feedback.pk]),
@@ -194,14 +190,25 @@ _VIEWPOINT_ROLE = {
     Viewpoint.HEADTEACHER: "client_head",
     Viewpoint.LEADER: "leader",
     Viewpoint.COORDINATOR: "coordinator",
+    Viewpoint.SIP: "named_sip",
 }
+#: The viewpoints of the review meeting itself, who also agree revised impact measures (the named
+#: SIP gives a view but agrees nothing: docs/rules.md, "The school's named SIP").
+MEETING_VIEWPOINTS = (Viewpoint.HEADTEACHER, Viewpoint.LEADER, Viewpoint.COORDINATOR)
 
 
 def viewpoints_of(roles: DeploymentRoles) -> list[str]:
-    """The viewpoints a person may rate from: the supported head, the leader, a coordinator."""
+    """The viewpoints a person may rate from: the supported head, the leader, a coordinator, the
+    school's named SIP."""
     if roles.administrator:
         return list(Viewpoint.values)
     return [vp for vp, attr in _VIEWPOINT_ROLE.items() if getattr(roles, attr)]
+
+
+def may_agree_measures(roles: DeploymentRoles) -> bool:
+    """The headteacher, the leader and the coordinators (and administrators) agree revised
+    measures; not the named SIP, whose part is their view."""
+    return any(vp in MEETING_VIEWPOINTS for vp in viewpoints_of(roles))
 
 
 def _review_for(deployment: Deployment, term: Term) -> ProgressReview:
@@ -224,27 +231,34 @@ def progress_review_rate(
     viewpoint: str | None = None,
 ) -> ProgressReview:
     """Rate each agreed objective red, amber or green for one term from your own viewpoint
-    (headteacher, leader or coordinator); a rating given again replaces yours, and the event keeps
-    what it was (LLF: "a termly progress meeting ... to review the impact")."""
+    (headteacher, leader, coordinator or the school's named SIP); a rating given again replaces
+    yours, and the event keeps what it was (docs/rules.md, Feedback and evaluation: each term the
+    leader and headteacher review progress against the impact measures)."""
     roles = deployment_roles(actor, deployment)
     allowed = viewpoints_of(roles)
     if not allowed:
-        raise NotAllowed("Only the headteacher, the leader and the coordinators rate progress.")
+        raise NotAllowed(
+            "Only the headteacher, the leader, the coordinators and the school's named SIP rate "
+            "progress."
+        )
     chosen = viewpoint or allowed[0]
     if chosen not in allowed:
         raise NotAllowed("You may not rate from that viewpoint.")
     _in_delivery(deployment, "Progress can be reviewed")
     objectives = {o.pk: o for o in deployment.objectives.all()}
-    errors: list[str] = []
+    errors = FieldErrors()
     if not ratings:
-        errors.append("Rate at least one objective.")
+        errors.add("ratings", "Rate at least one objective.")
     for objective_id, value in ratings.items():
         if objective_id not in objectives:
-            errors.append(f"Objective {objective_id} is not one of this agreement's objectives.")
+            errors.add(
+                "ratings", f"Objective {objective_id} is not one of this agreement's objectives."
+            )
         elif value not in Rag.values:
-            errors.append(f"Rate objective {objectives[objective_id].position} {RAG_VALUES}.")
-    if errors:
-        raise ValidationError({"ratings": errors})
+            errors.add(
+                "ratings", f"Rate objective {objectives[objective_id].position} {RAG_VALUES}."
+            )
+    errors.raise_if_any()
     review = _review_for(deployment, term)
     existing = {
         r.objective_id: r for r in review.ratings.filter(viewpoint=chosen).select_for_update()
@@ -284,11 +298,10 @@ def progress_review_rate(
 def progress_review_agree_measures(
     *, actor: User, deployment: Deployment, term: Term, revised_measures: str
 ) -> ProgressReview:
-    """Record revised or new impact measures agreed at the termly review (LLF: "When appropriate
-    they will agree revised or new impact measures"): the headteacher, the leader or a
-    coordinator."""
+    """Record revised or new impact measures agreed at the termly review (docs/rules.md: Feedback
+    and evaluation): the headteacher, the leader or a coordinator."""
     roles = deployment_roles(actor, deployment)
-    if not viewpoints_of(roles):
+    if not may_agree_measures(roles):
         raise NotAllowed("Only the headteacher, the leader and the coordinators agree measures.")
     _in_delivery(deployment, "Measures can be revised")
     if not revised_measures.strip():
@@ -314,7 +327,7 @@ def progress_review_agree_measures(
 
 def _check_evaluation_fields(
     ratings: Mapping[str, Any], comments: Mapping[str, Any]
-) -> dict[str, list[str]]:
+) -> FieldErrors:
     errors = FieldErrors()
     items = EvaluationItem.values
     messages = []
@@ -356,7 +369,7 @@ def evaluation_submit(
     future_support_requested: str = "",
 ) -> Evaluation:
     """The supported headteacher's end-of-support evaluation: each of the nine items rated red,
-    amber or green with comments and evidence (LLF "End of Support Evaluation Form"); once per
+    amber or green with comments and evidence (docs/rules.md: Feedback and evaluation); once per
     agreement, while it is active or completed (docs/api.md)."""
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     roles = deployment_roles(actor, deployment)
@@ -374,9 +387,7 @@ def evaluation_submit(
             rule="evaluation_already_given",
         )
     comments = comments if comments is not None else {}
-    errors = _check_evaluation_fields(ratings, comments)
-    if errors:
-        raise ValidationError(errors)
+    _check_evaluation_fields(ratings, comments).raise_if_any()
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -441,8 +452,8 @@ def evaluation_start_new_request(*, actor: User, evaluation: Evaluation) -> Supp
             rule="request_already_made",
         )
     if not evaluation.future_support_requested:
-        raise ValidationError(
-            {"future_support_requested": ["Say what further support the school would like."]}
+        raise field_error(
+            "future_support_requested", "Say what further support the school would like."
         )
     previous = deployment.support_request
     request = request_create(
@@ -487,8 +498,8 @@ def final_report_save(
     *, actor: User, deployment: Deployment, work_summary: str, impact: str, next_steps: str = ""
 ) -> FinalReport:
     """Write or revise the final report: the package's lead leader only, while it is a draft or
-    has been returned (LLF: "a report at the end of the deployment summarising work done and
-    evidencing impact achieved")."""
+    has been returned (docs/rules.md, Feedback and evaluation: the lead leader's final report goes
+    to the broker)."""
     if not writes_report(actor, deployment):
         raise NotAllowed("Only the lead system leader writes the final report.")
     _in_delivery(deployment, "The final report can be written")

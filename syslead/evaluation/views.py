@@ -29,6 +29,7 @@ from syslead.evaluation.forms import (
     EvaluationForm,
     FeedbackForm,
     FinalReportForm,
+    ProgressFilterForm,
     ProgressRatingForm,
     QualityAssuranceForm,
     RevisedMeasuresForm,
@@ -133,15 +134,16 @@ def feedback(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpRespons
 def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     """The RAG grid per objective over the terms, and this person's ratings for one term."""
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
-    term = term_from_key(
-        deployment, request.GET.get("term") or request.POST.get("term"), timezone.localdate()
-    )
     viewpoints = services.viewpoints_of(roles)
-    viewpoint = (
-        request.POST.get("viewpoint")
-        or request.GET.get("viewpoint")
-        or (viewpoints[0] if viewpoints else "")
+    # The term and viewpoint come from the query string, or a POST's hidden fields.
+    choice = ProgressFilterForm(
+        request.POST if request.method == "POST" else request.GET,
+        terms=deployment_terms(deployment),
+        default=term_from_key(deployment, None, timezone.localdate()),
+        viewpoints=[(vp, Viewpoint(vp).label) for vp in viewpoints],
     )
+    term = choice.term_chosen()
+    viewpoint = choice.chosen("viewpoint")
     objectives = list(deployment.objectives.all())
     do = request.POST.get("do")
     rating_form = ProgressRatingForm(request.POST if do == "rate" else None, objectives=objectives)
@@ -149,7 +151,8 @@ def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespo
     if request.method == "POST":
         if not viewpoints:
             raise PermissionDenied(
-                "Only the headteacher, the leader and the coordinators review progress."
+                "Only the headteacher, the leader, the coordinators and the school's named SIP "
+                "review progress."
             )
         done: Any = None
         if do == "rate" and rating_form.is_valid():
@@ -183,8 +186,9 @@ def progress(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRespo
         "grid": selectors.review_grid(deployment),
         "term": term,
         "term_key": term_key(term),
-        "terms": [(t, term_key(t)) for t in deployment_terms(deployment)],
-        "viewpoints": [(vp, Viewpoint(vp).label) for vp in viewpoints],
+        "choice": choice,
+        "viewpoints": viewpoints,
+        "may_agree_measures": services.may_agree_measures(roles),
         "viewpoint": viewpoint,
         "rating_form": rating_form,
         "measures_form": measures_form,

@@ -26,7 +26,7 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.accounts.models import Role, User
 from syslead.accounts.services import RoleSpec, user_create
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.imports.rows import (
     LeaderRow,
     Rejection,
@@ -145,7 +145,8 @@ class _Known:
         ):
             return False
         return row.release_days is None or (
-            self.releases.get((pk, row.academic_year)) == row.release_days
+            row.academic_year is not None
+            and self.releases.get((pk, row.academic_year.label)) == row.release_days
         )
 
 
@@ -229,10 +230,9 @@ class _Importer:
             fields["job_title"] = row.job_title
         if row.home_school != leader.home_school_id:
             fields["home_school_urn"] = row.home_school
-        errors: dict[str, list[str]] = {}
+        errors = FieldErrors()
         wanted = {s.code for s in check_specialisms(row.specialisms, self._org_ids(leader), errors)}
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()
         if wanted != set(leader.specialisms.values_list("code", flat=True)):
             fields["specialisms"] = row.specialisms
         phases = set(LeaderPhase.objects.filter(leader=leader).values_list("phase", flat=True))
@@ -285,10 +285,10 @@ class _Importer:
         return True
 
     def _release(self, row: LeaderRow, leader: LeaderProfile) -> bool:
-        if row.release_days is None:
+        if row.release_days is None or row.academic_year is None:
             return False
         held = ReleaseAgreement.objects.filter(
-            leader=leader, academic_year=row.academic_year
+            leader=leader, academic_year=row.academic_year.label
         ).first()
         if held is not None and held.days == row.release_days:
             return False

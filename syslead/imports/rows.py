@@ -11,11 +11,12 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 
+from syslead.capacity.days import parse_days
 from syslead.core.academic_years import AcademicYear
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.imports.files import LEADER_COLUMNS
 from syslead.leaders.models import DesignationType
-from syslead.leaders.services._helpers import check_phases, parse_days
+from syslead.leaders.services._helpers import check_phases
 from syslead.organisations.models import Organisation
 
 
@@ -39,7 +40,7 @@ class LeaderRow:
     specialisms: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     release_days: Decimal | None = None
-    academic_year: str = ""
+    academic_year: AcademicYear | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -133,7 +134,7 @@ def read_leader_row(
                 )
     elif designated_on:
         problems.append("designated_on: must be empty when there is no designation")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     row.specialisms = _split(cells["specialisms"])
     row.phases = check_phases(_split(cells["phases"]), errors)
     days, year = cells["release_days"].strip(), cells["academic_year"].strip()
@@ -143,14 +144,12 @@ def read_leader_row(
             "or neither"
         )
     elif days:
-        value = parse_days(days, "release_days", errors)
-        if "release_days" not in errors:
-            row.release_days = value
         try:
-            parsed = AcademicYear.parse(year)
-            if not 2000 <= parsed.start_year <= 2098:
-                raise ValueError(year)
-            row.academic_year = parsed.label
+            row.release_days = parse_days(days)
+        except ValueError as problem:
+            errors.add("release_days", str(problem))
+        try:
+            row.academic_year = AcademicYear.parse(year)
         except ValueError:
             problems.append(
                 f"academic_year: '{year}' is not an academic year: write it like 2025-26"

@@ -4,10 +4,11 @@ it; ``leaders.selectors`` and ``leaders.permissions`` re-export the names other 
 
 Seeing (else 404): an administrator; the leader; the home school's headteacher; coordinators,
 broker leads and SIPs of an organisation the leader is or was associated with, was designated
-by, applied to, or that added the leader; and, read-only, those of an organisation another broker
-shared the leader with (an approved commission to one of its requests: ``shared_by``). Each
-``*_for_user`` helper answers 404 to anyone who may not see the record, and every write resolves
-the leader through it first, so a leader the caller cannot see is 404 whatever the request names.
+by, applied to, that added the leader or that lists them in its public directory; and,
+read-only, those of an organisation another broker shared the leader with (an approved
+commission to one of its requests: ``shared_by``). Each ``*_for_user`` helper answers 404 to
+anyone who may not see the record, and every write resolves the leader through it first, so a
+leader the caller cannot see is 404 whatever the request names.
 
 Changing (else 403, to someone who may see the leader): looks only at the organisations concerned
 with the leader now, its live associations, live designations and the organisation whose
@@ -43,6 +44,7 @@ from syslead.leaders.models import (
     Designation,
     DesignationApplication,
     DesignationRound,
+    DirectoryListing,
     LeaderProfile,
     TrainingEvent,
 )
@@ -68,6 +70,11 @@ def _own_condition(user: User, org_ids: set[int]) -> Q:
                 pk__in=DesignationApplication.objects.filter(
                     round__organisation_id__in=org_ids
                 ).values("leader_id")
+            )
+            | Q(
+                pk__in=DirectoryListing.objects.filter(organisation_id__in=org_ids).values(
+                    "leader_id"
+                )
             )
         )
     return condition
@@ -267,6 +274,13 @@ def may_coordinate(user: User, organisation: Organisation | int | None) -> bool:
         return False
     org_id = organisation if isinstance(organisation, int) else organisation.pk
     return org_id in coordinated_organisation_ids(user)
+
+
+def may_list_in_directory(user: User, organisation: Organisation) -> bool:
+    """List a leader who has no broker in the organisation's public directory (docs/rules.md,
+    "Association"): a coordinator of the organisation (the leader resolved first through
+    ``leader_for_user``, so one the coordinator sees), or an administrator."""
+    return may_coordinate(user, organisation)
 
 
 def may_create_leaders(user: User) -> bool:

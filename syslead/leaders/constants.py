@@ -1,4 +1,5 @@
-"""The system leaders area's vocabularies and figures, with the seed each one comes from.
+"""The system leaders area's vocabularies and figures, with the rule of docs/rules.md each one comes
+from.
 
 The built-in specialisms and designation types are created by a data migration
 (``0003_builtin_vocabularies``) from these lists; the migration keeps its own frozen copy, so a
@@ -49,8 +50,7 @@ class DesignationTypeSpec(TypedDict):
     requires_annual_training: bool
 
 
-#: The national designations, with their criteria in the seeds' words (Leading Learning Forward
-#: protocols 2019-20; KYRA designation and association model; South Gloucestershire LLE guidance).
+#: The national designations, with their criteria (docs/rules.md: Designations).
 BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
     "SLE": {
         "name": "Specialist Leader of Education",
@@ -116,18 +116,18 @@ BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
 LIVE_DESIGNATION_STATUSES: Final = (DesignationStatus.ACTIVE, DesignationStatus.UNDER_REVIEW)
 
 #: A new designation is due for review this many years after ``designated_on`` unless a date is
-#: given. The seeds set no period; three years is the project's default (change it here, not in the
+#: given: three years, Syslead's default (docs/rules.md: Designations; change it here, not in the
 #: services).
 DESIGNATION_REVIEW_YEARS: Final = 3
 
 #: Release cap when an organisation has no policy of its own, and for a leader associated with no
-#: organisation: "up to a maximum of 15 days per annum" (Leading Learning Forward protocols).
+#: organisation: at most 15 days a year (docs/rules.md: Capacity).
 DEFAULT_MAX_RELEASE_DAYS: Final = Decimal("15")
-#: The minimum an associated LLE commits to: "a minimum of 6 days of school to school support per
-#: year" (KYRA LLE agreement).
+#: The minimum an associated LLE commits to: at least 6 days of support a year (docs/rules.md:
+#: Capacity).
 DEFAULT_MIN_LLE_DAYS: Final = Decimal("6")
-#: The largest cap an organisation may set: an LA's "in normal circumstances this would not exceed
-#: 20 days per annum" (South Gloucestershire), with room for exceptional policies.
+#: The largest cap an organisation may set: a local authority's normally no more than 20 days a year
+#: (docs/rules.md: Capacity), with room for exceptional policies.
 MAX_POLICY_RELEASE_DAYS: Final = Decimal("60")
 
 

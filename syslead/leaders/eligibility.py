@@ -1,9 +1,9 @@
 """Whether a leader meets a designation type's criteria, in words (docs/rules.md: Designations).
 
 The check reports; it does not refuse. Applications and designations show the unmet criteria as
-warnings for the designating body to weigh: the seeds leave the decision to its interview and
-recommendation, and a broker's own designation types may be looser than the national ones.
-"""
+warnings for the designating body to weigh: docs/rules.md (Designations) leaves the decision to its
+interview and recommendation, and a broker's own designation types may be looser than the national
+ones."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, headteacher_school_urns
 from syslead.accounts.models import User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
 from syslead.core.home import AttentionItem, Block, Link, Section
@@ -29,7 +30,6 @@ from syslead.leaders.models import (
 )
 from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
-from syslead.leaders.wording import days_in_words
 
 #: The month from which a headteacher is asked to agree next year's release (the summer term).
 NEXT_YEAR_FROM_MONTH = 4
@@ -101,7 +101,7 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
             leader__in=leaders, academic_year=year.label, below_minimum=True
         ).select_related("leader__user"):
             yield AttentionItem(
-                f"{release.leader.name} is released for {days_in_words(release.days)} in "
+                f"{release.leader.name} is released for {days_words(release.days)} in "
                 f"{year.label}, below the LLE minimum",
                 reverse("leaders:detail", args=[release.leader_id]),
             )

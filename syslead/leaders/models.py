@@ -595,3 +595,32 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} at {self.school}"
+
+
+class DirectoryListing(models.Model):
+    """A broker lists a leader who has no broker in its public directory (docs/rules.md,
+    "Association": association is optional, and an unassociated leader who consented to a public
+    profile can be found through the directory of any broker that lists them). Shown only while
+    the leader has no live association and keeps their consent to publish."""
+
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="directory_listings"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="directory_listings"
+    )
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    listed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-listed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "organisation"], name="one_listing_per_leader_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} listed by {self.organisation}"

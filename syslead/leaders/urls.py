@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:leader_id>/edit/", profiles.leader_edit, name="edit"),
     path("<int:leader_id>/designate/", designations.designate, name="designate"),
     path("<int:leader_id>/associate/", associations.associate, name="associate"),
+    path("<int:leader_id>/listing/", associations.directory_listing, name="listing"),
     path("<int:leader_id>/release/", capacity.leader_release, name="leader_release"),
     path("<int:leader_id>/move-school/", moves.move_school, name="move_school"),
     path("designation-types/", designations.designation_types, name="designation_types"),

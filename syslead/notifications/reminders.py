@@ -33,6 +33,7 @@ REMINDER_SOURCES: list[str] = [
     "syslead.visits.reminders.agreements_without_visits",
     "syslead.evaluation.reminders.feedback_due",
     "syslead.evaluation.reminders.evaluations_due",
+    "syslead.evaluation.reminders.sip_views_due",
     "syslead.alliances.reminders.mou_reviews",
     "syslead.brokering.reminders.approaches_to_answer",
     "syslead.brokering.reminders.approaches_expired",

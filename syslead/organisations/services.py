@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from syslead.accounts.access import is_administrator
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.organisations.broker_lists import ListProblem, read_broker_lists
 from syslead.organisations.models import (
     KnownBroker,
@@ -37,8 +37,8 @@ def organisation_create(
     contact_email: str = "",
     contact_phone: str = "",
 ) -> Organisation:
-    """Create a broker organisation of one of the contract's kinds: administrators only (api-v1
-    "Who may do what"). ``actor`` None is the server itself (management commands, demo data)."""
+    """Create a broker organisation of one of the contract's kinds: administrators only
+    (docs/access.md). ``actor`` None is the server itself (management commands, demo data)."""
     if actor is not None and not is_administrator(actor):
         raise NotAllowed("Only administrators may create organisations.")
     organisation = Organisation(
@@ -117,20 +117,20 @@ def _set_up(
     locked = KnownBroker.objects.select_for_update().get(pk=entry.pk)
     if Organisation.objects.filter(known_broker=locked).exists():
         raise RuleViolation(_already_text(locked), rule=ALREADY_SET_UP)
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     if not name.strip():
-        errors["name"] = "Enter the organisation's name."
+        errors.add("name", "Enter the organisation's name.")
     if lead_school_urn is not None and not School.objects.filter(pk=lead_school_urn).exists():
-        errors["lead_school_urn"] = (
+        errors.add(
+            "lead_school_urn",
             f"We do not hold a school with URN {lead_school_urn}: check the URN (the school "
-            "must be open in the register), or leave it empty."
+            "must be open in the register), or leave it empty.",
         )
     area = ";".join(part.strip() for part in area.split(";") if part.strip())
     is_la = locked.source == KnownBrokerSource.LOCAL_AUTHORITY
     if is_la and not area:
-        errors["area"] = "Enter the local authority's area, as the school register names it."
-    if errors:
-        raise ValidationError(errors)
+        errors.add("area", "Enter the local authority's area, as the school register names it.")
+    errors.raise_if_any()
     try:
         return organisation_create(
             actor=actor,
@@ -147,9 +147,11 @@ def _set_up(
     except ValidationError as error:
         fields = {"local_authority_name": "area", "area_names": "area"}
         if hasattr(error, "error_dict"):
-            raise ValidationError(
-                {fields.get(key, key): messages for key, messages in error.message_dict.items()}
-            ) from error
+            renamed = FieldErrors()
+            for key, messages in error.message_dict.items():
+                for message in messages:
+                    renamed.add(fields.get(key, key), message)
+            renamed.raise_if_any()
         raise
 
 

@@ -85,7 +85,14 @@ def _replace_in(model: type[models.Model], fields: tuple[str, ...], old: str, ne
 def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
     from syslead.core.models import Event
-    from syslead.deployments.models import ChangeRecord, Deployment, Objective, Signature
+    from syslead.deployments.models import (
+        ChangeRecord,
+        CloseOut,
+        Deployment,
+        Dispute,
+        Objective,
+        Signature,
+    )
     from syslead.evaluation.models import (
         Evaluation,
         EvaluationRating,
@@ -124,6 +131,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Objective, ("text", "outcome", "baseline", "actions", "improvement", "impact")),
         (Signature, ("signed_as",)),
         (ChangeRecord, ("reason",)),
+        (CloseOut, ("not_delivered_reason",)),
+        (Dispute, ("what", "outcome")),
         (
             FeedbackRequest,
             ("work_managed_by", "objectives", "school_actions", "leader_actions", "impact"),

@@ -167,7 +167,14 @@ def notes_of_visit(today: dt.date) -> Outcome:
 
 
 def agreements(today: dt.date) -> Outcome:
-    from syslead.deployments.models import ChangeRecord, Deployment, Objective, Signature
+    from syslead.deployments.models import (
+        ChangeRecord,
+        CloseOut,
+        Deployment,
+        Dispute,
+        Objective,
+        Signature,
+    )
 
     ids = _due_deployment_ids("agreements", today)
     if not ids:
@@ -191,6 +198,12 @@ def agreements(today: dt.date) -> Outcome:
     Objective.objects.filter(deployment__in=ids).update(baseline="", actions="")
     Signature.objects.filter(deployment__in=ids).update(signed_as="")
     ChangeRecord.objects.filter(deployment__in=ids).update(reason=REMOVED, recorded_by=None)
+    CloseOut.objects.filter(deployment__in=ids).exclude(not_delivered_reason="").update(
+        not_delivered_reason=REMOVED
+    )
+    Dispute.objects.filter(deployment__in=ids).update(
+        what=REMOVED, outcome=REMOVED, raised_by=None, resolved_by=None
+    )
     _clear_event_data(Deployment, ids)
     _mark("agreements", ids)
     return Outcome(done=done)

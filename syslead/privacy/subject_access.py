@@ -79,7 +79,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     """The person's data, section by section (each a JSON file in the ZIP)."""
     from syslead.accounts.models import ApiToken, RoleAssignment
     from syslead.core.models import Event
-    from syslead.deployments.models import ChangeRecord, Deployment, Signature
+    from syslead.deployments.models import ChangeRecord, CopiedIn, Deployment, Signature
     from syslead.evaluation.models import (
         Evaluation,
         EvaluationRating,
@@ -101,6 +101,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     )
     from syslead.notifications.models import Notification
     from syslead.privacy.models import ReadAudit
+    from syslead.schools.models import NamedSip
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
 
     profile = LeaderProfile.objects.filter(user=person).first()
@@ -123,6 +124,8 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         # Records about them
         "agreements_as_leader": Deployment.objects.filter(leader__user=person),
         "concerns_they_were_named_person_for": Concern.objects.filter(named_person=person),
+        "schools_they_are_or_were_named_sip_for": NamedSip.objects.filter(sip=person),
+        "agreements_they_are_copied_in_on": CopiedIn.objects.filter(user=person),
         # Records they wrote
         "agreements_created": Deployment.objects.filter(created_by=person),
         "signatures": Signature.objects.filter(signed_by=person),

@@ -10,7 +10,6 @@ import math
 import random
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.deployments.models import Deployment
 from syslead.evaluation.models import EvaluationRating, ObjectiveRating
 from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
@@ -124,9 +123,9 @@ def record_check(*, user: User, check: QaCheck, outcome: str, comment: str) -> Q
     _require_coordinator(user, check.sample.organisation_id)
     comment = (comment or "").strip()
     if outcome not in QaOutcome.values:
-        raise ValidationError({"outcome": "Say whether the note meets the standard."})
+        raise field_error("outcome", "Say whether the note meets the standard.")
     if outcome == QaOutcome.NEEDS_IMPROVEMENT and not comment:
-        raise ValidationError({"comment": "Say what the note of visit needs to improve."})
+        raise field_error("comment", "Say what the note of visit needs to improve.")
     check.outcome = outcome
     check.comment = comment
     check.checked_by = user
@@ -261,13 +260,12 @@ def save_feedback(
     _require_coordinator(user, organisation.pk)
     if not leaders_of(organisation.pk, year).filter(pk=leader.pk).exists():
         raise NotAllowed("That leader was not associated with or deployed by the broker that year.")
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     if not (strengths or "").strip():
-        errors["strengths"] = "Write the leader's strengths."
+        errors.add("strengths", "Write the leader's strengths.")
     if not (areas_to_develop or "").strip():
-        errors["areas_to_develop"] = "Write the areas to develop."
-    if errors:
-        raise ValidationError(errors)
+        errors.add("areas_to_develop", "Write the areas to develop.")
+    errors.raise_if_any()
     feedback, _ = PerformanceFeedback.objects.update_or_create(
         leader=leader,
         organisation=organisation,

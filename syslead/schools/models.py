@@ -155,3 +155,58 @@ class RegisterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.file_name} ({self.created_at:%Y-%m-%d})"
+
+
+class NamedSip(models.Model):
+    """A school's named school improvement partner (SIP): a person holding the SIP role in the
+    local authority organisation that named them, for a school of its area, from a date until a
+    date (docs/rules.md, "The school's named SIP"). At most one row per school is current (no end
+    date): naming another SIP ends the current one, so the rows are the school's history. The
+    one lookup is ``syslead.schools.sips.school_sip``."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="named_sips")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="named_sips"
+    )
+    sip = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="named_sip_of"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school__name", "-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=models.Q(ends_on__isnull=True),
+                name="one_current_named_sip_per_school",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="named_sip_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sip} for {self.school}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ends_on is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -17,6 +17,9 @@ from syslead.schools.geo import Location, bounding_box, haversine_km, locate
 from syslead.schools.models import OfstedInspection, School
 from syslead.schools.postcodes import is_full_postcode, is_outward_code, postcode_compact
 from syslead.schools.search_text import search_text
+
+if TYPE_CHECKING:
+    from syslead.organisations.models import Organisation
 
 
 def school_for_urn(urn: int) -> School:
@@ -173,3 +176,22 @@ def local_authority_names(*, fresh: bool = False) -> list[str]:
 
 def forget_local_authority_names() -> None:
     cache.delete(LOCAL_AUTHORITIES_CACHE_KEY)
+
+
+def organisation_schools(organisation: Organisation) -> QuerySet[School]:
+    """The open schools in the organisation's area: its local authority (an LA), or the LA
+    districts or authorities it lists as areas (a hub). Empty if it has no area. The area
+    rule for a SIP's choice of school (``brokering.access.schools_to_ask_for``) and for naming a
+    school's SIP (``schools.sips``)."""
+    condition = Q()
+    has_area = False
+    if organisation.local_authority_name:
+        condition |= Q(local_authority__iexact=organisation.local_authority_name)
+        has_area = True
+    areas = organisation.areas
+    if areas:
+        condition |= Q(district__in=areas) | Q(local_authority__in=areas)
+        has_area = True
+    if not has_area:
+        return School.objects.none()
+    return School.objects.filter(condition, is_open=True)

@@ -28,6 +28,7 @@ from syslead.core.home import AttentionItem, Block, Link, Section
 from syslead.deployments.models import DELIVERY_STATUSES, Deployment, DeploymentStatus
 from syslead.evaluation import selectors as evaluation_selectors
 from syslead.evaluation.models import FeedbackRequest, FinalReport, FinalReportStatus
+from syslead.schools.sips import named_sip_pairs
 from syslead.visits.access import concerns_visible_to
 from syslead.visits.models import ActionOwner, ActionPoint, ConcernStatus, Visit, VisitStatus
 from syslead.visits.selectors import (
@@ -243,14 +244,31 @@ def broker_lead_delivery(user: User) -> Iterable[Block]:
 
 
 def sip_notes_of_visit(user: User) -> Iterable[Block]:
-    """Notes of visit from the schools the SIP's organisations support on the LA route."""
+    """The named SIP's views due on their schools' termly progress reviews; then notes of visit
+    from the schools the SIP's organisations support on the LA route, and from the schools whose
+    named SIP they are (docs/rules.md, "The school's named SIP")."""
     org_ids = organisation_ids_for(user, [Role.SIP])
+    named = Q()
+    for org_id, urn in sorted(named_sip_pairs(user)):
+        named |= Q(organisation_id=org_id, client_school_id=urn)
+    if named:
+        today = timezone.localdate()
+        for term in evaluation_selectors.sip_views_due(today, Deployment.objects.filter(named)):
+            yield AttentionItem(
+                f"Give your view on progress at {term.deployment.client_school.name} for the "
+                f"{term.term_label}",
+                reverse("evaluation:progress", args=[term.deployment_id])
+                + f"?term={term.academic_year}-{term.term}",
+                f"{term.deployment.leader.name}'s support",
+            )
+    seen = Q(
+        deployment__organisation__in=org_ids,
+        deployment__support_request__route=Route.LOCAL_AUTHORITY,
+    )
+    for org_id, urn in sorted(named_sip_pairs(user)):
+        seen |= Q(deployment__organisation_id=org_id, deployment__client_school_id=urn)
     notes = list(
-        Visit.objects.filter(
-            Q(status__in=[VisitStatus.AGREED, VisitStatus.SIGNED_OFF]),
-            deployment__organisation__in=org_ids,
-            deployment__support_request__route=Route.LOCAL_AUTHORITY,
-        )
+        Visit.objects.filter(seen, status__in=[VisitStatus.AGREED, VisitStatus.SIGNED_OFF])
         .select_related("deployment__client_school", "deployment__leader__user")
         .order_by("-date", "-pk")[:10]
     )

@@ -1,7 +1,5 @@
 """Delivery records: notes of visit (the record of support) with their action points, the
-deployment log, and safeguarding or serious concerns (docs/rules.md: Records, Quality assurance; the
-Leading Learning Forward "Record of Support" and "Deployment Record" forms; South Gloucestershire
-"Notes of Visit of LLE Support")."""
+deployment log, and safeguarding or serious concerns (docs/rules.md: Records, Quality assurance)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route
 from syslead.deployments.models import Deployment
 from syslead.organisations.models import Organisation
+from syslead.schools.sips import school_sip
 
 
 def _holders(role: str, **where: object) -> list[User]:
@@ -47,6 +48,21 @@ def sips_for(deployment: Deployment) -> list[User]:
     if deployment.support_request.route != Route.LOCAL_AUTHORITY:
         return []
     return _holders(Role.SIP, role_assignments__organisation_id=deployment.organisation_id)
+
+
+def advisers_for(deployment: Deployment) -> list[User]:
+    """The supported school's named SIP (``schools.sips.school_sip``, named by the agreement's
+    organisation) and the people copied in on the agreement who still hold the SIP role in its
+    organisation: they receive notes of visit, the deployment record and the termly review in
+    their inbox and by e-mail (docs/rules.md, "The school's named SIP")."""
+    named = school_sip(deployment.client_school_id, organisation=deployment.organisation_id)
+    copied = User.objects.filter(
+        is_active=True,
+        copied_in_on__deployment=deployment,
+        role_assignments__role=Role.SIP,
+        role_assignments__organisation_id=deployment.organisation_id,
+    ).distinct()
+    return everyone([named] if named is not None else [], copied)
 
 
 def leader_user(deployment: Deployment) -> User:

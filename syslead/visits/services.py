@@ -1,7 +1,6 @@
-"""Writes of the delivery records: notes of visit and their action points, the deployment log,
-and safeguarding or serious concerns (docs/rules.md: Records; Leading Learning Forward "Record of
-Support" and "Deployment Record"; South Gloucestershire "Notes of Visit of LLE Support" and
-protocol 5.2 "safeguarding or other serious concerns ... raised immediately").
+"""Writes of the delivery records: notes of visit and their action points, the deployment log, and
+safeguarding or serious concerns (docs/rules.md: Records: notes of visit, the deployment record, and
+safeguarding or other serious concerns raised with the named person immediately).
 
 Each service checks who may act (``NotAllowed``), then the state of things (``RuleViolation``
 naming the rule), then the fields (``ValidationError`` keyed by field), writes in one
@@ -11,12 +10,11 @@ transaction, records an event and tells whoever must act next (``notify``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -69,12 +67,9 @@ def _when(day: dt.date) -> str:
     return day.strftime("%-d %B %Y")
 
 
-def _hours(value: Decimal | int | float | str | None, errors: dict[str, list[str]]) -> Decimal:
-    try:
-        hours = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors["hours"] = ["Enter the hours as a number, for example 6 or 2.5."]
-        return Decimal("0")
+def _hours(hours: Decimal, errors: FieldErrors) -> Decimal:
+    """Hours a form or the API read (a ``Decimal``), held to the rules: more than 0, at most
+    ``MAX_HOURS``, to the hundredth."""
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
         errors["hours"] = ["Enter between 0.25 and 24 hours."]
     elif hours != hours.quantize(Decimal("0.01")):
@@ -127,7 +122,7 @@ def _check_note(
     *,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     actions: Sequence[ActionPointSpec],
 ) -> Decimal:
@@ -209,14 +204,14 @@ def visit_record(
     deployment: Deployment,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     progress: str = "",
     actions: Sequence[ActionPointSpec] = (),
     issues: str = "",
 ) -> Visit:
     """Record a note of visit for the headteacher to agree: only the deployment's leader, only
-    while the agreement is active, dated within it (LLF "Record of Support": date, focus,
+    while the agreement is active, dated within it (docs/rules.md, Records: date, focus,
     progress made, action points for the leader and for the school with dates, issues)."""
     roles = deployment_roles(actor, deployment)
     if not (roles.leader or roles.administrator):
@@ -264,7 +259,7 @@ def visit_revise(
     visit: Visit,
     date: dt.date | None,
     session: str,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     focus: str,
     progress: str = "",
     actions: Sequence[ActionPointSpec] = (),
@@ -322,7 +317,7 @@ def _for_client_head(actor: User, visit: Visit, step: str, doing: str) -> None:
 @transaction.atomic
 def visit_agree(*, actor: User, visit: Visit) -> Visit:
     """The supported school's headteacher agrees the note of visit: its days count as delivered
-    (docs/api.md; South Gloucestershire 10.2 "notes will be agreed by the HT and LLE")."""
+    (docs/api.md; docs/rules.md, Records: "agreed by the headteacher")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _for_client_head(actor, visit, "agree", "agrees")
     visit.agreed_by = actor
@@ -382,7 +377,8 @@ def visit_request_changes(*, actor: User, visit: Visit, comment: str) -> Visit:
 @transaction.atomic
 def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
     """The leader signs off an agreed note; it is then shared with the school, the broker and, on
-    the LA route, the SIP (South Gloucestershire 5.3 and 10.2)."""
+    the LA route, the SIP (docs/rules.md: Records); the school's named SIP and whoever is copied in
+    get it in their inbox and by e-mail (docs/rules.md, "The school's named SIP")."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     deployment = visit.deployment
     VISIT.require_permitted(
@@ -401,13 +397,26 @@ def visit_sign_off(*, actor: User, visit: Visit) -> Visit:
         summary=f"Signed off the note of visit of {_when(visit.date)}",
         data={"visit": visit.pk},
     )
+    shared = (
+        f"Note of visit of {_when(visit.date)} at {deployment.client_school.name} "
+        f"by {deployment.leader.name}."
+    )
+    advisers = recipients.advisers_for(deployment)
+    adviser_ids = {a.pk for a in advisers}
     notify(
-        users=recipients.sips_for(deployment),
+        users=[s for s in recipients.sips_for(deployment) if s.pk not in adviser_ids],
         verb="visit.shared",
-        text=f"Note of visit of {_when(visit.date)} at {deployment.client_school.name} "
-        f"by {deployment.leader.name}.",
+        text=shared,
         url=_visit_url(visit),
         email=False,
+    )
+    # The school's named SIP and whoever is copied in: in their inbox and by e-mail.
+    notify(
+        users=advisers,
+        verb="visit.shared",
+        text=shared,
+        url=_visit_url(visit),
+        subject=f"Note of visit shared: {deployment.client_school.name}, {_when(visit.date)}",
     )
     return visit
 
@@ -450,14 +459,15 @@ def log_entry_add(
     actor: User,
     deployment: Deployment,
     date: dt.date | None,
-    hours: Decimal | int | float | str,
+    hours: Decimal,
     activity: str,
     actions: str,
     outcomes: str = "",
     comments: str = "",
 ) -> LogEntry:
-    """Log time outside visits, preparation included, on the Deployment Record (LLF: date, time
-    in hours, actions, outcomes, comments): the deployment's leader, within the agreement."""
+    """Log time outside visits, preparation included, on the deployment record (docs/rules.md,
+    Records: date, hours, actions, outcomes, comments): the deployment's leader, within the
+    agreement."""
     roles = deployment_roles(actor, deployment)
     if not (roles.leader or roles.administrator):
         raise NotAllowed("Only the deployment's system leader keeps its log.")
@@ -502,8 +512,9 @@ def log_entry_add(
 
 @transaction.atomic
 def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogShare:
-    """Share one term's Deployment Record with the broker and the headteacher (LLF: "This needs
-    to be shared with the TSA and the Headteacher each term")."""
+    """Share one term's deployment record with the broker and the headteacher (docs/rules.md,
+    Records: "shared each term"), and with the school's named SIP and whoever is copied in
+    (docs/rules.md, "The school's named SIP")."""
     from syslead.visits.selectors import deployment_log
 
     roles = deployment_roles(actor, deployment)
@@ -536,6 +547,7 @@ def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogSha
         users=recipients.everyone(
             recipients.broker_people(deployment.organisation_id),
             recipients.client_heads(deployment),
+            recipients.advisers_for(deployment),
         ),
         verb="log.shared",
         text=f"{deployment.leader.name} shared the deployment record for the {term.label} "
@@ -581,7 +593,7 @@ def concern_raise(
     organisation: Organisation | None = None,
 ) -> Concern:
     """Raise a safeguarding or other serious concern: the organisation's named person is told at
-    once, and only those who must act see it (South Gloucestershire 5.2 and 4.1)."""
+    once, and only those who must act see it (docs/rules.md: Records)."""
     if visit is not None:
         deployment = visit.deployment
     if deployment is not None:
@@ -705,7 +717,7 @@ def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
 
 @transaction.atomic
 def concern_contact_set(
-    *, actor: User, organisation: Organisation, safeguarding_lead: Any
+    *, actor: User, organisation: Organisation, safeguarding_lead: User
 ) -> ConcernContact:
     """Name the organisation's person for safeguarding and serious concerns: a coordinator of the
     organisation names someone who holds a role in it."""
@@ -714,8 +726,8 @@ def concern_contact_set(
     ):
         raise NotAllowed("Only the organisation's coordinators name its safeguarding person.")
     if organisation.pk not in organisation_ids_for(safeguarding_lead):
-        raise ValidationError(
-            {"safeguarding_lead": ["Choose someone who holds a role in the organisation."]}
+        raise field_error(
+            "safeguarding_lead", "Choose someone who holds a role in the organisation."
         )
     contact, _ = ConcernContact.objects.update_or_create(
         organisation=organisation,
@@ -729,23 +741,3 @@ def concern_contact_set(
         data={"organisation": organisation.pk, "user": safeguarding_lead.pk},
     )
     return contact
-
-
-def action_specs(rows: Sequence[Mapping[str, Any]]) -> list[ActionPointSpec]:
-    """Action points from plain mappings ({owner, action, due_on}), as the API and forms send."""
-    specs = []
-    for row in rows:
-        due = row.get("due_on")
-        if isinstance(due, str):
-            try:
-                due = dt.date.fromisoformat(due)
-            except ValueError:
-                due = None
-        specs.append(
-            ActionPointSpec(
-                owner=str(row.get("owner") or ""),
-                action=str(row.get("action") or ""),
-                due_on=due if isinstance(due, dt.date) else None,
-            )
-        )
-    return specs

@@ -20,6 +20,7 @@ from syslead.accounts.access import can_coordinate
 from syslead.accounts.models import User
 from syslead.casework.chasing import chase_panel
 from syslead.core.events import events_for
+from syslead.core.filters import TermFilterForm
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import whole_number
 from syslead.deployments.access import events_visible
@@ -322,7 +323,12 @@ def action_point_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def log(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     deployment, roles = deployment_records_for_user(request.user, deployment_id)
     today = timezone.localdate()
-    term = selectors.term_from_key(deployment, request.GET.get("term"), today)
+    term_filter = TermFilterForm(
+        request.GET,
+        terms=selectors.deployment_terms(deployment),
+        default=selectors.term_from_key(deployment, None, today),
+    )
+    term = term_filter.term_chosen()
     form = LogEntryForm(request.POST or None, initial={"date": today, "activity": "preparation"})
     if request.method == "POST":
         if not (roles.leader or roles.administrator):
@@ -342,7 +348,7 @@ def log(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
         "deployment": deployment,
         "roles": roles,
         "log": selectors.deployment_log(deployment, term),
-        "terms": [(t, selectors.term_key(t)) for t in selectors.deployment_terms(deployment)],
+        "term_filter": term_filter,
         "term_key": selectors.term_key(term),
         "form": form,
     }

@@ -1,4 +1,4 @@
-"""The rule for who may create which people (api-v1 "Who may do what"), and tokens."""
+"""The rule for who may create which people (docs/access.md), and tokens."""
 
 from __future__ import annotations
 

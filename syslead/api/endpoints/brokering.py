@@ -637,7 +637,7 @@ def start_allocation(
     run = services.allocation_start(
         actor=user,
         organisation=organisation,
-        academic_year=payload.academic_year,
+        academic_year=AcademicYear.parse(payload.academic_year) if payload.academic_year else None,
         request_ids=payload.support_requests,
     )
     return Status(202, AllocationRunOut.from_model(run))

@@ -41,6 +41,7 @@ from syslead.api.schemas import (
     unset,
 )
 from syslead.capacity.ledger import Capacity, leader_capacity
+from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
 from syslead.leaders import services
 from syslead.leaders.models import (
@@ -462,7 +463,7 @@ def set_release(
     agreement = services.release_set(
         actor=actor,
         leader=leader_for_user(actor, leader_id),
-        academic_year=academic_year,
+        academic_year=AcademicYear.parse(academic_year),
         days=payload.days,
         agreed_on=payload.agreed_on,
         chair_consent_name=payload.chair_consent_name,

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -112,7 +113,7 @@ def known(
         deployment=deployment,
         date=STARTS_ON,
         session="full_day",
-        hours=6,
+        hours=Decimal(6),
         focus="Maths book scrutiny.",
         actions=[ActionPointSpec("school", "Share the calculation policy.", STARTS_ON)],
     )

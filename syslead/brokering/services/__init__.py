@@ -1,7 +1,6 @@
 """Writes for requests and brokering: from a school's need to an agreed match.
 
-The flow (docs/rules.md: Requests; South Gloucestershire: "Securing LLE support"; Leading Learning
-Forward: "Brokering a System Leadership deployment"):
+The flow (docs/rules.md: Requests, Matching):
 
     request_create → shortlist_save (three leaders) → approach_send (ask each for provisional
     agreement) → approach_respond (the leader accepts or declines with a reason) →
@@ -33,6 +32,10 @@ from syslead.brokering.services.approaches import (
     approach_withdraw,
     direct_approach_record,
     request_choose,
+)
+from syslead.brokering.services.direct import (
+    direct_commission_create,
+    direct_commission_record,
 )
 from syslead.brokering.services.requests import (
     request_agreement_cancelled,
@@ -67,6 +70,8 @@ __all__ = [
     "commission_decide",
     "commission_offer",
     "direct_approach_record",
+    "direct_commission_create",
+    "direct_commission_record",
     "draft_match_edit",
     "matching_weights_set",
     "request_agreement_cancelled",

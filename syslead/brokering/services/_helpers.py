@@ -197,17 +197,12 @@ def _approach_create(
     return approach
 
 
-def _resolve_organisation(organisation: Organisation | int | str | None) -> Organisation | None:
+def _resolve_organisation(organisation: Organisation | int) -> Organisation | None:
+    """The organisation, or the one with this id (forms and the API read ids as whole numbers)."""
     if isinstance(organisation, Organisation):
         return organisation
-    try:
-        return Organisation.objects.filter(pk=int(organisation)).first()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    return Organisation.objects.filter(pk=organisation).first()
 
 
-def _resolve_school(school_urn: int | str | None) -> School | None:
-    try:
-        return School.objects.filter(urn=int(school_urn)).first()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+def _resolve_school(school_urn: int) -> School | None:
+    return School.objects.filter(urn=school_urn).first()

@@ -2,12 +2,11 @@
 approve them (docs/rules.md, "What makes it better" item 3; the solver is ``brokering.allocation``).
 
 What approval does
-    An approved match does not skip the seeds' steps: the allocated leader becomes the request's
-    shortlist (of one, with the score and reasons) and is approached for provisional agreement at
-    once, so the leader still agrees and the headteacher still chooses (South Gloucestershire:
-    "approach the LLEs for their provisional agreement ... the HT ... select"). A request the run
-    could not match goes on the waiting list. A request whose status changed since the run, or
-    whose leader no longer passes the hard rules, is skipped and stays as it is.
+    An approved match does not skip the steps of docs/rules.md, Requests: the allocated leader
+    becomes the request's shortlist (of one, with the score and reasons) and is approached for
+    provisional agreement at once, so the leader still agrees and the headteacher still chooses.
+    A request the run could not match goes on the waiting list. A request whose status changed
+    since the run, or whose leader no longer passes the hard rules, is skipped and stays as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import User
@@ -67,18 +65,13 @@ def _require_coordinator(actor: User, organisation: Organisation) -> None:
 def _prepare_run(
     actor: User,
     organisation: Organisation,
-    academic_year: str | None,
+    academic_year: AcademicYear | None,
     request_ids: Sequence[int] | None,
     candidates_per_request: int,
 ) -> AllocationRun:
     _require_coordinator(actor, organisation)
     errors = FieldErrors()
-    year = AcademicYear.current().label
-    if academic_year:
-        try:
-            year = AcademicYear.parse(academic_year).label
-        except ValueError as error:
-            errors["academic_year"] = [str(error)]
+    year = (academic_year or AcademicYear.current()).label
     if not 1 <= candidates_per_request <= 200:
         errors["candidates_per_request"] = ["Keep between 1 and 200 candidates per request."]
     errors.raise_if_any()
@@ -87,13 +80,10 @@ def _prepare_run(
     if ids is not None:
         missing = sorted(set(ids) - {r.pk for r in requests})
         if missing:
-            raise ValidationError(
-                {
-                    "support_requests": [
-                        "Not open requests of this organisation for "
-                        f"{year}: {', '.join(map(str, missing))}."
-                    ]
-                }
+            raise field_error(
+                "support_requests",
+                "Not open requests of this organisation for "
+                f"{year}: {', '.join(map(str, missing))}.",
             )
     if not requests:
         raise RuleViolation(
@@ -123,7 +113,7 @@ def allocation_start(
     *,
     actor: User,
     organisation: Organisation,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     request_ids: Sequence[int] | None = None,
     candidates_per_request: int = DEFAULT_CANDIDATES_PER_REQUEST,
 ) -> AllocationRun:
@@ -139,7 +129,7 @@ def allocation_run_now(
     *,
     actor: User,
     organisation: Organisation,
-    academic_year: str | None = None,
+    academic_year: AcademicYear | None = None,
     request_ids: Sequence[int] | None = None,
     candidates_per_request: int = DEFAULT_CANDIDATES_PER_REQUEST,
     time_limit: float = DEFAULT_TIME_LIMIT,

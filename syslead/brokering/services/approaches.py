@@ -1,5 +1,5 @@
 """Approaches for provisional agreement, the school's choice, and direct approaches recorded
-by the broker (South Gloucestershire: "Securing LLE support"; KYRA LLE agreement)."""
+by the broker (docs/rules.md: Requests)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from syslead.brokering.services._helpers import (
     _settle_after_approaches,
     next_leader_to_ask,
 )
+from syslead.brokering.services.direct import direct_commission_accepted
 from syslead.brokering.transitions import (
     APPROACH_TRANSITIONS,
     OPEN_APPROACH_STATUSES,
@@ -112,7 +113,9 @@ def approach_respond(
         ),
         data={"approach": approach.pk, "leader": approach.leader_id, "accepted": accept},
     )
-    _settle_after_approaches(actor, support_request)
+    approach.support_request = support_request
+    if not (accept and direct_commission_accepted(actor, approach)):
+        _settle_after_approaches(actor, support_request)
     if approach.sent_by is not None:
         answer = "agreed" if accept else "declined"
         email_after_commit(
@@ -227,8 +230,8 @@ def _require_approach_broker(actor: User, approach: Approach, step: str) -> None
 def request_choose(
     *, actor: User, request: SupportRequest, leader: LeaderProfile
 ) -> SupportRequest:
-    """The headteacher chooses one of the leaders who agreed (South Gloucestershire: "the HT of
-    the school will be formally approached to select one of the proposed LLEs"). On the LA route
+    """The headteacher chooses one of the leaders who agreed (docs/rules.md, Requests: "the
+    headteacher chooses one"). On the LA route
     a coordinator of the organisation may record the head's choice on their behalf (the LA team
     approaches the head, who tells them). The leader's home school must have agreed the release
     for the year ("The LLE will be required to secure the agreement of their own school governors
@@ -323,10 +326,10 @@ def direct_approach_record(
     request: SupportRequest | None = None,
     approached_on: dt.date | None = None,
 ) -> Event:
-    """Record that a school or another agency approached a leader directly (the KYRA agreement:
-    the LLE will "inform KYRA if they are approached directly"). The leader themselves, or a
-    coordinator of an organisation they are associated with; an event on the leader, and on the
-    request if there is one."""
+    """Record that a school or another agency approached a leader directly (docs/rules.md, Requests:
+    "A leader approached directly by a school tells their broker, which records it"). The leader
+    themselves, or a coordinator of an organisation they are associated with; an event on the
+    leader, and on the request if there is one."""
     live_orgs = set(
         Association.objects.filter(leader=leader, is_live=True).values_list(
             "organisation_id", flat=True

@@ -1,11 +1,10 @@
-"""Raising, withdrawing and wait-listing requests (South Gloucestershire: "Identifying the
-potential deployment of LLE support")."""
+"""Raising, withdrawing and wait-listing requests (docs/rules.md: Requests, the two routes
+by which support is identified)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +79,7 @@ def _validate_request_fields(
     *,
     organisation: Organisation,
     route: str,
-    needs: Any,
+    needs: Sequence[str],
     days_requested: Decimal,
     summary: str,
     academic_year: AcademicYear | None,
@@ -90,10 +89,10 @@ def _validate_request_fields(
     if route not in Route.values:
         errors["route"] = [f"Choose one of: {', '.join(Route.values)}."]
     clean_needs: list[str] = []
-    if not isinstance(needs, list | tuple) or not needs:
+    if not needs:
         errors["needs"] = ["Name at least one specialism the school needs."]
     else:
-        clean_needs = list(dict.fromkeys(str(n).strip() for n in needs))
+        clean_needs = list(dict.fromkeys(n.strip() for n in needs))
         unknown = sorted(set(clean_needs) - known_specialism_codes(organisation.pk))
         if unknown:
             errors["needs"] = [f"Not a known specialism: {', '.join(unknown)}."]
@@ -142,8 +141,8 @@ def request_create(
     chair_of_governors_agreed: bool = False,
 ) -> SupportRequest:
     """Ask for support on the school route (the headteacher, with the chair of governors) or the
-    LA route (the LA team or SIP, ticking why the school was identified): South Gloucestershire
-    "Identifying the potential deployment". Coordinator or SIP of the organisation; a headteacher
+    LA route (the LA team or SIP, ticking why the school was identified: docs/rules.md,
+    Requests). Coordinator or SIP of the organisation; a headteacher
     for their own school."""
     if not _may_raise_somewhere(actor):
         raise NotAllowed("You may not ask for support.")

@@ -1,9 +1,8 @@
-"""Sharing leaders between brokers (KYRA: "TSA may commission LLE support from other TSA") and
-each broker's matching weights."""
+"""Sharing leaders between brokers (docs/rules.md, Association: "One broker may use a leader
+associated with another only with that broker's agreement") and each broker's matching weights."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,8 +58,8 @@ def _owning_organisation_id(actor: User, leader: LeaderProfile, requesting_org_i
 def commission_offer(
     *, actor: User, request: SupportRequest, leader: LeaderProfile, note: str = ""
 ) -> Commission:
-    """Propose a leader of one broker for another broker's request ("TSA may commission LLE
-    support from other TSA": KYRA). A coordinator of the requesting organisation (asking: the
+    """Propose a leader of one broker for another broker's request (a commission: docs/rules.md,
+    Association). A coordinator of the requesting organisation (asking: the
     leader's organisation then sees the request, to answer), or of an organisation the request's
     owner already asked (offering another of its leaders in answer); nobody else, so an
     organisation never learns of a request by proposing a leader for it. Always recorded as
@@ -182,8 +181,10 @@ def matching_weights_set(
     if not (is_administrator(actor) or organisation.pk in coordinated_organisation_ids(actor)):
         raise NotAllowed(f"Only a coordinator of {organisation.name} may change its weights.")
     unknown = sorted(set(weights) - set(WEIGHT_FIELDS))
-    if unknown:
-        raise ValidationError({name: ["Not a matching factor."] for name in unknown})
+    errors = FieldErrors()
+    for name in unknown:
+        errors.add(name, "Not a matching factor.")
+    errors.raise_if_any()
     row, _ = MatchingWeights.objects.select_for_update().get_or_create(organisation=organisation)
     before = {name: getattr(row, name) for name in WEIGHT_FIELDS}
     errors = FieldErrors()

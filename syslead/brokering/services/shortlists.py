@@ -1,9 +1,8 @@
-"""Shortlists of three and their overrides (South Gloucestershire: "identify three potential
-LLEs"; docs/rules.md: "a stored reason for every override")."""
+"""Shortlists of three and their overrides (docs/rules.md: Requests, "shortlist three
+leaders"; What makes it better, 2: "a stored reason for every override")."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,7 +63,7 @@ def shortlist_save(
     reason: str = "",
 ) -> list[ShortlistEntry]:
     """Keep the best three leaders as the request's shortlist, each with its score and reasons
-    (South Gloucestershire: "identify three potential LLEs"). A coordinator of the request's
+    (docs/rules.md, Requests: "shortlist three leaders"). A coordinator of the request's
     organisation; leaders who declined this request before are left out of a new round. When
     fewer than three pass every rule the shortlist may still be saved, with ``reason`` saying
     why (required then)."""
@@ -86,13 +85,10 @@ def shortlist_save(
         )
     short = len(chosen) < min(limit, DEFAULT_SHORTLIST_LENGTH)
     if short and not (reason or "").strip():
-        raise ValidationError(
-            {
-                "reason": [
-                    f"Only {len(chosen)} leader{'s' if len(chosen) != 1 else ''} "
-                    "pass every rule: say why you are saving a shortlist of fewer than three."
-                ]
-            }
+        raise field_error(
+            "reason",
+            f"Only {len(chosen)} leader{'s' if len(chosen) != 1 else ''} "
+            "pass every rule: say why you are saving a shortlist of fewer than three.",
         )
     ShortlistEntry.objects.filter(support_request=support_request, is_live=True).update(
         is_live=False

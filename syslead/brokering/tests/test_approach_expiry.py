@@ -3,8 +3,9 @@ the coordinators are told (once) and may withdraw it and ask the next leader in 
 leader who declined is never pre-selected to be asked again.
 
 The calendar is moved by passing ``today``: school days are counted by the school calendar's
-helpers, so the cases below run over a weekend; a bank holiday case is one more row of
-``CALENDAR`` once the calendar knows them."""
+helpers (``syslead.calendars.school_calendar``), so the cases below run over a weekend, and over a
+weekend followed by a bank holiday (the early May bank holiday, Monday 3 May 2027, inside the
+default summer term; docs/calendars.md)."""
 
 from __future__ import annotations
 
@@ -42,8 +43,6 @@ SOURCES = [
 SENT = dt.datetime(2026, 12, 3, 10, 0)
 
 #: (day, school days waited since Thursday 3 December): Friday, the weekend, then Monday on.
-#: A bank holiday is one more row here (e.g. a Monday that is not a school day) once the
-#: school calendar knows bank holidays.
 CALENDAR = [
     (dt.date(2026, 12, 4), 1),
     (dt.date(2026, 12, 5), 1),  # Saturday
@@ -55,6 +54,20 @@ CALENDAR = [
 ]
 DAY_OF_REMINDER = dt.date(2026, 12, 8)
 DAY_OF_EXPIRY = dt.date(2026, 12, 10)
+
+#: Sent on Thursday 29 April 2027, 10:00; then a weekend and the early May bank holiday.
+SENT_BEFORE_BANK_HOLIDAY = dt.datetime(2027, 4, 29, 10, 0)
+BANK_HOLIDAY = dt.date(2027, 5, 3)
+CALENDAR_WITH_BANK_HOLIDAY = [
+    (dt.date(2027, 4, 30), 1),
+    (dt.date(2027, 5, 1), 1),  # Saturday
+    (dt.date(2027, 5, 2), 1),  # Sunday
+    (BANK_HOLIDAY, 1),  # Monday: the early May bank holiday
+    (dt.date(2027, 5, 4), 2),
+    (dt.date(2027, 5, 5), 3),
+    (dt.date(2027, 5, 6), 4),
+    (dt.date(2027, 5, 7), 5),
+]
 
 
 @pytest.fixture
@@ -93,6 +106,36 @@ def test_school_days_waited_skip_the_weekend(
     from syslead.brokering.web_selectors import school_days_waiting
 
     assert school_days_waiting(waiting, today) == waited
+
+
+def test_approach_expiry_skips_a_weekend_and_a_bank_holiday(
+    waiting: Approach, three: list[LeaderProfile], coordinator: User
+) -> None:
+    """docs/casework.md, "Approaches expire": 3 and 5 *school* days; the calendar's bank
+    holidays (docs/calendars.md) do not count, so the reminder and the expiry move a day on."""
+    from syslead.brokering.web_selectors import is_waiting_too_long, school_days_waiting
+    from syslead.calendars.school_calendar import bank_holiday_name
+
+    assert bank_holiday_name(BANK_HOLIDAY) == "May Day"
+    Approach.objects.filter(pk=waiting.pk).update(
+        sent_at=timezone.make_aware(SENT_BEFORE_BANK_HOLIDAY)
+    )
+    waiting.refresh_from_db()
+    for today, waited in CALENDAR_WITH_BANK_HOLIDAY:
+        assert school_days_waiting(waiting, today) == waited, today
+        send_reminders(today, SOURCES)
+        reminded = Notification.objects.filter(
+            user=three[0].user, verb="reminder.approach_to_answer"
+        )
+        assert reminded.count() == (1 if today >= dt.date(2027, 5, 5) else 0), today
+        expired = Notification.objects.filter(user=coordinator, verb="reminder.approach_expired")
+        assert expired.count() == (1 if today >= dt.date(2027, 5, 7) else 0), today
+    # Five calendar weekdays after sending (Thursday 6 May) it has not expired: the bank holiday
+    # is not a school day; it has on Friday 7 May.
+    assert not is_waiting_too_long(waiting, dt.date(2027, 5, 4))
+    assert Notification.objects.get(verb="reminder.approach_expired").reminded_on == dt.date(
+        2027, 5, 7
+    )
 
 
 def test_the_leader_is_reminded_once_three_school_days_after_being_asked(

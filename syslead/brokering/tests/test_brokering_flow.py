@@ -1,4 +1,4 @@
-"""From shortlist to choice (South Gloucestershire: shortlist three, ask each for provisional
+"""From shortlist to choice (docs/rules.md, Requests: shortlist three, ask each for provisional
 agreement, the headteacher picks one, repeated until all agree), swaps with a reason, sharing
 leaders between brokers, and direct approaches."""
 

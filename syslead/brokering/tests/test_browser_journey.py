@@ -1,8 +1,8 @@
-"""In Chromium, the whole brokering journey (South Gloucestershire: "identify three potential
-LLEs ... approach the LLEs for their provisional agreement ... the HT of the school will be
-formally approached to select one"): the headteacher asks for support, the coordinator saves the
-shortlist of three and asks each leader, the leaders agree, the headteacher compares and chooses.
-Then the coordinator's other pages. axe-core on every page visited."""
+"""In Chromium, the whole brokering journey (docs/rules.md, Requests: shortlist three leaders, ask
+each for provisional agreement, and the headteacher chooses one): the headteacher asks for support,
+the coordinator saves the shortlist of three and asks each leader, the leaders agree, the
+headteacher compares and chooses. Then the coordinator's other pages. axe-core on every page
+visited."""
 
 from __future__ import annotations
 

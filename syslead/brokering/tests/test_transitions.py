@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -199,6 +200,31 @@ def test_every_step_of_every_table_is_reached_through_a_service(
     outcome = services.allocation_approve(actor=coordinator, run=run)
     assert outcome.approached == [matched.pk]
     assert outcome.waiting_list == [lonely.pk]
+
+    # A direct commission: the school names a leader, who agrees; the broker records it. And a
+    # leader named by e-mail, not on Syslead yet.
+    named = services.direct_commission_create(
+        actor=head,
+        school_urn=client_school.urn,
+        needs=["maths"],
+        days_requested=Decimal("2"),
+        summary="Maths coaching.",
+        leader=d,
+    )
+    services.approach_respond(actor=d.user, approach=named.approaches.get(), accept=True)
+    services.direct_commission_record(actor=coordinator, request=named)
+    services.direct_commission_create(
+        actor=head,
+        school_urn=client_school.urn,
+        needs=["maths"],
+        days_requested=Decimal("2"),
+        summary="Maths coaching.",
+        organisation=alliance,
+        invited_name="Nadia New",
+        invited_email="nadia@new.test",
+        invited_school_urn=factories.school("Nadia's school").urn,
+        invited_job_title="Maths lead",
+    )
 
     expected = {(table.record, row.name) for table in TABLES for row in table}
     assert expected - reached == set()

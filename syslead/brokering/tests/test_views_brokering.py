@@ -437,5 +437,6 @@ def test_request_page_costs_the_same_however_many_leaders_and_approaches(
     with django_assert_max_num_queries(22):
         assert broker.get(_detail(maths_request)).status_code == 200
     head = login(client_head)
-    with django_assert_max_num_queries(11):  # one of them lists its documents
+    # One of them lists its documents; one reads whether the school named the leader.
+    with django_assert_max_num_queries(12):
         assert head.get(_detail(maths_request)).status_code == 200

@@ -25,6 +25,7 @@ from syslead.brokering.selectors import (
     draft_matches,
 )
 from syslead.brokering.vocabulary import specialism_labels
+from syslead.capacity.days import number_text
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import events_for
 from syslead.core.http import AuthenticatedHttpRequest
@@ -34,6 +35,7 @@ from syslead.leaders.models import LeaderProfile
 from .common import (
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
     run_action,
 )
 
@@ -75,6 +77,7 @@ def allocation_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "form": form,
             "may_start": may_start,
             "waiting": [
@@ -174,7 +177,7 @@ def draft_match_edit(request: AuthenticatedHttpRequest, run_id: int, match_id: i
             str(c.leader_id),
             f"{c.leader_name}: score {c.score_shown}"
             + (f", {c.distance_shown} km" if c.distance_shown is not None else "")
-            + f", {c.remaining_days.normalize():f} days left",
+            + f", {number_text(c.remaining_days)} days left",
         )
         for c in candidates
     ]

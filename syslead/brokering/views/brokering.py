@@ -44,6 +44,7 @@ from syslead.brokering.web_selectors import (
     shortlist_entry_for,
     shortlist_panel,
 )
+from syslead.capacity.days import number_text
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
@@ -92,7 +93,7 @@ def shortlist_swap(
             str(c.leader_id),
             f"{c.leader_name}: score {c.score_shown}"
             + (f", {c.distance_shown} km" if c.distance_shown is not None else "")
-            + f", {c.remaining_days.normalize():f} days left",
+            + f", {number_text(c.remaining_days)} days left",
         )
         for c in panel.others
     ]

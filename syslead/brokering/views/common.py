@@ -15,6 +15,7 @@ from syslead.accounts.access import has_role, is_administrator
 from syslead.accounts.models import Role, User
 from syslead.brokering.web_selectors import organisations_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.core.filters import OrganisationFilterForm
 from syslead.organisations.models import Organisation
 
 T = TypeVar("T")
@@ -69,6 +70,15 @@ def chosen_organisation(
     if found is None:
         raise Http404("No such organisation.")
     return found
+
+
+def organisation_filter(
+    request: HttpRequest, organisations: list[Organisation]
+) -> OrganisationFilterForm:
+    """The page's "Organisation" filter, bound to what :func:`chosen_organisation` read (the query
+    string, or a POST's hidden field), so it shows the organisation the page is about."""
+    data = request.POST if request.method == "POST" else request.GET
+    return OrganisationFilterForm(data, organisations=organisations)
 
 
 def broker_organisations(user: User) -> list[Organisation]:

@@ -1,8 +1,8 @@
 """Direct approaches (docs/rules.md: "A leader approached directly by a school or another agency
-tells their broker, which records it"; KYRA: the LLE will "inform KYRA if they are approached
-directly"): the coordinator records one for a leader of their organisation, the leader tells
-their broker themselves, and the organisation's direct approaches are listed for its brokers.
-Each is an event on the leader's timeline, and on the request's when it is about one."""
+tells their broker, which records it"): the coordinator records one for a leader of their
+organisation, the leader tells their broker themselves, and the organisation's direct approaches
+are listed for its brokers. Each is an event on the leader's timeline, and on the request's when
+it is about one."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from .common import (
     RESULTS_PER_PAGE,
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
 )
 
 #: At most this many of the organisations' unfinished requests are offered to link an approach to.
@@ -106,6 +107,7 @@ def direct_approach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "page": page,
             "rows": _rows(list(page.object_list)),
             "may_record": can_coordinate_organisation(request.user, organisation.pk),

@@ -1,4 +1,4 @@
-"""The LA team's list of schools that could benefit from support (South Gloucestershire 1.1), and
+"""The LA team's list of schools that could benefit from support (docs/rules.md: Requests), and
 unmet demand against supply: the priorities for the next designation round (docs/rules.md, item 8),
 with a map of England drawn from school coordinates."""
 

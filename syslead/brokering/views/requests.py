@@ -42,9 +42,11 @@ from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.selectors import (
     approaches_for_request,
     commissions_for_request,
+    direct_commission_of,
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
+from syslead.brokering.services.direct import may_record_direct_commission
 from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
 from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
@@ -61,6 +63,7 @@ from syslead.brokering.web_selectors import (
     timeline_for,
     visible_organisations,
 )
+from syslead.capacity.days import number_text
 from syslead.casework.chasing import approach_chase_panels
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
@@ -93,7 +96,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         route=data.get("route") or "",
         school=data.get("school") or "",
         organisation_id=data.get("organisation"),
-    ).select_related("chosen_leader__user")
+    ).select_related("chosen_leader__user", "direct_commission")
     page = Paginator(requests, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -169,7 +172,7 @@ def _common_answers(form: _RequestFields) -> list[tuple[str, str]]:
         ("Areas of support", ", ".join(form.need_labels())),
         ("Support needed", data["summary"]),
         ("About the school", data.get("context") or "—"),
-        ("Days of support", f"{data['days_requested'].normalize():f}"),
+        ("Days of support", number_text(data["days_requested"])),
         ("When", data.get("preferred_timing") or "—"),
         ("Academic year", data["academic_year"]),
     ]
@@ -351,8 +354,11 @@ def detail_context(
         else []
     )
     expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
+    direct = direct_commission_of(support_request)
     return {
         "item": support_request,
+        "direct": direct,
+        "may_record_direct": may_record_direct_commission(request.user, support_request, direct),
         "access": access,
         "labels": specialism_labels(support_request.organisation_id),
         "criteria": [

@@ -1,8 +1,7 @@
-"""Sharing leaders between brokers (KYRA: "TSA may commission LLE support from other TSA";
-docs/rules.md: "one broker may commission a leader associated with another, with that broker's
-agreement"): the request's coordinator asks for a leader of another organisation, or that
-organisation's coordinator offers one; the leader's own organisation agrees on its commissions
-page."""
+"""Sharing leaders between brokers (docs/rules.md, Association: "One broker may use a leader
+associated with another only with that broker's agreement"): the request's coordinator asks for a
+leader of another organisation, or that organisation's coordinator offers one; the leader's own
+organisation agrees on its commissions page."""
 
 from __future__ import annotations
 

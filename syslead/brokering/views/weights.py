@@ -24,6 +24,7 @@ from syslead.core.service_calls import run_service
 from .common import (
     broker_organisations,
     chosen_organisation,
+    organisation_filter,
 )
 
 #: How many past changes of the weights the page lists.
@@ -72,6 +73,7 @@ def matching_weights(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": organisation_filter(request, organisations),
             "form": form,
             "may_change": may_change,
             "rows": [

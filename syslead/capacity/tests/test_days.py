@@ -9,11 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from syslead.capacity.days import (
+    NEGATIVE_DAYS,
+    NOT_DAYS,
+    NOT_HALF_DAYS,
+    TOO_MANY_DAYS,
     days_from_units,
     days_of,
     days_words,
     is_half_day_multiple,
     number_text,
+    parse_days,
     split_days,
     total,
     units_of,
@@ -77,3 +82,35 @@ def test_days_in_words() -> None:
     assert number_text(Decimal("2.50")) == "2.5"
     assert days_words(Decimal("1")) == "1 day"
     assert days_words(Decimal("0.5")) == "0.5 days"
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("7.5", Decimal("7.5")),
+        (" 7.50 ", Decimal("7.5")),
+        ("0", Decimal("0")),
+        ("12", Decimal("12")),
+    ],
+)
+def test_days_typed_in_a_file_are_read_as_whole_or_half_days(text: str, days: Decimal) -> None:
+    """docs/rules.md, Capacity: "A half day or twilight counts as half a day"; the one reader of
+    days typed as text (an import's cells), so the services take a ``Decimal``."""
+    assert parse_days(text) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", NOT_DAYS),
+        ("seven", NOT_DAYS),
+        ("NaN", NOT_DAYS),
+        ("-1", NEGATIVE_DAYS),
+        ("1001", TOO_MANY_DAYS),
+        ("1e30", TOO_MANY_DAYS),
+        ("7.25", NOT_HALF_DAYS),
+    ],
+)
+def test_days_that_are_not_whole_or_half_days_are_refused_in_words(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message.split("(", maxsplit=1)[0].rstrip()):
+        parse_days(text)

@@ -73,6 +73,9 @@ POST leaders:detail                                          200    404    404  
 GET leaders:edit                                             200    404    404    404    404    404    404    404    302
 GET leaders:edit @own                                        200    200    403    403    403    403    404    404    302
 POST leaders:edit                                            200    404    404    404    404    404    404    404    302
+GET leaders:listing                                          405    405    405    405    405    405    405    405    302
+POST leaders:listing                                         404    404    404    404    404    404    404    404    302  # admin: no organisation named
+POST leaders:listing @own                                    404    404    403    403    403    403    404    404    302  # coordinators: no organisation named
 GET leaders:designate                                        200    404    404    404    404    404    404    404    302
 POST leaders:designate                                       200    404    404    404    404    404    404    404    302
 GET leaders:associate                                        200    404    404    404    404    404    404    404    302
@@ -132,6 +135,15 @@ GET brokering:new_school                                     403    403    403  
 GET brokering:new_la                                         200    200    403    200    403    403    403    200    302
 GET brokering:school_suggestions                             400    400    400    400    400    400    400    400    302  # no "for": a JSON detail; the register is open to anyone signed in
 POST brokering:school_suggestions                            405    405    405    405    405    405    405    405    302
+GET brokering:named_sips_index                              200    302    403    403    403    403    403    403    302  # a local authority's coordinators; one authority: straight to it
+POST brokering:named_sips_index                             405    405    405    405    405    405    405    405    302
+GET brokering:named_sips                                    200    403    403    403    403    403    403    403    302  # organisations are public: 403
+GET brokering:named_sips @own                               200    200    403    403    403    403    403    403    302
+POST brokering:named_sips                                   200    403    403    403    403    403    403    403    302
+POST brokering:named_sips @own                              200    200    403    403    403    403    403    403    302
+GET brokering:named_sip_end                                 405    405    405    405    405    405    405    405    302
+POST brokering:named_sip_end                                302    403    403    403    403    403    403    403    302
+POST brokering:named_sip_end @own                           302    302    403    403    403    403    403    403    302
 GET brokering:detail                                         200    404    404    404    404    404    404    404    302
 GET brokering:detail @la                                     200    404    404    404    404    404    404    404    302
 GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
@@ -171,6 +183,14 @@ GET brokering:approach_expire                              405    405    405    
 POST brokering:approach_expire                             302    404    404    404    404    404    404    404    302
 POST brokering:approach_expire @own                        302    302    403    404    403    404    403    404    302  # leader: the one approached
 GET brokering:direct_approaches                              200    200    200    403    403    403    403    200    302
+GET brokering:direct_commission_new                          403    403    403    403    403    404    404    403    302  # a headteacher's; the leader is not published
+GET brokering:direct_commission_new @own                     403    403    403    403    403    200    404    403    302  # home: sees Lee (the service refuses their own school)
+POST brokering:direct_commission_new @own                    403    403    403    403    403    200    404    403    302  # an empty form: errors on the page
+GET brokering:direct_commission_by_email                     403    403    403    403    403    200    200    403    302
+POST brokering:direct_commission_by_email                    403    403    403    403    403    200    200    403    302  # an empty form: errors on the page
+GET brokering:direct_commission_record                       405    405    405    405    405    405    405    405    302
+POST brokering:direct_commission_record                      302    404    404    404    404    404    404    404    302
+POST brokering:direct_commission_record @own                 302    302    403    404    403    404    403    404    302  # no school named a leader: refused on the page
 GET brokering:direct_approach_new                            200    200    403    403    403    403    403    200    302
 GET brokering:weights                                        200    200    200    403    403    403    403    200    302
 GET brokering:commissions                                    200    200    403    403    403    403    403    200    302
@@ -211,22 +231,22 @@ GET deployments:choose_leader                                200    404    404  
 POST deployments:choose_leader                               200    404    404    404    404    404    404    404    302
 GET deployments:detail                                       200    404    404    404    404    404    404    404    302
 GET deployments:detail @la                                   200    404    404    404    404    404    404    404    302
-GET deployments:detail @own                                  200    200    200    404    200    200    200    404    302
+GET deployments:detail @own                                  200    200    200    200    200    200    200    404    302
 GET deployments:detail @own-la                               200    200    200    200    200    200    404    404    302
 POST deployments:detail                                      200    404    404    404    404    404    404    404    302
 GET deployments:pdf                                          200    404    404    404    404    404    404    404    302
-GET deployments:pdf @own                                     200    200    200    404    200    200    200    404    302
+GET deployments:pdf @own                                     200    200    200    200    200    200    200    404    302
 GET deployments:sign                                         403    403    403    403    403    403    403    403    302
 GET deployments:sign @own                                    403    403    302    403    302    302    302    403    302
 POST deployments:sign                                        403    403    403    403    403    403    403    403    302
 GET deployments:sign_for_chair                               302    404    404    404    404    404    404    404    302
 POST deployments:sign_for_chair                              302    404    404    404    404    404    404    404    302
 GET deployments:invite_signer                                302    404    404    404    404    404    404    404    302
-GET deployments:invite_signer @own                           302    302    403    404    403    403    403    404    302
+GET deployments:invite_signer @own                           302    302    403    403    403    403    403    404    302
 POST deployments:invite_signer                               302    404    404    404    404    404    404    404    302
 GET deployments:invitation_resend                            405    405    405    405    405    405    405    405    302
 POST deployments:invitation_resend                           302    404    404    404    404    404    404    404    302
-POST deployments:invitation_resend @own                      302    302    403    404    403    403    403    404    302
+POST deployments:invitation_resend @own                      302    302    403    403    403    403    403    404    302
 GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
 GET deployments:send                                         302    404    404    404    404    404    404    404    302
 GET deployments:send @own                                    302    302    403    404    403    403    403    404    302  # the own agreement is active: the coordinator is sent back to it
@@ -236,18 +256,18 @@ GET deployments:sip_answer                                   403    404    404  
 GET deployments:sip_answer @own-la                           403    403    403    302    403    403    404    404    302  # only the school's SIP; the agreement is active: sent back to it
 POST deployments:sip_answer                                  403    404    404    404    404    404    404    404    302
 POST deployments:sip_answer @own-la                          403    403    403    302    403    403    404    404    302
-GET deployments:sign_on_paper @own                           302    302    403    404    403    403    403    404    302
+GET deployments:sign_on_paper @own                           302    302    403    403    403    403    403    404    302
 POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
 # documents (a document: on the school-route agreement, added by the leader; @la: on the
 # LA-route request, added by the SIP)
 GET documents:download                                       200    404    404    404    404    404    404    404    302
 GET documents:download @la                                   200    404    404    404    404    404    404    404    302
-GET documents:download @own                                  200    200    200    404    200    200    200    404    302  # SIP: a school-route agreement
+GET documents:download @own                                  200    200    200    200    200    200    200    404    302  # SIP: the school's named SIP
 GET documents:download @own-la                               200    200    200    200    404    404    404    404    302
 GET documents:remove                                         405    405    405    405    405    405    405    405    302
 POST documents:remove                                        302    404    404    404    404    404    404    404    302
 POST documents:remove @la                                    302    404    404    404    404    404    404    404    302
-POST documents:remove @own                                   302    302    403    404    302    403    403    404    302  # the leader added it
+POST documents:remove @own                                   302    302    403    403    302    403    403    404    302  # the leader added it
 POST documents:remove @own-la                                302    302    403    302    404    404    404    404    302  # the SIP added it
 GET documents:add_to_request                                 200    404    404    404    404    404    404    404    302
 GET documents:add_to_request @la                             200    404    404    404    404    404    404    404    302
@@ -257,13 +277,23 @@ POST documents:add_to_request                                200    404    404  
 POST documents:add_to_request @own                           200    200    403    404    403    404    200    404    302
 GET documents:add_to_agreement                               200    404    404    404    404    404    404    404    302
 GET documents:add_to_agreement @la                           200    404    404    404    404    404    404    404    302
-GET documents:add_to_agreement @own                          200    200    403    404    200    200    200    404    302
+GET documents:add_to_agreement @own                          200    200    403    403    200    200    200    404    302
 GET documents:add_to_agreement @own-la                       200    200    403    200    200    200    404    404    302
 POST documents:add_to_agreement                              200    404    404    404    404    404    404    404    302
-POST documents:add_to_agreement @own                         200    200    403    404    200    200    200    404    302
+POST documents:add_to_agreement @own                         200    200    403    403    200    200    200    404    302
 
 GET deployments:signature_scan                               404    404    404    404    404    404    404    404    302
 GET deployments:signature_scan @own                          404    404    404    404    404    404    404    404    302
+GET deployments:copied_in                                   200    404    404    404    404    404    404    404    302  # the other LA's SIP: 404
+GET deployments:copied_in @la                               200    404    404    404    404    404    404    404    302
+GET deployments:copied_in @own                              200    200    403    403    403    403    403    404    302  # the named SIP reads the agreement, manages nothing
+GET deployments:copied_in @own-la                           200    200    403    403    403    403    404    404    302
+POST deployments:copied_in                                  200    404    404    404    404    404    404    404    302
+POST deployments:copied_in @own                             200    200    403    403    403    403    403    404    302
+POST deployments:copied_in @own-la                          200    200    403    403    403    403    404    404    302
+GET deployments:copied_in_remove                            405    405    405    405    405    405    405    405    302
+POST deployments:copied_in_remove                           302    404    404    404    404    404    404    404    302
+POST deployments:copied_in_remove @own                      302    302    403    403    403    403    404    404    302  # the LA-route agreement's
 GET deployments:edit                                         302    404    404    404    404    404    404    404    302
 POST deployments:edit                                        302    404    404    404    404    404    404    404    302
 GET deployments:edit_section                                302    404    404    404    404    404    404    404    302  # signed: only amended, so sent back to it
@@ -271,17 +301,45 @@ POST deployments:edit_section                               302    404    404   
 GET deployments:edit_check                                  302    404    404    404    404    404    404    404    302
 POST deployments:edit_check                                 302    404    404    404    404    404    404    404    302
 GET deployments:amend                                        200    404    404    404    404    404    404    404    302
-GET deployments:amend @own                                   200    200    403    404    403    403    403    404    302
+GET deployments:amend @own                                   200    200    403    403    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
+GET deployments:amend_section                                200    404    404    404    404    404    404    404    302
+GET deployments:amend_section @own                           200    200    403    404    403    403    403    404    302
+POST deployments:amend_section                               200    404    404    404    404    404    404    404    302  # an empty section: its errors
+GET deployments:amend_check                                  200    404    404    404    404    404    404    404    302
+GET deployments:amend_check @own                             200    200    403    404    403    403    403    404    302
+POST deployments:amend_check                                 200    404    404    404    404    404    404    404    302  # no reason given: its error
 GET deployments:change                                       200    404    404    404    404    404    404    404    302
 POST deployments:change                                      200    404    404    404    404    404    404    404    302
 GET deployments:exit                                         403    404    404    404    404    404    404    404    302
-GET deployments:exit @own                                    403    403    403    404    200    403    200    404    302
+GET deployments:exit @own                                    403    403    403    403    200    403    200    404    302
 POST deployments:exit                                        403    404    404    404    404    404    404    404    302
 GET deployments:unavailable                                  403    404    404    404    404    404    404    404    302
 POST deployments:unavailable                                 403    404    404    404    404    404    404    404    302
 GET deployments:complete                                     200    404    404    404    404    404    404    404    302
-POST deployments:complete                                    302    404    404    404    404    404    404    404    302
+POST deployments:complete                                    200    404    404    404    404    404    404    404    302  # not closed together yet: the refusal is on the form
+GET deployments:close_out_statement                          403    404    404    404    404    404    404    404    302  # the leader's own statement
+GET deployments:close_out_statement @own                     403    403    403    404    200    403    403    404    302
+POST deployments:close_out_statement                         403    404    404    404    404    404    404    404    302
+POST deployments:close_out_statement @own                    403    403    403    404    200    403    403    404    302
+GET deployments:close_out_sign_off                           403    404    404    404    404    404    404    404    302  # the leader and the supported head sign off
+GET deployments:close_out_sign_off @own                      403    403    403    404    200    403    200    404    302
+POST deployments:close_out_sign_off                          403    404    404    404    404    404    404    404    302
+POST deployments:close_out_sign_off @own                     403    403    403    404    200    403    200    404    302  # no statement yet: the refusal is on the form
+GET deployments:close_out_further_support                    200    404    404    404    404    404    404    404    302
+GET deployments:close_out_further_support @own               200    200    403    404    403    403    200    404    302  # school route: the supported head decides too
+GET deployments:close_out_further_support @own-la            200    200    403    200    403    403    404    404    302  # LA route: the SIP (the world's LA agreement supports another school)
+POST deployments:close_out_further_support                   200    404    404    404    404    404    404    404    302
+POST deployments:close_out_further_support @own              200    200    403    404    403    403    200    404    302
+GET deployments:dispute_new                                  200    404    404    404    404    404    404    404    302
+GET deployments:dispute_new @own                             200    200    200    404    200    200    200    404    302  # anyone who sees the agreement
+GET deployments:dispute_new @own-la                          200    200    200    200    200    200    404    404    302
+POST deployments:dispute_new                                 200    404    404    404    404    404    404    404    302
+POST deployments:dispute_new @own                            200    200    200    404    200    200    200    404    302
+GET deployments:dispute_resolve                              200    404    404    404    404    404    404    404    302
+GET deployments:dispute_resolve @own                         200    200    403    404    403    403    403    404    302  # the broker's coordinators
+POST deployments:dispute_resolve                             200    404    404    404    404    404    404    404    302
+POST deployments:dispute_resolve @own                        200    200    403    404    403    403    403    404    302
 GET deployments:cancel                                       302    404    404    404    404    404    404    404    302
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
@@ -313,37 +371,37 @@ GET quality:my_feedback                                      403    403    403  
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
-GET visits:delivery @own                                     200    200    200    404    200    200    200    404    302
+GET visits:delivery @own                                     200    200    200    200    200    200    200    404    302
 GET visits:record                                            200    404    404    404    404    404    404    404    302
-GET visits:record @own                                       200    403    403    404    200    403    403    404    302
+GET visits:record @own                                       200    403    403    403    200    403    403    404    302
 POST visits:record                                           200    404    404    404    404    404    404    404    302
 GET visits:log                                               200    404    404    404    404    404    404    404    302
-GET visits:log @own                                          200    200    200    404    200    200    200    404    302
+GET visits:log @own                                          200    200    200    200    200    200    200    404    302
 POST visits:log                                              200    404    404    404    404    404    404    404    302
 GET visits:visits_export                                   200    404    404    404    404    404    404    404    302
-GET visits:visits_export @own                              200    200    200    404    200    200    200    404    302
+GET visits:visits_export @own                              200    200    200    200    200    200    200    404    302
 GET visits:log_export                                      200    404    404    404    404    404    404    404    302
-GET visits:log_export @own                                 200    200    200    404    200    200    200    404    302
+GET visits:log_export @own                                 200    200    200    200    200    200    200    404    302
 GET visits:log_share                                         405    405    405    405    405    405    405    405    302
 POST visits:log_share                                        302    404    404    404    404    404    404    404    302
 GET visits:concern_raise                                     200    404    404    404    404    404    404    404    302
-GET visits:concern_raise @own                                200    200    200    404    200    200    200    404    302
+GET visits:concern_raise @own                                200    200    200    200    200    200    200    404    302
 POST visits:concern_raise                                    200    404    404    404    404    404    404    404    302
 GET visits:detail                                            200    404    404    404    404    404    404    404    302
 GET visits:detail @la                                        200    404    404    404    404    404    404    404    302
-GET visits:detail @own                                       200    200    200    404    200    200    200    404    302
+GET visits:detail @own                                       200    200    200    200    200    200    200    404    302
 GET visits:detail @own-la                                    200    200    200    200    200    200    404    404    302
 POST visits:detail                                           200    404    404    404    404    404    404    404    302
 GET visits:note_pdf                                          200    404    404    404    404    404    404    404    302
 GET visits:visit_ics                                       200    404    404    404    404    404    404    404    302
 GET visits:visit_ics @la                                   200    404    404    404    404    404    404    404    302
-GET visits:visit_ics @own                                  200    200    200    404    200    200    200    404    302
+GET visits:visit_ics @own                                  200    200    200    200    200    200    200    404    302
 GET visits:visit_ics @own-la                               200    200    200    200    200    200    404    404    302
 GET visits:agree                                             200    404    404    404    404    404    404    404    302
-GET visits:agree @own                                        200    403    403    404    403    403    200    404    302
+GET visits:agree @own                                        200    403    403    403    403    403    200    404    302
 POST visits:agree                                            200    404    404    404    404    404    404    404    302
 GET visits:edit                                              200    404    404    404    404    404    404    404    302
-GET visits:edit @own                                         200    403    403    404    200    403    403    404    302
+GET visits:edit @own                                         200    403    403    403    200    403    403    404    302
 POST visits:edit                                             200    404    404    404    404    404    404    404    302
 GET visits:sign_off                                          200    404    404    404    404    404    404    404    302
 POST visits:sign_off                                         302    404    404    404    404    404    404    404    302
@@ -359,7 +417,7 @@ POST visits:concern_contact                                  200    404    404  
 
 # invoicing
 GET invoicing:list                                           200    404    404    404    404    404    404    404    302
-GET invoicing:list @own                                      200    200    200    404    403    200    200    404    302
+GET invoicing:list @own                                      200    200    200    403    403    200    200    404    302
 GET invoicing:draft                                          405    405    405    405    405    405    405    405    302
 POST invoicing:draft                                         302    404    404    404    404    404    404    404    302
 GET invoicing:detail                                         200    404    404    404    404    404    404    404    302
@@ -375,23 +433,23 @@ POST invoicing:cancel                                        200    404    404  
 GET invoicing:pdf                                            200    404    404    404    404    404    404    404    302
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
-GET invoicing:export @own                                  200    200    200    404    403    200    200    404    302
+GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
 GET evaluation:feedback                                      200    404    404    404    404    404    404    404    302
-GET evaluation:feedback @own                                 200    200    200    404    200    200    200    404    302
+GET evaluation:feedback @own                                 200    200    200    200    200    200    200    404    302
 POST evaluation:feedback                                     403    404    404    404    404    404    404    404    302
 GET evaluation:progress                                      200    404    404    404    404    404    404    404    302
-GET evaluation:progress @own                                 200    200    200    404    200    200    200    404    302
+GET evaluation:progress @own                                 200    200    200    200    200    200    200    404    302
 POST evaluation:progress                                     200    404    404    404    404    404    404    404    302
 GET evaluation:evaluation                                    200    404    404    404    404    404    404    404    302
-GET evaluation:evaluation @own                               200    200    200    404    200    200    200    404    302
+GET evaluation:evaluation @own                               200    200    200    200    200    200    200    404    302
 POST evaluation:evaluation                                   200    404    404    404    404    404    404    404    302
 GET evaluation:evaluation_new_request                        405    405    405    405    405    405    405    405    302
 POST evaluation:evaluation_new_request                       302    404    404    404    404    404    404    404    302
 GET evaluation:final_report                                  200    404    404    404    404    404    404    404    302
-GET evaluation:final_report @own                             200    200    200    404    200    200    200    404    302
+GET evaluation:final_report @own                             200    200    200    200    200    200    200    404    302
 POST evaluation:final_report                                 200    404    404    404    404    404    404    404    302
 GET evaluation:evidence_pack_page                            200    404    404    404    404    404    404    404    302
 GET evaluation:evidence_pack_page @own                       200    200    200    404    200    200    200    404    302
@@ -605,7 +663,7 @@ POST /deployments                                            201    404    404  
 GET /deployments                                             200    200    200    200    200    200    200    200    401
 GET /deployments/{deployment_id}                             200    404    404    404    404    404    404    404    401
 GET /deployments/{deployment_id} @la                         200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id} @own                        200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id} @own                        200    200    200    200    200    200    200    404    401
 GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
 POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
 POST /deployments/{deployment_id}/sign @own                  403    403    409    403    409    409    409    403    401
@@ -620,23 +678,23 @@ GET /organisations/{organisation_id}/charging-policies/{academic_year} @own   20
 GET /reports/kpis                                            200    403    403    403    403    403    403    403    401
 GET /reports/kpis @own                                       200    200    200    403    403    403    403    403    401
 POST /deployments/{deployment_id}/visits                     201    404    404    404    404    404    404    404    401
-POST /deployments/{deployment_id}/visits @own                201    403    403    404    201    403    403    404    401
+POST /deployments/{deployment_id}/visits @own                201    403    403    403    201    403    403    404    401
 GET /deployments/{deployment_id}/visits                      200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id}/visits @own                 200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id}/visits @own                 200    200    200    200    200    200    200    404    401
 GET /visits/{visit_id}                                       200    404    404    404    404    404    404    404    401
 GET /visits/{visit_id} @la                                   200    404    404    404    404    404    404    404    401
-GET /visits/{visit_id} @own                                  200    200    200    404    200    200    200    404    401
+GET /visits/{visit_id} @own                                  200    200    200    200    200    200    200    404    401
 GET /visits/{visit_id} @own-la                               200    200    200    200    200    200    404    404    401
 POST /visits/{visit_id}/agree                                200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/agree @own                           200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/agree @own                           200    403    403    403    403    403    200    404    401
 POST /visits/{visit_id}/request-changes                      200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/request-changes @own                 200    403    403    404    403    403    200    404    401
+POST /visits/{visit_id}/request-changes @own                 200    403    403    403    403    403    200    404    401
 POST /visits/{visit_id}/sign-off                             200    404    404    404    404    404    404    404    401
-POST /visits/{visit_id}/sign-off @own                        200    403    403    404    200    403    403    404    401
+POST /visits/{visit_id}/sign-off @own                        200    403    403    403    200    403    403    404    401
 POST /deployments/{deployment_id}/evaluation                 409    404    404    404    404    404    404    404    401
-POST /deployments/{deployment_id}/evaluation @own            409    403    403    404    403    403    409    404    401
+POST /deployments/{deployment_id}/evaluation @own            409    403    403    403    403    403    409    404    401
 GET /deployments/{deployment_id}/evaluation                  200    404    404    404    404    404    404    404    401
-GET /deployments/{deployment_id}/evaluation @own             200    200    200    404    200    200    200    404    401
+GET /deployments/{deployment_id}/evaluation @own             200    200    200    200    200    200    200    404    401
 
 # alliances
 POST /organisations/{organisation_id}/members            201   403   403   403   403   403   403   403   401
@@ -697,6 +755,9 @@ PARAMETERS: dict[str, str] = {
     "token_id": "token",
     "session_id": "session",
     "document_id": "document",
+    "dispute_id": "dispute",
+    "named_id": "named_sip",
+    "row_id": "copied_in",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -705,6 +766,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("visits:edit", "visit_id"): "visit_to_agree",
     ("/visits/{visit_id}/agree", "visit_id"): "visit_to_agree",
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
+    # A person copied in is on the LA-route agreement (copying in is for that route only).
+    ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
 }
 
 #: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
@@ -724,16 +787,16 @@ POST casework:chase/approach                                 302    404    404  
 POST casework:chase/approach @own                            302    302    403    404    403    404    403    404    302  # SIP: a school-route request
 POST casework:chase/visit_note                               302    404    404    404    404    404    404    404    302
 POST casework:chase/visit_note @la                           302    404    404    404    404    404    404    404    302
-POST casework:chase/visit_note @own                          302    302    403    404    403    403    403    404    302
+POST casework:chase/visit_note @own                          302    302    403    403    403    403    403    404    302
 POST casework:chase/visit_note @own-la                       302    302    403    403    403    403    404    404    302
 POST casework:chase/feedback                                 302    404    404    404    404    404    404    404    302
-POST casework:chase/feedback @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/feedback @own                            302    302    403    403    403    403    403    404    302
 POST casework:chase/no_visit                                 302    404    404    404    404    404    404    404    302
 POST casework:chase/no_visit @la                             302    404    404    404    404    404    404    404    302
-POST casework:chase/no_visit @own                            302    302    403    404    403    403    403    404    302
+POST casework:chase/no_visit @own                            302    302    403    403    403    403    403    404    302
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
-POST casework:chase/signature @own                           302    302    403    404    403    403    403    404    302
+POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
 """
 # fmt: on
 

@@ -47,8 +47,10 @@ from syslead.calendars.services import calendar_feed_reset
 from syslead.charging.models import ChargingPolicy
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import (
+    CopiedIn,
     Deployment,
     DeploymentStatus,
+    Dispute,
     FundingRoute,
     Objective,
     Party,
@@ -88,7 +90,7 @@ from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
-from syslead.schools.models import OfstedRating, School
+from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
     ActionOwner,
     ActionPoint,
@@ -375,6 +377,21 @@ def build_side(
     o["document"] = _document(side.leader_user, deployment=deployment)
     o["la_document"] = _document(side.sip, support_request=la_request)
     o["la_visit"] = _visit(la_deployment, VISIT_ON, VisitStatus.SIGNED_OFF)
+    # The side's SIP is the named SIP of the supported school (docs/rules.md, "The school's named
+    # SIP"): they read its school-route agreement and records too, read-only. Another SIP of the
+    # authority is copied in on the LA-route agreement.
+    o["named_sip"] = NamedSip.objects.create(
+        school=client_school,
+        organisation=org,
+        sip=side.sip,
+        starts_on=YEAR.starts_on,
+        named_by=side.coordinator,
+    )
+    o["copied_in"] = CopiedIn.objects.create(
+        deployment=la_deployment,
+        user=make_user(f"sip2@{key}.test", f"{key} Second-Partner", (Role.SIP, org)),
+        added_by=side.coordinator,
+    )
     o["visit_to_agree"] = _visit(
         deployment, VISIT_ON + dt.timedelta(days=7), VisitStatus.AWAITING_AGREEMENT
     )
@@ -429,6 +446,12 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["dispute"] = Dispute.objects.create(
+        deployment=deployment,
+        what="The visits did not match the agreed days",
+        raised_by=side.client_head,
+        raised_as="the supported school's headteacher",
+    )
     o["concern"] = Concern.objects.create(
         organisation=org,
         deployment=deployment,

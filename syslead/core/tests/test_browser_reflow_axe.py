@@ -3,8 +3,10 @@ axe-core, do not scroll sideways, and their table cells are headed by their colu
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from conftest import axe_check, browser_sign_in
 from syslead.accounts.models import User
@@ -58,3 +60,35 @@ def test_tables_stack_and_changed_pages_pass_axe_at_320_px(
     # At desktop width the same table is still a table.
     page.set_viewport_size({"width": 1200, "height": 800})
     assert cell.evaluate("td => getComputedStyle(td).display") == "table-cell"
+
+
+def test_tables_stack_at_320_px_without_javascript(
+    browser: Browser,
+    live_server: Any,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    coordinator: User,
+    alliance: Organisation,
+    leader: LeaderProfile,
+) -> None:
+    """Rule (docs/ux.md, "Small screens"): the server writes the labels and the stacking class,
+    so with JavaScript off a table still reads as stacked summaries at 320 px."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        java_script_enabled=False,
+        viewport={"width": 320, "height": 800},
+    )
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/", timeout=120_000)
+        browser_sign_in(page, coordinator.email)
+        page.goto("/leaders/")
+        cell = page.locator("table.table--stacks tbody td[data-label]").first
+        assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+        label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label.strip('"')
+        assert label.strip('"') == cell.get_attribute("data-label")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()

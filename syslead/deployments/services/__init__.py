@@ -6,9 +6,13 @@ Every service is typed and keyword-only, runs in one transaction, checks who may
 ``selectors.deployment_timeline`` reads back. Completed, ended-early, cancelled and superseded
 agreements are read-only: every write refuses them with ``rule="read_only"``.
 
-Statuses: draft (made on the pages; sent for signature by a coordinator, after the SIP agrees
-on the local authority route) → awaiting signatures → active ⇄ paused → completed, ended early
-or cancelled (before active); an amended agreement is superseded by its next version.
+Closing together (``services.closing``): the leader's statement, both sign-offs and the decision on
+further support come before a coordinator completes the agreement; disputes are raised by anyone
+who sees it and resolved by the broker.
+
+Statuses: draft (made on the pages; sent for signature by a coordinator, after the school's named
+SIP agrees on the local authority route) → awaiting signatures → active ⇄ paused → completed,
+ended early or cancelled (before active); an amended agreement is superseded by its next version.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ from syslead.deployments.services.changes import (
     deployment_request_exit,
     deployment_resume,
 )
+from syslead.deployments.services.closing import (
+    deployment_decide_further_support,
+    deployment_sign_off,
+    deployment_state_delivery,
+    dispute_raise,
+    dispute_resolve,
+)
 from syslead.deployments.services.packages import (
     deployment_add_to_package,
     package_create,
@@ -55,6 +66,7 @@ __all__ = [
     "deployment_cancel",
     "deployment_complete",
     "deployment_create",
+    "deployment_decide_further_support",
     "deployment_end_early",
     "deployment_pause",
     "deployment_prepare_invitation",
@@ -66,10 +78,14 @@ __all__ = [
     "deployment_send_for_signature",
     "deployment_sign",
     "deployment_sign_for_chair",
+    "deployment_sign_off",
     "deployment_sign_on_paper",
     "deployment_sip_agree",
     "deployment_sip_request_changes",
+    "deployment_state_delivery",
     "deployment_update",
+    "dispute_raise",
+    "dispute_resolve",
     "package_create",
     "package_set_lead",
 ]

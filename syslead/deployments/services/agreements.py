@@ -1,6 +1,5 @@
 """Making and signing the four-party agreement, and closing it (docs/rules.md: Deployment
-agreement; the Leading Learning Forward contract, school agreement and SLE support agreement; the
-South Gloucestershire support agreement)."""
+agreement)."""
 
 from __future__ import annotations
 
@@ -23,14 +22,14 @@ from syslead.brokering.services import (
 )
 from syslead.capacity.days import days_words
 from syslead.capacity.ledger import lock_leader_capacity
-from syslead.charging.selectors import charging_policy_for, rates_of
-from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
     Deployment,
     DeploymentStatus,
+    DisputeStatus,
     Party,
     Signature,
     SipDecision,
@@ -46,6 +45,7 @@ from syslead.deployments.parties import (
     party_label,
     signed_as_for,
 )
+from syslead.deployments.preview import rates_for
 from syslead.deployments.rules import (
     capacity_shortfall_at_signature,
     check_eligibility,
@@ -204,15 +204,13 @@ def deployment_create(
     elif not terms.length_justification:
         unjustified_length = length_concern(terms.starts_on, terms.ends_on)
 
-    policy = charging_policy_for(
-        locked_request.organisation, AcademicYear.parse(terms.academic_year)
-    )
+    rates, _default = rates_for(locked_request, terms.academic_year)
     deployment = write_agreement(
         actor,
         NewAgreement(
             support_request=locked_request,
             leader=leader_row,
-            rates=rates_of(policy),
+            rates=rates,
             package=package,
             is_lead=True if lead is None else lead,
             capacity_override_reason=override,
@@ -347,9 +345,7 @@ def deployment_update(
     require_length_justification(terms)
     require_required_parts(terms)
     if terms.academic_year != locked.academic_year:
-        rates = rates_of(
-            charging_policy_for(locked.organisation, AcademicYear.parse(terms.academic_year))
-        )
+        rates, _default = rates_for(locked.support_request, terms.academic_year)
     else:
         rates = rates_of_deployment(locked)
     apply_terms(locked, terms)
@@ -428,8 +424,8 @@ def deployment_sign_for_chair(
 ) -> Deployment:
     """Record the chair of governors' signature for the home school when the leader is its
     headteacher (as LLEs are): a coordinator of the organisation records it on the chair's behalf,
-    naming the chair (the Leading Learning Forward contract: "System Leader's School Headteacher
-    (where applicable)"; South Gloucestershire: the LLE's own governors agree the release)."""
+    naming the chair (docs/rules.md, Requests: "The leader's governing body must agree to the
+    release")."""
     if not AGREEMENT.permitted("sign_on_paper", actor, deployment):
         raise NotAllowed(
             f"Only a coordinator of {deployment.organisation.name} may record the chair's "
@@ -671,9 +667,11 @@ def _reopen_request(actor: User, deployment: Deployment) -> None:
 def deployment_complete(
     *, actor: User, deployment: Deployment, completed_on: dt.date | None = None
 ) -> Deployment:
-    """Mark an active (or paused) agreement completed (a coordinator of its organisation): "the
-    LLE and HT will meet to finalise and sign off all aspects of the support agreement at the end"
-    (South Gloucestershire). A completed agreement is read-only."""
+    """Mark an active (or paused) agreement completed (a coordinator of its organisation): the
+    leader and the headteacher meet to finalise and sign off the support at its end. The last step
+    of closing it together: refused (``close_out_incomplete``) until the leader's statement, both
+    sign-offs and the decision on further support are recorded, and (``dispute_open``) while a
+    dispute is open (docs/rules.md, "Closing an agreement"). A completed agreement is read-only."""
     AGREEMENT.require_permitted(
         "complete",
         actor,
@@ -682,11 +680,21 @@ def deployment_complete(
     )
     locked = lock(deployment)
     AGREEMENT.require_source("complete", locked)
+    # The last step of closing it together (docs/rules.md, "Closing an agreement").
+    missing = missing_steps(close_out_of(locked))
+    if missing:
+        raise RuleViolation(
+            "The agreement cannot be completed yet: it still needs " + "; ".join(missing) + ".",
+            rule="close_out_incomplete",
+        )
+    if locked.disputes.filter(status=DisputeStatus.OPEN).exists():
+        raise RuleViolation(
+            "A dispute on the agreement is open: record its outcome before completing it.",
+            rule="dispute_open",
+        )
     day = completed_on or timezone.localdate()
     if day < locked.starts_on:
-        raise ValidationError(
-            {"completed_on": ["An agreement cannot be completed before it starts."]}
-        )
+        raise field_error("completed_on", "An agreement cannot be completed before it starts.")
     completed = move(actor, locked, "complete", ended_on=day)
     record_event(
         actor,

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,7 +69,7 @@ from syslead.leaders.models import LeaderProfile
 
 def _kind(kind: str) -> str:
     if kind not in ChangeKind.values:
-        raise ValidationError({"kind": ["Choose what changed: " + ", ".join(ChangeKind.values)]})
+        raise field_error("kind", "Choose what changed: " + ", ".join(ChangeKind.values))
     return kind
 
 
@@ -563,7 +562,7 @@ def deployment_record_change(
             capacity_override_reason=capacity_override_reason,
         )
     if action:
-        raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
+        raise field_error("action", "Choose an action: " + ", ".join(ChangeAction.values))
     AGREEMENT.require_permitted(
         "record_change",
         actor,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
@@ -255,8 +254,8 @@ def check_package(
         package.organisation_id != support_request.organisation_id
         or package.school_id != support_request.school_id
     ):
-        raise ValidationError(
-            {"package": ["The package is for another organisation or school than the request."]}
+        raise field_error(
+            "package", "The package is for another organisation or school than the request."
         )
     has_lead = package_has_other_lead(package, None)
     if is_lead is None:
@@ -355,9 +354,9 @@ def record_change(
 ) -> ChangeRecord:
     """Write a change record; taking an action settles the requests still open on the agreement."""
     if kind not in ChangeKind.values:
-        raise ValidationError({"kind": ["Choose what changed: " + ", ".join(ChangeKind.values)]})
+        raise field_error("kind", "Choose what changed: " + ", ".join(ChangeKind.values))
     if action and action not in ChangeAction.values:
-        raise ValidationError({"action": ["Choose an action: " + ", ".join(ChangeAction.values)]})
+        raise field_error("action", "Choose an action: " + ", ".join(ChangeAction.values))
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "Give the reason for the change.")

@@ -1,10 +1,9 @@
 """Packages: several leaders deployed to one school, one of them (usually the LLE) as lead, who
-compiles the final report (docs/rules.md: Deployment agreement; Leading Learning Forward: "a package
-of support is being planned over a number of days and with a range of support")."""
+compiles the final report (docs/rules.md: Deployment agreement, "A package may deploy several
+leaders to one school")."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
@@ -89,8 +88,8 @@ def deployment_add_to_package(
         package.organisation_id != locked.organisation_id
         or package.school_id != locked.client_school_id
     ):
-        raise ValidationError(
-            {"package": ["The package is for another organisation or school than the agreement."]}
+        raise field_error(
+            "package", "The package is for another organisation or school than the agreement."
         )
     has_lead = package_has_other_lead(package, locked)
     lead = (not has_lead) if is_lead is None else is_lead

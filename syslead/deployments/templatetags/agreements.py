@@ -57,3 +57,23 @@ def leader_agreements(context: template.Context, leader: LeaderProfile) -> dict[
         else Deployment.objects.none()
     )
     return {"deployments": list(deployments.order_by("-starts_on"))}
+
+
+@register.inclusion_tag("deployments/_advisers.html", takes_context=True)
+def agreement_advisers(context: template.Context, deployment: Deployment) -> dict[str, Any]:
+    """The agreement page's "The school's SIP": the school's named SIP (``schools.sips``) and who
+    is copied in (docs/rules.md, "The school's named SIP"), with the link to change who is copied
+    in for its coordinators (two queries)."""
+    from syslead.deployments.copied_in import copied_in_of, may_copy_in
+    from syslead.schools.sips import school_sip
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "deployment": deployment,
+        "named_sip": school_sip(
+            deployment.client_school_id, organisation=deployment.organisation_id
+        ),
+        "rows": list(copied_in_of(deployment)),
+        "may_copy_in": user is not None and may_copy_in(user, deployment),
+    }

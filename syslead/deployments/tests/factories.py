@@ -148,3 +148,31 @@ def agreement_kwargs(**overrides: Any) -> dict[str, Any]:
 
 def refresh(deployment: Deployment) -> Deployment:
     return Deployment.objects.get(pk=deployment.pk)
+
+
+def close_together(
+    deployment: Deployment,
+    *,
+    leader: User,
+    head: User,
+    decider: User,
+    fully_delivered: bool = True,
+) -> Deployment:
+    """Close an active agreement together (docs/rules.md, "Closing an agreement"): the leader's
+    statement, both sign-offs and no further support, so a coordinator may complete it."""
+    from syslead.deployments.services import (
+        deployment_decide_further_support,
+        deployment_sign_off,
+        deployment_state_delivery,
+    )
+
+    deployment_state_delivery(
+        actor=leader,
+        deployment=deployment,
+        fully_delivered=fully_delivered,
+        reason="" if fully_delivered else "One day was not delivered.",
+    )
+    deployment_sign_off(actor=leader, deployment=deployment)
+    deployment_sign_off(actor=head, deployment=deployment)
+    deployment_decide_further_support(actor=decider, deployment=deployment, decision="none")
+    return refresh(deployment)

@@ -152,3 +152,30 @@ def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     deployment = Deployment.objects.get()
     assert deployment.objectives.get().baseline == "2 of 6 teachers."
     assert deployment.staff_involved == "Year 5 and 6 teachers"
+
+
+def test_a_coordinator_amends_a_signed_agreement_through_the_same_sections(
+    page: Page, coordinator: User, active: Deployment
+) -> None:
+    """Amending uses the draft's sections and check page (docs/ux.md, "The agreement draft"):
+    the check page asks why the terms change, and confirming makes the next version."""
+    browser_sign_in(page, coordinator.email)
+    page.goto(f"/deployments/{active.pk}/")
+    page.get_by_role("link", name="Amend the terms").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amend the agreement: version 2")
+    axe_check(page)
+    expect(page.locator(".govuk-task-list__status", has_text="Completed")).to_have_count(7)
+    open_section(page, "Dates and days")
+    page.get_by_label("Full days").fill("7")
+    save(page)
+    page.get_by_role("link", name="Check your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    confirm = "Make version 2 and ask the parties to sign it"
+    page.get_by_role("button", name=confirm).click()
+    expect(page.get_by_role("alert")).to_contain_text("Give the details of the change.")
+    axe_check(page)
+    page.get_by_label("Details of the change").fill("Two more days agreed.")
+    page.get_by_role("button", name=confirm).click()
+    expect(page.get_by_text("Amended: the four parties have been asked to sign")).to_be_visible()
+    amended = Deployment.objects.get(previous_version=active)
+    assert (amended.version, amended.full_days) == (2, 7)

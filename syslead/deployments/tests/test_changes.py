@@ -44,7 +44,13 @@ from syslead.deployments.services import (
     deployment_update,
     package_create,
 )
-from syslead.deployments.tests.factories import YEAR, make_leader, refresh, set_release
+from syslead.deployments.tests.factories import (
+    YEAR,
+    close_together,
+    make_leader,
+    refresh,
+    set_release,
+)
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.visits.models import Session, Visit, VisitStatus
@@ -423,6 +429,7 @@ def test_a_completed_agreement_is_read_only(
     alliance: Organisation,
     client_school: Any,
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     completed = deployment_complete(
         actor=coordinator, deployment=active, completed_on=dt.date(2027, 4, 30)
     )
@@ -458,15 +465,21 @@ def test_a_completed_agreement_is_read_only(
 
 
 def test_completing_keeps_the_days_counted_in_the_year(
-    active: Deployment, coordinator: User, leader: LeaderProfile
+    active: Deployment,
+    coordinator: User,
+    leader: LeaderProfile,
+    leader_user: User,
+    client_head: User,
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     deployment_complete(actor=coordinator, deployment=active, completed_on=dt.date(2027, 4, 1))
     assert leader_capacity(leader, YEAR).committed == 5
 
 
 def test_an_agreement_cannot_be_completed_before_it_starts(
-    active: Deployment, coordinator: User
+    active: Deployment, coordinator: User, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     with pytest.raises(ValidationError):
         deployment_complete(actor=coordinator, deployment=active, completed_on=dt.date(2026, 12, 1))
 

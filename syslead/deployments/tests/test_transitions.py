@@ -20,8 +20,8 @@ from syslead.core.exceptions import RuleViolation
 from syslead.core.models import Event
 from syslead.deployments import services
 from syslead.deployments.models import Deployment, DeploymentStatus
-from syslead.deployments.tests.factories import make_leader
-from syslead.deployments.transitions import AGREEMENT, change_actions
+from syslead.deployments.tests.factories import close_together, make_leader
+from syslead.deployments.transitions import AGREEMENT, DISPUTE, change_actions
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 
@@ -142,6 +142,35 @@ def _prepare_invitation(w: dict[str, Any], d: Deployment) -> Deployment:
     return _again(w)
 
 
+def _state(w: dict[str, Any], d: Deployment) -> Deployment:
+    services.deployment_state_delivery(actor=w["leader_user"], deployment=d, fully_delivered=True)
+    return _again(w)
+
+
+def _sign_off(w: dict[str, Any], d: Deployment) -> Deployment:
+    if d.status in AGREEMENT["state_delivery"].sources:  # the statement comes first
+        _state(w, d)
+    services.deployment_sign_off(actor=w["client_head"], deployment=d)
+    return _again(w)
+
+
+def _decide(w: dict[str, Any], d: Deployment) -> Deployment:
+    if d.status in AGREEMENT["state_delivery"].sources:
+        _state(w, d)
+    services.deployment_decide_further_support(
+        actor=w["coordinator"], deployment=d, decision="none"
+    )
+    return _again(w)
+
+
+def _complete(w: dict[str, Any], d: Deployment) -> Deployment:
+    if d.status in AGREEMENT["complete"].sources:  # closed together first
+        close_together(d, leader=w["leader_user"], head=w["client_head"], decider=w["coordinator"])
+    return services.deployment_complete(
+        actor=w["coordinator"], deployment=d, completed_on=d.ends_on
+    )
+
+
 #: Each row: a state it starts from, and the service call taking it (returning the agreement).
 REACH: dict[str, tuple[str, Step]] = {
     "prepare_invitation": (S.DRAFT, _prepare_invitation),
@@ -181,10 +210,14 @@ REACH: dict[str, tuple[str, Step]] = {
             actor=w["coordinator"], deployment=d, reason="Back"
         ),
     ),
-    "complete": (
-        S.ACTIVE,
-        lambda w, d: services.deployment_complete(
-            actor=w["coordinator"], deployment=d, completed_on=d.ends_on
+    "complete": (S.ACTIVE, _complete),
+    "state_delivery": (S.ACTIVE, _state),
+    "sign_off": (S.PAUSED, _sign_off),
+    "decide_further_support": (S.ACTIVE, _decide),
+    "raise_dispute": (
+        S.AWAITING_SIGNATURES,
+        lambda w, d: (
+            services.dispute_raise(actor=w["client_head"], deployment=d, what="x").deployment
         ),
     ),
     "end_early": (
@@ -319,3 +352,4 @@ def test_the_change_page_offers_exactly_the_actions_the_table_allows(
 def test_docs_transitions_shows_the_agreement_table_as_the_code_has_it() -> None:
     text = (Path(__file__).resolve().parents[3] / "docs" / "transitions.md").read_text()
     assert AGREEMENT.as_markdown() in text
+    assert DISPUTE.as_markdown() in text

@@ -23,7 +23,12 @@ from syslead.deployments.models import (
     DeploymentStatus,
 )
 from syslead.deployments.services import deployment_complete, deployment_create
-from syslead.deployments.tests.factories import agreement_kwargs, make_leader, refresh
+from syslead.deployments.tests.factories import (
+    agreement_kwargs,
+    close_together,
+    make_leader,
+    refresh,
+)
 from syslead.deployments.tests.test_views_create import form_data
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
@@ -178,29 +183,53 @@ def test_replacing_the_leader_carries_the_days_over_to_a_new_agreement(
     assert refresh(active).status == DeploymentStatus.ENDED_EARLY
 
 
-def test_amend_goes_to_the_agreement_form_with_the_reason(
+def test_amend_opens_the_sections_with_the_reason_on_the_check_page(
     login: Login, coordinator: User, active: Deployment
 ) -> None:
+    """Rule (docs/ux.md, "The agreement draft"): "Record a change" with the action amend opens
+    the amendment's task list, every section prefilled from the agreement and completed; the
+    kind of change and its details wait on the check page."""
     client = login(coordinator)
     response = client.post(
         change_url(active),
         {"kind": "insufficient_impact", "reason": "Refocus on writing.", "action": "amend"},
     )
     assert response["Location"].startswith(f"/deployments/{active.pk}/amend/?kind=")
-    form = client.get(response["Location"]).context["form"]
+    tasks = client.get(response["Location"])
+    assert tasks.templates[0].name == "deployments/draft_tasks.html"
+    assert {row["status"] for row in tasks.context["rows"]} == {"Completed"}
+    assert f'href="/deployments/{active.pk}/amend/check/"' in tasks.content.decode()
+    dates = client.get(change_url(active, "amend/dates")).context["form"]
+    assert dates["full_days"].value() == 5
+    check = client.get(change_url(active, "amend/check"))
+    form = check.context["form"]
     assert form["kind"].value() == "insufficient_impact"
     assert form["reason"].value() == "Refocus on writing."
-    assert form["full_days"].value() == 5
+    assert "Make version 2 and ask the parties to sign it" in check.content.decode()
 
 
 def test_an_amendment_makes_a_new_version_for_everyone_to_sign(
     login: Login, coordinator: User, active: Deployment
 ) -> None:
+    """Rule (deployment_amend, docs/rules.md): an amendment is a new version with the changed
+    terms, awaiting the four signatures; the old version is superseded. Through the draft's
+    section pages and check page, as drafting a new agreement."""
     client = login(coordinator)
-    data = form_data(kind="other", reason="Two more days agreed.", full_days="7")
-    check = client.post(change_url(active, "amend"), data)
-    assert check.templates[0].name == "deployments/agreement_check.html"
-    response = client.post(change_url(active, "amend"), {**data, "step": "confirm"})
+    dates_url = change_url(active, "amend/dates")
+    saved = client.post(f"{dates_url}?return=check", form_data(full_days="7"))
+    assert saved["Location"] == f"/deployments/{active.pk}/amend/check/"
+    check = client.get(change_url(active, "amend/check"))
+    page = check.content.decode()
+    assert check.templates[0].name == "deployments/draft_check.html"
+    assert "7 full days" in page
+    assert f'href="{dates_url}?return=check"' in page
+    missing = client.post(change_url(active, "amend/check"), {"kind": "other", "reason": ""})
+    assert missing.status_code == 200
+    assert "Give the details of the change." in missing.content.decode()
+    assert not Deployment.objects.filter(previous_version=active).exists()
+    response = client.post(
+        change_url(active, "amend/check"), {"kind": "other", "reason": "Two more days agreed."}
+    )
     amended = Deployment.objects.get(previous_version=active)
     assert response["Location"] == f"/deployments/{amended.pk}/"
     assert (amended.version, amended.full_days, amended.status) == (
@@ -209,6 +238,25 @@ def test_an_amendment_makes_a_new_version_for_everyone_to_sign(
         DeploymentStatus.AWAITING_SIGNATURES,
     )
     assert refresh(active).status == DeploymentStatus.SUPERSEDED
+    change = ChangeRecord.objects.get(deployment=active)
+    assert (change.action, change.reason) == (ChangeAction.AMEND, "Two more days agreed.")
+
+
+def test_an_amendment_that_changes_nothing_is_refused_on_the_check_page(
+    login: Login, coordinator: User, active: Deployment
+) -> None:
+    """Rule (deployment_amend): an amendment must change at least one term; the check page
+    says so and links back to the sections, and nothing is made."""
+    client = login(coordinator)
+    response = client.post(
+        change_url(active, "amend/check"), {"kind": "other", "reason": "Nothing, in fact."}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Say which terms change" in page
+    assert f'href="/deployments/{active.pk}/amend/"' in page
+    assert not Deployment.objects.filter(previous_version=active).exists()
+    assert refresh(active).status == DeploymentStatus.ACTIVE
 
 
 def test_ending_early_with_a_date(login: Login, coordinator: User, active: Deployment) -> None:
@@ -228,8 +276,9 @@ def test_ending_early_with_a_date(login: Login, coordinator: User, active: Deplo
 
 
 def test_a_completed_agreement_cannot_be_changed(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     deployment_complete(actor=coordinator, deployment=active, completed_on=active.ends_on)
     client = login(coordinator)
     for what in ["change", "amend", "complete", "package", "edit", "cancel"]:
@@ -289,8 +338,9 @@ def test_no_managed_exit_before_the_agreement_starts(
 
 
 def test_the_coordinator_completes_the_support(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2027-04-30")}
     )
@@ -299,8 +349,9 @@ def test_the_coordinator_completes_the_support(
 
 
 def test_completing_before_the_start_is_refused_in_the_page(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     response = login(coordinator).post(
         change_url(active, "complete"), {**date_input_data("completed_on", "2026-12-01")}
     )

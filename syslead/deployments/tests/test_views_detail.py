@@ -17,6 +17,7 @@ from syslead.deployments.services import (
     deployment_request_exit,
     package_create,
 )
+from syslead.deployments.tests.factories import close_together
 
 Login = Callable[[User], Client]
 
@@ -120,7 +121,9 @@ def test_an_active_agreement_links_to_its_delivery_pages_and_evidence_pack(
     assert f'href="/deployments/{active.pk}/delivery/"' in page
     assert f'href="/deployments/{active.pk}/evidence-pack/"' in page
     assert f'href="/deployments/{active.pk}/amend/"' in page
-    assert f'href="/deployments/{active.pk}/complete/"' in page
+    # Completing is the last step of closing together: the task list comes first.
+    assert 'href="#close-out"' in page
+    assert f'href="/deployments/{active.pk}/complete/"' not in page
     leader_page = login(leader_user).get(url(active)).content.decode()
     assert f'href="/deployments/{active.pk}/visits/new/"' in leader_page
     assert f'href="/deployments/{active.pk}/exit/"' in leader_page
@@ -128,8 +131,9 @@ def test_an_active_agreement_links_to_its_delivery_pages_and_evidence_pack(
 
 
 def test_a_completed_agreement_is_read_only(
-    login: Login, coordinator: User, active: Deployment
+    login: Login, coordinator: User, active: Deployment, leader_user: User, client_head: User
 ) -> None:
+    close_together(active, leader=leader_user, head=client_head, decider=coordinator)
     deployment_complete(actor=coordinator, deployment=active, completed_on=active.ends_on)
     page = login(coordinator).get(url(active)).content.decode()
     assert "it is read-only" in page

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from syslead.accounts.access import (
     broker_organisation_ids,
@@ -23,8 +24,9 @@ from syslead.brokering.selectors import support_requests_for_user
 from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
+from syslead.deployments.closing import close_out_due, close_out_of, close_out_tasks
 from syslead.deployments.forms import AgreementFilterForm
-from syslead.deployments.models import Deployment, Signature
+from syslead.deployments.models import Deployment, DisputeStatus, Signature
 from syslead.deployments.moves import move_flag_text, open_move_flag_for
 from syslead.deployments.parties import party_in_sentence, party_label
 from syslead.deployments.pdf import agreement_document, agreement_filename, agreement_pdf
@@ -45,7 +47,7 @@ from syslead.deployments.selectors import (
     version_chain,
 )
 from syslead.deployments.sip import school_sips
-from syslead.deployments.transitions import AGREEMENT
+from syslead.deployments.transitions import AGREEMENT, SIGNED
 
 PAGE_SIZE = 25
 #: Requests with a chosen leader the list offers to draft an agreement for.
@@ -134,6 +136,13 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
     changes = changes_of(deployment)
     versions = version_chain(deployment)
     move_flag = open_move_flag_for(deployment.pk) if manager else None
+    # Closing together and disputes (docs/rules.md, "Closing an agreement", "Disputes").
+    close_out = close_out_of(deployment)
+    disputes = list(deployment.disputes.select_related("raised_by", "resolved_by"))
+    open_disputes = [d for d in disputes if d.status == DisputeStatus.OPEN]
+    shows_close_out = deployment.status in SIGNED or close_out is not None
+    tasks = close_out_tasks(user, deployment, close_out, open_disputes) if shows_close_out else []
+    due = close_out_due(deployment, close_out, timezone.localdate())
     context = {
         "deployment": deployment,
         "document": agreement_document(deployment),
@@ -165,6 +174,13 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         # The leader moved school: the coordinator records the change (docs/rules.md).
         "move_flag": move_flag,
         "move_flag_text": move_flag_text(move_flag) if move_flag else "",
+        "close_out_tasks": tasks,
+        # Needs attention: each close-out step this person must take now, once it is due.
+        "my_close_out": [task for task in tasks if task.url] if due else [],
+        "further_request": close_out.further_request if close_out else None,
+        "disputes": disputes,
+        "may_raise_dispute": "raise_dispute" in steps,
+        "may_resolve_disputes": manager,
     }
     return render(request, "deployments/detail.html", context)
 

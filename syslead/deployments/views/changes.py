@@ -26,6 +26,7 @@ from syslead.capacity.ledger import delivered_days_of
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import RefusalForm
 from syslead.deployments import services
+from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.forms import (
     ACTION_LABELS,
     ChangeForm,
@@ -39,6 +40,7 @@ from syslead.deployments.models import (
     ChangeAction,
     ChangeKind,
     Deployment,
+    DisputeStatus,
 )
 from syslead.deployments.selectors import (
     deployment_for_user,
@@ -262,8 +264,9 @@ def agreement_cancel(request: AuthenticatedHttpRequest, deployment_id: int) -> H
 
 @login_required
 def agreement_complete(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
-    """Mark the support completed (a coordinator): the agreement becomes read-only and the
-    headteacher is asked for the end-of-support evaluation."""
+    """Mark the support completed (a coordinator), the last step of closing it together: the
+    agreement becomes read-only and the headteacher is asked for the end-of-support evaluation.
+    The page says what is still missing; the service refuses until nothing is."""
     deployment = deployment_for_user(request.user, deployment_id)
     require_manager(request.user, deployment)
     if is_read_only(deployment):
@@ -281,7 +284,14 @@ def agreement_complete(request: AuthenticatedHttpRequest, deployment_id: int) ->
         if done is not None:
             messages.success(request, "The support is completed. The agreement is now read-only.")
             return redirect("deployments:detail", deployment.pk)
-    return render(request, "deployments/complete.html", {"deployment": deployment, "form": form})
+    # The last step of closing it together: what is still missing (docs/rules.md).
+    missing = missing_steps(close_out_of(deployment))
+    disputed = deployment.disputes.filter(status=DisputeStatus.OPEN).exists()
+    return render(
+        request,
+        "deployments/complete.html",
+        {"deployment": deployment, "form": form, "missing": missing, "disputed": disputed},
+    )
 
 
 # Packages ----------------------------------------------------------------------------------------

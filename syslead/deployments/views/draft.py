@@ -31,6 +31,7 @@ from django.utils.http import urlencode
 from syslead.brokering.selectors import support_request_for_user
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments import services
 from syslead.deployments.costs import Rates
 from syslead.deployments.forms import (
@@ -39,16 +40,19 @@ from syslead.deployments.forms import (
     SECTION_OF,
     SECTIONS,
     AgreementForm,
+    AmendForm,
     Section,
     SectionForm,
     initial_from_deployment,
     objectives_initial,
     section_objective_formset,
 )
-from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
+from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.preview import AgreementPreview, agreement_preview, refusal_text, rule_name
 from syslead.deployments.rules import length_concern
 from syslead.deployments.selectors import deployment_for_user
+from syslead.deployments.services.common import rates_of_deployment
+from syslead.deployments.sip import school_sips
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import require_manager
@@ -56,6 +60,7 @@ from syslead.deployments.views.drafting import (
     _leader_for,
     _rates_if_same_year,
     _require_creator,
+    changed_terms,
     initial_for_request,
 )
 from syslead.leaders.models import LeaderProfile
@@ -72,6 +77,14 @@ class CheckForm(forms.Form):
     """The one question the check page may ask: why go ahead beyond the leader's capacity."""
 
     capacity_override_reason = AgreementForm.base_fields["capacity_override_reason"]
+
+
+class AmendCheckForm(CheckForm):
+    """An amendment's check page also asks why the terms change (the parties see the details
+    when they are asked to sign the new version)."""
+
+    kind = AmendForm.base_fields["kind"]
+    reason = AmendForm.base_fields["reason"]
 
 
 @dataclass
@@ -91,10 +104,14 @@ class Draft:
     url_args: list[Any]
     query: dict[str, Any]
     start: Callable[[], dict[str, Any]]
-    finish: Callable[[dict[str, Any], str], Deployment]
+    #: Makes (or changes) the agreement from the terms and the check page's answers (the
+    #: capacity override's reason, stripped; an amendment's kind and reason).
+    finish: Callable[[dict[str, Any], dict[str, Any]], Deployment]
     deployment: Deployment | None = None
     rates: Callable[[dict[str, Any]], Rates | None] = lambda terms: None
     extra: dict[str, Any] = field(default_factory=dict)
+    check_form_class: type[CheckForm] = CheckForm
+    intro: str = ""
 
     # The pages.
     def url(self, page: str = "", *, back_to_check: bool = False) -> str:
@@ -106,6 +123,10 @@ class Draft:
             url = reverse(f"deployments:{self.url_name}_section", args=[*self.url_args, page])
         query = {**self.query, **({"return": "check"} if back_to_check else {})}
         return f"{url}?{urlencode(query)}" if query else url
+
+    @property
+    def check_url(self) -> str:
+        return self.url("check")
 
     # The answers.
     @property
@@ -122,6 +143,11 @@ class Draft:
         state["values"].update(values)
         if done not in state["done"]:
             state["done"].append(done)
+        self.request.session.modified = True
+
+    def remember_answers(self, answers: dict[str, Any]) -> None:
+        """Prefill the check page's questions (an amendment's kind and reason, say)."""
+        self.state["check"] = answers
         self.request.session.modified = True
 
     def forget(self) -> None:
@@ -161,6 +187,18 @@ class Draft:
             "length_justification": values.get("length_justification") or "",
             **{name: values.get(name) or "" for name in DETAIL_FIELDS},
         }
+
+
+def _start_from(deployment: Deployment) -> tuple[Callable[[], dict[str, Any]], str]:
+    """A draft of the agreement's terms as they are (every section completed), and a digest of
+    them: part of the draft's key, so a draft of older terms is not reused."""
+    start = _start(
+        initial_from_deployment(deployment),
+        objectives_initial(deployment),
+        [section.slug for section in SECTIONS],
+    )
+    now = hashlib.sha256(json.dumps(start(), sort_keys=True, default=str).encode()).hexdigest()
+    return start, now[:16]
 
 
 def _date(value: Any) -> dt.date | None:
@@ -311,9 +349,9 @@ def check_page(draft: Draft) -> HttpResponse:
         return redirect(draft.url())
     terms = draft.terms()
     override_before = draft.deployment.capacity_override_reason if draft.deployment else ""
-    form = CheckForm(
+    form = draft.check_form_class(
         request.POST if request.method == "POST" else None,
-        initial={"capacity_override_reason": override_before},
+        initial={"capacity_override_reason": override_before, **draft.state.get("check", {})},
     )
     problems: list[Problem] = []
     preview: AgreementPreview | None = None
@@ -341,7 +379,9 @@ def check_page(draft: Draft) -> HttpResponse:
             )
         else:
             try:
-                made = draft.finish(terms, override)
+                made = draft.finish(
+                    terms, {**form.cleaned_data, "capacity_override_reason": override}
+                )
             except NotAllowed as refusal:
                 raise PermissionDenied(refusal.message) from refusal
             except RuleViolation as refusal:
@@ -433,12 +473,12 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
     if leader is None:
         return redirect("deployments:choose_leader", support_request.pk)
 
-    def finish(terms: dict[str, Any], override: str) -> Deployment:
+    def finish(terms: dict[str, Any], answers: dict[str, Any]) -> Deployment:
         return services.deployment_create(
             actor=request.user,
             support_request=support_request,
             leader=leader,
-            capacity_override_reason=override,
+            capacity_override_reason=answers["capacity_override_reason"],
             send_for_signature=False,
             **terms,
         )
@@ -500,24 +540,18 @@ def agreement_edit(
 
     is_draft = deployment.status == DeploymentStatus.DRAFT
 
-    def finish(terms: dict[str, Any], override: str) -> Deployment:
+    def finish(terms: dict[str, Any], answers: dict[str, Any]) -> Deployment:
         return services.deployment_update(
             actor=request.user,
             deployment=deployment,
-            capacity_override_reason=override,
+            capacity_override_reason=answers["capacity_override_reason"],
             **terms,
         )
 
-    start = _start(
-        initial_from_deployment(deployment),
-        objectives_initial(deployment),
-        [section.slug for section in SECTIONS],
-    )
-    # The terms as they are now are part of the key: a draft of older terms is not reused.
-    now = hashlib.sha256(json.dumps(start(), sort_keys=True, default=str).encode()).hexdigest()
+    start, now = _start_from(deployment)
     draft = Draft(
         request=request,
-        key=f"edit:{deployment.pk}:{now[:16]}",
+        key=f"edit:{deployment.pk}:{now}",
         support_request=deployment.support_request,
         leader=deployment.leader,
         heading="Change the terms of the agreement",
@@ -536,6 +570,14 @@ def agreement_edit(
         deployment=deployment,
         rates=_rates_if_same_year(deployment),
         extra={"deployment": deployment},
+        intro=(
+            "Change the sections you need, then check your answers. The draft stays a draft "
+            "until you send it for signature"
+            + (": the SIP is asked to agree the new terms." if school_sips(deployment) else ".")
+            if is_draft
+            else "Change the sections you need, then check your answers. The signatures given "
+            "are withdrawn and everyone signs again."
+        ),
     )
     return draft_page(draft, section)
 
@@ -543,3 +585,77 @@ def agreement_edit(
 @login_required
 def agreement_edit_check(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
     return agreement_edit(request, deployment_id, "check")
+
+
+# Amending a signed agreement ----------------------------------------------------------------------
+
+
+@login_required
+def agreement_amend(
+    request: AuthenticatedHttpRequest, deployment_id: int, section: str = ""
+) -> HttpResponse:
+    """Amend a signed agreement (a coordinator) through the same sections and check page as a
+    draft: prefilled from the agreement, the check page asks why the terms change, then
+    ``deployment_amend`` makes a new version with the changed terms that all four parties sign
+    again; the old version is superseded (docs/ux.md, "The agreement draft")."""
+    deployment = deployment_for_user(request.user, deployment_id)
+    require_manager(request.user, deployment)
+    if not AGREEMENT.in_source("amend", deployment):
+        messages.info(
+            request,
+            f"The agreement is {deployment.get_status_display().lower()}: only an active or "
+            "paused agreement is amended.",
+        )
+        return redirect("deployments:detail", deployment.pk)
+
+    def finish(terms: dict[str, Any], answers: dict[str, Any]) -> Deployment:
+        return services.deployment_amend(
+            actor=request.user,
+            deployment=deployment,
+            reason=answers["reason"],
+            kind=answers["kind"],
+            capacity_override_reason=answers["capacity_override_reason"],
+            **changed_terms(deployment, terms),
+        )
+
+    start, now = _start_from(deployment)
+    version = deployment.version + 1
+    draft = Draft(
+        request=request,
+        key=f"amend:{deployment.pk}:{now}",
+        support_request=deployment.support_request,
+        leader=deployment.leader,
+        heading=f"Amend the agreement: version {version}",
+        confirm_label=f"Make version {version} and ask the parties to sign it",
+        done_message="Amended: the four parties have been asked to sign the new version.",
+        cancel_url=reverse("deployments:detail", args=[deployment.pk]),
+        url_name="amend",
+        url_args=[deployment.pk],
+        query={},
+        start=start,
+        finish=finish,
+        deployment=deployment,
+        rates=lambda terms: rates_of_deployment(deployment),
+        extra={"deployment": deployment},
+        check_form_class=AmendCheckForm,
+        intro=(
+            f"Change the sections you need, then check your answers and say why the terms "
+            f"change. Version {version} is made with the new terms and the four parties are "
+            f"asked to sign it; version {deployment.version} is superseded."
+        ),
+    )
+    # "Record a change" sends the kind of change and its details along: the check page asks them.
+    if "kind" in request.GET or "reason" in request.GET:
+        kind = request.GET.get("kind", "")
+        draft.remember_answers(
+            {
+                "kind": kind if kind in ChangeKind.values else ChangeKind.OTHER,
+                "reason": request.GET.get("reason", "")[:TEXT_MAX_LENGTH],
+            }
+        )
+    return draft_page(draft, section)
+
+
+@login_required
+def agreement_amend_check(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    return agreement_amend(request, deployment_id, "check")

@@ -1,22 +1,16 @@
-"""Drafting an agreement: choose the request and the leader; then the draft's task list
-(``views.draft``: a page a section, check your answers, make it, or change one waiting for
-signatures); or amend a signed one (a new version everyone signs again) on one page.
-
-Amending uses ``agreement_flow``: the form page, the check-your-answers page and the call to the
-service. Every rule is the services'; the check page previews them through
-``deployments.preview``.
-"""
+"""Drafting an agreement: choose the request and the leader, and what the draft's pages
+(``views.draft``: a page a section, check your answers, then make it, change one waiting for
+signatures or amend a signed one) start from: the terms prefilled from the request, the rates an
+agreement keeps, the terms an amendment changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,31 +27,16 @@ from syslead.calendars.school_calendar import calendar_for, school_local_authori
 from syslead.capacity.days import split_days
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.deployments import services
 from syslead.deployments.costs import Rates
 from syslead.deployments.forms import (
     AIM_FIELDS,
-    AgreementForm,
-    AmendForm,
-    BaseObjectiveFormSet,
     ChooseLeaderForm,
     ChooseRequestForm,
-    initial_from_deployment,
-    objective_formset,
-    objectives_initial,
 )
-from syslead.deployments.models import ChangeAction, ChangeKind, Deployment
-from syslead.deployments.preview import (
-    AgreementPreview,
-    agreement_preview,
-    refusal_text,
-    rule_name,
-)
-from syslead.deployments.selectors import can_create_deployment, deployment_for_user
+from syslead.deployments.models import Deployment
+from syslead.deployments.selectors import can_create_deployment
 from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
 from syslead.deployments.terms import terms_of
-from syslead.deployments.transitions import AGREEMENT
-from syslead.deployments.views.common import put_errors, require_manager, run_service
 from syslead.leaders.models import LeaderProfile
 
 #: How many requests the "choose a request" list offers (the newest).
@@ -140,96 +119,6 @@ def agreement_choose_leader(request: AuthenticatedHttpRequest, request_id: int) 
         return redirect(f"{url}?leader={form.cleaned_data['leader'].pk}")
     context = {"form": form, "support_request": support_request}
     return render(request, "deployments/choose_leader.html", context)
-
-
-# The shared flow: form → check your answers → the service -----------------------------------------
-
-
-@dataclass
-class AgreementFlow:
-    """One use of the agreement form: what it is about and what confirming it does."""
-
-    support_request: SupportRequest
-    leader: LeaderProfile
-    heading: str
-    confirm_label: str
-    finish: Callable[[AgreementForm, dict[str, Any]], Deployment]
-    form_class: type[AgreementForm] = AgreementForm
-    initial: dict[str, Any] = field(default_factory=dict)
-    objectives: list[dict[str, Any]] = field(default_factory=list)
-    deployment: Deployment | None = None
-    rates: Callable[[dict[str, Any]], Rates | None] = lambda terms: None
-    done_message: str = ""
-    cancel_url: str = ""
-    change_leader_url: str = ""
-
-
-def _preview(
-    flow: AgreementFlow, form: AgreementForm, formset: BaseObjectiveFormSet
-) -> tuple[dict[str, Any], AgreementPreview | None]:
-    """Read the terms as the services will, and put every refusal on the form."""
-    terms = form.terms(formset.rows())
-    try:
-        preview = agreement_preview(
-            support_request=flow.support_request,
-            leader=flow.leader,
-            terms=terms,
-            deployment=flow.deployment,
-            rates=flow.rates(terms),
-        )
-    except ValidationError as exc:
-        put_errors(form, exc)
-        return terms, None
-    if preview.length_concern and not preview.terms.length_justification:
-        form.put_error("length_justification", preview.length_concern)
-    for refusal in preview.refusals:
-        form.add_error(None, refusal_text(refusal))
-    override = (form.cleaned_data.get("capacity_override_reason") or "").strip()
-    if preview.capacity_shortfall:
-        form.show_override = True
-        if not override:
-            form.add_error(
-                "capacity_override_reason",
-                f"{preview.capacity_shortfall} (Rule: {rule_name('capacity')}.) To go ahead "
-                "anyway, record your reason; otherwise change the days.",
-            )
-    return terms, preview
-
-
-def agreement_flow(
-    request: AuthenticatedHttpRequest, flow: AgreementFlow, extra: dict[str, Any] | None = None
-) -> HttpResponse:
-    """The form page; then the check-your-answers page; then the service."""
-    context: dict[str, Any] = {"flow": flow, "aim_fields": AIM_FIELDS, **(extra or {})}
-    if request.method != "POST":
-        form = flow.form_class(initial=flow.initial)
-        formset = objective_formset(initial=flow.objectives)
-        return render(
-            request,
-            "deployments/agreement_form.html",
-            {**context, "form": form, "formset": formset},
-        )
-    form = flow.form_class(request.POST)
-    formset = objective_formset(request.POST)
-    step = request.POST.get("step", "check")
-    context.update(form=form, formset=formset)
-    valid = form.is_valid()
-    valid = formset.is_valid() and valid
-    if step == "change" or not valid:
-        return render(request, "deployments/agreement_form.html", context)
-    terms, preview = _preview(flow, form, formset)
-    if preview is None or form.errors:
-        return render(request, "deployments/agreement_form.html", context)
-    if step == "confirm":
-        made = run_service(form, lambda: flow.finish(form, terms))
-        if made is not None:
-            messages.success(request, flow.done_message)
-            return redirect("deployments:detail", made.pk)
-        form.show_override = form.show_override or bool(preview.capacity_shortfall)
-        return render(request, "deployments/agreement_form.html", context)
-    context["preview"] = preview
-    context["override"] = (form.cleaned_data.get("capacity_override_reason") or "").strip()
-    return render(request, "deployments/agreement_check.html", context)
 
 
 # Making an agreement -----------------------------------------------------------------------------
@@ -332,50 +221,3 @@ def changed_terms(deployment: Deployment, terms: dict[str, Any]) -> dict[str, An
         **current.details,
     }
     return {name: value for name, value in terms.items() if before.get(name) != value}
-
-
-@login_required
-def agreement_amend(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
-    """Amend a signed agreement (a coordinator): a new version with the changed terms that all
-    four parties sign again; the old version is superseded."""
-    deployment = deployment_for_user(request.user, deployment_id)
-    require_manager(request.user, deployment)
-    if not AGREEMENT.in_source("amend", deployment):
-        messages.info(
-            request,
-            f"The agreement is {deployment.get_status_display().lower()}: only an active or "
-            "paused agreement is amended.",
-        )
-        return redirect("deployments:detail", deployment.pk)
-
-    def finish(form: AgreementForm, terms: dict[str, Any]) -> Deployment:
-        return services.deployment_amend(
-            actor=request.user,
-            deployment=deployment,
-            reason=form.cleaned_data["reason"],
-            kind=form.cleaned_data["kind"],
-            capacity_override_reason=form.cleaned_data.get("capacity_override_reason") or "",
-            **changed_terms(deployment, terms),
-        )
-
-    initial = initial_from_deployment(deployment)
-    kind = request.GET.get("kind", "")
-    initial["kind"] = kind if kind in ChangeKind.values else ChangeKind.OTHER
-    initial["reason"] = request.GET.get("reason", "")[:2000]
-    flow = AgreementFlow(
-        support_request=deployment.support_request,
-        leader=deployment.leader,
-        heading=f"Amend the agreement: version {deployment.version + 1}",
-        confirm_label=f"Make version {deployment.version + 1} and ask the parties to sign it",
-        finish=finish,
-        form_class=AmendForm,
-        initial=initial,
-        objectives=objectives_initial(deployment),
-        deployment=deployment,
-        rates=lambda terms: rates_of_deployment(deployment),
-        done_message="Amended: the four parties have been asked to sign the new version.",
-        cancel_url=reverse("deployments:detail", args=[deployment.pk]),
-    )
-    return agreement_flow(
-        request, flow, {"deployment": deployment, "amend_action": ChangeAction.AMEND}
-    )

@@ -33,7 +33,8 @@ from syslead.deployments.views.common import posted, require_manager, run_servic
 
 
 def declaration_for(deployment: Deployment, party: Party) -> str:
-    """What the person declares by signing, in the seeds' words."""
+    """What the person declares by signing, in the words of the paper agreement (docs/rules.md:
+    Deployment agreement)."""
     if party == Party.LEADER:
         return "I agree to this support agreement as the system leader"
     if party == Party.HOME_HEADTEACHER:

@@ -4,6 +4,7 @@ an agreement with a record of every kind."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -47,7 +48,7 @@ def evidenced(
         actor=leader_user,
         deployment=deployment,
         date=dt.date(2025, 10, 2),
-        hours=2,
+        hours=Decimal(2),
         activity=LogActivity.PREPARATION,
         actions="Read the school's data dashboard",
     )
@@ -55,7 +56,7 @@ def evidenced(
         actor=client_head,
         feedback=schedule_feedback(deployment)[0],
         work_managed_by="Deputy head",
-        days_in_school="1.5",
+        days_in_school=Decimal("1.5"),
         objectives="Maths",
         school_actions="Book looks",
         leader_actions="Lesson study",

@@ -1,5 +1,5 @@
-"""The end-of-support evaluation through its service: the nine items of the seeds' form, once per
-agreement, and a new request for further support started from it."""
+"""The end-of-support evaluation through its service: the nine items of docs/rules.md, Feedback and
+evaluation, once per agreement, and a new request for further support started from it."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _submit(actor: User, deployment: Deployment, **overrides: Any) -> Evaluation
     return evaluation_submit(actor=actor, deployment=deployment, **fields)
 
 
-def test_the_form_has_nine_rated_items_in_the_seeds_order() -> None:
+def test_the_form_has_nine_rated_items_in_the_rules_order() -> None:
     assert EvaluationItem.values == NINE
     assert EvaluationItem.PROGRESS_MADE.label.startswith("1.")
     assert EvaluationItem.OUTCOMES_AND_PRIORITIES.label.startswith("3c.")

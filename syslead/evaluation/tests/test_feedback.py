@@ -1,5 +1,6 @@
 """Termly feedback: scheduled for each school term the agreement spans, due at the term's end,
-given once by the supported headteacher with the seeds' form fields."""
+given once by the supported headteacher with the fields of docs/rules.md, Feedback and
+evaluation."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from syslead.visits.tests.factories import make_deployment
 def _form(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "work_managed_by": "Deputy headteacher",
-        "days_in_school": "3.5",
+        "days_in_school": Decimal("3.5"),
         "objectives": "Raise attainment in KS2 maths",
         "school_actions": "Weekly book looks",
         "leader_actions": "Model a lesson study",
@@ -102,9 +103,7 @@ def test_only_the_supported_head_gives_feedback(
 def test_days_and_impact_are_required(client_head: User, deployment: Deployment) -> None:
     autumn = schedule_feedback(deployment)[0]
     with pytest.raises(ValidationError) as invalid:
-        feedback_submit(
-            actor=client_head, feedback=autumn, **_form(days_in_school="lots", impact="")
-        )
+        feedback_submit(actor=client_head, feedback=autumn, **_form(days_in_school=None, impact=""))
     assert set(invalid.value.message_dict) == {"days_in_school", "impact"}
 
 

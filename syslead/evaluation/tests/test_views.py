@@ -112,6 +112,25 @@ def test_the_grid_and_rating_progress(
     assert second.ratings.count() == 0
 
 
+def test_the_progress_page_ignores_a_wrong_term_or_viewpoint(
+    login: Login, leader_user: User, deployment: Deployment
+) -> None:
+    """Rule (docs/ux.md, "Filters"): the term and viewpoint are a Django form; a wrong term is
+    ignored with a message, and a viewpoint the person does not hold is never rated as."""
+    first, _ = deployment.objectives.all()
+    client = login(leader_user)
+    path = f"/deployments/{deployment.pk}/progress/"
+    page = client.get(path, {"term": "1999-00-autumn", "viewpoint": "head"})
+    assert page.status_code == 200
+    assert "The term asked for is not one you can choose" in page.content.decode()
+    assert page.context["viewpoint"] == "leader"
+    client.post(
+        path,
+        {"do": "rate", "term": "2025-26-autumn", f"rating_{first.pk}": "red", "viewpoint": "x"},
+    )
+    assert ObjectiveRating.objects.get().viewpoint == "leader"
+
+
 def test_the_evaluation_is_checked_before_it_is_sent(
     login: Login, client_head: User, leader_user: User, deployment: Deployment
 ) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.academic_years import AcademicYear
 from syslead.core.dates import GovukDateField
 from syslead.leaders.forms.common import (
     DAYS,
@@ -14,7 +15,8 @@ from syslead.leaders.forms.common import (
 
 
 class ReleaseForm(forms.Form):
-    academic_year = forms.ChoiceField(label="Academic year")
+    #: Cleans to an ``AcademicYear`` (the service takes the year, not its label).
+    academic_year = forms.TypedChoiceField(label="Academic year", coerce=AcademicYear.parse)
     days = forms.DecimalField(
         label="Days released",
         min_value=Decimal("0"),

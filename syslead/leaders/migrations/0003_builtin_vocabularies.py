@@ -1,5 +1,5 @@
 """The built-in specialisms (docs/api.md) and designation types SLE, LLE, NLE, NLG with their criteria
-from the seeds. A frozen copy: migrations must not import the app's live constants."""
+(docs/rules.md: Designations). A frozen copy: migrations must not import the app's live constants."""
 
 from django.db import migrations
 

@@ -33,6 +33,7 @@ from syslead.leaders.models import (
     Association,
     Designation,
     DesignationStatus,
+    DirectoryListing,
     LeaderPhase,
     LeaderProfile,
 )
@@ -442,17 +443,22 @@ def _public_match(
 def public_directory(
     organisation: Organisation, filters: PublicFilters | None = None
 ) -> list[PublicProfile]:
-    """The organisation's public directory: leaders associated with it holding an active
-    designation who consented to publish their profile, each showing only the parts consented to
-    (pen portraits by the leader's consent; the two-tier directory), narrowed by ``filters``
-    (nearest first when a place is given). A fixed number of queries, whatever the filters."""
+    """The organisation's public directory: leaders associated with it, and leaders with no
+    broker whom it lists (docs/rules.md, "Association": association is optional), holding an
+    active designation and who consented to publish their profile, each showing only the parts
+    consented to (pen portraits by the leader's consent; the two-tier directory), narrowed by
+    ``filters`` (nearest first when a place is given). A fixed number of queries, whatever the
+    filters."""
     filters = filters or PublicFilters()
+    live = Association.objects.filter(is_live=True)
+    listed_without_broker = Q(
+        pk__in=DirectoryListing.objects.filter(organisation=organisation).values("leader_id")
+    ) & ~Q(pk__in=live.values("leader_id"))
     leaders = (
         LeaderProfile.objects.filter(
+            Q(pk__in=live.filter(organisation=organisation).values("leader_id"))
+            | listed_without_broker,
             publish_profile=True,
-            pk__in=Association.objects.filter(organisation=organisation, is_live=True).values(
-                "leader_id"
-            ),
         )
         .filter(
             pk__in=Designation.objects.filter(status=DesignationStatus.ACTIVE).values("leader_id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import YearLike, academic_year_of
 from syslead.core.academic_years import AcademicYear
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
@@ -19,7 +20,7 @@ from syslead.leaders.models import (
     TrainingKind,
 )
 from syslead.leaders.release_policy import release_policy
-from syslead.leaders.wording import date_in_words, days_in_words
+from syslead.leaders.wording import date_in_words
 
 
 def leaders_deployable(queryset: QuerySet[LeaderProfile]) -> QuerySet[LeaderProfile]:
@@ -109,8 +110,8 @@ def leader_flags(leader: LeaderProfile, academic_year: YearLike) -> list[str]:
     if release is not None and release.below_minimum:
         minimum = release_policy(leader).min_lle_days
         flags.append(
-            f"Release below the minimum: {days_in_words(release.days)} agreed for {year.label}; "
-            f"an associated LLE is available for at least {days_in_words(minimum)} a year."
+            f"Release below the minimum: {days_words(release.days)} agreed for {year.label}; "
+            f"an associated LLE is available for at least {days_words(minimum)} a year."
         )
     live = [a for a in leader.associations.all() if a.is_live]
     exclusive = [d for d in leader.designations.all() if d.status in LIVE_DESIGNATION_STATUSES]

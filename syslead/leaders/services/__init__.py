@@ -1,7 +1,6 @@
 """Writes of the system leaders area: profiles, vocabularies, designation rounds and applications,
 designations, association, release days and policy, training (docs/rules.md: Designations,
-Association, Capacity, Training; the KYRA LLE agreement and association model, the Leading Learning
-Forward protocols, the South Gloucestershire LLE guidance).
+Association, Capacity, Training).
 
 Every service is keyword-only, runs in one transaction, checks who may act (``NotAllowed``), then
 the fields (``ValidationError`` mapping each field to its messages), then the rules

@@ -1,20 +1,17 @@
-"""What the leaders services share: field parsing that reports every invalid field by name, the
-leader's row lock, event data in JSON, and the review period."""
+"""What the leaders services share: checks of typed input that report every invalid field by
+name, the leader's row lock, event data in JSON, and the review period."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
-
-from django.core.exceptions import ValidationError
 
 from syslead.accounts.access import coordinated_organisation_ids
 from syslead.accounts.models import User
-from syslead.capacity.days import is_half_day_multiple
-from syslead.capacity.ledger import academic_year_of, lock_leader_capacity
-from syslead.core.academic_years import AcademicYear
+from syslead.capacity.days import days_problem, given_days
+from syslead.capacity.ledger import lock_leader_capacity
 from syslead.leaders.constants import (
     DESIGNATION_REVIEW_YEARS,
     PHASES,
@@ -63,42 +60,14 @@ def require_text(value: str, field: str, message: str, errors: dict[str, list[st
     return text
 
 
-def raise_if_errors(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def parse_days(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
-    """Days as a Decimal: 0 or more, in whole or half days."""
-    try:
-        days = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        errors.setdefault(field, []).append("Enter a number of days, like 7.5.")
-        return Decimal("0")
-    if not days.is_finite():
-        errors.setdefault(field, []).append("Enter a number of days, like 7.5.")
-        return Decimal("0")
-    if days < 0:
-        errors.setdefault(field, []).append("The number of days cannot be negative.")
-    elif days > 1000:  # before the remainder: 1e30 % 0.5 is an InvalidOperation
-        errors.setdefault(field, []).append("That is more days than there are in a year.")
-    elif not is_half_day_multiple(days):
-        errors.setdefault(field, []).append(
-            "Give whole or half days (a half day or twilight session counts 0.5)."
-        )
-    else:
-        days = days.quantize(Decimal("0.1"))  # 7.50 is 7.5: the column keeps one decimal place
-    return days
-
-
-def parse_year(value: Any, field: str, errors: dict[str, list[str]]) -> AcademicYear | None:
-    try:
-        return academic_year_of(value)
-    except (ValueError, TypeError):
-        errors.setdefault(field, []).append(
-            f"'{value}' is not an academic year: write it like 2025-26."
-        )
-        return None
+def check_days(days: Decimal, field: str, errors: dict[str, list[str]]) -> Decimal:
+    """Days given to a service, held to ``capacity.days.days_problem`` (0 or more, whole or half
+    days), as stored (one decimal place); a problem is added to ``errors`` under ``field``."""
+    problem = days_problem(days)
+    if problem:
+        errors.setdefault(field, []).append(problem)
+        return days
+    return given_days(days)
 
 
 def lock_leader(leader: LeaderProfile) -> LeaderProfile:
@@ -147,11 +116,8 @@ def check_phases(values: Iterable[str], errors: dict[str, list[str]]) -> list[st
     return phases
 
 
-def check_school(urn: Any, errors: dict[str, list[str]]) -> School | None:
-    try:
-        school = School.objects.filter(urn=int(urn)).first()
-    except (TypeError, ValueError):
-        school = None
+def check_school(urn: int, errors: dict[str, list[str]]) -> School | None:
+    school = School.objects.filter(urn=urn).first()
     if school is None:
         errors.setdefault("home_school", []).append(f"No school with URN {urn} in the register.")
     return school

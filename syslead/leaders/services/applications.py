@@ -1,6 +1,6 @@
 """Designation rounds with an application window, and applications moving through their stages
-to designation (docs/rules.md: Designations; the KYRA designation model: window, application,
-interview, recommendation, confirmation)."""
+to designation (docs/rules.md: Designations: window, application, interview, recommendation,
+confirmation)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from syslead.leaders.permissions import (
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.services.designations import designation_create
@@ -57,28 +56,28 @@ def round_create(
     target: int = 0,
     priorities: str = "",
 ) -> DesignationRound:
-    """Open a designation round with its application window (e.g. 13 Oct – 15 Dec 2014; KYRA
-    designation model): a coordinator of the designating organisation."""
+    """Open a designation round with its application window (e.g. 13 Oct – 15 Dec 2014;
+    docs/rules.md: Designations): a coordinator of the designating organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may open designation rounds.")
     errors = FieldErrors()
     title = require_text(title, "title", "Enter a title for the round.", errors)
     if opens_on and closes_on and closes_on < opens_on:
         errors.setdefault("closes_on", []).append("The window must close on or after it opens.")
-    if target is None or int(target) < 0:
+    if target < 0:
         errors.setdefault("target", []).append("The target must be 0 or more.")
     try:
         designation_type = designation_type_for_code(designation_type_code, organisation)
     except ValidationError as exc:
         errors.setdefault("designation_type", []).extend(exc.message_dict["type"])
-    raise_if_errors(errors)
+    errors.raise_if_any()
     designation_round = DesignationRound(
         organisation=organisation,
         designation_type=designation_type,
         title=title,
         opens_on=opens_on,
         closes_on=closes_on,
-        target=int(target),
+        target=target,
         priorities=(priorities or "").strip(),
     )
     designation_round.full_clean()
@@ -92,7 +91,7 @@ def round_create(
             "type": designation_type.code,
             "opens_on": json_value(opens_on),
             "closes_on": json_value(closes_on),
-            "target": int(target),
+            "target": target,
         },
     )
     return designation_round
@@ -133,10 +132,7 @@ def application_submit(
     if not (is_the_leader(actor, leader) or may_coordinate(actor, round.organisation)):
         raise NotAllowed("Only the leader, or the round's coordinator, may submit an application.")
     errors = FieldErrors()
-    try:
-        years = int(years_in_role)
-    except (TypeError, ValueError):
-        years = -1
+    years = years_in_role
     if years < 0:
         errors["years_in_role"] = ["Give the years in role: 0 or more."]
     expertise = require_text(
@@ -145,7 +141,7 @@ def application_submit(
     text = require_text(
         evidence, "evidence", "Give evidence of impact against the criteria.", errors
     )
-    raise_if_errors(errors)
+    errors.raise_if_any()
     today = timezone.localdate()
     if not round.opens_on <= today <= round.closes_on:
         raise RuleViolation(
@@ -233,9 +229,7 @@ def application_advance(
     try:
         target = ApplicationStage(to_stage)
     except ValueError:
-        raise ValidationError(
-            {"to_stage": [f"'{to_stage}' is not a stage of an application."]}
-        ) from None
+        raise field_error("to_stage", f"'{to_stage}' is not a stage of an application.") from None
     step = application_step_to(target)
     assert step is not None  # every stage but the first is some step's target
     APPLICATION_TRANSITIONS.require_permitted(

@@ -1,11 +1,10 @@
 """Association with a broker: one at a time for an LLE, ended in writing with agreements honoured,
-reviewed for impact, criteria or conduct (docs/rules.md: Association; the KYRA LLE agreement)."""
+reviewed for impact, criteria or conduct (docs/rules.md: Association)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,7 +23,6 @@ from syslead.leaders.release_policy import holds_exclusive_designation
 from syslead.leaders.services._helpers import (
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.wording import date_in_words
@@ -81,7 +79,7 @@ def association_create(
     *, actor: User, leader: LeaderProfile, organisation: Organisation, starts_on: dt.date
 ) -> Association:
     """Associate a leader with a broker: a coordinator of that organisation. An LLE may be
-    associated with only one broker at a time (KYRA LLE agreement; NCTL principles of association):
+    associated with only one broker at a time (docs/rules.md: Association):
     refused while an LLE is associated elsewhere. One live association per organisation."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may associate leaders with it.")
@@ -117,8 +115,8 @@ def association_end(
     reason: str,
     notice_given_on: dt.date | None = None,
 ) -> Association:
-    """End an association, recording the written notice (KYRA: "Notification of termination of
-    association must be made in writing") and its date (today unless given): a coordinator of the
+    """End an association, recording the written notice (docs/rules.md, Association: "Ending an
+    association is notified in writing") and its date (today unless given): a coordinator of the
     organisation. The association stops being live now; ``ends_on`` records the date the notice
     gives.
 
@@ -143,7 +141,7 @@ def association_end(
             f"The association started on {date_in_words(association.starts_on)}: it cannot end "
             "before that."
         ]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     if not association.is_live:
         raise RuleViolation(
             f"The association with {association.organisation.name} already ended"
@@ -177,8 +175,8 @@ def association_review_open(
     *, actor: User, association: Association, reason: str, details: str = ""
 ) -> AssociationReview:
     """Review an association for lack of evidence of impact, no longer meeting the criteria, or
-    inappropriate conduct (KYRA LLE agreement): a coordinator of the organisation. One open review
-    at a time."""
+    inappropriate conduct (docs/rules.md: Association): a coordinator of the organisation. One open
+    review at a time."""
     association = (
         Association.objects.select_for_update(of=("self",))
         .select_related("leader__user", "organisation")
@@ -189,8 +187,8 @@ def association_review_open(
             f"Only coordinators of {association.organisation.name} may review its associations."
         )
     if reason not in AssociationReviewReason.values:
-        raise ValidationError(
-            {"reason": ["Choose a reason: lack of impact, criteria no longer met, or conduct."]}
+        raise field_error(
+            "reason", "Choose a reason: lack of impact, criteria no longer met, or conduct."
         )
     if not association.is_live:
         raise RuleViolation("Only a live association can be reviewed.", rule="association_state")

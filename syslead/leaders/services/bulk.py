@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from syslead.accounts.access import forget_roles
 from syslead.accounts.models import Role, RoleAssignment, User
-from syslead.core.exceptions import NotAllowed
+from syslead.capacity.days import days_words
+from syslead.core.academic_years import AcademicYear
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.core.models import Event
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.eligibility import eligibility_check, latest_ofsted
@@ -41,14 +43,12 @@ from syslead.leaders.models import (
 )
 from syslead.leaders.permissions import may_coordinate
 from syslead.leaders.services._helpers import (
+    check_days,
     check_phases,
     check_specialisms,
     default_review_on,
     json_value,
-    parse_days,
-    parse_year,
 )
-from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -67,7 +67,7 @@ class NewLeader:
     designation: str = ""
     designated_on: dt.date | None = None
     release_days: Decimal | None = None
-    academic_year: str = ""
+    academic_year: AcademicYear | None = None
     user: User | None = None
 
 
@@ -110,7 +110,7 @@ def leaders_check_many(
     } | {s.code: s for s in Specialism.objects.filter(organisation=organisation)}
     cap = _policy(organisation)[0]
     for index, item in enumerate(new):
-        errors: dict[str, list[str]] = {}
+        errors = FieldErrors()
         if item.email in have_profiles:
             errors.setdefault("user", []).append(
                 f"{item.email} already has a system leader profile."
@@ -138,12 +138,15 @@ def leaders_check_many(
             if item.designated_on is None:
                 errors.setdefault("designated_on", []).append("Give the date of designation.")
         if item.release_days is not None:
-            days = parse_days(item.release_days, "days", errors)
-            parse_year(item.academic_year, "academic_year", errors)
+            days = check_days(item.release_days, "days", errors)
+            if item.academic_year is None:
+                errors.setdefault("academic_year", []).append(
+                    "Give the academic year of the days released, like 2025-26."
+                )
             if "days" not in errors and days > cap:
                 errors.setdefault("days", []).append(
-                    f"{days_in_words(days)} is above the cap: a leader may be released for at "
-                    f"most {days_in_words(cap)} a year under {organisation.name}'s policy."
+                    f"{days_words(days)} is above the cap: a leader may be released for at "
+                    f"most {days_words(cap)} a year under {organisation.name}'s policy."
                 )
         if errors:
             problems[index] = [f"{name}: {m}" for name, ms in errors.items() for m in ms]
@@ -348,8 +351,8 @@ def leaders_create_many(
     for leader, item in zip(leaders, new, strict=True):
         if item.release_days is None:
             continue
-        days = parse_days(item.release_days, "days", {})
-        year = parse_year(item.academic_year, "academic_year", {})
+        days = check_days(item.release_days, "days", {})
+        year = item.academic_year
         assert year is not None
         releases.append(
             ReleaseAgreement(
@@ -368,7 +371,7 @@ def leaders_create_many(
                 actor,
                 release,
                 "release.set",
-                f"{release.leader.name} released for {days_in_words(release.days)} in "
+                f"{release.leader.name} released for {days_words(release.days)} in "
                 f"{release.academic_year}",
                 {
                     "academic_year": release.academic_year,
@@ -385,8 +388,8 @@ def leaders_create_many(
                     actor,
                     release,
                     "release.below_minimum",
-                    f"Below the LLE minimum: {days_in_words(release.days)} released, an "
-                    f"associated LLE is available for at least {days_in_words(minimum)} a year",
+                    f"Below the LLE minimum: {days_words(release.days)} released, an "
+                    f"associated LLE is available for at least {days_words(minimum)} a year",
                     {"days": str(release.days), "minimum": str(minimum)},
                 )
             )

@@ -1,6 +1,5 @@
 """Designating, reviewing and revoking, with the automatic association of leaders designated by a
-broker (docs/rules.md: Designations, Association; KYRA designation and association model; Leading
-Learning Forward protocols: de-designation)."""
+broker (docs/rules.md: Designations, Association)."""
 
 from __future__ import annotations
 
@@ -26,7 +25,6 @@ from syslead.leaders.services._helpers import (
     default_review_on,
     json_value,
     lock_leader,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.services.association import insert_live_association
@@ -50,7 +48,7 @@ def designation_create(
     """Designate a leader (a coordinator of the designating organisation; a national designation,
     with no organisation, by a coordinator who manages the leader). One live designation per type.
     Due for review 3 years on unless ``review_on`` is given. Leaders designated by a broker are
-    associated with it automatically (KYRA association model), except that an LLE already
+    associated with it automatically (docs/rules.md: Association), except that an LLE already
     associated elsewhere is not moved (see ``_associate_on_designation``). Unmet criteria are
     recorded with the event, not refused."""
     if not may_act_for(actor, leader, organisation.pk if organisation else None):
@@ -65,7 +63,7 @@ def designation_create(
         errors["designated_on"] = ["Give the date of designation."]
     if review_on is not None and designated_on is not None and review_on < designated_on:
         errors["review_on"] = ["The review date must fall after the designation."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     leader = lock_leader(leader)
     existing = Designation.objects.filter(
         leader=leader, type=designation_type, status__in=LIVE_DESIGNATION_STATUSES
@@ -191,7 +189,7 @@ def _associate_on_designation(*, actor: User, designation: Designation) -> Assoc
 def designation_revoke(
     *, actor: User, designation: Designation, revoked_on: dt.date, reason: str
 ) -> Designation:
-    """De-designate with a reason (Leading Learning Forward protocols: "may be de-designated"): a
+    """De-designate with a reason (docs/rules.md, Designations: "revoked with a reason"): a
     coordinator of the designating organisation. Associations stay; an LLE who is no longer one
     loses the exclusivity of their association."""
     designation = (
@@ -211,7 +209,7 @@ def designation_revoke(
         errors["revoked_on"] = ["Give the date of revocation."]
     elif revoked_on < designation.designated_on:
         errors["revoked_on"] = ["The revocation cannot come before the designation."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     DESIGNATION_TRANSITIONS.require_source(
         "revoke",
         designation,
@@ -254,7 +252,7 @@ def designation_review_open(*, actor: User, designation: Designation, reason: st
     )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say why the designation is being reviewed.", errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
     DESIGNATION_TRANSITIONS.require_source(
         "review",
         designation,

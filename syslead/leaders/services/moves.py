@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import leader_capacity
 from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed
 from syslead.leaders.models import Employment, LeaderProfile, ReleaseAgreement
 from syslead.leaders.permissions import may_move_school
-from syslead.leaders.services._helpers import lock_leader, raise_if_errors
+from syslead.leaders.services._helpers import lock_leader
 from syslead.leaders.signals import leader_moved
-from syslead.leaders.wording import date_in_words, days_in_words
+from syslead.leaders.wording import date_in_words
 from syslead.notifications.inbox import notify
 from syslead.schools.models import School
 
@@ -58,19 +59,13 @@ def school_headteachers(school: School) -> list[User]:
     ]
 
 
-def _school(value: School | int | str | None, errors: dict[str, list[str]]) -> School | None:
+def _school(value: School | int, errors: FieldErrors) -> School | None:
+    """The school, or its URN (the form and the API read it as a whole number)."""
     if isinstance(value, School):
         return value
-    try:
-        school = School.objects.filter(urn=int(str(value))).first()
-    except (TypeError, ValueError):
-        school = None
+    school = School.objects.filter(urn=value).first()
     if school is None:
-        errors.setdefault("new_school", []).append(
-            "Give the URN of a school in the register."
-            if value in (None, "")
-            else f"No school with URN {value} in the register."
-        )
+        errors.add("new_school", f"No school with URN {value} in the register.")
     return school
 
 
@@ -123,7 +118,7 @@ def _stop_releases(
             subject=release,
             verb="release.stopped",
             summary=f"{old_school.name}'s release stopped on {date_in_words(from_date)}: "
-            f"{days_in_words(kept)} already committed stay counted in {year.label}",
+            f"{days_words(kept)} already committed stay counted in {year.label}",
             data={
                 "academic_year": year.label,
                 "before": str(before),
@@ -158,7 +153,7 @@ def leader_move_school(
     *,
     actor: User,
     leader: LeaderProfile,
-    new_school: School | int | str | None,
+    new_school: School | int,
     from_date: dt.date | None,
     headteacher: User | None = None,
 ) -> Move:
@@ -175,7 +170,7 @@ def leader_move_school(
             "Only the leader, or a coordinator of an organisation the leader works with, may "
             "record a move of school."
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     school = _school(new_school, errors)
     leader = lock_leader(leader)
     old_school = leader.home_school
@@ -191,7 +186,7 @@ def leader_move_school(
             f"{headteacher.get_full_name()} is not the headteacher of "
             f"{school.name if school else 'that school'} in Syslead."
         )
-    raise_if_errors(errors)
+    errors.raise_if_any()
     assert school is not None
     assert isinstance(from_date, dt.date)
 

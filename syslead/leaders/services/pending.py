@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import Role
 from syslead.core.events import event_record
-from syslead.core.exceptions import RuleViolation
+from syslead.core.exceptions import FieldErrors, RuleViolation, field_error
 from syslead.leaders.eligibility import latest_ofsted
 from syslead.leaders.models import (
     ApplicationStage,
@@ -30,7 +30,7 @@ from syslead.leaders.models import (
     DesignationRound,
     LeaderProfile,
 )
-from syslead.leaders.services._helpers import json_value, raise_if_errors, require_text
+from syslead.leaders.services._helpers import json_value, require_text
 from syslead.leaders.services.designations import designation_create
 from syslead.leaders.wording import date_in_words
 from syslead.notifications.inbox import notify
@@ -58,21 +58,19 @@ def school_find(value: str) -> School:
     schools Syslead holds. A ``ValidationError`` on ``school`` says what is wrong."""
     text = " ".join((value or "").split())
     if not text:
-        raise ValidationError({"school": ["Enter your school's URN or name."]})
+        raise field_error("school", "Enter your school's URN or name.")
     if text.isdigit():
         school = School.objects.filter(urn=int(text)).first() if len(text) <= 9 else None
         if school is None:
-            raise ValidationError({"school": [f"There is no school with URN {text}."]})
+            raise field_error("school", f"There is no school with URN {text}.")
         return school
     matches = list(School.objects.filter(name__iexact=text)[:2])
     if not matches:
-        raise ValidationError(
-            {"school": [f"There is no school called {text}. Check the name, or give its URN."]}
+        raise field_error(
+            "school", f"There is no school called {text}. Check the name, or give its URN."
         )
     if len(matches) > 1:
-        raise ValidationError(
-            {"school": [f"More than one school is called {text}: give its URN instead."]}
-        )
+        raise field_error("school", f"More than one school is called {text}: give its URN instead.")
     return matches[0]
 
 
@@ -85,7 +83,7 @@ def public_application_submit(
     school: str,
     job_title: str,
     is_headteacher: bool,
-    years_in_role: Any,
+    years_in_role: int,
     field_of_expertise: str,
     evidence: str,
 ) -> DesignationApplication:
@@ -99,7 +97,7 @@ def public_application_submit(
             f"{date_in_words(round.closes_on)}; this round is not taking applications now.",
             rule="round_closed",
         )
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     name = require_text(" ".join((name or "").split()), "name", "Enter your full name.", errors)
     if len(name) > 150:
         errors.setdefault("name", []).append("Your name must be 150 characters or fewer.")
@@ -116,10 +114,7 @@ def public_application_submit(
     job = require_text(job_title, "job_title", "Enter your job title.", errors)
     if len(job) > 150:
         errors.setdefault("job_title", []).append("The job title must be 150 characters or fewer.")
-    try:
-        years = int(years_in_role)
-    except (TypeError, ValueError):
-        years = -1
+    years = years_in_role
     if not 0 <= years <= 60:
         errors["years_in_role"] = ["Give the years in role: a whole number from 0 to 60."]
     expertise = require_text(
@@ -128,7 +123,7 @@ def public_application_submit(
     text = require_text(
         evidence, "evidence", "Give evidence of impact against the criteria.", errors
     )
-    raise_if_errors(errors)
+    errors.raise_if_any()
     assert found is not None
     rating, inspected_on = latest_ofsted(found)
     application = DesignationApplication(

@@ -1,10 +1,11 @@
 """Profiles: adding a system leader, editing the profile, consent to publish each part, and
-declaring that the criteria are no longer met (docs/rules.md: Designations; KYRA LLE agreement)."""
+declaring that the criteria are no longer met (docs/rules.md: Designations)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -33,7 +34,6 @@ from syslead.leaders.services._helpers import (
     check_school,
     check_specialisms,
     json_value,
-    raise_if_errors,
     require_text,
     set_phases,
     specialism_organisation_ids,
@@ -87,16 +87,16 @@ def leader_create(
     )
     specialism_rows = check_specialisms(specialisms, org_ids, errors)
     phase_codes = check_phases(phases, errors)
-    if years_experience is None or int(years_experience) < 0:
+    if years_experience < 0:
         errors.setdefault("years_experience", []).append("Years of experience cannot be negative.")
-    raise_if_errors(errors)
+    errors.raise_if_any()
 
     leader = LeaderProfile(
         user=user,
         home_school=school,
         job_title=title,
         is_headteacher=bool(is_headteacher),
-        years_experience=int(years_experience),
+        years_experience=years_experience,
         pen_portrait=(pen_portrait or "").strip(),
         core_training_completed_on=core_training_completed_on,
         created_by_organisation=organisation,
@@ -141,8 +141,24 @@ PROFILE_FIELDS = frozenset(
 COORDINATOR_FIELDS = frozenset({"home_school_urn", "is_headteacher", "core_training_completed_on"})
 
 
+class ProfileChanges(TypedDict, total=False):
+    """What ``leader_update`` may change, typed: the page's form and the API's schema parse."""
+
+    job_title: str
+    specialisms: Sequence[str]
+    phases: Sequence[str]
+    pen_portrait: str
+    years_experience: int
+    declared_conflicts: str
+    home_school_urn: int
+    is_headteacher: bool
+    core_training_completed_on: dt.date | None
+
+
 @transaction.atomic
-def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> LeaderProfile:
+def leader_update(
+    *, actor: User, leader: LeaderProfile, **fields: Unpack[ProfileChanges]
+) -> LeaderProfile:
     """Edit a profile: the leader edits their own descriptive fields; a coordinator of an
     organisation concerned (or an administrator) may also change the home school, headteacher
     status and core training date. Unchanged fields are left alone; every change is recorded."""
@@ -173,10 +189,7 @@ def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> Leade
             changes["declared_conflicts"] = (leader.declared_conflicts, text)
             leader.declared_conflicts = text
     if "years_experience" in fields:
-        try:
-            years = int(fields["years_experience"])
-        except (TypeError, ValueError):
-            years = -1
+        years = fields["years_experience"]
         if years < 0:
             errors["years_experience"] = ["Years of experience must be 0 or more."]
         elif years != leader.years_experience:
@@ -203,7 +216,7 @@ def leader_update(*, actor: User, leader: LeaderProfile, **fields: Any) -> Leade
     phase_codes = None
     if "phases" in fields:
         phase_codes = check_phases(fields["phases"], errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
 
     leader.full_clean()
     leader.save()
@@ -272,8 +285,8 @@ def leader_set_publication(
 def leader_declare_no_longer_meets_criteria(
     *, actor: User, leader: LeaderProfile, designation: Designation, reason: str
 ) -> Designation:
-    """A leader who stops meeting the criteria must say so (KYRA LLE agreement: "inform ... if they
-    cease to meet the LLE Criteria"): the designation is flagged for review. The leader declares it,
+    """A leader who stops meeting the criteria must say so (docs/rules.md: Designations): the
+    designation is flagged for review. The leader declares it,
     or a coordinator who manages the leader records the declaration."""
     if designation.leader_id != leader.pk:
         raise field_error("designation", "That designation is not this leader's.")
@@ -286,7 +299,7 @@ def leader_declare_no_longer_meets_criteria(
     )
     errors = FieldErrors()
     text = require_text(reason, "reason", "Say which criteria are no longer met, and why.", errors)
-    raise_if_errors(errors)
+    errors.raise_if_any()
     designation = Designation.objects.select_for_update().get(pk=designation.pk)
     DESIGNATION_TRANSITIONS.require_source(
         "declare",

@@ -1,6 +1,6 @@
-"""Release days and the organisations' release policies (docs/rules.md: Capacity; Leading Learning
-Forward "up to a maximum of 15 days per annum", South Gloucestershire "would not exceed 20 days",
-KYRA "a minimum of 6 days")."""
+"""Release days and the organisations' release policies (docs/rules.md: Capacity: at most 15
+days a year in one alliance's policy, normally no more than 20 in a local authority's; an
+associated LLE at least 6)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import leader_capacity
+from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation
 from syslead.leaders.constants import MAX_POLICY_RELEASE_DAYS
@@ -30,13 +32,10 @@ from syslead.leaders.permissions import (
 )
 from syslead.leaders.release_policy import release_policy
 from syslead.leaders.services._helpers import (
+    check_days,
     json_value,
     lock_leader,
-    parse_days,
-    parse_year,
-    raise_if_errors,
 )
-from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
 
 
@@ -49,21 +48,20 @@ def capacity_policy_set(
     min_lle_days: Decimal,
 ) -> CapacityPolicy:
     """An organisation's release policy: at most ``max_release_days`` a year (15 in one alliance,
-    "normally not more than 20" in an LA) and an associated LLE's minimum (6, KYRA). A coordinator
+    "normally not more than 20" in an LA) and an associated LLE's minimum (6). A coordinator
     or broker lead of the organisation."""
     if not (is_administrator(actor) or organisation.pk in broker_organisation_ids(actor)):
         raise NotAllowed(f"Only coordinators and broker leads of {organisation.name} may do that.")
     errors = FieldErrors()
-    cap = parse_days(max_release_days, "max_release_days", errors)
-    minimum = parse_days(min_lle_days, "min_lle_days", errors)
+    cap = check_days(max_release_days, "max_release_days", errors)
+    minimum = check_days(min_lle_days, "min_lle_days", errors)
     if "max_release_days" not in errors and not Decimal("0") < cap <= MAX_POLICY_RELEASE_DAYS:
         errors["max_release_days"] = [
-            "The cap must be more than 0 and at most "
-            f"{days_in_words(MAX_POLICY_RELEASE_DAYS)} a year."
+            f"The cap must be more than 0 and at most {days_words(MAX_POLICY_RELEASE_DAYS)} a year."
         ]
     if not errors and minimum > cap:
         errors["min_lle_days"] = ["The LLE minimum cannot be above the cap."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     policy = CapacityPolicy.objects.select_for_update().filter(organisation=organisation).first()
     before = (
         {"max_release_days": str(policy.max_release_days), "min_lle_days": str(policy.min_lle_days)}
@@ -80,8 +78,8 @@ def capacity_policy_set(
         actor=actor,
         subject=organisation,
         verb="capacity_policy.set",
-        summary=f"Release policy: up to {days_in_words(cap)} a year, LLE minimum "
-        f"{days_in_words(minimum)}",
+        summary=f"Release policy: up to {days_words(cap)} a year, LLE minimum "
+        f"{days_words(minimum)}",
         data={"before": before, "max_release_days": str(cap), "min_lle_days": str(minimum)},
     )
     return policy
@@ -92,7 +90,7 @@ def release_set(
     *,
     actor: User,
     leader: LeaderProfile,
-    academic_year: str,
+    academic_year: AcademicYear,
     days: Decimal,
     agreed_on: dt.date,
     chair_consent_name: str = "",
@@ -109,14 +107,13 @@ def release_set(
             "associated with, may set the days released."
         )
     errors = FieldErrors()
-    year = parse_year(academic_year, "academic_year", errors)
-    value = parse_days(days, "days", errors)
+    year = academic_year
+    value = check_days(days, "days", errors)
     if agreed_on is None:
         errors["agreed_on"] = ["Give the date the release was agreed."]
     if chair_consent_on is not None and not (chair_consent_name or "").strip():
         errors["chair_consent_name"] = ["Name the chair of governors who consented."]
-    raise_if_errors(errors)
-    assert year is not None
+    errors.raise_if_any()
 
     leader = lock_leader(leader)
     policy = release_policy(leader)
@@ -127,14 +124,14 @@ def release_set(
             else "the default policy"
         )
         raise RuleViolation(
-            f"{days_in_words(value)} is above the cap: a leader may be released for at most "
-            f"{days_in_words(policy.max_release_days)} a year under {owner}.",
+            f"{days_words(value)} is above the cap: a leader may be released for at most "
+            f"{days_words(policy.max_release_days)} a year under {owner}.",
             rule="release_cap",
         )
     committed = leader_capacity(leader, year).committed
     if value < committed:
         raise RuleViolation(
-            f"{leader.name} already has {days_in_words(committed)} committed in {year.label}: "
+            f"{leader.name} already has {days_words(committed)} committed in {year.label}: "
             f"the days released cannot be lowered below that.",
             rule="release_below_committed",
         )
@@ -165,7 +162,7 @@ def release_set(
         actor=actor,
         subject=release,
         verb="release.set",
-        summary=f"{leader.name} released for {days_in_words(value)} in {year.label}",
+        summary=f"{leader.name} released for {days_words(value)} in {year.label}",
         data={
             "academic_year": year.label,
             "before": before,
@@ -179,8 +176,8 @@ def release_set(
             actor=actor,
             subject=release,
             verb="release.below_minimum",
-            summary=f"Below the LLE minimum: {days_in_words(value)} released, an associated "
-            f"LLE is available for at least {days_in_words(policy.min_lle_days)} a year",
+            summary=f"Below the LLE minimum: {days_words(value)} released, an associated "
+            f"LLE is available for at least {days_words(policy.min_lle_days)} a year",
             data={"days": str(value), "minimum": str(policy.min_lle_days)},
         )
     return release

@@ -1,6 +1,5 @@
 """Training: core training before any deployment, the LLEs' annual mandatory session, the
-leaders' network and termly reviews (docs/rules.md: Training; Leading Learning Forward
-protocols)."""
+leaders' network and termly reviews (docs/rules.md: Training)."""
 
 from __future__ import annotations
 
@@ -23,7 +22,6 @@ from syslead.leaders.permissions import (
 )
 from syslead.leaders.services._helpers import (
     json_value,
-    raise_if_errors,
     require_text,
 )
 from syslead.leaders.wording import date_in_words
@@ -51,7 +49,7 @@ def training_event_create(
     title = require_text(title, "title", "Enter the event's title.", errors)
     if held_on is None:
         errors["held_on"] = ["Give the date of the event."]
-    raise_if_errors(errors)
+    errors.raise_if_any()
     event = TrainingEvent(
         organisation=organisation,
         kind=kind,

@@ -3,19 +3,17 @@ Vocabularies; docs/rules.md: "A broker may define its own designation types").""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from syslead.accounts.models import User
 from syslead.core.events import event_record
-from syslead.core.exceptions import NotAllowed
+from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.leaders.models import (
     DesignationType,
     Specialism,
 )
 from syslead.leaders.permissions import may_coordinate
 from syslead.leaders.services._helpers import (
-    raise_if_errors,
     require_text,
 )
 from syslead.organisations.models import Organisation
@@ -29,14 +27,14 @@ def specialism_create(
     repeat a built-in one or one the organisation already has."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may add its specialisms.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     code = require_text(code, "code", "Enter a short code, like outdoor_learning.", errors).lower()
     label = require_text(label, "label", "Enter the specialism's name.", errors)
     if code and Specialism.objects.filter(code=code, organisation__isnull=True).exists():
         errors.setdefault("code", []).append(f"'{code}' is already a built-in specialism.")
     elif code and Specialism.objects.filter(code=code, organisation=organisation).exists():
         errors.setdefault("code", []).append(f"{organisation.name} already has '{code}'.")
-    raise_if_errors(errors)
+    errors.raise_if_any()
     specialism = Specialism(code=code, label=label, organisation=organisation)
     specialism.full_clean()
     specialism.save()
@@ -70,7 +68,7 @@ def designation_type_create(
     NLG)."""
     if not may_coordinate(actor, organisation):
         raise NotAllowed(f"Only coordinators of {organisation.name} may add designation types.")
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     code = require_text(code, "code", "Enter a short code, like MLE.", errors)
     name = require_text(name, "name", "Enter the designation's name.", errors)
     if (
@@ -87,15 +85,15 @@ def designation_type_create(
         errors.setdefault("excludes_headteacher", []).append(
             "A type cannot both require and exclude headteachers."
         )
-    if min_years_experience is None or int(min_years_experience) < 0:
+    if min_years_experience < 0:
         errors.setdefault("min_years_experience", []).append("Give 0 or more years.")
-    raise_if_errors(errors)
+    errors.raise_if_any()
     designation_type = DesignationType(
         code=code,
         name=name,
         organisation=organisation,
         criteria=(criteria or "").strip(),
-        min_years_experience=int(min_years_experience),
+        min_years_experience=min_years_experience,
         requires_headteacher=requires_headteacher,
         excludes_headteacher=excludes_headteacher,
         requires_good_or_outstanding_school=requires_good_or_outstanding_school,
@@ -125,12 +123,9 @@ def designation_type_for_code(code: str, organisation: Organisation | None) -> D
             return own
     builtin = candidates.filter(organisation__isnull=True).first()
     if builtin is None:
-        raise ValidationError(
-            {
-                "type": [
-                    f"Unknown designation type '{code}': use SLE, LLE, NLE, NLG or one of the "
-                    "organisation's own."
-                ]
-            }
+        raise field_error(
+            "type",
+            f"Unknown designation type '{code}': use SLE, LLE, NLE, NLG or one of the "
+            "organisation's own.",
         )
     return builtin

@@ -17,7 +17,7 @@ from syslead.leaders.services import NewLeader, leaders_create_many
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
-YEAR = AcademicYear.current().label
+YEAR = AcademicYear.current()
 
 
 def _new(email: str, **over: object) -> NewLeader:

@@ -234,13 +234,14 @@ def test_a_closed_round_refuses_a_pending_applicant(
         ("school", "999999", "school"),
         ("school", "No Such School", "school"),
         ("school", "", "school"),
-        ("years_in_role", "lots", "years_in_role"),
+        ("years_in_role", -1, "years_in_role"),
+        ("years_in_role", 61, "years_in_role"),
         ("name", "  ", "name"),
         ("evidence", "", "evidence"),
     ],
 )
 def test_bad_fields_are_refused_by_name(
-    open_round: DesignationRound, home_school: School, field: str, value: str, error: str
+    open_round: DesignationRound, home_school: School, field: str, value: object, error: str
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         _pending(open_round, home_school, **{field: value})

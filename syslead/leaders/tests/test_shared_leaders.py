@@ -51,8 +51,8 @@ OWNER = "South Gloucestershire Council"
 
 @pytest.fixture
 def pat(other_org: Organisation) -> LeaderProfile:
-    """Pat, a maths SLE of the other organisation (South Gloucestershire), designated by it and
-    released 10 days this year."""
+    """Pat, a maths SLE of the other organisation (South Gloucestershire Council), designated by it
+    and released 10 days this year."""
     profile = factories.leader(
         factories.school("Pat's School", lat=53.25),
         organisation=other_org,

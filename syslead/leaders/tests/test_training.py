@@ -4,6 +4,7 @@ a coordinator sees."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -135,8 +136,8 @@ def test_the_flags_name_every_concern_in_words(
     release_set(
         actor=home_head,
         leader=leader,
-        academic_year=YEAR,
-        days="4",  # type: ignore[arg-type]
+        academic_year=AcademicYear.parse(YEAR),
+        days=Decimal("4"),
         agreed_on=dt.date(2025, 9, 5),
     )
     flags = leader_flags(leader_with_related(leader.pk), YEAR)

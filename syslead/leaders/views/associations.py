@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.capacity.ledger import committed_agreements
+from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
 from syslead.leaders.forms import (
     AssociateForm,
@@ -28,6 +31,7 @@ from syslead.leaders.services import (
     association_review_close,
     association_review_open,
 )
+from syslead.leaders.services.listings import directory_listing_set
 from syslead.leaders.views.common import (
     coordinated_organisations,
     refuse_shared_leader,
@@ -165,3 +169,36 @@ def association_review_close_view(
         "leaders/association_review_close.html",
         {"form": form, "association": association, "review": review},
     )
+
+
+@login_required
+@require_POST
+def directory_listing(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
+    """List a leader who has no broker in one of the coordinator's organisations' public
+    directories, or stop (docs/rules.md, "Association"). 404 for a leader the person cannot see,
+    or an organisation they do not coordinate; the service refuses the rest."""
+    leader = leader_for_user(request.user, leader_id)
+    organisations = {o.pk: o for o in coordinated_organisations(request.user)}
+    wanted = whole_number(request.POST.get("organisation"))
+    if not organisations:
+        raise PermissionDenied("Only coordinators list leaders in their public directory.")
+    organisation = organisations.get(wanted) if wanted is not None else None
+    if organisation is None:
+        raise Http404("No such organisation.")
+    listed = request.POST.get("listed") != "no"
+    try:
+        directory_listing_set(
+            actor=request.user, leader=leader, organisation=organisation, listed=listed
+        )
+    except RuleViolation as refusal:
+        messages.error(request, refusal.message)
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    else:
+        messages.success(
+            request,
+            f"{leader.name} is listed in {organisation.name}'s public directory."
+            if listed
+            else f"{leader.name} is no longer listed in {organisation.name}'s public directory.",
+        )
+    return redirect(reverse("leaders:detail", args=[leader.pk]) + "#public-directories")

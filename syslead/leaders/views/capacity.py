@@ -21,10 +21,11 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import User
+from syslead.capacity.days import days_words
 from syslead.capacity.ledger import Capacity, capacities_for, capacity_totals
 from syslead.core.academic_years import AcademicYear
+from syslead.core.filters import OrganisationFilterForm
 from syslead.core.http import AuthenticatedHttpRequest
-from syslead.core.limits import whole_number
 from syslead.core.service_calls import run_service
 from syslead.leaders.constants import DEFAULT_MAX_RELEASE_DAYS, DEFAULT_MIN_LLE_DAYS
 from syslead.leaders.forms import CapacityPolicyForm, HeadteacherReleaseForm, ReleaseForm
@@ -34,7 +35,6 @@ from syslead.leaders.release_policy import release_policy
 from syslead.leaders.selectors import leader_flags, leader_for_user, leader_with_related
 from syslead.leaders.services import capacity_policy_set, release_set
 from syslead.leaders.views.common import CapacityBar, coordinated_organisations
-from syslead.leaders.wording import days_in_words
 from syslead.organisations.models import Organisation
 
 #: Leaders per page of the capacity chart (a coordinator's whole list fits on one or two).
@@ -81,14 +81,13 @@ def _save_release(
     if release is not None:
         messages.success(
             request,
-            f"{leader.name} is released for {days_in_words(release.days)} in "
-            f"{release.academic_year}.",
+            f"{leader.name} is released for {days_words(release.days)} in {release.academic_year}.",
         )
         if release.below_minimum:
             messages.warning(
                 request,
-                f"Flagged: {days_in_words(release.days)} is below the minimum an associated LLE is "
-                f"available for ({days_in_words(release_policy(leader).min_lle_days)} a year).",
+                f"Flagged: {days_words(release.days)} is below the minimum an associated LLE is "
+                f"available for ({days_words(release_policy(leader).min_lle_days)} a year).",
             )
     return release
 
@@ -244,8 +243,8 @@ def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = coordinated_organisations(request.user)
     if not organisations:
         raise PermissionDenied("Only coordinators see their leaders' capacity.")
-    chosen = whole_number(request.GET.get("organisation"))
-    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    form = OrganisationFilterForm(request.GET, organisations=organisations)
+    organisation = form.organisation_chosen()
     year = AcademicYear.current()
     leaders = LeaderProfile.objects.filter(
         pk__in=Association.objects.filter(organisation=organisation, is_live=True).values(
@@ -262,6 +261,7 @@ def capacity_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "organisations": organisations,
+            "filter_form": form,
             "year": year,
             "page": page,
             "rows": [

@@ -18,6 +18,7 @@ from syslead.accounts.access import (
     organisation_ids_for,
 )
 from syslead.accounts.models import Role, User
+from syslead.capacity.days import number_text
 from syslead.capacity.ledger import Capacity
 from syslead.core.models import Event
 from syslead.leaders.models import (
@@ -29,7 +30,6 @@ from syslead.leaders.models import (
     TrainingAttendance,
 )
 from syslead.leaders.selectors import shared_by
-from syslead.leaders.wording import number_of_days
 from syslead.organisations.models import Organisation
 
 T = TypeVar("T")
@@ -114,8 +114,8 @@ class CapacityBar:
     def words(self) -> str:
         c = self.capacity
         return (
-            f"{number_of_days(c.released)} days released, {number_of_days(c.committed)} "
-            f"committed, {number_of_days(c.delivered)} delivered, {number_of_days(c.remaining)} "
+            f"{number_text(c.released)} days released, {number_text(c.committed)} "
+            f"committed, {number_text(c.delivered)} delivered, {number_text(c.remaining)} "
             f"remaining in {c.academic_year}"
         )
 

@@ -24,6 +24,7 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
+from syslead.leaders.access import associated_organisation_ids, may_list_in_directory
 from syslead.leaders.constants import PHASES
 from syslead.leaders.forms import (
     PUBLICATION_FIELDS,
@@ -39,6 +40,7 @@ from syslead.leaders.models import (
     AssociationReviewOutcome,
     DesignationApplication,
     DesignationRound,
+    DirectoryListing,
     LeaderProfile,
     TrainingAttendance,
 )
@@ -300,7 +302,23 @@ def leader_detail(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResp
     context["timeline"] = (
         leader_timeline(leader) if context["may_manage"] or context["capacity_readable"] else []
     )
+    context.update(listing_context(request.user, leader))
     return render(request, "leaders/detail.html", context)
+
+
+def listing_context(viewer: User, leader: LeaderProfile) -> dict[str, Any]:
+    """The public directories that list a leader with no broker, and the viewer's organisations
+    that may list them or stop (docs/rules.md, "Association")."""
+    listings = list(DirectoryListing.objects.filter(leader=leader).select_related("organisation"))
+    if associated_organisation_ids(leader):
+        return {"listings": [], "listable": []}
+    listed_ids = {listing.organisation_id for listing in listings}
+    listable = []
+    for organisation in coordinated_organisations(viewer):
+        if may_list_in_directory(viewer, organisation):
+            organisation.listed = organisation.pk in listed_ids  # type: ignore[attr-defined]
+            listable.append(organisation)
+    return {"listings": listings, "listable": listable}
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from syslead.accounts.models import ApiToken, User
 from syslead.core.events import events_for
-from syslead.deployments.models import Deployment, DeploymentStatus
+from syslead.deployments.models import CloseOut, Deployment, DeploymentStatus, Dispute
 from syslead.evaluation.models import Evaluation, EvaluationRating, EvidencePack
 from syslead.invoicing.models import Invoice
 from syslead.leaders.models import (
@@ -122,6 +122,23 @@ def test_six_years_after_the_agreement_ends_its_records_are_anonymised_and_still
     assert not EvaluationRating.objects.exclude(comment="").exists()
     assert Evaluation.objects.filter(submitted_by__isnull=True).count() == 1
     assert figures(finished.organisation) == before
+
+
+def test_six_years_on_a_close_out_reason_and_disputes_are_anonymised(
+    finished: Deployment,
+) -> None:
+    """docs/retention.md, agreements: reasons are replaced and the people unlinked (the
+    close-out's reason and disputes, docs/rules.md "Closing an agreement")."""
+    CloseOut.objects.create(
+        deployment=finished, fully_delivered=False, not_delivered_reason="Ms Smith was ill"
+    )
+    Dispute.objects.create(
+        deployment=finished, what="Mr Jones disputes it", outcome="Agreed", raised_by=None
+    )
+    apply_retention(SIX_YEARS_ON)
+    assert CloseOut.objects.get(deployment=finished).not_delivered_reason == REMOVED
+    dispute = Dispute.objects.get(deployment=finished)
+    assert (dispute.what, dispute.outcome) == (REMOVED, REMOVED)
 
 
 def test_an_anonymised_agreement_is_not_counted_again_by_the_next_run(

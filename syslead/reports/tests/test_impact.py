@@ -355,7 +355,7 @@ def test_the_page_shows_figures_chart_table_and_method(
     assert 'role="img"' in page
     assert '<title id="impact-chart-title">' in page
     assert "2012-13: supported 100% improved, comparison 0%" in page
-    assert '<table class="table" id="impact-groups">' in page
+    assert '<table class="table table--stacks" id="impact-groups">' in page
     assert "1 of 1 supported school;" in page
     assert "20.7% to 100%" in page  # Wilson's interval for 1 of 1
     assert "How these figures are worked out" in page
@@ -407,7 +407,7 @@ def test_an_administrator_sees_every_broker_by_default(
     page = login(admin).get(URL).content.decode()
     assert "All brokers" in page
     assert "By broker" in page
-    assert '<table class="table" id="impact-years">' in page
+    assert '<table class="table table--stacks" id="impact-years">' in page
 
 
 def test_a_bad_year_is_an_error_on_the_form_not_a_crash(login: Login, coordinator: User) -> None:

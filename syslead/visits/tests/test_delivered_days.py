@@ -50,7 +50,7 @@ def test_agreeing_a_note_through_the_service_delivers_its_day(
         deployment=deployment,
         date=dt.date(2025, 11, 3),
         session=Session.HALF_DAY,
-        hours="3",
+        hours=Decimal("3"),
         focus="Pupil voice in maths",
     )
     assert leader_capacity(leader, "2025-26").delivered == 0

@@ -1,6 +1,6 @@
-"""The deployment log (the seeds' Deployment Record): hours and activities per term, preparation
-included, built from the notes of visit plus other logged time, shared each term with the broker
-and the headteacher."""
+"""The deployment log (docs/rules.md, Records: the deployment record): hours and activities per
+term, preparation included, built from the notes of visit plus other logged time, shared each term
+with the broker and the headteacher."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_the_log_merges_visits_and_other_time_in_date_order(
         actor=leader_user,
         deployment=deployment,
         date=dt.date(2025, 10, 2),
-        hours="1.5",
+        hours=Decimal("1.5"),
         activity=LogActivity.PREPARATION,
         actions="Read the school's data and SEF",
     )
@@ -49,7 +49,7 @@ def test_the_log_merges_visits_and_other_time_in_date_order(
         actor=leader_user,
         deployment=deployment,
         date=dt.date(2025, 10, 6),
-        hours=1,
+        hours=Decimal(1),
         activity=LogActivity.REPORTING,
         actions="Wrote up the note of visit",
         outcomes="Shared with the head",
@@ -77,7 +77,7 @@ def test_only_the_leader_logs_time_within_the_agreement(
             actor=client_head,
             deployment=deployment,
             date=dt.date(2025, 10, 2),
-            hours=1,
+            hours=Decimal(1),
             activity=LogActivity.MEETING,
             actions="x",
         )
@@ -86,7 +86,7 @@ def test_only_the_leader_logs_time_within_the_agreement(
             actor=leader_user,
             deployment=deployment,
             date=dt.date(2025, 9, 1),
-            hours=30,
+            hours=Decimal(30),
             activity="napping",
             actions="",
         )
@@ -135,7 +135,7 @@ def test_preparation_can_be_logged_up_to_28_days_before_the_agreement_starts(
         actor=leader_user,
         deployment=deployment,
         date=opens_on,
-        hours=2,
+        hours=Decimal(2),
         activity=LogActivity.PREPARATION,
         actions="Read the school's data dashboard and last inspection report",
     )
@@ -144,7 +144,7 @@ def test_preparation_can_be_logged_up_to_28_days_before_the_agreement_starts(
             actor=leader_user,
             deployment=deployment,
             date=opens_on - dt.timedelta(days=1),
-            hours=1,
+            hours=Decimal(1),
             activity=LogActivity.PREPARATION,
             actions="Too early",
         )
@@ -154,7 +154,7 @@ def test_preparation_can_be_logged_up_to_28_days_before_the_agreement_starts(
             actor=leader_user,
             deployment=deployment,
             date=opens_on,
-            hours=1,
+            hours=Decimal(1),
             activity=LogActivity.MEETING,
             actions="A meeting before the start",
         )

@@ -256,6 +256,26 @@ def test_the_log_page_adds_time_and_shares_the_term(
     )
 
 
+def test_the_log_page_term_filter_ignores_a_term_outside_the_agreement(
+    login: Login, leader_user: User, deployment: Deployment
+) -> None:
+    """Rule (docs/ux.md, "Filters"): the term is a Django form field; a term the agreement does
+    not span is ignored with a message on the field, and the page shows its default term."""
+    client = login(leader_user)
+    url = f"/deployments/{deployment.pk}/log/"
+    spring = client.get(url, {"term": "2025-26-spring"})
+    assert spring.context["log"].term.key == "2025-26-spring"
+    assert '<option value="2025-26-spring" selected>' in spring.content.decode()
+    default = client.get(url).context["log"].term
+    for wrong in ("1999-00-autumn", "nonsense"):
+        response = client.get(url, {"term": wrong})
+        assert response.status_code == 200
+        assert response.context["log"].term == default
+        page = response.content.decode()
+        assert "The term asked for is not one you can choose" in page
+        assert f'<option value="{default.key}" selected>' in page
+
+
 def test_raising_a_concern_from_a_visit(
     login: Login, leader_user: User, deployment: Deployment
 ) -> None:

@@ -117,7 +117,7 @@ def test_invalid_fields_are_reported_together_and_nothing_is_written(
             leader_user,
             deployment,
             session="morning",
-            hours="0",
+            hours=Decimal("0"),
             focus=" ",
             actions=[ActionPointSpec("governors", "", None)],
         )
@@ -177,7 +177,7 @@ def test_changes_go_back_to_the_leader_who_revises_and_resubmits(
         visit=visit,
         date=visit.date,
         session=Session.HALF_DAY,
-        hours="3",
+        hours=Decimal("3"),
         focus="Maths book scrutiny",
         progress="",
         actions=[ACTIONS[0]],

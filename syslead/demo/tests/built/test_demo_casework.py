@@ -43,6 +43,7 @@ from syslead.leaders.models import Designation
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
 from syslead.reports.selectors import kpis
+from syslead.schools.sips import school_sip
 from syslead.visits.models import ActionPoint, Concern, ConcernStatus, LogActivity, Visit
 from syslead.visits.selectors import deployments_without_recent_visit, visits_waiting_too_long
 
@@ -189,6 +190,10 @@ def _check_agreements() -> None:
     previous = AcademicYear.current().previous().label
     completed = Deployment.objects.filter(status=DeploymentStatus.COMPLETED)
     assert set(completed.values_list("academic_year", flat=True)) == {previous}
+    # Completed agreements were closed together first (docs/rules.md, "Closing an agreement").
+    for deployment in completed:
+        assert deployment.close_out.done, deployment
+    assert {d.close_out.fully_delivered for d in completed} == {True, False}
     assert {d.organisation.name for d in Deployment.objects.all()} == {KYRA, LA, HUB}
     routes = set(Deployment.objects.values_list("funding_route", flat=True))
     assert {FundingRoute.SCHOOL, FundingRoute.LOCAL_AUTHORITY} <= routes
@@ -250,6 +255,20 @@ def _check_feedback_and_evaluation() -> None:
     assert all(e.ratings.count() == 9 for e in Evaluation.objects.all())
     reports = dict(FinalReport.objects.values_list("deployment__organisation__name", "status"))
     assert reports == {KYRA: FinalReportStatus.APPROVED, HUB: FinalReportStatus.AWAITING_QA}
+
+
+def _check_named_sip() -> None:
+    """The featured SIP is the named SIP of the LA-route agreement's school: its notes of visit
+    reached her, and she gave her view on this term's review (docs/rules.md, "The school's named
+    SIP")."""
+    sunita = User.objects.get(email="sunita.patel@southglos.example")
+    la_route = Concern.objects.get().deployment
+    assert la_route is not None
+    assert school_sip(la_route.client_school_id, organisation=la_route.organisation_id) == sunita
+    assert Notification.objects.filter(user=sunita, verb="visit.shared").exists()
+    view = ObjectiveRating.objects.filter(review__deployment=la_route, viewpoint="sip")
+    assert view.exists()
+    assert {r.rated_by_id for r in view} == {sunita.pk}
 
 
 def _check_kpis_are_not_empty() -> None:
@@ -371,6 +390,7 @@ def test_the_casework_tells_every_story(demo: str, client: Client) -> None:
     _check_agreements()
     _check_delivery()
     _check_feedback_and_evaluation()
+    _check_named_sip()
     _check_kpis_are_not_empty()
     _check_invoices()
     _check_time_stamps_are_in_the_past_and_in_order()
