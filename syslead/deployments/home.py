@@ -43,8 +43,9 @@ from syslead.deployments.selectors import (
     party_to_sign,
     waiting_for_signatures,
 )
-from syslead.deployments.sip import is_school_sip, school_sips
+from syslead.deployments.sip import school_sips
 from syslead.deployments.transitions import SIGNED
+from syslead.schools.sips import named_sip_pairs
 
 SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
 #: How many waiting agreements the coordinator's section lists (the list page has them all).
@@ -185,21 +186,25 @@ def coordinator_drafts(user: User) -> Iterable[Block]:
 
 
 def sip_drafts_to_agree(user: User) -> Iterable[Block]:
-    """Local authority route drafts waiting for this SIP's agreement."""
-    if Role.SIP not in roles_of(user):
+    """Local authority route drafts waiting for this person's agreement as the supported school's
+    named SIP (docs/rules.md, "The school's named SIP")."""
+    pairs = named_sip_pairs(user)
+    if not pairs:
         return
+    named = Q()
+    for organisation_id, urn in pairs:
+        named |= Q(organisation_id=organisation_id, client_school_id=urn)
     drafts = (
         Deployment.objects.filter(
+            named,
             status=DeploymentStatus.DRAFT,
             sip_decision="",
-            organisation_id__in=organisation_ids_for(user, [Role.SIP]),
+            support_request__route=Route.LOCAL_AUTHORITY,
         )
         .select_related("leader__user", "client_school", "support_request")
         .order_by("created_at", "pk")
     )
     for deployment in drafts:
-        if not is_school_sip(user, deployment):
-            continue
         yield AttentionItem(
             f"Agree the support agreement for {deployment.leader.user.get_full_name()} at "
             f"{deployment.client_school.name}",

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from conftest import ApiClient, make_user
 from syslead.accounts.models import Role, User
@@ -28,11 +29,12 @@ from syslead.deployments.services import (
     deployment_update,
 )
 from syslead.deployments.services.agreements import SENT_AT_ONCE
-from syslead.deployments.sip import school_sips
+from syslead.deployments.sip import is_school_sip, school_sips, sip_agreement_needed
 from syslead.deployments.tests.factories import agreement_kwargs, refresh
 from syslead.invitations.models import Invitation
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
+from syslead.schools.models import NamedSip, School
 
 Login = Callable[[User], Client]
 
@@ -64,6 +66,17 @@ def bare_draft(
 
 
 @pytest.fixture
+def sip(alliance: Organisation, client_school: School) -> User:
+    """Sid Partner, the supported school's named SIP, named by the agreement's organisation
+    (docs/rules.md, "The school's named SIP")."""
+    user = make_user("sid@kyra.test", "Sid Partner", (Role.SIP, alliance))
+    NamedSip.objects.create(
+        school=client_school, organisation=alliance, sip=user, starts_on=timezone.localdate()
+    )
+    return user
+
+
+@pytest.fixture
 def la_request(support_request: SupportRequest) -> SupportRequest:
     SupportRequest.objects.filter(pk=support_request.pk).update(route=Route.LOCAL_AUTHORITY)
     support_request.refresh_from_db()
@@ -78,7 +91,7 @@ def la_draft(
     parties: list[User],
     sip: User,
 ) -> Deployment:
-    """A local-authority-route draft of a school whose authority has a SIP (Sid Partner)."""
+    """A local-authority-route draft of a school with a named SIP (Sid Partner)."""
     return _draft(coordinator, la_request, leader)
 
 
@@ -209,7 +222,23 @@ def test_party_states_say_who_is_to_be_asked_and_who_signed(
 # Services: the SIP agrees first on the local authority route -------------------------------------
 
 
-def test_the_schools_sips_are_the_authoritys(la_draft: Deployment, sip: User) -> None:
+def test_the_sip_who_agrees_is_the_schools_named_sip_only(
+    la_draft: Deployment, sip: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, "Sending an agreement for signature": the school's named SIP (named by the
+    agreement's organisation, through ``schools.sips.school_sip``) agrees; the authority's other
+    SIPs do not, and a school with no named SIP has none (no fallback)."""
+    other = make_user("sam@kyra.test", "Sam Other-SIP", (Role.SIP, alliance))
+    assert school_sips(la_draft) == [sip]
+    assert not is_school_sip(other, refresh(la_draft))
+    with pytest.raises(NotAllowed):
+        deployment_sip_agree(actor=other, deployment=refresh(la_draft))
+    NamedSip.objects.filter(sip=sip).update(ends_on=timezone.localdate())
+    assert school_sips(refresh(la_draft)) == []
+    assert not sip_agreement_needed(refresh(la_draft))
+
+
+def test_no_sip_is_asked_on_the_school_route(la_draft: Deployment, sip: User) -> None:
     """docs/rules.md: "who is this school's SIP" is ``sip.school_sips``: the SIPs of the
     organisation on the local authority route; none on the school route."""
     assert school_sips(la_draft) == [sip]

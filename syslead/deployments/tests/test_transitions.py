@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import ApiClient, make_school, make_user
 from syslead.accounts.models import Role, User
@@ -24,6 +25,7 @@ from syslead.deployments.tests.factories import close_together, make_leader
 from syslead.deployments.transitions import AGREEMENT, DISPUTE, change_actions
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
+from syslead.schools.models import NamedSip
 
 S = DeploymentStatus
 Step = Callable[[dict[str, Any], Deployment], Deployment]
@@ -109,12 +111,19 @@ def _cancel_amendment(w: dict[str, Any], d: Deployment) -> Deployment:
 
 
 def _la_route_with_sip(w: dict[str, Any], d: Deployment) -> User:
-    """Put the agreement's request on the local authority route with a SIP of its organisation."""
+    """Put the agreement's request on the local authority route, its school with a named SIP of
+    the agreement's organisation (docs/rules.md, "The school's named SIP")."""
     SupportRequest.objects.filter(pk=d.support_request_id).update(route=Route.LOCAL_AUTHORITY)
     d.support_request.refresh_from_db()
-    return make_user(
-        "sid@la.test", "Sid Partner", (Role.SIP, Organisation.objects.get(pk=d.organisation_id))
+    organisation = Organisation.objects.get(pk=d.organisation_id)
+    sip = make_user("sid@la.test", "Sid Partner", (Role.SIP, organisation))
+    NamedSip.objects.create(
+        school_id=d.client_school_id,
+        organisation=organisation,
+        sip=sip,
+        starts_on=timezone.localdate(),
     )
+    return sip
 
 
 def _sip_agree(w: dict[str, Any], d: Deployment) -> Deployment:
