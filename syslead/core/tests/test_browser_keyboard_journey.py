@@ -207,7 +207,9 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     press_on(page, page.get_by_role("link", name="Send for signature", exact=True), visible=True)
     arrive(page, "Send the agreement for signature")
     press_on(page, page.get_by_role("button", name="Send for signature"), visible=True)
-    expect(page.get_by_text("Sent for signature: the parties have been asked")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sent for signature: the parties have been asked"
+    )
     arrive(page, f"Lee Leader at {SCHOOL}", again=True)
     sign_out(page)
     deployment.refresh_from_db()

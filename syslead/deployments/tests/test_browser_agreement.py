@@ -156,7 +156,9 @@ def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     expect(page.get_by_role("heading", level=1)).to_have_text("Send the agreement for signature")
     axe_check(page)
     page.get_by_role("button", name="Send for signature").click()
-    expect(page.get_by_text("Sent for signature: the parties have been asked")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sent for signature: the parties have been asked"
+    )
     deployment = Deployment.objects.get()
     assert deployment.status == "awaiting_signatures"
     assert deployment.objectives.get().baseline == "2 of 6 teachers."
