@@ -1,8 +1,9 @@
 """The whole journey in Chromium by keyboard alone (WCAG 2.2, 2.1.1 Keyboard; docs/ux.md,
 "Keyboard"): a headteacher asks for support; the coordinator shortlists three leaders and asks
 them; a leader agrees; the headteacher chooses; the coordinator drafts the agreement through its
-task list and check-your-answers page and sends it for signature; the four parties sign; the leader records a note of visit
-and the headteacher agrees it. axe-core passes on every page visited.
+task list and check-your-answers page and sends it for signature; the four parties sign; the
+leader records a note of visit and the headteacher agrees it. axe-core passes on every page
+visited.
 
 After ``page.goto`` of the sign-in page, every step is a key press: Tab to reach a control (each
 must be reached within a few dozen presses, see ``browser_keys.tab_to``), Enter or Space to work
