@@ -245,7 +245,11 @@ class Deployment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["leader", "academic_year", "status"])]
+        indexes = [
+            models.Index(fields=["leader", "academic_year", "status"]),
+            # The agreements list's order, newest first (docs/operations.md, "Performance").
+            models.Index(fields=["-created_at", "-id"], name="agreement_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="deployment_ends_after_start"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deployments', '0008_money_columns_by_core_money_and_funding_notes_help'),
+        ('deployments', '0009_lists_newest_first_index'),
         ('invitations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
