@@ -120,6 +120,8 @@ GET leaders:training_new                                     200    200    403  
 GET leaders:training_event                                   200    404    404    404    404    404    404    404    302
 GET leaders:training_event @own                              200    200    200    200    404    404    404    404    302
 POST leaders:training_event                                  302    404    404    404    404    404    404    404    302
+GET leaders:training_event_ics                               200    404    404    404    404    404    404    404    302
+GET leaders:training_event_ics @own                          200    200    200    200    404    404    404    404    302
 
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
