@@ -36,6 +36,15 @@ class ChargingPolicy(models.Model):
     broker_fee_ceiling = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, default=None
     )
+    #: Optional rates for schools that are members of the organisation's alliance (docs/rules.md,
+    #: Charging: "Members of an alliance may have a different rate"). Blank: the standard rate.
+    #: The broker's fees are the same for members.
+    member_full_day_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
+    member_half_day_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

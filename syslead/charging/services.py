@@ -24,6 +24,10 @@ __all__ = ["charging_policy_for", "charging_policy_set"]
 AMOUNT_FIELDS = ("full_day_rate", "half_day_rate", "full_day_broker_fee", "half_day_broker_fee")
 #: The policy's optional limits on a full day's split (blank: no limit).
 LIMIT_FIELDS = ("home_school_floor", "broker_fee_ceiling")
+#: The policy's optional rates for members of the organisation's alliance (blank: the standard).
+MEMBER_FIELDS = ("member_full_day_rate", "member_half_day_rate")
+#: Every optional amount; each is kept when not given.
+OPTIONAL_FIELDS = LIMIT_FIELDS + MEMBER_FIELDS
 
 
 class Keep(Enum):
@@ -71,12 +75,16 @@ def charging_policy_set(
     half_day_broker_fee: Decimal,
     home_school_floor: Decimal | Keep | None = KEEP,
     broker_fee_ceiling: Decimal | Keep | None = KEEP,
+    member_full_day_rate: Decimal | Keep | None = KEEP,
+    member_half_day_rate: Decimal | Keep | None = KEEP,
 ) -> ChargingPolicy:
     """Set the organisation's rates and broker fees for a year: its broker lead or a coordinator
     (docs/api.md). A broker fee may not exceed its rate (the rest goes to the leader's school).
     The values before the change are kept as a ``ChargingPolicyRevision``. The optional limits
     (a floor for the leader's school and a ceiling for the broker, per full day) are checked
-    against the rates whenever either changes; ``KEEP`` leaves a limit as it was."""
+    against the rates whenever either changes, the members' full-day rate included. Members of
+    the alliance may have their own rates (the same broker fees); ``KEEP`` leaves an optional
+    amount as it was."""
     if not can_set_charging_policy(actor, organisation):
         raise NotAllowed(
             f"Only a broker lead or coordinator of {organisation.name} may set its charging policy."
@@ -109,33 +117,53 @@ def charging_policy_set(
     )
     if policy is None:
         policy = charging_policy_for(organisation, academic_year)
-    floor = policy.home_school_floor if isinstance(home_school_floor, Keep) else home_school_floor
-    ceiling = (
-        policy.broker_fee_ceiling if isinstance(broker_fee_ceiling, Keep) else broker_fee_ceiling
-    )
-    for name, limit in (("home_school_floor", floor), ("broker_fee_ceiling", ceiling)):
-        problem = money_problem(limit) if limit is not None else None
+    given: dict[str, Decimal | Keep | None] = {
+        "home_school_floor": home_school_floor,
+        "broker_fee_ceiling": broker_fee_ceiling,
+        "member_full_day_rate": member_full_day_rate,
+        "member_half_day_rate": member_half_day_rate,
+    }
+    optional: dict[str, Decimal | None] = {
+        name: getattr(policy, name) if isinstance(value, Keep) else value
+        for name, value in given.items()
+    }
+    for name, amount in optional.items():
+        problem = money_problem(amount) if amount is not None else None
         if problem:
             errors[name] = [problem]
+    floor, ceiling = optional["home_school_floor"], optional["broker_fee_ceiling"]
     if floor is not None and "full_day_rate" not in errors and floor > values["full_day_rate"]:
         errors["home_school_floor"] = [
             "The floor cannot be more than the full day rate "
             f"({money_text(values['full_day_rate'])})."
         ]
+    for member, fee, session in (
+        ("member_full_day_rate", "full_day_broker_fee", "full day"),
+        ("member_half_day_rate", "half_day_broker_fee", "half day"),
+    ):
+        rate = optional[member]
+        if rate is not None and member not in errors and fee not in errors and values[fee] > rate:
+            errors[member] = [
+                f"The members' {session} rate cannot be less than the broker's fee for a "
+                f"{session} ({money_text(values[fee])})."
+            ]
     if not errors:
-        for name, message in limit_problems(
-            full_day_rate=values["full_day_rate"],
-            full_day_broker_fee=values["full_day_broker_fee"],
-            floor=floor,
-            ceiling=ceiling,
-        ).items():
-            errors[name] = [message]
+        full_day_rates = [("full_day_rate", values["full_day_rate"])]
+        if optional["member_full_day_rate"] is not None:
+            full_day_rates.append(("member_full_day_rate", optional["member_full_day_rate"]))
+        for rate_field, rate in full_day_rates:
+            for name, message in limit_problems(
+                full_day_rate=rate,
+                full_day_broker_fee=values["full_day_broker_fee"],
+                floor=floor,
+                ceiling=ceiling,
+            ).items():
+                errors[rate_field if name == "full_day_rate" else name] = [message]
     errors.raise_if_any()
     before = {name: money_text(getattr(policy, name)) for name in AMOUNT_FIELDS}
     after = {name: money_text(values[name]) for name in AMOUNT_FIELDS}
-    limits: dict[str, Decimal | None] = {"home_school_floor": floor, "broker_fee_ceiling": ceiling}
-    before.update({n: _text(getattr(policy, n)) for n in LIMIT_FIELDS})
-    after.update({n: _text(limits[n]) for n in LIMIT_FIELDS})
+    before.update({n: _text(getattr(policy, n)) for n in OPTIONAL_FIELDS})
+    after.update({n: _text(optional[n]) for n in OPTIONAL_FIELDS})
     created = policy.pk is None
     if not created and any(before[n] != after[n] for n in AMOUNT_FIELDS):
         ChargingPolicyRevision.objects.create(
@@ -143,8 +171,8 @@ def charging_policy_set(
         )
     for name in AMOUNT_FIELDS:
         setattr(policy, name, values[name])
-    for name in LIMIT_FIELDS:
-        setattr(policy, name, limits[name])
+    for name in OPTIONAL_FIELDS:
+        setattr(policy, name, optional[name])
     policy.updated_by = _user(actor)
     policy.full_clean()
     policy.save()
@@ -158,6 +186,7 @@ def charging_policy_set(
             f"£{after['half_day_rate']} a half day or twilight "
             f"(£{after['half_day_broker_fee']} to {organisation.name})"
             + _limits_summary(floor, ceiling, organisation.name)
+            + _members_summary(optional)
         ),
         data={"academic_year": label, "before": None if created else before, "after": after},
     )
@@ -171,6 +200,16 @@ def _limits_summary(floor: Decimal | None, ceiling: Decimal | None, broker: str)
     if ceiling is not None:
         parts.append(f"at most £{money_text(ceiling)} to {broker}")
     return f"; a full day: {' and '.join(parts)}" if parts else ""
+
+
+def _members_summary(optional: dict[str, Decimal | None]) -> str:
+    full, half = optional["member_full_day_rate"], optional["member_half_day_rate"]
+    parts = []
+    if full is not None:
+        parts.append(f"£{money_text(full)} a full day")
+    if half is not None:
+        parts.append(f"£{money_text(half)} a half day or twilight")
+    return f"; members of the alliance: {' and '.join(parts)}" if parts else ""
 
 
 def _text(amount: Decimal | None) -> str | None:

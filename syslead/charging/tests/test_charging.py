@@ -311,3 +311,44 @@ def test_invalid_limits_are_refused(
             actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD, **limits
         )
     assert field in refused.value.message_dict
+
+
+# Members' rates --------------------------------------------------------------------------------
+
+
+def test_members_rates_are_kept_and_checked_against_the_fees_and_the_floor(
+    coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: members may have a different rate; it may not be below the
+    broker's fee, and the floor to the leader's school applies to it too."""
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **STANDARD,
+            member_half_day_rate=Decimal("20.00"),
+        )
+    assert "less than the broker's fee" in refused.value.message_dict["member_half_day_rate"][0]
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **STANDARD,
+            **LIMITS,
+            member_full_day_rate=Decimal("340.00"),
+        )
+    assert "at least £300.00" in refused.value.message_dict["member_full_day_rate"][0]
+    policy = charging_policy_set(
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **STANDARD,
+        member_full_day_rate=Decimal("330.00"),
+    )
+    assert "members of the alliance: £330.00 a full day" in events_for(policy).get().summary
+    kept = charging_policy_set(
+        actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD
+    )
+    assert (kept.member_full_day_rate, kept.member_half_day_rate) == (Decimal("330.00"), None)

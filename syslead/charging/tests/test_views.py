@@ -161,3 +161,16 @@ def test_a_fee_above_the_ceiling_is_refused_in_the_page(
     assert '<a href="#id_full_day_broker_fee">The broker&#x27;s fee for a full day' in page
     assert "ceiling of £50.00" in page
     assert not ChargingPolicy.objects.exists()
+
+
+def test_the_page_sets_and_shows_the_members_rates(
+    login: Login, coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: members of an alliance may have a different rate."""
+    client = login(coordinator)
+    response = client.post(
+        f"/charging/{alliance.pk}/", {**VALUES, "member_full_day_rate": "340.00"}
+    )
+    assert response.status_code == 302
+    page = client.get(policy_url(alliance)).content.decode()
+    assert "Members of the alliance pay £340.00 a full day and £160.00 a half day" in page
