@@ -127,8 +127,8 @@ def charging_policy_set(
         name: getattr(policy, name) if isinstance(value, Keep) else value
         for name, value in given.items()
     }
-    for name, amount in optional.items():
-        problem = money_problem(amount) if amount is not None else None
+    for name, extra in optional.items():
+        problem = money_problem(extra) if extra is not None else None
         if problem:
             errors[name] = [problem]
     floor, ceiling = optional["home_school_floor"], optional["broker_fee_ceiling"]
@@ -141,27 +141,33 @@ def charging_policy_set(
         ("member_full_day_rate", "full_day_broker_fee", "full day"),
         ("member_half_day_rate", "half_day_broker_fee", "half day"),
     ):
-        rate = optional[member]
-        if rate is not None and member not in errors and fee not in errors and values[fee] > rate:
+        member_rate = optional[member]
+        if (
+            member_rate is not None
+            and member not in errors
+            and fee not in errors
+            and values[fee] > member_rate
+        ):
             errors[member] = [
                 f"The members' {session} rate cannot be less than the broker's fee for a "
                 f"{session} ({money_text(values[fee])})."
             ]
     if not errors:
-        full_day_rates = [("full_day_rate", values["full_day_rate"])]
-        if optional["member_full_day_rate"] is not None:
-            full_day_rates.append(("member_full_day_rate", optional["member_full_day_rate"]))
-        for rate_field, rate in full_day_rates:
+        full_day_rates: list[tuple[str, Decimal]] = [("full_day_rate", values["full_day_rate"])]
+        member_full = optional["member_full_day_rate"]
+        if member_full is not None:
+            full_day_rates.append(("member_full_day_rate", member_full))
+        for rate_field, day_rate in full_day_rates:
             for name, message in limit_problems(
-                full_day_rate=rate,
+                full_day_rate=day_rate,
                 full_day_broker_fee=values["full_day_broker_fee"],
                 floor=floor,
                 ceiling=ceiling,
             ).items():
                 errors[rate_field if name == "full_day_rate" else name] = [message]
     errors.raise_if_any()
-    before = {name: money_text(getattr(policy, name)) for name in AMOUNT_FIELDS}
-    after = {name: money_text(values[name]) for name in AMOUNT_FIELDS}
+    before: dict[str, str | None] = {n: money_text(getattr(policy, n)) for n in AMOUNT_FIELDS}
+    after: dict[str, str | None] = {n: money_text(values[n]) for n in AMOUNT_FIELDS}
     before.update({n: _text(getattr(policy, n)) for n in OPTIONAL_FIELDS})
     after.update({n: _text(optional[n]) for n in OPTIONAL_FIELDS})
     created = policy.pk is None
