@@ -176,6 +176,24 @@ def main() -> None:
         f"{statistics.median(server):.1f} ms, p95 {percentile(server, 0.95):.1f} ms"
     )
     print("  (on a shared machine the wall time includes waiting for a CPU)")
+    # The yardstick: a trivial signed-in page (static text behind sign-in), in the same run.
+    client.get("/about-the-data/")
+    base_wall: list[float] = []
+    base_cpu: list[float] = []
+    for _ in range(min(args.runs, 50)):
+        t, c = time.perf_counter(), time.process_time()
+        response = client.get("/about-the-data/")
+        base_wall.append((time.perf_counter() - t) * 1000)
+        base_cpu.append((time.process_time() - c) * 1000)
+        assert response.status_code == 200, response.status_code
+    print(
+        f"  trivial signed-in page (GET /about-the-data/): wall median "
+        f"{statistics.median(base_wall):.1f} ms, p95 {percentile(base_wall, 0.95):.1f} ms; "
+        f"CPU p95 {percentile(base_cpu, 0.95):.1f} ms\n"
+        f"  ratio of the directory to it: p95 wall "
+        f"{percentile(wall, 0.95) / percentile(base_wall, 0.95):.1f}x, p95 CPU "
+        f"{percentile(cpu, 0.95) / percentile(base_cpu, 0.95):.1f}x"
+    )
     print(f"\nEverything in {time.perf_counter() - started:.1f} s")
     print("Load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 

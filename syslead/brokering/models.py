@@ -98,6 +98,9 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The requests list's order, newest first (docs/operations.md, "Performance"): walked
+        # instead of sorting every request.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="request_newest_first")]
 
     def __str__(self) -> str:
         return f"Request {self.pk} for {self.school.name}"
