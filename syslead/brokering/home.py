@@ -29,6 +29,7 @@ from syslead.brokering.models import (
     Route,
     SupportRequest,
 )
+from syslead.brokering.no_account import schools_without_head
 from syslead.brokering.selectors import UNMET_STATUSES
 from syslead.brokering.web_selectors import (
     approaches_without_answer,
@@ -106,8 +107,25 @@ def coordinator_requests(user: User) -> Iterable[Block]:
                 chased,
             )
     if counts.get(RequestStatus.AWAITING_CHOICE):
+        waiting_choice = list(requests_in_status(org_ids, [RequestStatus.AWAITING_CHOICE]))
+        headless = schools_without_head(r.school_id for r in waiting_choice)
+        # Waiting on someone without an account says so (docs/rules.md, "Requests").
+        for item in waiting_choice:
+            if item.school_id not in headless:
+                continue
+            yield AttentionItem(
+                f"Request {item.pk} is waiting on the headteacher of {item.school.name}, who has "
+                "no account",
+                _detail(item) + "#no-account",
+                "Invite them"
+                + (
+                    ", or record their choice on their behalf."
+                    if item.route == Route.LOCAL_AUTHORITY
+                    else " so they can choose a leader."
+                ),
+            )
         yield from _requests_items(
-            list(requests_in_status(org_ids, [RequestStatus.AWAITING_CHOICE])),
+            waiting_choice,
             "Waiting for {school} to choose a leader",
             "{n} requests waiting for the school's choice",
             RequestStatus.AWAITING_CHOICE,

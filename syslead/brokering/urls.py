@@ -6,6 +6,7 @@ from syslead.brokering.views import (
     brokering,
     direct_approaches,
     direct_commissions,
+    no_account,
     reports,
     requests,
     sharing,
@@ -46,6 +47,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("<int:request_id>/", requests.request_detail, name="detail"),
     path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
+    path("<int:request_id>/invite-head/", no_account.request_invite_head, name="invite_head"),
     path("<int:request_id>/waiting-list/", requests.request_waiting_list, name="waiting_list"),
     path("<int:request_id>/shortlist/", brokering.shortlist_save, name="shortlist_save"),
     path(

@@ -23,6 +23,26 @@ class ChargingPolicyForm(forms.Form):
         "Half day or twilight session rate (£)", "A twilight session is charged as a half day."
     )
     half_day_broker_fee = _money("Broker fee for a half day or twilight session (£)")
+    member_full_day_rate = MoneyField(
+        label="Full day rate for members of the alliance (£, optional)",
+        help_text="Leave blank to charge members the full day rate.",
+        required=False,
+    )
+    member_half_day_rate = MoneyField(
+        label="Half day or twilight rate for members of the alliance (£, optional)",
+        help_text="Leave blank to charge members the half day rate.",
+        required=False,
+    )
+    home_school_floor = MoneyField(
+        label="Least the leader's school gets for a full day (£, optional)",
+        help_text="Leave blank for no limit. For example 300.00.",
+        required=False,
+    )
+    broker_fee_ceiling = MoneyField(
+        label="Most the broker keeps for a full day (£, optional)",
+        help_text="Leave blank for no limit. For example 50.00.",
+        required=False,
+    )
 
 
 class YearForm(forms.Form):

@@ -28,6 +28,23 @@ class ChargingPolicy(models.Model):
     half_day_rate = money_field(DEFAULT_HALF_DAY_RATE)
     full_day_broker_fee = money_field(DEFAULT_FULL_DAY_BROKER_FEE)
     half_day_broker_fee = money_field(DEFAULT_HALF_DAY_BROKER_FEE)
+    #: Optional limits the board may set (docs/rules.md, Charging: "of a full day at least £300
+    #: goes to the leader's school and at most £50 to the broker"). Blank: no limit.
+    home_school_floor = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
+    broker_fee_ceiling = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
+    #: Optional rates for schools that are members of the organisation's alliance (docs/rules.md,
+    #: Charging: "Members of an alliance may have a different rate"). Blank: the standard rate.
+    #: The broker's fees are the same for members.
+    member_full_day_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
+    member_half_day_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=None
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.accounts.models import User
+from syslead.alliances.models import AllianceMember
 from syslead.charging.models import (
     DEFAULT_FULL_DAY_BROKER_FEE,
     DEFAULT_FULL_DAY_RATE,
@@ -34,14 +35,25 @@ def charging_policy_for(organisation: Organisation, academic_year: AcademicYear)
     )
 
 
-def rates_of(policy: ChargingPolicy) -> Rates:
-    """A policy's rates and fees as plain values for ``deployments.costs``."""
+def rates_of(policy: ChargingPolicy, *, member: bool = False) -> Rates:
+    """A policy's rates and fees as plain values for ``deployments.costs``. ``member``: the
+    supported school is a member of the organisation's alliance, so the members' rates apply
+    where the policy sets them (docs/rules.md, Charging; the broker's fees are the same)."""
+    full = policy.member_full_day_rate if member else None
+    half = policy.member_half_day_rate if member else None
     return Rates(
-        full_day_rate=policy.full_day_rate,
-        half_day_rate=policy.half_day_rate,
+        full_day_rate=policy.full_day_rate if full is None else full,
+        half_day_rate=policy.half_day_rate if half is None else half,
         full_day_broker_fee=policy.full_day_broker_fee,
         half_day_broker_fee=policy.half_day_broker_fee,
     )
+
+
+def is_alliance_member(organisation: Organisation, school_id: int) -> bool:
+    """Whether the school is a current member of the organisation's alliance."""
+    return AllianceMember.objects.filter(
+        organisation=organisation, school_id=school_id, left_on__isnull=True
+    ).exists()
 
 
 def charging_policies_of(organisation: Organisation) -> list[ChargingPolicy]:

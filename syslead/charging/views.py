@@ -21,7 +21,7 @@ from syslead.charging.selectors import (
     charging_policy_for,
     charging_policy_history,
 )
-from syslead.charging.services import AMOUNT_FIELDS, charging_policy_set
+from syslead.charging.services import AMOUNT_FIELDS, OPTIONAL_FIELDS, charging_policy_set
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.deployments.views.common import posted, run_service
@@ -63,7 +63,7 @@ def charging_policy(request: AuthenticatedHttpRequest, organisation_id: int) -> 
     year = _year(request.GET.get("year") or request.POST.get("year"))
     policy = charging_policy_for(organisation, year)
     may_edit = can_set_charging_policy(request.user, organisation)
-    initial = {name: getattr(policy, name) for name in AMOUNT_FIELDS}
+    initial = {name: getattr(policy, name) for name in AMOUNT_FIELDS + OPTIONAL_FIELDS}
     form = ChargingPolicyForm(posted(request), initial=initial)
     if request.method == "POST":
         if not may_edit:
@@ -75,7 +75,7 @@ def charging_policy(request: AuthenticatedHttpRequest, organisation_id: int) -> 
                     actor=request.user,
                     organisation=organisation,
                     academic_year=year,
-                    **{name: form.cleaned_data[name] for name in AMOUNT_FIELDS},
+                    **{name: form.cleaned_data[name] for name in AMOUNT_FIELDS + OPTIONAL_FIELDS},
                 ),
             )
             if saved is not None:

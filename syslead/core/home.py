@@ -94,6 +94,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.leaders.home.coordinator_leaders",
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
+        "syslead.deployments.home.coordinator_drafts",
         "syslead.deployments.home.coordinator_agreements_waiting",
         "syslead.deployments.home.coordinator_leaders_moved",
         "syslead.deployments.home.coordinator_close_out",
@@ -112,6 +113,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.core.home.sip_schools_to_watch",
         "syslead.visits.home.sip_notes_of_visit",
         "syslead.brokering.home.sip_requests",
+        "syslead.deployments.home.sip_drafts_to_agree",
         "syslead.deployments.home.sip_close_out",
     ],
     Role.SYSTEM_LEADER: [

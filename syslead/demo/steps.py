@@ -42,12 +42,15 @@ from syslead.deployments.models import Deployment, Party
 from syslead.deployments.services import (
     deployment_create,
     deployment_decide_further_support,
+    deployment_send_for_signature,
     deployment_sign,
     deployment_sign_for_chair,
     deployment_sign_off,
+    deployment_sip_agree,
     deployment_state_delivery,
 )
 from syslead.deployments.services.common import default_details
+from syslead.deployments.sip import school_sips
 from syslead.evaluation.models import FeedbackRequest
 from syslead.evaluation.services import evaluation_submit, feedback_submit
 from syslead.leaders.models import LeaderProfile
@@ -417,9 +420,13 @@ def agree(
         # The leader's own head has no account in the demo: the coordinator types their name.
         details["home_headteacher_name"] = _head_of(leader.home_school_id)
     w.busy.add(leader.pk)
+    coordinator = w.coordinator(request.organisation_id)
     with w.clock.on(on, 15):
-        return deployment_create(
-            actor=w.coordinator(request.organisation_id),
+        # Made as a draft the coordinator checks; on the local authority route the school's SIP
+        # agrees it; then it is sent for signature (docs/rules.md, "Sending an agreement for
+        # signature").
+        draft = deployment_create(
+            actor=coordinator,
             support_request=request,
             leader=leader,
             starts_on=starts_on,
@@ -429,8 +436,13 @@ def agree(
             aims=texts.aims(request.needs),
             objectives=texts.objectives(request.needs, starts_on, ends_on),
             funding_route=funding_route,
+            send_for_signature=False,
             **details,
         )
+        sips = school_sips(draft)
+        if sips:
+            draft = deployment_sip_agree(actor=sips[0], deployment=draft)
+        return deployment_send_for_signature(actor=coordinator, deployment=draft)
 
 
 def sign(

@@ -402,6 +402,50 @@ class InviteSignerForm(forms.Form):
     )
 
 
+class SendForSignatureForm(forms.Form):
+    """Send a draft for signature; on the local authority route without the SIP's agreement, the
+    coordinator says why (the field is shown only then)."""
+
+    sip_not_asked_reason = forms.CharField(
+        label="Why send it without the SIP's agreement?",
+        help_text="For example: the SIP is on leave and the school cannot wait. The reason is "
+        "recorded on the agreement's timeline.",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SipAnswerForm(forms.Form):
+    """The school's SIP agrees the draft or asks for changes (with comments)."""
+
+    AGREE = "agree"
+    CHANGES = "changes"
+
+    decision = forms.ChoiceField(
+        label="Do you agree this support agreement?",
+        choices=[
+            (AGREE, "Yes, I agree it: it can be sent for signature"),
+            (CHANGES, "No, I am asking for changes"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you agree the support agreement."},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        help_text="Needed when you ask for changes: say what should change.",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == self.CHANGES and not (data.get("comments") or "").strip():
+            self.add_error("comments", "Say what should change.")
+        return data
+
+
 class PaperSignatureForm(forms.Form):
     """A signature given on paper: the party, who signed, when, why on paper, and a scan."""
 

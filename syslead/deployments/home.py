@@ -34,6 +34,7 @@ from syslead.deployments.models import (
     DeploymentStatus,
     Dispute,
     DisputeStatus,
+    SipDecision,
 )
 from syslead.deployments.moves import move_flag_text, open_move_flags_of
 from syslead.deployments.parties import party_in_sentence
@@ -42,7 +43,9 @@ from syslead.deployments.selectors import (
     party_to_sign,
     waiting_for_signatures,
 )
+from syslead.deployments.sip import school_sips
 from syslead.deployments.transitions import SIGNED
+from syslead.schools.sips import named_sip_pairs
 
 SIGNING_ROLES = (Role.BROKER_LEAD, Role.SYSTEM_LEADER, Role.HEADTEACHER)
 #: How many waiting agreements the coordinator's section lists (the list page has them all).
@@ -148,6 +151,66 @@ def coordinator_agreements_waiting(user: User) -> Iterable[Block]:
         },
         links=(Link("All agreements", reverse("deployments:list")),),
     )
+
+
+def coordinator_drafts(user: User) -> Iterable[Block]:
+    """Draft agreements of the coordinator's organisations: send each for signature, or (on the
+    local authority route) wait for the SIP or act on the changes they asked for (docs/rules.md,
+    "Sending an agreement for signature"). Oldest first, at most ``ITEMS_EACH``."""
+    coordinated = coordinated_organisation_ids(user)
+    if not coordinated:
+        return
+    drafts = (
+        Deployment.objects.filter(status=DeploymentStatus.DRAFT, organisation_id__in=coordinated)
+        .select_related("leader__user", "client_school", "support_request")
+        .order_by("created_at", "pk")[:ITEMS_EACH]
+    )
+    for deployment in drafts:
+        who = f"{deployment.leader.user.get_full_name()} at {deployment.client_school.name}"
+        sips = school_sips(deployment)
+        if sips and not deployment.sip_decision:
+            hint = (
+                "Waiting for the SIP ("
+                + ", ".join(sip.get_full_name() for sip in sips)
+                + ") to agree it; you may send it without them, saying why."
+            )
+        elif deployment.sip_decision == SipDecision.CHANGES_REQUESTED:
+            hint = f"The SIP asked for changes: {deployment.sip_comments}"
+        else:
+            hint = "Check it, then send it for signature."
+        yield AttentionItem(
+            f"Draft agreement for {who} (agreement {deployment.pk})",
+            reverse("deployments:detail", args=[deployment.pk]),
+            hint,
+        )
+
+
+def sip_drafts_to_agree(user: User) -> Iterable[Block]:
+    """Local authority route drafts waiting for this person's agreement as the supported school's
+    named SIP (docs/rules.md, "The school's named SIP")."""
+    pairs = named_sip_pairs(user)
+    if not pairs:
+        return
+    named = Q()
+    for organisation_id, urn in pairs:
+        named |= Q(organisation_id=organisation_id, client_school_id=urn)
+    drafts = (
+        Deployment.objects.filter(
+            named,
+            status=DeploymentStatus.DRAFT,
+            sip_decision="",
+            support_request__route=Route.LOCAL_AUTHORITY,
+        )
+        .select_related("leader__user", "client_school", "support_request")
+        .order_by("created_at", "pk")
+    )
+    for deployment in drafts:
+        yield AttentionItem(
+            f"Agree the support agreement for {deployment.leader.user.get_full_name()} at "
+            f"{deployment.client_school.name}",
+            reverse("deployments:sip_answer", args=[deployment.pk]),
+            "It is sent for signature once you agree it.",
+        )
 
 
 def coordinator_leaders_moved(user: User) -> Iterable[Block]:

@@ -75,6 +75,14 @@ LIVE_STATUSES = (
 )
 
 
+class SipDecision(models.TextChoices):
+    """The SIP's answer on a draft of the local authority route (empty: not answered yet)."""
+
+    AGREED = "agreed", "Agreed by the SIP"
+    CHANGES_REQUESTED = "changes_requested", "Changes asked for by the SIP"
+    NOT_ASKED = "not_asked", "Sent without the SIP's agreement (reason recorded)"
+
+
 class Party(models.TextChoices):
     """The four parties to the contract, in the order they sign."""
 
@@ -222,6 +230,16 @@ class Deployment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Sending a draft for signature (docs/rules.md, "Sending an agreement for signature").
+    sent_for_signature_at = models.DateTimeField(null=True, blank=True)
+    # On the local authority route the school's SIP agrees the draft before it is sent: their
+    # answer, or the coordinator's reason for sending it without it (``SipDecision``).
+    sip_decision = models.CharField(max_length=20, blank=True, choices=SipDecision.choices)
+    sip_comments = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    sip_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sip_decided_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
 
@@ -506,3 +524,41 @@ class CopiedIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} copied in on {self.deployment_id}"
+
+
+class PreparedInvitation(models.Model):
+    """An invitation to sign prepared on a draft agreement for a party no one with an account
+    holds (docs/rules.md, "Sending an agreement for signature"): the name and e-mail address the
+    coordinator gave. Sending the agreement for signature sends it through the invitations
+    service and links the invitation made (``invitation``); until then nothing is e-mailed."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.CASCADE, related_name="prepared_invitations"
+    )
+    party = models.CharField(max_length=30, choices=Party.choices)
+    email = models.EmailField()
+    name = models.CharField(max_length=150)
+    invitation = models.ForeignKey(
+        "invitations.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The invitation sent when the agreement was sent for signature.",
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "party"], name="one_prepared_invitation_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.party} ({self.deployment_id})"

@@ -83,3 +83,21 @@ def tell_parties(
         url=deployment_path(deployment.pk),
         detail=f"{detail}\n\nAgreement: {_what(deployment)}.".strip(),
     )
+
+
+def tell_users(
+    deployment: Deployment, users: Iterable[User], *, verb: str, text: str, detail: str = ""
+) -> None:
+    """Tell ``users`` (e.g. the school's SIPs) about the agreement, linking to its page."""
+    notify(
+        users=list(users),
+        verb=verb,
+        text=text,
+        url=deployment_path(deployment.pk),
+        detail=f"{detail}\n\nAgreement: {_what(deployment)}.".strip(),
+    )
+
+
+def tell_coordinators(deployment: Deployment, *, verb: str, text: str, detail: str = "") -> None:
+    """Tell the organisation's coordinators about the agreement."""
+    tell_users(deployment, coordinators_of(deployment), verb=verb, text=text, detail=detail)

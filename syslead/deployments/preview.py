@@ -17,7 +17,7 @@ from typing import Any
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.selectors import broker_fee_waived
 from syslead.capacity.ledger import leader_capacity
-from syslead.charging.selectors import charging_policy_for, rates_of
+from syslead.charging.selectors import charging_policy_for, is_alliance_member, rates_of
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import RuleViolation
 from syslead.core.money import ZERO
@@ -106,9 +106,15 @@ def rates_for(support_request: SupportRequest, academic_year: str) -> tuple[Rate
     """The organisation's rates for the year (the defaults when none are saved), and whether they
     are the defaults. A leader a school named directly who had no broker is engaged on the school
     route's charging with no broker fee: the fees are nil and the whole rate goes to the leader's
-    school (docs/rules.md, "Direct commissioning")."""
-    policy = charging_policy_for(support_request.organisation, AcademicYear.parse(academic_year))
-    rates = rates_of(policy)
+    school (docs/rules.md, "Direct commissioning"). A supported school that is a member of the
+    organisation's alliance gets the policy's members' rates, where it sets them (docs/rules.md,
+    Charging)."""
+    organisation = support_request.organisation
+    policy = charging_policy_for(organisation, AcademicYear.parse(academic_year))
+    member = (
+        policy.member_full_day_rate is not None or policy.member_half_day_rate is not None
+    ) and is_alliance_member(organisation, support_request.school_id)
+    rates = rates_of(policy, member=member)
     if broker_fee_waived(support_request):
         rates = replace(rates, full_day_broker_fee=ZERO, half_day_broker_fee=ZERO)
     return rates, policy.pk is None

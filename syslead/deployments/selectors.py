@@ -40,7 +40,9 @@ from syslead.deployments.models import (
     FundingRoute,
     Objective,
     Party,
+    PreparedInvitation,
     Signature,
+    SipDecision,
     SupportPackage,
 )
 from syslead.deployments.parties import (
@@ -52,6 +54,7 @@ from syslead.deployments.parties import (
     party_label,
     signatories,
 )
+from syslead.deployments.sip import is_school_sip, school_sips
 from syslead.invitations.models import Invitation, InvitationStatus
 
 __all__ = [
@@ -233,6 +236,80 @@ def parties_without_signer(deployment: Deployment) -> list[PartySigner]:
     return [row for row in party_signers(deployment) if not row.can_sign]
 
 
+#: A party's state on the agreement page (docs/rules.md, "Sending an agreement for signature").
+SIGNED = "signed"
+SIGNED_ON_PAPER = "signed_on_paper"
+WAITING = "waiting"
+TO_BE_ASKED = "to_be_asked"
+INVITED = "invited"
+PREPARED = "prepared"
+NO_ONE = "no_one"
+
+STATE_WORDS = {
+    SIGNED: "Signed",
+    SIGNED_ON_PAPER: "Signed on paper",
+    WAITING: "Waiting for their signature",
+    TO_BE_ASKED: "Asked to sign when the agreement is sent",
+    INVITED: "Invited, not yet joined",
+    PREPARED: "Invitation ready: sent with the agreement",
+    NO_ONE: "No one with an account can sign",
+}
+
+
+@dataclass(frozen=True)
+class PartyState:
+    """Where one party is: signed (on the page or on paper), waiting for them, invited and not
+    yet joined (with the invitations to resend), an invitation prepared on the draft, or no one
+    with an account to sign."""
+
+    party: Party
+    label: str
+    state: str
+    invitations: tuple[Invitation, ...] = ()
+    prepared: PreparedInvitation | None = None
+    invite_role: str = ""
+
+    @property
+    def words(self) -> str:
+        return STATE_WORDS[self.state]
+
+    @property
+    def in_sentence(self) -> str:
+        return self.label[:1].lower() + self.label[1:]
+
+
+def party_states(deployment: Deployment) -> list[PartyState]:
+    """Each of the four parties' state, in signing order (the agreement page's parties list)."""
+    by_party = {s.party: s for s in _signatures(deployment)}
+    draft = deployment.status == DeploymentStatus.DRAFT
+    prepared = {p.party: p for p in deployment.prepared_invitations.all()} if draft else {}
+    signers = {row.party: row for row in party_signers(deployment)}
+    states = []
+    for party in PARTY_ORDER:
+        label = party_label(deployment, party)
+        signature = by_party.get(party)
+        if signature is not None:
+            state = SIGNED_ON_PAPER if signature.on_paper else SIGNED
+            states.append(PartyState(party, label, state))
+            continue
+        row = signers[party]
+        if row.can_sign:
+            states.append(PartyState(party, label, TO_BE_ASKED if draft else WAITING))
+        elif row.invitations:
+            states.append(
+                PartyState(party, label, INVITED, row.invitations, invite_role=row.invite_role)
+            )
+        elif party in prepared:
+            states.append(
+                PartyState(
+                    party, label, PREPARED, prepared=prepared[party], invite_role=row.invite_role
+                )
+            )
+        else:
+            states.append(PartyState(party, label, NO_ONE, invite_role=row.invite_role))
+    return states
+
+
 def unsigned_parties(deployment: Deployment) -> list[Party]:
     """The parties still to sign, in signing order."""
     signed = {s.party for s in _signatures(deployment)}
@@ -303,7 +380,30 @@ def next_steps_for(user: User, deployment: Deployment) -> list[str]:
     held = parties_held_by(user, deployment)
     manager = can_manage_deployment(user, deployment)
     steps: list[str] = []
-    if status == DeploymentStatus.AWAITING_SIGNATURES:
+    if status == DeploymentStatus.DRAFT:
+        sips = school_sips(deployment)
+        agreed = deployment.sip_decision == SipDecision.AGREED
+        if is_school_sip(user, deployment) and not deployment.sip_decision:
+            steps.append("Agree this support agreement, or ask for changes.")
+        if manager:
+            if sips and not deployment.sip_decision:
+                names = ", ".join(sip.get_full_name() for sip in sips)
+                steps.append(
+                    f"Waiting for the SIP ({names}) to agree the agreement before it is sent "
+                    "for signature."
+                )
+            elif deployment.sip_decision == SipDecision.CHANGES_REQUESTED:
+                steps.append(
+                    "The SIP asked for changes: change the terms (they are asked again), or send "
+                    "it anyway with your reason."
+                )
+            if not sips or agreed:
+                steps.append("Check the draft, then send it for signature.")
+        elif held:
+            steps.append(
+                "The agreement is a draft: you will be asked to sign once the broker sends it."
+            )
+    elif status == DeploymentStatus.AWAITING_SIGNATURES:
         waiting = unsigned_parties(deployment)
         mine = [party for party in held if party in waiting]
         if mine:

@@ -1,6 +1,9 @@
 """The deployment agreement's transition table (docs/transitions.md: The deployment agreement).
 
-A new agreement waits for the four signatures; the fourth makes it active. A coordinator pauses,
+An agreement drafted on the pages is made as a draft the coordinator checks (and, on the local
+authority route, the school's SIP agrees) before sending it for signature; one made through the
+API, or replacing or amending another, waits for the four signatures at once. The fourth
+signature makes it active. A coordinator pauses,
 resumes, completes or ends it early, replaces its leader (it ends early and a new agreement
 carries the days over) or amends it (it is superseded by its next version; cancelling that
 version restores it). An agreement not yet signed may be cancelled. Completed, ended-early,
@@ -35,6 +38,7 @@ from syslead.deployments.models import (
     Party,
 )
 from syslead.deployments.parties import parties_held_by
+from syslead.deployments.sip import is_school_sip
 
 S = DeploymentStatus
 #: The status a new agreement (made, replacing another or amending one) starts in.
@@ -74,6 +78,11 @@ def leader(user: User, deployment: Deployment) -> bool:
     return Party.LEADER in parties_held_by(user, deployment)
 
 
+def school_sip(user: User, deployment: Deployment) -> bool:
+    """One of the supported school's SIPs (``sip.school_sips``), on the local authority route."""
+    return is_school_sip(user, deployment)
+
+
 def states_delivery(user: User, deployment: Deployment) -> bool:
     return may_state_delivery(deployment_roles(user, deployment))
 
@@ -102,6 +111,49 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
     rule="deployment_state",
     refusal=require_writable,
     transitions=[
+        step(
+            "prepare_invitation",
+            [S.DRAFT],
+            None,
+            may=coordinator,
+            who=COORDINATOR + ", for a party no one with an account holds (sent with the "
+            "agreement)",
+            records="deployment.invitation_prepared",
+            action="prepare an invitation to sign (invite them now instead)",
+            rule="not_draft",
+        ),
+        step(
+            "sip_agree",
+            [S.DRAFT],
+            None,
+            may=school_sip,
+            who="The supported school's SIP, on the local authority route",
+            records="deployment.sip_agreed",
+            action="agree it (it has been sent for signature already)",
+            rule="not_draft",
+        ),
+        step(
+            "sip_request_changes",
+            [S.DRAFT],
+            None,
+            may=school_sip,
+            who="The supported school's SIP, on the local authority route, with comments",
+            records="deployment.sip_changes_requested",
+            action="ask for changes (it has been sent for signature already)",
+            rule="not_draft",
+        ),
+        step(
+            "send_for_signature",
+            [S.DRAFT],
+            S.AWAITING_SIGNATURES,
+            may=coordinator,
+            who=COORDINATOR + " (on the local authority route, once the school's SIP agreed, "
+            "or with the reason why not); the parties are asked to sign and prepared "
+            "invitations are sent",
+            records="deployment.sent_for_signature",
+            action="send it for signature",
+            rule="not_draft",
+        ),
         step(
             "sign",
             [S.AWAITING_SIGNATURES],
@@ -134,10 +186,10 @@ AGREEMENT: TransitionTable[Deployment] = TransitionTable(
         ),
         step(
             "update",
-            [S.AWAITING_SIGNATURES],
+            UNSIGNED,
             None,
             may=coordinator,
-            who=COORDINATOR,
+            who=COORDINATOR + " (the SIP's agreement of a draft and any signatures are withdrawn)",
             records="deployment.updated",
             action="change its terms",
             rule="not_awaiting_signatures",
@@ -345,4 +397,5 @@ __all__ = [
     "leader_or_client_head",
     "party",
     "require_writable",
+    "school_sip",
 ]

@@ -12,6 +12,7 @@ from syslead.deployments.views import (
     draft,
     drafting,
     paper,
+    sending,
     signing,
 )
 
@@ -26,6 +27,8 @@ urlpatterns: list[URLPattern] = [
     path("new/<int:request_id>/<slug:section>/", draft.agreement_create, name="create_section"),
     path("<int:deployment_id>/", agreements.agreement_detail, name="detail"),
     path("<int:deployment_id>/agreement.pdf", agreements.agreement_pdf_view, name="pdf"),
+    path("<int:deployment_id>/send/", sending.agreement_send, name="send"),
+    path("<int:deployment_id>/sip-agreement/", sending.agreement_sip_answer, name="sip_answer"),
     path("<int:deployment_id>/sign/", signing.agreement_sign, name="sign"),
     path(
         "<int:deployment_id>/sign-for-chair/",

@@ -124,3 +124,48 @@ def invoice_totals(
         broker_share=broker_share,
         home_school_share=money(gross - broker_share + expenses_total),
     )
+
+
+#: What a payment in a money flow is backed by.
+INVOICE = "invoice"
+REMITTANCE = "remittance"
+FEE = "fee"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One payment: from whom, to whom, how much, and the document behind it."""
+
+    payer: str
+    payee: str
+    amount: Decimal
+    document: str
+
+
+def money_flows(totals: Totals, funding_route: str) -> tuple[Flow, ...]:
+    """Who pays whom for an invoice's work (docs/money.md, "Who pays whom"). Every pound is
+    accounted for: the funder's outlay is what the leader's school and the broker end up with.
+
+    school, local_authority   the supported school pays the invoice to the leader's school, which
+                              passes the broker its fee
+    broker                    the broker pays the invoice (the leader's school's share) and keeps
+                              its fee: nothing moves for the fee
+    other                     the commissioner pays the broker's invoice; the broker pays the
+                              leader's school its share with a remittance advice and keeps its fee
+    """
+    parties = invoice_parties(funding_route)
+    flows = [Flow(parties.payer, parties.issuer, totals.total, INVOICE)]
+    if parties.issuer == HOME_SCHOOL and not parties.broker_keeps_fee and totals.broker_share:
+        flows.append(Flow(HOME_SCHOOL, BROKER, totals.broker_share, FEE))
+    if parties.issuer == BROKER and totals.home_school_share:
+        flows.append(Flow(BROKER, HOME_SCHOOL, totals.home_school_share, REMITTANCE))
+    return tuple(flow for flow in flows if flow.amount)
+
+
+def net_positions(flows: Iterable[Flow]) -> dict[str, Decimal]:
+    """Each party's money in less money out."""
+    positions: dict[str, Decimal] = {}
+    for flow in flows:
+        positions[flow.payer] = money(positions.get(flow.payer, ZERO) - flow.amount)
+        positions[flow.payee] = money(positions.get(flow.payee, ZERO) + flow.amount)
+    return positions

@@ -507,6 +507,8 @@ class TrainingKind(models.TextChoices):
     CORE = "core", "Core training"
     LLE_ANNUAL = "lle_annual", "Annual mandatory LLE training"
     NETWORK = "network", "Leaders' network meeting"
+    LLE_GROUP = "lle_group", "LLE group meeting with the local-authority officer"
+    ENRICHMENT = "enrichment", "Enrichment session"
     TERMLY_REVIEW = "termly_review", "Termly review meeting"
     #: Optional enrichment (docs/rules.md, "Training"): recorded like any event, never counted
     #: towards core training, the LLEs' annual session or deployability.

@@ -73,4 +73,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("training/", training.training_list, name="training"),
     path("training/new/", training.training_new, name="training_new"),
     path("training/<int:event_id>/", training.training_event, name="training_event"),
+    path(
+        "training/<int:event_id>/event.ics",
+        training.training_event_ics,
+        name="training_event_ics",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 from django.db.models import Prefetch
@@ -43,7 +44,14 @@ from syslead.deployments.selectors import (
     next_steps_for,
     signatures_of,
 )
-from syslead.deployments.services import DETAIL_FIELDS, deployment_create, deployment_sign
+from syslead.deployments.services import (
+    DETAIL_FIELDS,
+    deployment_create,
+    deployment_send_for_signature,
+    deployment_sign,
+    deployment_sip_agree,
+    deployment_sip_request_changes,
+)
 from syslead.leaders.selectors import leader_for_user
 from syslead.organisations.models import Organisation
 
@@ -130,6 +138,36 @@ class DeploymentIn(Schema):
     )
     managed_by_name: str = Field("", max_length=max_length_of(Deployment, "managed_by_name"))
     managed_by_email: str = Field("", max_length=max_length_of(Deployment, "managed_by_email"))
+    send_for_signature: bool = Field(
+        True,
+        description="Added in 1.2. True (the default, as in 1.0): the agreement waits for the "
+        "signatures at once. False: it is made as a `draft`, which the school's SIP agrees first "
+        "on the local authority route and a coordinator sends with "
+        "`POST /deployments/{id}/send-for-signature`.",
+    )
+    sip_not_asked_reason: Text | None = Field(
+        None,
+        description="Added in 1.2. When sending at once on the local authority route with a SIP: "
+        "why it goes without the SIP's agreement (recorded; a standard reason when omitted).",
+    )
+
+
+class SendIn(Schema):
+    sip_not_asked_reason: Text = Field(
+        "",
+        description="On the local authority route, when the school's SIP has not agreed: why it "
+        "is sent without their agreement (409 `sip_agreement_needed` without it).",
+    )
+
+
+class SipDecisionIn(StrEnum):
+    AGREE = "agree"
+    CHANGES = "changes"
+
+
+class SipAnswerIn(Schema):
+    decision: SipDecisionIn = Field(description="`agree`, or `changes` (with `comments`).")
+    comments: Text = Field("", description="Required when asking for changes.")
 
 
 class CostLineOut(Schema):
@@ -194,6 +232,16 @@ class DeploymentOut(Schema):
     activated_at: dt.datetime | None
     ended_on: dt.date | None
     end_reason: str
+    sent_for_signature_at: dt.datetime | None = Field(
+        None, description="Added in 1.2: when it was sent for signature (null for a draft)."
+    )
+    sip_decision: str = Field(
+        "",
+        description="Added in 1.2: the SIP's answer on the local authority route: `agreed`, "
+        "`changes_requested`, `not_asked` (sent without it, the reason in `sip_comments`) or "
+        "empty.",
+    )
+    sip_comments: str = ""
 
 
 class SignOut(Schema):
@@ -275,6 +323,9 @@ def deployment_out(deployment: Deployment, user: User) -> DeploymentOut:
         activated_at=deployment.activated_at,
         ended_on=deployment.ended_on,
         end_reason=deployment.end_reason,
+        sent_for_signature_at=deployment.sent_for_signature_at,
+        sip_decision=deployment.sip_decision,
+        sip_comments=deployment.sip_comments,
     )
 
 
@@ -330,9 +381,61 @@ def create_deployment(request: HttpRequest, payload: DeploymentIn) -> Status[Dep
         # The contract (docs/api.md) makes objectives, the evaluation strategy and the home
         # headteacher optional; the web's draft requires them (docs/rules.md).
         parts_required=False,
+        send_for_signature=payload.send_for_signature,
+        sip_not_asked_reason=payload.sip_not_asked_reason or "",
         **details,
     )
     return Status(201, deployment_out(deployment_for_user(user, deployment.pk), user))
+
+
+@router.post(
+    "/deployments/{deployment_id}/send-for-signature",
+    response={200: DeploymentOut, **WRITE_ERRORS},
+    summary="Send a draft for signature (added in 1.2; coordinators of its organisation)",
+    description=(
+        "Asks the parties to sign and sends the invitations prepared on the draft; `status` "
+        "becomes `awaiting_signatures`. 403 unless the caller coordinates the agreement's "
+        "organisation; 409 `not_draft` unless it is a draft; 409 `sip_agreement_needed` on the "
+        "local authority route while the school's SIP has not agreed, unless "
+        "`sip_not_asked_reason` says why; 409 for a hard rule or the capacity rule, checked "
+        "again."
+    ),
+)
+def send_deployment(
+    request: HttpRequest, deployment_id: Id, payload: SendIn | None = None
+) -> DeploymentOut:
+    user = request_user(request)
+    deployment = deployment_send_for_signature(
+        actor=user,
+        deployment=deployment_for_user(user, deployment_id),
+        sip_not_asked_reason=payload.sip_not_asked_reason if payload else "",
+    )
+    return deployment_out(deployment_for_user(user, deployment.pk), user)
+
+
+@router.post(
+    "/deployments/{deployment_id}/sip-agreement",
+    response={200: DeploymentOut, **WRITE_ERRORS},
+    summary="The school's SIP agrees a draft or asks for changes (added in 1.2)",
+    description=(
+        "On the local authority route the supported school's SIP agrees the draft before it is "
+        "sent for signature (`decision: agree`), or asks for changes with `comments` "
+        "(`decision: changes`; 422 `errors.comments` without them). 403 for anyone else who "
+        "sees the agreement; 409 `not_draft` once it has been sent."
+    ),
+)
+def answer_as_sip(request: HttpRequest, deployment_id: Id, payload: SipAnswerIn) -> DeploymentOut:
+    user = request_user(request)
+    deployment = deployment_for_user(user, deployment_id)
+    if payload.decision == SipDecisionIn.AGREE:
+        deployment = deployment_sip_agree(
+            actor=user, deployment=deployment, comments=payload.comments
+        )
+    else:
+        deployment = deployment_sip_request_changes(
+            actor=user, deployment=deployment, comments=payload.comments
+        )
+    return deployment_out(deployment_for_user(user, deployment.pk), user)
 
 
 @router.get(

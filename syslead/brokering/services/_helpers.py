@@ -75,6 +75,14 @@ def _checked_candidate(support_request: SupportRequest, leader: LeaderProfile) -
             "commissioned for this request.",
             rule="not_considered",
         )
+    if not leader.user.is_active:
+        # Nobody may be left waiting on a person who cannot sign in (docs/rules.md, "Nobody
+        # waits on someone without an account").
+        raise RuleViolation(
+            f"{name}'s account is closed, so they could not answer. Ask another leader, or ask "
+            "an administrator to reopen the account.",
+            rule="leader_account_closed",
+        )
     if candidate is None:
         raise _hard_rules_violation(name, failures)
     return candidate

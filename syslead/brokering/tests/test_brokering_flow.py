@@ -14,6 +14,7 @@ from conftest import make_user
 from syslead.accounts.models import Role, User
 from syslead.brokering.matching import shortlist
 from syslead.brokering.models import (
+    Approach,
     ApproachStatus,
     CommissionStatus,
     RequestStatus,
@@ -178,6 +179,25 @@ def test_only_shortlisted_leaders_are_approached_and_only_once(
     with pytest.raises(RuleViolation) as caught:
         approach_send(actor=coordinator, request=maths_request, leader=extra)
     assert caught.value.rule == "not_shortlisted"
+
+
+def test_a_leader_whose_account_is_closed_is_never_asked(
+    coordinator: User, maths_request: SupportRequest, three: list[LeaderProfile]
+) -> None:
+    """Rule (docs/rules.md, "Nobody waits on someone without an account"): an approach to a
+    leader who cannot sign in is refused, naming them, and nothing is written or sent."""
+    shortlist_save(actor=coordinator, request=maths_request)
+    closed = three[0]
+    closed.user.is_active = False
+    closed.user.save(update_fields=["is_active"])
+    with pytest.raises(RuleViolation) as caught:
+        approach_send(actor=coordinator, request=maths_request, leader=closed)
+    assert caught.value.rule == "leader_account_closed"
+    assert closed.user.get_full_name() in caught.value.message
+    assert not Approach.objects.filter(support_request=maths_request).exists()
+    assert mail.outbox == []
+    # Another leader is asked as usual.
+    approach_send(actor=coordinator, request=maths_request, leader=three[1])
 
 
 def test_only_the_leader_approached_answers_and_a_decline_needs_a_reason(

@@ -38,6 +38,7 @@ from syslead.brokering.models import (
     Route,
     SupportRequest,
 )
+from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.selectors import (
     approaches_for_request,
     commissions_for_request,
@@ -335,6 +336,8 @@ def detail_context(
             .order_by("-sent_at", "-id")
             .first()
         )
+    # Waiting on someone without an account (docs/rules.md, "Requests"): the broker is told.
+    no_account = waiting_on_no_account(support_request) if access.broker else None
     timeline = timeline_for(request.user, support_request, access)
     fit = 0
     if panel is not None:
@@ -389,6 +392,7 @@ def detail_context(
         "may_withdraw": "withdraw" in steps,
         "waiting_list_form": WaitingListForm(),
         "timeline": timeline,
+        "no_account": no_account,
     }
 
 

@@ -199,3 +199,156 @@ def test_put_for_an_unknown_organisation_is_404(api: Api, administrator: User) -
 def test_put_needs_a_token(api: Api, alliance: Organisation) -> None:
     response = api(None).put(f"/organisations/{alliance.pk}/charging-policies/2026-27", RATES)
     assert response.status_code == 401
+
+
+# Limits: the floor to the leader's school and the ceiling to the broker ---------------------------
+
+LIMITS = {"home_school_floor": Decimal("300.00"), "broker_fee_ceiling": Decimal("50.00")}
+STANDARD = {
+    "full_day_rate": Decimal("350.00"),
+    "half_day_rate": Decimal("150.00"),
+    "full_day_broker_fee": Decimal("50.00"),
+    "half_day_broker_fee": Decimal("25.00"),
+}
+
+
+def test_a_policy_may_set_a_300_floor_and_a_50_ceiling_and_the_standard_rates_meet_them(
+    coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: of a full day at least £300 to the leader's school, at most £50
+    to the broker; the event says so."""
+    policy = charging_policy_set(
+        actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD, **LIMITS
+    )
+    policy.refresh_from_db()
+    assert policy.home_school_floor == Decimal("300.00")
+    assert policy.broker_fee_ceiling == Decimal("50.00")
+    event = events_for(policy).get()
+    assert "at least £300.00 to the leader's school" in event.summary
+    assert event.data["after"]["broker_fee_ceiling"] == "50.00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"full_day_broker_fee": Decimal("50.01")}, "full_day_broker_fee", "ceiling of £50.00"),
+        ({"full_day_rate": Decimal("349.99")}, "full_day_rate", "at least £300.00"),
+        (
+            {"full_day_rate": Decimal("320.00"), "full_day_broker_fee": Decimal("30.00")},
+            "full_day_rate",
+            "is £290.00",
+        ),
+    ],
+)
+def test_rates_that_break_the_floor_or_the_ceiling_are_refused_with_field_errors(
+    changes: dict[str, Decimal],
+    field: str,
+    message: str,
+    coordinator: User,
+    alliance: Organisation,
+) -> None:
+    """docs/rules.md, Charging: the floor and ceiling are enforced whenever the policy is set."""
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **{**STANDARD, **changes},
+            **LIMITS,
+        )
+    assert message in " ".join(refused.value.message_dict[field])
+    assert not ChargingPolicy.objects.exists()
+
+
+def test_limits_are_kept_when_not_given_and_still_enforced(
+    coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: a later change that does not mention the limits (the API's PUT)
+    keeps them, and is checked against them."""
+    charging_policy_set(
+        actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD, **LIMITS
+    )
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **{**STANDARD, "full_day_broker_fee": Decimal("60.00")},
+        )
+    assert "full_day_broker_fee" in refused.value.message_dict
+    policy = charging_policy_set(
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **{**STANDARD, "full_day_rate": Decimal("360.00")},
+    )
+    assert policy.home_school_floor == Decimal("300.00")
+    cleared = charging_policy_set(
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **{**STANDARD, "full_day_broker_fee": Decimal("60.00")},
+        home_school_floor=None,
+        broker_fee_ceiling=None,
+    )
+    assert (cleared.home_school_floor, cleared.broker_fee_ceiling) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("limits", "field"),
+    [
+        ({"home_school_floor": Decimal("-1")}, "home_school_floor"),
+        ({"broker_fee_ceiling": Decimal("0.001")}, "broker_fee_ceiling"),
+        ({"home_school_floor": Decimal("350.01")}, "home_school_floor"),
+    ],
+)
+def test_invalid_limits_are_refused(
+    limits: dict[str, Decimal], field: str, coordinator: User, alliance: Organisation
+) -> None:
+    """docs/money.md: limits are amounts like any other; a floor above the rate is refused."""
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD, **limits
+        )
+    assert field in refused.value.message_dict
+
+
+# Members' rates --------------------------------------------------------------------------------
+
+
+def test_members_rates_are_kept_and_checked_against_the_fees_and_the_floor(
+    coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: members may have a different rate; it may not be below the
+    broker's fee, and the floor to the leader's school applies to it too."""
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **STANDARD,
+            member_half_day_rate=Decimal("20.00"),
+        )
+    assert "less than the broker's fee" in refused.value.message_dict["member_half_day_rate"][0]
+    with pytest.raises(ValidationError) as refused:
+        charging_policy_set(
+            actor=coordinator,
+            organisation=alliance,
+            academic_year=YEAR,
+            **STANDARD,
+            **LIMITS,
+            member_full_day_rate=Decimal("340.00"),
+        )
+    assert "at least £300.00" in refused.value.message_dict["member_full_day_rate"][0]
+    policy = charging_policy_set(
+        actor=coordinator,
+        organisation=alliance,
+        academic_year=YEAR,
+        **STANDARD,
+        member_full_day_rate=Decimal("330.00"),
+    )
+    assert "members of the alliance: £330.00 a full day" in events_for(policy).get().summary
+    kept = charging_policy_set(
+        actor=coordinator, organisation=alliance, academic_year=YEAR, **STANDARD
+    )
+    assert (kept.member_full_day_rate, kept.member_half_day_rate) == (Decimal("330.00"), None)

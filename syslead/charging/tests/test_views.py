@@ -126,3 +126,51 @@ def test_years_are_kept_apart(login: Login, coordinator: User, alliance: Organis
     assert client.get(policy_url(alliance, "2027-28")).context["is_default"] is False
     assert client.get(policy_url(alliance, YEAR)).context["is_default"] is True
     assert client.get(policy_url(alliance, "2027-29")).status_code == 404
+
+
+def test_the_page_sets_the_floor_and_ceiling_and_shows_them(
+    login: Login, coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: the policy may set at least £300 a full day to the leader's school
+    and at most £50 to the broker; the page shows the limits and offers them for editing."""
+    client = login(coordinator)
+    values = {**VALUES, "full_day_broker_fee": "50.00"}
+    limits = {"home_school_floor": "300", "broker_fee_ceiling": "50"}
+    response = client.post(f"/charging/{alliance.pk}/", {**values, **limits})
+    assert response.status_code == 302
+    policy = ChargingPolicy.objects.get(organisation=alliance, academic_year=YEAR)
+    assert (policy.home_school_floor, policy.broker_fee_ceiling) == (
+        Decimal("300.00"),
+        Decimal("50.00"),
+    )
+    page = client.get(policy_url(alliance)).content.decode()
+    assert "at least £300.00 to the leader's school" in page
+    assert "at most £50.00 to the broker" in page
+    assert 'name="home_school_floor"' in page
+
+
+def test_a_fee_above_the_ceiling_is_refused_in_the_page(
+    login: Login, coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: the broker's ceiling is enforced with a field error."""
+    response = login(coordinator).post(
+        f"/charging/{alliance.pk}/", {**VALUES, "broker_fee_ceiling": "50.00"}
+    )
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert '<a href="#id_full_day_broker_fee">The broker&#x27;s fee for a full day' in page
+    assert "ceiling of £50.00" in page
+    assert not ChargingPolicy.objects.exists()
+
+
+def test_the_page_sets_and_shows_the_members_rates(
+    login: Login, coordinator: User, alliance: Organisation
+) -> None:
+    """docs/rules.md, Charging: members of an alliance may have a different rate."""
+    client = login(coordinator)
+    response = client.post(
+        f"/charging/{alliance.pk}/", {**VALUES, "member_full_day_rate": "340.00"}
+    )
+    assert response.status_code == 302
+    page = client.get(policy_url(alliance)).content.decode()
+    assert "Members of the alliance pay £340.00 a full day and £160.00 a half day" in page

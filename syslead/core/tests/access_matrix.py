@@ -120,6 +120,8 @@ GET leaders:training_new                                     200    200    403  
 GET leaders:training_event                                   200    404    404    404    404    404    404    404    302
 GET leaders:training_event @own                              200    200    200    200    404    404    404    404    302
 POST leaders:training_event                                  302    404    404    404    404    404    404    404    302
+GET leaders:training_event_ics                               200    404    404    404    404    404    404    404    302
+GET leaders:training_event_ics @own                          200    200    200    200    404    404    404    404    302
 
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
@@ -152,6 +154,9 @@ POST brokering:detail                                        200    404    404  
 GET brokering:withdraw                                       200    404    404    404    404    404    404    404    302
 GET brokering:withdraw @own                              200   200   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:withdraw                                      200    404    404    404    404    404    404    404    302
+GET brokering:invite_head                                    302    404    404    404    404    404    404    404    302  # the request does not wait on anyone without an account: back to it
+GET brokering:invite_head @own                               302    302    403    404    403    404    403    404    302  # SIP: cannot see a school-route request
+POST brokering:invite_head                                   302    404    404    404    404    404    404    404    302
 GET brokering:waiting_list                                   405    405    405    405    405    405    405    405    302
 POST brokering:waiting_list                                  302    404    404    404    404    404    404    404    302
 GET brokering:shortlist_save                                 405    405    405    405    405    405    405    405    302
@@ -245,6 +250,14 @@ GET deployments:invitation_resend                            405    405    405  
 POST deployments:invitation_resend                           302    404    404    404    404    404    404    404    302
 POST deployments:invitation_resend @own                      302    302    403    403    403    403    403    404    302
 GET deployments:sign_on_paper                                302    404    404    404    404    404    404    404    302
+GET deployments:send                                         302    404    404    404    404    404    404    404    302
+GET deployments:send @own                                    302    302    403    403    403    403    403    404    302  # the own agreement is active: the coordinator is sent back to it
+POST deployments:send                                        302    404    404    404    404    404    404    404    302
+POST deployments:send @own                                   302    302    403    403    403    403    403    404    302
+GET deployments:sip_answer                                   403    404    404    404    404    404    404    404    302
+GET deployments:sip_answer @own-la                           403    403    403    403    403    403    404    404    302  # only the school's named SIP (the side's SIP is named for another school)
+POST deployments:sip_answer                                  403    404    404    404    404    404    404    404    302
+POST deployments:sip_answer @own-la                          403    403    403    403    403    403    404    404    302
 GET deployments:sign_on_paper @own                           302    302    403    403    403    403    403    404    302
 POST deployments:sign_on_paper                               302    404    404    404    404    404    404    404    302
 # documents (a document: on the school-route agreement, added by the leader; @la: on the
@@ -293,10 +306,10 @@ GET deployments:amend                                        200    404    404  
 GET deployments:amend @own                                   200    200    403    403    403    403    403    404    302
 POST deployments:amend                                       200    404    404    404    404    404    404    404    302
 GET deployments:amend_section                                200    404    404    404    404    404    404    404    302
-GET deployments:amend_section @own                           200    200    403    404    403    403    403    404    302
+GET deployments:amend_section @own                           200    200    403    403    403    403    403    404    302
 POST deployments:amend_section                               200    404    404    404    404    404    404    404    302  # an empty section: its errors
 GET deployments:amend_check                                  200    404    404    404    404    404    404    404    302
-GET deployments:amend_check @own                             200    200    403    404    403    403    403    404    302
+GET deployments:amend_check @own                             200    200    403    403    403    403    403    404    302
 POST deployments:amend_check                                 200    404    404    404    404    404    404    404    302  # no reason given: its error
 GET deployments:change                                       200    404    404    404    404    404    404    404    302
 POST deployments:change                                      200    404    404    404    404    404    404    404    302
@@ -308,27 +321,27 @@ POST deployments:unavailable                                 403    404    404  
 GET deployments:complete                                     200    404    404    404    404    404    404    404    302
 POST deployments:complete                                    200    404    404    404    404    404    404    404    302  # not closed together yet: the refusal is on the form
 GET deployments:close_out_statement                          403    404    404    404    404    404    404    404    302  # the leader's own statement
-GET deployments:close_out_statement @own                     403    403    403    404    200    403    403    404    302
+GET deployments:close_out_statement @own                     403    403    403    403    200    403    403    404    302
 POST deployments:close_out_statement                         403    404    404    404    404    404    404    404    302
-POST deployments:close_out_statement @own                    403    403    403    404    200    403    403    404    302
+POST deployments:close_out_statement @own                    403    403    403    403    200    403    403    404    302
 GET deployments:close_out_sign_off                           403    404    404    404    404    404    404    404    302  # the leader and the supported head sign off
-GET deployments:close_out_sign_off @own                      403    403    403    404    200    403    200    404    302
+GET deployments:close_out_sign_off @own                      403    403    403    403    200    403    200    404    302
 POST deployments:close_out_sign_off                          403    404    404    404    404    404    404    404    302
-POST deployments:close_out_sign_off @own                     403    403    403    404    200    403    200    404    302  # no statement yet: the refusal is on the form
+POST deployments:close_out_sign_off @own                     403    403    403    403    200    403    200    404    302  # no statement yet: the refusal is on the form
 GET deployments:close_out_further_support                    200    404    404    404    404    404    404    404    302
-GET deployments:close_out_further_support @own               200    200    403    404    403    403    200    404    302  # school route: the supported head decides too
+GET deployments:close_out_further_support @own               200    200    403    403    403    403    200    404    302  # school route: the supported head decides too
 GET deployments:close_out_further_support @own-la            200    200    403    200    403    403    404    404    302  # LA route: the SIP (the world's LA agreement supports another school)
 POST deployments:close_out_further_support                   200    404    404    404    404    404    404    404    302
-POST deployments:close_out_further_support @own              200    200    403    404    403    403    200    404    302
+POST deployments:close_out_further_support @own              200    200    403    403    403    403    200    404    302
 GET deployments:dispute_new                                  200    404    404    404    404    404    404    404    302
-GET deployments:dispute_new @own                             200    200    200    404    200    200    200    404    302  # anyone who sees the agreement
+GET deployments:dispute_new @own                             200    200    200    200    200    200    200    404    302  # anyone who sees the agreement
 GET deployments:dispute_new @own-la                          200    200    200    200    200    200    404    404    302
 POST deployments:dispute_new                                 200    404    404    404    404    404    404    404    302
-POST deployments:dispute_new @own                            200    200    200    404    200    200    200    404    302
+POST deployments:dispute_new @own                            200    200    200    200    200    200    200    404    302
 GET deployments:dispute_resolve                              200    404    404    404    404    404    404    404    302
-GET deployments:dispute_resolve @own                         200    200    403    404    403    403    403    404    302  # the broker's coordinators
+GET deployments:dispute_resolve @own                         200    200    403    403    403    403    403    404    302  # the broker's coordinators
 POST deployments:dispute_resolve                             200    404    404    404    404    404    404    404    302
-POST deployments:dispute_resolve @own                        200    200    403    404    403    403    403    404    302
+POST deployments:dispute_resolve @own                        200    200    403    403    403    403    403    404    302
 GET deployments:cancel                                       302    404    404    404    404    404    404    404    302
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
@@ -660,6 +673,10 @@ GET /deployments/{deployment_id} @own                        200    200    200  
 GET /deployments/{deployment_id} @own-la                     200    200    200    200    200    200    404    404    401
 POST /deployments/{deployment_id}/sign                       403    403    403    403    403    403    403    403    401
 POST /deployments/{deployment_id}/sign @own                  403    403    409    403    409    409    409    403    401
+POST /deployments/{deployment_id}/send-for-signature         409    404    404    404    404    404    404    404    401
+POST /deployments/{deployment_id}/send-for-signature @own    409    409    403    403    403    403    403    404    401  # the own agreement is active: not_draft
+POST /deployments/{deployment_id}/sip-agreement              403    404    404    404    404    404    404    404    401  # only the school's SIP
+POST /deployments/{deployment_id}/sip-agreement @own-la      403    403    403    403    403    403    404    404    401  # only the school's named SIP (the side's SIP is named for another school)
 PUT /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
 PUT /organisations/{organisation_id}/charging-policies/{academic_year} @own   200    200    200    403    403    403    403    403    401
 GET /organisations/{organisation_id}/charging-policies/{academic_year}   200    403    403    403    403    403    403    403    401
@@ -962,6 +979,8 @@ def api_body(world: World, operation: str, variant: str) -> dict[str, Any] | str
         "POST /visits/{visit_id}/agree": {},
         "POST /visits/{visit_id}/request-changes": {"comment": "Matrix"},
         "POST /visits/{visit_id}/sign-off": {},
+        "POST /deployments/{deployment_id}/send-for-signature": {},
+        "POST /deployments/{deployment_id}/sip-agreement": {"decision": "agree"},
         "POST /deployments/{deployment_id}/evaluation": {
             "ratings": dict.fromkeys(EVALUATION_ITEMS, "green"),
             "comments": {},

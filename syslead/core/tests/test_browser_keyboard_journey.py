@@ -1,8 +1,9 @@
 """The whole journey in Chromium by keyboard alone (WCAG 2.2, 2.1.1 Keyboard; docs/ux.md,
 "Keyboard"): a headteacher asks for support; the coordinator shortlists three leaders and asks
 them; a leader agrees; the headteacher chooses; the coordinator drafts the agreement through its
-task list and check-your-answers page; the four parties sign; the leader records a note of visit
-and the headteacher agrees it. axe-core passes on every page visited.
+task list and check-your-answers page and sends it for signature; the four parties sign; the
+leader records a note of visit and the headteacher agrees it. axe-core passes on every page
+visited.
 
 After ``page.goto`` of the sign-in page, every step is a key press: Tab to reach a control (each
 must be reached within a few dozen presses, see ``browser_keys.tab_to``), Enter or Space to work
@@ -195,14 +196,25 @@ def test_request_to_agreed_note_of_visit_by_keyboard_alone(
     expect(page.locator(".govuk-task-list__status", has_text="Completed")).to_have_count(7)
     press_on(page, page.get_by_role("link", name="Check your answers"), visible=True)
     arrive(page, "Check your answers")
-    press_on(
-        page, page.get_by_role("button", name="Make the agreement and ask the parties to sign")
-    )
-    expect(page.get_by_text("Agreement made: the four parties have been asked")).to_be_visible()
+    press_on(page, page.get_by_role("button", name="Make the draft agreement"))
+    expect(page.get_by_text("Draft agreement made: check it, then send it")).to_be_visible()
     arrive(page, f"Lee Leader at {SCHOOL}")
-    sign_out(page)
     deployment = Deployment.objects.get()
+    assert deployment.status == DeploymentStatus.DRAFT
     assert deployment.starts_on == visit_day
+
+    # Nobody is asked to sign the draft until the coordinator sends it for signature
+    # (docs/rules.md, "Sending an agreement for signature").
+    press_on(page, page.get_by_role("link", name="Send for signature", exact=True), visible=True)
+    arrive(page, "Send the agreement for signature")
+    press_on(page, page.get_by_role("button", name="Send for signature"), visible=True)
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sent for signature: the parties have been asked"
+    )
+    arrive(page, f"Lee Leader at {SCHOOL}", again=True)
+    sign_out(page)
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.AWAITING_SIGNATURES
 
     # The four parties sign in turn, each from their home page.
     signers = [

@@ -10,8 +10,9 @@ Closing together (``services.closing``): the leader's statement, both sign-offs 
 further support come before a coordinator completes the agreement; disputes are raised by anyone
 who sees it and resolved by the broker.
 
-Statuses: awaiting signatures → active ⇄ paused → completed, ended early or cancelled (before
-active); an amended agreement is superseded by its next version.
+Statuses: draft (made on the pages; sent for signature by a coordinator, after the school's named
+SIP agrees on the local authority route) → awaiting signatures → active ⇄ paused → completed,
+ended early or cancelled (before active); an amended agreement is superseded by its next version.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ from syslead.deployments.services.packages import (
     package_create,
     package_set_lead,
 )
+from syslead.deployments.services.sending import (
+    deployment_prepare_invitation,
+    deployment_send_for_signature,
+    deployment_sip_agree,
+    deployment_sip_request_changes,
+)
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 
 __all__ = [
@@ -62,15 +69,19 @@ __all__ = [
     "deployment_decide_further_support",
     "deployment_end_early",
     "deployment_pause",
+    "deployment_prepare_invitation",
     "deployment_record_change",
     "deployment_replace_leader",
     "deployment_report_unavailable",
     "deployment_request_exit",
     "deployment_resume",
+    "deployment_send_for_signature",
     "deployment_sign",
     "deployment_sign_for_chair",
     "deployment_sign_off",
     "deployment_sign_on_paper",
+    "deployment_sip_agree",
+    "deployment_sip_request_changes",
     "deployment_state_delivery",
     "deployment_update",
     "dispute_raise",

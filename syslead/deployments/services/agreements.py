@@ -28,12 +28,14 @@ from syslead.deployments.closing import close_out_of, missing_steps
 from syslead.deployments.models import (
     COMMITTED_STATUSES,
     Deployment,
+    DeploymentStatus,
     DisputeStatus,
     Party,
     Signature,
+    SipDecision,
     SupportPackage,
 )
-from syslead.deployments.notify import ask_parties_to_sign, tell_parties
+from syslead.deployments.notify import ask_parties_to_sign, tell_parties, tell_users
 from syslead.deployments.parties import (
     CHAIR_OF_GOVERNORS,
     PARTY_ORDER,
@@ -50,7 +52,7 @@ from syslead.deployments.rules import (
     length_concern,
 )
 from syslead.deployments.scans import check_scan
-from syslead.deployments.selectors import can_create_deployment
+from syslead.deployments.selectors import can_create_deployment, party_signers
 from syslead.deployments.services.common import (
     ROUTE_FUNDING,
     NewAgreement,
@@ -71,6 +73,11 @@ from syslead.deployments.services.common import (
     write_agreement,
     write_objectives,
 )
+from syslead.deployments.services.sending import (
+    deployment_prepare_invitation,
+    reset_sip_decision,
+)
+from syslead.deployments.sip import school_sips, sip_agreement_needed
 from syslead.deployments.terms import (
     clean_terms,
     require_length_justification,
@@ -78,9 +85,16 @@ from syslead.deployments.terms import (
     terms_of,
     terms_with,
 )
-from syslead.deployments.transitions import AGREEMENT, require_writable
+from syslead.deployments.transitions import AGREEMENT, INITIAL, require_writable
 from syslead.evaluation.services import schedule_feedback
 from syslead.leaders.models import LeaderProfile
+
+S = DeploymentStatus
+#: Why the SIP did not agree an agreement made and sent in one step (the API's default).
+SENT_AT_ONCE = (
+    "Made and sent for signature in one step (through the API), so the SIP could not agree it "
+    "first."
+)
 
 
 @transaction.atomic
@@ -103,6 +117,8 @@ def deployment_create(
     is_lead: bool | None = None,
     length_justification_required: bool = True,
     parts_required: bool = True,
+    send_for_signature: bool = True,
+    sip_not_asked_reason: str = "",
     **details: str,
 ) -> Deployment:
     """Make the agreement from a request and a leader (the request's chosen leader when none is
@@ -126,6 +142,16 @@ def deployment_create(
     fields (``common.DETAIL_FIELDS``). ``is_lead`` None: the agreement leads its package unless
     the package already has a lead. Costs come from the organisation's charging policy for the
     academic year of ``starts_on``.
+
+    ``send_for_signature`` False (the pages' draft) makes a *draft*: nobody is asked to sign until
+    a coordinator sends it (``sending.deployment_send_for_signature``); the school's SIP is asked
+    to agree it first on the local authority route, and the Parties section's e-mail address of a
+    supported school's headteacher without an account prepares their invitation. True (the API,
+    whose contract makes it waiting for signatures at once) sends it in the same step: on the
+    local authority route with a SIP, the SIP could not agree it first, which is recorded on the
+    agreement and its timeline with ``sip_not_asked_reason`` (``SENT_AT_ONCE`` when none is
+    given). The API's ``send_for_signature: false`` makes a draft instead, which the SIP agrees
+    and the coordinator sends (docs/rules.md, "Sending an agreement for signature").
     """
     if not can_create_deployment(actor, support_request):
         raise NotAllowed(
@@ -188,10 +214,28 @@ def deployment_create(
             package=package,
             is_lead=True if lead is None else lead,
             capacity_override_reason=override,
+            status=INITIAL if send_for_signature else S.DRAFT,
         ),
         terms,
         overridden,
     )
+    sip_reason = (sip_not_asked_reason or "").strip()
+    if send_for_signature:
+        if len(sip_reason) > TEXT_MAX_LENGTH:
+            raise field_error(
+                "sip_not_asked_reason", f"Use at most {TEXT_MAX_LENGTH:,} characters."
+            )
+        if not sip_reason:
+            sip_reason = SENT_AT_ONCE
+        deployment.sent_for_signature_at = timezone.now()
+        fields = ["sent_for_signature_at"]
+        if sip_reason and sip_agreement_needed(deployment):
+            deployment.sip_decision = SipDecision.NOT_ASKED
+            deployment.sip_comments = sip_reason
+            deployment.sip_decided_by = actor
+            deployment.sip_decided_at = timezone.now()
+            fields += ["sip_decision", "sip_comments", "sip_decided_by", "sip_decided_at"]
+        deployment.save(update_fields=fields)
     request_mark_agreed(
         actor=actor, request=locked_request, deployment_id=deployment.pk, leader=deployment.leader
     )
@@ -202,7 +246,18 @@ def deployment_create(
         "deployment.created",
         f"Agreement made for {leader_row.user.get_full_name()} at "
         f"{locked_request.school.name}: {days_words(deployment.days)} from "
-        f"{in_words(deployment.starts_on)}, waiting for signatures{overridden_words}",
+        f"{in_words(deployment.starts_on)}, "
+        + (
+            "waiting for signatures"
+            if send_for_signature
+            else "a draft to check and send for signature"
+        )
+        + overridden_words
+        + (
+            f"; sent without the SIP's agreement: {deployment.sip_comments}"
+            if deployment.sip_decision == SipDecision.NOT_ASKED
+            else ""
+        ),
         **agreement_summary(deployment),
         capacity_override_reason=override if overridden else "",
     )
@@ -214,8 +269,42 @@ def deployment_create(
             f"Length outside the guide of one to six terms, with no justification yet: "
             f"{unjustified_length}",
         )
-    ask_parties_to_sign(deployment, "A deployment agreement is ready for your signature.")
+    if send_for_signature:
+        ask_parties_to_sign(deployment, "A deployment agreement is ready for your signature.")
+    else:
+        _prepare_from_parties(actor, deployment)
+        _ask_sip(deployment, "A draft support agreement waits for your agreement.")
     return deployment
+
+
+def _ask_sip(deployment: Deployment, intro: str) -> None:
+    """On the local authority route, ask the school's SIP to agree the draft."""
+    sips = school_sips(deployment)
+    if sips:
+        tell_users(
+            deployment,
+            sips,
+            verb="deployment.sip_to_agree",
+            text=f"Agree the support agreement for {deployment.client_school.name} before it "
+            "is sent for signature.",
+            detail=intro,
+        )
+
+
+def _prepare_from_parties(actor: User, deployment: Deployment) -> None:
+    """The Parties section named the supported school's headteacher with an e-mail address and no
+    one with an account can sign for that school: their invitation is prepared (sent with the
+    agreement)."""
+    email = deployment.client_headteacher_email
+    name = deployment.client_headteacher_name
+    if not (email and name):
+        return
+    row = next((r for r in party_signers(deployment) if r.party == Party.CLIENT_HEADTEACHER), None)
+    if row is None or row.can_sign or not row.invite_role:
+        return
+    deployment_prepare_invitation(
+        actor=actor, deployment=deployment, party=str(row.party), email=email, name=name
+    )
 
 
 @transaction.atomic
@@ -268,6 +357,7 @@ def deployment_update(
         locked.capacity_override_reason = ""
         locked.capacity_overridden_by = None
     apply_costs(locked, rates)
+    sip_withdrawn = reset_sip_decision(locked)
     locked.full_clean()
     locked.save()
     write_objectives(locked, terms.objectives)
@@ -278,13 +368,17 @@ def deployment_update(
         actor,
         locked,
         "deployment.updated",
-        "Terms changed" + ("; signatures withdrawn: everyone signs again" if withdrawn else ""),
+        "Terms changed"
+        + ("; signatures withdrawn: everyone signs again" if withdrawn else "")
+        + ("; the SIP's answer is withdrawn: they agree the new terms" if sip_withdrawn else ""),
         **agreement_summary(locked),
         changed=sorted(changes),
         signatures_withdrawn=withdrawn,
     )
     if withdrawn:
         ask_parties_to_sign(locked, "The terms of the agreement have changed: please sign again.")
+    if sip_withdrawn or (locked.status == S.DRAFT and not locked.sip_decision):
+        _ask_sip(locked, "The terms of the draft support agreement have changed.")
     return locked
 
 
@@ -562,7 +656,7 @@ def _reopen_request(actor: User, deployment: Deployment) -> None:
         pk=deployment.support_request_id
     )
     others = Deployment.objects.filter(
-        support_request=support_request, status__in=COMMITTED_STATUSES
+        support_request=support_request, status__in=(S.DRAFT, *COMMITTED_STATUSES)
     ).exclude(pk=deployment.pk)
     if others.exists():
         return

@@ -281,10 +281,12 @@ class NewAgreement:
     version: int = 1
     previous_version: Deployment | None = None
     replaces: Deployment | None = None
+    #: A draft (made on the pages, sent for signature later) or waiting for signatures at once.
+    status: str = INITIAL
 
 
 def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
-    """Insert the agreement (awaiting signatures) with its objectives and costs."""
+    """Insert the agreement (awaiting signatures, or a draft) with its objectives and costs."""
     support_request = new.support_request
     defaults = default_details(new.leader, support_request, support_request.school_id)
     filled = {name: value for name, value in terms.details.items() if value}
@@ -297,7 +299,7 @@ def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bo
         leader=new.leader,
         client_school_id=support_request.school_id,
         home_school_id=new.leader.home_school_id,
-        status=INITIAL,
+        status=new.status,
         version=new.version,
         previous_version=new.previous_version,
         replaces=new.replaces,

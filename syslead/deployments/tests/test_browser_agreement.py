@@ -147,9 +147,20 @@ def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     save(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.get_by_text("Year 5 and 6 teachers")).to_be_visible()
-    page.get_by_role("button", name="Make the agreement and ask the parties to sign").click()
-    expect(page.get_by_text("Agreement made: the four parties have been asked")).to_be_visible()
+    page.get_by_role("button", name="Make the draft agreement").click()
+    expect(page.get_by_text("Draft agreement made: check it, then send it")).to_be_visible()
+    axe_check(page)
+    # Nobody is asked to sign until the draft is sent (docs/rules.md, "Sending an agreement for
+    # signature").
+    page.get_by_role("link", name="Send for signature", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send the agreement for signature")
+    axe_check(page)
+    page.get_by_role("button", name="Send for signature").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sent for signature: the parties have been asked"
+    )
     deployment = Deployment.objects.get()
+    assert deployment.status == "awaiting_signatures"
     assert deployment.objectives.get().baseline == "2 of 6 teachers."
     assert deployment.staff_involved == "Year 5 and 6 teachers"
 

@@ -12,9 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import ApiClient, make_school, make_user
 from syslead.accounts.models import Role, User
+from syslead.brokering.models import Route, SupportRequest
 from syslead.core.exceptions import RuleViolation
 from syslead.core.models import Event
 from syslead.deployments import services
@@ -23,6 +25,7 @@ from syslead.deployments.tests.factories import close_together, make_leader
 from syslead.deployments.transitions import AGREEMENT, DISPUTE, change_actions
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
+from syslead.schools.models import NamedSip
 
 S = DeploymentStatus
 Step = Callable[[dict[str, Any], Deployment], Deployment]
@@ -107,6 +110,47 @@ def _cancel_amendment(w: dict[str, Any], d: Deployment) -> Deployment:
     return _again(w)
 
 
+def _la_route_with_sip(w: dict[str, Any], d: Deployment) -> User:
+    """Put the agreement's request on the local authority route, its school with a named SIP of
+    the agreement's organisation (docs/rules.md, "The school's named SIP")."""
+    SupportRequest.objects.filter(pk=d.support_request_id).update(route=Route.LOCAL_AUTHORITY)
+    d.support_request.refresh_from_db()
+    organisation = Organisation.objects.get(pk=d.organisation_id)
+    sip = make_user("sid@la.test", "Sid Partner", (Role.SIP, organisation))
+    NamedSip.objects.create(
+        school_id=d.client_school_id,
+        organisation=organisation,
+        sip=sip,
+        starts_on=timezone.localdate(),
+    )
+    return sip
+
+
+def _sip_agree(w: dict[str, Any], d: Deployment) -> Deployment:
+    sip = _la_route_with_sip(w, d)
+    return services.deployment_sip_agree(actor=sip, deployment=d)
+
+
+def _sip_request_changes(w: dict[str, Any], d: Deployment) -> Deployment:
+    sip = _la_route_with_sip(w, d)
+    return services.deployment_sip_request_changes(
+        actor=sip, deployment=d, comments="Two more days"
+    )
+
+
+def _prepare_invitation(w: dict[str, Any], d: Deployment) -> Deployment:
+    # No one with an account heads the supported school any more.
+    w["client_head"].role_assignments.all().delete()
+    services.deployment_prepare_invitation(
+        actor=w["coordinator"],
+        deployment=d,
+        party="client_headteacher",
+        email="cara@client.test",
+        name="Cara Head",
+    )
+    return _again(w)
+
+
 def _state(w: dict[str, Any], d: Deployment) -> Deployment:
     services.deployment_state_delivery(actor=w["leader_user"], deployment=d, fully_delivered=True)
     return _again(w)
@@ -138,6 +182,13 @@ def _complete(w: dict[str, Any], d: Deployment) -> Deployment:
 
 #: Each row: a state it starts from, and the service call taking it (returning the agreement).
 REACH: dict[str, tuple[str, Step]] = {
+    "prepare_invitation": (S.DRAFT, _prepare_invitation),
+    "sip_agree": (S.DRAFT, _sip_agree),
+    "sip_request_changes": (S.DRAFT, _sip_request_changes),
+    "send_for_signature": (
+        S.DRAFT,
+        lambda w, d: services.deployment_send_for_signature(actor=w["coordinator"], deployment=d),
+    ),
     "sign": (
         S.AWAITING_SIGNATURES,
         lambda w, d: services.deployment_sign(actor=w["leader_user"], deployment=d),

@@ -427,14 +427,23 @@ def test_the_organisations_saved_rates_are_used(
     assert "no charging policy saved" not in page
 
 
-def test_confirming_makes_the_agreement_and_asks_the_parties_to_sign(
+def test_confirming_makes_a_draft_that_asks_no_one_to_sign_until_it_is_sent(
     login: Login, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
+    """docs/rules.md, "Sending an agreement for signature": the draft is made; the parties are
+    asked to sign only once the coordinator sends it."""
     client = login(coordinator)
     fill_draft(client, support_request)
     response = client.post(check_url(support_request))
     deployment = Deployment.objects.get()
     assert response["Location"] == f"/deployments/{deployment.pk}/"
+    assert deployment.status == DeploymentStatus.DRAFT
+    assert not parties[0].notifications.filter(verb="deployment.to_sign").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "This agreement is a draft." in page
+    assert "Send for signature" in page
+    client.post(f"/deployments/{deployment.pk}/send/")
+    deployment.refresh_from_db()
     assert deployment.status == DeploymentStatus.AWAITING_SIGNATURES
     assert deployment.aims == [
         "Improve the teaching of reasoning in key stage 2 maths.",

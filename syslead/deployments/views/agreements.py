@@ -41,10 +41,12 @@ from syslead.deployments.selectors import (
     next_steps_for,
     package_deployments,
     party_signers,
+    party_states,
     party_to_sign,
     unsigned_parties,
     version_chain,
 )
+from syslead.deployments.sip import school_sips
 from syslead.deployments.transitions import AGREEMENT, SIGNED
 
 PAGE_SIZE = 25
@@ -164,6 +166,11 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "may_ask_exit": "request_exit" in steps,
         "may_report_unavailable": "report_unavailable" in steps,
         "chase": chase_panel(user, "signature", deployment),
+        # A draft: sending it for signature, and the SIP's agreement first on the LA route.
+        "party_states": party_states(deployment),
+        "sips": school_sips(deployment),
+        "may_send": "send_for_signature" in steps,
+        "may_sip_answer": "sip_agree" in steps and not deployment.sip_decision,
         # The leader moved school: the coordinator records the change (docs/rules.md).
         "move_flag": move_flag,
         "move_flag_text": move_flag_text(move_flag) if move_flag else "",

@@ -47,11 +47,12 @@ from syslead.deployments.forms import (
     objectives_initial,
     section_objective_formset,
 )
-from syslead.deployments.models import ChangeKind, Deployment, FundingRoute
+from syslead.deployments.models import ChangeKind, Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.preview import AgreementPreview, agreement_preview, refusal_text, rule_name
 from syslead.deployments.rules import length_concern
 from syslead.deployments.selectors import deployment_for_user
 from syslead.deployments.services.common import rates_of_deployment
+from syslead.deployments.sip import school_sips
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import require_manager
@@ -478,6 +479,7 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
             support_request=support_request,
             leader=leader,
             capacity_override_reason=answers["capacity_override_reason"],
+            send_for_signature=False,
             **terms,
         )
 
@@ -487,8 +489,9 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
         support_request=support_request,
         leader=leader,
         heading="Draft the agreement",
-        confirm_label="Make the agreement and ask the parties to sign",
-        done_message="Agreement made: the four parties have been asked to sign it.",
+        confirm_label="Make the draft agreement",
+        done_message="Draft agreement made: check it, then send it for signature. Nobody has "
+        "been asked to sign yet.",
         cancel_url=reverse("brokering:detail", args=[support_request.pk]),
         url_name="create",
         url_args=[support_request.pk],
@@ -530,9 +533,12 @@ def agreement_edit(
         messages.info(
             request,
             f"The agreement is {deployment.get_status_display().lower()}: its terms can only "
-            "change while it waits for signatures. Record a change to amend a signed one.",
+            "change while it is a draft or waits for signatures. Record a change to amend a "
+            "signed one.",
         )
         return redirect("deployments:detail", deployment.pk)
+
+    is_draft = deployment.status == DeploymentStatus.DRAFT
 
     def finish(terms: dict[str, Any], answers: dict[str, Any]) -> Deployment:
         return services.deployment_update(
@@ -549,8 +555,12 @@ def agreement_edit(
         support_request=deployment.support_request,
         leader=deployment.leader,
         heading="Change the terms of the agreement",
-        confirm_label="Save the new terms and ask the parties to sign again",
-        done_message="Terms changed: the parties have been asked to sign again.",
+        confirm_label="Save the new terms"
+        if is_draft
+        else "Save the new terms and ask the parties to sign again",
+        done_message="Terms changed: check the draft, then send it for signature."
+        if is_draft
+        else "Terms changed: the parties have been asked to sign again.",
         cancel_url=reverse("deployments:detail", args=[deployment.pk]),
         url_name="edit",
         url_args=[deployment.pk],
@@ -561,8 +571,12 @@ def agreement_edit(
         rates=_rates_if_same_year(deployment),
         extra={"deployment": deployment},
         intro=(
-            "Change the sections you need, then check your answers. The signatures given are "
-            "withdrawn and everyone signs again."
+            "Change the sections you need, then check your answers. The draft stays a draft "
+            "until you send it for signature"
+            + (": the SIP is asked to agree the new terms." if school_sips(deployment) else ".")
+            if is_draft
+            else "Change the sections you need, then check your answers. The signatures given "
+            "are withdrawn and everyone signs again."
         ),
     )
     return draft_page(draft, section)

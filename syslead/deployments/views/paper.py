@@ -25,6 +25,9 @@ from syslead.deployments.selectors import (
     party_signers,
     pending_invitations_for,
 )
+from syslead.deployments.services.sending import (
+    deployment_prepare_invitation as prepare_invitation,
+)
 from syslead.deployments.transitions import AGREEMENT
 from syslead.deployments.views.common import posted, require_manager, run_service
 from syslead.invitations.services import invitation_resend, invitation_send
@@ -65,15 +68,38 @@ def agreement_invite_signer(request: AuthenticatedHttpRequest, deployment_id: in
     """Invite the person who signs for a party no one with an account holds: the headteacher of
     the school, or the broker lead of the organisation (``?party=``)."""
     deployment = _managed_waiting(request, deployment_id)
-    if not AGREEMENT.in_source("sign", deployment):
+    draft = AGREEMENT.in_source("prepare_invitation", deployment)
+    if not (draft or AGREEMENT.in_source("sign", deployment)):
         return _not_waiting(request, deployment)
     party = str(request.POST.get("party") or request.GET.get("party") or "")
     row = _signer_to_invite(deployment, party)
     if row is None:
         messages.info(request, "Someone with an account can already sign for that party.")
         return redirect("deployments:detail", deployment.pk)
-    form = InviteSignerForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    prepared = deployment.prepared_invitations.filter(party=row.party).first() if draft else None
+    form = InviteSignerForm(
+        posted(request),
+        initial={"name": prepared.name, "email": prepared.email} if prepared else None,
+    )
+    if request.method == "POST" and form.is_valid() and draft:
+        done = run_service(
+            form,
+            lambda: prepare_invitation(
+                actor=request.user,
+                deployment=deployment,
+                party=str(row.party),
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"Invitation ready for {done.email} to sign as {row.in_sentence}: it is sent "
+                "when you send the agreement for signature.",
+            )
+            return redirect(reverse("deployments:detail", args=[deployment.pk]) + "#parties")
+    elif request.method == "POST" and form.is_valid():
         school = (
             deployment.home_school_id
             if row.party == Party.HOME_HEADTEACHER
@@ -101,7 +127,7 @@ def agreement_invite_signer(request: AuthenticatedHttpRequest, deployment_id: in
                 text = f"{email} already had an account: they can now sign as {row.in_sentence}."
             messages.success(request, text)
             return redirect(reverse("deployments:detail", args=[deployment.pk]) + "#who-can-sign")
-    context = {"deployment": deployment, "form": form, "row": row}
+    context = {"deployment": deployment, "form": form, "row": row, "draft": draft}
     return render(request, "deployments/invite_signer.html", context)
 
 

@@ -92,34 +92,47 @@ def test_invited_headteacher_sets_a_password_and_signs_the_agreement(
     client_school: School,
     alliance: Organisation,
 ) -> None:
-    """One journey: the coordinator's agreement names Ermine Primary, whose headteacher has no
-    account; the coordinator invites them from the agreement; they follow the link, choose a
-    password, land signed in with the agreement to sign on their home page, sign it, and the
-    agreement shows their signature (docs/going-live.md)."""
+    """One journey: the coordinator's draft agreement names Ermine Primary, whose headteacher has
+    no account; the coordinator names them on the draft (the invitation is prepared, not sent),
+    sends the agreement for signature, which sends the invitation; they follow the link, choose
+    a password, land signed in with the agreement to sign on their home page, sign it, and the
+    agreement shows their signature (docs/going-live.md, docs/rules.md "Sending an agreement for
+    signature")."""
     leader = make_leader(leader_user, home_school, alliance)
     support_request = make_request(alliance, client_school, chosen_leader=leader)
     deployment = deployment_create(
-        actor=coordinator, support_request=support_request, leader=leader, **agreement_kwargs()
+        actor=coordinator,
+        support_request=support_request,
+        leader=leader,
+        send_for_signature=False,
+        **agreement_kwargs(),
     )
-    # The parties before the supported school's headteacher have signed.
-    deployment = deployment_sign(actor=leader_user, deployment=deployment)
-    deployment = deployment_sign(actor=home_head, deployment=deployment)
 
     browser_sign_in(page, coordinator.email)
     page.goto(f"/deployments/{deployment.pk}/")
-    expect(
-        page.get_by_text("No one can sign for the headteacher of Ermine Primary Academy yet")
-    ).to_be_visible()
+    expect(page.get_by_text("This agreement is a draft.")).to_be_visible()
     axe_check(page)
-    page.get_by_role("link", name="invite the headteacher of Ermine Primary Academy").click()
+    page.get_by_role(
+        "link", name="Name who signs for the headteacher of Ermine Primary Academy"
+    ).click()
     axe_check(page)
     page.get_by_label("Their full name").fill("Cara Client-Head")
     page.get_by_label("Their e-mail address").fill("cara@ermine.test")
-    page.get_by_role("button", name="Send the invitation").click()
+    page.get_by_role("button", name="Keep the invitation for sending").click()
+    expect(page.get_by_text("Invitation ready: sent with the agreement")).to_be_visible()
+    assert not [m for m in mail.outbox if m.to == ["cara@ermine.test"]]
+    axe_check(page)
+    page.get_by_role("link", name="Send for signature").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send the agreement for signature")
+    axe_check(page)
+    page.get_by_role("button", name="Send for signature").click()
     expect(
         page.get_by_text("Invited cara@ermine.test (Cara Client-Head), not yet joined")
     ).to_be_visible()
     axe_check(page)
+    # The parties before the supported school's headteacher sign.
+    deployment = deployment_sign(actor=leader_user, deployment=deployment)
+    deployment = deployment_sign(actor=home_head, deployment=deployment)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
 

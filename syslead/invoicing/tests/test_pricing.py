@@ -13,10 +13,16 @@ from syslead.deployments.costs import ROUTES, Rates
 from syslead.invoicing.pricing import (
     BROKER,
     COMMISSIONER,
+    FEE,
     HOME_SCHOOL,
+    INVOICE,
+    REMITTANCE,
     SUPPORTED_SCHOOL,
+    Flow,
     invoice_parties,
     invoice_totals,
+    money_flows,
+    net_positions,
     price_session,
 )
 
@@ -104,3 +110,60 @@ def test_amounts_are_rate_times_sessions_and_shares_sum_to_the_work(
     expected = value - fees if route == "broker" else value
     assert totals.total == expected
     assert min(totals.total, totals.broker_share, totals.home_school_share) >= 0
+
+
+@given(
+    full=st.integers(0, 40),
+    half=st.integers(0, 40),
+    twilight=st.integers(0, 40),
+    rates=st.tuples(pence, pence, pence, pence),
+    expenses=st.lists(pence, max_size=3),
+    route=st.sampled_from(ROUTES),
+)
+def test_every_pound_is_accounted_for_on_every_route(
+    full: int,
+    half: int,
+    twilight: int,
+    rates: tuple[Decimal, Decimal, Decimal, Decimal],
+    expenses: list[Decimal],
+    route: str,
+) -> None:
+    """docs/rules.md, Charging (who invoices whom): what the funder pays is what the leader's
+    school and the broker receive, to the penny, and nothing is negative."""
+    agreed = Rates(*rates)
+    lines = (
+        [price_session("full_day", agreed, route)] * full
+        + [price_session("half_day", agreed, route)] * half
+        + [price_session("twilight", agreed, route)] * twilight
+    )
+    allowed = expenses if invoice_parties(route).expenses_allowed else []
+    totals = invoice_totals(lines, allowed, route)
+    flows = money_flows(totals, route)
+    positions = net_positions(flows)
+    assert sum(positions.values(), Decimal(0)) == 0
+    assert all(flow.amount > 0 for flow in flows)
+    funder = invoice_parties(route).payer
+    outlay = totals.home_school_share + totals.broker_share
+    if funder == BROKER:  # the broker funds the work and keeps its own fee
+        assert positions.get(BROKER, Decimal(0)) == totals.broker_share - outlay
+    else:
+        assert positions.get(funder, Decimal(0)) == -outlay
+        assert positions.get(BROKER, Decimal(0)) == totals.broker_share
+    assert positions.get(HOME_SCHOOL, Decimal(0)) == totals.home_school_share
+
+
+def test_350_a_day_flows_300_to_the_home_school_and_50_to_the_broker_by_route() -> None:
+    """docs/rules.md, Charging: the school route passes the fee on; the commissioned route is
+    collected by the broker, which remits the leader's school its share."""
+    totals = invoice_totals([price_session("full_day", RATES, "school")], [], "school")
+    assert money_flows(totals, "school") == (
+        Flow(SUPPORTED_SCHOOL, HOME_SCHOOL, Decimal("350.00"), INVOICE),
+        Flow(HOME_SCHOOL, BROKER, Decimal("50.00"), FEE),
+    )
+    totals = invoice_totals([price_session("full_day", RATES, "other")], [], "other")
+    assert money_flows(totals, "other") == (
+        Flow(COMMISSIONER, BROKER, Decimal("350.00"), INVOICE),
+        Flow(BROKER, HOME_SCHOOL, Decimal("300.00"), REMITTANCE),
+    )
+    totals = invoice_totals([price_session("full_day", RATES, "broker")], [], "broker")
+    assert money_flows(totals, "broker") == (Flow(BROKER, HOME_SCHOOL, Decimal("300.00"), INVOICE),)

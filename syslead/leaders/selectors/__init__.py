@@ -45,12 +45,17 @@ from syslead.leaders.selectors.flags import (
     missed_annual_lle_training,
     not_deployable_reasons,
 )
+from syslead.leaders.selectors.training_frequency import (
+    FrequencyFlag,
+    training_frequency_flags,
+)
 
 __all__ = [
     "CodeLabel",
     "DirectoryDesignation",
     "DirectoryResults",
     "DirectoryRow",
+    "FrequencyFlag",
     "PublicFilters",
     "PublicProfile",
     "application_for_user",
@@ -74,4 +79,5 @@ __all__ = [
     "shared_by",
     "specialisms_for",
     "training_event_for_user",
+    "training_frequency_flags",
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import is_administrator
@@ -24,14 +25,18 @@ from syslead.leaders.models import (
     LeaderProfile,
     TrainingAttendance,
     TrainingEvent,
+    TrainingKind,
 )
 from syslead.leaders.permissions import may_coordinate
 from syslead.leaders.selectors import (
     missed_annual_lle_training,
     not_deployable_reasons,
     training_event_for_user,
+    training_frequency_flags,
 )
 from syslead.leaders.services import training_event_create
+from syslead.leaders.training_ics import training_event_ics as build_training_event_ics
+from syslead.leaders.training_ics import training_event_ics_filename
 from syslead.leaders.views.common import (
     coordinated_organisations,
     reader_organisation_ids,
@@ -92,6 +97,7 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "events": events,
             "year": year,
             "flagged": training_flags(leaders, year),
+            "frequency_flags": training_frequency_flags(organisation_ids, year),
             "may_create": bool(coordinated_organisations(request.user))
             or is_administrator(request.user),
         },
@@ -102,9 +108,20 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def training_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_coordinator(request.user)
+    organisations = coordinated_organisations(request.user)
+    initial: dict[str, Any] = {}
+    # "Schedule the missing meeting" links from the training page preselect the kind and
+    # organisation.
+    if request.GET.get("kind") in TrainingKind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("organisation", "").isdigit():
+        wanted = int(request.GET["organisation"])
+        if any(o.pk == wanted for o in organisations):
+            initial["organisation"] = wanted
     form = TrainingEventForm(
         request.POST if request.method == "POST" else None,
-        organisations=coordinated_organisations(request.user),
+        organisations=organisations,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -167,3 +184,17 @@ def training_event(request: AuthenticatedHttpRequest, event_id: int) -> HttpResp
             "attended": sum(1 for attended in records.values() if attended),
         },
     )
+
+
+@login_required
+def training_event_ics(request: AuthenticatedHttpRequest, event_id: int) -> HttpResponse:
+    """The event as a calendar file, for anyone who may see the event."""
+    event = training_event_for_user(request.user, event_id)
+    url = request.build_absolute_uri(reverse("leaders:training_event", args=[event.pk]))
+    response = HttpResponse(
+        build_training_event_ics(event, url=url), content_type="text/calendar; charset=utf-8"
+    )
+    filename = training_event_ics_filename(event)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
