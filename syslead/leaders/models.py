@@ -510,14 +510,6 @@ class TrainingKind(models.TextChoices):
     LLE_GROUP = "lle_group", "LLE group meeting with the local-authority officer"
     ENRICHMENT = "enrichment", "Enrichment session"
     TERMLY_REVIEW = "termly_review", "Termly review meeting"
-    #: Optional enrichment (docs/rules.md, "Training"): recorded like any event, never counted
-    #: towards core training, the LLEs' annual session or deployability.
-    ENRICHMENT_COACHING = "enrich_coaching", "Optional enrichment: coaching and mentoring"
-    ENRICHMENT_RESEARCH = "enrich_research", "Optional enrichment: research and evidence"
-
-
-#: The optional enrichment kinds: shown and recorded, never required.
-ENRICHMENT_KINDS = frozenset({TrainingKind.ENRICHMENT_COACHING, TrainingKind.ENRICHMENT_RESEARCH})
 
 
 class TrainingEvent(models.Model):

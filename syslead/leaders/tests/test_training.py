@@ -160,34 +160,3 @@ def test_a_past_year_says_the_session_was_missed(lle: Designation, leader: Leade
     flags = leader_flags(leader_with_related(leader.pk), past)
     assert f"Missed the mandatory LLE training session in {past.label}." in flags
     assert timezone.localdate() > past.ends_on
-
-
-@pytest.mark.parametrize("kind", ["enrich_coaching", "enrich_research"])
-def test_rule_optional_enrichment_training_is_recorded_but_never_counts(
-    coordinator: User, alliance: Organisation, home_school: School, kind: str
-) -> None:
-    """docs/rules.md, Training: optional enrichment kinds are recorded alongside the core ones but
-    never complete core training nor make a leader deployable."""
-    newcomer = make_leader(school=home_school, core_training_completed_on=None)
-    newcomer.created_by_organisation = alliance
-    newcomer.save()
-    designate(newcomer, "SLE", alliance)
-    event = _event(coordinator, alliance, kind, dt.date(2025, 10, 14))
-    attendance = attendance_record(actor=coordinator, event=event, leader=newcomer, attended=True)
-    assert attendance.attended
-    newcomer.refresh_from_db()
-    assert newcomer.core_training_completed_on is None
-    assert not is_deployable(leader_with_related(newcomer.pk))
-
-
-def test_rule_optional_enrichment_does_not_stand_in_for_the_lle_annual_session(
-    lle: Designation, coordinator: User, alliance: Organisation, leader: LeaderProfile
-) -> None:
-    """docs/rules.md, Training: an LLE who attended only enrichment still missed the annual
-    mandatory session."""
-    event = _event(coordinator, alliance, "enrich_research", dt.date(2025, 10, 14))
-    attendance_record(actor=coordinator, event=event, leader=leader, attended=True)
-    assert missed_annual_lle_training(leader, YEAR)
-    annual = _event(coordinator, alliance, "lle_annual", dt.date(2025, 11, 14))
-    attendance_record(actor=coordinator, event=annual, leader=leader, attended=True)
-    assert not missed_annual_lle_training(leader, YEAR)
