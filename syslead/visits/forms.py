@@ -242,3 +242,14 @@ class ConcernContactForm(forms.Form):
         field = self.fields["safeguarding_lead"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = people
+
+
+class LogSignForm(forms.Form):
+    """The headteacher's declaration on the term's shared deployment record (docs/rules.md,
+    Records: "signed by the head each term")."""
+
+    confirm = forms.BooleanField(
+        label="I confirm this deployment record is an accurate account of the support my school "
+        "received this term",
+        error_messages={"required": "Tick the box to confirm the record is accurate."},
+    )

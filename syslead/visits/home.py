@@ -30,7 +30,14 @@ from syslead.evaluation import selectors as evaluation_selectors
 from syslead.evaluation.models import FeedbackRequest, FinalReport, FinalReportStatus
 from syslead.schools.sips import named_sip_pairs
 from syslead.visits.access import concerns_visible_to
-from syslead.visits.models import ActionOwner, ActionPoint, ConcernStatus, Visit, VisitStatus
+from syslead.visits.models import (
+    ActionOwner,
+    ActionPoint,
+    ConcernStatus,
+    LogShare,
+    Visit,
+    VisitStatus,
+)
 from syslead.visits.selectors import (
     AGREE_WITHIN_SCHOOL_DAYS,
     deployments_without_recent_visit,
@@ -160,7 +167,29 @@ def headteacher_delivery(user: User) -> Iterable[Block]:
             f"Read {report.deployment.leader.name}'s final report",
             reverse("evaluation:final_report", args=[report.deployment_id]),
         )
+    yield from _records_to_sign(ids)
     yield _delivery_section("Support at and from my school: visits and records", involved)
+
+
+def _records_to_sign(deployments: QuerySet[Deployment]) -> Iterator[AttentionItem]:
+    """Each term's shared deployment record whose latest sharing the head has not yet signed
+    (docs/rules.md, Records: "signed by the head each term")."""
+    latest: dict[tuple[int, str, str], LogShare] = {}
+    for share in (
+        LogShare.objects.filter(deployment__in=deployments)
+        .order_by("shared_at", "pk")
+        .select_related("deployment__leader__user")
+    ):
+        latest[(share.deployment_id, share.academic_year, share.term)] = share
+    for (deployment_id, year, term), share in sorted(latest.items()):
+        if share.is_signed:
+            continue
+        label = f"{term.capitalize()} term {year}"
+        yield AttentionItem(
+            f"Sign {share.deployment.leader.name}'s deployment record for the {label}",
+            reverse("visits:log_sign", args=[deployment_id]) + f"?term={year}-{term}",
+            f"Shared {_when(share.shared_at)}",
+        )
 
 
 # --- Coordinators and broker leads -------------------------------------------------------------

@@ -206,12 +206,23 @@ class LogShare(models.Model):
     )
     shared_at = models.DateTimeField(auto_now_add=True)
     hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    #: The supported school's headteacher signs the shared record (docs/rules.md, Records:
+    #: "signed by the head each term"). The name is kept as signed.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_name = models.CharField(max_length=150, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-shared_at"]
 
     def __str__(self) -> str:
         return f"{self.term} {self.academic_year} shared"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
 
 
 class ConcernContact(models.Model):

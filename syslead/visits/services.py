@@ -558,6 +558,66 @@ def log_share_term(*, actor: User, deployment: Deployment, term: Term) -> LogSha
     return share
 
 
+def log_share_to_sign(deployment: Deployment, term: Term) -> LogShare | None:
+    """The latest sharing of one term's record: the one the headteacher signs."""
+    return (
+        deployment.log_shares.filter(academic_year=term.year.label, term=term.name)
+        .order_by("-shared_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def log_share_sign(*, actor: User, deployment: Deployment, term: Term, confirm: bool) -> LogShare:
+    """The supported school's headteacher signs the term's shared deployment record (docs/rules.md,
+    Records: "signed by the head each term"). Only the client head signs; the record must have
+    been shared; a record is signed once; the declaration must be ticked."""
+    roles = deployment_roles(actor, deployment)
+    if not roles.client_head:
+        raise NotAllowed("Only the headteacher of the supported school signs the record.")
+    if not confirm:
+        raise field_error("confirm", "Tick the box to confirm the record is accurate.")
+    share = (
+        LogShare.objects.select_for_update()
+        .filter(deployment=deployment, academic_year=term.year.label, term=term.name)
+        .order_by("-shared_at", "-pk")
+        .first()
+    )
+    if share is None:
+        raise RuleViolation(
+            "The record for this term has not been shared yet, so there is nothing to sign.",
+            rule="log_not_shared",
+        )
+    if share.is_signed:
+        raise RuleViolation(
+            "The record for this term is already signed.", rule="log_already_signed"
+        )
+    share.signed_by = actor
+    share.signed_name = actor.get_full_name() or actor.get_username()
+    share.signed_at = timezone.now()
+    share.save(update_fields=["signed_by", "signed_name", "signed_at"])
+    event_record(
+        actor=actor,
+        subject=deployment,
+        verb="log.signed",
+        summary=f"Signed the deployment record for the {term.label}",
+        data={"academic_year": term.year.label, "term": term.name, "log_share": share.pk},
+    )
+    url = reverse("visits:log", args=[deployment.pk]) + f"?term={term.year.label}-{term.name}"
+    notify(
+        users=recipients.everyone(
+            [recipients.leader_user(deployment)],
+            recipients.broker_people(deployment.organisation_id),
+        ),
+        verb="log.signed",
+        text=f"{share.signed_name} signed the deployment record for the {term.label} "
+        f"at {deployment.client_school.name}.",
+        url=url,
+        subject=f"Deployment record signed: {term.label}",
+    )
+    return share
+
+
 # --- Safeguarding and serious concerns ---------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="log_export",
     ),
     path("deployments/<int:deployment_id>/log/share/", views.log_share, name="log_share"),
+    path("deployments/<int:deployment_id>/log/sign/", views.log_sign, name="log_sign"),
     path(
         "deployments/<int:deployment_id>/concerns/new/", views.concern_raise, name="concern_raise"
     ),

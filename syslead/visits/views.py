@@ -47,6 +47,7 @@ from syslead.visits.forms import (
     ConcernContactForm,
     ConcernForm,
     LogEntryForm,
+    LogSignForm,
     VisitForm,
 )
 from syslead.visits.models import ActionPoint, ConcernStatus, Visit
@@ -370,6 +371,40 @@ def log_share(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResp
         messages.success(request, f"Deployment record for the {term.label} shared.")
     url = reverse("visits:log", args=[deployment.pk])
     return redirect(f"{url}?term={selectors.term_key(term)}")
+
+
+@login_required
+def log_sign(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """The supported school's headteacher signs the term's shared record (docs/rules.md, Records:
+    "signed by the head each term")."""
+    deployment, roles = deployment_records_for_user(request.user, deployment_id)
+    if not roles.client_head:
+        raise PermissionDenied("Only the headteacher of the supported school signs the record.")
+    key = request.POST.get("term") if request.method == "POST" else request.GET.get("term")
+    term = selectors.term_from_key(deployment, key, timezone.localdate())
+    form = LogSignForm(request.POST or None)
+    if request.method == "POST":
+        confirmed = form.is_valid()
+        done = run_service(
+            form,
+            lambda: services.log_share_sign(
+                actor=request.user, deployment=deployment, term=term, confirm=confirmed
+            ),
+            rule_field="confirm",
+        )
+        if done is not None:
+            messages.success(request, f"Deployment record for the {term.label} signed.")
+            url = reverse("visits:log", args=[deployment.pk])
+            return redirect(f"{url}?term={selectors.term_key(term)}")
+    context = {
+        "deployment": deployment,
+        "roles": roles,
+        "log": selectors.deployment_log(deployment, term),
+        "share": services.log_share_to_sign(deployment, term),
+        "term_key": selectors.term_key(term),
+        "form": form,
+    }
+    return render(request, "visits/log_sign.html", context)
 
 
 # --- Concerns ----------------------------------------------------------------------------------

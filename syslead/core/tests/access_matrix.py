@@ -386,6 +386,10 @@ GET visits:log_export                                      200    404    404    
 GET visits:log_export @own                                 200    200    200    200    200    200    200    404    302
 GET visits:log_share                                         405    405    405    405    405    405    405    405    302
 POST visits:log_share                                        302    404    404    404    404    404    404    404    302
+GET visits:log_sign                                          403    404    404    404    404    404    404    404    302  # admin: only the supported school's head signs
+GET visits:log_sign @own                                     403    403    403    403    403    403    200    404    302  # only the supported school's head signs
+POST visits:log_sign                                         403    404    404    404    404    404    404    404    302
+POST visits:log_sign @own                                    403    403    403    403    403    403    200    404    302  # the head: the empty declaration refused on the page
 GET visits:concern_raise                                     200    404    404    404    404    404    404    404    302
 GET visits:concern_raise @own                                200    200    200    200    200    200    200    404    302
 POST visits:concern_raise                                    200    404    404    404    404    404    404    404    302
