@@ -32,6 +32,7 @@ from syslead.deployments.models import (
     FurtherSupport,
 )
 from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
+from syslead.invitations.forms import SomeoneToInviteForm
 from syslead.leaders.models import LeaderProfile
 
 #: How many overall aims the form offers ("Overall aim(s) of deployment: 1. 2. 3.").
@@ -384,22 +385,8 @@ class ChairSignatureForm(forms.Form):
     )
 
 
-class InviteSignerForm(forms.Form):
+class InviteSignerForm(SomeoneToInviteForm):
     """Invite the person who signs for a party no one with an account holds."""
-
-    name = forms.CharField(
-        label="Their full name",
-        max_length=150,
-        error_messages={"required": "Enter the person's name."},
-    )
-    email = forms.EmailField(
-        label="Their e-mail address",
-        max_length=254,
-        error_messages={
-            "required": "Enter the person's e-mail address.",
-            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
-        },
-    )
 
 
 class SendForSignatureForm(forms.Form):

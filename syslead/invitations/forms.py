@@ -40,6 +40,25 @@ def role_choices_for(user: User) -> list[tuple[str, str]]:
     return [(str(r.value), str(r.label)) for r in roles]
 
 
+class SomeoneToInviteForm(forms.Form):
+    """The name and e-mail address of someone to invite to take their part in a case: the person
+    who signs for a party of an agreement, or a school's headteacher asked to choose a leader."""
+
+    name = forms.CharField(
+        label="Their full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's name."},
+    )
+    email = forms.EmailField(
+        label="Their e-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the person's e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
+        },
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(
         label="What will they do in Syslead?",

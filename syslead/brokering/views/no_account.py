@@ -4,7 +4,6 @@ sends the link."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,23 +17,8 @@ from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.selectors import support_request_for_user
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
+from syslead.invitations.forms import SomeoneToInviteForm
 from syslead.invitations.services import invitation_send
-
-
-class InviteHeadForm(forms.Form):
-    name = forms.CharField(
-        label="Their full name",
-        max_length=150,
-        error_messages={"required": "Enter the person's name."},
-    )
-    email = forms.EmailField(
-        label="Their e-mail address",
-        max_length=254,
-        error_messages={
-            "required": "Enter the person's e-mail address.",
-            "invalid": "Enter an e-mail address in the correct format, like name@school.org.uk",
-        },
-    )
 
 
 @login_required
@@ -49,7 +33,7 @@ def request_invite_head(request: AuthenticatedHttpRequest, request_id: int) -> H
     if waiting is None:
         messages.info(request, "The request is not waiting on anyone without an account.")
         return redirect("brokering:detail", support_request.pk)
-    form = InviteHeadForm(request.POST if request.method == "POST" else None)
+    form = SomeoneToInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         outcome = run_service(
             form,
