@@ -26,7 +26,7 @@ from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
 from .common import run_action
-from .requests import _ask, _common_answers, _headteacher_school, _year, _yes_no
+from .requests import _ask, _common_answers, _headteacher_school, _request_answers, _yes_no
 
 
 def _form(
@@ -91,13 +91,7 @@ def direct_commission_new(request: AuthenticatedHttpRequest, leader_id: int) -> 
             school_urn=school.urn,
             leader=leader,
             organisation=int(data["organisation"]) if data.get("organisation") else None,
-            needs=data["needs"],
-            days_requested=data["days_requested"],
-            summary=data["summary"],
-            academic_year=_year(data["academic_year"]),
-            context=data["context"],
-            preferred_timing=data["preferred_timing"],
-            chair_of_governors_agreed=data["chair_of_governors_agreed"],
+            **_request_answers(data),
         )
 
     context = {
@@ -142,13 +136,7 @@ def direct_commission_by_email(request: AuthenticatedHttpRequest) -> HttpRespons
             invited_email=data["invited_email"],
             invited_job_title=data["invited_job_title"],
             invited_school_urn=form.found_school.urn if form.found_school else None,
-            needs=data["needs"],
-            days_requested=data["days_requested"],
-            summary=data["summary"],
-            academic_year=_year(data["academic_year"]),
-            context=data["context"],
-            preferred_timing=data["preferred_timing"],
-            chair_of_governors_agreed=data["chair_of_governors_agreed"],
+            **_request_answers(data),
         )
 
     context = {

@@ -162,6 +162,20 @@ def _year(label: str) -> AcademicYear | None:
     return AcademicYear.parse(label) if label else None
 
 
+def _request_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """What every school-route request form asks (what, how many days, when, which year, the
+    chair's agreement), as the request services take it."""
+    return {
+        "needs": data["needs"],
+        "days_requested": data["days_requested"],
+        "summary": data["summary"],
+        "academic_year": _year(data["academic_year"]),
+        "context": data["context"],
+        "preferred_timing": data["preferred_timing"],
+        "chair_of_governors_agreed": data["chair_of_governors_agreed"],
+    }
+
+
 def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
@@ -218,13 +232,7 @@ def request_new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
             school_urn=school.urn,
             organisation=int(data["organisation"]),
             route=Route.SCHOOL,
-            needs=data["needs"],
-            days_requested=data["days_requested"],
-            summary=data["summary"],
-            academic_year=_year(data["academic_year"]),
-            context=data["context"],
-            preferred_timing=data["preferred_timing"],
-            chair_of_governors_agreed=data["chair_of_governors_agreed"],
+            **_request_answers(data),
         )
 
     context = {
