@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import is_administrator
@@ -25,6 +26,7 @@ from syslead.leaders.models import (
     LeaderProfile,
     TrainingAttendance,
     TrainingEvent,
+    TrainingInvitation,
     TrainingKind,
 )
 from syslead.leaders.permissions import may_coordinate
@@ -34,7 +36,7 @@ from syslead.leaders.selectors import (
     training_event_for_user,
     training_frequency_flags,
 )
-from syslead.leaders.services import training_event_create
+from syslead.leaders.services import training_event_create, training_feedback_summary
 from syslead.leaders.training_ics import training_event_ics as build_training_event_ics
 from syslead.leaders.training_ics import training_event_ics_filename
 from syslead.leaders.views.common import (
@@ -182,6 +184,11 @@ def training_event(request: AuthenticatedHttpRequest, event_id: int) -> HttpResp
             "form": form,
             "may_record": may_record,
             "attended": sum(1 for attended in records.values() if attended),
+            "invitations": list(
+                TrainingInvitation.objects.filter(event=event).select_related("person")
+            ),
+            "feedback": training_feedback_summary(event),
+            "is_past": event.held_on < timezone.localdate(),
         },
     )
 
