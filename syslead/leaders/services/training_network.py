@@ -314,9 +314,9 @@ def termly_review_record(
         attended_by, "attended_by", "Say who attended the review meeting.", errors
     )
     wanted: list[tuple[str, str]] = []
-    for number, (description, kind) in enumerate(needs, start=1):
-        description = (description or "").strip()
-        kind = (kind or "").strip()
+    for number, (given_description, given_kind) in enumerate(needs, start=1):
+        description = (given_description or "").strip()
+        kind = (given_kind or "").strip()
         if not description:
             if kind:
                 errors.add(f"need_{number}", f"Describe training need {number}.")

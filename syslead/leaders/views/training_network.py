@@ -92,9 +92,9 @@ def training_invite(request: AuthenticatedHttpRequest, event_id: int) -> HttpRes
                     f"Already invited, not e-mailed again: {_names(result.already_invited)}.",
                 )
             if result.unreachable:
+                unreachable = _names(result.unreachable)
                 messages.warning(
-                    request,
-                    f"Not invited (no active account or e-mail address): {_names(result.unreachable)}.",
+                    request, f"Not invited (no active account or e-mail address): {unreachable}."
                 )
             return redirect("leaders:training_event", event.pk)
     return render(
