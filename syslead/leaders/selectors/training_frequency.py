@@ -104,6 +104,10 @@ def training_frequency_flags(organisation_ids: set[int], year: AcademicYear) -> 
     return flags
 
 
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
 @dataclass(frozen=True)
 class FrequencyAttention:
     """A meeting frequency that needs the coordinator now (docs/rules.md, "Meetings needing
@@ -121,7 +125,7 @@ def frequency_attention(
     current term, or fewer terms are left in the year (counting the current one) than meetings
     still missing, so that at one a term the year's number can no longer be met. Three queries
     at most."""
-    today = today or timezone.localdate()
+    today = today or _today()
     year = AcademicYear.containing(today)
     flags = [f for f in training_frequency_flags(organisation_ids, year) if f.too_few]
     if not flags:
