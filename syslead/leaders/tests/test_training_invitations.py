@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.accounts.models import User
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.leaders.models import LeaderProfile, TrainingEvent, TrainingInvitation, TrainingKind
 from syslead.leaders.services import training_invitations_send
@@ -194,7 +194,6 @@ def test_invite_page_with_nobody_chosen_shows_the_error(
 def test_invite_page_is_the_coordinators(
     login: Login, broker_lead: User, alliance: Organisation, member: LeaderProfile
 ) -> None:
-    RoleAssignment.objects.get_or_create(user=broker_lead, role=Role.BROKER_LEAD, organisation=alliance)
     event = _event(alliance)
     assert login(broker_lead).get(f"/leaders/training/{event.pk}/invite/").status_code == 403
 

@@ -12,9 +12,13 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
-from syslead.leaders.models import Designation, LeaderProfile, TrainingEvent, TrainingKind
 from syslead.leaders import home as syslead_home
-from syslead.leaders.selectors import frequency_attention, training_frequency, training_frequency_flags
+from syslead.leaders.models import Designation, LeaderProfile, TrainingEvent, TrainingKind
+from syslead.leaders.selectors import (
+    frequency_attention,
+    training_frequency,
+    training_frequency_flags,
+)
 from syslead.leaders.services import attendance_record, training_event_create
 from syslead.leaders.tests.factories import associate, designate, make_leader
 from syslead.organisations.models import Organisation
