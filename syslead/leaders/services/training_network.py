@@ -6,7 +6,7 @@ needs")."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -63,6 +63,23 @@ def lle_group_officers(organisation: Organisation | int) -> list[User]:
         .distinct()
         .order_by("name")
     )
+
+
+def _invitation_email(
+    *, address: str, subject: str, context: dict[str, object], attachment: tuple[str, str, str]
+) -> Callable[[], None]:
+    """The queuing of one invitation e-mail, to run once the invitation is saved."""
+
+    def enqueue() -> None:
+        email_enqueue(
+            to=address,
+            subject=subject,
+            template="leaders/email/training_invitation",
+            context=context,
+            attachments=[attachment],
+        )
+
+    return enqueue
 
 
 def training_invitations_send(
@@ -152,12 +169,11 @@ def training_invitations_send(
                 "url": url,
             }
             transaction.on_commit(
-                lambda address=person.email, context=context, attachment=attachment: email_enqueue(
-                    to=address,
+                _invitation_email(
+                    address=person.email,
                     subject=f"Invitation: {event.title}, {event.held_on:%-d %B %Y}",
-                    template="leaders/email/training_invitation",
                     context=context,
-                    attachments=[attachment],
+                    attachment=attachment,
                 )
             )
         if result.sent:

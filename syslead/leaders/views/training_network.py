@@ -186,5 +186,5 @@ def training_need_met(request: AuthenticatedHttpRequest, need_id: int) -> HttpRe
         messages.success(request, f"Marked met: {need.description}.")
     else:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(reverse("leaders:detail", args=[need.leader_id]) + "#training-needs")
