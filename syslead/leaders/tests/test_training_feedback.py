@@ -171,6 +171,8 @@ def test_delegate_gives_feedback_on_the_page_and_the_coordinator_sees_it(
     assert "Delegates' feedback (1)" in event_page
     assert "5.0 out of 5" in event_page
     assert "Plan joint visits." in event_page
+    listing = login(coordinator).get("/leaders/training/").content.decode()
+    assert "5.0 out of 5 (1)" in listing
 
 
 def test_feedback_page_refuses_non_attendees(

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,7 +88,13 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = (
         TrainingEvent.objects.filter(organisation_id__in=organisation_ids)
         .select_related("organisation")
-        .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
+        .annotate(
+            attended_count=Count(
+                "attendances", filter=Q(attendances__attended=True), distinct=True
+            ),
+            feedback_count=Count("feedback", distinct=True),
+            feedback_average=Avg("feedback__usefulness"),
+        )
         .order_by("-held_on")
     )
     leaders = list(organisation_leaders(organisation_ids))
