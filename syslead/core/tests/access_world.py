@@ -84,7 +84,9 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
     Specialism,
+    TermlyReview,
     TrainingEvent,
+    TrainingNeed,
 )
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
@@ -338,6 +340,16 @@ def build_side(
     )
     o["training_event"] = TrainingEvent.objects.create(
         organisation=org, kind="network", title=f"{key} network meeting", held_on=YEAR.starts_on
+    )
+    review = TermlyReview.objects.create(
+        leader=leader,
+        organisation=org,
+        held_on=YEAR.starts_on,
+        term=f"{YEAR.label}-autumn",
+        attended_by=f"{key} leader and coordinator",
+    )
+    o["training_need"] = TrainingNeed.objects.create(
+        review=review, leader=leader, description=f"{key} coaching", event_kind="enrichment"
     )
     ChargingPolicy.objects.create(organisation=org, academic_year=YEAR.label)
     ConcernContact.objects.create(organisation=org, safeguarding_lead=side.coordinator)
