@@ -50,7 +50,7 @@ ANNUAL_REPORT_YEARS = 5
 class AnnualReportForm(forms.Form):
     """Which broker, year and audience an annual report is for (docs/annual-report.md)."""
 
-    organisation = forms.TypedChoiceField(label="Broker", coerce=int)
+    organisation = forms.TypedChoiceField(label="Broker", coerce=int, required=False)
     academic_year = forms.ChoiceField(label="Academic year")
     audience = forms.ChoiceField(label="Who the report is for", widget=forms.RadioSelect)
 
@@ -85,6 +85,8 @@ class AnnualReportForm(forms.Form):
         audience.choices = [(a.value, a.label) for a in audiences_for(organisation)]
         audience.initial = audience.choices[0][0]
         self.organisations = {o.pk: o for o in organisations}
+        self.default = organisation
 
     def chosen_organisation(self) -> Organisation:
-        return self.organisations[self.cleaned_data["organisation"]]
+        """The broker named, else the page's."""
+        return self.organisations.get(self.cleaned_data.get("organisation"), self.default)
