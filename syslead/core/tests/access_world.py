@@ -70,6 +70,7 @@ from syslead.evaluation.models import (
     ProgressReview,
 )
 from syslead.imports.models import Upload, UploadKind
+from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
@@ -443,6 +444,16 @@ def build_side(
         status=EvidencePackStatus.READY,
         pdf=b"%PDF-1.4\n%%EOF\n",
         size=15,
+        built_at=timezone.now(),
+    )
+    o["annual_report"] = AnnualReport.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        audience=Audience.GOVERNORS,
+        requested_by=side.coordinator,
+        status=AnnualReportStatus.READY,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        xlsx=b"PK\x05\x06" + bytes(18),
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
