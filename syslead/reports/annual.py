@@ -462,6 +462,8 @@ def rag_chart(outcomes: list[RagCounts]) -> Chart | None:
             Series("Red", [o.red for o in outcomes], RAG_COLOURS["red"]),
         ],
         stacked=True,
+        # The form's numbering ("3a") under each bar; the table names the item.
+        axis_labels=[o.label.split(". ", 1)[0] for o in outcomes],
     )
 
 

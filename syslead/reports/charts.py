@@ -56,6 +56,8 @@ class Group:
     label: str
     centre: float
     bars: tuple[Bar, ...]
+    #: The words under the group, short enough for its width (the table has the full label).
+    axis_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,12 @@ def impact_chart(rows: Sequence[ImpactRow]) -> Chart | None:
             _bar(centre + 2, bar_width, row.comparison_proportion, COMPARISON_COLOUR, "Comparison"),
         ]
         chart.groups.append(
-            Group(label=row.label, centre=round(centre, 1), bars=tuple(b for b in bars if b))
+            Group(
+                label=row.label,
+                centre=round(centre, 1),
+                bars=tuple(b for b in bars if b),
+                axis_label=_fit(row.label, slot),
+            )
         )
         theirs = row.comparison_proportion.percent
         words.append(
@@ -171,15 +178,22 @@ class Series:
 
 
 def nice_top(largest: float) -> tuple[float, list[float]]:
-    """The scale's top and its five ticks: the smallest of 1, 2, 2.5 or 5 times a power of ten
-    that is at least the largest figure (4 for figures up to 4, so a chart of zeros still has a
-    scale)."""
-    if largest <= 4:
-        top = 4.0
-    else:
-        power = 10 ** (len(str(int(largest))) - 1)
-        top = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= largest)
-    return top, [top * i / 4 for i in range(5)]
+    """The scale's top and its five ticks, four equal steps from 0: the step is the smallest of 1,
+    2, 2.5 or 5 times a power of ten (at least 1) that reaches the largest figure, so ticks are
+    round numbers and a chart of zeros still has a scale of 0 to 4."""
+    need = max(largest, 0.0) / 4
+    step = 1.0
+    power = 1.0
+    while step < need:
+        step = next((m * power for m in (1, 2, 2.5, 5) if m * power >= need), 10 * power)
+        power *= 10
+    return step * 4, [step * i for i in range(5)]
+
+
+def _fit(label: str, slot: float) -> str:
+    """A label cut to what fits under a group ``slot`` pixels wide (about 7 pixels a letter)."""
+    room = max(3, int(slot / 7))
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
 
 
 def _number(value: float) -> str:
@@ -192,9 +206,11 @@ def bar_chart(
     *,
     stacked: bool = False,
     unit: str = "",
+    axis_labels: Sequence[str] | None = None,
 ) -> Chart | None:
     """Bars for each label: one per series side by side, or stacked in one bar. None when there
-    is no label. The description says every figure in words (the table beside it says it too)."""
+    is no label. The description says every figure in words (the table beside it says it too);
+    ``axis_labels``, if given, are shorter words under the groups ("3a" for an item)."""
     if not labels:
         return None
     coloured = [
@@ -241,7 +257,14 @@ def bar_chart(
                     whisker_bottom=None,
                 )
             )
-        chart.groups.append(Group(label=label, centre=round(centre, 1), bars=tuple(bars)))
+        chart.groups.append(
+            Group(
+                label=label,
+                centre=round(centre, 1),
+                bars=tuple(bars),
+                axis_label=_fit(axis_labels[index] if axis_labels else label, slot),
+            )
+        )
         figures = ", ".join(
             f"{s.label.lower()} {_number(values[index][i])}{unit}" for i, s in enumerate(coloured)
         )

@@ -89,4 +89,5 @@ class AnnualReportForm(forms.Form):
 
     def chosen_organisation(self) -> Organisation:
         """The broker named, else the page's."""
-        return self.organisations.get(self.cleaned_data.get("organisation"), self.default)
+        chosen = self.cleaned_data.get("organisation")
+        return self.organisations.get(chosen, self.default) if chosen else self.default

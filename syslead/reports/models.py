@@ -32,7 +32,7 @@ class AnnualReport(models.Model):
     """One making of a broker's annual report for an academic year, as a PDF and a workbook.
 
     Both files are kept in the database, like the impact evidence pack (docs/annual-report.md,
-    "Where the files are kept"): the worker and the web server share the database, and the files
+    "Asking for the report"): the worker and the web server share the database, and the files
     are reached only through the access-checked download views, never a media URL."""
 
     organisation = models.ForeignKey(

@@ -125,7 +125,7 @@ def test_the_years_figures_follow_the_rules_of_the_annual_report(
 def test_kpis_over_the_years_count_each_year_as_the_kpis_do(
     alliance: Organisation, world: dict[str, Any]
 ) -> None:
-    """Rule (docs/annual-report.md, "KPIs over the years"): five years, the report's the last,
+    """Rule (docs/annual-report.md, "What the report counts"): five years, the report's the last,
     each counted by the KPIs' rules, in a fixed number of queries."""
     history = annual.kpis_over_years(alliance, YEAR)
     assert [row.academic_year for row in history] == [
@@ -418,8 +418,10 @@ def test_a_report_still_in_the_making_is_not_downloaded(
 
 def test_stacked_bars_add_up_and_the_scale_is_a_round_number() -> None:
     assert nice_top(0) == (4.0, [0.0, 1.0, 2.0, 3.0, 4.0])
-    assert nice_top(37)[0] == 50
+    assert nice_top(5) == (8.0, [0.0, 2.0, 4.0, 6.0, 8.0])
+    assert nice_top(37)[0] == 40
     assert nice_top(120)[0] == 200
+    assert nice_top(1700)[0] == 2000
     chart = bar_chart(
         ["Item 1", "Item 2"],
         [Series("Green", [3, 0]), Series("Red", [1, 2])],
