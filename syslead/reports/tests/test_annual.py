@@ -456,3 +456,17 @@ def test_the_kpi_page_draws_its_charts_each_with_its_table(
         assert '<table class="table' in text[at : at + 12000], chart_id
     assert 'id="table-history"' in text
     assert f"{YEAR.label}: days agreed 5, days delivered 1.5" in text
+
+
+def test_the_page_lists_only_the_brokers_own_reports(
+    login: Login, coordinator: User, alliance: Organisation, other_org: Organisation
+) -> None:
+    ours = AnnualReport.objects.create(
+        organisation=alliance, academic_year=YEAR.label, audience=Audience.GOVERNORS
+    )
+    AnnualReport.objects.create(
+        organisation=other_org, academic_year=YEAR.label, audience=Audience.NATIONAL
+    )
+    text = login(coordinator).get(PAGE).content.decode()
+    assert ours.get_audience_display() in text
+    assert "Report of impact to the national body" not in text
