@@ -70,7 +70,6 @@ from syslead.evaluation.models import (
     ProgressReview,
 )
 from syslead.imports.models import Upload, UploadKind
-from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
@@ -91,6 +90,7 @@ from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
     ActionOwner,

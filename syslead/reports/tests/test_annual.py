@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from syslead.accounts.models import User
@@ -468,5 +469,5 @@ def test_the_page_lists_only_the_brokers_own_reports(
         organisation=other_org, academic_year=YEAR.label, audience=Audience.NATIONAL
     )
     text = login(coordinator).get(PAGE).content.decode()
-    assert ours.get_audience_display() in text
+    assert escape(ours.get_audience_display()) in text
     assert "Report of impact to the national body" not in text
