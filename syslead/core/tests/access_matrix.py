@@ -372,6 +372,12 @@ GET reports:kpis                                             200    200    200  
 GET reports:kpis_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
 GET reports:impact                                           200    200    200    403    403    403    403    200    302  # the KPIs' readers; the admin sees every broker
 GET reports:impact_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
+GET reports:annual                                           200    200    200    403    403    403    403    200    302  # the caller's own organisation
+POST reports:annual                                          400    400    400    403    403    403    403    400    302  # an empty form is refused
+GET reports:annual_pdf                                       200    404    404    403    403    403    403    404    302
+GET reports:annual_pdf @own                                  200    200    200    403    403    403    403    404    302
+GET reports:annual_xlsx                                      200    404    404    403    403    403    403    404    302
+GET reports:annual_xlsx @own                                 200    200    200    403    403    403    403    404    302
 
 # quality
 GET quality:index                                            200    200    200    403    403    403    403    200    302
@@ -757,6 +763,7 @@ PARAMETERS: dict[str, str] = {
     "invoice_id": "invoice",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
+    "report_id": "annual_report",
     "sample_id": "qa_sample",
     "leader_id": "leader",
     "designation_id": "designation",

@@ -92,6 +92,7 @@ from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
     ActionOwner,
@@ -455,6 +456,16 @@ def build_side(
         status=EvidencePackStatus.READY,
         pdf=b"%PDF-1.4\n%%EOF\n",
         size=15,
+        built_at=timezone.now(),
+    )
+    o["annual_report"] = AnnualReport.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        audience=Audience.GOVERNORS,
+        requested_by=side.coordinator,
+        status=AnnualReportStatus.READY,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        xlsx=b"PK\x05\x06" + bytes(18),
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
