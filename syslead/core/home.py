@@ -101,6 +101,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
         "syslead.alliances.home.coordinator_alliance",
+        "syslead.boards.home.coordinator_board",
     ],
     Role.BROKER_LEAD: [
         "syslead.core.home.broker_lead_organisations",
@@ -108,6 +109,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.broker_lead_agreements_to_sign",
         "syslead.reports.home.broker_lead_kpis",
         "syslead.alliances.home.broker_lead_alliance",
+        "syslead.boards.home.broker_lead_board",
     ],
     Role.SIP: [
         "syslead.core.home.sip_schools_to_watch",

@@ -1,0 +1,34 @@
+"""What the board shows on the home page (``syslead.core.home.HOME_SOURCES``): the overdue
+actions of the board's action plan, each with what to do, for the coordinators and broker leads
+of the organisation (a person with both roles sees them once); docs/alliances.md, "The board"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+
+from syslead.accounts.access import broker_organisation_ids, has_role
+from syslead.accounts.models import Role, User
+from syslead.boards.selectors import overdue_actions
+from syslead.core.home import AttentionItem, Block
+
+
+def coordinator_board(user: User) -> Iterator[Block]:
+    today = timezone.localdate()
+    for item in overdue_actions(broker_organisation_ids(user), today):
+        late = (today - item.due_on).days
+        yield AttentionItem(
+            text=f"Board action overdue ({item.organisation.name}): {item.action[:120]}",
+            url=reverse("boards:action_edit", args=[item.pk]),
+            detail=f"Due {item.due_on:%-d %B %Y}, {late} day{'s' if late != 1 else ''} ago; "
+            f"owner {item.owner}. Ask the owner, then mark it done or agree a new date.",
+        )
+
+
+def broker_lead_board(user: User) -> Iterator[Block]:
+    """The same for a broker lead who is not also a coordinator (who sees it already)."""
+    if has_role(user, Role.COORDINATOR):
+        return
+    yield from coordinator_board(user)
