@@ -43,7 +43,9 @@ def may_read_board(user: User, organisation_id: int) -> bool:
     )
 
 
-def organisation_for_board(user: User, organisation_id: int, *, change: bool = False) -> Organisation:
+def organisation_for_board(
+    user: User, organisation_id: int, *, change: bool = False
+) -> Organisation:
     """The organisation: Http404 when unknown, NotAllowed (403) when the user may not read its
     board (or, with ``change``, may not change it); an organisation's existence is no secret."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()

@@ -188,7 +188,9 @@ def board_year(
     """Everything the board page shows for one year (a fixed number of queries)."""
     today = today or timezone.localdate()
     seats = list(BoardMember.objects.filter(organisation=organisation).select_related("user"))
-    targets = YearTargets.objects.filter(organisation=organisation, academic_year=year.label).first()
+    targets = YearTargets.objects.filter(
+        organisation=organisation, academic_year=year.label
+    ).first()
     figures = agreement_figures(organisation, year)
     sles = len(sle_deployments(organisation, year))
     actions = list(ActionItem.objects.filter(organisation=organisation, academic_year=year.label))

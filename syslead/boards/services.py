@@ -162,7 +162,7 @@ def targets_set(
         errors.add("days_of_support", "Enter the days in whole and half days, like 40 or 40.5.")
     errors.raise_if_any()
     with transaction.atomic():
-        targets, created = YearTargets.objects.update_or_create(
+        targets, _created = YearTargets.objects.update_or_create(
             organisation=organisation,
             academic_year=year.label,
             defaults={

@@ -81,9 +81,7 @@ def board(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpRespon
     """One year of the board: members, targets against the year's figures, the action plan and
     the budget against the year's income from agreements."""
     organisation = _organisation(request, organisation_id)
-    filters = YearFilterForm(
-        request.GET, with_records=selectors.years_with_records(organisation)
-    )
+    filters = YearFilterForm(request.GET, with_records=selectors.years_with_records(organisation))
     year = filters.year_chosen()
     found = selectors.board_year(organisation, year, timezone.localdate())
     context = {

@@ -149,7 +149,8 @@ def test_rule_targets_are_whole_numbers_and_days_in_halves(
         schools_to_support=3,
         days_of_support=Decimal("10.5"),
     )
-    assert again.pk == targets.pk and again.sles_to_designate == 5  # set again: replaced
+    assert again.pk == targets.pk
+    assert again.sles_to_designate == 5
 
 
 @pytest.fixture
@@ -160,9 +161,7 @@ def sle(alliance: Organisation) -> Callable[..., LeaderProfile]:
         n = next(counter)
         school = make_school(131000 + n, f"Home School {n}")
         user = make_user(f"board-sle{n}@test.test", f"Sle {n}", (Role.SYSTEM_LEADER, None))
-        return make_leader(
-            user, school, organisation or alliance, designated_on=designated_on
-        )
+        return make_leader(user, school, organisation or alliance, designated_on=designated_on)
 
     return _make
 
@@ -234,7 +233,9 @@ def test_progress_is_counted_from_the_real_records(
     agree(lee, far_school, dt.date(2024, 12, 1))  # the year before
     _visit(first, dt.date(2025, 11, 3), VisitStatus.AGREED, Session.FULL_DAY)
     _visit(first, dt.date(2025, 11, 10), VisitStatus.SIGNED_OFF, Session.HALF_DAY)
-    _visit(first, dt.date(2025, 11, 17), VisitStatus.AWAITING_AGREEMENT, Session.FULL_DAY)  # not agreed
+    _visit(
+        first, dt.date(2025, 11, 17), VisitStatus.AWAITING_AGREEMENT, Session.FULL_DAY
+    )  # not agreed
     services.targets_set(
         actor=coordinator,
         organisation=alliance,
@@ -252,7 +253,8 @@ def test_progress_is_counted_from_the_real_records(
         "days_delivered": (Decimal(5), Decimal("1.5")),
     }
     by_key = {m.key: m for m in found.measures}
-    assert by_key["schools"].met and not by_key["sles"].met
+    assert by_key["schools"].met
+    assert not by_key["sles"].met
     assert by_key["sles"].percent == 50.0
     assert by_key["days_agreed"].percent == 150.0
 
@@ -306,7 +308,8 @@ def test_rule_a_done_action_has_its_date_and_overdue_means_not_done_and_past_due
         done_on=dt.date(2025, 11, 1),  # not done: the date is dropped
     )
     assert late.done_on is None
-    assert late.is_overdue(dt.date(2025, 12, 2)) and not late.is_overdue(dt.date(2025, 12, 1))
+    assert late.is_overdue(dt.date(2025, 12, 2))
+    assert not late.is_overdue(dt.date(2025, 12, 1))
     assert overdue_actions({alliance.pk}, dt.date(2025, 12, 2)) == [late]
     services.action_save(
         actor=coordinator,
