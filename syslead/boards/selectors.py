@@ -214,7 +214,7 @@ def years_with_records(organisation: Organisation) -> set[str]:
     years: set[str] = set()
     for model in (YearTargets, ActionItem, BudgetLine):
         years.update(
-            model.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+            model.objects.filter(organisation=organisation)
             .values_list("academic_year", flat=True)
             .distinct()
         )

@@ -265,14 +265,12 @@ def budget_line_save(
     if len(notes) > TEXT_MAX_LENGTH:
         errors.add("notes", f"The notes must be {TEXT_MAX_LENGTH} characters or fewer.")
     label = line.academic_year if line is not None else year.label
-    if (
-        heading
-        and BudgetLine.objects.filter(
-            organisation=organisation, academic_year=label, heading__iexact=heading
-        )
-        .exclude(pk=line.pk if line else None)
-        .exists()
-    ):
+    same_heading = BudgetLine.objects.filter(
+        organisation=organisation, academic_year=label, heading__iexact=heading
+    )
+    if line is not None:
+        same_heading = same_heading.exclude(pk=line.pk)
+    if heading and same_heading.exists():
         errors.add("heading", f"The {label} budget already has a line called “{heading}”.")
     errors.raise_if_any()
     saved = line or BudgetLine(organisation=organisation, academic_year=label)
