@@ -424,3 +424,33 @@ def test_the_chart_draws_each_target_beside_its_figure_and_needs_a_target(
     assert target_bar.label == "Target: 4 schools"
     assert actual_bar.height == 0  # nothing yet
     assert "Schools supported: 0 of 4 schools, 0%" in chart.description
+
+
+def test_erasing_a_person_replaces_their_name_on_the_board(
+    coordinator: User, administrator: User, alliance: Organisation, home_head: User
+) -> None:
+    """docs/privacy.md: an erased person's name is replaced wherever it appears in free text,
+    here their seat on the board and the actions they own."""
+    from syslead.privacy.erasure import erase_person, pseudonym_for
+
+    seat = services.board_member_save(
+        actor=coordinator,
+        organisation=alliance,
+        name=home_head.name,
+        role=BoardRole.MEMBER,
+        started_on=dt.date(2025, 9, 1),
+        account_email=home_head.email,
+    )
+    item = services.action_save(
+        actor=coordinator,
+        organisation=alliance,
+        year=YEAR,
+        action="Visit the members",
+        owner=home_head.name,
+        due_on=dt.date(2026, 1, 1),
+    )
+    erase_person(actor=administrator, person=home_head, reason="Asked")
+    seat.refresh_from_db()
+    item.refresh_from_db()
+    assert seat.name == pseudonym_for(home_head)
+    assert item.owner == pseudonym_for(home_head)
