@@ -293,3 +293,34 @@ def budget_line_save(
             summary=f"{heading}: planned {pounds(saved.planned)}, spent {pounds(saved.actual)}",
         )
     return saved
+
+
+# Removing ----------------------------------------------------------------------------------------
+
+
+def action_remove(*, actor: User, item: ActionItem) -> None:
+    """Take an action out of the plan (one entered by mistake); the organisation's timeline keeps
+    what it was."""
+    _check_allowed(actor, item.organisation)
+    with transaction.atomic():
+        event_record(
+            actor=actor,
+            subject=item.organisation,
+            verb="board.action_removed",
+            summary=f"Action removed from the {item.academic_year} plan: {item.action[:200]}",
+        )
+        item.delete()
+
+
+def budget_line_remove(*, actor: User, line: BudgetLine) -> None:
+    """Take a line out of the budget; the organisation's timeline keeps what it was."""
+    _check_allowed(actor, line.organisation)
+    with transaction.atomic():
+        event_record(
+            actor=actor,
+            subject=line.organisation,
+            verb="board.budget_line_removed",
+            summary=f"Budget line removed from {line.academic_year}: {line.heading}, planned "
+            f"{pounds(line.planned)}, spent {pounds(line.actual)}",
+        )
+        line.delete()

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:organisation_id>/<str:year>/targets/", views.targets, name="targets"),
     path("<int:organisation_id>/<str:year>/actions/add/", views.action_add, name="action_add"),
     path("actions/<int:action_id>/", views.action_edit, name="action_edit"),
+    path("actions/<int:action_id>/remove/", views.action_remove, name="action_remove"),
     path("<int:organisation_id>/<str:year>/budget/add/", views.budget_add, name="budget_add"),
     path("budget/<int:line_id>/", views.budget_edit, name="budget_edit"),
+    path("budget/<int:line_id>/remove/", views.budget_remove, name="budget_remove"),
 ]

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from syslead.boards import access, selectors, services
 from syslead.boards.charts import targets_chart
@@ -339,3 +339,23 @@ def budget_edit(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse
             return redirect(_board_url(organisation.pk, chosen, "budget"))
     context = {"organisation": organisation, "form": form, "year": chosen, "line": line}
     return render(request, "boards/budget_form.html", context)
+
+
+@login_required
+@require_POST
+def action_remove(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
+    item = _allowed(lambda: access.action_for_change(request.user, action_id))
+    organisation_id, year = item.organisation_id, item.academic_year
+    _allowed(lambda: services.action_remove(actor=request.user, item=item))
+    messages.success(request, "The action is removed from the plan.")
+    return redirect(_board_url(organisation_id, year, "actions"))
+
+
+@login_required
+@require_POST
+def budget_remove(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
+    line = _allowed(lambda: access.budget_line_for_change(request.user, line_id))
+    organisation_id, year, heading = line.organisation_id, line.academic_year, line.heading
+    _allowed(lambda: services.budget_line_remove(actor=request.user, line=line))
+    messages.success(request, f"{heading} is removed from the {year} budget.")
+    return redirect(_board_url(organisation_id, year, "budget"))

@@ -277,3 +277,51 @@ def test_the_board_page_keeps_to_its_query_budget(
     client = login(coordinator)
     with django_assert_max_num_queries(15):
         assert client.get(_board(alliance)).status_code == 200
+
+
+def test_an_action_and_a_budget_line_are_removed_and_the_timeline_keeps_them(
+    login: Login, coordinator: User, alliance: Organisation, late_action: ActionItem
+) -> None:
+    from syslead.core.events import events_for
+
+    line = services.budget_line_save(
+        actor=coordinator,
+        organisation=alliance,
+        year=YEAR,
+        heading="Catering",
+        planned=Decimal("80"),
+        actual=Decimal("0"),
+    )
+    client = login(coordinator)
+    assert client.get(reverse("boards:action_remove", args=[late_action.pk])).status_code == 405
+    response = client.post(reverse("boards:action_remove", args=[late_action.pk]))
+    assert response.status_code == 302
+    response = client.post(reverse("boards:budget_remove", args=[line.pk]))
+    assert response["Location"].endswith("#budget")
+    assert not ActionItem.objects.exists()
+    assert not BudgetLine.objects.exists()
+    verbs = {e.verb for e in events_for(alliance)}
+    assert {"board.action_removed", "board.budget_line_removed"} <= verbs
+
+
+def test_the_admin_lists_the_board_read_only(
+    login: Login, administrator: User, seat: BoardMember, late_action: ActionItem
+) -> None:
+    client = login(administrator)
+    for name in ("boardmember", "yeartargets", "actionitem", "budgetline"):
+        assert client.get(f"/admin/boards/{name}/").status_code == 200, name
+    assert client.get("/admin/boards/actionitem/add/").status_code == 403
+
+
+def test_the_board_pages_have_no_inline_script_or_event_handler() -> None:
+    """A content security policy without 'unsafe-inline' is coming: nothing inline to break."""
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "templates"
+    templates = list(folder.rglob("*.html"))
+    assert len(templates) >= 7
+    for template in templates:
+        text = template.read_text()
+        assert "<script" not in text, template
+        assert not re.search(r"\son[a-z]+\s*=", text), template

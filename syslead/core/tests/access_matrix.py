@@ -568,6 +568,12 @@ POST boards:action_edit                                  200   404   404   404  
 GET boards:budget_edit                                   200   404   404   404   404   404   404   404   302
 GET boards:budget_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
 POST boards:budget_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:action_remove                                302   404   404   404   404   404   404   404   302
+POST boards:action_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+GET boards:budget_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:budget_remove                                302   404   404   404   404   404   404   404   302
+POST boards:budget_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
 
 # brokers (administrators set up organisations from the shipped lists)
 GET brokers:pick                                         200   403   403   403   403   403   403   403   302
