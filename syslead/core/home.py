@@ -117,6 +117,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.brokering.home.sip_requests",
         "syslead.deployments.home.sip_drafts_to_agree",
         "syslead.deployments.home.sip_close_out",
+        "syslead.boards.home.sip_board_seats",
     ],
     Role.SYSTEM_LEADER: [
         "syslead.core.home.system_leader_home_school",
@@ -126,6 +127,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.system_leader_agreements_to_sign",
         "syslead.deployments.home.system_leader_close_out",
         "syslead.quality.home.system_leader_feedback",
+        "syslead.boards.home.system_leader_board_seats",
     ],
     Role.HEADTEACHER: [
         "syslead.core.home.headteacher_schools",
@@ -135,6 +137,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.headteacher_agreements_to_sign",
         "syslead.deployments.home.headteacher_close_out",
         "syslead.invoicing.home.headteacher_income",
+        "syslead.boards.home.headteacher_board_seats",
     ],
 }
 

@@ -325,3 +325,33 @@ def test_the_board_pages_have_no_inline_script_or_event_handler() -> None:
         text = template.read_text()
         assert "<script" not in text, template
         assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_a_headteacher_on_the_board_finds_it_on_the_home_page_once(
+    login: Login, home_head: User, alliance: Organisation, seat: BoardMember
+) -> None:
+    from syslead.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(user=home_head, role=Role.SIP, organisation=alliance)
+    page = login(home_head).get(reverse("core:home")).content.decode()
+    assert page.count(f"The board of {alliance.name}") == 1
+    assert reverse("boards:board", args=[alliance.pk]) in page
+
+
+def test_the_overdue_actions_cost_the_same_however_many(
+    coordinator: User, alliance: Organisation, django_assert_max_num_queries: Any
+) -> None:
+    from syslead.boards.home import coordinator_board
+
+    for n in range(8):
+        services.action_save(
+            actor=coordinator,
+            organisation=alliance,
+            year=YEAR.previous(),
+            action=f"Late action {n}",
+            owner="Helen Head",
+            due_on=YEAR.previous().starts_on + dt.timedelta(days=n),
+        )
+    list(coordinator_board(coordinator))  # the person's roles, read once per request
+    with django_assert_max_num_queries(1):
+        assert len(list(coordinator_board(coordinator))) == 8
