@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.core.money import money_field
@@ -165,8 +166,11 @@ class BudgetLine(models.Model):
     class Meta:
         ordering = ["heading", "id"]
         constraints = [
+            # Whatever its capitals (the service says so first, on the field).
             models.UniqueConstraint(
-                fields=["organisation", "academic_year", "heading"],
+                F("organisation"),
+                F("academic_year"),
+                Lower("heading"),
                 name="board_budget_heading_once_a_year",
             ),
         ]

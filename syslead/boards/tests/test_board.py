@@ -454,3 +454,17 @@ def test_erasing_a_person_replaces_their_name_on_the_board(
     item.refresh_from_db()
     assert seat.name == pseudonym_for(home_head)
     assert item.owner == pseudonym_for(home_head)
+
+
+def test_the_database_keeps_a_heading_once_a_year_whatever_its_capitals(
+    alliance: Organisation,
+) -> None:
+    """Rule "a heading appears once a year", backed by a unique index on the lower-cased heading
+    (two requests at once cannot both add it)."""
+    from django.db import IntegrityError, transaction
+
+    from syslead.boards.models import BudgetLine
+
+    BudgetLine.objects.create(organisation=alliance, academic_year="2025-26", heading="Admin")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BudgetLine.objects.create(organisation=alliance, academic_year="2025-26", heading="ADMIN")
