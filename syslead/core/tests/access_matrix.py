@@ -563,6 +563,38 @@ POST alliances:attendance                                200   404   404   404  
 GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
 POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
 
+# boards (the organisation's coordinators and broker leads; its board members with an account read)
+GET boards:index                                         200   302   302   403   403   302   403   302   302  # home: sits on the own board
+GET boards:board                                         200   403   403   403   403   403   403   403   302
+GET boards:board @own                                    200   200   200   403   403   200   403   403   302  # home: sits on the board, reads it
+GET boards:member_add                                    200   403   403   403   403   403   403   403   302
+GET boards:member_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:member_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:targets                                       200   403   403   403   403   403   403   403   302
+GET boards:targets @own                                  200   200   200   403   403   403   403   403   302
+POST boards:targets                                      200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:action_add                                    200   403   403   403   403   403   403   403   302
+GET boards:action_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:action_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:budget_add                                    200   403   403   403   403   403   403   403   302
+GET boards:budget_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:budget_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:member_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:member_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:member_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:action_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:action_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:budget_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:budget_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:budget_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:action_remove                                302   404   404   404   404   404   404   404   302
+POST boards:action_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+GET boards:budget_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:budget_remove                                302   404   404   404   404   404   404   404   302
+POST boards:budget_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+
 # brokers (administrators set up organisations from the shipped lists)
 GET brokers:pick                                         200   403   403   403   403   403   403   403   302
 GET brokers:set_up                                       302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
@@ -778,6 +810,9 @@ PARAMETERS: dict[str, str] = {
     "record_id": "concern",
     "member_id": "alliance_member",
     "meeting_id": "meeting",
+    "board_member_id": "board_member",
+    "action_id": "board_action",
+    "line_id": "budget_line",
     "invitation_id": "invitation",
     "upload_id": "upload",
     "token_id": "token",

@@ -31,6 +31,7 @@ from django.utils import timezone
 from conftest import PASSWORD, ensure_builtin_vocabularies, make_school, make_user
 from syslead.accounts.models import ApiToken, Role, User, UserSession
 from syslead.alliances.models import AllianceMember, Meeting
+from syslead.boards.models import ActionItem, BoardMember, BoardRole, BudgetLine
 from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
@@ -531,6 +532,24 @@ def _add_people_and_alliance(key: str, side: Side, administrator: User) -> None:
         held_on=YEAR.starts_on + dt.timedelta(days=30),
         title=f"{key} termly meeting",
         created_by=side.coordinator,
+    )
+    # The side's board: its home headteacher sits on it with an account (a reader of the board).
+    o["board_member"] = BoardMember.objects.create(
+        organisation=org,
+        name=side.home_head.name,
+        user=side.home_head,
+        role=BoardRole.MEMBER,
+        started_on=YEAR.starts_on,
+    )
+    o["board_action"] = ActionItem.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        action=f"{key} action of the board",
+        owner="The chair",
+        due_on=YEAR.ends_on,
+    )
+    o["budget_line"] = BudgetLine.objects.create(
+        organisation=org, academic_year=YEAR.label, heading=f"{key} training", planned=100
     )
     o["invitation"] = Invitation.objects.create(
         email=f"invited@{key}.test",
