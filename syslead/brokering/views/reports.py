@@ -90,6 +90,15 @@ def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     leaders = associated_leaders(organisation.pk).values_list(
         "home_school__latitude", "home_school__longitude", "user__name"
     )
+    # Both tables a page at a time (the download has every row), so that the page's work does
+    # not grow with the rows; the priorities, the total and the map use every row.
+    page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    places = Paginator(
+        SupportRequest.objects.filter(pk__in=request_ids)
+        .order_by("school__name", "pk")
+        .values_list("school__name", "school__town", "school__local_authority"),
+        RESULTS_PER_PAGE,
+    ).get_page(request.GET.get("places"))
     return render(
         request,
         "brokering/unmet_demand.html",
@@ -98,12 +107,12 @@ def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "rows": rows,
+            "page": page,
             "labels": specialism_labels(organisation.pk),
             "total_gap": sum((row.gap_days for row in rows if row.gap_days > 0), 0),
             "priorities": selectors.designation_priorities(rows),
             "map": area_map(list(waiting), list(leaders)),
-            "waiting_places": SupportRequest.objects.filter(pk__in=request_ids)
-            .order_by("school__name", "pk")
-            .values_list("school__name", "school__town", "school__local_authority"),
+            "waiting_places": places,
+            "query": urlencode({"organisation": organisation.pk, "academic_year": year}),
         },
     )
