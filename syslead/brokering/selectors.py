@@ -396,17 +396,20 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
             chosen_leader__isnull=True,
             status__in=[RequestStatus.WITHDRAWN, RequestStatus.CLOSED],
         )
-    ).select_related("school")
+    )
     rows: dict[tuple[str, str, str], DemandRow] = {}
-    for request in unmet:
-        area = request.school.local_authority or request.school.district or "Area not known"
-        for need in dict.fromkeys(request.needs):
-            key = (need, request.phase, area)
-            row = rows.setdefault(key, DemandRow(need, request.phase, area))
+    # Values, not model instances: a broker may have hundreds of requests waiting.
+    for pk, needs, phase, days_requested, local_authority, district in unmet.values_list(
+        "pk", "needs", "phase", "days_requested", "school__local_authority", "school__district"
+    ):
+        area = local_authority or district or "Area not known"
+        for need in dict.fromkeys(needs):
+            key = (need, phase, area)
+            row = rows.setdefault(key, DemandRow(need, phase, area))
             row.requests += 1
-            row.days += Decimal(request.days_requested)
-            row.declined += 1 if request.pk in declined_ids else 0
-            row.request_ids.append(request.pk)
+            row.days += Decimal(days_requested)
+            row.declined += 1 if pk in declined_ids else 0
+            row.request_ids.append(pk)
     if not rows:
         return []
     _add_supply(rows.values(), organisation, academic_year)
