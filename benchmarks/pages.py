@@ -270,7 +270,8 @@ def run(args: argparse.Namespace, started: float) -> None:
         )
     print(
         f"\nTrivial signed-in page: GET {TRIVIAL} ({rows[0][6]} queries), timed interleaved with "
-        f"each page ({args.runs} runs each). Database: {connection.vendor}, scale {args.scale}."
+        f"each page ({args.runs} runs each). Database: {connection.vendor}, "
+        f"{'the kept data' if args.reuse else f'scale {args.scale}'}."
     )
     print(f"Everything in {time.perf_counter() - started:.1f} s")
     print(f"Load average at the end (1, 5, 15 min): {load_average()}")
