@@ -1,8 +1,8 @@
 """Quality assurance rules (docs/rules.md: Quality assurance). Coordinators of a broker draw and
 check the termly sample of its agreed notes of visit and end-of-support evaluations and write
-each leader's annual performance feedback; the broker's leads read both; a leader reads only their own feedback, once shared. Pages
-and any other caller go through these functions, which refuse with ``NotAllowed`` or
-``ValidationError``."""
+each leader's annual performance feedback; the broker's leads read both; a leader reads only
+their own feedback, once shared. Pages and any other caller go through these functions, which
+refuse with ``NotAllowed`` or ``ValidationError``."""
 
 from __future__ import annotations
 
