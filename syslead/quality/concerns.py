@@ -65,7 +65,7 @@ ACTION_STATUSES = (
 )
 
 #: The association review's reason for a concern's category (the others: lack of impact).
-_ASSOCIATION_REASON = {
+_ASSOCIATION_REASON: dict[str, str] = {
     LeaderConcernCategory.CONDUCT: AssociationReviewReason.CONDUCT,
     LeaderConcernCategory.CRITERIA: AssociationReviewReason.CRITERIA,
 }

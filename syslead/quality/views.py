@@ -155,7 +155,7 @@ def sample(request: AuthenticatedHttpRequest, sample_id: int) -> HttpResponse:
     open_concerns = concerns.open_concerns_by_leader(
         qa_sample.organisation_id, {c.deployment.leader_id for c in checks}
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in checks:
         if failed and failed[0] == c.pk:
             form = failed[1]
