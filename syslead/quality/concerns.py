@@ -275,8 +275,7 @@ def concern_record_action(
         notify(
             users=[u for u in told if u.pk != actor.pk],
             verb="leader_concern.status",
-            text=f"The concern “{concern.summary}” is now "
-            f"{concern.get_status_display().lower()}.",
+            text=f"The concern “{concern.summary}” is now {concern.get_status_display().lower()}.",
             url=_url(concern),
         )
     return action

@@ -63,9 +63,9 @@ class EvaluationCheckForm(CheckForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["outcome"].label = "Does the work the evaluation shows meet the standard?"
-        self.fields["comment"].help_text = (
-            "Needed when the work needs improvement: the leader is told."
-        )
+        self.fields[
+            "comment"
+        ].help_text = "Needed when the work needs improvement: the leader is told."
 
 
 # --- Concerns about or from a leader ------------------------------------------------------------

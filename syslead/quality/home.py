@@ -37,8 +37,10 @@ def coordinator_quality(user: User) -> Iterator[Block]:
         title="Quality assurance",
         template="quality/home/coordinator.html",
         links=(
-            Link("Samples of notes of visit and evaluations, and performance feedback",
-                 reverse("quality:index")),
+            Link(
+                "Samples of notes of visit and evaluations, and performance feedback",
+                reverse("quality:index"),
+            ),
             Link("Concerns about or from leaders", reverse("quality:concerns")),
         ),
     )

@@ -17,9 +17,7 @@ urlpatterns = [
     ),
     path("my-feedback/", views.my_feedback, name="my_feedback"),
     path("concerns/", views_concerns.concern_list, name="concerns"),
-    path(
-        "concerns/<int:leader_concern_id>/", views_concerns.concern_detail, name="concern"
-    ),
+    path("concerns/<int:leader_concern_id>/", views_concerns.concern_detail, name="concern"),
     path(
         "deployments/<int:deployment_id>/concerns/new/",
         views_concerns.concern_raise,
