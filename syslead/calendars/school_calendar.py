@@ -195,8 +195,8 @@ def bank_holiday_name(day: dt.date) -> str | None:
 
 def _cache_key(local_authority: str) -> str:
     """The local authority's name in a cache key with no spaces or other characters memcached
-    refuses (Django warns of them whatever the cache): "South Gloucestershire" ->
-    "south-gloucestershire"."""
+    refuses (Django warns of them whatever the cache): "North East Lincolnshire" ->
+    "north-east-lincolnshire"."""
     name = re.sub(r"[^a-z0-9]+", "-", local_authority.strip().lower()).strip("-")
     return f"calendars:term-dates:{name}"
 

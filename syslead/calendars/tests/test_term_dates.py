@@ -244,4 +244,4 @@ def test_the_term_dates_cache_key_has_no_spaces() -> None:
     """Cache keys hold only characters every cache accepts (memcached refuses spaces)."""
     from syslead.calendars.school_calendar import _cache_key
 
-    assert _cache_key(" South Gloucestershire ") == "calendars:term-dates:south-gloucestershire"
+    assert _cache_key(" North East Lincolnshire ") == "calendars:term-dates:north-east-lincolnshire"
