@@ -102,9 +102,7 @@ def remittance_for_user(user: User, remittance_id: int) -> RemittanceAdvice:
 
 def remittance_context(remittance: RemittanceAdvice) -> dict[str, Any]:
     deployment = remittance.deployment
-    lines = list(
-        remittance.invoice.lines.filter(kind=LineKind.SESSION).select_related("visit")
-    )
+    lines = list(remittance.invoice.lines.filter(kind=LineKind.SESSION).select_related("visit"))
     return {
         "remittance": remittance,
         "invoice": remittance.invoice,

@@ -27,12 +27,12 @@ from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.invoicing import access
 from syslead.invoicing.models import (
     Invoice,
-    RemittanceAdvice,
     InvoiceLine,
     InvoiceStatus,
     IssuerKind,
     LineKind,
     PayerKind,
+    RemittanceAdvice,
 )
 from syslead.invoicing.pricing import (
     BROKER,
