@@ -20,6 +20,7 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.events import events_for
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment
+from syslead.deployments.selectors import cost_breakdown_of
 from syslead.deployments.services import deployment_create
 from syslead.deployments.tests.factories import YEAR, agreement_kwargs
 from syslead.leaders.models import LeaderProfile
@@ -166,12 +167,7 @@ def test_the_alliance_collects_is_chosen_on_the_agreement_where_the_school_pays(
     where the supported school pays."""
     saved = agreement_charging_set(actor=coordinator, deployment=draft, collected_by="broker")
     assert saved.collected_by == "broker"
-    lines = {
-        line.key: line
-        for line in __import__(
-            "syslead.deployments.selectors", fromlist=["cost_breakdown_of"]
-        ).cost_breakdown_of(saved)
-    }
+    lines = {line.key: line for line in cost_breakdown_of(saved)}
     assert "remittance advice" in lines["payable_by_school"].explanation
     Deployment.objects.filter(pk=draft.pk).update(
         funding_route="broker", collected_by="home_school"
