@@ -7,7 +7,7 @@
   supported school) and the organisation's broker leads.
 A remittance advice (what the broker paid the leader's school of an invoice it collected) is read by
 the broker's staff (coordinators and broker leads) and the leader's school's headteacher, and
-recorded by the coordinators (docs/access.md, "Remittance advices").
+recorded by the coordinators (docs/access.md, "Remittance advice").
 Leaders are never paid and see no invoices; nor do SIPs. This module is the one rule for invoices:
 pages, the PDF, services, home pages and the agreement's timeline (``deployments.access``) call it.
 """

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from conftest import ApiClient
 from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
 from syslead.charging.agreements import agreement_charging_set
@@ -246,3 +247,21 @@ def test_the_charging_page_sets_the_model_and_shows_errors(
     assert "Agreed at the board." in detail
     assert "with a remittance advice" in detail
     assert login(home_head).get(f"/charging/agreements/{draft.pk}/").status_code == 403
+
+
+def test_the_api_reports_the_charging_model_and_bespoke_reason_as_additions(
+    api: Callable[[User | None], ApiClient], coordinator: User, draft: Deployment
+) -> None:
+    before = api(coordinator).get(f"/deployments/{draft.pk}").json()["cost"]
+    assert (before["collected_by"], before["bespoke_reason"]) == ("home_school", "")
+    agreement_charging_set(
+        actor=coordinator,
+        deployment=draft,
+        collected_by="broker",
+        bespoke_full_day_rate=Decimal("400.00"),
+        bespoke_half_day_rate=Decimal("180.00"),
+        bespoke_reason="Agreed at the board.",
+    )
+    cost = api(coordinator).get(f"/deployments/{draft.pk}").json()["cost"]
+    assert (cost["collected_by"], cost["bespoke_reason"]) == ("broker", "Agreed at the board.")
+    assert (cost["full_day_rate"], cost["total"]) == ("400.00", "2000.00")

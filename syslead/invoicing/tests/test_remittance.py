@@ -1,6 +1,6 @@
 """The alliance collects (docs/rules.md, "Charging models"): the broker invoices the supported
 school the full price, then pays the leader's school its share with a remittance advice and keeps
-its fee. Who may record and read the advice (docs/access.md, "Remittance advices"), its page and its
+its fee. Who may record and read the advice (docs/access.md, "Remittance advice"), its page and its
 PDF."""
 
 from __future__ import annotations
