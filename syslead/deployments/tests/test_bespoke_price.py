@@ -265,3 +265,33 @@ def test_the_api_reports_the_charging_model_and_bespoke_reason_as_additions(
     cost = api(coordinator).get(f"/deployments/{draft.pk}").json()["cost"]
     assert (cost["collected_by"], cost["bespoke_reason"]) == ("broker", "Agreed at the board.")
     assert (cost["full_day_rate"], cost["total"]) == ("400.00", "2000.00")
+
+
+def test_moving_a_draft_to_another_year_keeps_its_bespoke_price(
+    coordinator: User, leader: LeaderProfile, draft: Deployment
+) -> None:
+    """Rule: the bespoke price stays when the start moves to another academic year (the fees are
+    that year's policy's)."""
+    import datetime as dt
+
+    from syslead.deployments.services import deployment_update
+    from syslead.deployments.tests.factories import set_release
+
+    agreement_charging_set(
+        actor=coordinator,
+        deployment=draft,
+        collected_by="broker",
+        bespoke_full_day_rate=Decimal("400.00"),
+        bespoke_half_day_rate=Decimal("180.00"),
+        bespoke_reason="Agreed at the board.",
+    )
+    set_release(leader, 20, "2027-28")
+    moved = deployment_update(
+        actor=coordinator,
+        deployment=draft,
+        starts_on=dt.date(2027, 9, 13),
+        ends_on=dt.date(2027, 12, 17),
+    )
+    assert moved.academic_year == "2027-28"
+    assert (moved.full_day_rate, moved.collected_by) == (Decimal("400.00"), "broker")
+    assert moved.total_cost == Decimal("2000.00")
