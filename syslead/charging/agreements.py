@@ -39,6 +39,24 @@ from syslead.deployments.services.common import (
 BESPOKE_FULL = "bespoke_full_day_rate"
 BESPOKE_HALF = "bespoke_half_day_rate"
 BESPOKE_REASON = "bespoke_reason"
+#: What setting the charging writes: the model, the bespoke price and the costs it changes.
+CHARGING_FIELDS = [
+    "collected_by",
+    "bespoke_full_day_rate",
+    "bespoke_half_day_rate",
+    "bespoke_reason",
+    "bespoke_set_by",
+    "bespoke_set_at",
+    "full_day_rate",
+    "half_day_rate",
+    "full_day_broker_fee",
+    "half_day_broker_fee",
+    "total_cost",
+    "payable_by_school",
+    "payable_by_commissioner",
+    "to_broker",
+    "to_home_school",
+]
 
 
 def may_set_charging(user: User, deployment: Deployment) -> bool:
@@ -162,8 +180,7 @@ def agreement_charging_set(
         locked.bespoke_reason = ""
         rates, _default = rates_for(locked.support_request, locked.academic_year)
     apply_costs(locked, rates)
-    locked.full_clean()
-    locked.save()
+    locked.save(update_fields=CHARGING_FIELDS)
     after = (
         locked.collected_by,
         locked.bespoke_full_day_rate,
