@@ -243,3 +243,23 @@ def test_the_database_refuses_a_remittance_that_loses_a_pound(
             paid_on=timezone.localdate(),
         )
     assert invoice.status == InvoiceStatus.PAID
+
+
+def test_remittance_events_are_read_by_the_broker_and_the_home_head_only(
+    coordinator: User,
+    broker_lead: User,
+    home_head: User,
+    client_head: User,
+    leader_user: User,
+    collected: Deployment,
+) -> None:
+    from syslead.deployments.selectors import deployment_timeline
+
+    invoice = _paid(coordinator, collected)
+    services.remittance_record(actor=coordinator, invoice=invoice)
+
+    def reads(person: User) -> bool:
+        return any(e.verb == "remittance.recorded" for e in deployment_timeline(collected, person))
+
+    assert all(reads(person) for person in (coordinator, broker_lead, home_head))
+    assert not any(reads(person) for person in (client_head, leader_user))
