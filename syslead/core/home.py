@@ -92,6 +92,7 @@ HOME_SOURCES: dict[str, list[str]] = {
     Role.COORDINATOR: [
         "syslead.core.home.coordinator_organisations",
         "syslead.leaders.home.coordinator_leaders",
+        "syslead.leaders.home.coordinator_training",
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_drafts",
@@ -119,6 +120,7 @@ HOME_SOURCES: dict[str, list[str]] = {
     Role.SYSTEM_LEADER: [
         "syslead.core.home.system_leader_home_school",
         "syslead.leaders.home.system_leader_capacity",
+        "syslead.leaders.home.system_leader_training",
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
         "syslead.deployments.home.system_leader_agreements_to_sign",

@@ -122,6 +122,20 @@ GET leaders:training_event @own                              200    200    200  
 POST leaders:training_event                                  302    404    404    404    404    404    404    404    302
 GET leaders:training_event_ics                               200    404    404    404    404    404    404    404    302
 GET leaders:training_event_ics @own                          200    200    200    200    404    404    404    404    302
+GET leaders:training_invite                                  200    404    404    404    404    404    404    404    302
+GET leaders:training_invite @own                             200    200    403    403    404    404    404    404    302  # the coordinators invite
+POST leaders:training_invite                                 200    404    404    404    404    404    404    404    302  # admin: the empty form's error
+POST leaders:training_invite @own                            200    200    403    403    404    404    404    404    302
+GET leaders:training_feedback                                404    404    404    404    404    404    404    404    302  # only delegates see it
+GET leaders:training_feedback @own                           404    404    404    404    404    404    404    404    302  # Lee was neither invited nor on its register
+POST leaders:training_feedback @own                          404    404    404    404    404    404    404    404    302
+GET leaders:termly_review_new                                200    404    404    404    404    404    404    404    302
+GET leaders:termly_review_new @own                           200    200    403    403    403    403    404    404    302  # the leader's associated organisation's coordinators
+POST leaders:termly_review_new                               200    404    404    404    404    404    404    404    302  # admin: the empty form's errors
+POST leaders:termly_review_new @own                          200    200    403    403    403    403    404    404    302
+GET leaders:training_need_met                                405    405    405    405    405    405    405    405    302
+POST leaders:training_need_met                               302    404    404    404    404    404    404    404    302
+POST leaders:training_need_met @own                          302    302    403    403    403    403    404    404    302  # the review's organisation's coordinators
 
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
@@ -361,6 +375,12 @@ GET reports:kpis                                             200    200    200  
 GET reports:kpis_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
 GET reports:impact                                           200    200    200    403    403    403    403    200    302  # the KPIs' readers; the admin sees every broker
 GET reports:impact_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
+GET reports:annual                                           200    200    200    403    403    403    403    200    302  # the caller's own organisation
+POST reports:annual                                          400    400    400    403    403    403    403    400    302  # an empty form is refused
+GET reports:annual_pdf                                       200    404    404    403    403    403    403    404    302
+GET reports:annual_pdf @own                                  200    200    200    403    403    403    403    404    302
+GET reports:annual_xlsx                                      200    404    404    403    403    403    403    404    302
+GET reports:annual_xlsx @own                                 200    200    200    403    403    403    403    404    302
 
 # quality
 GET quality:index                                            200    200    200    403    403    403    403    200    302
@@ -754,6 +774,7 @@ PARAMETERS: dict[str, str] = {
     "remittance_id": "remittance",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
+    "report_id": "annual_report",
     "sample_id": "qa_sample",
     "leader_id": "leader",
     "designation_id": "designation",
@@ -762,6 +783,7 @@ PARAMETERS: dict[str, str] = {
     "association_id": "association",
     "review_id": "association_review",
     "event_id": "training_event",
+    "need_id": "training_need",
     "user_id": "person",
     "export_id": "subject_access_export",
     "record_id": "concern",

@@ -85,12 +85,15 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
     Specialism,
+    TermlyReview,
     TrainingEvent,
+    TrainingNeed,
 )
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
     ActionOwner,
@@ -340,6 +343,16 @@ def build_side(
     o["training_event"] = TrainingEvent.objects.create(
         organisation=org, kind="network", title=f"{key} network meeting", held_on=YEAR.starts_on
     )
+    review = TermlyReview.objects.create(
+        leader=leader,
+        organisation=org,
+        held_on=YEAR.starts_on,
+        term=f"{YEAR.label}-autumn",
+        attended_by=f"{key} leader and coordinator",
+    )
+    o["training_need"] = TrainingNeed.objects.create(
+        review=review, leader=leader, description=f"{key} coaching", event_kind="enrichment"
+    )
     ChargingPolicy.objects.create(organisation=org, academic_year=YEAR.label)
     ConcernContact.objects.create(organisation=org, safeguarding_lead=side.coordinator)
 
@@ -444,6 +457,16 @@ def build_side(
         status=EvidencePackStatus.READY,
         pdf=b"%PDF-1.4\n%%EOF\n",
         size=15,
+        built_at=timezone.now(),
+    )
+    o["annual_report"] = AnnualReport.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        audience=Audience.GOVERNORS,
+        requested_by=side.coordinator,
+        status=AnnualReportStatus.READY,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        xlsx=b"PK\x05\x06" + bytes(18),
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
