@@ -63,6 +63,10 @@ class AgreementChargingForm(forms.Form):
     collected_by = forms.ChoiceField(
         label="Who invoices the supported school?",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who invoices the supported school.",
+            "invalid_choice": "Choose who invoices the supported school.",
+        },
         choices=[
             ("home_school", "The leader's school invoices the supported school"),
             (

@@ -246,6 +246,8 @@ def test_the_charging_page_sets_the_model_and_shows_errors(
     detail = client.get(f"/deployments/{draft.pk}/").content.decode()
     assert "Agreed at the board." in detail
     assert "with a remittance advice" in detail
+    unchosen = client.post(f"/charging/agreements/{draft.pk}/", {})
+    assert b"Choose who invoices the supported school." in unchosen.content
     assert login(home_head).get(f"/charging/agreements/{draft.pk}/").status_code == 403
 
 
