@@ -393,6 +393,19 @@ GET quality:feedback                                         200    403    403  
 GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
 POST quality:feedback                                        200    403    403    403    403    403    403    403    302
 GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+GET quality:concerns                                         200    200    200    200    200    200    200    200    302
+GET quality:concern                                          200    404    404    404    404    404    404    404    302
+GET quality:concern @own                                     200    200    200    404    404    404    200    404    302  # the raiser (client) reads it; not shared with the leader
+POST quality:concern                                         200    404    404    404    404    404    404    404    302
+POST quality:concern @own                                    200    200    403    404    404    404    403    404    302  # the broker's coordinators act
+GET quality:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET quality:concern_raise @own                               200    200    200    200    200    200    200    404    302  # whoever sees the agreement
+POST quality:concern_raise                                   200    404    404    404    404    404    404    404    302
+POST quality:concern_raise @own                              200    200    200    200    200    200    200    404    302  # an empty form: its errors
+GET quality:concern_raise_for                                200    403    403    403    403    403    403    403    302
+GET quality:concern_raise_for @own                           200    200    200    403    200    403    403    403    302  # the broker's coordinators and leads, and its leader
+POST quality:concern_raise_for                               200    403    403    403    403    403    403    403    302
+POST quality:concern_raise_for @own                          200    200    200    403    200    403    403    403    302
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
@@ -572,6 +585,38 @@ POST alliances:board_decision                            200   404   404   404  
 POST alliances:attendance                                200   404   404   404   404   404   404   404   302
 GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
 POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
+
+# boards (the organisation's coordinators and broker leads; its board members with an account read)
+GET boards:index                                         200   302   302   403   403   302   403   302   302  # home: sits on the own board
+GET boards:board                                         200   403   403   403   403   403   403   403   302
+GET boards:board @own                                    200   200   200   403   403   200   403   403   302  # home: sits on the board, reads it
+GET boards:member_add                                    200   403   403   403   403   403   403   403   302
+GET boards:member_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:member_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:targets                                       200   403   403   403   403   403   403   403   302
+GET boards:targets @own                                  200   200   200   403   403   403   403   403   302
+POST boards:targets                                      200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:action_add                                    200   403   403   403   403   403   403   403   302
+GET boards:action_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:action_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:budget_add                                    200   403   403   403   403   403   403   403   302
+GET boards:budget_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:budget_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:member_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:member_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:member_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:action_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:action_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:budget_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:budget_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:budget_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:action_remove                                302   404   404   404   404   404   404   404   302
+POST boards:action_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+GET boards:budget_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:budget_remove                                302   404   404   404   404   404   404   404   302
+POST boards:budget_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
 
 # brokers (administrators set up organisations from the shipped lists)
 GET brokers:pick                                         200   403   403   403   403   403   403   403   302
@@ -776,6 +821,7 @@ PARAMETERS: dict[str, str] = {
     "pack_id": "evidence_pack",
     "report_id": "annual_report",
     "sample_id": "qa_sample",
+    "leader_concern_id": "leader_concern",
     "leader_id": "leader",
     "designation_id": "designation",
     "round_id": "round",
@@ -789,6 +835,9 @@ PARAMETERS: dict[str, str] = {
     "record_id": "concern",
     "member_id": "alliance_member",
     "meeting_id": "meeting",
+    "board_member_id": "board_member",
+    "action_id": "board_action",
+    "line_id": "budget_line",
     "invitation_id": "invitation",
     "upload_id": "upload",
     "token_id": "token",

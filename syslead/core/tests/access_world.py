@@ -31,6 +31,7 @@ from django.utils import timezone
 from conftest import PASSWORD, ensure_builtin_vocabularies, make_school, make_user
 from syslead.accounts.models import ApiToken, Role, User, UserSession
 from syslead.alliances.models import AllianceMember, Meeting
+from syslead.boards.models import ActionItem, BoardMember, BoardRole, BudgetLine
 from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
@@ -92,7 +93,14 @@ from syslead.leaders.models import (
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
-from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernCategory,
+    PerformanceFeedback,
+    QaCheck,
+    QaSample,
+)
 from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
@@ -500,6 +508,17 @@ def build_side(
         organisation=org, academic_year=YEAR.label, term="autumn", population=1
     )
     o["qa_check"] = QaCheck.objects.create(sample=o["qa_sample"], visit=visit)
+    # A concern about the leader's work, raised by the supported head, not shared with the leader.
+    o["leader_concern"] = LeaderConcern.objects.create(
+        organisation=org,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=deployment,
+        category=LeaderConcernCategory.COMMITMENTS,
+        summary="Visits cancelled",
+        description="Two visits cancelled on the day.",
+        raised_by=side.client_head,
+    )
     o["performance_feedback"] = PerformanceFeedback.objects.create(
         leader=leader,
         organisation=org,
@@ -543,6 +562,24 @@ def _add_people_and_alliance(key: str, side: Side, administrator: User) -> None:
         held_on=YEAR.starts_on + dt.timedelta(days=30),
         title=f"{key} termly meeting",
         created_by=side.coordinator,
+    )
+    # The side's board: its home headteacher sits on it with an account (a reader of the board).
+    o["board_member"] = BoardMember.objects.create(
+        organisation=org,
+        name=side.home_head.name,
+        user=side.home_head,
+        role=BoardRole.MEMBER,
+        started_on=YEAR.starts_on,
+    )
+    o["board_action"] = ActionItem.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        action=f"{key} action of the board",
+        owner="The chair",
+        due_on=YEAR.ends_on,
+    )
+    o["budget_line"] = BudgetLine.objects.create(
+        organisation=org, academic_year=YEAR.label, heading=f"{key} training", planned=100
     )
     o["invitation"] = Invitation.objects.create(
         email=f"invited@{key}.test",
