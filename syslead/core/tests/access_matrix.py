@@ -366,6 +366,9 @@ GET charging:charging                                         200    302    302 
 GET charging:charging_policy                                  200    404    404    404    404    404    404    404    302
 GET charging:charging_policy @own                             200    200    200    404    404    404    404    404    302
 POST charging:charging_policy                                 200    404    404    404    404    404    404    404    302
+GET charging:agreement                                       200    404    404    404    404    404    404    404    302
+GET charging:agreement @own                                  200    200    403    403    403    403    403    404    302  # the agreement's coordinators set its charging
+POST charging:agreement                                      200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
@@ -473,6 +476,13 @@ GET invoicing:pdf                                            200    404    404  
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
 GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
+GET invoicing:remit                                          200    404    404    404    404    404    404    404    302
+GET invoicing:remit @own                                     200    200    403    404    404    403    403    404    302  # the broker's coordinators record what it paid out
+POST invoicing:remit                                         200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
+GET invoicing:remittance                                     200    404    404    404    404    404    404    404    302
+GET invoicing:remittance @own                                200    200    200    404    404    200    404    404    302  # the broker's staff and the leader's school's head only
+GET invoicing:remittance_pdf                                 200    404    404    404    404    404    404    404    302
+GET invoicing:remittance_pdf @own                            200    200    200    404    404    200    404    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
@@ -806,6 +816,7 @@ PARAMETERS: dict[str, str] = {
     "concern_id": "concern",
     "organisation_id": "organisation",
     "invoice_id": "invoice",
+    "remittance_id": "remittance",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
     "report_id": "annual_report",

@@ -72,6 +72,7 @@ from syslead.evaluation.models import (
 )
 from syslead.imports.models import Upload, UploadKind
 from syslead.invitations.models import Invitation, InvitationStatus
+from syslead.invoicing.models import RemittanceAdvice
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
     Association,
@@ -477,6 +478,17 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["remittance"] = RemittanceAdvice.objects.create(
+        invoice=o["invoice"],
+        deployment=deployment,
+        home_school=deployment.home_school,
+        broker=org,
+        days=o["invoice"].days,
+        collected=o["invoice"].total,
+        amount=o["invoice"].home_school_share,
+        broker_retained=o["invoice"].broker_share,
+        paid_on=VISIT_ON,
+    )
     o["dispute"] = Dispute.objects.create(
         deployment=deployment,
         what="The visits did not match the agreed days",
