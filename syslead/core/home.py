@@ -121,6 +121,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.leaders.home.system_leader_capacity",
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
+        "syslead.brokering.home.system_leader_first_meetings",
         "syslead.deployments.home.system_leader_agreements_to_sign",
         "syslead.deployments.home.system_leader_close_out",
         "syslead.quality.home.system_leader_feedback",

@@ -166,9 +166,7 @@ class ProposedMember(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["proposal", "leader"], name="leader_once_per_proposal"
-            ),
+            models.UniqueConstraint(fields=["proposal", "leader"], name="leader_once_per_proposal"),
             models.CheckConstraint(condition=Q(days__gt=0), name="proposed_member_has_days"),
         ]
 

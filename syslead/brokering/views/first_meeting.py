@@ -105,7 +105,7 @@ def first_meeting(request: AuthenticatedHttpRequest, request_id: int) -> Any:
                 agreed_ends_on=data["agreed_ends_on"],
             ),
         )
-        message = "The first meeting is recorded: the agreement's draft starts from what you agreed."
+        message = "The first meeting is recorded: the draft agreement starts from it."
     if done is not None and form is not None:
         messages.success(request, message)
         return redirect("brokering:first_meeting", support_request.pk)
