@@ -20,6 +20,7 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
 from syslead.core.limits import TEXT_MAX_LENGTH
+from syslead.deployments.access import may_decide_proposal
 from syslead.deployments.models import (
     FINISHED_STATUSES,
     LIVE_STATUSES,
@@ -199,20 +200,6 @@ def package_lead_agreement(package: SupportPackage) -> Deployment | None:
         .select_related("leader__user", "support_request__school", "support_request__organisation")
         .first()
     )
-
-
-def is_package_lead(user: User, package: SupportPackage) -> bool:
-    """The person is the leader of the package's live lead agreement."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and package.deployments.filter(
-            is_lead=True, status__in=LIVE_STATUSES, leader__user_id=user.pk
-        ).exists()
-    )
-
-
-def may_decide_proposal(user: User, package: SupportPackage) -> bool:
-    return is_administrator(user) or package.organisation_id in coordinated_organisation_ids(user)
 
 
 def package_sle_directory(
