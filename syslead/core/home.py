@@ -95,6 +95,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_drafts",
+        "syslead.deployments.home.coordinator_package_proposals",
         "syslead.deployments.home.coordinator_agreements_waiting",
         "syslead.deployments.home.coordinator_leaders_moved",
         "syslead.deployments.home.coordinator_close_out",
