@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -220,7 +221,7 @@ def package_sle_directory(
         .exclude(pk__in=in_package)
         .select_related("user", "home_school")
         .distinct()
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("user__name", "pk")
     )
     year = lead.academic_year if lead is not None else AcademicYear.current().label
     return with_remaining_days(leaders, year)
@@ -351,26 +352,32 @@ def package_proposal_confirm(*, actor: User, proposal: PackageProposal) -> list[
     made = []
     for member in proposal.members.select_related("leader__user"):
         full, half = split_days(Decimal(member.days))
-        made.append(
-            deployment_create(
-                actor=actor,
-                support_request=lead.support_request,
-                leader=member.leader,
-                starts_on=lead.starts_on,
-                ends_on=lead.ends_on,
-                full_days=full,
-                half_days=half,
-                aims=list(lead.aims),
-                objectives=objectives,
-                funding_route=lead.funding_route,
-                length_justification=lead.length_justification,
-                length_justification_required=False,
-                package=package,
-                is_lead=False,
-                send_for_signature=False,
-                **details,
+        try:
+            made.append(
+                deployment_create(
+                    actor=actor,
+                    support_request=lead.support_request,
+                    leader=member.leader,
+                    starts_on=lead.starts_on,
+                    ends_on=lead.ends_on,
+                    full_days=full,
+                    half_days=half,
+                    aims=list(lead.aims),
+                    objectives=objectives,
+                    funding_route=lead.funding_route,
+                    length_justification=lead.length_justification,
+                    length_justification_required=False,
+                    package=package,
+                    is_lead=False,
+                    send_for_signature=False,
+                    **details,
+                )
             )
-        )
+        except ValidationError as error:
+            raise ValidationError(
+                f"{member.leader.user.get_full_name()}'s draft agreement cannot be made: "
+                + " ".join(error.messages)
+            ) from error
     proposal.status = ProposalStatus.CONFIRMED
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
