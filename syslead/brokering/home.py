@@ -189,9 +189,10 @@ def _first_meetings_overdue(rows: list[Overdue], coordinator: bool) -> Iterable[
                 f"{leader}'s first meeting with {item.school.name} not held within 10 school "
                 "days of the choice"
             )
+            chased = chased_text("first_meeting", item)
             detail = (
                 f"Due by {row.due_by:%-d %b %Y}; {where}. Chase {leader}, or {action} on their "
-                "behalf."
+                "behalf." + (f" {chased}." if chased else "")
             )
         else:
             text = (

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from syslead.accounts.access import coordinated_organisation_ids, is_administrator
+from syslead.accounts.access import coordinated_organisation_ids
 from syslead.accounts.models import User
 from syslead.brokering.access import can_broker
 from syslead.brokering.models import FirstMeeting, RequestStatus, SupportRequest
@@ -354,7 +354,3 @@ def agreed_terms(meeting: FirstMeeting | None) -> dict[str, object]:
     if meeting.agreed_ends_on is not None:
         terms["ends_on"] = meeting.agreed_ends_on
     return terms
-
-
-def may_see_first_meeting(user: User, support_request: SupportRequest) -> bool:
-    return may_record_first_meeting(user, support_request) or is_administrator(user)

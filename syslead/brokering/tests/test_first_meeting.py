@@ -27,9 +27,11 @@ from syslead.brokering.services.first_meetings import (
     first_meeting_record_held,
     first_meeting_schedule,
 )
+from syslead.casework.chasing import chase_send
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.core.home import AttentionItem
 from syslead.leaders.models import LeaderProfile
+from syslead.notifications.models import Notification
 
 Login = Callable[[User], Client]
 
@@ -329,3 +331,20 @@ def test_the_leader_records_each_step_on_the_first_meeting_page(
         dt.date(2026, 12, 1),
         Decimal("6"),
     )
+
+
+def test_a_coordinator_chases_the_leader_for_an_overdue_first_meeting(
+    login: Login, maths_request: SupportRequest, lee: LeaderProfile, coordinator: User
+) -> None:
+    """The "needs attention" item's action: the chase reaches the chosen leader, once a school
+    day, and only while the first meeting is overdue."""
+    matched = _matched(maths_request, lee, dt.datetime(2026, 9, 10, 10, 0))
+    page = login(coordinator).get(reverse("brokering:first_meeting", args=[matched.pk]))
+    assert "Send a reminder" in page.content.decode()
+    chase_send(actor=coordinator, kind="first_meeting", target=matched)
+    note = Notification.objects.get(user=lee.user, verb="chase.first_meeting")
+    assert note.url == reverse("brokering:first_meeting", args=[matched.pk])
+    not_yet = _matched(maths_request, lee, timezone.localtime().replace(tzinfo=None))
+    with pytest.raises(RuleViolation) as refused:
+        chase_send(actor=coordinator, kind="first_meeting", target=not_yet)
+    assert refused.value.rule == "settled"

@@ -23,6 +23,7 @@ from syslead.brokering.forms import (
 )
 from syslead.brokering.models import RequestStatus
 from syslead.brokering.services import first_meetings as fm
+from syslead.casework.chasing import chase_panel
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import run_service
 
@@ -125,6 +126,8 @@ def first_meeting(request: AuthenticatedHttpRequest, request_id: int) -> Any:
         "due_by": fm.first_meeting_due_by(support_request),
         "overdue": fm.first_meeting_is_overdue(support_request, meeting),
         "is_leader": fm.is_chosen_leader(request.user, support_request),
+        # A coordinator chases the leader once the first meeting is overdue.
+        "panel": chase_panel(request.user, "first_meeting", support_request),
         # Coordinators draft the agreement (the deployments area's page, by its URL's name).
         "draft_url": reverse("deployments:create", args=[support_request.pk])
         if can_broker(request.user, support_request)

@@ -799,6 +799,7 @@ CHASE_TARGETS = {
     "feedback": "feedback",
     "no_visit": "deployment",
     "signature": "deployment",
+    "first_meeting": "first_meeting_request",
 }
 
 # fmt: off
@@ -819,6 +820,8 @@ POST casework:chase/no_visit @own                            302    302    403  
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
 POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
+POST casework:chase/first_meeting                            302    404    404    404    404    404    404    404    302
+POST casework:chase/first_meeting @own                       302    302    403    404    403    404    403    404    302  # the chosen leader sees it but does not chase
 """
 # fmt: on
 
