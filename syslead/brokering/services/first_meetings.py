@@ -103,7 +103,7 @@ def _overdue(requests: QuerySet[SupportRequest], today: dt.date | None) -> list[
     )
     if not rows:
         return []
-    meetings = {
+    meetings: dict[tuple[int, int | None], FirstMeeting] = {
         (m.support_request_id, m.leader_id): m
         for m in FirstMeeting.objects.filter(support_request__in=[r.pk for r in rows])
     }
