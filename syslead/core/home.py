@@ -123,6 +123,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
         "syslead.brokering.home.system_leader_first_meetings",
+        "syslead.deployments.home.system_leader_package_proposals",
         "syslead.deployments.home.system_leader_agreements_to_sign",
         "syslead.deployments.home.system_leader_close_out",
         "syslead.quality.home.system_leader_feedback",

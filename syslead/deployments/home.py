@@ -42,6 +42,7 @@ from syslead.deployments.selectors import (
     awaiting_signature_of,
     party_to_sign,
     proposals_to_decide,
+    returned_proposals_of_lead,
     waiting_for_signatures,
 )
 from syslead.deployments.sip import school_sips
@@ -224,6 +225,17 @@ def coordinator_package_proposals(user: User) -> Iterable[Block]:
             reverse("deployments:package_proposal", args=[proposal.pk]),
             f"For {proposal.package.school.name}, proposed "
             f"{timezone.localtime(proposal.proposed_at):%-d %b %Y}: confirm or return it.",
+        )
+
+
+def system_leader_package_proposals(user: User) -> Iterable[Block]:
+    """The lead's proposal of a package's members returned by the coordinator, with the reason,
+    until they propose again (docs/rules.md, "Packages designed by their lead")."""
+    for proposal in returned_proposals_of_lead(user):
+        yield AttentionItem(
+            f"Your proposal for the package {proposal.package.title!r} was returned",
+            reverse("deployments:package_propose", args=[proposal.package_id]),
+            f"{proposal.return_reason} Propose the members again.",
         )
 
 

@@ -620,3 +620,20 @@ def proposals_to_decide(user: User) -> list[PackageProposal]:
         .select_related("package__school", "proposed_by")
         .order_by("proposed_at", "id")
     )
+
+
+def returned_proposals_of_lead(user: User) -> list[PackageProposal]:
+    """The latest proposal of each package the person leads, when it was returned."""
+    led = SupportPackage.objects.filter(
+        deployments__is_lead=True,
+        deployments__status__in=LIVE_STATUSES,
+        deployments__leader__user_id=getattr(user, "pk", None),
+    ).values("pk")
+    latest: dict[int, PackageProposal] = {}
+    for proposal in (
+        PackageProposal.objects.filter(package__in=led)
+        .select_related("package")
+        .order_by("package_id", "-proposed_at", "-id")
+    ):
+        latest.setdefault(proposal.package_id, proposal)
+    return [p for p in latest.values() if p.status == ProposalStatus.RETURNED]

@@ -17,6 +17,10 @@ from django.urls import reverse
 from conftest import make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.core.exceptions import NotAllowed, RuleViolation
+from syslead.deployments.home import (
+    coordinator_package_proposals,
+    system_leader_package_proposals,
+)
 from syslead.deployments.models import (
     Deployment,
     DeploymentStatus,
@@ -209,7 +213,26 @@ def test_a_returned_proposal_has_a_reason_and_the_lead_proposes_again(
         ProposalStatus.RETURNED,
         "Sam is needed in June",
     )
+    returned = list(system_leader_package_proposals(leader_user))
+    assert len(returned) == 1
+    assert "Sam is needed in June" in returned[0].detail  # type: ignore[union-attr]
     assert _propose(leader_user, package, sam, "2").status == ProposalStatus.PROPOSED
+    assert not list(system_leader_package_proposals(leader_user))
+
+
+def test_a_waiting_proposal_needs_the_coordinators_attention(
+    coordinator: User,
+    other_coordinator: User,
+    leader_user: User,
+    package: SupportPackage,
+    sam: LeaderProfile,
+) -> None:
+    proposal = _propose(leader_user, package, sam)
+    items = list(coordinator_package_proposals(coordinator))
+    assert [i.url for i in items] == [  # type: ignore[union-attr]
+        reverse("deployments:package_proposal", args=[proposal.pk])
+    ]
+    assert not list(coordinator_package_proposals(other_coordinator))
 
 
 # --- The pages -----------------------------------------------------------------------------------
