@@ -624,10 +624,12 @@ def proposals_to_decide(user: User) -> list[PackageProposal]:
 
 def returned_proposals_of_lead(user: User) -> list[PackageProposal]:
     """The latest proposal of each package the person leads, when it was returned."""
+    if not getattr(user, "is_authenticated", False):
+        return []
     led = SupportPackage.objects.filter(
         deployments__is_lead=True,
         deployments__status__in=LIVE_STATUSES,
-        deployments__leader__user_id=getattr(user, "pk", None),
+        deployments__leader__user_id=user.pk,
     ).values("pk")
     latest: dict[int, PackageProposal] = {}
     for proposal in (
