@@ -402,6 +402,19 @@ GET quality:feedback                                         200    403    403  
 GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
 POST quality:feedback                                        200    403    403    403    403    403    403    403    302
 GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+GET quality:concerns                                         200    200    200    200    200    200    200    200    302
+GET quality:concern                                          200    404    404    404    404    404    404    404    302
+GET quality:concern @own                                     200    200    200    404    404    404    200    404    302  # the raiser (client) reads it; not shared with the leader
+POST quality:concern                                         200    404    404    404    404    404    404    404    302
+POST quality:concern @own                                    200    200    403    404    404    404    403    404    302  # the broker's coordinators act
+GET quality:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET quality:concern_raise @own                               200    200    200    200    200    200    200    404    302  # whoever sees the agreement
+POST quality:concern_raise                                   200    404    404    404    404    404    404    404    302
+POST quality:concern_raise @own                              200    200    200    200    200    200    200    404    302  # an empty form: its errors
+GET quality:concern_raise_for                                200    403    403    403    403    403    403    403    302
+GET quality:concern_raise_for @own                           200    200    200    403    200    403    403    403    302  # the broker's coordinators and leads, and its leader
+POST quality:concern_raise_for                               200    403    403    403    403    403    403    403    302
+POST quality:concern_raise_for @own                          200    200    200    403    200    403    403    403    302
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
@@ -809,6 +822,7 @@ PARAMETERS: dict[str, str] = {
     "pack_id": "evidence_pack",
     "report_id": "annual_report",
     "sample_id": "qa_sample",
+    "leader_concern_id": "leader_concern",
     "leader_id": "leader",
     "designation_id": "designation",
     "round_id": "round",

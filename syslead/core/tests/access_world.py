@@ -95,7 +95,14 @@ from syslead.leaders.models import (
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
-from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernCategory,
+    PerformanceFeedback,
+    QaCheck,
+    QaSample,
+)
 from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
@@ -513,6 +520,17 @@ def build_side(
         organisation=org, academic_year=YEAR.label, term="autumn", population=1
     )
     o["qa_check"] = QaCheck.objects.create(sample=o["qa_sample"], visit=visit)
+    # A concern about the leader's work, raised by the supported head, not shared with the leader.
+    o["leader_concern"] = LeaderConcern.objects.create(
+        organisation=org,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=deployment,
+        category=LeaderConcernCategory.COMMITMENTS,
+        summary="Visits cancelled",
+        description="Two visits cancelled on the day.",
+        raised_by=side.client_head,
+    )
     o["performance_feedback"] = PerformanceFeedback.objects.create(
         leader=leader,
         organisation=org,
