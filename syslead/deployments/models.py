@@ -117,6 +117,70 @@ class SupportPackage(models.Model):
         return self.title
 
 
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for the coordinator"
+    CONFIRMED = "confirmed", "Confirmed"
+    RETURNED = "returned", "Returned to the lead"
+
+
+class PackageProposal(models.Model):
+    """The package's lead leader proposes its members and their days from the broker's SLEs; a
+    coordinator confirms it (the members' draft agreements are made) or returns it with a reason
+    (docs/rules.md, "Packages designed by their lead")."""
+
+    package = models.ForeignKey(SupportPackage, on_delete=models.CASCADE, related_name="proposals")
+    status = models.CharField(
+        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package"],
+                condition=Q(status="proposed"),
+                name="one_waiting_proposal_per_package",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="returned_proposal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.package}"
+
+
+class ProposedMember(models.Model):
+    """A leader the lead proposes for the package, with their days."""
+
+    proposal = models.ForeignKey(PackageProposal, on_delete=models.CASCADE, related_name="members")
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.PROTECT, related_name="package_proposals"
+    )
+    days = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "leader"], name="leader_once_per_proposal"),
+            models.CheckConstraint(condition=Q(days__gt=0), name="proposed_member_has_days"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader}: {self.days} days"
+
+
 class Deployment(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="deployments"

@@ -186,6 +186,10 @@ POST brokering:approaches_send                               200    404    404  
 GET brokering:choose                                         200    404    404    404    404    404    404    404    302
 GET brokering:choose @own                                200   403   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:choose                                        200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting                                  200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting @own                             200    200    403    404    200    404    403    404    302  # the chosen leader and the coordinators
+POST brokering:first_meeting                                 200    404    404    404    404    404    404    404    302
+POST brokering:first_meeting @own                            200    200    403    404    200    404    403    404    302  # no step posted: the page again
 GET brokering:commission_new                                 200    404    404    404    404    404    404    404    302
 POST brokering:commission_new                                200    404    404    404    404    404    404    404    302
 GET brokering:approaches                                     200    403    403    403    200    403    403    403    302
@@ -360,6 +364,14 @@ GET deployments:cancel                                       302    404    404  
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
 POST deployments:package                                     200    404    404    404    404    404    404    404    302
+GET deployments:package_propose                              403    404    404    404    404    404    404    404    302  # admin: sees it, is not its lead
+GET deployments:package_propose @own                         403    403    403    403    200    403    403    404    302  # only the package's lead leader
+POST deployments:package_propose                             403    404    404    404    404    404    404    404    302
+POST deployments:package_propose @own                        403    403    403    403    200    403    403    404    302  # an empty form: errors on the page
+GET deployments:package_proposal                             200    404    404    404    404    404    404    404    302
+GET deployments:package_proposal @own                        200    200    404    404    200    404    404    404    302  # the lead and the coordinators
+POST deployments:package_proposal                            200    404    404    404    404    404    404    404    302
+POST deployments:package_proposal @own                       200    200    404    404    403    404    404    404    302  # the lead reads it, a coordinator decides
 
 # charging
 GET charging:charging                                         200    302    302    403    403    403    403    302    302
@@ -846,6 +858,8 @@ PARAMETERS: dict[str, str] = {
     "dispute_id": "dispute",
     "named_id": "named_sip",
     "row_id": "copied_in",
+    "package_id": "package",
+    "proposal_id": "package_proposal",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -856,6 +870,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
     # A person copied in is on the LA-route agreement (copying in is for that route only).
     ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
+    # The first meeting is recorded for a request whose leader was chosen.
+    ("brokering:first_meeting", "request_id"): "first_meeting_request",
 }
 
 #: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
@@ -865,6 +881,7 @@ CHASE_TARGETS = {
     "feedback": "feedback",
     "no_visit": "deployment",
     "signature": "deployment",
+    "first_meeting": "first_meeting_request",
 }
 
 # fmt: off
@@ -885,6 +902,8 @@ POST casework:chase/no_visit @own                            302    302    403  
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
 POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
+POST casework:chase/first_meeting                            302    404    404    404    404    404    404    404    302
+POST casework:chase/first_meeting @own                       302    302    403    404    403    404    403    404    302  # the chosen leader sees it but does not chase
 """
 # fmt: on
 

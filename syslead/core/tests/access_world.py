@@ -54,8 +54,11 @@ from syslead.deployments.models import (
     Dispute,
     FundingRoute,
     Objective,
+    PackageProposal,
     Party,
+    ProposedMember,
     Signature,
+    SupportPackage,
 )
 from syslead.documents.models import Document, DocumentKind
 from syslead.evaluation.models import (
@@ -392,6 +395,27 @@ def build_side(
     la_deployment = _deployment(side, la_matched, Route.LOCAL_AUTHORITY)
     o["deployment"] = deployment
     o["la_deployment"] = la_deployment
+    # A request whose leader was chosen, waiting for its first meeting (chosen long ago: overdue).
+    o["first_meeting_request"] = _request(
+        org,
+        client_school,
+        Route.SCHOOL,
+        status=RequestStatus.MATCHED,
+        chosen_leader=leader,
+        chosen_at=timezone.now() - dt.timedelta(days=60),
+    )
+    # The school-route agreement leads a package; its leader proposed a member.
+    o["package"] = SupportPackage.objects.create(
+        organisation=org, school=client_school, title=f"{key} package"
+    )
+    Deployment.objects.filter(pk=deployment.pk).update(package=o["package"], is_lead=True)
+    deployment.package = o["package"]
+    o["package_proposal"] = PackageProposal.objects.create(
+        package=o["package"], proposed_by=side.leader_user
+    )
+    ProposedMember.objects.create(
+        proposal=o["package_proposal"], leader=applicant, days=Decimal("2")
+    )
     visit = _visit(deployment, VISIT_ON, VisitStatus.AGREED)
     o["visit"] = visit
     # Documents: one on the school-route agreement (added by the leader) and one on the

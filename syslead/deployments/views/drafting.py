@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,8 +21,9 @@ from django.utils import timezone
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import User
 from syslead.brokering.facts import considered_leaders
-from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.models import FirstMeeting, RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.brokering.services.first_meetings import agreed_terms
 from syslead.brokering.transitions import AGREEABLE_STATUSES
 from syslead.calendars.school_calendar import calendar_for, school_local_authority
 from syslead.capacity.days import split_days
@@ -173,7 +175,51 @@ def initial_for_request(support_request: SupportRequest, leader: LeaderProfile) 
     }
     for name, aim in zip(AIM_FIELDS, aims, strict=False):
         initial[name] = aim[:500]
+    initial.update(_agreed_at_first_meeting(support_request, leader))
     return initial
+
+
+def first_meeting_for(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> FirstMeeting | None:
+    """The first meeting of the request with this leader, when it is recorded as held."""
+    return FirstMeeting.objects.filter(
+        support_request=support_request, leader=leader, held_on__isnull=False
+    ).first()
+
+
+def _agreed_at_first_meeting(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> dict[str, Any]:
+    """What the leader and the headteacher agreed at the first meeting, over the request's own
+    values (docs/rules.md, "The first meeting"): the objectives as the aims, the days, the
+    dates."""
+    agreed = agreed_terms(first_meeting_for(support_request, leader))
+    initial: dict[str, Any] = {}
+    aims = [str(aim) for aim in agreed.get("aims", []) if aim]  # type: ignore[attr-defined]
+    if aims:
+        for name in AIM_FIELDS:
+            initial[name] = ""
+        for name, aim in zip(AIM_FIELDS, aims, strict=False):
+            initial[name] = aim[:500]
+    days = agreed.get("days")
+    if isinstance(days, Decimal):
+        initial["full_days"], initial["half_days"] = split_days(days)
+        initial["twilight_sessions"] = 0
+    for name in ("starts_on", "ends_on"):
+        if isinstance(agreed.get(name), dt.date):
+            initial[name] = agreed[name]
+    return initial
+
+
+def objectives_from_first_meeting(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> list[dict[str, Any]]:
+    """The objectives agreed at the first meeting, as the draft's objective rows."""
+    meeting = first_meeting_for(support_request, leader)
+    if meeting is None:
+        return []
+    return [{"text": line[:2000]} for line in meeting.agreed_objectives.splitlines() if line]
 
 
 def _leader_for(support_request: SupportRequest, leader_id: str | None) -> LeaderProfile | None:
