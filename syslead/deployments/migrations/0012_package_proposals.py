@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deployments', '0010_send_for_signature'),
+        ('deployments', '0011_deployment_bespoke_full_day_rate_and_more'),
         ('leaders', '0008_training_kinds_lle_group_enrichment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
