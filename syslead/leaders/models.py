@@ -520,7 +520,7 @@ class TrainingKind(models.TextChoices):
     LLE_ANNUAL = "lle_annual", "Annual mandatory LLE training"
     NETWORK = "network", "Leaders' network meeting"
     LLE_GROUP = "lle_group", "LLE group meeting with the local-authority officer"
-    ENRICHMENT = "enrichment", "Enrichment session"
+    ENRICHMENT = "enrichment", "Enrichment session (optional)"
     TERMLY_REVIEW = "termly_review", "Termly review meeting"
 
 

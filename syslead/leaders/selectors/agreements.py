@@ -19,6 +19,7 @@ class UnsignedAgreement(NamedTuple):
 
     association_id: int
     leader_id: int
+    leader_name: str
     organisation_id: int
     organisation_name: str
     agreement_id: int
@@ -68,35 +69,48 @@ def unsigned_agreements(associations: QuerySet[Association]) -> list[UnsignedAgr
         unsigned_associations(associations)
         .order_by("organisation__name", "leader__user__name", "pk")
         .values_list(
-            "pk", "leader_id", "organisation_id", "organisation__name", "current_agreement_id"
+            "pk",
+            "leader_id",
+            "leader__user__name",
+            "leader__user__email",
+            "organisation_id",
+            "organisation__name",
+            "current_agreement_id",
         )
     )
+    if not rows:
+        return []
     agreements = {
         a.pk: a
-        for a in BrokerAgreement.objects.filter(pk__in={r[4] for r in rows}).only(
+        for a in BrokerAgreement.objects.filter(pk__in={r[-1] for r in rows}).only(
             "pk", "version", "title"
         )
     }
     return [
         UnsignedAgreement(
-            pk,
-            leader_id,
-            org_id,
-            org_name,
-            agreement_id,
-            agreements[agreement_id].version,
-            agreements[agreement_id].title,
+            association_id=pk,
+            leader_id=leader_id,
+            leader_name=name or email,
+            organisation_id=org_id,
+            organisation_name=org_name,
+            agreement_id=agreement_id,
+            version=agreements[agreement_id].version,
+            title=agreements[agreement_id].title,
         )
-        for pk, leader_id, org_id, org_name, agreement_id in rows
+        for pk, leader_id, name, email, org_id, org_name, agreement_id in rows
     ]
 
 
-def unsigned_by_leader(leader_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+def unsigned_by_leader(leader_ids: Iterable[int] | QuerySet[Any]) -> dict[int, tuple[str, ...]]:
     """For each of these leaders who has not signed a current agreement of a broker they are
     associated with, those brokers' names (one query)."""
     found: dict[int, list[str]] = defaultdict(list)
     for leader_id, name in (
-        unsigned_associations(Association.objects.filter(leader_id__in=list(leader_ids)))
+        unsigned_associations(
+            Association.objects.filter(
+                leader_id__in=leader_ids if isinstance(leader_ids, QuerySet) else list(leader_ids)
+            )
+        )
         .order_by("organisation__name")
         .values_list("leader_id", "organisation__name")
     ):
