@@ -89,8 +89,8 @@ def test_approaching_an_unsigned_leader_is_refused_with_a_clear_reason(
     maths_request: SupportRequest,
     two: list[LeaderProfile],
 ) -> None:
-    """Rule: the brokering checks refuse a leader who has not signed (``broker_agreement_unsigned``),
-    naming them and the agreement's version; nothing is sent."""
+    """Rule: the brokering checks refuse a leader who has not signed
+    (``broker_agreement_unsigned``), naming them and the agreement's version; nothing is sent."""
     shortlist_save(actor=coordinator, request=maths_request, reason="Only two maths leaders.")
     _publish(coordinator, alliance)
     leader = two[0]
