@@ -517,7 +517,7 @@ def test_directory_query_budget_holds_with_shared_leaders(
     assert [row.shared_by for row in rows] == [()] * 5 + [(OWNER,)] * 20
     # The selector: the search and every row read, in the same fixed number of queries as
     # without shared leaders (test_selectors' budget).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         every_row = _search(coordinator, alliance)
     assert len(every_row) == 60
     assert len({row.leader_id for row in every_row}) == 60
