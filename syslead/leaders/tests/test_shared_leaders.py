@@ -525,6 +525,6 @@ def test_directory_query_budget_holds_with_shared_leaders(
     results = directory_search(user=coordinator, organisation_ids=[alliance.pk], academic_year=YEAR)
     with django_assert_num_queries(0):
         assert len(results) == 60
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         page = results[30:40]
     assert [row.shared_by for row in page] == [(OWNER,)] * 10
