@@ -28,7 +28,7 @@ def two(alliance: Organisation) -> list[LeaderProfile]:
     ]
 
 
-def _publish(coordinator: User, alliance: Organisation, title: str = "KYRA LLE agreement") -> None:
+def _publish(coordinator: User, alliance: Organisation, title: str = "Alliance LLE agreement") -> None:
     agreement_publish(
         actor=coordinator, organisation=alliance, title=title, text="Code of conduct for LLEs."
     )
@@ -77,7 +77,7 @@ def test_a_new_version_makes_earlier_signatures_stop_counting(
     _sign(two[0], alliance)
     _sign(two[1], alliance)
     assert len(shortlist(maths_request).candidates) == 2
-    _publish(coordinator, alliance, title="KYRA LLE agreement 2026")
+    _publish(coordinator, alliance, title="Alliance LLE agreement 2026")
     assert shortlist(maths_request).candidates == []
     _sign(two[1], alliance)
     assert [c.leader_id for c in shortlist(maths_request).candidates] == [two[1].pk]

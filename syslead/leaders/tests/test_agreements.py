@@ -41,7 +41,7 @@ def kyra(coordinator: User, alliance: Organisation) -> BrokerAgreement:
     return agreement_publish(
         actor=coordinator,
         organisation=alliance,
-        title="KYRA-associated LLE agreement",
+        title="Alliance LLE agreement",
         text="LLEs will treat all those they work with, with courtesy and respect.",
     )
 
@@ -57,7 +57,7 @@ def test_publishing_again_makes_a_new_current_version(
     """Rule: the broker's text is versioned; publishing again numbers a new version, never edits
     the old one."""
     second = agreement_publish(
-        actor=coordinator, organisation=alliance, title="KYRA agreement 2026", text="New terms."
+        actor=coordinator, organisation=alliance, title="Alliance agreement 2026", text="New terms."
     )
     assert (kyra.version, second.version) == (1, 2)
     kyra.refresh_from_db()
@@ -202,11 +202,11 @@ def test_coordinator_publishes_from_the_agreement_page(
     assert bad.status_code == 200
     assert "Enter the text of the agreement" in bad.content.decode()
     response = client.post(
-        f"/leaders/agreements/{alliance.pk}/", {"title": "KYRA", "text": "Code of conduct."}
+        f"/leaders/agreements/{alliance.pk}/", {"title": "Alliance", "text": "Code of conduct."}
     )
     assert response.status_code == 302
     page = client.get(f"/leaders/agreements/{alliance.pk}/").content.decode()
-    assert "Version 1: KYRA" in page
+    assert "Version 1: Alliance" in page
     assert "Not signed" in page
     assert "Remind" in page
 
