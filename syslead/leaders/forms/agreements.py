@@ -44,8 +44,13 @@ class AgreementSignForm(forms.Form):
     )
 
 
+class _PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
 class AssociationContactForm(forms.Form):
-    contact = forms.ModelChoiceField(
+    contact = _PersonChoiceField(
         label="Contact at the organisation",
         queryset=User.objects.none(),
         widget=Radios,
@@ -61,7 +66,6 @@ class AssociationContactForm(forms.Form):
         field = self.fields["contact"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = staff
-        field.label_from_instance = lambda user: user.get_full_name()  # type: ignore[method-assign]
 
 
 class GovernanceRoleForm(forms.Form):

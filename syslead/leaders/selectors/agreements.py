@@ -45,7 +45,7 @@ def _current_id() -> Subquery:
     )
 
 
-def unsigned_associations(associations: QuerySet[Association]) -> QuerySet[Association, Any]:
+def unsigned_associations(associations: QuerySet[Association]) -> QuerySet[Any]:
     """Of these associations, the live ones whose broker has published an agreement whose current
     version the leader has not signed (a signature of an earlier version does not count)."""
     return (

@@ -43,6 +43,7 @@ def governance_role_add(
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         errors.add("ends_on", "The role must end after it starts.")
     errors.raise_if_any()
+    assert starts_on is not None  # refused above
     row = GovernanceRole.objects.create(
         leader=leader,
         body=body,
