@@ -102,8 +102,8 @@ class RequestFacts(NamedTuple):
     days_requested: Decimal
     academic_year: str
     #: The leaders associated with the request's broker who have not signed its current
-    #: agreement and code of conduct, and that agreement in words ("The alliance's agreement and code of
-    #: conduct, version 2").
+    #: agreement and code of conduct, and that agreement in words ("The alliance's current
+    #: agreement and code of conduct (version 2)").
     unsigned_agreement: frozenset[int] = frozenset()
     agreement_words: str = ""
 

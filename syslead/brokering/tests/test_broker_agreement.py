@@ -28,7 +28,9 @@ def two(alliance: Organisation) -> list[LeaderProfile]:
     ]
 
 
-def _publish(coordinator: User, alliance: Organisation, title: str = "Alliance LLE agreement") -> None:
+def _publish(
+    coordinator: User, alliance: Organisation, title: str = "Alliance LLE agreement"
+) -> None:
     agreement_publish(
         actor=coordinator, organisation=alliance, title=title, text="Code of conduct for LLEs."
     )
