@@ -84,6 +84,7 @@ def _replace_in(model: type[models.Model], fields: tuple[str, ...], old: str, ne
 
 def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
+    from syslead.boards.models import ActionItem, BoardMember, BudgetLine
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -144,6 +145,9 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (FinalReport, ("work_summary", "impact", "next_steps", "qa_comments")),
         (ApplicationDecision, ("reason",)),
         (AssociationReview, ("details", "outcome_notes")),
+        (BoardMember, ("name", "represents")),
+        (ActionItem, ("action", "owner")),
+        (BudgetLine, ("notes",)),
         (Event, ("summary",)),
     ]
 
