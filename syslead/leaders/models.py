@@ -778,7 +778,7 @@ class BrokerAgreement(models.Model):
     )
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
-    text = models.TextField(max_length=50_000)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from syslead.accounts.models import User
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, RuleViolation, field_error
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.leaders.models import AgreementSignature, Association, BrokerAgreement, LeaderProfile
 from syslead.leaders.permissions import may_coordinate
 from syslead.leaders.selectors.agreements import broker_staff, current_agreement
@@ -19,8 +20,8 @@ from syslead.leaders.services._helpers import require_text
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
 
-#: The most text a version of an agreement may hold.
-AGREEMENT_MAX_LENGTH = 50_000
+#: The most text a version of an agreement may hold: the common limit for long text.
+AGREEMENT_MAX_LENGTH = TEXT_MAX_LENGTH
 
 
 @transaction.atomic
