@@ -91,7 +91,9 @@ def chair_criterion_unmet(
     if not minimum:
         return None
     on = on or timezone.localdate()
-    years = years_as_chair(list(leader.governance_roles.all()), on)
+    # A leader not saved yet (a row of an import being checked) has no record.
+    roles = list(leader.governance_roles.all()) if leader.pk else []
+    years = years_as_chair(roles, on)
     if years >= minimum:
         return None
     whole = int(years)
