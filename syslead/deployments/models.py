@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
-from syslead.core.money import money_field
+from syslead.core.money import DECIMAL_PLACES, MAX_DIGITS, money_field
 
 
 class FundingRoute(models.TextChoices):
@@ -19,6 +19,13 @@ class FundingRoute(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", "The local authority"
     BROKER = "broker", "The broker"
     OTHER = "other", "Another commissioner"
+
+
+class CollectedBy(models.TextChoices):
+    """Who invoices the supported school (docs/rules.md, "Charging models")."""
+
+    HOME_SCHOOL = "home_school", "The leader's school invoices the supported school"
+    BROKER = "broker", "The broker collects and pays the leader's school"
 
 
 class DeploymentStatus(models.TextChoices):
@@ -220,6 +227,23 @@ class Deployment(models.Model):
     to_home_school = money_field()
     to_broker = money_field()
     payable_by_commissioner = money_field()
+    # The charging model (docs/rules.md, "Charging models"): who invoices the supported school.
+    collected_by = models.CharField(
+        max_length=20, choices=CollectedBy.choices, default=CollectedBy.HOME_SCHOOL
+    )
+    # A bespoke price agreed for this agreement in place of the policy's rates, with the reason
+    # (docs/rules.md, "A bespoke price"): who set it and when.
+    bespoke_full_day_rate = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    bespoke_half_day_rate = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    bespoke_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    bespoke_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bespoke_set_at = models.DateTimeField(null=True, blank=True)
     # Overrides and changes
     capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(
@@ -257,6 +281,26 @@ class Deployment(models.Model):
             models.CheckConstraint(
                 condition=Q(full_days__gt=0) | Q(half_days__gt=0) | Q(twilight_sessions__gt=0),
                 name="deployment_has_time",
+            ),
+            # The broker collects only where the supported school pays.
+            models.CheckConstraint(
+                condition=Q(collected_by="home_school")
+                | Q(collected_by="broker", funding_route__in=["school", "local_authority"]),
+                name="deployment_collected_by_fits_route",
+            ),
+            # A bespoke price always has its reason, and both its rates (never negative).
+            models.CheckConstraint(
+                condition=(
+                    Q(bespoke_full_day_rate__isnull=True)
+                    & Q(bespoke_half_day_rate__isnull=True)
+                    & Q(bespoke_reason="")
+                )
+                | (
+                    Q(bespoke_full_day_rate__gte=0)
+                    & Q(bespoke_half_day_rate__gte=0)
+                    & ~Q(bespoke_reason="")
+                ),
+                name="deployment_bespoke_price_has_reason",
             ),
             # One lead per package among its live agreements; superseded versions, ended-early
             # (replaced) and cancelled agreements keep their flag for the record.

@@ -474,6 +474,7 @@ def cost_breakdown_of(deployment: Deployment) -> list[CostLine]:
         home_school=deployment.home_school.name,
         client_school=deployment.client_school.name,
         commissioner=commissioner_of(deployment),
+        collected_by=deployment.collected_by,
     )
 
 

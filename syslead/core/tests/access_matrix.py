@@ -386,6 +386,9 @@ GET charging:charging                                         200    302    302 
 GET charging:charging_policy                                  200    404    404    404    404    404    404    404    302
 GET charging:charging_policy @own                             200    200    200    404    404    404    404    404    302
 POST charging:charging_policy                                 200    404    404    404    404    404    404    404    302
+GET charging:agreement                                       200    404    404    404    404    404    404    404    302
+GET charging:agreement @own                                  200    200    403    403    403    403    403    404    302  # the agreement's coordinators set its charging
+POST charging:agreement                                      200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
@@ -410,6 +413,19 @@ GET quality:feedback                                         200    403    403  
 GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
 POST quality:feedback                                        200    403    403    403    403    403    403    403    302
 GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+GET quality:concerns                                         200    200    200    200    200    200    200    200    302
+GET quality:concern                                          200    404    404    404    404    404    404    404    302
+GET quality:concern @own                                     200    200    200    404    404    404    200    404    302  # the raiser (client) reads it; not shared with the leader
+POST quality:concern                                         200    404    404    404    404    404    404    404    302
+POST quality:concern @own                                    200    200    403    404    404    404    403    404    302  # the broker's coordinators act
+GET quality:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET quality:concern_raise @own                               200    200    200    200    200    200    200    404    302  # whoever sees the agreement
+POST quality:concern_raise                                   200    404    404    404    404    404    404    404    302
+POST quality:concern_raise @own                              200    200    200    200    200    200    200    404    302  # an empty form: its errors
+GET quality:concern_raise_for                                200    403    403    403    403    403    403    403    302
+GET quality:concern_raise_for @own                           200    200    200    403    200    403    403    403    302  # the broker's coordinators and leads, and its leader
+POST quality:concern_raise_for                               200    403    403    403    403    403    403    403    302
+POST quality:concern_raise_for @own                          200    200    200    403    200    403    403    403    302
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
@@ -480,6 +496,13 @@ GET invoicing:pdf                                            200    404    404  
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
 GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
+GET invoicing:remit                                          200    404    404    404    404    404    404    404    302
+GET invoicing:remit @own                                     200    200    403    404    404    403    403    404    302  # the broker's coordinators record what it paid out
+POST invoicing:remit                                         200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
+GET invoicing:remittance                                     200    404    404    404    404    404    404    404    302
+GET invoicing:remittance @own                                200    200    200    404    404    200    404    404    302  # the broker's staff and the leader's school's head only
+GET invoicing:remittance_pdf                                 200    404    404    404    404    404    404    404    302
+GET invoicing:remittance_pdf @own                            200    200    200    404    404    200    404    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
@@ -813,10 +836,12 @@ PARAMETERS: dict[str, str] = {
     "concern_id": "concern",
     "organisation_id": "organisation",
     "invoice_id": "invoice",
+    "remittance_id": "remittance",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
     "report_id": "annual_report",
     "sample_id": "qa_sample",
+    "leader_concern_id": "leader_concern",
     "leader_id": "leader",
     "designation_id": "designation",
     "round_id": "round",

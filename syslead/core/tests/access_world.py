@@ -72,6 +72,7 @@ from syslead.evaluation.models import (
 )
 from syslead.imports.models import Upload, UploadKind
 from syslead.invitations.models import Invitation, InvitationStatus
+from syslead.invoicing.models import RemittanceAdvice
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
     AgreementSignature,
@@ -94,7 +95,14 @@ from syslead.leaders.models import (
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
-from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernCategory,
+    PerformanceFeedback,
+    QaCheck,
+    QaSample,
+)
 from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
@@ -486,6 +494,17 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["remittance"] = RemittanceAdvice.objects.create(
+        invoice=o["invoice"],
+        deployment=deployment,
+        home_school=deployment.home_school,
+        broker=org,
+        days=o["invoice"].days,
+        collected=o["invoice"].total,
+        amount=o["invoice"].home_school_share,
+        broker_retained=o["invoice"].broker_share,
+        paid_on=VISIT_ON,
+    )
     o["dispute"] = Dispute.objects.create(
         deployment=deployment,
         what="The visits did not match the agreed days",
@@ -505,6 +524,17 @@ def build_side(
         organisation=org, academic_year=YEAR.label, term="autumn", population=1
     )
     o["qa_check"] = QaCheck.objects.create(sample=o["qa_sample"], visit=visit)
+    # A concern about the leader's work, raised by the supported head, not shared with the leader.
+    o["leader_concern"] = LeaderConcern.objects.create(
+        organisation=org,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=deployment,
+        category=LeaderConcernCategory.COMMITMENTS,
+        summary="Visits cancelled",
+        description="Two visits cancelled on the day.",
+        raised_by=side.client_head,
+    )
     o["performance_feedback"] = PerformanceFeedback.objects.create(
         leader=leader,
         organisation=org,

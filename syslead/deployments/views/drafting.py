@@ -34,8 +34,14 @@ from syslead.deployments.forms import (
     ChooseRequestForm,
 )
 from syslead.deployments.models import Deployment
+from syslead.deployments.preview import rates_for
 from syslead.deployments.selectors import can_create_deployment
-from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
+from syslead.deployments.services.common import (
+    ROUTE_FUNDING,
+    default_details,
+    rates_of_deployment,
+    with_charging,
+)
 from syslead.deployments.terms import terms_of
 from syslead.leaders.models import LeaderProfile
 
@@ -191,15 +197,18 @@ def _leader_for(support_request: SupportRequest, leader_id: str | None) -> Leade
 
 
 def _rates_if_same_year(deployment: Deployment) -> Callable[[dict[str, Any]], Rates | None]:
-    """``deployment_update`` keeps the agreement's rates unless the start moves to another year."""
+    """``deployment_update`` keeps the agreement's rates unless the start moves to another year;
+    a bespoke price stays then too (docs/rules.md, "A bespoke price")."""
 
     def rates(terms: dict[str, Any]) -> Rates | None:
         starts_on = terms.get("starts_on")
-        if (
-            isinstance(starts_on, dt.date)
-            and AcademicYear.containing(starts_on).label != deployment.academic_year
-        ):
-            return None
+        if isinstance(starts_on, dt.date):
+            year = AcademicYear.containing(starts_on).label
+            if year != deployment.academic_year:
+                if not deployment.bespoke_reason:
+                    return None
+                policy_rates, _default = rates_for(deployment.support_request, year)
+                return with_charging(deployment, policy_rates)
         return rates_of_deployment(deployment)
 
     return rates
