@@ -215,7 +215,7 @@ class _History:
         urns = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         days = np.fromiter((_ordinal(r[1]) for r in rows), dtype=np.int64, count=len(rows))
         grades = np.fromiter(
-            (OFSTED_GRADE_NUMBER.get(r[2], 0) for r in rows),  # type: ignore[call-overload]
+            (OFSTED_GRADE_NUMBER.get(r[2], 0) for r in rows),
             dtype=np.int64,
             count=len(rows),
         )
