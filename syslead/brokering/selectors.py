@@ -42,6 +42,7 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.core.events import events_for
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.core.models import Event
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import LeaderProfile
@@ -420,11 +421,13 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
 
 
 def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_year: str) -> None:
-    deployable = [
-        leader
-        for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
-        if leader.active_designations and leader.core_training_completed_on is not None
-    ]
+    # Thousands of leaders' facts: see ``cyclic_gc_paused``.
+    with cyclic_gc_paused():
+        deployable = [
+            leader
+            for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
+            if leader.active_designations and leader.core_training_completed_on is not None
+        ]
     by_pair: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
     for leader in deployable:
         remaining = max(leader.remaining_days, Decimal(0))

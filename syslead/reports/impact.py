@@ -46,6 +46,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from syslead.core.academic_years import AcademicYear
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.organisations.models import Organisation
 from syslead.schools.models import OFSTED_GRADE_NUMBER, OfstedInspection, Phase
@@ -228,7 +229,7 @@ class _History:
         urns = np.array(school_ids, dtype=np.int64)
         days = _ordinals(dates)
         grades = np.fromiter(
-            map(OFSTED_GRADE_NUMBER.get, ratings, repeat(0)),  # type: ignore[arg-type]
+            map(OFSTED_GRADE_NUMBER.get, ratings, repeat(0)),
             dtype=np.int64,
             count=len(rows),
         )
@@ -396,6 +397,12 @@ def _row(
 def impact(organisation: Organisation | None, academic_year: AcademicYear | str | None) -> Impact:
     """The impact figures for the broker (None: every broker) and the year of the agreements'
     start (None: every year): overall, by year, and by broker when every broker is asked."""
+    # Tens of thousands of agreements and inspections read: see ``cyclic_gc_paused``.
+    with cyclic_gc_paused():
+        return _impact(organisation, academic_year)
+
+
+def _impact(organisation: Organisation | None, academic_year: AcademicYear | str | None) -> Impact:
     year = AcademicYear.parse(academic_year) if isinstance(academic_year, str) else academic_year
     history = _History.load()
     # Every school ever supported (the comparison leaves them out), then only the agreements
