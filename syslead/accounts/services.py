@@ -149,10 +149,13 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """Create an account with its roles, all or nothing: an administrator creates anyone; a
-    coordinator only people for its own organisation and for schools (docs/access.md)."""
-    if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
-        raise NotAllowed("Only administrators and coordinators may create users.")
+    coordinator only people for its own organisation and for schools (docs/access.md); a school's
+    headteacher (or chair of governors) only members of its governing body (docs/rules.md, "The
+    governing body": the account is made when the invitation is accepted)."""
     specs = list(dict.fromkeys(roles))
+    governing_body_only = bool(specs) and all(spec.role in GOVERNOR_ROLES for spec in specs)
+    if not (is_administrator(actor) or coordinated_organisation_ids(actor) or governing_body_only):
+        raise NotAllowed("Only administrators and coordinators may create users.")
     email = email.strip().lower()
     name = name.strip()
     errors = FieldErrors()

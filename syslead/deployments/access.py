@@ -249,9 +249,7 @@ def final_report_visible(roles: DeploymentRoles, report: FinalReport | None) -> 
         return True
     # The governing body reads it once approved, as the school does (docs/rules.md, "The
     # governing body").
-    return report.status == FinalReportStatus.APPROVED and (
-        roles.can_see_records or roles.governor
-    )
+    return report.status == FinalReportStatus.APPROVED and (roles.can_see_records or roles.governor)
 
 
 def may_quality_assure(user: User, deployment: Deployment, report: FinalReport) -> bool:

@@ -102,7 +102,11 @@ def evaluation(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpRes
     if existing is None or not governor_reads_evaluation(roles, deployment, existing):
         raise Http404("No evaluation.")
     read_record(request.user, ReadKind.EVALUATION, existing.pk, "governor's page")
-    context = {"deployment": deployment, "evaluation": existing, "lines": evaluation_lines(existing)}
+    context = {
+        "deployment": deployment,
+        "evaluation": existing,
+        "lines": evaluation_lines(existing),
+    }
     return render(request, "governors/evaluation.html", context)
 
 
@@ -113,7 +117,9 @@ def final_report(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpR
     report = FinalReport.objects.filter(deployment=deployment).select_related("author").first()
     if not final_report_visible(roles, report):
         raise Http404("No final report.")
-    return render(request, "governors/final_report.html", {"deployment": deployment, "report": report})
+    return render(
+        request, "governors/final_report.html", {"deployment": deployment, "report": report}
+    )
 
 
 # --- Naming the governing body ----------------------------------------------------------------
@@ -142,8 +148,11 @@ def manage(request: AuthenticatedHttpRequest, urn: int) -> HttpResponse:
         )
         if outcome is not None:
             if outcome.status == "role_added":
-                messages.success(request, f"{outcome.invitation.email} already had an account: "
-                                 "they are now on the governing body.")
+                messages.success(
+                    request,
+                    f"{outcome.invitation.email} already had an account: "
+                    "they are now on the governing body.",
+                )
             else:
                 messages.success(request, f"Invited {outcome.invitation.email} to join.")
             return redirect("governors:manage", school.urn)
@@ -176,7 +185,9 @@ def remove(request: AuthenticatedHttpRequest, urn: int, assignment_id: int) -> H
 
 @login_required
 @require_POST
-def cancel_invitation(request: AuthenticatedHttpRequest, urn: int, invitation_id: int) -> HttpResponse:
+def cancel_invitation(
+    request: AuthenticatedHttpRequest, urn: int, invitation_id: int
+) -> HttpResponse:
     """Withdraw an invitation to the governing body not yet accepted."""
     school = school_to_govern(request.user, urn)
     invitation = get_object_or_404(
