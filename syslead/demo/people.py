@@ -218,6 +218,17 @@ def plan_people(organisations: DemoOrganisations) -> list[PersonPlan]:
             "Cara Mills",
             (head(client_school),),
         ),
+        # The featured school's governing body (docs/rules.md, "The governing body").
+        PersonPlan(
+            "george.ashby@schools.example",
+            "George Ashby",
+            (RoleSpec(role=Role.CHAIR_OF_GOVERNORS, school_urn=client_school.urn),),
+        ),
+        PersonPlan(
+            "rohan.mehta@schools.example",
+            "Rohan Mehta",
+            (RoleSpec(role=Role.GOVERNOR, school_urn=client_school.urn),),
+        ),
     ]
     names = _Names(rng, {ADMINISTRATOR_NAME} | {p.name for p in plans})
 
