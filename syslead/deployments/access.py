@@ -274,8 +274,11 @@ GOVERNED_STATUSES = (
 
 def governed_agreements(user: User) -> QuerySet[Deployment]:
     """The agreement rule for a governor: the signed agreements (``GOVERNED_STATUSES``) whose
-    supported school's governing body the user sits on (chair or governor). As a list's filter;
-    the governors' pages resolve every agreement through it (404 to anyone else)."""
+    supported school's governing body the user sits on (chair or governor); an administrator
+    every signed one. As a list's filter; the governors' pages resolve every agreement through
+    it (404 to anyone else)."""
+    if is_administrator(user):
+        return Deployment.objects.filter(status__in=GOVERNED_STATUSES)
     urns = governor_school_urns(user) if getattr(user, "is_authenticated", False) else set()
     if not urns:
         return Deployment.objects.none()
@@ -283,8 +286,9 @@ def governed_agreements(user: User) -> QuerySet[Deployment]:
 
 
 def governor_reads_agreement(roles: DeploymentRoles, deployment: Deployment) -> bool:
-    """The agreement, read-only: a governor of the supported school, once every party signed."""
-    return roles.governor and deployment.status in GOVERNED_STATUSES
+    """The agreement, read-only: a governor of the supported school, once every party signed
+    (and an administrator, who sees everything)."""
+    return (roles.governor or roles.administrator) and deployment.status in GOVERNED_STATUSES
 
 
 def governor_reads_deployment_record(
