@@ -463,6 +463,13 @@ POST governors:cancel_invitation                             302    403    403  
 POST governors:cancel_invitation @own                        302    403    403    403    403    403    302    403    302
 
 # evaluation
+GET evaluation:my_portfolio                                  403    403    403    403    200    403    403    403    302  # the leader's own: as leaders:my_profile
+GET evaluation:portfolio                                     200    404    404    404    404    404    404    404    302
+GET evaluation:portfolio @own                                200    200    403    403    200    403    404    404    302  # the leader's coordinators; others who see the leader 403
+GET evaluation:self_evaluation                               403    404    404    404    404    404    404    404    302  # admin: the leader's only
+GET evaluation:self_evaluation @own                          403    403    403    403    200    403    403    404    302  # the named SIP sees the agreement: 403
+POST evaluation:self_evaluation                              403    404    404    404    404    404    404    404    302
+POST evaluation:self_evaluation @own                         403    403    403    403    200    403    403    404    302  # leader: the empty form's errors
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
 GET evaluation:feedback                                      200    404    404    404    404    404    404    404    302
 GET evaluation:feedback @own                                 200    200    200    200    200    200    200    404    302
