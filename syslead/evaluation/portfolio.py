@@ -88,10 +88,14 @@ def self_evaluation_save(
         )
     errors = FieldErrors()
     texts = {"went_well": went_well, "impact_seen": impact_seen, "do_differently": do_differently}
+    missing = {
+        "went_well": "Enter what went well.",
+        "impact_seen": "Enter the impact you saw.",
+        "do_differently": "Enter what you would do differently.",
+    }
     for field, value in texts.items():
         if not (value or "").strip():
-            label = SelfEvaluation._meta.get_field(field).verbose_name
-            errors.add(field, f"Enter {str(label)[0].lower()}{str(label)[1:]}.")
+            errors.add(field, missing[field])
     if contribution not in ContributionRating.values:
         errors.add("contribution", "Select how you rate your own contribution.")
     errors.raise_if_any()

@@ -202,5 +202,5 @@ def cancel_invitation(
         messages.success(request, f"The invitation to {invitation.email} is cancelled.")
     else:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("governors:manage", school.urn)

@@ -44,5 +44,7 @@ def portfolio_link(context: template.Context, leader: LeaderProfile) -> dict[str
     """A link to the leader's portfolio, for whoever may read it."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    shown = user is not None and user.is_authenticated and may_read_portfolio(user, leader)
+    if user is None or not user.is_authenticated:
+        return {"leader": leader, "shown": False, "own": False}
+    shown = may_read_portfolio(user, leader)
     return {"leader": leader, "shown": shown, "own": shown and leader.user_id == user.pk}

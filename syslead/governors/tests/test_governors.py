@@ -291,3 +291,18 @@ def test_the_governors_home_costs_the_same_queries_whatever_the_number_of_agreem
         response = client.get("/governors/")
     assert response.status_code == 200
     assert response.content.decode().count("/governors/agreements/") == 5
+
+
+def test_the_home_pages_lead_governors_to_their_documents_and_the_head_to_the_governing_body(
+    login: Login, governor: User, chair: User, client_head: User, client_school: School
+) -> None:
+    """A governor's home links to their school's agreements (and the navigation names the
+    governors' page); the headteacher's and the chair's link to naming governors."""
+    governor_home = login(governor).get("/").content.decode()
+    assert 'href="/governors/"' in governor_home
+    manage = f"/governors/schools/{client_school.urn}/"
+    assert manage not in governor_home
+    assert manage in login(chair).get("/").content.decode()
+    head_home = login(client_head).get("/").content.decode()
+    assert manage in head_home
+    assert 'href="/governors/"' not in head_home
