@@ -100,6 +100,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         FinalReport,
         ObjectiveRating,
         ProgressReview,
+        SelfEvaluation,
     )
     from syslead.leaders.models import ApplicationDecision, AssociationReview
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
@@ -142,6 +143,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Evaluation, ("future_priorities", "future_support_requested")),
         (EvaluationRating, ("comment",)),
         (FinalReport, ("work_summary", "impact", "next_steps", "qa_comments")),
+        (SelfEvaluation, ("went_well", "impact_seen", "do_differently")),
         (ApplicationDecision, ("reason",)),
         (AssociationReview, ("details", "outcome_notes")),
         (Event, ("summary",)),
