@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "syslead.reports",
     "syslead.quality",
     "syslead.alliances",
+    "syslead.boards",
     "syslead.calendars",
     "syslead.notifications",
     "syslead.casework",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("governors/", include("syslead.governors.urls")),
     path("privacy/", include("syslead.privacy.urls")),
     path("alliances/", include("syslead.alliances.urls")),
+    path("board/", include("syslead.boards.urls")),
     path("", include("syslead.invitations.urls")),
     path("", include("syslead.imports.urls")),
     path("casework/", include("syslead.casework.urls")),

@@ -37,7 +37,10 @@ def coordinator_alliance(user: User) -> Iterator[Block]:
     yield Section(
         title="Alliance",
         template="alliances/home/section.html",
-        links=(Link("Alliance members and termly meetings", reverse("alliances:index")),),
+        links=(
+            Link("Alliance members and termly meetings", reverse("alliances:index")),
+            Link("The board: targets, action plan and budget", reverse("boards:index")),
+        ),
     )
 
 

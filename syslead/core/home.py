@@ -94,6 +94,7 @@ HOME_SOURCES: dict[str, list[str]] = {
     Role.COORDINATOR: [
         "syslead.core.home.coordinator_organisations",
         "syslead.leaders.home.coordinator_leaders",
+        "syslead.leaders.home.coordinator_training",
         "syslead.visits.home.coordinator_delivery",
         "syslead.brokering.home.coordinator_requests",
         "syslead.deployments.home.coordinator_drafts",
@@ -103,6 +104,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
         "syslead.alliances.home.coordinator_alliance",
+        "syslead.boards.home.coordinator_board",
     ],
     Role.BROKER_LEAD: [
         "syslead.core.home.broker_lead_organisations",
@@ -110,6 +112,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.broker_lead_agreements_to_sign",
         "syslead.reports.home.broker_lead_kpis",
         "syslead.alliances.home.broker_lead_alliance",
+        "syslead.boards.home.broker_lead_board",
     ],
     Role.SIP: [
         "syslead.core.home.sip_schools_to_watch",
@@ -117,15 +120,18 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.brokering.home.sip_requests",
         "syslead.deployments.home.sip_drafts_to_agree",
         "syslead.deployments.home.sip_close_out",
+        "syslead.boards.home.sip_board_seats",
     ],
     Role.SYSTEM_LEADER: [
         "syslead.core.home.system_leader_home_school",
         "syslead.leaders.home.system_leader_capacity",
+        "syslead.leaders.home.system_leader_training",
         "syslead.visits.home.system_leader_delivery",
         "syslead.brokering.home.system_leader_approaches",
         "syslead.deployments.home.system_leader_agreements_to_sign",
         "syslead.deployments.home.system_leader_close_out",
         "syslead.quality.home.system_leader_feedback",
+        "syslead.boards.home.system_leader_board_seats",
     ],
     Role.HEADTEACHER: [
         "syslead.core.home.headteacher_schools",
@@ -135,6 +141,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.headteacher_agreements_to_sign",
         "syslead.deployments.home.headteacher_close_out",
         "syslead.invoicing.home.headteacher_income",
+        "syslead.boards.home.headteacher_board_seats",
         "syslead.governors.home.governing_body_to_name",
     ],
     Role.CHAIR_OF_GOVERNORS: [

@@ -47,6 +47,7 @@ from syslead.leaders.models import (
     DirectoryListing,
     LeaderProfile,
     TrainingEvent,
+    TrainingNeed,
 )
 from syslead.organisations.models import Organisation
 
@@ -224,6 +225,26 @@ def training_event_for_user(user: User, event_id: int | str) -> TrainingEvent:
             organisation_id__in=organisation_ids_for(user, LEADER_READER_ROLES)
         )
     return _get_or_404(queryset.select_related("organisation"), event_id, "training event")
+
+
+def training_event_for_delegate(user: User, event_id: int | str) -> TrainingEvent:
+    """A training event the user was invited to, or is on the register of as a leader, or 404:
+    what a delegate sees to give feedback (docs/rules.md, "Delegates' feedback")."""
+    queryset = TrainingEvent.objects.filter(
+        Q(invitations__person_id=user.pk) | Q(attendances__leader__user_id=user.pk)
+    ).distinct()
+    return _get_or_404(queryset.select_related("organisation"), event_id, "training event")
+
+
+def training_need_for_user(user: User, need_id: int | str) -> TrainingNeed:
+    """A training need of a leader the user may see, or 404."""
+    return _get_or_404(
+        TrainingNeed.objects.filter(leader__in=leaders_visible_to(user)).select_related(
+            "review__organisation", "leader__user"
+        ),
+        need_id,
+        "training need",
+    )
 
 
 # --- Changing a leader ---------------------------------------------------------------------------

@@ -24,8 +24,12 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
     Specialism,
+    TermlyReview,
     TrainingAttendance,
     TrainingEvent,
+    TrainingFeedback,
+    TrainingInvitation,
+    TrainingNeed,
 )
 from syslead.leaders.services import capacity_policy_set
 
@@ -167,8 +171,31 @@ class AttendanceInline(ReadOnlyInline):
     model = TrainingAttendance
 
 
+class InvitationInline(ReadOnlyInline):
+    model = TrainingInvitation
+
+
+class FeedbackInline(ReadOnlyInline):
+    model = TrainingFeedback
+
+
 @admin.register(TrainingEvent)
 class TrainingEventAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "organisation", "held_on"]
     list_filter = ["kind"]
-    inlines = [AttendanceInline]
+    inlines = [AttendanceInline, InvitationInline, FeedbackInline]
+
+
+class NeedInline(ReadOnlyInline):
+    model = TrainingNeed
+    exclude = ["leader"]
+
+
+@admin.register(TermlyReview)
+class TermlyReviewAdmin(ReadOnlyAdmin):
+    """Termly reviews are recorded by coordinators on the leader's page (docs/rules.md,
+    "Termly reviews and training needs"); the admin reads them."""
+
+    list_display = ["leader", "organisation", "held_on", "term"]
+    list_filter = ["term"]
+    inlines = [NeedInline]

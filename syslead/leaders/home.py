@@ -4,7 +4,9 @@ capacity and open rounds; the release days a home school's headteacher has to ag
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -27,7 +29,9 @@ from syslead.leaders.models import (
     Employment,
     LeaderProfile,
     ReleaseAgreement,
+    TrainingAttendance,
 )
+from syslead.leaders.selectors import frequency_attention
 from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
 
@@ -206,3 +210,52 @@ def headteacher_release_days(user: User) -> Iterable[Block]:
         },
         links=(Link("Release days", reverse("leaders:release")),),
     )
+
+
+def coordinator_training(user: User) -> Iterable[Block]:
+    """Network and LLE group meetings that can no longer wait (docs/rules.md, "Meetings needing
+    attention on the home page"), each linking to the new event form with its kind and
+    organisation chosen."""
+    organisation_ids = coordinated_organisation_ids(user)
+    if not organisation_ids:
+        return
+    for item in frequency_attention(organisation_ids):
+        flag = item.flag
+        yield AttentionItem(
+            f"Schedule a {flag.kind_label.lower()} for {flag.organisation.name}: "
+            f"{flag.count} of {flag.fewest} held or scheduled this year",
+            reverse("leaders:training_new")
+            + "?"
+            + urlencode({"kind": flag.kind, "organisation": flag.organisation.pk}),
+            item.reason,
+        )
+
+
+#: How long after an event its delegates are asked on their home page for feedback.
+FEEDBACK_ASKED_FOR_DAYS = 60
+
+
+def system_leader_training(user: User) -> Iterable[Block]:
+    """Feedback to give on training events the leader attended recently (docs/rules.md,
+    "Delegates' feedback")."""
+    today = timezone.localdate()
+    attended = (
+        TrainingAttendance.objects.filter(
+            leader__user_id=user.pk,
+            attended=True,
+            event__held_on__lte=today,
+            event__held_on__gte=today - dt.timedelta(days=FEEDBACK_ASKED_FOR_DAYS),
+        )
+        .exclude(
+            event__feedback__leader__user_id=user.pk,
+        )
+        .select_related("event")
+        .order_by("event__held_on")
+    )
+    for attendance in attended:
+        event = attendance.event
+        yield AttentionItem(
+            f"Give your feedback on {event.title}",
+            reverse("leaders:training_feedback", args=[event.pk]),
+            f"Held on {event.held_on:%-d %B %Y}",
+        )

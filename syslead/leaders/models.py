@@ -546,6 +546,133 @@ class TrainingAttendance(models.Model):
         return f"{self.leader} at {self.event}"
 
 
+class TrainingInvitation(models.Model):
+    """Someone invited to a training event by e-mail, with the event as a calendar invitation
+    (docs/rules.md, "Training invitations"): one per person and event, so inviting again sends
+    nothing twice."""
+
+    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_invitations"
+    )
+    email = models.EmailField(max_length=254)
+    #: Invited as the local-authority lead officer who meets the LLE group, not as a delegate.
+    as_officer = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="one_training_invitation_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.event}"
+
+
+#: A delegate rates how useful an event was from 1 (not useful) to 5 (very useful).
+USEFULNESS_CHOICES = [
+    (1, "1 – not useful"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 – very useful"),
+]
+
+
+class TrainingFeedback(models.Model):
+    """A delegate's feedback on a training event they attended, given once (docs/rules.md,
+    "Delegates' feedback")."""
+
+    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="feedback")
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="training_feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField(choices=USEFULNESS_CHOICES)
+    will_do_differently = models.TextField(max_length=TEXT_MAX_LENGTH)
+    comments = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "leader"], name="one_feedback_per_delegate"),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="training_feedback_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} on {self.event}: {self.usefulness}"
+
+
+class TermlyReview(models.Model):
+    """A termly review meeting between a leader and the broker (docs/rules.md, "Termly reviews
+    and training needs")."""
+
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="termly_reviews"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="termly_reviews"
+    )
+    held_on = models.DateField()
+    #: The school term the meeting was held in ("2026-27-autumn"), from its date.
+    term = models.CharField(max_length=20)
+    attended_by = models.TextField(max_length=TEXT_MAX_LENGTH)
+    notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Termly review of {self.leader} on {self.held_on}"
+
+
+class TrainingNeed(models.Model):
+    """A training need identified at a termly review: open until the leader attends an event of
+    its kind held on or after the review, or a coordinator marks it met."""
+
+    review = models.ForeignKey(TermlyReview, on_delete=models.CASCADE, related_name="needs")
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="training_needs"
+    )
+    description = models.CharField(max_length=300)
+    event_kind = models.CharField(max_length=20, choices=TrainingKind.choices, blank=True)
+    met_on = models.DateField(null=True, blank=True)
+    met_by_event = models.ForeignKey(
+        TrainingEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs_met"
+    )
+    marked_met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["leader", "met_on"], name="training_need_open_idx")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None
+
+
 class Employment(models.Model):
     """Where the leader works, from when to when (docs/rules.md, "A leader moves school"). Rows are
     written only by ``leaders.services.moves.leader_move_school``: the school the leader worked at

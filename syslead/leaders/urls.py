@@ -9,6 +9,7 @@ from syslead.leaders.views import (
     moves,
     profiles,
     training,
+    training_network,
 )
 
 app_name = "leaders"
@@ -77,5 +78,25 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "training/<int:event_id>/event.ics",
         training.training_event_ics,
         name="training_event_ics",
+    ),
+    path(
+        "training/<int:event_id>/invite/",
+        training_network.training_invite,
+        name="training_invite",
+    ),
+    path(
+        "training/<int:event_id>/feedback/",
+        training_network.training_feedback,
+        name="training_feedback",
+    ),
+    path(
+        "<int:leader_id>/termly-review/",
+        training_network.termly_review_new,
+        name="termly_review_new",
+    ),
+    path(
+        "training-needs/<int:need_id>/met/",
+        training_network.training_need_met,
+        name="training_need_met",
     ),
 ]

@@ -84,6 +84,7 @@ def _replace_in(model: type[models.Model], fields: tuple[str, ...], old: str, ne
 
 def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
+    from syslead.boards.models import ActionItem, BoardMember, BudgetLine
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -146,6 +147,9 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (SelfEvaluation, ("went_well", "impact_seen", "do_differently")),
         (ApplicationDecision, ("reason",)),
         (AssociationReview, ("details", "outcome_notes")),
+        (BoardMember, ("name", "represents")),
+        (ActionItem, ("action", "owner")),
+        (BudgetLine, ("notes",)),
         (Event, ("summary",)),
     ]
 

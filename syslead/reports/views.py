@@ -12,13 +12,15 @@ from syslead.brokering.forms import OrganisationYearForm
 from syslead.brokering.views.common import broker_organisations, chosen_organisation
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.reports.annual import kpi_charts, kpis_over_years
 from syslead.reports.selectors import agreements_by_area, evaluation_outcomes, kpis
 
 
 @login_required
 def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """SLEs designated against target, SLEs deployed within 3 months against the 50% target,
-    days and costs by commissioner and by area, and the evaluations' RAG outcomes."""
+    days and costs by commissioner and by area, the evaluations' RAG outcomes, and the KPIs of
+    the years before; charts with their tables (docs/annual-report.md, "Charts")."""
     organisations = broker_organisations(request.user)
     organisation = chosen_organisation(
         request, organisations, "Only coordinators and broker leads read the KPIs."
@@ -30,6 +32,8 @@ def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     figures = kpis(organisation, year)
     evaluations, outcomes = evaluation_outcomes(organisation, year)
     by_route = figures.by_funding_route
+    by_area = agreements_by_area(organisation, year)
+    history = kpis_over_years(organisation, year)
     return render(
         request,
         "reports/kpis.html",
@@ -39,7 +43,9 @@ def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "kpis": figures,
-            "by_area": agreements_by_area(organisation, year),
+            "by_area": by_area,
+            "history": history,
+            "charts": kpi_charts(history, by_area, outcomes),
             "evaluations": evaluations,
             "outcomes": outcomes,
             "route_totals": {

@@ -122,6 +122,20 @@ GET leaders:training_event @own                              200    200    200  
 POST leaders:training_event                                  302    404    404    404    404    404    404    404    302
 GET leaders:training_event_ics                               200    404    404    404    404    404    404    404    302
 GET leaders:training_event_ics @own                          200    200    200    200    404    404    404    404    302
+GET leaders:training_invite                                  200    404    404    404    404    404    404    404    302
+GET leaders:training_invite @own                             200    200    403    403    404    404    404    404    302  # the coordinators invite
+POST leaders:training_invite                                 200    404    404    404    404    404    404    404    302  # admin: the empty form's error
+POST leaders:training_invite @own                            200    200    403    403    404    404    404    404    302
+GET leaders:training_feedback                                404    404    404    404    404    404    404    404    302  # only delegates see it
+GET leaders:training_feedback @own                           404    404    404    404    404    404    404    404    302  # Lee was neither invited nor on its register
+POST leaders:training_feedback @own                          404    404    404    404    404    404    404    404    302
+GET leaders:termly_review_new                                200    404    404    404    404    404    404    404    302
+GET leaders:termly_review_new @own                           200    200    403    403    403    403    404    404    302  # the leader's associated organisation's coordinators
+POST leaders:termly_review_new                               200    404    404    404    404    404    404    404    302  # admin: the empty form's errors
+POST leaders:termly_review_new @own                          200    200    403    403    403    403    404    404    302
+GET leaders:training_need_met                                405    405    405    405    405    405    405    405    302
+POST leaders:training_need_met                               302    404    404    404    404    404    404    404    302
+POST leaders:training_need_met @own                          302    302    403    403    403    403    404    404    302  # the review's organisation's coordinators
 
 # organisations
 GET organisations:public                                     200    200    200    200    200    200    200    200    200
@@ -358,6 +372,12 @@ GET reports:kpis                                             200    200    200  
 GET reports:kpis_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
 GET reports:impact                                           200    200    200    403    403    403    403    200    302  # the KPIs' readers; the admin sees every broker
 GET reports:impact_export                                    200    200    200    403    403    403    403    200    302  # the caller's own organisation
+GET reports:annual                                           200    200    200    403    403    403    403    200    302  # the caller's own organisation
+POST reports:annual                                          400    400    400    403    403    403    403    400    302  # an empty form is refused
+GET reports:annual_pdf                                       200    404    404    403    403    403    403    404    302
+GET reports:annual_pdf @own                                  200    200    200    403    403    403    403    404    302
+GET reports:annual_xlsx                                      200    404    404    403    403    403    403    404    302
+GET reports:annual_xlsx @own                                 200    200    200    403    403    403    403    404    302
 
 # quality
 GET quality:index                                            200    200    200    403    403    403    403    200    302
@@ -571,6 +591,38 @@ POST alliances:attendance                                200   404   404   404  
 GET alliances:meeting_invite                             405   405   405   405   405   405   405   405   302
 POST alliances:meeting_invite                            302   404   404   404   404   404   404   404   302
 
+# boards (the organisation's coordinators and broker leads; its board members with an account read)
+GET boards:index                                         200   302   302   403   403   302   403   302   302  # home: sits on the own board
+GET boards:board                                         200   403   403   403   403   403   403   403   302
+GET boards:board @own                                    200   200   200   403   403   200   403   403   302  # home: sits on the board, reads it
+GET boards:member_add                                    200   403   403   403   403   403   403   403   302
+GET boards:member_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:member_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:targets                                       200   403   403   403   403   403   403   403   302
+GET boards:targets @own                                  200   200   200   403   403   403   403   403   302
+POST boards:targets                                      200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:action_add                                    200   403   403   403   403   403   403   403   302
+GET boards:action_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:action_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:budget_add                                    200   403   403   403   403   403   403   403   302
+GET boards:budget_add @own                               200   200   200   403   403   403   403   403   302
+POST boards:budget_add                                   200   403   403   403   403   403   403   403   302  # admin: an empty form shown again
+GET boards:member_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:member_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:member_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:action_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:action_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:budget_edit                                   200   404   404   404   404   404   404   404   302
+GET boards:budget_edit @own                              200   200   200   404   404   403   404   404   302  # home: reads the board, changes nothing
+POST boards:budget_edit                                  200   404   404   404   404   404   404   404   302  # admin: an empty form shown again
+GET boards:action_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:action_remove                                302   404   404   404   404   404   404   404   302
+POST boards:action_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+GET boards:budget_remove                                 405   405   405   405   405   405   405   405   302
+POST boards:budget_remove                                302   404   404   404   404   404   404   404   302
+POST boards:budget_remove @own                           302   302   302   404   404   403   404   404   302  # home: reads the board, changes nothing
+
 # brokers (administrators set up organisations from the shipped lists)
 GET brokers:pick                                         200   403   403   403   403   403   403   403   302
 GET brokers:set_up                                       302   403   403   403   403   403   403   403   302  # no entry picked: sent to the lists
@@ -771,6 +823,7 @@ PARAMETERS: dict[str, str] = {
     "invoice_id": "invoice",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
+    "report_id": "annual_report",
     "sample_id": "qa_sample",
     "leader_id": "leader",
     "designation_id": "designation",
@@ -779,11 +832,15 @@ PARAMETERS: dict[str, str] = {
     "association_id": "association",
     "review_id": "association_review",
     "event_id": "training_event",
+    "need_id": "training_need",
     "user_id": "person",
     "export_id": "subject_access_export",
     "record_id": "concern",
     "member_id": "alliance_member",
     "meeting_id": "meeting",
+    "board_member_id": "board_member",
+    "action_id": "board_action",
+    "line_id": "budget_line",
     "invitation_id": "invitation",
     "upload_id": "upload",
     "token_id": "token",

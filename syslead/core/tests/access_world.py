@@ -31,6 +31,7 @@ from django.utils import timezone
 from conftest import PASSWORD, ensure_builtin_vocabularies, make_school, make_user
 from syslead.accounts.models import ApiToken, Role, User, UserSession
 from syslead.alliances.models import AllianceMember, Meeting
+from syslead.boards.models import ActionItem, BoardMember, BoardRole, BudgetLine
 from syslead.brokering.models import (
     AllocationRun,
     AllocationRunStatus,
@@ -84,12 +85,15 @@ from syslead.leaders.models import (
     LeaderProfile,
     ReleaseAgreement,
     Specialism,
+    TermlyReview,
     TrainingEvent,
+    TrainingNeed,
 )
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
     ActionOwner,
@@ -340,6 +344,16 @@ def build_side(
     o["training_event"] = TrainingEvent.objects.create(
         organisation=org, kind="network", title=f"{key} network meeting", held_on=YEAR.starts_on
     )
+    review = TermlyReview.objects.create(
+        leader=leader,
+        organisation=org,
+        held_on=YEAR.starts_on,
+        term=f"{YEAR.label}-autumn",
+        attended_by=f"{key} leader and coordinator",
+    )
+    o["training_need"] = TrainingNeed.objects.create(
+        review=review, leader=leader, description=f"{key} coaching", event_kind="enrichment"
+    )
     ChargingPolicy.objects.create(organisation=org, academic_year=YEAR.label)
     ConcernContact.objects.create(organisation=org, safeguarding_lead=side.coordinator)
 
@@ -473,6 +487,16 @@ def build_side(
         size=15,
         built_at=timezone.now(),
     )
+    o["annual_report"] = AnnualReport.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        audience=Audience.GOVERNORS,
+        requested_by=side.coordinator,
+        status=AnnualReportStatus.READY,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        xlsx=b"PK\x05\x06" + bytes(18),
+        built_at=timezone.now(),
+    )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
     o["dispute"] = Dispute.objects.create(
         deployment=deployment,
@@ -536,6 +560,24 @@ def _add_people_and_alliance(key: str, side: Side, administrator: User) -> None:
         held_on=YEAR.starts_on + dt.timedelta(days=30),
         title=f"{key} termly meeting",
         created_by=side.coordinator,
+    )
+    # The side's board: its home headteacher sits on it with an account (a reader of the board).
+    o["board_member"] = BoardMember.objects.create(
+        organisation=org,
+        name=side.home_head.name,
+        user=side.home_head,
+        role=BoardRole.MEMBER,
+        started_on=YEAR.starts_on,
+    )
+    o["board_action"] = ActionItem.objects.create(
+        organisation=org,
+        academic_year=YEAR.label,
+        action=f"{key} action of the board",
+        owner="The chair",
+        due_on=YEAR.ends_on,
+    )
+    o["budget_line"] = BudgetLine.objects.create(
+        organisation=org, academic_year=YEAR.label, heading=f"{key} training", planned=100
     )
     o["invitation"] = Invitation.objects.create(
         email=f"invited@{key}.test",

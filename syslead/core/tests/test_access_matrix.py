@@ -371,6 +371,7 @@ LISTS = (
     "/quality/",
     "/reports/kpis/",
     "/reports/impact/",
+    "/reports/annual/",
     "/people/",
     "/leaders/export.csv",
     "/requests/export.csv",
@@ -433,6 +434,7 @@ def test_lists_show_nothing_of_the_other_organisation(path: str, world: World, d
         "/reports/kpis/export.csv",
         "/reports/impact/export.csv",
         "/requests/unmet-demand/export.csv",
+        "/reports/annual/",
     ],
 )
 def test_a_download_for_an_organisation_the_caller_does_not_run_is_404(

@@ -44,7 +44,13 @@ from syslead.leaders.forms.profiles import (
     ProfileForm,
     SchoolFindForm,
 )
-from syslead.leaders.forms.training import AttendanceForm, TrainingEventForm
+from syslead.leaders.forms.training import (
+    AttendanceForm,
+    TermlyReviewForm,
+    TrainingEventForm,
+    TrainingFeedbackForm,
+    TrainingInviteForm,
+)
 
 __all__ = [
     "DAYS",
@@ -79,7 +85,10 @@ __all__ = [
     "RoundForm",
     "SchoolFindForm",
     "StageForm",
+    "TermlyReviewForm",
     "TrainingEventForm",
+    "TrainingFeedbackForm",
+    "TrainingInviteForm",
     "designation_type_choices",
     "specialism_choices",
 ]

@@ -25,7 +25,9 @@ from syslead.leaders.selectors.access import (
     rounds_visible_to,
     shared_by,
     specialisms_for,
+    training_event_for_delegate,
     training_event_for_user,
+    training_need_for_user,
 )
 from syslead.leaders.selectors.directory import (
     CodeLabel,
@@ -46,7 +48,9 @@ from syslead.leaders.selectors.flags import (
     not_deployable_reasons,
 )
 from syslead.leaders.selectors.training_frequency import (
+    FrequencyAttention,
     FrequencyFlag,
+    frequency_attention,
     training_frequency_flags,
 )
 
@@ -55,6 +59,7 @@ __all__ = [
     "DirectoryDesignation",
     "DirectoryResults",
     "DirectoryRow",
+    "FrequencyAttention",
     "FrequencyFlag",
     "PublicFilters",
     "PublicProfile",
@@ -63,6 +68,7 @@ __all__ = [
     "designation_for_user",
     "designation_types_for",
     "directory_search",
+    "frequency_attention",
     "is_deployable",
     "leader_flags",
     "leader_for_user",
@@ -78,6 +84,8 @@ __all__ = [
     "rounds_visible_to",
     "shared_by",
     "specialisms_for",
+    "training_event_for_delegate",
     "training_event_for_user",
     "training_frequency_flags",
+    "training_need_for_user",
 ]

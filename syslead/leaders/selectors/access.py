@@ -18,7 +18,9 @@ from syslead.leaders.access import (
     round_for_user,
     rounds_visible_to,
     shared_by,
+    training_event_for_delegate,
     training_event_for_user,
+    training_need_for_user,
 )
 from syslead.leaders.constants import PHASES
 from syslead.leaders.models import DesignationType, LeaderProfile, Specialism
@@ -38,7 +40,9 @@ __all__ = [
     "rounds_visible_to",
     "shared_by",
     "specialisms_for",
+    "training_event_for_delegate",
     "training_event_for_user",
+    "training_need_for_user",
 ]
 
 

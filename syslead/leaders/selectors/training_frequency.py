@@ -4,13 +4,15 @@ group with the local-authority officer three times a year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
-from syslead.core.academic_years import AcademicYear
+from syslead.core.academic_years import AcademicYear, Term
 from syslead.leaders.constants import LIVE_DESIGNATION_STATUSES
-from syslead.leaders.models import Association, Designation, TrainingKind
+from syslead.leaders.models import Association, Designation, TrainingEvent, TrainingKind
 from syslead.organisations.models import Organisation
 
 #: Expected meetings a year by kind: (fewest, most).
@@ -100,3 +102,66 @@ def training_frequency_flags(organisation_ids: set[int], year: AcademicYear) -> 
                 )
             )
     return flags
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class FrequencyAttention:
+    """A meeting frequency that needs the coordinator now (docs/rules.md, "Meetings needing
+    attention on the home page"): the flag, and why it cannot wait."""
+
+    flag: FrequencyFlag
+    reason: str
+
+
+def frequency_attention(
+    organisation_ids: set[int], today: dt.date | None = None
+) -> list[FrequencyAttention]:
+    """The too-few flags of the current academic year that need acting on now: a school term of
+    the year has ended with no meeting of the kind held in it and none is scheduled in the
+    current term, or fewer terms are left in the year (counting the current one) than meetings
+    still missing, so that at one a term the year's number can no longer be met. Three queries
+    at most."""
+    today = today or _today()
+    year = AcademicYear.containing(today)
+    flags = [f for f in training_frequency_flags(organisation_ids, year) if f.too_few]
+    if not flags:
+        return []
+    held: dict[tuple[int, str], list[dt.date]] = {}
+    for org_id, kind, held_on in TrainingEvent.objects.filter(
+        organisation_id__in={f.organisation.pk for f in flags},
+        kind__in=list(EXPECTED_PER_YEAR),
+        held_on__gte=year.starts_on,
+        held_on__lte=year.ends_on,
+    ).values_list("organisation_id", "kind", "held_on"):
+        held.setdefault((org_id, kind), []).append(held_on)
+    current = Term.containing(today)
+    terms = year.terms()
+    ended = [term for term in terms if term.ends_on < today]
+    left = len(terms) - len(ended)
+    found = []
+    for flag in flags:
+        dates = held.get((flag.organisation.pk, flag.kind), [])
+        missing = flag.fewest - flag.count
+        if missing > left:
+            found.append(
+                FrequencyAttention(
+                    flag,
+                    f"{left} term{'s' if left != 1 else ''} left in {year.label} for "
+                    f"{missing} more: the year's {flag.fewest} can no longer be met at one a term.",
+                )
+            )
+            continue
+        scheduled_this_term = any(current.starts_on <= d <= current.ends_on for d in dates)
+        empty = [t for t in ended if not any(t.starts_on <= d <= t.ends_on for d in dates)]
+        if empty and not scheduled_this_term:
+            found.append(
+                FrequencyAttention(
+                    flag,
+                    f"None in the {empty[-1].name} term, and none scheduled this term.",
+                )
+            )
+    return found

@@ -55,6 +55,16 @@ from syslead.leaders.services.profiles import (
 )
 from syslead.leaders.services.release import capacity_policy_set, release_set
 from syslead.leaders.services.training import attendance_record, training_event_create
+from syslead.leaders.services.training_network import (
+    InvitationsSent,
+    lle_group_officers,
+    review_organisations,
+    termly_review_record,
+    training_feedback_give,
+    training_feedback_summary,
+    training_invitations_send,
+    training_need_mark_met,
+)
 from syslead.leaders.services.vocabularies import (
     designation_type_create,
     designation_type_for_code,
@@ -68,6 +78,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "REVIEW_CONTINUED",
     "REVIEW_REVOKED",
+    "InvitationsSent",
     "NewLeader",
     "add_years",
     "allowed_next_stages",
@@ -94,12 +105,19 @@ __all__ = [
     "leader_update",
     "leaders_check_many",
     "leaders_create_many",
+    "lle_group_officers",
     "open_rounds",
     "pending_application_attach",
     "public_application_submit",
     "release_set",
+    "review_organisations",
     "round_create",
     "school_find",
     "specialism_create",
+    "termly_review_record",
     "training_event_create",
+    "training_feedback_give",
+    "training_feedback_summary",
+    "training_invitations_send",
+    "training_need_mark_met",
 ]

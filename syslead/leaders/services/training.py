@@ -24,6 +24,7 @@ from syslead.leaders.services._helpers import (
     json_value,
     require_text,
 )
+from syslead.leaders.services.training_network import training_needs_follow_attendance
 from syslead.leaders.wording import date_in_words
 from syslead.organisations.models import Organisation
 
@@ -75,7 +76,8 @@ def attendance_record(
 ) -> TrainingAttendance:
     """Record whether a leader attended a training event: a coordinator of the event's
     organisation who manages the leader. Attending core training completes it (the date is set if
-    not already)."""
+    not already); attending meets the leader's open training needs of the event's kind
+    (docs/rules.md, "Termly reviews and training needs")."""
     if not (may_coordinate(actor, event.organisation) and may_manage_leader(actor, leader)):
         raise NotAllowed(
             f"Only coordinators of {event.organisation.name} may record attendance, for leaders "
@@ -90,6 +92,9 @@ def attendance_record(
         verb="training.attendance_recorded",
         summary=f"{leader.name} {'attended' if attended else 'did not attend'} {event.title}",
         data={"event": event.pk, "attended": bool(attended), "created": created},
+    )
+    training_needs_follow_attendance(
+        actor=actor, event=event, leader=leader, attended=bool(attended)
     )
     if attended and event.kind == TrainingKind.CORE and leader.core_training_completed_on is None:
         leader.core_training_completed_on = event.held_on

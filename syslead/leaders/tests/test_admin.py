@@ -23,6 +23,7 @@ MODELS = [
     "capacitypolicy",
     "releaseagreement",
     "trainingevent",
+    "termlyreview",
 ]
 
 

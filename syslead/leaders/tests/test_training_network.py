@@ -12,8 +12,13 @@ from django.test import Client
 
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
+from syslead.leaders import home as syslead_home
 from syslead.leaders.models import Designation, LeaderProfile, TrainingEvent, TrainingKind
-from syslead.leaders.selectors import training_frequency_flags
+from syslead.leaders.selectors import (
+    frequency_attention,
+    training_frequency,
+    training_frequency_flags,
+)
 from syslead.leaders.services import attendance_record, training_event_create
 from syslead.leaders.tests.factories import associate, designate, make_leader
 from syslead.organisations.models import Organisation
@@ -171,3 +176,85 @@ def test_training_page_query_budget(
     client = login(coordinator)
     with django_assert_max_num_queries(20):
         assert client.get("/leaders/training/").status_code == 200
+
+
+# --- Meetings needing attention on the home page (docs/rules.md) ---------------------------------
+
+SPRING = dt.date(2027, 2, 10)
+SUMMER = dt.date(2027, 5, 10)
+AUTUMN = dt.date(2026, 10, 1)
+
+
+def _on(organisation: Organisation, kind: str, *days: dt.date) -> None:
+    for day in days:
+        TrainingEvent.objects.create(
+            organisation=organisation, kind=kind, title=f"{kind} {day}", held_on=day
+        )
+
+
+def test_rule_home_flags_a_term_passed_with_no_meeting_and_none_this_term(
+    alliance: Organisation,
+) -> None:
+    """docs/rules.md, "Meetings needing attention on the home page": a term of the year ended
+    with no network meeting in it and none is scheduled this term."""
+    assert frequency_attention({alliance.pk}, AUTUMN) == []  # nothing has ended yet
+    [item] = frequency_attention({alliance.pk}, SPRING)
+    assert (item.flag.kind, item.flag.count) == ("network", 0)
+    assert "None in the autumn term" in item.reason
+    _on(alliance, TrainingKind.NETWORK, dt.date(2027, 3, 15))  # scheduled this term
+    assert frequency_attention({alliance.pk}, SPRING) == []
+
+
+def test_rule_home_flags_when_the_year_can_no_longer_meet_the_frequency(
+    alliance: Organisation, lle: Designation
+) -> None:
+    """docs/rules.md, "Meetings needing attention on the home page": fewer terms left than
+    meetings missing, at one a term; the LLE group's three a year are checked likewise."""
+    _on(alliance, TrainingKind.NETWORK, dt.date(2026, 11, 1), dt.date(2027, 3, 1))
+    _on(alliance, TrainingKind.LLE_GROUP, dt.date(2026, 11, 2))
+    # In spring, two LLE group meetings are still possible (spring and summer).
+    _on(alliance, TrainingKind.LLE_GROUP, dt.date(2027, 3, 2))
+    assert frequency_attention({alliance.pk}, SPRING) == []
+    TrainingEvent.objects.filter(kind=TrainingKind.LLE_GROUP, held_on__year=2027).delete()
+    [item] = frequency_attention({alliance.pk}, SUMMER)
+    assert (item.flag.kind, item.flag.count, item.flag.fewest) == ("lle_group", 1, 3)
+    assert "can no longer be met" in item.reason
+    # The network's two are met: never flagged, whatever the date.
+    assert all(i.flag.kind != "network" for i in frequency_attention({alliance.pk}, SUMMER))
+
+
+def test_home_page_shows_missed_meetings_with_a_schedule_link(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/rules.md, "Meetings needing attention on the home page": the coordinator's "Needs
+    attention" names the missed meeting and links to the new event form, kind and organisation
+    chosen."""
+    monkeypatch.setattr(training_frequency, "_today", lambda: SUMMER)
+    body = login(coordinator).get("/").content.decode()
+    assert f"Schedule a leaders&#x27; network meeting for {alliance.name}" in body
+    assert f"/leaders/training/new/?kind=network&amp;organisation={alliance.pk}" in body
+    assert "can no longer be met" in body
+    monkeypatch.setattr(training_frequency, "_today", lambda: AUTUMN)
+    assert "Schedule a leaders" not in login(coordinator).get("/").content.decode()
+
+
+def test_home_page_training_items_query_budget(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    other_org: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The training items cost a fixed number of queries, however many organisations."""
+    from syslead.accounts.models import Role, RoleAssignment
+
+    monkeypatch.setattr(training_frequency, "_today", lambda: SPRING)
+    RoleAssignment.objects.create(user=coordinator, role=Role.COORDINATOR, organisation=other_org)
+    items = list(syslead_home.coordinator_training(coordinator))
+    assert len(items) == 2
+    with django_assert_max_num_queries(3):
+        list(syslead_home.coordinator_training(coordinator))

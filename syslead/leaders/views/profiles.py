@@ -42,7 +42,9 @@ from syslead.leaders.models import (
     DesignationRound,
     DirectoryListing,
     LeaderProfile,
+    TermlyReview,
     TrainingAttendance,
+    TrainingFeedback,
 )
 from syslead.leaders.permissions import (
     is_the_leader,
@@ -64,7 +66,10 @@ from syslead.leaders.selectors import (
     specialisms_for,
 )
 from syslead.leaders.selectors.moves import employment_history
-from syslead.leaders.services import leader_declare_no_longer_meets_criteria
+from syslead.leaders.services import (
+    leader_declare_no_longer_meets_criteria,
+    review_organisations,
+)
 from syslead.leaders.transitions import DESIGNATION_TRANSITIONS
 from syslead.leaders.views.common import (
     CapacityBar,
@@ -88,6 +93,29 @@ def _capacity_years(leader: LeaderProfile) -> list[AcademicYear]:
         except ValueError:
             continue
     return sorted(years, reverse=True)
+
+
+def _reviews_context(viewer: User, leader: LeaderProfile) -> dict[str, Any]:
+    """The leader's termly reviews and open training needs (docs/rules.md, "Termly reviews and
+    training needs"): notes only to the leader and the coordinators who manage them; each need
+    with whether the viewer may mark it met."""
+    reviews = list(
+        TermlyReview.objects.filter(leader=leader)
+        .select_related("organisation")
+        .prefetch_related("needs__met_by_event")
+    )
+    open_needs = [
+        (need, may_coordinate(viewer, review.organisation_id))
+        for review in reviews
+        for need in review.needs.all()
+        if need.met_on is None
+    ]
+    return {
+        "termly_reviews": reviews,
+        "open_needs": open_needs,
+        "review_notes_readable": is_the_leader(viewer, leader) or may_manage_leader(viewer, leader),
+        "may_record_review": bool(review_organisations(viewer, leader)),
+    }
 
 
 def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
@@ -144,6 +172,12 @@ def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
             .select_related("event__organisation")
             .order_by("-event__held_on")
         ),
+        "feedback_given": set(
+            TrainingFeedback.objects.filter(leader=leader).values_list("event_id", flat=True)
+        ),
+        "own_profile": is_the_leader(viewer, leader),
+        "today": timezone.localdate(),
+        **_reviews_context(viewer, leader),
         "applications": list(
             DesignationApplication.objects.filter(leader=leader).select_related(
                 "round__organisation", "round__designation_type"

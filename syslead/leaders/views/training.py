@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from syslead.accounts.access import is_administrator
@@ -25,6 +26,7 @@ from syslead.leaders.models import (
     LeaderProfile,
     TrainingAttendance,
     TrainingEvent,
+    TrainingInvitation,
     TrainingKind,
 )
 from syslead.leaders.permissions import may_coordinate
@@ -34,7 +36,7 @@ from syslead.leaders.selectors import (
     training_event_for_user,
     training_frequency_flags,
 )
-from syslead.leaders.services import training_event_create
+from syslead.leaders.services import training_event_create, training_feedback_summary
 from syslead.leaders.training_ics import training_event_ics as build_training_event_ics
 from syslead.leaders.training_ics import training_event_ics_filename
 from syslead.leaders.views.common import (
@@ -86,7 +88,13 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = (
         TrainingEvent.objects.filter(organisation_id__in=organisation_ids)
         .select_related("organisation")
-        .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
+        .annotate(
+            attended_count=Count(
+                "attendances", filter=Q(attendances__attended=True), distinct=True
+            ),
+            feedback_count=Count("feedback", distinct=True),
+            feedback_average=Avg("feedback__usefulness"),
+        )
         .order_by("-held_on")
     )
     leaders = list(organisation_leaders(organisation_ids))
@@ -182,6 +190,11 @@ def training_event(request: AuthenticatedHttpRequest, event_id: int) -> HttpResp
             "form": form,
             "may_record": may_record,
             "attended": sum(1 for attended in records.values() if attended),
+            "invitations": list(
+                TrainingInvitation.objects.filter(event=event).select_related("person")
+            ),
+            "feedback": training_feedback_summary(event),
+            "is_past": event.held_on < timezone.localdate(),
         },
     )
 
