@@ -306,3 +306,21 @@ def test_the_home_pages_lead_governors_to_their_documents_and_the_head_to_the_go
     head_home = login(client_head).get("/").content.decode()
     assert manage in head_home
     assert 'href="/governors/"' not in head_home
+
+
+def test_the_chairs_page_offers_only_the_governor_role(
+    login: Login, chair: User, client_school: School
+) -> None:
+    """Rule: the chair names governors, not another chair: the page offers one role, and a
+    forged choice of chair is refused (403)."""
+    page = login(chair).get(f"/governors/schools/{client_school.urn}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'value="governor"' in text
+    assert 'value="chair"' not in text
+    forged = login(chair).post(
+        f"/governors/schools/{client_school.urn}/",
+        {"name": "Ann Other", "email": "ann@x.test", "role": "chair"},
+    )
+    assert forged.status_code == 200  # not a choice offered: the field's error
+    assert not Invitation.objects.filter(email="ann@x.test").exists()
