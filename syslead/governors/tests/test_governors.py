@@ -312,7 +312,7 @@ def test_the_chairs_page_offers_only_the_governor_role(
     login: Login, chair: User, client_school: School
 ) -> None:
     """Rule: the chair names governors, not another chair: the page offers one role, and a
-    forged choice of chair is refused (403)."""
+    forged choice of chair is refused on the field."""
     page = login(chair).get(f"/governors/schools/{client_school.urn}/")
     assert page.status_code == 200
     text = page.content.decode()
