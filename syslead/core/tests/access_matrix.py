@@ -186,6 +186,10 @@ POST brokering:approaches_send                               200    404    404  
 GET brokering:choose                                         200    404    404    404    404    404    404    404    302
 GET brokering:choose @own                                200   403   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:choose                                        200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting                                  200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting @own                             200    200    403    404    200    404    403    404    302  # the chosen leader and the coordinators
+POST brokering:first_meeting                                 200    404    404    404    404    404    404    404    302
+POST brokering:first_meeting @own                            200    200    403    404    200    404    403    404    302  # no step posted: the page again
 GET brokering:commission_new                                 200    404    404    404    404    404    404    404    302
 POST brokering:commission_new                                200    404    404    404    404    404    404    404    302
 GET brokering:approaches                                     200    403    403    403    200    403    403    403    302
@@ -360,12 +364,23 @@ GET deployments:cancel                                       302    404    404  
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
 POST deployments:package                                     200    404    404    404    404    404    404    404    302
+GET deployments:package_propose                              403    404    404    404    404    404    404    404    302  # admin: sees it, is not its lead
+GET deployments:package_propose @own                         403    403    403    403    200    403    403    404    302  # only the package's lead leader
+POST deployments:package_propose                             403    404    404    404    404    404    404    404    302
+POST deployments:package_propose @own                        403    403    403    403    200    403    403    404    302  # an empty form: errors on the page
+GET deployments:package_proposal                             200    404    404    404    404    404    404    404    302
+GET deployments:package_proposal @own                        200    200    404    404    200    404    404    404    302  # the lead and the coordinators
+POST deployments:package_proposal                            200    404    404    404    404    404    404    404    302
+POST deployments:package_proposal @own                       200    200    404    404    403    404    404    404    302  # the lead reads it, a coordinator decides
 
 # charging
 GET charging:charging                                         200    302    302    403    403    403    403    302    302
 GET charging:charging_policy                                  200    404    404    404    404    404    404    404    302
 GET charging:charging_policy @own                             200    200    200    404    404    404    404    404    302
 POST charging:charging_policy                                 200    404    404    404    404    404    404    404    302
+GET charging:agreement                                       200    404    404    404    404    404    404    404    302
+GET charging:agreement @own                                  200    200    403    403    403    403    403    404    302  # the agreement's coordinators set its charging
+POST charging:agreement                                      200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
@@ -390,6 +405,19 @@ GET quality:feedback                                         200    403    403  
 GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
 POST quality:feedback                                        200    403    403    403    403    403    403    403    302
 GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+GET quality:concerns                                         200    200    200    200    200    200    200    200    302
+GET quality:concern                                          200    404    404    404    404    404    404    404    302
+GET quality:concern @own                                     200    200    200    404    404    404    200    404    302  # the raiser (client) reads it; not shared with the leader
+POST quality:concern                                         200    404    404    404    404    404    404    404    302
+POST quality:concern @own                                    200    200    403    404    404    404    403    404    302  # the broker's coordinators act
+GET quality:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET quality:concern_raise @own                               200    200    200    200    200    200    200    404    302  # whoever sees the agreement
+POST quality:concern_raise                                   200    404    404    404    404    404    404    404    302
+POST quality:concern_raise @own                              200    200    200    200    200    200    200    404    302  # an empty form: its errors
+GET quality:concern_raise_for                                200    403    403    403    403    403    403    403    302
+GET quality:concern_raise_for @own                           200    200    200    403    200    403    403    403    302  # the broker's coordinators and leads, and its leader
+POST quality:concern_raise_for                               200    403    403    403    403    403    403    403    302
+POST quality:concern_raise_for @own                          200    200    200    403    200    403    403    403    302
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
@@ -460,6 +488,13 @@ GET invoicing:pdf                                            200    404    404  
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
 GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
+GET invoicing:remit                                          200    404    404    404    404    404    404    404    302
+GET invoicing:remit @own                                     200    200    403    404    404    403    403    404    302  # the broker's coordinators record what it paid out
+POST invoicing:remit                                         200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
+GET invoicing:remittance                                     200    404    404    404    404    404    404    404    302
+GET invoicing:remittance @own                                200    200    200    404    404    200    404    404    302  # the broker's staff and the leader's school's head only
+GET invoicing:remittance_pdf                                 200    404    404    404    404    404    404    404    302
+GET invoicing:remittance_pdf @own                            200    200    200    404    404    200    404    404    302
 
 # governors (the supported school's governing body; the governor's own cells: test_governor_access.py)
 GET governors:home                                           403    403    403    403    403    403    403    403    302  # a page for governors only (see test_governor_access.py)
@@ -821,10 +856,12 @@ PARAMETERS: dict[str, str] = {
     "concern_id": "concern",
     "organisation_id": "organisation",
     "invoice_id": "invoice",
+    "remittance_id": "remittance",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
     "report_id": "annual_report",
     "sample_id": "qa_sample",
+    "leader_concern_id": "leader_concern",
     "leader_id": "leader",
     "designation_id": "designation",
     "round_id": "round",
@@ -851,6 +888,8 @@ PARAMETERS: dict[str, str] = {
     "row_id": "copied_in",
     "share_id": "log_share",
     "assignment_id": "governor_member",
+    "package_id": "package",
+    "proposal_id": "package_proposal",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -863,6 +902,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
     # A governor's invitation is the school's, sent by its headteacher.
     ("governors:cancel_invitation", "invitation_id"): "governor_invitation",
+    # The first meeting is recorded for a request whose leader was chosen.
+    ("brokering:first_meeting", "request_id"): "first_meeting_request",
 }
 
 #: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
@@ -872,6 +913,7 @@ CHASE_TARGETS = {
     "feedback": "feedback",
     "no_visit": "deployment",
     "signature": "deployment",
+    "first_meeting": "first_meeting_request",
 }
 
 # fmt: off
@@ -892,6 +934,8 @@ POST casework:chase/no_visit @own                            302    302    403  
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
 POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
+POST casework:chase/first_meeting                            302    404    404    404    404    404    404    404    302
+POST casework:chase/first_meeting @own                       302    302    403    404    403    404    403    404    302  # the chosen leader sees it but does not chase
 """
 # fmt: on
 

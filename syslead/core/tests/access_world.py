@@ -54,8 +54,11 @@ from syslead.deployments.models import (
     Dispute,
     FundingRoute,
     Objective,
+    PackageProposal,
     Party,
+    ProposedMember,
     Signature,
+    SupportPackage,
 )
 from syslead.documents.models import Document, DocumentKind
 from syslead.evaluation.models import (
@@ -72,6 +75,7 @@ from syslead.evaluation.models import (
 )
 from syslead.imports.models import Upload, UploadKind
 from syslead.invitations.models import Invitation, InvitationStatus
+from syslead.invoicing.models import RemittanceAdvice
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
     Association,
@@ -92,7 +96,14 @@ from syslead.leaders.models import (
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
-from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernCategory,
+    PerformanceFeedback,
+    QaCheck,
+    QaSample,
+)
 from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
@@ -385,6 +396,27 @@ def build_side(
     la_deployment = _deployment(side, la_matched, Route.LOCAL_AUTHORITY)
     o["deployment"] = deployment
     o["la_deployment"] = la_deployment
+    # A request whose leader was chosen, waiting for its first meeting (chosen long ago: overdue).
+    o["first_meeting_request"] = _request(
+        org,
+        client_school,
+        Route.SCHOOL,
+        status=RequestStatus.MATCHED,
+        chosen_leader=leader,
+        chosen_at=timezone.now() - dt.timedelta(days=60),
+    )
+    # The school-route agreement leads a package; its leader proposed a member.
+    o["package"] = SupportPackage.objects.create(
+        organisation=org, school=client_school, title=f"{key} package"
+    )
+    Deployment.objects.filter(pk=deployment.pk).update(package=o["package"], is_lead=True)
+    deployment.package = o["package"]
+    o["package_proposal"] = PackageProposal.objects.create(
+        package=o["package"], proposed_by=side.leader_user
+    )
+    ProposedMember.objects.create(
+        proposal=o["package_proposal"], leader=applicant, days=Decimal("2")
+    )
     visit = _visit(deployment, VISIT_ON, VisitStatus.AGREED)
     o["visit"] = visit
     # Documents: one on the school-route agreement (added by the leader) and one on the
@@ -498,6 +530,17 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["remittance"] = RemittanceAdvice.objects.create(
+        invoice=o["invoice"],
+        deployment=deployment,
+        home_school=deployment.home_school,
+        broker=org,
+        days=o["invoice"].days,
+        collected=o["invoice"].total,
+        amount=o["invoice"].home_school_share,
+        broker_retained=o["invoice"].broker_share,
+        paid_on=VISIT_ON,
+    )
     o["dispute"] = Dispute.objects.create(
         deployment=deployment,
         what="The visits did not match the agreed days",
@@ -517,6 +560,17 @@ def build_side(
         organisation=org, academic_year=YEAR.label, term="autumn", population=1
     )
     o["qa_check"] = QaCheck.objects.create(sample=o["qa_sample"], visit=visit)
+    # A concern about the leader's work, raised by the supported head, not shared with the leader.
+    o["leader_concern"] = LeaderConcern.objects.create(
+        organisation=org,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=deployment,
+        category=LeaderConcernCategory.COMMITMENTS,
+        summary="Visits cancelled",
+        description="Two visits cancelled on the day.",
+        raised_by=side.client_head,
+    )
     o["performance_feedback"] = PerformanceFeedback.objects.create(
         leader=leader,
         organisation=org,
