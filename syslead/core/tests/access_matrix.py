@@ -110,6 +110,26 @@ GET leaders:association_review                               302    404    404  
 POST leaders:association_review                              302    404    404    404    404    404    404    404    302
 GET leaders:association_review_close                         200    404    404    404    404    404    404    404    302
 POST leaders:association_review_close                        200    404    404    404    404    404    404    404    302
+GET leaders:agreements                                      200    302    403    403    403    403    403    302    302  # one organisation: straight to its agreement
+GET leaders:agreement                                        200    403    403    403    403    403    403    403    302
+GET leaders:agreement @own                                   200    200    403    403    403    403    403    403    302
+POST leaders:agreement                                       200    403    403    403    403    403    403    403    302  # admin: the empty form
+POST leaders:agreement @own                                  200    200    403    403    403    403    403    403    302
+GET leaders:agreement_remind                                 405    405    405    405    405    405    405    405    302
+POST leaders:agreement_remind                                302    403    403    403    403    403    403    403    302  # admin: already signed, said on the page
+POST leaders:agreement_remind @own                           302    302    403    403    403    403    403    403    302
+GET leaders:agreement_sign                                   404    404    404    404    404    404    404    404    302
+GET leaders:agreement_sign @own                              404    404    404    404    200    404    404    404    302  # only a leader associated with the broker
+POST leaders:agreement_sign                                  404    404    404    404    404    404    404    404    302
+POST leaders:agreement_sign @own                             404    404    404    404    200    404    404    404    302  # the leader: the empty form
+GET leaders:association_contact                              200    404    404    404    404    404    404    404    302
+GET leaders:association_contact @own                         200    200    403    403    403    403    404    404    302
+POST leaders:association_contact                             200    404    404    404    404    404    404    404    302
+POST leaders:association_contact @own                        200    200    403    403    403    403    404    404    302
+GET leaders:governance                                       200    404    404    404    404    404    404    404    302
+GET leaders:governance @own                                  200    200    200    200    200    200    404    404    302
+POST leaders:governance                                      200    404    404    404    404    404    404    404    302
+POST leaders:governance @own                                 200    200    403    403    200    403    404    404    302
 GET leaders:release                                          403    403    403    403    403    200    200    403    302
 GET leaders:policy_index                                     200    302    302    403    403    403    403    302    302
 GET leaders:policy                                           200    403    403    403    403    403    403    403    302
@@ -867,6 +887,7 @@ PARAMETERS: dict[str, str] = {
     "round_id": "round",
     "application_id": "application",
     "association_id": "association",
+    "agreement_id": "broker_agreement",
     "review_id": "association_review",
     "event_id": "training_event",
     "need_id": "training_need",

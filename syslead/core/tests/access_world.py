@@ -78,8 +78,10 @@ from syslead.invitations.models import Invitation, InvitationStatus
 from syslead.invoicing.models import RemittanceAdvice
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
+    AgreementSignature,
     Association,
     AssociationReview,
+    BrokerAgreement,
     Designation,
     DesignationApplication,
     DesignationRound,
@@ -325,6 +327,20 @@ def build_side(
     )
     ReleaseAgreement.objects.create(
         leader=leader, academic_year=YEAR.label, days=Decimal("15"), agreed_on=YEAR.starts_on
+    )
+    # The broker's agreement with its leaders, signed by the side's leader (who stays deployable).
+    o["broker_agreement"] = BrokerAgreement.objects.create(
+        organisation=org,
+        version=1,
+        title=f"{key} agreement and code of conduct",
+        text="Code of conduct.",
+        published_at=timezone.now(),
+    )
+    AgreementSignature.objects.create(
+        agreement=o["broker_agreement"],
+        leader=leader,
+        signed_name=leader.user.get_full_name(),
+        signed_at=timezone.now(),
     )
     o["association_review"] = AssociationReview.objects.create(
         association=o["association"],

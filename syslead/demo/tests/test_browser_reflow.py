@@ -1,8 +1,9 @@
 """Every page works at 320 px wide (WCAG 2.2, 1.4.10 Reflow; docs/ux.md, "Small screens"): with the
 whole demo built, each featured demo person signs in once, starts at the home page and follows
 the site's own links breadth first, one page of each kind (URL name) per person, at a viewport 320
-px wide (people with the same roles share what they have opened). No page may scroll sideways. Axe runs on the changed pages elsewhere
-(``syslead/core/tests/test_browser_reflow_axe.py``); here only the width is measured."""
+px wide (people with the same roles share what they have opened). No page may scroll sideways.
+Axe runs on the changed pages elsewhere (``syslead/core/tests/test_browser_reflow_axe.py``); here
+only the width is measured."""
 
 from __future__ import annotations
 
