@@ -312,23 +312,25 @@ def _training(
     if not TrainingInvitation.objects.filter(event__organisation=alliance).exists():
         held_on = _weekday(today + dt.timedelta(days=21), step=1)
         title = f"Leaders' network, {held_on:%B %Y}"
-        event = TrainingEvent.objects.filter(organisation=alliance, title=title).first()
-        if event is None:
-            event = training_event_create(
-                actor=coordinator,
-                organisation=alliance,
-                kind=TrainingKind.NETWORK,
-                title=title,
-                held_on=held_on,
-                location=alliance.lead_school.name if alliance.lead_school else "",
-            )
         invited = LeaderProfile.objects.filter(
             pk__in=Association.objects.filter(organisation=alliance, is_live=True).values(
                 "leader_id"
             ),
             user__is_active=True,
         ).order_by("pk")[:INVITED]
-        sent = training_invitations_send(actor=coordinator, event=event, leaders=list(invited))
+        # Scheduled, and its invitations sent, a week ago.
+        with clock.on(_weekday(today - dt.timedelta(days=7))):
+            event = TrainingEvent.objects.filter(organisation=alliance, title=title).first()
+            if event is None:
+                event = training_event_create(
+                    actor=coordinator,
+                    organisation=alliance,
+                    kind=TrainingKind.NETWORK,
+                    title=title,
+                    held_on=held_on,
+                    location=alliance.lead_school.name if alliance.lead_school else "",
+                )
+            sent = training_invitations_send(actor=coordinator, event=event, leaders=list(invited))
         result.made.append(f"{len(sent.sent)} invitations to {title}")
     past = (
         TrainingEvent.objects.filter(

@@ -106,9 +106,7 @@ def test_training_has_invitations_to_an_event_to_come_and_feedback_on_one_held(
     assert page.status_code == 200
 
 
-def test_last_years_annual_report_is_ready_to_download(
-    kyra: Organisation, alice: Client
-) -> None:
+def test_last_years_annual_report_is_ready_to_download(kyra: Organisation, alice: Client) -> None:
     report = AnnualReport.objects.get(organisation=kyra)
     assert report.status == AnnualReportStatus.READY
     assert report.audience == Audience.GOVERNORS
@@ -117,7 +115,9 @@ def test_last_years_annual_report_is_ready_to_download(
     assert reverse("reports:annual_pdf", args=[report.pk]) in page
 
 
-def test_loading_twice_adds_nothing_to_the_alliance(kyra: Organisation, demo_data_dir: Path) -> None:
+def test_loading_twice_adds_nothing_to_the_alliance(
+    kyra: Organisation, demo_data_dir: Path
+) -> None:
     before = _counts(kyra)
     out = io.StringIO()
     call_command("load_demo", data_dir=demo_data_dir, skip_register=True, stdout=out)
