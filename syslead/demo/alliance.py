@@ -94,13 +94,14 @@ def _heads(alliance_lead: School | None) -> list[tuple[School, User]]:
     )
     lead = alliance_lead.pk if alliance_lead else None
     # The lead school first (False sorts before True), then by URN; one head a school.
-    ordered = sorted(rows, key=lambda r: (r.school_id != lead, r.school_id))
+    ordered = sorted(rows, key=lambda r: (r.school_id != lead, r.school_id or 0))
     seen: set[int] = set()
-    chosen = []
+    chosen: list[tuple[School, User]] = []
     for row in ordered:
-        if row.school_id not in seen:
-            seen.add(row.school_id)
-            chosen.append((row.school, row.user))
+        school = row.school
+        if school is not None and school.pk not in seen:
+            seen.add(school.pk)
+            chosen.append((school, row.user))
     return chosen[: OTHER_MEMBERS + 1]
 
 
