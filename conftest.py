@@ -317,13 +317,41 @@ def api(db: None) -> Callable[[User | None], ApiClient]:
 ONE_PROCESS_PACKAGES = ("syslead/demo/tests/built/",)
 
 
+#: The two longest test files (minutes each): started before any other.
+LONGEST_FIRST = (
+    "syslead/demo/tests/test_browser_reflow.py",
+    "syslead/core/tests/test_browser_keyboard_journey.py",
+)
+
+
+def _longest_first_rank(path: str) -> int:
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests first, each file's tests in their order: they take the longest (the
+    320 px crawl of the whole demo alone takes minutes), and a long file started last keeps one
+    process busy while the other has finished. The short files then fill the processes up to the
+    end. (``pytest_xdist_make_scheduler`` keeps this order.)"""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is None,
+            _longest_first_rank(item.nodeid.split("::")[0]),
+        )
+    )
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadfile``, a test file a unit of work, but a package of ``ONE_PROCESS_PACKAGES``
-    one unit."""
+    one unit; the files handed out in the order collected (``pytest_collection_modifyitems``),
+    not xdist's own (most tests first, which would leave the long one-test browser files to the
+    end)."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
+
+    config.option.loadscopereorder = False
 
     class Scheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -468,19 +496,62 @@ def _has_main(page: Page, timeout_ms: int = BROWSER_WAIT_MS // 2) -> bool:
     return True
 
 
+#: The page's markup as axe-core reads it, reduced to a 53-bit hash (cyrb53): every element with
+#: its attributes, and for text only whether there is any. Per-request values are left out (the
+#: CSP nonce, the CSRF token) and digits in addresses and values are made 0, so two pages that
+#: differ only in their records' ids and words hash alike. The viewport's width is part of it
+#: (target sizes and reflow depend on the layout).
+_MARKUP_HASH_JS = """() => {
+  const walk = (node) => {
+    if (node.nodeType === 3) return node.textContent.trim() ? "T" : "";
+    if (node.nodeType !== 1) return "";
+    const attrs = Array.from(node.attributes)
+      .filter(a => a.name !== "nonce"
+        && !(a.name === "value" && node.name === "csrfmiddlewaretoken"))
+      .map(a => a.name + "=" + (/^(href|action|src|value)$/.test(a.name)
+        ? a.value.replace(/[0-9]+/g, "0") : a.value))
+      .sort().join(" ");
+    let inner = "";
+    for (const child of node.childNodes) inner += walk(child);
+    return "<" + node.tagName + " " + attrs + ">" + inner + "</>";
+  };
+  const text = window.innerWidth + walk(document.documentElement);
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return String(4294967296 * (2097151 & h2) + (h1 >>> 0));
+}"""
+
+#: The markups axe-core has passed in this test process (see ``axe_check``).
+_AXE_PASSED: set[str] = set()
+
+
 def axe_check(page: Page) -> None:
     """Run axe-core on the page once it has loaded, and fail the test on any violation.
 
     Every Syslead page has a ``main`` landmark. A page that shows none has not finished
     arriving (CI once saw Chromium fire ``load`` on a response cut short after the header),
     so the check waits for it, and if it never comes, fetches the same address again once.
-    A page that truly lacks ``main`` still fails: axe reports it on the second fetch."""
+    A page that truly lacks ``main`` still fails: axe reports it on the second fetch.
+
+    axe-core is the costliest step of a browser test (it takes as long as a page load or
+    longer). A page whose markup is the same as one it passed earlier in the run — the same
+    elements, attributes and places with text; only ids in addresses and the words differ
+    (``_MARKUP_HASH_JS``) — would give the same answer, so it is not run again."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.wait_for_load_state("load")
     if not _has_main(page):
         page.goto(page.url)
         _has_main(page)
+    markup = str(page.evaluate(_MARKUP_HASH_JS))
+    if markup in _AXE_PASSED:
+        return
     results = Axe().run(page)
     violations = results.response["violations"]
     if violations:
@@ -489,6 +560,7 @@ def axe_check(page: Page) -> None:
             + axe_violations_report(violations),
             pytrace=False,
         )
+    _AXE_PASSED.add(markup)
 
 
 def browser_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:

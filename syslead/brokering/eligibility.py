@@ -5,6 +5,9 @@ The rules are the contract's (docs/api.md, "Requests and brokering"), in this or
 1. an active designation;
 2. core training completed ("every new system leader completes core training before any
    deployment": docs/rules.md, Training);
+   the broker's current agreement and code of conduct signed, when the leader is associated with
+   the request's broker and it has published one (docs/rules.md, "The broker's agreement and code
+   of conduct");
 3. the school's phase among the leader's phases;
 4. at least one specialism in common with the request's needs;
 5. remaining days ≥ the days requested, in the request's academic year;
@@ -37,6 +40,7 @@ class Rule(StrEnum):
 
     ACTIVE_DESIGNATION = "active_designation"
     CORE_TRAINING = "core_training"
+    BROKER_AGREEMENT = "broker_agreement_unsigned"
     PHASE = "phase"
     SPECIALISM = "specialism"
     REMAINING_DAYS = "remaining_days"
@@ -97,6 +101,11 @@ class RequestFacts(NamedTuple):
     needs: tuple[str, ...]
     days_requested: Decimal
     academic_year: str
+    #: The leaders associated with the request's broker who have not signed its current
+    #: agreement and code of conduct, and that agreement in words ("The alliance's current
+    #: agreement and code of conduct (version 2)").
+    unsigned_agreement: frozenset[int] = frozenset()
+    agreement_words: str = ""
 
 
 def phase_label(code: str) -> str:
@@ -203,6 +212,15 @@ def specialism_failure(needs: tuple[str, ...]) -> RuleFailure:
 
 
 TRAINING_FAILURE = RuleFailure(Rule.CORE_TRAINING, "Core training not completed")
+
+
+@lru_cache(maxsize=256)
+def agreement_failure(agreement_words: str) -> RuleFailure:
+    return RuleFailure(
+        Rule.BROKER_AGREEMENT,
+        f"Has not signed {agreement_words or 'the broker agreement'}: not deployable for the "
+        "broker until they do",
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -30,6 +30,7 @@ from syslead.brokering.eligibility import (
     RequestFacts,
     Rule,
     RuleFailure,
+    agreement_failure,
     conflict_messages,
     declares_conflict_with,
     designation_failure,
@@ -201,6 +202,11 @@ class Verdict:
         # The hard rules (docs/rules.md, "Matching"): True where the leader fails the rule.
         self.no_designation: BoolArray = ~table.designated
         self.untrained: BoolArray = ~table.trained
+        self.unsigned: BoolArray = (
+            np.isin(table.ids, np.fromiter(request.unsigned_agreement, dtype=np.int64))
+            if request.unsigned_agreement
+            else np.zeros(n, dtype=bool)
+        )
         self.wrong_phase: BoolArray = ~table.phases.holds(request.phase)
         self.no_specialism: BoolArray = matched == 0
         days = float(request.days_requested)
@@ -218,6 +224,7 @@ class Verdict:
         checks = {
             Rule.ACTIVE_DESIGNATION: self.no_designation,
             Rule.CORE_TRAINING: self.untrained,
+            Rule.BROKER_AGREEMENT: self.unsigned,
             Rule.PHASE: self.wrong_phase,
             Rule.SPECIALISM: self.no_specialism,
             Rule.REMAINING_DAYS: self.short_of_days,
@@ -295,6 +302,8 @@ class Verdict:
             found.append(designation_failure(leader.inactive_designations))
         if self.untrained[i] and Rule.CORE_TRAINING not in skip:
             found.append(TRAINING_FAILURE)
+        if self.unsigned[i] and Rule.BROKER_AGREEMENT not in skip:
+            found.append(agreement_failure(request.agreement_words))
         if self.wrong_phase[i] and Rule.PHASE not in skip:
             found.append(phase_failure(request.phase, leader.phases))
         if self.no_specialism[i] and Rule.SPECIALISM not in skip:

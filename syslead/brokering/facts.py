@@ -35,6 +35,7 @@ from syslead.leaders.models import (
     LeaderPhase,
     LeaderProfile,
 )
+from syslead.leaders.selectors.agreements import current_agreement, unsigned_leader_ids
 
 
 def associated_leaders(organisation_id: int) -> QuerySet[LeaderProfile]:
@@ -247,8 +248,13 @@ def _ratings(rated: list[str], counts: list[Any]) -> tuple[str, ...]:
 
 
 def request_facts(support_request: SupportRequest) -> RequestFacts:
-    """The request and its school as plain facts (the school is read from the request)."""
+    """The request and its school as plain facts (the school is read from the request), with the
+    leaders associated with its broker who have not signed the broker's current agreement."""
     school = support_request.school
+    agreement = current_agreement(support_request.organisation_id)
+    unsigned = (
+        unsigned_leader_ids(support_request.organisation_id) if agreement else frozenset[int]()
+    )
     return RequestFacts(
         id=support_request.pk,
         organisation_id=support_request.organisation_id,
@@ -262,6 +268,13 @@ def request_facts(support_request: SupportRequest) -> RequestFacts:
         needs=tuple(support_request.needs),
         days_requested=Decimal(support_request.days_requested),
         academic_year=support_request.academic_year,
+        unsigned_agreement=unsigned,
+        agreement_words=(
+            f"{agreement.organisation.name}'s current agreement and code of conduct "
+            f"(version {agreement.version})"
+            if agreement
+            else ""
+        ),
     )
 
 

@@ -886,3 +886,75 @@ class NamedSipForm(forms.Form):
             ),
         )
         return text
+
+
+# --- The first meeting (docs/rules.md, "The first meeting") --------------------------------------
+
+
+class FirstContactForm(forms.Form):
+    contacted_on = GovukDateField(
+        label="When did the leader first contact the headteacher?",
+        error_messages={"required": "Enter the date of the first contact."},
+    )
+
+
+class FirstMeetingScheduleForm(forms.Form):
+    meeting_on = GovukDateField(
+        label="Date of the meeting",
+        error_messages={"required": "Enter the date of the meeting."},
+    )
+    meeting_time = forms.TimeField(
+        label="Time",
+        help_text="For example, 09:30 or 14:00.",
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "input--short"}),
+        error_messages={
+            "required": "Enter the time of the meeting, like 09:30.",
+            "invalid": "Enter the time as hours and minutes, like 09:30.",
+        },
+    )
+    attendees = forms.CharField(
+        label="Who attends?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example, the leader, the headteacher and the deputy headteacher.",
+        error_messages={"required": "Say who attends the meeting."},
+    )
+    online = forms.BooleanField(label="The meeting is online", required=False)
+    place = forms.CharField(
+        label="Where? (unless online)",
+        required=False,
+        max_length=200,
+        help_text="For example, the headteacher's office at Ermine Primary.",
+    )
+
+
+class FirstMeetingHeldForm(forms.Form):
+    held_on = GovukDateField(
+        label="When was the meeting held?",
+        error_messages={"required": "Enter the date the meeting was held."},
+    )
+    notes = forms.CharField(
+        label="Notes of the meeting",
+        widget=TEXT,
+        max_length=10000,
+        error_messages={"required": "Write notes of the meeting: what was discussed and agreed."},
+    )
+    agreed_objectives = forms.CharField(
+        label="Objectives agreed",
+        widget=TEXT,
+        max_length=10000,
+        help_text="One a line. They become the aims of the agreement's draft.",
+        error_messages={"required": "Enter the objectives agreed, one a line."},
+    )
+    agreed_days = forms.DecimalField(
+        label="Days agreed (optional)",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        help_text="In whole or half days, for example 6 or 7.5.",
+        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the days as a number, like 6 or 7.5."},
+    )
+    agreed_starts_on = GovukDateField(label="Start date agreed (optional)", required=False)
+    agreed_ends_on = GovukDateField(label="End date agreed (optional)", required=False)

@@ -31,6 +31,12 @@ from syslead.brokering.models import (
 )
 from syslead.brokering.no_account import schools_without_head
 from syslead.brokering.selectors import UNMET_STATUSES
+from syslead.brokering.services.first_meetings import (
+    Overdue,
+    first_meeting_due_by,
+    first_meetings_overdue_for_coordinator,
+    first_meetings_overdue_for_leader,
+)
 from syslead.brokering.web_selectors import (
     approaches_without_answer,
     commissions_to_decide,
@@ -130,6 +136,8 @@ def coordinator_requests(user: User) -> Iterable[Block]:
             "{n} requests waiting for the school's choice",
             RequestStatus.AWAITING_CHOICE,
         )
+    if counts.get(RequestStatus.MATCHED):
+        yield from _first_meetings_overdue(first_meetings_overdue_for_coordinator(user), True)
     for commission in commissions_to_decide(user):
         yield AttentionItem(
             f"{commission.support_request.organisation.name} asks to share "
@@ -158,6 +166,62 @@ def coordinator_requests(user: User) -> Iterable[Block]:
             Link("How shortlists are scored", reverse("brokering:weights")),
         ),
     )
+
+
+def _first_meetings_overdue(rows: list[Overdue], coordinator: bool) -> Iterable[AttentionItem]:
+    """First meetings not held within 10 school days of the choice (docs/rules.md, "The first
+    meeting"), each with its action."""
+    for row in rows:
+        item = row.support_request
+        meeting = row.meeting
+        if meeting is None or meeting.contacted_on is None:
+            where = "no first contact recorded"
+            action = "record the first contact"
+        elif meeting.meeting_on is None:
+            where = f"first contact on {meeting.contacted_on:%-d %b %Y}, no meeting scheduled"
+            action = "schedule the meeting"
+        else:
+            where = f"meeting scheduled for {meeting.meeting_on:%-d %b %Y}, not recorded as held"
+            action = "record it held"
+        leader = item.chosen_leader.user.get_full_name() if item.chosen_leader else "The leader"
+        if coordinator:
+            text = (
+                f"{leader}'s first meeting with {item.school.name} not held within 10 school "
+                "days of the choice"
+            )
+            chased = chased_text("first_meeting", item)
+            detail = (
+                f"Due by {row.due_by:%-d %b %Y}; {where}. Chase {leader}, or {action} on their "
+                "behalf." + (f" {chased}." if chased else "")
+            )
+        else:
+            text = (
+                f"Your first meeting with {item.school.name} was due within 10 school days of "
+                "the choice"
+            )
+            detail = f"Due by {row.due_by:%-d %b %Y}; {where}: {action}."
+        yield AttentionItem(text, reverse("brokering:first_meeting", args=[item.pk]), detail)
+
+
+def system_leader_first_meetings(user: User) -> Iterable[Block]:
+    """Requests that chose this leader: the first meeting to arrange, or overdue."""
+    overdue = first_meetings_overdue_for_leader(user)
+    yield from _first_meetings_overdue(overdue, False)
+    late = {row.support_request.pk for row in overdue}
+    waiting = (
+        SupportRequest.objects.filter(chosen_leader__user=user, status=RequestStatus.MATCHED)
+        .exclude(pk__in=late)
+        .exclude(first_meetings__held_on__isnull=False)
+        .select_related("school")
+        .order_by("chosen_at", "id")
+    )
+    for item in waiting:
+        due = first_meeting_due_by(item)
+        yield AttentionItem(
+            f"Contact the headteacher of {item.school.name} and arrange your first meeting",
+            reverse("brokering:first_meeting", args=[item.pk]),
+            f"Due by {due:%-d %b %Y}." if due else "",
+        )
 
 
 def system_leader_approaches(user: User) -> Iterable[Block]:

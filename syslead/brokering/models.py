@@ -88,6 +88,11 @@ class SupportRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="chosen_for_requests",
     )
+    chosen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the leader was chosen (the first meeting is due within 10 school days).",
+    )
     short_shortlist_reason = models.TextField(
         blank=True,
         help_text="Why the live shortlist has fewer than three leaders (required then).",
@@ -451,3 +456,74 @@ class DirectCommission(models.Model):
     def waives_broker_fee(self) -> bool:
         """The leader had no broker: the school route's charging with no broker fee."""
         return self.leader_broker_id is None
+
+
+class FirstMeeting(models.Model):
+    """After the choice, the chosen leader's first contact with the supported school's
+    headteacher and their first meeting, and what they agreed there, from which the agreement is
+    drafted (docs/rules.md, "The first meeting")."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="first_meetings"
+    )
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.CASCADE, related_name="first_meetings"
+    )
+    contacted_on = models.DateField(
+        null=True, blank=True, help_text="The leader's first contact with the headteacher."
+    )
+    meeting_on = models.DateField(null=True, blank=True)
+    meeting_time = models.TimeField(null=True, blank=True)
+    attendees = models.TextField(
+        blank=True, help_text="Who attends the meeting.", max_length=TEXT_MAX_LENGTH
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="Where, if in person.")
+    online = models.BooleanField(default=False)
+    held_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    agreed_objectives = models.TextField(
+        blank=True, help_text="The objectives agreed, one a line.", max_length=TEXT_MAX_LENGTH
+    )
+    agreed_days = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    agreed_starts_on = models.DateField(null=True, blank=True)
+    agreed_ends_on = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_request", "leader"], name="one_first_meeting_per_leader_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True) | Q(meeting_on__isnull=False),
+                name="first_meeting_held_was_scheduled",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_ends_on__isnull=True)
+                | Q(agreed_starts_on__isnull=True)
+                | Q(agreed_ends_on__gte=models.F("agreed_starts_on")),
+                name="first_meeting_agreed_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"First meeting for request {self.support_request_id}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_on is not None
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.meeting_on is not None

@@ -25,6 +25,7 @@ The default rule, a typical English pattern rather than any authority's publishe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -193,7 +194,11 @@ def bank_holiday_name(day: dt.date) -> str | None:
 
 
 def _cache_key(local_authority: str) -> str:
-    return f"calendars:term-dates:{local_authority.strip().lower()}"
+    """The local authority's name in a cache key with no spaces or other characters memcached
+    refuses (Django warns of them whatever the cache): "North East Lincolnshire" ->
+    "north-east-lincolnshire"."""
+    name = re.sub(r"[^a-z0-9]+", "-", local_authority.strip().lower()).strip("-")
+    return f"calendars:term-dates:{name}"
 
 
 def forget_term_dates(local_authority: str) -> None:

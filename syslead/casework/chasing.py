@@ -1,6 +1,6 @@
 """Chasing: the coordinator's reminder, sent from the page a "Needs attention" item opens.
 
-Five things get stuck in brokering and delivery, and each has one kind of chase in ``CHASE_KINDS``:
+Six things get stuck in brokering and delivery, and each has one kind of chase in ``CHASE_KINDS``:
 
 ========== ================================ ========================== ===========================
 kind       what is outstanding              who is reminded            the link they get
@@ -14,6 +14,9 @@ no_visit   no visit for six weeks           the leader and the         record a 
                                             supported school's head    the delivery page (head)
 signature  the agreement is not signed      whoever signs for each     the signing page
                                             party still to sign
+first_     the first meeting is not held    the chosen leader          the first meeting's page
+meeting    within 10 school days of the
+           choice
 ========== ================================ ========================== ===========================
 
 ``chase_send`` is the one service: a coordinator of the record's organisation (or an
@@ -37,7 +40,12 @@ from django.utils import timezone
 
 from syslead.accounts.models import User
 from syslead.brokering.access import can_broker
-from syslead.brokering.models import Approach
+from syslead.brokering.models import Approach, SupportRequest
+from syslead.brokering.services.first_meetings import (
+    first_meeting_due_by,
+    first_meeting_is_overdue,
+    first_meeting_of,
+)
 from syslead.brokering.transitions import APPROACH_TRANSITIONS
 from syslead.core.academic_years import add_school_days
 from syslead.core.events import event_record
@@ -143,6 +151,23 @@ def _last_visit_text(deployment: Deployment) -> str:
     return f"since {_date(last)}" if last else f"since it started on {_date(deployment.starts_on)}"
 
 
+def _first_meeting_settled(support_request: SupportRequest) -> str | None:
+    if first_meeting_is_overdue(support_request, first_meeting_of(support_request)):
+        return None
+    return "The first meeting is held, not yet due, or the request has moved on."
+
+
+def _first_meeting_wording(support_request: SupportRequest) -> tuple[str, str]:
+    school = support_request.school.name
+    due = first_meeting_due_by(support_request)
+    return (
+        f"Reminder: {school} chose you, and the first meeting with its headteacher was due by "
+        f"{_date(due) if due else 'now'}. Please contact the headteacher, and record the first "
+        "contact and the meeting.",
+        f"Reminder: your first meeting with {school}",
+    )
+
+
 CHASE_KINDS: dict[str, ChaseKind] = {
     kind.code: kind
     for kind in (
@@ -239,6 +264,22 @@ CHASE_KINDS: dict[str, ChaseKind] = {
             data=lambda d: {
                 "waiting_for": [party_label(d, p) for p in unsigned_parties(d)],
             },
+        ),
+        ChaseKind(
+            code="first_meeting",
+            about="the first meeting (not held within 10 school days of the choice)",
+            model=SupportRequest,
+            timeline_of=lambda r: r,
+            may_chase=can_broker,
+            settled=_first_meeting_settled,
+            recipients=lambda r: (
+                [(r.chosen_leader.user, reverse("brokering:first_meeting", args=[r.pk]))]
+                if r.chosen_leader is not None
+                else []
+            ),
+            wording=_first_meeting_wording,
+            page=lambda r: reverse("brokering:first_meeting", args=[r.pk]),
+            data=lambda r: {"leader": r.chosen_leader_id},
         ),
     )
 }

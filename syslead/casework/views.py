@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from syslead.brokering.access import support_request_for_user
 from syslead.brokering.web_selectors import approach_for_broker
 from syslead.casework.chasing import CHASE_KINDS, chase_send
 from syslead.core.exceptions import NotAllowed, RuleViolation
@@ -29,6 +30,7 @@ RESOLVERS: dict[str, Callable[[Any, int], Any]] = {
     "feedback": lambda user, pk: feedback_for_user(user, pk)[0],
     "no_visit": lambda user, pk: deployment_records_for_user(user, pk)[0],
     "signature": deployment_for_user,
+    "first_meeting": support_request_for_user,
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.core.money import MoneyField
 
 
@@ -53,3 +54,40 @@ class YearForm(forms.Form):
         field = self.fields["year"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(year, year) for year in years]
+
+
+class AgreementChargingForm(forms.Form):
+    """A draft agreement's charging model and bespoke price (``agreements.agreement_charging_set``
+    checks the rules)."""
+
+    collected_by = forms.ChoiceField(
+        label="Who invoices the supported school?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who invoices the supported school.",
+            "invalid_choice": "Choose who invoices the supported school.",
+        },
+        choices=[
+            ("home_school", "The leader's school invoices the supported school"),
+            (
+                "broker",
+                "The broker collects: it invoices the supported school the full price and pays "
+                "the leader's school its share with a remittance advice",
+            ),
+        ],
+    )
+    bespoke_full_day_rate = MoneyField(
+        label="Bespoke full day rate (£, optional)",
+        help_text="Leave both rates blank to charge the policy's rates.",
+        required=False,
+    )
+    bespoke_half_day_rate = MoneyField(
+        label="Bespoke half day or twilight session rate (£, optional)", required=False
+    )
+    bespoke_reason = forms.CharField(
+        label="Why this agreement has a bespoke price",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed with a bespoke price: it is shown on the agreement and its invoices.",
+        max_length=TEXT_MAX_LENGTH,
+    )

@@ -8,4 +8,5 @@ app_name = "charging"
 urlpatterns: list[URLPattern] = [
     path("", views.charging, name="charging"),
     path("<int:organisation_id>/", views.charging_policy, name="charging_policy"),
+    path("agreements/<int:deployment_id>/", views.agreement_charging, name="agreement"),
 ]

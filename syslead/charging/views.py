@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.accounts.models import User
-from syslead.charging.forms import ChargingPolicyForm, YearForm
+from syslead.charging.agreements import agreement_charging_set, may_set_charging
+from syslead.charging.forms import AgreementChargingForm, ChargingPolicyForm, YearForm
 from syslead.charging.models import ChargingPolicy
 from syslead.charging.selectors import (
     can_read_charging_policy,
@@ -24,6 +25,8 @@ from syslead.charging.selectors import (
 from syslead.charging.services import AMOUNT_FIELDS, OPTIONAL_FIELDS, charging_policy_set
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.deployments.models import DeploymentStatus
+from syslead.deployments.selectors import cost_breakdown_of, deployment_for_user
 from syslead.deployments.views.common import posted, run_service
 from syslead.organisations.models import Organisation
 
@@ -103,3 +106,38 @@ def charging_policy(request: AuthenticatedHttpRequest, organisation_id: int) -> 
         "to_home_half": policy.half_day_rate - policy.half_day_broker_fee,
     }
     return render(request, "charging/charging.html", context)
+
+
+@login_required
+def agreement_charging(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpResponse:
+    """A draft agreement's charging: who invoices the supported school, and a bespoke price with
+    its reason (docs/rules.md, "Charging models", "A bespoke price")."""
+    deployment = deployment_for_user(request.user, deployment_id)
+    if not may_set_charging(request.user, deployment):
+        raise PermissionDenied(
+            f"Only a coordinator of {deployment.organisation.name} sets the agreement's charging."
+        )
+    initial = {
+        "collected_by": deployment.collected_by,
+        "bespoke_full_day_rate": deployment.bespoke_full_day_rate,
+        "bespoke_half_day_rate": deployment.bespoke_half_day_rate,
+        "bespoke_reason": deployment.bespoke_reason,
+    }
+    form = AgreementChargingForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: agreement_charging_set(
+                actor=request.user, deployment=deployment, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "The agreement's charging is saved.")
+            return redirect("deployments:detail", deployment.pk)
+    context = {
+        "deployment": deployment,
+        "form": form,
+        "is_draft": deployment.status == DeploymentStatus.DRAFT,
+        "cost_lines": cost_breakdown_of(deployment),
+    }
+    return render(request, "charging/agreement.html", context)

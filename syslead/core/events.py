@@ -63,6 +63,8 @@ BROKER = frozenset({ADMINISTRATOR, COORDINATOR, BROKER_LEAD})
 #: reminder (``chase.``) by the broker and the parties it reminds, not the SIP.
 EVENT_AUDIENCES: dict[str, frozenset[str]] = {
     "invoice.": BROKER | {HOME_HEAD, CLIENT_HEAD},
+    # What the broker paid the leader's school: the broker and that school only.
+    "remittance.": BROKER | {HOME_HEAD},
     "concern.": frozenset({ADMINISTRATOR, COORDINATOR}),
     "final_report.": BROKER | {LEADER},
     "final_report.approved": EVERYONE,

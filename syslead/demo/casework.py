@@ -103,7 +103,12 @@ from syslead.evaluation.services import (
     progress_review_rate,
 )
 from syslead.invoicing.models import Invoice
-from syslead.invoicing.services import invoice_draft, invoice_issue, invoice_mark_paid
+from syslead.invoicing.services import (
+    invoice_draft,
+    invoice_issue,
+    invoice_mark_paid,
+    remittance_record,
+)
 from syslead.leaders.models import (
     Association,
     Designation,
@@ -647,6 +652,8 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
         ends_on=ends_on,
         full_days=5,
         half_days=2,
+        # The approved one's alliance collects and pays the leader's school its share.
+        collected_by="broker" if approve else "home_school",
     )
     deployment = sign(w, deployment, on=weekday_before(starts_on - dt.timedelta(days=20)))
     prepare(w, deployment, on=weekday_before(starts_on - dt.timedelta(days=4)))
@@ -676,7 +683,18 @@ def completed_last_year(w: World, organisation: Organisation, *, approve: bool) 
             actor=w.coordinator(organisation), deployment=deployment, completed_on=ends_on
         )
     invoiced_on = weekday_after(ends_on + dt.timedelta(days=7))
-    _invoice(w, deployment, on=invoiced_on, paid_on=weekday_after(invoiced_on + dt.timedelta(25)))
+    paid_on = weekday_after(invoiced_on + dt.timedelta(25))
+    invoice = _invoice(w, deployment, on=invoiced_on, paid_on=paid_on)
+    if approve:
+        # The alliance pays the leader's school its share with a remittance advice.
+        remitted_on = weekday_after(paid_on + dt.timedelta(days=3))
+        with w.clock.on(remitted_on, 10):
+            remittance_record(
+                actor=w.coordinator(organisation),
+                invoice=invoice,
+                paid_on=remitted_on,
+                reference=f"BACS {invoice.number}",
+            )
     evaluate(w, deployment, on=weekday_after(ends_on + dt.timedelta(days=3)))
     report_text = texts.final_report(needs, school.name)
     with w.clock.on(weekday_after(ends_on + dt.timedelta(days=5)), 17):

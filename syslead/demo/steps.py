@@ -33,6 +33,7 @@ from syslead.brokering.services import (
 )
 from syslead.calendars.school_calendar import calendar_for
 from syslead.capacity.days import days_of
+from syslead.charging.agreements import agreement_charging_set
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.demo import DEMO_SEED, texts
 from syslead.demo.clock import Clock
@@ -411,6 +412,7 @@ def agree(
     half_days: int = 0,
     funding_route: str | None = None,
     commissioner: str = "",
+    collected_by: str = "home_school",
 ) -> Deployment:
     details: dict[str, Any] = texts.agreement_details(request.needs, request.school.name)
     if commissioner:
@@ -439,6 +441,11 @@ def agree(
             send_for_signature=False,
             **details,
         )
+        if collected_by != "home_school":
+            # The alliance collects: chosen on the draft (docs/rules.md, "Charging models").
+            draft = agreement_charging_set(
+                actor=coordinator, deployment=draft, collected_by=collected_by
+            )
         sips = school_sips(draft)
         if sips:
             draft = deployment_sip_agree(actor=sips[0], deployment=draft)

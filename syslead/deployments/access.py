@@ -41,7 +41,7 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core import events as event_kinds
 from syslead.core.models import Event
-from syslead.deployments.models import Deployment
+from syslead.deployments.models import LIVE_STATUSES, Deployment, SupportPackage
 from syslead.schools.sips import named_sip_pairs
 
 if TYPE_CHECKING:
@@ -289,3 +289,21 @@ def evidence_pack_events(events: Iterable[Event]) -> list[Event]:
     """The events an evidence pack shows: those every party and the broker read (no invoice, no
     concern, no step of the final report before approval)."""
     return [e for e in events if event_kinds.read_by_all(e.verb, EVIDENCE_PACK_HATS)]
+
+
+# Packages designed by their lead (docs/rules.md, "Packages designed by their lead").
+
+
+def is_package_lead(user: User, package: SupportPackage) -> bool:
+    """The person is the leader of the package's live lead agreement."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and package.deployments.filter(
+            is_lead=True, status__in=LIVE_STATUSES, leader__user_id=user.pk
+        ).exists()
+    )
+
+
+def may_decide_proposal(user: User, package: SupportPackage) -> bool:
+    """A coordinator of the package's organisation, or an administrator."""
+    return is_administrator(user) or package.organisation_id in coordinated_organisation_ids(user)

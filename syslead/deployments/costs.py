@@ -39,6 +39,27 @@ ROUTE_BROKER = "broker"
 ROUTE_OTHER = "other"
 ROUTES = (ROUTE_SCHOOL, ROUTE_LOCAL_AUTHORITY, ROUTE_BROKER, ROUTE_OTHER)
 
+#: Who collects the supported school's money (docs/rules.md, "Charging models"): the leader's
+#: school invoices it (as the school and local authority routes always did), or the broker (the
+#: alliance) invoices it the full price and pays the leader's school its share.
+COLLECTED_BY_HOME_SCHOOL = "home_school"
+COLLECTED_BY_BROKER = "broker"
+COLLECTORS = (COLLECTED_BY_HOME_SCHOOL, COLLECTED_BY_BROKER)
+#: The routes on which the supported school pays, so the broker may collect instead.
+COLLECTABLE_ROUTES = (ROUTE_SCHOOL, ROUTE_LOCAL_AUTHORITY)
+
+
+def collection_problem(funding_route: str, collected_by: str) -> str:
+    """Why ``collected_by`` cannot go with ``funding_route`` ("" when it can)."""
+    if collected_by not in COLLECTORS:
+        return "Choose who invoices the supported school."
+    if collected_by == COLLECTED_BY_BROKER and funding_route not in COLLECTABLE_ROUTES:
+        return (
+            "The broker collects only where the supported school pays (the school or local "
+            "authority route)."
+        )
+    return ""
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -127,6 +148,7 @@ def cost_breakdown(
     home_school: str,
     client_school: str,
     commissioner: str = "",
+    collected_by: str = COLLECTED_BY_HOME_SCHOOL,
 ) -> list[CostLine]:
     """The contract's cost lines with, in words, who pays whom on the agreement's route
     ("Total cost of deployment", "Amount payable by supported school", "Cost to TSA", "Cost to
@@ -141,7 +163,20 @@ def cost_breakdown(
         )
     ]
     route = costs.funding_route
-    if route == ROUTE_SCHOOL:
+    share = pounds(costs.to_home_school)
+    if route in COLLECTABLE_ROUTES and collected_by == COLLECTED_BY_BROKER:
+        school_words = (
+            f"{broker} invoices {client_school} for {total} when the work is done"
+            + (
+                f" ({commissioner or 'the local authority'} has topped up its budget by the "
+                "same amount)"
+                if route == ROUTE_LOCAL_AUTHORITY
+                else ""
+            )
+            + f"; once paid, {broker} pays {home_school} {share} with a remittance advice and "
+            "keeps its administration fee."
+        )
+    elif route == ROUTE_SCHOOL:
         school_words = (
             f"{client_school} pays {total} from its own budget: {home_school} invoices it "
             f"directly when the work is done (plus any expenses) and passes {broker} its "

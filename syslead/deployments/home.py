@@ -41,6 +41,8 @@ from syslead.deployments.parties import party_in_sentence
 from syslead.deployments.selectors import (
     awaiting_signature_of,
     party_to_sign,
+    proposals_to_decide,
+    returned_proposals_of_lead,
     waiting_for_signatures,
 )
 from syslead.deployments.sip import school_sips
@@ -210,6 +212,30 @@ def sip_drafts_to_agree(user: User) -> Iterable[Block]:
             f"{deployment.client_school.name}",
             reverse("deployments:sip_answer", args=[deployment.pk]),
             "It is sent for signature once you agree it.",
+        )
+
+
+def coordinator_package_proposals(user: User) -> Iterable[Block]:
+    """Members proposed by a package's lead, waiting for a coordinator to confirm or return
+    them (docs/rules.md, "Packages designed by their lead")."""
+    for proposal in proposals_to_decide(user):
+        who = proposal.proposed_by.get_full_name() if proposal.proposed_by else "The lead"
+        yield AttentionItem(
+            f"{who} proposes members for the package {proposal.package.title!r}",
+            reverse("deployments:package_proposal", args=[proposal.pk]),
+            f"For {proposal.package.school.name}, proposed "
+            f"{timezone.localtime(proposal.proposed_at):%-d %b %Y}: confirm or return it.",
+        )
+
+
+def system_leader_package_proposals(user: User) -> Iterable[Block]:
+    """The lead's proposal of a package's members returned by the coordinator, with the reason,
+    until they propose again (docs/rules.md, "Packages designed by their lead")."""
+    for proposal in returned_proposals_of_lead(user):
+        yield AttentionItem(
+            f"Your proposal for the package {proposal.package.title!r} was returned",
+            reverse("deployments:package_propose", args=[proposal.package_id]),
+            f"{proposal.return_reason} Propose the members again.",
         )
 
 

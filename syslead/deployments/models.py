@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from syslead.capacity.days import days_of
 from syslead.core.limits import TEXT_MAX_LENGTH
-from syslead.core.money import money_field
+from syslead.core.money import DECIMAL_PLACES, MAX_DIGITS, money_field
 
 
 class FundingRoute(models.TextChoices):
@@ -19,6 +19,13 @@ class FundingRoute(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", "The local authority"
     BROKER = "broker", "The broker"
     OTHER = "other", "Another commissioner"
+
+
+class CollectedBy(models.TextChoices):
+    """Who invoices the supported school (docs/rules.md, "Charging models")."""
+
+    HOME_SCHOOL = "home_school", "The leader's school invoices the supported school"
+    BROKER = "broker", "The broker collects and pays the leader's school"
 
 
 class DeploymentStatus(models.TextChoices):
@@ -108,6 +115,70 @@ class SupportPackage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for the coordinator"
+    CONFIRMED = "confirmed", "Confirmed"
+    RETURNED = "returned", "Returned to the lead"
+
+
+class PackageProposal(models.Model):
+    """The package's lead leader proposes its members and their days from the broker's SLEs; a
+    coordinator confirms it (the members' draft agreements are made) or returns it with a reason
+    (docs/rules.md, "Packages designed by their lead")."""
+
+    package = models.ForeignKey(SupportPackage, on_delete=models.CASCADE, related_name="proposals")
+    status = models.CharField(
+        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package"],
+                condition=Q(status="proposed"),
+                name="one_waiting_proposal_per_package",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="returned_proposal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.package}"
+
+
+class ProposedMember(models.Model):
+    """A leader the lead proposes for the package, with their days."""
+
+    proposal = models.ForeignKey(PackageProposal, on_delete=models.CASCADE, related_name="members")
+    leader = models.ForeignKey(
+        "leaders.LeaderProfile", on_delete=models.PROTECT, related_name="package_proposals"
+    )
+    days = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "leader"], name="leader_once_per_proposal"),
+            models.CheckConstraint(condition=Q(days__gt=0), name="proposed_member_has_days"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader}: {self.days} days"
 
 
 class Deployment(models.Model):
@@ -220,6 +291,23 @@ class Deployment(models.Model):
     to_home_school = money_field()
     to_broker = money_field()
     payable_by_commissioner = money_field()
+    # The charging model (docs/rules.md, "Charging models"): who invoices the supported school.
+    collected_by = models.CharField(
+        max_length=20, choices=CollectedBy.choices, default=CollectedBy.HOME_SCHOOL
+    )
+    # A bespoke price agreed for this agreement in place of the policy's rates, with the reason
+    # (docs/rules.md, "A bespoke price"): who set it and when.
+    bespoke_full_day_rate = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    bespoke_half_day_rate = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    bespoke_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    bespoke_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bespoke_set_at = models.DateTimeField(null=True, blank=True)
     # Overrides and changes
     capacity_override_reason = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     capacity_overridden_by = models.ForeignKey(
@@ -257,6 +345,26 @@ class Deployment(models.Model):
             models.CheckConstraint(
                 condition=Q(full_days__gt=0) | Q(half_days__gt=0) | Q(twilight_sessions__gt=0),
                 name="deployment_has_time",
+            ),
+            # The broker collects only where the supported school pays.
+            models.CheckConstraint(
+                condition=Q(collected_by="home_school")
+                | Q(collected_by="broker", funding_route__in=["school", "local_authority"]),
+                name="deployment_collected_by_fits_route",
+            ),
+            # A bespoke price always has its reason, and both its rates (never negative).
+            models.CheckConstraint(
+                condition=(
+                    Q(bespoke_full_day_rate__isnull=True)
+                    & Q(bespoke_half_day_rate__isnull=True)
+                    & Q(bespoke_reason="")
+                )
+                | (
+                    Q(bespoke_full_day_rate__gte=0)
+                    & Q(bespoke_half_day_rate__gte=0)
+                    & ~Q(bespoke_reason="")
+                ),
+                name="deployment_bespoke_price_has_reason",
             ),
             # One lead per package among its live agreements; superseded versions, ended-early
             # (replaced) and cancelled agreements keep their flag for the record.

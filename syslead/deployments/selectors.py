@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from syslead.accounts.access import (
     broker_organisation_ids,
+    coordinated_organisation_ids,
     is_administrator,
 )
 from syslead.accounts.models import Role, User
@@ -29,6 +30,8 @@ from syslead.deployments.access import (
     can_manage_deployment,
     deployments_visible_to,
     events_visible,
+    is_package_lead,
+    may_decide_proposal,
 )
 from syslead.deployments.costs import CostLine, Costs, cost_breakdown
 from syslead.deployments.models import (
@@ -39,8 +42,10 @@ from syslead.deployments.models import (
     DeploymentStatus,
     FundingRoute,
     Objective,
+    PackageProposal,
     Party,
     PreparedInvitation,
+    ProposalStatus,
     Signature,
     SipDecision,
     SupportPackage,
@@ -474,6 +479,7 @@ def cost_breakdown_of(deployment: Deployment) -> list[CostLine]:
         home_school=deployment.home_school.name,
         client_school=deployment.client_school.name,
         commissioner=commissioner_of(deployment),
+        collected_by=deployment.collected_by,
     )
 
 
@@ -542,3 +548,95 @@ def package_lead(package: SupportPackage) -> Deployment | None:
         .order_by("created_at")
         .first()
     )
+
+
+def package_for_user(user: User, package_id: int | str) -> SupportPackage:
+    """A package the person may see through one of its agreements (or as a coordinator of its
+    organisation), or Http404 (unknown and invisible alike)."""
+    try:
+        pk = int(package_id)
+    except (TypeError, ValueError):
+        raise Http404("No such package.") from None
+    rows = SupportPackage.objects.filter(pk=pk).select_related("organisation", "school")
+    if not is_administrator(user):
+        visible = deployments_visible_to(user).filter(package_id=pk).values("pk")
+        rows = rows.filter(
+            Q(deployments__in=visible) | Q(organisation_id__in=_coordinated(user))
+        ).distinct()
+    found = rows.first()
+    if found is None:
+        raise Http404("No such package.")
+    return found
+
+
+def _coordinated(user: User) -> set[int]:
+    return coordinated_organisation_ids(user) if getattr(user, "is_authenticated", False) else set()
+
+
+def proposal_for_user(user: User, proposal_id: int | str) -> PackageProposal:
+    """A package's proposal the person may see: the package's lead leader, a coordinator of its
+    organisation, an administrator; Http404 for anyone else."""
+    try:
+        pk = int(proposal_id)
+    except (TypeError, ValueError):
+        raise Http404("No such proposal.") from None
+    proposal = (
+        PackageProposal.objects.filter(pk=pk)
+        .select_related("package__organisation", "package__school", "proposed_by", "decided_by")
+        .first()
+    )
+    if proposal is None or not (
+        is_package_lead(user, proposal.package) or may_decide_proposal(user, proposal.package)
+    ):
+        raise Http404("No such proposal.")
+    return proposal
+
+
+@dataclass(frozen=True)
+class PackageProposals:
+    may_propose: bool
+    rows: list[PackageProposal]
+
+
+def package_proposals_shown(user: User, deployment: Deployment) -> PackageProposals:
+    """On the agreement's page: whether the person may propose the package's members (its lead
+    leader, no proposal waiting) and the proposals they may read (the lead, the coordinators)."""
+    package = deployment.package
+    if package is None:
+        return PackageProposals(False, [])
+    lead = is_package_lead(user, package)
+    if not (lead or may_decide_proposal(user, package)):
+        return PackageProposals(False, [])
+    rows = list(package.proposals.all()[:5])
+    waiting = any(row.status == ProposalStatus.PROPOSED for row in rows)
+    return PackageProposals(lead and not waiting and deployment.is_lead, rows)
+
+
+def proposals_to_decide(user: User) -> list[PackageProposal]:
+    """Proposals waiting for a coordinator of the person's organisations, oldest first."""
+    return list(
+        PackageProposal.objects.filter(
+            status=ProposalStatus.PROPOSED, package__organisation_id__in=_coordinated(user)
+        )
+        .select_related("package__school", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def returned_proposals_of_lead(user: User) -> list[PackageProposal]:
+    """The latest proposal of each package the person leads, when it was returned."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    led = SupportPackage.objects.filter(
+        deployments__is_lead=True,
+        deployments__status__in=LIVE_STATUSES,
+        deployments__leader__user_id=user.pk,
+    ).values("pk")
+    latest: dict[int, PackageProposal] = {}
+    for proposal in (
+        PackageProposal.objects.filter(package__in=led)
+        .select_related("package")
+        .order_by("package_id", "-proposed_at", "-id")
+    ):
+        latest.setdefault(proposal.package_id, proposal)
+    return [p for p in latest.values() if p.status == ProposalStatus.RETURNED]

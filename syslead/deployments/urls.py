@@ -11,6 +11,7 @@ from syslead.deployments.views import (
     copied_in,
     draft,
     drafting,
+    package_proposals,
     paper,
     sending,
     signing,
@@ -86,4 +87,14 @@ urlpatterns: list[URLPattern] = [
         name="dispute_resolve",
     ),
     path("<int:deployment_id>/package/", changes.agreement_package, name="package"),
+    path(
+        "packages/<int:package_id>/propose/",
+        package_proposals.package_propose,
+        name="package_propose",
+    ),
+    path(
+        "package-proposals/<int:proposal_id>/",
+        package_proposals.package_proposal,
+        name="package_proposal",
+    ),
 ]

@@ -5,6 +5,9 @@
   school issues.
 - Read: those, plus the payer (the supported school's headteacher for invoices addressed to the
   supported school) and the organisation's broker leads.
+A remittance advice (what the broker paid the leader's school of an invoice it collected) is read by
+the broker's staff (coordinators and broker leads) and the leader's school's headteacher, and
+recorded by the coordinators (docs/access.md, "Remittance advice").
 Leaders are never paid and see no invoices; nor do SIPs. This module is the one rule for invoices:
 pages, the PDF, services, home pages and the agreement's timeline (``deployments.access``) call it.
 """
@@ -21,14 +24,14 @@ from syslead.accounts.access import (
 from syslead.accounts.models import User
 from syslead.deployments.access import DeploymentRoles, deployment_roles
 from syslead.deployments.models import Deployment
-from syslead.invoicing.models import Invoice, IssuerKind, PayerKind
+from syslead.invoicing.models import Invoice, IssuerKind, PayerKind, RemittanceAdvice
 from syslead.invoicing.pricing import HOME_SCHOOL, invoice_parties
 
 
 def may_draft(roles: DeploymentRoles, deployment: Deployment) -> bool:
     if roles.administrator or roles.coordinator:
         return True
-    issuer = invoice_parties(deployment.funding_route).issuer
+    issuer = invoice_parties(deployment.funding_route, deployment.collected_by).issuer
     return roles.home_head and issuer == HOME_SCHOOL
 
 
@@ -80,3 +83,23 @@ def may_read(user: User, invoice: Invoice) -> bool:
     if roles.home_head and invoice.issuer_kind == IssuerKind.HOME_SCHOOL:
         return True
     return roles.client_head and invoice.payer_kind == PayerKind.SUPPORTED_SCHOOL
+
+
+def may_record_remittance(user: User, invoice: Invoice) -> bool:
+    roles = deployment_roles(user, invoice.deployment)
+    return roles.administrator or roles.coordinator
+
+
+def may_read_remittance(user: User, remittance: RemittanceAdvice) -> bool:
+    roles = deployment_roles(user, remittance.deployment)
+    return roles.administrator or roles.broker or roles.home_head
+
+
+def remittances_visible(user: User, deployment: Deployment) -> QuerySet[RemittanceAdvice]:
+    """The deployment's remittance advices ``user`` may read: the same rule as
+    ``may_read_remittance``."""
+    roles = deployment_roles(user, deployment)
+    remittances = RemittanceAdvice.objects.filter(deployment=deployment)
+    if roles.administrator or roles.broker or roles.home_head:
+        return remittances
+    return remittances.none()

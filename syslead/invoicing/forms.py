@@ -28,3 +28,13 @@ class CancelForm(forms.Form):
         help_text="Needed for an issued invoice: the payer is told.",
         max_length=TEXT_MAX_LENGTH,
     )
+
+
+class RemittanceForm(forms.Form):
+    paid_on = GovukDateField(label="Date the leader's school was paid")
+    reference = forms.CharField(
+        label="Payment reference (optional)",
+        required=False,
+        max_length=100,
+        help_text="For example, the bank transfer's reference.",
+    )

@@ -50,6 +50,11 @@ class Invoice(models.Model):
         "deployments.Deployment", on_delete=models.PROTECT, related_name="invoices"
     )
     funding_route = models.CharField(max_length=20)
+    collected_by = models.CharField(
+        max_length=20,
+        default="home_school",
+        help_text="Who collects on the agreement's charging model (docs/rules.md).",
+    )
     issuer_kind = models.CharField(max_length=20, choices=IssuerKind.choices)
     issuer_school = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -186,3 +191,48 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class RemittanceAdvice(models.Model):
+    """The broker paid the leader's school its share of an invoice the broker collected, and kept
+    its own (docs/rules.md, "Charging models"). One per invoice; the amounts are copied from the
+    invoice when the payment is recorded."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="remittance")
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.PROTECT, related_name="remittances"
+    )
+    home_school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    broker = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
+    collected = money_field()
+    amount = money_field()
+    broker_retained = money_field()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=100, blank=True, help_text="The payment's reference.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(broker_retained__gte=0) & Q(collected__gte=0),
+                name="remittance_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(collected=models.F("amount") + models.F("broker_retained")),
+                name="remittance_accounts_for_every_pound",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Remittance advice for {self.invoice}"
+
+    @property
+    def title(self) -> str:
+        return f"Remittance advice for invoice {self.invoice.number}"

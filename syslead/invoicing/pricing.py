@@ -15,6 +15,11 @@ follows the funding route:
     other             the broker invoices the commissioner at the agreed rate and pays the
                       leader's school its share
 
+Where the supported school pays (the school and local authority routes) the agreement may choose
+that the broker collects instead ("the alliance collects", docs/rules.md, "Charging models"): the
+broker invoices the supported school the agreed rate (plus expenses on the school route) and pays
+the leader's school its share with a remittance advice, keeping its fee.
+
 Leaders themselves are never paid. Money is ``Decimal`` end to end, to the penny.
 """
 
@@ -26,6 +31,9 @@ from decimal import Decimal
 
 from syslead.core.money import ZERO, money
 from syslead.deployments.costs import (
+    COLLECTABLE_ROUTES,
+    COLLECTED_BY_BROKER,
+    COLLECTED_BY_HOME_SCHOOL,
     ROUTE_BROKER,
     ROUTE_LOCAL_AUTHORITY,
     ROUTE_OTHER,
@@ -60,9 +68,23 @@ ROUTE_PARTIES: dict[str, Parties] = {
 }
 
 
-def invoice_parties(funding_route: str) -> Parties:
+#: Every charging model: a funding route and who collects on it.
+CHARGING_MODELS: tuple[tuple[str, str], ...] = tuple(
+    (route, COLLECTED_BY_HOME_SCHOOL) for route in ROUTES
+) + tuple((route, COLLECTED_BY_BROKER) for route in COLLECTABLE_ROUTES)
+
+
+def invoice_parties(funding_route: str, collected_by: str = COLLECTED_BY_HOME_SCHOOL) -> Parties:
+    """Who issues and who pays on the charging model: the route, and who collects on it."""
     if funding_route not in ROUTES:
         raise ValueError(f"Unknown funding route {funding_route!r}.")
+    if collected_by == COLLECTED_BY_BROKER:
+        if funding_route not in COLLECTABLE_ROUTES:
+            raise ValueError(f"The broker cannot collect on the {funding_route!r} route.")
+        home = ROUTE_PARTIES[funding_route]
+        return Parties(BROKER, SUPPORTED_SCHOOL, home.expenses_allowed, False)
+    if collected_by != COLLECTED_BY_HOME_SCHOOL:
+        raise ValueError(f"Unknown collector {collected_by!r}.")
     return ROUTE_PARTIES[funding_route]
 
 
@@ -77,7 +99,12 @@ class PricedSession:
     amount: Decimal
 
 
-def price_session(session: str, rates: Rates, funding_route: str) -> PricedSession:
+def price_session(
+    session: str,
+    rates: Rates,
+    funding_route: str,
+    collected_by: str = COLLECTED_BY_HOME_SCHOOL,
+) -> PricedSession:
     """A full day at the full-day rate; a half day or a twilight at the half-day rate. On the
     broker route the broker keeps its fee, so the line is the leader's school's share."""
     if session not in SESSION_DAYS:
@@ -86,7 +113,8 @@ def price_session(session: str, rates: Rates, funding_route: str) -> PricedSessi
     rate = money(rates.full_day_rate if full else rates.half_day_rate)
     fee = money(rates.full_day_broker_fee if full else rates.half_day_broker_fee)
     fee = min(fee, rate)
-    amount = money(rate - fee) if invoice_parties(funding_route).broker_keeps_fee else rate
+    keeps = invoice_parties(funding_route, collected_by).broker_keeps_fee
+    amount = money(rate - fee) if keeps else rate
     return PricedSession(session, SESSION_DAYS[session], rate, fee, amount)
 
 
@@ -101,7 +129,10 @@ class Totals:
 
 
 def invoice_totals(
-    sessions: Iterable[PricedSession], expenses: Iterable[Decimal], funding_route: str
+    sessions: Iterable[PricedSession],
+    expenses: Iterable[Decimal],
+    funding_route: str,
+    collected_by: str = COLLECTED_BY_HOME_SCHOOL,
 ) -> Totals:
     """The invoice's totals. The sessions' value at the agreed rates splits into the broker's
     share (its fees) and the leader's school's (the rest, plus any expenses): the two shares sum
@@ -115,7 +146,7 @@ def invoice_totals(
     expenses_total = money(sum(expenses, ZERO))
     if expenses_total < 0:
         raise ValueError("Expenses cannot be negative.")
-    invoice_parties(funding_route)
+    invoice_parties(funding_route, collected_by)
     return Totals(
         days=days,
         sessions_total=sessions_total,
@@ -142,7 +173,9 @@ class Flow:
     document: str
 
 
-def money_flows(totals: Totals, funding_route: str) -> tuple[Flow, ...]:
+def money_flows(
+    totals: Totals, funding_route: str, collected_by: str = COLLECTED_BY_HOME_SCHOOL
+) -> tuple[Flow, ...]:
     """Who pays whom for an invoice's work (docs/money.md, "Who pays whom"). Every pound is
     accounted for: the funder's outlay is what the leader's school and the broker end up with.
 
@@ -152,8 +185,11 @@ def money_flows(totals: Totals, funding_route: str) -> tuple[Flow, ...]:
                               its fee: nothing moves for the fee
     other                     the commissioner pays the broker's invoice; the broker pays the
                               leader's school its share with a remittance advice and keeps its fee
+    the broker collects       the supported school pays the broker's invoice (the full price); the
+                              broker pays the leader's school its share (with any expenses) with
+                              a remittance advice and keeps its fee
     """
-    parties = invoice_parties(funding_route)
+    parties = invoice_parties(funding_route, collected_by)
     flows = [Flow(parties.payer, parties.issuer, totals.total, INVOICE)]
     if parties.issuer == HOME_SCHOOL and not parties.broker_keeps_fee and totals.broker_share:
         flows.append(Flow(HOME_SCHOOL, BROKER, totals.broker_share, FEE))

@@ -10,7 +10,7 @@ from django.http import Http404
 from syslead.accounts.models import User
 from syslead.core.money import pounds
 from syslead.invoicing import access
-from syslead.invoicing.models import Invoice, InvoiceLine, LineKind
+from syslead.invoicing.models import Invoice, InvoiceLine, LineKind, RemittanceAdvice
 from syslead.invoicing.pricing import invoice_parties
 
 
@@ -44,7 +44,7 @@ def who_pays_whom(invoice: Invoice) -> str:
     total = pounds(invoice.total)
     fee = pounds(invoice.broker_share)
     share = pounds(invoice.home_school_share)
-    parties = invoice_parties(invoice.funding_route)
+    parties = invoice_parties(invoice.funding_route, invoice.collected_by)
     if parties.broker_keeps_fee:
         return (
             f"{broker} funds the days: it pays {home} {total}, its share for backfill, and keeps "
@@ -70,9 +70,58 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "session_lines": [line for line in lines if line.kind == LineKind.SESSION],
         "expense_lines": [line for line in lines if line.kind == LineKind.EXPENSES],
         "who_pays_whom": who_pays_whom(invoice),
-        "parties": invoice_parties(invoice.funding_route),
+        "parties": invoice_parties(invoice.funding_route, invoice.collected_by),
+        "remittance": RemittanceAdvice.objects.filter(invoice=invoice).first(),
     }
 
 
 def lines_of(invoice: Invoice) -> QuerySet[InvoiceLine]:
     return invoice.lines.select_related("visit")
+
+
+def remittance_for_user(user: User, remittance_id: int) -> RemittanceAdvice:
+    """The remittance advice, or 404 to anyone who may not read it."""
+    remittance = (
+        RemittanceAdvice.objects.filter(pk=remittance_id)
+        .select_related(
+            "invoice",
+            "deployment__leader__user",
+            "deployment__organisation",
+            "deployment__client_school",
+            "deployment__home_school",
+            "home_school",
+            "broker",
+            "recorded_by",
+        )
+        .first()
+    )
+    if remittance is None or not access.may_read_remittance(user, remittance):
+        raise Http404("No such remittance advice.")
+    return remittance
+
+
+def remittance_context(remittance: RemittanceAdvice) -> dict[str, Any]:
+    deployment = remittance.deployment
+    lines = list(remittance.invoice.lines.filter(kind=LineKind.SESSION).select_related("visit"))
+    return {
+        "remittance": remittance,
+        "invoice": remittance.invoice,
+        "deployment": deployment,
+        "session_rows": [
+            {
+                "description": line.description,
+                "rate": line.rate,
+                "broker_fee": line.broker_fee,
+                "home_share": line.rate - line.broker_fee,
+            }
+            for line in lines
+        ],
+        "expenses_total": remittance.invoice.expenses_total,
+        "words": (
+            f"{remittance.broker.name} collected {pounds(remittance.collected)} from "
+            f"{remittance.invoice.payer_name} (invoice {remittance.invoice.number}), paid "
+            f"{remittance.home_school.name} {pounds(remittance.amount)} on "
+            f"{remittance.paid_on:%-d %B %Y} and kept {pounds(remittance.broker_retained)} for "
+            "brokering and administration. Leaders themselves are never paid."
+        ),
+    }

@@ -32,6 +32,7 @@ from syslead.invoicing.models import (
     IssuerKind,
     LineKind,
     PayerKind,
+    RemittanceAdvice,
 )
 from syslead.invoicing.pricing import (
     BROKER,
@@ -93,6 +94,7 @@ def _recompute(invoice: Invoice) -> None:
         [_line_priced(line) for line in lines if line.kind == LineKind.SESSION],
         [line.amount for line in lines if line.kind == LineKind.EXPENSES],
         invoice.funding_route,
+        invoice.collected_by,
     )
     invoice.days = totals.days
     invoice.sessions_total = totals.sessions_total
@@ -113,8 +115,11 @@ def _recompute(invoice: Invoice) -> None:
 
 
 def _party_fields(deployment: Deployment) -> dict[str, Any]:
-    parties = invoice_parties(deployment.funding_route)
-    fields: dict[str, Any] = {"funding_route": deployment.funding_route}
+    parties = invoice_parties(deployment.funding_route, deployment.collected_by)
+    fields: dict[str, Any] = {
+        "funding_route": deployment.funding_route,
+        "collected_by": deployment.collected_by,
+    }
     if parties.issuer == HOME_SCHOOL:
         fields |= {"issuer_kind": IssuerKind.HOME_SCHOOL, "issuer_school": deployment.home_school}
     else:
@@ -175,7 +180,7 @@ def invoice_draft(*, actor: User, deployment: Deployment) -> Invoice:
     rates = _rates(locked)
     lines = []
     for visit in visits:
-        priced = price_session(visit.session, rates, locked.funding_route)
+        priced = price_session(visit.session, rates, locked.funding_route, locked.collected_by)
         lines.append(
             InvoiceLine(
                 invoice=invoice,
@@ -236,7 +241,7 @@ def invoice_add_expenses(
     expenses = INVOICE.require_source(
         "add_expenses", invoice, "Expenses can be added only to a draft invoice."
     )
-    if not invoice_parties(invoice.funding_route).expenses_allowed:
+    if not invoice_parties(invoice.funding_route, invoice.collected_by).expenses_allowed:
         raise RuleViolation(
             "Expenses are invoiced only on the school route: on this agreement's route the rates "
             "include travel.",
@@ -392,3 +397,81 @@ def invoice_cancel(*, actor: User, invoice: Invoice, reason: str = "") -> Invoic
             subject=f"Invoice {invoice.number} cancelled",
         )
     return invoice
+
+
+@transaction.atomic
+def remittance_record(
+    *, actor: User, invoice: Invoice, paid_on: dt.date | None = None, reference: str = ""
+) -> RemittanceAdvice:
+    """The broker paid the leader's school its share of an invoice the broker collected (the
+    alliance collects, or another commissioner's route) and keeps its fee: record it and produce
+    the remittance advice for the leader's school (docs/rules.md, "Charging models"). Only the
+    broker's coordinators; only once the invoice is paid; once per invoice."""
+    invoice = _locked(invoice)
+    if not access.may_record_remittance(actor, invoice):
+        raise NotAllowed("Only the broker's coordinators record what the broker paid out.")
+    if invoice.issuer_kind != IssuerKind.BROKER:
+        raise RuleViolation(
+            "The leader's school issued this invoice and is paid by the payer directly: there is "
+            "nothing for the broker to remit.",
+            rule="remittance_broker_collected_only",
+        )
+    if invoice.status != InvoiceStatus.PAID:
+        raise RuleViolation(
+            "Mark the invoice paid first: the broker pays the leader's school its share once it "
+            "has collected the money.",
+            rule="remittance_after_payment",
+        )
+    if RemittanceAdvice.objects.filter(invoice=invoice).exists():
+        raise RuleViolation(
+            "The payment to the leader's school for this invoice is already recorded.",
+            rule="one_remittance_per_invoice",
+        )
+    paid_on = paid_on or timezone.localdate()
+    if invoice.paid_on and paid_on < invoice.paid_on:
+        raise field_error(
+            "paid_on", "The payment date cannot be before the invoice was paid to the broker."
+        )
+    if paid_on > timezone.localdate():
+        raise field_error("paid_on", "The payment date cannot be in the future.")
+    reference = reference.strip()
+    if len(reference) > 100:
+        raise field_error("reference", "Use at most 100 characters.")
+    deployment = invoice.deployment
+    remittance = RemittanceAdvice.objects.create(
+        invoice=invoice,
+        deployment=deployment,
+        home_school=deployment.home_school,
+        broker=deployment.organisation,
+        days=invoice.days,
+        collected=invoice.total,
+        amount=invoice.home_school_share,
+        broker_retained=invoice.broker_share,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+    event_record(
+        actor=actor,
+        subject=deployment,
+        verb="remittance.recorded",
+        summary=f"{deployment.organisation.name} paid {deployment.home_school.name} "
+        f"{pounds(remittance.amount)} for invoice {invoice.number} on {paid_on:%-d %B %Y} and "
+        f"kept {pounds(remittance.broker_retained)}",
+        data={
+            "invoice": invoice.pk,
+            "remittance": remittance.pk,
+            "amount": str(remittance.amount),
+            "broker_retained": str(remittance.broker_retained),
+        },
+    )
+    notify(
+        users=recipients.headteachers_of(deployment.home_school_id),
+        verb="remittance.recorded",
+        text=f"{deployment.organisation.name} paid {deployment.home_school.name} "
+        f"{pounds(remittance.amount)} on {paid_on:%-d %B %Y} for {invoice.days} days of support "
+        f"by {deployment.leader.name} at {deployment.client_school.name}.",
+        url=reverse("invoicing:remittance", args=[remittance.pk]),
+        subject=f"Remittance advice: {pounds(remittance.amount)} for invoice {invoice.number}",
+    )
+    return remittance

@@ -1,4 +1,5 @@
-"""Invoices: a deployment's list at ``deployments/<id>/invoices/``, each at ``invoices/<id>/``."""
+"""Invoices: a deployment's list at ``deployments/<id>/invoices/``, each at ``invoices/<id>/``;
+remittance advices at ``remittances/<id>/``."""
 
 from django.urls import path
 
@@ -19,4 +20,11 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/paid/", views.invoice_paid, name="paid"),
     path("invoices/<int:invoice_id>/cancel/", views.invoice_cancel, name="cancel"),
     path("invoices/<int:invoice_id>/invoice.pdf", views.invoice_pdf_view, name="pdf"),
+    path("invoices/<int:invoice_id>/remit/", views.remittance_new, name="remit"),
+    path("remittances/<int:remittance_id>/", views.remittance_detail, name="remittance"),
+    path(
+        "remittances/<int:remittance_id>/remittance.pdf",
+        views.remittance_pdf_view,
+        name="remittance_pdf",
+    ),
 ]

@@ -15,10 +15,20 @@ from django.views.decorators.http import require_POST
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.evaluation.documents import pdf_response
 from syslead.invoicing import access, services
-from syslead.invoicing.forms import CancelForm, ExpensesForm, PaidForm
-from syslead.invoicing.models import InvoiceStatus
-from syslead.invoicing.pdf import invoice_filename, invoice_pdf
-from syslead.invoicing.selectors import invoice_context, invoice_for_user
+from syslead.invoicing.forms import CancelForm, ExpensesForm, PaidForm, RemittanceForm
+from syslead.invoicing.models import InvoiceStatus, IssuerKind
+from syslead.invoicing.pdf import (
+    invoice_filename,
+    invoice_pdf,
+    remittance_filename,
+    remittance_pdf,
+)
+from syslead.invoicing.selectors import (
+    invoice_context,
+    invoice_for_user,
+    remittance_context,
+    remittance_for_user,
+)
 from syslead.invoicing.transitions import INVOICE
 from syslead.visits.access import deployment_records_for_user
 from syslead.visits.web import RefusalForm, run_service
@@ -44,6 +54,9 @@ def invoice_list(request: AuthenticatedHttpRequest, deployment_id: int) -> HttpR
         ),
         "can_draft": can_draft,
         "to_invoice": services.uninvoiced_visits(deployment).count() if can_draft else 0,
+        "remittances": access.remittances_visible(request.user, deployment).select_related(
+            "invoice"
+        ),
         "form": RefusalForm(),
     }
     return render(request, "invoicing/list.html", context)
@@ -86,6 +99,9 @@ def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
         # What this person may do now: the invoice's transition table.
         "steps": INVOICE.allowed(request.user, invoice),
         "form": form,
+        "can_remit": invoice.status == InvoiceStatus.PAID
+        and invoice.issuer_kind == IssuerKind.BROKER
+        and access.may_record_remittance(request.user, invoice),
     }
     return render(request, "invoicing/detail.html", context)
 
@@ -155,3 +171,40 @@ def invoice_cancel(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
 def invoice_pdf_view(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_for_user(request.user, invoice_id)
     return pdf_response(invoice_pdf(invoice), invoice_filename(invoice))
+
+
+@login_required
+def remittance_new(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
+    """Record that the broker paid the leader's school its share of an invoice it collected."""
+    invoice = invoice_for_user(request.user, invoice_id)
+    if not access.may_record_remittance(request.user, invoice):
+        raise PermissionDenied("Only the broker's coordinators record what the broker paid out.")
+    form = RemittanceForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        remittance = run_service(
+            form,
+            lambda: services.remittance_record(
+                actor=request.user,
+                invoice=invoice,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            ),
+        )
+        if remittance is not None:
+            messages.success(
+                request, f"Payment recorded: {remittance.home_school.name} can see the advice."
+            )
+            return redirect("invoicing:remittance", remittance.pk)
+    return render(request, "invoicing/remit.html", {**invoice_context(invoice), "form": form})
+
+
+@login_required
+def remittance_detail(request: AuthenticatedHttpRequest, remittance_id: int) -> HttpResponse:
+    remittance = remittance_for_user(request.user, remittance_id)
+    return render(request, "invoicing/remittance.html", remittance_context(remittance))
+
+
+@login_required
+def remittance_pdf_view(request: AuthenticatedHttpRequest, remittance_id: int) -> HttpResponse:
+    remittance = remittance_for_user(request.user, remittance_id)
+    return pdf_response(remittance_pdf(remittance), remittance_filename(remittance))

@@ -48,7 +48,12 @@ class DesignationTypeSpec(TypedDict):
     requires_good_or_outstanding_school: bool
     is_exclusive: bool
     requires_annual_training: bool
+    min_years_as_chair: int
 
+
+#: An NLG is "an experienced chair of governors": at least this many years as a chair, in total,
+#: on the governance record (docs/rules.md, "Designations").
+NLG_MIN_YEARS_AS_CHAIR: Final = 3
 
 #: The national designations, with their criteria (docs/rules.md: Designations).
 BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
@@ -68,6 +73,7 @@ BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
         "requires_good_or_outstanding_school": False,
         "is_exclusive": False,
         "requires_annual_training": False,
+        "min_years_as_chair": 0,
     },
     "LLE": {
         "name": "Local Leader of Education",
@@ -83,6 +89,7 @@ BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
         "requires_good_or_outstanding_school": True,
         "is_exclusive": True,
         "requires_annual_training": True,
+        "min_years_as_chair": 0,
     },
     "NLE": {
         "name": "National Leader of Education",
@@ -96,6 +103,7 @@ BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
         "requires_good_or_outstanding_school": True,
         "is_exclusive": False,
         "requires_annual_training": False,
+        "min_years_as_chair": 0,
     },
     "NLG": {
         "name": "National Leader of Governance",
@@ -109,6 +117,7 @@ BUILTIN_DESIGNATION_TYPES: Final[dict[str, DesignationTypeSpec]] = {
         "requires_good_or_outstanding_school": False,
         "is_exclusive": False,
         "requires_annual_training": False,
+        "min_years_as_chair": NLG_MIN_YEARS_AS_CHAIR,
     },
 }
 

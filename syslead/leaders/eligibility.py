@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from syslead.leaders.constants import GOOD_OR_OUTSTANDING
-from syslead.leaders.models import DesignationType, LeaderProfile
+from syslead.leaders.models import (
+    DesignationType,
+    GovernancePosition,
+    GovernanceRole,
+    LeaderProfile,
+)
 from syslead.schools.models import OfstedRating, School
 
 
@@ -40,6 +47,67 @@ def _rating_words(rating: str) -> str:
         return str(OfstedRating(rating).label).lower()
     except ValueError:
         return rating or "not known"
+
+
+#: Days in a year, on average, for counting years as a chair.
+_DAYS_A_YEAR = 365.25
+
+
+def days_as_chair(roles: list[GovernanceRole], on: dt.date) -> int:
+    """Days the record shows the person as a chair of governors up to ``on`` (a role still held
+    counts to ``on``); overlapping chairs (two schools at once) count once."""
+    spans = sorted(
+        (r.starts_on, min(r.ends_on or on, on))
+        for r in roles
+        if r.role == GovernancePosition.CHAIR and r.starts_on <= on
+    )
+    total = 0
+    current_start: dt.date | None = None
+    current_end: dt.date | None = None
+    for start, end in spans:
+        if current_end is not None and start <= current_end:
+            current_end = max(current_end, end)
+            continue
+        if current_start is not None and current_end is not None:
+            total += (current_end - current_start).days
+        current_start, current_end = start, end
+    if current_start is not None and current_end is not None:
+        total += (current_end - current_start).days
+    return total
+
+
+def years_as_chair(roles: list[GovernanceRole], on: dt.date) -> float:
+    """``days_as_chair`` in years."""
+    return days_as_chair(roles, on) / _DAYS_A_YEAR
+
+
+def chair_criterion_unmet(
+    designation_type: DesignationType, leader: LeaderProfile, on: dt.date | None = None
+) -> str | None:
+    """The "experienced chair of governors" criterion (NLG: ``min_years_as_chair`` years as a
+    chair on the governance record) in words when it is not met; None when it is met or the type
+    does not ask for it (docs/rules.md, "Designations")."""
+    minimum = designation_type.min_years_as_chair
+    if not minimum:
+        return None
+    on = on or timezone.localdate()
+    # A leader not saved yet (a row of an import being checked) has no record.
+    roles = list(leader.governance_roles.all()) if leader.pk else []
+    years = years_as_chair(roles, on)
+    if years >= minimum:
+        return None
+    whole = int(years)
+    shown = (
+        "no time as a chair of governors"
+        if years == 0
+        else "less than a year as a chair"
+        if whole == 0
+        else f"{whole} {'year' if whole == 1 else 'years'} as a chair"
+    )
+    return (
+        f"{_a(designation_type.code)} must be an experienced chair of governors: at least "
+        f"{minimum} years as a chair; the governance record shows {shown}."
+    )
 
 
 def eligibility_check(
@@ -85,4 +153,7 @@ def eligibility_check(
                 f"{_a(code)}'s school must be good or outstanding; the home school's latest Ofsted "
                 f"grade is {_rating_words(rating)}."
             )
+    chair = chair_criterion_unmet(designation_type, leader)
+    if chair is not None:
+        unmet.append(chair)
     return unmet

@@ -32,6 +32,7 @@ from syslead.leaders.models import (
     TrainingAttendance,
 )
 from syslead.leaders.selectors import frequency_attention
+from syslead.leaders.selectors.agreements import unsigned_agreements
 from syslead.leaders.services import FINAL_STAGES
 from syslead.leaders.views.common import CapacityBar
 
@@ -78,6 +79,27 @@ def _decisions(organisation_ids: set[int], *, with_associations: bool) -> Iterab
         )
 
 
+def _unsigned_agreements(organisation_ids: set[int]) -> Iterable[AttentionItem]:
+    """Per organisation, the associated leaders who have not signed its current agreement and
+    code of conduct (not deployable for it), with the action: remind them (docs/rules.md, "The
+    broker's agreement and code of conduct")."""
+    by_organisation: dict[tuple[int, str], list[str]] = {}
+    for unsigned in unsigned_agreements(
+        Association.objects.filter(organisation_id__in=organisation_ids)
+    ):
+        key = (unsigned.organisation_id, unsigned.organisation_name)
+        by_organisation.setdefault(key, []).append(unsigned.leader_name)
+    for (organisation_id, organisation_name), leaders in by_organisation.items():
+        count = len(leaders)
+        shown = ", ".join(leaders[:3]) + (f" and {count - 3} more" if count > 3 else "")
+        yield AttentionItem(
+            f"{count} leader{'s have' if count != 1 else ' has'} not signed {organisation_name}'s "
+            "agreement and code of conduct: not deployable for it",
+            reverse("leaders:agreement", args=[organisation_id]) + "#leaders",
+            f"{shown}. Remind them to sign.",
+        )
+
+
 def coordinator_leaders(user: User) -> Iterable[Block]:
     """Decisions waiting about leaders, and each associated leader's capacity this year."""
     organisation_ids = coordinated_organisation_ids(user)
@@ -101,6 +123,7 @@ def coordinator_leaders(user: User) -> Iterable[Block]:
             reverse("leaders:training"),
         )
     if counts["total"]:
+        yield from _unsigned_agreements(organisation_ids)
         for release in ReleaseAgreement.objects.filter(
             leader__in=leaders, academic_year=year.label, below_minimum=True
         ).select_related("leader__user"):
@@ -140,6 +163,13 @@ def system_leader_capacity(user: User) -> Iterable[Block]:
             f"Applications are open: {designation_round.title}",
             reverse("leaders:apply", args=[designation_round.pk]),
             f"{designation_round.organisation.name}, until {designation_round.closes_on:%d %B %Y}",
+        )
+    for unsigned in unsigned_agreements(Association.objects.filter(leader=leader)):
+        yield AttentionItem(
+            f"Sign {unsigned.organisation_name}'s agreement and code of conduct",
+            reverse("leaders:agreement_sign", args=[unsigned.agreement_id]),
+            f"Version {unsigned.version}: until you sign it you cannot be deployed for "
+            f"{unsigned.organisation_name}.",
         )
     if not leader.pen_portrait:
         yield AttentionItem("Write your pen portrait", reverse("leaders:my_profile_edit"))

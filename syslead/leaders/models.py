@@ -142,6 +142,10 @@ class DesignationType(models.Model):
     requires_annual_training = models.BooleanField(
         default=False, help_text="Holders attend one mandatory training session a year (LLE)."
     )
+    min_years_as_chair = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Years as a chair of governors the governance record must show (NLG: 3).",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -388,6 +392,14 @@ class Association(models.Model):
     notice_given_on = models.DateField(
         null=True, blank=True, help_text="Date of the written notice of ending."
     )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The leader's named contact at the broker (a member of its staff).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -508,7 +520,7 @@ class TrainingKind(models.TextChoices):
     LLE_ANNUAL = "lle_annual", "Annual mandatory LLE training"
     NETWORK = "network", "Leaders' network meeting"
     LLE_GROUP = "lle_group", "LLE group meeting with the local-authority officer"
-    ENRICHMENT = "enrichment", "Enrichment session"
+    ENRICHMENT = "enrichment", "Enrichment session (optional)"
     TERMLY_REVIEW = "termly_review", "Termly review meeting"
 
 
@@ -753,3 +765,98 @@ class DirectoryListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} listed by {self.organisation}"
+
+
+class BrokerAgreement(models.Model):
+    """One version of a broker's agreement and code of conduct with its associated leaders
+    (docs/rules.md, "The broker's agreement and code of conduct"). Versions are never edited: the
+    broker's staff publish a new one, which becomes the current version (the highest number), and
+    signatures of earlier versions stop counting."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="leader_agreements"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="one_agreement_version_per_number"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class AgreementSignature(models.Model):
+    """A leader's signature of one version of their broker's agreement: the name they typed, their
+    confirmation, when."""
+
+    agreement = models.ForeignKey(
+        BrokerAgreement, on_delete=models.PROTECT, related_name="signatures"
+    )
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="agreement_signatures"
+    )
+    signed_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "leader"], name="one_signature_per_agreement_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} signed {self.agreement}"
+
+
+class GovernancePosition(models.TextChoices):
+    CHAIR = "chair", "Chair of governors"
+    VICE_CHAIR = "vice_chair", "Vice-chair of governors"
+    GOVERNOR = "governor", "Governor"
+    TRUSTEE = "trustee", "Trustee"
+
+
+class GovernanceRole(models.Model):
+    """A role a person held on a school's governing body (or a trust's board), from when to when
+    (empty: still held). The NLG criterion "an experienced chair of governors" is checked from
+    these rows (docs/rules.md, "Designations": the governance record)."""
+
+    leader = models.ForeignKey(
+        LeaderProfile, on_delete=models.CASCADE, related_name="governance_roles"
+    )
+    body = models.CharField(max_length=200, help_text="The school or trust governed.")
+    role = models.CharField(max_length=20, choices=GovernancePosition.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="governance_role_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader}: {self.get_role_display()} of {self.body}"

@@ -2,6 +2,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from syslead.leaders.exports import directory_export
 from syslead.leaders.views import (
+    agreements,
     associations,
     capacity,
     designations,
@@ -30,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:leader_id>/designate/", designations.designate, name="designate"),
     path("<int:leader_id>/associate/", associations.associate, name="associate"),
     path("<int:leader_id>/listing/", associations.directory_listing, name="listing"),
+    path("<int:leader_id>/governance/", agreements.governance, name="governance"),
     path("<int:leader_id>/release/", capacity.leader_release, name="leader_release"),
     path("<int:leader_id>/move-school/", moves.move_school, name="move_school"),
     path("designation-types/", designations.designation_types, name="designation_types"),
@@ -57,6 +59,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "associations/<int:association_id>/end/",
         associations.association_end_view,
         name="association_end",
+    ),
+    path(
+        "associations/<int:association_id>/contact/",
+        agreements.association_contact,
+        name="association_contact",
+    ),
+    path("agreements/", agreements.agreements_index, name="agreements"),
+    path("agreements/<int:organisation_id>/", agreements.agreement, name="agreement"),
+    path(
+        "agreements/<int:organisation_id>/remind/<int:association_id>/",
+        agreements.agreement_remind_view,
+        name="agreement_remind",
+    ),
+    path(
+        "me/agreements/<int:agreement_id>/",
+        agreements.agreement_sign_view,
+        name="agreement_sign",
     ),
     path(
         "associations/<int:association_id>/review/",

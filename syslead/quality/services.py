@@ -1,8 +1,8 @@
 """Quality assurance rules (docs/rules.md: Quality assurance). Coordinators of a broker draw and
-check the termly sample of its agreed notes of visit and write each leader's annual performance
-feedback; the broker's leads read both; a leader reads only their own feedback, once shared. Pages
-and any other caller go through these functions, which refuse with ``NotAllowed`` or
-``ValidationError``."""
+check the termly sample of its agreed notes of visit and end-of-support evaluations and write
+each leader's annual performance feedback; the broker's leads read both; a leader reads only
+their own feedback, once shared. Pages and any other caller go through these functions, which
+refuse with ``NotAllowed`` or ``ValidationError``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from syslead.core.academic_years import AcademicYear, Term
 from syslead.core.events import event_record
 from syslead.core.exceptions import FieldErrors, NotAllowed, field_error
 from syslead.deployments.models import Deployment
-from syslead.evaluation.models import EvaluationRating, ObjectiveRating
+from syslead.evaluation.models import Evaluation, EvaluationRating, ObjectiveRating
 from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.notifications.inbox import notify
 from syslead.organisations.models import Organisation
@@ -35,7 +35,9 @@ from syslead.visits.models import AGREED_STATUSES, Visit
 
 #: The sample is this share of the term's agreed notes, rounded up ...
 SAMPLE_SHARE_PERCENT = 10
-#: ... but never fewer than this many (or all of them when there are fewer).
+#: ... but never fewer than this many (or all of them when there are fewer). The term's
+#: end-of-support evaluations are sampled at the same rate, counted on their own
+#: (docs/rules.md, Quality assurance, "Sampling evaluations").
 SAMPLE_MINIMUM = 3
 
 __all__ = ["may_coordinate_quality", "may_read_quality"]
@@ -65,9 +67,18 @@ def agreed_notes_in_term(organisation_id: int, term: Term) -> QuerySet[Visit]:
     ).order_by("pk")
 
 
+def evaluations_in_term(organisation_id: int, term: Term) -> QuerySet[Evaluation]:
+    """The broker's end-of-support evaluations submitted in the term: the second population."""
+    return Evaluation.objects.filter(
+        deployment__organisation_id=organisation_id,
+        submitted_at__date__range=(term.starts_on, term.ends_on),
+    ).order_by("pk")
+
+
 def draw_sample(*, user: User, organisation: Organisation, term: Term) -> QaSample:
-    """Draw (once) the term's sample: reproducible, seeded from the organisation and the term; a
-    second draw for the same term returns the sample already stored."""
+    """Draw (once) the term's sample of notes of visit and of evaluations, each at the same rate
+    from its own population: reproducible, seeded from the organisation and the term; a second
+    draw for the same term returns the sample already stored."""
     _require_coordinator(user, organisation.pk)
     existing = QaSample.objects.filter(
         organisation=organisation, academic_year=term.year.label, term=term.name
@@ -78,6 +89,12 @@ def draw_sample(*, user: User, organisation: Organisation, term: Term) -> QaSamp
     chosen = sorted(
         random.Random(f"{organisation.pk}:{term.key}").sample(ids, sample_size(len(ids)))
     )
+    evaluation_ids = list(evaluations_in_term(organisation.pk, term).values_list("pk", flat=True))
+    chosen_evaluations = sorted(
+        random.Random(f"{organisation.pk}:{term.key}:evaluations").sample(
+            evaluation_ids, sample_size(len(evaluation_ids))
+        )
+    )
     try:
         with transaction.atomic():
             sample = QaSample.objects.create(
@@ -85,14 +102,20 @@ def draw_sample(*, user: User, organisation: Organisation, term: Term) -> QaSamp
                 academic_year=term.year.label,
                 term=term.name,
                 population=len(ids),
+                evaluation_population=len(evaluation_ids),
                 drawn_by=user,
             )
-            QaCheck.objects.bulk_create([QaCheck(sample=sample, visit_id=pk) for pk in chosen])
+            QaCheck.objects.bulk_create(
+                [QaCheck(sample=sample, visit_id=pk) for pk in chosen]
+                + [QaCheck(sample=sample, evaluation_id=pk) for pk in chosen_evaluations]
+            )
             event_record(
                 actor=user,
                 subject=sample,
                 verb="qa_sample.drawn",
-                summary=f"Drew {len(chosen)} of {len(ids)} notes of visit for the {term.label}.",
+                summary=f"Drew {len(chosen)} of {len(ids)} notes of visit and "
+                f"{len(chosen_evaluations)} of {len(evaluation_ids)} evaluations for the "
+                f"{term.label}.",
             )
     except IntegrityError:
         # Someone else drew it at the same moment: theirs is the sample.
@@ -113,39 +136,56 @@ def sample_for_user(user: User, sample_id: int) -> QaSample:
 
 def sample_checks(sample: QaSample) -> QuerySet[QaCheck]:
     return sample.checks.select_related(
-        "visit__deployment__leader__user", "visit__deployment__client_school", "checked_by"
+        "visit__deployment__leader__user",
+        "visit__deployment__client_school",
+        "evaluation__deployment__leader__user",
+        "evaluation__deployment__client_school",
+        "checked_by",
     )
 
 
 @transaction.atomic
 def record_check(*, user: User, check: QaCheck, outcome: str, comment: str) -> QaCheck:
-    """Judge one sampled note; "needs improvement" must say why, and tells the leader."""
+    """Judge one sampled note of visit or evaluation; "needs improvement" must say why, and tells
+    the leader."""
     _require_coordinator(user, check.sample.organisation_id)
     comment = (comment or "").strip()
     if outcome not in QaOutcome.values:
-        raise field_error("outcome", "Say whether the note meets the standard.")
+        raise field_error("outcome", "Say whether it meets the standard.")
     if outcome == QaOutcome.NEEDS_IMPROVEMENT and not comment:
+        if check.evaluation_id:
+            raise field_error("comment", "Say what the leader's work needs to improve.")
         raise field_error("comment", "Say what the note of visit needs to improve.")
     check.outcome = outcome
     check.comment = comment
     check.checked_by = user
     check.checked_at = timezone.now()
     check.save(update_fields=["outcome", "comment", "checked_by", "checked_at"])
-    visit = check.visit
+    visit, evaluation = check.visit, check.evaluation
+    if visit is not None:
+        summary = f"Note of visit of {visit.date:%-d %b %Y}: {check.get_outcome_display()}."
+        data = {"visit": visit.pk, "outcome": outcome}
+        what = f"Your note of visit of {visit.date:%-d %b %Y}"
+        url = reverse("visits:detail", args=[visit.pk])
+    else:
+        assert evaluation is not None
+        summary = (
+            f"Evaluation of the support at {evaluation.deployment.client_school.name}: "
+            f"{check.get_outcome_display()}."
+        )
+        data = {"evaluation": evaluation.pk, "outcome": outcome}
+        what = "The work the school's end-of-support evaluation describes"
+        url = reverse("evaluation:evaluation", args=[evaluation.deployment_id])
     event_record(
-        actor=user,
-        subject=check.sample,
-        verb="qa_check.recorded",
-        summary=f"Note of visit of {visit.date:%-d %b %Y}: {check.get_outcome_display()}.",
-        data={"visit": visit.pk, "outcome": outcome},
+        actor=user, subject=check.sample, verb="qa_check.recorded", summary=summary, data=data
     )
     if outcome == QaOutcome.NEEDS_IMPROVEMENT:
+        deployment = check.deployment
         notify(
-            users=[visit.deployment.leader.user],
+            users=[deployment.leader.user],
             verb="qa_check.needs_improvement",
-            text=f"Your note of visit of {visit.date:%-d %b %Y} at "
-            f"{visit.deployment.client_school.name} needs improvement: {comment}",
-            url=reverse("visits:detail", args=[visit.pk]),
+            text=f"{what} at {deployment.client_school.name} needs improvement: {comment}",
+            url=url,
             detail=comment,
         )
     return check
@@ -213,12 +253,16 @@ def year_evidence(leader: LeaderProfile, organisation_id: int, year: AcademicYea
         ),
         qa_checks=list(
             QaCheck.objects.filter(
+                Q(visit__deployment__leader=leader) | Q(evaluation__deployment__leader=leader),
                 sample__organisation_id=organisation_id,
                 sample__academic_year=year.label,
-                visit__deployment__leader=leader,
             )
             .exclude(outcome="")
-            .select_related("visit__deployment__client_school", "sample")
+            .select_related(
+                "visit__deployment__client_school",
+                "evaluation__deployment__client_school",
+                "sample",
+            )
         ),
         progress_ratings=list(
             ObjectiveRating.objects.filter(

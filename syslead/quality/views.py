@@ -3,6 +3,8 @@ a 403 page or in the form (``syslead.core.service_calls.run_service``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +22,9 @@ from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.service_calls import RefusalForm, run_service
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
-from syslead.quality import services
-from syslead.quality.forms import CheckForm, DrawSampleForm, FeedbackForm
-from syslead.quality.models import PerformanceFeedback, QaSample
+from syslead.quality import concerns, services
+from syslead.quality.forms import CheckForm, DrawSampleForm, EvaluationCheckForm, FeedbackForm
+from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
 
 
 def _term_choices(year: AcademicYear) -> list[tuple[str, str]]:
@@ -108,6 +110,12 @@ def draw(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpRespons
     return redirect("quality:sample", sample.pk)
 
 
+def _check_form(check: QaCheck, data: Any, **kwargs: Any) -> CheckForm:
+    """The judgement's form: of a note of visit, or of the work an evaluation shows."""
+    form_class = EvaluationCheckForm if check.evaluation_id else CheckForm
+    return form_class(data, prefix=f"c{check.pk}", **kwargs)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sample(request: AuthenticatedHttpRequest, sample_id: int) -> HttpResponse:
@@ -127,7 +135,7 @@ def sample(request: AuthenticatedHttpRequest, sample_id: int) -> HttpResponse:
         if check is None:
             raise Http404("No such check in this sample.")
         check.sample = qa_sample
-        form = CheckForm(request.POST, prefix=f"c{check.pk}")
+        form = _check_form(check, request.POST)
         if form.is_valid():
             done = run_service(
                 form,
@@ -144,18 +152,28 @@ def sample(request: AuthenticatedHttpRequest, sample_id: int) -> HttpResponse:
                     reverse("quality:sample", args=[qa_sample.pk]) + f"#check-{check.pk}"
                 )
         failed = (check.pk, form)
-    rows = []
+    open_concerns = concerns.open_concerns_by_leader(
+        qa_sample.organisation_id, {c.deployment.leader_id for c in checks}
+    )
+    rows: list[dict[str, Any]] = []
     for c in checks:
         if failed and failed[0] == c.pk:
             form = failed[1]
         else:
-            form = CheckForm(
-                prefix=f"c{c.pk}", initial={"outcome": c.outcome or None, "comment": c.comment}
-            )
-        rows.append({"check": c, "form": form})
+            initial = {"outcome": c.outcome or None, "comment": c.comment}
+            form = _check_form(c, None, initial=initial)
+        rows.append(
+            {
+                "check": c,
+                "form": form,
+                "deployment": c.deployment,
+                "concerns": open_concerns.get(c.deployment.leader_id, []),
+            }
+        )
     context = {
         "sample": qa_sample,
-        "rows": rows,
+        "note_rows": [row for row in rows if row["check"].visit_id],
+        "evaluation_rows": [row for row in rows if row["check"].evaluation_id],
         "coordinates": coordinates,
         "checked": sum(1 for c in checks if c.outcome),
     }
@@ -221,6 +239,9 @@ def feedback(
         "form": form,
         "coordinates": coordinates,
         "evidence": services.year_evidence(leader, organisation.pk, academic_year),
+        "open_concerns": concerns.open_concerns_by_leader(organisation.pk, [leader.pk]).get(
+            leader.pk, []
+        ),
     }
     return render(request, "quality/feedback.html", context)
 

@@ -192,6 +192,15 @@ class CostOut(Schema):
     full_day_broker_fee: str
     half_day_broker_fee: str
     lines: list[CostLineOut] = Field(description="Who pays whom on this route, in words.")
+    collected_by: str = Field(
+        "home_school",
+        description="Added: who invoices the supported school: `home_school` (the leader's "
+        "school) or `broker` (the alliance collects and pays the leader's school its share).",
+    )
+    bespoke_reason: str = Field(
+        "",
+        description="Added: why the agreement has a bespoke price (empty: the policy's rates).",
+    )
 
 
 class SignaturesOut(Schema):
@@ -272,6 +281,8 @@ def _cost(deployment: Deployment) -> CostOut:
             )
             for line in cost_breakdown_of(deployment)
         ],
+        collected_by=deployment.collected_by,
+        bespoke_reason=deployment.bespoke_reason,
     )
 
 

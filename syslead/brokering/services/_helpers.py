@@ -25,6 +25,7 @@ from syslead.brokering.transitions import REQUEST_TRANSITIONS
 from syslead.core.events import event_record
 from syslead.core.exceptions import RuleViolation
 from syslead.leaders.models import LeaderProfile
+from syslead.leaders.selectors.agreements import current_agreement
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
 
@@ -82,6 +83,18 @@ def _checked_candidate(support_request: SupportRequest, leader: LeaderProfile) -
             f"{name}'s account is closed, so they could not answer. Ask another leader, or ask "
             "an administrator to reopen the account.",
             rule="leader_account_closed",
+        )
+    unsigned = [f for f in failures if f.rule == Rule.BROKER_AGREEMENT]
+    if unsigned:
+        # A leader who has not signed the broker's current agreement and code of conduct is not
+        # deployable for it (docs/rules.md, "The broker's agreement and code of conduct").
+        agreement = current_agreement(support_request.organisation_id)
+        version = f" (version {agreement.version})" if agreement else ""
+        raise RuleViolation(
+            f"{name} has not signed {support_request.organisation.name}'s agreement and code of "
+            f"conduct{version}, so they cannot be deployed for it. Remind them to sign it from "
+            "the agreement page, or ask another leader.",
+            rule="broker_agreement_unsigned",
         )
     if candidate is None:
         raise _hard_rules_violation(name, failures)

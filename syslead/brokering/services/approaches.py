@@ -283,12 +283,13 @@ def request_choose(
             record=False,
         )
     support_request.chosen_leader = leader
+    support_request.chosen_at = now
     by = " on the headteacher's behalf" if on_behalf else ""
     REQUEST_TRANSITIONS.apply(
         "choose",
         support_request,
         actor=actor,
-        update_fields=["chosen_leader"],
+        update_fields=["chosen_leader", "chosen_at"],
         summary=f"{name} chosen{by}",
         data={"leader": leader.pk, "approach": chosen.pk, "on_behalf_of_headteacher": on_behalf},
     )

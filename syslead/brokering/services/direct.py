@@ -405,12 +405,13 @@ def direct_commission_accepted(actor: User, approach: Approach) -> bool:
         return False
     APPROACH_TRANSITIONS.apply("chosen", approach, actor=actor, summary="", record=False)
     support_request.chosen_leader = approach.leader
+    support_request.chosen_at = timezone.now()
     name = approach.leader.user.get_full_name()
     REQUEST_TRANSITIONS.apply(
         "named_leader_agreed",
         support_request,
         actor=actor,
-        update_fields=["chosen_leader"],
+        update_fields=["chosen_leader", "chosen_at"],
         summary=f"{name} agreed and is the school's leader: ready for the agreement",
         data={"leader": approach.leader_id, "approach": approach.pk, "direct": True},
     )

@@ -244,6 +244,8 @@ def test_the_headteacher_chooses_among_those_who_agreed(
         chosen = request_choose(actor=client_head, request=maths_request, leader=three[2])
     assert chosen.status == RequestStatus.MATCHED
     assert chosen.chosen_leader == three[2]
+    # The moment of the choice starts the first meeting's 10 school days (docs/rules.md).
+    assert chosen.chosen_at is not None
     statuses = {a.leader_id: a.status for a in chosen.approaches.all()}
     assert statuses == {
         three[0].pk: ApproachStatus.NOT_CHOSEN,

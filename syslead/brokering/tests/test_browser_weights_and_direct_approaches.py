@@ -54,8 +54,15 @@ def test_coordinator_changes_the_weights_and_records_a_direct_approach_leader_te
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe_check(page)
     # The list of leaders narrows as the coordinator types (docs/ux.md, "Autocomplete").
-    page.get_by_role("combobox", name="Which leader was approached?").fill("Lee")
-    page.get_by_role("option", name="Lee Leader, Mount Street Academy").click()
+    leader = page.get_by_role("combobox", name="Which leader was approached?")
+    leader.fill("Lee")
+    option = page.get_by_role("option", name="Lee Leader, Mount Street Academy")
+    option.click()
+    # Chosen: the list closed, the field shows the choice and the form's own <select> holds it.
+    # (Sent before that, the form would come back asking which leader.)
+    expect(option).to_be_hidden()
+    expect(leader).to_have_value("Lee Leader, Mount Street Academy")
+    expect(page.locator("select[name=leader]")).not_to_have_value("")
     page.get_by_label("Who approached them?").fill("Lincoln Diocese")
     page.get_by_label("Which school is the support for? (optional)").fill("120001")
     fill_date(page, "When were they approached? (optional)", "2025-03-03")

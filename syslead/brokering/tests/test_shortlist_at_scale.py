@@ -45,8 +45,9 @@ def test_shortlist_endpoint_costs_the_same_queries_for_many_leaders(
         factories.leader(home_school, organisation=alliance)
     client.get(url)  # the token's first use is recorded once
     # The token, the user's roles and leader profile, the request, approved commissions, the
-    # leaders with their capacity, specialisms, phases, designations, and the weights.
-    with django_assert_max_num_queries(10) as small:
+    # leaders with their capacity, specialisms, phases, designations, the broker's current
+    # agreement with its leaders, and the weights.
+    with django_assert_max_num_queries(11) as small:
         assert client.get(url).status_code == 200
     for n in range(40):
         factories.leader(

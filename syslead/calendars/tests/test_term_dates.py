@@ -238,3 +238,10 @@ def test_the_term_dates_link_takes_a_coordinator_to_their_organisation(
     assert response.status_code == 302
     assert response["Location"] == "/organisations/kyra/term-dates/"
     assert login(leader_user).get("/term-dates/").status_code == 403
+
+
+def test_the_term_dates_cache_key_has_no_spaces() -> None:
+    """Cache keys hold only characters every cache accepts (memcached refuses spaces)."""
+    from syslead.calendars.school_calendar import _cache_key
+
+    assert _cache_key(" North East Lincolnshire ") == "calendars:term-dates:north-east-lincolnshire"

@@ -110,6 +110,26 @@ GET leaders:association_review                               302    404    404  
 POST leaders:association_review                              302    404    404    404    404    404    404    404    302
 GET leaders:association_review_close                         200    404    404    404    404    404    404    404    302
 POST leaders:association_review_close                        200    404    404    404    404    404    404    404    302
+GET leaders:agreements                                      200    302    403    403    403    403    403    302    302  # one organisation: straight to its agreement
+GET leaders:agreement                                        200    403    403    403    403    403    403    403    302
+GET leaders:agreement @own                                   200    200    403    403    403    403    403    403    302
+POST leaders:agreement                                       200    403    403    403    403    403    403    403    302  # admin: the empty form
+POST leaders:agreement @own                                  200    200    403    403    403    403    403    403    302
+GET leaders:agreement_remind                                 405    405    405    405    405    405    405    405    302
+POST leaders:agreement_remind                                302    403    403    403    403    403    403    403    302  # admin: already signed, said on the page
+POST leaders:agreement_remind @own                           302    302    403    403    403    403    403    403    302
+GET leaders:agreement_sign                                   404    404    404    404    404    404    404    404    302
+GET leaders:agreement_sign @own                              404    404    404    404    200    404    404    404    302  # only a leader associated with the broker
+POST leaders:agreement_sign                                  404    404    404    404    404    404    404    404    302
+POST leaders:agreement_sign @own                             404    404    404    404    200    404    404    404    302  # the leader: the empty form
+GET leaders:association_contact                              200    404    404    404    404    404    404    404    302
+GET leaders:association_contact @own                         200    200    403    403    403    403    404    404    302
+POST leaders:association_contact                             200    404    404    404    404    404    404    404    302
+POST leaders:association_contact @own                        200    200    403    403    403    403    404    404    302
+GET leaders:governance                                       200    404    404    404    404    404    404    404    302
+GET leaders:governance @own                                  200    200    200    200    200    200    404    404    302
+POST leaders:governance                                      200    404    404    404    404    404    404    404    302
+POST leaders:governance @own                                 200    200    403    403    200    403    404    404    302
 GET leaders:release                                          403    403    403    403    403    200    200    403    302
 GET leaders:policy_index                                     200    302    302    403    403    403    403    302    302
 GET leaders:policy                                           200    403    403    403    403    403    403    403    302
@@ -186,6 +206,10 @@ POST brokering:approaches_send                               200    404    404  
 GET brokering:choose                                         200    404    404    404    404    404    404    404    302
 GET brokering:choose @own                                200   403   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:choose                                        200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting                                  200    404    404    404    404    404    404    404    302
+GET brokering:first_meeting @own                             200    200    403    404    200    404    403    404    302  # the chosen leader and the coordinators
+POST brokering:first_meeting                                 200    404    404    404    404    404    404    404    302
+POST brokering:first_meeting @own                            200    200    403    404    200    404    403    404    302  # no step posted: the page again
 GET brokering:commission_new                                 200    404    404    404    404    404    404    404    302
 POST brokering:commission_new                                200    404    404    404    404    404    404    404    302
 GET brokering:approaches                                     200    403    403    403    200    403    403    403    302
@@ -360,12 +384,23 @@ GET deployments:cancel                                       302    404    404  
 POST deployments:cancel                                      302    404    404    404    404    404    404    404    302
 GET deployments:package                                      200    404    404    404    404    404    404    404    302
 POST deployments:package                                     200    404    404    404    404    404    404    404    302
+GET deployments:package_propose                              403    404    404    404    404    404    404    404    302  # admin: sees it, is not its lead
+GET deployments:package_propose @own                         403    403    403    403    200    403    403    404    302  # only the package's lead leader
+POST deployments:package_propose                             403    404    404    404    404    404    404    404    302
+POST deployments:package_propose @own                        403    403    403    403    200    403    403    404    302  # an empty form: errors on the page
+GET deployments:package_proposal                             200    404    404    404    404    404    404    404    302
+GET deployments:package_proposal @own                        200    200    404    404    200    404    404    404    302  # the lead and the coordinators
+POST deployments:package_proposal                            200    404    404    404    404    404    404    404    302
+POST deployments:package_proposal @own                       200    200    404    404    403    404    404    404    302  # the lead reads it, a coordinator decides
 
 # charging
 GET charging:charging                                         200    302    302    403    403    403    403    302    302
 GET charging:charging_policy                                  200    404    404    404    404    404    404    404    302
 GET charging:charging_policy @own                             200    200    200    404    404    404    404    404    302
 POST charging:charging_policy                                 200    404    404    404    404    404    404    404    302
+GET charging:agreement                                       200    404    404    404    404    404    404    404    302
+GET charging:agreement @own                                  200    200    403    403    403    403    403    404    302  # the agreement's coordinators set its charging
+POST charging:agreement                                      200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
 
 # reports
 GET reports:kpis                                             200    200    200    403    403    403    403    200    302
@@ -390,6 +425,19 @@ GET quality:feedback                                         200    403    403  
 GET quality:feedback @own                                    200    200    200    403    403    403    403    403    302
 POST quality:feedback                                        200    403    403    403    403    403    403    403    302
 GET quality:my_feedback                                      403    403    403    403    200    403    403    403    302
+GET quality:concerns                                         200    200    200    200    200    200    200    200    302
+GET quality:concern                                          200    404    404    404    404    404    404    404    302
+GET quality:concern @own                                     200    200    200    404    404    404    200    404    302  # the raiser (client) reads it; not shared with the leader
+POST quality:concern                                         200    404    404    404    404    404    404    404    302
+POST quality:concern @own                                    200    200    403    404    404    404    403    404    302  # the broker's coordinators act
+GET quality:concern_raise                                    200    404    404    404    404    404    404    404    302
+GET quality:concern_raise @own                               200    200    200    200    200    200    200    404    302  # whoever sees the agreement
+POST quality:concern_raise                                   200    404    404    404    404    404    404    404    302
+POST quality:concern_raise @own                              200    200    200    200    200    200    200    404    302  # an empty form: its errors
+GET quality:concern_raise_for                                200    403    403    403    403    403    403    403    302
+GET quality:concern_raise_for @own                           200    200    200    403    200    403    403    403    302  # the broker's coordinators and leads, and its leader
+POST quality:concern_raise_for                               200    403    403    403    403    403    403    403    302
+POST quality:concern_raise_for @own                          200    200    200    403    200    403    403    403    302
 
 # visits
 GET visits:delivery                                          200    404    404    404    404    404    404    404    302
@@ -460,6 +508,13 @@ GET invoicing:pdf                                            200    404    404  
 GET invoicing:pdf @own                                       200    200    200    404    404    200    200    404    302
 GET invoicing:export                                       200    404    404    404    404    404    404    404    302
 GET invoicing:export @own                                  200    200    200    403    403    200    200    404    302
+GET invoicing:remit                                          200    404    404    404    404    404    404    404    302
+GET invoicing:remit @own                                     200    200    403    404    404    403    403    404    302  # the broker's coordinators record what it paid out
+POST invoicing:remit                                         200    404    404    404    404    404    404    404    302  # admin: an empty form's errors
+GET invoicing:remittance                                     200    404    404    404    404    404    404    404    302
+GET invoicing:remittance @own                                200    200    200    404    404    200    404    404    302  # the broker's staff and the leader's school's head only
+GET invoicing:remittance_pdf                                 200    404    404    404    404    404    404    404    302
+GET invoicing:remittance_pdf @own                            200    200    200    404    404    200    404    404    302
 
 # evaluation
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
@@ -793,15 +848,18 @@ PARAMETERS: dict[str, str] = {
     "concern_id": "concern",
     "organisation_id": "organisation",
     "invoice_id": "invoice",
+    "remittance_id": "remittance",
     "feedback_id": "feedback",
     "pack_id": "evidence_pack",
     "report_id": "annual_report",
     "sample_id": "qa_sample",
+    "leader_concern_id": "leader_concern",
     "leader_id": "leader",
     "designation_id": "designation",
     "round_id": "round",
     "application_id": "application",
     "association_id": "association",
+    "agreement_id": "broker_agreement",
     "review_id": "association_review",
     "event_id": "training_event",
     "need_id": "training_need",
@@ -821,6 +879,8 @@ PARAMETERS: dict[str, str] = {
     "dispute_id": "dispute",
     "named_id": "named_sip",
     "row_id": "copied_in",
+    "package_id": "package",
+    "proposal_id": "package_proposal",
 }
 
 #: Exceptions, by (URL name or API path, parameter name).
@@ -831,6 +891,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
     # A person copied in is on the LA-route agreement (copying in is for that route only).
     ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
+    # The first meeting is recorded for a request whose leader was chosen.
+    ("brokering:first_meeting", "request_id"): "first_meeting_request",
 }
 
 #: The record each kind of chase (``/casework/chase/<kind>/<target_id>/``) is sent about.
@@ -840,6 +902,7 @@ CHASE_TARGETS = {
     "feedback": "feedback",
     "no_visit": "deployment",
     "signature": "deployment",
+    "first_meeting": "first_meeting_request",
 }
 
 # fmt: off
@@ -860,6 +923,8 @@ POST casework:chase/no_visit @own                            302    302    403  
 POST casework:chase/no_visit @own-la                         302    302    403    403    403    403    404    404    302
 POST casework:chase/signature                                302    404    404    404    404    404    404    404    302
 POST casework:chase/signature @own                           302    302    403    403    403    403    403    404    302
+POST casework:chase/first_meeting                            302    404    404    404    404    404    404    404    302
+POST casework:chase/first_meeting @own                       302    302    403    404    403    404    403    404    302  # the chosen leader sees it but does not chase
 """
 # fmt: on
 

@@ -54,8 +54,11 @@ from syslead.deployments.models import (
     Dispute,
     FundingRoute,
     Objective,
+    PackageProposal,
     Party,
+    ProposedMember,
     Signature,
+    SupportPackage,
 )
 from syslead.documents.models import Document, DocumentKind
 from syslead.evaluation.models import (
@@ -72,10 +75,13 @@ from syslead.evaluation.models import (
 )
 from syslead.imports.models import Upload, UploadKind
 from syslead.invitations.models import Invitation, InvitationStatus
+from syslead.invoicing.models import RemittanceAdvice
 from syslead.invoicing.services import invoice_draft
 from syslead.leaders.models import (
+    AgreementSignature,
     Association,
     AssociationReview,
+    BrokerAgreement,
     Designation,
     DesignationApplication,
     DesignationRound,
@@ -92,7 +98,14 @@ from syslead.leaders.models import (
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
-from syslead.quality.models import PerformanceFeedback, QaCheck, QaSample
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernCategory,
+    PerformanceFeedback,
+    QaCheck,
+    QaSample,
+)
 from syslead.reports.models import AnnualReport, AnnualReportStatus, Audience
 from syslead.schools.models import NamedSip, OfstedRating, School
 from syslead.visits.models import (
@@ -314,6 +327,20 @@ def build_side(
     ReleaseAgreement.objects.create(
         leader=leader, academic_year=YEAR.label, days=Decimal("15"), agreed_on=YEAR.starts_on
     )
+    # The broker's agreement with its leaders, signed by the side's leader (who stays deployable).
+    o["broker_agreement"] = BrokerAgreement.objects.create(
+        organisation=org,
+        version=1,
+        title=f"{key} agreement and code of conduct",
+        text="Code of conduct.",
+        published_at=timezone.now(),
+    )
+    AgreementSignature.objects.create(
+        agreement=o["broker_agreement"],
+        leader=leader,
+        signed_name=leader.user.get_full_name(),
+        signed_at=timezone.now(),
+    )
     o["association_review"] = AssociationReview.objects.create(
         association=o["association"],
         reason="impact",
@@ -384,6 +411,27 @@ def build_side(
     la_deployment = _deployment(side, la_matched, Route.LOCAL_AUTHORITY)
     o["deployment"] = deployment
     o["la_deployment"] = la_deployment
+    # A request whose leader was chosen, waiting for its first meeting (chosen long ago: overdue).
+    o["first_meeting_request"] = _request(
+        org,
+        client_school,
+        Route.SCHOOL,
+        status=RequestStatus.MATCHED,
+        chosen_leader=leader,
+        chosen_at=timezone.now() - dt.timedelta(days=60),
+    )
+    # The school-route agreement leads a package; its leader proposed a member.
+    o["package"] = SupportPackage.objects.create(
+        organisation=org, school=client_school, title=f"{key} package"
+    )
+    Deployment.objects.filter(pk=deployment.pk).update(package=o["package"], is_lead=True)
+    deployment.package = o["package"]
+    o["package_proposal"] = PackageProposal.objects.create(
+        package=o["package"], proposed_by=side.leader_user
+    )
+    ProposedMember.objects.create(
+        proposal=o["package_proposal"], leader=applicant, days=Decimal("2")
+    )
     visit = _visit(deployment, VISIT_ON, VisitStatus.AGREED)
     o["visit"] = visit
     # Documents: one on the school-route agreement (added by the leader) and one on the
@@ -470,6 +518,17 @@ def build_side(
         built_at=timezone.now(),
     )
     o["invoice"] = invoice_draft(actor=administrator, deployment=deployment)
+    o["remittance"] = RemittanceAdvice.objects.create(
+        invoice=o["invoice"],
+        deployment=deployment,
+        home_school=deployment.home_school,
+        broker=org,
+        days=o["invoice"].days,
+        collected=o["invoice"].total,
+        amount=o["invoice"].home_school_share,
+        broker_retained=o["invoice"].broker_share,
+        paid_on=VISIT_ON,
+    )
     o["dispute"] = Dispute.objects.create(
         deployment=deployment,
         what="The visits did not match the agreed days",
@@ -489,6 +548,17 @@ def build_side(
         organisation=org, academic_year=YEAR.label, term="autumn", population=1
     )
     o["qa_check"] = QaCheck.objects.create(sample=o["qa_sample"], visit=visit)
+    # A concern about the leader's work, raised by the supported head, not shared with the leader.
+    o["leader_concern"] = LeaderConcern.objects.create(
+        organisation=org,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=deployment,
+        category=LeaderConcernCategory.COMMITMENTS,
+        summary="Visits cancelled",
+        description="Two visits cancelled on the day.",
+        raised_by=side.client_head,
+    )
     o["performance_feedback"] = PerformanceFeedback.objects.create(
         leader=leader,
         organisation=org,

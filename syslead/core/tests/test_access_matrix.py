@@ -369,6 +369,7 @@ LISTS = (
     "/leaders/rounds/",
     "/leaders/training/",
     "/quality/",
+    "/quality/concerns/?status=all",
     "/reports/kpis/",
     "/reports/impact/",
     "/reports/annual/",

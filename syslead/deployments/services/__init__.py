@@ -45,8 +45,12 @@ from syslead.deployments.services.closing import (
     dispute_resolve,
 )
 from syslead.deployments.services.packages import (
+    MemberDays,
     deployment_add_to_package,
     package_create,
+    package_proposal_confirm,
+    package_proposal_return,
+    package_propose,
     package_set_lead,
 )
 from syslead.deployments.services.sending import (
@@ -60,6 +64,7 @@ from syslead.deployments.terms import DETAIL_FIELDS, OBJECTIVE_FIELDS
 __all__ = [
     "DETAIL_FIELDS",
     "OBJECTIVE_FIELDS",
+    "MemberDays",
     "carried_over",
     "deployment_add_to_package",
     "deployment_amend",
@@ -87,5 +92,8 @@ __all__ = [
     "dispute_raise",
     "dispute_resolve",
     "package_create",
+    "package_proposal_confirm",
+    "package_proposal_return",
+    "package_propose",
     "package_set_lead",
 ]

@@ -63,6 +63,7 @@ from syslead.deployments.services.common import (
     check_rules,
     default_details,
     in_words,
+    keep_collection_fitting,
     lock,
     lock_request,
     move,
@@ -70,6 +71,7 @@ from syslead.deployments.services.common import (
     record_event,
     require_may_override,
     user_or_none,
+    with_charging,
     write_agreement,
     write_objectives,
 )
@@ -346,9 +348,11 @@ def deployment_update(
     require_required_parts(terms)
     if terms.academic_year != locked.academic_year:
         rates, _default = rates_for(locked.support_request, terms.academic_year)
+        rates = with_charging(locked, rates)
     else:
         rates = rates_of_deployment(locked)
     apply_terms(locked, terms)
+    keep_collection_fitting(locked)
     if overridden:
         if override != locked.capacity_override_reason:
             locked.capacity_overridden_by = user_or_none(actor)

@@ -18,7 +18,13 @@ from syslead.core.events import event_record
 from syslead.core.exceptions import NotAllowed, RuleViolation, field_error
 from syslead.core.money import money_text
 from syslead.core.transitions import Transition
-from syslead.deployments.costs import Rates, Sessions, deployment_costs
+from syslead.deployments.costs import (
+    COLLECTED_BY_HOME_SCHOOL,
+    Rates,
+    Sessions,
+    collection_problem,
+    deployment_costs,
+)
 from syslead.deployments.models import (
     LIVE_STATUSES,
     ChangeAction,
@@ -206,6 +212,25 @@ def apply_costs(deployment: Deployment, rates: Rates) -> None:
     deployment.to_home_school = costs.to_home_school
 
 
+def with_charging(deployment: Deployment, rates: Rates) -> Rates:
+    """The rates with the agreement's bespoke price in place of the policy's, where it has one
+    (docs/rules.md, "A bespoke price")."""
+    if deployment.bespoke_full_day_rate is None or deployment.bespoke_half_day_rate is None:
+        return rates
+    return replace(
+        rates,
+        full_day_rate=deployment.bespoke_full_day_rate,
+        half_day_rate=deployment.bespoke_half_day_rate,
+    )
+
+
+def keep_collection_fitting(deployment: Deployment) -> None:
+    """The broker collects only where the supported school pays: on another route the leader's
+    school's model applies (docs/rules.md, "Charging models")."""
+    if collection_problem(deployment.funding_route, deployment.collected_by):
+        deployment.collected_by = COLLECTED_BY_HOME_SCHOOL
+
+
 def rates_of_deployment(deployment: Deployment) -> Rates:
     return Rates(
         full_day_rate=deployment.full_day_rate,
@@ -283,6 +308,9 @@ class NewAgreement:
     replaces: Deployment | None = None
     #: A draft (made on the pages, sent for signature later) or waiting for signatures at once.
     status: str = INITIAL
+    #: The agreement whose charging model and bespoke price the new one keeps (an amendment or a
+    #: replacement: docs/rules.md, "A bespoke price").
+    charging_from: Deployment | None = None
 
 
 def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bool) -> Deployment:
@@ -309,6 +337,15 @@ def write_agreement(actor: User, new: NewAgreement, terms: Terms, overridden: bo
     if overridden:
         deployment.capacity_override_reason = new.capacity_override_reason
         deployment.capacity_overridden_by = user_or_none(actor)
+    source = new.charging_from
+    if source is not None:
+        deployment.collected_by = source.collected_by
+        deployment.bespoke_full_day_rate = source.bespoke_full_day_rate
+        deployment.bespoke_half_day_rate = source.bespoke_half_day_rate
+        deployment.bespoke_reason = source.bespoke_reason
+        deployment.bespoke_set_by_id = source.bespoke_set_by_id
+        deployment.bespoke_set_at = source.bespoke_set_at
+        keep_collection_fitting(deployment)
     apply_costs(deployment, new.rates)
     deployment.full_clean()
     deployment.save()

@@ -40,6 +40,7 @@ from syslead.deployments.selectors import (
     is_read_only,
     next_steps_for,
     package_deployments,
+    package_proposals_shown,
     party_signers,
     party_states,
     party_to_sign,
@@ -159,6 +160,7 @@ def agreement_detail(request: AuthenticatedHttpRequest, deployment_id: int) -> H
         "open_requests": [c for c in changes if not c.action and c.resolved_at is None],
         "timeline": deployment_timeline(deployment, request.user),
         "package_rows": package_deployments(deployment.package) if deployment.package else [],
+        "package_proposals": package_proposals_shown(user, deployment),
         "replacements": list(
             Deployment.objects.filter(replaces=deployment).select_related("leader__user")
         ),

@@ -61,7 +61,9 @@ from syslead.deployments.views.drafting import (
     _rates_if_same_year,
     _require_creator,
     changed_terms,
+    first_meeting_for,
     initial_for_request,
+    objectives_from_first_meeting,
 )
 from syslead.leaders.models import LeaderProfile
 
@@ -496,10 +498,15 @@ def _create_draft(request: AuthenticatedHttpRequest, request_id: int) -> Draft |
         url_name="create",
         url_args=[support_request.pk],
         query={"leader": leader.pk},
-        start=_start(initial_for_request(support_request, leader), [], []),
+        start=_start(
+            initial_for_request(support_request, leader),
+            objectives_from_first_meeting(support_request, leader),
+            [],
+        ),
         finish=finish,
         extra={
-            "change_leader_url": reverse("deployments:choose_leader", args=[support_request.pk])
+            "change_leader_url": reverse("deployments:choose_leader", args=[support_request.pk]),
+            "first_meeting": first_meeting_for(support_request, leader),
         },
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,8 +21,9 @@ from django.utils import timezone
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
 from syslead.accounts.models import User
 from syslead.brokering.facts import considered_leaders
-from syslead.brokering.models import RequestStatus, SupportRequest
+from syslead.brokering.models import FirstMeeting, RequestStatus, SupportRequest
 from syslead.brokering.selectors import support_request_for_user, support_requests_for_user
+from syslead.brokering.services.first_meetings import agreed_terms
 from syslead.brokering.transitions import AGREEABLE_STATUSES
 from syslead.calendars.school_calendar import calendar_for, school_local_authority
 from syslead.capacity.days import split_days
@@ -34,8 +36,14 @@ from syslead.deployments.forms import (
     ChooseRequestForm,
 )
 from syslead.deployments.models import Deployment
+from syslead.deployments.preview import rates_for
 from syslead.deployments.selectors import can_create_deployment
-from syslead.deployments.services.common import ROUTE_FUNDING, default_details, rates_of_deployment
+from syslead.deployments.services.common import (
+    ROUTE_FUNDING,
+    default_details,
+    rates_of_deployment,
+    with_charging,
+)
 from syslead.deployments.terms import terms_of
 from syslead.leaders.models import LeaderProfile
 
@@ -167,7 +175,51 @@ def initial_for_request(support_request: SupportRequest, leader: LeaderProfile) 
     }
     for name, aim in zip(AIM_FIELDS, aims, strict=False):
         initial[name] = aim[:500]
+    initial.update(_agreed_at_first_meeting(support_request, leader))
     return initial
+
+
+def first_meeting_for(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> FirstMeeting | None:
+    """The first meeting of the request with this leader, when it is recorded as held."""
+    return FirstMeeting.objects.filter(
+        support_request=support_request, leader=leader, held_on__isnull=False
+    ).first()
+
+
+def _agreed_at_first_meeting(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> dict[str, Any]:
+    """What the leader and the headteacher agreed at the first meeting, over the request's own
+    values (docs/rules.md, "The first meeting"): the objectives as the aims, the days, the
+    dates."""
+    agreed = agreed_terms(first_meeting_for(support_request, leader))
+    initial: dict[str, Any] = {}
+    aims = [str(aim) for aim in agreed.get("aims", []) if aim]  # type: ignore[attr-defined]
+    if aims:
+        for name in AIM_FIELDS:
+            initial[name] = ""
+        for name, aim in zip(AIM_FIELDS, aims, strict=False):
+            initial[name] = aim[:500]
+    days = agreed.get("days")
+    if isinstance(days, Decimal):
+        initial["full_days"], initial["half_days"] = split_days(days)
+        initial["twilight_sessions"] = 0
+    for name in ("starts_on", "ends_on"):
+        if isinstance(agreed.get(name), dt.date):
+            initial[name] = agreed[name]
+    return initial
+
+
+def objectives_from_first_meeting(
+    support_request: SupportRequest, leader: LeaderProfile
+) -> list[dict[str, Any]]:
+    """The objectives agreed at the first meeting, as the draft's objective rows."""
+    meeting = first_meeting_for(support_request, leader)
+    if meeting is None:
+        return []
+    return [{"text": line[:2000]} for line in meeting.agreed_objectives.splitlines() if line]
 
 
 def _leader_for(support_request: SupportRequest, leader_id: str | None) -> LeaderProfile | None:
@@ -191,15 +243,18 @@ def _leader_for(support_request: SupportRequest, leader_id: str | None) -> Leade
 
 
 def _rates_if_same_year(deployment: Deployment) -> Callable[[dict[str, Any]], Rates | None]:
-    """``deployment_update`` keeps the agreement's rates unless the start moves to another year."""
+    """``deployment_update`` keeps the agreement's rates unless the start moves to another year;
+    a bespoke price stays then too (docs/rules.md, "A bespoke price")."""
 
     def rates(terms: dict[str, Any]) -> Rates | None:
         starts_on = terms.get("starts_on")
-        if (
-            isinstance(starts_on, dt.date)
-            and AcademicYear.containing(starts_on).label != deployment.academic_year
-        ):
-            return None
+        if isinstance(starts_on, dt.date):
+            year = AcademicYear.containing(starts_on).label
+            if year != deployment.academic_year:
+                if not deployment.bespoke_reason:
+                    return None
+                policy_rates, _default = rates_for(deployment.support_request, year)
+                return with_charging(deployment, policy_rates)
         return rates_of_deployment(deployment)
 
     return rates

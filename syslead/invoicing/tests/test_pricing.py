@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from syslead.deployments.costs import ROUTES, Rates
 from syslead.invoicing.pricing import (
     BROKER,
+    CHARGING_MODELS,
     COMMISSIONER,
     FEE,
     HOME_SCHOOL,
@@ -118,31 +119,34 @@ def test_amounts_are_rate_times_sessions_and_shares_sum_to_the_work(
     twilight=st.integers(0, 40),
     rates=st.tuples(pence, pence, pence, pence),
     expenses=st.lists(pence, max_size=3),
-    route=st.sampled_from(ROUTES),
+    model=st.sampled_from(CHARGING_MODELS),
 )
-def test_every_pound_is_accounted_for_on_every_route(
+def test_every_pound_is_accounted_for_on_every_charging_model(
     full: int,
     half: int,
     twilight: int,
     rates: tuple[Decimal, Decimal, Decimal, Decimal],
     expenses: list[Decimal],
-    route: str,
+    model: tuple[str, str],
 ) -> None:
-    """docs/rules.md, Charging (who invoices whom): what the funder pays is what the leader's
-    school and the broker receive, to the penny, and nothing is negative."""
+    """docs/rules.md, Charging models (who invoices whom): on every route, and whoever collects,
+    what the funder pays is what the leader's school and the broker receive, to the penny, and
+    nothing is negative."""
+    route, collected_by = model
     agreed = Rates(*rates)
     lines = (
-        [price_session("full_day", agreed, route)] * full
-        + [price_session("half_day", agreed, route)] * half
-        + [price_session("twilight", agreed, route)] * twilight
+        [price_session("full_day", agreed, route, collected_by)] * full
+        + [price_session("half_day", agreed, route, collected_by)] * half
+        + [price_session("twilight", agreed, route, collected_by)] * twilight
     )
-    allowed = expenses if invoice_parties(route).expenses_allowed else []
-    totals = invoice_totals(lines, allowed, route)
-    flows = money_flows(totals, route)
+    parties = invoice_parties(route, collected_by)
+    allowed = expenses if parties.expenses_allowed else []
+    totals = invoice_totals(lines, allowed, route, collected_by)
+    flows = money_flows(totals, route, collected_by)
     positions = net_positions(flows)
     assert sum(positions.values(), Decimal(0)) == 0
     assert all(flow.amount > 0 for flow in flows)
-    funder = invoice_parties(route).payer
+    funder = parties.payer
     outlay = totals.home_school_share + totals.broker_share
     if funder == BROKER:  # the broker funds the work and keeps its own fee
         assert positions.get(BROKER, Decimal(0)) == totals.broker_share - outlay
@@ -167,3 +171,53 @@ def test_350_a_day_flows_300_to_the_home_school_and_50_to_the_broker_by_route() 
     )
     totals = invoice_totals([price_session("full_day", RATES, "broker")], [], "broker")
     assert money_flows(totals, "broker") == (Flow(BROKER, HOME_SCHOOL, Decimal("300.00"), INVOICE),)
+
+
+def test_every_charging_model_is_each_route_plus_the_broker_collecting_where_the_school_pays() -> (
+    None
+):
+    assert set(CHARGING_MODELS) == {(route, HOME_SCHOOL) for route in ROUTES} | {
+        ("school", BROKER),
+        ("local_authority", BROKER),
+    }
+    assert _pair("school") == (HOME_SCHOOL, SUPPORTED_SCHOOL)
+    assert (
+        invoice_parties("school", BROKER).issuer,
+        invoice_parties("school", BROKER).payer,
+    ) == (BROKER, SUPPORTED_SCHOOL)
+    assert invoice_parties("school", BROKER).expenses_allowed
+    assert not invoice_parties("local_authority", BROKER).expenses_allowed
+    for route in ("broker", "other"):
+        with pytest.raises(ValueError, match="cannot collect"):
+            invoice_parties(route, BROKER)
+    with pytest.raises(ValueError, match="Unknown collector"):
+        invoice_parties("school", "bank")
+
+
+@pytest.mark.parametrize("route", ["school", "local_authority"])
+def test_the_alliance_collects_350_pays_the_home_school_300_and_keeps_50(route: str) -> None:
+    """docs/rules.md, Charging models: the supported school pays the broker £350, the broker pays
+    the leader's school £300 with a remittance advice and keeps £50."""
+    line = price_session("full_day", RATES, route, BROKER)
+    totals = invoice_totals([line], [], route, BROKER)
+    assert (totals.total, totals.home_school_share, totals.broker_share) == (350, 300, 50)
+    flows = money_flows(totals, route, BROKER)
+    assert flows == (
+        Flow(SUPPORTED_SCHOOL, BROKER, Decimal("350.00"), INVOICE),
+        Flow(BROKER, HOME_SCHOOL, Decimal("300.00"), REMITTANCE),
+    )
+    assert net_positions(flows) == {
+        SUPPORTED_SCHOOL: Decimal("-350.00"),
+        BROKER: Decimal("50.00"),
+        HOME_SCHOOL: Decimal("300.00"),
+    }
+
+
+def test_when_the_alliance_collects_expenses_pass_to_the_home_school_in_the_remittance() -> None:
+    totals = invoice_totals(
+        [price_session("full_day", RATES, "school", BROKER)], [Decimal("20.00")], "school", BROKER
+    )
+    assert money_flows(totals, "school", BROKER) == (
+        Flow(SUPPORTED_SCHOOL, BROKER, Decimal("370.00"), INVOICE),
+        Flow(BROKER, HOME_SCHOOL, Decimal("320.00"), REMITTANCE),
+    )

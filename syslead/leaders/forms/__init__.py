@@ -2,6 +2,12 @@
 (caps, exclusivity, windows, stages) live in the services, whose refusals the views put back into
 these forms so the error summary shows them."""
 
+from syslead.leaders.forms.agreements import (
+    AgreementPublishForm,
+    AgreementSignForm,
+    AssociationContactForm,
+    GovernanceRoleForm,
+)
 from syslead.leaders.forms.association import (
     AssociateForm,
     AssociationEndForm,
@@ -56,8 +62,11 @@ __all__ = [
     "DAYS",
     "PHASE_CHOICES",
     "PUBLICATION_FIELDS",
+    "AgreementPublishForm",
+    "AgreementSignForm",
     "ApplicationForm",
     "AssociateForm",
+    "AssociationContactForm",
     "AssociationEndForm",
     "AssociationReviewCloseForm",
     "AssociationReviewForm",
@@ -70,6 +79,7 @@ __all__ = [
     "DesignationReviewCloseForm",
     "DesignationTypeForm",
     "DirectorySearchForm",
+    "GovernanceRoleForm",
     "HeadteacherReleaseForm",
     "LeaderCreateForm",
     "MoveSchoolForm",

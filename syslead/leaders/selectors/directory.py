@@ -42,6 +42,7 @@ from syslead.leaders.selectors.access import (
     approved_commissions_to,
     leader_phases,
 )
+from syslead.leaders.selectors.agreements import unsigned_by_leader
 from syslead.organisations.models import Organisation
 from syslead.schools.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 
@@ -84,6 +85,9 @@ class DirectoryRow:
     distance_km: float | None
     capacity: Capacity
     shared_by: tuple[str, ...] = ()
+    #: The brokers whose current agreement and code of conduct the leader has not signed: not
+    #: deployable for them (docs/rules.md, "The broker's agreement and code of conduct").
+    unsigned_agreements: tuple[str, ...] = ()
 
     @property
     def is_shared(self) -> bool:
@@ -219,6 +223,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
         ):
             phases[leader_id].append(phase_code)
 
+        unsigned = unsigned_by_leader(kept)
         empty = Capacity(academic_year=self._year.label)
         for leader_id, base in todo.items():
             (_, email, job_title, urn, school, authority, postcode, trained) = details[leader_id]
@@ -238,6 +243,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
                 distance_km=self._distance(base),
                 capacity=capacities.get(leader_id, empty),
                 shared_by=self._shared_by.get(leader_id, ()),
+                unsigned_agreements=unsigned.get(leader_id, ()),
             )
 
 

@@ -20,6 +20,7 @@ from syslead.leaders.models import (
     TrainingKind,
 )
 from syslead.leaders.release_policy import release_policy
+from syslead.leaders.selectors.agreements import unsigned_agreements
 from syslead.leaders.wording import date_in_words
 
 
@@ -81,7 +82,8 @@ def missed_annual_lle_training(leader: LeaderProfile, academic_year: YearLike) -
 def leader_flags(leader: LeaderProfile, academic_year: YearLike) -> list[str]:
     """Everything a coordinator should look at for this leader in the year, in words: not
     deployable (and why), missed mandatory training, designation under review, review date
-    passed, release below the LLE minimum, an LLE associated with several organisations."""
+    passed, release below the LLE minimum, a broker's agreement not signed (not deployable for
+    that broker), an LLE associated with several organisations."""
     year = academic_year_of(academic_year)
     today = timezone.localdate()
     flags = list(not_deployable_reasons(leader))
@@ -113,6 +115,11 @@ def leader_flags(leader: LeaderProfile, academic_year: YearLike) -> list[str]:
             f"Release below the minimum: {days_words(release.days)} agreed for {year.label}; "
             f"an associated LLE is available for at least {days_words(minimum)} a year."
         )
+    for unsigned in unsigned_agreements(Association.objects.filter(leader=leader)):
+        flags.append(
+            f"Not deployable for {unsigned.organisation_name}: has not signed its agreement and "
+            f"code of conduct (version {unsigned.version})."
+        )
     live = [a for a in leader.associations.all() if a.is_live]
     exclusive = [d for d in leader.designations.all() if d.status in LIVE_DESIGNATION_STATUSES]
     if len(live) > 1 and any(d.type.is_exclusive for d in exclusive):
@@ -134,7 +141,10 @@ def leader_with_related(leader_id: int) -> LeaderProfile:
                 "designations",
                 queryset=Designation.objects.select_related("type", "organisation"),
             ),
-            Prefetch("associations", queryset=Association.objects.select_related("organisation")),
+            Prefetch(
+                "associations",
+                queryset=Association.objects.select_related("organisation", "contact"),
+            ),
             "specialisms",
             "phase_rows",
         )

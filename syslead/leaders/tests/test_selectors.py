@@ -226,8 +226,9 @@ def test_the_directory_takes_a_fixed_number_of_queries(
         designate(extra, "SLE", alliance)
         associate(extra, alliance)
     # The search, then every row read: base rows, details, a query per ledger column,
-    # designations, specialisms and phases (and the coordinator's roles).
-    with django_assert_max_num_queries(11):  # type: ignore[operator]
+    # designations, specialisms, phases, the brokers' agreements not signed (and the
+    # coordinator's roles).
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
         rows = directory_search(
             user=coordinator,
             organisation_ids=[alliance.pk],
@@ -256,7 +257,7 @@ def test_reading_a_page_of_the_directory_builds_that_page_only(
     rows = directory_search(user=coordinator, organisation_ids=[alliance.pk], academic_year=YEAR)
     with django_assert_num_queries(0):  # type: ignore[operator]
         assert len(rows) == 34
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    with django_assert_max_num_queries(9):  # type: ignore[operator]
         page = rows[10:20]
     assert [r.leader_id for r in page] == rows.leader_ids[10:20]
     with django_assert_num_queries(0):  # type: ignore[operator]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +24,11 @@ from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.service_calls import run_service
-from syslead.leaders.access import associated_organisation_ids, may_list_in_directory
+from syslead.leaders.access import (
+    associated_organisation_ids,
+    may_edit_profile,
+    may_list_in_directory,
+)
 from syslead.leaders.constants import PHASES
 from syslead.leaders.forms import (
     PUBLICATION_FIELDS,
@@ -36,8 +40,10 @@ from syslead.leaders.forms import (
     SchoolFindForm,
 )
 from syslead.leaders.models import (
+    AgreementSignature,
     AssociationReview,
     AssociationReviewOutcome,
+    BrokerAgreement,
     DesignationApplication,
     DesignationRound,
     DirectoryListing,
@@ -65,6 +71,7 @@ from syslead.leaders.selectors import (
     shared_by,
     specialisms_for,
 )
+from syslead.leaders.selectors.agreements import current_agreement
 from syslead.leaders.selectors.moves import employment_history
 from syslead.leaders.services import (
     leader_declare_no_longer_meets_criteria,
@@ -93,6 +100,18 @@ def _capacity_years(leader: LeaderProfile) -> list[AcademicYear]:
         except ValueError:
             continue
     return sorted(years, reverse=True)
+
+
+class AgreementState(NamedTuple):
+    """The broker's current agreement (None: it has published none) and whether the leader has
+    signed it."""
+
+    agreement: BrokerAgreement | None
+    signed: bool
+
+
+def _agreement_state(agreement: BrokerAgreement | None, signed: set[int]) -> AgreementState:
+    return AgreementState(agreement, agreement is not None and agreement.pk in signed)
 
 
 def _reviews_context(viewer: User, leader: LeaderProfile) -> dict[str, Any]:
@@ -133,6 +152,14 @@ def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
     for review in reviews:
         reviews_by_association.setdefault(review.association_id, []).append(review)
     readable = may_read_capacity(viewer, leader)
+    agreements = {
+        a.organisation_id: current_agreement(a.organisation_id) for a in associations if a.is_live
+    }
+    signed = set(
+        AgreementSignature.objects.filter(
+            leader=leader, agreement_id__in=[a.pk for a in agreements.values() if a]
+        ).values_list("agreement_id", flat=True)
+    )
     # The leader's own profile offers the declaration; the leader's page a coordinator's steps.
     designation_steps = (
         ("declare",) if is_the_leader(viewer, leader) else ("review", "continue", "revoke")
@@ -160,9 +187,11 @@ def leader_context(viewer: User, leader_id: int) -> dict[str, Any]:
                     ),
                     None,
                 ),
+                _agreement_state(agreements.get(a.organisation_id), signed),
             )
             for a in associations
         ],
+        "may_edit_governance": may_edit_profile(viewer, leader),
         "capacity_readable": readable,
         "capacities": [by_year[y.label] for y in years] if readable else [],
         "bar": CapacityBar(by_year[year.label]) if readable else None,

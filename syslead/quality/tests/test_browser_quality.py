@@ -27,16 +27,18 @@ def test_coordinator_samples_checks_and_gives_feedback(
     deployment = deployment_for(leader_user, home_school, client_school, alliance)
     agreed_notes(deployment, 4)
     browser_sign_in(page, coordinator.email)
-    page.get_by_role("link", name="Samples of notes of visit and performance feedback").click()
+    page.get_by_role(
+        "link", name="Samples of notes of visit and evaluations, and performance feedback"
+    ).click()
     page.goto("/quality/?year=2025-26")
     expect(page.get_by_role("heading", level=1)).to_have_text("Quality assurance")
     axe_check(page)
     page.get_by_label("School term").select_option(label="Autumn term 2025-26")
     page.get_by_role("button", name="Draw the sample").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Sample of notes of visit, Autumn term 2025-26"
+        "Sample of notes of visit and evaluations, Autumn term 2025-26"
     )
-    expect(page.get_by_text("3 of 4 agreed notes drawn", exact=False)).to_be_visible()
+    expect(page.get_by_text("3 of 4 agreed notes of visit", exact=False)).to_be_visible()
     axe_check(page)
     first = page.locator("section[id^=check-]").first
     first.get_by_label("Needs improvement").check()

@@ -311,6 +311,15 @@ def _check_invoices() -> None:
         assert paid.issued_on is not None
         assert paid.paid_on is not None
         assert paid.issued_on <= paid.paid_on < timezone.localdate()
+    # KYRA's completed agreement: the alliance collected and paid the leader's school its share.
+    from syslead.invoicing.models import RemittanceAdvice
+
+    remittance = RemittanceAdvice.objects.get()
+    assert remittance.invoice.issuer_kind == "broker"
+    assert remittance.invoice.payer_kind == "supported_school"
+    assert remittance.collected == remittance.amount + remittance.broker_retained
+    assert remittance.broker_retained > 0
+    assert remittance.invoice.paid_on <= remittance.paid_on < timezone.localdate()
 
 
 def _check_time_stamps_are_in_the_past_and_in_order() -> None:
