@@ -6,8 +6,8 @@ Layout: ``organisations.py`` (the brokers), ``people.py`` (accounts and roles), 
 (the system leaders and their records), ``casework.py`` (requests, agreements and their delivery,
 told as stories from ``steps.py``, each step through a service, dated by ``clock.py``, worded by
 ``texts.py``), ``alliance.py`` (the alliance's members, meetings, board, training invitations
-and annual report), ``builder.py`` (the order of the steps). A later area adds its own module and one
-step in ``builder.build_demo``."""
+and annual report), ``builder.py`` (the order of the steps). A later area adds its own module and
+one step in ``builder.build_demo``."""
 
 #: Every demo account signs in with this password (README "Demo logins").
 DEMO_PASSWORD = "syslead-demo-2026"
