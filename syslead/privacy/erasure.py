@@ -102,6 +102,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         FinalReport,
         ObjectiveRating,
         ProgressReview,
+        SelfEvaluation,
     )
     from syslead.leaders.models import ApplicationDecision, AssociationReview
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
@@ -144,6 +145,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Evaluation, ("future_priorities", "future_support_requested")),
         (EvaluationRating, ("comment",)),
         (FinalReport, ("work_summary", "impact", "next_steps", "qa_comments")),
+        (SelfEvaluation, ("went_well", "impact_seen", "do_differently")),
         (ApplicationDecision, ("reason",)),
         (AssociationReview, ("details", "outcome_notes")),
         (AllianceMember, ("contact_name", "mou_signed_by", "leaving_reason", "duties")),

@@ -86,6 +86,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         FeedbackRequest,
         FinalReport,
         ObjectiveRating,
+        SelfEvaluation,
     )
     from syslead.invoicing.models import Invoice
     from syslead.leaders.models import (
@@ -143,6 +144,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
             evaluation__submitted_by=person
         ),
         "final_reports_written": FinalReport.objects.filter(author=person),
+        "self_evaluations_written": SelfEvaluation.objects.filter(written_by=person),
         "invoices_created": Invoice.objects.filter(created_by=person),
         # What happened
         "timeline_what_they_did": Event.objects.filter(actor=person),
