@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from syslead.demo.casework import DemoCasework, build_casework
+from syslead.demo.governance import DemoGovernance, build_governance
 from syslead.demo.leaders import DemoLeaders, build_leaders
 from syslead.demo.organisations import DemoOrganisations, build_organisations
 from syslead.demo.people import DemoPeople, build_people, ensure_administrator
@@ -26,6 +27,7 @@ class DemoBuild:
     people: DemoPeople
     leaders: DemoLeaders | None = None
     casework: DemoCasework | None = None
+    governance: DemoGovernance | None = None
 
 
 #: The demo's people are made up: what the services would e-mail them is not queued (their
@@ -55,4 +57,5 @@ def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> D
         casework = build_casework(
             administrator=administrator, organisations=organisations, people=people
         )
-    return DemoBuild(register_summary, organisations, people, leaders, casework)
+        governance = build_governance(organisations=organisations, people=people)
+    return DemoBuild(register_summary, organisations, people, leaders, casework, governance)
