@@ -4,11 +4,11 @@ leaders area's services after the leaders and the casework:
 - every leader holding an NLG designation has a governance record meeting the NLG criterion
   (docs/rules.md, "Designations": an experienced chair of governors): a governor's role, then
   chair of their school's governing body from four years before they were designated, still held;
-- KYRA publishes its agreement and code of conduct for the leaders associated with it, at the
-  start of the academic year, and every one of them signs it within a few weeks except one LLE
-  with no agreement of their own, so the coordinator's home page shows the "has not signed" item
-  and that leader's shows "Sign KYRA's agreement" (docs/rules.md, "The broker's agreement and
-  code of conduct").
+- the alliance publishes its agreement and code of conduct for the leaders associated with it,
+  at the start of the academic year, and every one of them signs it within a few weeks except
+  one LLE with no agreement of their own, so the coordinator's home page shows the "has not
+  signed" item and that leader's shows "Sign the alliance's agreement" (docs/rules.md, "The
+  broker's agreement and code of conduct").
 
 Idempotent: a leader who already meets the NLG criterion, an organisation that already published
 an agreement, and a leader who already signed are left as they are.
@@ -38,12 +38,12 @@ from syslead.leaders.services.agreements import agreement_publish, agreement_sig
 from syslead.leaders.services.governance import governance_role_add
 
 ALLIANCE_COORDINATOR = "alice.hart@kyra.example"
-AGREEMENT_TITLE = "KYRA agreement and code of conduct for system leaders"
+AGREEMENT_TITLE = "Agreement and code of conduct for system leaders"
 AGREEMENT_TEXT = """\
-This agreement is between KYRA Teaching School Alliance and each local leader of education (LLE)
-and specialist leader of education (SLE) associated with it.
+This agreement is between {alliance} and each local leader of education
+(LLE) and specialist leader of education (SLE) associated with it.
 
-What KYRA does
+What the alliance does
 - Brokers support that matches your experience and the days your school releases you for.
 - Agrees the terms, the days and the fee with the supported school before you start.
 - Pays your home school for the days you deliver (travel is included in the day rate).
@@ -142,7 +142,7 @@ def _alliance_agreement(
                 actor=coordinator,
                 organisation=alliance,
                 title=AGREEMENT_TITLE,
-                text=AGREEMENT_TEXT,
+                text=AGREEMENT_TEXT.format(alliance=alliance.name),
             )
         result.agreements += 1
     leaders = list(
@@ -174,7 +174,7 @@ def _alliance_agreement(
 
 
 def build_governance(*, organisations: DemoOrganisations, people: DemoPeople) -> DemoGovernance:
-    """The NLGs' governance records and KYRA's agreement (see the module's docstring)."""
+    """The NLGs' governance records and the alliance's agreement (see the module's docstring)."""
     result = DemoGovernance()
     _nlg_governance(result)
     _alliance_agreement(

@@ -1,7 +1,7 @@
-"""The demo's governance records and KYRA's agreement with its leaders: every NLG meets the NLG
-criterion from their governance record (docs/rules.md, "Designations"), and KYRA's agreement is
-signed by every associated leader but one, which both home pages show (docs/rules.md, "The
-broker's agreement and code of conduct"). Loading the demo twice adds nothing
+"""The demo's governance records and the alliance's agreement with its leaders: every NLG meets
+the NLG criterion from their governance record (docs/rules.md, "Designations"), and the
+alliance's agreement is signed by every associated leader but one, which both home pages show
+(docs/rules.md, "The broker's agreement and code of conduct"). Loading the demo twice adds nothing
 (test_load_demo.py counts the events these services record)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_every_demo_nlg_meets_the_nlg_criterion_from_their_governance_record(
         ).exists()
 
 
-def test_kyra_published_its_agreement_and_all_its_leaders_but_one_lle_signed(
+def test_the_alliance_published_its_agreement_and_all_its_leaders_but_one_lle_signed(
     built_demo: str,
 ) -> None:
     alliance = _alliance()
