@@ -102,6 +102,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.coordinator_close_out",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
+        "syslead.reports.home.coordinator_kpis",
         "syslead.alliances.home.coordinator_alliance",
         "syslead.boards.home.coordinator_board",
     ],

@@ -104,6 +104,7 @@ def _replace_in_rows(rows: QuerySet[Any], field: str, old: str, new: str) -> int
 
 def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
+    from syslead.alliances.models import AllianceMember, BoardDecision
     from syslead.boards.models import ActionItem, BoardMember, BudgetLine
     from syslead.brokering.models import FirstMeeting
     from syslead.core.models import Event
@@ -185,6 +186,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (FirstMeeting, ("attendees", "notes", "place", "agreed_objectives")),
         (PackageProposal, ("note", "return_reason")),
         (AssociationReview, ("details", "outcome_notes")),
+        (AllianceMember, ("contact_name", "mou_signed_by", "leaving_reason", "duties")),
+        (BoardDecision, ("notes",)),
         (BoardMember, ("name", "represents")),
         (ActionItem, ("action", "owner")),
         (BudgetLine, ("notes",)),
@@ -284,6 +287,16 @@ def _anonymise_agreement_contacts(person: User, old_email: str) -> int:
     return changed
 
 
+def _anonymise_alliance_contacts(old_email: str) -> int:
+    """Alliance members whose contact is the person, by e-mail: the address goes (the name goes
+    with the free text, as on board seats)."""
+    from syslead.alliances.models import AllianceMember
+
+    if not old_email:
+        return 0
+    return AllianceMember.objects.filter(contact_email__iexact=old_email).update(contact_email="")
+
+
 def _delete_copies(person: User) -> dict[str, int]:
     """Copies that would keep their name: the evidence packs of the agreements they took part
     in (they can be made again, from the anonymised records) and their subject access exports."""
@@ -355,6 +368,7 @@ def anonymise_person(person: User, *, actor: User | None, reason: str) -> Erasur
     forget_roles(person)
     changed.update(_anonymise_profile(person))
     changed["agreement_contacts"] = _anonymise_agreement_contacts(person, old_email)
+    changed["alliance_contacts"] = _anonymise_alliance_contacts(old_email)
     from syslead.leaders.models import TrainingInvitation
 
     changed["training_invitations"] = TrainingInvitation.objects.filter(person=person).update(

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from syslead.accounts.models import User
+from syslead.accounts.models import RoleAssignment, User
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -43,6 +43,7 @@ from syslead.leaders.models import Designation
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
 from syslead.reports.selectors import kpis
+from syslead.schools.models import School
 from syslead.schools.sips import school_sip
 from syslead.visits.models import ActionPoint, Concern, ConcernStatus, LogActivity, Visit
 from syslead.visits.selectors import deployments_without_recent_visit, visits_waiting_too_long
@@ -420,9 +421,26 @@ def _casework_counts() -> tuple[int, ...]:
     )
 
 
-def test_loading_twice_adds_no_casework(demo: str, demo_data_dir: Path) -> None:
+def test_loading_the_demo_twice_adds_nothing(demo: str, demo_data_dir: Path) -> None:
+    """Loading again, the register included, adds no person, organisation, role, school, leader
+    record or casework, and says so (the demo is loaded again once in the suite, here: a load
+    takes seconds)."""
+    people = (
+        User.objects.count(),
+        Organisation.objects.count(),
+        RoleAssignment.objects.count(),
+        School.objects.count(),
+    )
     before = _casework_counts()
     out = io.StringIO()
-    call_command("load_demo", data_dir=demo_data_dir, skip_register=True, stdout=out)
+    call_command("load_demo", data_dir=demo_data_dir, stdout=out)
+    # Each load of the register is logged; nothing else may be recorded twice.
     assert _casework_counts() == before
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        RoleAssignment.objects.count(),
+        School.objects.count(),
+    ) == people
+    assert "0 added now" in out.getvalue()
     assert f"Casework: 0 stories added now, {_stories()} already there." in out.getvalue()

@@ -100,25 +100,6 @@ def test_system_leaders_have_good_home_schools_for_the_leaders_area(
     assert {leader.broker for leader in leaders} == set(demo.all())
 
 
-def _counts() -> tuple[int, ...]:
-    return (
-        User.objects.count(),
-        Organisation.objects.count(),
-        RoleAssignment.objects.count(),
-        # Each load of the register is logged; nothing else may be recorded twice.
-        Event.objects.exclude(verb="schools.imported").count(),
-        School.objects.count(),
-    )
-
-
-def test_loading_the_demo_twice_adds_nothing(demo: DemoOrganisations, demo_data_dir: Path) -> None:
-    before = _counts()
-    out = io.StringIO()
-    call_command("load_demo", data_dir=demo_data_dir, stdout=out)
-    assert _counts() == before
-    assert "0 added now" in out.getvalue()
-
-
 def test_the_plan_is_the_same_every_time(demo: DemoOrganisations) -> None:
     assert plan_people(demo) == plan_people(demo)
 
