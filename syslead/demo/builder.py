@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from syslead.demo.alliance import DemoAlliance, build_alliance
 from syslead.demo.casework import DemoCasework, build_casework
+from syslead.demo.governance import DemoGovernance, build_governance
 from syslead.demo.leaders import DemoLeaders, build_leaders
 from syslead.demo.organisations import DemoOrganisations, build_organisations
 from syslead.demo.people import DemoPeople, build_people, ensure_administrator
@@ -28,6 +29,7 @@ class DemoBuild:
     leaders: DemoLeaders | None = None
     casework: DemoCasework | None = None
     alliance: DemoAlliance | None = None
+    governance: DemoGovernance | None = None
 
 
 #: The demo's people are made up: what the services would e-mail them is not queued (their
@@ -59,4 +61,7 @@ def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> D
             administrator=administrator, organisations=organisations, people=people
         )
         alliance = build_alliance(organisations=organisations, people=people)
-    return DemoBuild(register_summary, organisations, people, leaders, casework, alliance)
+        governance = build_governance(organisations=organisations, people=people)
+    return DemoBuild(
+        register_summary, organisations, people, leaders, casework, alliance, governance
+    )

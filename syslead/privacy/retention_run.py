@@ -290,6 +290,63 @@ def documents(today: dt.date) -> Outcome:
     return Outcome(done=deleted)
 
 
+def first_meetings(today: dt.date) -> Outcome:
+    """First meetings of requests whose every agreement is due, and of requests that led to no
+    agreement, last updated on or before the cut-off day."""
+    from syslead.brokering.models import FirstMeeting
+    from syslead.deployments.models import Deployment
+
+    key = "first_meetings"
+    due = _due_deployments(key, today)
+    requests = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = FirstMeeting.objects.filter(
+        models.Q(support_request__in=requests)
+        | models.Q(
+            support_request__deployments__isnull=True,
+            updated_at__date__lte=_cutoff(key, today),
+        )
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = FirstMeeting.objects.filter(pk__in=ids).update(
+        attendees=REMOVED, place="", notes="", agreed_objectives="", updated_by=None
+    )
+    _clear_event_data(FirstMeeting, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def package_proposals(today: dt.date) -> Outcome:
+    """Proposals decided (or made) on or before the cut-off day, of packages with no agreement
+    that is not due."""
+    from syslead.deployments.models import Deployment, PackageProposal
+
+    key = "package_proposals"
+    due = _due_deployments(key, today)
+    live_packages = (
+        Deployment.objects.exclude(pk__in=due)
+        .filter(package__isnull=False)
+        .values_list("package_id", flat=True)
+    )
+    found = (
+        PackageProposal.objects.annotate(clock=Coalesce("decided_at", "proposed_at"))
+        .filter(clock__date__lte=_cutoff(key, today))
+        .exclude(package__in=set(live_packages))
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    rows = PackageProposal.objects.filter(pk__in=ids)
+    rows.exclude(return_reason="").update(return_reason=REMOVED)
+    done = rows.update(note="", proposed_by=None, decided_by=None)
+    _clear_event_data(PackageProposal, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
 # --- Rules with their own clocks ---------------------------------------------------------------
 
 
@@ -321,6 +378,63 @@ def applications_not_designated(today: dt.date) -> Outcome:
     _delete_events(DesignationApplication, ids)
     deleted = DesignationApplication.objects.filter(pk__in=ids).delete()[1]
     return Outcome(done=deleted.get(DesignationApplication._meta.label, 0))
+
+
+def leader_concerns(today: dt.date) -> Outcome:
+    """Closed concerns about or from a leader whose last action is on or before the cut-off."""
+    from syslead.quality.models import LeaderConcern, LeaderConcernStatus
+
+    due = LeaderConcern.objects.filter(
+        status=LeaderConcernStatus.CLOSED,
+        touched_at__date__lte=_cutoff("leader_concerns", today),
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    _delete_events(LeaderConcern, ids)
+    deleted = LeaderConcern.objects.filter(pk__in=ids).delete()[1]
+    return Outcome(done=deleted.get(LeaderConcern._meta.label, 0))
+
+
+def termly_reviews(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TermlyReview, TrainingNeed
+
+    key = "termly_reviews"
+    due = TermlyReview.objects.filter(held_on__lte=_cutoff(key, today))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = TermlyReview.objects.filter(pk__in=ids).update(
+        attended_by=REMOVED, notes="", recorded_by=None
+    )
+    TrainingNeed.objects.filter(review__in=ids).update(description=REMOVED, marked_met_by=None)
+    _clear_event_data(TermlyReview, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def training_feedback(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TrainingFeedback
+
+    key = "training_feedback"
+    due = TrainingFeedback.objects.filter(event__held_on__lte=_cutoff(key, today))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = TrainingFeedback.objects.filter(pk__in=ids).update(
+        will_do_differently=REMOVED, comments=""
+    )
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def training_invitations(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TrainingInvitation
+
+    due = TrainingInvitation.objects.filter(
+        event__held_on__lte=_cutoff("training_invitations", today)
+    )
+    return Outcome(done=due.delete()[1].get(TrainingInvitation._meta.label, 0))
 
 
 def start_departure_clocks(now: dt.datetime | None = None) -> int:
@@ -388,6 +502,12 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "evidence_packs": evidence_packs,
     "documents": documents,
     "concerns": concerns,
+    "first_meetings": first_meetings,
+    "package_proposals": package_proposals,
+    "leader_concerns": leader_concerns,
+    "termly_reviews": termly_reviews,
+    "training_feedback": training_feedback,
+    "training_invitations": training_invitations,
     "applications_not_designated": applications_not_designated,
     "leavers": leavers,
     "notifications": notifications,

@@ -78,8 +78,16 @@ def _events_about(subjects: list[models.Model]) -> Q:
 def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     """The person's data, section by section (each a JSON file in the ZIP)."""
     from syslead.accounts.models import ApiToken, RoleAssignment
+    from syslead.brokering.models import FirstMeeting
     from syslead.core.models import Event
-    from syslead.deployments.models import ChangeRecord, CopiedIn, Deployment, Signature
+    from syslead.deployments.models import (
+        ChangeRecord,
+        CopiedIn,
+        Deployment,
+        PackageProposal,
+        ProposedMember,
+        Signature,
+    )
     from syslead.evaluation.models import (
         Evaluation,
         EvaluationRating,
@@ -90,18 +98,26 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     )
     from syslead.invoicing.models import Invoice
     from syslead.leaders.models import (
+        AgreementSignature,
         ApplicationDecision,
         Association,
         AssociationReview,
+        BrokerAgreement,
         Designation,
         DesignationApplication,
+        GovernanceRole,
         LeaderPhase,
         LeaderProfile,
         ReleaseAgreement,
+        TermlyReview,
         TrainingAttendance,
+        TrainingFeedback,
+        TrainingInvitation,
+        TrainingNeed,
     )
     from syslead.notifications.models import Notification
     from syslead.privacy.models import ReadAudit
+    from syslead.quality.models import LeaderConcern, LeaderConcernAction
     from syslead.schools.models import NamedSip
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
 
@@ -122,11 +138,31 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "association_reviews": AssociationReview.objects.filter(association__leader__user=person),
         "release_agreements": ReleaseAgreement.objects.filter(leader__user=person),
         "training_attendance": TrainingAttendance.objects.filter(leader__user=person),
+        "training_invitations": TrainingInvitation.objects.filter(person=person),
+        "training_feedback_given": TrainingFeedback.objects.filter(leader__user=person),
+        "termly_reviews": TermlyReview.objects.filter(leader__user=person),
+        "training_needs": TrainingNeed.objects.filter(leader__user=person),
+        "governance_roles": GovernanceRole.objects.filter(leader__user=person),
+        "broker_agreement_signatures": AgreementSignature.objects.filter(
+            Q(leader__user=person) | Q(signed_by=person)
+        ),
+        # The version each signature is of (its text, as they signed it)
+        "broker_agreements_signed": BrokerAgreement.objects.filter(
+            signatures__leader__user=person
+        ).distinct(),
+        "first_meetings": FirstMeeting.objects.filter(leader__user=person),
+        "package_proposals_naming_them": ProposedMember.objects.filter(leader__user=person),
         # Records about them
         "agreements_as_leader": Deployment.objects.filter(leader__user=person),
         "concerns_they_were_named_person_for": Concern.objects.filter(named_person=person),
         "schools_they_are_or_were_named_sip_for": NamedSip.objects.filter(sip=person),
         "agreements_they_are_copied_in_on": CopiedIn.objects.filter(user=person),
+        # Concerns about their work, or raised by them as a leader, with every action taken on
+        # them (docs/privacy.md, "Subject access": the organisation decides on any exemption)
+        "concerns_about_or_from_them_as_leader": LeaderConcern.objects.filter(leader__user=person),
+        "actions_on_concerns_about_or_from_them": LeaderConcernAction.objects.filter(
+            concern__leader__user=person
+        ),
         # Records they wrote
         "agreements_created": Deployment.objects.filter(created_by=person),
         "signatures": Signature.objects.filter(signed_by=person),
@@ -146,6 +182,12 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "final_reports_written": FinalReport.objects.filter(author=person),
         "self_evaluations_written": SelfEvaluation.objects.filter(written_by=person),
         "invoices_created": Invoice.objects.filter(created_by=person),
+        "leader_concerns_raised": LeaderConcern.objects.filter(raised_by=person),
+        "leader_concern_actions_recorded": LeaderConcernAction.objects.filter(recorded_by=person),
+        "package_proposals_made": PackageProposal.objects.filter(proposed_by=person),
+        "broker_agreements_published": BrokerAgreement.objects.filter(published_by=person),
+        "termly_reviews_recorded": TermlyReview.objects.filter(recorded_by=person),
+        "first_meetings_updated": FirstMeeting.objects.filter(updated_by=person),
         # What happened
         "timeline_what_they_did": Event.objects.filter(actor=person),
         "timeline_about_them": Event.objects.filter(_events_about(subjects)),
@@ -213,8 +255,11 @@ README = """Everything Syslead holds about {name} (account {pk}), exported {when
 access request (UK GDPR article 15).
 
 data/*.json   one file per kind of record: the person's profile, roles and API tokens (never
-              their secrets), their leader profile, designations and applications, the records
-              they wrote, the records about them, their timeline (what they did and what was
+              their secrets), their leader profile, designations and applications, governance
+              record, training, termly reviews, signatures of the broker's agreement, the
+              records they wrote, the records about them (including concerns about their work
+              and the first meetings and package proposals they were part of), their
+              timeline (what they did and what was
               done to their account), their inbox and the sensitive records they read.
               Each row: "model", "pk" and "fields" (links to other records are their ids).
 pdf/          their records as the PDFs Syslead lays out: agreements, notes of visit, feedback,

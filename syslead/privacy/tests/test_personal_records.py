@@ -1,0 +1,424 @@
+"""The personal records added after the privacy machinery (concerns about or from a leader, the
+broker's agreement signatures, the governance record, training invitations and feedback, termly
+reviews and training needs, first meetings, package proposals): each is classified, in the
+person's subject access export, handled by erasure and under a row of the retention schedule
+(docs/privacy.md and docs/retention.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from syslead.accounts.models import User
+from syslead.brokering.models import FirstMeeting
+from syslead.core.events import event_record
+from syslead.core.exceptions import RuleViolation
+from syslead.core.models import Event
+from syslead.deployments.models import (
+    Deployment,
+    PackageProposal,
+    ProposalStatus,
+    ProposedMember,
+    SupportPackage,
+)
+from syslead.leaders.models import (
+    AgreementSignature,
+    BrokerAgreement,
+    GovernancePosition,
+    GovernanceRole,
+    LeaderProfile,
+    TermlyReview,
+    TrainingEvent,
+    TrainingFeedback,
+    TrainingInvitation,
+    TrainingKind,
+    TrainingNeed,
+)
+from syslead.privacy.coverage import CLASSIFIED, OLDER_RECORDS
+from syslead.privacy.erasure import REMOVED, anonymise_person, erase_person, pseudonym_for
+from syslead.privacy.retention import RULES_BY_KEY
+from syslead.privacy.retention_run import APPLIERS
+from syslead.privacy.subject_access import _rows, person_sections
+from syslead.quality.models import (
+    ConcernDirection,
+    LeaderConcern,
+    LeaderConcernAction,
+    LeaderConcernStatus,
+)
+
+SIX_YEARS_ON = dt.date(2032, 3, 27)  # six years after the finished agreement ended
+EVENT_DAY = dt.date(2026, 2, 10)
+REVIEW_DAY = dt.date(2026, 1, 20)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+@dataclass
+class Records:
+    concern: LeaderConcern
+    action: LeaderConcernAction
+    agreement: BrokerAgreement
+    signature: AgreementSignature
+    governance: GovernanceRole
+    event: TrainingEvent
+    invitation: TrainingInvitation
+    feedback: TrainingFeedback
+    review: TermlyReview
+    need: TrainingNeed
+    meeting: FirstMeeting
+    proposal: PackageProposal
+    member: ProposedMember
+
+
+@pytest.fixture
+def records(finished: Deployment, leader_user: User, coordinator: User) -> Records:
+    """One of each new record about Lee, each naming Lee Leader in its free text, on the
+    alliance's finished agreement (ended 27 March 2026)."""
+    leader = LeaderProfile.objects.get(user=leader_user)
+    alliance = finished.organisation
+    concern = LeaderConcern.objects.create(
+        organisation=alliance,
+        leader=leader,
+        direction=ConcernDirection.ABOUT_LEADER,
+        deployment=finished,
+        category="commitments",
+        summary="Lee Leader missed two visits",
+        description="Lee Leader did not come on 3 and 10 March.",
+        raised_by=coordinator,
+        status=LeaderConcernStatus.CLOSED,
+        raised_at=_at(dt.date(2026, 3, 12)),
+        touched_at=_at(dt.date(2026, 3, 30)),
+    )
+    action = LeaderConcernAction.objects.create(
+        concern=concern,
+        text="Spoke to Lee Leader; visits rearranged.",
+        status=LeaderConcernStatus.CLOSED,
+        recorded_by=coordinator,
+    )
+    agreement = BrokerAgreement.objects.create(
+        organisation=alliance,
+        version=1,
+        title="Code of conduct",
+        text="Leaders follow the code.",
+        published_at=_at(dt.date(2025, 9, 1)),
+        published_by=coordinator,
+    )
+    signature = AgreementSignature.objects.create(
+        agreement=agreement,
+        leader=leader,
+        signed_name="Lee A. Leader",
+        signed_at=_at(dt.date(2025, 9, 3)),
+        signed_by=leader_user,
+    )
+    governance = GovernanceRole.objects.create(
+        leader=leader,
+        body="Rookery Lane Primary",
+        role=GovernancePosition.CHAIR,
+        starts_on=dt.date(2018, 9, 1),
+        ends_on=dt.date(2023, 8, 31),
+        recorded_by=leader_user,
+    )
+    event_record(
+        actor=leader_user,
+        subject=leader,
+        verb="leader.governance_role_added",
+        summary="Chair of governors of Rookery Lane Primary recorded for Lee Leader",
+        data={"body": "Rookery Lane Primary"},
+    )
+    event = TrainingEvent.objects.create(
+        organisation=alliance, kind=TrainingKind.NETWORK, title="Network", held_on=EVENT_DAY
+    )
+    invitation = TrainingInvitation.objects.create(
+        event=event, person=leader_user, email=leader_user.email, invited_by=coordinator
+    )
+    feedback = TrainingFeedback.objects.create(
+        event=event,
+        leader=leader,
+        usefulness=4,
+        will_do_differently="I, Lee Leader, will coach more.",
+        comments="Good.",
+    )
+    review = TermlyReview.objects.create(
+        leader=leader,
+        organisation=alliance,
+        held_on=REVIEW_DAY,
+        term="2025-26-spring",
+        attended_by="Lee Leader and Alice",
+        notes="Lee Leader wants coaching training.",
+        recorded_by=coordinator,
+    )
+    need = TrainingNeed.objects.create(
+        review=review, leader=leader, description="Coaching for Lee Leader"
+    )
+    meeting = FirstMeeting.objects.create(
+        support_request=finished.support_request,
+        leader=leader,
+        meeting_on=dt.date(2025, 9, 10),
+        held_on=dt.date(2025, 9, 10),
+        attendees="Lee Leader, Cara Client-Head",
+        place="Ermine Primary",
+        notes="Lee Leader will start with maths.",
+        agreed_objectives="Maths leadership",
+        agreed_days=Decimal("6.0"),
+        updated_by=leader_user,
+    )
+    package = SupportPackage.objects.create(
+        organisation=alliance, school=finished.client_school, title="Maths package"
+    )
+    Deployment.objects.filter(pk=finished.pk).update(package=package)
+    proposal = PackageProposal.objects.create(
+        package=package,
+        status=ProposalStatus.RETURNED,
+        note="Lee Leader leads with one SLE.",
+        proposed_by=leader_user,
+        decided_by=coordinator,
+        decided_at=_at(dt.date(2025, 9, 5)),
+        return_reason="Ask Lee Leader for fewer days.",
+    )
+    member = ProposedMember.objects.create(proposal=proposal, leader=leader, days=Decimal("4"))
+    return Records(
+        concern=concern,
+        action=action,
+        agreement=agreement,
+        signature=signature,
+        governance=governance,
+        event=event,
+        invitation=invitation,
+        feedback=feedback,
+        review=review,
+        need=need,
+        meeting=meeting,
+        proposal=proposal,
+        member=member,
+    )
+
+
+# --- Classification -------------------------------------------------------------------------
+
+
+def _linked_to_a_person() -> set[str]:
+    person_models = {apps.get_model("accounts", "User"), LeaderProfile}
+    return {
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith("syslead.")
+        and any(
+            field.is_relation and field.related_model in person_models
+            for field in model._meta.concrete_fields
+        )
+    }
+
+
+def test_every_model_linked_to_a_person_is_classified_for_privacy() -> None:
+    """docs/privacy.md, "Every record with personal data is classified": a model linked to an
+    account or a leader profile is in the classification table or among the older records."""
+    unclassified = _linked_to_a_person() - set(CLASSIFIED) - OLDER_RECORDS
+    assert not unclassified, f"Classify in syslead/privacy/coverage.py: {unclassified}"
+    assert not set(CLASSIFIED) & OLDER_RECORDS
+    assert not OLDER_RECORDS - _linked_to_a_person(), "A listed older record no longer exists"
+
+
+@pytest.mark.django_db
+def test_each_classified_record_has_its_export_sections_and_a_retention_rule(
+    leader_user: User,
+) -> None:
+    sections = person_sections(leader_user)
+    for label, classification in CLASSIFIED.items():
+        model = apps.get_model(label)
+        assert classification.subject_access, label
+        for name in classification.subject_access:
+            assert sections[name].model is model, (label, name)
+        assert classification.retention in RULES_BY_KEY, label
+        assert classification.retention in APPLIERS, label
+        assert classification.erasure, label
+
+
+# --- Subject access -------------------------------------------------------------------------
+
+
+def test_the_subject_access_export_holds_the_new_records_about_and_by_the_person(
+    records: Records, leader_user: User, coordinator: User
+) -> None:
+    mine = person_sections(leader_user)
+    expected = {
+        "concerns_about_or_from_them_as_leader": [records.concern.pk],
+        "actions_on_concerns_about_or_from_them": [records.action.pk],
+        "broker_agreement_signatures": [records.signature.pk],
+        "broker_agreements_signed": [records.agreement.pk],
+        "governance_roles": [records.governance.pk],
+        "training_invitations": [records.invitation.pk],
+        "training_feedback_given": [records.feedback.pk],
+        "termly_reviews": [records.review.pk],
+        "training_needs": [records.need.pk],
+        "first_meetings": [records.meeting.pk],
+        "first_meetings_updated": [records.meeting.pk],
+        "package_proposals_made": [records.proposal.pk],
+        "package_proposals_naming_them": [records.member.pk],
+        # Lee raised no concern and recorded no action: those are the coordinator's
+        "leader_concerns_raised": [],
+        "leader_concern_actions_recorded": [],
+    }
+    for name, pks in expected.items():
+        rows = _rows(mine[name])
+        assert [row["pk"] for row in rows] == pks, name
+        json.dumps(rows, cls=DjangoJSONEncoder)
+    theirs = person_sections(coordinator)
+    assert [r.pk for r in theirs["leader_concerns_raised"]] == [records.concern.pk]
+    assert [r.pk for r in theirs["leader_concern_actions_recorded"]] == [records.action.pk]
+    assert [r.pk for r in theirs["termly_reviews_recorded"]] == [records.review.pk]
+    assert [r.pk for r in theirs["broker_agreements_published"]] == [records.agreement.pk]
+    assert not theirs["concerns_about_or_from_them_as_leader"].exists()
+    assert not theirs["governance_roles"].exists()
+
+
+# --- Erasure --------------------------------------------------------------------------------
+
+
+def test_erasure_replaces_the_person_in_concerns_reviews_feedback_meetings_and_proposals(
+    records: Records, administrator: User, leader_user: User
+) -> None:
+    """docs/privacy.md, "Erasure by anonymisation": their name is replaced in the new records'
+    free text, which stay as the broker's records linked to the pseudonymous leader."""
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    leader_user.refresh_from_db()
+    alias = pseudonym_for(leader_user)
+    concern = LeaderConcern.objects.get(pk=records.concern.pk)
+    assert concern.summary == f"{alias} missed two visits"
+    assert concern.description == f"{alias} did not come on 3 and 10 March."
+    assert concern.leader.user_id == leader_user.pk
+    assert LeaderConcernAction.objects.get(pk=records.action.pk).text == (
+        f"Spoke to {alias}; visits rearranged."
+    )
+    review = TermlyReview.objects.get(pk=records.review.pk)
+    assert review.attended_by == f"{alias} and Alice"
+    assert review.notes == f"{alias} wants coaching training."
+    assert TrainingNeed.objects.get(pk=records.need.pk).description == f"Coaching for {alias}"
+    assert TrainingFeedback.objects.get(pk=records.feedback.pk).will_do_differently == (
+        f"I, {alias}, will coach more."
+    )
+    meeting = FirstMeeting.objects.get(pk=records.meeting.pk)
+    assert meeting.attendees == f"{alias}, Cara Client-Head"
+    assert meeting.notes == f"{alias} will start with maths."
+    proposal = PackageProposal.objects.get(pk=records.proposal.pk)
+    assert proposal.note == f"{alias} leads with one SLE."
+    assert proposal.return_reason == f"Ask {alias} for fewer days."
+    assert ProposedMember.objects.filter(pk=records.member.pk).exists()
+    assert TrainingInvitation.objects.get(pk=records.invitation.pk).email == leader_user.email
+    assert leader_user.email.endswith("@erased.invalid")
+
+
+def test_erasure_removes_the_schools_governed_and_signs_the_agreement_with_the_pseudonym(
+    records: Records, administrator: User, leader_user: User
+) -> None:
+    """The governance record keeps the role and years (the NLG criterion reads them) without the
+    school that would identify the person; the signature keeps its date and version."""
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    role = GovernanceRole.objects.get(pk=records.governance.pk)
+    assert role.body == REMOVED
+    assert (role.role, role.starts_on, role.ends_on) == (
+        GovernancePosition.CHAIR,
+        dt.date(2018, 9, 1),
+        dt.date(2023, 8, 31),
+    )
+    signature = AgreementSignature.objects.get(pk=records.signature.pk)
+    assert signature.signed_name == pseudonym_for(leader_user)
+    assert signature.agreement_id == records.agreement.pk
+    assert signature.signed_at == _at(dt.date(2025, 9, 3))
+    assert not Event.objects.filter(summary__contains="Rookery Lane").exists()
+    assert not Event.objects.filter(data__body="Rookery Lane Primary").exists()
+
+
+def test_erasure_is_refused_while_a_concern_about_the_leader_is_not_closed(
+    records: Records, leader_user: User
+) -> None:
+    LeaderConcern.objects.filter(pk=records.concern.pk).update(
+        status=LeaderConcernStatus.UNDER_REVIEW
+    )
+    with pytest.raises(RuleViolation, match="concern about their work"):
+        anonymise_person(leader_user, actor=None, reason="Left")
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def test_a_closed_leader_concern_is_deleted_six_years_after_it_closed_and_not_before(
+    records: Records,
+) -> None:
+    closed_on = dt.date(2026, 3, 30)
+    assert APPLIERS["leader_concerns"](dt.date(2032, 3, 29)).done == 0
+    assert LeaderConcern.objects.filter(pk=records.concern.pk).exists()
+    outcome = APPLIERS["leader_concerns"](closed_on.replace(year=2032))
+    assert outcome.done == 1
+    assert not LeaderConcern.objects.filter(pk=records.concern.pk).exists()
+    assert not LeaderConcernAction.objects.filter(pk=records.action.pk).exists()
+
+
+def test_a_leader_concern_not_closed_is_never_deleted(records: Records) -> None:
+    LeaderConcern.objects.filter(pk=records.concern.pk).update(
+        status=LeaderConcernStatus.ACTION_TAKEN
+    )
+    assert APPLIERS["leader_concerns"](dt.date(2060, 1, 1)).done == 0
+    assert LeaderConcern.objects.filter(pk=records.concern.pk).exists()
+
+
+def test_first_meetings_and_package_proposals_are_anonymised_six_years_after_the_agreement_ends(
+    records: Records,
+) -> None:
+    day_before = SIX_YEARS_ON - dt.timedelta(days=1)
+    assert APPLIERS["first_meetings"](day_before).done == 0
+    assert APPLIERS["package_proposals"](day_before).done == 0
+    assert APPLIERS["first_meetings"](SIX_YEARS_ON).done == 1
+    assert APPLIERS["package_proposals"](SIX_YEARS_ON).done == 1
+    meeting = FirstMeeting.objects.get(pk=records.meeting.pk)
+    assert (meeting.attendees, meeting.notes, meeting.place, meeting.updated_by) == (
+        REMOVED,
+        "",
+        "",
+        None,
+    )
+    assert (meeting.held_on, meeting.agreed_days) == (dt.date(2025, 9, 10), Decimal("6.0"))
+    proposal = PackageProposal.objects.get(pk=records.proposal.pk)
+    assert (proposal.note, proposal.return_reason, proposal.proposed_by) == ("", REMOVED, None)
+    assert proposal.members.get().days == Decimal("4")
+    # Marked: the next run neither redoes nor recounts them
+    assert APPLIERS["first_meetings"](SIX_YEARS_ON).done == 0
+    assert APPLIERS["package_proposals"](SIX_YEARS_ON).done == 0
+
+
+def test_a_first_meeting_of_a_live_agreement_is_kept_however_old(
+    records: Records, finished: Deployment
+) -> None:
+    Deployment.objects.filter(pk=finished.pk).update(status="active")
+    assert APPLIERS["first_meetings"](dt.date(2060, 1, 1)).done == 0
+    assert APPLIERS["package_proposals"](dt.date(2060, 1, 1)).done == 0
+
+
+def test_termly_reviews_and_feedback_anonymised_six_years_on_invitations_deleted_after_a_year(
+    records: Records,
+) -> None:
+    assert APPLIERS["training_invitations"](dt.date(2027, 2, 9)).done == 0
+    assert APPLIERS["training_invitations"](dt.date(2027, 2, 10)).done == 1
+    assert not TrainingInvitation.objects.filter(pk=records.invitation.pk).exists()
+    assert APPLIERS["termly_reviews"](dt.date(2032, 1, 19)).done == 0
+    assert APPLIERS["termly_reviews"](dt.date(2032, 1, 20)).done == 1
+    review = TermlyReview.objects.get(pk=records.review.pk)
+    assert (review.attended_by, review.notes, review.recorded_by) == (REMOVED, "", None)
+    assert review.held_on == REVIEW_DAY
+    assert TrainingNeed.objects.get(pk=records.need.pk).description == REMOVED
+    assert APPLIERS["training_feedback"](dt.date(2032, 2, 9)).done == 0
+    assert APPLIERS["training_feedback"](dt.date(2032, 2, 10)).done == 1
+    feedback = TrainingFeedback.objects.get(pk=records.feedback.pk)
+    assert (feedback.will_do_differently, feedback.comments, feedback.usefulness) == (
+        REMOVED,
+        "",
+        4,
+    )
