@@ -20,6 +20,12 @@ class Classification:
 
 
 CLASSIFIED: dict[str, Classification] = {
+    "evaluation.SelfEvaluation": Classification(
+        subject_access=("self_evaluations_written",),
+        erasure="Name and e-mail replaced in what went well, the impact seen and what they would "
+        "do differently.",
+        retention="feedback_and_evaluation",
+    ),
     "quality.LeaderConcern": Classification(
         subject_access=("concerns_about_or_from_them_as_leader", "leader_concerns_raised"),
         erasure="Name and e-mail replaced in the summary, description and 'raised as'; kept as "

@@ -121,8 +121,8 @@ RULES: tuple[RetentionRule, ...] = (
     ),
     RetentionRule(
         key="feedback_and_evaluation",
-        record_type="Termly feedback, progress reviews, the end-of-support evaluation and the "
-        "final report",
+        record_type="Termly feedback, progress reviews, the end-of-support evaluation, the "
+        "leader's self-evaluation and the final report",
         clock_starts=AGREEMENT_ENDS,
         period=SIX_YEARS,
         action=Action.ANONYMISE,

@@ -231,6 +231,7 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
         FinalReport,
         ObjectiveRating,
         ProgressReview,
+        SelfEvaluation,
     )
 
     ids = _due_deployment_ids("feedback_and_evaluation", today)
@@ -252,6 +253,10 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
         future_priorities="", future_support_requested="", submitted_by=None
     )
     EvaluationRating.objects.filter(evaluation__deployment__in=ids).update(comment="")
+    # The leader's own self-evaluation: the words go, the rating of their contribution stays.
+    done += SelfEvaluation.objects.filter(deployment__in=ids).update(
+        went_well=REMOVED, impact_seen=REMOVED, do_differently=REMOVED, written_by=None
+    )
     reports = FinalReport.objects.filter(deployment__in=ids)
     _clear_event_data(FinalReport, reports.values_list("pk", flat=True))
     done += reports.update(
