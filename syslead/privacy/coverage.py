@@ -91,6 +91,24 @@ CLASSIFIED: dict[str, Classification] = {
         erasure="Kept (leader and days) as the broker's record, linked to the pseudonymous leader.",
         retention="package_proposals",
     ),
+    "quality.PerformanceFeedback": Classification(
+        subject_access=("performance_feedback_to_them", "performance_feedback_written"),
+        erasure="Name and e-mail replaced in the strengths and areas to develop; kept as the "
+        "broker's record, linked to the pseudonymous leader.",
+        retention="performance_feedback",
+    ),
+    "quality.QaCheck": Classification(
+        subject_access=("qa_checks_of_their_work", "qa_checks_made"),
+        erasure="Name and e-mail replaced in the comment; the outcome and the link to the "
+        "(now pseudonymous) checker stay.",
+        retention="qa_checks",
+    ),
+    "quality.QaSample": Classification(
+        subject_access=("qa_samples_drawn",),
+        erasure="Nothing in it names anyone but who drew it, a link to the (now pseudonymous) "
+        "account.",
+        retention="qa_checks",
+    ),
 }
 
 #: Records linked to a person that existed before this table. Most are covered by the rules
@@ -147,9 +165,6 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "evaluation.FinalReport",
         "evaluation.EvidencePack",
         "reports.AnnualReport",
-        "quality.QaSample",
-        "quality.QaCheck",
-        "quality.PerformanceFeedback",
         "alliances.Meeting",
         "alliances.BoardDecision",
         "boards.BoardMember",

@@ -135,7 +135,12 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         TrainingFeedback,
         TrainingNeed,
     )
-    from syslead.quality.models import LeaderConcern, LeaderConcernAction
+    from syslead.quality.models import (
+        LeaderConcern,
+        LeaderConcernAction,
+        PerformanceFeedback,
+        QaCheck,
+    )
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
 
     return [
@@ -180,6 +185,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (ApplicationDecision, ("reason",)),
         (LeaderConcern, ("summary", "description", "raised_as")),
         (LeaderConcernAction, ("text",)),
+        (QaCheck, ("comment",)),
+        (PerformanceFeedback, ("strengths", "areas_to_develop")),
         (AgreementSignature, ("signed_name",)),
         (BrokerAgreement, ("text",)),
         (TermlyReview, ("attended_by", "notes")),

@@ -132,6 +132,20 @@ RULES: tuple[RetentionRule, ...] = (
         "shows the impact of the support it commissioned; kept as long as the agreement.",
     ),
     RetentionRule(
+        key="qa_checks",
+        record_type="Quality assurance checks of a note of visit or an end-of-support "
+        "evaluation (the coordinator's judgement and comment), and who drew the termly sample",
+        clock_starts=AGREEMENT_ENDS + " (the agreement of the note or evaluation checked); for "
+        "the sample, the day it was drawn, once every check in it is anonymised",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The comment is replaced and who checked it unlinked; the outcome (meets "
+        "the standard or needs improvement) and the dates stay for the quality figures. Who "
+        "drew the sample is unlinked; the term and the counts stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "quality-assures the leaders' work; kept as long as the note or evaluation checked.",
+    ),
+    RetentionRule(
         key="evidence_packs",
         record_type="Impact evidence packs (PDF copies of an agreement's records)",
         clock_starts=AGREEMENT_ENDS,
@@ -218,6 +232,17 @@ RULES: tuple[RetentionRule, ...] = (
         "and whether each need was met stay.",
         legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
         "supports and quality-assures its leaders; kept as long as the notes of visit.",
+    ),
+    RetentionRule(
+        key="performance_feedback",
+        record_type="The annual performance feedback a broker gives one of its leaders",
+        clock_starts="The academic year it is for ends (31 August)",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The strengths and areas to develop are replaced and who wrote it "
+        "unlinked; the year, whether the leader meets the standard and when it was shared stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "supports and quality-assures its leaders; kept as long as the termly reviews.",
     ),
     RetentionRule(
         key="training_feedback",

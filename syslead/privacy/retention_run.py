@@ -266,6 +266,34 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
     return Outcome(done=done)
 
 
+def qa_checks(today: dt.date) -> Outcome:
+    """Checks of notes of visit and evaluations of due agreements: the comment goes, the outcome
+    stays. Then samples drawn on or before the cut-off day with no check left to anonymise lose
+    who drew them."""
+    from syslead.quality.models import QaCheck, QaSample
+
+    key = "qa_checks"
+    due = _due_deployments(key, today)
+    found = QaCheck.objects.filter(
+        models.Q(visit__deployment__in=due) | models.Q(evaluation__deployment__in=due)
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    done = 0
+    if ids:
+        rows = QaCheck.objects.filter(pk__in=ids)
+        rows.exclude(comment="").update(comment=REMOVED)
+        done = rows.update(checked_by=None)
+        _clear_event_data(QaCheck, ids)
+        _mark(key, ids)
+    left = QaCheck.objects.exclude(
+        pk__in=RetentionMark.objects.filter(rule=key).values("record_id")
+    ).values("sample")
+    QaSample.objects.filter(
+        drawn_at__date__lte=_cutoff(key, today), drawn_by__isnull=False
+    ).exclude(pk__in=left).update(drawn_by=None)
+    return Outcome(done=done)
+
+
 def evidence_packs(today: dt.date) -> Outcome:
     from syslead.evaluation.models import EvidencePack
 
@@ -418,6 +446,27 @@ def termly_reviews(today: dt.date) -> Outcome:
     return Outcome(done=done)
 
 
+def performance_feedback(today: dt.date) -> Outcome:
+    """Feedback for academic years that ended (31 August) on or before the cut-off day."""
+    from syslead.quality.models import PerformanceFeedback
+
+    key = "performance_feedback"
+    cutoff = _cutoff(key, today)
+    # The last academic year due starts in this calendar year ("2025-26" ends 31 August 2026).
+    last_start = cutoff.year - 1 if cutoff >= dt.date(cutoff.year, 8, 31) else cutoff.year - 2
+    # Labels start with their first year, so they compare as years ("2025-26" < "2026").
+    due = PerformanceFeedback.objects.filter(academic_year__lt=str(last_start + 1))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = PerformanceFeedback.objects.filter(pk__in=ids).update(
+        strengths=REMOVED, areas_to_develop=REMOVED, written_by=None
+    )
+    _clear_event_data(PerformanceFeedback, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
 def training_feedback(today: dt.date) -> Outcome:
     from syslead.leaders.models import TrainingFeedback
 
@@ -504,6 +553,7 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "agreements": agreements,
     "invoices": invoices,
     "feedback_and_evaluation": feedback_and_evaluation,
+    "qa_checks": qa_checks,
     "evidence_packs": evidence_packs,
     "documents": documents,
     "concerns": concerns,
@@ -511,6 +561,7 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "package_proposals": package_proposals,
     "leader_concerns": leader_concerns,
     "termly_reviews": termly_reviews,
+    "performance_feedback": performance_feedback,
     "training_feedback": training_feedback,
     "training_invitations": training_invitations,
     "applications_not_designated": applications_not_designated,

@@ -117,7 +117,13 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     )
     from syslead.notifications.models import Notification
     from syslead.privacy.models import ReadAudit
-    from syslead.quality.models import LeaderConcern, LeaderConcernAction
+    from syslead.quality.models import (
+        LeaderConcern,
+        LeaderConcernAction,
+        PerformanceFeedback,
+        QaCheck,
+        QaSample,
+    )
     from syslead.schools.models import NamedSip
     from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
 
@@ -163,6 +169,14 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "actions_on_concerns_about_or_from_them": LeaderConcernAction.objects.filter(
             concern__leader__user=person
         ),
+        # The broker's annual feedback to them, and the quality assurance checks of the notes
+        # of visit they wrote and of the agreements they led (docs/privacy.md, "Subject access")
+        "performance_feedback_to_them": PerformanceFeedback.objects.filter(leader__user=person),
+        "qa_checks_of_their_work": QaCheck.objects.filter(
+            Q(visit__recorded_by=person)
+            | Q(visit__deployment__leader__user=person)
+            | Q(evaluation__deployment__leader__user=person)
+        ),
         # Records they wrote
         "agreements_created": Deployment.objects.filter(created_by=person),
         "signatures": Signature.objects.filter(signed_by=person),
@@ -188,6 +202,9 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "broker_agreements_published": BrokerAgreement.objects.filter(published_by=person),
         "termly_reviews_recorded": TermlyReview.objects.filter(recorded_by=person),
         "first_meetings_updated": FirstMeeting.objects.filter(updated_by=person),
+        "performance_feedback_written": PerformanceFeedback.objects.filter(written_by=person),
+        "qa_checks_made": QaCheck.objects.filter(checked_by=person),
+        "qa_samples_drawn": QaSample.objects.filter(drawn_by=person),
         # What happened
         "timeline_what_they_did": Event.objects.filter(actor=person),
         "timeline_about_them": Event.objects.filter(_events_about(subjects)),

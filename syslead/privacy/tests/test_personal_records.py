@@ -28,6 +28,7 @@ from syslead.deployments.models import (
     ProposedMember,
     SupportPackage,
 )
+from syslead.evaluation.models import Evaluation
 from syslead.leaders.models import (
     AgreementSignature,
     BrokerAgreement,
@@ -51,7 +52,12 @@ from syslead.quality.models import (
     LeaderConcern,
     LeaderConcernAction,
     LeaderConcernStatus,
+    PerformanceFeedback,
+    QaCheck,
+    QaOutcome,
+    QaSample,
 )
+from syslead.visits.models import Visit
 
 SIX_YEARS_ON = dt.date(2032, 3, 27)  # six years after the finished agreement ended
 EVENT_DAY = dt.date(2026, 2, 10)
@@ -422,3 +428,154 @@ def test_termly_reviews_and_feedback_anonymised_six_years_on_invitations_deleted
         "",
         4,
     )
+
+
+# --- Quality assurance checks and the annual performance feedback ----------------------------
+
+
+@dataclass
+class Quality:
+    sample: QaSample
+    visit_check: QaCheck
+    evaluation_check: QaCheck
+    feedback: PerformanceFeedback
+
+
+@pytest.fixture
+def quality(finished: Deployment, leader_user: User, coordinator: User) -> Quality:
+    """The alliance's autumn sample (drawn 1 December 2025) checking one of Lee's notes of visit
+    and the evaluation of Lee's finished agreement, and Lee's feedback for 2025-26; each names
+    Lee Leader in its text."""
+    leader = LeaderProfile.objects.get(user=leader_user)
+    sample = QaSample.objects.create(
+        organisation=finished.organisation,
+        academic_year="2025-26",
+        term="autumn",
+        population=2,
+        evaluation_population=1,
+        drawn_by=coordinator,
+    )
+    QaSample.objects.filter(pk=sample.pk).update(drawn_at=_at(dt.date(2025, 12, 1)))
+    visit_check = QaCheck.objects.create(
+        sample=sample,
+        visit=Visit.objects.filter(deployment=finished).order_by("date").first(),
+        outcome=QaOutcome.NEEDS_IMPROVEMENT,
+        comment="Lee Leader's actions are not measurable.",
+        checked_by=coordinator,
+        checked_at=_at(dt.date(2025, 12, 5)),
+    )
+    evaluation_check = QaCheck.objects.create(
+        sample=sample,
+        evaluation=Evaluation.objects.get(deployment=finished),
+        outcome=QaOutcome.MEETS_STANDARD,
+        comment="",
+        checked_by=coordinator,
+        checked_at=_at(dt.date(2025, 12, 5)),
+    )
+    feedback = PerformanceFeedback.objects.create(
+        leader=leader,
+        organisation=finished.organisation,
+        academic_year="2025-26",
+        strengths="Lee Leader coaches well.",
+        areas_to_develop="Lee Leader should write measurable actions.",
+        meets_standard=True,
+        written_by=coordinator,
+        shared_at=_at(dt.date(2026, 7, 10)),
+    )
+    return Quality(sample, visit_check, evaluation_check, feedback)
+
+
+def test_the_export_holds_the_performance_feedback_and_qa_checks_of_their_work(
+    quality: Quality, leader_user: User, coordinator: User
+) -> None:
+    """docs/privacy.md, "Subject access": the broker's annual feedback to the leader and the
+    quality assurance checks of their notes and agreements are theirs; the coordinator's export
+    holds the feedback they wrote, the checks they made and the sample they drew."""
+    mine = person_sections(leader_user)
+    assert [r["pk"] for r in _rows(mine["performance_feedback_to_them"])] == [quality.feedback.pk]
+    assert [r["pk"] for r in _rows(mine["qa_checks_of_their_work"])] == sorted(
+        [quality.visit_check.pk, quality.evaluation_check.pk]
+    )
+    assert not mine["performance_feedback_written"].exists()
+    assert not mine["qa_checks_made"].exists()
+    assert not mine["qa_samples_drawn"].exists()
+    theirs = person_sections(coordinator)
+    assert [r.pk for r in theirs["performance_feedback_written"]] == [quality.feedback.pk]
+    assert {r.pk for r in theirs["qa_checks_made"]} == {
+        quality.visit_check.pk,
+        quality.evaluation_check.pk,
+    }
+    assert [r.pk for r in theirs["qa_samples_drawn"]] == [quality.sample.pk]
+    assert not theirs["qa_checks_of_their_work"].exists()
+    json.dumps(_rows(mine["qa_checks_of_their_work"]), cls=DjangoJSONEncoder)
+
+
+def test_erasure_replaces_the_person_in_performance_feedback_and_qa_comments(
+    quality: Quality, administrator: User, leader_user: User
+) -> None:
+    """docs/privacy.md, "Erasure by anonymisation": the feedback and the check stay as the
+    broker's records, linked to the pseudonymous leader, with the name replaced."""
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    leader_user.refresh_from_db()
+    alias = pseudonym_for(leader_user)
+    feedback = PerformanceFeedback.objects.get(pk=quality.feedback.pk)
+    assert feedback.strengths == f"{alias} coaches well."
+    assert feedback.areas_to_develop == f"{alias} should write measurable actions."
+    assert (feedback.leader.user_id, feedback.meets_standard) == (leader_user.pk, True)
+    check = QaCheck.objects.get(pk=quality.visit_check.pk)
+    assert check.comment == f"{alias}'s actions are not measurable."
+    assert check.outcome == QaOutcome.NEEDS_IMPROVEMENT
+
+
+def test_qa_checks_are_anonymised_six_years_after_the_agreement_ends_and_not_before(
+    quality: Quality, coordinator: User
+) -> None:
+    """docs/retention.md, quality assurance checks: the comment and the checker go six years
+    after the checked record's agreement ends; the outcome stays. The sample then loses who drew
+    it, its counts stay."""
+    day_before = SIX_YEARS_ON - dt.timedelta(days=1)
+    assert APPLIERS["qa_checks"](day_before).done == 0
+    check = QaCheck.objects.get(pk=quality.visit_check.pk)
+    assert (check.comment, check.checked_by_id) == (
+        "Lee Leader's actions are not measurable.",
+        coordinator.pk,
+    )
+    assert QaSample.objects.get(pk=quality.sample.pk).drawn_by_id == coordinator.pk
+    assert APPLIERS["qa_checks"](SIX_YEARS_ON).done == 2
+    check = QaCheck.objects.get(pk=quality.visit_check.pk)
+    assert (check.comment, check.checked_by, check.outcome) == (
+        REMOVED,
+        None,
+        QaOutcome.NEEDS_IMPROVEMENT,
+    )
+    assert QaCheck.objects.get(pk=quality.evaluation_check.pk).comment == ""
+    sample = QaSample.objects.get(pk=quality.sample.pk)
+    assert (sample.drawn_by, sample.population, sample.evaluation_population) == (None, 2, 1)
+    assert APPLIERS["qa_checks"](SIX_YEARS_ON).done == 0
+
+
+def test_a_qa_sample_keeps_who_drew_it_while_a_check_in_it_is_not_due(
+    quality: Quality, finished: Deployment, coordinator: User
+) -> None:
+    Deployment.objects.filter(pk=finished.pk).update(status="active")
+    assert APPLIERS["qa_checks"](dt.date(2060, 1, 1)).done == 0
+    assert QaSample.objects.get(pk=quality.sample.pk).drawn_by_id == coordinator.pk
+
+
+def test_performance_feedback_is_anonymised_six_years_after_its_academic_year_ends(
+    quality: Quality, coordinator: User
+) -> None:
+    """docs/retention.md, performance feedback: 2025-26 ends on 31 August 2026, so its text and
+    writer go on 31 August 2032 and not the day before; the year and the judgement stay."""
+    assert APPLIERS["performance_feedback"](dt.date(2032, 8, 30)).done == 0
+    assert PerformanceFeedback.objects.get(pk=quality.feedback.pk).written_by_id == coordinator.pk
+    assert APPLIERS["performance_feedback"](dt.date(2032, 8, 31)).done == 1
+    feedback = PerformanceFeedback.objects.get(pk=quality.feedback.pk)
+    assert (feedback.strengths, feedback.areas_to_develop, feedback.written_by) == (
+        REMOVED,
+        REMOVED,
+        None,
+    )
+    assert (feedback.academic_year, feedback.meets_standard) == ("2025-26", True)
+    assert feedback.shared_at == _at(dt.date(2026, 7, 10))
+    assert APPLIERS["performance_feedback"](dt.date(2032, 8, 31)).done == 0
