@@ -109,6 +109,37 @@ CLASSIFIED: dict[str, Classification] = {
         "account.",
         retention="qa_checks",
     ),
+    "leaders.Employment": Classification(
+        subject_access=("employment_history", "school_moves_recorded_or_asked_to_release"),
+        erasure="Kept whole (the schools and dates, as the profile's home school is), linked to "
+        "the pseudonymous leader; a headteacher's name is replaced when that headteacher is "
+        "erased.",
+        retention="leavers",
+    ),
+    "leaders.DirectoryListing": Classification(
+        subject_access=("directory_listings", "directory_listings_made"),
+        erasure="Kept; erasure withdraws the leader's consent to publish, so no directory shows "
+        "them.",
+        retention="leavers",
+    ),
+    "brokering.ShortlistEntry": Classification(
+        subject_access=("shortlist_entries", "shortlist_entries_added_or_judged"),
+        erasure="Name and e-mail replaced in the reasons for changing the list and for the "
+        "judgement; kept (rank, score) linked to the pseudonymous leader.",
+        retention="brokering_records",
+    ),
+    "brokering.Approach": Classification(
+        subject_access=("approaches_to_them", "approaches_sent"),
+        erasure="Name and e-mail replaced in the message and the reason for declining; kept "
+        "(status, dates) linked to the pseudonymous leader.",
+        retention="brokering_records",
+    ),
+    "brokering.Commission": Classification(
+        subject_access=("commissions_naming_them", "commissions_proposed_or_decided"),
+        erasure="Name and e-mail replaced in the note; kept (status, dates) linked to the "
+        "pseudonymous leader.",
+        retention="brokering_records",
+    ),
 }
 
 #: Records linked to a person that existed before this table. Most are covered by the rules
@@ -131,12 +162,7 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "leaders.AssociationReview",
         "leaders.ReleaseAgreement",
         "leaders.TrainingAttendance",
-        "leaders.Employment",
-        "leaders.DirectoryListing",
         "brokering.SupportRequest",
-        "brokering.ShortlistEntry",
-        "brokering.Approach",
-        "brokering.Commission",
         "brokering.AllocationRun",
         "brokering.DraftMatch",
         "brokering.DirectCommission",

@@ -106,7 +106,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
     from syslead.alliances.models import AllianceMember, BoardDecision
     from syslead.boards.models import ActionItem, BoardMember, BudgetLine
-    from syslead.brokering.models import FirstMeeting
+    from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -131,6 +131,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         ApplicationDecision,
         AssociationReview,
         BrokerAgreement,
+        Employment,
         TermlyReview,
         TrainingFeedback,
         TrainingNeed,
@@ -194,6 +195,10 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (TrainingFeedback, ("will_do_differently", "comments")),
         (FirstMeeting, ("attendees", "notes", "place", "agreed_objectives")),
         (PackageProposal, ("note", "return_reason")),
+        (ShortlistEntry, ("swap_reason", "judgement_reason")),
+        (Approach, ("message", "decline_reason")),
+        (Commission, ("note",)),
+        (Employment, ("headteacher_name",)),
         (AssociationReview, ("details", "outcome_notes")),
         (AllianceMember, ("contact_name", "mou_signed_by", "leaving_reason", "duties")),
         (BoardDecision, ("notes",)),

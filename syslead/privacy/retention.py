@@ -194,6 +194,23 @@ RULES: tuple[RetentionRule, ...] = (
         "drafted from, kept as long as the agreement, as the notes of visit are.",
     ),
     RetentionRule(
+        key="brokering_records",
+        record_type="How a leader was found for a request: the shortlist (with the reasons for "
+        "changing it), the approaches to leaders and their answers, and leaders offered by "
+        "another broker (commissions)",
+        clock_starts=AGREEMENT_ENDS + "; for a request that led to no agreement, the day the "
+        "request was last updated",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The reasons for changing the shortlist, the approach's message and the "
+        "reason for declining, and the note on a commission are replaced, and who added, judged, "
+        "sent, proposed or decided them unlinked; the leaders, scores, ranks, statuses and dates "
+        "stay. A request's records go once every agreement made for it is due.",
+        legal_basis="Public task and legitimate interests (article 6(1)(e) and (f)): how the "
+        "broker chose the leader, kept as long as the agreement made from it, as the first "
+        "meeting is.",
+    ),
+    RetentionRule(
         key="package_proposals",
         record_type="Package proposals (the members and days a package's lead proposes, the "
         "coordinator's decision)",

@@ -352,6 +352,39 @@ def first_meetings(today: dt.date) -> Outcome:
     return Outcome(done=done)
 
 
+def brokering_records(today: dt.date) -> Outcome:
+    """Shortlist entries, approaches and commissions of requests whose every agreement is due,
+    and of requests that led to no agreement, last updated on or before the cut-off day."""
+    from syslead.brokering.models import Approach, Commission, ShortlistEntry, SupportRequest
+    from syslead.deployments.models import Deployment
+
+    key = "brokering_records"
+    due = _due_deployments(key, today)
+    with_agreements_due = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = SupportRequest.objects.filter(
+        models.Q(pk__in=with_agreements_due)
+        | models.Q(deployments__isnull=True, updated_at__date__lte=_cutoff(key, today))
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    entries = ShortlistEntry.objects.filter(support_request__in=ids)
+    entries.exclude(swap_reason="").update(swap_reason=REMOVED)
+    entries.exclude(judgement_reason="").update(judgement_reason=REMOVED)
+    done = entries.update(added_by=None, judged_by=None)
+    approaches = Approach.objects.filter(support_request__in=ids)
+    approaches.exclude(message="").update(message=REMOVED)
+    approaches.exclude(decline_reason="").update(decline_reason=REMOVED)
+    done += approaches.update(sent_by=None)
+    commissions = Commission.objects.filter(support_request__in=ids)
+    commissions.exclude(note="").update(note=REMOVED)
+    done += commissions.update(proposed_by=None, decided_by=None)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
 def package_proposals(today: dt.date) -> Outcome:
     """Proposals decided (or made) on or before the cut-off day, of packages with no agreement
     that is not due."""
@@ -558,6 +591,7 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "documents": documents,
     "concerns": concerns,
     "first_meetings": first_meetings,
+    "brokering_records": brokering_records,
     "package_proposals": package_proposals,
     "leader_concerns": leader_concerns,
     "termly_reviews": termly_reviews,

@@ -78,7 +78,7 @@ def _events_about(subjects: list[models.Model]) -> Q:
 def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     """The person's data, section by section (each a JSON file in the ZIP)."""
     from syslead.accounts.models import ApiToken, RoleAssignment
-    from syslead.brokering.models import FirstMeeting
+    from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -105,6 +105,8 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         BrokerAgreement,
         Designation,
         DesignationApplication,
+        DirectoryListing,
+        Employment,
         GovernanceRole,
         LeaderPhase,
         LeaderProfile,
@@ -156,7 +158,13 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "broker_agreements_signed": BrokerAgreement.objects.filter(
             signatures__leader__user=person
         ).distinct(),
+        "employment_history": Employment.objects.filter(leader__user=person),
+        "directory_listings": DirectoryListing.objects.filter(leader__user=person),
         "first_meetings": FirstMeeting.objects.filter(leader__user=person),
+        # How they were found for requests: shortlists, approaches, offers between brokers
+        "shortlist_entries": ShortlistEntry.objects.filter(leader__user=person),
+        "approaches_to_them": Approach.objects.filter(leader__user=person),
+        "commissions_naming_them": Commission.objects.filter(leader__user=person),
         "package_proposals_naming_them": ProposedMember.objects.filter(leader__user=person),
         # Records about them
         "agreements_as_leader": Deployment.objects.filter(leader__user=person),
@@ -205,6 +213,17 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "performance_feedback_written": PerformanceFeedback.objects.filter(written_by=person),
         "qa_checks_made": QaCheck.objects.filter(checked_by=person),
         "qa_samples_drawn": QaSample.objects.filter(drawn_by=person),
+        "school_moves_recorded_or_asked_to_release": Employment.objects.filter(
+            Q(recorded_by=person) | Q(headteacher=person)
+        ),
+        "directory_listings_made": DirectoryListing.objects.filter(listed_by=person),
+        "shortlist_entries_added_or_judged": ShortlistEntry.objects.filter(
+            Q(added_by=person) | Q(judged_by=person)
+        ),
+        "approaches_sent": Approach.objects.filter(sent_by=person),
+        "commissions_proposed_or_decided": Commission.objects.filter(
+            Q(proposed_by=person) | Q(decided_by=person)
+        ),
         # What happened
         "timeline_what_they_did": Event.objects.filter(actor=person),
         "timeline_about_them": Event.objects.filter(_events_about(subjects)),
@@ -274,7 +293,9 @@ access request (UK GDPR article 15).
 data/*.json   one file per kind of record: the person's profile, roles and API tokens (never
               their secrets), their leader profile, designations and applications, governance
               record, training, termly reviews, signatures of the broker's agreement, the
-              records they wrote, the records about them (including concerns about their work
+              records they wrote, the records about them (including concerns about their work,
+              performance feedback and quality assurance checks, their employment history,
+              directory listings, the shortlists, approaches and commissions naming them,
               and the first meetings and package proposals they were part of), their
               timeline (what they did and what was
               done to their account), their inbox and the sensitive records they read.

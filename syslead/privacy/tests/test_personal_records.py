@@ -17,7 +17,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from syslead.accounts.models import User
-from syslead.brokering.models import FirstMeeting
+from syslead.brokering.models import (
+    Approach,
+    ApproachStatus,
+    Commission,
+    CommissionStatus,
+    FirstMeeting,
+    ShortlistEntry,
+    SupportRequest,
+)
+from syslead.brokering.tests.factories import support_request as make_support_request
 from syslead.core.events import event_record
 from syslead.core.exceptions import RuleViolation
 from syslead.core.models import Event
@@ -32,6 +41,8 @@ from syslead.evaluation.models import Evaluation
 from syslead.leaders.models import (
     AgreementSignature,
     BrokerAgreement,
+    DirectoryListing,
+    Employment,
     GovernancePosition,
     GovernanceRole,
     LeaderProfile,
@@ -579,3 +590,172 @@ def test_performance_feedback_is_anonymised_six_years_after_its_academic_year_en
     assert (feedback.academic_year, feedback.meets_standard) == ("2025-26", True)
     assert feedback.shared_at == _at(dt.date(2026, 7, 10))
     assert APPLIERS["performance_feedback"](dt.date(2032, 8, 31)).done == 0
+
+
+# --- Employment, directory listings and the brokering records naming a leader ---------------
+
+
+@dataclass
+class Brokering:
+    employment: Employment
+    listing: DirectoryListing
+    entry: ShortlistEntry
+    approach: Approach
+    commission: Commission
+
+
+@pytest.fixture
+def brokering(
+    finished: Deployment, leader_user: User, coordinator: User, stranger: User
+) -> Brokering:
+    """Lee's earlier school (Charlie its headteacher, asked to release Lee), the alliance's
+    directory listing of Lee, and how Lee was found for the finished agreement's request: the
+    shortlist, the approach and an offer from another broker; each names Lee Leader."""
+    leader = LeaderProfile.objects.get(user=leader_user)
+    request = finished.support_request
+    employment = Employment.objects.create(
+        leader=leader,
+        school=finished.client_school,
+        starts_on=dt.date(2015, 9, 1),
+        ends_on=dt.date(2020, 8, 31),
+        is_current=False,
+        headteacher=stranger,
+        headteacher_name="Charlie Stranger",
+        recorded_by=coordinator,
+    )
+    listing = DirectoryListing.objects.create(
+        leader=leader, organisation=finished.organisation, listed_by=coordinator
+    )
+    entry = ShortlistEntry.objects.create(
+        support_request=request,
+        leader=leader,
+        rank=1,
+        score=Decimal("82.5"),
+        swapped_in=True,
+        swap_reason="Lee Leader knows the school.",
+        added_by=coordinator,
+    )
+    approach = Approach.objects.create(
+        support_request=request,
+        leader=leader,
+        status=ApproachStatus.CHOSEN,
+        message="Dear Lee Leader, would you support Ermine?",
+        sent_by=coordinator,
+    )
+    commission = Commission.objects.create(
+        support_request=request,
+        leader=leader,
+        owning_organisation=finished.organisation,
+        status=CommissionStatus.REFUSED,
+        note="Lee Leader is fully booked.",
+        proposed_by=coordinator,
+        decided_by=coordinator,
+        decided_at=_at(dt.date(2025, 9, 2)),
+    )
+    return Brokering(employment, listing, entry, approach, commission)
+
+
+def test_the_export_holds_their_employment_listings_and_the_brokering_records_naming_them(
+    brokering: Brokering, leader_user: User, coordinator: User, stranger: User
+) -> None:
+    """docs/privacy.md, "Subject access": where the leader worked, the directories listing them,
+    and the shortlists, approaches and commissions naming them; and, in the coordinator's and the
+    headteacher's exports, the ones they made or were asked about."""
+    mine = person_sections(leader_user)
+    expected = {
+        "employment_history": [brokering.employment.pk],
+        "directory_listings": [brokering.listing.pk],
+        "shortlist_entries": [brokering.entry.pk],
+        "approaches_to_them": [brokering.approach.pk],
+        "commissions_naming_them": [brokering.commission.pk],
+        "school_moves_recorded_or_asked_to_release": [],
+        "directory_listings_made": [],
+        "shortlist_entries_added_or_judged": [],
+        "approaches_sent": [],
+        "commissions_proposed_or_decided": [],
+    }
+    for name, pks in expected.items():
+        rows = _rows(mine[name])
+        assert [row["pk"] for row in rows] == pks, name
+        json.dumps(rows, cls=DjangoJSONEncoder)
+    theirs = person_sections(coordinator)
+    for name, pk in {
+        "school_moves_recorded_or_asked_to_release": brokering.employment.pk,
+        "directory_listings_made": brokering.listing.pk,
+        "shortlist_entries_added_or_judged": brokering.entry.pk,
+        "approaches_sent": brokering.approach.pk,
+        "commissions_proposed_or_decided": brokering.commission.pk,
+    }.items():
+        assert [r.pk for r in theirs[name]] == [pk], name
+    assert not theirs["employment_history"].exists()
+    head = person_sections(stranger)
+    assert [r.pk for r in head["school_moves_recorded_or_asked_to_release"]] == [
+        brokering.employment.pk
+    ]
+
+
+def test_erasure_replaces_the_person_in_the_brokering_records_and_employment(
+    brokering: Brokering, administrator: User, leader_user: User, stranger: User
+) -> None:
+    """docs/privacy.md, "Erasure by anonymisation": the shortlist, approach and commission keep
+    their link to the pseudonymous leader with the name replaced in their text; an erased
+    headteacher's name goes from the leader's employment history."""
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    leader_user.refresh_from_db()
+    alias = pseudonym_for(leader_user)
+    entry = ShortlistEntry.objects.get(pk=brokering.entry.pk)
+    assert entry.swap_reason == f"{alias} knows the school."
+    assert entry.leader.user_id == leader_user.pk
+    assert Approach.objects.get(pk=brokering.approach.pk).message == (
+        f"Dear {alias}, would you support Ermine?"
+    )
+    assert Commission.objects.get(pk=brokering.commission.pk).note == f"{alias} is fully booked."
+    erase_person(actor=administrator, person=stranger, reason="Asked on 2 May")
+    assert Employment.objects.get(pk=brokering.employment.pk).headteacher_name == pseudonym_for(
+        stranger
+    )
+
+
+def test_brokering_records_are_anonymised_six_years_after_the_agreement_ends_and_not_before(
+    brokering: Brokering,
+) -> None:
+    """docs/retention.md, how a leader was found for a request: the reasons, messages and notes
+    go, and the people who wrote them are unlinked, once the request's agreement is six years
+    over; the leaders, scores and statuses stay."""
+    day_before = SIX_YEARS_ON - dt.timedelta(days=1)
+    assert APPLIERS["brokering_records"](day_before).done == 0
+    assert ShortlistEntry.objects.get(pk=brokering.entry.pk).swap_reason.startswith("Lee Leader")
+    assert APPLIERS["brokering_records"](SIX_YEARS_ON).done == 3
+    entry = ShortlistEntry.objects.get(pk=brokering.entry.pk)
+    assert (entry.swap_reason, entry.added_by, entry.score, entry.rank) == (
+        REMOVED,
+        None,
+        Decimal("82.5"),
+        1,
+    )
+    approach = Approach.objects.get(pk=brokering.approach.pk)
+    assert (approach.message, approach.sent_by, approach.status) == (
+        REMOVED,
+        None,
+        ApproachStatus.CHOSEN,
+    )
+    commission = Commission.objects.get(pk=brokering.commission.pk)
+    assert (commission.note, commission.proposed_by, commission.decided_by) == (REMOVED, None, None)
+    assert commission.status == CommissionStatus.REFUSED
+    assert APPLIERS["brokering_records"](SIX_YEARS_ON).done == 0
+
+
+def test_brokering_records_of_a_request_with_no_agreement_go_six_years_after_its_last_update(
+    brokering: Brokering, finished: Deployment
+) -> None:
+    """A request with a live agreement is never due; one that led to no agreement is due six
+    years after it was last updated."""
+    Deployment.objects.filter(pk=finished.pk).update(status="active")
+    assert APPLIERS["brokering_records"](dt.date(2060, 1, 1)).done == 0
+    request = make_support_request(finished.client_school, finished.organisation)
+    for model in (ShortlistEntry, Approach, Commission):
+        model.objects.update(support_request=request)
+    SupportRequest.objects.filter(pk=request.pk).update(updated_at=_at(dt.date(2026, 5, 4)))
+    assert APPLIERS["brokering_records"](dt.date(2032, 5, 3)).done == 0
+    assert APPLIERS["brokering_records"](dt.date(2032, 5, 4)).done == 3
+    assert Approach.objects.get(pk=brokering.approach.pk).message == REMOVED
