@@ -140,6 +140,139 @@ CLASSIFIED: dict[str, Classification] = {
         "pseudonymous leader.",
         retention="brokering_records",
     ),
+    "accounts.RoleAssignment": Classification(
+        subject_access=("roles",),
+        erasure="Deleted.",
+        retention="leavers",
+    ),
+    "accounts.ApiToken": Classification(
+        subject_access=("api_tokens",),
+        erasure="Deleted (the export never holds the token's hash).",
+        retention="leavers",
+    ),
+    "leaders.LeaderProfile": Classification(
+        subject_access=("leader_profile",),
+        erasure="Pen portrait, declared conflicts and job title cleared; consent to publish "
+        "withdrawn.",
+        retention="leavers",
+    ),
+    "leaders.LeaderPhase": Classification(
+        subject_access=("leader_phases",),
+        erasure="Kept (the phases they work in), linked to the pseudonymous leader.",
+        retention="leavers",
+    ),
+    "leaders.Designation": Classification(
+        subject_access=("designations",),
+        erasure="The reasons for a review or a revocation replaced; type, dates and status stay.",
+        retention="leavers",
+    ),
+    "leaders.DesignationApplication": Classification(
+        subject_access=("designation_applications",),
+        erasure="Evidence replaced, the name and e-mail applied with become the pseudonym's, "
+        "the job title cleared.",
+        retention="applications_not_designated",
+    ),
+    "leaders.ApplicationDecision": Classification(
+        subject_access=("application_decisions",),
+        erasure="Name and e-mail replaced in the reason.",
+        retention="applications_not_designated",
+    ),
+    "leaders.Association": Classification(
+        subject_access=("associations",),
+        erasure="The reason it ended replaced; the broker and dates stay.",
+        retention="leavers",
+    ),
+    "leaders.AssociationReview": Classification(
+        subject_access=("association_reviews",),
+        erasure="What was written about them (details, outcome notes) cleared.",
+        retention="leavers",
+    ),
+    "leaders.TrainingAttendance": Classification(
+        subject_access=("training_attendance",),
+        erasure="Kept (which event), linked to the pseudonymous leader.",
+        retention="leavers",
+    ),
+    "visits.Visit": Classification(
+        subject_access=("notes_of_visit_recorded", "notes_of_visit_agreed"),
+        erasure="Name and e-mail replaced in the focus, progress, issues and comment on changes; "
+        "dates and sessions stay.",
+        retention="notes_of_visit",
+    ),
+    "visits.ActionPoint": Classification(
+        subject_access=("action_points_of_their_notes",),
+        erasure="Name and e-mail replaced in the action.",
+        retention="notes_of_visit",
+    ),
+    "visits.LogEntry": Classification(
+        subject_access=("deployment_log_entries",),
+        erasure="Name and e-mail replaced in the actions, outcomes and comments; hours stay.",
+        retention="notes_of_visit",
+    ),
+    "visits.Concern": Classification(
+        subject_access=("concerns_raised", "concerns_they_were_named_person_for"),
+        erasure="Name and e-mail replaced in the summary, details, action taken and outcome. "
+        "Refused while a concern they raised or must act on is not closed.",
+        retention="concerns",
+    ),
+    "visits.ConcernAction": Classification(
+        subject_access=("concern_actions_recorded",),
+        erasure="Name and e-mail replaced in the text.",
+        retention="concerns",
+    ),
+    "evaluation.FeedbackRequest": Classification(
+        subject_access=("feedback_given",),
+        erasure="Name and e-mail replaced in the written answers; ratings stay.",
+        retention="feedback_and_evaluation",
+    ),
+    "evaluation.ObjectiveRating": Classification(
+        subject_access=("progress_ratings_given",),
+        erasure="Name and e-mail replaced in the comment; the rating stays.",
+        retention="feedback_and_evaluation",
+    ),
+    "evaluation.Evaluation": Classification(
+        subject_access=("evaluations_given",),
+        erasure="Name and e-mail replaced in the future priorities and support requested; ratings "
+        "stay.",
+        retention="feedback_and_evaluation",
+    ),
+    "evaluation.FinalReport": Classification(
+        subject_access=("final_reports_written",),
+        erasure="Name and e-mail replaced in the summary, impact, next steps and QA comments.",
+        retention="feedback_and_evaluation",
+    ),
+    "deployments.Deployment": Classification(
+        subject_access=("agreements_as_leader", "agreements_created"),
+        erasure="The leader's contact cleared, their e-mail cleared from contact fields, name and "
+        "e-mail replaced in the free text and captured names; schools, dates, days and costs "
+        "stay. Refused while one they lead is in progress.",
+        retention="agreements",
+    ),
+    "deployments.Signature": Classification(
+        subject_access=("signatures",),
+        erasure="Name and e-mail replaced in the name signed as; date and party stay.",
+        retention="agreements",
+    ),
+    "deployments.ChangeRecord": Classification(
+        subject_access=("agreement_changes_recorded",),
+        erasure="Name and e-mail replaced in the reason.",
+        retention="agreements",
+    ),
+    "invoicing.Invoice": Classification(
+        subject_access=("invoices_created",),
+        erasure="Kept whole (numbers, amounts, schools), linked to the pseudonymous account "
+        "that made it.",
+        retention="invoices",
+    ),
+    "notifications.Notification": Classification(
+        subject_access=("inbox",),
+        erasure="Deleted.",
+        retention="notifications",
+    ),
+    "privacy.ReadAudit": Classification(
+        subject_access=("sensitive_records_they_read",),
+        erasure="Kept, linked to the pseudonymous reader, as the proof of who read what.",
+        retention="read_audit",
+    ),
 }
 
 #: Records linked to a person that existed before this table. Most are covered by the rules
@@ -148,47 +281,24 @@ CLASSIFIED: dict[str, Classification] = {
 OLDER_RECORDS: frozenset[str] = frozenset(
     {
         "core.Event",
-        "accounts.RoleAssignment",
-        "accounts.ApiToken",
         "accounts.UserSession",
         "schools.RegisterImport",
         "schools.NamedSip",
-        "leaders.LeaderProfile",
-        "leaders.LeaderPhase",
-        "leaders.Designation",
-        "leaders.DesignationApplication",
-        "leaders.ApplicationDecision",
-        "leaders.Association",
-        "leaders.AssociationReview",
         "leaders.ReleaseAgreement",
-        "leaders.TrainingAttendance",
         "brokering.SupportRequest",
         "brokering.AllocationRun",
         "brokering.DraftMatch",
         "brokering.DirectCommission",
-        "deployments.Deployment",
-        "deployments.Signature",
-        "deployments.ChangeRecord",
         "deployments.CloseOut",
         "deployments.Dispute",
         "deployments.CopiedIn",
         "deployments.PreparedInvitation",
         "charging.ChargingPolicy",
         "charging.ChargingPolicyRevision",
-        "visits.Visit",
-        "visits.ActionPoint",
-        "visits.LogEntry",
         "visits.LogShare",
         "visits.ConcernContact",
-        "visits.Concern",
-        "visits.ConcernAction",
-        "invoicing.Invoice",
         "invoicing.RemittanceAdvice",
-        "evaluation.FeedbackRequest",
         "evaluation.ProgressReview",
-        "evaluation.ObjectiveRating",
-        "evaluation.Evaluation",
-        "evaluation.FinalReport",
         "evaluation.EvidencePack",
         "reports.AnnualReport",
         "alliances.Meeting",
@@ -198,8 +308,6 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "boards.ActionItem",
         "calendars.TermDates",
         "calendars.CalendarFeed",
-        "notifications.Notification",
-        "privacy.ReadAudit",
         "privacy.SubjectAccessExport",
         "privacy.Erasure",
         "privacy.AccountDeparture",

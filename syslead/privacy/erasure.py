@@ -263,9 +263,11 @@ def _anonymise_profile(person: User) -> dict[str, int]:
         publish_pen_portrait=False,
     )
     changed["leader_profile"] = 1
-    changed["applications"] = DesignationApplication.objects.filter(leader=profile).update(
-        evidence=REMOVED
-    )
+    applications = DesignationApplication.objects.filter(leader=profile)
+    # The name, e-mail and job title they applied with before they had a profile.
+    applications.exclude(applicant_name="").update(applicant_name=pseudonym_for(person))
+    applications.exclude(applicant_email="").update(applicant_email=pseudonym_email_for(person))
+    changed["applications"] = applications.update(evidence=REMOVED, applicant_job_title="")
     changed["designations"] = (
         Designation.objects.filter(leader=profile)
         .filter(~Q(review_reason="") | ~Q(revoked_reason=""))

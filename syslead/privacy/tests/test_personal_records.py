@@ -759,3 +759,39 @@ def test_brokering_records_of_a_request_with_no_agreement_go_six_years_after_its
     assert APPLIERS["brokering_records"](dt.date(2032, 5, 3)).done == 0
     assert APPLIERS["brokering_records"](dt.date(2032, 5, 4)).done == 3
     assert Approach.objects.get(pk=brokering.approach.pk).message == REMOVED
+
+
+def test_erasure_replaces_the_name_and_email_a_leader_applied_for_designation_with(
+    finished: Deployment, administrator: User, leader_user: User
+) -> None:
+    """docs/privacy.md, "Erasure by anonymisation": an application made before the applicant had
+    a profile keeps the name, e-mail and job title they applied with; erasure replaces them."""
+    from syslead.leaders.models import DesignationApplication, DesignationRound, DesignationType
+
+    round_ = DesignationRound.objects.create(
+        organisation=finished.organisation,
+        designation_type=DesignationType.objects.get(code="SLE", organisation=None),
+        title="Autumn round",
+        opens_on=dt.date(2025, 6, 1),
+        closes_on=dt.date(2025, 7, 1),
+    )
+    application = DesignationApplication.objects.create(
+        round=round_,
+        leader=LeaderProfile.objects.get(user=leader_user),
+        applicant_name="Lee Leader",
+        applicant_email="lee.leader@home.test",
+        applicant_job_title="Deputy head",
+        stage="designated",
+        years_in_role=3,
+        field_of_expertise="Maths",
+        evidence="Raised KS2 maths attainment.",
+    )
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    leader_user.refresh_from_db()
+    application.refresh_from_db()
+    assert (application.applicant_name, application.applicant_email) == (
+        pseudonym_for(leader_user),
+        leader_user.email,
+    )
+    assert (application.applicant_job_title, application.evidence) == ("", REMOVED)
+    assert application.field_of_expertise == "Maths"
