@@ -142,12 +142,20 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         PerformanceFeedback,
         QaCheck,
     )
-    from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
+    from syslead.visits.models import (
+        ActionPoint,
+        Concern,
+        ConcernAction,
+        LogEntry,
+        LogShare,
+        Visit,
+    )
 
     return [
         (Visit, ("focus", "progress", "issues", "changes_comment")),
         (ActionPoint, ("action",)),
         (LogEntry, ("actions", "outcomes", "comments")),
+        (LogShare, ("signed_name",)),
         (Concern, ("summary", "details", "action_taken", "outcome")),
         (ConcernAction, ("text",)),
         (
@@ -172,7 +180,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Signature, ("signed_as",)),
         (ChangeRecord, ("reason",)),
         (CloseOut, ("not_delivered_reason",)),
-        (Dispute, ("what", "outcome")),
+        (Dispute, ("what", "outcome", "raised_as")),
         (
             FeedbackRequest,
             ("work_managed_by", "objectives", "school_actions", "leader_actions", "impact"),

@@ -94,7 +94,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Focus, progress, issues, comments and action points are replaced and the "
-        "people unlinked; dates, sessions, hours and statuses stay, so delivered days and "
+        "people unlinked (including the name the deployment record was signed with); dates, "
+        "sessions, hours and statuses stay, so delivered days and "
         "invoices still add up.",
         legal_basis=FINANCE_BASIS + " Delivered days are the evidence behind each invoice.",
     ),
@@ -106,7 +107,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Named contacts, e-mail addresses, staff involved and reasons are replaced "
-        "and the people unlinked; the schools, dates, days, costs and objectives stay.",
+        "and the people unlinked (including who stated the delivery and signed it off); the "
+        "schools, dates, days, costs and objectives stay.",
         legal_basis=FINANCE_BASIS,
     ),
     RetentionRule(

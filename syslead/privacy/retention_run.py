@@ -159,7 +159,9 @@ def notes_of_visit(today: dt.date) -> Outcome:
     entries = LogEntry.objects.filter(deployment__in=ids)
     entry_ids = list(entries.values_list("pk", flat=True))
     done += entries.update(actions=REMOVED, outcomes="", comments="", recorded_by=None)
-    LogShare.objects.filter(deployment__in=ids).update(shared_by=None)
+    shares = LogShare.objects.filter(deployment__in=ids)
+    shares.exclude(signed_name="").update(signed_name=REMOVED)
+    shares.update(shared_by=None, signed_by=None)
     _clear_event_data(Visit, visit_ids)
     _clear_event_data(LogEntry, entry_ids)
     _mark("notes_of_visit", ids)
@@ -198,8 +200,14 @@ def agreements(today: dt.date) -> Outcome:
     Objective.objects.filter(deployment__in=ids).update(baseline="", actions="")
     Signature.objects.filter(deployment__in=ids).update(signed_as="")
     ChangeRecord.objects.filter(deployment__in=ids).update(reason=REMOVED, recorded_by=None)
-    CloseOut.objects.filter(deployment__in=ids).exclude(not_delivered_reason="").update(
-        not_delivered_reason=REMOVED
+    close_outs = CloseOut.objects.filter(deployment__in=ids)
+    close_outs.exclude(not_delivered_reason="").update(not_delivered_reason=REMOVED)
+    # Who stated and signed off the delivery: the dates stay, so the close-out still reads done.
+    close_outs.update(
+        stated_by=None,
+        leader_signed_off_by=None,
+        head_signed_off_by=None,
+        further_support_decided_by=None,
     )
     Dispute.objects.filter(deployment__in=ids).update(
         what=REMOVED, outcome=REMOVED, raised_by=None, resolved_by=None

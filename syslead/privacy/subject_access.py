@@ -82,8 +82,10 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
+        CloseOut,
         CopiedIn,
         Deployment,
+        Dispute,
         PackageProposal,
         ProposedMember,
         Signature,
@@ -94,6 +96,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         FeedbackRequest,
         FinalReport,
         ObjectiveRating,
+        ProgressReview,
         SelfEvaluation,
     )
     from syslead.invoicing.models import Invoice
@@ -127,7 +130,14 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         QaSample,
     )
     from syslead.schools.models import NamedSip
-    from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
+    from syslead.visits.models import (
+        ActionPoint,
+        Concern,
+        ConcernAction,
+        LogEntry,
+        LogShare,
+        Visit,
+    )
 
     profile = LeaderProfile.objects.filter(user=person).first()
     subjects: list[models.Model] = [person] + ([profile] if profile else [])
@@ -193,6 +203,21 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "notes_of_visit_agreed": Visit.objects.filter(agreed_by=person),
         "action_points_of_their_notes": ActionPoint.objects.filter(visit__recorded_by=person),
         "deployment_log_entries": LogEntry.objects.filter(recorded_by=person),
+        "deployment_records_shared_or_signed": LogShare.objects.filter(
+            Q(shared_by=person) | Q(signed_by=person)
+        ),
+        "close_outs_stated_or_signed_off": CloseOut.objects.filter(
+            Q(stated_by=person)
+            | Q(leader_signed_off_by=person)
+            | Q(head_signed_off_by=person)
+            | Q(further_support_decided_by=person)
+        ),
+        "disputes_raised_or_resolved": Dispute.objects.filter(
+            Q(raised_by=person) | Q(resolved_by=person)
+        ),
+        "progress_reviews_revised_measures_agreed": ProgressReview.objects.filter(
+            revised_measures_agreed_by=person
+        ),
         "concerns_raised": Concern.objects.filter(raised_by=person),
         "concern_actions_recorded": ConcernAction.objects.filter(recorded_by=person),
         "feedback_given": FeedbackRequest.objects.filter(submitted_by=person),

@@ -31,13 +31,15 @@ from syslead.core.events import event_record
 from syslead.core.exceptions import RuleViolation
 from syslead.core.models import Event
 from syslead.deployments.models import (
+    CloseOut,
     Deployment,
+    Dispute,
     PackageProposal,
     ProposalStatus,
     ProposedMember,
     SupportPackage,
 )
-from syslead.evaluation.models import Evaluation
+from syslead.evaluation.models import Evaluation, ProgressReview
 from syslead.leaders.models import (
     AgreementSignature,
     BrokerAgreement,
@@ -68,7 +70,7 @@ from syslead.quality.models import (
     QaOutcome,
     QaSample,
 )
-from syslead.visits.models import Visit
+from syslead.visits.models import LogShare, Visit
 
 SIX_YEARS_ON = dt.date(2032, 3, 27)  # six years after the finished agreement ended
 EVENT_DAY = dt.date(2026, 2, 10)
@@ -795,3 +797,131 @@ def test_erasure_replaces_the_name_and_email_a_leader_applied_for_designation_wi
     )
     assert (application.applicant_job_title, application.evidence) == ("", REMOVED)
     assert application.field_of_expertise == "Maths"
+
+
+# --- The close-out, disputes, the shared deployment record and progress reviews -------------
+
+
+@dataclass
+class Delivery:
+    close_out: CloseOut
+    dispute: Dispute
+    share: LogShare
+    review: ProgressReview
+
+
+@pytest.fixture
+def delivery(
+    finished: Deployment, leader_user: User, client_head: User, coordinator: User
+) -> Delivery:
+    """Lee stated and signed off the finished agreement's delivery, Cara signed it off and
+    signed the shared deployment record, Lee raised a dispute the coordinator resolved, and
+    Cara agreed revised measures at a progress review."""
+    moment = _at(dt.date(2026, 3, 20))
+    close_out = CloseOut.objects.create(
+        deployment=finished,
+        fully_delivered=False,
+        not_delivered_reason="Lee Leader was ill for a week.",
+        stated_by=leader_user,
+        stated_at=moment,
+        leader_signed_off_by=leader_user,
+        leader_signed_off_at=moment,
+        head_signed_off_by=client_head,
+        head_signed_off_at=moment,
+        further_support_decided_by=coordinator,
+        further_support_decided_at=moment,
+    )
+    dispute = Dispute.objects.create(
+        deployment=finished,
+        what="Lee Leader disputes the days counted.",
+        raised_by=leader_user,
+        raised_as="Lee Leader, the system leader",
+        outcome="Agreed.",
+        resolved_by=coordinator,
+    )
+    share = LogShare.objects.create(
+        deployment=finished,
+        academic_year="2025-26",
+        term="autumn",
+        shared_by=leader_user,
+        signed_by=client_head,
+        signed_name="Cara Client-Head",
+        signed_at=moment,
+    )
+    review = ProgressReview.objects.create(
+        deployment=finished,
+        academic_year="2025-26",
+        term="autumn",
+        revised_measures="Cara Client-Head asks for termly data.",
+        revised_measures_agreed_by=client_head,
+        revised_measures_agreed_at=moment,
+    )
+    return Delivery(close_out, dispute, share, review)
+
+
+def test_the_export_holds_the_close_outs_disputes_records_and_reviews_they_took_part_in(
+    delivery: Delivery, leader_user: User, client_head: User, coordinator: User
+) -> None:
+    """docs/privacy.md, "Subject access": the close-outs they stated or signed off, the
+    disputes they raised or resolved, the deployment records they shared or signed and the
+    revised measures they agreed."""
+    lee, cara, alice = (person_sections(p) for p in (leader_user, client_head, coordinator))
+    expected = {
+        "close_outs_stated_or_signed_off": ([delivery.close_out.pk],) * 3,
+        "disputes_raised_or_resolved": ([delivery.dispute.pk], [], [delivery.dispute.pk]),
+        "deployment_records_shared_or_signed": ([delivery.share.pk], [delivery.share.pk], []),
+        "progress_reviews_revised_measures_agreed": ([], [delivery.review.pk], []),
+    }
+    for name, pks in expected.items():
+        for sections, wanted in zip((lee, cara, alice), pks, strict=True):
+            rows = _rows(sections[name])
+            assert [row["pk"] for row in rows] == wanted, name
+            json.dumps(rows, cls=DjangoJSONEncoder)
+
+
+def test_erasure_replaces_the_name_a_deployment_record_was_signed_with_and_in_disputes(
+    delivery: Delivery, administrator: User, leader_user: User, client_head: User
+) -> None:
+    erase_person(actor=administrator, person=client_head, reason="Asked on 1 May")
+    client_head.refresh_from_db()
+    alias = pseudonym_for(client_head)
+    share = LogShare.objects.get(pk=delivery.share.pk)
+    assert (share.signed_name, share.signed_by_id) == (alias, client_head.pk)
+    assert ProgressReview.objects.get(pk=delivery.review.pk).revised_measures == (
+        f"{alias} asks for termly data."
+    )
+    erase_person(actor=administrator, person=leader_user, reason="Asked on 1 May")
+    leader_user.refresh_from_db()
+    lee = pseudonym_for(leader_user)
+    dispute = Dispute.objects.get(pk=delivery.dispute.pk)
+    assert (dispute.what, dispute.raised_as) == (
+        f"{lee} disputes the days counted.",
+        f"{lee}, the system leader",
+    )
+
+
+def test_six_years_on_the_close_out_and_the_signed_record_lose_the_people_not_the_dates(
+    delivery: Delivery,
+) -> None:
+    """docs/retention.md, agreements and notes of visit: who stated and signed off the delivery
+    and the name the deployment record was signed with go six years after the agreement ends;
+    the close-out still reads stated and signed off, the record signed."""
+    day_before = SIX_YEARS_ON - dt.timedelta(days=1)
+    APPLIERS["agreements"](day_before)
+    APPLIERS["notes_of_visit"](day_before)
+    assert CloseOut.objects.get(pk=delivery.close_out.pk).head_signed_off_by_id is not None
+    assert LogShare.objects.get(pk=delivery.share.pk).signed_name == "Cara Client-Head"
+    APPLIERS["agreements"](SIX_YEARS_ON)
+    APPLIERS["notes_of_visit"](SIX_YEARS_ON)
+    close_out = CloseOut.objects.get(pk=delivery.close_out.pk)
+    assert (
+        close_out.stated_by,
+        close_out.leader_signed_off_by,
+        close_out.head_signed_off_by,
+        close_out.further_support_decided_by,
+    ) == (None, None, None, None)
+    assert close_out.stated
+    assert close_out.head_signed_off_at is not None
+    share = LogShare.objects.get(pk=delivery.share.pk)
+    assert (share.signed_name, share.signed_by, share.shared_by) == (REMOVED, None, None)
+    assert share.is_signed
