@@ -294,6 +294,32 @@ CLASSIFIED: dict[str, Classification] = {
         erasure="Name and e-mail replaced in the revised measures.",
         retention="feedback_and_evaluation",
     ),
+    "accounts.UserSession": Classification(
+        subject_access=("signed_in_browsers",),
+        erasure="Deleted with the session.",
+        retention="leavers",
+    ),
+    "calendars.CalendarFeed": Classification(
+        subject_access=("calendar_feed",),
+        erasure="Deleted (the export never holds the token's hash).",
+        retention="leavers",
+    ),
+    "deployments.CopiedIn": Classification(
+        subject_access=("agreements_they_are_copied_in_on",),
+        erasure="Kept, linked to the pseudonymous account.",
+        retention="agreements",
+    ),
+    "schools.NamedSip": Classification(
+        subject_access=("schools_they_are_or_were_named_sip_for",),
+        erasure="Kept (school, organisation, dates), linked to the pseudonymous account.",
+        retention="leavers",
+    ),
+    "leaders.ReleaseAgreement": Classification(
+        subject_access=("release_agreements", "release_agreements_consented_or_recorded"),
+        erasure="The chair's name replaced when it is theirs; the days and dates stay, linked to "
+        "the pseudonymous leader.",
+        retention="leavers",
+    ),
 }
 
 #: Records linked to a person that existed before this table and are not yet checked one by
@@ -303,15 +329,11 @@ CLASSIFIED: dict[str, Classification] = {
 OLDER_RECORDS: frozenset[str] = frozenset(
     {
         "core.Event",
-        "accounts.UserSession",
         "schools.RegisterImport",
-        "schools.NamedSip",
-        "leaders.ReleaseAgreement",
         "brokering.SupportRequest",
         "brokering.AllocationRun",
         "brokering.DraftMatch",
         "brokering.DirectCommission",
-        "deployments.CopiedIn",
         "deployments.PreparedInvitation",
         "charging.ChargingPolicy",
         "charging.ChargingPolicyRevision",
@@ -325,7 +347,6 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "boards.YearTargets",
         "boards.ActionItem",
         "calendars.TermDates",
-        "calendars.CalendarFeed",
         "privacy.SubjectAccessExport",
         "privacy.Erasure",
         "privacy.AccountDeparture",

@@ -132,6 +132,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         AssociationReview,
         BrokerAgreement,
         Employment,
+        ReleaseAgreement,
         TermlyReview,
         TrainingFeedback,
         TrainingNeed,
@@ -181,6 +182,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (ChangeRecord, ("reason",)),
         (CloseOut, ("not_delivered_reason",)),
         (Dispute, ("what", "outcome", "raised_as")),
+        (ReleaseAgreement, ("chair_consent_name",)),
         (
             FeedbackRequest,
             ("work_managed_by", "objectives", "school_actions", "leader_actions", "impact"),
@@ -218,8 +220,11 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
 
 
 def _end_sessions(person: User) -> int:
-    """Delete the person's signed-in sessions (database sessions, decoded one by one)."""
-    ended = 0
+    """Delete the person's signed-in sessions (database sessions, decoded one by one) and what
+    was kept about each browser (``UserSession``: device and IP address)."""
+    from syslead.accounts.models import UserSession
+
+    ended = UserSession.objects.filter(user=person).delete()[1].get(UserSession._meta.label, 0)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
             session.delete()

@@ -107,8 +107,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Named contacts, e-mail addresses, staff involved and reasons are replaced "
-        "and the people unlinked (including who stated the delivery and signed it off); the "
-        "schools, dates, days, costs and objectives stay.",
+        "and the people unlinked (including who stated the delivery and signed it off; the "
+        "people copied in are removed); the schools, dates, days, costs and objectives stay.",
         legal_basis=FINANCE_BASIS,
     ),
     RetentionRule(

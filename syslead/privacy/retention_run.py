@@ -172,6 +172,7 @@ def agreements(today: dt.date) -> Outcome:
     from syslead.deployments.models import (
         ChangeRecord,
         CloseOut,
+        CopiedIn,
         Deployment,
         Dispute,
         Objective,
@@ -198,6 +199,8 @@ def agreements(today: dt.date) -> Outcome:
         created_by=None,
     )
     Objective.objects.filter(deployment__in=ids).update(baseline="", actions="")
+    # Being copied in on the agreement only kept someone informed while it ran.
+    CopiedIn.objects.filter(deployment__in=ids).delete()
     Signature.objects.filter(deployment__in=ids).update(signed_as="")
     ChangeRecord.objects.filter(deployment__in=ids).update(reason=REMOVED, recorded_by=None)
     close_outs = CloseOut.objects.filter(deployment__in=ids)

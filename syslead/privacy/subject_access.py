@@ -41,7 +41,7 @@ EXPIRES_AFTER = dt.timedelta(days=7)
 STALLS_AFTER = dt.timedelta(minutes=30)
 FAILED_MESSAGE = "The export could not be made."
 #: Fields never exported (secrets, not data about the person).
-SECRET_FIELDS = {"password", "key_hash"}
+SECRET_FIELDS = {"password", "key_hash", "token_hash"}
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ def _events_about(subjects: list[models.Model]) -> Q:
 
 def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     """The person's data, section by section (each a JSON file in the ZIP)."""
-    from syslead.accounts.models import ApiToken, RoleAssignment
+    from syslead.accounts.models import ApiToken, RoleAssignment, UserSession
     from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
+    from syslead.calendars.models import CalendarFeed
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -145,6 +146,8 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "profile": User.objects.filter(pk=person.pk),
         "roles": RoleAssignment.objects.filter(user=person),
         "api_tokens": ApiToken.objects.filter(user=person),
+        "signed_in_browsers": UserSession.objects.filter(user=person),
+        "calendar_feed": CalendarFeed.objects.filter(user=person),
         "leader_profile": LeaderProfile.objects.filter(user=person),
         "leader_phases": LeaderPhase.objects.filter(leader__user=person),
         "designations": Designation.objects.filter(leader__user=person),
@@ -238,6 +241,9 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "performance_feedback_written": PerformanceFeedback.objects.filter(written_by=person),
         "qa_checks_made": QaCheck.objects.filter(checked_by=person),
         "qa_samples_drawn": QaSample.objects.filter(drawn_by=person),
+        "release_agreements_consented_or_recorded": ReleaseAgreement.objects.filter(
+            Q(headteacher_consent_by=person) | Q(recorded_by=person)
+        ),
         "school_moves_recorded_or_asked_to_release": Employment.objects.filter(
             Q(recorded_by=person) | Q(headteacher=person)
         ),

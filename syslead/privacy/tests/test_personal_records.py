@@ -925,3 +925,93 @@ def test_six_years_on_the_close_out_and_the_signed_record_lose_the_people_not_th
     share = LogShare.objects.get(pk=delivery.share.pk)
     assert (share.signed_name, share.signed_by, share.shared_by) == (REMOVED, None, None)
     assert share.is_signed
+
+
+# --- Browsers, calendar feed, copied in, named SIP, release agreements ----------------------
+
+
+def test_the_export_holds_their_browsers_feed_release_consents_and_copied_in_never_secrets(
+    finished: Deployment, leader_user: User, client_head: User, coordinator: User
+) -> None:
+    """docs/privacy.md, "Subject access": the browsers they are signed in on (device, IP
+    address), their calendar feed without its token, the release agreements they consented to or
+    recorded and the agreements they are copied in on."""
+    from django.contrib.sessions.models import Session
+
+    from syslead.accounts.models import UserSession
+    from syslead.calendars.models import CalendarFeed
+    from syslead.deployments.models import CopiedIn
+    from syslead.leaders.models import ReleaseAgreement
+
+    session = Session.objects.create(
+        session_key="k" * 32, session_data="", expire_date=_at(dt.date(2030, 1, 1))
+    )
+    browser = UserSession.objects.create(
+        session=session, user=client_head, user_agent="Firefox", ip_address="192.0.2.7"
+    )
+    feed = CalendarFeed.objects.create(user=client_head, token_hash="f" * 64)
+    release = ReleaseAgreement.objects.create(
+        leader=LeaderProfile.objects.get(user=leader_user),
+        academic_year="2025-26",
+        days=Decimal("15"),
+        agreed_on=dt.date(2025, 9, 1),
+        headteacher_consent_by=client_head,
+        chair_consent_name="Cara Client-Head",
+        recorded_by=coordinator,
+    )
+    copied = CopiedIn.objects.create(deployment=finished, user=client_head, added_by=coordinator)
+    cara = person_sections(client_head)
+    for name, pk in {
+        "signed_in_browsers": browser.pk,
+        "calendar_feed": feed.pk,
+        "release_agreements_consented_or_recorded": release.pk,
+        "agreements_they_are_copied_in_on": copied.pk,
+    }.items():
+        rows = _rows(cara[name])
+        assert [row["pk"] for row in rows] == [pk], name
+        assert "token_hash" not in json.dumps(rows, cls=DjangoJSONEncoder)
+    assert _rows(cara["signed_in_browsers"])[0]["fields"]["ip_address"] == "192.0.2.7"
+    assert [r.pk for r in person_sections(leader_user)["release_agreements"]] == [release.pk]
+    assert [
+        r.pk for r in person_sections(coordinator)["release_agreements_consented_or_recorded"]
+    ] == [release.pk]
+
+
+def test_erasure_deletes_their_browsers_and_replaces_the_chairs_name_on_a_release(
+    finished: Deployment, administrator: User, leader_user: User, client_head: User
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    from syslead.accounts.models import UserSession
+    from syslead.leaders.models import ReleaseAgreement
+
+    session = Session.objects.create(
+        session_key="k" * 32, session_data="", expire_date=_at(dt.date(2020, 1, 1))
+    )
+    UserSession.objects.create(session=session, user=client_head, user_agent="Firefox")
+    release = ReleaseAgreement.objects.create(
+        leader=LeaderProfile.objects.get(user=leader_user),
+        academic_year="2025-26",
+        days=Decimal("15"),
+        agreed_on=dt.date(2025, 9, 1),
+        chair_consent_name="Cara Client-Head",
+    )
+    erase_person(actor=administrator, person=client_head, reason="Asked on 1 May")
+    client_head.refresh_from_db()
+    assert not UserSession.objects.filter(user=client_head).exists()
+    release.refresh_from_db()
+    assert release.chair_consent_name == pseudonym_for(client_head)
+    assert release.days == Decimal("15")
+
+
+def test_six_years_after_the_agreement_ends_the_people_copied_in_are_removed(
+    finished: Deployment, client_head: User, coordinator: User
+) -> None:
+    """docs/retention.md, agreements: being copied in kept someone informed while it ran."""
+    from syslead.deployments.models import CopiedIn
+
+    CopiedIn.objects.create(deployment=finished, user=client_head, added_by=coordinator)
+    APPLIERS["agreements"](SIX_YEARS_ON - dt.timedelta(days=1))
+    assert CopiedIn.objects.filter(deployment=finished).exists()
+    APPLIERS["agreements"](SIX_YEARS_ON)
+    assert not CopiedIn.objects.filter(deployment=finished).exists()
