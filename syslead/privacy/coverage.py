@@ -320,6 +320,35 @@ CLASSIFIED: dict[str, Classification] = {
         "the pseudonymous leader.",
         retention="leavers",
     ),
+    "evaluation.EvidencePack": Classification(
+        subject_access=("evidence_packs_requested",),
+        erasure="Deleted for the agreements they took part in (it can be made again from the "
+        "anonymised records); a pack they only requested stays, linked to the pseudonymous "
+        "account.",
+        retention="evidence_packs",
+    ),
+    "documents.Document": Classification(
+        subject_access=("documents_uploaded",),
+        erasure="Kept, linked to the pseudonymous uploader; its title and file are not searched "
+        "for their name.",
+        retention="documents",
+    ),
+    "visits.ConcernContact": Classification(
+        subject_access=("named_person_for_concerns_settings",),
+        erasure="Refused while they are the named person; who last changed it stays linked to "
+        "the pseudonymous account.",
+        retention="leavers",
+    ),
+    "privacy.AccountDeparture": Classification(
+        subject_access=("account_departure",),
+        erasure="Kept: it starts the leavers' clock.",
+        retention="leavers",
+    ),
+    "privacy.SubjectAccessExport": Classification(
+        subject_access=("subject_access_exports_of_them",),
+        erasure="Their exports deleted; the export's ZIP is never in an export.",
+        retention="subject_access_exports",
+    ),
 }
 
 #: Records linked to a person that existed before this table and are not yet checked one by
@@ -337,9 +366,7 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "deployments.PreparedInvitation",
         "charging.ChargingPolicy",
         "charging.ChargingPolicyRevision",
-        "visits.ConcernContact",
         "invoicing.RemittanceAdvice",
-        "evaluation.EvidencePack",
         "reports.AnnualReport",
         "alliances.Meeting",
         "alliances.BoardDecision",
@@ -347,11 +374,8 @@ OLDER_RECORDS: frozenset[str] = frozenset(
         "boards.YearTargets",
         "boards.ActionItem",
         "calendars.TermDates",
-        "privacy.SubjectAccessExport",
         "privacy.Erasure",
-        "privacy.AccountDeparture",
         "invitations.Invitation",
         "imports.Upload",
-        "documents.Document",
     }
 )

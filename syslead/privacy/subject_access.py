@@ -91,9 +91,11 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         ProposedMember,
         Signature,
     )
+    from syslead.documents.models import Document
     from syslead.evaluation.models import (
         Evaluation,
         EvaluationRating,
+        EvidencePack,
         FeedbackRequest,
         FinalReport,
         ObjectiveRating,
@@ -122,7 +124,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         TrainingNeed,
     )
     from syslead.notifications.models import Notification
-    from syslead.privacy.models import ReadAudit
+    from syslead.privacy.models import AccountDeparture, ReadAudit
     from syslead.quality.models import (
         LeaderConcern,
         LeaderConcernAction,
@@ -135,6 +137,7 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         ActionPoint,
         Concern,
         ConcernAction,
+        ConcernContact,
         LogEntry,
         LogShare,
         Visit,
@@ -147,6 +150,8 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "roles": RoleAssignment.objects.filter(user=person),
         "api_tokens": ApiToken.objects.filter(user=person),
         "signed_in_browsers": UserSession.objects.filter(user=person),
+        "account_departure": AccountDeparture.objects.filter(user=person),
+        "subject_access_exports_of_them": SubjectAccessExport.objects.filter(person=person),
         "calendar_feed": CalendarFeed.objects.filter(user=person),
         "leader_profile": LeaderProfile.objects.filter(user=person),
         "leader_phases": LeaderPhase.objects.filter(leader__user=person),
@@ -184,6 +189,9 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "concerns_they_were_named_person_for": Concern.objects.filter(named_person=person),
         "schools_they_are_or_were_named_sip_for": NamedSip.objects.filter(sip=person),
         "agreements_they_are_copied_in_on": CopiedIn.objects.filter(user=person),
+        "named_person_for_concerns_settings": ConcernContact.objects.filter(
+            Q(safeguarding_lead=person) | Q(updated_by=person)
+        ),
         # Concerns about their work, or raised by them as a leader, with every action taken on
         # them (docs/privacy.md, "Subject access": the organisation decides on any exemption)
         "concerns_about_or_from_them_as_leader": LeaderConcern.objects.filter(leader__user=person),
@@ -241,6 +249,8 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "performance_feedback_written": PerformanceFeedback.objects.filter(written_by=person),
         "qa_checks_made": QaCheck.objects.filter(checked_by=person),
         "qa_samples_drawn": QaSample.objects.filter(drawn_by=person),
+        "evidence_packs_requested": EvidencePack.objects.filter(requested_by=person),
+        "documents_uploaded": Document.objects.filter(uploaded_by=person),
         "release_agreements_consented_or_recorded": ReleaseAgreement.objects.filter(
             Q(headteacher_consent_by=person) | Q(recorded_by=person)
         ),

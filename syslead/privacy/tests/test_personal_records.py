@@ -1015,3 +1015,49 @@ def test_six_years_after_the_agreement_ends_the_people_copied_in_are_removed(
     assert CopiedIn.objects.filter(deployment=finished).exists()
     APPLIERS["agreements"](SIX_YEARS_ON)
     assert not CopiedIn.objects.filter(deployment=finished).exists()
+
+
+def test_the_export_holds_packs_documents_concern_settings_departure_and_earlier_exports(
+    finished: Deployment, coordinator: User, administrator: User
+) -> None:
+    """docs/privacy.md, "Subject access": the evidence packs they asked for and documents they
+    uploaded, their being an organisation's named person for concerns, their account's
+    departure and the exports made of them (never an export's ZIP or a pack's PDF)."""
+    from syslead.documents.models import Document
+    from syslead.evaluation.models import EvidencePack
+    from syslead.privacy.models import AccountDeparture, SubjectAccessExport
+    from syslead.visits.models import ConcernContact
+
+    pack = EvidencePack.objects.create(deployment=finished, requested_by=coordinator, pdf=b"PDF")
+    document = Document.objects.create(
+        deployment=finished,
+        kind="other",
+        title="Plan",
+        file="documents/plan.pdf",
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        size=8,
+        uploaded_by=coordinator,
+    )
+    contact, _ = ConcernContact.objects.update_or_create(
+        organisation=finished.organisation, defaults={"safeguarding_lead": coordinator}
+    )
+    departure = AccountDeparture.objects.create(
+        user=coordinator, deactivated_at=_at(dt.date(2026, 4, 1))
+    )
+    export = SubjectAccessExport.objects.create(
+        person=coordinator, requested_by=administrator, zip=b"ZIP"
+    )
+    alice = person_sections(coordinator)
+    for name, pk in {
+        "evidence_packs_requested": pack.pk,
+        "documents_uploaded": document.pk,
+        "named_person_for_concerns_settings": contact.pk,
+        "account_departure": departure.pk,
+        "subject_access_exports_of_them": export.pk,
+    }.items():
+        rows = _rows(alice[name])
+        assert [row["pk"] for row in rows] == [pk], name
+        assert "zip" not in rows[0]["fields"]
+        assert "pdf" not in rows[0]["fields"]
+        json.dumps(rows, cls=DjangoJSONEncoder)
