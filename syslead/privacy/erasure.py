@@ -106,7 +106,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
     from syslead.alliances.models import AllianceMember, BoardDecision
     from syslead.boards.models import ActionItem, BoardMember, BudgetLine
-    from syslead.brokering.models import FirstMeeting
+    from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -131,17 +131,32 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         ApplicationDecision,
         AssociationReview,
         BrokerAgreement,
+        Employment,
+        ReleaseAgreement,
         TermlyReview,
         TrainingFeedback,
         TrainingNeed,
     )
-    from syslead.quality.models import LeaderConcern, LeaderConcernAction
-    from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
+    from syslead.quality.models import (
+        LeaderConcern,
+        LeaderConcernAction,
+        PerformanceFeedback,
+        QaCheck,
+    )
+    from syslead.visits.models import (
+        ActionPoint,
+        Concern,
+        ConcernAction,
+        LogEntry,
+        LogShare,
+        Visit,
+    )
 
     return [
         (Visit, ("focus", "progress", "issues", "changes_comment")),
         (ActionPoint, ("action",)),
         (LogEntry, ("actions", "outcomes", "comments")),
+        (LogShare, ("signed_name",)),
         (Concern, ("summary", "details", "action_taken", "outcome")),
         (ConcernAction, ("text",)),
         (
@@ -166,7 +181,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Signature, ("signed_as",)),
         (ChangeRecord, ("reason",)),
         (CloseOut, ("not_delivered_reason",)),
-        (Dispute, ("what", "outcome")),
+        (Dispute, ("what", "outcome", "raised_as")),
+        (ReleaseAgreement, ("chair_consent_name",)),
         (
             FeedbackRequest,
             ("work_managed_by", "objectives", "school_actions", "leader_actions", "impact"),
@@ -180,6 +196,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (ApplicationDecision, ("reason",)),
         (LeaderConcern, ("summary", "description", "raised_as")),
         (LeaderConcernAction, ("text",)),
+        (QaCheck, ("comment",)),
+        (PerformanceFeedback, ("strengths", "areas_to_develop")),
         (AgreementSignature, ("signed_name",)),
         (BrokerAgreement, ("text",)),
         (TermlyReview, ("attended_by", "notes")),
@@ -187,6 +205,10 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (TrainingFeedback, ("will_do_differently", "comments")),
         (FirstMeeting, ("attendees", "notes", "place", "agreed_objectives")),
         (PackageProposal, ("note", "return_reason")),
+        (ShortlistEntry, ("swap_reason", "judgement_reason")),
+        (Approach, ("message", "decline_reason")),
+        (Commission, ("note",)),
+        (Employment, ("headteacher_name",)),
         (AssociationReview, ("details", "outcome_notes")),
         (AllianceMember, ("contact_name", "mou_signed_by", "leaving_reason", "duties")),
         (BoardDecision, ("notes",)),
@@ -198,8 +220,11 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
 
 
 def _end_sessions(person: User) -> int:
-    """Delete the person's signed-in sessions (database sessions, decoded one by one)."""
-    ended = 0
+    """Delete the person's signed-in sessions (database sessions, decoded one by one) and what
+    was kept about each browser (``UserSession``: device and IP address)."""
+    from syslead.accounts.models import UserSession
+
+    ended = UserSession.objects.filter(user=person).delete()[1].get(UserSession._meta.label, 0)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
             session.delete()
@@ -251,9 +276,11 @@ def _anonymise_profile(person: User) -> dict[str, int]:
         publish_pen_portrait=False,
     )
     changed["leader_profile"] = 1
-    changed["applications"] = DesignationApplication.objects.filter(leader=profile).update(
-        evidence=REMOVED
-    )
+    applications = DesignationApplication.objects.filter(leader=profile)
+    # The name, e-mail and job title they applied with before they had a profile.
+    applications.exclude(applicant_name="").update(applicant_name=pseudonym_for(person))
+    applications.exclude(applicant_email="").update(applicant_email=pseudonym_email_for(person))
+    changed["applications"] = applications.update(evidence=REMOVED, applicant_job_title="")
     changed["designations"] = (
         Designation.objects.filter(leader=profile)
         .filter(~Q(review_reason="") | ~Q(revoked_reason=""))

@@ -94,7 +94,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Focus, progress, issues, comments and action points are replaced and the "
-        "people unlinked; dates, sessions, hours and statuses stay, so delivered days and "
+        "people unlinked (including the name the deployment record was signed with); dates, "
+        "sessions, hours and statuses stay, so delivered days and "
         "invoices still add up.",
         legal_basis=FINANCE_BASIS + " Delivered days are the evidence behind each invoice.",
     ),
@@ -106,7 +107,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Named contacts, e-mail addresses, staff involved and reasons are replaced "
-        "and the people unlinked; the schools, dates, days, costs and objectives stay.",
+        "and the people unlinked (including who stated the delivery and signed it off; the "
+        "people copied in are removed); the schools, dates, days, costs and objectives stay.",
         legal_basis=FINANCE_BASIS,
     ),
     RetentionRule(
@@ -130,6 +132,20 @@ RULES: tuple[RetentionRule, ...] = (
         "red, amber and green ratings and the dates stay for the outcome figures.",
         legal_basis="Public task and legitimate interests (article 6(1)(e) and (f)): the broker "
         "shows the impact of the support it commissioned; kept as long as the agreement.",
+    ),
+    RetentionRule(
+        key="qa_checks",
+        record_type="Quality assurance checks of a note of visit or an end-of-support "
+        "evaluation (the coordinator's judgement and comment), and who drew the termly sample",
+        clock_starts=AGREEMENT_ENDS + " (the agreement of the note or evaluation checked); for "
+        "the sample, the day it was drawn, once every check in it is anonymised",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The comment is replaced and who checked it unlinked; the outcome (meets "
+        "the standard or needs improvement) and the dates stay for the quality figures. Who "
+        "drew the sample is unlinked; the term and the counts stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "quality-assures the leaders' work; kept as long as the note or evaluation checked.",
     ),
     RetentionRule(
         key="evidence_packs",
@@ -180,6 +196,23 @@ RULES: tuple[RetentionRule, ...] = (
         "drafted from, kept as long as the agreement, as the notes of visit are.",
     ),
     RetentionRule(
+        key="brokering_records",
+        record_type="How a leader was found for a request: the shortlist (with the reasons for "
+        "changing it), the approaches to leaders and their answers, and leaders offered by "
+        "another broker (commissions)",
+        clock_starts=AGREEMENT_ENDS + "; for a request that led to no agreement, the day the "
+        "request was last updated",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The reasons for changing the shortlist, the approach's message and the "
+        "reason for declining, and the note on a commission are replaced, and who added, judged, "
+        "sent, proposed or decided them unlinked; the leaders, scores, ranks, statuses and dates "
+        "stay. A request's records go once every agreement made for it is due.",
+        legal_basis="Public task and legitimate interests (article 6(1)(e) and (f)): how the "
+        "broker chose the leader, kept as long as the agreement made from it, as the first "
+        "meeting is.",
+    ),
+    RetentionRule(
         key="package_proposals",
         record_type="Package proposals (the members and days a package's lead proposes, the "
         "coordinator's decision)",
@@ -218,6 +251,17 @@ RULES: tuple[RetentionRule, ...] = (
         "and whether each need was met stay.",
         legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
         "supports and quality-assures its leaders; kept as long as the notes of visit.",
+    ),
+    RetentionRule(
+        key="performance_feedback",
+        record_type="The annual performance feedback a broker gives one of its leaders",
+        clock_starts="The academic year it is for ends (31 August)",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The strengths and areas to develop are replaced and who wrote it "
+        "unlinked; the year, whether the leader meets the standard and when it was shared stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "supports and quality-assures its leaders; kept as long as the termly reviews.",
     ),
     RetentionRule(
         key="training_feedback",

@@ -159,7 +159,9 @@ def notes_of_visit(today: dt.date) -> Outcome:
     entries = LogEntry.objects.filter(deployment__in=ids)
     entry_ids = list(entries.values_list("pk", flat=True))
     done += entries.update(actions=REMOVED, outcomes="", comments="", recorded_by=None)
-    LogShare.objects.filter(deployment__in=ids).update(shared_by=None)
+    shares = LogShare.objects.filter(deployment__in=ids)
+    shares.exclude(signed_name="").update(signed_name=REMOVED)
+    shares.update(shared_by=None, signed_by=None)
     _clear_event_data(Visit, visit_ids)
     _clear_event_data(LogEntry, entry_ids)
     _mark("notes_of_visit", ids)
@@ -170,6 +172,7 @@ def agreements(today: dt.date) -> Outcome:
     from syslead.deployments.models import (
         ChangeRecord,
         CloseOut,
+        CopiedIn,
         Deployment,
         Dispute,
         Objective,
@@ -196,10 +199,18 @@ def agreements(today: dt.date) -> Outcome:
         created_by=None,
     )
     Objective.objects.filter(deployment__in=ids).update(baseline="", actions="")
+    # Being copied in on the agreement only kept someone informed while it ran.
+    CopiedIn.objects.filter(deployment__in=ids).delete()
     Signature.objects.filter(deployment__in=ids).update(signed_as="")
     ChangeRecord.objects.filter(deployment__in=ids).update(reason=REMOVED, recorded_by=None)
-    CloseOut.objects.filter(deployment__in=ids).exclude(not_delivered_reason="").update(
-        not_delivered_reason=REMOVED
+    close_outs = CloseOut.objects.filter(deployment__in=ids)
+    close_outs.exclude(not_delivered_reason="").update(not_delivered_reason=REMOVED)
+    # Who stated and signed off the delivery: the dates stay, so the close-out still reads done.
+    close_outs.update(
+        stated_by=None,
+        leader_signed_off_by=None,
+        head_signed_off_by=None,
+        further_support_decided_by=None,
     )
     Dispute.objects.filter(deployment__in=ids).update(
         what=REMOVED, outcome=REMOVED, raised_by=None, resolved_by=None
@@ -266,6 +277,34 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
     return Outcome(done=done)
 
 
+def qa_checks(today: dt.date) -> Outcome:
+    """Checks of notes of visit and evaluations of due agreements: the comment goes, the outcome
+    stays. Then samples drawn on or before the cut-off day with no check left to anonymise lose
+    who drew them."""
+    from syslead.quality.models import QaCheck, QaSample
+
+    key = "qa_checks"
+    due = _due_deployments(key, today)
+    found = QaCheck.objects.filter(
+        models.Q(visit__deployment__in=due) | models.Q(evaluation__deployment__in=due)
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    done = 0
+    if ids:
+        rows = QaCheck.objects.filter(pk__in=ids)
+        rows.exclude(comment="").update(comment=REMOVED)
+        done = rows.update(checked_by=None)
+        _clear_event_data(QaCheck, ids)
+        _mark(key, ids)
+    left = QaCheck.objects.exclude(
+        pk__in=RetentionMark.objects.filter(rule=key).values("record_id")
+    ).values("sample")
+    QaSample.objects.filter(
+        drawn_at__date__lte=_cutoff(key, today), drawn_by__isnull=False
+    ).exclude(pk__in=left).update(drawn_by=None)
+    return Outcome(done=done)
+
+
 def evidence_packs(today: dt.date) -> Outcome:
     from syslead.evaluation.models import EvidencePack
 
@@ -320,6 +359,39 @@ def first_meetings(today: dt.date) -> Outcome:
         attendees=REMOVED, place="", notes="", agreed_objectives="", updated_by=None
     )
     _clear_event_data(FirstMeeting, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def brokering_records(today: dt.date) -> Outcome:
+    """Shortlist entries, approaches and commissions of requests whose every agreement is due,
+    and of requests that led to no agreement, last updated on or before the cut-off day."""
+    from syslead.brokering.models import Approach, Commission, ShortlistEntry, SupportRequest
+    from syslead.deployments.models import Deployment
+
+    key = "brokering_records"
+    due = _due_deployments(key, today)
+    with_agreements_due = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = SupportRequest.objects.filter(
+        models.Q(pk__in=with_agreements_due)
+        | models.Q(deployments__isnull=True, updated_at__date__lte=_cutoff(key, today))
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    entries = ShortlistEntry.objects.filter(support_request__in=ids)
+    entries.exclude(swap_reason="").update(swap_reason=REMOVED)
+    entries.exclude(judgement_reason="").update(judgement_reason=REMOVED)
+    done = entries.update(added_by=None, judged_by=None)
+    approaches = Approach.objects.filter(support_request__in=ids)
+    approaches.exclude(message="").update(message=REMOVED)
+    approaches.exclude(decline_reason="").update(decline_reason=REMOVED)
+    done += approaches.update(sent_by=None)
+    commissions = Commission.objects.filter(support_request__in=ids)
+    commissions.exclude(note="").update(note=REMOVED)
+    done += commissions.update(proposed_by=None, decided_by=None)
     _mark(key, ids)
     return Outcome(done=done)
 
@@ -418,6 +490,27 @@ def termly_reviews(today: dt.date) -> Outcome:
     return Outcome(done=done)
 
 
+def performance_feedback(today: dt.date) -> Outcome:
+    """Feedback for academic years that ended (31 August) on or before the cut-off day."""
+    from syslead.quality.models import PerformanceFeedback
+
+    key = "performance_feedback"
+    cutoff = _cutoff(key, today)
+    # The last academic year due starts in this calendar year ("2025-26" ends 31 August 2026).
+    last_start = cutoff.year - 1 if cutoff >= dt.date(cutoff.year, 8, 31) else cutoff.year - 2
+    # Labels start with their first year, so they compare as years ("2025-26" < "2026").
+    due = PerformanceFeedback.objects.filter(academic_year__lt=str(last_start + 1))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = PerformanceFeedback.objects.filter(pk__in=ids).update(
+        strengths=REMOVED, areas_to_develop=REMOVED, written_by=None
+    )
+    _clear_event_data(PerformanceFeedback, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
 def training_feedback(today: dt.date) -> Outcome:
     from syslead.leaders.models import TrainingFeedback
 
@@ -504,13 +597,16 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "agreements": agreements,
     "invoices": invoices,
     "feedback_and_evaluation": feedback_and_evaluation,
+    "qa_checks": qa_checks,
     "evidence_packs": evidence_packs,
     "documents": documents,
     "concerns": concerns,
     "first_meetings": first_meetings,
+    "brokering_records": brokering_records,
     "package_proposals": package_proposals,
     "leader_concerns": leader_concerns,
     "termly_reviews": termly_reviews,
+    "performance_feedback": performance_feedback,
     "training_feedback": training_feedback,
     "training_invitations": training_invitations,
     "applications_not_designated": applications_not_designated,
