@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "syslead.invitations",
     "syslead.imports",
     "syslead.documents",
+    "syslead.governors",
     "syslead.api",
     "syslead.demo",
     "syslead.operations",

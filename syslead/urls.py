@@ -24,6 +24,7 @@ urlpatterns = [
     path("charging/", include("syslead.charging.urls")),
     path("reports/", include("syslead.reports.urls")),
     path("quality/", include("syslead.quality.urls")),
+    path("governors/", include("syslead.governors.urls")),
     path("privacy/", include("syslead.privacy.urls")),
     path("alliances/", include("syslead.alliances.urls")),
     path("board/", include("syslead.boards.urls")),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 
-from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.accounts.models import GOVERNOR_ROLES, Role, RoleAssignment, User
 
 
 def _assignments(user: User) -> list[RoleAssignment]:
@@ -71,6 +71,25 @@ def headteacher_school_urns(user: User) -> set[int]:
     }
 
 
+def governor_school_urns(user: User) -> set[int]:
+    """Schools on whose governing body the user sits (chair or governor; docs/rules.md, "The
+    governing body")."""
+    return {
+        a.school_id
+        for a in _assignments(user)
+        if a.role in GOVERNOR_ROLES and a.school_id is not None
+    }
+
+
+def chair_school_urns(user: User) -> set[int]:
+    """Schools whose governing body the user chairs."""
+    return {
+        a.school_id
+        for a in _assignments(user)
+        if a.role == Role.CHAIR_OF_GOVERNORS and a.school_id is not None
+    }
+
+
 def can_coordinate(user: User, organisation_id: int | None) -> bool:
     return is_administrator(user) or (
         organisation_id is not None and organisation_id in coordinated_organisation_ids(user)
@@ -86,6 +105,8 @@ def primary_role(user: User) -> str | None:
         Role.SIP,
         Role.SYSTEM_LEADER,
         Role.HEADTEACHER,
+        Role.CHAIR_OF_GOVERNORS,
+        Role.GOVERNOR,
     ]
     roles = roles_of(user)
     for role in order:

@@ -24,12 +24,19 @@ class Role(models.TextChoices):
     SYSTEM_LEADER = "system_leader", "System leader"
     HEADTEACHER = "headteacher", "Headteacher"
     SIP = "sip", "School improvement partner"
+    #: A school's governing body (docs/rules.md, "The governing body"): the chair names other
+    #: governors; both read only their school's agreements, termly deployment records, evaluations
+    #: and approved final reports.
+    CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
+    GOVERNOR = "governor", "Governor"
 
 
 #: Roles that belong to an organisation (broker) and must name it.
 ORGANISATION_ROLES = frozenset({Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP})
 #: Roles that belong to a school and must name it.
-SCHOOL_ROLES = frozenset({Role.HEADTEACHER})
+SCHOOL_ROLES = frozenset({Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS, Role.GOVERNOR})
+#: The governing body's roles (docs/rules.md, "The governing body").
+GOVERNOR_ROLES = frozenset({Role.CHAIR_OF_GOVERNORS, Role.GOVERNOR})
 
 
 class UserManager(BaseUserManager["User"]):

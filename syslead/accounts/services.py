@@ -11,8 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from syslead.accounts.access import coordinated_organisation_ids, forget_roles, is_administrator
+from syslead.accounts.access import (
+    chair_school_urns,
+    coordinated_organisation_ids,
+    forget_roles,
+    headteacher_school_urns,
+    is_administrator,
+)
 from syslead.accounts.models import (
+    GOVERNOR_ROLES,
     ORGANISATION_ROLES,
     SCHOOL_ROLES,
     ApiToken,
@@ -71,9 +78,16 @@ def role_problems(spec: RoleSpec) -> list[str]:
 
 def role_grant_allowed(actor: User, spec: RoleSpec) -> bool:
     """Administrators grant any role; a coordinator grants roles in its own organisation, the
-    system leader role and headteacher roles at schools, never the administrator role."""
+    system leader role and headteacher roles at schools, never the administrator role; a school's
+    headteacher grants its governing body's roles, its chair the governor role."""
     if is_administrator(actor):
         return True
+    if spec.role in GOVERNOR_ROLES:
+        # docs/rules.md, "The governing body": the school's headteacher names the chair and the
+        # governors; the chair names governors; nobody else (not even a coordinator).
+        if spec.school_urn in headteacher_school_urns(actor):
+            return True
+        return spec.role == Role.GOVERNOR and spec.school_urn in chair_school_urns(actor)
     coordinated = coordinated_organisation_ids(actor)
     if not coordinated or spec.role == Role.ADMINISTRATOR:
         return False
@@ -135,10 +149,13 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """Create an account with its roles, all or nothing: an administrator creates anyone; a
-    coordinator only people for its own organisation and for schools (docs/access.md)."""
-    if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
-        raise NotAllowed("Only administrators and coordinators may create users.")
+    coordinator only people for its own organisation and for schools (docs/access.md); a school's
+    headteacher (or chair of governors) only members of its governing body (docs/rules.md, "The
+    governing body": the account is made when the invitation is accepted)."""
     specs = list(dict.fromkeys(roles))
+    governing_body_only = bool(specs) and all(spec.role in GOVERNOR_ROLES for spec in specs)
+    if not (is_administrator(actor) or coordinated_organisation_ids(actor) or governing_body_only):
+        raise NotAllowed("Only administrators and coordinators may create users.")
     email = email.strip().lower()
     name = name.strip()
     errors = FieldErrors()

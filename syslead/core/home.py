@@ -85,6 +85,8 @@ ROLE_ORDER = (
     Role.SIP,
     Role.SYSTEM_LEADER,
     Role.HEADTEACHER,
+    Role.CHAIR_OF_GOVERNORS,
+    Role.GOVERNOR,
 )
 
 HOME_SOURCES: dict[str, list[str]] = {
@@ -102,6 +104,7 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.coordinator_close_out",
         "syslead.invoicing.home.coordinator_visits_to_invoice",
         "syslead.quality.home.coordinator_quality",
+        "syslead.reports.home.coordinator_kpis",
         "syslead.alliances.home.coordinator_alliance",
         "syslead.boards.home.coordinator_board",
     ],
@@ -143,7 +146,13 @@ HOME_SOURCES: dict[str, list[str]] = {
         "syslead.deployments.home.headteacher_close_out",
         "syslead.invoicing.home.headteacher_income",
         "syslead.boards.home.headteacher_board_seats",
+        "syslead.governors.home.governing_body_to_name",
     ],
+    Role.CHAIR_OF_GOVERNORS: [
+        "syslead.governors.home.governor_agreements",
+        "syslead.governors.home.chair_governing_body",
+    ],
+    Role.GOVERNOR: ["syslead.governors.home.governor_agreements"],
 }
 
 

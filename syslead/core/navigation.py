@@ -22,7 +22,7 @@ _BROKER_ROLES = (Role.COORDINATOR, Role.BROKER_LEAD, Role.SIP)
 
 #: Pages about the person themselves: shown only to holders of the role, never to an administrator
 #: for the role's sake (an administrator has no leader profile of their own to open).
-_OWN_ROLE_ONLY = frozenset({"leaders:my_profile"})
+_OWN_ROLE_ONLY = frozenset({"leaders:my_profile", "governors:home"})
 
 # (label, url name, who sees it: roles, or None for every signed-in person)
 _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
@@ -30,6 +30,7 @@ _LINKS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("System leaders", "leaders:directory", _BROKER_ROLES),
     ("My profile", "leaders:my_profile", (Role.SYSTEM_LEADER,)),
     ("Schools", "schools:search", None),
+    ("Governing body", "governors:home", (Role.CHAIR_OF_GOVERNORS, Role.GOVERNOR)),
     ("Requests", "brokering:list", (*_BROKER_ROLES, Role.HEADTEACHER)),
     ("Approaches", "brokering:approaches", (Role.SYSTEM_LEADER,)),
     ("Agreements", "deployments:list", (*_BROKER_ROLES, Role.SYSTEM_LEADER, Role.HEADTEACHER)),

@@ -5,8 +5,9 @@ synthetic people at those schools. ``manage.py load_demo`` builds it (idempotent
 Layout: ``organisations.py`` (the brokers), ``people.py`` (accounts and roles), ``leaders.py``
 (the system leaders and their records), ``casework.py`` (requests, agreements and their delivery,
 told as stories from ``steps.py``, each step through a service, dated by ``clock.py``, worded by
-``texts.py``), ``builder.py`` (the order of the steps). A later area adds its own module and one
-step in ``builder.build_demo``."""
+``texts.py``), ``alliance.py`` (the alliance's members, meetings, board, training invitations
+and annual report), ``builder.py`` (the order of the steps). A later area adds its own module and
+one step in ``builder.build_demo``."""
 
 #: Every demo account signs in with this password (README "Demo logins").
 DEMO_PASSWORD = "syslead-demo-2026"

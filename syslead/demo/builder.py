@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
+from syslead.demo.alliance import DemoAlliance, build_alliance
 from syslead.demo.casework import DemoCasework, build_casework
+from syslead.demo.governance import DemoGovernance, build_governance
 from syslead.demo.leaders import DemoLeaders, build_leaders
 from syslead.demo.organisations import DemoOrganisations, build_organisations
 from syslead.demo.people import DemoPeople, build_people, ensure_administrator
@@ -26,6 +28,8 @@ class DemoBuild:
     people: DemoPeople
     leaders: DemoLeaders | None = None
     casework: DemoCasework | None = None
+    alliance: DemoAlliance | None = None
+    governance: DemoGovernance | None = None
 
 
 #: The demo's people are made up: what the services would e-mail them is not queued (their
@@ -38,7 +42,8 @@ NO_EMAILS = override_settings(
 
 def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> DemoBuild:
     """Load the school register and the lists of brokers, then the brokers and people on it,
-    their leaders and the casework."""
+    their leaders, the casework, and the alliance's members, board, training invitations and
+    annual report."""
     directory = Path(data_dir if data_dir is not None else settings.SYSLEAD_DATA_DIR)
     if load_register:
         register_summary = schools_load_register(data_dir=directory).summary()
@@ -55,4 +60,8 @@ def build_demo(*, data_dir: Path | None = None, load_register: bool = True) -> D
         casework = build_casework(
             administrator=administrator, organisations=organisations, people=people
         )
-    return DemoBuild(register_summary, organisations, people, leaders, casework)
+        alliance = build_alliance(organisations=organisations, people=people)
+        governance = build_governance(organisations=organisations, people=people)
+    return DemoBuild(
+        register_summary, organisations, people, leaders, casework, alliance, governance
+    )

@@ -39,6 +39,8 @@ DATED_APPS = (
     "evaluation",
     "leaders",
     "notifications",
+    "alliances",
+    "boards",
 )
 #: Messages older than this were read at the time (the rest are the person's unread inbox).
 READ_AFTER = dt.timedelta(days=14)

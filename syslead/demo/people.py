@@ -1,7 +1,7 @@
 """The demo's people: synthetic names (from fixed lists, chosen with a fixed seed) holding real
 roles at the demo brokers and at real schools of Lincolnshire and South Gloucestershire.
 
-Eleven *featured* people (``FEATURED_EMAILS``) have memorable e-mail addresses, one or more for
+Thirteen *featured* people (``FEATURED_EMAILS``) have memorable e-mail addresses, one or more for
 every role; about 140 more make the directory and the schools feel lived in. Everyone shares
 ``DEMO_PASSWORD``."""
 
@@ -40,6 +40,8 @@ FEATURED_EMAILS = (
     "lee.turner@schools.example",
     "harriet.bishop@schools.example",
     "cara.mills@schools.example",
+    "george.ashby@schools.example",
+    "rohan.mehta@schools.example",
 )
 DEMO_EMAIL_DOMAINS = ("syslead", "kyra", "southglos", "leadhub", "schools")
 
@@ -217,6 +219,17 @@ def plan_people(organisations: DemoOrganisations) -> list[PersonPlan]:
             "cara.mills@schools.example",
             "Cara Mills",
             (head(client_school),),
+        ),
+        # The featured school's governing body (docs/rules.md, "The governing body").
+        PersonPlan(
+            "george.ashby@schools.example",
+            "George Ashby",
+            (RoleSpec(role=Role.CHAIR_OF_GOVERNORS, school_urn=client_school.urn),),
+        ),
+        PersonPlan(
+            "rohan.mehta@schools.example",
+            "Rohan Mehta",
+            (RoleSpec(role=Role.GOVERNOR, school_urn=client_school.urn),),
         ),
     ]
     names = _Names(rng, {ADMINISTRATOR_NAME} | {p.name for p in plans})

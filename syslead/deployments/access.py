@@ -16,6 +16,11 @@ An agreement and its delivery records are visible (else 404) to:
   on an agreement are SIPs of its organisation on the local authority route, who read it already:
   being copied in sends them what the named SIP receives; ``syslead.visits.recipients``.)
 
+The supported school's *governing body* (its chair and the governors its headteacher names) is
+none of these: it reads four documents of its school's agreements and nothing else, each by its
+own rule below (``governed_agreements`` and the ``governor_reads_*`` functions; docs/rules.md,
+"The governing body").
+
 Of those, only coordinators of the organisation (and administrators) manage it. The final report
 reaches the schools and the SIP only once the broker approved it; the evidence pack goes to the
 parties and the broker, not the SIP. Each kind of event on the timeline has its own audience
@@ -33,6 +38,7 @@ from django.db.models import Q, QuerySet
 from syslead.accounts.access import (
     broker_organisation_ids,
     coordinated_organisation_ids,
+    governor_school_urns,
     headteacher_school_urns,
     is_administrator,
     organisation_ids_for,
@@ -41,11 +47,17 @@ from syslead.accounts.models import Role, User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core import events as event_kinds
 from syslead.core.models import Event
-from syslead.deployments.models import LIVE_STATUSES, Deployment, SupportPackage
+from syslead.deployments.models import (
+    LIVE_STATUSES,
+    Deployment,
+    DeploymentStatus,
+    SupportPackage,
+)
 from syslead.schools.sips import named_sip_pairs
 
 if TYPE_CHECKING:
-    from syslead.evaluation.models import FinalReport
+    from syslead.evaluation.models import Evaluation, FinalReport
+    from syslead.visits.models import LogShare
 
 __all__ = [
     "DeploymentRoles",
@@ -55,6 +67,10 @@ __all__ = [
     "deployments_visible_to",
     "events_visible",
     "final_report_visible",
+    "governed_agreements",
+    "governor_reads_agreement",
+    "governor_reads_deployment_record",
+    "governor_reads_evaluation",
     "may_add_agreement_documents",
     "may_decide_further_support",
     "may_quality_assure",
@@ -101,6 +117,9 @@ class DeploymentRoles:
     sip: bool = False
     #: The supported school's named SIP (named by the agreement's organisation): reads only.
     named_sip: bool = False
+    #: On the supported school's governing body: none of ``can_see_records``; reads only the
+    #: documents the ``governor_reads_*`` rules give.
+    governor: bool = False
 
     @property
     def broker(self) -> bool:
@@ -158,6 +177,7 @@ def deployment_roles(user: User, deployment: Deployment) -> DeploymentRoles:
         broker_lead=org in organisation_ids_for(user, [Role.BROKER_LEAD]),
         sip=is_la_route and org in organisation_ids_for(user, [Role.SIP]),
         named_sip=(org, deployment.client_school_id) in named_sip_pairs(user),
+        governor=deployment.client_school_id in governor_school_urns(user),
     )
 
 
@@ -224,14 +244,17 @@ def may_resolve_dispute(user: User, deployment: Deployment) -> bool:
 
 def final_report_visible(roles: DeploymentRoles, report: FinalReport | None) -> bool:
     """Whether someone with ``roles`` may read the report: the leader's side and the broker
-    always; the schools and the SIP once the broker approved it."""
+    always; the schools, the SIP and the supported school's governing body once the broker
+    approved it."""
     from syslead.evaluation.models import FinalReportStatus
 
     if report is None:
         return False
     if roles.administrator or roles.leader or roles.broker:
         return True
-    return report.status == FinalReportStatus.APPROVED and roles.can_see_records
+    # The governing body reads it once approved, as the school does (docs/rules.md, "The
+    # governing body").
+    return report.status == FinalReportStatus.APPROVED and (roles.can_see_records or roles.governor)
 
 
 def may_quality_assure(user: User, deployment: Deployment, report: FinalReport) -> bool:
@@ -240,6 +263,60 @@ def may_quality_assure(user: User, deployment: Deployment, report: FinalReport) 
     if roles.administrator:
         return True
     return roles.broker and report.author_id != user.pk
+
+
+# --- The supported school's governing body (docs/rules.md, "The governing body") ----------------
+
+#: The agreements a governing body reads: signed by every party (live, paused or closed). Drafts,
+#: agreements waiting for signatures, cancelled and superseded ones are not shared with it.
+GOVERNED_STATUSES = (
+    DeploymentStatus.ACTIVE,
+    DeploymentStatus.PAUSED,
+    DeploymentStatus.COMPLETED,
+    DeploymentStatus.ENDED_EARLY,
+)
+
+
+def governed_agreements(user: User) -> QuerySet[Deployment]:
+    """The agreement rule for a governor: the signed agreements (``GOVERNED_STATUSES``) whose
+    supported school's governing body the user sits on (chair or governor); an administrator
+    every signed one. As a list's filter; the governors' pages resolve every agreement through
+    it (404 to anyone else)."""
+    if is_administrator(user):
+        return Deployment.objects.filter(status__in=GOVERNED_STATUSES)
+    urns = governor_school_urns(user) if getattr(user, "is_authenticated", False) else set()
+    if not urns:
+        return Deployment.objects.none()
+    return Deployment.objects.filter(client_school_id__in=urns, status__in=GOVERNED_STATUSES)
+
+
+def governor_reads_agreement(roles: DeploymentRoles, deployment: Deployment) -> bool:
+    """The agreement, read-only: a governor of the supported school, once every party signed
+    (and an administrator, who sees everything)."""
+    return (roles.governor or roles.administrator) and deployment.status in GOVERNED_STATUSES
+
+
+def governor_reads_deployment_record(
+    roles: DeploymentRoles, deployment: Deployment, share: LogShare
+) -> bool:
+    """A term's deployment record: shared with the school and signed by its headteacher (an
+    unsigned record is not yet the school's to pass on)."""
+    return (
+        governor_reads_agreement(roles, deployment)
+        and share.deployment_id == deployment.pk
+        and share.signed_at is not None
+    )
+
+
+def governor_reads_evaluation(
+    roles: DeploymentRoles, deployment: Deployment, evaluation: Evaluation | None
+) -> bool:
+    """The end-of-support evaluation, once the school submitted it."""
+    return (
+        evaluation is not None
+        and evaluation.deployment_id == deployment.pk
+        and governor_reads_agreement(roles, deployment)
+    )
 
 
 # --- The timeline --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from syslead.core.academic_years import Term
 from syslead.core.filters import TermFilterForm
 from syslead.core.limits import TEXT_MAX_LENGTH
 from syslead.deployments.models import Objective
-from syslead.evaluation.models import EvaluationItem, Rag
+from syslead.evaluation.models import ContributionRating, EvaluationItem, Rag
 from syslead.visits.forms import RadioButtons
 
 
@@ -218,3 +218,33 @@ class ProgressFilterForm(TermFilterForm):
     ) -> None:
         super().__init__(data, terms=terms, default=default)
         self.set_choices("viewpoint", viewpoints, viewpoints[0][0] if viewpoints else "")
+
+
+class SelfEvaluationForm(forms.Form):
+    """The leader's self-evaluation of one deployment (docs/rules.md, "A leader's portfolio")."""
+
+    went_well = forms.CharField(
+        label="What went well",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Enter what went well."},
+    )
+    impact_seen = forms.CharField(
+        label="The impact you saw",
+        help_text="In the school: pupils, staff, leadership. Say how you know.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Enter the impact you saw."},
+    )
+    do_differently = forms.CharField(
+        label="What you would do differently",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Enter what you would do differently."},
+    )
+    contribution = forms.ChoiceField(
+        label="How do you rate your own contribution?",
+        choices=ContributionRating.choices,
+        widget=RadioButtons,
+        error_messages={"required": "Select how you rate your own contribution."},
+    )

@@ -419,3 +419,46 @@ class EvidencePack(models.Model):
             if covered.get("final_report")
             else "no approved final report yet",
         ]
+
+
+class ContributionRating(models.TextChoices):
+    """How the leader rates their own contribution to one deployment (docs/rules.md, "A leader's
+    portfolio")."""
+
+    STRONG = "strong", "Strong: the support made a clear difference"
+    GOOD = "good", "Good: most of what was agreed was achieved"
+    MIXED = "mixed", "Mixed: some aims met, others not"
+    LIMITED = "limited", "Limited: little of what was hoped for"
+
+
+class SelfEvaluation(models.Model):
+    """The leader's own evaluation of one deployment, kept in their portfolio: written and
+    changed by the leader only, read by the leader's coordinators, shown beside the annual
+    performance feedback and the designation review (docs/rules.md, "A leader's portfolio")."""
+
+    deployment = models.OneToOneField(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="self_evaluation"
+    )
+    went_well = models.TextField("What went well", max_length=TEXT_MAX_LENGTH)
+    impact_seen = models.TextField("The impact you saw", max_length=TEXT_MAX_LENGTH)
+    do_differently = models.TextField("What you would do differently", max_length=TEXT_MAX_LENGTH)
+    contribution = models.CharField(
+        "Your own contribution", max_length=10, choices=ContributionRating.choices
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-deployment__starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contribution__in=ContributionRating.values),
+                name="self_evaluation_contribution_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-evaluation of deployment {self.deployment_id}"

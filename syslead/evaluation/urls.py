@@ -3,10 +3,17 @@ and the evidence pack."""
 
 from django.urls import path
 
-from syslead.evaluation import views
+from syslead.evaluation import views, views_portfolio
 
 app_name = "evaluation"
 urlpatterns = [
+    path("portfolio/", views_portfolio.my_portfolio, name="my_portfolio"),
+    path("portfolio/<int:leader_id>/", views_portfolio.leader_portfolio, name="portfolio"),
+    path(
+        "deployments/<int:deployment_id>/self-evaluation/",
+        views_portfolio.self_evaluation,
+        name="self_evaluation",
+    ),
     path("deployments/<int:deployment_id>/feedback/", views.feedback_list, name="feedback_list"),
     path("feedback/<int:feedback_id>/", views.feedback, name="feedback"),
     path("deployments/<int:deployment_id>/progress/", views.progress, name="progress"),

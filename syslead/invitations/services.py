@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.access import coordinated_organisation_ids, is_administrator
-from syslead.accounts.models import ORGANISATION_ROLES, SCHOOL_ROLES, Role, User
+from syslead.accounts.models import GOVERNOR_ROLES, ORGANISATION_ROLES, SCHOOL_ROLES, Role, User
 from syslead.accounts.selectors import user_for_email
 from syslead.accounts.services import RoleSpec, role_grant, role_grant_allowed, user_create
 from syslead.core.events import event_record
@@ -136,7 +136,7 @@ def _check_fields(
             errors["school"] = ["This role belongs to an organisation, not a school"]
     elif role in SCHOOL_ROLES:
         if school_urn is None:
-            errors["school"] = ["The headteacher role needs a school (its URN)"]
+            errors["school"] = [f"The {Role(role).label.lower()} role needs a school (its URN)"]
         else:
             school = School.objects.filter(urn=school_urn).first()
             if school is None:
@@ -180,7 +180,10 @@ def invitation_send(
     nobody has signed in to yet (no password: made by an import, say) gets the role and the link,
     so that the person can choose a password. One pending invitation per e-mail, role and
     organisation or school."""
-    if not (is_administrator(actor) or coordinated_organisation_ids(actor)):
+    if not (
+        is_administrator(actor) or coordinated_organisation_ids(actor) or role in GOVERNOR_ROLES
+    ):
+        # A school's governing body is named by its headteacher (``role_grant_allowed`` below).
         raise NotAllowed("Only administrators and coordinators may invite people.")
     email = (email or "").strip().lower()
     name = " ".join((name or "").split())
@@ -266,9 +269,14 @@ def _role_words(invitation: Invitation) -> str:
 
 
 def may_manage_invitation(actor: User, invitation: Invitation) -> bool:
-    """Resend or cancel: an administrator, or a coordinator of the organisation it was sent for."""
+    """Resend or cancel: an administrator, or a coordinator of the organisation it was sent for;
+    an invitation to a school's governing body, whoever may name that governor."""
     if is_administrator(actor):
         return True
+    if invitation.role in GOVERNOR_ROLES:
+        # docs/rules.md, "The governing body": whoever may name the governor may withdraw it.
+        spec = RoleSpec(invitation.role, None, invitation.school_id)
+        return role_grant_allowed(actor, spec)
     return (
         invitation.sent_for_id is not None
         and invitation.sent_for_id in coordinated_organisation_ids(actor)

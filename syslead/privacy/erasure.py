@@ -10,9 +10,11 @@ person is still needed for live work (``erasure_blockers``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -67,6 +69,18 @@ def erasure_blockers(person: User) -> list[str]:
             f"They raised or must act on {open_concerns} concern"
             f"{'s' if open_concerns != 1 else ''} not yet closed."
         )
+    from syslead.quality.models import LeaderConcern, LeaderConcernStatus
+
+    open_leader_concerns = (
+        LeaderConcern.objects.filter(Q(raised_by=person) | Q(leader__user=person))
+        .exclude(status=LeaderConcernStatus.CLOSED)
+        .count()
+    )
+    if open_leader_concerns:
+        reasons.append(
+            f"A concern about their work, or one they raised, is not yet closed "
+            f"({open_leader_concerns}): close it first."
+        )
     if ConcernContact.objects.filter(safeguarding_lead=person).exists():
         reasons.append("They are an organisation's named person for concerns: name another first.")
     return reasons
@@ -82,9 +96,17 @@ def _replace_in(model: type[models.Model], fields: tuple[str, ...], old: str, ne
     return changed
 
 
+def _replace_in_rows(rows: QuerySet[Any], field: str, old: str, new: str) -> int:
+    return rows.filter(**{f"{field}__contains": old}).update(
+        **{field: Replace(F(field), Value(old), Value(new))}
+    )
+
+
 def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     """Free text where a person may be named (by whoever wrote it)."""
+    from syslead.alliances.models import AllianceMember, BoardDecision
     from syslead.boards.models import ActionItem, BoardMember, BudgetLine
+    from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
     from syslead.core.models import Event
     from syslead.deployments.models import (
         ChangeRecord,
@@ -92,6 +114,7 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         Deployment,
         Dispute,
         Objective,
+        PackageProposal,
         Signature,
     )
     from syslead.evaluation.models import (
@@ -101,14 +124,39 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         FinalReport,
         ObjectiveRating,
         ProgressReview,
+        SelfEvaluation,
     )
-    from syslead.leaders.models import ApplicationDecision, AssociationReview
-    from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
+    from syslead.leaders.models import (
+        AgreementSignature,
+        ApplicationDecision,
+        AssociationReview,
+        BrokerAgreement,
+        Employment,
+        ReleaseAgreement,
+        TermlyReview,
+        TrainingFeedback,
+        TrainingNeed,
+    )
+    from syslead.quality.models import (
+        LeaderConcern,
+        LeaderConcernAction,
+        PerformanceFeedback,
+        QaCheck,
+    )
+    from syslead.visits.models import (
+        ActionPoint,
+        Concern,
+        ConcernAction,
+        LogEntry,
+        LogShare,
+        Visit,
+    )
 
     return [
         (Visit, ("focus", "progress", "issues", "changes_comment")),
         (ActionPoint, ("action",)),
         (LogEntry, ("actions", "outcomes", "comments")),
+        (LogShare, ("signed_name",)),
         (Concern, ("summary", "details", "action_taken", "outcome")),
         (ConcernAction, ("text",)),
         (
@@ -133,7 +181,8 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Signature, ("signed_as",)),
         (ChangeRecord, ("reason",)),
         (CloseOut, ("not_delivered_reason",)),
-        (Dispute, ("what", "outcome")),
+        (Dispute, ("what", "outcome", "raised_as")),
+        (ReleaseAgreement, ("chair_consent_name",)),
         (
             FeedbackRequest,
             ("work_managed_by", "objectives", "school_actions", "leader_actions", "impact"),
@@ -143,8 +192,26 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
         (Evaluation, ("future_priorities", "future_support_requested")),
         (EvaluationRating, ("comment",)),
         (FinalReport, ("work_summary", "impact", "next_steps", "qa_comments")),
+        (SelfEvaluation, ("went_well", "impact_seen", "do_differently")),
         (ApplicationDecision, ("reason",)),
+        (LeaderConcern, ("summary", "description", "raised_as")),
+        (LeaderConcernAction, ("text",)),
+        (QaCheck, ("comment",)),
+        (PerformanceFeedback, ("strengths", "areas_to_develop")),
+        (AgreementSignature, ("signed_name",)),
+        (BrokerAgreement, ("text",)),
+        (TermlyReview, ("attended_by", "notes")),
+        (TrainingNeed, ("description",)),
+        (TrainingFeedback, ("will_do_differently", "comments")),
+        (FirstMeeting, ("attendees", "notes", "place", "agreed_objectives")),
+        (PackageProposal, ("note", "return_reason")),
+        (ShortlistEntry, ("swap_reason", "judgement_reason")),
+        (Approach, ("message", "decline_reason")),
+        (Commission, ("note",)),
+        (Employment, ("headteacher_name",)),
         (AssociationReview, ("details", "outcome_notes")),
+        (AllianceMember, ("contact_name", "mou_signed_by", "leaving_reason", "duties")),
+        (BoardDecision, ("notes",)),
         (BoardMember, ("name", "represents")),
         (ActionItem, ("action", "owner")),
         (BudgetLine, ("notes",)),
@@ -153,8 +220,11 @@ def _free_text_fields() -> list[tuple[type[models.Model], tuple[str, ...]]]:
 
 
 def _end_sessions(person: User) -> int:
-    """Delete the person's signed-in sessions (database sessions, decoded one by one)."""
-    ended = 0
+    """Delete the person's signed-in sessions (database sessions, decoded one by one) and what
+    was kept about each browser (``UserSession``: device and IP address)."""
+    from syslead.accounts.models import UserSession
+
+    ended = UserSession.objects.filter(user=person).delete()[1].get(UserSession._meta.label, 0)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
             session.delete()
@@ -164,10 +234,12 @@ def _end_sessions(person: User) -> int:
 
 def _anonymise_profile(person: User) -> dict[str, int]:
     from syslead.leaders.models import (
+        AgreementSignature,
         Association,
         AssociationReview,
         Designation,
         DesignationApplication,
+        GovernanceRole,
         LeaderProfile,
     )
 
@@ -175,6 +247,26 @@ def _anonymise_profile(person: User) -> dict[str, int]:
     profile = LeaderProfile.objects.filter(user=person).first()
     if profile is None:
         return changed
+    # The schools they governed would identify them; the roles and years stay, for the
+    # designation they back (docs/privacy.md, "Erasure by anonymisation"). The profile's
+    # timeline named them too.
+    from django.contrib.contenttypes.models import ContentType
+
+    from syslead.core.models import Event
+
+    governed = set(GovernanceRole.objects.filter(leader=profile).values_list("body", flat=True))
+    profile_events = Event.objects.filter(
+        subject_type=ContentType.objects.get_for_model(LeaderProfile), subject_id=str(profile.pk)
+    )
+    for body in governed:
+        if len(body) >= MIN_NAME_TO_REPLACE:
+            _replace_in_rows(profile_events, "summary", body, REMOVED)
+    profile_events.filter(verb__startswith="leader.governance_role").update(data={})
+    changed["governance_roles"] = GovernanceRole.objects.filter(leader=profile).update(body=REMOVED)
+    # The name they typed to sign the broker's agreement (it may differ from the account's).
+    changed["broker_agreement_signatures"] = AgreementSignature.objects.filter(
+        leader=profile
+    ).update(signed_name=pseudonym_for(person))
     LeaderProfile.objects.filter(pk=profile.pk).update(
         pen_portrait="",
         declared_conflicts="",
@@ -184,9 +276,11 @@ def _anonymise_profile(person: User) -> dict[str, int]:
         publish_pen_portrait=False,
     )
     changed["leader_profile"] = 1
-    changed["applications"] = DesignationApplication.objects.filter(leader=profile).update(
-        evidence=REMOVED
-    )
+    applications = DesignationApplication.objects.filter(leader=profile)
+    # The name, e-mail and job title they applied with before they had a profile.
+    applications.exclude(applicant_name="").update(applicant_name=pseudonym_for(person))
+    applications.exclude(applicant_email="").update(applicant_email=pseudonym_email_for(person))
+    changed["applications"] = applications.update(evidence=REMOVED, applicant_job_title="")
     changed["designations"] = (
         Designation.objects.filter(leader=profile)
         .filter(~Q(review_reason="") | ~Q(revoked_reason=""))
@@ -220,6 +314,16 @@ def _anonymise_agreement_contacts(person: User, old_email: str) -> int:
             client_contact_details=""
         )
     return changed
+
+
+def _anonymise_alliance_contacts(old_email: str) -> int:
+    """Alliance members whose contact is the person, by e-mail: the address goes (the name goes
+    with the free text, as on board seats)."""
+    from syslead.alliances.models import AllianceMember
+
+    if not old_email:
+        return 0
+    return AllianceMember.objects.filter(contact_email__iexact=old_email).update(contact_email="")
 
 
 def _delete_copies(person: User) -> dict[str, int]:
@@ -293,6 +397,12 @@ def anonymise_person(person: User, *, actor: User | None, reason: str) -> Erasur
     forget_roles(person)
     changed.update(_anonymise_profile(person))
     changed["agreement_contacts"] = _anonymise_agreement_contacts(person, old_email)
+    changed["alliance_contacts"] = _anonymise_alliance_contacts(old_email)
+    from syslead.leaders.models import TrainingInvitation
+
+    changed["training_invitations"] = TrainingInvitation.objects.filter(person=person).update(
+        email=person.email
+    )
     mentions = 0
     for needle in (old_name, old_email):
         if len(needle) >= MIN_NAME_TO_REPLACE:

@@ -75,6 +75,25 @@ ROLE_ACCESS: tuple[RoleAccess, ...] = (
             "Not concerns, unless they raised them or are the named person.",
         ),
     ),
+    RoleAccess(
+        Role.CHAIR_OF_GOVERNORS,
+        Role.CHAIR_OF_GOVERNORS.label,
+        (
+            "For their own school's signed agreements of support: the agreement, the termly "
+            "deployment records the headteacher signed, the end-of-support evaluation and the "
+            "final report once quality-assured. Nothing else.",
+            "The names and e-mail addresses of the school's governors, whom they invite.",
+        ),
+    ),
+    RoleAccess(
+        Role.GOVERNOR,
+        Role.GOVERNOR.label,
+        (
+            "For their own school's signed agreements of support: the agreement, the termly "
+            "deployment records the headteacher signed, the end-of-support evaluation and the "
+            "final report once quality-assured. Nothing else.",
+        ),
+    ),
 )
 
 #: Who sees a safeguarding or other serious concern (the same for every role).

@@ -94,7 +94,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Focus, progress, issues, comments and action points are replaced and the "
-        "people unlinked; dates, sessions, hours and statuses stay, so delivered days and "
+        "people unlinked (including the name the deployment record was signed with); dates, "
+        "sessions, hours and statuses stay, so delivered days and "
         "invoices still add up.",
         legal_basis=FINANCE_BASIS + " Delivered days are the evidence behind each invoice.",
     ),
@@ -106,7 +107,8 @@ RULES: tuple[RetentionRule, ...] = (
         period=SIX_YEARS,
         action=Action.ANONYMISE,
         what_happens="Named contacts, e-mail addresses, staff involved and reasons are replaced "
-        "and the people unlinked; the schools, dates, days, costs and objectives stay.",
+        "and the people unlinked (including who stated the delivery and signed it off; the "
+        "people copied in are removed); the schools, dates, days, costs and objectives stay.",
         legal_basis=FINANCE_BASIS,
     ),
     RetentionRule(
@@ -121,8 +123,8 @@ RULES: tuple[RetentionRule, ...] = (
     ),
     RetentionRule(
         key="feedback_and_evaluation",
-        record_type="Termly feedback, progress reviews, the end-of-support evaluation and the "
-        "final report",
+        record_type="Termly feedback, progress reviews, the end-of-support evaluation, the "
+        "leader's self-evaluation and the final report",
         clock_starts=AGREEMENT_ENDS,
         period=SIX_YEARS,
         action=Action.ANONYMISE,
@@ -130,6 +132,20 @@ RULES: tuple[RetentionRule, ...] = (
         "red, amber and green ratings and the dates stay for the outcome figures.",
         legal_basis="Public task and legitimate interests (article 6(1)(e) and (f)): the broker "
         "shows the impact of the support it commissioned; kept as long as the agreement.",
+    ),
+    RetentionRule(
+        key="qa_checks",
+        record_type="Quality assurance checks of a note of visit or an end-of-support "
+        "evaluation (the coordinator's judgement and comment), and who drew the termly sample",
+        clock_starts=AGREEMENT_ENDS + " (the agreement of the note or evaluation checked); for "
+        "the sample, the day it was drawn, once every check in it is anonymised",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The comment is replaced and who checked it unlinked; the outcome (meets "
+        "the standard or needs improvement) and the dates stay for the quality figures. Who "
+        "drew the sample is unlinked; the term and the counts stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "quality-assures the leaders' work; kept as long as the note or evaluation checked.",
     ),
     RetentionRule(
         key="evidence_packs",
@@ -166,6 +182,110 @@ RULES: tuple[RetentionRule, ...] = (
         "date of birth, so 25 years from the concern covers every pupil.",
     ),
     RetentionRule(
+        key="first_meetings",
+        record_type="The first meeting between the chosen leader and the school (who attends, "
+        "where, notes and what was agreed)",
+        clock_starts=AGREEMENT_ENDS + "; for a request that led to no agreement, the day the "
+        "first meeting was last updated",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="Who attends, the place, the notes and the objectives agreed are replaced "
+        "and who updated it unlinked; the dates and the days agreed stay. A request's first "
+        "meetings go once every agreement made for it is due.",
+        legal_basis="Contract and public task (article 6(1)(b) and (e)): what the agreement was "
+        "drafted from, kept as long as the agreement, as the notes of visit are.",
+    ),
+    RetentionRule(
+        key="brokering_records",
+        record_type="How a leader was found for a request: the shortlist (with the reasons for "
+        "changing it), the approaches to leaders and their answers, and leaders offered by "
+        "another broker (commissions)",
+        clock_starts=AGREEMENT_ENDS + "; for a request that led to no agreement, the day the "
+        "request was last updated",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The reasons for changing the shortlist, the approach's message and the "
+        "reason for declining, and the note on a commission are replaced, and who added, judged, "
+        "sent, proposed or decided them unlinked; the leaders, scores, ranks, statuses and dates "
+        "stay. A request's records go once every agreement made for it is due.",
+        legal_basis="Public task and legitimate interests (article 6(1)(e) and (f)): how the "
+        "broker chose the leader, kept as long as the agreement made from it, as the first "
+        "meeting is.",
+    ),
+    RetentionRule(
+        key="package_proposals",
+        record_type="Package proposals (the members and days a package's lead proposes, the "
+        "coordinator's decision)",
+        clock_starts="The proposal is decided (or made, if never decided), once every agreement "
+        "of its package is due",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The lead's note and the reason for returning it are replaced and who "
+        "proposed and decided unlinked; the members proposed, their days and the status stay.",
+        legal_basis="Contract and public task (article 6(1)(b) and (e)): how the package's "
+        "agreements came about, kept as long as them.",
+    ),
+    RetentionRule(
+        key="leader_concerns",
+        record_type="Concerns about a leader's work or raised by a leader (not safeguarding), "
+        "with their actions log",
+        clock_starts="The concern is closed (its last action)",
+        period=SIX_YEARS,
+        action=Action.DELETE,
+        what_happens="Deleted with its actions and its timeline. A concern not closed is never "
+        "due.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "quality-assures the leaders it deploys and answers for how it dealt with a concern; "
+        "kept as long as the agreements the concerns are about. A safeguarding concern or an "
+        "allegation about staff is raised as a safeguarding concern instead, kept 25 years.",
+    ),
+    RetentionRule(
+        key="termly_reviews",
+        record_type="Termly reviews of a leader with the broker, and the training needs found "
+        "there",
+        clock_starts="The review is held",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="Who attended, the notes and the needs' descriptions are replaced and who "
+        "recorded them (or marked a need met) unlinked; the dates, terms, the kind of training "
+        "and whether each need was met stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "supports and quality-assures its leaders; kept as long as the notes of visit.",
+    ),
+    RetentionRule(
+        key="performance_feedback",
+        record_type="The annual performance feedback a broker gives one of its leaders",
+        clock_starts="The academic year it is for ends (31 August)",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="The strengths and areas to develop are replaced and who wrote it "
+        "unlinked; the year, whether the leader meets the standard and when it was shared stay.",
+        legal_basis="Legitimate interests and public task (article 6(1)(e) and (f)): the broker "
+        "supports and quality-assures its leaders; kept as long as the termly reviews.",
+    ),
+    RetentionRule(
+        key="training_feedback",
+        record_type="Delegates' feedback on training events",
+        clock_starts="The training event is held",
+        period=SIX_YEARS,
+        action=Action.ANONYMISE,
+        what_happens="What the delegate will do differently and their comments are replaced; "
+        "the usefulness score stays for the event's figures.",
+        legal_basis="Legitimate interests (article 6(1)(f)): the broker evaluates the training "
+        "it offers; kept as long as the other feedback.",
+    ),
+    RetentionRule(
+        key="training_invitations",
+        record_type="Training invitations (who was invited to an event, at which e-mail address)",
+        clock_starts="The training event is held",
+        period=Period(years=1),
+        action=Action.DELETE,
+        what_happens="Deleted: attendance is recorded on its own and kept with the leader's "
+        "profile.",
+        legal_basis="Legitimate interests (article 6(1)(f)): telling people about training, as "
+        "inbox messages.",
+    ),
+    RetentionRule(
         key="applications_not_designated",
         record_type="Designation applications that were rejected or withdrawn, with their "
         "decisions",
@@ -179,12 +299,16 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule(
         key="leavers",
         record_type="The personal data of a person who left (their account was deactivated): "
-        "name, e-mail address, profile and pen portrait, roles, inbox, API tokens",
+        "name, e-mail address, profile and pen portrait, governance record, the name they signed "
+        "the broker's agreement with, roles, inbox, API tokens",
         clock_starts="The account is deactivated",
         period=Period(months=12),
         action=Action.ANONYMISE,
         what_happens='Anonymised as an erasure is: a pseudonym ("Former user 123") replaces '
-        "the name and e-mail, the profile's free text goes, the account can never sign in. "
+        "the name and e-mail, the profile's free text goes, the schools they governed are removed "
+        "(the roles and years stay, for the designation they back), their signatures of the "
+        "broker's agreement keep the date and version under the pseudonym, the account can "
+        "never sign in. "
         "The records they wrote stay under their own rows of this schedule. Someone still "
         "needed for live work (a live agreement, a concern not closed) is held until it ends.",
         legal_basis="Legitimate interests (article 6(1)(f)): a year to answer questions about "

@@ -159,7 +159,9 @@ def notes_of_visit(today: dt.date) -> Outcome:
     entries = LogEntry.objects.filter(deployment__in=ids)
     entry_ids = list(entries.values_list("pk", flat=True))
     done += entries.update(actions=REMOVED, outcomes="", comments="", recorded_by=None)
-    LogShare.objects.filter(deployment__in=ids).update(shared_by=None)
+    shares = LogShare.objects.filter(deployment__in=ids)
+    shares.exclude(signed_name="").update(signed_name=REMOVED)
+    shares.update(shared_by=None, signed_by=None)
     _clear_event_data(Visit, visit_ids)
     _clear_event_data(LogEntry, entry_ids)
     _mark("notes_of_visit", ids)
@@ -170,6 +172,7 @@ def agreements(today: dt.date) -> Outcome:
     from syslead.deployments.models import (
         ChangeRecord,
         CloseOut,
+        CopiedIn,
         Deployment,
         Dispute,
         Objective,
@@ -196,10 +199,18 @@ def agreements(today: dt.date) -> Outcome:
         created_by=None,
     )
     Objective.objects.filter(deployment__in=ids).update(baseline="", actions="")
+    # Being copied in on the agreement only kept someone informed while it ran.
+    CopiedIn.objects.filter(deployment__in=ids).delete()
     Signature.objects.filter(deployment__in=ids).update(signed_as="")
     ChangeRecord.objects.filter(deployment__in=ids).update(reason=REMOVED, recorded_by=None)
-    CloseOut.objects.filter(deployment__in=ids).exclude(not_delivered_reason="").update(
-        not_delivered_reason=REMOVED
+    close_outs = CloseOut.objects.filter(deployment__in=ids)
+    close_outs.exclude(not_delivered_reason="").update(not_delivered_reason=REMOVED)
+    # Who stated and signed off the delivery: the dates stay, so the close-out still reads done.
+    close_outs.update(
+        stated_by=None,
+        leader_signed_off_by=None,
+        head_signed_off_by=None,
+        further_support_decided_by=None,
     )
     Dispute.objects.filter(deployment__in=ids).update(
         what=REMOVED, outcome=REMOVED, raised_by=None, resolved_by=None
@@ -231,6 +242,7 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
         FinalReport,
         ObjectiveRating,
         ProgressReview,
+        SelfEvaluation,
     )
 
     ids = _due_deployment_ids("feedback_and_evaluation", today)
@@ -252,12 +264,44 @@ def feedback_and_evaluation(today: dt.date) -> Outcome:
         future_priorities="", future_support_requested="", submitted_by=None
     )
     EvaluationRating.objects.filter(evaluation__deployment__in=ids).update(comment="")
+    # The leader's own self-evaluation: the words go, the rating of their contribution stays.
+    done += SelfEvaluation.objects.filter(deployment__in=ids).update(
+        went_well=REMOVED, impact_seen=REMOVED, do_differently=REMOVED, written_by=None
+    )
     reports = FinalReport.objects.filter(deployment__in=ids)
     _clear_event_data(FinalReport, reports.values_list("pk", flat=True))
     done += reports.update(
         work_summary=REMOVED, impact=REMOVED, next_steps="", qa_comments="", reviewed_by=None
     )
     _mark("feedback_and_evaluation", ids)
+    return Outcome(done=done)
+
+
+def qa_checks(today: dt.date) -> Outcome:
+    """Checks of notes of visit and evaluations of due agreements: the comment goes, the outcome
+    stays. Then samples drawn on or before the cut-off day with no check left to anonymise lose
+    who drew them."""
+    from syslead.quality.models import QaCheck, QaSample
+
+    key = "qa_checks"
+    due = _due_deployments(key, today)
+    found = QaCheck.objects.filter(
+        models.Q(visit__deployment__in=due) | models.Q(evaluation__deployment__in=due)
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    done = 0
+    if ids:
+        rows = QaCheck.objects.filter(pk__in=ids)
+        rows.exclude(comment="").update(comment=REMOVED)
+        done = rows.update(checked_by=None)
+        _clear_event_data(QaCheck, ids)
+        _mark(key, ids)
+    left = QaCheck.objects.exclude(
+        pk__in=RetentionMark.objects.filter(rule=key).values("record_id")
+    ).values("sample")
+    QaSample.objects.filter(
+        drawn_at__date__lte=_cutoff(key, today), drawn_by__isnull=False
+    ).exclude(pk__in=left).update(drawn_by=None)
     return Outcome(done=done)
 
 
@@ -288,6 +332,96 @@ def documents(today: dt.date) -> Outcome:
     for storage, name in stored:
         transaction.on_commit(partial(storage.delete, name))
     return Outcome(done=deleted)
+
+
+def first_meetings(today: dt.date) -> Outcome:
+    """First meetings of requests whose every agreement is due, and of requests that led to no
+    agreement, last updated on or before the cut-off day."""
+    from syslead.brokering.models import FirstMeeting
+    from syslead.deployments.models import Deployment
+
+    key = "first_meetings"
+    due = _due_deployments(key, today)
+    requests = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = FirstMeeting.objects.filter(
+        models.Q(support_request__in=requests)
+        | models.Q(
+            support_request__deployments__isnull=True,
+            updated_at__date__lte=_cutoff(key, today),
+        )
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = FirstMeeting.objects.filter(pk__in=ids).update(
+        attendees=REMOVED, place="", notes="", agreed_objectives="", updated_by=None
+    )
+    _clear_event_data(FirstMeeting, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def brokering_records(today: dt.date) -> Outcome:
+    """Shortlist entries, approaches and commissions of requests whose every agreement is due,
+    and of requests that led to no agreement, last updated on or before the cut-off day."""
+    from syslead.brokering.models import Approach, Commission, ShortlistEntry, SupportRequest
+    from syslead.deployments.models import Deployment
+
+    key = "brokering_records"
+    due = _due_deployments(key, today)
+    with_agreements_due = set(
+        Deployment.objects.filter(pk__in=due).values_list("support_request_id", flat=True)
+    ) - set(Deployment.objects.exclude(pk__in=due).values_list("support_request_id", flat=True))
+    found = SupportRequest.objects.filter(
+        models.Q(pk__in=with_agreements_due)
+        | models.Q(deployments__isnull=True, updated_at__date__lte=_cutoff(key, today))
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    entries = ShortlistEntry.objects.filter(support_request__in=ids)
+    entries.exclude(swap_reason="").update(swap_reason=REMOVED)
+    entries.exclude(judgement_reason="").update(judgement_reason=REMOVED)
+    done = entries.update(added_by=None, judged_by=None)
+    approaches = Approach.objects.filter(support_request__in=ids)
+    approaches.exclude(message="").update(message=REMOVED)
+    approaches.exclude(decline_reason="").update(decline_reason=REMOVED)
+    done += approaches.update(sent_by=None)
+    commissions = Commission.objects.filter(support_request__in=ids)
+    commissions.exclude(note="").update(note=REMOVED)
+    done += commissions.update(proposed_by=None, decided_by=None)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def package_proposals(today: dt.date) -> Outcome:
+    """Proposals decided (or made) on or before the cut-off day, of packages with no agreement
+    that is not due."""
+    from syslead.deployments.models import Deployment, PackageProposal
+
+    key = "package_proposals"
+    due = _due_deployments(key, today)
+    live_packages = (
+        Deployment.objects.exclude(pk__in=due)
+        .filter(package__isnull=False)
+        .values_list("package_id", flat=True)
+    )
+    found = (
+        PackageProposal.objects.annotate(clock=Coalesce("decided_at", "proposed_at"))
+        .filter(clock__date__lte=_cutoff(key, today))
+        .exclude(package__in=set(live_packages))
+    )
+    ids = _unmarked(key, found.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    rows = PackageProposal.objects.filter(pk__in=ids)
+    rows.exclude(return_reason="").update(return_reason=REMOVED)
+    done = rows.update(note="", proposed_by=None, decided_by=None)
+    _clear_event_data(PackageProposal, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
 
 
 # --- Rules with their own clocks ---------------------------------------------------------------
@@ -321,6 +455,84 @@ def applications_not_designated(today: dt.date) -> Outcome:
     _delete_events(DesignationApplication, ids)
     deleted = DesignationApplication.objects.filter(pk__in=ids).delete()[1]
     return Outcome(done=deleted.get(DesignationApplication._meta.label, 0))
+
+
+def leader_concerns(today: dt.date) -> Outcome:
+    """Closed concerns about or from a leader whose last action is on or before the cut-off."""
+    from syslead.quality.models import LeaderConcern, LeaderConcernStatus
+
+    due = LeaderConcern.objects.filter(
+        status=LeaderConcernStatus.CLOSED,
+        touched_at__date__lte=_cutoff("leader_concerns", today),
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    _delete_events(LeaderConcern, ids)
+    deleted = LeaderConcern.objects.filter(pk__in=ids).delete()[1]
+    return Outcome(done=deleted.get(LeaderConcern._meta.label, 0))
+
+
+def termly_reviews(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TermlyReview, TrainingNeed
+
+    key = "termly_reviews"
+    due = TermlyReview.objects.filter(held_on__lte=_cutoff(key, today))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = TermlyReview.objects.filter(pk__in=ids).update(
+        attended_by=REMOVED, notes="", recorded_by=None
+    )
+    TrainingNeed.objects.filter(review__in=ids).update(description=REMOVED, marked_met_by=None)
+    _clear_event_data(TermlyReview, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def performance_feedback(today: dt.date) -> Outcome:
+    """Feedback for academic years that ended (31 August) on or before the cut-off day."""
+    from syslead.quality.models import PerformanceFeedback
+
+    key = "performance_feedback"
+    cutoff = _cutoff(key, today)
+    # The last academic year due starts in this calendar year ("2025-26" ends 31 August 2026).
+    last_start = cutoff.year - 1 if cutoff >= dt.date(cutoff.year, 8, 31) else cutoff.year - 2
+    # Labels start with their first year, so they compare as years ("2025-26" < "2026").
+    due = PerformanceFeedback.objects.filter(academic_year__lt=str(last_start + 1))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = PerformanceFeedback.objects.filter(pk__in=ids).update(
+        strengths=REMOVED, areas_to_develop=REMOVED, written_by=None
+    )
+    _clear_event_data(PerformanceFeedback, ids)
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def training_feedback(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TrainingFeedback
+
+    key = "training_feedback"
+    due = TrainingFeedback.objects.filter(event__held_on__lte=_cutoff(key, today))
+    ids = _unmarked(key, due.values_list("pk", flat=True))
+    if not ids:
+        return Outcome()
+    done = TrainingFeedback.objects.filter(pk__in=ids).update(
+        will_do_differently=REMOVED, comments=""
+    )
+    _mark(key, ids)
+    return Outcome(done=done)
+
+
+def training_invitations(today: dt.date) -> Outcome:
+    from syslead.leaders.models import TrainingInvitation
+
+    due = TrainingInvitation.objects.filter(
+        event__held_on__lte=_cutoff("training_invitations", today)
+    )
+    return Outcome(done=due.delete()[1].get(TrainingInvitation._meta.label, 0))
 
 
 def start_departure_clocks(now: dt.datetime | None = None) -> int:
@@ -385,9 +597,18 @@ APPLIERS: dict[str, Callable[[dt.date], Outcome]] = {
     "agreements": agreements,
     "invoices": invoices,
     "feedback_and_evaluation": feedback_and_evaluation,
+    "qa_checks": qa_checks,
     "evidence_packs": evidence_packs,
     "documents": documents,
     "concerns": concerns,
+    "first_meetings": first_meetings,
+    "brokering_records": brokering_records,
+    "package_proposals": package_proposals,
+    "leader_concerns": leader_concerns,
+    "termly_reviews": termly_reviews,
+    "performance_feedback": performance_feedback,
+    "training_feedback": training_feedback,
+    "training_invitations": training_invitations,
     "applications_not_designated": applications_not_designated,
     "leavers": leavers,
     "notifications": notifications,

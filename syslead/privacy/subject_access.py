@@ -41,7 +41,7 @@ EXPIRES_AFTER = dt.timedelta(days=7)
 STALLS_AFTER = dt.timedelta(minutes=30)
 FAILED_MESSAGE = "The export could not be made."
 #: Fields never exported (secrets, not data about the person).
-SECRET_FIELDS = {"password", "key_hash"}
+SECRET_FIELDS = {"password", "key_hash", "token_hash"}
 
 
 @dataclass(frozen=True)
@@ -77,32 +77,71 @@ def _events_about(subjects: list[models.Model]) -> Q:
 
 def person_sections(person: User) -> dict[str, QuerySet[Any]]:
     """The person's data, section by section (each a JSON file in the ZIP)."""
-    from syslead.accounts.models import ApiToken, RoleAssignment
+    from syslead.accounts.models import ApiToken, RoleAssignment, UserSession
+    from syslead.brokering.models import Approach, Commission, FirstMeeting, ShortlistEntry
+    from syslead.calendars.models import CalendarFeed
     from syslead.core.models import Event
-    from syslead.deployments.models import ChangeRecord, CopiedIn, Deployment, Signature
+    from syslead.deployments.models import (
+        ChangeRecord,
+        CloseOut,
+        CopiedIn,
+        Deployment,
+        Dispute,
+        PackageProposal,
+        ProposedMember,
+        Signature,
+    )
+    from syslead.documents.models import Document
     from syslead.evaluation.models import (
         Evaluation,
         EvaluationRating,
+        EvidencePack,
         FeedbackRequest,
         FinalReport,
         ObjectiveRating,
+        ProgressReview,
+        SelfEvaluation,
     )
     from syslead.invoicing.models import Invoice
     from syslead.leaders.models import (
+        AgreementSignature,
         ApplicationDecision,
         Association,
         AssociationReview,
+        BrokerAgreement,
         Designation,
         DesignationApplication,
+        DirectoryListing,
+        Employment,
+        GovernanceRole,
         LeaderPhase,
         LeaderProfile,
         ReleaseAgreement,
+        TermlyReview,
         TrainingAttendance,
+        TrainingFeedback,
+        TrainingInvitation,
+        TrainingNeed,
     )
     from syslead.notifications.models import Notification
-    from syslead.privacy.models import ReadAudit
+    from syslead.privacy.models import AccountDeparture, ReadAudit
+    from syslead.quality.models import (
+        LeaderConcern,
+        LeaderConcernAction,
+        PerformanceFeedback,
+        QaCheck,
+        QaSample,
+    )
     from syslead.schools.models import NamedSip
-    from syslead.visits.models import ActionPoint, Concern, ConcernAction, LogEntry, Visit
+    from syslead.visits.models import (
+        ActionPoint,
+        Concern,
+        ConcernAction,
+        ConcernContact,
+        LogEntry,
+        LogShare,
+        Visit,
+    )
 
     profile = LeaderProfile.objects.filter(user=person).first()
     subjects: list[models.Model] = [person] + ([profile] if profile else [])
@@ -110,6 +149,10 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "profile": User.objects.filter(pk=person.pk),
         "roles": RoleAssignment.objects.filter(user=person),
         "api_tokens": ApiToken.objects.filter(user=person),
+        "signed_in_browsers": UserSession.objects.filter(user=person),
+        "account_departure": AccountDeparture.objects.filter(user=person),
+        "subject_access_exports_of_them": SubjectAccessExport.objects.filter(person=person),
+        "calendar_feed": CalendarFeed.objects.filter(user=person),
         "leader_profile": LeaderProfile.objects.filter(user=person),
         "leader_phases": LeaderPhase.objects.filter(leader__user=person),
         "designations": Designation.objects.filter(leader__user=person),
@@ -121,11 +164,48 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "association_reviews": AssociationReview.objects.filter(association__leader__user=person),
         "release_agreements": ReleaseAgreement.objects.filter(leader__user=person),
         "training_attendance": TrainingAttendance.objects.filter(leader__user=person),
+        "training_invitations": TrainingInvitation.objects.filter(person=person),
+        "training_feedback_given": TrainingFeedback.objects.filter(leader__user=person),
+        "termly_reviews": TermlyReview.objects.filter(leader__user=person),
+        "training_needs": TrainingNeed.objects.filter(leader__user=person),
+        "governance_roles": GovernanceRole.objects.filter(leader__user=person),
+        "broker_agreement_signatures": AgreementSignature.objects.filter(
+            Q(leader__user=person) | Q(signed_by=person)
+        ),
+        # The version each signature is of (its text, as they signed it)
+        "broker_agreements_signed": BrokerAgreement.objects.filter(
+            signatures__leader__user=person
+        ).distinct(),
+        "employment_history": Employment.objects.filter(leader__user=person),
+        "directory_listings": DirectoryListing.objects.filter(leader__user=person),
+        "first_meetings": FirstMeeting.objects.filter(leader__user=person),
+        # How they were found for requests: shortlists, approaches, offers between brokers
+        "shortlist_entries": ShortlistEntry.objects.filter(leader__user=person),
+        "approaches_to_them": Approach.objects.filter(leader__user=person),
+        "commissions_naming_them": Commission.objects.filter(leader__user=person),
+        "package_proposals_naming_them": ProposedMember.objects.filter(leader__user=person),
         # Records about them
         "agreements_as_leader": Deployment.objects.filter(leader__user=person),
         "concerns_they_were_named_person_for": Concern.objects.filter(named_person=person),
         "schools_they_are_or_were_named_sip_for": NamedSip.objects.filter(sip=person),
         "agreements_they_are_copied_in_on": CopiedIn.objects.filter(user=person),
+        "named_person_for_concerns_settings": ConcernContact.objects.filter(
+            Q(safeguarding_lead=person) | Q(updated_by=person)
+        ),
+        # Concerns about their work, or raised by them as a leader, with every action taken on
+        # them (docs/privacy.md, "Subject access": the organisation decides on any exemption)
+        "concerns_about_or_from_them_as_leader": LeaderConcern.objects.filter(leader__user=person),
+        "actions_on_concerns_about_or_from_them": LeaderConcernAction.objects.filter(
+            concern__leader__user=person
+        ),
+        # The broker's annual feedback to them, and the quality assurance checks of the notes
+        # of visit they wrote and of the agreements they led (docs/privacy.md, "Subject access")
+        "performance_feedback_to_them": PerformanceFeedback.objects.filter(leader__user=person),
+        "qa_checks_of_their_work": QaCheck.objects.filter(
+            Q(visit__recorded_by=person)
+            | Q(visit__deployment__leader__user=person)
+            | Q(evaluation__deployment__leader__user=person)
+        ),
         # Records they wrote
         "agreements_created": Deployment.objects.filter(created_by=person),
         "signatures": Signature.objects.filter(signed_by=person),
@@ -134,6 +214,21 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
         "notes_of_visit_agreed": Visit.objects.filter(agreed_by=person),
         "action_points_of_their_notes": ActionPoint.objects.filter(visit__recorded_by=person),
         "deployment_log_entries": LogEntry.objects.filter(recorded_by=person),
+        "deployment_records_shared_or_signed": LogShare.objects.filter(
+            Q(shared_by=person) | Q(signed_by=person)
+        ),
+        "close_outs_stated_or_signed_off": CloseOut.objects.filter(
+            Q(stated_by=person)
+            | Q(leader_signed_off_by=person)
+            | Q(head_signed_off_by=person)
+            | Q(further_support_decided_by=person)
+        ),
+        "disputes_raised_or_resolved": Dispute.objects.filter(
+            Q(raised_by=person) | Q(resolved_by=person)
+        ),
+        "progress_reviews_revised_measures_agreed": ProgressReview.objects.filter(
+            revised_measures_agreed_by=person
+        ),
         "concerns_raised": Concern.objects.filter(raised_by=person),
         "concern_actions_recorded": ConcernAction.objects.filter(recorded_by=person),
         "feedback_given": FeedbackRequest.objects.filter(submitted_by=person),
@@ -143,7 +238,33 @@ def person_sections(person: User) -> dict[str, QuerySet[Any]]:
             evaluation__submitted_by=person
         ),
         "final_reports_written": FinalReport.objects.filter(author=person),
+        "self_evaluations_written": SelfEvaluation.objects.filter(written_by=person),
         "invoices_created": Invoice.objects.filter(created_by=person),
+        "leader_concerns_raised": LeaderConcern.objects.filter(raised_by=person),
+        "leader_concern_actions_recorded": LeaderConcernAction.objects.filter(recorded_by=person),
+        "package_proposals_made": PackageProposal.objects.filter(proposed_by=person),
+        "broker_agreements_published": BrokerAgreement.objects.filter(published_by=person),
+        "termly_reviews_recorded": TermlyReview.objects.filter(recorded_by=person),
+        "first_meetings_updated": FirstMeeting.objects.filter(updated_by=person),
+        "performance_feedback_written": PerformanceFeedback.objects.filter(written_by=person),
+        "qa_checks_made": QaCheck.objects.filter(checked_by=person),
+        "qa_samples_drawn": QaSample.objects.filter(drawn_by=person),
+        "evidence_packs_requested": EvidencePack.objects.filter(requested_by=person),
+        "documents_uploaded": Document.objects.filter(uploaded_by=person),
+        "release_agreements_consented_or_recorded": ReleaseAgreement.objects.filter(
+            Q(headteacher_consent_by=person) | Q(recorded_by=person)
+        ),
+        "school_moves_recorded_or_asked_to_release": Employment.objects.filter(
+            Q(recorded_by=person) | Q(headteacher=person)
+        ),
+        "directory_listings_made": DirectoryListing.objects.filter(listed_by=person),
+        "shortlist_entries_added_or_judged": ShortlistEntry.objects.filter(
+            Q(added_by=person) | Q(judged_by=person)
+        ),
+        "approaches_sent": Approach.objects.filter(sent_by=person),
+        "commissions_proposed_or_decided": Commission.objects.filter(
+            Q(proposed_by=person) | Q(decided_by=person)
+        ),
         # What happened
         "timeline_what_they_did": Event.objects.filter(actor=person),
         "timeline_about_them": Event.objects.filter(_events_about(subjects)),
@@ -211,8 +332,13 @@ README = """Everything Syslead holds about {name} (account {pk}), exported {when
 access request (UK GDPR article 15).
 
 data/*.json   one file per kind of record: the person's profile, roles and API tokens (never
-              their secrets), their leader profile, designations and applications, the records
-              they wrote, the records about them, their timeline (what they did and what was
+              their secrets), their leader profile, designations and applications, governance
+              record, training, termly reviews, signatures of the broker's agreement, the
+              records they wrote, the records about them (including concerns about their work,
+              performance feedback and quality assurance checks, their employment history,
+              directory listings, the shortlists, approaches and commissions naming them,
+              and the first meetings and package proposals they were part of), their
+              timeline (what they did and what was
               done to their account), their inbox and the sensitive records they read.
               Each row: "model", "pk" and "fields" (links to other records are their ids).
 pdf/          their records as the PDFs Syslead lays out: agreements, notes of visit, feedback,

@@ -54,6 +54,8 @@ from syslead.reports.selectors import (
     Kpis,
     RagCounts,
     RouteFigures,
+    agreement_days,
+    agreement_sums,
     agreements_by_area,
     can_read_kpis,
     evaluation_outcomes,
@@ -378,13 +380,7 @@ def kpis_over_years(
             organisation=organisation, academic_year__in=labels, status__in=DEPLOYED_STATUSES
         )
         .values("academic_year")
-        .annotate(
-            full=Sum("full_days"),
-            half=Sum("half_days"),
-            twilight=Sum("twilight_sessions"),
-            total=Sum("total_cost"),
-            agreements=Count("pk"),
-        )
+        .annotate(**agreement_sums())
         .order_by()
     }
     delivered = _delivered_by_year(organisation, span)
@@ -399,15 +395,13 @@ def kpis_over_years(
             )
         )
         row = sums.get(label, {})
-        units = (row.get("full") or 0) * UNITS_PER_DAY + (row.get("half") or 0)
-        units += row.get("twilight") or 0
         rows.append(
             YearKpis(
                 academic_year=label,
                 sles_designated=len(designated),
                 sles_deployed_within_3_months=deployed,
                 agreements=int(row.get("agreements") or 0),
-                days_agreed=days_from_units(units),
+                days_agreed=agreement_days(row),
                 days_delivered=delivered[label],
                 total_cost=Decimal(row.get("total") or 0),
             )

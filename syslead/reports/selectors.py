@@ -156,15 +156,21 @@ def _agreement_sums(
             organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
         )
         .values(by)
-        .annotate(
-            full=Sum("full_days"),
-            half=Sum("half_days"),
-            twilight=Sum("twilight_sessions"),
-            total=Sum("total_cost"),
-            agreements=Count("pk"),
-        )
+        .annotate(**agreement_sums())
         .order_by(by)
     )
+
+
+def agreement_sums() -> dict[str, Sum | Count]:
+    """What a group of agreements adds up to (``annotate(**agreement_sums())``): their sessions
+    (read as days by ``agreement_days``), total cost and number."""
+    return {
+        "full": Sum("full_days"),
+        "half": Sum("half_days"),
+        "twilight": Sum("twilight_sessions"),
+        "total": Sum("total_cost"),
+        "agreements": Count("pk"),
+    }
 
 
 def agreements_by_funding_route(
@@ -177,7 +183,7 @@ def agreements_by_funding_route(
     figures = []
     for row in rows:
         route = row["funding_route"]
-        days = _days(row)
+        days = agreement_days(row)
         figures.append(
             RouteFigures(
                 funding_route=route,
@@ -208,7 +214,7 @@ def agreements_by_area(
         AreaFigures(
             local_authority=row["client_school__local_authority"] or "Not known",
             agreements=int(row["agreements"]),
-            days=_days(row),
+            days=agreement_days(row),
             total_cost=Decimal(row["total"] or 0),
         )
         for row in rows
@@ -217,8 +223,9 @@ def agreements_by_area(
     return figures
 
 
-def _days(row: dict[str, Any]) -> Decimal:
-    return days_of(row["full"] or 0, row["half"] or 0, row["twilight"] or 0)
+def agreement_days(row: dict[str, Any]) -> Decimal:
+    """The days of a group of agreements summed by ``agreement_sums`` (0 for no row)."""
+    return days_of(row.get("full") or 0, row.get("half") or 0, row.get("twilight") or 0)
 
 
 @dataclass(frozen=True)

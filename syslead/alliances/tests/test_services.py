@@ -279,3 +279,55 @@ def test_broker_leads_are_told_or_the_coordinators_when_there_is_none(
     assert services.broker_leads_of(alliance) == [coordinator]
     lead = make_user("lead@kyra.test", "Lead", (Role.BROKER_LEAD, alliance))
     assert services.broker_leads_of(alliance) == [lead]
+
+
+def test_erasing_a_person_replaces_their_name_as_a_members_contact_and_mou_signer(
+    coordinator: User,
+    administrator: User,
+    alliance: Organisation,
+    client_school: School,
+    home_head: User,
+) -> None:
+    """docs/privacy.md, "Erasure by anonymisation": an erased person's name is replaced wherever
+    it appears in free text, here an alliance member's contact and the headteacher who signed its
+    MOU (as on a board seat); the member's contact e-mail, theirs, is cleared. Another member's
+    contact stays."""
+    from syslead.privacy.erasure import erase_person, pseudonym_for
+
+    theirs = _member(
+        coordinator,
+        alliance,
+        client_school,
+        contact_name=home_head.name,
+        contact_email=home_head.email.upper(),
+        contact_phone="01522 000000",
+    )
+    services.member_mou_record(
+        actor=coordinator,
+        member=theirs,
+        signed_on=dt.date(2025, 9, 2),
+        version="2025",
+        signed_by=home_head.name,
+    )
+    other = _member(
+        coordinator,
+        alliance,
+        make_school(130001, "Other Primary"),
+        contact_name="Olive Other",
+        contact_email="olive@other.test",
+        mou_signed_by="Olive Other",
+    )
+    erase_person(actor=administrator, person=home_head, reason="Asked")
+    pseudonym = pseudonym_for(home_head)
+    theirs.refresh_from_db()
+    other.refresh_from_db()
+    assert (theirs.contact_name, theirs.mou_signed_by) == (pseudonym, pseudonym)
+    assert theirs.contact_email == ""
+    assert theirs.contact_phone == "01522 000000"  # the school's number, not theirs
+    assert (other.contact_name, other.mou_signed_by, other.contact_email) == (
+        "Olive Other",
+        "Olive Other",
+        "olive@other.test",
+    )
+    mou = Event.objects.get(verb="alliance.mou_signed")
+    assert home_head.name not in mou.summary

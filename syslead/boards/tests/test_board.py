@@ -17,7 +17,7 @@ from syslead.accounts.models import Role, User
 from syslead.boards import services
 from syslead.boards.charts import targets_chart
 from syslead.boards.models import ActionStatus, BoardMember, BoardRole
-from syslead.boards.selectors import agreement_figures, board_year, overdue_actions
+from syslead.boards.selectors import Measure, agreement_figures, board_year, overdue_actions
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
@@ -420,10 +420,17 @@ def test_the_chart_draws_each_target_beside_its_figure_and_needs_a_target(
         "Days of support agreed",
         "Days of support delivered",
     ]
-    target_bar, actual_bar = chart.groups[0].bars
-    assert target_bar.label == "Target: 4 schools"
-    assert actual_bar.height == 0  # nothing yet
-    assert "Schools supported: 0 of 4 schools, 0%" in chart.description
+    # Nothing yet: the target's bar alone, the figure 0% in words.
+    assert [bar.label for bar in chart.groups[0].bars] == ["Target: 100%"]
+    assert "Schools supported: target 100%, actual 0%" in chart.description
+    # A figure is drawn as its percentage of the target, beside the target's 100%.
+    drawn = targets_chart(
+        [Measure("schools", "Schools supported", "schools", Decimal(4), Decimal(3))]
+    )
+    assert drawn is not None
+    target_bar, actual_bar = drawn.groups[0].bars
+    assert (target_bar.label, actual_bar.label) == ("Target: 100%", "Actual: 75%")
+    assert actual_bar.height == pytest.approx(target_bar.height * 0.75, abs=0.2)
 
 
 def test_erasing_a_person_replaces_their_name_on_the_board(

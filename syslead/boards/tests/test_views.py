@@ -199,6 +199,13 @@ def test_setting_the_targets_shows_them_against_the_figures(
     assert "40.5 days to go" in page
     assert "<svg" in page
     assert 'role="img"' in page
+    # The shared chart (reports/includes/chart.html) with the board's title and legend.
+    assert (
+        '<title id="targets-chart-title">Progress against the board&#x27;s targets for '
+        f"{YEAR.label}, as a percentage of each target</title>"
+    ) in page
+    assert ">Target</text>" in page
+    assert ">Actual</text>" in page
     assert (
         client.get(reverse("boards:targets", args=[alliance.pk, "not-a-year"])).status_code == 404
     )

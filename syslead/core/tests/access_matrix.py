@@ -516,7 +516,35 @@ GET invoicing:remittance @own                                200    200    200  
 GET invoicing:remittance_pdf                                 200    404    404    404    404    404    404    404    302
 GET invoicing:remittance_pdf @own                            200    200    200    404    404    200    404    404    302
 
+# governors (the supported school's governing body; the governor's own cells: test_governor_access.py)
+GET governors:home                                           403    403    403    403    403    403    403    403    302  # a page for governors only (see test_governor_access.py)
+GET governors:agreement                                      200    404    404    404    404    404    404    404    302
+GET governors:agreement @own                                 200    404    404    404    404    404    404    404    302  # the parties read the agreement's own page, not the governors'
+GET governors:deployment_record                              200    404    404    404    404    404    404    404    302
+GET governors:deployment_record @own                         200    404    404    404    404    404    404    404    302
+GET governors:evaluation                                     200    404    404    404    404    404    404    404    302
+GET governors:evaluation @own                                200    404    404    404    404    404    404    404    302
+GET governors:final_report                                   200    404    404    404    404    404    404    404    302
+GET governors:final_report @own                              200    404    404    404    404    404    404    404    302
+GET governors:manage                                         200    403    403    403    403    403    403    403    302  # schools are public: 403
+GET governors:manage @own                                    200    403    403    403    403    403    200    403    302  # the supported school's headteacher
+POST governors:manage                                        200    403    403    403    403    403    403    403    302  # admin: the empty form's errors
+POST governors:manage @own                                   200    403    403    403    403    403    200    403    302
+GET governors:remove                                         405    405    405    405    405    405    405    405    302
+POST governors:remove                                        302    403    403    403    403    403    403    403    302
+POST governors:remove @own                                   302    403    403    403    403    403    302    403    302
+GET governors:cancel_invitation                              405    405    405    405    405    405    405    405    302
+POST governors:cancel_invitation                             302    403    403    403    403    403    403    403    302
+POST governors:cancel_invitation @own                        302    403    403    403    403    403    302    403    302
+
 # evaluation
+GET evaluation:my_portfolio                                  403    403    403    403    200    403    403    403    302  # the leader's own: as leaders:my_profile
+GET evaluation:portfolio                                     200    404    404    404    404    404    404    404    302
+GET evaluation:portfolio @own                                200    200    403    403    200    403    404    404    302  # the leader's coordinators; others who see the leader 403
+GET evaluation:self_evaluation                               403    404    404    404    404    404    404    404    302  # admin: the leader's only
+GET evaluation:self_evaluation @own                          403    403    403    403    200    403    403    404    302  # the named SIP sees the agreement: 403
+POST evaluation:self_evaluation                              403    404    404    404    404    404    404    404    302
+POST evaluation:self_evaluation @own                         403    403    403    403    200    403    403    404    302  # leader: the empty form's errors
 GET evaluation:feedback_list                                 200    404    404    404    404    404    404    404    302
 GET evaluation:feedback                                      200    404    404    404    404    404    404    404    302
 GET evaluation:feedback @own                                 200    200    200    200    200    200    200    404    302
@@ -879,6 +907,8 @@ PARAMETERS: dict[str, str] = {
     "dispute_id": "dispute",
     "named_id": "named_sip",
     "row_id": "copied_in",
+    "share_id": "log_share",
+    "assignment_id": "governor_member",
     "package_id": "package",
     "proposal_id": "package_proposal",
 }
@@ -891,6 +921,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("/visits/{visit_id}/request-changes", "visit_id"): "visit_to_agree",
     # A person copied in is on the LA-route agreement (copying in is for that route only).
     ("deployments:copied_in_remove", "deployment_id"): "la_deployment",
+    # A governor's invitation is the school's, sent by its headteacher.
+    ("governors:cancel_invitation", "invitation_id"): "governor_invitation",
     # The first meeting is recorded for a request whose leader was chosen.
     ("brokering:first_meeting", "request_id"): "first_meeting_request",
 }

@@ -116,6 +116,7 @@ from syslead.visits.models import (
     ConcernKind,
     LogActivity,
     LogEntry,
+    LogShare,
     Session,
     Visit,
     VisitStatus,
@@ -491,6 +492,33 @@ def build_side(
         for item in EvaluationItem.values
     )
     o["evaluation"] = evaluation
+    # The supported school's governing body (docs/rules.md, "The governing body"): a governor,
+    # an invitation the headteacher sent, and a term's deployment record the head signed.
+    o["governor"] = make_user(
+        f"governor@{key}.test", f"{key} Governor", (Role.GOVERNOR, side.client_school)
+    )
+    o["governor_member"] = o["governor"].role_assignments.get(role=Role.GOVERNOR)
+    o["governor_invitation"] = Invitation.objects.create(
+        email=f"governor.invited@{key}.test",
+        name=f"{key} Governor-Invited",
+        role=Role.GOVERNOR,
+        school=side.client_school,
+        status=InvitationStatus.PENDING,
+        token_hash=f"{key}-matrix-governor".ljust(64, "0"),
+        expires_at=timezone.now() + dt.timedelta(days=14),
+        invited_by=side.client_head,
+        last_sent_at=timezone.now(),
+    )
+    o["log_share"] = LogShare.objects.create(
+        deployment=deployment,
+        academic_year=YEAR.label,
+        term="autumn",
+        shared_by=side.leader_user,
+        hours=Decimal("6"),
+        signed_by=side.client_head,
+        signed_name=side.client_head.name,
+        signed_at=timezone.now(),
+    )
     o["final_report"] = FinalReport.objects.create(
         deployment=deployment,
         author=side.leader_user,

@@ -30,7 +30,9 @@ def test_coordinator_signs_in_and_finds_a_school_by_postcode(
     page.get_by_label("Password").press_sequentially(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alice")
-    expect(page.get_by_role("heading", name="KYRA Teaching School Alliance")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="KYRA Teaching School Alliance", exact=True)
+    ).to_be_visible()
     axe_check(page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schools").click()

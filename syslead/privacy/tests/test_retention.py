@@ -395,3 +395,27 @@ def test_a_replaced_version_waits_for_the_version_that_replaced_it(
     )
     assert apply_retention(dt.date(2033, 3, 25)).counts["notes_of_visit"] == 0
     assert apply_retention(dt.date(2033, 3, 26)).counts["notes_of_visit"] == 2
+
+
+def test_six_years_on_the_leaders_self_evaluation_keeps_only_its_rating(
+    finished: Deployment,
+) -> None:
+    """docs/retention.md, feedback and evaluation: the leader's self-evaluation of the agreement
+    (docs/rules.md, "A leader's portfolio") loses its words and its writer; the rating stays."""
+    from syslead.evaluation.models import SelfEvaluation
+
+    SelfEvaluation.objects.create(
+        deployment=finished,
+        went_well="Ms Jones's team took to the coaching",
+        impact_seen="Better maths lessons",
+        do_differently="Start earlier",
+        contribution=SelfEvaluation._meta.get_field("contribution").choices[0][0],
+        written_by=finished.leader.user,
+    )
+    apply_retention(DAY_BEFORE)
+    assert SelfEvaluation.objects.get().went_well.startswith("Ms Jones")
+    apply_retention(SIX_YEARS_ON)
+    kept = SelfEvaluation.objects.get()
+    assert (kept.went_well, kept.impact_seen, kept.do_differently) == (REMOVED,) * 3
+    assert kept.written_by is None
+    assert kept.contribution

@@ -46,4 +46,6 @@ class Command(BaseCommand):
         )
         if build.casework is not None:
             self.stdout.write(build.casework.summary())
+        if build.alliance is not None:
+            self.stdout.write(build.alliance.summary())
         self.stdout.write(f"Took {time.perf_counter() - started:.1f} s.")
