@@ -33,7 +33,7 @@ def count_every_leader(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0004_sip_viewpoint"),
+        ("evaluation", "0005_self_evaluation"),
         ("leaders", "0009_training_invitations_feedback_reviews"),
     ]
 
