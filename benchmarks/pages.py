@@ -1,12 +1,14 @@
 """Benchmark every list page and report over ten years of national data (Syslead issue 16, item 6).
 
     .venv/bin/python benchmarks/pages.py [--scale 0.01] [--postgres] [--runs 20] [--keep]
+    .venv/bin/python benchmarks/pages.py --reuse [--runs 20] [--only "impact,unmet demand"]
 
 Builds the national set (``benchmarks.national``: the real register, 12,000 leaders, about 160
 brokers, 100,000 agreements with 1,000,000 notes of visit, their feedback, evaluations and
 invoices over ten academic years, all times ``--scale``) in a throwaway SQLite file, or with
 ``--postgres`` in a PostgreSQL database ``syslead_bench_pages`` on 127.0.0.1 (dropped at the end
-unless ``--keep``), then, signed in as a coordinator of the busiest broker and as an
+unless ``--keep``; ``--reuse`` times the database a ``--keep`` run left, migrated, without
+rebuilding it), then, signed in as a coordinator of the busiest broker and as an
 administrator, times each page with Django's test client (the whole request in this process:
 middleware, access, queries, template):
 
