@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> None:
         f"\nBatch allocation for {hub.name} "
         f"({national.leaders_per_organisation[hub_id]} leaders associated):"
     )
-    for label, days in (("mixed days (2-10)", None), ("all 5 days", ("5",))):
+    for label, days in (("mixed days (2-10)", None), ("all 5 days", ("5",))) if args.batch else ():
         ids = build_requests(
             national,
             n=args.batch,

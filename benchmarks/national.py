@@ -205,6 +205,24 @@ def postgres_database(name: str, server: str = "postgresql://postgres@127.0.0.1:
     return url
 
 
+def existing_postgres_database(
+    name: str, server: str = "postgresql://postgres@127.0.0.1:5432"
+) -> str:
+    """Point Django at the PostgreSQL database ``name`` kept by an earlier run (``--keep``) and
+    migrate it (migrations merged since, e.g. one that fills a new table from the data)."""
+    url = f"{server}/{name}"
+    folder = Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CONN_MAX_AGE", "60")
+    _environment(folder)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    return url
+
+
 def drop_postgres_database(name: str, server: str = "postgresql://postgres@127.0.0.1:5432") -> None:
     import psycopg
     from django.db import connections
@@ -831,6 +849,11 @@ def build_history(
     history.invoices = invoices.written
     history.invoice_lines = lines.written
     history.agreements_per_organisation = dict(counts)
+    # The ratings were written straight into their table: recount matching's outcomes tally
+    # from them, as ``evaluation_submit`` does for each one (docs/rules.md, "Matching").
+    from syslead.evaluation.tallies import outcome_tally_refresh
+
+    outcome_tally_refresh()
     _analyse()
     return history
 

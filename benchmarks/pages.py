@@ -1,12 +1,14 @@
 """Benchmark every list page and report over ten years of national data (Syslead issue 16, item 6).
 
     .venv/bin/python benchmarks/pages.py [--scale 0.01] [--postgres] [--runs 20] [--keep]
+    .venv/bin/python benchmarks/pages.py --reuse [--runs 20] [--only "impact,unmet demand"]
 
 Builds the national set (``benchmarks.national``: the real register, 12,000 leaders, about 160
 brokers, 100,000 agreements with 1,000,000 notes of visit, their feedback, evaluations and
 invoices over ten academic years, all times ``--scale``) in a throwaway SQLite file, or with
 ``--postgres`` in a PostgreSQL database ``syslead_bench_pages`` on 127.0.0.1 (dropped at the end
-unless ``--keep``), then, signed in as a coordinator of the busiest broker and as an
+unless ``--keep``; ``--reuse`` times the database a ``--keep`` run left, migrated, without
+rebuilding it), then, signed in as a coordinator of the busiest broker and as an
 administrator, times each page with Django's test client (the whole request in this process:
 middleware, access, queries, template):
 
@@ -41,6 +43,7 @@ from benchmarks.national import (
     build_national_leaders,
     build_requests,
     drop_postgres_database,
+    existing_postgres_database,
     load_register,
     postgres_database,
     throwaway_database,
@@ -120,12 +123,21 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL at 127.0.0.1")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the PostgreSQL database kept by an earlier --keep run (migrated, not rebuilt)",
+    )
+    parser.add_argument("--only", default="", help="comma-separated page labels to time")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
     started = time.perf_counter()
     print(f"Load average at start (1, 5, 15 min): {load_average()}")
-    if args.postgres:
+    if args.reuse:
+        args.postgres = args.keep = True
+        print(f"Database: PostgreSQL {existing_postgres_database(DATABASE)} (kept, reused)")
+    elif args.postgres:
         print(f"Database: PostgreSQL {postgres_database(DATABASE)}")
     else:
         print(f"Database: SQLite {throwaway_database()}")
@@ -153,35 +165,54 @@ def run(args: argparse.Namespace, started: float) -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    t = time.perf_counter()
-    counts = load_register()
-    print(f"Register loaded in {time.perf_counter() - t:.1f} s: {counts.summary()}")
-    t = time.perf_counter()
-    national = build_national_leaders(
-        n=max(200, round(NATIONAL_LEADERS * args.scale)), seed=args.seed
-    )
-    print(
-        f"{len(national.leader_ids):,} leaders, {len(national.hubs) + len(national.authorities)} "
-        f"brokers in {time.perf_counter() - t:.1f} s"
-    )
-    t = time.perf_counter()
-    history = build_history(
-        national,
-        agreements=max(100, round(NATIONAL_AGREEMENTS * args.scale)),
-        seed=args.seed,
-        progress=lambda m: print(m, flush=True) if args.scale >= 0.1 else None,
-    )
-    waiting = build_requests(national, n=max(50, round(5000 * args.scale)), seed=args.seed + 3)
-    print(
-        f"History built in {time.perf_counter() - t:.1f} s: {history.summary()}; "
-        f"{len(waiting):,} open requests this year"
-    )
+    if args.reuse:
+        from django.db.models import Count
 
-    broker_id = history.busiest_organisation()
+        broker_id, busiest = (
+            Deployment.objects.order_by()
+            .values_list("organisation_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[0]
+        )
+        print(f"Reusing the kept data: {Deployment.objects.count():,} agreements")
+    else:
+        t = time.perf_counter()
+        counts = load_register()
+        print(f"Register loaded in {time.perf_counter() - t:.1f} s: {counts.summary()}")
+        t = time.perf_counter()
+        national = build_national_leaders(
+            n=max(200, round(NATIONAL_LEADERS * args.scale)), seed=args.seed
+        )
+        brokers = len(national.hubs) + len(national.authorities)
+        print(
+            f"{len(national.leader_ids):,} leaders, {brokers} "
+            f"brokers in {time.perf_counter() - t:.1f} s"
+        )
+        t = time.perf_counter()
+        history = build_history(
+            national,
+            agreements=max(100, round(NATIONAL_AGREEMENTS * args.scale)),
+            seed=args.seed,
+            progress=lambda m: print(m, flush=True) if args.scale >= 0.1 else None,
+        )
+        waiting = build_requests(national, n=max(50, round(5000 * args.scale)), seed=args.seed + 3)
+        print(
+            f"History built in {time.perf_counter() - t:.1f} s: {history.summary()}; "
+            f"{len(waiting):,} open requests this year"
+        )
+
+        broker_id = history.busiest_organisation()
+        busiest = history.agreements_per_organisation[broker_id]
     broker = Organisation.objects.get(pk=broker_id)
-    coordinator = User.objects.create_user(email="coordinator@bench.test", password="x")
-    RoleAssignment.objects.create(user=coordinator, role=Role.COORDINATOR, organisation=broker)
-    admin = User.objects.create_superuser(email="admin@bench.test", password="x")
+    coordinator = User.objects.filter(email="coordinator@bench.test").first()
+    if coordinator is None:
+        coordinator = User.objects.create_user(email="coordinator@bench.test", password="x")
+    RoleAssignment.objects.get_or_create(
+        user=coordinator, role=Role.COORDINATOR, organisation=broker
+    )
+    admin = User.objects.filter(email="admin@bench.test").first()
+    if admin is None:
+        admin = User.objects.create_superuser(email="admin@bench.test", password="x")
     RoleAssignment.objects.get_or_create(user=admin, role=Role.ADMINISTRATOR)
     agreement = (
         Deployment.objects.filter(organisation=broker, status="completed")
@@ -190,7 +221,7 @@ def run(args: argparse.Namespace, started: float) -> None:
     )
     assert agreement is not None
     print(
-        f"Busiest broker: {broker.name} ({history.agreements_per_organisation[broker_id]:,} "
+        f"Busiest broker: {broker.name} ({busiest:,} "
         f"agreements); the agreement timed: {agreement.pk} ({agreement.visits.count()} notes)"
     )
     pages = [
@@ -203,6 +234,9 @@ def run(args: argparse.Namespace, started: float) -> None:
         ("unmet demand", f"/requests/unmet-demand/?organisation={broker_id}"),
         ("impact", f"/reports/impact/?organisation={broker_id}"),
     ]
+    if args.only:
+        wanted = {x.strip() for x in args.only.split(",")}
+        pages = [p for p in pages if p[0] in wanted]
     rows = []
     for role, user in (("coordinator", coordinator), ("administrator", admin)):
         client = signed_in(user)
@@ -238,7 +272,8 @@ def run(args: argparse.Namespace, started: float) -> None:
         )
     print(
         f"\nTrivial signed-in page: GET {TRIVIAL} ({rows[0][6]} queries), timed interleaved with "
-        f"each page ({args.runs} runs each). Database: {connection.vendor}, scale {args.scale}."
+        f"each page ({args.runs} runs each). Database: {connection.vendor}, "
+        f"{'the kept data' if args.reuse else f'scale {args.scale}'}."
     )
     print(f"Everything in {time.perf_counter() - started:.1f} s")
     print(f"Load average at the end (1, 5, 15 min): {load_average()}")

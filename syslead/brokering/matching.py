@@ -46,10 +46,8 @@ Solver
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -80,6 +78,7 @@ from syslead.brokering.facts import (
 )
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import OutcomeEvidence
+from syslead.core.gc_pause import cyclic_gc_paused
 
 #: The default shortlist length (docs/rules.md, Requests: "shortlist three leaders").
 DEFAULT_SHORTLIST_LENGTH = 3
@@ -381,22 +380,6 @@ def rank(
     ]
     excluded.sort(key=lambda e: (e.leader_name.lower(), e.leader_id))
     return candidates, excluded
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a large, acyclic structure is built (a
-    shortlist of thousands of leaders): refcounting still frees everything, and the collector
-    no longer scans — and promotes to its oldest generation — the objects alive half-way, whose
-    full collections of the whole process made one shortlist in twenty several times slower.
-    The collector runs again afterwards as usual (if it was running)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH) -> Shortlist:

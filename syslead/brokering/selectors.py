@@ -42,6 +42,7 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.core.events import events_for
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.core.models import Event
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import LeaderProfile
@@ -396,17 +397,20 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
             chosen_leader__isnull=True,
             status__in=[RequestStatus.WITHDRAWN, RequestStatus.CLOSED],
         )
-    ).select_related("school")
+    )
     rows: dict[tuple[str, str, str], DemandRow] = {}
-    for request in unmet:
-        area = request.school.local_authority or request.school.district or "Area not known"
-        for need in dict.fromkeys(request.needs):
-            key = (need, request.phase, area)
-            row = rows.setdefault(key, DemandRow(need, request.phase, area))
+    # Values, not model instances: a broker may have hundreds of requests waiting.
+    for pk, needs, phase, days_requested, local_authority, district in unmet.values_list(
+        "pk", "needs", "phase", "days_requested", "school__local_authority", "school__district"
+    ):
+        area = local_authority or district or "Area not known"
+        for need in dict.fromkeys(needs):
+            key = (need, phase, area)
+            row = rows.setdefault(key, DemandRow(need, phase, area))
             row.requests += 1
-            row.days += Decimal(request.days_requested)
-            row.declined += 1 if request.pk in declined_ids else 0
-            row.request_ids.append(request.pk)
+            row.days += Decimal(days_requested)
+            row.declined += 1 if pk in declined_ids else 0
+            row.request_ids.append(pk)
     if not rows:
         return []
     _add_supply(rows.values(), organisation, academic_year)
@@ -417,11 +421,13 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
 
 
 def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_year: str) -> None:
-    deployable = [
-        leader
-        for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
-        if leader.active_designations and leader.core_training_completed_on is not None
-    ]
+    # Thousands of leaders' facts: see ``cyclic_gc_paused``.
+    with cyclic_gc_paused():
+        deployable = [
+            leader
+            for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
+            if leader.active_designations and leader.core_training_completed_on is not None
+        ]
     by_pair: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
     for leader in deployable:
         remaining = max(leader.remaining_days, Decimal(0))

@@ -253,6 +253,26 @@ class EvaluationRating(models.Model):
         return f"{self.item}: {self.rating}"
 
 
+class LeaderOutcomeTally(models.Model):
+    """How many of a leader's evaluated deployments were rated red, amber and green for overall
+    success: a count kept by the service that writes evaluations, so that matching reads one row
+    per leader instead of counting every rating of ten years (docs/rules.md, "Matching", "The
+    outcomes tally"). ``outcome_tally_refresh`` recounts it from the ratings; no row: none."""
+
+    leader = models.OneToOneField(
+        "leaders.LeaderProfile",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    red = models.PositiveIntegerField(default=0)
+    amber = models.PositiveIntegerField(default=0)
+    green = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Leader {self.leader_id}: {self.green} green, {self.amber} amber, {self.red} red"
+
+
 class FinalReportStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     AWAITING_QA = "awaiting_qa", "Waiting for quality assurance"

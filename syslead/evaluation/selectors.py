@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from syslead.core.academic_years import Term, terms_between
@@ -25,9 +25,9 @@ from syslead.evaluation.models import (
     RAG_STEP,
     Evaluation,
     EvaluationItem,
-    EvaluationRating,
     FeedbackRequest,
     FeedbackStatus,
+    LeaderOutcomeTally,
     ObjectiveRating,
     Rag,
     Viewpoint,
@@ -245,23 +245,15 @@ def evaluation_of(deployment: Deployment) -> Evaluation | None:
 
 
 def overall_success_counts() -> dict[str, Any]:
-    """{rating: an expression counting the evaluated deployments of the leader of the row
-    (``OuterRef("pk")``) whose "overall success of support" was so rated}: the evidence of
+    """{rating: an expression giving how many evaluated deployments of the leader of the row
+    (``OuterRef("pk")``) had their "overall success of support" so rated}: the evidence of
     matching's outcomes factor (docs/rules.md, "Matching"; registered in
-    ``syslead.evaluation.apps``). The end-of-support evaluation is given once per agreement, as
-    the support ends."""
+    ``syslead.evaluation.apps``), read from the leader's row of the outcomes tally (one lookup by
+    key, however many years of ratings; "The outcomes tally")."""
     return {
         rating: Coalesce(
             Subquery(
-                EvaluationRating.objects.filter(
-                    item=EvaluationItem.OVERALL_SUCCESS,
-                    rating=rating,
-                    evaluation__deployment__leader_id=OuterRef("pk"),
-                )
-                .order_by()
-                .values("evaluation__deployment__leader_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
+                LeaderOutcomeTally.objects.filter(leader_id=OuterRef("pk")).values(rating)[:1],
                 output_field=IntegerField(),
             ),
             0,

@@ -36,6 +36,7 @@ from syslead.evaluation.models import (
     Rag,
     Viewpoint,
 )
+from syslead.evaluation.tallies import outcome_tally_refresh
 from syslead.evaluation.transitions import FINAL_REPORT, INITIAL, writes_report
 from syslead.notifications.inbox import notify
 from syslead.visits import recipients
@@ -411,6 +412,9 @@ def evaluation_submit(
             for item in EvaluationItem.values
         ]
     )
+    # Matching reads the leader's overall-success counts from the tally (docs/rules.md,
+    # "Matching", "The outcomes tally"): recounted here, in the same transaction.
+    outcome_tally_refresh([deployment.leader_id])
     event_record(
         actor=actor,
         subject=deployment,

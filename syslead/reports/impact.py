@@ -35,13 +35,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connections
+from django.db.models import QuerySet
 
 from syslead.core.academic_years import AcademicYear
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.organisations.models import Organisation
 from syslead.schools.models import OFSTED_GRADE_NUMBER, OfstedInspection, Phase
@@ -173,6 +178,33 @@ class Impact:
     schools_read: int
 
 
+def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset straight from the cursor: Django's per-row work
+    costs more than the query on tens of thousands of rows."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _date(value: Any) -> dt.date:
+    """A date read raw from the cursor (a string on SQLite)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+#: ``date(1970, 1, 1).toordinal()``: numpy counts days from 1970, Python from year 1.
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _ordinals(values: Sequence[Any]) -> IntArray:
+    """Dates read raw from the cursor (dates, or ISO strings on SQLite) as ordinals, in C."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    if isinstance(values[0], dt.date):
+        return np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=len(values))
+    return np.array(values, dtype="datetime64[D]").astype(np.int64) + _EPOCH_ORDINAL
+
+
 @dataclass(frozen=True)
 class _History:
     """Every graded inspection before the report-card era, sorted by school then date."""
@@ -185,21 +217,24 @@ class _History:
 
     @classmethod
     def load(cls) -> _History:
-        rows = list(
+        rows = _raw_rows(
             OfstedInspection.objects.filter(inspected_on__lt=REPORT_CARD_ERA_STARTS)
             .order_by()
             .values_list("school_id", "inspected_on", "rating", "school__phase")
         )
         phase_codes = {phase: index for index, phase in enumerate(Phase.values, start=1)}
-        urns = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        days = np.fromiter((r[1].toordinal() for r in rows), dtype=np.int64, count=len(rows))
+        # Column by column, converted in C (``map`` over a dict's ``get``, numpy's dates): tens of
+        # thousands of inspections are read on every request.
+        school_ids, dates, ratings, school_phases = zip(*rows, strict=True) if rows else ((),) * 4
+        urns = np.array(school_ids, dtype=np.int64)
+        days = _ordinals(dates)
         grades = np.fromiter(
-            (OFSTED_GRADE_NUMBER.get(r[2], 0) for r in rows),  # type: ignore[call-overload]
+            map(OFSTED_GRADE_NUMBER.get, ratings, repeat(0)),
             dtype=np.int64,
             count=len(rows),
         )
         phases = np.fromiter(
-            (phase_codes.get(r[3], 0) for r in rows), dtype=np.int64, count=len(rows)
+            map(phase_codes.get, school_phases, repeat(0)), dtype=np.int64, count=len(rows)
         )
         keep = grades > 0
         keys = urns * _KEY + days
@@ -235,11 +270,14 @@ class _History:
 def _oldest_baseline(years: IntArray) -> IntArray:
     """For each academic year (its first calendar year), the oldest day a starting grade may
     have: 1 September ``BASELINE_YEARS`` years before the year starts, as ordinals."""
-    return np.fromiter(
-        (dt.date(int(y) - BASELINE_YEARS, 9, 1).toordinal() for y in years),
+    # A few distinct years among many schools: each worked out once.
+    distinct, where = np.unique(years, return_inverse=True)
+    oldest = np.fromiter(
+        (dt.date(int(y) - BASELINE_YEARS, 9, 1).toordinal() for y in distinct),
         dtype=np.int64,
-        count=len(years),
+        count=len(distinct),
     )
+    return oldest[where.reshape(-1)]
 
 
 @dataclass(frozen=True)
@@ -249,6 +287,14 @@ class _Supported:
     urn: int
     starts_on: dt.date
     organisation_id: int
+    #: The first calendar year of the academic year of the start (``AcademicYear.containing``,
+    #: worked out once per agreement: the report may count tens of thousands).
+    start_year: int
+
+
+def _supported(urn: int, starts_on: Any, organisation_id: int) -> _Supported:
+    day = _date(starts_on)
+    return _Supported(urn, day, organisation_id, day.year if day.month >= 9 else day.year - 1)
 
 
 def _comparison_cells(
@@ -277,6 +323,20 @@ def _comparison_cells(
     return cells
 
 
+def _cell_codes(phase: Any, grade: Any, year: Any) -> IntArray:
+    """(phase, starting grade, year) as one number (arrays or single values): phase and grade are
+    single digits, the year four."""
+    return (
+        np.asarray(phase, dtype=np.int64) * 100_000
+        + np.asarray(grade, dtype=np.int64) * 10_000
+        + np.asarray(year, dtype=np.int64)
+    )
+
+
+def _cell_of(code: int) -> tuple[int, int, int]:
+    return code // 100_000, code // 10_000 % 10, code % 10_000
+
+
 def _row(
     label: str,
     members: list[_Supported],
@@ -284,40 +344,41 @@ def _row(
     comparison: dict[tuple[int, int, int], tuple[int, int]],
 ) -> ImpactRow:
     """The figures of one group of supported schools: each school once, from its earliest start."""
-    first: dict[int, dt.date] = {}
+    first: dict[int, _Supported] = {}
     for member in members:
-        if member.urn not in first or member.starts_on < first[member.urn]:
-            first[member.urn] = member.starts_on
+        earliest = first.get(member.urn)
+        if earliest is None or member.starts_on < earliest.starts_on:
+            first[member.urn] = member
     row = ImpactRow(label=label)
     if not first:
         return row
     urns = np.fromiter(first.keys(), dtype=np.int64, count=len(first))
     starts = list(first.values())
-    days = np.fromiter((d.toordinal() for d in starts), dtype=np.int64, count=len(starts))
-    years = np.fromiter(
-        (AcademicYear.containing(d).start_year for d in starts), dtype=np.int64, count=len(starts)
-    )
+    days = np.fromiter((m.starts_on.toordinal() for m in starts), dtype=np.int64, count=len(starts))
+    years = np.fromiter((m.start_year for m in starts), dtype=np.int64, count=len(starts))
     has_before, before, has_later, later, phase = history.at(urns, days, _oldest_baseline(years))
     usable = has_before & has_later
     row.no_starting_grade = int((~has_before).sum())
     row.not_inspected_again = int((has_before & ~has_later).sum())
-    # Only schools with comparison schools of their phase, starting grade and year are compared.
-    matched = usable & np.fromiter(
-        (
-            (int(p), int(g), int(y)) in comparison
-            for p, g, y in zip(phase, before, years, strict=True)
-        ),
-        dtype=bool,
-        count=len(urns),
+    # Only schools with comparison schools of their phase, starting grade and year are compared:
+    # each (phase, grade, year) as one number, so the test runs in numpy, not per school.
+    codes = _cell_codes(phase, before, years)
+    known = np.fromiter(
+        (c for p, g, y in comparison for c in _cell_codes(p, g, y).flat),
+        dtype=np.int64,
+        count=len(comparison),
     )
+    matched = usable & np.isin(codes, known)
     row.without_comparison = int((usable & ~matched).sum())
     row.supported = int(matched.sum())
     row.improved = int((matched & (later < before)).sum())
     row.stayed = int((matched & (later == before)).sum())
     row.declined = int((matched & (later > before)).sum())
-    cells: dict[tuple[int, int, int], int] = defaultdict(int)
-    for p, g, y in zip(phase[matched], before[matched], years[matched], strict=True):
-        cells[(int(p), int(g), int(y))] += 1
+    # The cells in the order their first school comes (as counted one by one before).
+    found, first_at, counts = np.unique(codes[matched], return_index=True, return_counts=True)
+    cells: dict[tuple[int, int, int], int] = {
+        _cell_of(int(found[i])): int(counts[i]) for i in np.argsort(first_at, kind="stable")
+    }
     weighted = weight_sq = weight = 0.0
     for cell, count in cells.items():
         total, wins = comparison[cell]
@@ -333,39 +394,48 @@ def _row(
     return row
 
 
-def _year_of(day: dt.date) -> AcademicYear:
-    return AcademicYear.containing(day)
-
-
 def impact(organisation: Organisation | None, academic_year: AcademicYear | str | None) -> Impact:
     """The impact figures for the broker (None: every broker) and the year of the agreements'
     start (None: every year): overall, by year, and by broker when every broker is asked."""
+    # Tens of thousands of agreements and inspections read: see ``cyclic_gc_paused``.
+    with cyclic_gc_paused():
+        return _impact(organisation, academic_year)
+
+
+def _impact(organisation: Organisation | None, academic_year: AcademicYear | str | None) -> Impact:
     year = AcademicYear.parse(academic_year) if isinstance(academic_year, str) else academic_year
     history = _History.load()
-    agreements = list(
-        Deployment.objects.exclude(status__in=NOT_SUPPORT)
-        .order_by()
-        .values_list("client_school_id", "organisation_id", "starts_on", "status")
-    )
-    ever_supported = {urn for urn, _org, _start, _status in agreements}
+    # Every school ever supported (the comparison leaves them out), then only the agreements
+    # counted: the two read far fewer rows than every agreement of every year.
+    ever_supported = {
+        urn
+        for (urn,) in _raw_rows(
+            Deployment.objects.exclude(status__in=NOT_SUPPORT)
+            .order_by()
+            .values_list("client_school_id")
+            .distinct()
+        )
+    }
+    counted = Deployment.objects.filter(status__in=SUPPORT_STATUSES)
+    if organisation is not None:
+        counted = counted.filter(organisation_id=organisation.pk)
+    if year is not None:
+        counted = counted.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
     members = [
-        _Supported(urn, starts_on, org)
-        for urn, org, starts_on, status in agreements
-        if status in SUPPORT_STATUSES
-        and (organisation is None or org == organisation.pk)
-        and (year is None or starts_on in year)
+        _supported(urn, starts_on, org)
+        for urn, org, starts_on in _raw_rows(
+            counted.order_by().values_list("client_school_id", "organisation_id", "starts_on")
+        )
     ]
     all_urns = np.unique(history.urns)
     never_supported = all_urns[~np.isin(all_urns, np.fromiter(ever_supported, dtype=np.int64))]
-    comparison = _comparison_cells(
-        history, never_supported, {_year_of(m.starts_on).start_year for m in members}
-    )
-    by_year_members: dict[str, list[_Supported]] = defaultdict(list)
+    comparison = _comparison_cells(history, never_supported, {m.start_year for m in members})
+    by_year_members: dict[int, list[_Supported]] = defaultdict(list)
     for member in members:
-        by_year_members[_year_of(member.starts_on).label].append(member)
+        by_year_members[member.start_year].append(member)
     by_year = [
-        _row(label, by_year_members[label], history, comparison)
-        for label in sorted(by_year_members)
+        _row(AcademicYear(start).label, by_year_members[start], history, comparison)
+        for start in sorted(by_year_members)
     ]
     by_broker: list[ImpactRow] = []
     if organisation is None:

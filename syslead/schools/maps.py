@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import F
 from django.db.models.functions import Floor
+from django.utils.safestring import SafeString, mark_safe
 
 from syslead.schools.models import School
 
@@ -246,6 +247,26 @@ class AreaMap:
     @property
     def zoomed(self) -> bool:
         return self.extent != ENGLAND
+
+    @property
+    def leader_marks(self) -> SafeString:
+        """The leaders' square markers as SVG, written here rather than by a template loop: a
+        broker's map may carry thousands (numbers only, nothing to escape)."""
+        return mark_safe(
+            "".join(
+                f'<rect x="{m.left}" y="{m.top}" width="8" height="8" class="map__leader"/>'
+                for m in self.leaders
+            )
+        )
+
+    @property
+    def request_marks(self) -> SafeString:
+        """The requests' round markers as SVG (see ``leader_marks``)."""
+        return mark_safe(
+            "".join(
+                f'<circle cx="{m.x}" cy="{m.y}" r="6" class="map__request"/>' for m in self.requests
+            )
+        )
 
 
 def area_map(

@@ -49,7 +49,6 @@ from syslead.brokering.matching import (
     DEFAULT_SHORTLIST_LENGTH,
     Candidate,
     Shortlist,
-    cyclic_gc_paused,
     shortlist,
 )
 from syslead.brokering.models import (
@@ -71,6 +70,7 @@ from syslead.brokering.selectors import (
 )
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.organisations.models import Organisation
 
 router = Router(tags=["Requests and brokering"])

@@ -15,6 +15,7 @@ from syslead.brokering.outcomes import evidence_from_ratings
 from syslead.brokering.tests import factories
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.evaluation.models import Evaluation, EvaluationItem, EvaluationRating, Rag
+from syslead.evaluation.tallies import outcome_tally_refresh
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -53,6 +54,8 @@ def _evaluated_deployment(
         )
         for item in EvaluationItem.values
     )
+    # As evaluation_submit does: the outcomes tally is recounted with the ratings.
+    outcome_tally_refresh([leader.pk])
     return deployment
 
 
@@ -135,3 +138,21 @@ def test_one_evaluation_cannot_swing_the_factor_to_an_extreme() -> None:
     assert evidence_from_ratings(["green"]).description == (
         "1 earlier deployment evaluated, overall success rated 1 green"
     )
+
+
+def test_an_evaluation_given_through_the_service_reaches_the_shortlist_at_once(
+    lee: LeaderProfile,
+    maths_request: SupportRequest,
+    alliance: Organisation,
+    home_school: School,
+) -> None:
+    """docs/rules.md, "Matching", "The outcomes tally": the outcomes factor reads the tally,
+    which is recounted from the ratings whenever they are written."""
+    deployment = _evaluated_deployment(lee, alliance, home_school, Rag.GREEN)
+    assert _lee(shortlist(maths_request), lee).fractions.outcomes == pytest.approx(2 / 3)
+    evaluation = Evaluation.objects.get(deployment=deployment)
+    EvaluationRating.objects.filter(
+        evaluation=evaluation, item=EvaluationItem.OVERALL_SUCCESS
+    ).update(rating=Rag.RED)
+    outcome_tally_refresh([lee.pk])
+    assert _lee(shortlist(maths_request), lee).fractions.outcomes == pytest.approx(1 / 3)

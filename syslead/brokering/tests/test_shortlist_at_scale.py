@@ -19,10 +19,11 @@ from syslead.accounts.models import User
 from syslead.brokering.eligibility import LeaderFacts, RequestFacts, hard_rule_failures
 from syslead.brokering.engine import LeaderTable, Verdict, Weights
 from syslead.brokering.facts import leader_facts
-from syslead.brokering.matching import cyclic_gc_paused, shortlist
+from syslead.brokering.matching import shortlist
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.tests import factories
 from syslead.capacity.ledger import capacities_for
+from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.leaders.models import DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation

@@ -60,6 +60,38 @@ def test_unmet_demand_lists_the_gap_and_the_priorities_with_a_map(
     assert len(response.context["map"].requests) == 2
 
 
+def test_unmet_demand_shows_its_tables_a_page_at_a_time(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    lee: LeaderProfile,
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    """The demand table and the schools waiting show 25 rows a page, so the page's work does not
+    grow with the rows; the priorities and the map still count every request."""
+    for n in range(30):
+        factories.support_request(
+            factories.school(f"Waiting School {n:02d}", local_authority=f"Authority {n:02d}"),
+            alliance,
+            needs=("science",),
+            days="4",
+        )
+    client = login(coordinator)
+    with django_assert_max_num_queries(30):
+        first = client.get(reverse("brokering:unmet_demand"))
+    content = first.content.decode()
+    assert len(first.context["rows"]) == 30
+    assert len(first.context["page"]) == 25
+    assert len(first.context["waiting_places"]) == 25
+    assert len(first.context["map"].requests) == 30
+    assert "rows 1 to 25 of 30" in content
+    assert "1 to 25 of 30" in content
+    second = client.get(reverse("brokering:unmet_demand"), {"page": 2, "places": 2})
+    assert len(second.context["page"]) == 5
+    assert len(second.context["waiting_places"]) == 5
+    assert "Waiting School 29" in second.content.decode()
+
+
 def test_unmet_demand_is_for_coordinators_and_broker_leads_of_the_organisation(
     login: Login,
     broker_lead: User,

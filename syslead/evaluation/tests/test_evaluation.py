@@ -12,9 +12,10 @@ from syslead.accounts.models import User
 from syslead.brokering.models import Route, SupportRequest
 from syslead.core.exceptions import NotAllowed, RuleViolation
 from syslead.deployments.models import Deployment
-from syslead.evaluation.models import Evaluation, EvaluationItem
+from syslead.evaluation.models import Evaluation, EvaluationItem, LeaderOutcomeTally
 from syslead.evaluation.selectors import evaluation_lines
 from syslead.evaluation.services import evaluation_start_new_request, evaluation_submit
+from syslead.evaluation.tallies import outcome_tallies, outcome_tally_refresh
 from syslead.notifications.models import Notification
 
 NINE = [
@@ -107,3 +108,36 @@ def test_no_new_request_without_future_support_requested(
     evaluation = _submit(client_head, deployment, future_support_requested="")
     with pytest.raises(ValidationError):
         evaluation_start_new_request(actor=client_head, evaluation=evaluation)
+
+
+def test_the_outcomes_tally_is_recounted_when_an_evaluation_is_given(
+    client_head: User, deployment: Deployment
+) -> None:
+    """docs/rules.md, "Matching", "The outcomes tally": submitting the evaluation recounts the
+    leader's row, so matching never reads a stale count."""
+    assert not LeaderOutcomeTally.objects.filter(leader_id=deployment.leader_id).exists()
+    _submit(
+        client_head,
+        deployment,
+        ratings=dict.fromkeys(NINE, "green") | {"overall_success": "amber"},
+    )
+    tally = LeaderOutcomeTally.objects.get(leader_id=deployment.leader_id)
+    assert (tally.red, tally.amber, tally.green) == (0, 1, 0)
+    assert outcome_tallies([deployment.leader_id]) == {
+        deployment.leader_id: {"red": 0, "amber": 1, "green": 0}
+    }
+
+
+def test_refreshing_the_outcomes_tally_recounts_from_the_ratings(
+    client_head: User, deployment: Deployment
+) -> None:
+    """docs/rules.md, "Matching", "The outcomes tally": a refresh puts back the exact count, and
+    a leader with no evaluated deployment has no row."""
+    _submit(client_head, deployment)
+    LeaderOutcomeTally.objects.filter(leader_id=deployment.leader_id).update(green=7, red=3)
+    outcome_tally_refresh()
+    tally = LeaderOutcomeTally.objects.get(leader_id=deployment.leader_id)
+    assert (tally.red, tally.amber, tally.green) == (0, 0, 1)
+    Evaluation.objects.filter(deployment=deployment).delete()
+    outcome_tally_refresh([deployment.leader_id])
+    assert not LeaderOutcomeTally.objects.filter(leader_id=deployment.leader_id).exists()
