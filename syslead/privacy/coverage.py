@@ -20,6 +20,12 @@ class Classification:
 
 
 CLASSIFIED: dict[str, Classification] = {
+    "evaluation.LeaderOutcomeTally": Classification(
+        subject_access=("outcome_tally",),
+        erasure="Nothing to replace: three counts of the ratings of the leader's evaluated "
+        "agreements, linked to the pseudonymous leader.",
+        retention="leavers",
+    ),
     "evaluation.SelfEvaluation": Classification(
         subject_access=("self_evaluations_written",),
         erasure="Name and e-mail replaced in what went well, the impact seen and what they would "

@@ -300,7 +300,8 @@ RULES: tuple[RetentionRule, ...] = (
         key="leavers",
         record_type="The personal data of a person who left (their account was deactivated): "
         "name, e-mail address, profile and pen portrait, governance record, the name they signed "
-        "the broker's agreement with, roles, inbox, API tokens",
+        "the broker's agreement with, roles, inbox, API tokens; a leader's outcomes tally "
+        "(counts only) stays with the profile",
         clock_starts="The account is deactivated",
         period=Period(months=12),
         action=Action.ANONYMISE,

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from syslead.accounts.models import RoleAssignment, User
+from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -159,7 +159,10 @@ def _check_approaches() -> None:
     waiting = approaches_without_answer([approaching.organisation_id])
     assert [a.pk for a in waiting] == [approaching.approaches.get(status="pending").pk]
     choosing = SupportRequest.objects.get(status=RequestStatus.AWAITING_CHOICE)
-    assert choosing.school.role_assignments.get().user.email == "cara.mills@schools.example"
+    assert (
+        choosing.school.role_assignments.get(role=Role.HEADTEACHER).user.email
+        == "cara.mills@schools.example"
+    )
     assert choosing.approaches.filter(status=ApproachStatus.ACCEPTED).count() == 2
 
 
@@ -187,7 +190,8 @@ def _check_agreements() -> None:
     to_sign = lee.get(status=DeploymentStatus.AWAITING_SIGNATURES)
     assert list(to_sign.signatures.values_list("party", flat=True)) == ["leader"]
     # Harriet Bishop heads Lee's home school: she signs next.
-    assert to_sign.home_school.role_assignments.get().user.name == "Harriet Bishop"
+    home_head = to_sign.home_school.role_assignments.get(role=Role.HEADTEACHER).user
+    assert home_head.name == "Harriet Bishop"
     previous = AcademicYear.current().previous().label
     completed = Deployment.objects.filter(status=DeploymentStatus.COMPLETED)
     assert set(completed.values_list("academic_year", flat=True)) == {previous}
@@ -222,7 +226,8 @@ def _check_delivery() -> None:
     assert lee_active.log_shares.exists()
     late = visits_waiting_too_long(today)
     assert len(late) == 1
-    assert late[0].deployment.client_school.role_assignments.get().user.name == "Cara Mills"
+    client_head = late[0].deployment.client_school.role_assignments.get(role=Role.HEADTEACHER)
+    assert client_head.user.name == "Cara Mills"
     quiet = deployments_without_recent_visit(today)
     assert [q.deployment.organisation.name for q in quiet] == [LA]
     concern = Concern.objects.get()
