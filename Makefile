@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes: one a processor (at least 2). More were tried on two processors: three took
+# as long, four longer (docs/testing.md).
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 2 ? n : 2 )))
 # Python keeps each module's compiled bytecode (its default; an environment may have turned it off):
 # every test process and check otherwise compiles Django, Syslead and the rest afresh, seconds each.
 export PYTHONDONTWRITEBYTECODE :=
@@ -81,14 +84,21 @@ deploy-check: install-dev
 
 pytest: install-dev browsers
 	DJANGO_ALLOW_ASYNC_UNSAFE=true COVERAGE_CORE=$$($(BIN)/python -c 'import sys; print("sysmon" if sys.version_info >= (3, 12) else "ctrace")') \
-	$(BIN)/pytest -n 2 --dist loadfile -q $(COV) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile -q $(COV) $(PYTEST_ARGS)
 	@test -z "$(COV)" || echo "Coverage: $$($(BIN)/coverage report --format=total)% of syslead's lines (floor in pyproject.toml)"
 
-# The type check runs beside the other checks (two processes, each one's output in one piece),
-# then the tests.
-test: install-dev
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck migrations-check deploy-check
-	$(MAKE) --no-print-directory pytest
+# The checks run beside the tests (the browser tests leave a processor partly idle while Chromium
+# draws): the tests' progress shows as it goes, the checks' output, each in one piece, after it.
+# Either failing fails `make test`.
+test: install-dev browsers
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint typecheck migrations-check \
+		deploy-check > $(VENV)/checks.log 2>&1 & checks=$$!; \
+	$(MAKE) --no-print-directory pytest; tests=$$?; \
+	wait $$checks; checked=$$?; \
+	echo "--- The checks (ruff, import layers, mypy, migrations, check --deploy):"; \
+	cat $(VENV)/checks.log; \
+	test $$checked -eq 0 || echo "A check failed (above)."; \
+	test $$tests -eq 0 && test $$checked -eq 0
 
 # On PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432), as CI runs them.
 smoke: install

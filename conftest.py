@@ -317,10 +317,16 @@ def api(db: None) -> Callable[[User | None], ApiClient]:
 ONE_PROCESS_PACKAGES = ("syslead/demo/tests/built/",)
 
 
-#: The two longest test files (minutes each): started before any other.
+#: The longest test files (a minute or more each for the first three, half a minute the others),
+#: longest first: started before any other.
 LONGEST_FIRST = (
     "syslead/demo/tests/test_browser_reflow.py",
     "syslead/core/tests/test_browser_keyboard_journey.py",
+    "syslead/core/tests/test_access_matrix.py",
+    "syslead/core/tests/test_bad_query_strings.py",
+    "syslead/brokering/tests/test_browser_journey.py",
+    "syslead/leaders/tests/test_browser_directory.py",
+    "syslead/visits/tests/test_browser_delivery.py",
 )
 
 
@@ -329,14 +335,14 @@ def _longest_first_rank(path: str) -> int:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The browser tests first, each file's tests in their order: they take the longest (the
-    320 px crawl of the whole demo alone takes minutes), and a long file started last keeps one
-    process busy while the other has finished. The short files then fill the processes up to the
-    end. (``pytest_xdist_make_scheduler`` keeps this order.)"""
+    """The longest files first, then the other browser tests, then the rest, each file's tests
+    in their order: a long file started last keeps one process busy after the other has
+    finished, and the many short files fill both processes up to the end.
+    (``pytest_xdist_make_scheduler`` keeps this order.)"""
     items.sort(
         key=lambda item: (
-            item.get_closest_marker("browser") is None,
             _longest_first_rank(item.nodeid.split("::")[0]),
+            item.get_closest_marker("browser") is None,
         )
     )
 
