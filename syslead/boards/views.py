@@ -26,7 +26,7 @@ from syslead.boards.forms import (
     TargetsForm,
     YearFilterForm,
 )
-from syslead.boards.models import ActionStatus, YearTargets
+from syslead.boards.models import ActionItem, ActionStatus, BudgetLine, YearTargets
 from syslead.core.academic_years import AcademicYear
 from syslead.core.exceptions import NotAllowed
 from syslead.core.http import AuthenticatedHttpRequest
@@ -202,6 +202,58 @@ def targets(request: AuthenticatedHttpRequest, organisation_id: int, year: str) 
     return render(request, "boards/targets_form.html", context)
 
 
+def _save_action(
+    request: AuthenticatedHttpRequest,
+    form: ActionForm,
+    organisation: Organisation,
+    year: AcademicYear,
+    item: ActionItem | None,
+) -> ActionItem | None:
+    """The valid form through ``services.action_save`` (a new action when ``item`` is None); None
+    with the service's refusal on the form."""
+    data = form.cleaned_data
+    return run_service(
+        form,
+        lambda: services.action_save(
+            actor=request.user,
+            organisation=organisation,
+            year=year,
+            item=item,
+            action=data["action"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            status=data["status"],
+            done_on=data["done_on"],
+        ),
+    )
+
+
+def _save_budget_line(
+    request: AuthenticatedHttpRequest,
+    form: BudgetLineForm,
+    organisation: Organisation,
+    year: AcademicYear,
+    line: BudgetLine | None,
+) -> BudgetLine | None:
+    """The valid form through ``services.budget_line_save`` (a new line when ``line`` is None);
+    None with the service's refusal on the form."""
+    data = form.cleaned_data
+    return run_service(
+        form,
+        lambda: services.budget_line_save(
+            actor=request.user,
+            organisation=organisation,
+            year=year,
+            line=line,
+            heading=data["heading"],
+            planned=data["planned"],
+            actual=data["actual"] if data["actual"] is not None else ZERO,
+            notes=data["notes"],
+        ),
+        rule_field="heading",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_add(request: AuthenticatedHttpRequest, organisation_id: int, year: str) -> HttpResponse:
@@ -209,20 +261,7 @@ def action_add(request: AuthenticatedHttpRequest, organisation_id: int, year: st
     chosen = _year(year)
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.action_save(
-                actor=request.user,
-                organisation=organisation,
-                year=chosen,
-                action=data["action"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                status=data["status"],
-                done_on=data["done_on"],
-            ),
-        )
+        saved = _save_action(request, form, organisation, chosen, None)
         if saved is not None:
             messages.success(request, "The action is in the plan.")
             return redirect(_board_url(organisation.pk, chosen, "actions"))
@@ -247,21 +286,7 @@ def action_edit(request: AuthenticatedHttpRequest, action_id: int) -> HttpRespon
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.action_save(
-                actor=request.user,
-                organisation=organisation,
-                year=chosen,
-                item=item,
-                action=data["action"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                status=data["status"],
-                done_on=data["done_on"],
-            ),
-        )
+        saved = _save_action(request, form, organisation, chosen, item)
         if saved is not None:
             messages.success(request, "The action is saved.")
             return redirect(_board_url(organisation.pk, chosen, "actions"))
@@ -282,20 +307,7 @@ def budget_add(request: AuthenticatedHttpRequest, organisation_id: int, year: st
     chosen = _year(year)
     form = BudgetLineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.budget_line_save(
-                actor=request.user,
-                organisation=organisation,
-                year=chosen,
-                heading=data["heading"],
-                planned=data["planned"],
-                actual=data["actual"] if data["actual"] is not None else ZERO,
-                notes=data["notes"],
-            ),
-            rule_field="heading",
-        )
+        saved = _save_budget_line(request, form, organisation, chosen, None)
         if saved is not None:
             messages.success(request, f"{saved.heading} is in the {chosen.label} budget.")
             return redirect(_board_url(organisation.pk, chosen, "budget"))
@@ -319,21 +331,7 @@ def budget_edit(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.budget_line_save(
-                actor=request.user,
-                organisation=organisation,
-                year=chosen,
-                line=line,
-                heading=data["heading"],
-                planned=data["planned"],
-                actual=data["actual"] if data["actual"] is not None else ZERO,
-                notes=data["notes"],
-            ),
-            rule_field="heading",
-        )
+        saved = _save_budget_line(request, form, organisation, chosen, line)
         if saved is not None:
             messages.success(request, f"{saved.heading} is saved.")
             return redirect(_board_url(organisation.pk, chosen, "budget"))
