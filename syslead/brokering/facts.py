@@ -6,6 +6,8 @@ organisation has (values, not model instances, because a shortlist may weigh tho
   Leaders of other organisations are never considered (docs/api.md).
 - ``leader_facts(leaders, academic_year)``: one ``LeaderFacts`` per leader (four queries).
 - ``considered_leader_ids`` + ``leader_facts_for``: the same, read through the leader indexes.
+- ``commissioned_leader_ids(request)``: the few leaders lent or named for the request (the
+  organisation's own are precomputed: ``syslead.brokering.facts_memo``).
 - ``request_facts(request)``: the request and its school as ``RequestFacts``.
 """
 
@@ -51,8 +53,16 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
     live = Association.objects.filter(
         organisation_id=support_request.organisation_id, is_live=True
     ).values("leader_id")
-    # Leaders lent by an approved commission, or named by the school: one query.
-    commissioned = list(
+    commissioned = commissioned_leader_ids(support_request)
+    if not commissioned:
+        return live
+    return sorted(set(live.values_list("leader_id", flat=True)) | set(commissioned))
+
+
+def commissioned_leader_ids(support_request: SupportRequest) -> list[int]:
+    """The leaders lent for the request by an approved commission, or named for it by the school
+    (one query)."""
+    return list(
         Commission.objects.filter(
             support_request_id=support_request.pk, status=CommissionStatus.APPROVED
         )
@@ -66,9 +76,6 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
             .values_list("leader_id", flat=True)
         )
     )
-    if not commissioned:
-        return live
-    return sorted(set(live.values_list("leader_id", flat=True)) | set(commissioned))
 
 
 def considered_leaders(support_request: SupportRequest) -> QuerySet[LeaderProfile]:

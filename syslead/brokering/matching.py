@@ -52,8 +52,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-import numpy as np
-
 from syslead.brokering.eligibility import (
     LeaderFacts,
     RequestFacts,
@@ -70,12 +68,14 @@ from syslead.brokering.engine import (
     shown,
 )
 from syslead.brokering.facts import (
+    commissioned_leader_ids,
     considered_leader_ids,
     considered_leaders,
     leader_facts,
     leader_facts_for,
     request_facts,
 )
+from syslead.brokering.facts_memo import organisation_table
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import OutcomeEvidence
 from syslead.core.gc_pause import cyclic_gc_paused
@@ -241,18 +241,39 @@ class Excluded:
         return tuple(str(f.rule) for f in self.failures)
 
 
-@dataclass(frozen=True)
 class Shortlist:
-    """The best ``limit`` candidates, and every leader excluded with their reasons."""
+    """The best ``limit`` candidates, every candidate passing the hard rules best first
+    (``ranked``, of which ``candidates`` is the head), and every leader excluded with their
+    reasons. ``ranked`` is written when first read (the API's shortlist shows three of
+    hundreds)."""
 
-    candidates: list[Candidate]
-    excluded: list[Excluded]
-    #: Every candidate passing the hard rules, best first (``candidates`` is its head).
-    ranked: list[Candidate] = field(default_factory=list)
+    def __init__(
+        self,
+        candidates: list[Candidate],
+        excluded: list[Excluded],
+        ranked: list[Candidate] | None = None,
+        *,
+        verdict: Verdict | None = None,
+        rows: list[int] | None = None,
+    ) -> None:
+        self.candidates = candidates
+        self.excluded = excluded
+        self._ranked = ranked
+        self._verdict = verdict
+        self._rows = rows
+
+    @property
+    def ranked(self) -> list[Candidate]:
+        if self._ranked is None:
+            rest = (self._rows or [])[len(self.candidates) :]
+            more = _candidates(self._verdict, rest) if self._verdict and rest else []
+            self._ranked = [*self.candidates, *more]
+        return self._ranked
 
     @property
     def considered(self) -> int:
-        return len(self.ranked) + len(self.excluded)
+        eligible = len(self._rows) if self._rows is not None else len(self.ranked)
+        return eligible + len(self.excluded)
 
 
 def _points_text(points: float, weight: int) -> str:
@@ -371,28 +392,76 @@ def rank(
 ) -> tuple[list[Candidate], list[Excluded]]:
     """Every leader either ranked as a candidate (best first) or excluded with every reason,
     as the engine judged them (``skip`` leaves hard rules out)."""
-    table = LeaderTable(leaders)
+    return judge(request, LeaderTable(leaders), weights, skip=skip)
+
+
+def judge(
+    request: RequestFacts,
+    table: LeaderTable,
+    weights: Weights,
+    *,
+    skip: Collection[Rule] = (),
+) -> tuple[list[Candidate], list[Excluded]]:
+    """``rank`` over a table already built."""
     verdict = Verdict(request, table, weights, skip=skip)
-    candidates = _candidates(verdict, verdict.ranked().tolist())
-    excluded = [
-        Excluded(table.leaders[i].id, table.leaders[i].name, verdict.failures(i))
-        for i in np.flatnonzero(~verdict.eligible).tolist()
+    return _candidates(verdict, verdict.ranked().tolist()), _excluded(verdict)
+
+
+def _excluded(verdict: Verdict) -> list[Excluded]:
+    """The leaders failing a hard rule, with every reason, by name (case aside), then id."""
+    rows = verdict.excluded_by_name().tolist()
+    leaders = verdict.table.leaders
+    return [
+        Excluded(leaders[i].id, leaders[i].name, failures)
+        for i, failures in zip(rows, verdict.failures_of(rows), strict=True)
     ]
-    excluded.sort(key=lambda e: (e.leader_name.lower(), e.leader_id))
-    return candidates, excluded
 
 
 def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH) -> Shortlist:
     """The best ``limit`` leaders for a request, and every other leader considered with every
-    reason that excluded them. A fixed number of queries, whatever the organisation's size."""
+    reason that excluded them. A fixed number of queries, whatever the organisation's size; the
+    organisation's leaders come precomputed (``considered_table``)."""
     with cyclic_gc_paused():
         facts = request_facts(support_request)
-        leaders = leader_facts_for(
-            considered_leader_ids(support_request), support_request.academic_year
-        )
+        table = considered_table(support_request)
         weights = Weights.for_organisation(support_request.organisation_id)
-        ranked, excluded = rank(facts, leaders, weights)
-        return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
+        verdict = Verdict(facts, table, weights)
+        rows = verdict.ranked().tolist()
+        return Shortlist(
+            candidates=_candidates(verdict, rows[: max(limit, 0)]),
+            excluded=_excluded(verdict),
+            verdict=verdict,
+            rows=rows,
+        )
+
+
+def considered_table(support_request: SupportRequest) -> LeaderTable:
+    """The leaders the request's matching looks at, as the engine's table: the organisation's
+    own, precomputed (``facts_memo``), and those lent or named for this request, read afresh."""
+    year = support_request.academic_year
+    table, own = organisation_table(support_request.organisation_id, year)
+    lent = [i for i in commissioned_leader_ids(support_request) if i not in own]
+    if not lent:
+        return table
+    return LeaderTable(sorted([*table.leaders, *leader_facts_for(lent, year)], key=_by_id))
+
+
+def _by_id(leader: LeaderFacts) -> int:
+    return leader.id
+
+
+def fresh_shortlist(
+    support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH
+) -> Shortlist:
+    """``shortlist`` with every leader's facts read afresh, nothing precomputed (what the
+    precomputed shortlist must equal)."""
+    facts = request_facts(support_request)
+    leaders = leader_facts_for(
+        considered_leader_ids(support_request), support_request.academic_year
+    )
+    weights = Weights.for_organisation(support_request.organisation_id)
+    ranked, excluded = rank(facts, leaders, weights)
+    return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
 
 
 def leader_check(
