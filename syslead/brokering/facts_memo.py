@@ -6,7 +6,8 @@ A shortlist weighs every leader associated with the request's organisation: a hu
 Reading and shaping their facts (``facts.leader_facts_for``) and building the engine's columns
 cost far more than judging them, and they change seldom (a designation, a release agreement, an
 agreement signed), while shortlists are read often. So a process keeps, per organisation and
-academic year, the table it built, under the **facts version** it read just before building it;
+academic year, the table it built (with the organisation's matching weights and broker agreement:
+``OrganisationFacts``), under the **facts version** it read just before building it;
 each shortlist reads the version (one query of a dozen tiny rows) and builds the table again only
 when it has changed. Leaders lent for one request by a commission are few: they are read afresh
 each time and added to the organisation's table.
@@ -59,19 +60,28 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model
 
-from syslead.brokering.engine import LeaderTable
-from syslead.brokering.facts import _LEADER_COLUMNS, associated_leaders, leader_facts_for
-from syslead.brokering.models import LeaderFactsVersion
+from syslead.brokering.engine import LeaderTable, Weights
+from syslead.brokering.facts import (
+    _LEADER_COLUMNS,
+    BrokerAgreementFacts,
+    associated_leaders,
+    broker_agreement_facts,
+    leader_facts_for,
+)
+from syslead.brokering.models import LeaderFactsVersion, MatchingWeights
 from syslead.brokering.outcomes import outcome_sources, outcome_tables
 from syslead.capacity.ledger import remaining_days_sources
 from syslead.leaders.models import (
+    AgreementSignature,
     Association,
+    BrokerAgreement,
     Designation,
     DesignationType,
     LeaderPhase,
     LeaderProfile,
     Specialism,
 )
+from syslead.organisations.models import Organisation
 
 #: Organisations' tables kept per process (the least recently used goes first).
 MEMO_SIZE = 64
@@ -105,8 +115,12 @@ def _joined_columns() -> dict[type[Model], set[str]]:
 
 
 def watched() -> list[Watched]:
-    """Every table the leader facts and the organisation's leaders are read from."""
+    """Every table the leader facts, the organisation's leaders, its weights and its broker
+    agreement are read from."""
     whole: list[type[Model]] = [
+        MatchingWeights,
+        BrokerAgreement,
+        AgreementSignature,
         LeaderProfile,
         LeaderProfile.specialisms.through,
         Specialism,
@@ -118,7 +132,10 @@ def watched() -> list[Watched]:
         *outcome_tables(),
     ]
     found = {m._meta.db_table: Watched(m._meta.db_table) for m in whole}
-    for model, columns in _joined_columns().items():
+    joined = _joined_columns()
+    # The broker agreement's words name the organisation.
+    joined.setdefault(Organisation, set()).add(Organisation._meta.get_field("name").column)
+    for model, columns in joined.items():
         table = model._meta.db_table
         if table not in found:
             found[table] = Watched(table, tuple(sorted(columns)))
@@ -186,18 +203,37 @@ def facts_version(using: str = "default") -> tuple[tuple[str, int], ...]:
         return tuple(cursor.fetchall())
 
 
-_memo: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], LeaderTable, frozenset[int]]] = (
-    OrderedDict()
-)
+@dataclass(frozen=True)
+class OrganisationFacts:
+    """What every shortlist of an organisation's requests in one academic year shares."""
+
+    #: The leaders with a live association with the organisation, as the engine's table.
+    table: LeaderTable
+    #: Their ids.
+    ids: frozenset[int]
+    #: The organisation's matching weights.
+    weights: Weights
+    #: Its current broker agreement in words, and who has not signed it.
+    broker: BrokerAgreementFacts
+
+
+_memo: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], OrganisationFacts]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def organisation_table(
     organisation_id: int, academic_year: str, using: str = "default"
 ) -> tuple[LeaderTable, frozenset[int]]:
-    """The leaders with a live association with the organisation, as the engine's table for the
-    academic year, and their ids: the process's copy while the facts version is unchanged, else
-    built afresh (and kept)."""
+    """The organisation's leaders as the engine's table, and their ids (``organisation_facts``)."""
+    found = organisation_facts(organisation_id, academic_year, using)
+    return found.table, found.ids
+
+
+def organisation_facts(
+    organisation_id: int, academic_year: str, using: str = "default"
+) -> OrganisationFacts:
+    """The organisation's leaders, weights and broker agreement for the academic year: the
+    process's copy while the facts version is unchanged, else read afresh (and kept)."""
     connection = connections[using]
     key = (
         using,
@@ -211,18 +247,22 @@ def organisation_table(
         kept = _memo.get(key)
         if kept is not None and kept[0] == version:
             _memo.move_to_end(key)
-            return kept[1], kept[2]
+            return kept[1]
     leaders = leader_facts_for(
         associated_leaders(organisation_id).order_by().values("id"), academic_year
     )
-    table = LeaderTable(leaders)
-    ids = frozenset(x.id for x in leaders)
+    found = OrganisationFacts(
+        table=LeaderTable(leaders),
+        ids=frozenset(x.id for x in leaders),
+        weights=Weights.for_organisation(organisation_id),
+        broker=broker_agreement_facts(organisation_id),
+    )
     with _lock:
-        _memo[key] = (version, table, ids)
+        _memo[key] = (version, found)
         _memo.move_to_end(key)
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
-    return table, ids
+    return found
 
 
 def forget() -> None:

@@ -75,7 +75,7 @@ from syslead.brokering.facts import (
     leader_facts_for,
     request_facts,
 )
-from syslead.brokering.facts_memo import organisation_table
+from syslead.brokering.facts_memo import OrganisationFacts, organisation_facts
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import OutcomeEvidence
 from syslead.core.gc_pause import cyclic_gc_paused
@@ -422,10 +422,9 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
     reason that excluded them. A fixed number of queries, whatever the organisation's size; the
     organisation's leaders come precomputed (``considered_table``)."""
     with cyclic_gc_paused():
-        facts = request_facts(support_request)
-        table = considered_table(support_request)
-        weights = Weights.for_organisation(support_request.organisation_id)
-        verdict = Verdict(facts, table, weights)
+        kept = organisation_facts(support_request.organisation_id, support_request.academic_year)
+        facts = request_facts(support_request, kept.broker)
+        verdict = Verdict(facts, considered_table(support_request, kept), kept.weights)
         rows = verdict.ranked().tolist()
         return Shortlist(
             candidates=_candidates(verdict, rows[: max(limit, 0)]),
@@ -435,15 +434,14 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
         )
 
 
-def considered_table(support_request: SupportRequest) -> LeaderTable:
+def considered_table(support_request: SupportRequest, kept: OrganisationFacts) -> LeaderTable:
     """The leaders the request's matching looks at, as the engine's table: the organisation's
     own, precomputed (``facts_memo``), and those lent or named for this request, read afresh."""
-    year = support_request.academic_year
-    table, own = organisation_table(support_request.organisation_id, year)
-    lent = [i for i in commissioned_leader_ids(support_request) if i not in own]
+    lent = [i for i in commissioned_leader_ids(support_request) if i not in kept.ids]
     if not lent:
-        return table
-    return LeaderTable(sorted([*table.leaders, *leader_facts_for(lent, year)], key=_by_id))
+        return kept.table
+    leaders = [*kept.table.leaders, *leader_facts_for(lent, support_request.academic_year)]
+    return LeaderTable(sorted(leaders, key=_by_id))
 
 
 def _by_id(leader: LeaderFacts) -> int:

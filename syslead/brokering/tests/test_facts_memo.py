@@ -16,10 +16,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from syslead.accounts.models import User
-from syslead.brokering.facts import considered_leader_ids, leader_facts_for
+from syslead.brokering.engine import Weights
+from syslead.brokering.facts import (
+    broker_agreement_facts,
+    considered_leader_ids,
+    leader_facts_for,
+)
 from syslead.brokering.facts_memo import facts_version, organisation_table, watched
 from syslead.brokering.matching import Shortlist, fresh_shortlist, shortlist
 from syslead.brokering.models import SupportRequest
+from syslead.brokering.services.sharing import matching_weights_set
 from syslead.brokering.tests import factories
 from syslead.deployments.models import Deployment, DeploymentStatus, FundingRoute
 from syslead.deployments.services.agreements import deployment_cancel, deployment_create
@@ -99,16 +105,23 @@ def test_triggers_change_the_version_in_the_writing_transaction(lee: LeaderProfi
 
 
 def test_every_table_the_facts_are_read_from_is_watched(
-    maths_request: SupportRequest, lee: LeaderProfile
+    maths_request: SupportRequest, lee: LeaderProfile, coordinator: User, alliance: Organisation
 ) -> None:
+    agreement_publish(
+        actor=coordinator, organisation=alliance, title="Code of conduct", text="Be kind."
+    )
     with CaptureQueriesContext(connection) as queries:
         leader_facts_for(considered_leader_ids(maths_request), maths_request.academic_year)
+        broker_agreement_facts(alliance.pk)
+        Weights.for_organisation(alliance.pk)
     read = {
         name
         for query in queries.captured_queries
         for name in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"])
     }
     assert "leaders_association" in read
+    assert "leaders_agreementsignature" in read
+    assert "brokering_matchingweights" in read
     assert "evaluation_leaderoutcometally" in read
     # Commissions are read afresh for each request, never kept.
     read -= {"brokering_commission", "brokering_directcommission"}
@@ -235,6 +248,27 @@ def test_the_broker_agreement_published_and_signed(
     assert _seen(_after(maths_request))[lee.pk][2][0].startswith("Has not signed")
     agreement_sign(actor=leader_user, agreement=agreement, signed_name="Lee", confirmed=True)
     assert _seen(_after(maths_request))[lee.pk][0] == "candidate"
+
+
+def test_the_weights_changed(
+    maths_request: SupportRequest, lee: LeaderProfile, coordinator: User, alliance: Organisation
+) -> None:
+    before = _seen(_warm(maths_request))[lee.pk]
+    matching_weights_set(actor=coordinator, organisation=alliance, weights={"experience": 0})
+    after = _seen(_after(maths_request))[lee.pk]
+    assert after[2] != before[2]
+    assert not any(r.startswith("Experience") for r in after[4])
+
+
+def test_the_broker_renamed(
+    maths_request: SupportRequest, lee: LeaderProfile, coordinator: User, alliance: Organisation
+) -> None:
+    agreement_publish(
+        actor=coordinator, organisation=alliance, title="Code of conduct", text="Be kind."
+    )
+    _warm(maths_request)
+    Organisation.objects.filter(pk=alliance.pk).update(name="The Renamed Alliance")
+    assert "The Renamed Alliance's current agreement" in _seen(_after(maths_request))[lee.pk][2][0]
 
 
 def test_an_evaluation_counted_in_the_outcomes_tally(
