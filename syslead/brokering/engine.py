@@ -167,6 +167,9 @@ class LeaderTable:
         #: Each leader's evidence for the outcomes factor (their evaluated deployments).
         self.evidence = [evidence_from_ratings(x.outcome_ratings) for x in rows]
         self.outcome: FloatArray = np.array([e.fraction for e in self.evidence], dtype=float)
+        #: Values its readers derive from the table, per row or whole (the API's JSON of each
+        #: leader), kept with it as long as it is kept (``syslead.brokering.facts_memo``).
+        self.derived: dict[str, Any] = {}
 
     @cached_property
     def by_name(self) -> IntArray:

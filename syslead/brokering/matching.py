@@ -244,23 +244,25 @@ class Excluded:
 class Shortlist:
     """The best ``limit`` candidates, every candidate passing the hard rules best first
     (``ranked``, of which ``candidates`` is the head), and every leader excluded with their
-    reasons. ``ranked`` is written when first read (the API's shortlist shows three of
-    hundreds)."""
+    reasons, by name. Built from the engine's verdict, ``ranked`` and ``excluded`` are written
+    when first read (the API's shortlist shows three candidates of hundreds, and writes the
+    excluded straight from the table's rows: ``excluded_rows``)."""
 
     def __init__(
         self,
         candidates: list[Candidate],
-        excluded: list[Excluded],
+        excluded: list[Excluded] | None = None,
         ranked: list[Candidate] | None = None,
         *,
         verdict: Verdict | None = None,
         rows: list[int] | None = None,
     ) -> None:
         self.candidates = candidates
-        self.excluded = excluded
+        self._excluded = excluded
         self._ranked = ranked
         self._verdict = verdict
         self._rows = rows
+        self._excluded_rows: tuple[list[int], list[tuple[RuleFailure, ...]]] | None = None
 
     @property
     def ranked(self) -> list[Candidate]:
@@ -270,10 +272,35 @@ class Shortlist:
             self._ranked = [*self.candidates, *more]
         return self._ranked
 
+    def excluded_rows(self) -> tuple[LeaderTable, list[int], list[tuple[RuleFailure, ...]]] | None:
+        """The excluded leaders as the table's rows, by name, with their failures (leaders
+        failing alike share one tuple); None when the shortlist was not built from a verdict."""
+        if self._verdict is None:
+            return None
+        if self._excluded_rows is None:
+            rows = self._verdict.excluded_by_name().tolist()
+            self._excluded_rows = (rows, self._verdict.failures_of(rows))
+        return self._verdict.table, *self._excluded_rows
+
+    @property
+    def excluded(self) -> list[Excluded]:
+        if self._excluded is None:
+            found = self.excluded_rows()
+            if found is None:
+                self._excluded = []
+            else:
+                leaders = found[0].leaders
+                self._excluded = [
+                    Excluded(leaders[i].id, leaders[i].name, failures)
+                    for i, failures in zip(found[1], found[2], strict=True)
+                ]
+        return self._excluded
+
     @property
     def considered(self) -> int:
         eligible = len(self._rows) if self._rows is not None else len(self.ranked)
-        return eligible + len(self.excluded)
+        found = self.excluded_rows() if self._excluded is None else None
+        return eligible + (len(found[1]) if found else len(self.excluded))
 
 
 def _points_text(points: float, weight: int) -> str:
@@ -427,10 +454,7 @@ def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LE
         verdict = Verdict(facts, considered_table(support_request, kept), kept.weights)
         rows = verdict.ranked().tolist()
         return Shortlist(
-            candidates=_candidates(verdict, rows[: max(limit, 0)]),
-            excluded=_excluded(verdict),
-            verdict=verdict,
-            rows=rows,
+            candidates=_candidates(verdict, rows[: max(limit, 0)]), verdict=verdict, rows=rows
         )
 
 
