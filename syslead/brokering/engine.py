@@ -153,6 +153,12 @@ class LeaderTable:
         self.remaining: FloatArray = np.array([float(x.remaining_days) for x in rows], dtype=float)
         self.years: FloatArray = np.array([float(x.years_experience) for x in rows], dtype=float)
         self.designated: BoolArray = np.array([bool(x.active_designations) for x in rows], bool)
+        lapsed: dict[tuple[str, ...], int] = {}
+        #: The leaders' designations revoked or under review, as a number per distinct list.
+        self.lapsed: IntArray = np.array(
+            [lapsed.setdefault(x.inactive_designations, len(lapsed)) for x in rows],
+            dtype=np.int64,
+        )
         self.trained: BoolArray = np.array(
             [x.core_training_completed_on is not None for x in rows], dtype=bool
         )
@@ -311,9 +317,13 @@ class Verdict:
         return result
 
     def failures_of(self, rows: Sequence[int]) -> list[tuple[RuleFailure, ...]]:
-        """``failures`` of many rows: worked out once for leaders who fail the same rules with
-        the same words (a hub's thousand excluded leaders fail in a few dozen ways)."""
-        skip = self.skip
+        """``failures`` of many rows: worked out once for the leaders who fail the same rules
+        with the same words (a hub's thousand excluded leaders fail in a few dozen ways), found
+        with arrays: the rules failed, and where the words depend on the leader, their lapsed
+        designations, the phases they support and their remaining days."""
+        index = np.asarray(rows, dtype=np.int64)
+        if not len(index):
+            return []
         flags = [
             (self.no_designation, Rule.ACTIVE_DESIGNATION),
             (self.untrained, Rule.CORE_TRAINING),
@@ -325,25 +335,21 @@ class Verdict:
             (self.same_trust, Rule.CONFLICT_OF_INTEREST),
             (self.declared, Rule.CONFLICT_OF_INTEREST),
         ]
-        code = np.zeros(self.table.size, dtype=np.int64)
+        code = np.zeros(len(index), dtype=np.int64)
         for bit, (column, rule) in enumerate(flags):
-            if rule not in skip:
-                code |= column.astype(np.int64) << bit
-        index = np.asarray(rows, dtype=np.int64)
-        codes = code[index].tolist() if len(index) else []
-        leaders = self.table.leaders
-        # The words that depend on the leader: their lapsed designations (bit 0), the phases
-        # they support (bit 3) and their remaining days (bit 5).
-        found: dict[tuple[Any, ...], tuple[RuleFailure, ...]] = {}
+            if rule not in self.skip:
+                code |= column[index].astype(np.int64) << bit
+        table = self.table
+        keys = zip(
+            code.tolist(),
+            np.where(code & 1, table.lapsed[index], -1).tolist(),
+            np.where(code & 8, table.phases.group[index], -1).tolist(),
+            np.where(code & 32, table.remaining[index], -math.inf).tolist(),
+            strict=True,
+        )
+        found: dict[tuple[int, int, int, float], tuple[RuleFailure, ...]] = {}
         result = []
-        for i, c in zip(index.tolist(), codes, strict=True):
-            leader = leaders[i]
-            key = (
-                c,
-                leader.inactive_designations if c & 1 else None,
-                leader.phases if c & 8 else None,
-                leader.remaining_days if c & 32 else None,
-            )
+        for i, key in zip(index.tolist(), keys, strict=True):
             failures = found.get(key)
             if failures is None:
                 failures = found[key] = self.failures(i)

@@ -108,7 +108,7 @@ def _joined_columns() -> dict[type[Model], set[str]]:
         model: type[Model] = LeaderProfile
         for part in lookup.split("__"):
             field = model._meta.get_field(part)
-            found.setdefault(model, set()).add(field.column)  # type: ignore[union-attr]
+            found.setdefault(model, set()).add(str(field.column))  # type: ignore[union-attr]
             if field.is_relation:
                 model = field.related_model  # type: ignore[assignment]
     return found
@@ -142,6 +142,10 @@ def watched() -> list[Watched]:
     return sorted(found.values(), key=lambda w: w.table)
 
 
+def _pg_trigger(table: str) -> str:
+    return f"{_TRIGGER_PREFIX}{table}"[:63]
+
+
 def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
     version = LeaderFactsVersion._meta.db_table
     if vendor == "postgresql":
@@ -152,7 +156,7 @@ def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
             "ON CONFLICT (source) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
         )
         for item in items:
-            name = f"{_TRIGGER_PREFIX}{item.table}"[:63]
+            name = _pg_trigger(item.table)
             events = (
                 "INSERT OR DELETE OR TRUNCATE OR UPDATE"
                 if item.columns is None
@@ -165,12 +169,12 @@ def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
             )
     elif vendor == "sqlite":
         for item in items:
-            events = (
+            each: list[tuple[str, str]] = (
                 [("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE")]
                 if item.columns is None
                 else [("upd", "UPDATE OF " + ", ".join(f'"{c}"' for c in item.columns))]
             )
-            for suffix, event in events:
+            for suffix, event in each:
                 name = f"{_TRIGGER_PREFIX}{item.table}_{suffix}"
                 yield f'DROP TRIGGER IF EXISTS "{name}"'
                 yield (
@@ -183,11 +187,28 @@ def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
 
 
 def install_triggers(using: str = "default") -> None:
-    """Create (or replace) the triggers that keep the facts version (idempotent)."""
+    """Create (or replace) the triggers that keep the facts version, on the watched tables that
+    exist (idempotent); with no version table (brokering migrated back to before it), remove
+    them, or every write to a watched table would fail."""
     connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    items = [w for w in watched() if w.table in tables]
     with connection.cursor() as cursor:
-        for sql in _trigger_sql(connection.vendor, watched()):
+        if LeaderFactsVersion._meta.db_table not in tables:
+            for sql in _drop_sql(connection.vendor, items):
+                cursor.execute(sql)
+            return
+        for sql in _trigger_sql(connection.vendor, items):
             cursor.execute(sql)
+
+
+def _drop_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
+    for item in items:
+        if vendor == "postgresql":
+            yield f'DROP TRIGGER IF EXISTS {_pg_trigger(item.table)} ON "{item.table}"'
+        else:
+            for suffix in ("ins", "upd", "del"):
+                yield f'DROP TRIGGER IF EXISTS "{_TRIGGER_PREFIX}{item.table}_{suffix}"'
 
 
 def on_post_migrate(sender: Any, *, using: str = "default", **kwargs: Any) -> None:

@@ -104,6 +104,18 @@ def test_triggers_change_the_version_in_the_writing_transaction(lee: LeaderProfi
     assert facts_version() == after
 
 
+def test_every_watched_table_has_its_trigger(db: None) -> None:
+    if connection.vendor == "postgresql":
+        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        names = {name for (name,) in cursor.fetchall()}
+    for item in watched():
+        assert any(name.startswith(f"syslead_lfv_{item.table}"[:63]) for name in names), item
+
+
 def test_every_table_the_facts_are_read_from_is_watched(
     maths_request: SupportRequest, lee: LeaderProfile, coordinator: User, alliance: Organisation
 ) -> None:
