@@ -52,6 +52,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
+
 from syslead.brokering.eligibility import (
     LeaderFacts,
     RequestFacts,
@@ -111,16 +114,16 @@ class Fractions:
     same_local_authority: float
 
     @classmethod
-    def columns(cls, verdict: Verdict) -> list[list[float]]:
-        """The verdict's factor columns as plain lists, in this class's field order."""
+    def arrays(cls, verdict: Verdict) -> list[npt.NDArray[np.float64]]:
+        """The verdict's factor columns, in this class's field order."""
         return [
-            verdict.specialism.tolist(),
-            verdict.phase.tolist(),
-            verdict.distance.tolist(),
-            verdict.remaining_days.tolist(),
-            verdict.experience.tolist(),
-            verdict.outcomes.tolist(),
-            verdict.same_local_authority.tolist(),
+            verdict.specialism,
+            verdict.phase,
+            verdict.distance,
+            verdict.remaining_days,
+            verdict.experience,
+            verdict.outcomes,
+            verdict.same_local_authority,
         ]
 
 
@@ -381,30 +384,32 @@ def _local_authority_reason(
 
 
 def _candidates(verdict: Verdict, rows: list[int]) -> list[Candidate]:
-    """Rows of the verdict's table as candidates, from the engine's arrays (read as plain lists
-    once: a shortlist may rank thousands)."""
-    columns = Fractions.columns(verdict)
-    scores, tenths = verdict.score.tolist(), verdict.tenths.tolist()
-    distances = verdict.distance_km.tolist()
-    needs_met = verdict.needs_met.tolist()
+    """Rows of the verdict's table as candidates, from the engine's arrays (only those rows,
+    read as plain lists once: a shortlist may rank thousands, or show three)."""
+    index = np.asarray(rows, dtype=np.int64)
+    columns = [column[index].tolist() for column in Fractions.arrays(verdict)]
+    scores, tenths = verdict.score[index].tolist(), verdict.tenths[index].tolist()
+    distances = verdict.distance_km[index].tolist()
+    needs_met = verdict.needs_met[index].tolist()
+    leaders, evidence = verdict.table.leaders, verdict.table.evidence
     found = []
-    for i in rows:
-        leader = verdict.table.leaders[i]
-        km = distances[i]
+    for n, i in enumerate(rows):
+        leader = leaders[i]
+        km = distances[n]
         found.append(
             Candidate(
                 leader_id=leader.id,
                 leader_name=leader.name,
-                score=scores[i],
+                score=scores[n],
                 distance_km=None if math.isnan(km) else km,
                 remaining_days=leader.remaining_days,
                 leader=leader,
                 request=verdict.request,
                 weights=verdict.weights,
-                outcome=verdict.table.evidence[i],
-                fractions=Fractions(*(column[i] for column in columns)),
-                tenths=tenths[i],
-                needs_met=tuple(needs_met[i]),
+                outcome=evidence[i],
+                fractions=Fractions(*(column[n] for column in columns)),
+                tenths=tenths[n],
+                needs_met=tuple(needs_met[n]),
             )
         )
     return found

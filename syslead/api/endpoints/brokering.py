@@ -513,20 +513,29 @@ def _excluded_json(result: Shortlist) -> str:
         heads = table.derived[_EXCLUDED_HEADS] = [
             json.dumps({"leader": x.id, "leader_name": x.name})[:-1] for x in table.leaders
         ]
-    tails: dict[int, str] = {}
-    parts = []
-    for i, failing in zip(rows, failures, strict=True):
-        tail = tails.get(id(failing))
+    # Each way of failing once: written on an earlier call of the same table, or now.
+    written: dict[tuple[Any, ...], str] = table.derived.setdefault(_EXCLUDED_TAILS, {})
+    if len(written) > _MAX_TAILS:
+        written.clear()
+    tails = {}
+    for failing in {id(failing): failing for failing in failures}.values():
+        tail = written.get(failing)
         if tail is None:
-            reasons = json.dumps([f.message for f in failing])
-            rules = json.dumps([str(f.rule) for f in failing])
-            tail = tails[id(failing)] = f', "reasons": {reasons}, "rules": {rules}}}'
-        parts.append(heads[i] + tail)
-    return ", ".join(parts)
+            tail = written[failing] = (
+                f', "reasons": {json.dumps([f.message for f in failing])}, '
+                f'"rules": {json.dumps([str(f.rule) for f in failing])}}}'
+            )
+        tails[id(failing)] = tail
+    return ", ".join(
+        [heads[i] + tails[id(failing)] for i, failing in zip(rows, failures, strict=True)]
+    )
 
 
-#: The key of the excluded leaders' JSON heads in ``LeaderTable.derived``.
+#: The keys, in ``LeaderTable.derived``, of the excluded leaders' JSON heads (one per row) and of
+#: the reasons and rules written for each way of failing (at most ``_MAX_TAILS`` kept).
 _EXCLUDED_HEADS = "api.shortlist.excluded_heads"
+_EXCLUDED_TAILS = "api.shortlist.excluded_tails"
+_MAX_TAILS = 4096
 
 
 @router.post(
