@@ -60,6 +60,7 @@ from syslead.capacity.days import number_text
 from syslead.core.academic_years import school_days_between
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.models import Event
+from syslead.core.queries import one_or_none
 from syslead.leaders.models import Association, Designation, DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.geo import haversine_km
@@ -414,12 +415,10 @@ def approach_for_broker(user: User, approach_id: int | str) -> Approach:
         pk = int(approach_id)
     except (TypeError, ValueError):
         raise Http404("No such approach.") from None
-    approach = (
+    approach = one_or_none(
         Approach.objects.filter(
             pk=pk, support_request__in=support_requests_for_user(user).values("id")
-        )
-        .select_related("leader__user", "support_request__school", "support_request__organisation")
-        .first()
+        ).select_related("leader__user", "support_request__school", "support_request__organisation")
     )
     if approach is None:
         raise Http404("No such approach.")
