@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from json.encoder import encode_basestring_ascii
 from typing import Annotated, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -510,8 +511,10 @@ def _excluded_json(result: Shortlist) -> str:
     table, rows, failures = found
     heads = table.derived.get(_EXCLUDED_HEADS)
     if heads is None:
+        # What json.dumps writes for {"leader": id, "leader_name": name}, less its "}".
         heads = table.derived[_EXCLUDED_HEADS] = [
-            json.dumps({"leader": x.id, "leader_name": x.name})[:-1] for x in table.leaders
+            f'{{"leader": {int(x.id)}, "leader_name": {encode_basestring_ascii(x.name)}'
+            for x in table.leaders
         ]
     # Each way of failing once: written on an earlier call of the same table, or now.
     written: dict[tuple[Any, ...], str] = table.derived.setdefault(_EXCLUDED_TAILS, {})

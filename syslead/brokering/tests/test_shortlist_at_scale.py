@@ -245,3 +245,19 @@ def test_shortlist_leaves_the_garbage_collector_as_it_found_it(
     with pytest.raises(RuntimeError):
         failing()
     assert gc.isenabled()
+
+
+def test_excluded_leaders_names_are_written_as_json_strings(
+    api: ApiFactory,
+    coordinator: User,
+    maths_request: SupportRequest,
+    home_school: School,
+    alliance: Organisation,
+) -> None:
+    name = 'Zoë "Zed" O\'Brien \\ Smith\u2019s'
+    leader = factories.leader(home_school, organisation=alliance, name=name, trained=False)
+    data = api(coordinator).get(f"/support-requests/{maths_request.pk}/shortlist").json()
+    [found] = [e for e in data["excluded"] if e["leader"] == leader.pk]
+    assert found["leader_name"] == name
+    assert found["reasons"] == ["Core training not completed"]
+    assert found["rules"] == ["core_training"]
