@@ -20,7 +20,7 @@ The version
 
 Why triggers, not bumps in the services
     Nothing may be local to one process (several serve the site), and no writer may be missed: the
-    facts come from eleven tables written by services of five areas, by the admin, by
+    facts come from sixteen tables written by services of seven areas, by the admin, by
     ``QuerySet.update`` and ``bulk_create`` (the register's import, the outcomes tally's recount,
     the demo and the benchmarks) and by data migrations. A trigger sees every one of them, on
     SQLite and on PostgreSQL alike, with no call to forget; a signal sees none of the bulk writes.
