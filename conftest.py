@@ -615,12 +615,64 @@ def axe_check(page: Page) -> None:
 
 
 def browser_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Sign in as a person would: type the e-mail address and password, press the button."""
+    """Sign in as a person would: type the e-mail address and password, press the button.
+    For tests of signing in itself (the form, two-factor, session limits, where signing in
+    leads); other tests use ``browser_signed_in``."""
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+#: The live server's address (``live_server`` below notes it), for ``browser_signed_in``'s cookie.
+_LIVE_SERVER_URL: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: Any) -> Any:
+    """pytest-django's live server, its address noted for ``browser_signed_in``."""
+    _LIVE_SERVER_URL[:] = [str(live_server.url)]
+    return live_server
+
+
+def browser_signed_in(page: Page, email: str) -> None:
+    """Sign in without the form, then open the home page (where signing in leads).
+
+    The session is made on the server as signing in makes it: Django's ``login`` sends the
+    signal the sign-in form's does, so the session gets the same clock (signed in, last seen),
+    the same ``UserSession`` row (this browser's user agent, the live server's address) and the
+    same two-factor standing (a person with an app is still asked for a code). Its cookie is then
+    given to the browser. This saves the sign-in page, the POST and the redirect;
+    ``test_browser_shell`` shows that both ways land on the same page."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.http import HttpRequest
+
+    if not _LIVE_SERVER_URL:
+        pytest.fail("browser_signed_in needs the live_server fixture (the page fixture has it).")
+    request = HttpRequest()
+    request.META["HTTP_USER_AGENT"] = str(page.evaluate("() => navigator.userAgent"))
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    # The backend the sign-in form's password check ends with (axes' backend only refuses).
+    user = User.objects.get_by_natural_key(email)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": str(request.session.session_key),
+                "url": _LIVE_SERVER_URL[0],
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+    page.goto("/")
 
 
 def only_on_postgresql(deciding: str) -> pytest.MarkDecorator:

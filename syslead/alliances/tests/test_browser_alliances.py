@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_school
+from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
 from syslead.alliances import services
 from syslead.alliances.models import AllianceMember
@@ -48,7 +48,7 @@ def test_coordinator_records_attendance_and_the_boards_decision(
         starts_at=dt.time(16, 0),
     )
 
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.get_by_role("link", name="Alliance", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alliance members")
     axe_check(page)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.models import Approach
 from syslead.brokering.services import approach_send, shortlist_save
@@ -40,7 +40,7 @@ def test_coordinator_chases_a_waiting_approach_leader_answers_headteacher_choose
     ada = three[0].user.get_full_name()
 
     # The coordinator chases from the request page.
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/requests/{request.pk}/#approaches")
     chase = page.get_by_role("button", name=f"Send a reminder to {ada}")
     expect(chase).to_be_visible()
@@ -52,7 +52,7 @@ def test_coordinator_chases_a_waiting_approach_leader_answers_headteacher_choose
     _sign_out(page)
 
     # The leader answers from their home page.
-    browser_sign_in(page, three[0].user.email)
+    browser_signed_in(page, three[0].user.email)
     page.get_by_role("link", name="Could you support Ermine Primary Academy?").click()
     axe_check(page)
     page.get_by_label("Yes, I agree provisionally to give this support").check()
@@ -62,7 +62,7 @@ def test_coordinator_chases_a_waiting_approach_leader_answers_headteacher_choose
     _sign_out(page)
 
     # The headteacher chooses.
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.get_by_role("link", name="Choose your system leader for Ermine Primary Academy").click()
     expect(page.get_by_role("heading", level=2, name=ada)).to_be_visible()
     axe_check(page)

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_school
+from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
 from syslead.brokering.tests import factories
 from syslead.leaders.models import LeaderProfile
@@ -51,7 +51,7 @@ def test_headteacher_asks_coordinator_shortlists_leaders_agree_headteacher_choos
     three: list[LeaderProfile],
 ) -> None:
     # The headteacher asks for support, checks the answers and sends.
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.get_by_role("link", name="Requests", exact=True).click()
     axe_check(page)
     page.get_by_role("link", name="Ask for support").click()
@@ -81,7 +81,7 @@ def test_headteacher_asks_coordinator_shortlists_leaders_agree_headteacher_choos
     _sign_out(page)
 
     # The coordinator saves the shortlist of three and asks each leader.
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     axe_check(page)
     page.get_by_role("link", name="Make a shortlist for Ermine Primary Academy").click()
     expect(page.get_by_role("cell", name="Ada Adams").first).to_be_visible()
@@ -102,7 +102,7 @@ def test_headteacher_asks_coordinator_shortlists_leaders_agree_headteacher_choos
 
     # Each leader agrees provisionally from their home page.
     for number, leader in enumerate(three):
-        browser_sign_in(page, leader.user.email)
+        browser_signed_in(page, leader.user.email)
         page.get_by_role("link", name="Could you support Ermine Primary Academy?").click()
         expect(page.get_by_text("Spring term, please.")).to_be_visible()
         if number == 0:
@@ -119,7 +119,7 @@ def test_headteacher_asks_coordinator_shortlists_leaders_agree_headteacher_choos
         _sign_out(page)
 
     # The headteacher compares the three side by side and chooses one.
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.get_by_role("link", name="Choose your system leader for Ermine Primary Academy").click()
     expect(page.get_by_role("heading", level=2, name="Ben Brown")).to_be_visible()
     expect(page.get_by_text("Ben Brown has led primary maths for years")).to_be_visible()
@@ -148,7 +148,7 @@ def test_coordinators_other_pages_pass_axe(
             factories.school(f"Client {i}", lat=53.2 + 0.02 * i), alliance, days="5"
         )
     factories.support_request(factories.school("Science Client"), alliance, needs=("science",))
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
 
     page.goto("/requests/schools-that-could-benefit/")
     expect(page.get_by_role("link", name="Weak Primary", exact=True)).to_be_visible()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_user
+from conftest import axe_check, browser_signed_in, make_user
 from syslead.accounts.models import Role
 from syslead.brokering.models import Route
 from syslead.organisations.models import Organisation, OrganisationKind
@@ -39,7 +39,7 @@ def test_a_coordinator_names_a_sip_and_copies_another_in(
         leader=leader, organisation=lincs, client_school=client_school, route=Route.LOCAL_AUTHORITY
     )
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_sign_in(page, lou.email)
+    browser_signed_in(page, lou.email)
     for width in (1200, 320):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/requests/named-sips/lincolnshire/")

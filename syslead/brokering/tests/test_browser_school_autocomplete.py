@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_school
+from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.organisations.models import Organisation
@@ -23,7 +23,7 @@ def test_sip_picks_a_school_of_their_authority_from_the_suggestions(
     make_school(120010, "Meadowbrook Primary School", town="Lincoln")
     make_school(140001, "Meadowbrook College", town="Oxford", local_authority="Oxfordshire")
 
-    browser_sign_in(page, sip.email)
+    browser_signed_in(page, sip.email)
     page.goto("/requests/new/local-authority/")
     school = page.get_by_role("combobox", name="School")
     school.press_sequentially("meadowb")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
 from syslead.core.tests.browser_dates import fill_date
@@ -24,7 +24,7 @@ def _sign_out(page: Page) -> None:
 def test_coordinator_changes_the_weights_and_records_a_direct_approach_leader_tells_broker(
     page: Page, coordinator: User, lee: LeaderProfile, maths_request: SupportRequest
 ) -> None:
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/requests/{maths_request.pk}/")
     page.get_by_role("link", name="how shortlists are scored").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How shortlists are scored")
@@ -74,7 +74,7 @@ def test_coordinator_changes_the_weights_and_records_a_direct_approach_leader_te
     axe_check(page)
     _sign_out(page)
 
-    browser_sign_in(page, lee.user.email)
+    browser_signed_in(page, lee.user.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Approaches").click()
     page.get_by_role("link", name="Tell your broker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

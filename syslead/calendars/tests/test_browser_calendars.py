@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.calendars.models import TermDates
 from syslead.core.tests.browser_dates import fill_date
@@ -28,7 +28,7 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
         context = browser.new_context(base_url=live_server.url, locale="en-GB")
         contexts.append(context)
         tab = context.new_page()
-        browser_sign_in(tab, user.email)
+        browser_signed_in(tab, user.email)
         return tab
 
     yield _open

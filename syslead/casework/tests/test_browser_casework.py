@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.models import Approach, SupportRequest
 from syslead.brokering.services import approach_send, shortlist_save
@@ -62,7 +62,7 @@ def test_chase_then_the_leader_answers_then_the_school_chooses(
     page: Page, waiting: Approach, coordinator: User, leader_user: User, client_head: User
 ) -> None:
     # The coordinator opens the item and chases Lee from the request page.
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.get_by_role("link", name=re.compile(r"^No answer from Lee Leader about Ermine")).click()
     expect(page.get_by_role("heading", name="Remind Lee Leader to answer")).to_be_visible()
     expect(page.get_by_text("This sends Lee Leader a reminder")).to_be_visible()
@@ -77,7 +77,7 @@ def test_chase_then_the_leader_answers_then_the_school_chooses(
     _sign_out(page)
 
     # Lee follows the reminder in the inbox to the approach and agrees.
-    browser_sign_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email)
     page.goto("/inbox/")
     axe_check(page)
     page.get_by_role("link", name=re.compile(r"^Reminder: .*Please answer the approach")).click()
@@ -88,7 +88,7 @@ def test_chase_then_the_leader_answers_then_the_school_chooses(
     _sign_out(page)
 
     # The headteacher chooses Lee.
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.get_by_role("link", name="Choose your system leader for Ermine Primary Academy").click()
     axe_check(page)
     page.get_by_role("radio", name="Lee Leader").check()
@@ -107,7 +107,7 @@ def test_expired_approach_and_judgement_pages_pass_axe(
         name="Bea Busy",
         release="1",
     )
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/requests/{waiting.support_request_id}/")
     expect(
         page.get_by_role("button", name=re.compile(r"^Withdraw and ask Other Leader"))

@@ -4,23 +4,28 @@ clear page (a form error, 404 or 413), on every page of the URL conf."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from syslead.accounts.models import User
+from conftest import TEST_SETTINGS, make_school, make_user
+from syslead.accounts.models import Role
 from syslead.deployments.services import deployment_create
 from syslead.deployments.tests.factories import agreement_kwargs, make_leader, make_request
 from syslead.operations.models import Heartbeat
 from syslead.operations.tasks import WORKER
-from syslead.organisations.models import Organisation
-from syslead.schools.models import School
+from syslead.organisations.models import Organisation, OrganisationKind
+from syslead.schools.models import OfstedRating
 
 #: Coverage is not measured here (pytest-cov pauses it): these tests ask every page and operation
 #: for its status, thousands of requests that coverage tracing would make twice as slow, and the
@@ -64,26 +69,74 @@ def _pages() -> list[str]:
 PAGES = _pages()
 
 
-@pytest.fixture
-def casework(
-    coordinator: User,
-    alliance: Organisation,
-    leader_user: User,
-    home_school: School,
-    client_school: School,
-    client_head: User,
-    home_head: User,
-    broker_lead: User,
-) -> None:
-    """A leader, a request and an agreement, so that pages with ids find a record."""
-    leader = make_leader(leader_user, home_school, alliance)
-    request = make_request(alliance, client_school, chosen_leader=leader)
-    deployment_create(
-        actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
-    )
-    # A worker has just run a task: the readiness probe's 503 would report the missing worker,
-    # not the query string this test sends it.
-    Heartbeat.objects.create(name=WORKER, seen_at=timezone.now())
+@pytest.fixture(scope="module")
+def casework(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """A leader, a request and an agreement, so that pages with ids find a record; made once for
+    the module inside a transaction rolled back at its end. The people and places are the root
+    conftest's personas, made in the order the per-test fixtures made them (so the first record of
+    each kind is the same). Yields the signed-in coordinator's session key; each test (``db``) runs
+    in a savepoint rolled back after it, so every test starts from these records."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**TEST_SETTINGS),
+        transaction.atomic(),
+    ):
+        alliance = Organisation.objects.create(
+            name="KYRA Teaching School Alliance",
+            kind=OrganisationKind.TEACHING_SCHOOL_ALLIANCE,
+            slug="kyra",
+        )
+        coordinator = make_user(
+            "alice@kyra.test", "Alice Coordinator", (Role.COORDINATOR, alliance)
+        )
+        home_school = make_school(
+            120002,
+            "Mount Street Academy",
+            postcode="LN1 3JG",
+            latitude=53.2412,
+            longitude=-0.5466,
+            ofsted_rating=OfstedRating.OUTSTANDING,
+        )
+        leader_user = make_user("lee@mountstreet.test", "Lee Leader", (Role.SYSTEM_LEADER, None))
+        client_school = make_school(
+            120001,
+            "Ermine Primary Academy",
+            postcode="LN2 2HG",
+            latitude=53.2467,
+            longitude=-0.5284,
+        )
+        make_user("cara@ermine.test", "Cara Client-Head", (Role.HEADTEACHER, client_school))
+        make_user("hal@mountstreet.test", "Hal Home-Head", (Role.HEADTEACHER, home_school))
+        make_user("bea@kyra.test", "Bea Broker-Lead", (Role.BROKER_LEAD, alliance))
+        leader = make_leader(leader_user, home_school, alliance)
+        request = make_request(alliance, client_school, chosen_leader=leader)
+        deployment_create(
+            actor=coordinator, support_request=request, leader=leader, **agreement_kwargs()
+        )
+        Heartbeat.objects.create(name=WORKER, seen_at=timezone.now())  # see _as_coordinator
+        signing_in = Client()
+        signing_in.force_login(coordinator)
+        yield signing_in.cookies[settings.SESSION_COOKIE_NAME].value
+        transaction.set_rollback(True)
+
+
+@functools.cache
+def _client() -> Client:
+    """One test client for the module: a new one loads the middleware again."""
+    return Client(raise_request_exception=False)
+
+
+def _as_coordinator(session_key: str) -> Client:
+    """The client as the signed-in coordinator, starting from the session alone and an empty
+    cache (what the requests write is rolled back with the test's savepoint)."""
+    # A worker has just run a task: the readiness probe's 503 would report the missing worker
+    # (the module's records are older than the probe allows), not the query string sent it.
+    Heartbeat.objects.filter(name=WORKER).update(seen_at=timezone.now())
+    client = _client()
+    client.cookies = SimpleCookie()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    cache.clear()
+    return client
 
 
 def test_the_pages_are_found() -> None:
@@ -91,9 +144,8 @@ def test_the_pages_are_found() -> None:
     assert "/leaders/1/release/" in PAGES
 
 
-def test_an_oversize_form_post_is_a_clear_413_page(casework: None, coordinator: User) -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(coordinator)
+def test_an_oversize_form_post_is_a_clear_413_page(casework: str, db: None) -> None:
+    client = _as_coordinator(casework)
     body = "summary=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
     response = client.post(
         "/requests/new/local-authority/",
@@ -117,13 +169,12 @@ BAD_VALUES = {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_bad_query_strings_and_form_values_never_give_a_server_error(
-    casework: None, coordinator: User, page: str
+    casework: str, db: None, page: str
 ) -> None:
     """The page with bad query strings; then each form it shows, posted back with every field
     holding a huge number, 1e30, an out-of-range year or a far date: a page, a form error, a 4xx
     or a redirect, never a 500."""
-    client = Client(raise_request_exception=False)
-    client.force_login(coordinator)
+    client = _as_coordinator(casework)
     for query in QUERIES:
         response = client.get(f"{page}?{query}")
         assert response.status_code < 500, f"{page}?{query[:60]}: {response.status_code}"

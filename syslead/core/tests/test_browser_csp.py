@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from conftest import browser_sign_in
+from conftest import browser_sign_in, browser_signed_in
 from syslead.accounts.models import User
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -104,7 +104,7 @@ def test_the_admin_reports_no_csp_violation(
     watched: CspWatch, administrator: User, alliance: Organisation
 ) -> None:
     page = watched.page
-    browser_sign_in(page, administrator.email)
+    browser_signed_in(page, administrator.email)
     for path in (
         "/admin/",
         "/admin/organisations/organisation/",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.tests import factories
 from syslead.leaders.models import LeaderProfile
@@ -47,7 +47,7 @@ def test_changed_pages_pass_axe_at_desktop_and_phone_widths(
     )
     factories.support_request(client_school, alliance, needs=("science",), days="8")
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     for width in (1200, 320):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.tests import factories
 from syslead.leaders.models import LeaderProfile
@@ -44,7 +44,7 @@ def test_tables_stack_and_changed_pages_pass_axe_at_320_px(
     make_deployment(leader, organisation=alliance, client_school=client_school)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     paths = ("/leaders/", "/requests/", "/deployments/", "/accounts/", f"/leaders/{leader.pk}/")
     for path in paths:
         page.goto(path)
@@ -82,7 +82,7 @@ def test_tables_stack_at_320_px_without_javascript(
     page = context.new_page()
     try:
         page.goto("/accounts/login/", timeout=120_000)
-        browser_sign_in(page, coordinator.email)
+        browser_signed_in(page, coordinator.email)
         page.goto("/leaders/")
         cell = page.locator("table.table--stacks tbody td[data-label]").first
         assert cell.evaluate("td => getComputedStyle(td).display") == "block"

@@ -1,14 +1,16 @@
-"""In Chromium: signing in by typing, and every role's home page passing axe-core."""
+"""In Chromium: signing in by typing (and without the form, landing on the same page), and every
+role's home page passing axe-core."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from django.contrib.sessions.models import Session
+from playwright.sync_api import Browser, Page, expect
 
-from conftest import PASSWORD, axe_check, browser_sign_in
-from syslead.accounts.models import User
+from conftest import PASSWORD, axe_check, browser_sign_in, browser_signed_in
+from syslead.accounts.models import User, UserSession
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import School
@@ -70,8 +72,42 @@ def test_home_page_of_each_role_passes_axe(
     axe_check(page)
 
 
+def test_signing_in_without_the_form_lands_where_typing_does(
+    page: Page,
+    browser: Browser,
+    live_server: Any,
+    coordinator: User,
+    alliance: Organisation,
+    home_school: School,
+) -> None:
+    alliance.lead_school = home_school
+    alliance.save()
+    browser_sign_in(page, coordinator.email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    typed_heading = page.get_by_role("heading", level=1).inner_text()
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    try:
+        tab = context.new_page()
+        browser_signed_in(tab, coordinator.email)
+        expect(tab.get_by_role("heading", level=1)).to_have_text(typed_heading)
+        assert tab.url == page.url
+        expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
+    finally:
+        context.close()
+    # The same bookkeeping: two sessions holding the same keys, each with its row and the
+    # browser's user agent.
+    sessions = [session.get_decoded() for session in Session.objects.all()]
+    assert len(sessions) == 2
+    assert sessions[0].keys() == sessions[1].keys()
+    rows = UserSession.objects.filter(user=coordinator)
+    assert rows.count() == 2
+    assert len({row.user_agent for row in rows}) == 1
+    assert len({row.ip_address for row in rows}) == 1
+    assert "Chrome" in rows[0].user_agent
+
+
 def test_about_the_data_and_not_found_pages_pass_axe(page: Page, stranger: User) -> None:
-    browser_sign_in(page, stranger.email)
+    browser_signed_in(page, stranger.email)
     page.get_by_role("link", name="About the data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("About the data")
     axe_check(page)
@@ -83,7 +119,7 @@ def test_about_the_data_and_not_found_pages_pass_axe(page: Page, stranger: User)
 def test_change_password_page_passes_axe_and_sign_out_works(
     page: Page, coordinator: User, settings: Any
 ) -> None:
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.get_by_role("link", name="Your account").click()
     page.get_by_role("link", name="Change your password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")

@@ -16,9 +16,8 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
-from conftest import browser_sign_in
+from conftest import browser_signed_in
 from syslead.accounts.models import RoleAssignment
-from syslead.demo import DEMO_PASSWORD
 from syslead.demo.people import FEATURED_EMAILS
 
 pytestmark = pytest.mark.browser
@@ -108,7 +107,7 @@ def test_no_page_of_any_role_scrolls_sideways_at_320_px(
             base_url=origin, locale="en-GB", viewport={"width": WIDTH, "height": 800}
         )
         tab = context.new_page()
-        browser_sign_in(tab, email, DEMO_PASSWORD)
+        browser_signed_in(tab, email)
         problems += [
             f"{email}: {path} is {width} px wide ({', '.join(culprits)})"
             for path, width, culprits in _crawl(tab, origin, seen_kinds)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from conftest import axe_check, browser_sign_in, make_school, make_user
+from conftest import axe_check, browser_signed_in, make_school, make_user
 from syslead.accounts.models import Role, User
 from syslead.deployments.models import Deployment
 from syslead.deployments.services import package_create
@@ -53,7 +53,7 @@ def test_the_first_meeting_and_package_pages_pass_axe_at_320_px(
     )
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)
-    browser_sign_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email)
     first_meeting = f"/requests/{chosen.pk}/first-meeting/"
     page.goto(first_meeting)
     _fits(page, first_meeting)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.brokering.models import SupportRequest
 from syslead.deployments.models import Party, Signature
@@ -31,7 +31,7 @@ def test_the_coordinator_invites_a_missing_signer_and_records_a_paper_signature(
     deployment = deployment_create(
         actor=coordinator, support_request=support_request, leader=leader, **agreement_kwargs()
     )
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/deployments/{deployment.pk}/")
     expect(
         page.get_by_text("No one can sign for the headteacher of Ermine Primary Academy yet")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.deployments.models import Deployment
 from syslead.documents.models import Document
@@ -23,7 +23,7 @@ def test_a_party_adds_a_document_on_the_agreement_and_removes_it(
     page: Page, client_head: User, agreement: Deployment, settings: Any
 ) -> None:
     settings.SYSLEAD_DOCUMENT_MAX_BYTES = 1024
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.goto(f"/deployments/{agreement.pk}/#documents")
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     axe_check(page)

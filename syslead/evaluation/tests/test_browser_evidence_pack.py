@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.deployments.models import Deployment
 from syslead.evaluation.models import EvidencePack, EvidencePackStatus
@@ -26,7 +26,7 @@ def test_ask_for_the_pack_watch_it_become_ready_and_download_it(
     page: Page, settings: Any, client_head: User, evidenced: Deployment
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.goto(f"/deployments/{evidenced.pk}/delivery/")
     page.get_by_role("link", name="Impact evidence pack").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact evidence pack")

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear, Term
 from syslead.deployments.models import Deployment
@@ -65,7 +65,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
 
     page.set_viewport_size({"width": WIDTH, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_sign_in(page, client_head.email)
+    browser_signed_in(page, client_head.email)
     page.goto(f"/governors/schools/{client_school.urn}/")
     axe_check(page)
     _fits(page)
@@ -81,7 +81,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
     _fits(page)
 
     _sign_out(page)
-    browser_sign_in(page, governor.email)
+    browser_signed_in(page, governor.email)
     page.goto("/governors/")
     axe_check(page)
     _fits(page)
@@ -99,7 +99,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
         _fits(page)
 
     _sign_out(page)
-    browser_sign_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email)
     page.goto("/portfolio/")
     axe_check(page)
     _fits(page)

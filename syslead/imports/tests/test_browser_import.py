@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.imports.files import LEADER_COLUMNS
@@ -30,7 +30,7 @@ def test_upload_preview_correct_and_confirm(
         f"10,{year}"
     )
     bad = "ann@school.test,Ann,Lee,999999,Head,,,maths,primary,,"
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto("/people/")
     page.get_by_role("link", name="Import system leaders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import system leaders")

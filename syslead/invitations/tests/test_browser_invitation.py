@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import Role, RoleAssignment, User
 from syslead.deployments.models import Party, Signature
 from syslead.deployments.services import deployment_create, deployment_sign
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def test_invitation_set_password_home_page(
     page: Page, coordinator: User, client_school: School
 ) -> None:
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.get_by_role("link", name="People", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     axe_check(page)
@@ -108,7 +108,7 @@ def test_invited_headteacher_sets_a_password_and_signs_the_agreement(
         **agreement_kwargs(),
     )
 
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/deployments/{deployment.pk}/")
     expect(page.get_by_text("This agreement is a draft.")).to_be_visible()
     axe_check(page)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.invoicing import services
@@ -25,7 +25,7 @@ def test_the_charging_page_and_the_remittance_advice(
     page: Page, coordinator: User, home_head: User, deployment: Deployment
 ) -> None:
     Deployment.objects.filter(pk=deployment.pk).update(status=DeploymentStatus.DRAFT)
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/charging/agreements/{deployment.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Charging for this agreement")
     axe_check(page)
@@ -55,7 +55,7 @@ def test_the_charging_page_and_the_remittance_advice(
     axe_check(page)
 
     page.context.clear_cookies()
-    browser_sign_in(page, home_head.email)
+    browser_signed_in(page, home_head.email)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"/remittances/{remittance.pk}/")
     expect(page.get_by_text("£350.00").first).to_be_visible()

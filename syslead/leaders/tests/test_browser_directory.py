@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_school
+from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.leaders.models import LeaderProfile
@@ -59,7 +59,7 @@ def test_coordinator_finds_a_maths_sle_within_10_km_of_a_school(
     others: None,
     alliance: Organisation,
 ) -> None:
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
 
     page.get_by_role("link", name="System leaders").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("System leaders")
@@ -99,7 +99,7 @@ def test_leader_profile_and_public_directory_pass_axe(
     maths_sle: LeaderProfile,
     alliance: Organisation,
 ) -> None:
-    browser_sign_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email)
     page.get_by_role("link", name="My profile").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lee Leader")
     axe_check(page)
@@ -170,7 +170,7 @@ def test_every_coordinator_and_headteacher_page_passes_axe(
         field_of_expertise="Maths",
         evidence="Evidence.",
     )
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     for path in (
         "/",
         f"/leaders/rounds/{designation_round.pk}/",
@@ -200,7 +200,7 @@ def test_every_coordinator_and_headteacher_page_passes_axe(
     axe_check(page)
 
     page.context.clear_cookies()
-    browser_sign_in(page, home_head.email)
+    browser_signed_in(page, home_head.email)
     page.goto("/leaders/release/")
     expect(page.get_by_role("heading", level=2, name="Lee Leader")).to_be_visible()
     axe_check(page)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.leaders.tests.factories import associate, designate, make_leader, release
@@ -31,7 +31,7 @@ def leaders(alliance: Organisation, home_school: School) -> None:
 
 @pytest.mark.usefixtures("leaders")
 def test_coordinator_downloads_the_filtered_directory(page: Page, coordinator: User) -> None:
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto("/leaders/")
     page.get_by_label("Specialism").select_option(label="Maths")
     page.get_by_role("button", name="Search").click()

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.tests.browser_dates import fill_date
 from syslead.leaders.models import LeaderProfile, TrainingEvent, TrainingKind
@@ -37,7 +37,7 @@ def test_coordinator_invites_and_records_a_termly_review(
         held_on=timezone.localdate() + dt.timedelta(days=30),
     )
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto(f"/leaders/training/{event.pk}/")
     page.get_by_role("link", name="Invite people").click()
     page.get_by_role("button", name="Send invitations").click()
@@ -77,7 +77,7 @@ def test_delegate_gives_feedback(
     )
     attendance_record(actor=coordinator, event=event, leader=leader)
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_sign_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email)
     page.get_by_role("link", name="Give your feedback on Autumn network meeting").click()
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()

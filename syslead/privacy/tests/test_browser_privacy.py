@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.privacy.models import ExportStatus, SubjectAccessExport
 from syslead.privacy.tasks import build_subject_access_export
@@ -30,7 +30,7 @@ def test_an_administrator_exports_then_erases_a_person(
     page: Page, settings: Any, administrator: User, stranger: User
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    browser_sign_in(page, administrator.email)
+    browser_signed_in(page, administrator.email)
     page.goto("/privacy/people/")
     axe_check(page)
     page.get_by_label("Name or e-mail address").fill("charlie")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.organisations.models import Organisation
 from syslead.quality.tests.factories import agreed_notes, deployment_for
@@ -26,7 +26,7 @@ def test_coordinator_samples_checks_and_gives_feedback(
 ) -> None:
     deployment = deployment_for(leader_user, home_school, client_school, alliance)
     agreed_notes(deployment, 4)
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.get_by_role(
         "link", name="Samples of notes of visit and evaluations, and performance feedback"
     ).click()

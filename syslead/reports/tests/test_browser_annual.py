@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import Deployment
@@ -28,7 +28,7 @@ def test_coordinator_asks_for_the_annual_report_and_downloads_it(
 ) -> None:
     start = AcademicYear.current().starts_on + dt.timedelta(days=10)
     deploy(sle_maker(start), start + dt.timedelta(days=30))
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto("/reports/kpis/")
     chart = page.get_by_role("img", name="Days agreed and days delivered, year by year")
     expect(chart).to_be_visible()

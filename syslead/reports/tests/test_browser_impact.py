@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.deployments.models import Deployment
 from syslead.reports.tests.test_impact import RI, G, leader, school, support  # noqa: F401
@@ -28,7 +28,7 @@ def test_coordinator_reads_the_impact_against_the_comparison_group(
     )
     school(200001, (dt.date(2011, 5, 1), RI), (dt.date(2013, 5, 1), RI))
     school(200002, (dt.date(2011, 5, 1), RI), (dt.date(2013, 5, 1), G))
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
     page.goto("/reports/kpis/")
     page.get_by_role("link", name="Impact against a comparison group", exact=False).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact against a comparison group")

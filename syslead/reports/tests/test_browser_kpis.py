@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.deployments.models import Deployment
@@ -28,7 +28,7 @@ def test_broker_lead_reads_the_kpis_from_home(
     start = AcademicYear.current().starts_on + dt.timedelta(days=10)
     deploy(sle_maker(start), start + dt.timedelta(days=30))
     sle_maker(start)
-    browser_sign_in(page, broker_lead.email)
+    browser_signed_in(page, broker_lead.email)
     expect(page.get_by_role("heading", name="KPIs", exact=False).first).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="All the KPIs, costs and days by commissioner").click()

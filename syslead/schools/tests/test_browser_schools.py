@@ -7,7 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import axe_check, browser_sign_in, make_school
+from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
 from syslead.schools.models import OfstedInspection, PostcodeArea, School
 
@@ -30,7 +30,7 @@ def test_search_by_postcode_then_open_a_school_with_its_history(
     OfstedInspection.objects.create(
         school=home_school, rating="outstanding", inspected_on=datetime.date(2019, 3, 5)
     )
-    browser_sign_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email)
 
     page.goto("/schools/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a school")
@@ -51,7 +51,7 @@ def test_search_by_postcode_then_open_a_school_with_its_history(
 def test_filters_and_an_invalid_filter_pass_axe(
     page: Page, stranger: User, client_school: School
 ) -> None:
-    browser_sign_in(page, stranger.email)
+    browser_signed_in(page, stranger.email)
 
     page.goto("/schools/?phase=primary&la=Lincolnshire")
     expect(page.get_by_role("link", name="Ermine Primary Academy")).to_be_visible()

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import axe_check, browser_sign_in
+from conftest import axe_check, browser_signed_in
 from syslead.accounts.models import User
 from syslead.calendars.school_calendar import calendar_for
 from syslead.core.tests.browser_dates import fill_date
@@ -54,7 +54,7 @@ def as_person(browser: Browser, live_server: Any) -> Iterator[Any]:
         )
         contexts.append(context)
         tab = context.new_page()
-        browser_sign_in(tab, user.email)
+        browser_signed_in(tab, user.email)
         return tab
 
     yield _open
