@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -187,11 +186,6 @@ def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _date(value: Any) -> dt.date:
-    """A date read raw from the cursor (a string on SQLite)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 #: ``date(1970, 1, 1).toordinal()``: numpy counts days from 1970, Python from year 1.
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -281,20 +275,38 @@ def _oldest_baseline(years: IntArray) -> IntArray:
 
 
 @dataclass(frozen=True)
-class _Supported:
-    """One supported school in a group: its start, and the group it counts in."""
+class _Members:
+    """The agreements counted, column by column (the report may count tens of thousands, so
+    never an object per agreement): the client school, the start as an ordinal, the first
+    calendar year of the start's academic year (``AcademicYear.containing``), the broker."""
 
-    urn: int
-    starts_on: dt.date
-    organisation_id: int
-    #: The first calendar year of the academic year of the start (``AcademicYear.containing``,
-    #: worked out once per agreement: the report may count tens of thousands).
-    start_year: int
+    urns: IntArray
+    days: IntArray
+    years: IntArray
+    organisations: IntArray
 
+    @classmethod
+    def read(cls, agreements: QuerySet[Deployment]) -> _Members:
+        rows = _raw_rows(
+            agreements.order_by().values_list("client_school_id", "organisation_id", "starts_on")
+        )
+        urns, organisations, dates = zip(*rows, strict=True) if rows else ((),) * 3
+        days = _ordinals(dates)
+        calendar = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
+        year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = calendar.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        return cls(
+            urns=np.array(urns, dtype=np.int64),
+            days=days,
+            years=year - (month < 9),
+            organisations=np.array(organisations, dtype=np.int64),
+        )
 
-def _supported(urn: int, starts_on: Any, organisation_id: int) -> _Supported:
-    day = _date(starts_on)
-    return _Supported(urn, day, organisation_id, day.year if day.month >= 9 else day.year - 1)
+    def where(self, chosen: npt.NDArray[np.bool_]) -> _Members:
+        """The agreements chosen, in the same order."""
+        return _Members(
+            self.urns[chosen], self.days[chosen], self.years[chosen], self.organisations[chosen]
+        )
 
 
 def _comparison_cells(
@@ -339,23 +351,25 @@ def _cell_of(code: int) -> tuple[int, int, int]:
 
 def _row(
     label: str,
-    members: list[_Supported],
+    members: _Members,
     history: _History,
     comparison: dict[tuple[int, int, int], tuple[int, int]],
+    known: IntArray,
 ) -> ImpactRow:
-    """The figures of one group of supported schools: each school once, from its earliest start."""
-    first: dict[int, _Supported] = {}
-    for member in members:
-        earliest = first.get(member.urn)
-        if earliest is None or member.starts_on < earliest.starts_on:
-            first[member.urn] = member
+    """The figures of one group of supported schools: each school once, from its earliest start.
+    ``known``: the comparison's cells as ``_cell_codes``."""
     row = ImpactRow(label=label)
-    if not first:
+    if not len(members.urns):
         return row
-    urns = np.fromiter(first.keys(), dtype=np.int64, count=len(first))
-    starts = list(first.values())
-    days = np.fromiter((m.starts_on.toordinal() for m in starts), dtype=np.int64, count=len(starts))
-    years = np.fromiter((m.start_year for m in starts), dtype=np.int64, count=len(starts))
+    # Each school's earliest start (a stable sort by school, then start), the schools in the
+    # order they first come among the agreements (the order the cells are listed in).
+    order = np.lexsort((members.days, members.urns))
+    by_school = members.urns[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = by_school[1:] != by_school[:-1]
+    _, first_seen = np.unique(members.urns, return_index=True)
+    chosen = order[starts][np.argsort(first_seen, kind="stable")]
+    urns, days, years = members.urns[chosen], members.days[chosen], members.years[chosen]
     has_before, before, has_later, later, phase = history.at(urns, days, _oldest_baseline(years))
     usable = has_before & has_later
     row.no_starting_grade = int((~has_before).sum())
@@ -363,11 +377,6 @@ def _row(
     # Only schools with comparison schools of their phase, starting grade and year are compared:
     # each (phase, grade, year) as one number, so the test runs in numpy, not per school.
     codes = _cell_codes(phase, before, years)
-    known = np.fromiter(
-        (c for p, g, y in comparison for c in _cell_codes(p, g, y).flat),
-        dtype=np.int64,
-        count=len(comparison),
-    )
     matched = usable & np.isin(codes, known)
     row.without_comparison = int((usable & ~matched).sum())
     row.supported = int(matched.sum())
@@ -407,55 +416,59 @@ def _impact(organisation: Organisation | None, academic_year: AcademicYear | str
     history = _History.load()
     # Every school ever supported (the comparison leaves them out), then only the agreements
     # counted: the two read far fewer rows than every agreement of every year.
-    ever_supported = {
-        urn
-        for (urn,) in _raw_rows(
+    ever_supported = np.array(
+        _raw_rows(
             Deployment.objects.exclude(status__in=NOT_SUPPORT)
             .order_by()
             .values_list("client_school_id")
             .distinct()
-        )
-    }
+        ),
+        dtype=np.int64,
+    ).reshape(-1)
     counted = Deployment.objects.filter(status__in=SUPPORT_STATUSES)
     if organisation is not None:
         counted = counted.filter(organisation_id=organisation.pk)
     if year is not None:
         counted = counted.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
-    members = [
-        _supported(urn, starts_on, org)
-        for urn, org, starts_on in _raw_rows(
-            counted.order_by().values_list("client_school_id", "organisation_id", "starts_on")
-        )
-    ]
+    members = _Members.read(counted)
     all_urns = np.unique(history.urns)
-    never_supported = all_urns[~np.isin(all_urns, np.fromiter(ever_supported, dtype=np.int64))]
-    comparison = _comparison_cells(history, never_supported, {m.start_year for m in members})
-    by_year_members: dict[int, list[_Supported]] = defaultdict(list)
-    for member in members:
-        by_year_members[member.start_year].append(member)
+    never_supported = all_urns[~np.isin(all_urns, ever_supported)]
+    start_years: list[int] = np.unique(members.years).tolist()
+    comparison = _comparison_cells(history, never_supported, start_years)
+    phases, grades, years = zip(*comparison, strict=True) if comparison else ((),) * 3
+    known = _cell_codes(phases, grades, years)
     by_year = [
-        _row(AcademicYear(start).label, by_year_members[start], history, comparison)
-        for start in sorted(by_year_members)
+        _row(
+            AcademicYear(start).label,
+            members.where(members.years == start),
+            history,
+            comparison,
+            known,
+        )
+        for start in start_years
     ]
     by_broker: list[ImpactRow] = []
     if organisation is None:
-        names = dict(
-            Organisation.objects.filter(pk__in={m.organisation_id for m in members}).values_list(
-                "pk", "name"
-            )
-        )
-        grouped: dict[int, list[_Supported]] = defaultdict(list)
-        for member in members:
-            grouped[member.organisation_id].append(member)
+        brokers: list[int] = list(dict.fromkeys(members.organisations.tolist()))
+        names = dict(Organisation.objects.filter(pk__in=brokers).values_list("pk", "name"))
         by_broker = sorted(
-            (_row(names.get(org, "?"), rows, history, comparison) for org, rows in grouped.items()),
+            (
+                _row(
+                    names.get(org, "?"),
+                    members.where(members.organisations == org),
+                    history,
+                    comparison,
+                    known,
+                )
+                for org in brokers
+            ),
             key=lambda r: r.label.lower(),
         )
     overall_label = organisation.name if organisation is not None else "All brokers"
     return Impact(
         organisation=organisation,
         academic_year=year,
-        overall=_row(overall_label, members, history, comparison),
+        overall=_row(overall_label, members, history, comparison, known),
         by_year=by_year,
         by_broker=by_broker,
         report_card_era_inspections=OfstedInspection.objects.filter(
