@@ -452,3 +452,18 @@ def test_the_chart_draws_a_whisker_for_each_interval(
     assert supported.whisker_top is not None
     assert supported.whisker_bottom is not None
     assert supported.whisker_bottom > supported.whisker_top  # SVG's y grows downwards
+
+
+def test_the_schools_ever_supported_are_read_from_an_index_of_their_own() -> None:
+    """Issue 16 item 6: at 100,000 agreements the report's read of the schools ever supported
+    scanned every agreement's row; a partial index on the client school, over the agreements
+    that count as support, is read instead (measured by ``benchmarks/pages.py``). If what counts
+    as support changes, the index's condition must change with it."""
+    from django.db.models import Q
+
+    from syslead.deployments.models import Deployment
+    from syslead.reports.impact import NOT_SUPPORT
+
+    (index,) = [i for i in Deployment._meta.indexes if i.name == "agreement_supported_school"]
+    assert list(index.fields) == ["client_school"]
+    assert index.condition == ~Q(status__in=list(NOT_SUPPORT))
