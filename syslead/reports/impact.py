@@ -36,13 +36,12 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from syslead.core.academic_years import AcademicYear
 from syslead.core.gc_pause import cyclic_gc_paused
@@ -211,25 +210,36 @@ class _History:
 
     @classmethod
     def load(cls) -> _History:
+        # The grade and the school's phase as small numbers written by the database (``CASE``),
+        # not words turned into numbers here: tens of thousands of inspections are read on every
+        # request, and Python's small numbers cost nothing to read.
+        grade = Case(
+            *(When(rating=rating, then=Value(n)) for rating, n in OFSTED_GRADE_NUMBER.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        phase = Case(
+            *(
+                When(school__phase=value, then=Value(code))
+                for code, value in enumerate(Phase.values, start=1)
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
         rows = _raw_rows(
             OfstedInspection.objects.filter(inspected_on__lt=REPORT_CARD_ERA_STARTS)
             .order_by()
-            .values_list("school_id", "inspected_on", "rating", "school__phase")
+            .annotate(grade=grade, phase_code=phase)
+            .values_list("school_id", "inspected_on", "grade", "phase_code")
         )
-        phase_codes = {phase: index for index, phase in enumerate(Phase.values, start=1)}
-        # Column by column, converted in C (``map`` over a dict's ``get``, numpy's dates): tens of
-        # thousands of inspections are read on every request.
-        school_ids, dates, ratings, school_phases = zip(*rows, strict=True) if rows else ((),) * 4
+        # Column by column, converted in C (numpy's arrays, dates' ordinals).
+        school_ids, dates, grade_numbers, phase_codes = (
+            zip(*rows, strict=True) if rows else ((),) * 4
+        )
         urns = np.array(school_ids, dtype=np.int64)
         days = _ordinals(dates)
-        grades = np.fromiter(
-            map(OFSTED_GRADE_NUMBER.get, ratings, repeat(0)),
-            dtype=np.int64,
-            count=len(rows),
-        )
-        phases = np.fromiter(
-            map(phase_codes.get, school_phases, repeat(0)), dtype=np.int64, count=len(rows)
-        )
+        grades = np.array(grade_numbers, dtype=np.int64)
+        phases = np.array(phase_codes, dtype=np.int64)
         keep = grades > 0
         keys = urns * _KEY + days
         order = np.argsort(keys[keep], kind="stable")
