@@ -543,8 +543,10 @@ def _add_supply(
             continue
         area = local_authority or ""
         tenths = _tenths(remaining_days)
-        for specialism in set(specialisms.get(leader_id, ())):
-            for phase in set(phases.get(leader_id, ())):
+        # Each code once a leader (the tables' unique constraints).
+        leader_phases = phases.get(leader_id, ())
+        for specialism in specialisms.get(leader_id, ()):
+            for phase in leader_phases:
                 total = supply[specialism, phase]
                 total[0] += 1
                 total[1] += tenths
