@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -474,6 +475,16 @@ def unmet_demand_report(organisation: Organisation, academic_year: str) -> Unmet
     )
 
 
+def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset straight from the cursor, without Django's work per
+    value (thousands of leaders): numbers, text, and dates and booleans only tested for being
+    set (SQLite gives them as text and 0 or 1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _tenths(value: Any) -> int:
     """Remaining days read from the database (a Decimal; a float on SQLite; None: 0) in tenths of
     a day, rounded to a tenth as the leader facts read them, never below 0."""
@@ -497,12 +508,14 @@ def _add_supply(
     associated = associated_leaders(organisation.pk)
     leader_ids = associated.order_by().values("id")
     specialisms: dict[int, list[str]] = defaultdict(list)
-    for leader_id, code in LeaderProfile.specialisms.through.objects.filter(
-        leaderprofile_id__in=leader_ids
-    ).values_list("leaderprofile_id", "specialism__code"):
+    for leader_id, code in _rows(
+        LeaderProfile.specialisms.through.objects.filter(
+            leaderprofile_id__in=leader_ids
+        ).values_list("leaderprofile_id", "specialism__code")
+    ):
         specialisms[leader_id].append(code)
     phases: dict[int, list[str]] = defaultdict(list)
-    for leader_id, phase in (
+    for leader_id, phase in _rows(
         LeaderPhase.objects.filter(leader_id__in=leader_ids)
         .order_by()
         .values_list("leader_id", "phase")
@@ -522,7 +535,7 @@ def _add_supply(
         trained_on,
         designated,
         remaining_days,
-    ) in (
+    ) in _rows(
         with_remaining_days(associated, academic_year)
         .annotate(designated=Exists(active))
         .order_by("pk")
