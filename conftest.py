@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -533,8 +534,51 @@ _MARKUP_HASH_JS = """() => {
   return String(4294967296 * (2097151 & h2) + (h1 >>> 0));
 }"""
 
-#: The markups axe-core has passed in this test process (see ``axe_check``).
+#: The markups axe-core has passed in this run (see ``axe_check``): in this test process, and
+#: with ``pytest -n`` in a directory the processes share (an empty file a markup), so that a page
+#: one process has passed is not checked again by the other.
 _AXE_PASSED: set[str] = set()
+_AXE_SHARED: dict[str, str] = {}
+_AXE_SHARED_KEY = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(xdist, in the controlling process) Give each test process the shared directory of the
+    markups axe-core has passed, made for this run and removed at its end."""
+    config = node.config
+    if _AXE_SHARED_KEY not in config.stash:
+        config.stash[_AXE_SHARED_KEY] = tempfile.mkdtemp(prefix="syslead-axe-passed-")
+    node.workerinput["syslead_axe_passed"] = config.stash[_AXE_SHARED_KEY]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and workerinput.get("syslead_axe_passed"):
+        _AXE_SHARED["dir"] = workerinput["syslead_axe_passed"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _AXE_SHARED_KEY in config.stash:
+        shutil.rmtree(config.stash[_AXE_SHARED_KEY], ignore_errors=True)
+
+
+def _axe_passed_before(markup: str) -> bool:
+    if markup in _AXE_PASSED:
+        return True
+    shared = _AXE_SHARED.get("dir")
+    if shared and os.path.exists(os.path.join(shared, markup)):
+        _AXE_PASSED.add(markup)
+        return True
+    return False
+
+
+def _axe_passed(markup: str) -> None:
+    _AXE_PASSED.add(markup)
+    shared = _AXE_SHARED.get("dir")
+    if shared:
+        with open(os.path.join(shared, markup), "w"):
+            pass
 
 
 def axe_check(page: Page) -> None:
@@ -548,7 +592,8 @@ def axe_check(page: Page) -> None:
     axe-core is the costliest step of a browser test (it takes as long as a page load or
     longer). A page whose markup is the same as one it passed earlier in the run — the same
     elements, attributes and places with text; only ids in addresses and the words differ
-    (``_MARKUP_HASH_JS``) — would give the same answer, so it is not run again."""
+    (``_MARKUP_HASH_JS``) — would give the same answer, so it is not run again, in this test
+    process or the other (``_AXE_SHARED``)."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.wait_for_load_state("load")
@@ -556,7 +601,7 @@ def axe_check(page: Page) -> None:
         page.goto(page.url)
         _has_main(page)
     markup = str(page.evaluate(_MARKUP_HASH_JS))
-    if markup in _AXE_PASSED:
+    if _axe_passed_before(markup):
         return
     results = Axe().run(page)
     violations = results.response["violations"]
@@ -566,7 +611,7 @@ def axe_check(page: Page) -> None:
             + axe_violations_report(violations),
             pytrace=False,
         )
-    _AXE_PASSED.add(markup)
+    _axe_passed(markup)
 
 
 def browser_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:

@@ -15,7 +15,11 @@ def _assignments(user: User) -> list[RoleAssignment]:
     cached = getattr(user, "_syslead_roles", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user=user).select_related("organisation", "school")
+            RoleAssignment.objects.filter(user=user)
+            .select_related("organisation", "school")
+            # Unordered: the ordering would cost more to build than the query takes to run
+            # (syslead/core/queries.py); every caller reads the roles as a set.
+            .order_by()
         )
         user._syslead_roles = cached
     return cached

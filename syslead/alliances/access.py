@@ -10,6 +10,7 @@ from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.accounts.models import User
 from syslead.alliances.models import AllianceMember, Meeting
 from syslead.core.exceptions import NotAllowed
+from syslead.core.queries import one_or_none
 from syslead.organisations.models import Organisation
 
 
@@ -41,8 +42,8 @@ def organisation_for_alliance(user: User, organisation_id: int) -> Organisation:
 
 def member_for_user(user: User, member_id: int) -> AllianceMember:
     """A membership the user may see; Http404 for an unknown one or one of another alliance."""
-    member = (
-        AllianceMember.objects.select_related("school", "organisation").filter(pk=member_id).first()
+    member = one_or_none(
+        AllianceMember.objects.select_related("school", "organisation").filter(pk=member_id)
     )
     if member is None or not may_manage_alliance(user, member.organisation_id):
         raise Http404("No such member.")
@@ -51,7 +52,7 @@ def member_for_user(user: User, member_id: int) -> AllianceMember:
 
 def meeting_for_user(user: User, meeting_id: int) -> Meeting:
     """A meeting the user may see; Http404 for an unknown one or one of another alliance."""
-    meeting = Meeting.objects.select_related("organisation").filter(pk=meeting_id).first()
+    meeting = one_or_none(Meeting.objects.select_related("organisation").filter(pk=meeting_id))
     if meeting is None or not may_manage_alliance(user, meeting.organisation_id):
         raise Http404("No such meeting.")
     return meeting

@@ -46,6 +46,7 @@ from syslead.brokering.models import (
 )
 from syslead.core.events import events_for
 from syslead.core.models import Event
+from syslead.core.queries import one_or_none
 from syslead.leaders.models import Designation, DesignationStatus, LeaderProfile
 from syslead.leaders.selectors.access import leaders_visible_to
 from syslead.organisations.models import Organisation, OrganisationKind
@@ -144,7 +145,7 @@ def support_request_for_user(user: User, request_id: int | str) -> SupportReques
         pk = int(request_id)
     except (TypeError, ValueError):
         raise Http404("No such support request.") from None
-    found = support_requests_for_user(user).filter(pk=pk).first()
+    found = one_or_none(support_requests_for_user(user).filter(pk=pk))
     if found is None:
         raise Http404("No such support request.")
     return found
@@ -269,18 +270,16 @@ def commission_for_user(user: User, commission_id: int | str) -> Commission:
         pk = int(commission_id)
     except (TypeError, ValueError):
         raise Http404("No such commission.") from None
-    commission = (
+    commission = one_or_none(
         Commission.objects.filter(
             pk=pk, support_request__in=support_requests_for_user(user).values("id")
-        )
-        .select_related(
+        ).select_related(
             "leader__user",
             "owning_organisation",
             "support_request__school",
             "support_request__organisation",
             "proposed_by",
         )
-        .first()
     )
     if commission is None:
         raise Http404("No such commission.")
@@ -305,10 +304,8 @@ def leader_for_request(
         | Q(pk__in=Approach.objects.filter(support_request=support_request).values("leader_id"))
         | Q(pk__in=Commission.objects.filter(support_request=support_request).values("leader_id"))
     )
-    leader = (
-        LeaderProfile.objects.filter(involved, pk=leader_id)
-        .select_related("user", "home_school")
-        .first()
+    leader = one_or_none(
+        LeaderProfile.objects.filter(involved, pk=leader_id).select_related("user", "home_school")
     )
     if leader is None:
         raise Http404(f"No system leader with id {leader_id}.")

@@ -16,7 +16,13 @@ class BrokeringConfig(AppConfig):
     label = "brokering"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from syslead.brokering.facts_memo import on_post_migrate
         from syslead.invitations.signals import invitation_accepted
+
+        # The triggers that keep the leader facts' version (docs/rules.md, "Matching").
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="brokering_facts_version")
 
         invitation_accepted.connect(
             _on_invitation_accepted, dispatch_uid="brokering_direct_commission_joined"

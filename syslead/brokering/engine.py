@@ -19,6 +19,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -152,6 +153,12 @@ class LeaderTable:
         self.remaining: FloatArray = np.array([float(x.remaining_days) for x in rows], dtype=float)
         self.years: FloatArray = np.array([float(x.years_experience) for x in rows], dtype=float)
         self.designated: BoolArray = np.array([bool(x.active_designations) for x in rows], bool)
+        lapsed: dict[tuple[str, ...], int] = {}
+        #: The leaders' designations revoked or under review, as a number per distinct list.
+        self.lapsed: IntArray = np.array(
+            [lapsed.setdefault(x.inactive_designations, len(lapsed)) for x in rows],
+            dtype=np.int64,
+        )
         self.trained: BoolArray = np.array(
             [x.core_training_completed_on is not None for x in rows], dtype=bool
         )
@@ -166,6 +173,18 @@ class LeaderTable:
         #: Each leader's evidence for the outcomes factor (their evaluated deployments).
         self.evidence = [evidence_from_ratings(x.outcome_ratings) for x in rows]
         self.outcome: FloatArray = np.array([e.fraction for e in self.evidence], dtype=float)
+        #: Values its readers derive from the table, per row or whole (the API's JSON of each
+        #: leader), kept with it as long as it is kept (``syslead.brokering.facts_memo``).
+        self.derived: dict[str, Any] = {}
+
+    @cached_property
+    def by_name(self) -> IntArray:
+        """Each row's place in the leaders' order by name (case aside), then id: the order of a
+        list of excluded leaders (worked out once per table, which a process keeps)."""
+        order = sorted(range(self.size), key=lambda i: (self.leaders[i].name.lower(), i))
+        place: IntArray = np.empty(self.size, dtype=np.int64)
+        place[order] = np.arange(self.size, dtype=np.int64)
+        return place
 
 
 def distance_fraction(km: Any) -> Any:
@@ -289,6 +308,52 @@ class Verdict:
         distance = np.where(np.isnan(self.distance_km[index]), np.inf, self.distance_km[index])
         order = np.lexsort((self.table.ids[index], distance, -self.tenths[index]))
         result: IntArray = index[order]
+        return result
+
+    def excluded_by_name(self) -> IntArray:
+        """The rows of the leaders failing a hard rule, by name (case aside), then id."""
+        rows = np.flatnonzero(~self.eligible)
+        result: IntArray = rows[np.argsort(self.table.by_name[rows], kind="stable")]
+        return result
+
+    def failures_of(self, rows: Sequence[int]) -> list[tuple[RuleFailure, ...]]:
+        """``failures`` of many rows: worked out once for the leaders who fail the same rules
+        with the same words (a hub's thousand excluded leaders fail in a few dozen ways), found
+        with arrays: the rules failed, and where the words depend on the leader, their lapsed
+        designations, the phases they support and their remaining days."""
+        index = np.asarray(rows, dtype=np.int64)
+        if not len(index):
+            return []
+        flags = [
+            (self.no_designation, Rule.ACTIVE_DESIGNATION),
+            (self.untrained, Rule.CORE_TRAINING),
+            (self.unsigned, Rule.BROKER_AGREEMENT),
+            (self.wrong_phase, Rule.PHASE),
+            (self.no_specialism, Rule.SPECIALISM),
+            (self.short_of_days, Rule.REMAINING_DAYS),
+            (self.own_school, Rule.CONFLICT_OF_INTEREST),
+            (self.same_trust, Rule.CONFLICT_OF_INTEREST),
+            (self.declared, Rule.CONFLICT_OF_INTEREST),
+        ]
+        code = np.zeros(len(index), dtype=np.int64)
+        for bit, (column, rule) in enumerate(flags):
+            if rule not in self.skip:
+                code |= column[index].astype(np.int64) << bit
+        table = self.table
+        keys = zip(
+            code.tolist(),
+            np.where(code & 1, table.lapsed[index], -1).tolist(),
+            np.where(code & 8, table.phases.group[index], -1).tolist(),
+            np.where(code & 32, table.remaining[index], -math.inf).tolist(),
+            strict=True,
+        )
+        found: dict[tuple[int, int, int, float], tuple[RuleFailure, ...]] = {}
+        result = []
+        for i, key in zip(index.tolist(), keys, strict=True):
+            failures = found.get(key)
+            if failures is None:
+                failures = found[key] = self.failures(i)
+            result.append(failures)
         return result
 
     def failures(self, i: int) -> tuple[RuleFailure, ...]:

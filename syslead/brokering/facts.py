@@ -6,6 +6,8 @@ organisation has (values, not model instances, because a shortlist may weigh tho
   Leaders of other organisations are never considered (docs/api.md).
 - ``leader_facts(leaders, academic_year)``: one ``LeaderFacts`` per leader (four queries).
 - ``considered_leader_ids`` + ``leader_facts_for``: the same, read through the leader indexes.
+- ``commissioned_leader_ids(request)``: the few leaders lent or named for the request (the
+  organisation's own are precomputed: ``syslead.brokering.facts_memo``).
 - ``request_facts(request)``: the request and its school as ``RequestFacts``.
 """
 
@@ -51,24 +53,29 @@ def considered_leader_ids(support_request: SupportRequest) -> QuerySet[Any] | li
     live = Association.objects.filter(
         organisation_id=support_request.organisation_id, is_live=True
     ).values("leader_id")
-    # Leaders lent by an approved commission, or named by the school: one query.
-    commissioned = list(
-        Commission.objects.filter(
-            support_request_id=support_request.pk, status=CommissionStatus.APPROVED
-        )
-        .order_by()
-        .values_list("leader_id", flat=True)
-        .union(
-            DirectCommission.objects.filter(
-                support_request_id=support_request.pk, leader__isnull=False
-            )
-            .order_by()
-            .values_list("leader_id", flat=True)
-        )
-    )
+    commissioned = commissioned_leader_ids(support_request)
     if not commissioned:
         return live
     return sorted(set(live.values_list("leader_id", flat=True)) | set(commissioned))
+
+
+def commissioned_leader_ids(support_request: SupportRequest) -> list[int]:
+    """The leaders lent for the request by an approved commission, or named for it by the school
+    (one query, written once: building it with the ORM cost more than running it)."""
+    with connections[Commission.objects.db].cursor() as cursor:
+        cursor.execute(
+            _COMMISSIONED_SQL,
+            [support_request.pk, CommissionStatus.APPROVED.value, support_request.pk],
+        )
+        return [leader_id for (leader_id,) in cursor.fetchall()]
+
+
+_COMMISSIONED_SQL = (
+    f"SELECT leader_id FROM {Commission._meta.db_table} "  # noqa: S608 - the models' tables
+    "WHERE support_request_id = %s AND status = %s UNION "
+    f"SELECT leader_id FROM {DirectCommission._meta.db_table} "
+    "WHERE support_request_id = %s AND leader_id IS NOT NULL"
+)
 
 
 def considered_leaders(support_request: SupportRequest) -> QuerySet[LeaderProfile]:
@@ -247,13 +254,32 @@ def _ratings(rated: list[str], counts: list[Any]) -> tuple[str, ...]:
     return tuple(r for r, n in zip(rated, counts, strict=True) for _ in range(int(n or 0)))
 
 
-def request_facts(support_request: SupportRequest) -> RequestFacts:
+#: The broker's current agreement in words ("" when it has published none) and the leaders
+#: associated with it who have not signed it.
+BrokerAgreementFacts = tuple[str, frozenset[int]]
+
+
+def broker_agreement_facts(organisation_id: int) -> BrokerAgreementFacts:
+    """The broker's current agreement in words and who has not signed it (two queries)."""
+    agreement = current_agreement(organisation_id)
+    if agreement is None:
+        return "", frozenset[int]()
+    return (
+        f"{agreement.organisation.name}'s current agreement and code of conduct "
+        f"(version {agreement.version})",
+        unsigned_leader_ids(organisation_id),
+    )
+
+
+def request_facts(
+    support_request: SupportRequest, broker: BrokerAgreementFacts | None = None
+) -> RequestFacts:
     """The request and its school as plain facts (the school is read from the request), with the
-    leaders associated with its broker who have not signed the broker's current agreement."""
+    leaders associated with its broker who have not signed the broker's current agreement
+    (``broker``, read when not given)."""
     school = support_request.school
-    agreement = current_agreement(support_request.organisation_id)
-    unsigned = (
-        unsigned_leader_ids(support_request.organisation_id) if agreement else frozenset[int]()
+    agreement_words, unsigned = (
+        broker if broker is not None else broker_agreement_facts(support_request.organisation_id)
     )
     return RequestFacts(
         id=support_request.pk,
@@ -269,12 +295,7 @@ def request_facts(support_request: SupportRequest) -> RequestFacts:
         days_requested=Decimal(support_request.days_requested),
         academic_year=support_request.academic_year,
         unsigned_agreement=unsigned,
-        agreement_words=(
-            f"{agreement.organisation.name}'s current agreement and code of conduct "
-            f"(version {agreement.version})"
-            if agreement
-            else ""
-        ),
+        agreement_words=agreement_words,
     )
 
 

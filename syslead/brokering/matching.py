@@ -53,6 +53,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from syslead.brokering.eligibility import (
     LeaderFacts,
@@ -70,12 +71,14 @@ from syslead.brokering.engine import (
     shown,
 )
 from syslead.brokering.facts import (
+    commissioned_leader_ids,
     considered_leader_ids,
     considered_leaders,
     leader_facts,
     leader_facts_for,
     request_facts,
 )
+from syslead.brokering.facts_memo import OrganisationFacts, organisation_facts
 from syslead.brokering.models import SupportRequest
 from syslead.brokering.outcomes import OutcomeEvidence
 from syslead.core.gc_pause import cyclic_gc_paused
@@ -111,16 +114,16 @@ class Fractions:
     same_local_authority: float
 
     @classmethod
-    def columns(cls, verdict: Verdict) -> list[list[float]]:
-        """The verdict's factor columns as plain lists, in this class's field order."""
+    def arrays(cls, verdict: Verdict) -> list[npt.NDArray[np.float64]]:
+        """The verdict's factor columns, in this class's field order."""
         return [
-            verdict.specialism.tolist(),
-            verdict.phase.tolist(),
-            verdict.distance.tolist(),
-            verdict.remaining_days.tolist(),
-            verdict.experience.tolist(),
-            verdict.outcomes.tolist(),
-            verdict.same_local_authority.tolist(),
+            verdict.specialism,
+            verdict.phase,
+            verdict.distance,
+            verdict.remaining_days,
+            verdict.experience,
+            verdict.outcomes,
+            verdict.same_local_authority,
         ]
 
 
@@ -241,18 +244,66 @@ class Excluded:
         return tuple(str(f.rule) for f in self.failures)
 
 
-@dataclass(frozen=True)
 class Shortlist:
-    """The best ``limit`` candidates, and every leader excluded with their reasons."""
+    """The best ``limit`` candidates, every candidate passing the hard rules best first
+    (``ranked``, of which ``candidates`` is the head), and every leader excluded with their
+    reasons, by name. Built from the engine's verdict, ``ranked`` and ``excluded`` are written
+    when first read (the API's shortlist shows three candidates of hundreds, and writes the
+    excluded straight from the table's rows: ``excluded_rows``)."""
 
-    candidates: list[Candidate]
-    excluded: list[Excluded]
-    #: Every candidate passing the hard rules, best first (``candidates`` is its head).
-    ranked: list[Candidate] = field(default_factory=list)
+    def __init__(
+        self,
+        candidates: list[Candidate],
+        excluded: list[Excluded] | None = None,
+        ranked: list[Candidate] | None = None,
+        *,
+        verdict: Verdict | None = None,
+        rows: list[int] | None = None,
+    ) -> None:
+        self.candidates = candidates
+        self._excluded = excluded
+        self._ranked = ranked
+        self._verdict = verdict
+        self._rows = rows
+        self._excluded_rows: tuple[list[int], list[tuple[RuleFailure, ...]]] | None = None
+
+    @property
+    def ranked(self) -> list[Candidate]:
+        if self._ranked is None:
+            rest = (self._rows or [])[len(self.candidates) :]
+            more = _candidates(self._verdict, rest) if self._verdict and rest else []
+            self._ranked = [*self.candidates, *more]
+        return self._ranked
+
+    def excluded_rows(self) -> tuple[LeaderTable, list[int], list[tuple[RuleFailure, ...]]] | None:
+        """The excluded leaders as the table's rows, by name, with their failures (leaders
+        failing alike share one tuple); None when the shortlist was not built from a verdict."""
+        if self._verdict is None:
+            return None
+        if self._excluded_rows is None:
+            rows = self._verdict.excluded_by_name().tolist()
+            self._excluded_rows = (rows, self._verdict.failures_of(rows))
+        return self._verdict.table, *self._excluded_rows
+
+    @property
+    def excluded(self) -> list[Excluded]:
+        if self._excluded is None:
+            found = self.excluded_rows()
+            if found is None:
+                self._excluded = []
+            else:
+                leaders = found[0].leaders
+                self._excluded = [
+                    Excluded(leaders[i].id, leaders[i].name, failures)
+                    for i, failures in zip(found[1], found[2], strict=True)
+                ]
+        return self._excluded
 
     @property
     def considered(self) -> int:
-        return len(self.ranked) + len(self.excluded)
+        eligible = len(self._rows) if self._rows is not None else len(self.ranked)
+        found = self.excluded_rows() if self._excluded is None else None
+        return eligible + (len(found[1]) if found else len(self.excluded))
 
 
 def _points_text(points: float, weight: int) -> str:
@@ -333,30 +384,32 @@ def _local_authority_reason(
 
 
 def _candidates(verdict: Verdict, rows: list[int]) -> list[Candidate]:
-    """Rows of the verdict's table as candidates, from the engine's arrays (read as plain lists
-    once: a shortlist may rank thousands)."""
-    columns = Fractions.columns(verdict)
-    scores, tenths = verdict.score.tolist(), verdict.tenths.tolist()
-    distances = verdict.distance_km.tolist()
-    needs_met = verdict.needs_met.tolist()
+    """Rows of the verdict's table as candidates, from the engine's arrays (only those rows,
+    read as plain lists once: a shortlist may rank thousands, or show three)."""
+    index = np.asarray(rows, dtype=np.int64)
+    columns = [column[index].tolist() for column in Fractions.arrays(verdict)]
+    scores, tenths = verdict.score[index].tolist(), verdict.tenths[index].tolist()
+    distances = verdict.distance_km[index].tolist()
+    needs_met = verdict.needs_met[index].tolist()
+    leaders, evidence = verdict.table.leaders, verdict.table.evidence
     found = []
-    for i in rows:
-        leader = verdict.table.leaders[i]
-        km = distances[i]
+    for n, i in enumerate(rows):
+        leader = leaders[i]
+        km = distances[n]
         found.append(
             Candidate(
                 leader_id=leader.id,
                 leader_name=leader.name,
-                score=scores[i],
+                score=scores[n],
                 distance_km=None if math.isnan(km) else km,
                 remaining_days=leader.remaining_days,
                 leader=leader,
                 request=verdict.request,
                 weights=verdict.weights,
-                outcome=verdict.table.evidence[i],
-                fractions=Fractions(*(column[i] for column in columns)),
-                tenths=tenths[i],
-                needs_met=tuple(needs_met[i]),
+                outcome=evidence[i],
+                fractions=Fractions(*(column[n] for column in columns)),
+                tenths=tenths[n],
+                needs_met=tuple(needs_met[n]),
             )
         )
     return found
@@ -371,28 +424,71 @@ def rank(
 ) -> tuple[list[Candidate], list[Excluded]]:
     """Every leader either ranked as a candidate (best first) or excluded with every reason,
     as the engine judged them (``skip`` leaves hard rules out)."""
-    table = LeaderTable(leaders)
+    return judge(request, LeaderTable(leaders), weights, skip=skip)
+
+
+def judge(
+    request: RequestFacts,
+    table: LeaderTable,
+    weights: Weights,
+    *,
+    skip: Collection[Rule] = (),
+) -> tuple[list[Candidate], list[Excluded]]:
+    """``rank`` over a table already built."""
     verdict = Verdict(request, table, weights, skip=skip)
-    candidates = _candidates(verdict, verdict.ranked().tolist())
-    excluded = [
-        Excluded(table.leaders[i].id, table.leaders[i].name, verdict.failures(i))
-        for i in np.flatnonzero(~verdict.eligible).tolist()
+    return _candidates(verdict, verdict.ranked().tolist()), _excluded(verdict)
+
+
+def _excluded(verdict: Verdict) -> list[Excluded]:
+    """The leaders failing a hard rule, with every reason, by name (case aside), then id."""
+    rows = verdict.excluded_by_name().tolist()
+    leaders = verdict.table.leaders
+    return [
+        Excluded(leaders[i].id, leaders[i].name, failures)
+        for i, failures in zip(rows, verdict.failures_of(rows), strict=True)
     ]
-    excluded.sort(key=lambda e: (e.leader_name.lower(), e.leader_id))
-    return candidates, excluded
 
 
 def shortlist(support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH) -> Shortlist:
     """The best ``limit`` leaders for a request, and every other leader considered with every
-    reason that excluded them. A fixed number of queries, whatever the organisation's size."""
+    reason that excluded them. A fixed number of queries, whatever the organisation's size; the
+    organisation's leaders come precomputed (``considered_table``)."""
     with cyclic_gc_paused():
-        facts = request_facts(support_request)
-        leaders = leader_facts_for(
-            considered_leader_ids(support_request), support_request.academic_year
+        kept = organisation_facts(support_request.organisation_id, support_request.academic_year)
+        facts = request_facts(support_request, kept.broker)
+        verdict = Verdict(facts, considered_table(support_request, kept), kept.weights)
+        rows = verdict.ranked().tolist()
+        return Shortlist(
+            candidates=_candidates(verdict, rows[: max(limit, 0)]), verdict=verdict, rows=rows
         )
-        weights = Weights.for_organisation(support_request.organisation_id)
-        ranked, excluded = rank(facts, leaders, weights)
-        return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
+
+
+def considered_table(support_request: SupportRequest, kept: OrganisationFacts) -> LeaderTable:
+    """The leaders the request's matching looks at, as the engine's table: the organisation's
+    own, precomputed (``facts_memo``), and those lent or named for this request, read afresh."""
+    lent = [i for i in commissioned_leader_ids(support_request) if i not in kept.ids]
+    if not lent:
+        return kept.table
+    leaders = [*kept.table.leaders, *leader_facts_for(lent, support_request.academic_year)]
+    return LeaderTable(sorted(leaders, key=_by_id))
+
+
+def _by_id(leader: LeaderFacts) -> int:
+    return leader.id
+
+
+def fresh_shortlist(
+    support_request: SupportRequest, limit: int = DEFAULT_SHORTLIST_LENGTH
+) -> Shortlist:
+    """``shortlist`` with every leader's facts read afresh, nothing precomputed (what the
+    precomputed shortlist must equal)."""
+    facts = request_facts(support_request)
+    leaders = leader_facts_for(
+        considered_leader_ids(support_request), support_request.academic_year
+    )
+    weights = Weights.for_organisation(support_request.organisation_id)
+    ranked, excluded = rank(facts, leaders, weights)
+    return Shortlist(candidates=ranked[: max(limit, 0)], excluded=excluded, ranked=ranked)
 
 
 def leader_check(

@@ -527,3 +527,17 @@ class FirstMeeting(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.meeting_on is not None
+
+
+class LeaderFactsVersion(models.Model):
+    """One row per table that matching's leader facts are read from, with a random token that a
+    database trigger replaces, in the writing transaction, whenever a statement changes that table
+    (``syslead.brokering.facts_memo``; docs/rules.md, "Matching", "Precomputed leader facts").
+    The tokens together are the version of every organisation's facts: a process keeps the facts
+    it built under the version it read first, and builds them again once any token has changed."""
+
+    source = models.CharField(max_length=63, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.token}"

@@ -45,17 +45,33 @@ NEUTRAL_OUTCOME = OutcomeEvidence(
 #: {rating: an expression counting the leader's (``OuterRef("pk")``) deployments so rated}.
 OutcomeSource = Callable[[], Mapping[str, Any]]
 _sources: list[OutcomeSource] = []
+#: The models each source reads: precomputed leader facts are built again when one changes
+#: (``syslead.brokering.facts_memo``).
+_tables: dict[OutcomeSource, tuple[type[Any], ...]] = {}
 
 
-def register_outcome_source(source: OutcomeSource) -> None:
-    """Let an area that records evaluations feed their ratings to matching."""
+def register_outcome_source(source: OutcomeSource, *, tables: Iterable[type[Any]] = ()) -> None:
+    """Let an area that records evaluations feed their ratings to matching; ``tables``: the
+    models its expressions read."""
     if source not in _sources:
         _sources.append(source)
+    _tables[source] = tuple(tables)
 
 
 def unregister_outcome_source(source: OutcomeSource) -> None:
     if source in _sources:
         _sources.remove(source)
+    _tables.pop(source, None)
+
+
+def outcome_sources() -> tuple[OutcomeSource, ...]:
+    """The sources registered, in order."""
+    return tuple(_sources)
+
+
+def outcome_tables() -> list[type[Any]]:
+    """The models the registered sources read."""
+    return [model for source in _sources for model in _tables.get(source, ())]
 
 
 def outcome_columns() -> dict[str, tuple[str, Any]]:

@@ -46,6 +46,7 @@ from syslead.brokering.models import (
 from syslead.capacity.ledger import with_remaining_days
 from syslead.core.events import events_for
 from syslead.core.models import Event
+from syslead.core.queries import one_or_none
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import Designation, DesignationStatus, LeaderPhase, LeaderProfile
 from syslead.organisations.models import Organisation
@@ -179,7 +180,7 @@ def allocation_run_for_user(user: User, run_id: int | str) -> AllocationRun:
         pk = int(run_id)
     except (TypeError, ValueError):
         raise Http404("No such allocation run.") from None
-    run = AllocationRun.objects.select_related("organisation").filter(pk=pk).first()
+    run = one_or_none(AllocationRun.objects.select_related("organisation").filter(pk=pk))
     if run is None or not can_read_organisation_brokering(user, run.organisation_id):
         raise Http404("No such allocation run.")
     return run

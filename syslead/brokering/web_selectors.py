@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -59,6 +60,7 @@ from syslead.capacity.days import number_text
 from syslead.core.academic_years import school_days_between
 from syslead.core.limits import MAX_URN, whole_number
 from syslead.core.models import Event
+from syslead.core.queries import one_or_none
 from syslead.leaders.models import Association, Designation, DesignationStatus, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.geo import haversine_km
@@ -218,9 +220,17 @@ class ShortlistPanel:
     def excluded_groups(self) -> list[ExcludedGroup]:
         """The excluded leaders grouped by the very same reasons, the largest group first: a
         hub's 1,800 leaders read as a few lines ("412 leaders: no specialism in common")."""
-        groups: dict[tuple[str, ...], list[str]] = {}
+        # Leaders failing alike share one failures tuple (``engine.Verdict.failures_of``): group
+        # by it first, then by the words (tuples built apart may say the same).
+        shared: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
         for excluded in self.excluded:
-            groups.setdefault(excluded.reasons, []).append(excluded.leader_name)
+            found = shared.get(id(excluded.failures))
+            if found is None:
+                found = shared[id(excluded.failures)] = (excluded.failures, [])
+            found[1].append(excluded.leader_name)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for failures, names in shared.values():
+            groups.setdefault(tuple(f.message for f in failures), []).extend(names)
         return sorted(
             (
                 ExcludedGroup(reasons=reasons, names=sorted(names))
@@ -234,6 +244,11 @@ class ShortlistPanel:
 class ExcludedGroup:
     reasons: tuple[str, ...]
     names: list[str]
+
+    @property
+    def names_text(self) -> str:
+        """The names, comma-separated (escaped once on the page, not name by name)."""
+        return ", ".join(self.names)
 
 
 def _row_from_candidate(candidate: Candidate, rank: int) -> ShortlistRow:
@@ -264,9 +279,12 @@ def shortlist_panel(
     result = shortlist(support_request, limit=0)
     by_leader = {c.leader_id: c for c in result.ranked}
     latest = latest_approach_by_leader(approaches)
-    failing = {e.leader_id: set(e.rules) for e in result.excluded}
     saved: list[ShortlistRow] = []
-    for entry in live_shortlist(support_request):
+    entries = live_shortlist(support_request)
+    # The rules failed, for the leaders on the saved shortlist only.
+    on_saved = {entry.leader_id for entry in entries}
+    failing = {e.leader_id: set(e.rules) for e in result.excluded if e.leader_id in on_saved}
+    for entry in entries:
         candidate = by_leader.get(entry.leader_id)
         # A judgement set some soft rules aside for this leader: they pass if those are all.
         judged_ok = (
@@ -397,12 +415,10 @@ def approach_for_broker(user: User, approach_id: int | str) -> Approach:
         pk = int(approach_id)
     except (TypeError, ValueError):
         raise Http404("No such approach.") from None
-    approach = (
+    approach = one_or_none(
         Approach.objects.filter(
             pk=pk, support_request__in=support_requests_for_user(user).values("id")
-        )
-        .select_related("leader__user", "support_request__school", "support_request__organisation")
-        .first()
+        ).select_related("leader__user", "support_request__school", "support_request__organisation")
     )
     if approach is None:
         raise Http404("No such approach.")

@@ -107,6 +107,12 @@ def _id(leader: LeaderProfile | int) -> int:
     return leader if isinstance(leader, int) else leader.pk
 
 
+def remaining_days_sources() -> list[type[ReleaseAgreement] | type[Deployment]]:
+    """The models the remaining days are counted from (released and committed): whoever keeps
+    figures derived from them watches these (``syslead.brokering.facts_memo``)."""
+    return [ReleaseAgreement, Deployment]
+
+
 # Which rows count: defined once, read as per-leader mappings, single figures and SQL subqueries.
 
 

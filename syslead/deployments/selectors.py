@@ -25,6 +25,7 @@ from syslead.accounts.access import (
 from syslead.accounts.models import Role, User
 from syslead.core.events import events_for
 from syslead.core.models import Event
+from syslead.core.queries import one_or_none
 from syslead.deployments.access import (
     can_create_deployment,
     can_manage_deployment,
@@ -74,6 +75,10 @@ __all__ = [
 
 
 def _with_related(queryset: QuerySet[Deployment]) -> QuerySet[Deployment]:
+    """The rows an agreement's pages and lists read with it. Not the earlier version, the
+    agreement it replaces or who passed the capacity rule: each is another agreement's (or
+    person's) whole row, read by few pages, and every joined column makes Django's SQL slower to
+    build (syslead/core/queries.py)."""
     return queryset.annotate(leader_heads_home_school=leader_heads_home_school()).select_related(
         "leader__user",
         "home_school",
@@ -81,9 +86,6 @@ def _with_related(queryset: QuerySet[Deployment]) -> QuerySet[Deployment]:
         "organisation",
         "support_request",
         "package",
-        "previous_version",
-        "replaces",
-        "capacity_overridden_by",
     )
 
 
@@ -101,7 +103,7 @@ def _pk(value: Any) -> int:
 
 def deployment_for_user(user: User, deployment_id: int | str) -> Deployment:
     """One agreement the user may see, or Http404 (unknown and invisible alike)."""
-    found = _with_related(deployments_visible_to(user)).filter(pk=_pk(deployment_id)).first()
+    found = one_or_none(_with_related(deployments_visible_to(user)).filter(pk=_pk(deployment_id)))
     if found is None:
         raise Http404("No such deployment agreement.")
     return found
@@ -110,7 +112,7 @@ def deployment_for_user(user: User, deployment_id: int | str) -> Deployment:
 def deployment_by_id(deployment_id: int | str) -> Deployment:
     """An agreement by id whoever asks, or Http404 when there is none: for actions the contract
     refuses with 403 rather than 404 (signing: "403 if the caller is none of the four")."""
-    found = _with_related(Deployment.objects.all()).filter(pk=_pk(deployment_id)).first()
+    found = one_or_none(_with_related(Deployment.objects.all()).filter(pk=_pk(deployment_id)))
     if found is None:
         raise Http404("No such deployment agreement.")
     return found
@@ -563,7 +565,7 @@ def package_for_user(user: User, package_id: int | str) -> SupportPackage:
         rows = rows.filter(
             Q(deployments__in=visible) | Q(organisation_id__in=_coordinated(user))
         ).distinct()
-    found = rows.first()
+    found = one_or_none(rows)
     if found is None:
         raise Http404("No such package.")
     return found
@@ -580,10 +582,10 @@ def proposal_for_user(user: User, proposal_id: int | str) -> PackageProposal:
         pk = int(proposal_id)
     except (TypeError, ValueError):
         raise Http404("No such proposal.") from None
-    proposal = (
-        PackageProposal.objects.filter(pk=pk)
-        .select_related("package__organisation", "package__school", "proposed_by", "decided_by")
-        .first()
+    proposal = one_or_none(
+        PackageProposal.objects.filter(pk=pk).select_related(
+            "package__organisation", "package__school", "proposed_by", "decided_by"
+        )
     )
     if proposal is None or not (
         is_package_lead(user, proposal.package) or may_decide_proposal(user, proposal.package)

@@ -21,6 +21,7 @@ from syslead.brokering.access import (
     support_requests_for_user,
 )
 from syslead.brokering.models import SupportRequest
+from syslead.core.queries import one_or_none
 from syslead.deployments.access import (
     can_manage_deployment,
     deployment_roles,
@@ -50,11 +51,10 @@ def document_for_user(user: Any, document_id: int | str) -> Document:
         pk = int(document_id)
     except (TypeError, ValueError):
         raise Http404("No such document.") from None
-    found = (
+    found = one_or_none(
         documents_visible_to(user)
         .select_related("support_request", "deployment", "uploaded_by")
         .filter(pk=pk)
-        .first()
     )
     if found is None:
         raise Http404("No such document.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from syslead.accounts.models import User
+from syslead.core.queries import one_or_none
 from syslead.deployments.access import (
     DeploymentRoles,
     deployment_roles,
@@ -35,16 +36,14 @@ __all__ = [
 
 def feedback_for_user(user: User, feedback_id: int) -> tuple[FeedbackRequest, DeploymentRoles]:
     """A termly feedback form and the person's roles; 404 to those who may not read records."""
-    feedback = (
+    feedback = one_or_none(
         FeedbackRequest.objects.select_related(
             "deployment__leader__user",
             "deployment__client_school",
             "deployment__home_school",
             "deployment__organisation",
             "deployment__support_request",
-        )
-        .filter(pk=feedback_id)
-        .first()
+        ).filter(pk=feedback_id)
     )
     if feedback is None:
         raise Http404("No such feedback.")

@@ -24,6 +24,7 @@ from syslead.accounts.access import (
     is_administrator,
 )
 from syslead.accounts.models import User
+from syslead.core.queries import one_or_none
 from syslead.deployments.access import (
     DeploymentRoles,
     deployment_roles,
@@ -41,13 +42,12 @@ def is_governor(user: User) -> bool:
 def governed_agreement_for(user: User, deployment_id: int) -> tuple[Deployment, DeploymentRoles]:
     """An agreement the governor reads, and their roles on it; 404 for any other (unknown, of
     another school, not yet signed) and for anyone who is not its school's governor."""
-    deployment = (
+    deployment = one_or_none(
         governed_agreements(user)
         .select_related(
             "client_school", "home_school", "organisation", "leader__user", "support_request"
         )
         .filter(pk=deployment_id)
-        .first()
     )
     if deployment is None:
         raise Http404("No such agreement.")

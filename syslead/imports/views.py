@@ -20,6 +20,7 @@ from syslead.accounts.access import coordinated_organisation_ids, is_administrat
 from syslead.accounts.models import User
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
+from syslead.core.queries import one_or_none
 from syslead.imports import leaders, people
 from syslead.imports.files import (
     LEADER_COLUMNS,
@@ -89,10 +90,10 @@ def upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 
 def _upload_for(user: User, kind: str, upload_id: int) -> Upload:
     """An upload of an organisation the user coordinates, or 404."""
-    found = (
-        Upload.objects.select_related("organisation")
-        .filter(pk=upload_id, kind=_kind(kind), organisation__in=_organisations(user))
-        .first()
+    found = one_or_none(
+        Upload.objects.select_related("organisation").filter(
+            pk=upload_id, kind=_kind(kind), organisation__in=_organisations(user)
+        )
     )
     if found is None:
         raise Http404("No such upload.")

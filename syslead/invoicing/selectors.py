@@ -9,6 +9,7 @@ from django.http import Http404
 
 from syslead.accounts.models import User
 from syslead.core.money import pounds
+from syslead.core.queries import one_or_none
 from syslead.invoicing import access
 from syslead.invoicing.models import Invoice, InvoiceLine, LineKind, RemittanceAdvice
 from syslead.invoicing.pricing import invoice_parties
@@ -30,7 +31,7 @@ def _with_related(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 def invoice_for_user(user: User, invoice_id: int) -> Invoice:
     """The invoice, or 404 to anyone who may not read it."""
-    invoice = _with_related(Invoice.objects.filter(pk=invoice_id)).first()
+    invoice = one_or_none(_with_related(Invoice.objects.filter(pk=invoice_id)))
     if invoice is None or not access.may_read(user, invoice):
         raise Http404("No such invoice.")
     return invoice
@@ -81,9 +82,8 @@ def lines_of(invoice: Invoice) -> QuerySet[InvoiceLine]:
 
 def remittance_for_user(user: User, remittance_id: int) -> RemittanceAdvice:
     """The remittance advice, or 404 to anyone who may not read it."""
-    remittance = (
-        RemittanceAdvice.objects.filter(pk=remittance_id)
-        .select_related(
+    remittance = one_or_none(
+        RemittanceAdvice.objects.filter(pk=remittance_id).select_related(
             "invoice",
             "deployment__leader__user",
             "deployment__organisation",
@@ -93,7 +93,6 @@ def remittance_for_user(user: User, remittance_id: int) -> RemittanceAdvice:
             "broker",
             "recorded_by",
         )
-        .first()
     )
     if remittance is None or not access.may_read_remittance(user, remittance):
         raise Http404("No such remittance advice.")

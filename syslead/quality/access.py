@@ -24,6 +24,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import User
 from syslead.core.exceptions import NotAllowed
+from syslead.core.queries import one_or_none
 from syslead.quality.models import ConcernDirection, LeaderConcern
 
 __all__ = [
@@ -85,7 +86,7 @@ def leader_concerns_visible_to(user: User) -> QuerySet[LeaderConcern]:
 def leader_concern_for_user(user: User, concern_id: int) -> LeaderConcern:
     """The concern, or 404 to anyone who may not open it (the raiser of a concern sees it
     whether or not it was shared: it is their own)."""
-    concern = leader_concerns_visible_to(user).filter(pk=concern_id).first()
+    concern = one_or_none(leader_concerns_visible_to(user).filter(pk=concern_id))
     if concern is None:
         raise Http404("No such concern.")
     return concern

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from json.encoder import encode_basestring_ascii
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -461,7 +463,7 @@ def get_shortlist(
     request: HttpRequest,
     request_id: Id,
     limit: Annotated[int, Query(ge=1, le=MAX_SHORTLIST_LIMIT)] = DEFAULT_SHORTLIST_LENGTH,
-) -> JsonResponse:
+) -> HttpResponse:
     user = request_user(request)
     item = support_request_for_user(user, request_id)
     if not 1 <= limit <= MAX_SHORTLIST_LIMIT:
@@ -476,31 +478,67 @@ def get_shortlist(
         return _shortlist_response(shortlist(item, limit=limit))
 
 
-def _shortlist_response(result: Shortlist) -> JsonResponse:
+def _shortlist_response(result: Shortlist) -> HttpResponse:
     """The shortlist in ShortlistOut's shape, written straight to JSON: a large organisation
     excludes thousands of leaders, and validating each against the schema again costs more than
-    the matching. Leaders excluded alike share one failures tuple (``HardRules``), so each
-    distinct list of reasons and rules is built once."""
-    reasons: dict[int, tuple[list[str], list[str]]] = {}
-    excluded = []
-    for e in result.excluded:
-        found = reasons.get(id(e.failures))
-        if found is None:
-            found = reasons[id(e.failures)] = (list(e.reasons), list(e.rules))
-        excluded.append(
-            {
-                "leader": e.leader_id,
-                "leader_name": e.leader_name,
-                "reasons": found[0],
-                "rules": found[1],
-            }
-        )
-    return JsonResponse(
-        {
-            "candidates": [CandidateOut.from_candidate(c).dict() for c in result.candidates],
-            "excluded": excluded,
-        }
+    the matching. Each leader's ``{"leader": …, "leader_name": …`` is written once per table (kept
+    with it while the facts are unchanged, ``syslead.brokering.facts_memo``), and the reasons and
+    rules once per way of failing (leaders excluded alike share one failures tuple)."""
+    candidates = json.dumps(
+        [CandidateOut.from_candidate(c).dict() for c in result.candidates], cls=DjangoJSONEncoder
     )
+    return HttpResponse(
+        f'{{"candidates": {candidates}, "excluded": [{_excluded_json(result)}]}}',
+        content_type="application/json",
+    )
+
+
+def _excluded_json(result: Shortlist) -> str:
+    """The excluded leaders as JSON objects, comma-separated."""
+    found = result.excluded_rows()
+    if found is None:
+        return ", ".join(
+            json.dumps(
+                {
+                    "leader": e.leader_id,
+                    "leader_name": e.leader_name,
+                    "reasons": list(e.reasons),
+                    "rules": list(e.rules),
+                }
+            )
+            for e in result.excluded
+        )
+    table, rows, failures = found
+    heads = table.derived.get(_EXCLUDED_HEADS)
+    if heads is None:
+        # What json.dumps writes for {"leader": id, "leader_name": name}, less its "}".
+        heads = table.derived[_EXCLUDED_HEADS] = [
+            f'{{"leader": {int(x.id)}, "leader_name": {encode_basestring_ascii(x.name)}'
+            for x in table.leaders
+        ]
+    # Each way of failing once: written on an earlier call of the same table, or now.
+    written: dict[tuple[Any, ...], str] = table.derived.setdefault(_EXCLUDED_TAILS, {})
+    if len(written) > _MAX_TAILS:
+        written.clear()
+    tails = {}
+    for failing in {id(failing): failing for failing in failures}.values():
+        tail = written.get(failing)
+        if tail is None:
+            tail = written[failing] = (
+                f', "reasons": {json.dumps([f.message for f in failing])}, '
+                f'"rules": {json.dumps([str(f.rule) for f in failing])}}}'
+            )
+        tails[id(failing)] = tail
+    return ", ".join(
+        [heads[i] + tails[id(failing)] for i, failing in zip(rows, failures, strict=True)]
+    )
+
+
+#: The keys, in ``LeaderTable.derived``, of the excluded leaders' JSON heads (one per row) and of
+#: the reasons and rules written for each way of failing (at most ``_MAX_TAILS`` kept).
+_EXCLUDED_HEADS = "api.shortlist.excluded_heads"
+_EXCLUDED_TAILS = "api.shortlist.excluded_tails"
+_MAX_TAILS = 4096
 
 
 @router.post(

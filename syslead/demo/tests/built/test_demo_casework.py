@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syslead.accounts.models import Role, RoleAssignment, User
+from syslead.alliances.models import AllianceMember, Meeting
+from syslead.boards.models import ActionItem, BoardMember, BudgetLine
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -39,9 +41,10 @@ from syslead.evaluation.models import (
 )
 from syslead.evaluation.selectors import deployments_with_disagreement, feedback_overdue
 from syslead.invoicing.models import Invoice
-from syslead.leaders.models import Designation
+from syslead.leaders.models import Designation, TrainingFeedback, TrainingInvitation
 from syslead.notifications.models import Notification
 from syslead.organisations.models import Organisation
+from syslead.reports.models import AnnualReport
 from syslead.reports.selectors import kpis
 from syslead.schools.models import School
 from syslead.schools.sips import school_sip
@@ -423,13 +426,22 @@ def _casework_counts() -> tuple[int, ...]:
         FeedbackRequest.objects.filter(status=FeedbackStatus.SUBMITTED).count(),
         Notification.objects.count(),
         Event.objects.exclude(verb="schools.imported").count(),
+        # The alliance's members and meetings, the board, training and the annual report.
+        AllianceMember.objects.count(),
+        Meeting.objects.count(),
+        BoardMember.objects.count(),
+        ActionItem.objects.count(),
+        BudgetLine.objects.count(),
+        TrainingInvitation.objects.count(),
+        TrainingFeedback.objects.count(),
+        AnnualReport.objects.count(),
     )
 
 
 def test_loading_the_demo_twice_adds_nothing(demo: str, demo_data_dir: Path) -> None:
     """Loading again, the register included, adds no person, organisation, role, school, leader
-    record or casework, and says so (the demo is loaded again once in the suite, here: a load
-    takes seconds)."""
+    record, casework, alliance, board, training invitation or annual report, and says so (the
+    demo is loaded again once in the suite, here: a load takes as long as the first)."""
     people = (
         User.objects.count(),
         Organisation.objects.count(),
@@ -449,3 +461,4 @@ def test_loading_the_demo_twice_adds_nothing(demo: str, demo_data_dir: Path) -> 
     ) == people
     assert "0 added now" in out.getvalue()
     assert f"Casework: 0 stories added now, {_stories()} already there." in out.getvalue()
+    assert "Alliance, board, training invitations and annual report: nothing new" in out.getvalue()
