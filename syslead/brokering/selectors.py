@@ -12,8 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from syslead.accounts.models import User
@@ -28,7 +30,7 @@ from syslead.brokering.access import (
     support_requests_for_user,
 )
 from syslead.brokering.eligibility import phase_label
-from syslead.brokering.facts import associated_leaders, leader_facts
+from syslead.brokering.facts import associated_leaders
 from syslead.brokering.models import (
     AllocationRun,
     Approach,
@@ -41,12 +43,12 @@ from syslead.brokering.models import (
     ShortlistEntry,
     SupportRequest,
 )
+from syslead.capacity.ledger import with_remaining_days
 from syslead.core.events import events_for
-from syslead.core.gc_pause import cyclic_gc_paused
 from syslead.core.models import Event
 from syslead.core.queries import one_or_none
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
-from syslead.leaders.models import LeaderProfile
+from syslead.leaders.models import Designation, DesignationStatus, LeaderPhase, LeaderProfile
 from syslead.organisations.models import Organisation
 from syslead.schools.models import OfstedRating, School
 
@@ -387,6 +389,29 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
     (an active designation and core training), with their remaining days in the year, across the
     organisation and within the area; the gap is the days asked minus the area's remaining days.
     """
+    return unmet_demand_report(organisation, academic_year).rows
+
+
+#: A school with a request in the unmet demand: latitude, longitude, name, town, local authority.
+WaitingPlace = tuple[float | None, float | None, str, str, str]
+#: An associated leader's home school on the map: latitude, longitude, the leader's name.
+LeaderPlace = tuple[float | None, float | None, str]
+
+
+@dataclass
+class UnmetDemand:
+    """``unmet_demand``'s rows, with what its page draws on the map from the same reads."""
+
+    rows: list[DemandRow]
+    #: The schools of the requests counted in the rows, one per request, by school name.
+    waiting: list[WaitingPlace]
+    #: Every associated leader's home school (supply counts only the deployable ones).
+    leaders: list[LeaderPlace]
+
+
+def unmet_demand_report(organisation: Organisation, academic_year: str) -> UnmetDemand:
+    """``unmet_demand`` (its rules), with the requests' schools and the associated leaders' home
+    schools for the map, read in the same queries."""
     year_requests = SupportRequest.objects.filter(
         organisation=organisation, academic_year=academic_year
     )
@@ -400,11 +425,34 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
         )
     )
     rows: dict[tuple[str, str, str], DemandRow] = {}
-    # Values, not model instances: a broker may have hundreds of requests waiting.
-    for pk, needs, phase, days_requested, local_authority, district in unmet.values_list(
-        "pk", "needs", "phase", "days_requested", "school__local_authority", "school__district"
+    waiting: list[WaitingPlace] = []
+    # Values, not model instances: a broker may have hundreds of requests waiting. By school
+    # name (the database's collation), the order of the page's list of schools.
+    for (
+        pk,
+        needs,
+        phase,
+        days_requested,
+        local_authority,
+        district,
+        latitude,
+        longitude,
+        name,
+        town,
+    ) in unmet.order_by("school__name", "pk").values_list(
+        "pk",
+        "needs",
+        "phase",
+        "days_requested",
+        "school__local_authority",
+        "school__district",
+        "school__latitude",
+        "school__longitude",
+        "school__name",
+        "school__town",
     ):
         area = local_authority or district or "Area not known"
+        counted = False
         for need in dict.fromkeys(needs):
             key = (need, phase, area)
             row = rows.setdefault(key, DemandRow(need, phase, area))
@@ -412,36 +460,127 @@ def unmet_demand(organisation: Organisation, academic_year: str) -> list[DemandR
             row.days += Decimal(days_requested)
             row.declined += 1 if pk in declined_ids else 0
             row.request_ids.append(pk)
+            counted = True
+        if counted:
+            waiting.append((latitude, longitude, name, town, local_authority))
     if not rows:
-        return []
-    _add_supply(rows.values(), organisation, academic_year)
-    return sorted(
-        rows.values(),
-        key=lambda r: (-r.gap_days, -r.requests, r.specialism, r.phase, r.area),
+        return UnmetDemand([], [], [])
+    leaders = _add_supply(rows.values(), organisation, academic_year)
+    return UnmetDemand(
+        rows=sorted(
+            rows.values(),
+            key=lambda r: (-r.gap_days, -r.requests, r.specialism, r.phase, r.area),
+        ),
+        waiting=waiting,
+        leaders=leaders,
     )
 
 
-def _add_supply(rows: Iterable[DemandRow], organisation: Organisation, academic_year: str) -> None:
-    # Thousands of leaders' facts: see ``cyclic_gc_paused``.
-    with cyclic_gc_paused():
-        deployable = [
-            leader
-            for leader in leader_facts(associated_leaders(organisation.pk), academic_year)
-            if leader.active_designations and leader.core_training_completed_on is not None
-        ]
-    by_pair: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
-    for leader in deployable:
-        remaining = max(leader.remaining_days, Decimal(0))
-        for specialism in leader.specialisms:
-            for phase in leader.phases:
-                by_pair[(specialism, phase)].append((leader.home_local_authority, remaining))
+def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset straight from the cursor, without Django's work per
+    value (thousands of leaders): numbers, text, and dates and booleans only tested for being
+    set (SQLite gives them as text and 0 or 1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _tenths(value: Any) -> int:
+    """Remaining days read from the database (a Decimal; a float on SQLite; None: 0) in tenths of
+    a day, rounded to a tenth as the leader facts read them, never below 0."""
+    if value is None:
+        return 0
+    days = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return max(int(days.quantize(_TENTH) * 10), 0)
+
+
+_TENTH = Decimal("0.1")
+
+
+def _add_supply(
+    rows: Iterable[DemandRow], organisation: Organisation, academic_year: str
+) -> list[LeaderPlace]:
+    """Fill in each row's supply; returns every associated leader's home school, for the map.
+
+    Supply reads only what it counts (the leaders' area, whether they could be deployed, their
+    remaining days, specialisms and phases), not every leader's facts for matching, and adds up
+    the days in whole tenths."""
+    associated = associated_leaders(organisation.pk)
+    leader_ids = associated.order_by().values("id")
+    specialisms: dict[int, list[str]] = defaultdict(list)
+    for leader_id, code in _rows(
+        LeaderProfile.specialisms.through.objects.filter(
+            leaderprofile_id__in=leader_ids
+        ).values_list("leaderprofile_id", "specialism__code")
+    ):
+        specialisms[leader_id].append(code)
+    phases: dict[int, list[str]] = defaultdict(list)
+    for leader_id, phase in _rows(
+        LeaderPhase.objects.filter(leader_id__in=leader_ids)
+        .order_by()
+        .values_list("leader_id", "phase")
+    ):
+        phases[leader_id].append(phase)
+    # Per (specialism, phase), and per area: [leaders, remaining tenths of a day].
+    supply: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    supply_in_area: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    places: list[LeaderPlace] = []
+    active = Designation.objects.filter(leader_id=OuterRef("pk"), status=DesignationStatus.ACTIVE)
+    for (
+        leader_id,
+        latitude,
+        longitude,
+        name,
+        local_authority,
+        trained_on,
+        designated,
+        remaining_days,
+    ) in _rows(
+        with_remaining_days(associated, academic_year)
+        .annotate(designated=Exists(active))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "home_school__latitude",
+            "home_school__longitude",
+            "user__name",
+            "home_school__local_authority",
+            "core_training_completed_on",
+            "designated",
+            "remaining_days",
+        )
+    ):
+        places.append((latitude, longitude, name))
+        # Deployable now: an active designation and core training (as matching reads them).
+        if not designated or trained_on is None:
+            continue
+        area = local_authority or ""
+        tenths = _tenths(remaining_days)
+        # Each code once a leader (the tables' unique constraints).
+        leader_phases = phases.get(leader_id, ())
+        for specialism in specialisms.get(leader_id, ()):
+            for phase in leader_phases:
+                total = supply[specialism, phase]
+                total[0] += 1
+                total[1] += tenths
+                local = supply_in_area[specialism, phase, area]
+                local[0] += 1
+                local[1] += tenths
     for row in rows:
-        supply = by_pair.get((row.specialism, row.phase), [])
-        row.leaders = len(supply)
-        row.remaining_days = sum((days for _, days in supply), Decimal(0))
-        local = [days for area, days in supply if area == row.area]
-        row.leaders_in_area = len(local)
-        row.remaining_days_in_area = sum(local, Decimal(0))
+        row.leaders, row.remaining_days = _counted(supply.get((row.specialism, row.phase)))
+        row.leaders_in_area, row.remaining_days_in_area = _counted(
+            supply_in_area.get((row.specialism, row.phase, row.area))
+        )
+    return places
+
+
+def _counted(total: list[int] | None) -> tuple[int, Decimal]:
+    """[leaders, tenths of a day] as (leaders, days): Decimal 0 for no leader, else the days to a
+    tenth (as the sum of the leaders' days to a tenth would be)."""
+    if total is None:
+        return 0, Decimal(0)
+    return total[0], Decimal(total[1]).scaleb(-1)
 
 
 def broker_fee_waived(support_request: SupportRequest) -> bool:

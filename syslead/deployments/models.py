@@ -337,6 +337,13 @@ class Deployment(models.Model):
             models.Index(fields=["leader", "academic_year", "status"]),
             # The agreements list's order, newest first (docs/operations.md, "Performance").
             models.Index(fields=["-created_at", "-id"], name="agreement_newest_first"),
+            # The schools ever supported, read whole by the impact report (docs/impact.md): the
+            # database reads them from this index alone, not from every agreement's row.
+            models.Index(
+                fields=["client_school"],
+                condition=~Q(status__in=[DeploymentStatus.DRAFT, DeploymentStatus.CANCELLED]),
+                name="agreement_supported_school",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -34,16 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from syslead.core.academic_years import AcademicYear
 from syslead.core.gc_pause import cyclic_gc_paused
@@ -187,9 +185,45 @@ def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _date(value: Any) -> dt.date:
-    """A date read raw from the cursor (a string on SQLite)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+def _int_columns(
+    queryset: QuerySet[Any], names: Sequence[str], dates: Sequence[str] = ()
+) -> list[IntArray]:
+    """The columns ``names`` of the queryset's rows as arrays of whole numbers, the ``dates``
+    among them as ordinals (``date.toordinal``). Never NULL.
+
+    On PostgreSQL the database packs every value as 8 bytes (``int8send``) into one ``bytea``
+    that numpy reads in place: one value read, not a Python object per value (tens of thousands
+    of inspections and agreements are read on every request). Elsewhere, straight from the
+    cursor, column by column."""
+    query = queryset.order_by().values_list(*names)
+    connection = connections[query.db]
+    if connection.vendor != "postgresql":
+        rows = _raw_rows(query)
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        return [
+            _ordinals(column) if name in dates else np.array(column, dtype=np.int64)
+            for name, column in zip(names, columns, strict=True)
+        ]
+    sql, params = query.query.sql_with_params()
+    packed = " || ".join(
+        f"int8send((rows.\"{name}\" - DATE '0001-01-01' + 1)::int8)"
+        if name in dates
+        else f'int8send(rows."{name}"::int8)'
+        for name in names
+    )
+    with connection.cursor() as cursor:
+        # The columns are our own names; the query is Django's, with its parameters.
+        cursor.execute(
+            f"SELECT string_agg({packed}, ''::bytea), count(*) FROM ({sql}) AS rows",  # noqa: S608
+            params,
+        )
+        data, count = cursor.fetchone()
+    if not count:
+        return [np.zeros(0, dtype=np.int64) for _ in names]
+    table = np.frombuffer(bytes(data or b""), dtype=">i8").reshape(-1, len(names))
+    if len(table) != count:  # a NULL packs to nothing: the row would be lost
+        raise ValueError(f"a NULL among {', '.join(names)}")
+    return [table[:, n].astype(np.int64) for n in range(len(names))]
 
 
 #: ``date(1970, 1, 1).toordinal()``: numpy counts days from 1970, Python from year 1.
@@ -217,24 +251,28 @@ class _History:
 
     @classmethod
     def load(cls) -> _History:
-        rows = _raw_rows(
-            OfstedInspection.objects.filter(inspected_on__lt=REPORT_CARD_ERA_STARTS)
-            .order_by()
-            .values_list("school_id", "inspected_on", "rating", "school__phase")
+        # The grade and the school's phase as small numbers written by the database (``CASE``),
+        # not words turned into numbers here: tens of thousands of inspections are read on every
+        # request, and Python's small numbers cost nothing to read.
+        grade = Case(
+            *(When(rating=rating, then=Value(n)) for rating, n in OFSTED_GRADE_NUMBER.items()),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-        phase_codes = {phase: index for index, phase in enumerate(Phase.values, start=1)}
-        # Column by column, converted in C (``map`` over a dict's ``get``, numpy's dates): tens of
-        # thousands of inspections are read on every request.
-        school_ids, dates, ratings, school_phases = zip(*rows, strict=True) if rows else ((),) * 4
-        urns = np.array(school_ids, dtype=np.int64)
-        days = _ordinals(dates)
-        grades = np.fromiter(
-            map(OFSTED_GRADE_NUMBER.get, ratings, repeat(0)),
-            dtype=np.int64,
-            count=len(rows),
+        phase = Case(
+            *(
+                When(school__phase=value, then=Value(code))
+                for code, value in enumerate(Phase.values, start=1)
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-        phases = np.fromiter(
-            map(phase_codes.get, school_phases, repeat(0)), dtype=np.int64, count=len(rows)
+        urns, days, grades, phases = _int_columns(
+            OfstedInspection.objects.filter(inspected_on__lt=REPORT_CARD_ERA_STARTS).annotate(
+                grade=grade, phase_code=phase
+            ),
+            ["school_id", "inspected_on", "grade", "phase_code"],
+            dates=["inspected_on"],
         )
         keep = grades > 0
         keys = urns * _KEY + days
@@ -281,20 +319,45 @@ def _oldest_baseline(years: IntArray) -> IntArray:
 
 
 @dataclass(frozen=True)
-class _Supported:
-    """One supported school in a group: its start, and the group it counts in."""
+class _Members:
+    """The agreements counted, column by column (the report may count tens of thousands, so
+    never an object per agreement): the client school, the start as an ordinal, the first
+    calendar year of the start's academic year (``AcademicYear.containing``), the broker."""
 
-    urn: int
-    starts_on: dt.date
-    organisation_id: int
-    #: The first calendar year of the academic year of the start (``AcademicYear.containing``,
-    #: worked out once per agreement: the report may count tens of thousands).
-    start_year: int
+    urns: IntArray
+    days: IntArray
+    years: IntArray
+    organisations: IntArray
 
+    @classmethod
+    def read(cls, agreements: QuerySet[Deployment]) -> _Members:
+        urns, organisations, days = _int_columns(
+            agreements,
+            ["client_school_id", "organisation_id", "starts_on"],
+            dates=["starts_on"],
+        )
+        calendar = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
+        year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = calendar.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        return cls(urns=urns, days=days, years=year - (month < 9), organisations=organisations)
 
-def _supported(urn: int, starts_on: Any, organisation_id: int) -> _Supported:
-    day = _date(starts_on)
-    return _Supported(urn, day, organisation_id, day.year if day.month >= 9 else day.year - 1)
+    def groups(self, by: IntArray) -> list[tuple[int, _Members]]:
+        """The agreements grouped by ``by`` (their start's year, their broker), each group in
+        the agreements' order, the groups in the order their first agreement comes: one sort, not
+        a pass over every agreement per group (there are 161 brokers)."""
+        order = np.argsort(by, kind="stable")
+        _, starts = np.unique(by[order], return_index=True)
+        parts = np.split(order, starts[1:]) if len(order) else []
+        parts.sort(key=lambda part: int(part[0]))
+        return [
+            (
+                int(by[part[0]]),
+                _Members(
+                    self.urns[part], self.days[part], self.years[part], self.organisations[part]
+                ),
+            )
+            for part in parts
+        ]
 
 
 def _comparison_cells(
@@ -339,23 +402,25 @@ def _cell_of(code: int) -> tuple[int, int, int]:
 
 def _row(
     label: str,
-    members: list[_Supported],
+    members: _Members,
     history: _History,
     comparison: dict[tuple[int, int, int], tuple[int, int]],
+    known: IntArray,
 ) -> ImpactRow:
-    """The figures of one group of supported schools: each school once, from its earliest start."""
-    first: dict[int, _Supported] = {}
-    for member in members:
-        earliest = first.get(member.urn)
-        if earliest is None or member.starts_on < earliest.starts_on:
-            first[member.urn] = member
+    """The figures of one group of supported schools: each school once, from its earliest start.
+    ``known``: the comparison's cells as ``_cell_codes``."""
     row = ImpactRow(label=label)
-    if not first:
+    if not len(members.urns):
         return row
-    urns = np.fromiter(first.keys(), dtype=np.int64, count=len(first))
-    starts = list(first.values())
-    days = np.fromiter((m.starts_on.toordinal() for m in starts), dtype=np.int64, count=len(starts))
-    years = np.fromiter((m.start_year for m in starts), dtype=np.int64, count=len(starts))
+    # Each school's earliest start (a stable sort by school, then start), the schools in the
+    # order they first come among the agreements (the order the cells are listed in).
+    order = np.lexsort((members.days, members.urns))
+    by_school = members.urns[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = by_school[1:] != by_school[:-1]
+    _, first_seen = np.unique(members.urns, return_index=True)
+    chosen = order[starts][np.argsort(first_seen, kind="stable")]
+    urns, days, years = members.urns[chosen], members.days[chosen], members.years[chosen]
     has_before, before, has_later, later, phase = history.at(urns, days, _oldest_baseline(years))
     usable = has_before & has_later
     row.no_starting_grade = int((~has_before).sum())
@@ -363,11 +428,6 @@ def _row(
     # Only schools with comparison schools of their phase, starting grade and year are compared:
     # each (phase, grade, year) as one number, so the test runs in numpy, not per school.
     codes = _cell_codes(phase, before, years)
-    known = np.fromiter(
-        (c for p, g, y in comparison for c in _cell_codes(p, g, y).flat),
-        dtype=np.int64,
-        count=len(comparison),
-    )
     matched = usable & np.isin(codes, known)
     row.without_comparison = int((usable & ~matched).sum())
     row.supported = int(matched.sum())
@@ -407,56 +467,49 @@ def _impact(organisation: Organisation | None, academic_year: AcademicYear | str
     history = _History.load()
     # Every school ever supported (the comparison leaves them out), then only the agreements
     # counted: the two read far fewer rows than every agreement of every year.
-    ever_supported = {
-        urn
-        for (urn,) in _raw_rows(
-            Deployment.objects.exclude(status__in=NOT_SUPPORT)
-            .order_by()
-            .values_list("client_school_id")
-            .distinct()
-        )
-    }
+    (ever_supported,) = _int_columns(
+        Deployment.objects.exclude(status__in=NOT_SUPPORT).distinct(), ["client_school_id"]
+    )
     counted = Deployment.objects.filter(status__in=SUPPORT_STATUSES)
     if organisation is not None:
         counted = counted.filter(organisation_id=organisation.pk)
     if year is not None:
         counted = counted.filter(starts_on__gte=year.starts_on, starts_on__lte=year.ends_on)
-    members = [
-        _supported(urn, starts_on, org)
-        for urn, org, starts_on in _raw_rows(
-            counted.order_by().values_list("client_school_id", "organisation_id", "starts_on")
-        )
-    ]
+    members = _Members.read(counted)
     all_urns = np.unique(history.urns)
-    never_supported = all_urns[~np.isin(all_urns, np.fromiter(ever_supported, dtype=np.int64))]
-    comparison = _comparison_cells(history, never_supported, {m.start_year for m in members})
-    by_year_members: dict[int, list[_Supported]] = defaultdict(list)
-    for member in members:
-        by_year_members[member.start_year].append(member)
-    by_year = [
-        _row(AcademicYear(start).label, by_year_members[start], history, comparison)
-        for start in sorted(by_year_members)
-    ]
+    never_supported = all_urns[~np.isin(all_urns, ever_supported)]
+    start_years: list[int] = np.unique(members.years).tolist()
+    comparison = _comparison_cells(history, never_supported, start_years)
+    phases, grades, years = zip(*comparison, strict=True) if comparison else ((),) * 3
+    known = _cell_codes(phases, grades, years)
+    by_year = sorted(
+        (
+            (start, _row(AcademicYear(start).label, group, history, comparison, known))
+            for start, group in members.groups(members.years)
+        ),
+        key=lambda pair: pair[0],
+    )
     by_broker: list[ImpactRow] = []
     if organisation is None:
+        grouped = members.groups(members.organisations)
         names = dict(
-            Organisation.objects.filter(pk__in={m.organisation_id for m in members}).values_list(
+            Organisation.objects.filter(pk__in=[org for org, _ in grouped]).values_list(
                 "pk", "name"
             )
         )
-        grouped: dict[int, list[_Supported]] = defaultdict(list)
-        for member in members:
-            grouped[member.organisation_id].append(member)
         by_broker = sorted(
-            (_row(names.get(org, "?"), rows, history, comparison) for org, rows in grouped.items()),
+            (
+                _row(names.get(org, "?"), group, history, comparison, known)
+                for org, group in grouped
+            ),
             key=lambda r: r.label.lower(),
         )
     overall_label = organisation.name if organisation is not None else "All brokers"
     return Impact(
         organisation=organisation,
         academic_year=year,
-        overall=_row(overall_label, members, history, comparison),
-        by_year=by_year,
+        overall=_row(overall_label, members, history, comparison, known),
+        by_year=[row for _, row in by_year],
         by_broker=by_broker,
         report_card_era_inspections=OfstedInspection.objects.filter(
             inspected_on__gte=REPORT_CARD_ERA_STARTS

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import F
@@ -90,8 +91,9 @@ def land_path() -> str:
     return path
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
+    """A point on a map (a named tuple: a broker's map may carry thousands)."""
+
     x: float
     y: float
     label: str
@@ -168,13 +170,19 @@ class Extent:
         )
 
     def markers(self, points: Iterable[tuple[float | None, float | None, str]]) -> list[Marker]:
-        """Points inside the box as markers (those without a location are left out)."""
+        """Points inside the box as markers (those without a location are left out): ``contains``
+        and ``project`` with the box's factors worked out once, not per point (a broker's map
+        may carry thousands)."""
+        south, north, west, east = self.south, self.north, self.west, self.east
+        lon_factor, scale = self.lon_factor, self.scale
         found = []
         for latitude, longitude, label in points:
-            if latitude is None or longitude is None or not self.contains(latitude, longitude):
+            if latitude is None or longitude is None:
                 continue
-            x, y = self.project(latitude, longitude)
-            found.append(Marker(x, y, label))
+            if not (south <= latitude <= north and west <= longitude <= east):
+                continue
+            x = round((longitude - west) * lon_factor * scale, 1)
+            found.append(Marker(x, round((north - latitude) * scale, 1), label))
         return found
 
     def land_path(self) -> str:
@@ -195,11 +203,16 @@ class Extent:
             .values_list("row", "col")
             .distinct()
         )
-        size = round(cell_lon * self.lon_factor * self.scale, 1)
+        south, north, west = self.south, self.north, self.west
+        lon_factor, scale = self.lon_factor, self.scale
+        size = round(cell_lon * lon_factor * scale, 1)
         parts = []
+        # ``project`` with the box's factors worked out once, not per run.
         for row, col, length in _runs(sorted((int(r), int(c)) for r, c in cells)):
-            x, y = self.project(self.south + (row + 1) * cell_lat, self.west + col * cell_lon)
-            parts.append(f"M{x} {y}h{round(size * length, 1)}v{size}h-{round(size * length, 1)}z")
+            x = round((west + col * cell_lon - west) * lon_factor * scale, 1)
+            y = round((north - (south + (row + 1) * cell_lat)) * scale, 1)
+            width = round(size * length, 1)
+            parts.append(f"M{x} {y}h{width}v{size}h-{width}z")
         return "".join(parts)
 
 

@@ -8,8 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from syslead.brokering.models import Approach, ApproachStatus, RequestStatus
-from syslead.brokering.selectors import schools_that_could_benefit, unmet_demand
+from syslead.brokering.selectors import (
+    schools_that_could_benefit,
+    unmet_demand,
+    unmet_demand_report,
+)
 from syslead.brokering.tests import factories
+from syslead.leaders.models import DesignationStatus
 from syslead.organisations.models import Organisation, OrganisationKind
 from syslead.schools.models import OfstedRating, Phase
 
@@ -142,3 +147,48 @@ def test_unmet_demand_by_specialism_phase_and_area_against_supply(
     assert english.gap_days == Decimal("5")
     assert table[("maths", "primary", "Rutland")].gap_days == Decimal("-6")
     assert rows[-1] is table[("maths", "primary", "Rutland")]
+
+
+def test_unmet_demand_report_has_the_waiting_schools_by_name_and_every_associated_leader(
+    alliance: Organisation,
+) -> None:
+    """The page's map and list of schools come with the rows: one place per request counted, by
+    school name; every associated leader's home school, though supply counts only those who could
+    be deployed now (an active designation and core training)."""
+    zeta = factories.school("Zeta Primary", town="Louth")
+    alpha = factories.school("Alpha Primary", lat=53.0, lon=-0.4, local_authority="Rutland")
+    factories.support_request(zeta, alliance, needs=("maths", "english"))
+    factories.support_request(alpha, alliance, needs=("maths",))
+    factories.support_request(alpha, alliance, needs=("english",), status=RequestStatus.MATCHED)
+    home = factories.school("Home")
+    factories.leader(home, name="Deployable", organisation=alliance, release="2.5")
+    factories.leader(home, name="Also deployable", organisation=alliance, release="10")
+    factories.leader(home, name="Untrained", organisation=alliance, trained=False)
+    factories.leader(
+        home,
+        name="Under review",
+        organisation=alliance,
+        designation_status=DesignationStatus.UNDER_REVIEW,
+    )
+    factories.leader(home, name="Elsewhere")  # not associated
+    report = unmet_demand_report(alliance, factories.YEAR)
+    assert [(name, town, area) for _, _, name, town, area in report.waiting] == [
+        ("Alpha Primary", alpha.town, "Rutland"),
+        ("Zeta Primary", "Louth", zeta.local_authority),
+    ]
+    assert report.waiting[0][:2] == (53.0, -0.4)
+    assert sorted(name for _, _, name in report.leaders) == [
+        "Also deployable",
+        "Deployable",
+        "Under review",
+        "Untrained",
+    ]
+    table = {(r.specialism, r.area): r for r in report.rows}
+    maths = table[("maths", zeta.local_authority)]
+    assert (maths.leaders, maths.leaders_in_area) == (2, 2)
+    assert maths.remaining_days == maths.remaining_days_in_area == Decimal("12.5")
+    rutland = table[("maths", "Rutland")]
+    assert (rutland.leaders, rutland.leaders_in_area) == (2, 0)
+    assert rutland.remaining_days_in_area == 0
+    assert rutland.gap_days == Decimal("5")
+    assert report.rows == unmet_demand(alliance, factories.YEAR)

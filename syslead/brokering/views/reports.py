@@ -15,9 +15,7 @@ from django.urls import reverse
 from syslead.accounts.access import organisation_ids_for
 from syslead.accounts.models import Role
 from syslead.brokering import selectors
-from syslead.brokering.facts import associated_leaders
 from syslead.brokering.forms import OrganisationYearForm
-from syslead.brokering.models import SupportRequest
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import organisations_for
 from syslead.core.academic_years import AcademicYear
@@ -86,23 +84,16 @@ def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Thousands of leaders' facts and map points, freed as the page is sent: see
     # ``cyclic_gc_paused`` (a full collection in one request in twenty doubled its time).
     with cyclic_gc_paused():
-        rows = selectors.unmet_demand(organisation, year)
-        request_ids = sorted({pk for row in rows for pk in row.request_ids})
-        waiting = SupportRequest.objects.filter(pk__in=request_ids).values_list(
-            "school__latitude", "school__longitude", "school__name"
-        )
-        leaders = associated_leaders(organisation.pk).values_list(
-            "home_school__latitude", "home_school__longitude", "user__name"
-        )
+        # The rows, the requests' schools and the leaders' home schools from the same reads.
+        demand = selectors.unmet_demand_report(organisation, year)
+        rows = demand.rows
         # Both tables a page at a time (the download has every row), so that the page's work does
         # not grow with the rows; the priorities, the total and the map use every row.
         page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         places = Paginator(
-            SupportRequest.objects.filter(pk__in=request_ids)
-            .order_by("school__name", "pk")
-            .values_list("school__name", "school__town", "school__local_authority"),
-            RESULTS_PER_PAGE,
+            [(name, town, area) for _, _, name, town, area in demand.waiting], RESULTS_PER_PAGE
         ).get_page(request.GET.get("places"))
+        waiting = [(lat, lon, name) for lat, lon, name, _, _ in demand.waiting]
         return render(
             request,
             "brokering/unmet_demand.html",
@@ -115,7 +106,7 @@ def unmet_demand_report(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "labels": specialism_labels(organisation.pk),
                 "total_gap": sum((row.gap_days for row in rows if row.gap_days > 0), 0),
                 "priorities": selectors.designation_priorities(rows),
-                "map": area_map(list(waiting), list(leaders)),
+                "map": area_map(waiting, demand.leaders),
                 "waiting_places": places,
                 "query": urlencode({"organisation": organisation.pk, "academic_year": year}),
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django import forms
 from django.template import Context, Template
 
@@ -173,3 +174,39 @@ def test_a_date_carried_on_hidden_is_read_back_as_the_same_date() -> None:
     hidden = str(form["visited_on"].as_hidden())
     assert 'type="hidden" name="visited_on_day" value="27"' in hidden
     assert 'name="visited_on_year" value="2027"' in hidden
+
+
+class _OwnOption(forms.Select):
+    """A select whose options have a template of their own (written by Django's loop)."""
+
+    option_template_name = "django/forms/widgets/attrs.html"
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.Select(choices=[("", "Choose"), ("1", "Tom & <Jerry>"), ("2", 'Say "hi"')]), "1"),
+        (forms.Select(choices=[(1, "One"), (2, "Two")], attrs={"class": "a&b"}), 2),
+        (
+            forms.Select(
+                choices=[("Primary", [("p1", "Infant"), ("p2", "Junior")]), ("s", "Secondary")]
+            ),
+            "p2",
+        ),
+        (forms.SelectMultiple(choices=[("a", "A"), ("b", "B"), ("c", "C")]), ["a", "c"]),
+        (forms.NullBooleanSelect(), True),
+        (forms.Select(choices=[]), None),
+        (_OwnOption(choices=[("x", "X")]), "x"),
+    ],
+)
+def test_a_select_is_written_as_djangos_own_templates_write_it(widget: Any, value: Any) -> None:
+    """The project's select template writes plain options in Python (an administrator's list
+    of every broker is long): the markup is Django's own, escaping and all."""
+    from django.forms.renderers import DjangoTemplates
+
+    from syslead.core.govuk_forms import GovukFormRenderer
+
+    ours = widget.render("choice", value, attrs={"id": "id_choice"}, renderer=GovukFormRenderer())
+    djangos = widget.render("choice", value, attrs={"id": "id_choice"}, renderer=DjangoTemplates())
+    assert ours == djangos
+    assert "<select" in ours

@@ -452,3 +452,38 @@ def test_the_chart_draws_a_whisker_for_each_interval(
     assert supported.whisker_top is not None
     assert supported.whisker_bottom is not None
     assert supported.whisker_bottom > supported.whisker_top  # SVG's y grows downwards
+
+
+def test_the_schools_ever_supported_are_read_from_an_index_of_their_own() -> None:
+    """Issue 16 item 6: at 100,000 agreements the report's read of the schools ever supported
+    scanned every agreement's row; a partial index on the client school, over the agreements
+    that count as support, is read instead (measured by ``benchmarks/pages.py``). If what counts
+    as support changes, the index's condition must change with it."""
+    from django.db.models import Q
+
+    from syslead.deployments.models import Deployment
+    from syslead.reports.impact import NOT_SUPPORT
+
+    (index,) = [i for i in Deployment._meta.indexes if i.name == "agreement_supported_school"]
+    assert list(index.fields) == ["client_school"]
+    assert index.condition == ~Q(status__in=list(NOT_SUPPORT))
+
+
+def test_the_columns_are_read_as_whole_numbers_and_dates_as_ordinals() -> None:
+    """The inspections and agreements are read column by column as whole numbers (on PostgreSQL
+    packed by the database; elsewhere from the cursor): the same rows, the dates as
+    ``date.toordinal``, and nothing for no rows."""
+    from syslead.reports.impact import _int_columns
+
+    school(120001, (D(2010, 3, 4), G), (D(2014, 9, 30), RI))
+    school(120002, (D(1999, 12, 31), O))
+    inspections = OfstedInspection.objects.all()
+    urns, days = _int_columns(inspections, ["school_id", "inspected_on"], dates=["inspected_on"])
+    expected = inspections.values_list("school_id", "inspected_on")
+    assert sorted(zip(urns.tolist(), days.tolist(), strict=True)) == sorted(
+        (urn, day.toordinal()) for urn, day in expected
+    )
+    assert len(urns) == 3
+    assert urns.dtype == days.dtype == "int64"
+    (none,) = _int_columns(OfstedInspection.objects.filter(school_id=1), ["school_id"])
+    assert none.tolist() == []
