@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]  # syslead/
 ALLOWED_TEMPLATES = {
     # The renderer's own field template draws each radio and checkbox of a group.
     "templates/django/forms/field.html": "the form renderer itself",
+    # Django's own select widget template, overridden to write its options faster.
+    "templates/django/forms/widgets/select.html": "Django's select widget itself",
 }
 #: ``<input type="...">`` kinds that are not fields a person fills in.
 NOT_FIELDS = {"hidden"}
