@@ -9,6 +9,7 @@ requests and leaders (``extent_around``), so a broker sees its own area, not the
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -34,6 +35,8 @@ LON_FACTOR = math.cos(math.radians((SOUTH + NORTH) / 2))
 MARKER_SIZE = 8
 LAND_CACHE_KEY = "schools:map:land"
 LAND_CACHE_SECONDS = 3600
+#: Changed whenever the register changes (``forget_land``): part of every zoomed map's land key.
+LAND_GENERATION_KEY = "schools:map:land:generation"
 
 
 def project(latitude: float, longitude: float) -> tuple[float, float]:
@@ -74,9 +77,16 @@ def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return runs
 
 
+def forget_land() -> None:
+    """The register changed (a school added, changed or imported): draw the land again, for
+    England and for every zoomed map."""
+    cache.delete(LAND_CACHE_KEY)
+    cache.set(LAND_GENERATION_KEY, time.time_ns(), None)
+
+
 def land_path() -> str:
     """The land as one SVG path, a rectangle per run of cells along a row (cached: the register
-    changes rarely)."""
+    changes rarely, and ``forget_land`` is called when it does)."""
     path: str | None = cache.get(LAND_CACHE_KEY)
     if path is None:
         cell_width = CELL_LON * LON_FACTOR * SCALE
@@ -186,7 +196,17 @@ class Extent:
         return found
 
     def land_path(self) -> str:
-        """The schools' land inside the box, a rectangle per run of cells along a row."""
+        """The schools' land inside the box, a rectangle per run of cells along a row (cached
+        per box, as England's land is, until the register changes: ``forget_land``)."""
+        generation = cache.get(LAND_GENERATION_KEY, 0)
+        key = f"schools:map:land:{generation}:{self.south!r}:{self.north!r}:{self.west!r}:{self.east!r}"
+        path: str | None = cache.get(key)
+        if path is None:
+            path = self._land_path()
+            cache.set(key, path, LAND_CACHE_SECONDS)
+        return path
+
+    def _land_path(self) -> str:
         cell_lon = (self.east - self.west) / AREA_CELLS_ACROSS
         cell_lat = cell_lon * self.lon_factor  # square cells on the page
         cells = (

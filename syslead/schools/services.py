@@ -21,6 +21,7 @@ from syslead.schools import register
 from syslead.schools.bulk import BATCH_SIZE, UpsertCounts, upsert_inspections, upsert_schools
 from syslead.schools.csvfile import RejectedRow
 from syslead.schools.gias import GiasFileError, GiasReader
+from syslead.schools.maps import forget_land
 from syslead.schools.models import Phase, PostcodeArea, RegisterImport, School
 from syslead.schools.ofsted import ofsted_rating_from
 from syslead.schools.ofsted_file import OfstedFileError, read_ofsted_file
@@ -136,6 +137,7 @@ def school_create(
     school.full_clean()
     school.save(force_insert=True)
     transaction.on_commit(forget_local_authority_names)
+    transaction.on_commit(forget_land)
     event_record(
         actor=actor,
         subject=school,
@@ -201,6 +203,7 @@ def school_update(
     school.full_clean()
     school.save()
     transaction.on_commit(forget_local_authority_names)
+    transaction.on_commit(forget_land)
     event_record(
         actor=actor,
         subject=school,
@@ -242,6 +245,7 @@ def _log_import(
     rejected_count: int | None = None,
 ) -> ImportResult:
     transaction.on_commit(forget_local_authority_names)
+    transaction.on_commit(forget_land)
     if rejected_count is None:
         rejected_count = len(rejected)
     record = RegisterImport.objects.create(

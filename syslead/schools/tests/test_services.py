@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -156,3 +158,27 @@ def test_an_update_that_changes_nothing_writes_no_event(administrator: User) -> 
     school_update(actor=administrator, urn=school.urn, name="Carlton Primary School")
 
     assert [e.verb for e in events_for(school)] == ["school.created"]
+
+
+def test_a_zoomed_maps_land_is_read_once_and_drawn_again_when_a_school_is_added(
+    coordinator: User,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The land of a map zoomed to an area (unmet demand's map) is kept per box until the register
+    changes: adding a school redraws it with the school's cell."""
+    from django.core.cache import cache
+
+    from syslead.schools.maps import Extent
+
+    cache.clear()
+    box = Extent(51.50, 51.60, -0.25, -0.05)
+    first = box.land_path()
+    assert first == ""  # no school in the box yet
+    with django_assert_num_queries(0):
+        assert box.land_path() == first
+    with django_capture_on_commit_callbacks(execute=True):
+        _create(coordinator)  # Carlton Primary School, inside the box
+    drawn = box.land_path()
+    assert drawn.startswith("M")
+    assert drawn != first
