@@ -199,7 +199,8 @@ class Extent:
         """The schools' land inside the box, a rectangle per run of cells along a row (cached
         per box, as England's land is, until the register changes: ``forget_land``)."""
         generation = cache.get(LAND_GENERATION_KEY, 0)
-        key = f"schools:map:land:{generation}:{self.south!r}:{self.north!r}:{self.west!r}:{self.east!r}"
+        box = f"{self.south!r}:{self.north!r}:{self.west!r}:{self.east!r}"
+        key = f"schools:map:land:{generation}:{box}"
         path: str | None = cache.get(key)
         if path is None:
             path = self._land_path()
