@@ -130,22 +130,25 @@ def main() -> None:
     )
     parser.add_argument("--only", default="", help="comma-separated page labels to time")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--database", default=DATABASE, help=f"the PostgreSQL database's name (default {DATABASE})"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     print(f"Load average at start (1, 5, 15 min): {load_average()}")
     if args.reuse:
         args.postgres = args.keep = True
-        print(f"Database: PostgreSQL {existing_postgres_database(DATABASE)} (kept, reused)")
+        print(f"Database: PostgreSQL {existing_postgres_database(args.database)} (kept, reused)")
     elif args.postgres:
-        print(f"Database: PostgreSQL {postgres_database(DATABASE)}")
+        print(f"Database: PostgreSQL {postgres_database(args.database)}")
     else:
         print(f"Database: SQLite {throwaway_database()}")
     try:
         run(args, started)
     finally:
         if args.postgres and not args.keep:
-            drop_postgres_database(DATABASE)
+            drop_postgres_database(args.database)
 
 
 def run(args: argparse.Namespace, started: float) -> None:
