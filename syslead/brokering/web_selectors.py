@@ -44,6 +44,7 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.brokering.selectors import (
+    RequestRecords,
     can_broker,
     can_read_shortlist,
     leader_profile_id_of,
@@ -318,16 +319,18 @@ def shortlist_panel(
     length: int = 3,
     *,
     every_approach: bool = False,
+    records: RequestRecords | None = None,
 ) -> ShortlistPanel:
     """The saved shortlist with today's remaining days, or the best ``length`` to save (leaving out
     leaders who declined the request, as ``shortlist_save`` does, with its own function), every
     other candidate, and everyone excluded with every reason (those two when read).
     ``every_approach``: ``approaches`` are every approach of the request (the leaders who declined
-    it are read from them, not asked for again)."""
+    it are read from them, not asked for again); ``records``: the request's records known to
+    exist (``request_records``), when already asked."""
     result = shortlist(support_request, limit=0)
     latest = latest_approach_by_leader(approaches)
     saved: list[ShortlistRow] = []
-    entries = live_shortlist(support_request)
+    entries = live_shortlist(support_request) if records is None or records.live_shortlist else []
     on_saved = {entry.leader_id for entry in entries}
     by_leader = result.candidates_of(on_saved)
     # The rules failed, for the leaders on the saved shortlist only.

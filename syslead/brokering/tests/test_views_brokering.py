@@ -241,18 +241,24 @@ def test_the_request_page_query_budget(
     four: list[LeaderProfile],
     django_assert_max_num_queries: Any,
 ) -> None:
-    """The coordinator's request page with a saved shortlist, approaches sent and one declined:
-    the leaders who declined are read from the approaches already read, not asked for again."""
+    """A new request's page reads none of the records it does not have yet (approaches,
+    commissions, a direct commission, a live shortlist: one query says which it has). With a
+    saved shortlist, approaches sent and one declined, the leaders who declined are read from
+    the approaches already read, not asked for again."""
+    client = login(coordinator)
+    client.get(_detail(maths_request))
+    with django_assert_max_num_queries(12):
+        response = client.get(_detail(maths_request))
+    assert len(response.context["panel"].suggested) == 3
     _shortlisted(coordinator, maths_request)
     approach = approach_send(actor=coordinator, request=maths_request, leader=four[0])
     approach_send(actor=coordinator, request=maths_request, leader=four[1])
     approach_respond(actor=four[0].user, approach=approach, accept=False, reason="Busy.")
-    client = login(coordinator)
-    client.get(_detail(maths_request))
     with django_assert_max_num_queries(15):
         response = client.get(_detail(maths_request))
     assert response.status_code == 200
     assert response.context["panel"].declined_ever == {four[0].pk}
+    assert len(response.context["approaches"]) == 2
 
 
 def test_coordinator_saves_the_shortlist_and_asks_all_three(

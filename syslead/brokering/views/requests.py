@@ -45,6 +45,7 @@ from syslead.brokering.selectors import (
     can_read_shortlist,
     commissions_for_request,
     direct_commission_of,
+    request_records,
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
@@ -320,12 +321,18 @@ def detail_context(
     """Everything the request page shows this person (see ``request_detail``)."""
     access = access or request_access(request.user, support_request)
     steps = access.steps
-    approaches = approaches_for_request(support_request) if access.read_shortlist else []
+    # Only the records the request has are read (a new request has none of them).
+    records = request_records(support_request)
+    approaches = (
+        approaches_for_request(support_request)
+        if access.read_shortlist and records.approaches
+        else []
+    )
     for approach in approaches:
         approach.support_request = support_request
     panel = None
     if shows_shortlist(support_request, read_shortlist=access.read_shortlist):
-        panel = shortlist_panel(support_request, approaches, every_approach=True)
+        panel = shortlist_panel(support_request, approaches, every_approach=True, records=records)
     if access.broker and panel is not None and approach_form is None and panel.unapproached:
         approach_form = ApproachSendForm(
             choices=[(str(row.leader_id), row.leader_name) for row in panel.unapproached],
@@ -333,14 +340,14 @@ def detail_context(
             preselect=[str(row.leader_id) for row in panel.unapproached if row.approach is None],
         )
     commissions = []
-    if access.read_shortlist or access.sharing_organisation_ids:
+    if records.commissions and (access.read_shortlist or access.sharing_organisation_ids):
         commissions = [
             c
             for c in commissions_for_request(support_request)
             if access.read_shortlist or c.owning_organisation_id in access.sharing_organisation_ids
         ]
     own_approach = None
-    if access.leader_id is not None:
+    if access.leader_id is not None and records.approaches:
         own_approach = (
             Approach.objects.filter(support_request=support_request, leader_id=access.leader_id)
             .order_by("-sent_at", "-id")
@@ -364,7 +371,7 @@ def detail_context(
         else []
     )
     expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
-    direct = direct_commission_of(support_request)
+    direct = direct_commission_of(support_request) if records.direct_commission else None
     return {
         "item": support_request,
         "direct": direct,
