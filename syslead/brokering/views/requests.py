@@ -428,7 +428,8 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
 def request_excluded(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     """Every leader the request's shortlist excludes, with every reason, grouped by the same
     reasons: the request page's disclosure asks for the table (htmx) when opened; this page is
-    its link without JavaScript. Whoever may read the request's shortlist, while it shows."""
+    its link without JavaScript. Whoever may read the request's shortlist, while it shows
+    (docs/casework.md, "Judgement when fewer than three fit")."""
     support_request = support_request_for_user(request.user, request_id)
     if not can_read_shortlist(request.user, support_request):
         raise PermissionDenied(
