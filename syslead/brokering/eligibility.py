@@ -47,6 +47,24 @@ class Rule(StrEnum):
     CONFLICT_OF_INTEREST = "conflict_of_interest"
 
 
+#: Each hard rule as a failure, in a few words, for a summary of the leaders excluded (every
+#: leader's own reasons say more: ``Verdict.failures``).
+RULE_SUMMARIES = {
+    Rule.ACTIVE_DESIGNATION: "No active designation",
+    Rule.CORE_TRAINING: "Core training not completed",
+    Rule.BROKER_AGREEMENT: "The broker's agreement and code of conduct not signed",
+    Rule.PHASE: "Does not support the school's phase",
+    Rule.SPECIALISM: "No specialism in common with the needs",
+    Rule.REMAINING_DAYS: "Not enough remaining days",
+    Rule.CONFLICT_OF_INTEREST: "A conflict of interest",
+}
+
+
+def rule_in_summary(rule: Rule) -> str:
+    """A hard rule failed, in a few words ("No active designation")."""
+    return RULE_SUMMARIES[rule]
+
+
 class RuleFailure(NamedTuple):
     rule: Rule
     message: str

@@ -249,10 +249,13 @@ class Verdict:
             Rule.REMAINING_DAYS: self.short_of_days,
             Rule.CONFLICT_OF_INTEREST: self.own_school | self.same_trust | self.declared,
         }
+        #: Each hard rule checked (none skipped): True where the leader fails it.
+        self.checks: dict[Rule, BoolArray] = {
+            rule: fails for rule, fails in checks.items() if rule not in self.skip
+        }
         failing = np.zeros(n, dtype=bool)
-        for rule, fails in checks.items():
-            if rule not in self.skip:
-                failing |= fails
+        for fails in self.checks.values():
+            failing |= fails
         #: The leaders passing every hard rule (less the skipped ones).
         self.eligible: BoolArray = ~failing
 
@@ -309,6 +312,12 @@ class Verdict:
         order = np.lexsort((self.table.ids[index], distance, -self.tenths[index]))
         result: IntArray = index[order]
         return result
+
+    def failing_counts(self) -> dict[Rule, int]:
+        """How many leaders fail each hard rule, in the rules' order, the rules nobody fails left
+        out (a leader failing several rules is counted under each)."""
+        counts = {rule: int(np.count_nonzero(fails)) for rule, fails in self.checks.items()}
+        return {rule: count for rule, count in counts.items() if count}
 
     def excluded_by_name(self) -> IntArray:
         """The rows of the leaders failing a hard rule, by name (case aside), then id."""

@@ -301,9 +301,66 @@ class Shortlist:
 
     @property
     def considered(self) -> int:
-        eligible = len(self._rows) if self._rows is not None else len(self.ranked)
-        found = self.excluded_rows() if self._excluded is None else None
-        return eligible + (len(found[1]) if found else len(self.excluded))
+        if self._verdict is not None:
+            return self._verdict.table.size  # every leader of the table: eligible or excluded
+        return len(self.ranked) + len(self.excluded)
+
+    @property
+    def excluded_count(self) -> int:
+        """How many leaders are excluded (without writing their reasons)."""
+        if self._verdict is not None and self._rows is not None:
+            return self._verdict.table.size - len(self._rows)
+        return len(self.excluded)
+
+    def failing_counts(self) -> dict[Rule, int]:
+        """How many of the excluded fail each hard rule, in the rules' order (a leader failing
+        several is counted under each): a summary, from the engine's arrays."""
+        if self._verdict is not None:
+            return self._verdict.failing_counts()
+        counts: dict[Rule, int] = dict.fromkeys(Rule, 0)
+        for excluded in self.excluded:
+            for rule in dict.fromkeys(f.rule for f in excluded.failures):
+                counts[rule] += 1
+        return {rule: count for rule, count in counts.items() if count}
+
+    def candidates_of(self, leader_ids: Collection[int]) -> dict[int, Candidate]:
+        """The candidates among ``leader_ids`` (those passing every rule), by leader, built for
+        those leaders only."""
+        if not leader_ids:
+            return {}
+        if self._verdict is None or self._rows is None:
+            return {c.leader_id: c for c in self.ranked if c.leader_id in leader_ids}
+        rows = np.asarray(self._rows, dtype=np.int64)
+        wanted = np.fromiter(leader_ids, dtype=np.int64)
+        found = rows[np.isin(self._verdict.table.ids[rows], wanted)].tolist()
+        return {c.leader_id: c for c in _candidates(self._verdict, found)}
+
+    def failures_of_leaders(
+        self, leader_ids: Collection[int]
+    ) -> dict[int, tuple[RuleFailure, ...]]:
+        """The excluded among ``leader_ids`` with the rules they fail, by leader (worked out for
+        those leaders only)."""
+        if not leader_ids:
+            return {}
+        verdict = self._verdict
+        if verdict is None or self._excluded is not None:
+            return {e.leader_id: e.failures for e in self.excluded if e.leader_id in leader_ids}
+        wanted = np.fromiter(leader_ids, dtype=np.int64)
+        rows = np.flatnonzero(~verdict.eligible & np.isin(verdict.table.ids, wanted)).tolist()
+        leaders = verdict.table.leaders
+        return {
+            leaders[i].id: failures
+            for i, failures in zip(rows, verdict.failures_of(rows), strict=True)
+        }
+
+    def best(self, length: int, leaving_out: Collection[int] = ()) -> list[Candidate]:
+        """The best ``length`` candidates but those ``leaving_out`` (only as many built as that
+        needs)."""
+        if self._ranked is None and self._verdict is not None and self._rows is not None:
+            head = self._rows[: length + len(leaving_out)]
+            chosen = [c for c in _candidates(self._verdict, head) if c.leader_id not in leaving_out]
+            return chosen[:length]
+        return [c for c in self.ranked if c.leader_id not in leaving_out][:length]
 
 
 def _points_text(points: float, weight: int) -> str:

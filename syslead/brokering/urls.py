@@ -47,6 +47,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="named_sip_end",
     ),
     path("<int:request_id>/", requests.request_detail, name="detail"),
+    path("<int:request_id>/excluded/", requests.request_excluded, name="excluded"),
     path("<int:request_id>/withdraw/", requests.request_withdraw, name="withdraw"),
     path("<int:request_id>/first-meeting/", first_meeting.first_meeting, name="first_meeting"),
     path("<int:request_id>/invite-head/", no_account.request_invite_head, name="invite_head"),

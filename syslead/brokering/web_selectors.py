@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,10 +30,10 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import Rule
+from syslead.brokering.eligibility import Rule, rule_in_summary
 from syslead.brokering.engine import Weights
 from syslead.brokering.facts import leader_facts, request_facts
-from syslead.brokering.matching import Candidate, Excluded, rank, shortlist
+from syslead.brokering.matching import Candidate, Excluded, Shortlist, rank, shortlist
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -43,6 +44,7 @@ from syslead.brokering.models import (
     SupportRequest,
 )
 from syslead.brokering.selectors import (
+    RequestRecords,
     can_broker,
     can_read_shortlist,
     leader_profile_id_of,
@@ -50,7 +52,7 @@ from syslead.brokering.selectors import (
     support_requests_for_user,
 )
 from syslead.brokering.services.approaches import EXPIRE_AFTER_SCHOOL_DAYS
-from syslead.brokering.services.shortlists import SOFT_RULES, _declined_leader_ids
+from syslead.brokering.services.shortlists import SOFT_RULES, declined_leader_ids
 from syslead.brokering.transitions import (
     LIVE_COMMISSION_STATUSES,
     OPEN_APPROACH_STATUSES,
@@ -202,15 +204,48 @@ class ShortlistRow:
 
 @dataclass
 class ShortlistPanel:
+    """The shortlist panel of a request: the saved shortlist or the one suggested, and the
+    engine's result behind them, from which every other candidate and everyone excluded are read
+    when asked for (the request page shows how many are excluded and for which rules; the
+    excluded leaders' page, every one of them with every reason)."""
+
     saved: list[ShortlistRow]
     suggested: list[ShortlistRow]
-    #: Candidates passing every rule who are not on the saved shortlist (for a swap).
-    others: list[Candidate]
-    excluded: list[Excluded]
-    considered: int
+    result: Shortlist = field(repr=False)
     declined_ids: set[int] = field(default_factory=set)
     #: Leaders who declined the request at any time (never offered for it again).
     declined_ever: set[int] = field(default_factory=set)
+
+    @property
+    def considered(self) -> int:
+        return self.result.considered
+
+    @cached_property
+    def others(self) -> list[Candidate]:
+        """Candidates passing every rule who are not on the saved shortlist (for a swap); a
+        leader who declined the request is never offered for it again."""
+        on_list = {row.leader_id for row in self.saved}
+        return [
+            c
+            for c in self.result.ranked
+            if c.leader_id not in on_list and c.leader_id not in self.declined_ever
+        ]
+
+    @property
+    def excluded(self) -> list[Excluded]:
+        return self.result.excluded
+
+    @property
+    def excluded_count(self) -> int:
+        return self.result.excluded_count
+
+    @cached_property
+    def excluded_by_rule(self) -> list[tuple[str, int]]:
+        """How many of the excluded fail each rule, in words, in the rules' order (a leader
+        failing several rules counts under each)."""
+        return [
+            (rule_in_summary(rule), count) for rule, count in self.result.failing_counts().items()
+        ]
 
     @property
     def unapproached(self) -> list[ShortlistRow]:
@@ -218,26 +253,27 @@ class ShortlistPanel:
 
     @property
     def excluded_groups(self) -> list[ExcludedGroup]:
-        """The excluded leaders grouped by the very same reasons, the largest group first: a
-        hub's 1,800 leaders read as a few lines ("412 leaders: no specialism in common")."""
-        # Leaders failing alike share one failures tuple (``engine.Verdict.failures_of``): group
-        # by it first, then by the words (tuples built apart may say the same).
-        shared: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
-        for excluded in self.excluded:
-            found = shared.get(id(excluded.failures))
-            if found is None:
-                found = shared[id(excluded.failures)] = (excluded.failures, [])
-            found[1].append(excluded.leader_name)
-        groups: dict[tuple[str, ...], list[str]] = {}
-        for failures, names in shared.values():
-            groups.setdefault(tuple(f.message for f in failures), []).extend(names)
-        return sorted(
-            (
-                ExcludedGroup(reasons=reasons, names=sorted(names))
-                for reasons, names in groups.items()
-            ),
-            key=lambda group: (-len(group.names), group.reasons),
-        )
+        return excluded_groups(self.excluded)
+
+
+def excluded_groups(excluded: Sequence[Excluded]) -> list[ExcludedGroup]:
+    """The excluded leaders grouped by the very same reasons, the largest group first: a hub's
+    1,800 leaders read as a few dozen lines ("412 leaders: no specialism in common")."""
+    # Leaders failing alike share one failures tuple (``engine.Verdict.failures_of``): group by
+    # it first, then by the words (tuples built apart may say the same).
+    shared: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
+    for leader in excluded:
+        found = shared.get(id(leader.failures))
+        if found is None:
+            found = shared[id(leader.failures)] = (leader.failures, [])
+        found[1].append(leader.leader_name)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for failures, names in shared.values():
+        groups.setdefault(tuple(f.message for f in failures), []).extend(names)
+    return sorted(
+        (ExcludedGroup(reasons=reasons, names=sorted(names)) for reasons, names in groups.items()),
+        key=lambda group: (-len(group.names), group.reasons),
+    )
 
 
 @dataclass(frozen=True)
@@ -270,20 +306,38 @@ def latest_approach_by_leader(approaches: Iterable[Approach]) -> dict[int, Appro
     return latest
 
 
+def shows_shortlist(support_request: SupportRequest, *, read_shortlist: bool) -> bool:
+    """Whether the request shows its shortlist panel (and its excluded leaders) to someone who
+    may (``read_shortlist``: ``can_read_shortlist``): while leaders may still be found for it,
+    the states in which it may be shared."""
+    return read_shortlist and REQUEST_TRANSITIONS.in_source("ask_to_share", support_request)
+
+
 def shortlist_panel(
-    support_request: SupportRequest, approaches: Sequence[Approach], length: int = 3
+    support_request: SupportRequest,
+    approaches: Sequence[Approach],
+    length: int = 3,
+    *,
+    every_approach: bool = False,
+    records: RequestRecords | None = None,
 ) -> ShortlistPanel:
     """The saved shortlist with today's remaining days, or the best ``length`` to save (leaving out
     leaders who declined the request, as ``shortlist_save`` does, with its own function), every
-    other candidate, and everyone excluded with every reason."""
+    other candidate, and everyone excluded with every reason (those two when read).
+    ``every_approach``: ``approaches`` are every approach of the request (the leaders who declined
+    it are read from them, not asked for again); ``records``: the request's records known to
+    exist (``request_records``), when already asked."""
     result = shortlist(support_request, limit=0)
-    by_leader = {c.leader_id: c for c in result.ranked}
     latest = latest_approach_by_leader(approaches)
     saved: list[ShortlistRow] = []
-    entries = live_shortlist(support_request)
-    # The rules failed, for the leaders on the saved shortlist only.
+    entries = live_shortlist(support_request) if records is None or records.live_shortlist else []
     on_saved = {entry.leader_id for entry in entries}
-    failing = {e.leader_id: set(e.rules) for e in result.excluded if e.leader_id in on_saved}
+    by_leader = result.candidates_of(on_saved)
+    # The rules failed, for the leaders on the saved shortlist only.
+    failing = {
+        leader_id: {str(f.rule) for f in failures}
+        for leader_id, failures in result.failures_of_leaders(on_saved - by_leader.keys()).items()
+    }
     for entry in entries:
         candidate = by_leader.get(entry.leader_id)
         # A judgement set some soft rules aside for this leader: they pass if those are all.
@@ -306,24 +360,18 @@ def shortlist_panel(
                 still_eligible=candidate is not None or judged_ok,
             )
         )
-    declined_ever = _declined_leader_ids(support_request)
+    declined_ever = declined_leader_ids(
+        support_request, approaches=approaches if every_approach else None
+    )
     declined = declined_ever if not saved else set()
     suggested: list[ShortlistRow] = []
     if not saved:
-        best = [c for c in result.ranked if c.leader_id not in declined][:length]
+        best = result.best(length, leaving_out=declined)
         suggested = [_row_from_candidate(c, rank) for rank, c in enumerate(best, start=1)]
-    on_list = {row.leader_id for row in saved}
     return ShortlistPanel(
         saved=saved,
         suggested=suggested,
-        # A leader who declined the request is never offered for it again.
-        others=[
-            c
-            for c in result.ranked
-            if c.leader_id not in on_list and c.leader_id not in declined_ever
-        ],
-        excluded=result.excluded,
-        considered=result.considered,
+        result=result,
         declined_ids=declined,
         declined_ever=declined_ever,
     )

@@ -3,6 +3,8 @@ leaders"; What makes it better, 2: "a stored reason for every override")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +34,13 @@ from syslead.leaders.models import LeaderProfile
 # --- Shortlists -----------------------------------------------------------------------------------
 
 
-def _declined_leader_ids(support_request: SupportRequest) -> set[int]:
+def declined_leader_ids(
+    support_request: SupportRequest, *, approaches: Iterable[Approach] | None = None
+) -> set[int]:
+    """The leaders who declined the request at any time: never offered for it again.
+    ``approaches``: every approach of the request, already read (none asked for again)."""
+    if approaches is not None:
+        return {a.leader_id for a in approaches if a.status == ApproachStatus.DECLINED}
     return set(
         Approach.objects.filter(
             support_request=support_request, status=ApproachStatus.DECLINED
@@ -72,9 +80,9 @@ def shortlist_save(
     REQUEST_TRANSITIONS.require_source("shortlist", support_request)
     if limit < 1:
         raise field_error("limit", "A shortlist has at least one leader.")
-    declined = _declined_leader_ids(support_request)
+    declined = declined_leader_ids(support_request)
     result = shortlist(support_request, limit=0)
-    chosen = [c for c in result.ranked if c.leader_id not in declined][:limit]
+    chosen = result.best(limit, leaving_out=declined)
     if not chosen:
         raise RuleViolation(
             f"No leader of {support_request.organisation.name} passes every rule for this request"
@@ -231,7 +239,7 @@ def shortlist_add_by_judgement(
             "overrides.",
             rule=str(failures[0].rule),
         )
-    if leader.pk in _declined_leader_ids(support_request):
+    if leader.pk in declined_leader_ids(support_request):
         raise RuleViolation(f"{name} declined this request.", rule="declined")
     if ShortlistEntry.objects.filter(
         support_request=support_request, leader=leader, is_live=True

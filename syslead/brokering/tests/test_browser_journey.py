@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import axe_check, browser_signed_in, make_school
 from syslead.accounts.models import User
+from syslead.brokering.models import SupportRequest
 from syslead.brokering.tests import factories
 from syslead.leaders.models import LeaderProfile
 from syslead.organisations.models import Organisation
@@ -178,4 +179,42 @@ def test_coordinators_other_pages_pass_axe(
     axe_check(page)
     page.goto("/requests/?status=waiting_list")
     expect(page.get_by_role("link", name="Science Client")).to_be_visible()
+    axe_check(page)
+
+
+def test_the_excluded_leaders_are_loaded_when_their_disclosure_opens(
+    page: Page,
+    coordinator: User,
+    maths_request: SupportRequest,
+    three: list[LeaderProfile],
+) -> None:
+    """The request page counts the excluded by rule; opening the disclosure asks for the table
+    of every excluded leader with every reason (htmx), which is also a page of its own."""
+    alliance = maths_request.organisation
+    factories.leader(
+        factories.school("Untrained Academy"),
+        organisation=alliance,
+        name="Una Untrained",
+        trained=False,
+    )
+    browser_signed_in(page, coordinator.email)
+    page.goto(f"/requests/{maths_request.pk}/")
+    disclosure = page.locator("details#excluded")
+    expect(disclosure.get_by_role("cell", name="Core training not completed")).to_be_hidden()
+    expect(page.get_by_text("Una Untrained")).to_have_count(0)
+    disclosure.get_by_text("1 leader excluded, with every reason").click()
+    expect(disclosure.get_by_text("Una Untrained")).to_be_visible()
+    expect(disclosure.get_by_role("cell", name="Core training not completed")).to_have_count(2)
+    expect(
+        disclosure.get_by_role("table", name="Leaders excluded from this request and why")
+    ).to_be_visible()
+    expect(
+        disclosure.get_by_role("link", name="Every leader excluded, with every reason")
+    ).to_have_count(0)
+    axe_check(page)
+    page.goto(f"/requests/{maths_request.pk}/excluded/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Leaders excluded from the shortlist: Ermine Primary Academy"
+    )
+    expect(page.get_by_text("Una Untrained")).to_be_visible()
     axe_check(page)

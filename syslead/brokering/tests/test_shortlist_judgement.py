@@ -194,7 +194,9 @@ def test_the_request_page_says_why_fewer_than_three_fit_and_what_to_do(
     assert "Only 1 leader of 7 considered passes every rule" in page
     assert f'href="/requests/{maths_request.pk}/share/"' in page
     assert f'href="/requests/{maths_request.pk}/shortlist/judgement/"' in page
-    assert '<details class="details" open>' in page
+    # The excluded leaders open, their table asked for at once (htmx; a link without JavaScript).
+    assert '<details class="details" id="excluded" open hx-get=' in page
+    assert 'hx-trigger="load"' in page
     assert "No core training" in page or "core training" in page.lower()
     # Saving without a reason is refused on the page; with one, saved and shown.
     refused = client.post(f"/requests/{maths_request.pk}/shortlist/", follow=True)

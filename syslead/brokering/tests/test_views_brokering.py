@@ -100,13 +100,165 @@ def test_excluded_leaders_are_grouped_by_the_same_reasons_largest_group_first(
         name="Ann Untrained",
         trained=False,
     )
-    response = login(coordinator).get(_detail(maths_request))
+    client = login(coordinator)
+    response = client.get(_detail(maths_request))
     [group] = response.context["panel"].excluded_groups
     assert group.names == ["Ann Untrained", "Una Untrained"]
     assert any("Core training not completed" in reason for reason in group.reasons)
-    content = response.content.decode()
+    assert "2 leaders excluded, with every reason</summary>" in response.content.decode()
+    page = client.get(_excluded(maths_request))
+    assert [g.names for g in page.context["groups"]] == [["Ann Untrained", "Una Untrained"]]
+    assert "<strong>2 leaders:</strong> Ann Untrained, Una Untrained" in page.content.decode()
+
+
+def _excluded(support_request: SupportRequest) -> str:
+    return reverse("brokering:excluded", args=[support_request.pk])
+
+
+def test_the_request_page_counts_the_excluded_by_rule_and_links_to_every_one_of_them(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    maths_request: SupportRequest,
+    four: list[LeaderProfile],
+) -> None:
+    """A hub excludes a thousand leaders or more: the page says how many, and how many each rule
+    excludes; the table of every excluded leader with every reason is asked for when the
+    disclosure is opened (htmx), or opened as a page of its own without JavaScript."""
+    factories.leader(
+        factories.school("Science School"),
+        organisation=alliance,
+        name="Sid Science",
+        specialisms=("science",),
+        trained=False,
+    )
+    content = login(coordinator).get(_detail(maths_request)).content.decode()
     assert "2 leaders excluded, with every reason</summary>" in content
-    assert "<strong>2 leaders:</strong> Ann Untrained, Una Untrained" in content
+    table = content[content.index('<details class="details" id="excluded"') :]
+    table = table[: table.index("</details>")]
+    # The rules, each with how many leaders fail it (Sid fails two rules: counted under each).
+    assert '<td data-label="Rule they fail">Core training not completed</td>' in table
+    assert '<td data-label="Leaders" class="num">2</td>' in table
+    assert "No specialism in common with the needs</td>" in table
+    assert "A leader who fails several rules is counted under each." in table
+    # Not the leaders themselves: those are behind the link, and the htmx request.
+    assert "Una Untrained" not in content
+    assert "Sid Science" not in content
+    url = _excluded(maths_request)
+    assert f'hx-get="{url}" hx-trigger="toggle once" hx-target="#excluded-leaders"' in table
+    assert f'<a href="{url}">Every leader excluded, with every reason</a>' in table
+
+
+def test_the_excluded_page_lists_every_excluded_leader_with_every_reason(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    maths_request: SupportRequest,
+    four: list[LeaderProfile],
+) -> None:
+    factories.leader(
+        factories.school("Science School"),
+        organisation=alliance,
+        name="Sid Science",
+        specialisms=("science",),
+        trained=False,
+    )
+    client = login(coordinator)
+    page = client.get(_excluded(maths_request))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "<h1>Leaders excluded from the shortlist: Ermine Primary Academy</h1>" in content
+    assert "2 of the 6 leaders considered are excluded" in content
+    assert "<caption" in content
+    assert "Leaders excluded from this request and why" in content
+    assert '<th scope="col">Why they cannot be matched</th>' in content
+    # Each leader with every reason they fail, in a group of their own (they fail differently).
+    groups = {tuple(g.names): g.reasons for g in page.context["groups"]}
+    assert groups[("Una Untrained",)] == ("Core training not completed",)
+    assert groups[("Sid Science",)] == (
+        "Core training not completed",
+        "No specialism in common with the needs (maths)",
+    )
+    for name, reasons in groups.items():
+        assert name[0] in content
+        assert all(reason in content for reason in reasons)
+    assert 'href="/requests/' in content  # back to the request
+    assert page["Vary"]
+    assert "HX-Request" in page["Vary"]
+
+    # Asked by htmx (the request page's disclosure): the table alone, without the layout.
+    fragment = client.get(_excluded(maths_request), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert body.lstrip().startswith('<div class="table-wrap">')
+    assert "<html" not in body
+    assert "<h1>" not in body
+    assert "Sid Science" in body
+    assert "No specialism in common with the needs (maths)" in body
+    assert 'data-label="Why they cannot be matched"' in body
+
+
+def test_the_excluded_leaders_are_for_the_request_s_broker_only(
+    login: Login,
+    other_coordinator: User,
+    client_head: User,
+    maths_request: SupportRequest,
+    four: list[LeaderProfile],
+) -> None:
+    """The request's visibility first (another broker's coordinator: 404, page and fragment),
+    then who may read its shortlist (its headteacher sees the request, not the shortlist)."""
+    url = _excluded(maths_request)
+    client = login(other_coordinator)
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+    assert login(client_head).get(url).status_code == 403
+
+
+def test_when_fewer_than_three_fit_the_excluded_are_open_and_loaded_at_once(
+    login: Login,
+    coordinator: User,
+    alliance: Organisation,
+    maths_request: SupportRequest,
+) -> None:
+    factories.leader(factories.school("School A"), organisation=alliance, name="Ada Able")
+    factories.leader(
+        factories.school("Untrained School"),
+        organisation=alliance,
+        name="Una Untrained",
+        trained=False,
+    )
+    content = login(coordinator).get(_detail(maths_request)).content.decode()
+    assert "Only 1 leader of 2 considered passes every rule" in content
+    url = _excluded(maths_request)
+    assert f'id="excluded" open hx-get="{url}" hx-trigger="load"' in content
+    assert "1 leader excluded, with every reason</summary>" in content
+
+
+def test_the_request_page_query_budget(
+    login: Login,
+    coordinator: User,
+    maths_request: SupportRequest,
+    four: list[LeaderProfile],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """A new request's page reads none of the records it does not have yet (approaches,
+    commissions, a direct commission, a live shortlist: one query says which it has). With a
+    saved shortlist, approaches sent and one declined, the leaders who declined are read from
+    the approaches already read, not asked for again."""
+    client = login(coordinator)
+    client.get(_detail(maths_request))
+    with django_assert_max_num_queries(12):
+        response = client.get(_detail(maths_request))
+    assert len(response.context["panel"].suggested) == 3
+    _shortlisted(coordinator, maths_request)
+    approach = approach_send(actor=coordinator, request=maths_request, leader=four[0])
+    approach_send(actor=coordinator, request=maths_request, leader=four[1])
+    approach_respond(actor=four[0].user, approach=approach, accept=False, reason="Busy.")
+    with django_assert_max_num_queries(15):
+        response = client.get(_detail(maths_request))
+    assert response.status_code == 200
+    assert response.context["panel"].declined_ever == {four[0].pk}
+    assert len(response.context["approaches"]) == 2
 
 
 def test_coordinator_saves_the_shortlist_and_asks_all_three(

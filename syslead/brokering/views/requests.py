@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from syslead.accounts.access import has_role, headteacher_school_urns, is_administrator
 from syslead.accounts.models import Role
@@ -29,7 +30,7 @@ from syslead.brokering.forms import (
     WaitingListForm,
     _RequestFields,
 )
-from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH
+from syslead.brokering.matching import DEFAULT_SHORTLIST_LENGTH, shortlist
 from syslead.brokering.models import (
     Approach,
     ApproachStatus,
@@ -41,25 +42,29 @@ from syslead.brokering.models import (
 from syslead.brokering.no_account import waiting_on_no_account
 from syslead.brokering.selectors import (
     approaches_for_request,
+    can_read_shortlist,
     commissions_for_request,
     direct_commission_of,
+    request_records,
     support_request_for_user,
 )
 from syslead.brokering.services._helpers import next_leader_to_ask
 from syslead.brokering.services.direct import may_record_direct_commission
 from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
-from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
+from syslead.brokering.transitions import APPROACH_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     RequestAccess,
     brokers_for_school,
     caseload,
+    excluded_groups,
     has_expired,
     is_waiting_too_long,
     organisations_for,
     request_access,
     school_days_waiting,
     shortlist_panel,
+    shows_shortlist,
     timeline_for,
     visible_organisations,
 )
@@ -316,14 +321,18 @@ def detail_context(
     """Everything the request page shows this person (see ``request_detail``)."""
     access = access or request_access(request.user, support_request)
     steps = access.steps
-    approaches = approaches_for_request(support_request) if access.read_shortlist else []
+    # Only the records the request has are read (a new request has none of them).
+    records = request_records(support_request)
+    approaches = (
+        approaches_for_request(support_request)
+        if access.read_shortlist and records.approaches
+        else []
+    )
     for approach in approaches:
         approach.support_request = support_request
     panel = None
-    # The shortlist shows while leaders may still be found for the request: while it may be
-    # shared (whoever asks), the same states.
-    if access.read_shortlist and REQUEST_TRANSITIONS.in_source("ask_to_share", support_request):
-        panel = shortlist_panel(support_request, approaches)
+    if shows_shortlist(support_request, read_shortlist=access.read_shortlist):
+        panel = shortlist_panel(support_request, approaches, every_approach=True, records=records)
     if access.broker and panel is not None and approach_form is None and panel.unapproached:
         approach_form = ApproachSendForm(
             choices=[(str(row.leader_id), row.leader_name) for row in panel.unapproached],
@@ -331,14 +340,14 @@ def detail_context(
             preselect=[str(row.leader_id) for row in panel.unapproached if row.approach is None],
         )
     commissions = []
-    if access.read_shortlist or access.sharing_organisation_ids:
+    if records.commissions and (access.read_shortlist or access.sharing_organisation_ids):
         commissions = [
             c
             for c in commissions_for_request(support_request)
             if access.read_shortlist or c.owning_organisation_id in access.sharing_organisation_ids
         ]
     own_approach = None
-    if access.leader_id is not None:
+    if access.leader_id is not None and records.approaches:
         own_approach = (
             Approach.objects.filter(support_request=support_request, leader_id=access.leader_id)
             .order_by("-sent_at", "-id")
@@ -362,7 +371,7 @@ def detail_context(
         else []
     )
     expired_ids = {a.pk for a, _panel in chases if has_expired(a)}
-    direct = direct_commission_of(support_request)
+    direct = direct_commission_of(support_request) if records.direct_commission else None
     return {
         "item": support_request,
         "direct": direct,
@@ -412,6 +421,38 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
     return render(
         request, "brokering/request_detail.html", detail_context(request, support_request)
     )
+
+
+@login_required
+@require_GET
+def request_excluded(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """Every leader the request's shortlist excludes, with every reason, grouped by the same
+    reasons: the request page's disclosure asks for the table (htmx) when opened; this page is
+    its link without JavaScript. Whoever may read the request's shortlist, while it shows
+    (docs/casework.md, "Judgement when fewer than three fit")."""
+    support_request = support_request_for_user(request.user, request_id)
+    if not can_read_shortlist(request.user, support_request):
+        raise PermissionDenied(
+            f"Only coordinators and broker leads of {support_request.organisation.name} may read "
+            "the shortlist."
+        )
+    if not shows_shortlist(support_request, read_shortlist=True):
+        raise Http404("The request has no shortlist now.")
+    result = shortlist(support_request, limit=0)
+    context = {
+        "item": support_request,
+        "considered": result.considered,
+        "excluded_count": result.excluded_count,
+        "groups": excluded_groups(result.excluded),
+    }
+    fragment = getattr(request, "htmx", False)
+    response = render(
+        request,
+        "brokering/includes/excluded_table.html" if fragment else "brokering/request_excluded.html",
+        context,
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -185,6 +185,11 @@ GET brokering:detail @la                                     200    404    404  
 GET brokering:detail @own                                    200    200    200    404    200    404    200    404    302  # SIP: cannot see a school-route request
 GET brokering:detail @own-la                                 200    200    200    200    404    404    404    404    302
 POST brokering:detail                                        200    404    404    404    404    404    404    404    302
+GET brokering:excluded                                       200    404    404    404    404    404    404    404    302
+GET brokering:excluded @la                                   200    404    404    404    404    404    404    404    302
+GET brokering:excluded @own                                  200    200    200    404    403    404    403    404    302  # leader, headteacher: see the request, not its shortlist; SIP: a school-route request
+GET brokering:excluded @own-la                               200    200    200    403    404    404    404    404    302  # SIP: sees the request, not its shortlist
+POST brokering:excluded                                      405    405    405    405    405    405    405    405    302
 GET brokering:withdraw                                       200    404    404    404    404    404    404    404    302
 GET brokering:withdraw @own                              200   200   403   404   403   404   200   404   302  # SIP: cannot see a school-route request
 POST brokering:withdraw                                      200    404    404    404    404    404    404    404    302
