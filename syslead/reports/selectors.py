@@ -152,9 +152,11 @@ class YearAgreements:
     ids of all of them (the evaluations' scope) and, for those not cancelled, ended-early or
     superseded (``DEPLOYED_STATUSES``), what they add up to per funding route and per local
     authority of the supported school (``agreement_sums``' keys, as the database summed them
-    before: the same integers and exact decimals, added here)."""
+    before: the same integers and exact decimals, added here); ``evaluated``: the ids of those
+    with an end-of-support evaluation."""
 
     ids: tuple[int, ...]
+    evaluated: tuple[int, ...]
     by_route: dict[str, dict[str, Any]]
     by_area: dict[str | None, dict[str, Any]]
 
@@ -176,13 +178,23 @@ def year_agreements(
     organisation: Organisation, academic_year: AcademicYear | str
 ) -> YearAgreements:
     """The organisation's agreements starting in the year (one query, by the organisation's and
-    year's index; each supported school's local authority read by its key, where a join read the
-    whole register)."""
+    year's index; each supported school's local authority, and whether an evaluation was made,
+    read by key, where joins read the whole register and every evaluation)."""
+    from syslead.evaluation.models import Evaluation
+
     year = _year(academic_year)
-    area = School.objects.filter(urn=OuterRef("client_school_id")).values("local_authority")
+    area = (
+        School.objects.filter(urn=OuterRef("client_school_id")).order_by().values("local_authority")
+    )
+    # The agreement's evaluation (at most one) by its key: an EXISTS became a hash of every
+    # evaluation ever made.
+    evaluation = Evaluation.objects.filter(deployment=OuterRef("pk")).order_by().values("pk")
     rows = list(
         Deployment.objects.filter(organisation=organisation, academic_year=year.label)
-        .annotate(area=Subquery(area))
+        .annotate(
+            area=Subquery(area),
+            evaluation_id=Subquery(evaluation),
+        )
         .order_by()
         .values_list(
             "pk",
@@ -193,16 +205,20 @@ def year_agreements(
             "half_days",
             "twilight_sessions",
             "total_cost",
+            "evaluation_id",
         )
     )
     committed = [row for row in rows if row[1] in DEPLOYED_STATUSES]
     by_route: dict[str, dict[str, Any]] = defaultdict(_empty_sums)
     by_area: dict[str | None, dict[str, Any]] = defaultdict(_empty_sums)
-    for _pk, _status, route, local_authority, full, half, twilight, total in committed:
+    for _pk, _status, route, local_authority, full, half, twilight, total, _e in committed:
         _add(by_route[route], full, half, twilight, total)
         _add(by_area[local_authority], full, half, twilight, total)
     return YearAgreements(
-        ids=tuple(row[0] for row in rows), by_route=dict(by_route), by_area=dict(by_area)
+        ids=tuple(row[0] for row in rows),
+        evaluated=tuple(row[0] for row in rows if row[8] is not None),
+        by_route=dict(by_route),
+        by_area=dict(by_area),
     )
 
 
@@ -312,20 +328,20 @@ def evaluation_outcomes(
     academic_year: AcademicYear | str,
     agreements: YearAgreements | None = None,
 ) -> tuple[int, list[RagCounts]]:
-    """How many of the organisation's agreements of the year have an end-of-support evaluation,
-    and each of the nine items counted red, amber and green across them (one query each, by the
-    agreements' ids: the database then reads the evaluations of those agreements by their index,
-    not every evaluation to join them to the year's agreements)."""
-    from syslead.evaluation.models import Evaluation, EvaluationItem, EvaluationRating, Rag
+    """How many of the organisation's agreements of the year have an end-of-support evaluation
+    (read with the agreements), and each of the nine items counted red, amber and green across
+    them (one query when there are any, by the agreements' ids: the database then reads those
+    agreements' evaluations by their index, not every evaluation to join them to the year's
+    agreements)."""
+    from syslead.evaluation.models import EvaluationItem, EvaluationRating, Rag
 
     agreements = agreements or year_agreements(organisation, academic_year)
-    ids = list(agreements.ids)
-    evaluations = Evaluation.objects.filter(deployment_id__in=ids).count() if ids else 0
+    evaluated = list(agreements.evaluated)
     counts: dict[tuple[str, str], int] = {}
-    if evaluations:
+    if evaluated:
         counts = {
             (row["item"], row["rating"]): row["n"]
-            for row in EvaluationRating.objects.filter(evaluation__deployment_id__in=ids)
+            for row in EvaluationRating.objects.filter(evaluation__deployment_id__in=evaluated)
             .values("item", "rating")
             .annotate(n=Count("pk"))
             .order_by()
@@ -340,7 +356,7 @@ def evaluation_outcomes(
         )
         for item in EvaluationItem
     ]
-    return evaluations, items
+    return len(evaluated), items
 
 
 def kpis(
