@@ -344,6 +344,10 @@ class Deployment(models.Model):
                 condition=~Q(status__in=[DeploymentStatus.DRAFT, DeploymentStatus.CANCELLED]),
                 name="agreement_supported_school",
             ),
+            # A broker's agreements of one academic year, read by the KPIs and the annual report
+            # (docs/operations.md, "Performance"): the year's few hundred rows, not the broker's
+            # every agreement of every year.
+            models.Index(fields=["organisation", "academic_year"], name="agreement_broker_year"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -60,6 +60,7 @@ from syslead.reports.selectors import (
     can_read_kpis,
     evaluation_outcomes,
     kpis,
+    year_agreements,
 )
 from syslead.visits.models import AGREED_STATUSES, Session, Visit
 
@@ -477,13 +478,14 @@ def annual_figures(
 ) -> AnnualFigures:
     """Every figure of the year's report, and its charts (ValueError for a bad year label)."""
     year = _year(academic_year)
-    evaluations, outcomes = evaluation_outcomes(organisation, year)
+    agreements = year_agreements(organisation, year)  # read once for the three that use them
+    evaluations, outcomes = evaluation_outcomes(organisation, year, agreements)
     impact_figures = impact(organisation, None)
     shown = [row for row in impact_figures.by_year if row.label <= year.label][-YEARS_SHOWN:]
     this_year = next(
         (row for row in impact_figures.by_year if row.label == year.label), ImpactRow(year.label)
     )
-    by_area = agreements_by_area(organisation, year)
+    by_area = agreements_by_area(organisation, year, agreements)
     history = kpis_over_years(organisation, year)
     figures = AnnualFigures(
         organisation=organisation,
@@ -491,7 +493,7 @@ def annual_figures(
         audience=audience,
         generated_at=timezone.now(),
         wording=wording(audience, organisation, year.label),
-        kpis=kpis(organisation, year),
+        kpis=kpis(organisation, year, agreements),
         designations=designations_made(organisation, year),
         agreements=agreements_in(organisation, year),
         days_agreed=history[-1].days_agreed,

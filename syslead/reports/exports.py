@@ -29,6 +29,7 @@ from syslead.reports.selectors import (
     agreements_by_area,
     evaluation_outcomes,
     kpis,
+    year_agreements,
 )
 from syslead.reports.views_impact import impact_scope
 
@@ -91,9 +92,10 @@ def kpi_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     year = AcademicYear.current().label
     if form.is_valid() and form.cleaned_data.get("academic_year"):
         year = form.cleaned_data["academic_year"]
-    figures = kpis(organisation, year)
+    agreements = year_agreements(organisation, year)  # read once for the three that use them
+    figures = kpis(organisation, year, agreements)
     routes = list(figures.by_funding_route)
-    _evaluations, outcomes = evaluation_outcomes(organisation, year)
+    _evaluations, outcomes = evaluation_outcomes(organisation, year, agreements)
     sle_columns: list[x.Column[SleDeployment]] = [
         x.text("System leader", lambda s: s.leader_name, width=28),
         x.date("Designated", lambda s: s.designated_on),
@@ -113,7 +115,7 @@ def kpi_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
         x.Sheet("KPIs", MEASURE_COLUMNS, _measures(figures, routes)),
         x.Sheet("SLEs designated", sle_columns, figures.sles),
         x.Sheet("By commissioner", route_columns, routes),
-        x.Sheet("By area", area_columns, agreements_by_area(organisation, year)),
+        x.Sheet("By area", area_columns, agreements_by_area(organisation, year, agreements)),
         x.Sheet("Evaluation outcomes", OUTCOME_COLUMNS, outcomes),
         *impact_sheets(impact(organisation, year)),
     ]

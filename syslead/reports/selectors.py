@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from syslead.accounts.access import broker_organisation_ids, is_administrator
 from syslead.accounts.models import User
@@ -31,6 +31,7 @@ from syslead.deployments.models import COMMITTED_STATUSES, Deployment, FundingRo
 from syslead.deployments.rules import add_months
 from syslead.leaders.models import Designation, DesignationRound
 from syslead.organisations.models import Organisation
+from syslead.schools.models import School
 
 SLE = "SLE"
 #: "At least 50% of SLEs deployed within 3 months of designation" (the alliance's KPI).
@@ -145,19 +146,79 @@ def sle_deployments(
     return rows
 
 
-def _agreement_sums(
-    organisation: Organisation, academic_year: AcademicYear | str, by: str
-) -> QuerySet[Deployment, dict[str, Any]]:
-    """The organisation's agreements starting in the year (not cancelled, ended-early or
-    superseded) grouped by ``by``: their sessions, total cost and number (one query)."""
+@dataclass(frozen=True)
+class YearAgreements:
+    """The organisation's agreements starting in the year, read once for the KPIs' figures: the
+    ids of all of them (the evaluations' scope) and, for those not cancelled, ended-early or
+    superseded (``DEPLOYED_STATUSES``), what they add up to per funding route and per local
+    authority of the supported school (``agreement_sums``' keys, as the database summed them
+    before: the same integers and exact decimals, added here); ``evaluated``: the ids of those
+    with an end-of-support evaluation."""
+
+    ids: tuple[int, ...]
+    evaluated: tuple[int, ...]
+    by_route: dict[str, dict[str, Any]]
+    by_area: dict[str | None, dict[str, Any]]
+
+
+def _add(sums: dict[str, Any], full: int, half: int, twilight: int, total: Decimal | None) -> None:
+    sums["full"] += full
+    sums["half"] += half
+    sums["twilight"] += twilight
+    if total is not None:  # SUM skips NULLs
+        sums["total"] += total
+    sums["agreements"] += 1
+
+
+def _empty_sums() -> dict[str, Any]:
+    return {"full": 0, "half": 0, "twilight": 0, "total": 0, "agreements": 0}
+
+
+def year_agreements(
+    organisation: Organisation, academic_year: AcademicYear | str
+) -> YearAgreements:
+    """The organisation's agreements starting in the year (one query, by the organisation's and
+    year's index; each supported school's local authority, and whether an evaluation was made,
+    read by key, where joins read the whole register and every evaluation)."""
+    from syslead.evaluation.models import Evaluation
+
     year = _year(academic_year)
-    return (
-        Deployment.objects.filter(
-            organisation=organisation, academic_year=year.label, status__in=DEPLOYED_STATUSES
+    area = (
+        School.objects.filter(urn=OuterRef("client_school_id")).order_by().values("local_authority")
+    )
+    # The agreement's evaluation (at most one) by its key: an EXISTS became a hash of every
+    # evaluation ever made.
+    evaluation = Evaluation.objects.filter(deployment=OuterRef("pk")).order_by().values("pk")
+    rows = list(
+        Deployment.objects.filter(organisation=organisation, academic_year=year.label)
+        .annotate(
+            area=Subquery(area),
+            evaluation_id=Subquery(evaluation),
         )
-        .values(by)
-        .annotate(**agreement_sums())
-        .order_by(by)
+        .order_by()
+        .values_list(
+            "pk",
+            "status",
+            "funding_route",
+            "area",
+            "full_days",
+            "half_days",
+            "twilight_sessions",
+            "total_cost",
+            "evaluation_id",
+        )
+    )
+    committed = [row for row in rows if row[1] in DEPLOYED_STATUSES]
+    by_route: dict[str, dict[str, Any]] = defaultdict(_empty_sums)
+    by_area: dict[str | None, dict[str, Any]] = defaultdict(_empty_sums)
+    for _pk, _status, route, local_authority, full, half, twilight, total, _e in committed:
+        _add(by_route[route], full, half, twilight, total)
+        _add(by_area[local_authority], full, half, twilight, total)
+    return YearAgreements(
+        ids=tuple(row[0] for row in rows),
+        evaluated=tuple(row[0] for row in rows if row[8] is not None),
+        by_route=dict(by_route),
+        by_area=dict(by_area),
     )
 
 
@@ -174,15 +235,17 @@ def agreement_sums() -> dict[str, Sum | Count]:
 
 
 def agreements_by_funding_route(
-    organisation: Organisation, academic_year: AcademicYear | str
+    organisation: Organisation,
+    academic_year: AcademicYear | str,
+    agreements: YearAgreements | None = None,
 ) -> list[RouteFigures]:
     """The organisation's agreements starting in the year (not cancelled, ended-early or
-    superseded), their days and total cost, per funding route (one query)."""
-    rows = _agreement_sums(organisation, academic_year, "funding_route")
+    superseded), their days and total cost, per funding route in the routes' order (from
+    ``agreements`` when read already, else ``year_agreements``)."""
+    agreements = agreements or year_agreements(organisation, academic_year)
     labels = dict(FundingRoute.choices)
     figures = []
-    for row in rows:
-        route = row["funding_route"]
+    for route, row in sorted(agreements.by_route.items()):
         days = agreement_days(row)
         figures.append(
             RouteFigures(
@@ -205,19 +268,23 @@ class AreaFigures:
 
 
 def agreements_by_area(
-    organisation: Organisation, academic_year: AcademicYear | str
+    organisation: Organisation,
+    academic_year: AcademicYear | str,
+    agreements: YearAgreements | None = None,
 ) -> list[AreaFigures]:
     """The same agreements as ``agreements_by_funding_route``, per local authority of the
-    supported school, most days first (one query)."""
-    rows = _agreement_sums(organisation, academic_year, "client_school__local_authority")
+    supported school, most days first (an unknown one, blank before missing, last of equals)."""
+    agreements = agreements or year_agreements(organisation, academic_year)
     figures = [
         AreaFigures(
-            local_authority=row["client_school__local_authority"] or "Not known",
+            local_authority=area or "Not known",
             agreements=int(row["agreements"]),
             days=agreement_days(row),
             total_cost=Decimal(row["total"] or 0),
         )
-        for row in rows
+        for area, row in sorted(
+            agreements.by_area.items(), key=lambda item: (item[0] is None, item[0] or "")
+        )
     ]
     figures.sort(key=lambda f: (-f.days, f.local_authority))
     return figures
@@ -257,27 +324,28 @@ class RagCounts:
 
 
 def evaluation_outcomes(
-    organisation: Organisation, academic_year: AcademicYear | str
+    organisation: Organisation,
+    academic_year: AcademicYear | str,
+    agreements: YearAgreements | None = None,
 ) -> tuple[int, list[RagCounts]]:
-    """How many of the organisation's agreements of the year have an end-of-support evaluation,
-    and each of the nine items counted red, amber and green across them (one query each)."""
-    from syslead.evaluation.models import Evaluation, EvaluationItem, EvaluationRating, Rag
+    """How many of the organisation's agreements of the year have an end-of-support evaluation
+    (read with the agreements), and each of the nine items counted red, amber and green across
+    them (one query when there are any, by the agreements' ids: the database then reads those
+    agreements' evaluations by their index, not every evaluation to join them to the year's
+    agreements)."""
+    from syslead.evaluation.models import EvaluationItem, EvaluationRating, Rag
 
-    year = _year(academic_year)
-    scope = {
-        "deployment__organisation": organisation,
-        "deployment__academic_year": year.label,
-    }
-    evaluations = Evaluation.objects.filter(**scope).count()
-    counts: dict[tuple[str, str], int] = {
-        (row["item"], row["rating"]): row["n"]
-        for row in EvaluationRating.objects.filter(
-            **{f"evaluation__{key}": value for key, value in scope.items()}
-        )
-        .values("item", "rating")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    agreements = agreements or year_agreements(organisation, academic_year)
+    evaluated = list(agreements.evaluated)
+    counts: dict[tuple[str, str], int] = {}
+    if evaluated:
+        counts = {
+            (row["item"], row["rating"]): row["n"]
+            for row in EvaluationRating.objects.filter(evaluation__deployment_id__in=evaluated)
+            .values("item", "rating")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
     items = [
         RagCounts(
             item=item.value,
@@ -288,12 +356,16 @@ def evaluation_outcomes(
         )
         for item in EvaluationItem
     ]
-    return evaluations, items
+    return len(evaluated), items
 
 
-def kpis(organisation: Organisation, academic_year: AcademicYear | str) -> Kpis:
-    """The organisation's KPIs for the year (see the module's docstring). ValueError for a bad
-    year label."""
+def kpis(
+    organisation: Organisation,
+    academic_year: AcademicYear | str,
+    agreements: YearAgreements | None = None,
+) -> Kpis:
+    """The organisation's KPIs for the year (see the module's docstring; ``agreements``: the
+    year's, when read already). ValueError for a bad year label."""
     year = _year(academic_year)
     sles = sle_deployments(organisation, year)
     designated = len(sles)
@@ -314,5 +386,5 @@ def kpis(organisation: Organisation, academic_year: AcademicYear | str) -> Kpis:
         sles_deployed_within_3_months_percent=percent,
         target_percent=SLE_DEPLOYMENT_TARGET_PERCENT,
         sles=tuple(sles),
-        by_funding_route=tuple(agreements_by_funding_route(organisation, year)),
+        by_funding_route=tuple(agreements_by_funding_route(organisation, year, agreements)),
     )

@@ -13,7 +13,12 @@ from syslead.brokering.views.common import broker_organisations, chosen_organisa
 from syslead.core.academic_years import AcademicYear
 from syslead.core.http import AuthenticatedHttpRequest
 from syslead.reports.annual import kpi_charts, kpis_over_years
-from syslead.reports.selectors import agreements_by_area, evaluation_outcomes, kpis
+from syslead.reports.selectors import (
+    agreements_by_area,
+    evaluation_outcomes,
+    kpis,
+    year_agreements,
+)
 
 
 @login_required
@@ -29,10 +34,11 @@ def kpi_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = AcademicYear.current().label
     if form.is_valid() and form.cleaned_data.get("academic_year"):
         year = form.cleaned_data["academic_year"]
-    figures = kpis(organisation, year)
-    evaluations, outcomes = evaluation_outcomes(organisation, year)
+    agreements = year_agreements(organisation, year)  # read once for the three below
+    figures = kpis(organisation, year, agreements)
+    evaluations, outcomes = evaluation_outcomes(organisation, year, agreements)
     by_route = figures.by_funding_route
-    by_area = agreements_by_area(organisation, year)
+    by_area = agreements_by_area(organisation, year, agreements)
     history = kpis_over_years(organisation, year)
     return render(
         request,
