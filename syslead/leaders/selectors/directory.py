@@ -5,6 +5,7 @@ consented profiles."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -113,6 +114,51 @@ class _Base(NamedTuple):
     longitude: float | None
 
 
+#: A slice of the leaders in name order ending at most this far in is found by a partial sort.
+_PARTIAL_SORT_LIMIT = 500
+
+
+class _ByName(Sequence[_Base]):
+    """Leaders in order of name, case aside, then id, from ``(lowered name, id, name)`` keys in
+    any order: sorted when first read, and a slice of the first few hundred (the first pages) by a
+    partial sort (``heapq.nsmallest``, equal to ``sorted(keys)[:n]``) without sorting thousands.
+    Items are ``_Base`` rows (no place: only a search near a place reads it)."""
+
+    def __init__(self, keys: list[tuple[str, int, str]]) -> None:
+        self._keys = keys
+        self._sorted = False
+        self._first: list[tuple[str, int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _ordered(self, stop: int) -> list[tuple[str, int, str]]:
+        """At least the first ``stop`` keys in order (all of them once wholly sorted)."""
+        if self._sorted or stop <= len(self._first):
+            return self._keys if self._sorted else self._first
+        if stop <= _PARTIAL_SORT_LIMIT:
+            self._first = heapq.nsmallest(stop, self._keys)
+            return self._first
+        self._keys.sort()
+        self._sorted = True
+        return self._keys
+
+    @overload
+    def __getitem__(self, index: int) -> _Base: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_Base]: ...
+
+    def __getitem__(self, index: int | slice) -> _Base | list[_Base]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self._keys))
+            keys = self._ordered(max(start, stop) if step > 0 else len(self._keys))[index]
+            return [_Base(pk, shown, None, None) for _, pk, shown in keys]
+        position = range(len(self._keys))[index]  # IndexError beyond the end
+        _, pk, shown = self._ordered(position + 1)[position]
+        return _Base(pk, shown, None, None)
+
+
 class DirectoryResults(Sequence[DirectoryRow]):
     """The directory's answer: every matching leader, already filtered and in order, built into
     ``DirectoryRow``s only when read. ``len()`` costs nothing more; reading a slice (a page) reads
@@ -122,7 +168,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
 
     def __init__(
         self,
-        base: list[_Base],
+        base: Sequence[_Base],
         near: tuple[float, float] | None,
         leaders: QuerySet[LeaderProfile],
         year: AcademicYear,
@@ -359,15 +405,27 @@ def directory_search(
             home_school__longitude__range=(min_lon, max_lon),
         )
 
-    base = [
-        _Base(pk, name or email, lat, lon)
-        for pk, name, email, lat, lon in leaders.values_list(
-            "pk", "user__name", "user__email", "home_school__latitude", "home_school__longitude"
+    base: Sequence[_Base]
+    if near is None:
+        # No home school's place to read, no order for the database to make (Python's is the
+        # one kept): the name of each leader only.
+        base = _ByName(
+            [
+                ((shown := name or email).lower(), pk, shown)
+                for pk, name, email in leaders.order_by().values_list(
+                    "pk", "user__name", "user__email"
+                )
+            ]
         )
-    ]
-    base.sort(key=lambda r: (r.name.lower(), r.leader_id))
-    if near is not None:
-        base = _nearest_first(base, near, within_km)
+    else:
+        placed = [
+            _Base(pk, name or email, lat, lon)
+            for pk, name, email, lat, lon in leaders.order_by().values_list(
+                "pk", "user__name", "user__email", "home_school__latitude", "home_school__longitude"
+            )
+        ]
+        placed.sort(key=lambda r: (r.name.lower(), r.leader_id))
+        base = _nearest_first(placed, near, within_km)
     if limit is not None:
         base = base[:limit]
     return DirectoryResults(base, near, leaders, year, shared)
