@@ -219,7 +219,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
             return None
         return haversine_km(self._near[0], self._near[1], base.latitude, base.longitude)
 
-    def _build(self, rows: list[_Base]) -> None:
+    def _build(self, rows: Sequence[_Base]) -> None:
         """Read what the rows need, for the leaders not built yet: by id for a page, through the
         filtering subquery for many (no list of thousands of parameters)."""
         todo = {b.leader_id: b for b in rows if b.leader_id not in self._rows}
@@ -335,7 +335,7 @@ _PHASE_ORDER: dict[str, int] = defaultdict(lambda: 99, {c: n for n, c in enumera
 def directory_search(
     *,
     user: User,
-    organisation_ids: Iterable[int],
+    organisation_ids: Iterable[int] | None,
     academic_year: YearLike,
     designation_type: str | None = None,
     specialism: str | None = None,
@@ -347,7 +347,8 @@ def directory_search(
     limit: int | None = None,
 ) -> DirectoryResults:
     """Leaders associated with the given organisations (those of them whose leaders the user may
-    read: coordinators, broker leads and SIPs; all for an administrator), and the leaders other
+    read: coordinators, broker leads and SIPs; all for an administrator; ``None``: every one the
+    user reads, every organisation for an administrator), and the leaders other
     brokers share with them through an approved commission to one of their requests (each row's
     ``shared_by`` names the sharing organisations; a leader shared several times is one row),
     filtered alike; nearest first when ``near`` (latitude, longitude) is given, else by name.
@@ -362,12 +363,21 @@ def directory_search(
     details, the capacity ledger, designations, specialisms and phases."""
     year = academic_year_of(academic_year)
     leaders = LeaderProfile.objects.none()
-    wanted = set(organisation_ids)
-    if not is_administrator(user):
-        wanted &= organisation_ids_for(user, LEADER_READER_ROLES)
-    if not wanted:
+    # None: every organisation (an administrator's whole directory, read without a list of
+    # every organisation's id).
+    wanted: set[int] | None
+    if organisation_ids is None:
+        wanted = (
+            None if is_administrator(user) else organisation_ids_for(user, LEADER_READER_ROLES)
+        )
+    else:
+        wanted = set(organisation_ids)
+        if not is_administrator(user):
+            wanted &= organisation_ids_for(user, LEADER_READER_ROLES)
+    if wanted is not None and not wanted:
         return DirectoryResults([], near, leaders, year)
-    own = Association.objects.filter(organisation_id__in=wanted, is_live=True).values("leader_id")
+    live = Association.objects.filter(is_live=True)
+    own = (live if wanted is None else live.filter(organisation_id__in=wanted)).values("leader_id")
     shared = _shared_leaders(wanted, own)
     if not shared:
         leaders = LeaderProfile.objects.filter(pk__in=own)
@@ -431,7 +441,7 @@ def directory_search(
     return DirectoryResults(base, near, leaders, year, shared)
 
 
-def _shared_leaders(wanted: set[int], own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:
+def _shared_leaders(wanted: set[int] | None, own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:
     """The leaders other brokers share with the organisations and are not theirs (not associated
     with one of them), each with the names of the organisations that shared them, in order."""
     owners: dict[int, set[str]] = defaultdict(set)
