@@ -367,9 +367,7 @@ def directory_search(
     # every organisation's id).
     wanted: set[int] | None
     if organisation_ids is None:
-        wanted = (
-            None if is_administrator(user) else organisation_ids_for(user, LEADER_READER_ROLES)
-        )
+        wanted = None if is_administrator(user) else organisation_ids_for(user, LEADER_READER_ROLES)
     else:
         wanted = set(organisation_ids)
         if not is_administrator(user):

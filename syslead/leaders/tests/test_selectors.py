@@ -393,7 +393,10 @@ def test_leaders_by_name_read_as_a_sort_of_every_name_would(
     """The name order (case aside, then id) whatever slices are read and in whichever order:
     a partial sort for the first rows, a whole sort beyond."""
     keys = [(name.lower(), n, name) for n, name in enumerate(names)]
-    expected = [_Base(n, name, None, None) for n, name in sorted(enumerate(names), key=lambda r: (r[1].lower(), r[0]))]
+    expected = [
+        _Base(n, name, None, None)
+        for n, name in sorted(enumerate(names), key=lambda r: (r[1].lower(), r[0]))
+    ]
     rows = _ByName(list(reversed(keys)))
     assert len(rows) == len(expected)
     for start, stop in cuts:

@@ -241,7 +241,9 @@ def test_an_administrator_sees_every_organisations_leaders_and_those_shared_with
         organisation=other_org,
         user=make_user("quinn@lent.test", "Quinn Lent", (Role.SYSTEM_LEADER, None)),
     )
-    _share(quinn, brokering.support_request(client_school, alliance), coordinator, other_coordinator)
+    _share(
+        quinn, brokering.support_request(client_school, alliance), coordinator, other_coordinator
+    )
     Association.objects.filter(leader=quinn).update(is_live=False, ends_on=dt.date(2025, 10, 1))
     client = login(administrator)
     client.get("/leaders/")  # the local authorities' names cached
