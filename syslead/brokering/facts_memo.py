@@ -13,10 +13,16 @@ when it has changed. Leaders lent for one request by a commission are few: they 
 each time and added to the organisation's table.
 
 The version
-    ``LeaderFactsVersion``: one row per table that the facts are read from, holding a random token.
-    A database trigger on each of those tables replaces the table's token whenever a statement
+    On PostgreSQL, ``LeaderFactsChange``: an append-only log. A database trigger on each of the
+    tables the facts are read from appends a row with a random weight whenever a statement
     inserts, updates (the columns read, for the leaders' users and home schools) or deletes rows,
-    in the writing transaction. The version is every (table, token) row, in order.
+    in the writing transaction. The version is the sum of the weights committed, modulo 2**62:
+    every committed change adds to it, a rolled-back one never does. Every ``COMPACT_AFTER`` rows
+    appended, the trigger folds the log into one row of the same sum (one statement, so every
+    reader sees the sum before or after, equal; one transaction at a time, by an advisory lock
+    tried without waiting), so reading the version stays one small query. On SQLite, which lets
+    one writer at a time, ``LeaderFactsVersion``: one row per table holding a random token that
+    the table's trigger replaces; the version is every (table, token) row, in order.
 
 Why triggers, not bumps in the services
     Nothing may be local to one process (several serve the site), and no writer may be missed: the
@@ -30,23 +36,28 @@ Why triggers, not bumps in the services
     ``migrate`` (the ``post_migrate`` signal, so a test database built without migrations has them
     too).
 
-Why a random token, not a counter
-    A writer's transaction that rolls back restores the old token; a counter would then hand the
-    same number to the next change, and a process that read the rolled-back version (its own
-    transaction's, before the rollback) would serve facts that never existed under it. A random
-    64-bit token is not reused.
+Why random, not a counter
+    A process may read the version inside a transaction that has written (its own change counted)
+    and keep its facts under it; if that transaction rolls back, a counter would hand the same
+    number to the next change by anyone else, and the process would serve facts that never
+    existed under it. Random weights (and SQLite's random tokens) are not reused: two different
+    sets of changes share a sum with a chance of one in 2**62.
 
 Why correct under concurrent writes
     The version is read before the facts, each statement seeing what was committed when it began:
     facts built after a change committed are kept under an older version at worst, and built
     again on the next call. Facts are never kept under a version newer than they are.
 
+Why a log on PostgreSQL
+    A row per table, replaced by each writer, was locked by the writing transaction until it
+    committed: two writers of one watched table waited for each other, and two transactions
+    writing two watched tables in opposite orders deadlocked (PostgreSQL then aborts one: an error
+    for the person). Appending takes no lock that another writer waits for.
+
 The cost
-    Each watched table's row is locked by a writing transaction until it commits, so two writers
-    of the same table (two agreements signed at once) wait for each other's commit; on PostgreSQL
-    the trigger runs once per statement, on SQLite once per row. Any change invalidates every
-    organisation's tables in every process (simple, never stale; such writes are rare beside
-    reads).
+    On PostgreSQL one small insert per writing statement and, now and then, a fold of the log;
+    on SQLite one upsert per row written. Any change invalidates every organisation's tables in
+    every process (simple, never stale; such writes are rare beside reads).
 """
 
 from __future__ import annotations
@@ -57,7 +68,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model
 
 from syslead.brokering.engine import LeaderTable, Weights
@@ -68,7 +79,7 @@ from syslead.brokering.facts import (
     broker_agreement_facts,
     leader_facts_for,
 )
-from syslead.brokering.models import LeaderFactsVersion, MatchingWeights
+from syslead.brokering.models import LeaderFactsChange, LeaderFactsVersion, MatchingWeights
 from syslead.brokering.outcomes import outcome_sources, outcome_tables
 from syslead.capacity.ledger import remaining_days_sources
 from syslead.leaders.models import (
@@ -88,6 +99,19 @@ MEMO_SIZE = 64
 
 _TRIGGER_PREFIX = "syslead_lfv_"
 _FUNCTION = "syslead_leader_facts_changed"
+#: PostgreSQL: the version is the log's sum modulo this; each weight is below it.
+MODULUS = 2**62
+#: PostgreSQL: the trigger that appends a row whose id is a multiple of this folds the log.
+COMPACT_AFTER = 256
+#: The advisory lock that lets one transaction at a time fold the log.
+_FOLD_LOCK = 7_263_514_270_016
+#: The fold: one statement, so that a reader sees the rows before or the row after, of the same
+#: sum; rows appended by transactions not yet committed are left.
+_FOLD_SQL = (
+    f"WITH gone AS (DELETE FROM {LeaderFactsChange._meta.db_table} RETURNING weight) "  # noqa: S608
+    f"INSERT INTO {LeaderFactsChange._meta.db_table} (weight) "
+    f"SELECT sum(weight) % {MODULUS} FROM gone HAVING count(*) > 0"
+)
 
 
 @dataclass(frozen=True)
@@ -149,11 +173,14 @@ def _pg_trigger(table: str) -> str:
 def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
     version = LeaderFactsVersion._meta.db_table
     if vendor == "postgresql":
+        log = LeaderFactsChange._meta.db_table
         yield (
             f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
-            f"BEGIN INSERT INTO {version} (source, token) "
-            "VALUES (TG_TABLE_NAME, floor(random() * 9007199254740992)::bigint) "
-            "ON CONFLICT (source) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
+            "DECLARE appended bigint; BEGIN "
+            f"INSERT INTO {log} (weight) VALUES (floor(random() * {MODULUS})::bigint) "
+            "RETURNING id INTO appended; "
+            f"IF appended % {COMPACT_AFTER} = 0 AND pg_try_advisory_xact_lock({_FOLD_LOCK}) THEN "
+            f"{_FOLD_SQL}; END IF; RETURN NULL; END $$"
         )
         for item in items:
             name = _pg_trigger(item.table)
@@ -194,12 +221,18 @@ def install_triggers(using: str = "default") -> None:
     tables = set(connection.introspection.table_names())
     items = [w for w in watched() if w.table in tables]
     with connection.cursor() as cursor:
-        if LeaderFactsVersion._meta.db_table not in tables:
+        if _version_table(connection.vendor) not in tables:
             for sql in _drop_sql(connection.vendor, items):
                 cursor.execute(sql)
             return
         for sql in _trigger_sql(connection.vendor, items):
             cursor.execute(sql)
+
+
+def _version_table(vendor: str) -> str:
+    """The table the triggers write: the log on PostgreSQL, the token rows on SQLite."""
+    model = LeaderFactsChange if vendor == "postgresql" else LeaderFactsVersion
+    return str(model._meta.db_table)
 
 
 def _drop_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
@@ -216,12 +249,31 @@ def on_post_migrate(sender: Any, *, using: str = "default", **kwargs: Any) -> No
     install_triggers(using)
 
 
-def facts_version(using: str = "default") -> tuple[tuple[str, int], ...]:
-    """Every watched table's token, in order (one query)."""
-    table = LeaderFactsVersion._meta.db_table
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT source, token FROM {table} ORDER BY source")  # noqa: S608
-        return tuple(cursor.fetchall())
+def facts_version(using: str = "default") -> tuple[Any, ...]:
+    """The facts version (one query): on PostgreSQL the log's sum modulo ``MODULUS``, on SQLite
+    every watched table's token, in order."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            table = LeaderFactsVersion._meta.db_table
+            cursor.execute(f"SELECT source, token FROM {table} ORDER BY source")  # noqa: S608
+            return tuple(cursor.fetchall())
+        log = LeaderFactsChange._meta.db_table
+        cursor.execute(f"SELECT coalesce(sum(weight), 0) % {MODULUS} FROM {log}")  # noqa: S608
+        (total,) = cursor.fetchone()
+    return (int(total),)
+
+
+def fold_log(using: str = "default") -> bool:
+    """PostgreSQL: replace the log's rows by one row of their sum modulo ``MODULUS`` (the version
+    unchanged), unless another transaction is folding it (then False). The triggers do this every
+    ``COMPACT_AFTER`` rows appended, in the writing transaction."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_FOLD_LOCK])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute(_FOLD_SQL)
+    return True
 
 
 @dataclass(frozen=True)

@@ -541,3 +541,18 @@ class LeaderFactsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.token}"
+
+
+class LeaderFactsChange(models.Model):
+    """On PostgreSQL, the facts version is a log, not a row per table: each statement that writes a
+    watched table appends a row with a random weight (a database trigger, in the writing
+    transaction), and the version is the sum of the weights committed, modulo 2**62
+    (``syslead.brokering.facts_memo``; docs/rules.md, "Precomputed leader facts"). Writers only
+    append, so two transactions writing watched tables never wait for each other, whatever order
+    they write them in. The log is folded into one row of the same sum once it grows long.
+    SQLite, which lets one writer at a time, keeps ``LeaderFactsVersion``."""
+
+    weight = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.weight}"
