@@ -152,7 +152,11 @@ class _ByName(Sequence[_Base]):
     def __getitem__(self, index: int | slice) -> _Base | list[_Base]:
         if isinstance(index, slice):
             start, stop, step = index.indices(len(self._keys))
-            keys = self._ordered(max(start, stop) if step > 0 else len(self._keys))[index]
+            keys = (
+                self._ordered(stop)[start:stop:step]  # the bounds within the first ``stop``
+                if step > 0
+                else self._ordered(len(self._keys))[index]
+            )
             return [_Base(pk, shown, None, None) for _, pk, shown in keys]
         position = range(len(self._keys))[index]  # IndexError beyond the end
         _, pk, shown = self._ordered(position + 1)[position]

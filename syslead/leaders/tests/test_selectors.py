@@ -385,10 +385,17 @@ def test_nearest_first_orders_and_cuts_exactly_as_haversine_km(
     names=st.lists(
         st.text(alphabet="aAbBzZ éÉİıΣσςß-'", min_size=1, max_size=4), min_size=0, max_size=60
     ),
-    cuts=st.lists(st.tuples(st.integers(-70, 70), st.integers(-70, 70)), max_size=6),
+    cuts=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-70, 70)),
+            st.one_of(st.none(), st.integers(-70, 70)),
+            st.sampled_from([None, 1, 2, -1, -3]),
+        ),
+        max_size=6,
+    ),
 )
 def test_leaders_by_name_read_as_a_sort_of_every_name_would(
-    names: list[str], cuts: list[tuple[int, int]]
+    names: list[str], cuts: list[tuple[int | None, int | None, int | None]]
 ) -> None:
     """The name order (case aside, then id) whatever slices are read and in whichever order:
     a partial sort for the first rows, a whole sort beyond."""
@@ -399,9 +406,9 @@ def test_leaders_by_name_read_as_a_sort_of_every_name_would(
     ]
     rows = _ByName(list(reversed(keys)))
     assert len(rows) == len(expected)
-    for start, stop in cuts:
-        assert rows[start:stop] == expected[start:stop]
-        if -len(expected) <= start < len(expected):
+    for start, stop, step in cuts:
+        assert rows[start:stop:step] == expected[start:stop:step]
+        if start is not None and -len(expected) <= start < len(expected):
             assert rows[start] == expected[start]
     assert list(rows) == expected
 
