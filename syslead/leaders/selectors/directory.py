@@ -84,6 +84,8 @@ class DirectoryRow:
     phases: tuple[str, ...]
     core_training_completed_on: dt.date | None
     distance_km: float | None
+    #: The leader's days this year (without those delivered and invoiced when the search was
+    #: made with ``delivery=False``).
     capacity: Capacity
     shared_by: tuple[str, ...] = ()
     #: The brokers whose current agreement and code of conduct the leader has not signed: not
@@ -177,12 +179,15 @@ class DirectoryResults(Sequence[DirectoryRow]):
         leaders: QuerySet[LeaderProfile],
         year: AcademicYear,
         shared_by: Mapping[int, tuple[str, ...]] | None = None,
+        *,
+        delivery: bool = True,
     ) -> None:
         self._base = base
         self._near = near
         self._leaders = leaders
         self._year = year
         self._shared_by = shared_by or {}
+        self._delivery = delivery
         self._rows: dict[int, DirectoryRow] = {}
 
     def __len__(self) -> int:
@@ -247,7 +252,9 @@ class DirectoryResults(Sequence[DirectoryRow]):
                 "core_training_completed_on",
             )
         }
-        capacities = capacities_for(missing if few else self._leaders, self._year)
+        capacities = capacities_for(
+            missing if few else self._leaders, self._year, delivery=self._delivery
+        )
         designations: dict[int, list[DirectoryDesignation]] = defaultdict(list)
         for designation_id, leader_id, code, status, org_name, designated_on in (
             Designation.objects.filter(leader_id__in=kept)
@@ -349,6 +356,7 @@ def directory_search(
     within_km: float | None = None,
     min_available_days: Decimal | None = None,
     limit: int | None = None,
+    delivery: bool = True,
 ) -> DirectoryResults:
     """Leaders associated with the given organisations (those of them whose leaders the user may
     read: coordinators, broker leads and SIPs; all for an administrator; ``None``: every one the
@@ -357,7 +365,8 @@ def directory_search(
     ``shared_by`` names the sharing organisations; a leader shared several times is one row),
     filtered alike; nearest first when ``near`` (latitude, longitude) is given, else by name.
     ``within_km`` needs ``near``. ``min_available_days`` keeps leaders whose remaining days in
-    ``academic_year`` reach it.
+    ``academic_year`` reach it. ``delivery=False``: the rows' days delivered and invoiced are
+    not read (zero; the page shows neither, its downloads do), two queries fewer.
 
     Cost: one query for the leaders shared with the organisations and who shared them (a few
     rows: commissions are made one request at a time), one for the matching leaders (SQL does
@@ -440,7 +449,7 @@ def directory_search(
         base = _nearest_first(placed, near, within_km)
     if limit is not None:
         base = base[:limit]
-    return DirectoryResults(base, near, leaders, year, shared)
+    return DirectoryResults(base, near, leaders, year, shared, delivery=delivery)
 
 
 def _shared_leaders(wanted: set[int] | None, own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:

@@ -201,7 +201,7 @@ def test_the_directory_costs_a_fixed_number_of_queries(
         associate(leader, alliance)
         release(leader, _year(), "10")
     client = login(coordinator)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(17):
         response = client.get(
             "/leaders/",
             {
@@ -248,9 +248,10 @@ def test_an_administrator_sees_every_organisations_leaders_and_those_shared_with
     client = login(administrator)
     client.get("/leaders/")  # the local authorities' names cached
     # Session, user, the filters' two vocabularies, shared leaders, the leaders, then the page's
-    # rows (details, four ledger columns, designations, specialisms, phases, unsigned agreements)
-    # and the page's own (roles, notifications): no list of every organisation's id.
-    with django_assert_max_num_queries(17):
+    # rows (details, days released and committed, designations, specialisms, phases, unsigned
+    # agreements) and the page's own (roles, notifications): no list of every organisation's id,
+    # nor the days delivered and invoiced (not shown).
+    with django_assert_max_num_queries(15):
         response = client.get("/leaders/")
     assert _names(response) == ["ann Other", "Quinn Lent", "Sam Maths"]
     body = response.content.decode()

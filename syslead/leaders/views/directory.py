@@ -90,13 +90,19 @@ def directory_search_from(request: AuthenticatedHttpRequest) -> DirectorySearch:
 
 
 def directory_rows(
-    request: AuthenticatedHttpRequest, search: DirectorySearch, year: AcademicYear
+    request: AuthenticatedHttpRequest,
+    search: DirectorySearch,
+    year: AcademicYear,
+    *,
+    delivery: bool = True,
 ) -> DirectoryResults:
-    """Every leader the search keeps, in the page's order (read lazily)."""
+    """Every leader the search keeps, in the page's order (read lazily); without the days
+    delivered and invoiced when ``delivery`` is False (the page shows neither)."""
     return directory_search(
         user=request.user,
         organisation_ids=search.organisation_ids,
         academic_year=year,
+        delivery=delivery,
         **search.criteria,
     )
 
@@ -119,7 +125,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     # one request in ten doubled its time).
     with cyclic_gc_paused():
         if search.valid:
-            rows = directory_rows(request, search, year)
+            rows = directory_rows(request, search, year, delivery=False)
             page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             context |= {"page": page, "count": len(rows)}
         return render(request, "leaders/directory.html", context)
