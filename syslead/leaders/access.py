@@ -86,15 +86,18 @@ def _own_condition(user: User, org_ids: set[int]) -> Q:
 _SHARING_ENDS_WITH = FINISHED_STATUSES
 
 
-def approved_commissions_to(organisation_ids: Iterable[int]) -> QuerySet[Commission]:
-    """The commissions through which other brokers share leaders with the given organisations:
-    approved by the owning organisation, for a request of one of them that is still being
-    brokered, or that ended with the shared leader chosen. A proposed or refused commission shares
-    nothing; a withdrawn or closed request, or one agreed with another leader, no longer does."""
-    return Commission.objects.filter(
-        status=CommissionStatus.APPROVED,
-        support_request__organisation_id__in=list(organisation_ids),
-    ).filter(
+def approved_commissions_to(organisation_ids: Iterable[int] | None) -> QuerySet[Commission]:
+    """The commissions through which other brokers share leaders with the given organisations
+    (``None``: every organisation): approved by the owning organisation, for a request of one of
+    them that is still being brokered, or that ended with the shared leader chosen. A proposed or
+    refused commission shares nothing; a withdrawn or closed request, or one agreed with another
+    leader, no longer does."""
+    commissions = Commission.objects.filter(status=CommissionStatus.APPROVED)
+    if organisation_ids is not None:
+        commissions = commissions.filter(
+            support_request__organisation_id__in=list(organisation_ids)
+        )
+    return commissions.filter(
         ~Q(support_request__status__in=_SHARING_ENDS_WITH)
         | Q(support_request__chosen_leader_id=F("leader_id"))
     )

@@ -242,3 +242,14 @@ def test_the_whole_ledger_for_many_leaders_keeps_its_query_budget(
         figures = capacities_for(leaders, YEAR)
     assert {c.delivered for c in figures.values()} == {Decimal("1")}
     assert {c.remaining for c in figures.values()} == {Decimal("3")}
+    # Without the days delivered and invoiced (a list that shows neither): two queries, the same
+    # released, committed and remaining days.
+    with django_assert_num_queries(2):
+        days = capacities_for(leaders, YEAR, delivery=False)
+    assert days == {
+        leader_id: Capacity(
+            academic_year=YEAR, released=c.released, committed=c.committed, delivered=Decimal(0)
+        )
+        for leader_id, c in figures.items()
+    }
+    assert {c.remaining for c in days.values()} == {Decimal("3")}

@@ -49,15 +49,23 @@ __all__ = [
 # Vocabularies
 
 
-def specialisms_for(organisation_ids: Iterable[int] = ()) -> QuerySet[Specialism]:
-    """The built-in specialisms and those the given organisations added."""
+def specialisms_for(organisation_ids: Iterable[int] | None = ()) -> QuerySet[Specialism]:
+    """The built-in specialisms and those the given organisations added (``None``: every
+    organisation's, as an administrator chooses among)."""
+    if organisation_ids is None:
+        return Specialism.objects.order_by("label")
     return Specialism.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id__in=list(organisation_ids))
     ).order_by("label")
 
 
-def designation_types_for(organisation_ids: Iterable[int] = ()) -> QuerySet[DesignationType]:
-    """The built-in designation types and those the given organisations defined."""
+def designation_types_for(
+    organisation_ids: Iterable[int] | None = (),
+) -> QuerySet[DesignationType]:
+    """The built-in designation types and those the given organisations defined (``None``: every
+    organisation's)."""
+    if organisation_ids is None:
+        return DesignationType.objects.order_by("code")
     return DesignationType.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id__in=list(organisation_ids))
     ).order_by("code")

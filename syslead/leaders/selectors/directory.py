@@ -5,6 +5,7 @@ consented profiles."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -83,6 +84,8 @@ class DirectoryRow:
     phases: tuple[str, ...]
     core_training_completed_on: dt.date | None
     distance_km: float | None
+    #: The leader's days this year (without those delivered and invoiced when the search was
+    #: made with ``delivery=False``).
     capacity: Capacity
     shared_by: tuple[str, ...] = ()
     #: The brokers whose current agreement and code of conduct the leader has not signed: not
@@ -113,6 +116,55 @@ class _Base(NamedTuple):
     longitude: float | None
 
 
+#: A slice of the leaders in name order ending at most this far in is found by a partial sort.
+_PARTIAL_SORT_LIMIT = 500
+
+
+class _ByName(Sequence[_Base]):
+    """Leaders in order of name, case aside, then id, from ``(lowered name, id, name)`` keys in
+    any order: sorted when first read, and a slice of the first few hundred (the first pages) by a
+    partial sort (``heapq.nsmallest``, equal to ``sorted(keys)[:n]``) without sorting thousands.
+    Items are ``_Base`` rows (no place: only a search near a place reads it)."""
+
+    def __init__(self, keys: list[tuple[str, int, str]]) -> None:
+        self._keys = keys
+        self._sorted = False
+        self._first: list[tuple[str, int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _ordered(self, stop: int) -> list[tuple[str, int, str]]:
+        """At least the first ``stop`` keys in order (all of them once wholly sorted)."""
+        if self._sorted or stop <= len(self._first):
+            return self._keys if self._sorted else self._first
+        if stop <= _PARTIAL_SORT_LIMIT:
+            self._first = heapq.nsmallest(stop, self._keys)
+            return self._first
+        self._keys.sort()
+        self._sorted = True
+        return self._keys
+
+    @overload
+    def __getitem__(self, index: int) -> _Base: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_Base]: ...
+
+    def __getitem__(self, index: int | slice) -> _Base | list[_Base]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self._keys))
+            keys = (
+                self._ordered(stop)[start:stop:step]  # the bounds within the first ``stop``
+                if step > 0
+                else self._ordered(len(self._keys))[index]
+            )
+            return [_Base(pk, shown, None, None) for _, pk, shown in keys]
+        position = range(len(self._keys))[index]  # IndexError beyond the end
+        _, pk, shown = self._ordered(position + 1)[position]
+        return _Base(pk, shown, None, None)
+
+
 class DirectoryResults(Sequence[DirectoryRow]):
     """The directory's answer: every matching leader, already filtered and in order, built into
     ``DirectoryRow``s only when read. ``len()`` costs nothing more; reading a slice (a page) reads
@@ -122,17 +174,20 @@ class DirectoryResults(Sequence[DirectoryRow]):
 
     def __init__(
         self,
-        base: list[_Base],
+        base: Sequence[_Base],
         near: tuple[float, float] | None,
         leaders: QuerySet[LeaderProfile],
         year: AcademicYear,
         shared_by: Mapping[int, tuple[str, ...]] | None = None,
+        *,
+        delivery: bool = True,
     ) -> None:
         self._base = base
         self._near = near
         self._leaders = leaders
         self._year = year
         self._shared_by = shared_by or {}
+        self._delivery = delivery
         self._rows: dict[int, DirectoryRow] = {}
 
     def __len__(self) -> int:
@@ -173,7 +228,7 @@ class DirectoryResults(Sequence[DirectoryRow]):
             return None
         return haversine_km(self._near[0], self._near[1], base.latitude, base.longitude)
 
-    def _build(self, rows: list[_Base]) -> None:
+    def _build(self, rows: Sequence[_Base]) -> None:
         """Read what the rows need, for the leaders not built yet: by id for a page, through the
         filtering subquery for many (no list of thousands of parameters)."""
         todo = {b.leader_id: b for b in rows if b.leader_id not in self._rows}
@@ -197,7 +252,9 @@ class DirectoryResults(Sequence[DirectoryRow]):
                 "core_training_completed_on",
             )
         }
-        capacities = capacities_for(missing if few else self._leaders, self._year)
+        capacities = capacities_for(
+            missing if few else self._leaders, self._year, delivery=self._delivery
+        )
         designations: dict[int, list[DirectoryDesignation]] = defaultdict(list)
         for designation_id, leader_id, code, status, org_name, designated_on in (
             Designation.objects.filter(leader_id__in=kept)
@@ -289,7 +346,7 @@ _PHASE_ORDER: dict[str, int] = defaultdict(lambda: 99, {c: n for n, c in enumera
 def directory_search(
     *,
     user: User,
-    organisation_ids: Iterable[int],
+    organisation_ids: Iterable[int] | None,
     academic_year: YearLike,
     designation_type: str | None = None,
     specialism: str | None = None,
@@ -299,14 +356,17 @@ def directory_search(
     within_km: float | None = None,
     min_available_days: Decimal | None = None,
     limit: int | None = None,
+    delivery: bool = True,
 ) -> DirectoryResults:
     """Leaders associated with the given organisations (those of them whose leaders the user may
-    read: coordinators, broker leads and SIPs; all for an administrator), and the leaders other
+    read: coordinators, broker leads and SIPs; all for an administrator; ``None``: every one the
+    user reads, every organisation for an administrator), and the leaders other
     brokers share with them through an approved commission to one of their requests (each row's
     ``shared_by`` names the sharing organisations; a leader shared several times is one row),
     filtered alike; nearest first when ``near`` (latitude, longitude) is given, else by name.
     ``within_km`` needs ``near``. ``min_available_days`` keeps leaders whose remaining days in
-    ``academic_year`` reach it.
+    ``academic_year`` reach it. ``delivery=False``: the rows' days delivered and invoiced are
+    not read (zero; the page shows neither, its downloads do), two queries fewer.
 
     Cost: one query for the leaders shared with the organisations and who shared them (a few
     rows: commissions are made one request at a time), one for the matching leaders (SQL does
@@ -316,12 +376,19 @@ def directory_search(
     details, the capacity ledger, designations, specialisms and phases."""
     year = academic_year_of(academic_year)
     leaders = LeaderProfile.objects.none()
-    wanted = set(organisation_ids)
-    if not is_administrator(user):
-        wanted &= organisation_ids_for(user, LEADER_READER_ROLES)
-    if not wanted:
+    # None: every organisation (an administrator's whole directory, read without a list of
+    # every organisation's id).
+    wanted: set[int] | None
+    if organisation_ids is None:
+        wanted = None if is_administrator(user) else organisation_ids_for(user, LEADER_READER_ROLES)
+    else:
+        wanted = set(organisation_ids)
+        if not is_administrator(user):
+            wanted &= organisation_ids_for(user, LEADER_READER_ROLES)
+    if wanted is not None and not wanted:
         return DirectoryResults([], near, leaders, year)
-    own = Association.objects.filter(organisation_id__in=wanted, is_live=True).values("leader_id")
+    live = Association.objects.filter(is_live=True)
+    own = (live if wanted is None else live.filter(organisation_id__in=wanted)).values("leader_id")
     shared = _shared_leaders(wanted, own)
     if not shared:
         leaders = LeaderProfile.objects.filter(pk__in=own)
@@ -359,21 +426,33 @@ def directory_search(
             home_school__longitude__range=(min_lon, max_lon),
         )
 
-    base = [
-        _Base(pk, name or email, lat, lon)
-        for pk, name, email, lat, lon in leaders.values_list(
-            "pk", "user__name", "user__email", "home_school__latitude", "home_school__longitude"
+    base: Sequence[_Base]
+    if near is None:
+        # No home school's place to read, no order for the database to make (Python's is the
+        # one kept): the name of each leader only.
+        base = _ByName(
+            [
+                ((shown := name or email).lower(), pk, shown)
+                for pk, name, email in leaders.order_by().values_list(
+                    "pk", "user__name", "user__email"
+                )
+            ]
         )
-    ]
-    base.sort(key=lambda r: (r.name.lower(), r.leader_id))
-    if near is not None:
-        base = _nearest_first(base, near, within_km)
+    else:
+        placed = [
+            _Base(pk, name or email, lat, lon)
+            for pk, name, email, lat, lon in leaders.order_by().values_list(
+                "pk", "user__name", "user__email", "home_school__latitude", "home_school__longitude"
+            )
+        ]
+        placed.sort(key=lambda r: (r.name.lower(), r.leader_id))
+        base = _nearest_first(placed, near, within_km)
     if limit is not None:
         base = base[:limit]
-    return DirectoryResults(base, near, leaders, year, shared)
+    return DirectoryResults(base, near, leaders, year, shared, delivery=delivery)
 
 
-def _shared_leaders(wanted: set[int], own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:
+def _shared_leaders(wanted: set[int] | None, own: QuerySet[Any]) -> dict[int, tuple[str, ...]]:
     """The leaders other brokers share with the organisations and are not theirs (not associated
     with one of them), each with the names of the organisations that shared them, in order."""
     owners: dict[int, set[str]] = defaultdict(set)

@@ -21,7 +21,12 @@ from syslead.leaders.selectors import (
     leaders_visible_to,
     public_directory,
 )
-from syslead.leaders.selectors.directory import _Base, _nearest_first
+from syslead.leaders.selectors.directory import (
+    _PARTIAL_SORT_LIMIT,
+    _Base,
+    _ByName,
+    _nearest_first,
+)
 from syslead.leaders.services import association_end, leader_set_publication
 from syslead.leaders.tests.factories import associate, designate, make_leader, release
 from syslead.organisations.models import Organisation
@@ -374,3 +379,46 @@ def test_nearest_first_orders_and_cuts_exactly_as_haversine_km(
     boundary = within_km is not None and any(abs(km(row) - within_km) < 1e-6 for row in placed)
     if not boundary:
         assert got == [row.leader_id for row in expected]
+
+
+@given(
+    names=st.lists(
+        st.text(alphabet="aAbBzZ éÉİıΣσςß-'", min_size=1, max_size=4), min_size=0, max_size=60
+    ),
+    cuts=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-70, 70)),
+            st.one_of(st.none(), st.integers(-70, 70)),
+            st.sampled_from([None, 1, 2, -1, -3]),
+        ),
+        max_size=6,
+    ),
+)
+def test_leaders_by_name_read_as_a_sort_of_every_name_would(
+    names: list[str], cuts: list[tuple[int | None, int | None, int | None]]
+) -> None:
+    """The name order (case aside, then id) whatever slices are read and in whichever order:
+    a partial sort for the first rows, a whole sort beyond."""
+    keys = [(name.lower(), n, name) for n, name in enumerate(names)]
+    expected = [
+        _Base(n, name, None, None)
+        for n, name in sorted(enumerate(names), key=lambda r: (r[1].lower(), r[0]))
+    ]
+    rows = _ByName(list(reversed(keys)))
+    assert len(rows) == len(expected)
+    for start, stop, step in cuts:
+        assert rows[start:stop:step] == expected[start:stop:step]
+        if start is not None and -len(expected) <= start < len(expected):
+            assert rows[start] == expected[start]
+    assert list(rows) == expected
+
+
+def test_leaders_by_name_beyond_the_first_pages_are_wholly_sorted() -> None:
+    names = [f"Leader {n % 97:02d}" for n in range(_PARTIAL_SORT_LIMIT * 2)]
+    rows = _ByName([(name.lower(), n, name) for n, name in enumerate(names)])
+    expected = sorted(range(len(names)), key=lambda n: (names[n].lower(), n))
+    assert [r.leader_id for r in rows[:25]] == expected[:25]
+    assert [r.leader_id for r in rows[_PARTIAL_SORT_LIMIT : _PARTIAL_SORT_LIMIT + 25]] == (
+        expected[_PARTIAL_SORT_LIMIT : _PARTIAL_SORT_LIMIT + 25]
+    )
+    assert rows[-1].leader_id == expected[-1]

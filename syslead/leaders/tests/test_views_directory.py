@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from conftest import make_school
-from syslead.accounts.models import User
+from conftest import make_school, make_user
+from syslead.accounts.models import Role, User
 from syslead.leaders.models import LeaderProfile
 from syslead.leaders.tests.factories import associate, designate, make_leader, release
 from syslead.organisations.models import Organisation
@@ -201,7 +201,7 @@ def test_the_directory_costs_a_fixed_number_of_queries(
         associate(leader, alliance)
         release(leader, _year(), "10")
     client = login(coordinator)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(17):
         response = client.get(
             "/leaders/",
             {
@@ -213,3 +213,121 @@ def test_the_directory_costs_a_fixed_number_of_queries(
             },
         )
     assert response.context["count"] == 40
+
+
+def test_an_administrator_sees_every_organisations_leaders_and_those_shared_without_a_broker(
+    login: Login,
+    administrator: User,
+    coordinator: User,
+    other_coordinator: User,
+    alliance: Organisation,
+    other_org: Organisation,
+    home_school: School,
+    client_school: School,
+    maths_sle: LeaderProfile,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Every organisation's leaders, in order of name case aside; a leader with no broker left
+    but shared through an approved commission is listed as shared; one with neither is not."""
+    from syslead.brokering.tests import factories as brokering
+    from syslead.leaders.models import Association
+    from syslead.leaders.tests.test_shared_leaders import _share
+
+    theirs = make_leader(school=home_school, name="ann Other")
+    associate(theirs, other_org)
+    make_leader(school=home_school, name="Nobody's Leader")  # associated with no one
+    quinn = brokering.leader(
+        brokering.school("Quinn's School"),
+        organisation=other_org,
+        user=make_user("quinn@lent.test", "Quinn Lent", (Role.SYSTEM_LEADER, None)),
+    )
+    _share(
+        quinn, brokering.support_request(client_school, alliance), coordinator, other_coordinator
+    )
+    Association.objects.filter(leader=quinn).update(is_live=False, ends_on=dt.date(2025, 10, 1))
+    client = login(administrator)
+    client.get("/leaders/")  # the local authorities' names cached
+    # Session, user, the filters' two vocabularies, shared leaders, the leaders, then the page's
+    # rows (details, days released and committed, designations, specialisms, phases, unsigned
+    # agreements) and the page's own (roles, notifications): no list of every organisation's id,
+    # nor the days delivered and invoiced (not shown).
+    with django_assert_max_num_queries(15):
+        response = client.get("/leaders/")
+    assert _names(response) == ["ann Other", "Quinn Lent", "Sam Maths"]
+    body = response.content.decode()
+    assert body.count("Shared by") == 1
+    assert "Shared by South Gloucestershire Council" in body
+
+
+def test_the_rows_are_written_as_the_templates_loop_wrote_them(
+    alliance: Organisation, home_school: School
+) -> None:
+    """``directory_rows`` against the template loop it replaced, rendered by Django, for rows with
+    and without a place, shared, unsigned, over-committed, untrained, with nothing listed, and
+    text to escape."""
+    from decimal import Decimal
+
+    from django.template import engines
+
+    from syslead.capacity.ledger import Capacity
+    from syslead.leaders.selectors.directory import CodeLabel, DirectoryDesignation, DirectoryRow
+    from syslead.leaders.templatetags.syslead_directory import directory_rows
+
+    loop = engines["django"].from_string(
+        """{% for row in rows %}
+        <tr>
+          <td><a href="{% url 'leaders:detail' row.leader_id %}">{{ row.name }}</a><div class="small muted">{{ row.job_title }}</div>{% if row.shared_by %}<div class="small"><strong class="tag">Shared by {{ row.shared_by|join:" and " }}</strong></div>{% endif %}</td>
+          <td>{% for d in row.designations %}{% include "leaders/includes/designation_tag.html" with code=d.code status=d.status %} {% empty %}<span class="muted">None</span>{% endfor %}</td>
+          <td>{{ row.home_school_name }}<div class="small muted">{{ row.local_authority }}{% if row.postcode %}, {{ row.postcode }}{% endif %}</div></td>
+          <td>{% for s in row.specialisms %}{{ s.label }}{% if not forloop.last %}, {% endif %}{% empty %}<span class="muted">None</span>{% endfor %}</td>
+          {% if place %}<td class="num">{% if row.distance_km is not None %}{{ row.distance_km|floatformat:1 }} km{% else %}Not known{% endif %}</td>{% endif %}
+          <td class="num">{{ row.remaining_days|floatformat:"-1" }}<span class="visually-hidden"> of {{ row.capacity.released|floatformat:"-1" }} released</span><div class="small muted" aria-hidden="true">of {{ row.capacity.released|floatformat:"-1" }}</div></td>
+          <td>{% if not row.deployable %}<strong class="tag tag--red">Not deployable</strong>{% if not row.core_training_completed_on %}<div class="small">No core training</div>{% endif %}{% endif %}{% if row.unsigned_agreements %} <strong class="tag tag--red">Agreement not signed</strong><div class="small">Not deployable for {{ row.unsigned_agreements|join:", " }}</div>{% endif %}{% if row.capacity.over_committed %} <strong class="tag tag--amber">Over-committed</strong>{% endif %}</td>
+        </tr>
+        {% endfor %}"""  # noqa: E501
+    )
+    year = "2025-26"
+    on = dt.date(2025, 9, 1)
+    rows = [
+        DirectoryRow(
+            leader_id=7,
+            name="Ann <O'Neil> & Co",
+            email="ann@x.test",
+            job_title='Head "of" maths',
+            home_school_urn=1,
+            home_school_name="St Mary's & St John's",
+            local_authority="Bath & North East Somerset",
+            postcode="BA1 1AA",
+            designations=(
+                DirectoryDesignation(1, "SLE", "active", "A", on),
+                DirectoryDesignation(2, "LLE", "under_review", "A", on),
+                DirectoryDesignation(3, "NLE", "lapsed", "A", on),
+            ),
+            specialisms=(CodeLabel("maths", "Maths & numeracy"), CodeLabel("send", "SEND")),
+            phases=("primary",),
+            core_training_completed_on=on,
+            distance_km=12.345,
+            capacity=Capacity(academic_year=year, released=Decimal("10.5"), committed=Decimal("3")),
+            shared_by=("Hub <One>", "Two & Co"),
+            unsigned_agreements=("Hub <One>", "Three"),
+        ),
+        DirectoryRow(
+            leader_id=8,
+            name="bob",
+            email="bob@x.test",
+            job_title="",
+            home_school_urn=2,
+            home_school_name="School",
+            local_authority="",
+            postcode="",
+            designations=(),
+            specialisms=(),
+            phases=(),
+            core_training_completed_on=None,
+            distance_km=None,
+            capacity=Capacity(academic_year=year, released=Decimal("2"), committed=Decimal("4.5")),
+        ),
+    ]
+    for place in (None, object()):
+        expected = loop.render({"rows": rows, "place": place})
+        assert str(directory_rows(rows, place)) == expected

@@ -36,10 +36,11 @@ SEARCH_FIELDS = ("designation", "specialism", "phase", "la", "near", "within", "
 @dataclass
 class DirectorySearch:
     """What the query string asks of the directory: the organisations whose leaders the reader
-    reads, the form (bound when a filter is given), the selector's criteria and the place searched
-    near. The page and its downloads read it alike."""
+    reads (``None``: every organisation, an administrator's), the form (bound when a filter is
+    given), the selector's criteria and the place searched near. The page and its downloads read
+    it alike."""
 
-    organisation_ids: set[int]
+    organisation_ids: set[int] | None
     form: DirectorySearchForm
     criteria: dict[str, Any]
     place: Location | None
@@ -52,7 +53,10 @@ class DirectorySearch:
 
 def directory_search_from(request: AuthenticatedHttpRequest) -> DirectorySearch:
     """Parse the directory's filters from ``request.GET`` (an unknown place is a form error)."""
-    organisation_ids = reader_organisation_ids(request.user)
+    # An administrator reads every organisation's leaders: no list of every organisation's id.
+    organisation_ids = (
+        None if is_administrator(request.user) else reader_organisation_ids(request.user)
+    )
     form = DirectorySearchForm(
         request.GET if any(request.GET.get(n) for n in SEARCH_FIELDS) else None,
         designation_types=list(designation_types_for(organisation_ids)),
@@ -86,13 +90,19 @@ def directory_search_from(request: AuthenticatedHttpRequest) -> DirectorySearch:
 
 
 def directory_rows(
-    request: AuthenticatedHttpRequest, search: DirectorySearch, year: AcademicYear
+    request: AuthenticatedHttpRequest,
+    search: DirectorySearch,
+    year: AcademicYear,
+    *,
+    delivery: bool = True,
 ) -> DirectoryResults:
-    """Every leader the search keeps, in the page's order (read lazily)."""
+    """Every leader the search keeps, in the page's order (read lazily); without the days
+    delivered and invoiced when ``delivery`` is False (the page shows neither)."""
     return directory_search(
         user=request.user,
         organisation_ids=search.organisation_ids,
         academic_year=year,
+        delivery=delivery,
         **search.criteria,
     )
 
@@ -115,7 +125,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     # one request in ten doubled its time).
     with cyclic_gc_paused():
         if search.valid:
-            rows = directory_rows(request, search, year)
+            rows = directory_rows(request, search, year, delivery=False)
             page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             context |= {"page": page, "count": len(rows)}
         return render(request, "leaders/directory.html", context)
