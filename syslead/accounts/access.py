@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 
 from syslead.accounts.models import GOVERNOR_ROLES, Role, RoleAssignment, User
 
 
-def _assignments(user: User) -> list[RoleAssignment]:
+class _Held(NamedTuple):
+    """A role the user holds, as every check reads it (no related record is needed)."""
+
+    role: str
+    organisation_id: int | None
+    school_id: int | None
+
+
+def _assignments(user: User) -> list[_Held]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_syslead_roles", None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user)
-            .select_related("organisation", "school")
-            # Unordered: the ordering would cost more to build than the query takes to run
-            # (syslead/core/queries.py); every caller reads the roles as a set.
+        cached = [
+            _Held(*row)
+            for row in RoleAssignment.objects.filter(user=user)
+            # Unordered, and the three columns only: building the SQL of a read costs more than
+            # running it, the more so the more columns it selects (syslead/core/queries.py);
+            # every caller reads the roles as a set.
             .order_by()
-        )
+            .values_list("role", "organisation_id", "school_id")
+        ]
         user._syslead_roles = cached
     return cached
 

@@ -79,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects: ClassVar[UserManager] = UserManager()
 
     #: Per-request caches the access modules keep on the user (set when first needed).
-    _syslead_roles: list[RoleAssignment]
+    _syslead_roles: list[tuple[str, int | None, int | None]]  # (role, organisation, school)
     _syslead_leader_id: int | None
 
     USERNAME_FIELD = "email"
