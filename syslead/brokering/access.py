@@ -130,10 +130,13 @@ def _visible_filter(user: User) -> Q | None:
     return combined
 
 
-def support_requests_for_user(user: User) -> QuerySet[SupportRequest]:
-    """Every request the user may see, newest first, with school and organisation."""
+def support_requests_for_user(
+    user: User, related: tuple[str, ...] = ("school", "organisation", "chosen_leader")
+) -> QuerySet[SupportRequest]:
+    """Every request the user may see, newest first, with school, organisation and chosen leader
+    (or the ``related`` records named)."""
     condition = _visible_filter(user)
-    queryset = SupportRequest.objects.select_related("school", "organisation", "chosen_leader")
+    queryset = SupportRequest.objects.select_related(*related)
     if condition is None:
         return queryset.none()
     return queryset.filter(condition)
@@ -145,7 +148,9 @@ def support_request_for_user(user: User, request_id: int | str) -> SupportReques
         pk = int(request_id)
     except (TypeError, ValueError):
         raise Http404("No such support request.") from None
-    found = one_or_none(support_requests_for_user(user).filter(pk=pk))
+    # The chosen leader is read when used: most requests looked up have none yet, and joining
+    # its profile costs more to build than it saves (syslead/core/queries.py).
+    found = one_or_none(support_requests_for_user(user, ("school", "organisation")).filter(pk=pk))
     if found is None:
         raise Http404("No such support request.")
     return found
