@@ -1,6 +1,7 @@
 """Benchmark the matching engine at national scale.
 
     .venv/bin/python benchmarks/matching.py [--leaders 12000] [--shortlists 200] [--batch 2000]
+        [--rounds 3] [--postgres]
 
 Builds a throwaway SQLite database in a temporary directory with the real register (22,010
 schools) and ``benchmarks.national``'s synthetic leaders, then measures:
@@ -17,7 +18,10 @@ schools) and ``benchmarks.national``'s synthetic leaders, then measures:
    (goal < 10 s) and total score against greedy and the upper bound.
 
 Beside them, a trivial signed-in call (GET /api/v1/schools/{urn}) measured in the same run, and
-for the request page a trivial signed-in page (``/about-the-data/``, the web stack alone).
+for the request page a trivial signed-in page (``/about-the-data/``, the web stack alone). The
+API's and the page's ratios (issue 16, item 8: within 3x and 5x) are to a trivial call made just
+before each of their calls (interleaved, as ``pages.py`` does), each request timed ``--rounds``
+times.
 """
 
 from __future__ import annotations
@@ -73,6 +77,9 @@ def main() -> None:
     parser.add_argument("--shortlists", type=int, default=200)
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="times each request's API call and page are timed"
+    )
     parser.add_argument(
         "--postgres", action="store_true", help="on PostgreSQL at 127.0.0.1 (dropped after)"
     )
@@ -142,6 +149,15 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"\nTrivial signed-in call (GET /api/v1/schools/{{urn}}): {summary(trivial, trivial_cpu)}"
     )
+
+    def trivial_call(into: tuple[list[float], list[float]]) -> None:
+        """One trivial call, its wall and CPU milliseconds added to ``into``."""
+        t, c = time.perf_counter(), time.process_time()
+        response = client.get(f"/api/v1/schools/{urn}", headers=headers)
+        into[0].append((time.perf_counter() - t) * 1000)
+        into[1].append((time.process_time() - c) * 1000)
+        assert response.status_code == 200, response.status_code
+
     # A signed-in web page with little on it (the other benchmarks' trivial page): what the web
     # stack alone costs (session, sign-in, layout, navigation), for the request page beside it.
     browser.get("/about-the-data/")
@@ -172,20 +188,28 @@ def run(args: argparse.Namespace) -> None:
             timings.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
             considered.append(result.considered)
-        api_timings, api_cpu = [], []
-        for item in requests:
-            t, c = time.perf_counter(), time.process_time()
-            response = client.get(f"/api/v1/support-requests/{item.pk}/shortlist", headers=headers)
-            api_timings.append((time.perf_counter() - t) * 1000)
-            api_cpu.append((time.process_time() - c) * 1000)
-            assert response.status_code == 200, response.content
-        page_timings, page_cpu = [], []
-        for item in requests:
-            t, c = time.perf_counter(), time.process_time()
-            response = browser.get(f"/requests/{item.pk}/")
-            page_timings.append((time.perf_counter() - t) * 1000)
-            page_cpu.append((time.process_time() - c) * 1000)
-            assert response.status_code == 200, response.status_code
+        # The API and the page, each call right after a trivial call (interleaved, as
+        # ``pages.py`` does: the ratio then holds while the machine's speed drifts), every request
+        # ``--rounds`` times (a p95 of 30 samples is their second slowest).
+        api_timings, api_cpu, api_base = [], [], ([], [])
+        page_timings, page_cpu, page_base = [], [], ([], [])
+        for _ in range(args.rounds):
+            for item in requests:
+                trivial_call(api_base)
+                t, c = time.perf_counter(), time.process_time()
+                response = client.get(
+                    f"/api/v1/support-requests/{item.pk}/shortlist", headers=headers
+                )
+                api_timings.append((time.perf_counter() - t) * 1000)
+                api_cpu.append((time.process_time() - c) * 1000)
+                assert response.status_code == 200, response.content
+            for item in requests:
+                trivial_call(page_base)
+                t, c = time.perf_counter(), time.process_time()
+                response = browser.get(f"/requests/{item.pk}/")
+                page_timings.append((time.perf_counter() - t) * 1000)
+                page_cpu.append((time.process_time() - c) * 1000)
+                assert response.status_code == 200, response.status_code
         # The table of every excluded leader, as the page's disclosure asks for it when opened.
         table_timings, table_cpu = [], []
         for item in requests:
@@ -220,11 +244,13 @@ def run(args: argparse.Namespace) -> None:
         )
         print(
             f"  GET /shortlist (auth, access, JSON): {summary(api_timings, api_cpu)}\n"
-            f"    {ratio(api_timings, api_cpu, base)} (goal within 3x)"
+            f"    {ratio(api_timings, api_cpu, api_base)} (goal within 3x; the trivial call "
+            f"interleaved: {summary(*api_base)})"
         )
         print(
             f"  request page with the shortlist panel: {summary(page_timings, page_cpu)}\n"
-            f"    {ratio(page_timings, page_cpu, base)} (goal within 5x)\n"
+            f"    {ratio(page_timings, page_cpu, page_base)} (goal within 5x; the trivial call "
+            f"interleaved: {summary(*page_base)})\n"
             f"    against the trivial page: "
             f"{ratio(page_timings, page_cpu, (plain, plain_cpu)).split(': ', 1)[1]}"
         )
