@@ -30,6 +30,7 @@ from syslead.brokering.models import (
 )
 from syslead.brokering.outcomes import outcome_columns
 from syslead.capacity.ledger import with_released_and_remaining
+from syslead.core.queries import raw_rows
 from syslead.leaders.models import (
     Association,
     Designation,
@@ -112,15 +113,6 @@ _LEADER_COLUMNS = (
 )
 
 
-def _tuples(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a ``values_list`` queryset of plain integers and strings, read straight from
-    the cursor: Django's per-row work costs more than the query on thousands of rows."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 class _Memo(dict[Any, Any]):
     """A mapping that works each missing value out once, with ``make(key)``."""
 
@@ -168,7 +160,7 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
         with_capacity = with_capacity.annotate(
             **{alias: expression for alias, (_, expression) in outcomes.items()}
         )
-    rows = _tuples(
+    rows = raw_rows(
         with_capacity.values_list(*_LEADER_COLUMNS, "released_days", "remaining_days", *outcomes)
     )
     rated = [rating for rating, _ in outcomes.values()]
@@ -176,18 +168,18 @@ def leader_facts_for(ids: QuerySet[Any] | list[int], academic_year: str) -> list
         return []
     specialisms: dict[int, tuple[str, ...]] = {}
     through = LeaderProfile.specialisms.through.objects.filter(leaderprofile_id__in=ids)
-    for leader_id, code in _tuples(
+    for leader_id, code in raw_rows(
         through.order_by().values_list("leaderprofile_id", "specialism__code")
     ):
         specialisms[leader_id] = (*specialisms.get(leader_id, ()), code)
     phases: dict[int, tuple[str, ...]] = {}
-    for leader_id, phase in _tuples(
+    for leader_id, phase in raw_rows(
         LeaderPhase.objects.filter(leader_id__in=ids).order_by().values_list("leader_id", "phase")
     ):
         phases[leader_id] = (*phases.get(leader_id, ()), phase)
     active: dict[int, tuple[str, ...]] = {}
     inactive: dict[int, tuple[str, ...]] = {}
-    for leader_id, code, status in _tuples(
+    for leader_id, code, status in raw_rows(
         Designation.objects.filter(leader_id__in=ids)
         .order_by()
         .values_list("leader_id", "type__code", "status")

@@ -46,7 +46,7 @@ from syslead.brokering.models import (
 from syslead.capacity.ledger import with_remaining_days
 from syslead.core.events import events_for
 from syslead.core.models import Event
-from syslead.core.queries import one_or_none
+from syslead.core.queries import one_or_none, raw_rows
 from syslead.leaders.constants import BUILTIN_SPECIALISMS
 from syslead.leaders.models import Designation, DesignationStatus, LeaderPhase, LeaderProfile
 from syslead.organisations.models import Organisation
@@ -506,16 +506,6 @@ def unmet_demand_report(organisation: Organisation, academic_year: str) -> Unmet
     )
 
 
-def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a ``values_list`` queryset straight from the cursor, without Django's work per
-    value (thousands of leaders): numbers, text, and dates and booleans only tested for being
-    set (SQLite gives them as text and 0 or 1)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def _tenths(value: Any) -> int:
     """Remaining days read from the database (a Decimal; a float on SQLite; None: 0) in tenths of
     a day, rounded to a tenth as the leader facts read them, never below 0."""
@@ -539,14 +529,14 @@ def _add_supply(
     associated = associated_leaders(organisation.pk)
     leader_ids = associated.order_by().values("id")
     specialisms: dict[int, list[str]] = defaultdict(list)
-    for leader_id, code in _rows(
+    for leader_id, code in raw_rows(
         LeaderProfile.specialisms.through.objects.filter(
             leaderprofile_id__in=leader_ids
         ).values_list("leaderprofile_id", "specialism__code")
     ):
         specialisms[leader_id].append(code)
     phases: dict[int, list[str]] = defaultdict(list)
-    for leader_id, phase in _rows(
+    for leader_id, phase in raw_rows(
         LeaderPhase.objects.filter(leader_id__in=leader_ids)
         .order_by()
         .values_list("leader_id", "phase")
@@ -566,7 +556,7 @@ def _add_supply(
         trained_on,
         designated,
         remaining_days,
-    ) in _rows(
+    ) in raw_rows(
         with_remaining_days(associated, academic_year)
         .annotate(designated=Exists(active))
         .order_by("pk")

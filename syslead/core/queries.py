@@ -10,12 +10,17 @@ check (docs/testing.md, "Keeping it quick").
 
 ``one_or_none`` asks for at most one row, unordered: for a lookup that can match at most one row
 (a primary key, a unique field) it is the same answer as ``first()``.
+
+``raw_rows`` reads many rows: Django's per-row and per-value work (model instances, converters)
+costs more than the query on thousands of rows, so a ``values_list`` queryset of plain values can
+be read straight from the database cursor instead.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db import connections
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -26,3 +31,13 @@ def one_or_none(queryset: QuerySet[M]) -> M | None:
     for row in queryset.order_by()[:1]:
         return row
     return None
+
+
+def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset straight from the cursor, as the database driver
+    gives them: no converters run (on SQLite dates come as text, booleans as 0 or 1, decimals as
+    floats), so only for columns read as plain numbers and text, or tested for being set."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())

@@ -45,6 +45,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from syslead.core.academic_years import AcademicYear
 from syslead.core.gc_pause import cyclic_gc_paused
+from syslead.core.queries import raw_rows
 from syslead.deployments.models import Deployment, DeploymentStatus
 from syslead.organisations.models import Organisation
 from syslead.schools.models import OFSTED_GRADE_NUMBER, OfstedInspection, Phase
@@ -176,15 +177,6 @@ class Impact:
     schools_read: int
 
 
-def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a ``values_list`` queryset straight from the cursor: Django's per-row work
-    costs more than the query on tens of thousands of rows."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def _int_columns(
     queryset: QuerySet[Any], names: Sequence[str], dates: Sequence[str] = ()
 ) -> list[IntArray]:
@@ -198,7 +190,7 @@ def _int_columns(
     query = queryset.order_by().values_list(*names)
     connection = connections[query.db]
     if connection.vendor != "postgresql":
-        rows = _raw_rows(query)
+        rows = raw_rows(query)
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
         return [
             _ordinals(column) if name in dates else np.array(column, dtype=np.int64)
