@@ -692,7 +692,7 @@ def only_on_postgresql(deciding: str) -> pytest.MarkDecorator:
 
 def race(calls: list[Callable[[], Any]]) -> list[str]:
     """Run each call in its own thread (own connection), all released at once; the outcome of
-    each as "ok" or the rule that refused it, sorted."""
+    each as "ok", the rule that refused it, or any other error's type and message, sorted."""
     import threading
 
     from django.db import connections
@@ -710,6 +710,8 @@ def race(calls: list[Callable[[], Any]]) -> list[str]:
             result = "ok"
         except RuleViolation as refused:
             result = refused.rule
+        except Exception as error:  # any other error (a deadlock, say) is an outcome too
+            result = f"{type(error).__name__}: {error}"
         finally:
             connections.close_all()
         with guard:

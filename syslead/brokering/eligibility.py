@@ -60,11 +60,6 @@ RULE_SUMMARIES = {
 }
 
 
-def rule_in_summary(rule: Rule) -> str:
-    """A hard rule failed, in a few words ("No active designation")."""
-    return RULE_SUMMARIES[rule]
-
-
 class RuleFailure(NamedTuple):
     rule: Rule
     message: str

@@ -68,6 +68,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.db.models import Model
 
@@ -210,7 +211,10 @@ def _trigger_sql(vendor: str, items: list[Watched]) -> Iterator[str]:
                     f"VALUES ('{item.table}', random()); END"
                 )
     else:  # pragma: no cover - Syslead runs on SQLite and PostgreSQL only
-        raise NotImplementedError(f"No facts version triggers for {vendor}")
+        raise ImproperlyConfigured(
+            f"Syslead runs on SQLite or PostgreSQL (DATABASE_URL), not on {vendor}: matching keeps "
+            "its leaders' facts by database triggers written for those two."
+        )
 
 
 def install_triggers(using: str = "default") -> None:

@@ -30,7 +30,7 @@ from syslead.accounts.access import (
 )
 from syslead.accounts.models import User
 from syslead.brokering.access import asked_commissions, request_timeline_for, was_asked
-from syslead.brokering.eligibility import Rule, rule_in_summary
+from syslead.brokering.eligibility import RULE_SUMMARIES, Rule
 from syslead.brokering.engine import Weights
 from syslead.brokering.facts import leader_facts, request_facts
 from syslead.brokering.matching import Candidate, Excluded, Shortlist, rank, shortlist
@@ -244,7 +244,7 @@ class ShortlistPanel:
         """How many of the excluded fail each rule, in words, in the rules' order (a leader
         failing several rules counts under each)."""
         return [
-            (rule_in_summary(rule), count) for rule, count in self.result.failing_counts().items()
+            (RULE_SUMMARIES[rule], count) for rule, count in self.result.failing_counts().items()
         ]
 
     @property

@@ -148,14 +148,12 @@ def sle_deployments(
 
 @dataclass(frozen=True)
 class YearAgreements:
-    """The organisation's agreements starting in the year, read once for the KPIs' figures: the
-    ids of all of them (the evaluations' scope) and, for those not cancelled, ended-early or
-    superseded (``DEPLOYED_STATUSES``), what they add up to per funding route and per local
-    authority of the supported school (``agreement_sums``' keys, as the database summed them
-    before: the same integers and exact decimals, added here); ``evaluated``: the ids of those
-    with an end-of-support evaluation."""
+    """The organisation's agreements starting in the year, read once for the KPIs' figures: for
+    those not cancelled, ended-early or superseded (``DEPLOYED_STATUSES``), what they add up to
+    per funding route and per local authority of the supported school (``agreement_sums``' keys,
+    as the database summed them before: the same integers and exact decimals, added here);
+    ``evaluated``: the ids of all of them with an end-of-support evaluation."""
 
-    ids: tuple[int, ...]
     evaluated: tuple[int, ...]
     by_route: dict[str, dict[str, Any]]
     by_area: dict[str | None, dict[str, Any]]
@@ -215,7 +213,6 @@ def year_agreements(
         _add(by_route[route], full, half, twilight, total)
         _add(by_area[local_authority], full, half, twilight, total)
     return YearAgreements(
-        ids=tuple(row[0] for row in rows),
         evaluated=tuple(row[0] for row in rows if row[8] is not None),
         by_route=dict(by_route),
         by_area=dict(by_area),

@@ -5,12 +5,11 @@ wait for each other (no deadlock in opposite orders), and folding the long log k
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
-from conftest import only_on_postgresql
+from conftest import only_on_postgresql, race
 from syslead.brokering import facts_memo
 from syslead.brokering.facts_memo import facts_version, fold_log, organisation_table
 from syslead.brokering.matching import fresh_shortlist, shortlist
@@ -22,30 +21,6 @@ from syslead.schools.models import School
 
 ONLY_ON_POSTGRESQL = only_on_postgresql("the change log's triggers")
 WAIT_S = 30
-
-
-def _in_threads(*steps: Callable[[], None]) -> list[str]:
-    """Run each function in its own thread and connection; each outcome as "ok" or the error."""
-    outcomes: list[str] = []
-    guard = threading.Lock()
-
-    def run(step: Callable[[], None]) -> None:
-        try:
-            step()
-            outcome = "ok"
-        except Exception as error:  # the outcome is what the test reports
-            outcome = f"{type(error).__name__}: {error}"
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=2 * WAIT_S)
-    return outcomes
 
 
 @pytest.fixture
@@ -79,7 +54,7 @@ def test_two_transactions_writing_watched_tables_in_opposite_orders_both_commit(
             halfway.wait()
             LeaderProfile.objects.filter(pk=second).update(years_experience=12)
 
-    assert _in_threads(profile_then_designation, designation_then_profile) == ["ok", "ok"]
+    assert race([profile_then_designation, designation_then_profile]) == ["ok", "ok"]
     assert facts_version() != before
     assert LeaderProfile.objects.get(pk=first).years_experience == 11
     kept = {c.leader_id: c.reasons for c in shortlist(maths_request).ranked}
@@ -107,7 +82,7 @@ def test_a_writer_of_a_watched_table_does_not_wait_for_another_writers_commit(
             LeaderProfile.objects.filter(pk=second).update(years_experience=4)
         second_committed.set()
 
-    assert _in_threads(long_transaction, short_transaction) == ["ok", "ok"]
+    assert race([long_transaction, short_transaction]) == ["ok", "ok"]
     assert seen_before_commit == [True]
 
 
