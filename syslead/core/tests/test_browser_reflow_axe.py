@@ -40,14 +40,23 @@ def test_tables_stack_and_changed_pages_pass_axe_at_320_px(
     client_school: School,
     leader: LeaderProfile,
 ) -> None:
-    factories.support_request(client_school, alliance, needs=("science",), days="8")
+    request = factories.support_request(client_school, alliance, needs=("science",), days="8")
     make_deployment(leader, organisation=alliance, client_school=client_school)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
     browser_signed_in(page, coordinator.email)
-    paths = ("/leaders/", "/requests/", "/deployments/", "/accounts/", f"/leaders/{leader.pk}/")
+    paths = (
+        "/leaders/",
+        "/requests/",
+        f"/requests/{request.pk}/",
+        f"/requests/{request.pk}/excluded/",
+        "/deployments/",
+        "/accounts/",
+        f"/leaders/{leader.pk}/",
+    )
     for path in paths:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, path
         axe_check(page)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width} px wide: {page.evaluate(CULPRITS_JS)}"
