@@ -56,7 +56,8 @@ def test_tables_stack_and_changed_pages_pass_axe_at_320_px(
     )
     for path in paths:
         response = page.goto(path)
-        assert response is not None and response.ok, path
+        assert response is not None, path
+        assert response.ok, path
         axe_check(page)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width} px wide: {page.evaluate(CULPRITS_JS)}"
