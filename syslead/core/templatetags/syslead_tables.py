@@ -23,6 +23,11 @@ register = template.Library()
 
 STACKS_CLASS = "table--stacks"
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)>|<!--.*?-->", re.DOTALL)
+#: Outside the heading rows only the table's own tags matter: the scan skips every other element
+#: (a shortlist's rows hold many), which is most of the work. Same grammar as ``TAG``.
+TABLE_TAG = re.compile(
+    r"<(/?)(table|thead|tbody|tfoot|tr|td|th)((?:\s[^>]*)?)>|<!--.*?-->", re.DOTALL | re.IGNORECASE
+)
 CLASS = re.compile(r"""\bclass\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 COLSPAN = re.compile(r"""\bcolspan\s*=\s*["']?(\d+)""")
 HAS_LABEL = re.compile(r"\sdata-label\s*=")
@@ -112,7 +117,12 @@ def label_table(markup: str) -> str:
     headings = _Headings()
     labels: list[str] = []
     column = 0
-    for match in TAG.finditer(markup):
+    while True:
+        # Every tag inside the heading rows (their words, the visually hidden parts); elsewhere
+        # only the table's own.
+        match = (TAG if section == "thead" else TABLE_TAG).search(markup, position)
+        if match is None:
+            break
         text = markup[position : match.start()]
         out.append(text)
         if depth == 1 and section == "thead":
