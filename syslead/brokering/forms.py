@@ -377,9 +377,11 @@ class ReasonForm(forms.Form):
 
 
 class WaitingListForm(forms.Form):
+    """A reason, optional (putting a request on the waiting list)."""
+
     reason = forms.CharField(
         label="Why no leader can take it now (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TEXT,
         required=False,
         max_length=2000,
     )

@@ -1,8 +1,8 @@
 """In Chromium, the whole brokering journey (docs/rules.md, Requests: shortlist three leaders, ask
 each for provisional agreement, and the headteacher chooses one): the headteacher asks for support,
 the coordinator saves the shortlist of three and asks each leader, the leaders agree, the
-headteacher compares and chooses. Then the coordinator's other pages. axe-core on every page
-visited."""
+headteacher compares and chooses. Then the coordinator's other pages, and putting a request on the
+waiting list from its own page. axe-core on every page visited."""
 
 from __future__ import annotations
 
@@ -217,4 +217,29 @@ def test_the_excluded_leaders_are_loaded_when_their_disclosure_opens(
         "Leaders excluded from the shortlist: Ermine Primary Academy"
     )
     expect(page.get_by_text("Una Untrained")).to_be_visible()
+    axe_check(page)
+
+
+def test_the_coordinator_puts_a_request_on_the_waiting_list_from_its_own_page(
+    page: Page, coordinator: User, maths_request: SupportRequest
+) -> None:
+    """The request page links to the waiting list's page (one thing per page), which passes axe
+    at desktop width and at 320 px, nothing scrolling sideways."""
+    browser_signed_in(page, coordinator.email)
+    page.goto(f"/requests/{maths_request.pk}/")
+    expect(page.get_by_label("Why no leader can take it now (optional)")).to_have_count(0)
+    page.get_by_role("link", name="Put the request on the waiting list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Put the request on the waiting list")
+    axe_check(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    axe_check(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_label("Why no leader can take it now (optional)").fill(
+        "No maths leader is free this term."
+    )
+    page.get_by_role("button", name="Put on the waiting list").click()
+    expect(page.get_by_text("The request is on the waiting list.")).to_be_visible()
+    expect(page.locator("main strong.tag").first).to_have_text("On the waiting list")
+    expect(page.get_by_role("link", name="Put the request on the waiting list")).to_have_count(0)
     axe_check(page)

@@ -374,24 +374,128 @@ def test_a_broker_lead_reads_the_request_but_cannot_withdraw_it(
     assert client.get(url).status_code == 403
 
 
-def test_coordinator_puts_a_request_on_the_waiting_list(
+# --- The waiting list ----------------------------------------------------------------------------
+
+
+def test_coordinator_puts_a_request_on_the_waiting_list_from_its_own_page(
     login: Login, coordinator: User, maths_request: SupportRequest
 ) -> None:
-    response = login(coordinator).post(
-        reverse("brokering:waiting_list", args=[maths_request.pk]),
-        {"reason": "No maths leader free this term"},
-        follow=True,
-    )
+    client = login(coordinator)
+    url = reverse("brokering:waiting_list", args=[maths_request.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Put the request on the waiting list</h1>" in html
+    assert 'name="reason"' in html
+    assert "Why no leader can take it now (optional)" in html
+    assert '<button type="submit" class="button">Put on the waiting list</button>' in html
+    assert reverse("brokering:detail", args=[maths_request.pk]) + '">Cancel</a>' in html
+    response = client.post(url, {"reason": "No maths leader free this term"}, follow=True)
+    assert response.redirect_chain == [(reverse("brokering:detail", args=[maths_request.pk]), 302)]
     assert "The request is on the waiting list." in response.content.decode()
     maths_request.refresh_from_db()
     assert maths_request.status == RequestStatus.WAITING_LIST
 
 
-def test_the_waiting_list_is_refused_to_the_headteacher(
-    login: Login, client_head: User, maths_request: SupportRequest
+def test_the_reason_is_optional(
+    login: Login, coordinator: User, maths_request: SupportRequest
 ) -> None:
-    response = login(client_head).post(reverse("brokering:waiting_list", args=[maths_request.pk]))
+    url = reverse("brokering:waiting_list", args=[maths_request.pk])
+    assert login(coordinator).post(url, {"reason": ""}).status_code == 302
+    maths_request.refresh_from_db()
+    assert maths_request.status == RequestStatus.WAITING_LIST
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [
+        ("client_head", 403),  # sees the request (and may withdraw it), does not broker it
+        ("broker_lead", 403),  # reads the request, does not broker it
+        ("home_head", 404),
+        ("other_coordinator", 404),
+        ("stranger", 404),
+    ],
+)
+def test_the_waiting_list_page_is_refused_to_whoever_may_not_waitlist(
+    login: Login,
+    request: pytest.FixtureRequest,
+    maths_request: SupportRequest,
+    person: str,
+    status: int,
+) -> None:
+    client = login(request.getfixturevalue(person))
+    url = reverse("brokering:waiting_list", args=[maths_request.pk])
+    assert client.get(url).status_code == status
+    assert client.post(url, {"reason": "Not mine"}).status_code == status
+    maths_request.refresh_from_db()
+    assert maths_request.status == RequestStatus.OPEN
+
+
+def test_the_waiting_list_page_is_refused_once_the_request_has_moved_on(
+    login: Login, coordinator: User, maths_request: SupportRequest
+) -> None:
+    maths_request.status = RequestStatus.MATCHED
+    maths_request.save()
+    response = login(coordinator).get(reverse("brokering:waiting_list", args=[maths_request.pk]))
     assert response.status_code == 403
+
+
+def test_a_form_sent_after_the_request_moved_on_shows_the_rule_on_the_page(
+    login: Login, coordinator: User, maths_request: SupportRequest
+) -> None:
+    """The coordinator opened the page; the school's choice came in before they sent it."""
+    client = login(coordinator)
+    url = reverse("brokering:waiting_list", args=[maths_request.pk])
+    assert client.get(url).status_code == 200
+    maths_request.status = RequestStatus.MATCHED
+    maths_request.save()
+    response = client.post(url, {"reason": "No maths leader free this term"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Put the request on the waiting list" in html
+    assert "There is a problem" in html
+    assert (
+        'href="#id_reason">The request is leader chosen: you cannot put it on the waiting list '
+        "now.</a>"
+    ) in html
+    maths_request.refresh_from_db()
+    assert maths_request.status == RequestStatus.MATCHED
+
+
+def test_a_reason_too_long_is_shown_on_the_page(
+    login: Login, coordinator: User, maths_request: SupportRequest
+) -> None:
+    response = login(coordinator).post(
+        reverse("brokering:waiting_list", args=[maths_request.pk]), {"reason": "x" * 2001}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    maths_request.refresh_from_db()
+    assert maths_request.status == RequestStatus.OPEN
+
+
+def test_the_request_page_links_to_the_waiting_list_only_for_who_may_waitlist(
+    login: Login,
+    coordinator: User,
+    client_head: User,
+    broker_lead: User,
+    maths_request: SupportRequest,
+) -> None:
+    detail = reverse("brokering:detail", args=[maths_request.pk])
+    link = (
+        f'<a href="{reverse("brokering:waiting_list", args=[maths_request.pk])}">'
+        "Put the request on the waiting list</a>"
+    )
+    page = login(coordinator).get(detail)
+    html = page.content.decode()
+    assert link in html
+    assert "waiting_list_form" not in page.context
+    assert 'name="reason"' not in html  # the form is on its own page
+    for person in (client_head, broker_lead):
+        assert link not in login(person).get(detail).content.decode()
+    maths_request.status = RequestStatus.WAITING_LIST
+    maths_request.save()
+    assert link not in login(coordinator).get(detail).content.decode()
 
 
 def test_a_leader_without_an_approach_cannot_open_the_request(

@@ -12,9 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from syslead.accounts.access import has_role, headteacher_school_urns, is_administrator
 from syslead.accounts.models import Role
@@ -51,7 +50,7 @@ from syslead.brokering.selectors import (
 from syslead.brokering.services._helpers import next_leader_to_ask
 from syslead.brokering.services.direct import may_record_direct_commission
 from syslead.brokering.services.shortlists import JUDGEMENT_STEPS
-from syslead.brokering.transitions import APPROACH_TRANSITIONS
+from syslead.brokering.transitions import APPROACH_TRANSITIONS, REQUEST_TRANSITIONS
 from syslead.brokering.vocabulary import specialism_labels
 from syslead.brokering.web_selectors import (
     RequestAccess,
@@ -81,7 +80,6 @@ from .common import (
     LA_ROUTE_ROLES,
     RESULTS_PER_PAGE,
     require_role,
-    run_action,
 )
 
 # --- The caseload --------------------------------------------------------------------------------
@@ -407,7 +405,6 @@ def detail_context(
         "may_shortlist": "shortlist" in steps,
         "may_waitlist": "waitlist" in steps,
         "may_withdraw": "withdraw" in steps,
-        "waiting_list_form": WaitingListForm(),
         "timeline": timeline,
         "no_account": no_account,
     }
@@ -484,16 +481,36 @@ def request_withdraw(request: AuthenticatedHttpRequest, request_id: int) -> Http
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_waiting_list(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    """Put the request on the waiting list, with an optional reason (docs/transitions.md,
+    ``waitlist``). The page opens for whoever the request page offers it to: the step's row of
+    the transition table, its people and its states. A form sent after the request moved on
+    reaches the service, whose refusal is shown on the page."""
     support_request = support_request_for_user(request.user, request_id)
-    form = WaitingListForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    run_action(
-        request,
-        lambda: services.request_waitlist(
-            actor=request.user, request=support_request, reason=reason
-        ),
-        "The request is on the waiting list.",
+    if not REQUEST_TRANSITIONS.permitted("waitlist", request.user, support_request):
+        raise PermissionDenied(
+            f"Only a coordinator of {support_request.organisation.name} may put the request on "
+            "the waiting list."
+        )
+    if request.method == "GET" and not REQUEST_TRANSITIONS.may(
+        "waitlist", request.user, support_request
+    ):
+        raise PermissionDenied(
+            f"The request is {REQUEST_TRANSITIONS.state_words(support_request)}: it cannot go on "
+            "the waiting list now."
+        )
+    form = WaitingListForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.request_waitlist(
+                actor=request.user, request=support_request, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, "The request is on the waiting list.")
+            return redirect("brokering:detail", support_request.pk)
+    return render(
+        request, "brokering/request_waiting_list.html", {"item": support_request, "form": form}
     )
-    return redirect(reverse("brokering:detail", args=[support_request.pk]))

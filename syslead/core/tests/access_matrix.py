@@ -196,8 +196,10 @@ POST brokering:withdraw                                      200    404    404  
 GET brokering:invite_head                                    302    404    404    404    404    404    404    404    302  # the request does not wait on anyone without an account: back to it
 GET brokering:invite_head @own                               302    302    403    404    403    404    403    404    302  # SIP: cannot see a school-route request
 POST brokering:invite_head                                   302    404    404    404    404    404    404    404    302
-GET brokering:waiting_list                                   405    405    405    405    405    405    405    405    302
+GET brokering:waiting_list                                   200    404    404    404    404    404    404    404    302
+GET brokering:waiting_list @own                              200    200    403    404    403    404    403    404    302  # SIP: cannot see a school-route request
 POST brokering:waiting_list                                  302    404    404    404    404    404    404    404    302
+POST brokering:waiting_list @own                             302    302    403    404    403    404    403    404    302
 GET brokering:shortlist_save                                 405    405    405    405    405    405    405    405    302
 POST brokering:shortlist_save                                302    404    404    404    404    404    404    404    302
 GET brokering:shortlist_swap                                 200    404    404    404    404    404    404    404    302

@@ -1,6 +1,6 @@
 """In Chromium, axe-core on every page (the add page at 320 px wide too): the supported
-school's headteacher adds a briefing paper on the agreement's page, a file too large comes back
-with a message, and the document is listed and removed."""
+school's headteacher follows the agreement page's link to add a briefing paper, a file too large
+comes back with a message, and the document is listed and removed."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ def test_a_party_adds_a_document_on_the_agreement_and_removes_it(
     page.goto(f"/deployments/{agreement.pk}/#documents")
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     axe_check(page)
+    expect(page.get_by_label("Upload a file")).to_have_count(0)  # on a page of its own
 
+    page.get_by_role("link", name="Add a document").click()
+    expect(page.get_by_role("heading", level=1, name="Add a document")).to_be_visible()
+    axe_check(page)
     page.get_by_label("What kind of document is it?").select_option("briefing_paper")
     page.get_by_label("Title").fill("Briefing for Lee")
     page.get_by_label("Upload a file").set_input_files(

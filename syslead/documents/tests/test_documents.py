@@ -286,7 +286,7 @@ def test_a_document_whose_file_is_gone_is_404_not_an_error(
 # --- The pages --------------------------------------------------------------------------------
 
 
-def test_the_request_page_lists_documents_with_the_upload_form(
+def test_the_request_page_lists_documents_and_links_a_party_to_the_add_page(
     login: Login, client_head: User, coordinator: User, support_request: SupportRequest
 ) -> None:
     add(coordinator, support_request, title="LA data pack", kind=DocumentKind.DATA_PACK)
@@ -295,14 +295,34 @@ def test_the_request_page_lists_documents_with_the_upload_form(
     assert 'id="documents"' in html
     assert "LA data pack" in html
     assert "Local authority data pack" in html
-    assert 'enctype="multipart/form-data"' in html
-    assert 'type="file"' in html
-    assert "govuk-file-upload" in html
-    assert reverse("documents:add_to_request", args=[support_request.pk]) in html
+    add_url = reverse("documents:add_to_request", args=[support_request.pk])
+    assert f'<a class="govuk-link" href="{add_url}">Add a document</a>' in html
+    # The form is on its own page, not on the request's.
+    assert 'enctype="multipart/form-data"' not in html
+    assert 'type="file"' not in html
     assert "Remove" not in html.split('id="documents"')[1].split("</table>")[0]  # not hers
 
 
-def test_the_agreement_page_lists_documents_without_a_form_for_readers(
+def test_the_request_page_has_no_add_link_for_one_who_may_not_add(
+    login: Login, broker_lead: User, support_request: SupportRequest
+) -> None:
+    html = login(broker_lead).get(reverse("brokering:detail", args=[support_request.pk]))
+    text = html.content.decode()
+    assert 'id="documents"' in text
+    assert "Add a document" not in text
+    assert reverse("documents:add_to_request", args=[support_request.pk]) not in text
+
+
+def test_the_agreement_page_links_a_party_to_the_add_page(
+    login: Login, home_head: User, agreement: Deployment
+) -> None:
+    text = login(home_head).get(reverse("deployments:detail", args=[agreement.pk])).content
+    add_url = reverse("documents:add_to_agreement", args=[agreement.pk])
+    assert f'<a class="govuk-link" href="{add_url}">Add a document</a>' in text.decode()
+    assert 'type="file"' not in text.decode()
+
+
+def test_the_agreement_page_lists_documents_without_a_link_for_readers(
     login: Login, broker_lead: User, leader_user: User, agreement: Deployment
 ) -> None:
     add(leader_user, agreement, title="Briefing paper", kind=DocumentKind.BRIEFING_PAPER)
@@ -310,7 +330,22 @@ def test_the_agreement_page_lists_documents_without_a_form_for_readers(
     text = html.decode()
     assert "Briefing paper" in text
     assert "Headteacher&#x27;s briefing paper" in text
+    assert "Add a document" not in text
     assert reverse("documents:add_to_agreement", args=[agreement.pk]) not in text
+
+
+def test_the_add_page_shows_the_upload_form_to_a_party(
+    login: Login, client_head: User, support_request: SupportRequest
+) -> None:
+    response = login(client_head).get(
+        reverse("documents:add_to_request", args=[support_request.pk])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file"' in html
+    assert "govuk-file-upload" in html
+    assert "Add the document" in html
 
 
 def test_uploading_through_the_page_adds_it_and_returns_to_the_record(
