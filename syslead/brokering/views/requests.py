@@ -391,7 +391,8 @@ def detail_context(
         "chases": chases,
         "short": short,
         "fit": fit,
-        "short_form": ShortlistReasonForm(),
+        # Asked for only when the shortlist is short (building a form is most of a field's cost).
+        "short_form": ShortlistReasonForm() if short else None,
         "expired_ids": expired_ids,
         "next_to_ask": next_leader_to_ask(support_request) if expired_ids else None,
         "declined_all": support_request.status == RequestStatus.OPEN
