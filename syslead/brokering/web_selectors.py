@@ -327,7 +327,11 @@ def shortlist_panel(
     ``every_approach``: ``approaches`` are every approach of the request (the leaders who declined
     it are read from them, not asked for again); ``records``: the request's records known to
     exist (``request_records``), when already asked."""
-    result = shortlist(support_request, limit=0)
+    result = shortlist(
+        support_request,
+        limit=0,
+        may_have_lent=records is None or records.commissions or records.direct_commission,
+    )
     latest = latest_approach_by_leader(approaches)
     saved: list[ShortlistRow] = []
     entries = live_shortlist(support_request) if records is None or records.live_shortlist else []

@@ -62,9 +62,9 @@ def document_for_user(user: Any, document_id: int | str) -> Document:
 
 
 def documents_of(owner: Owner) -> QuerySet[Document]:
-    """The documents of a record the caller has already been allowed to see, newest first."""
-    field = "support_request" if isinstance(owner, SupportRequest) else "deployment"
-    return Document.objects.filter(**{field: owner}).select_related("uploaded_by")
+    """The documents of a record the caller has already been allowed to see, newest first, each
+    knowing its record (``Document.owner`` asks for it again otherwise: a query a document)."""
+    return owner.documents.select_related("uploaded_by")
 
 
 def may_add(user: Any, owner: Owner) -> bool:

@@ -242,12 +242,13 @@ def test_the_request_page_query_budget(
     django_assert_max_num_queries: Any,
 ) -> None:
     """A new request's page reads none of the records it does not have yet (approaches,
-    commissions, a direct commission, a live shortlist: one query says which it has). With a
-    saved shortlist, approaches sent and one declined, the leaders who declined are read from
-    the approaches already read, not asked for again."""
+    commissions, a direct commission, a live shortlist: one query says which it has; with no
+    commission its shortlist does not ask for leaders lent to it). With a saved shortlist,
+    approaches sent and one declined, the leaders who declined are read from the approaches
+    already read, not asked for again."""
     client = login(coordinator)
     client.get(_detail(maths_request))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get(_detail(maths_request))
     assert len(response.context["panel"].suggested) == 3
     _shortlisted(coordinator, maths_request)

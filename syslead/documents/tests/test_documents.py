@@ -313,6 +313,37 @@ def test_the_request_page_has_no_add_link_for_one_who_may_not_add(
     assert reverse("documents:add_to_request", args=[support_request.pk]) not in text
 
 
+@pytest.mark.parametrize("owner_kind", ["request", "agreement"])
+def test_the_documents_section_reads_its_documents_in_one_query_however_many(
+    rf: Any,
+    coordinator: User,
+    client_head: User,
+    home_head: User,
+    support_request: SupportRequest,
+    agreement: Deployment,
+    django_assert_num_queries: Any,
+    owner_kind: str,
+) -> None:
+    """A coordinator may remove documents others added: deciding it reads each document's record,
+    which is the one the section lists (not read again per document)."""
+    from syslead.documents.templatetags.documents import documents_section
+
+    owner = support_request if owner_kind == "request" else agreement
+    for number in range(3):
+        add(client_head if owner_kind == "request" else home_head, owner, title=f"Paper {number}")
+    request = rf.get("/")
+    request.user = coordinator
+    documents_section({"request": request}, owner)  # the coordinator's roles, read once
+    with django_assert_num_queries(1):
+        section = documents_section({"request": request}, owner)
+    assert [row["document"].title for row in section["rows"]] == [
+        "Paper 2",
+        "Paper 1",
+        "Paper 0",
+    ]
+    assert all(row["remove"] for row in section["rows"])
+
+
 def test_the_agreement_page_links_a_party_to_the_add_page(
     login: Login, home_head: User, agreement: Deployment
 ) -> None:
