@@ -82,6 +82,7 @@ from syslead.brokering.facts import (
 )
 from syslead.brokering.models import LeaderFactsChange, LeaderFactsVersion, MatchingWeights
 from syslead.brokering.outcomes import outcome_sources, outcome_tables
+from syslead.brokering.vocabulary import specialism_labels
 from syslead.capacity.ledger import remaining_days_sources
 from syslead.leaders.models import (
     AgreementSignature,
@@ -292,6 +293,9 @@ class OrganisationFacts:
     weights: Weights
     #: Its current broker agreement in words, and who has not signed it.
     broker: BrokerAgreementFacts
+    #: Specialism code → label, built in and the organisation's own (the request page's words;
+    #: ``Specialism`` is a watched table).
+    specialism_labels: dict[str, str]
 
 
 _memo: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], OrganisationFacts]] = OrderedDict()
@@ -333,6 +337,7 @@ def organisation_facts(
         ids=frozenset(x.id for x in leaders),
         weights=Weights.for_organisation(organisation_id),
         broker=broker_agreement_facts(organisation_id),
+        specialism_labels=specialism_labels(organisation_id),
     )
     with _lock:
         _memo[key] = (version, found)

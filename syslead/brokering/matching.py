@@ -259,8 +259,11 @@ class Shortlist:
         *,
         verdict: Verdict | None = None,
         rows: list[int] | None = None,
+        specialism_labels: dict[str, str] | None = None,
     ) -> None:
         self.candidates = candidates
+        #: The organisation's specialism labels, when kept with its facts (``facts_memo``).
+        self.specialism_labels = specialism_labels
         self._excluded = excluded
         self._ranked = ranked
         self._verdict = verdict
@@ -523,7 +526,10 @@ def shortlist(
         verdict = Verdict(facts, table, kept.weights)
         rows = verdict.ranked().tolist()
         return Shortlist(
-            candidates=_candidates(verdict, rows[: max(limit, 0)]), verdict=verdict, rows=rows
+            candidates=_candidates(verdict, rows[: max(limit, 0)]),
+            verdict=verdict,
+            rows=rows,
+            specialism_labels=kept.specialism_labels,
         )
 
 

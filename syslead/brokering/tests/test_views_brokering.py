@@ -234,6 +234,29 @@ def test_when_fewer_than_three_fit_the_excluded_are_open_and_loaded_at_once(
     assert "1 leader excluded, with every reason</summary>" in content
 
 
+def test_the_request_page_names_the_organisations_own_specialisms_and_a_new_label_at_once(
+    login: Login, coordinator: User, maths_request: SupportRequest, four: list[LeaderProfile]
+) -> None:
+    """The labels come with the organisation's kept leader facts (docs/rules.md, "Precomputed
+    leader facts"): a change to a specialism is a change to those facts, read again."""
+    from syslead.leaders.models import Specialism
+
+    oracy = Specialism.objects.create(
+        code="oracy", label="Oracy", organisation=maths_request.organisation
+    )
+    maths_request.needs = ["maths", "oracy"]
+    maths_request.save(update_fields=["needs"])
+    client = login(coordinator)
+    first = client.get(_detail(maths_request))
+    assert first.context["panel"] is not None
+    assert "Oracy" in first.content.decode()
+    oracy.label = "Speaking and listening"
+    oracy.save(update_fields=["label"])
+    again = client.get(_detail(maths_request)).content.decode()
+    assert "Speaking and listening" in again
+    assert "Oracy" not in again
+
+
 def test_the_request_page_query_budget(
     login: Login,
     coordinator: User,
@@ -243,12 +266,13 @@ def test_the_request_page_query_budget(
 ) -> None:
     """A new request's page reads none of the records it does not have yet (approaches,
     commissions, a direct commission, a live shortlist: one query says which it has; with no
-    commission its shortlist does not ask for leaders lent to it). With a saved shortlist,
+    commission its shortlist does not ask for leaders lent to it, and the specialisms' words
+    come with the organisation's kept leader facts). With a saved shortlist,
     approaches sent and one declined, the leaders who declined are read from the approaches
     already read, not asked for again."""
     client = login(coordinator)
     client.get(_detail(maths_request))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(_detail(maths_request))
     assert len(response.context["panel"].suggested) == 3
     _shortlisted(coordinator, maths_request)

@@ -375,7 +375,12 @@ def detail_context(
         "direct": direct,
         "may_record_direct": may_record_direct_commission(request.user, support_request, direct),
         "access": access,
-        "labels": specialism_labels(support_request.organisation_id),
+        # Kept with the organisation's leader facts when the shortlist read them.
+        "labels": (
+            panel.result.specialism_labels
+            if panel is not None and panel.result.specialism_labels is not None
+            else specialism_labels(support_request.organisation_id)
+        ),
         "criteria": [
             LaCriterion(c).label for c in support_request.la_criteria if c in LaCriterion.values
         ],
