@@ -505,10 +505,11 @@ def _has_main(page: Page, timeout_ms: int = BROWSER_WAIT_MS // 2) -> bool:
 
 #: The page's markup as axe-core reads it, reduced to a 53-bit hash (cyrb53): every element with
 #: its attributes, and for text only whether there is any. Per-request values are left out (the
-#: CSP nonce, the CSRF token) and digits in addresses and values are made 0, so two pages that
-#: differ only in their records' ids and words hash alike. The viewport's width is part of it
-#: (target sizes and reflow depend on the layout).
-_MARKUP_HASH_JS = """() => {
+#: CSP nonce, the CSRF token in forms and in the body's htmx headers: masked afresh for every
+#: response, it made every page a new markup) and digits in addresses and values are made 0, so
+#: two pages that differ only in their records' ids and words hash alike. The viewport's width is
+#: part of it (target sizes and reflow depend on the layout).
+_MARKUP_HASH_JS = r"""() => {
   const walk = (node) => {
     if (node.nodeType === 3) return node.textContent.trim() ? "T" : "";
     if (node.nodeType !== 1) return "";
@@ -516,7 +517,8 @@ _MARKUP_HASH_JS = """() => {
       .filter(a => a.name !== "nonce"
         && !(a.name === "value" && node.name === "csrfmiddlewaretoken"))
       .map(a => a.name + "=" + (/^(href|action|src|value)$/.test(a.name)
-        ? a.value.replace(/[0-9]+/g, "0") : a.value))
+        ? a.value.replace(/[0-9]+/g, "0")
+        : a.name === "hx-headers" ? a.value.replace(/"X-CSRFToken":\s*"[^"]*"/, "") : a.value))
       .sort().join(" ");
     let inner = "";
     for (const child of node.childNodes) inner += walk(child);

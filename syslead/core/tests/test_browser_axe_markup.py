@@ -13,7 +13,8 @@ from conftest import _MARKUP_HASH_JS
 
 pytestmark = pytest.mark.browser
 
-PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
+<body hx-headers='{{"X-CSRFToken": "{token}"}}'>
 <main><h1>{heading}</h1>
 <form action="/requests/{pk}/" method="post">
 <input type="hidden" name="csrfmiddlewaretoken" value="{token}">
