@@ -377,6 +377,20 @@ def test_the_add_page_shows_the_upload_form_to_a_party(
     assert 'type="file"' in html
     assert "govuk-file-upload" in html
     assert "Add the document" in html
+    # The way back to the record, as on every page below it.
+    crumbs = html.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    record = reverse("brokering:detail", args=[support_request.pk])
+    assert f'<a href="{record}#documents">Request for support: ' in crumbs
+    assert '<li aria-current="page">Add a document</li>' in crumbs
+
+
+def test_a_refused_upload_shows_the_error_summary_before_the_heading(
+    login: Login, client_head: User, support_request: SupportRequest
+) -> None:
+    url = reverse("documents:add_to_request", args=[support_request.pk])
+    html = login(client_head).post(url, {"kind": "", "title": ""}).content.decode()
+    assert "There is a problem" in html
+    assert html.index("There is a problem") < html.index("<h1")
 
 
 def test_uploading_through_the_page_adds_it_and_returns_to_the_record(
