@@ -69,7 +69,7 @@ lint: install-dev
 	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
-	$(BIN)/mypy syslead
+	$(BIN)/mypy syslead benchmarks
 
 # The migrations match the models, and run from an empty database (the tests' database is made
 # from the models, which is quicker).

@@ -23,6 +23,11 @@ import time
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from syslead.accounts.models import User
+    from syslead.organisations.models import Organisation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syslead.settings")
@@ -42,7 +47,7 @@ RUNS = 40
 YEAR = "2025-26"
 
 
-def populate(n_orgs: int) -> tuple[object, list[object]]:
+def populate(n_orgs: int) -> tuple[User, list[Organisation]]:
     from syslead.accounts.models import Role, RoleAssignment, User
     from syslead.leaders.models import (
         Association,
@@ -206,7 +211,7 @@ def main() -> None:
             Organisation.objects.all().delete()
             School.objects.all().delete()
             coordinator, orgs = populate(n_orgs)
-            mine = [orgs[0].pk]  # type: ignore[attr-defined]
+            mine = [orgs[0].pk]
             print(f"\n{connection.vendor}: {LEADERS} leaders, {note}")
             from syslead.leaders.models import LeaderProfile
 

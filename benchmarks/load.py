@@ -68,6 +68,10 @@ def prepare(folder: Path, secret: str) -> Path:
         .values_list("organisation", flat=True)
         .first()
     )
+    if broker is None:
+        raise RuntimeError(
+            f"{DATABASE} has no agreements: build it with benchmarks/pages.py --postgres --keep"
+        )
     sessions: dict[str, list[str]] = {"coordinator": [], "administrator": [], "leader": []}
     for n in range(10):
         user, _ = User.objects.get_or_create(email=f"load-coordinator{n}@bench.test")

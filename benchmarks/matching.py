@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.national import (
+    REQUEST_DAYS,
     build_national_leaders,
     build_requests,
     drop_postgres_database,
@@ -191,8 +192,9 @@ def run(args: argparse.Namespace) -> None:
         # The API and the page, each call right after a trivial call (interleaved, as
         # ``pages.py`` does: the ratio then holds while the machine's speed drifts), every request
         # ``--rounds`` times (a p95 of 30 samples is their second slowest).
-        api_timings, api_cpu, api_base = [], [], ([], [])
-        page_timings, page_cpu, page_base = [], [], ([], [])
+        api_timings, api_cpu, page_timings, page_cpu = [], [], [], []
+        api_base: tuple[list[float], list[float]] = ([], [])
+        page_base: tuple[list[float], list[float]] = ([], [])
         for _ in range(args.rounds):
             for item in requests:
                 trivial_call(api_base)
@@ -267,13 +269,15 @@ def run(args: argparse.Namespace) -> None:
         f"\nBatch allocation for {hub.name} "
         f"({national.leaders_per_organisation[hub_id]} leaders associated):"
     )
-    for label, days in (("mixed days (2-10)", None), ("all 5 days", ("5",))) if args.batch else ():
+    for label, days in (
+        (("mixed days (2-10)", REQUEST_DAYS), ("all 5 days", ("5",))) if args.batch else ()
+    ):
         ids = build_requests(
             national,
             n=args.batch,
             seed=args.seed + 2,
             organisation_id=hub_id,
-            **({"days": days} if days else {}),
+            days=days,
         )
         t, c = time.perf_counter(), time.process_time()
         run = allocation_run_now(actor=admin, organisation=hub, request_ids=ids)

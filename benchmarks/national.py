@@ -369,7 +369,7 @@ def build_national_leaders(
     specialism_ids = dict(Specialism.objects.filter(organisation=None).values_list("code", "id"))
     through = LeaderProfile.specialisms.through
     links = []
-    phases = []
+    phases: list[LeaderPhase] = []
     for profile, home in zip(profiles, homes, strict=True):
         for code in _weighted(rng, SPECIALISM_WEIGHTS, rng.choice([1, 2, 2, 3])):
             links.append(through(leaderprofile_id=profile.pk, specialism_id=specialism_ids[code]))
@@ -441,13 +441,17 @@ def build_national_leaders(
     return national
 
 
+#: The days a synthetic request asks for, one drawn at random per request (5 the commonest).
+REQUEST_DAYS = ("2", "3", "5", "5", "6", "10")
+
+
 def build_requests(
     national: NationalSet,
     *,
     n: int,
     seed: int,
     organisation_id: int | None = None,
-    days: tuple[str, ...] = ("2", "3", "5", "5", "6", "10"),
+    days: tuple[str, ...] = REQUEST_DAYS,
     to_local_authority: bool = False,
 ) -> list[int]:
     """``n`` open requests from random schools: to ``organisation_id``'s area (a hub's region or
@@ -760,7 +764,7 @@ def build_history(
         )
         counts[org] += 1
         held = visits_per_agreement if finished else rng.randint(0, visits_per_agreement)
-        signed: list[tuple[int, str]] = []
+        signed: list[tuple[int, Session]] = []
         for number in range(held):
             visit_status = (
                 VisitStatus.SIGNED_OFF

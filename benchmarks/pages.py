@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,7 @@ def run(args: argparse.Namespace, started: float) -> None:
             with CaptureQueriesContext(connection) as captured:
                 get(url)
             queries = len(captured)
-            page, base = measure(args.runs, lambda u=url: get(u), lambda: get(TRIVIAL))
+            page, base = measure(args.runs, partial(get, url), lambda: get(TRIVIAL))
             rows.append((role, label, url, queries, page, base, trivial_queries))
 
     print(
