@@ -4,8 +4,8 @@ issue 16, item 7).
     .venv/bin/python benchmarks/pages.py --postgres --scale 1 --keep   # builds syslead_bench_pages
     .venv/bin/python benchmarks/load.py [--users 50] [--seconds 120] [--port 8765] [--drop]
 
-Uses the PostgreSQL database that ``benchmarks/pages.py --postgres --keep`` left (or builds one
-with ``--build SCALE``), signs in a few people of each role (sessions written straight to the
+Uses the PostgreSQL database that ``benchmarks/pages.py --postgres --scale 1 --keep`` left (run
+that first), signs in a few people of each role (sessions written straight to the
 session table, past two-factor), starts gunicorn (``gunicorn.conf.py``, its default workers) on
 127.0.0.1 only, runs ``benchmarks/load/locustfile.py`` headless with ``--users`` people for
 ``--seconds`` (bounded: locust stops itself; gunicorn is stopped after), and prints per page the
