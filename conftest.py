@@ -22,7 +22,7 @@ from syslead.schools.postcodes import postcode_compact
 from syslead.schools.search_text import name_search_for
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM must still be usable
 # from the test itself there (the live server runs in its own thread).
@@ -375,6 +375,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 CHROMIUM = "/usr/bin/chromium"
 #: How long a browser test waits for a page or an element (Playwright's default for actions).
 BROWSER_WAIT_MS = 30_000
+#: Features Playwright turns off itself (its ``chromiumSwitches``, version 1.5x). Chromium reads
+#: only the last ``--disable-features`` it is given, and ours comes after Playwright's: its list
+#: is repeated here so that adding to it takes nothing away.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,"
+    "ThirdPartyStoragePartitioning,AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,"
+    "OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -384,6 +393,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A page load costs a third less, and all of Chromium's processes together a quarter less
+    # processor time (docs/testing.md, "Chromium's switches"): the compositor works on the
+    # page's own thread instead of a thread of its own, and a new page reuses the frame of the
+    # one it replaces (RenderDocument makes a new one for every page).
+    f"--disable-features={PLAYWRIGHT_DISABLED_FEATURES},RenderDocument",
 ]
 
 
@@ -462,20 +476,35 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         ensure_builtin_vocabularies()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    """One browser context (Chromium's profile: cookies, cache, storage) for the tests of this
+    process. A new one for each test cost a quarter of a second of Chromium's time, twice that
+    on a busy machine (docs/testing.md); ``page`` clears what one test leaves for the next."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    yield context
+    context.close()
+
+
 @pytest.fixture
 def page(
-    browser: Browser,
-    live_server: Any,
+    browser_context: BrowserContext,
     transactional_db: None,
     django_db_serialized_rollback: None,
 ) -> Iterator[Page]:
-    """A fresh browser tab on the live server, the migrations' data in place:
-    ``page.goto("/")`` opens the home page."""
+    """A fresh browser tab on the live server, signed in as nobody, the migrations' data in
+    place: ``page.goto("/")`` opens the home page. Its context is shared with the other tests of
+    this process: the cookies and permissions an earlier test left are cleared, and what a test
+    adds to its tab (routes, listeners, scripts run on each page) ends with the tab. Syslead keeps
+    nothing in the browser's storage, and its pages are never cached (``Cache-Control:
+    no-store``), so nothing else passes from one test to the next. A test that needs a context of
+    its own (another viewport from the start, scripts for every tab) makes it from ``browser``."""
     ensure_builtin_vocabularies()
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    tab = context.new_page()
+    browser_context.clear_cookies()
+    browser_context.clear_permissions()
+    tab = browser_context.new_page()
     yield tab
-    context.close()
+    tab.close()
 
 
 def axe_violations_report(violations: list[dict[str, Any]]) -> str:
@@ -638,8 +667,9 @@ def live_server(live_server: Any) -> Any:
     return live_server
 
 
-def browser_signed_in(page: Page, email: str) -> None:
-    """Sign in without the form, then open the home page (where signing in leads).
+def browser_signed_in(page: Page, email: str, *, home: bool = True) -> None:
+    """Sign in without the form, then open the home page (where signing in leads); with
+    ``home=False`` the tab stays where it was, for a test that goes elsewhere at once.
 
     The session is made on the server as signing in makes it: Django's ``login`` sends the
     signal the sign-in form's does, so the session gets the same clock (signed in, last seen),
@@ -674,7 +704,8 @@ def browser_signed_in(page: Page, email: str) -> None:
             }
         ]
     )
-    page.goto("/")
+    if home:
+        page.goto("/")
 
 
 def only_on_postgresql(deciding: str) -> pytest.MarkDecorator:

@@ -42,7 +42,7 @@ def test_coordinator_keeps_the_boards_targets_action_plan_and_budget(
         actual=Decimal("650"),
     )
 
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/alliances/{alliance.pk}/")
     page.get_by_role("link", name="The board: targets, action plan and budget").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"The board, {year.label}")

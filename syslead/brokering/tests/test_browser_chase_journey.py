@@ -40,7 +40,7 @@ def test_coordinator_chases_a_waiting_approach_leader_answers_headteacher_choose
     ada = three[0].user.get_full_name()
 
     # The coordinator chases from the request page.
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{request.pk}/#approaches")
     chase = page.get_by_role("button", name=f"Send a reminder to {ada}")
     expect(chase).to_be_visible()

@@ -40,7 +40,7 @@ def test_a_headteacher_asks_lee_directly_lee_agrees_the_broker_records_it(
     LeaderProfile.objects.filter(pk=lee.pk).update(publish_profile=True, publish_name=True)
     page.set_viewport_size({"width": WIDTH, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/organisations/{alliance.slug}/directory/")
     axe_check(page)
     _fits(page)
@@ -68,14 +68,14 @@ def test_a_headteacher_asks_lee_directly_lee_agrees_the_broker_records_it(
 
     request = SupportRequest.objects.get()
     approach = request.approaches.get()
-    browser_signed_in(page, lee.user.email)
+    browser_signed_in(page, lee.user.email, home=False)
     page.goto(f"/requests/approaches/{approach.pk}/")
     page.get_by_label("Yes, I agree provisionally to give this support").check()
     page.get_by_role("button", name="Send your answer").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_have_count(0)
     _sign_out(page)
 
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{request.pk}/")
     expect(page.get_by_role("link", name="draw up the support agreement")).to_be_visible()
     page.get_by_role("button", name="Record the direct commission").click()

@@ -197,7 +197,7 @@ def test_the_excluded_leaders_are_loaded_when_their_disclosure_opens(
         name="Una Untrained",
         trained=False,
     )
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{maths_request.pk}/")
     disclosure = page.locator("details#excluded")
     expect(disclosure.get_by_role("cell", name="Core training not completed")).to_be_hidden()
@@ -225,7 +225,7 @@ def test_the_coordinator_puts_a_request_on_the_waiting_list_from_its_own_page(
 ) -> None:
     """The request page links to the waiting list's page (one thing per page), which passes axe
     at desktop width and at 320 px, nothing scrolling sideways."""
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{maths_request.pk}/")
     expect(page.get_by_label("Why no leader can take it now (optional)")).to_have_count(0)
     page.get_by_role("link", name="Put the request on the waiting list").click()

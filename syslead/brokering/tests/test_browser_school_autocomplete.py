@@ -23,7 +23,7 @@ def test_sip_picks_a_school_of_their_authority_from_the_suggestions(
     make_school(120010, "Meadowbrook Primary School", town="Lincoln")
     make_school(140001, "Meadowbrook College", town="Oxford", local_authority="Oxfordshire")
 
-    browser_signed_in(page, sip.email)
+    browser_signed_in(page, sip.email, home=False)
     page.goto("/requests/new/local-authority/")
     school = page.get_by_role("combobox", name="School")
     school.press_sequentially("meadowb")

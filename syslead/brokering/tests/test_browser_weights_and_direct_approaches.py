@@ -24,7 +24,7 @@ def _sign_out(page: Page) -> None:
 def test_coordinator_changes_the_weights_and_records_a_direct_approach_leader_tells_broker(
     page: Page, coordinator: User, lee: LeaderProfile, maths_request: SupportRequest
 ) -> None:
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{maths_request.pk}/")
     page.get_by_role("link", name="how shortlists are scored").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How shortlists are scored")

@@ -77,7 +77,7 @@ def test_chase_then_the_leader_answers_then_the_school_chooses(
     _sign_out(page)
 
     # Lee follows the reminder in the inbox to the approach and agrees.
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/inbox/")
     axe_check(page)
     page.get_by_role("link", name=re.compile(r"^Reminder: .*Please answer the approach")).click()
@@ -107,7 +107,7 @@ def test_expired_approach_and_judgement_pages_pass_axe(
         name="Bea Busy",
         release="1",
     )
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/requests/{waiting.support_request_id}/")
     expect(
         page.get_by_role("button", name=re.compile(r"^Withdraw and ask Other Leader"))

@@ -50,7 +50,7 @@ class CspWatch:
 
 @pytest.fixture
 def watched(page: Page) -> CspWatch:
-    page.context.add_init_script(RECORD_VIOLATIONS)
+    page.add_init_script(RECORD_VIOLATIONS)
     return CspWatch(page)
 
 

@@ -92,7 +92,7 @@ def test_tables_stack_at_320_px_without_javascript(
     page = context.new_page()
     try:
         page.goto("/accounts/login/", timeout=120_000)
-        browser_signed_in(page, coordinator.email)
+        browser_signed_in(page, coordinator.email, home=False)
         page.goto("/leaders/")
         cell = page.locator("table.table--stacks tbody td[data-label]").first
         assert cell.evaluate("td => getComputedStyle(td).display") == "block"

@@ -39,7 +39,7 @@ def test_the_four_parties_sign_in_turn_and_the_agreement_becomes_active(
     leader_user, home_head, client_head, broker_lead = parties
 
     # The leader signs from their home page.
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/")
     axe_check(page)
     page.get_by_role("link", name=SIGN_LINK).click()
@@ -63,7 +63,7 @@ def test_the_four_parties_sign_in_turn_and_the_agreement_becomes_active(
 
     # The supported school's headteacher signs from the agreement page; forgetting the
     # declaration first.
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/deployments/{agreement.pk}/")
     page.get_by_role("link", name="Sign the agreement", exact=True).click()
     page.get_by_role("button", name="Sign the agreement").click()
@@ -73,7 +73,7 @@ def test_the_four_parties_sign_in_turn_and_the_agreement_becomes_active(
     sign_out(page)
 
     # The broker lead signs last, from the home page: the agreement becomes active.
-    browser_signed_in(page, broker_lead.email)
+    browser_signed_in(page, broker_lead.email, home=False)
     page.goto("/")
     axe_check(page)
     page.get_by_role("link", name=SIGN_LINK).click()
@@ -99,7 +99,7 @@ def save(page: Page) -> None:
 def test_a_coordinator_drafts_the_agreement_and_checks_the_answers(
     page: Page, coordinator: User, support_request: SupportRequest, parties: list[User]
 ) -> None:
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/deployments/new/{support_request.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Draft the agreement")
     axe_check(page)
@@ -170,7 +170,7 @@ def test_a_coordinator_amends_a_signed_agreement_through_the_same_sections(
 ) -> None:
     """Amending uses the draft's sections and check page (docs/ux.md, "The agreement draft"):
     the check page asks why the terms change, and confirming makes the next version."""
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/deployments/{active.pk}/")
     page.get_by_role("link", name="Amend the terms").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amend the agreement: version 2")

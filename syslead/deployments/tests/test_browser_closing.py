@@ -26,7 +26,7 @@ def test_the_leader_and_the_head_close_the_agreement_together_then_it_is_complet
 ) -> None:
     agreement = f"/deployments/{active.pk}/"
 
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto(agreement)
     expect(page.get_by_role("heading", name="Closing the agreement together")).to_be_visible()
     axe_check(page)
@@ -45,7 +45,7 @@ def test_the_leader_and_the_head_close_the_agreement_together_then_it_is_complet
     expect(page.get_by_text("You have signed the agreement off.")).to_be_visible()
     _sign_out(page)
 
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(agreement)
     page.get_by_role("link", name="Sign off the agreement (headteacher)").first.click()
     page.get_by_role("button", name="Sign it off").click()
@@ -58,7 +58,7 @@ def test_the_leader_and_the_head_close_the_agreement_together_then_it_is_complet
     axe_check(page)
     _sign_out(page)
 
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(agreement)
     page.get_by_role("link", name="Mark the support completed").first.click()
     axe_check(page)

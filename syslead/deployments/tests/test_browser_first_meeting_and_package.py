@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import axe_check, browser_signed_in, make_school, make_user
 from syslead.accounts.models import Role, User
@@ -58,9 +58,10 @@ def test_the_first_meeting_and_package_pages_pass_axe_at_320_px(
     page.goto(first_meeting)
     _fits(page, first_meeting)
     page.get_by_role("button", name="Record the first contact").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    # The answer with the error comes back after the click: wait for it (``is_visible`` does not).
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     _fits(page, first_meeting)
     propose = f"/deployments/packages/{package.pk}/propose/"
     page.goto(propose)
-    assert page.get_by_text("Samantha Second-Longname").first.is_visible()
+    expect(page.get_by_text("Samantha Second-Longname").first).to_be_visible()
     _fits(page, propose)

@@ -31,7 +31,7 @@ def test_the_coordinator_invites_a_missing_signer_and_records_a_paper_signature(
     deployment = deployment_create(
         actor=coordinator, support_request=support_request, leader=leader, **agreement_kwargs()
     )
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/deployments/{deployment.pk}/")
     expect(
         page.get_by_text("No one can sign for the headteacher of Ermine Primary Academy yet")

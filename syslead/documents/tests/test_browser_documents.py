@@ -23,7 +23,7 @@ def test_a_party_adds_a_document_on_the_agreement_and_removes_it(
     page: Page, client_head: User, agreement: Deployment, settings: Any
 ) -> None:
     settings.SYSLEAD_DOCUMENT_MAX_BYTES = 1024
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/deployments/{agreement.pk}/#documents")
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     axe_check(page)

@@ -26,7 +26,7 @@ def test_ask_for_the_pack_watch_it_become_ready_and_download_it(
     page: Page, settings: Any, client_head: User, evidenced: Deployment
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/deployments/{evidenced.pk}/delivery/")
     page.get_by_role("link", name="Impact evidence pack").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact evidence pack")

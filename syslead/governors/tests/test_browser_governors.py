@@ -65,7 +65,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
 
     page.set_viewport_size({"width": WIDTH, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)  # the server's first answer loads every view
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/governors/schools/{client_school.urn}/")
     axe_check(page)
     _fits(page)
@@ -81,7 +81,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
     _fits(page)
 
     _sign_out(page)
-    browser_signed_in(page, governor.email)
+    browser_signed_in(page, governor.email, home=False)
     page.goto("/governors/")
     axe_check(page)
     _fits(page)
@@ -99,7 +99,7 @@ def test_the_governing_body_and_the_portfolio_at_320_px(
         _fits(page)
 
     _sign_out(page)
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/portfolio/")
     axe_check(page)
     _fits(page)

@@ -30,7 +30,7 @@ def test_upload_preview_correct_and_confirm(
         f"10,{year}"
     )
     bad = "ann@school.test,Ann,Lee,999999,Head,,,maths,primary,,"
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto("/people/")
     page.get_by_role("link", name="Import system leaders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import system leaders")

@@ -108,7 +108,7 @@ def test_invited_headteacher_sets_a_password_and_signs_the_agreement(
         **agreement_kwargs(),
     )
 
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/deployments/{deployment.pk}/")
     expect(page.get_by_text("This agreement is a draft.")).to_be_visible()
     axe_check(page)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_the_coordinator_drafts_and_issues_an_invoice(
     page: Page, coordinator: User, client_head: User, deployment: Deployment, visits: list[Visit]
 ) -> None:
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/deployments/{deployment.pk}/delivery/")
     page.get_by_role("link", name="Invoices", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invoices")

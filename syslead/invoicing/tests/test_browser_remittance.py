@@ -25,7 +25,7 @@ def test_the_charging_page_and_the_remittance_advice(
     page: Page, coordinator: User, home_head: User, deployment: Deployment
 ) -> None:
     Deployment.objects.filter(pk=deployment.pk).update(status=DeploymentStatus.DRAFT)
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/charging/agreements/{deployment.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Charging for this agreement")
     axe_check(page)

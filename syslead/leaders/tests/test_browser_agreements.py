@@ -29,7 +29,7 @@ def test_publish_then_sign_after_a_mistake(
     alliance: Organisation,
 ) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/leaders/agreements/{alliance.pk}/")
     page.get_by_label("Title").fill("LLE agreement")
     page.get_by_role("button", name="Publish version 1").click()
@@ -43,7 +43,7 @@ def test_publish_then_sign_after_a_mistake(
     _fits(page)
     page.context.clear_cookies()
 
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/leaders/me/")
     page.get_by_role("link", name="Read and sign").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("LLE agreement")
@@ -61,7 +61,7 @@ def test_the_leader_keeps_their_governance_record(
     page: Page, leader_user: User, leader: LeaderProfile
 ) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/leaders/me/")
     page.get_by_role("link", name="My governance record").click()
     expect(page.get_by_text("NLG criterion not met")).to_be_visible()

@@ -31,7 +31,7 @@ def leaders(alliance: Organisation, home_school: School) -> None:
 
 @pytest.mark.usefixtures("leaders")
 def test_coordinator_downloads_the_filtered_directory(page: Page, coordinator: User) -> None:
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto("/leaders/")
     page.get_by_label("Specialism").select_option(label="Maths")
     page.get_by_role("button", name="Search").click()

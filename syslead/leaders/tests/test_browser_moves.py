@@ -23,7 +23,7 @@ def test_the_leader_records_their_move_after_a_mistake(
 ) -> None:
     make_school(120030, "Bracebridge Heath St John's")
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto("/leaders/me/")
     page.get_by_role("link", name="I am moving school").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("I am moving school")

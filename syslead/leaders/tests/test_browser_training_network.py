@@ -37,7 +37,7 @@ def test_coordinator_invites_and_records_a_termly_review(
         held_on=timezone.localdate() + dt.timedelta(days=30),
     )
     page.set_viewport_size({"width": 320, "height": 800})
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto(f"/leaders/training/{event.pk}/")
     page.get_by_role("link", name="Invite people").click()
     page.get_by_role("button", name="Send invitations").click()

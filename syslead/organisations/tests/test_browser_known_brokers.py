@@ -25,7 +25,7 @@ def test_an_administrator_sets_up_a_hub_from_the_lists(
     page: Page, administrator: User, client_school: School, settings: Any
 ) -> None:
     known_brokers_load(data_dir=Path(settings.SYSLEAD_DATA_DIR))
-    browser_signed_in(page, administrator.email)
+    browser_signed_in(page, administrator.email, home=False)
     page.goto("/brokers/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a broker from the lists")
     axe_check(page)

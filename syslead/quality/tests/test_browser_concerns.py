@@ -42,7 +42,7 @@ def test_a_head_raises_a_concern_the_coordinator_acts_and_shares_it_with_the_lea
     visit = agreed_notes(deployment, 1)[0]
     page.set_viewport_size({"width": WIDTH, "height": 800})
     page.goto("/accounts/login/", timeout=120_000)
-    browser_signed_in(page, client_head.email)
+    browser_signed_in(page, client_head.email, home=False)
     page.goto(f"/visits/{visit.pk}/")
     page.get_by_role("link", name="Raise a concern about the leader's work or this support").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -65,7 +65,7 @@ def test_a_head_raises_a_concern_the_coordinator_acts_and_shares_it_with_the_lea
     _fits(page)
     _sign_out(page)
 
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto("/quality/concerns/")
     axe_check(page)
     _fits(page)
@@ -80,7 +80,7 @@ def test_a_head_raises_a_concern_the_coordinator_acts_and_shares_it_with_the_lea
     _fits(page)
     _sign_out(page)
 
-    browser_signed_in(page, leader_user.email)
+    browser_signed_in(page, leader_user.email, home=False)
     page.goto(f"/quality/concerns/{LeaderConcern.objects.get().pk}/")
     expect(page.get_by_text("Spoke to Lee; visits rebooked.")).to_be_visible()
     expect(page.get_by_text(client_head.name)).to_have_count(0)

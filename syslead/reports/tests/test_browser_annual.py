@@ -28,7 +28,7 @@ def test_coordinator_asks_for_the_annual_report_and_downloads_it(
 ) -> None:
     start = AcademicYear.current().starts_on + dt.timedelta(days=10)
     deploy(sle_maker(start), start + dt.timedelta(days=30))
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto("/reports/kpis/")
     chart = page.get_by_role("img", name="Days agreed and days delivered, year by year")
     expect(chart).to_be_visible()

@@ -28,7 +28,7 @@ def test_coordinator_reads_the_impact_against_the_comparison_group(
     )
     school(200001, (dt.date(2011, 5, 1), RI), (dt.date(2013, 5, 1), RI))
     school(200002, (dt.date(2011, 5, 1), RI), (dt.date(2013, 5, 1), G))
-    browser_signed_in(page, coordinator.email)
+    browser_signed_in(page, coordinator.email, home=False)
     page.goto("/reports/kpis/")
     page.get_by_role("link", name="Impact against a comparison group", exact=False).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact against a comparison group")
