@@ -124,8 +124,10 @@ class TransitionTable(Generic[M]):
     def state(self, obj: M) -> str:
         return str(getattr(obj, self.field))
 
-    def state_words(self, obj: M) -> str:
-        return str(self.choices(self.state(obj)).label).lower()
+    def state_label(self, obj: M) -> str:
+        """The state as people read it ("Leader chosen"): a refusal quotes it, since not every
+        label reads well inside a sentence ("the request is leader chosen")."""
+        return str(self.choices(self.state(obj)).label)
 
     # --- What a person may do now ---------------------------------------------------------------
 
@@ -162,7 +164,8 @@ class TransitionTable(Generic[M]):
                 self.refusal(obj)
             raise RuleViolation(
                 message
-                or f"The {self.record} is {self.state_words(obj)}: you cannot {row.action} now.",
+                or f"The {self.record}’s status is “{self.state_label(obj)}”: "
+                f"you cannot {row.action} now.",
                 rule=row.rule or self.rule,
             )
         return row

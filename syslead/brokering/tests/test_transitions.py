@@ -259,7 +259,9 @@ def test_withdrawing_a_withdrawn_request_is_refused_by_the_service(
     with pytest.raises(RuleViolation) as refused:
         services.request_withdraw(actor=coordinator, request=maths_request, reason="Again")
     assert refused.value.rule == "request_state"
-    assert refused.value.message == "The request is withdrawn: you cannot withdraw it now."
+    assert refused.value.message == (
+        "The request’s status is “Withdrawn”: you cannot withdraw it now."
+    )
 
 
 def test_a_request_already_on_the_waiting_list_is_not_put_on_it_again(
@@ -279,7 +281,7 @@ def test_the_api_refuses_an_illegal_step_with_409_not_a_5xx(
     response = api(coordinator).post(f"/support-requests/{maths_request.pk}/shortlist", {})
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "The request is withdrawn: you cannot make a new shortlist now."
+        "The request’s status is “Withdrawn”: you cannot make a new shortlist now."
     )
 
 

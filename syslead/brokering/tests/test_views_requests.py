@@ -455,8 +455,8 @@ def test_a_form_sent_after_the_request_moved_on_shows_the_rule_on_the_page(
     assert "<title>Error: Put the request on the waiting list" in html
     assert "There is a problem" in html
     assert (
-        'href="#id_reason">The request is leader chosen: you cannot put it on the waiting list '
-        "now.</a>"
+        'href="#id_reason">The request’s status is “Leader chosen”: you cannot put it on the '
+        "waiting list now.</a>"
     ) in html
     maths_request.refresh_from_db()
     assert maths_request.status == RequestStatus.MATCHED

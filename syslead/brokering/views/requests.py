@@ -503,8 +503,8 @@ def request_waiting_list(request: AuthenticatedHttpRequest, request_id: int) -> 
         "waitlist", request.user, support_request
     ):
         raise PermissionDenied(
-            f"The request is {REQUEST_TRANSITIONS.state_words(support_request)}: it cannot go on "
-            "the waiting list now."
+            f"The request’s status is “{REQUEST_TRANSITIONS.state_label(support_request)}”: it "
+            "cannot go on the waiting list now."
         )
     form = WaitingListForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
