@@ -24,9 +24,11 @@ Everything is written with ``bulk_create`` in batches: the whole set takes secon
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import random
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -162,10 +164,18 @@ NEIGHBOUR_PHASES = {
 }
 
 
+def _temporary_folder() -> Path:
+    """A new folder for the run's files (the SQLite database, uploads), removed when the script
+    ends."""
+    folder = Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def throwaway_database(directory: str | Path | None = None) -> Path:
     """Point Django at a new SQLite file in a temporary directory, set it up and migrate.
     Call before importing any model."""
-    folder = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    folder = Path(directory) if directory else _temporary_folder()
     path = folder / "national.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "syslead.settings")
@@ -193,7 +203,7 @@ def postgres_database(name: str, server: str = "postgresql://postgres@127.0.0.1:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     url = f"{server}/{name}"
-    folder = Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    folder = _temporary_folder()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("CONN_MAX_AGE", "60")
     _environment(folder)
@@ -211,7 +221,7 @@ def existing_postgres_database(
     """Point Django at the PostgreSQL database ``name`` kept by an earlier run (``--keep``) and
     migrate it (migrations merged since, e.g. one that fills a new table from the data)."""
     url = f"{server}/{name}"
-    folder = Path(tempfile.mkdtemp(prefix="syslead-bench-"))
+    folder = _temporary_folder()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("CONN_MAX_AGE", "60")
     _environment(folder)
