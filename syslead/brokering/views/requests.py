@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -470,20 +471,42 @@ def request_withdraw(request: AuthenticatedHttpRequest, request_id: int) -> Http
         label="Why is the request being withdrawn?",
         required_message="Say why the request is withdrawn.",
     )
+    return _reason_step(
+        request,
+        support_request,
+        form,
+        services.request_withdraw,
+        done="The request has been withdrawn.",
+        template="brokering/request_withdraw.html",
+        rule_field="reason",
+    )
+
+
+def _reason_step(
+    request: AuthenticatedHttpRequest,
+    support_request: SupportRequest,
+    form: forms.Form,
+    step: Callable[..., object],
+    *,
+    done: str,
+    template: str,
+    rule_field: str | None = None,
+) -> HttpResponse:
+    """A page of one step that takes a reason (withdraw, put on the waiting list): a valid form
+    sent runs ``step`` and goes back to the request saying ``done``; otherwise the page again,
+    with the form's errors or the service's refusal."""
     if request.method == "POST" and form.is_valid():
-        done = run_service(
+        taken = run_service(
             form,
-            lambda: services.request_withdraw(
+            lambda: step(
                 actor=request.user, request=support_request, reason=form.cleaned_data["reason"]
             ),
-            rule_field="reason",
+            rule_field=rule_field,
         )
-        if done is not None:
-            messages.success(request, "The request has been withdrawn.")
+        if taken is not None:
+            messages.success(request, done)
             return redirect("brokering:detail", support_request.pk)
-    return render(
-        request, "brokering/request_withdraw.html", {"item": support_request, "form": form}
-    )
+    return render(request, template, {"item": support_request, "form": form})
 
 
 @login_required
@@ -506,17 +529,11 @@ def request_waiting_list(request: AuthenticatedHttpRequest, request_id: int) -> 
             f"The request’s status is “{REQUEST_TRANSITIONS.state_label(support_request)}”: it "
             "cannot go on the waiting list now."
         )
-    form = WaitingListForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.request_waitlist(
-                actor=request.user, request=support_request, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if done is not None:
-            messages.success(request, "The request is on the waiting list.")
-            return redirect("brokering:detail", support_request.pk)
-    return render(
-        request, "brokering/request_waiting_list.html", {"item": support_request, "form": form}
+    return _reason_step(
+        request,
+        support_request,
+        WaitingListForm(request.POST if request.method == "POST" else None),
+        services.request_waitlist,
+        done="The request is on the waiting list.",
+        template="brokering/request_waiting_list.html",
     )
