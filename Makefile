@@ -87,12 +87,27 @@ pytest: install-dev browsers
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile -q $(COV) $(PYTEST_ARGS)
 	@test -z "$(COV)" || echo "Coverage: $$($(BIN)/coverage report --format=total)% of syslead's lines (floor in pyproject.toml)"
 
-# The type check runs beside the other checks (each one's output in one piece), then the tests.
-# (Run beside the tests, the checks made `make test` slower: 506 s against 467 s on a quiet
-# two-core machine, the tests using both processors.)
+# The checks (two at a time, each one's output in one piece) run beside the tests at the lowest
+# priority (nice 19): the tests keep the processors, and the checks take the time they leave idle
+# (the tests wait on Chromium). Run before the tests instead, they added their own time to the
+# whole; run beside them at the same priority, they slowed the tests more (docs/testing.md). Their
+# output is printed when both are done, or at once if a check fails: then the tests are stopped.
+CHECKS := lint typecheck migrations-check deploy-check
 test: install-dev browsers
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck migrations-check deploy-check
-	$(MAKE) --no-print-directory pytest
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	setsid nice -n 19 $(MAKE) --no-print-directory -j2 --output-sync=target $(CHECKS) >"$$log" 2>&1 & checks=$$!; \
+	setsid $(MAKE) --no-print-directory pytest & tests=$$!; \
+	trap 'kill -- -$$checks -$$tests 2>/dev/null; exit 130' INT TERM; \
+	wait -n -p first $$checks $$tests; status=$$?; \
+	if [ "$$first" = "$$checks" ] && [ $$status -ne 0 ]; then \
+		cat "$$log"; echo "A check failed (above): the tests were stopped."; \
+		kill -- -$$tests 2>/dev/null; wait $$tests 2>/dev/null; exit $$status; \
+	fi; \
+	if [ "$$first" = "$$checks" ]; then wait $$tests; tests_status=$$?; checks_status=$$status; \
+	else tests_status=$$status; wait $$checks; checks_status=$$?; fi; \
+	echo; echo "The checks ($(CHECKS)):"; cat "$$log"; \
+	[ $$checks_status -eq 0 ] || echo "A check failed (above)."; \
+	[ $$tests_status -eq 0 ] && [ $$checks_status -eq 0 ]
 
 # On PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432), as CI runs them.
 smoke: install
