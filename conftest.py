@@ -583,7 +583,21 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["syslead_axe_passed"] = config.stash[_AXE_SHARED_KEY]
 
 
+def _console_log_not_written() -> None:
+    """The JSON lines production writes to standard error (``LOGGING``'s "console" handler) are
+    not written in tests: pytest keeps every record itself (a failing test shows them under
+    "Captured log"), and formatting each request's line, a refusal's traceback included, a second
+    time cost a twentieth of the access matrix's time. The JSON formatter has its own tests
+    (``syslead/operations/tests/test_request_log.py``)."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        if handler.get_name() == "console":
+            handler.setLevel(logging.CRITICAL + 1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _console_log_not_written()
     workerinput = getattr(config, "workerinput", None)
     if workerinput and workerinput.get("syslead_axe_passed"):
         _AXE_SHARED["dir"] = workerinput["syslead_axe_passed"]

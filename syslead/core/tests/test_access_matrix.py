@@ -61,13 +61,19 @@ def web_patterns() -> list[Pattern]:
     return [p for p in _walk(get_resolver().url_patterns) if p.module != "ninja.operation"]
 
 
-def api_operations() -> list[str]:
-    """``METHOD /path`` of every operation in the OpenAPI document, without the base path."""
+@functools.cache
+def _api_operations() -> tuple[str, ...]:
     found = []
     for path, operations in api.get_openapi_schema()["paths"].items():
         for method in operations:
             found.append(f"{method.upper()} {path.removeprefix('/api/v1')}")
-    return found
+    return tuple(found)
+
+
+def api_operations() -> list[str]:
+    """``METHOD /path`` of every operation in the OpenAPI document, without the base path (the
+    document is built once a process: it takes most of a second, and two test files ask)."""
+    return list(_api_operations())
 
 
 # --- The cases: each row of the table matched to what it covers -------------------------------
