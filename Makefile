@@ -99,12 +99,10 @@ test: install-dev browsers
 	setsid $(MAKE) --no-print-directory pytest & tests=$$!; \
 	trap 'kill -- -$$checks -$$tests 2>/dev/null; exit 130' INT TERM; \
 	wait -n -p first $$checks $$tests; status=$$?; \
-	if [ "$$first" = "$$checks" ] && [ $$status -ne 0 ]; then \
-		cat "$$log"; echo "A check failed (above): the tests were stopped."; \
-		kill -- -$$tests 2>/dev/null; wait $$tests 2>/dev/null; exit $$status; \
-	fi; \
-	if [ "$$first" = "$$checks" ]; then wait $$tests; tests_status=$$?; checks_status=$$status; \
-	else tests_status=$$status; wait $$checks; checks_status=$$?; fi; \
+	if [ "$$first" = "$$tests" ]; then tests_status=$$status; wait $$checks; checks_status=$$?; \
+	elif [ $$status -eq 0 ]; then checks_status=0; wait $$tests; tests_status=$$?; \
+	else cat "$$log"; echo "A check failed (above): the tests were stopped."; \
+		kill -- -$$tests 2>/dev/null; wait $$tests 2>/dev/null; exit $$status; fi; \
 	echo; echo "The checks ($(CHECKS)):"; cat "$$log"; \
 	[ $$checks_status -eq 0 ] || echo "A check failed (above)."; \
 	[ $$tests_status -eq 0 ] && [ $$checks_status -eq 0 ]

@@ -156,6 +156,13 @@ class TransitionTable(Generic[M]):
         if not self.permitted(name, user, obj):
             raise NotAllowed(message)
 
+    def refusal_message(self, name: str, obj: M) -> str:
+        """Why the step cannot be taken in the record's state, in the words a page shows."""
+        return (
+            f"The {self.record}’s status is “{self.state_label(obj)}”: "
+            f"you cannot {self._rows[name].action} now."
+        )
+
     def require_source(self, name: str, obj: M, message: str | None = None) -> Transition:
         """The row, or a RuleViolation (409) when the record's state does not allow it."""
         row = self._rows[name]
@@ -163,10 +170,7 @@ class TransitionTable(Generic[M]):
             if self.refusal is not None:
                 self.refusal(obj)
             raise RuleViolation(
-                message
-                or f"The {self.record}’s status is “{self.state_label(obj)}”: "
-                f"you cannot {row.action} now.",
-                rule=row.rule or self.rule,
+                message or self.refusal_message(name, obj), rule=row.rule or self.rule
             )
         return row
 

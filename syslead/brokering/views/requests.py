@@ -525,10 +525,7 @@ def request_waiting_list(request: AuthenticatedHttpRequest, request_id: int) -> 
     if request.method == "GET" and not REQUEST_TRANSITIONS.may(
         "waitlist", request.user, support_request
     ):
-        raise PermissionDenied(
-            f"The request’s status is “{REQUEST_TRANSITIONS.state_label(support_request)}”: it "
-            "cannot go on the waiting list now."
-        )
+        raise PermissionDenied(REQUEST_TRANSITIONS.refusal_message("waitlist", support_request))
     return _reason_step(
         request,
         support_request,
